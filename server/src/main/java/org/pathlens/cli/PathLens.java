@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "PathLens 0.1.0",
     description = "Search and classify histology with vision-language models.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      EmbedCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class PathLens implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -20,6 +23,13 @@ public final class PathLens implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new PathLens()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with PathLens's error handling: bad input gives one clear line, not a trace. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new PathLens());
+    cli.setExecutionExceptionHandler(new ErrorReporter());
+    return cli;
   }
 }

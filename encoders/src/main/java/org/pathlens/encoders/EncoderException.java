@@ -1,0 +1,13 @@
+package org.pathlens.encoders;
+
+/** Inference failed: the message says which encoder and why; the cause keeps DJL's report. */
+public final class EncoderException extends RuntimeException {
+
+  public EncoderException(String message) {
+    super(message);
+  }
+
+  public EncoderException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

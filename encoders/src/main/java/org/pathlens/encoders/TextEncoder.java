@@ -1,0 +1,35 @@
+package org.pathlens.encoders;
+
+import java.util.List;
+
+/** Embeds text (prompts, captions, queries) with a bundle's text encoder. Thread-safe. */
+public final class TextEncoder implements AutoCloseable {
+
+  private final TorchScriptEncoder<String> encoder;
+  private final BundleTokenizer tokenizer;
+
+  TextEncoder(TorchScriptEncoder<String> encoder, BundleTokenizer tokenizer) {
+    this.encoder = encoder;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Unit-norm embeddings of {@code texts}, in order. */
+  public List<float[]> encode(List<String> texts) {
+    return encoder.encode(texts);
+  }
+
+  public float[] encode(String text) {
+    return encoder.encode(List.of(text)).getFirst();
+  }
+
+  /** The tokenizer the encoder feeds; exposed for inspection and tests. */
+  public BundleTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  @Override
+  public void close() {
+    encoder.close();
+    tokenizer.close();
+  }
+}

@@ -1,0 +1,65 @@
+package org.pathlens.encoders;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/**
+ * Starts DJL's PyTorch engine once, offline, and picks the device.
+ *
+ * <p>DJL reads its thread settings and offline switch when the engine starts, so they are set
+ * here, before the first call to {@link Engine#getEngine}. Offline mode stops DJL from downloading
+ * a libtorch build or fetching models: the native library comes from the pinned {@code
+ * pytorch-native-*} jar on the classpath.
+ */
+public final class TorchRuntime {
+
+  private static final String ENGINE = "PyTorch";
+  private static volatile Engine engine;
+  private static int startedThreads = -1;
+
+  private TorchRuntime() {}
+
+  /** The PyTorch engine, started with {@code threads} intra-op threads (0 = libtorch default). */
+  public static synchronized Engine engine(int threads) {
+    if (engine == null) {
+      System.setProperty("ai.djl.offline", "true");
+      if (threads > 0) {
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        // Inter-op parallelism only helps graphs with independent branches; one thread keeps
+        // the total thread count predictable next to PathLens's own pools.
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      }
+      try {
+        engine = Engine.getEngine(ENGINE);
+      } catch (RuntimeException | UnsatisfiedLinkError e) {
+        throw new IllegalStateException(
+            "cannot start the PyTorch engine (libtorch from the pytorch-native jar on the"
+                + " classpath): "
+                + e.getMessage(),
+            e);
+      }
+      startedThreads = threads;
+    } else if (threads > 0 && threads != startedThreads) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+      startedThreads = threads;
+    }
+    return engine;
+  }
+
+  /** The device for {@code choice}; asking for a GPU where none is visible is an error. */
+  public static Device device(EncoderOptions.DeviceChoice choice, Engine engine) {
+    int gpus = engine.getGpuCount();
+    return switch (choice) {
+      case CPU -> Device.cpu();
+      case GPU -> {
+        if (gpus == 0) {
+          throw new IllegalStateException(
+              "--device gpu: libtorch sees no GPU (CPU build of pytorch-native, or no CUDA"
+                  + " driver); build with -Pcuda on a CUDA machine");
+        }
+        yield Device.gpu();
+      }
+      case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+    };
+  }
+}

@@ -1,0 +1,127 @@
+package org.pathlens.encoders;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.nio.file.Path;
+import org.pathlens.encoders.bundle.BundleException;
+import org.pathlens.encoders.bundle.ModelBundle;
+import org.pathlens.encoders.bundle.ModelConfig;
+import org.pathlens.encoders.preprocess.ImagePreprocessor;
+import org.pathlens.encoders.preprocess.RgbImage;
+
+/**
+ * A loaded model bundle: its image and text encoders on one device, embedding into one space.
+ *
+ * <p>Loading runs one probe input through each encoder, so that a bundle whose TorchScript does
+ * not accept the declared inputs or does not return {@code embedding_dim} outputs fails here, with
+ * the file named, and not on a user's first query.
+ */
+public final class VisionLanguageModel implements AutoCloseable {
+
+  private final ModelBundle bundle;
+  private final Device device;
+  private final ImageEncoder images;
+  private final TextEncoder texts;
+
+  private VisionLanguageModel(ModelBundle bundle, Device device, ImageEncoder images, TextEncoder texts) {
+    this.bundle = bundle;
+    this.device = device;
+    this.images = images;
+    this.texts = texts;
+  }
+
+  public static VisionLanguageModel load(Path bundleDir, EncoderOptions options) {
+    return load(ModelBundle.load(bundleDir), options);
+  }
+
+  public static VisionLanguageModel load(ModelBundle bundle, EncoderOptions options) {
+    Engine engine = TorchRuntime.engine(options.threads());
+    Device device = TorchRuntime.device(options.device(), engine);
+    if (options.fp16() && !device.isGpu()) {
+      throw new IllegalArgumentException("fp16 needs a GPU; inference runs on " + device);
+    }
+    ModelConfig config = bundle.config();
+    ImagePreprocessor preprocessor = new ImagePreprocessor(config.image());
+    ImageTranslator imageTranslator =
+        new ImageTranslator(
+            preprocessor,
+            config.image().size(),
+            config.embeddingDim(),
+            options.fp16(),
+            bundle.imageEncoderFile().toString());
+    BundleTokenizer tokenizer = BundleTokenizer.load(bundle.tokenizerFile(), config.text());
+    TorchScriptEncoder<RgbImage> imageModel = null;
+    TorchScriptEncoder<String> textModel = null;
+    try {
+      imageModel = TorchScriptEncoder.load(bundle.imageEncoderFile(), imageTranslator, device, options);
+      textModel =
+          TorchScriptEncoder.load(
+              bundle.textEncoderFile(),
+              new TextTranslator(
+                  tokenizer, config.text(), config.embeddingDim(), bundle.textEncoderFile().toString()),
+              device,
+              options);
+      VisionLanguageModel model =
+          new VisionLanguageModel(
+              bundle, device, new ImageEncoder(imageModel, preprocessor), new TextEncoder(textModel, tokenizer));
+      model.probe();
+      return model;
+    } catch (RuntimeException e) {
+      if (imageModel != null) {
+        imageModel.close();
+      }
+      if (textModel != null) {
+        textModel.close();
+      }
+      tokenizer.close();
+      throw e;
+    }
+  }
+
+  /** Runs a grey image and a short text through the encoders: shapes and inputs must fit. */
+  private void probe() {
+    int size = bundle.config().image().size();
+    byte[] grey = new byte[size * size * 3];
+    java.util.Arrays.fill(grey, (byte) 128);
+    try {
+      images.encode(new RgbImage(size, size, grey));
+    } catch (EncoderException e) {
+      throw new BundleException(bundle.imageEncoderFile(), "fails on a [1, 3, " + size + ", " + size + "] float32 input: " + e.getMessage(), e);
+    }
+    try {
+      texts.encode("an H&E image of tissue.");
+    } catch (EncoderException e) {
+      throw new BundleException(
+          bundle.textEncoderFile(),
+          "fails on int64 inputs " + bundle.config().text().inputs() + " of shape [1, " + bundle.config().text().contextLength() + "]: " + e.getMessage(),
+          e);
+    }
+  }
+
+  public ModelBundle bundle() {
+    return bundle;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public ImageEncoder images() {
+    return images;
+  }
+
+  public TextEncoder texts() {
+    return texts;
+  }
+
+  /** The exp'd temperature: probabilities are softmax(logitScale × cosine). */
+  public double logitScale() {
+    return bundle.config().logitScale();
+  }
+
+  @Override
+  public void close() {
+    images.close();
+    texts.close();
+  }
+}

@@ -1,0 +1,43 @@
+package org.pathlens.encoders;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.pathlens.fixtures.Fixtures;
+
+/** Copies of a committed bundle that a test can break one file at a time. */
+public final class BundleCopies {
+
+  /** The third-party-style CLIP bundle (BPE tokenizer, input_ids only, squash/bilinear). */
+  public static final String TINY_CLIP = "tiny-clip-bpe";
+
+  private BundleCopies() {}
+
+  public static Path tinyClip() {
+    return Fixtures.bundle(TINY_CLIP);
+  }
+
+  /** Copies {@code bundle} into {@code dir} and returns the copy. */
+  public static Path copy(Path bundle, Path dir) {
+    try (Stream<Path> files = Files.list(bundle)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, dir.resolve(file.getFileName()));
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Rewrites one text file of a bundle copy. */
+  public static void edit(Path file, UnaryOperator<String> change) {
+    try {
+      Files.writeString(file, change.apply(Files.readString(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.pathlens.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pathlens.encoders.ImageFileEmbedder;
+import org.pathlens.encoders.ImageFiles;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens embed}: one JSON line of unit-norm embedding per image or text. */
+@Command(
+    name = "embed",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Embed images or texts with a model bundle; prints one JSON line per input:",
+      "  {\"input\": \"<path or text>\", \"embedding\": [...]} (L2-normalised).",
+      "Unreadable images are reported on stderr and skipped; the exit code is 1 if nothing was embedded."
+    })
+final class EmbedCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Mixin ModelOptions model;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Inputs inputs;
+
+  static final class Inputs {
+    @Option(
+        names = "--images",
+        arity = "1..*",
+        paramLabel = "PATH",
+        description = "Image files or directories (searched recursively for png, jpg, tif, bmp, gif).")
+    List<Path> images;
+
+    @Option(names = "--text", arity = "1..*", paramLabel = "TEXT", description = "Texts to embed.")
+    List<String> texts;
+  }
+
+  @Option(
+      names = "--max-pixels",
+      paramLabel = "N",
+      description = "Refuse images with more pixels than this, before decoding them (default: ${DEFAULT-VALUE}).")
+  long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = new PrintWriter(System.out, false, java.nio.charset.StandardCharsets.UTF_8);
+    AtomicInteger embedded = new AtomicInteger();
+    try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
+      if (inputs.texts != null) {
+        List<float[]> vectors = vlm.texts().encode(inputs.texts);
+        for (int i = 0; i < vectors.size(); i++) {
+          print(out, inputs.texts.get(i), vectors.get(i));
+          embedded.incrementAndGet();
+        }
+      } else {
+        List<Path> files = ImageFiles.expand(inputs.images);
+        try (ImageFileEmbedder embedder =
+            new ImageFileEmbedder(vlm.images(), new ImageDecoder(maxPixels), model.batchSize, 2)) {
+          embedder.embed(
+              files,
+              done -> {
+                print(out, done.file().toString(), done.embedding());
+                embedded.incrementAndGet();
+              },
+              skipped -> System.err.println("pathlens embed: skipped " + skipped.reason()));
+        }
+      }
+    } finally {
+      out.flush();
+    }
+    if (embedded.get() == 0) {
+      System.err.println("pathlens embed: nothing could be embedded");
+      return 1;
+    }
+    return 0;
+  }
+
+  private static void print(PrintWriter out, String input, float[] embedding) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("input", input);
+    var array = line.putArray("embedding");
+    for (float v : embedding) {
+      array.add(v);
+    }
+    try {
+      out.println(JSON.writeValueAsString(line));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
