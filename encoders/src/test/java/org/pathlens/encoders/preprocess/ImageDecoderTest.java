@@ -84,6 +84,19 @@ class ImageDecoderTest {
   }
 
   @Test
+  void jpegIsTruncatedExactlyWhenPilSaysSo() throws Exception {
+    // Pillow 9.4: the file without its last two bytes (the FF D9 end marker) is "truncated";
+    // the first half with FF D9 appended decodes (missing blocks gray).
+    byte[] full = Files.readAllBytes(GoldenFiles.dir().resolve("images/rgb_400x300.jpg"));
+    assertMessage(() -> decoder.decode(Arrays.copyOf(full, full.length - 2), "no-eoi.jpg"),
+        "no-eoi.jpg", "truncated JPEG");
+    byte[] halfWithEnd = Arrays.copyOf(full, full.length / 2 + 2);
+    halfWithEnd[halfWithEnd.length - 2] = (byte) 0xFF;
+    halfWithEnd[halfWithEnd.length - 1] = (byte) 0xD9;
+    assertEquals(400, decoder.decode(halfWithEnd, "half-eoi.jpg").width());
+  }
+
+  @Test
   void truncatedTiff() throws Exception {
     byte[] full = Files.readAllBytes(GoldenFiles.dir().resolve("images/cmyk_200x180.tif"));
     assertMessage(() -> decoder.decode(Arrays.copyOf(full, full.length / 2), "cut.tif"),
