@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "PathLens 0.1.0",
     description = "Search and classify histology with vision-language models.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class})
 public final class PathLens implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
