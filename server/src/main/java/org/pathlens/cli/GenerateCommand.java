@@ -1,0 +1,59 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pathlens.fixtures.synth.Center;
+import org.pathlens.fixtures.synth.SyntheticTiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens generate}: synthetic H&E data (tiles with a manifest, or a pyramidal slide). */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = "Generate synthetic H&E data.",
+    subcommands = {GenerateCommand.Tiles.class})
+public final class GenerateCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(name = "tiles", mixinStandardHelpOptions = true,
+      description = "Write labelled, captioned tiles of the nine NCT-CRC-HE classes from several simulated centers,"
+          + " with manifest.csv.")
+  static final class Tiles implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "Output folder.")
+    Path out;
+
+    @Option(names = "--per-class", defaultValue = "4", description = "Tiles per class per center (default: ${DEFAULT-VALUE}).")
+    int perClass;
+
+    @Option(names = "--centers", defaultValue = "5", description = "Number of centers (default: ${DEFAULT-VALUE}).")
+    int centers;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--size", defaultValue = "224", description = "Tile edge in pixels at 0.5 µm/px (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--threads", description = "Worker threads; the output does not depend on it (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+      var summary = SyntheticTiles.write(out, new SyntheticTiles.Options(perClass, centers, seed, size, threads));
+      for (Center center : summary.centers()) {
+        System.out.println("  " + center);
+      }
+      double seconds = summary.elapsed().toNanos() / 1e9;
+      System.out.printf(Locale.ROOT, "wrote %d tiles (%d classes x %d centers x %d) and %s in %.1f s (%.0f tiles/s, %d threads)%n",
+          summary.tiles(), 9, centers, perClass, summary.manifest(), seconds, summary.tiles() / seconds, threads);
+      return 0;
+    }
+  }
+}
