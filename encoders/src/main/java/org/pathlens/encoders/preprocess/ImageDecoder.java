@@ -54,6 +54,12 @@ public final class ImageDecoder {
   /** Largest limit accepted: the RGB array of the image must fit in one Java array. */
   public static final long MAX_SUPPORTED_PIXELS = (Integer.MAX_VALUE - 8) / 3;
 
+  /**
+   * Default limit: PIL's own decompression-bomb threshold ({@code Image.MAX_IMAGE_PIXELS},
+   * 89,478,485 pixels). Tiles are far smaller; whole slides are read through the slide readers.
+   */
+  public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
+
   private static final int TAIL_BYTES = 1024;
 
   private final long maxPixels;
