@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       GenerateCommand.class,
       EmbedCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PathLens implements Runnable {
