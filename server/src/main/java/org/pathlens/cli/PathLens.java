@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     version = "PathLens 0.1.0",
     description = "Search and classify histology with vision-language models.",
     subcommands = {
+      DemoCommand.class,
       GenerateCommand.class,
       EmbedCommand.class,
       BenchCommand.class,
