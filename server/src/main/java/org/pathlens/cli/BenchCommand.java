@@ -62,7 +62,6 @@ final class BenchCommand implements Runnable {
       List<EncoderOptions> runs = new ArrayList<>(List.of(cpu));
       if (TorchRuntime.engine(torchThreads).getGpuCount() > 0) {
         runs.add(cpu.withDevice(DeviceChoice.GPU));
-        runs.add(cpu.withDevice(DeviceChoice.GPU).withFp16(true));
       }
       String command = "./pathlens bench encode --model " + model + " --tiles " + tiles
           + " --sizes " + join(sizes) + " --threads " + join(threadCounts) + " --batches " + join(batches)
