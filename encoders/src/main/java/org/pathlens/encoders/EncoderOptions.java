@@ -4,7 +4,9 @@ package org.pathlens.encoders;
  * How encoders run.
  *
  * @param device where inference runs
- * @param fp16 run the encoders in half precision (GPU only)
+ * @param fp16 feed float16 images, for a bundle whose encoders were exported in half precision
+ *     ({@code model.half()} before tracing; GPU only). DJL cannot cast a loaded TorchScript module,
+ *     so the precision is chosen at export.
  * @param batchSize inputs per forward pass
  * @param threads libtorch intra-op threads; 0 keeps libtorch's default (one per core). Set it when
  *     PathLens runs its own worker pools beside inference, so the two do not oversubscribe cores.

@@ -33,7 +33,7 @@ final class ImageTranslator implements Translator<RgbImage, float[]> {
 
   @Override
   public NDList processInput(TranslatorContext ctx, RgbImage image) {
-    NDArray pixels = ctx.getNDManager().create(preprocessor.toTensor(image), new Shape(3, size, size));
+    NDArray pixels = ctx.getNDManager().create(preprocessor.preprocess(image), new Shape(3, size, size));
     return new NDList(fp16 ? pixels.toType(DataType.FLOAT16, false) : pixels);
   }
 

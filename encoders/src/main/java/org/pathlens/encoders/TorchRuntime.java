@@ -23,6 +23,11 @@ public final class TorchRuntime {
   public static synchronized Engine engine(int threads) {
     if (engine == null) {
       System.setProperty("ai.djl.offline", "true");
+      // libtorch's profiling graph executor re-optimises for every new input shape, which makes
+      // the first calls at each batch size slow; encoders see many batch sizes, so keep it off.
+      if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
+        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+      }
       if (threads > 0) {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         // Inter-op parallelism only helps graphs with independent branches; one thread keeps

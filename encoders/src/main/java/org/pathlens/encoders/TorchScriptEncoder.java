@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import java.io.IOException;
@@ -41,9 +40,6 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
     try {
       // mapLocation loads weights saved on a GPU onto this device (CPU machines included).
       model.load(file.getParent(), prefix, java.util.Map.of("mapLocation", "true"));
-      if (options.fp16()) {
-        model.getBlock().cast(DataType.FLOAT16);
-      }
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new BundleException(file, "libtorch cannot load it as TorchScript: " + firstLine(e), e);

@@ -22,9 +22,11 @@ public final class VisionLanguageModel implements AutoCloseable {
   private final Device device;
   private final ImageEncoder images;
   private final TextEncoder texts;
+  private final boolean halfPrecision;
 
-  private VisionLanguageModel(ModelBundle bundle, Device device, ImageEncoder images, TextEncoder texts) {
+  private VisionLanguageModel(ModelBundle bundle, Device device, ImageEncoder images, TextEncoder texts, boolean halfPrecision) {
     this.bundle = bundle;
+    this.halfPrecision = halfPrecision;
     this.device = device;
     this.images = images;
     this.texts = texts;
@@ -63,7 +65,7 @@ public final class VisionLanguageModel implements AutoCloseable {
               options);
       VisionLanguageModel model =
           new VisionLanguageModel(
-              bundle, device, new ImageEncoder(imageModel, preprocessor), new TextEncoder(textModel, tokenizer));
+              bundle, device, new ImageEncoder(imageModel, preprocessor), new TextEncoder(textModel, tokenizer), options.fp16());
       model.probe();
       return model;
     } catch (RuntimeException e) {
@@ -86,7 +88,11 @@ public final class VisionLanguageModel implements AutoCloseable {
     try {
       images.encode(new RgbImage(size, size, grey));
     } catch (EncoderException e) {
-      throw new BundleException(bundle.imageEncoderFile(), "fails on a [1, 3, " + size + ", " + size + "] float32 input: " + e.getMessage(), e);
+      String input = halfPrecision ? "float16" : "float32";
+      String hint = halfPrecision
+          ? " (with fp16 the image encoder must be exported in half precision: model.half() before torch.jit.trace)"
+          : "";
+      throw new BundleException(bundle.imageEncoderFile(), "fails on a [1, 3, " + size + ", " + size + "] " + input + " input: " + e.getMessage() + hint, e);
     }
     try {
       texts.encode("an H&E image of tissue.");

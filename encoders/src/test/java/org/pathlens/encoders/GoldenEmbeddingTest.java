@@ -34,7 +34,11 @@ class GoldenEmbeddingTest {
     try (Stream<Path> dirs = Files.list(Fixtures.dir().resolve("golden"))) {
       goldens = dirs.filter(d -> Files.isRegularFile(d.resolve("image_embeddings.json"))).sorted().toList();
     }
-    assertTrue(goldens.size() >= 2, "expected golden outputs for the demo and tiny-clip bundles, found " + goldens);
+    // Both committed bundles must keep their references: the demo model (WordPiece, attention
+    // mask, shortest/bicubic) and the third-party-style CLIP (BPE, input_ids only, squash/bilinear).
+    assertEquals(
+        List.of(Fixtures.golden("demo-bundle"), Fixtures.golden("tiny-clip-bpe")),
+        goldens.stream().filter(d -> !d.getFileName().toString().equals("preprocess")).toList());
     return goldens.stream()
         .flatMap(dir -> Stream.of(
             DynamicTest.dynamicTest(dir.getFileName() + " images", () -> checkImages(dir)),

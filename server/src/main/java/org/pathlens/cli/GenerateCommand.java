@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pathlens.fixtures.synth.Center;
+import org.pathlens.fixtures.synth.PyramidTiffWriter;
+import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = "Generate synthetic H&E data.",
-    subcommands = {GenerateCommand.Tiles.class})
+    subcommands = {GenerateCommand.Tiles.class, GenerateCommand.Slide.class})
 public final class GenerateCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +55,48 @@ public final class GenerateCommand implements Runnable {
       double seconds = summary.elapsed().toNanos() / 1e9;
       System.out.printf(Locale.ROOT, "wrote %d tiles (%d classes x %d centers x %d) and %s in %.1f s (%.0f tiles/s, %d threads)%n",
           summary.tiles(), 9, centers, perClass, summary.manifest(), seconds, summary.tiles() / seconds, threads);
+      return 0;
+    }
+  }
+
+  @Command(name = "slide", mixinStandardHelpOptions = true,
+      description = "Write a pyramidal tiled TIFF slide of known tissue regions (0.5 µm/px) and its <name>.regions.json.")
+  static final class Slide implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "Output .tiff file.")
+    Path out;
+
+    @Option(names = "--width", defaultValue = "4096", description = "Level-0 width in pixels (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--height", defaultValue = "3072", description = "Level-0 height in pixels (default: ${DEFAULT-VALUE}).")
+    int height;
+
+    @Option(names = "--center", defaultValue = "center-a", description = "Center whose stain and scanner to use (default: ${DEFAULT-VALUE}).")
+    String center;
+
+    @Option(names = "--centers", defaultValue = "5", description = "How many centers the seed defines, as for tiles (default: ${DEFAULT-VALUE}).")
+    int centers;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--compression", defaultValue = "JPEG", description = "JPEG or DEFLATE (default: ${DEFAULT-VALUE}).")
+    PyramidTiffWriter.Compression compression;
+
+    @Option(names = "--threads", description = "Worker threads; the output does not depend on it (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+      var summary = SyntheticSlide.write(out,
+          new SyntheticSlide.Options(width, height, center, centers, seed, compression, threads));
+      System.out.println("  " + summary.center());
+      for (var level : summary.levels()) {
+        System.out.printf(Locale.ROOT, "  level %dx: %d x %d%n", level.downsample(), level.width(), level.height());
+      }
+      double seconds = summary.elapsed().toNanos() / 1e9;
+      System.out.printf(Locale.ROOT, "wrote %s and %s in %.1f s (%.1f Mpx/s at level 0, %d threads)%n",
+          summary.slide(), summary.regions(), seconds, (double) width * height / 1e6 / seconds, threads);
       return 0;
     }
   }

@@ -24,7 +24,7 @@ final class ModelOptions {
       description = "Where inference runs (default: ${DEFAULT-VALUE}: a GPU when libtorch sees one).")
   String device = "auto";
 
-  @Option(names = "--fp16", description = "Half precision on the GPU.")
+  @Option(names = "--fp16", description = "Feed float16 images to a bundle exported in half precision (GPU only).")
   boolean fp16;
 
   @Option(

@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
     version = "PathLens 0.1.0",
     description = "Search and classify histology with vision-language models.",
     subcommands = {
+      DemoCommand.class,
       GenerateCommand.class,
       EmbedCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PathLens implements Runnable {

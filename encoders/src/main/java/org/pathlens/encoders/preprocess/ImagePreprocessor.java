@@ -39,7 +39,7 @@ public final class ImagePreprocessor {
     for (int c = 0; c < 3; c++) {
       float mean = config.mean()[c];
       float std = config.std()[c];
-      if (!(std != 0f) || !Float.isFinite(std) || !Float.isFinite(mean)) {
+      if (std == 0f || !Float.isFinite(std) || !Float.isFinite(mean)) {
         throw new IllegalArgumentException(
             "image.std must be finite and non-zero and image.mean finite, channel " + c);
       }

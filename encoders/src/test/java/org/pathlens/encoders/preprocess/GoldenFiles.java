@@ -14,36 +14,19 @@ import java.util.zip.GZIPInputStream;
 import org.pathlens.encoders.bundle.ImageConfig;
 import org.pathlens.encoders.bundle.Interpolation;
 import org.pathlens.encoders.bundle.ResizeMode;
+import org.pathlens.fixtures.Fixtures;
 
 /** Locates and reads fixtures/golden/preprocess (written by make_preprocess_golden.py). */
 final class GoldenFiles {
 
   private GoldenFiles() {}
 
-  /** The repository root: system property pathlens.root (set by surefire), else walk up. */
-  static Path root() {
-    String property = System.getProperty("pathlens.root");
-    if (property != null && Files.isDirectory(Path.of(property, "fixtures"))) {
-      return Path.of(property);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("fixtures/golden/preprocess"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException(
-        "repository root not found: set -Dpathlens.root or run from inside the repository");
-  }
-
   static Path dir() {
-    return root().resolve("fixtures/golden/preprocess");
+    return Fixtures.golden("preprocess");
   }
 
-  /** ../shared next to the repository (or $PATHLENS_SHARED), if present. */
   static Optional<Path> shared() {
-    String env = System.getenv("PATHLENS_SHARED");
-    Path p = env != null && !env.isBlank() ? Path.of(env) : root().toAbsolutePath().getParent().resolve("shared");
-    return Files.isDirectory(p.resolve("data")) ? Optional.of(p) : Optional.empty();
+    return Fixtures.shared();
   }
 
   static JsonNode index() {

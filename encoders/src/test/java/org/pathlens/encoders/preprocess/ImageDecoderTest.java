@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -97,10 +99,32 @@ class ImageDecoderTest {
   }
 
   @Test
+  void embeddedIccProfileIsNotApplied() throws Exception {
+    // PIL ignores ICC profiles; the JDK's JPEG reader would convert to sRGB (up to ~50 levels on
+    // real files). Same JPEG with and without a linear-RGB profile must give the same pixels.
+    byte[] plain = Files.readAllBytes(GoldenFiles.dir().resolve("images/rgb_400x300.jpg"));
+    byte[] profile = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+    var app2 = new ByteArrayOutputStream();
+    byte[] tag = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+    int length = 2 + tag.length + 2 + profile.length;
+    app2.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (length >> 8), (byte) length});
+    app2.writeBytes(tag);
+    app2.writeBytes(new byte[] {1, 1});
+    app2.writeBytes(profile);
+    var withIcc = new ByteArrayOutputStream();
+    withIcc.write(plain, 0, 2); // SOI
+    withIcc.writeBytes(app2.toByteArray());
+    withIcc.write(plain, 2, plain.length - 2);
+    RgbImage expected = decoder.decode(plain, "plain.jpg");
+    RgbImage actual = decoder.decode(withIcc.toByteArray(), "icc.jpg");
+    assertArrayEquals(expected.rgb(), actual.rgb());
+  }
+
+  @Test
   void truncatedTiff() throws Exception {
     byte[] full = Files.readAllBytes(GoldenFiles.dir().resolve("images/cmyk_200x180.tif"));
     assertMessage(() -> decoder.decode(Arrays.copyOf(full, full.length / 2), "cut.tif"),
-        "cut.tif", "TIF");
+        "cut.tif", "TIFF");
   }
 
   @Test
