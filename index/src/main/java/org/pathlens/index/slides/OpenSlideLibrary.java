@@ -59,16 +59,16 @@ final class OpenSlideLibrary {
 
   /** The bound library. */
   static OpenSlideLibrary get() throws OpenSlideUnavailableException {
-    Holder holder = Holder.INSTANCE;
-    if (holder.library == null) {
-      throw new OpenSlideUnavailableException(holder.problem, holder.cause);
+    Loaded loaded = Holder.INSTANCE;
+    if (loaded.library() == null) {
+      throw new OpenSlideUnavailableException(loaded.problem(), loaded.cause());
     }
-    return holder.library;
+    return loaded.library();
   }
 
   /** Whether OpenSlide could be loaded on this machine. */
   static boolean isAvailable() {
-    return Holder.INSTANCE.library != null;
+    return Holder.INSTANCE.library() != null;
   }
 
   /** A C string as Java text; empty for NULL. */
@@ -85,33 +85,26 @@ final class OpenSlideLibrary {
     return linker.downcallHandle(symbol, descriptor);
   }
 
-  /** Loads the library once, on first use, keeping either the bindings or the reason it failed. */
-  private static final class Holder {
-    static final Holder INSTANCE = new Holder();
-    final OpenSlideLibrary library;
-    final String problem;
-    final Throwable cause;
+  /** The bindings, or why the library could not be loaded. */
+  record Loaded(OpenSlideLibrary library, String problem, Throwable cause) {}
 
-    private Holder() {
-      String name = System.getProperty(PROPERTY, SONAME);
-      OpenSlideLibrary loaded = null;
-      String problem = null;
-      Throwable cause = null;
-      try {
-        loaded = new OpenSlideLibrary(SymbolLookup.libraryLookup(name, Arena.global()));
-      } catch (IllegalArgumentException e) {
-        problem = "cannot load " + name + ": OpenSlide is not installed (on Debian or Ubuntu: apt-get install libopenslide0)";
-        cause = e;
-      } catch (IllegalCallerException e) {
-        problem = "cannot load " + name + ": native access is disabled; run java with --enable-native-access=ALL-UNNAMED";
-        cause = e;
-      } catch (Throwable e) {
-        problem = "cannot load " + name + ": " + e.getMessage();
-        cause = e;
-      }
-      this.library = loaded;
-      this.problem = problem;
-      this.cause = cause;
+  /** Loads and binds {@code name} (a soname or a path); never throws. */
+  static Loaded load(String name) {
+    try {
+      return new Loaded(new OpenSlideLibrary(SymbolLookup.libraryLookup(name, Arena.global())), null, null);
+    } catch (IllegalArgumentException e) {
+      return new Loaded(null, "cannot load " + name
+          + ": OpenSlide is not installed (on Debian or Ubuntu: apt-get install libopenslide0)", e);
+    } catch (IllegalCallerException e) {
+      return new Loaded(null, "cannot load " + name
+          + ": native access is disabled; run java with --enable-native-access=ALL-UNNAMED", e);
+    } catch (Throwable e) {
+      return new Loaded(null, "cannot load " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Loads the library once, on first use. */
+  private static final class Holder {
+    static final Loaded INSTANCE = load(System.getProperty(PROPERTY, SONAME));
   }
 }
