@@ -12,7 +12,7 @@ import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
  * Cuts a slide into square tiles at a requested resolution. The level read is the coarsest whose
- * resolution is still at least as fine as requested; the region covering a tile there is resampled to
+ * resolution is still at least as fine as requested (within 1 %, for rounded level sizes); the region covering a tile there is resampled to
  * the tile size with PIL's antialiased bicubic (a copy when the sizes already agree). Tiles form a grid
  * of whole tiles from the slide's top-left corner, visited row by row, and those with less tissue than
  * asked are skipped.
@@ -27,6 +27,7 @@ import org.pathlens.encoders.preprocess.RgbImage;
  */
 public final class SlideTiler {
   static final int UPSAMPLE_TOLERANCE_PERCENT = 10;
+  static final double LEVEL_TOLERANCE = 0.01;
 
   private final SlideReader slide;
   private final TilingOptions options;
@@ -121,14 +122,15 @@ public final class SlideTiler {
           "its finest level is %.4f µm/px, coarser than the %.4f µm/px asked for: tiles would be upsampled %.2f×;"
               + " ask for %.4f µm/px or coarser", mpp.coarser(), requested, upsample, mpp.coarser()));
     }
-    if (upsample > 1 + 1e-6) {
+    if (upsample > 1 + LEVEL_TOLERANCE) {
       warnings.add(String.format(Locale.ROOT, "the slide's %.4f µm/px is slightly coarser than the %.4f asked for:"
           + " tiles are upsampled %.3f×", mpp.coarser(), requested, upsample));
     }
-    // The coarsest level still as fine as requested; a relative slack of 1e-6 absorbs rounded metadata.
+    // The coarsest level still as fine as requested, within 1 %: pyramid sizes are rounded, so a "2×" level
+    // of an odd-sized slide has downsample 2.0005, and reading it is far better than reading level 0.
     int level = 0;
     for (int k = 1; k < slide.levelCount(); k++) {
-      if (mpp.coarser() * slide.level(k).downsample() <= requested * (1 + 1e-6)) {
+      if (mpp.coarser() * slide.level(k).downsample() <= requested * (1 + LEVEL_TOLERANCE)) {
         level = k;
       }
     }
