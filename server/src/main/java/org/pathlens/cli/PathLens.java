@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       EmbedCommand.class,
       BenchCommand.class,
+      SlideCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PathLens implements Runnable {
