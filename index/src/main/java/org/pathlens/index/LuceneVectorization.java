@@ -1,6 +1,6 @@
 package org.pathlens.index;
 
-import org.apache.lucene.internal.vectorization.VectorizationProvider;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * Whether Lucene computes vector similarities with the Panama Vector API (SIMD), which needs the
@@ -11,12 +11,22 @@ public final class LuceneVectorization {
 
   private LuceneVectorization() {}
 
-  /** The implementation Lucene picked, e.g. {@code PanamaVectorizationProvider}. */
-  public static String provider() {
-    return VectorizationProvider.getInstance().getClass().getSimpleName();
+  /**
+   * The implementation behind {@link VectorUtil}, e.g. {@code PanamaVectorUtilSupport} or
+   * {@code DefaultVectorUtilSupport}. Lucene exposes no public accessor (its {@code
+   * VectorizationProvider} refuses callers outside Lucene), so this reads VectorUtil's private field.
+   */
+  public static String implementation() {
+    try {
+      var field = VectorUtil.class.getDeclaredField("IMPL");
+      field.setAccessible(true);
+      return field.get(null).getClass().getSimpleName();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return "unknown (" + e + ")";
+    }
   }
 
   public static boolean usesPanama() {
-    return provider().startsWith("Panama");
+    return implementation().startsWith("Panama");
   }
 }
