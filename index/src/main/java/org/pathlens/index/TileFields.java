@@ -1,0 +1,27 @@
+package org.pathlens.index;
+
+import java.util.Set;
+
+/** Names of the Lucene fields of a tile document; filters use these names. */
+final class TileFields {
+
+  static final String ID = "id";
+  static final String SLIDE_ID = "slide_id";
+  static final String PATIENT_ID = "patient_id";
+  static final String SITE = "site";
+  static final String STAIN = "stain";
+  static final String SCANNER = "scanner";
+  static final String LABEL = "label";
+  static final String CAPTION = "caption";
+  static final String X = "x";
+  static final String Y = "y";
+  static final String MPP = "mpp";
+  static final String SOURCE = "source";
+  static final String EMBEDDING = "embedding";
+
+  /** Fields an extra metadata key may not take. */
+  static final Set<String> RESERVED =
+      Set.of(ID, SLIDE_ID, PATIENT_ID, SITE, STAIN, SCANNER, LABEL, CAPTION, X, Y, MPP, SOURCE, EMBEDDING);
+
+  private TileFields() {}
+}

@@ -1,0 +1,111 @@
+package org.pathlens.index;
+
+import java.text.NumberFormat;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.core.KeywordAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.flexible.core.QueryNodeException;
+import org.apache.lucene.queryparser.flexible.standard.StandardQueryParser;
+import org.apache.lucene.queryparser.flexible.standard.config.PointsConfig;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+
+/**
+ * Which tiles a search may return, written in Lucene's query syntax over the metadata fields:
+ * {@code site:center-a AND label:(TUM OR NORM) AND NOT slide_id:S-07}, {@code -label:BACK},
+ * {@code x:[0 TO 4096]}, {@code mpp:[0.4 TO 0.6]}. Ids and metadata values are matched whole (a
+ * keyword analyzer, so {@code slide_id:S-07} is not split at the hyphen); {@code caption} and bare
+ * words are analysed full text. A filter of only negations keeps everything else.
+ */
+public final class TileFilter {
+
+  /** Every tile. */
+  public static final TileFilter ALL = new TileFilter("*", null);
+
+  private final String text;
+  private final Query query;
+
+  private TileFilter(String text, Query query) {
+    this.text = text;
+    this.query = query;
+  }
+
+  /** Parses a filter; a blank text keeps every tile. Errors name the filter and the parser's reason. */
+  public static TileFilter parse(String text) {
+    if (text == null || text.isBlank()) {
+      return ALL;
+    }
+    StandardQueryParser parser = new StandardQueryParser(ANALYZER);
+    NumberFormat plain = NumberFormat.getNumberInstance(Locale.ROOT);
+    plain.setGroupingUsed(false);
+    parser.setPointsConfigMap(Map.of(
+        TileFields.X, new PointsConfig(plain, Integer.class),
+        TileFields.Y, new PointsConfig(plain, Integer.class),
+        TileFields.MPP, new PointsConfig(plain, Double.class)));
+    parser.setAllowLeadingWildcard(true);
+    try {
+      return new TileFilter(text, keepAllBesideNegations(parser.parse(text, TileFields.CAPTION)));
+    } catch (QueryNodeException | RuntimeException e) {
+      throw new IllegalArgumentException("bad filter '" + text + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The tiles of one slide. */
+  public static TileFilter slide(String slideId) {
+    return new TileFilter(TileFields.SLIDE_ID + ":" + slideId, new TermQuery(new Term(TileFields.SLIDE_ID, slideId)));
+  }
+
+  /** This filter without the tiles of {@code slideId}. */
+  public TileFilter excludingSlide(String slideId) {
+    BooleanQuery.Builder both = new BooleanQuery.Builder()
+        .add(query == null ? new MatchAllDocsQuery() : query, Occur.FILTER)
+        .add(new TermQuery(new Term(TileFields.SLIDE_ID, slideId)), Occur.MUST_NOT);
+    return new TileFilter("(" + text + ") AND NOT " + TileFields.SLIDE_ID + ":" + slideId, both.build());
+  }
+
+  /** The Lucene query, or null for {@link #ALL}. */
+  Query query() {
+    return query;
+  }
+
+  public boolean keepsAll() {
+    return query == null;
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  /** The analyzers that indexed the fields: whole values everywhere but the caption. */
+  static final Analyzer ANALYZER =
+      new PerFieldAnalyzerWrapper(new KeywordAnalyzer(), Map.of(TileFields.CAPTION, new StandardAnalyzer()));
+
+  /**
+   * Lucene matches nothing with a boolean query of only MUST_NOT clauses; a user writing
+   * {@code -label:BACK} means "all but BACK", so such queries get a match-all clause, at any depth.
+   */
+  private static Query keepAllBesideNegations(Query query) {
+    if (!(query instanceof BooleanQuery bool)) {
+      return query;
+    }
+    BooleanQuery.Builder rebuilt = new BooleanQuery.Builder().setMinimumNumberShouldMatch(bool.getMinimumNumberShouldMatch());
+    boolean onlyNegations = true;
+    for (BooleanClause clause : bool.clauses()) {
+      rebuilt.add(keepAllBesideNegations(clause.query()), clause.occur());
+      onlyNegations &= clause.occur() == Occur.MUST_NOT;
+    }
+    if (onlyNegations) {
+      rebuilt.add(new MatchAllDocsQuery(), Occur.FILTER);
+    }
+    return rebuilt.build();
+  }
+}

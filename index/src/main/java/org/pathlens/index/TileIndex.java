@@ -1,0 +1,329 @@
+package org.pathlens.index;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.pathlens.encoders.Embeddings;
+
+/**
+ * The tile index: one directory holding a Lucene index with a document per tile (metadata, caption,
+ * embedding in an HNSW graph). It records which model bundle made its embeddings and refuses any
+ * other.
+ *
+ * <p>Writes commit in batches ({@link IndexSettings#commitSize()}); a crash loses at most the batch
+ * in flight, and since tiles are keyed by id, re-running the same ingest completes the index without
+ * duplicates. Searches run on the last committed snapshot (through a {@link SearcherManager}
+ * refreshed after each commit), so searches during an ingest see whole batches only.
+ */
+public final class TileIndex implements AutoCloseable {
+
+  private static final String M_KEY = "pathlens.hnsw.m";
+  private static final String BEAM_KEY = "pathlens.hnsw.beam";
+  private static final String QUANTIZATION_KEY = "pathlens.hnsw.quantization";
+
+  private final Path dir;
+  private final Directory directory;
+  private final IndexProvenance provenance;
+  private final IndexSettings settings;
+  private final ExecutorService mergeExecutor;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final TileSearch search;
+
+  private TileIndex(Path dir, Directory directory, IndexProvenance provenance, IndexSettings settings,
+      ExecutorService mergeExecutor, IndexWriter writer, SearcherManager searchers) {
+    this.dir = dir;
+    this.directory = directory;
+    this.provenance = provenance;
+    this.settings = settings;
+    this.mergeExecutor = mergeExecutor;
+    this.writer = writer;
+    this.searchers = searchers;
+    this.search = new TileSearch(searchers, settings);
+  }
+
+  /**
+   * Opens the index in {@code dir} for writing and searching, creating it if there is none.
+   *
+   * @throws IllegalStateException if the index was built with another bundle
+   */
+  public static TileIndex open(Path dir, IndexProvenance provenance, IndexSettings settings) throws IOException {
+    Files.createDirectories(dir);
+    Directory directory = FSDirectory.open(dir);
+    ExecutorService mergeExecutor = null;
+    try {
+      Map<String, String> recorded = DirectoryReader.indexExists(directory)
+          ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
+      checkProvenance(dir, recorded, provenance);
+      IndexSettings effective = recordedGraph(recorded, settings);
+      mergeExecutor = effective.mergeWorkers() > 1
+          ? Executors.newFixedThreadPool(effective.mergeWorkers(), daemon("pathlens-hnsw-merge")) : null;
+      IndexWriterConfig config = new IndexWriterConfig(TileFilter.ANALYZER)
+          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+          .setCodec(TileCodec.of(effective, mergeExecutor))
+          .setRAMBufferSizeMB(effective.ramBufferMb())
+          // Only add() commits, and only whole batches: a failed batch must not be committed on close.
+          .setCommitOnClose(false);
+      IndexWriter writer = new IndexWriter(directory, config);
+      Map<String, String> userData = new HashMap<>(provenance.toUserData());
+      userData.put(M_KEY, Integer.toString(effective.m()));
+      userData.put(BEAM_KEY, Integer.toString(effective.beamWidth()));
+      userData.put(QUANTIZATION_KEY, effective.quantization().name());
+      writer.setLiveCommitData(userData.entrySet());
+      if (!userData.equals(recorded)) {
+        writer.commit(); // a new index records its bundle before its first tile
+      }
+      SearcherManager searchers = new SearcherManager(writer, null);
+      return new TileIndex(dir, directory, provenance, effective, mergeExecutor, writer, searchers);
+    } catch (IOException | RuntimeException e) {
+      if (mergeExecutor != null) {
+        mergeExecutor.shutdownNow();
+      }
+      directory.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an existing index for searching only (another process may be writing it: {@link
+   * #refresh()} picks up its new commits).
+   *
+   * @throws IllegalArgumentException if {@code dir} holds no index
+   * @throws IllegalStateException if the index was built with another bundle
+   */
+  public static TileIndex openForSearch(Path dir, IndexProvenance provenance, IndexSettings settings)
+      throws IOException {
+    Directory directory = FSDirectory.open(dir);
+    try {
+      if (!DirectoryReader.indexExists(directory)) {
+        throw new IllegalArgumentException("no tile index in " + dir);
+      }
+      Map<String, String> recorded = SegmentInfos.readLatestCommit(directory).getUserData();
+      checkProvenance(dir, recorded, provenance);
+      SearcherManager searchers = new SearcherManager(directory, null);
+      return new TileIndex(dir, directory, provenance, recordedGraph(recorded, settings), null, null, searchers);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /** The bundle recorded in the index in {@code dir}, if there is an index with one. */
+  public static Optional<IndexProvenance> readProvenance(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Directory directory = FSDirectory.open(dir)) {
+      if (!DirectoryReader.indexExists(directory)) {
+        return Optional.empty();
+      }
+      return Optional.ofNullable(IndexProvenance.fromUserData(SegmentInfos.readLatestCommit(directory).getUserData()));
+    }
+  }
+
+  private static void checkProvenance(Path dir, Map<String, String> recorded, IndexProvenance expected) {
+    IndexProvenance actual = IndexProvenance.fromUserData(recorded);
+    if (actual != null && !actual.equals(expected)) {
+      throw new IllegalStateException("index " + dir + " holds embeddings of bundle " + actual
+          + " but this run uses bundle " + expected
+          + ": use the index's bundle, or ingest into a new index directory");
+    }
+  }
+
+  /** The graph shape an existing index was built with wins over the caller's settings. */
+  private static IndexSettings recordedGraph(Map<String, String> recorded, IndexSettings settings) {
+    if (!recorded.containsKey(QUANTIZATION_KEY)) {
+      return settings;
+    }
+    return settings
+        .withGraph(Integer.parseInt(recorded.get(M_KEY)), Integer.parseInt(recorded.get(BEAM_KEY)))
+        .withQuantization(Quantization.valueOf(recorded.get(QUANTIZATION_KEY)));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public IndexProvenance provenance() {
+    return provenance;
+  }
+
+  public IndexSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Adds tiles, replacing any with the same id, and commits every {@link IndexSettings#commitSize()}
+   * tiles (and after the last). Embeddings must be unit vectors of the bundle's dimension.
+   */
+  public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+    requireWriter("add tiles");
+    if (tiles.size() != embeddings.size()) {
+      throw new IllegalArgumentException(tiles.size() + " tiles but " + embeddings.size() + " embeddings");
+    }
+    for (int i = 0; i < tiles.size(); i++) {
+      checkEmbedding(tiles.get(i).id(), embeddings.get(i));
+    }
+    for (int start = 0; start < tiles.size(); start += settings.commitSize()) {
+      int end = Math.min(tiles.size(), start + settings.commitSize());
+      for (int i = start; i < end; i++) {
+        TileRecord tile = tiles.get(i);
+        writer.updateDocument(new Term(TileFields.ID, tile.id()), TileDocuments.toDocument(tile, embeddings.get(i)));
+      }
+      commit();
+    }
+  }
+
+  private void checkEmbedding(String id, float[] embedding) {
+    if (embedding.length != provenance.embeddingDim()) {
+      throw new IllegalArgumentException("embedding of tile " + id + " has dimension " + embedding.length
+          + ", index " + dir + " holds D=" + provenance.embeddingDim() + " (bundle " + provenance.bundleName() + ")");
+    }
+    float norm = (float) Math.sqrt(Embeddings.dot(embedding, embedding));
+    if (Math.abs(norm - 1) > 1e-3f) {
+      throw new IllegalArgumentException("embedding of tile " + id + " has norm " + norm + ", must be a unit vector");
+    }
+  }
+
+  /** Removes every tile of a slide, metadata and vector alike, and commits; returns how many. */
+  public int deleteSlide(String slideId) throws IOException {
+    requireWriter("delete a slide");
+    TermQuery slide = new TermQuery(new Term(TileFields.SLIDE_ID, slideId));
+    int removed = count(TileFilter.slide(slideId));
+    writer.deleteDocuments(slide);
+    commit();
+    return removed;
+  }
+
+  /**
+   * Rewrites segments that hold deleted tiles, so deleted vectors leave the HNSW graphs and the disk
+   * too (searches skip them already). Merging is costly: worth it after deleting many slides.
+   */
+  public void expungeDeletes() throws IOException {
+    requireWriter("expunge deletes");
+    writer.forceMergeDeletes(true);
+    commit();
+  }
+
+  /** Merges the index into one segment (one HNSW graph: the fastest searches), and commits. */
+  public void forceMerge() throws IOException {
+    requireWriter("merge");
+    writer.forceMerge(1, true);
+    commit();
+  }
+
+  private void commit() throws IOException {
+    writer.commit();
+    searchers.maybeRefreshBlocking();
+  }
+
+  /** Makes searches see commits made since (by another process, for an index opened for search). */
+  public void refresh() throws IOException {
+    searchers.maybeRefreshBlocking();
+  }
+
+  private void requireWriter(String action) {
+    if (writer == null) {
+      throw new IllegalStateException("cannot " + action + ": index " + dir + " is open for search only");
+    }
+  }
+
+  /** Tiles in the index (committed). */
+  public int size() throws IOException {
+    return count(TileFilter.ALL);
+  }
+
+  /** Tiles that pass {@code filter}. */
+  public int count(TileFilter filter) throws IOException {
+    return search.count(filter);
+  }
+
+  /** The {@code k} tiles nearest to {@code query} among those passing {@code filter}, best first. */
+  public List<SearchHit> search(float[] query, int k, TileFilter filter) throws IOException {
+    checkEmbedding("(query)", query);
+    return search.vector(query, k, filter);
+  }
+
+  /** BM25 search over captions (Lucene query syntax; plain words are OR-ed), best first. */
+  public List<SearchHit> searchCaptions(String text, int k, TileFilter filter) throws IOException {
+    return search.captions(text, k, filter);
+  }
+
+  /** Vector and caption rankings fused by reciprocal rank ({@link RankFusion}). */
+  public List<SearchHit> searchHybrid(float[] query, String text, int k, TileFilter filter) throws IOException {
+    checkEmbedding("(query)", query);
+    int depth = Math.max(RankFusion.DEPTH, k);
+    return RankFusion.fuse(List.of(search.vector(query, depth, filter), search.captions(text, depth, filter)), k);
+  }
+
+  /** Slides ranked by similarity to {@code slideId}'s tiles (see {@link SlideSimilarity}). */
+  public List<SlideHit> similarSlides(String slideId, int k) throws IOException {
+    List<float[]> tiles = slideEmbeddings(slideId);
+    if (tiles.isEmpty()) {
+      throw new IllegalArgumentException("no tiles of slide '" + slideId + "' in index " + dir);
+    }
+    return similarSlides(tiles, slideId, k);
+  }
+
+  /** Slides ranked by similarity to the given tile embeddings, leaving out {@code excludeSlideId} (or none). */
+  public List<SlideHit> similarSlides(List<float[]> queryTiles, String excludeSlideId, int k) throws IOException {
+    for (float[] tile : queryTiles) {
+      checkEmbedding("(query tile)", tile);
+    }
+    TileFilter others = excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
+    return SlideSimilarity.DEFAULT.rank(queryTiles, k, (query, n) -> search.vector(query, n, others));
+  }
+
+  /** The embeddings of a slide's tiles, in tile id order. */
+  public List<float[]> slideEmbeddings(String slideId) throws IOException {
+    return new ArrayList<>(search.embeddings(TileFilter.slide(slideId)).values());
+  }
+
+  /** The stored record of a tile. */
+  public Optional<TileRecord> get(String id) throws IOException {
+    return search.record(id);
+  }
+
+  /** Bytes the index takes on disk. */
+  public long sizeOnDisk() throws IOException {
+    long bytes = 0;
+    for (String file : directory.listAll()) {
+      bytes += directory.fileLength(file);
+    }
+    return bytes;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try (directory) {
+      searchers.close();
+      if (writer != null) {
+        writer.close();
+      }
+    } finally {
+      if (mergeExecutor != null) {
+        mergeExecutor.shutdownNow();
+      }
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return Thread.ofPlatform().name(name + "-", 0).daemon().factory();
+  }
+}

@@ -1,0 +1,253 @@
+package org.pathlens.index;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.RescoreTopNQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.knn.KnnSearchStrategy;
+
+/** The read side of a {@link TileIndex}: every search runs on one acquired, consistent snapshot. */
+final class TileSearch {
+
+  /**
+   * Filtered HNSW search (Lucene's {@code FilteredHnswGraphSearcher}: past a node that fails the
+   * filter it explores that node's neighbours, so the search does not stall in filtered-out
+   * regions) is used when {@code KnnSearchStrategy.Hnsw.useFilteredSearch(ratio)} holds, i.e. when
+   * {@code ratio × 100 < filteredSearchThreshold}. The released 10.6.0 jar ships
+   * {@code KnnSearchStrategy.DEFAULT_FILTERED_SEARCH_THRESHOLD = 0}, so {@code Hnsw.DEFAULT} never
+   * uses it and restrictive filters fall back to the plain graph walk (or to exact search). Passing
+   * the strategy explicitly with 60 (Lucene main's default) turns it on for filters that keep fewer
+   * than 60 % of the tiles. In every case the filter is applied inside the graph search (only
+   * matching documents are collected), never after it.
+   */
+  static final KnnSearchStrategy FILTERED_HNSW = new KnnSearchStrategy.Hnsw(60);
+
+  private final SearcherManager searchers;
+  private final IndexSettings settings;
+
+  TileSearch(SearcherManager searchers, IndexSettings settings) {
+    this.searchers = searchers;
+    this.settings = settings;
+  }
+
+  List<SearchHit> vector(float[] query, int k, TileFilter filter) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Query filterQuery = checkedFilter(searcher, filter);
+      int candidates = settings.candidates(k);
+      Query knn = new KnnFloatVectorQuery(TileFields.EMBEDDING, query, candidates, filterQuery, FILTERED_HNSW);
+      if (settings.quantization() != Quantization.NONE) {
+        // HNSW scores on quantized vectors are estimates: rescore the candidates with the floats.
+        knn = RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, query, TileFields.EMBEDDING, candidates);
+      }
+      TopDocs top = searcher.search(knn, candidates);
+      return ranked(searcher, top, k, true);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  List<SearchHit> captions(String text, int k, TileFilter filter) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Query filterQuery = checkedFilter(searcher, filter);
+      BooleanQuery.Builder query = new BooleanQuery.Builder().add(parseCaption(text), Occur.MUST);
+      if (filterQuery != null) {
+        query.add(filterQuery, Occur.FILTER);
+      }
+      return ranked(searcher, searcher.search(query.build(), settings.candidates(k)), k, false);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Caption text in Lucene syntax; text that does not parse (a stray quote, "H&E:") is taken literally. */
+  private static Query parseCaption(String text) {
+    QueryParser parser = new QueryParser(TileFields.CAPTION, TileFilter.ANALYZER);
+    try {
+      return parser.parse(text);
+    } catch (ParseException e) {
+      try {
+        return parser.parse(QueryParser.escape(text));
+      } catch (ParseException stillBad) {
+        throw new IllegalArgumentException("bad caption query '" + text + "': " + stillBad.getMessage(), stillBad);
+      }
+    }
+  }
+
+  /**
+   * Orders Lucene's candidates by score, then id (Lucene breaks ties by internal doc number, which
+   * merges change), keeps {@code k} and loads their records.
+   */
+  private static List<SearchHit> ranked(IndexSearcher searcher, TopDocs top, int k, boolean cosine)
+      throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    List<Candidate> candidates = new ArrayList<>();
+    for (ScoreDoc hit : top.scoreDocs) {
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
+      SortedDocValues ids = DocValues.getSorted(leaf.reader(), TileFields.ID);
+      if (!ids.advanceExact(hit.doc - leaf.docBase)) {
+        throw new IllegalStateException("tile document " + hit.doc + " has no id");
+      }
+      float score = cosine ? TileDocuments.cosine(hit.score) : hit.score;
+      candidates.add(new Candidate(new SearchHit(ids.lookupOrd(ids.ordValue()).utf8ToString(), score), hit.doc));
+    }
+    candidates.sort((a, b) -> ExactSearch.RANKING.compare(a.hit, b.hit));
+    List<SearchHit> hits = new ArrayList<>();
+    var stored = searcher.storedFields();
+    for (Candidate candidate : candidates.subList(0, Math.min(k, candidates.size()))) {
+      TileRecord tile = TileDocuments.toRecord(stored.document(candidate.doc));
+      hits.add(new SearchHit(candidate.hit.id(), candidate.hit.score(), tile));
+    }
+    return hits;
+  }
+
+  private record Candidate(SearchHit hit, int doc) {}
+
+  int count(TileFilter filter) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Query query = checkedFilter(searcher, filter);
+      return searcher.count(query == null ? new MatchAllDocsQuery() : query);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  Optional<TileRecord> record(String id) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      TopDocs top = searcher.search(new TermQuery(new Term(TileFields.ID, id)), 1);
+      return top.scoreDocs.length == 0
+          ? Optional.empty()
+          : Optional.of(TileDocuments.toRecord(searcher.storedFields().document(top.scoreDocs[0].doc)));
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** The embeddings of the tiles passing {@code filter}, by tile id. */
+  SortedMap<String, float[]> embeddings(TileFilter filter) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Query query = checkedFilter(searcher, filter);
+      return searcher.search(query == null ? new MatchAllDocsQuery() : query, new EmbeddingCollectors());
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Collects (id, embedding) of matching live documents, segment by segment. */
+  private static final class EmbeddingCollectors
+      implements CollectorManager<EmbeddingCollectors.Collector, SortedMap<String, float[]>> {
+
+    static final class Collector extends SimpleCollector {
+      final SortedMap<String, float[]> found = new TreeMap<>();
+      private SortedDocValues ids;
+      private FloatVectorValues vectors;
+      private KnnVectorValues.DocIndexIterator vectorDocs;
+
+      @Override
+      protected void doSetNextReader(LeafReaderContext context) throws IOException {
+        ids = DocValues.getSorted(context.reader(), TileFields.ID);
+        vectors = context.reader().getFloatVectorValues(TileFields.EMBEDDING);
+        vectorDocs = vectors == null ? null : vectors.iterator();
+      }
+
+      @Override
+      public void collect(int doc) throws IOException {
+        if (vectorDocs == null || !ids.advanceExact(doc)) {
+          return;
+        }
+        if (vectorDocs.docID() < doc) {
+          vectorDocs.advance(doc);
+        }
+        if (vectorDocs.docID() == doc) {
+          found.put(ids.lookupOrd(ids.ordValue()).utf8ToString(), vectors.vectorValue(vectorDocs.index()).clone());
+        }
+      }
+
+      @Override
+      public ScoreMode scoreMode() {
+        return ScoreMode.COMPLETE_NO_SCORES;
+      }
+    }
+
+    @Override
+    public Collector newCollector() {
+      return new Collector();
+    }
+
+    @Override
+    public SortedMap<String, float[]> reduce(Collection<Collector> collectors) {
+      SortedMap<String, float[]> all = new TreeMap<>();
+      collectors.forEach(c -> all.putAll(c.found));
+      return all;
+    }
+  }
+
+  /**
+   * The filter's query, after checking that every field it names exists: a misspelt field
+   * ({@code lable:TUM}) would otherwise silently match nothing.
+   */
+  private static Query checkedFilter(IndexSearcher searcher, TileFilter filter) {
+    Query query = filter.query();
+    if (query == null || searcher.getIndexReader().numDocs() == 0) {
+      return query;
+    }
+    Set<String> named = new TreeSet<>();
+    query.visit(new QueryVisitor() {
+      @Override
+      public boolean acceptField(String field) {
+        named.add(field);
+        return true;
+      }
+
+      @Override
+      public QueryVisitor getSubVisitor(Occur occur, Query parent) {
+        return this;
+      }
+    });
+    FieldInfos fields = FieldInfos.getMergedFieldInfos(searcher.getIndexReader());
+    for (String field : named) {
+      if (!TileFields.RESERVED.contains(field) && fields.fieldInfo(field) == null) {
+        Set<String> known = new TreeSet<>();
+        fields.forEach(info -> known.add(info.name));
+        known.remove(TileFields.EMBEDDING);
+        throw new IllegalArgumentException("filter '" + filter + "' names field '" + field
+            + "', which no tile has; fields: " + String.join(", ", known));
+      }
+    }
+    return query;
+  }
+}
