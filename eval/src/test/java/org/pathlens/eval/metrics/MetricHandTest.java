@@ -99,9 +99,9 @@ class MetricHandTest {
   void confusionMatrixText() {
     Predictions p = fromConfusion(new long[][] {{20, 5}, {10, 15}});
     assertEquals("""
-        true\\pred  c0  c1
-        c0         20   5
-        c1         10  15
+        true\\pred   c0  c1
+        c0          20   5
+        c1          10  15
         """, ConfusionMatrix.of(p).toText());
   }
 }
