@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       EmbedCommand.class,
       BenchCommand.class,
       SlideCommand.class,
+      ClassifyCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PathLens implements Runnable {
