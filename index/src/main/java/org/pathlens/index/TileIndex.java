@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -293,6 +294,15 @@ public final class TileIndex implements AutoCloseable {
   /** The embeddings of a slide's tiles, in tile id order. */
   public List<float[]> slideEmbeddings(String slideId) throws IOException {
     return new ArrayList<>(search.embeddings(TileFilter.slide(slideId)).values());
+  }
+
+  /**
+   * Calls {@code action} with every tile passing {@code filter}, record and embedding, in no set
+   * order (segment order; sort by id where order matters). Streams: nothing is kept, so a whole
+   * index can be visited in little memory.
+   */
+  public void forEachTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
+    search.forEachTile(filter, action);
   }
 
   /** The stored record of a tile. */

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.FloatVectorValues;
@@ -16,6 +17,7 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
@@ -162,6 +164,46 @@ final class TileSearch {
     try {
       Query query = checkedFilter(searcher, filter);
       return searcher.search(query == null ? new MatchAllDocsQuery() : query, new EmbeddingCollectors());
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  void forEachTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Query query = checkedFilter(searcher, filter);
+      searcher.search(query == null ? new MatchAllDocsQuery() : query, new SimpleCollector() {
+        private StoredFields stored;
+        private FloatVectorValues vectors;
+        private KnnVectorValues.DocIndexIterator vectorDocs;
+
+        @Override
+        protected void doSetNextReader(LeafReaderContext context) throws IOException {
+          stored = context.reader().storedFields();
+          vectors = context.reader().getFloatVectorValues(TileFields.EMBEDDING);
+          vectorDocs = vectors == null ? null : vectors.iterator();
+        }
+
+        @Override
+        public void collect(int doc) throws IOException {
+          if (vectorDocs == null) {
+            return;
+          }
+          if (vectorDocs.docID() < doc) {
+            vectorDocs.advance(doc);
+          }
+          if (vectorDocs.docID() == doc) {
+            float[] embedding = vectors.vectorValue(vectorDocs.index()).clone();
+            action.accept(new StoredTile(TileDocuments.toRecord(stored.document(doc)), embedding));
+          }
+        }
+
+        @Override
+        public ScoreMode scoreMode() {
+          return ScoreMode.COMPLETE_NO_SCORES;
+        }
+      });
     } finally {
       searchers.release(searcher);
     }

@@ -91,6 +91,27 @@ class TileIndexTest {
   }
 
   @Test
+  void forEachTileVisitsEveryLiveTileWithItsRecordAndEmbedding() throws IOException {
+    try (TileIndex index = open()) {
+      index.add(data.tiles, data.embeddings);
+      index.deleteSlide("S-1");
+      Map<String, StoredTile> seen = new java.util.TreeMap<>();
+      index.forEachTile(TileFilter.parse("site:site-3"), tile -> seen.put(tile.record().id(), tile));
+      assertEquals(25, seen.size()); // 30 at site-3, 5 of them on the deleted slide
+      for (int i = 0; i < data.tiles.size(); i++) {
+        TileRecord tile = data.tiles.get(i);
+        if (tile.site().equals("site-3") && !tile.slideId().equals("S-1")) {
+          assertEquals(tile, seen.get(tile.id()).record());
+          org.junit.jupiter.api.Assertions.assertArrayEquals(data.embeddings.get(i), seen.get(tile.id()).embedding());
+        }
+      }
+      int[] all = {0};
+      index.forEachTile(TileFilter.ALL, tile -> all[0]++);
+      assertEquals(250, all[0]);
+    }
+  }
+
+  @Test
   void filtersUseLuceneSyntaxOverWholeValues() throws IOException {
     try (TileIndex index = open()) {
       index.add(data.tiles, data.embeddings);
