@@ -30,6 +30,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         || e instanceof IllegalArgumentException
         || e instanceof IllegalStateException
         || e instanceof java.io.UncheckedIOException
-        || e instanceof java.nio.file.NoSuchFileException;
+        || e instanceof java.nio.file.NoSuchFileException
+        || e instanceof org.pathlens.index.slides.SlideException;
   }
 }

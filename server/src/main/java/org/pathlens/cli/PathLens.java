@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       SlideCommand.class,
       ClassifyCommand.class,
+      HeatmapCommand.class,
       EvalCommand.class,
       CommandLine.HelpCommand.class
     })
