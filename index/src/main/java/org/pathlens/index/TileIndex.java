@@ -257,7 +257,16 @@ public final class TileIndex implements AutoCloseable {
   /** The {@code k} tiles nearest to {@code query} among those passing {@code filter}, best first. */
   public List<SearchHit> search(float[] query, int k, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
-    return search.vector(query, k, filter);
+    return search.vector(query, k, filter, true);
+  }
+
+  /**
+   * As {@link #search} but the hits carry ids and scores only, no records: for callers that need
+   * no metadata (reading a stored record costs a compressed-block read per hit).
+   */
+  public List<SearchHit> searchIds(float[] query, int k, TileFilter filter) throws IOException {
+    checkEmbedding("(query)", query);
+    return search.vector(query, k, filter, false);
   }
 
   /** BM25 search over captions (Lucene query syntax; plain words are OR-ed), best first. */
@@ -269,7 +278,7 @@ public final class TileIndex implements AutoCloseable {
   public List<SearchHit> searchHybrid(float[] query, String text, int k, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
     int depth = Math.max(RankFusion.DEPTH, k);
-    return RankFusion.fuse(List.of(search.vector(query, depth, filter), search.captions(text, depth, filter)), k);
+    return RankFusion.fuse(List.of(search.vector(query, depth, filter, true), search.captions(text, depth, filter)), k);
   }
 
   /** Slides ranked by similarity to {@code slideId}'s tiles (see {@link SlideSimilarity}). */
@@ -287,7 +296,7 @@ public final class TileIndex implements AutoCloseable {
       checkEmbedding("(query tile)", tile);
     }
     TileFilter others = excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
-    return SlideSimilarity.DEFAULT.rank(queryTiles, k, (query, n) -> search.vector(query, n, others));
+    return SlideSimilarity.DEFAULT.rank(queryTiles, k, (query, n) -> search.vector(query, n, others, true));
   }
 
   /** The embeddings of a slide's tiles, in tile id order. */
