@@ -170,7 +170,9 @@ public final class TileIndex implements AutoCloseable {
 
   /**
    * Adds tiles, replacing any with the same id, and commits every {@link IndexSettings#commitSize()}
-   * tiles (and after the last). Embeddings must be unit vectors of the bundle's dimension.
+   * tiles (and after the last). Embeddings must be unit vectors of the bundle's dimension. Calls
+   * from several threads are safe, but a commit then also holds what the other threads have added
+   * so far: the whole-batches guarantee after a crash holds for a single writing thread.
    */
   public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
     requireWriter("add tiles");
