@@ -3,19 +3,20 @@ package org.pathlens.prompts;
 import java.util.List;
 
 /**
- * A zero-shot result for one image.
+ * One image's result from any {@link Classifier}.
  *
- * @param classIds class ids in prompt-set order
- * @param cosines cosine similarity of the image to each class embedding
- * @param probabilities softmax(logit_scale × cosine), same order
+ * @param classIds class ids in the classifier's order (a prompt set's file order for zero-shot)
+ * @param scores the classifier's raw per-class score, the larger the likelier: the cosine to the
+ *     class embedding (zero-shot, prototype), the logit (linear probe), the neighbour votes (kNN)
+ * @param probabilities per-class probabilities in the same order, summing to 1
  */
-public record ClassProbabilities(List<String> classIds, float[] cosines, float[] probabilities) {
+public record ClassProbabilities(List<String> classIds, float[] scores, float[] probabilities) {
 
-  /** Index of the most probable class; ties go to the earlier class, so results are repeatable. */
+  /** Index of the highest-scoring class; ties go to the earlier class, so results are repeatable. */
   public int predictedIndex() {
     int best = 0;
-    for (int i = 1; i < cosines.length; i++) {
-      if (cosines[i] > cosines[best]) {
+    for (int i = 1; i < scores.length; i++) {
+      if (scores[i] > scores[best]) {
         best = i;
       }
     }

@@ -1,6 +1,10 @@
 package org.pathlens.prompts;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,5 +44,33 @@ public record PromptSet(
       }
     }
     return prompts;
+  }
+
+  /**
+   * SHA-256 over what decides the class embeddings: the templates and the classes with their
+   * synonyms, in order. Name and description are left out, so renaming a set keeps its cache.
+   */
+  public String contentHash() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      // Length-prefixed strings: no two different sets share an encoding.
+      update(digest, "templates:" + templates.size());
+      templates.forEach(t -> update(digest, t));
+      update(digest, "classes:" + classes.size());
+      classes.forEach((id, synonyms) -> {
+        update(digest, id);
+        update(digest, "synonyms:" + synonyms.size());
+        synonyms.forEach(s -> update(digest, s));
+      });
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  private static void update(MessageDigest digest, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+    digest.update(bytes);
   }
 }

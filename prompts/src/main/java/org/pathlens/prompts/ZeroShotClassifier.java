@@ -9,37 +9,37 @@ import org.pathlens.encoders.TextEncoder;
  * each (the encoder does), average them, L2-normalise the mean. An image's logits are its cosines
  * to the class embeddings; probabilities are softmax(logit_scale × cosine).
  */
-public final class ZeroShotClassifier {
+public final class ZeroShotClassifier implements Classifier {
 
   private final PromptSet prompts;
+  private final List<String> classIds;
   private final float[][] classEmbeddings;
   private final double logitScale;
 
   public ZeroShotClassifier(PromptSet prompts, float[][] classEmbeddings, double logitScale) {
+    if (classEmbeddings.length != prompts.classes().size()) {
+      throw new IllegalArgumentException(
+          "prompt set " + prompts.name() + " has " + prompts.classes().size() + " classes but "
+              + classEmbeddings.length + " class embeddings were given");
+    }
     this.prompts = prompts;
+    this.classIds = prompts.classIds();
     this.classEmbeddings = classEmbeddings;
     this.logitScale = logitScale;
   }
 
   /** Embeds the prompts of {@code prompts} with {@code encoder}. */
   public static ZeroShotClassifier build(PromptSet prompts, TextEncoder encoder, double logitScale) {
-    List<String> ids = prompts.classIds();
-    float[][] classEmbeddings = new float[ids.size()][];
-    for (int c = 0; c < ids.size(); c++) {
-      List<float[]> vectors = encoder.encode(prompts.prompts(ids.get(c)));
-      float[] mean = new float[vectors.getFirst().length];
-      for (float[] v : vectors) {
-        for (int i = 0; i < mean.length; i++) {
-          mean[i] += v[i];
-        }
-      }
-      classEmbeddings[c] = Embeddings.l2Normalize(mean);
-    }
-    return new ZeroShotClassifier(prompts, classEmbeddings, logitScale);
+    return new ZeroShotClassifier(prompts, PromptEmbeddings.encode(prompts, encoder).classEmbeddings(), logitScale);
   }
 
   public PromptSet prompts() {
     return prompts;
+  }
+
+  @Override
+  public List<String> classIds() {
+    return classIds;
   }
 
   /** Class embeddings in class order (unit norm); shared, do not modify. */
@@ -47,31 +47,17 @@ public final class ZeroShotClassifier {
     return classEmbeddings;
   }
 
+  public double logitScale() {
+    return logitScale;
+  }
+
   /** Classifies one unit-norm image embedding. */
+  @Override
   public ClassProbabilities classify(float[] imageEmbedding) {
     float[] cosines = new float[classEmbeddings.length];
     for (int c = 0; c < cosines.length; c++) {
       cosines[c] = Embeddings.dot(imageEmbedding, classEmbeddings[c]);
     }
-    return new ClassProbabilities(prompts.classIds(), cosines, softmax(cosines, logitScale));
-  }
-
-  /** softmax(scale × x), computed stably by subtracting the maximum first. */
-  static float[] softmax(float[] x, double scale) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : x) {
-      max = Math.max(max, scale * v);
-    }
-    double[] e = new double[x.length];
-    double sum = 0;
-    for (int i = 0; i < x.length; i++) {
-      e[i] = Math.exp(scale * x[i] - max);
-      sum += e[i];
-    }
-    float[] p = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      p[i] = (float) (e[i] / sum);
-    }
-    return p;
+    return new ClassProbabilities(classIds, cosines, Softmax.of(cosines, logitScale));
   }
 }

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -118,12 +120,18 @@ final class DemoCommand implements Callable<Integer> {
           counts[0]++;
         }
       }
-      String heldOut = heldOutCenter(vlm);
+      TrainingData training = TrainingData.of(vlm);
       System.out.printf(Locale.ROOT, "%nZero-shot classification with prompt set %s (%d classes x %d synonyms x %d templates)%n",
           prompts.name(), prompts.classIds().size(), prompts.classes().values().iterator().next().size(), prompts.templates().size());
+      boolean sameCenters = training.seed() == seed;
+      if (!sameCenters) {
+        System.out.println("(seed " + seed + ": every center's stain and scanner is new to the model"
+            + (training.seed() >= 0 ? ", which was trained on centers of seed " + training.seed() : "") + ")");
+      }
       List<String> lines = new ArrayList<>();
       perSite.forEach((site, c) -> lines.add(String.format(Locale.ROOT, "  %-9s accuracy %5.1f %%  (%d/%d)%s", site,
-          100.0 * c[0] / c[1], c[0], c[1], site.equals(heldOut) ? "  <- center never seen in training" : "")));
+          100.0 * c[0] / c[1], c[0], c[1],
+          !sameCenters ? "" : site.equals(training.heldOutCenter()) ? "  <- center never seen in training" : "  (training tiles)")));
       lines.forEach(System.out::println);
     }
     System.out.println();
@@ -131,10 +139,14 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The center the demo model never saw, as its model.json recipe records it (if it does). */
-  private static String heldOutCenter(VisionLanguageModel vlm) throws IOException {
-    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(vlm.bundle().dir().resolve("model.json").toFile());
-    var node = root.at("/recipe/held_out_center");
-    return node.isMissingNode() ? "" : node.asText();
+  /** What the bundle's model.json recipe says of its training data, where it says it. */
+  record TrainingData(long seed, String heldOutCenter) {
+
+    static TrainingData of(VisionLanguageModel vlm) throws IOException {
+      var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(vlm.bundle().dir().resolve("model.json").toFile());
+      String command = root.at("/recipe/data/generator_command").asText("");
+      Matcher seed = Pattern.compile("--seed (\\d+)").matcher(command);
+      return new TrainingData(seed.find() ? Long.parseLong(seed.group(1)) : -1, root.at("/recipe/data/held_out_center").asText(""));
+    }
   }
 }

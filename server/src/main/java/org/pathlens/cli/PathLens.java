@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       EmbedCommand.class,
       BenchCommand.class,
+      SlideCommand.class,
+      ClassifyCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PathLens implements Runnable {
