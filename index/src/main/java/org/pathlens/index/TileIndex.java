@@ -171,7 +171,9 @@ public final class TileIndex implements AutoCloseable {
 
   /**
    * Adds tiles, replacing any with the same id, and commits every {@link IndexSettings#commitSize()}
-   * tiles (and after the last). Embeddings must be unit vectors of the bundle's dimension.
+   * tiles (and after the last). Embeddings must be unit vectors of the bundle's dimension. Calls
+   * from several threads are safe, but a commit then also holds what the other threads have added
+   * so far: the whole-batches guarantee after a crash holds for a single writing thread.
    */
   public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
     requireWriter("add tiles");
@@ -258,7 +260,16 @@ public final class TileIndex implements AutoCloseable {
   /** The {@code k} tiles nearest to {@code query} among those passing {@code filter}, best first. */
   public List<SearchHit> search(float[] query, int k, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
-    return search.vector(query, k, filter);
+    return search.vector(query, k, filter, true);
+  }
+
+  /**
+   * As {@link #search} but the hits carry ids and scores only, no records: for callers that need
+   * no metadata (reading a stored record costs a compressed-block read per hit).
+   */
+  public List<SearchHit> searchIds(float[] query, int k, TileFilter filter) throws IOException {
+    checkEmbedding("(query)", query);
+    return search.vector(query, k, filter, false);
   }
 
   /** BM25 search over captions (Lucene query syntax; plain words are OR-ed), best first. */
@@ -270,7 +281,7 @@ public final class TileIndex implements AutoCloseable {
   public List<SearchHit> searchHybrid(float[] query, String text, int k, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
     int depth = Math.max(RankFusion.DEPTH, k);
-    return RankFusion.fuse(List.of(search.vector(query, depth, filter), search.captions(text, depth, filter)), k);
+    return RankFusion.fuse(List.of(search.vector(query, depth, filter, true), search.captions(text, depth, filter)), k);
   }
 
   /** Slides ranked by similarity to {@code slideId}'s tiles (see {@link SlideSimilarity}). */
@@ -288,7 +299,7 @@ public final class TileIndex implements AutoCloseable {
       checkEmbedding("(query tile)", tile);
     }
     TileFilter others = excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
-    return SlideSimilarity.DEFAULT.rank(queryTiles, k, (query, n) -> search.vector(query, n, others));
+    return SlideSimilarity.DEFAULT.rank(queryTiles, k, (query, n) -> search.vector(query, n, others, true));
   }
 
   /** The embeddings of a slide's tiles, in tile id order. */

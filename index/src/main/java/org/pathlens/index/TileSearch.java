@@ -48,11 +48,12 @@ final class TileSearch {
    * {@code ratio × 100 < filteredSearchThreshold}. The released 10.6.0 jar ships
    * {@code KnnSearchStrategy.DEFAULT_FILTERED_SEARCH_THRESHOLD = 0}, so {@code Hnsw.DEFAULT} never
    * uses it and restrictive filters fall back to the plain graph walk (or to exact search). Passing
-   * the strategy explicitly with 60 (Lucene main's default) turns it on for filters that keep fewer
-   * than 60 % of the tiles. In every case the filter is applied inside the graph search (only
-   * matching documents are collected), never after it.
+   * the strategy explicitly ({@link IndexSettings#filteredSearchPercent()}) turns it on for filters
+   * that keep fewer than that percentage of the tiles. In every case the filter is applied inside
+   * the graph search (only matching documents are collected), never after it; a filter that keeps
+   * fewer tiles than the search would visit runs as an exact search over them.
    */
-  static final KnnSearchStrategy FILTERED_HNSW = new KnnSearchStrategy.Hnsw(60);
+  private final KnnSearchStrategy strategy;
 
   private final SearcherManager searchers;
   private final IndexSettings settings;
@@ -60,20 +61,22 @@ final class TileSearch {
   TileSearch(SearcherManager searchers, IndexSettings settings) {
     this.searchers = searchers;
     this.settings = settings;
+    this.strategy = new KnnSearchStrategy.Hnsw(settings.filteredSearchPercent());
   }
 
-  List<SearchHit> vector(float[] query, int k, TileFilter filter) throws IOException {
+  /** @param records whether hits carry their stored records (reading them costs a block decompression each) */
+  List<SearchHit> vector(float[] query, int k, TileFilter filter, boolean records) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
       Query filterQuery = checkedFilter(searcher, filter);
       int candidates = settings.candidates(k);
-      Query knn = new KnnFloatVectorQuery(TileFields.EMBEDDING, query, candidates, filterQuery, FILTERED_HNSW);
+      Query knn = new KnnFloatVectorQuery(TileFields.EMBEDDING, query, candidates, filterQuery, strategy);
       if (settings.quantization() != Quantization.NONE) {
         // HNSW scores on quantized vectors are estimates: rescore the candidates with the floats.
         knn = RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, query, TileFields.EMBEDDING, candidates);
       }
       TopDocs top = searcher.search(knn, candidates);
-      return ranked(searcher, top, k, true);
+      return ranked(searcher, top, k, true, records);
     } finally {
       searchers.release(searcher);
     }
@@ -87,7 +90,7 @@ final class TileSearch {
       if (filterQuery != null) {
         query.add(filterQuery, Occur.FILTER);
       }
-      return ranked(searcher, searcher.search(query.build(), settings.candidates(k)), k, false);
+      return ranked(searcher, searcher.search(query.build(), settings.candidates(k)), k, false, true);
     } finally {
       searchers.release(searcher);
     }
@@ -111,8 +114,8 @@ final class TileSearch {
    * Orders Lucene's candidates by score, then id (Lucene breaks ties by internal doc number, which
    * merges change), keeps {@code k} and loads their records.
    */
-  private static List<SearchHit> ranked(IndexSearcher searcher, TopDocs top, int k, boolean cosine)
-      throws IOException {
+  private static List<SearchHit> ranked(IndexSearcher searcher, TopDocs top, int k, boolean cosine,
+      boolean records) throws IOException {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
     List<Candidate> candidates = new ArrayList<>();
     for (ScoreDoc hit : top.scoreDocs) {
@@ -128,7 +131,7 @@ final class TileSearch {
     List<SearchHit> hits = new ArrayList<>();
     var stored = searcher.storedFields();
     for (Candidate candidate : candidates.subList(0, Math.min(k, candidates.size()))) {
-      TileRecord tile = TileDocuments.toRecord(stored.document(candidate.doc));
+      TileRecord tile = records ? TileDocuments.toRecord(stored.document(candidate.doc)) : null;
       hits.add(new SearchHit(candidate.hit.id(), candidate.hit.score(), tile));
     }
     return hits;

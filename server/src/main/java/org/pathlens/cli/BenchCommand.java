@@ -8,6 +8,7 @@ import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.TorchRuntime;
 import org.pathlens.eval.bench.EncodeBenchmark;
+import org.pathlens.eval.bench.IndexBenchmark;
 import org.pathlens.fixtures.Fixtures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints a table and the command that reproduces it.",
-    subcommands = {BenchCommand.Encode.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Index.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -81,6 +82,73 @@ final class BenchCommand implements Runnable {
 
     private static String join(List<Integer> values) {
       return String.join(",", values.stream().map(String::valueOf).toList());
+    }
+  }
+
+  @Command(
+      name = "index",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Lucene HNSW (float, int8, int4) against hnswlib-core on seeded random clustered unit vectors:",
+        "build time, disk, heap, single-thread latency p50/p99, QPS on all threads and recall@k",
+        "against exact brute force, without a filter and with filters keeping 10 % and 1 %."
+      })
+  static final class Index implements Callable<Integer> {
+
+    @Option(names = "--n", paramLabel = "N", description = "Vectors indexed (default: ${DEFAULT-VALUE}).")
+    int n = 20_000;
+
+    @Option(names = "--dim", paramLabel = "D", description = "Dimension (default: ${DEFAULT-VALUE}).")
+    int dim = 512;
+
+    @Option(names = "--k", paramLabel = "K", description = "Results per query (default: ${DEFAULT-VALUE}).")
+    int k = 10;
+
+    @Option(names = "--queries", paramLabel = "Q", description = "Queries per measurement (default: ${DEFAULT-VALUE}).")
+    int queries = 200;
+
+    @Option(names = "--m", paramLabel = "M", description = "HNSW max connections (default: ${DEFAULT-VALUE}).")
+    int m = 16;
+
+    @Option(names = "--beam", paramLabel = "B", description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
+    int beam = 100;
+
+    @Option(names = "--oversample", paramLabel = "X", description = "Candidates per result: search ef = k × X (default: ${DEFAULT-VALUE}).")
+    float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
+
+    @Option(names = "--clusters", paramLabel = "C", description = "Gaussian clusters of the vectors (default: ${DEFAULT-VALUE}).")
+    int clusters = 256;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Indexing, merge and QPS threads (default: the core count).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--commit", paramLabel = "N", description = "Lucene vectors per commit (default: ${DEFAULT-VALUE}).")
+    int commit = 10_000;
+
+    @Option(names = "--skip-int4", description = "Leave Lucene int4 out.")
+    boolean skipInt4;
+
+    @Option(names = "--filtered-percent", paramLabel = "P", description = "Filters keeping under P %% use Lucene's filtered HNSW searcher (default: ${DEFAULT-VALUE}).")
+    int filteredPercent = org.pathlens.index.IndexSettings.defaults().filteredSearchPercent();
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Where indexes are written, then removed (default: a temporary directory).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      if (n < 1 || dim < 1 || k < 1 || queries < 1 || threads < 1 || clusters < 1) {
+        throw new IllegalArgumentException("--n, --dim, --k, --queries, --clusters and --threads must be positive");
+      }
+      Path workDir = work != null ? work : java.nio.file.Files.createTempDirectory("pathlens-bench-index");
+      String command = "./pathlens bench index --n " + n + " --dim " + dim + " --k " + k + " --queries " + queries
+          + " --m " + m + " --beam " + beam + " --oversample " + oversample + " --clusters " + clusters
+          + " --threads " + threads + " --commit " + commit + " --filtered-percent " + filteredPercent + (skipInt4 ? " --skip-int4" : "") + " --seed " + seed;
+      new IndexBenchmark(new IndexBenchmark.Options(n, dim, k, queries, m, beam, oversample, clusters, threads, commit,
+          filteredPercent, !skipInt4, seed, workDir), System.out).run(command);
+      return 0;
     }
   }
 }

@@ -1,0 +1,73 @@
+package org.pathlens.eval.bench;
+
+import java.util.List;
+import java.util.function.IntPredicate;
+import org.pathlens.fixtures.synth.ClusteredVectors;
+import org.pathlens.index.ExactSearch;
+import org.pathlens.index.SearchHit;
+
+/**
+ * The vectors, queries, filters and exact answers of {@code bench index}. Tile i belongs to site
+ * {@code s<i % 10>} and bucket {@code b<i % 100>}, so {@code site:s0} keeps 10 % of the tiles and
+ * {@code bucket:b0} 1 %. Queries are fresh draws from the same clusters, not indexed vectors.
+ */
+record IndexBenchData(float[][] vectors, float[][] queries, int k, List<FilterCase> filters, List<int[][]> truth) {
+
+  /**
+   * @param name as printed
+   * @param fraction the share of tiles it keeps
+   * @param query the filter in PathLens's filter syntax
+   * @param keep which tile numbers pass
+   */
+  record FilterCase(String name, double fraction, String query, IntPredicate keep) {}
+
+  static final List<FilterCase> FILTERS = List.of(
+      new FilterCase("none", 1, "", i -> true),
+      new FilterCase("10 %", 0.1, "site:s0", i -> i % 10 == 0),
+      new FilterCase("1 %", 0.01, "bucket:b0", i -> i % 100 == 0));
+
+  static String site(int i) {
+    return "s" + (i % 10);
+  }
+
+  static String bucket(int i) {
+    return "b" + (i % 100);
+  }
+
+  static IndexBenchData generate(int n, int dim, int queryCount, int clusters, int k, long seed) {
+    ClusteredVectors source = new ClusteredVectors(clusters, dim, 1f, seed);
+    float[][] vectors = source.next(n);
+    float[][] queries = source.next(queryCount);
+    List<int[][]> truth = FILTERS.stream().map(filter -> exact(vectors, queries, k, filter)).toList();
+    return new IndexBenchData(vectors, queries, k, FILTERS, truth);
+  }
+
+  /** Exact top-k ids per query among the tiles passing {@code filter}. */
+  private static int[][] exact(float[][] vectors, float[][] queries, int k, FilterCase filter) {
+    ExactSearch exact = new ExactSearch();
+    for (int i = 0; i < vectors.length; i++) {
+      if (filter.keep().test(i)) {
+        exact.add(Integer.toString(i), vectors[i]);
+      }
+    }
+    int[][] answers = new int[queries.length][];
+    java.util.stream.IntStream.range(0, queries.length).parallel().forEach(q ->
+        answers[q] = exact.search(queries[q], k).stream().map(SearchHit::id).mapToInt(Integer::parseInt).toArray());
+    return answers;
+  }
+
+  /** Mean recall@k of {@code found} against the exact answers for filter number {@code f}. */
+  double recall(int f, List<List<Integer>> found) {
+    double sum = 0;
+    for (int q = 0; q < queries.length; q++) {
+      int[] expected = truth.get(f)[q];
+      java.util.Set<Integer> hits = new java.util.HashSet<>(found.get(q));
+      int matched = 0;
+      for (int id : expected) {
+        matched += hits.contains(id) ? 1 : 0;
+      }
+      sum += expected.length == 0 ? 1 : matched / (double) expected.length;
+    }
+    return sum / queries.length;
+  }
+}

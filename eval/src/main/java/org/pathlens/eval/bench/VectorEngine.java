@@ -1,0 +1,21 @@
+package org.pathlens.eval.bench;
+
+import java.io.IOException;
+import java.util.List;
+
+/** One approximate nearest-neighbour implementation under benchmark. */
+interface VectorEngine extends AutoCloseable {
+
+  String name();
+
+  /** Indexes the benchmark's vectors (tile i has the id {@code i}). */
+  void build(IndexBenchData data) throws Exception;
+
+  /** Ids of the {@code k} nearest vectors passing {@code filter}, best first. Safe to call from several threads. */
+  List<Integer> search(float[] query, int k, IndexBenchData.FilterCase filter) throws IOException;
+
+  long diskBytes() throws IOException;
+
+  @Override
+  void close() throws Exception;
+}

@@ -1,0 +1,38 @@
+package org.pathlens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchIndexCommandTest {
+
+  @TempDir Path work;
+
+  @Test
+  void printsBuildAndSearchTablesWithTheCommand() throws Exception {
+    CliRun run = CliRun.of("bench", "index", "--n", "1000", "--dim", "16", "--queries", "20", "--clusters", "20",
+        "--skip-int4", "--work", work.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("command: ./pathlens bench index --n 1000 --dim 16 --k 10 --queries 20"), run.out());
+    List<String> searchRows = run.outLines().stream()
+        .filter(l -> l.matches("^(lucene|hnswlib).*(none|10 %|1 %) .*")).toList();
+    assertEquals(9, searchRows.size(), run.out()); // 3 engines × 3 filters
+    for (String row : searchRows) {
+      double recall = Double.parseDouble(row.substring(41).trim().split(" +")[0]);
+      assertTrue(recall >= 0.9, "recall below 0.9: " + row);
+    }
+    assertTrue(Files.notExists(work.resolve("float")), "the benchmark leaves its indexes behind");
+  }
+
+  @Test
+  void badSizesAreOneLineErrors() {
+    CliRun run = CliRun.of("bench", "index", "--n", "0");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--n"), run.err());
+  }
+}
