@@ -42,10 +42,11 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
    * Ingests the tiles under {@code tileDir}, described by {@code manifest} (or null for none).
    *
    * @throws IOException when the folder or the manifest cannot be read, or the index cannot be written
+   * @throws IllegalArgumentException when {@code tileDir} is not a directory or the manifest is malformed
    */
   public IngestSummary ingest(Path tileDir, Path manifest, TileIndex index, IngestListener listener) throws IOException {
     if (!Files.isDirectory(tileDir)) {
-      throw new IOException(tileDir + ": not a directory of tiles");
+      throw new IllegalArgumentException(tileDir + ": not a directory of tiles");
     }
     long start = System.nanoTime();
     List<Path> files = new ArrayList<>();

@@ -39,25 +39,26 @@ public final class TileManifest {
   /**
    * Reads {@code manifest}; paths resolve against {@code tileDir}.
    *
-   * @throws IOException naming the file, and the line and column of a bad value
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException naming the file, and the row and column of a bad value
    */
   public static List<Entry> read(Path manifest, Path tileDir) throws IOException {
     List<List<String>> rows;
     try {
       rows = parse(Files.readString(manifest, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
-      throw new IOException(manifest + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(manifest + ": " + e.getMessage(), e);
     }
     if (rows.isEmpty()) {
-      throw new IOException(manifest + ": empty, expected a header row with a 'path' column");
+      throw new IllegalArgumentException(manifest + ": empty, expected a header row with a 'path' column");
     }
     List<String> header = rows.getFirst();
     if (!header.contains(PATH)) {
-      throw new IOException(manifest + ": the header has no 'path' column (columns: " + String.join(",", header) + ")");
+      throw new IllegalArgumentException(manifest + ": the header has no 'path' column (columns: " + String.join(",", header) + ")");
     }
     for (String column : header) {
       if (FORBIDDEN.contains(column)) {
-        throw new IOException(manifest + ": column '" + column + "' is set by the ingest; rename it"
+        throw new IllegalArgumentException(manifest + ": column '" + column + "' is set by the ingest; rename it"
             + ("id".equals(column) ? " to tile_id" : ""));
       }
     }
@@ -70,7 +71,7 @@ public final class TileManifest {
         continue; // a blank line
       }
       if (fields.size() != header.size()) {
-        throw new IOException(manifest + ": row " + line + " has " + fields.size() + " fields, the header "
+        throw new IllegalArgumentException(manifest + ": row " + line + " has " + fields.size() + " fields, the header "
             + header.size());
       }
       Map<String, String> values = new LinkedHashMap<>();
@@ -81,20 +82,19 @@ public final class TileManifest {
       }
       String path = values.get(PATH);
       if (path == null) {
-        throw new IOException(manifest + ": row " + line + " has an empty path");
+        throw new IllegalArgumentException(manifest + ": row " + line + " has an empty path");
       }
       path = path.replace('\\', '/');
       Integer earlier = seen.putIfAbsent(path, line);
       if (earlier != null) {
-        throw new IOException(manifest + ": row " + line + " repeats path " + path + " of row " + earlier);
+        throw new IllegalArgumentException(manifest + ": row " + line + " repeats path " + path + " of row " + earlier);
       }
       entries.add(new Entry(path, record(manifest, line, path, values, tileDir)));
     }
     return entries;
   }
 
-  private static TileRecord record(Path manifest, int line, String path, Map<String, String> values, Path tileDir)
-      throws IOException {
+  private static TileRecord record(Path manifest, int line, String path, Map<String, String> values, Path tileDir) {
     Map<String, String> extra = new LinkedHashMap<>();
     values.forEach((column, value) -> {
       if (!BUILT_IN.contains(column)) {
@@ -107,7 +107,7 @@ public final class TileManifest {
           integer(values, "x"), integer(values, "y"), decimal(values, "mpp"),
           tileDir.resolve(path).toAbsolutePath().normalize().toString(), extra);
     } catch (IllegalArgumentException e) {
-      throw new IOException(manifest + ": row " + line + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(manifest + ": row " + line + ": " + e.getMessage(), e);
     }
   }
 

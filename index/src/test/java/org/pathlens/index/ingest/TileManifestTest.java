@@ -37,15 +37,15 @@ class TileManifestTest {
   void badValuesNameTheFileRowAndColumn() throws IOException {
     Path csv = dir.resolve("m.csv");
     Files.writeString(csv, "path,x\na.png,12\nb.png,twelve\n");
-    IOException e = assertThrows(IOException.class, () -> TileManifest.read(csv, dir));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TileManifest.read(csv, dir));
     assertTrue(e.getMessage().contains("m.csv: row 3: column x must be a whole number"), e.getMessage());
 
     Files.writeString(csv, "file,label\na.png,TUM\n");
-    e = assertThrows(IOException.class, () -> TileManifest.read(csv, dir));
+    e = assertThrows(IllegalArgumentException.class, () -> TileManifest.read(csv, dir));
     assertTrue(e.getMessage().contains("no 'path' column"), e.getMessage());
 
     Files.writeString(csv, "path,source\na.png,x\n");
-    e = assertThrows(IOException.class, () -> TileManifest.read(csv, dir));
+    e = assertThrows(IllegalArgumentException.class, () -> TileManifest.read(csv, dir));
     assertTrue(e.getMessage().contains("column 'source' is set by the ingest"), e.getMessage());
   }
 }
