@@ -46,6 +46,7 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
   /** The terminal bar (me.tongfei:progressbar). */
   static final class Bar extends IngestProgress {
     private final ProgressBar bar;
+    private boolean closed;
 
     Bar(PrintStream err) {
       super(err);
@@ -56,7 +57,7 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
     @Override
     public void planned(long tiles, String what) {
       bar.maxHint(bar.getMax() + tiles);
-      bar.setExtraMessage(what);
+      bar.setExtraMessage(" | " + what);
     }
 
     @Override
@@ -64,9 +65,13 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
       bar.stepBy(tiles);
     }
 
+    /** Draws the bar a last time; once only, so that a summary printed after it stays last. */
     @Override
     public void close() {
-      bar.close();
+      if (!closed) {
+        closed = true;
+        bar.close();
+      }
     }
   }
 
