@@ -85,6 +85,14 @@ class IngestSearchSimilarCommandTest {
   }
 
   @Test
+  void imageSearchFindsTheImageItself() throws IOException {
+    ManifestRow row = ManifestRow.read(manifest).get(5);
+    List<JsonNode> hits = search("--image", tiles.resolve(row.path()).toString(), "--k", "1");
+    assertEquals(row.tileId(), hits.getFirst().get("id").asText());
+    assertEquals(1.0, hits.getFirst().get("score").asDouble(), 1e-4);
+  }
+
+  @Test
   void filtersKeepOnlyMatchingTiles() throws IOException {
     List<JsonNode> hits = search("--text", "large empty fat cells", "--k", "36", "--filter", "site:center-a AND -label:ADI");
     assertEquals(16, hits.size(), "18 tiles of center-a but its 2 ADI");
