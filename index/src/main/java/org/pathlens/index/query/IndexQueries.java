@@ -24,7 +24,7 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
 
   /** Tiles nearest to the text's embedding: "text-to-image" search. */
   public List<SearchHit> text(String text, int k, TileFilter filter) throws IOException {
-    return index.search(model().texts().encode(text), k, filter);
+    return index.search(encoders().texts().encode(text), k, filter);
   }
 
   /** Tiles nearest to an image file's embedding. */
@@ -39,7 +39,7 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
 
   /** The text's vector ranking and its caption ranking, fused by reciprocal rank. */
   public List<SearchHit> hybrid(String text, int k, TileFilter filter) throws IOException {
-    return index.searchHybrid(model().texts().encode(text), text, k, filter);
+    return index.searchHybrid(encoders().texts().encode(text), text, k, filter);
   }
 
   /** Slides most like {@code slideId}, leaving it out; see {@link SlideSimilarity} for the score. */
@@ -53,11 +53,10 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   }
 
   private float[] embedImage(Path image) throws IOException {
-    return model().images().encode(decoder.decode(image));
+    return encoders().images().encode(decoder.decode(image));
   }
 
-  @Override
-  public VisionLanguageModel model() {
+  private VisionLanguageModel encoders() {
     if (model == null) {
       throw new IllegalStateException("this search embeds its query: it needs the model bundle loaded");
     }
