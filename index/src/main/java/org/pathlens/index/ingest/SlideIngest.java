@@ -97,7 +97,7 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
       buffer.flush(); // the record and thumbnail describe committed tiles only
       PngFiles.write(reader.thumbnail(thumbnailSize), SlideRecord.thumbnailFile(index.dir(), slideId));
       new SlideRecord(slideId, source, reader.vendor(),
-          reader.mpp().map(m -> m.x()).orElse(null), reader.mpp().map(m -> m.y()).orElse(null),
+          plan.slideMpp().x(), plan.slideMpp().y(),
           reader.levels(), plan.tileMpp(), tiling.tileSize(), plan.level(), tiling.minTissue(),
           tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(), buffer.added() - before,
           index.dir().relativize(SlideRecord.thumbnailFile(index.dir(), slideId)).toString(), reader.properties())

@@ -20,8 +20,9 @@ import org.pathlens.index.slides.SlideLevel;
  * @param slideId the slide's id (the tiles' {@code slide_id})
  * @param path the slide file, absolute
  * @param vendor OpenSlide's format name ({@code aperio}, {@code generic-tiff}, …)
- * @param mppX level-0 microns per pixel across, null when the slide records none
- * @param mppY level-0 microns per pixel down, null when the slide records none
+ * @param mppX level-0 microns per pixel across that tiling used: the slide's own, or the assumed one
+ *     ({@link org.pathlens.index.slides.TilingOptions#assumedMpp}) for a slide that records none
+ * @param mppY level-0 microns per pixel down, likewise
  * @param levels the pyramid, finest first (level 0 gives the dimensions)
  * @param tileMpp microns per pixel of the tiles as read
  * @param tileSize tile side in pixels
@@ -33,7 +34,7 @@ import org.pathlens.index.slides.SlideLevel;
  * @param properties the file's metadata, OpenSlide-style names
  */
 public record SlideRecord(
-    String slideId, String path, String vendor, Double mppX, Double mppY, List<SlideLevel> levels, double tileMpp,
+    String slideId, String path, String vendor, double mppX, double mppY, List<SlideLevel> levels, double tileMpp,
     int tileSize, int levelRead, double minTissue, double tissueFraction, long tiles, String thumbnail,
     Map<String, String> properties) {
 
