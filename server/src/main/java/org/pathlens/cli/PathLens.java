@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       SlideCommand.class,
       ClassifyCommand.class,
+      IngestCommand.class,
+      SearchCommand.class,
+      SimilarCommand.class,
       HeatmapCommand.class,
       EvalCommand.class,
       CommandLine.HelpCommand.class

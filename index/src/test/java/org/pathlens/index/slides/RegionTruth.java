@@ -9,13 +9,13 @@ import org.pathlens.fixtures.synth.SlideRegions;
  * The class of a level-0 pixel of a generated slide, from its regions JSON alone: outside the section
  * polygon background, inside it the last region containing the pixel, else the filler.
  */
-record RegionTruth(SlideRegions regions) {
+public record RegionTruth(SlideRegions regions) {
 
-  static RegionTruth read(Path json) throws IOException {
+  public static RegionTruth read(Path json) throws IOException {
     return new RegionTruth(SlideRegions.read(json));
   }
 
-  String classAt(double x, double y) {
+  public String classAt(double x, double y) {
     if (!inside(regions.section(), x, y)) {
       return regions.background();
     }
@@ -28,7 +28,7 @@ record RegionTruth(SlideRegions regions) {
     return regions.filler();
   }
 
-  boolean isTissue(double x, double y) {
+  public boolean isTissue(double x, double y) {
     return !classAt(x, y).equals(regions.background());
   }
 

@@ -1,0 +1,52 @@
+package org.pathlens.index.ingest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+
+/**
+ * Collects embedded tiles and hands them to the index one commit batch at a time: encoder batches
+ * (tens of tiles) are much smaller than a sensible commit (a thousand), and a commit per encoder batch
+ * would spend the ingest in fsync. Holds at most one commit batch of embeddings, so memory stays flat.
+ */
+final class IndexBuffer {
+  private final TileIndex index;
+  private final IngestListener listener;
+  private final int capacity;
+  private final List<TileRecord> tiles = new ArrayList<>();
+  private final List<float[]> embeddings = new ArrayList<>();
+  private long added;
+
+  IndexBuffer(TileIndex index, IngestListener listener) {
+    this.index = index;
+    this.listener = listener;
+    this.capacity = index.settings().commitSize();
+  }
+
+  void add(List<TileRecord> batchTiles, List<float[]> batchEmbeddings) throws IOException {
+    tiles.addAll(batchTiles);
+    embeddings.addAll(batchEmbeddings);
+    listener.indexed(batchTiles.size());
+    if (tiles.size() >= capacity) {
+      flush();
+    }
+  }
+
+  /** Adds and commits what is buffered. */
+  void flush() throws IOException {
+    if (tiles.isEmpty()) {
+      return;
+    }
+    index.add(tiles, embeddings);
+    added += tiles.size();
+    tiles.clear();
+    embeddings.clear();
+  }
+
+  /** Tiles committed so far. */
+  long added() {
+    return added;
+  }
+}

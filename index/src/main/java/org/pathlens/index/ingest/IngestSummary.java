@@ -1,0 +1,24 @@
+package org.pathlens.index.ingest;
+
+import java.util.List;
+
+/**
+ * What an ingest did.
+ *
+ * @param tiles tiles embedded and added (re-added tiles replace their earlier copies, so this is not
+ *     the growth of the index)
+ * @param slides slides tiled (0 for a tile folder)
+ * @param skipped inputs left out, in the order met
+ * @param seconds wall-clock time, from the first read to the last commit
+ */
+public record IngestSummary(long tiles, int slides, List<SkippedInput> skipped, double seconds) {
+
+  public IngestSummary {
+    skipped = List.copyOf(skipped);
+  }
+
+  /** End-to-end throughput: reading, embedding and indexing. */
+  public double tilesPerSecond() {
+    return seconds > 0 ? tiles / seconds : 0;
+  }
+}

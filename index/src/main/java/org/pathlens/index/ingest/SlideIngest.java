@@ -1,0 +1,150 @@
+package org.pathlens.index.ingest;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.pathlens.encoders.ImageEncoder;
+import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.index.TileIds;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+import org.pathlens.index.slides.SlideException;
+import org.pathlens.index.slides.SlideReader;
+import org.pathlens.index.slides.SlideReaders;
+import org.pathlens.index.slides.SlideTile;
+import org.pathlens.index.slides.SlideTiler;
+import org.pathlens.index.slides.TilePosition;
+import org.pathlens.index.slides.TilingOptions;
+import org.pathlens.index.slides.TilingPlan;
+import org.pathlens.index.slides.TissueDetector;
+
+/**
+ * Ingests whole-slide images: for each slide, finds tissue, cuts tissue tiles at the requested
+ * resolution ({@link SlideTiler}), reads them on a small pool (one reader per thread) while the
+ * encoder embeds the previous batch, and adds them to the index in commit batches. At most two
+ * batches of pixels are in memory whatever the slide's size.
+ *
+ * <p>A tile's id is {@code <slide_id>@<x>,<y>} with its level-0 position ({@link TileIds#ofPosition}),
+ * so re-running an ingest replaces tiles instead of duplicating them. Tiles record the slide id, the
+ * level-0 x and y, the tile µm/px, the slide file as {@code source} and the slide's {@code vendor};
+ * the rest of what is known about the slide goes to a {@link SlideRecord} with a thumbnail, written
+ * once the slide's tiles are committed.
+ *
+ * <p>A slide that cannot be opened, has no usable resolution, or fails to decode partway is reported
+ * by name with the reason and the ingest goes on with the next one (tiles of a slide that failed
+ * partway stay indexed; re-running after fixing the file completes it).
+ *
+ * @param encoder the bundle's image encoder
+ * @param tiling resolution, tile size, minimum tissue share, assumed resolution
+ * @param detector the tissue detector
+ * @param batchSize tiles per forward pass
+ * @param readThreads threads reading and resampling tiles beside inference
+ * @param thumbnailSize the thumbnail's longer side in pixels
+ */
+public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDetector detector, int batchSize,
+    int readThreads, int thumbnailSize) {
+
+  /** The thumbnail side the UI gets by default. */
+  public static final int DEFAULT_THUMBNAIL_SIZE = 1024;
+
+  public SlideIngest {
+    if (batchSize < 1 || readThreads < 1 || thumbnailSize < 16) {
+      throw new IllegalArgumentException("batch size and read threads must be at least 1 and the thumbnail at least"
+          + " 16 px, got " + batchSize + ", " + readThreads + ", " + thumbnailSize);
+    }
+  }
+
+  /** Ingests {@code slides} (files; see {@link SlideFiles#expand} for folders) into {@code index}. */
+  public IngestSummary ingest(List<Path> slides, TileIndex index, IngestListener listener) throws IOException {
+    long start = System.nanoTime();
+    IndexBuffer buffer = new IndexBuffer(index, listener);
+    List<SkippedInput> skipped = new ArrayList<>();
+    int done = 0;
+    for (Path slide : slides) {
+      try {
+        ingestSlide(slide, index, buffer, listener);
+        done++;
+      } catch (SlideException e) {
+        buffer.flush(); // the tiles read before the failure are good
+        SkippedInput input = new SkippedInput(slide.toString(), e.getMessage());
+        skipped.add(input);
+        listener.skipped(input);
+      }
+    }
+    return new IngestSummary(buffer.added(), done, skipped, (System.nanoTime() - start) / 1e9);
+  }
+
+  private void ingestSlide(Path slide, TileIndex index, IndexBuffer buffer, IngestListener listener)
+      throws IOException {
+    String slideId = SlideFiles.slideId(slide);
+    try (SlideReader reader = SlideReaders.open(slide)) {
+      SlideTiler tiler = SlideTiler.of(reader, tiling, detector);
+      TilingPlan plan = tiler.plan();
+      plan.warnings().forEach(w -> listener.warning(slide + ": " + w));
+      long count = tiler.positions().count();
+      listener.planned(count, slideId);
+      String source = slide.toAbsolutePath().normalize().toString();
+      long before = buffer.added();
+      try (SlideTileReaders readers = new SlideTileReaders(slide, tiler, tiling, readThreads)) {
+        embedTiles(tiler.positions().iterator(), readers, slideId, source, reader.vendor(), plan, buffer);
+      }
+      buffer.flush(); // the record and thumbnail describe committed tiles only
+      PngFiles.write(reader.thumbnail(thumbnailSize), SlideRecord.thumbnailFile(index.dir(), slideId));
+      new SlideRecord(slideId, source, reader.vendor(),
+          plan.slideMpp().x(), plan.slideMpp().y(),
+          reader.levels(), plan.tileMpp(), tiling.tileSize(), plan.level(), tiling.minTissue(),
+          tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(), buffer.added() - before,
+          index.dir().relativize(SlideRecord.thumbnailFile(index.dir(), slideId)).toString(), reader.properties())
+          .write(index.dir());
+    }
+  }
+
+  /** Reads batch n+1 on the pool while batch n is encoded; fails with the first bad tile's SlideException. */
+  private void embedTiles(Iterator<TilePosition> positions, SlideTileReaders readers, String slideId, String source,
+      String vendor, TilingPlan plan, IndexBuffer buffer) throws IOException {
+    ArrayDeque<List<Future<SlideTile>>> inFlight = new ArrayDeque<>();
+    inFlight.add(submitBatch(positions, readers));
+    while (!inFlight.peek().isEmpty()) {
+      List<Future<SlideTile>> current = inFlight.poll();
+      inFlight.add(submitBatch(positions, readers));
+      List<TileRecord> records = new ArrayList<>(current.size());
+      List<RgbImage> images = new ArrayList<>(current.size());
+      for (Future<SlideTile> future : current) {
+        SlideTile tile = await(future);
+        int x = Math.toIntExact(tile.position().x()), y = Math.toIntExact(tile.position().y());
+        records.add(new TileRecord(TileIds.ofPosition(slideId, x, y), slideId, null, null, null, null, null, null,
+            x, y, plan.tileMpp(), source, Map.of("vendor", vendor)));
+        images.add(tile.image());
+      }
+      buffer.add(records, encoder.encode(images));
+    }
+  }
+
+  private List<Future<SlideTile>> submitBatch(Iterator<TilePosition> positions, SlideTileReaders readers) {
+    List<Future<SlideTile>> batch = new ArrayList<>(batchSize);
+    while (batch.size() < batchSize && positions.hasNext()) {
+      batch.add(readers.submit(positions.next()));
+    }
+    return batch;
+  }
+
+  private static SlideTile await(Future<SlideTile> future) throws IOException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SlideException slide) {
+        throw slide;
+      }
+      throw new IOException("reading a tile failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading tiles", e);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.pathlens.index.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.pathlens.encoders.ImageEncoder;
+import org.pathlens.encoders.ImageFileEmbedder;
+import org.pathlens.encoders.ImageFiles;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+
+/**
+ * Ingests a folder of tile images: decodes them on a small pool while the encoder runs ({@link
+ * ImageFileEmbedder}), and adds them to the index in commit batches.
+ *
+ * <p>With a manifest ({@link TileManifest}) the manifest's rows are the tiles, with its metadata;
+ * image files under the folder that it does not list are left out (and counted in a warning), and
+ * rows whose file is missing or unreadable are skipped. Without one, every image file under the folder
+ * is a tile known by its relative path, which is also its id.
+ *
+ * @param encoder the bundle's image encoder (the index must record the same bundle)
+ * @param decoder decodes tile files (its pixel limit applies)
+ * @param batchSize tiles per forward pass
+ * @param decodeThreads threads decoding files beside inference
+ */
+public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads) {
+
+  public TileFolderIngest {
+    if (batchSize < 1 || decodeThreads < 1) {
+      throw new IllegalArgumentException("batch size and decode threads must be at least 1, got " + batchSize
+          + " and " + decodeThreads);
+    }
+  }
+
+  /**
+   * Ingests the tiles under {@code tileDir}, described by {@code manifest} (or null for none).
+   *
+   * @throws IOException when the folder or the manifest cannot be read, or the index cannot be written
+   * @throws IllegalArgumentException when {@code tileDir} is not a directory or the manifest is malformed
+   */
+  public IngestSummary ingest(Path tileDir, Path manifest, TileIndex index, IngestListener listener) throws IOException {
+    if (!Files.isDirectory(tileDir)) {
+      throw new IllegalArgumentException(tileDir + ": not a directory of tiles");
+    }
+    long start = System.nanoTime();
+    List<Path> files = new ArrayList<>();
+    Map<Path, TileRecord> records = new HashMap<>();
+    List<SkippedInput> skipped = new ArrayList<>();
+    Path root = tileDir.toAbsolutePath().normalize();
+    List<Path> imageFiles = listImages(root);
+    if (manifest != null) {
+      List<TileManifest.Entry> entries = TileManifest.read(manifest, root);
+      for (TileManifest.Entry entry : entries) {
+        Path file = Path.of(entry.tile().source());
+        if (!Files.isRegularFile(file)) {
+          report(listener, skipped, new SkippedInput(file.toString(), file + ": listed in " + manifest + " but missing"));
+          continue;
+        }
+        files.add(file);
+        records.put(file, entry.tile());
+      }
+      long unlisted = imageFiles.stream().filter(f -> !records.containsKey(f)).count();
+      if (unlisted > 0) {
+        listener.warning(unlisted + " image files under " + tileDir + " are not in " + manifest + ": not ingested");
+      }
+    } else {
+      for (Path file : imageFiles) {
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        files.add(file);
+        records.put(file, TileRecord.of(relative, file.toString()));
+      }
+    }
+    listener.planned(files.size(), tileDir.toString());
+    IndexBuffer buffer = new IndexBuffer(index, listener);
+    List<TileRecord> batchTiles = new ArrayList<>();
+    List<float[]> batchEmbeddings = new ArrayList<>();
+    try (ImageFileEmbedder embedder = new ImageFileEmbedder(encoder, decoder, batchSize, decodeThreads)) {
+      embedder.embed(files, done -> {
+        batchTiles.add(records.get(done.file()));
+        batchEmbeddings.add(done.embedding());
+        if (batchTiles.size() == batchSize) {
+          addBatch(buffer, batchTiles, batchEmbeddings);
+        }
+      }, failed -> report(listener, skipped, new SkippedInput(failed.file().toString(), failed.reason())));
+      addBatch(buffer, batchTiles, batchEmbeddings);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    buffer.flush();
+    return new IngestSummary(buffer.added(), 0, skipped, (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void addBatch(IndexBuffer buffer, List<TileRecord> tiles, List<float[]> embeddings) {
+    try {
+      buffer.add(List.copyOf(tiles), List.copyOf(embeddings));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    tiles.clear();
+    embeddings.clear();
+  }
+
+  private static void report(IngestListener listener, List<SkippedInput> skipped, SkippedInput input) {
+    skipped.add(input);
+    listener.skipped(input);
+  }
+
+  private static List<Path> listImages(Path root) throws IOException {
+    try {
+      return ImageFiles.expand(List.of(root)).stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package org.pathlens.index.ingest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.pathlens.index.TileRecord;
+
+/**
+ * A tile folder's metadata: a CSV file (RFC 4180: a header row, fields quoted where they hold commas,
+ * quotes or line breaks) with a {@code path} column relative to the tile folder and any of {@code
+ * tile_id, slide_id, patient_id, site, stain, scanner, label, caption, x, y, mpp}. Other columns are
+ * kept as extra metadata under their own names (filterable as {@code name:value}). Empty fields are
+ * unknown values. {@code manifest.csv} from {@code pathlens generate tiles} fits as it is.
+ *
+ * <p>A tile's id is its {@code tile_id} where the manifest gives one, else its path (with {@code /}
+ * separators), so that re-ingesting the folder replaces the tiles instead of duplicating them.
+ */
+public final class TileManifest {
+
+  static final String PATH = "path";
+  static final String TILE_ID = "tile_id";
+  private static final Set<String> BUILT_IN = Set.of(PATH, TILE_ID, "slide_id", "patient_id", "site", "stain",
+      "scanner", "label", "caption", "x", "y", "mpp");
+  /** Index fields a column may not fill: they are set by the ingest. */
+  private static final Set<String> FORBIDDEN = Set.of("id", "source", "embedding");
+
+  /** One row: the tile's path relative to the folder and its record (source: the resolved file). */
+  public record Entry(String path, TileRecord tile) {}
+
+  private TileManifest() {}
+
+  /**
+   * Reads {@code manifest}; paths resolve against {@code tileDir}.
+   *
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException naming the file, and the row and column of a bad value
+   */
+  public static List<Entry> read(Path manifest, Path tileDir) throws IOException {
+    List<List<String>> rows;
+    try {
+      rows = parse(Files.readString(manifest, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(manifest + ": " + e.getMessage(), e);
+    }
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException(manifest + ": empty, expected a header row with a 'path' column");
+    }
+    List<String> header = rows.getFirst();
+    if (!header.contains(PATH)) {
+      throw new IllegalArgumentException(manifest + ": the header has no 'path' column (columns: " + String.join(",", header) + ")");
+    }
+    for (String column : header) {
+      if (FORBIDDEN.contains(column)) {
+        throw new IllegalArgumentException(manifest + ": column '" + column + "' is set by the ingest; rename it"
+            + ("id".equals(column) ? " to tile_id" : ""));
+      }
+    }
+    List<Entry> entries = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int r = 1; r < rows.size(); r++) {
+      List<String> fields = rows.get(r);
+      int line = r + 1;
+      if (fields.size() == 1 && fields.getFirst().isEmpty()) {
+        continue; // a blank line
+      }
+      if (fields.size() != header.size()) {
+        throw new IllegalArgumentException(manifest + ": row " + line + " has " + fields.size() + " fields, the header "
+            + header.size());
+      }
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int c = 0; c < header.size(); c++) {
+        if (!fields.get(c).isEmpty()) {
+          values.put(header.get(c), fields.get(c));
+        }
+      }
+      String path = values.get(PATH);
+      if (path == null) {
+        throw new IllegalArgumentException(manifest + ": row " + line + " has an empty path");
+      }
+      path = path.replace('\\', '/');
+      Integer earlier = seen.putIfAbsent(path, line);
+      if (earlier != null) {
+        throw new IllegalArgumentException(manifest + ": row " + line + " repeats path " + path + " of row " + earlier);
+      }
+      entries.add(new Entry(path, record(manifest, line, path, values, tileDir)));
+    }
+    return entries;
+  }
+
+  private static TileRecord record(Path manifest, int line, String path, Map<String, String> values, Path tileDir) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    values.forEach((column, value) -> {
+      if (!BUILT_IN.contains(column)) {
+        extra.put(column, value);
+      }
+    });
+    try {
+      return new TileRecord(values.getOrDefault(TILE_ID, path), values.get("slide_id"), values.get("patient_id"),
+          values.get("site"), values.get("stain"), values.get("scanner"), values.get("label"), values.get("caption"),
+          integer(values, "x"), integer(values, "y"), decimal(values, "mpp"),
+          tileDir.resolve(path).toAbsolutePath().normalize().toString(), extra);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(manifest + ": row " + line + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Integer integer(Map<String, String> values, String column) {
+    String value = values.get(column);
+    try {
+      return value == null ? null : Integer.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("column " + column + " must be a whole number of pixels, got '" + value + "'", e);
+    }
+  }
+
+  private static Double decimal(Map<String, String> values, String column) {
+    String value = values.get(column);
+    try {
+      return value == null ? null : Double.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("column " + column + " must be a number, got '" + value + "'", e);
+    }
+  }
+
+  /** RFC 4180 records; a trailing line break ends the last record rather than starting an empty one. */
+  static List<List<String>> parse(String text) {
+    List<List<String>> records = new ArrayList<>();
+    List<String> record = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    int line = 1;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          line += c == '\n' ? 1 : 0;
+          field.append(c);
+        }
+      } else if (c == '"' && field.isEmpty()) {
+        quoted = true;
+      } else if (c == ',') {
+        record.add(field.toString());
+        field.setLength(0);
+      } else if (c == '\n' || c == '\r') {
+        if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+          i++;
+        }
+        record.add(field.toString());
+        field.setLength(0);
+        records.add(record);
+        record = new ArrayList<>();
+        line++;
+      } else {
+        field.append(c);
+      }
+    }
+    if (quoted) {
+      throw new IllegalArgumentException("a quoted field opened before line " + line + " is never closed");
+    }
+    if (!field.isEmpty() || !record.isEmpty()) {
+      record.add(field.toString());
+      records.add(record);
+    }
+    if (!records.isEmpty() && !records.getFirst().isEmpty() && records.getFirst().getFirst().startsWith("\uFEFF")) {
+      records.getFirst().set(0, records.getFirst().getFirst().substring(1)); // a BOM from spreadsheet exports
+    }
+    return records;
+  }
+}

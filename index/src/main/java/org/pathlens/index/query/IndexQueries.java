@@ -1,0 +1,65 @@
+package org.pathlens.index.query;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.SearchHit;
+import org.pathlens.index.SlideHit;
+import org.pathlens.index.SlideSimilarity;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+
+/**
+ * The searches a user asks for, from what they type or upload to a ranking: embeds the query with the
+ * index's bundle, then asks the index. The command line's {@code search} and {@code similar} and the
+ * REST API call these, so the two never differ.
+ *
+ * @param index the index (its provenance was checked against the model's bundle when it was opened)
+ * @param model the bundle's encoders; may be null for keyword search, which embeds nothing
+ * @param decoder decodes query images
+ */
+public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDecoder decoder) {
+
+  /** Tiles nearest to the text's embedding: "text-to-image" search. */
+  public List<SearchHit> text(String text, int k, TileFilter filter) throws IOException {
+    return index.search(encoders().texts().encode(text), k, filter);
+  }
+
+  /** Tiles nearest to an image file's embedding. */
+  public List<SearchHit> image(Path image, int k, TileFilter filter) throws IOException {
+    return index.search(embedImage(image), k, filter);
+  }
+
+  /** BM25 over captions; embeds nothing. */
+  public List<SearchHit> keywords(String text, int k, TileFilter filter) throws IOException {
+    return index.searchCaptions(text, k, filter);
+  }
+
+  /** The text's vector ranking and its caption ranking, fused by reciprocal rank. */
+  public List<SearchHit> hybrid(String text, int k, TileFilter filter) throws IOException {
+    return index.searchHybrid(encoders().texts().encode(text), text, k, filter);
+  }
+
+  /** Slides most like {@code slideId}, leaving it out; see {@link SlideSimilarity} for the score. */
+  public List<SlideHit> similarToSlide(String slideId, int k) throws IOException {
+    return index.similarSlides(slideId, k);
+  }
+
+  /** Slides holding the tiles most like an image file (one query tile, so the score is its best match). */
+  public List<SlideHit> similarToImage(Path image, int k) throws IOException {
+    return index.similarSlides(List.of(embedImage(image)), null, k);
+  }
+
+  private float[] embedImage(Path image) throws IOException {
+    return encoders().images().encode(decoder.decode(image));
+  }
+
+  private VisionLanguageModel encoders() {
+    if (model == null) {
+      throw new IllegalStateException("this search embeds its query: it needs the model bundle loaded");
+    }
+    return model;
+  }
+}

@@ -1,0 +1,73 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.bundle.ModelBundle;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SlideHit;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.query.IndexQueries;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens similar}: slides like a slide of the index, or like an image. */
+@Command(
+    name = "similar",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Similar cases: slides ranked by how closely their tiles match the query's; prints one JSON line per",
+      "slide: {\"rank\", \"slide_id\", \"score\", \"matched_tiles\"}. The query slide itself is left out.",
+      "Score: for each query tile (up to 256 of the slide's, evenly spaced; or the one image) its best cosine",
+      "to a tile of the candidate slide among its 100 nearest tiles; a slide's score is the mean of its 8",
+      "best query-tile matches (missing ones count 0). The best match per query tile ignores the",
+      "candidate's unrelated tissue, and averaging several keeps one look-alike tile from winning; a mean",
+      "slide embedding would blur a small matching region into the rest of a large slide."
+    })
+final class SimilarCommand implements Callable<Integer> {
+
+  @Mixin ModelOptions model;
+
+  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
+  Path index;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Query query;
+
+  static final class Query {
+    @Option(names = "--slide", paramLabel = "ID", description = "A slide in the index (its slide_id); loads no encoder.")
+    String slide;
+
+    @Option(names = "--image", paramLabel = "PATH", description = "An image (a tile or region) to find slides for.")
+    Path image;
+  }
+
+  @Option(names = "--k", defaultValue = "5", description = "Slides to return (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Override
+  public Integer call() throws Exception {
+    if (k < 1) {
+      throw new IllegalArgumentException("--k must be at least 1, got " + k);
+    }
+    ModelBundle bundle = ModelBundle.load(model.bundle);
+    try (VisionLanguageModel vlm = query.image != null ? VisionLanguageModel.load(bundle, model.toEncoderOptions()) : null;
+        TileIndex tileIndex = TileIndex.openForSearch(index, IndexProvenance.of(bundle), IndexSettings.defaults())) {
+      IndexQueries queries = new IndexQueries(tileIndex, vlm, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
+      List<SlideHit> slides = query.slide != null
+          ? queries.similarToSlide(query.slide, k) : queries.similarToImage(query.image, k);
+      for (int i = 0; i < slides.size(); i++) {
+        System.out.println(HitJson.slide(i + 1, slides.get(i)));
+      }
+    } catch (ImageDecodeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,172 @@
+package org.pathlens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.synth.ManifestRow;
+import org.pathlens.fixtures.synth.PyramidTiffWriter;
+import org.pathlens.fixtures.synth.SyntheticSlide;
+import org.pathlens.fixtures.synth.SyntheticTiles;
+
+/** ingest, search and similar from the command line, on generated tiles and a generated slide. */
+class IngestSearchSimilarCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path data;
+  private static Path tiles, manifest, index;
+  private static CliRun firstIngest;
+
+  @BeforeAll
+  static void ingestGeneratedTiles() throws IOException {
+    tiles = data.resolve("tiles");
+    manifest = SyntheticTiles.write(tiles, new SyntheticTiles.Options(2, 2, 3, 224, 2)).manifest(); // 36 tiles
+    index = data.resolve("index");
+    firstIngest = ingest("--tiles", tiles.toString(), "--manifest", manifest.toString());
+  }
+
+  private static CliRun ingest(String... inputs) {
+    List<String> args = new java.util.ArrayList<>(List.of("ingest", "--model", Fixtures.demoBundle().toString(),
+        "--index", index.toString(), "--threads", "2", "--batch", "8"));
+    args.addAll(List.of(inputs));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  private static List<JsonNode> search(String... query) throws IOException {
+    List<String> args = new java.util.ArrayList<>(List.of("search", "--model", Fixtures.demoBundle().toString(),
+        "--index", index.toString(), "--threads", "2"));
+    args.addAll(List.of(query));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), run.err());
+    return json(run);
+  }
+
+  private static List<JsonNode> json(CliRun run) throws IOException {
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : run.outLines()) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void ingestPrintsASummaryAndRerunningAddsNoDuplicates() {
+    assertEquals(0, firstIngest.exitCode(), firstIngest.err());
+    assertTrue(firstIngest.out().startsWith("tiles 36, slides 0, skipped 0, "), firstIngest.out());
+    assertTrue(firstIngest.out().strip().endsWith("tiles/s; the index holds 36 tiles"), firstIngest.out());
+    assertTrue(firstIngest.err().contains("pathlens ingest: " + tiles + ": 36 tiles"), firstIngest.err());
+    CliRun again = ingest("--tiles", tiles.toString(), "--manifest", manifest.toString());
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().strip().endsWith("the index holds 36 tiles"), again.out());
+  }
+
+  @Test
+  void textSearchFindsTheRightClassFirstAndPrintsMetadata() throws IOException {
+    List<JsonNode> hits = search("--text", "large empty fat cells", "--k", "3");
+    assertEquals(3, hits.size());
+    for (int i = 0; i < 3; i++) {
+      JsonNode hit = hits.get(i);
+      assertEquals(i + 1, hit.get("rank").asInt());
+      assertEquals("ADI", hit.get("label").asText(), hit.toString());
+      assertTrue(Files.isRegularFile(Path.of(hit.get("source").asText())), hit.toString());
+      assertTrue(hit.has("slide_id") && hit.has("site") && hit.has("x") && hit.has("caption"), hit.toString());
+    }
+    assertTrue(hits.get(0).get("score").asDouble() >= hits.get(2).get("score").asDouble());
+  }
+
+  @Test
+  void imageSearchFindsTheImageItself() throws IOException {
+    ManifestRow row = ManifestRow.read(manifest).get(5);
+    List<JsonNode> hits = search("--image", tiles.resolve(row.path()).toString(), "--k", "1");
+    assertEquals(row.tileId(), hits.getFirst().get("id").asText());
+    assertEquals(1.0, hits.getFirst().get("score").asDouble(), 1e-4);
+  }
+
+  @Test
+  void filtersKeepOnlyMatchingTiles() throws IOException {
+    List<JsonNode> hits = search("--text", "large empty fat cells", "--k", "36", "--filter", "site:center-a AND -label:ADI");
+    assertEquals(16, hits.size(), "18 tiles of center-a but its 2 ADI");
+    assertTrue(hits.stream().allMatch(h -> h.get("site").asText().equals("center-a")
+        && !h.get("label").asText().equals("ADI")));
+  }
+
+  @Test
+  void keywordAndHybridSearch() throws IOException {
+    List<JsonNode> keyword = search("--keywords", "adipocytes", "--k", "36");
+    assertFalse(keyword.isEmpty());
+    assertTrue(keyword.stream().allMatch(h -> h.get("caption").asText().toLowerCase(Locale.ROOT).contains("adipocytes")),
+        keyword.toString());
+    List<JsonNode> hybrid = search("--hybrid", "adipocytes", "--k", "3");
+    assertEquals("ADI", hybrid.getFirst().get("label").asText());
+  }
+
+  @Test
+  void similarSlidesLeaveOutTheQuerySlide() throws IOException {
+    String querySlide = ManifestRow.read(manifest).getFirst().slideId();
+    CliRun run = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
+        "--slide", querySlide, "--k", "5");
+    assertEquals(0, run.exitCode(), run.err());
+    List<JsonNode> slides = json(run);
+    assertEquals(5, slides.size());
+    for (int i = 0; i < slides.size(); i++) {
+      assertEquals(i + 1, slides.get(i).get("rank").asInt());
+      assertFalse(slides.get(i).get("slide_id").asText().equals(querySlide), run.out());
+      if (i > 0) {
+        assertTrue(slides.get(i - 1).get("score").asDouble() >= slides.get(i).get("score").asDouble(), run.out());
+      }
+    }
+    Path image = tiles.resolve(ManifestRow.read(manifest).getFirst().path());
+    CliRun byImage = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
+        "--image", image.toString(), "--k", "1", "--threads", "2");
+    assertEquals(0, byImage.exitCode(), byImage.err());
+    assertEquals(querySlide, json(byImage).getFirst().get("slide_id").asText(), "the tile's own slide holds it");
+  }
+
+  @Test
+  void aBadFilterAndAnotherBundleAreOneLineEach() {
+    CliRun bad = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
+        "--keywords", "fat", "--filter", "site:(center-a");
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.err().contains("pathlens search: bad filter 'site:(center-a'"), bad.err());
+    assertEquals(1, bad.err().lines().filter(l -> l.startsWith("pathlens")).count(), bad.err());
+
+    CliRun other = CliRun.of("search", "--model", Fixtures.bundle("tiny-clip-bpe").toString(), "--index",
+        index.toString(), "--keywords", "fat");
+    assertEquals(2, other.exitCode());
+    assertTrue(other.err().contains("holds embeddings of bundle"), other.err());
+  }
+
+  @Test
+  void slidesAreTiledAndAnUnreadableOneIsSkipped(@TempDir Path dir) throws IOException {
+    Path slide = SyntheticSlide.write(dir.resolve("gen.tiff"), new SyntheticSlide.Options(1536, 1024, "center-b", 5, 4,
+        PyramidTiffWriter.Compression.JPEG, 2)).slide();
+    Path broken = Files.write(dir.resolve("broken.svs"), new byte[0]);
+    Path slideIndex = dir.resolve("slide-index");
+    CliRun run = CliRun.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", slideIndex.toString(),
+        "--threads", "2", "--slides", broken.toString(), slide.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("slides 1, skipped 1"), run.out());
+    assertTrue(run.err().contains("pathlens ingest: skipped " + broken + ": "), run.err());
+    assertTrue(Files.isRegularFile(slideIndex.resolve("thumbnails/gen.png")));
+    assertTrue(Files.isRegularFile(slideIndex.resolve("slides/gen.json")));
+
+    CliRun found = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", slideIndex.toString(),
+        "--text", "tumour glands", "--k", "2", "--threads", "2");
+    assertEquals(0, found.exitCode(), found.err());
+    JsonNode hit = json(found).getFirst();
+    assertEquals("gen", hit.get("slide_id").asText());
+    assertEquals(0, hit.get("x").asInt() % 224);
+    assertEquals("gen@" + hit.get("x").asInt() + "," + hit.get("y").asInt(), hit.get("id").asText());
+    assertEquals("generic-tiff", hit.get("vendor").asText());
+  }
+}
