@@ -42,6 +42,35 @@ class SlideSimilarityTest {
     }
   }
 
+  /**
+   * Whole-slide embeddings on the same slides: Q's and A's tiles are both symmetric about 47.5°,
+   * so their mean directions coincide (cosine 1); C's mean points to -95° (cosine cos 142.5°).
+   */
+  @Test
+  void slideEmbeddingsRankByTheCosineOfMeanDirections() throws IOException {
+    List<TileRecord> tiles = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    add(tiles, vectors, "Q", deg(0), deg(5), deg(90), deg(95));
+    add(tiles, vectors, "A", deg(10), deg(15), deg(80), deg(85));
+    add(tiles, vectors, "B", deg(0), deg(-90), deg(-95), deg(-100));
+    add(tiles, vectors, "C", deg(-80), deg(-90), deg(-100), deg(-110));
+    try (TileIndex index = TileIndex.open(dir, new IndexProvenance("m", "h", 2), IndexSettings.defaults())) {
+      index.add(tiles, vectors);
+      SlideEmbeddings slides = SlideEmbeddings.of(index);
+      assertEquals(4, slides.size());
+      List<SlideHit> similar = slides.rank(slides.get("Q").embedding(), "Q", 5);
+      assertEquals(List.of("A", "B", "C"), similar.stream().map(SlideHit::slideId).toList());
+      assertEquals(1.0, similar.get(0).score(), 1e-6);
+      assertEquals(4, similar.get(0).matchedTiles());
+      // B's tiles sum to (1 - sin 5° - sin 10°, -1 - cos 5° - cos 10°): direction atan2 of that.
+      double bx = 1 - Math.sin(Math.toRadians(5)) - Math.sin(Math.toRadians(10));
+      double by = -1 - Math.cos(Math.toRadians(5)) - Math.cos(Math.toRadians(10));
+      assertEquals(Math.cos(Math.toRadians(47.5) - Math.atan2(by, bx)), similar.get(1).score(), 1e-5);
+      assertEquals(Math.cos(Math.toRadians(142.5)), similar.get(2).score(), 1e-5);
+      assertThrows(IllegalArgumentException.class, () -> slides.get("nope"));
+    }
+  }
+
   @Test
   void largeQuerySlidesAreSubsampledEvenly() throws IOException {
     SlideSimilarity similarity = new SlideSimilarity(2, 10, 1);

@@ -64,7 +64,7 @@ final class BenchCommand implements Runnable {
       if (TorchRuntime.engine(torchThreads).getGpuCount() > 0) {
         runs.add(cpu.withDevice(DeviceChoice.GPU));
       }
-      String command = "./pathlens bench encode --model " + model + " --tiles " + tiles
+      String command = "./pathlens bench encode --model " + Fixtures.root().relativize(model.toAbsolutePath().normalize()) + " --tiles " + tiles
           + " --sizes " + join(sizes) + " --threads " + join(threadCounts) + " --batches " + join(batches)
           + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
       new EncodeBenchmark(new EncodeBenchmark.Options(model, tiles, sizes, threadCounts, batches, runs), System.out)

@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
       "to a tile of the candidate slide among its 100 nearest tiles; a slide's score is the mean of its 8",
       "best query-tile matches (missing ones count 0). The best match per query tile ignores the",
       "candidate's unrelated tissue, and averaging several keeps one look-alike tile from winning; a mean",
-      "slide embedding would blur a small matching region into the rest of a large slide."
+      "slide embedding would blur a small matching region into the rest of a large slide. That is why it",
+      "is the default; --method embedding ranks by the cosine of whole-slide embeddings (mean of the",
+      "slide's tile embeddings, normalised; matched_tiles is then the slide's tile count)."
     })
 final class SimilarCommand implements Callable<Integer> {
 
@@ -48,6 +50,13 @@ final class SimilarCommand implements Callable<Integer> {
     Path image;
   }
 
+  @Option(
+      names = "--method",
+      defaultValue = "tiles",
+      paramLabel = "tiles|embedding",
+      description = "Slide score: best tile matches (default) or whole-slide embedding cosine.")
+  String method;
+
   @Option(names = "--k", defaultValue = "5", description = "Slides to return (default: ${DEFAULT-VALUE}).")
   int k;
 
@@ -56,12 +65,21 @@ final class SimilarCommand implements Callable<Integer> {
     if (k < 1) {
       throw new IllegalArgumentException("--k must be at least 1, got " + k);
     }
+    boolean byEmbedding = switch (method) {
+      case "tiles" -> false;
+      case "embedding" -> true;
+      default -> throw new IllegalArgumentException("--method must be tiles or embedding, got " + method);
+    };
     ModelBundle bundle = ModelBundle.load(model.bundle);
     try (VisionLanguageModel vlm = query.image != null ? VisionLanguageModel.load(bundle, model.toEncoderOptions()) : null;
         TileIndex tileIndex = TileIndex.openForSearch(index, IndexProvenance.of(bundle), IndexSettings.defaults())) {
       IndexQueries queries = new IndexQueries(tileIndex, vlm, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
-      List<SlideHit> slides = query.slide != null
-          ? queries.similarToSlide(query.slide, k) : queries.similarToImage(query.image, k);
+      List<SlideHit> slides;
+      if (query.slide != null) {
+        slides = byEmbedding ? queries.similarToSlideByEmbedding(query.slide, k) : queries.similarToSlide(query.slide, k);
+      } else {
+        slides = byEmbedding ? queries.similarToImageByEmbedding(query.image, k) : queries.similarToImage(query.image, k);
+      }
       for (int i = 0; i < slides.size(); i++) {
         System.out.println(HitJson.slide(i + 1, slides.get(i)));
       }

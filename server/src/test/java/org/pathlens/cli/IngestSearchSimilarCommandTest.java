@@ -130,6 +130,16 @@ class IngestSearchSimilarCommandTest {
         "--image", image.toString(), "--k", "1", "--threads", "2");
     assertEquals(0, byImage.exitCode(), byImage.err());
     assertEquals(querySlide, json(byImage).getFirst().get("slide_id").asText(), "the tile's own slide holds it");
+    CliRun byEmbedding = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
+        "--slide", querySlide, "--k", "3", "--method", "embedding");
+    assertEquals(0, byEmbedding.exitCode(), byEmbedding.err());
+    List<JsonNode> embedded = json(byEmbedding);
+    assertEquals(3, embedded.size());
+    assertTrue(embedded.stream().noneMatch(h -> h.get("slide_id").asText().equals(querySlide)), byEmbedding.out());
+    CliRun badMethod = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
+        "--slide", querySlide, "--method", "vote");
+    assertEquals(2, badMethod.exitCode());
+    assertTrue(badMethod.err().contains("--method must be tiles or embedding, got vote"), badMethod.err());
   }
 
   @Test

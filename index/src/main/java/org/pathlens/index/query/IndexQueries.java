@@ -6,6 +6,7 @@ import java.util.List;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.SearchHit;
+import org.pathlens.index.SlideEmbeddings;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.SlideSimilarity;
 import org.pathlens.index.TileFilter;
@@ -50,6 +51,17 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   /** Slides holding the tiles most like an image file (one query tile, so the score is its best match). */
   public List<SlideHit> similarToImage(Path image, int k) throws IOException {
     return index.similarSlides(List.of(embedImage(image)), null, k);
+  }
+
+  /** Slides whose whole-slide embedding is nearest to {@code slideId}'s, leaving it out ({@link SlideEmbeddings}). */
+  public List<SlideHit> similarToSlideByEmbedding(String slideId, int k) throws IOException {
+    SlideEmbeddings slides = SlideEmbeddings.of(index);
+    return slides.rank(slides.get(slideId).embedding(), slideId, k);
+  }
+
+  /** Slides whose whole-slide embedding is nearest to an image file's embedding. */
+  public List<SlideHit> similarToImageByEmbedding(Path image, int k) throws IOException {
+    return SlideEmbeddings.of(index).rank(embedImage(image), null, k);
   }
 
   private float[] embedImage(Path image) throws IOException {
