@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pathlens.fixtures.synth.Csv;
 import org.pathlens.index.TileRecord;
 
 /**
@@ -45,7 +46,7 @@ public final class TileManifest {
   public static List<Entry> read(Path manifest, Path tileDir) throws IOException {
     List<List<String>> rows;
     try {
-      rows = parse(Files.readString(manifest, StandardCharsets.UTF_8));
+      rows = Csv.parse(Files.readString(manifest, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(manifest + ": " + e.getMessage(), e);
     }
@@ -67,9 +68,6 @@ public final class TileManifest {
     for (int r = 1; r < rows.size(); r++) {
       List<String> fields = rows.get(r);
       int line = r + 1;
-      if (fields.size() == 1 && fields.getFirst().isEmpty()) {
-        continue; // a blank line
-      }
       if (fields.size() != header.size()) {
         throw new IllegalArgumentException(manifest + ": row " + line + " has " + fields.size() + " fields, the header "
             + header.size());
@@ -127,55 +125,5 @@ public final class TileManifest {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("column " + column + " must be a number, got '" + value + "'", e);
     }
-  }
-
-  /** RFC 4180 records; a trailing line break ends the last record rather than starting an empty one. */
-  static List<List<String>> parse(String text) {
-    List<List<String>> records = new ArrayList<>();
-    List<String> record = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    int line = 1;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          line += c == '\n' ? 1 : 0;
-          field.append(c);
-        }
-      } else if (c == '"' && field.isEmpty()) {
-        quoted = true;
-      } else if (c == ',') {
-        record.add(field.toString());
-        field.setLength(0);
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-        record.add(field.toString());
-        field.setLength(0);
-        records.add(record);
-        record = new ArrayList<>();
-        line++;
-      } else {
-        field.append(c);
-      }
-    }
-    if (quoted) {
-      throw new IllegalArgumentException("a quoted field opened before line " + line + " is never closed");
-    }
-    if (!field.isEmpty() || !record.isEmpty()) {
-      record.add(field.toString());
-      records.add(record);
-    }
-    if (!records.isEmpty() && !records.getFirst().isEmpty() && records.getFirst().getFirst().startsWith("\uFEFF")) {
-      records.getFirst().set(0, records.getFirst().getFirst().substring(1)); // a BOM from spreadsheet exports
-    }
-    return records;
   }
 }

@@ -15,12 +15,6 @@ class TileManifestTest {
   @TempDir Path dir;
 
   @Test
-  void quotedFieldsAndCrlfParse() {
-    assertEquals(List.of(List.of("a", "b,c", "say \"hi\""), List.of("1", "two\nlines", "")),
-        TileManifest.parse("a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,\"two\nlines\",\r\n"));
-  }
-
-  @Test
   void tileIdWinsOverThePathAndEmptyFieldsAreUnknown() throws IOException {
     Path csv = dir.resolve("m.csv");
     Files.writeString(csv, "path,tile_id,x,y,mpp,label\nsub/a.png,T-1,448,224,0.5,\nsub/b.png,,,,,TUM\n");
