@@ -48,10 +48,6 @@ public record IndexSettings(
   }
 
   /**
-   * Lucene's graph defaults (M 16, beam 100), float vectors, 4× oversampling (recall@10 above 0.95 on
-   * clustered 512-d vectors, see {@code bench index}), one merge worker per core, commits of 1000 tiles.
-   */
-  /**
    * Lucene's filtered HNSW searcher stays off by default, by measurement: on clustered vectors with
    * ef 40 it lost recall where the plain filtered walk (which falls back to an exact search over
    * the matching tiles once it has visited more nodes than they number) kept it. {@code bench
@@ -62,6 +58,10 @@ public record IndexSettings(
    */
   static final int FILTERED_SEARCH_PERCENT = 0;
 
+  /**
+   * Lucene's graph defaults (M 16, beam 100), float vectors, 4× oversampling (recall@10 above 0.95 on
+   * clustered 512-d vectors, see {@code bench index}), one merge worker per core, commits of 1000 tiles.
+   */
   public static IndexSettings defaults() {
     return new IndexSettings(16, 100, Quantization.NONE, 4f, Runtime.getRuntime().availableProcessors(), 1000, 64,
         FILTERED_SEARCH_PERCENT);

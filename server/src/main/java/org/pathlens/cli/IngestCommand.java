@@ -9,6 +9,7 @@ import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.Quantization;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.SlideFiles;
@@ -72,6 +73,17 @@ final class IngestCommand implements Callable<Integer> {
       description = "Threads decoding tiles beside inference (default: ${DEFAULT-VALUE}).")
   int readThreads;
 
+  @Option(names = "--quantization", defaultValue = "none", paramLabel = "none|int8|int4",
+      description = "How a new index's HNSW graph stores vectors; quantized searches rescore at full precision"
+          + " (default: ${DEFAULT-VALUE}). An existing index keeps what it was created with.")
+  String quantization;
+
+  @Option(names = "--m", defaultValue = "16", description = "HNSW neighbours per node of a new index (default: ${DEFAULT-VALUE}).")
+  int m;
+
+  @Option(names = "--beam", defaultValue = "100", description = "HNSW construction beam width of a new index (default: ${DEFAULT-VALUE}).")
+  int beam;
+
   @Override
   public Integer call() throws Exception {
     if (manifest != null && inputs.tiles == null) {
@@ -80,7 +92,7 @@ final class IngestCommand implements Callable<Integer> {
     List<Path> slides = inputs.slides == null ? List.of() : SlideFiles.expand(inputs.slides);
     IngestSummary summary;
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults());
+        TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle()), indexSettings());
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
       if (inputs.tiles != null) {
         summary = new TileFolderIngest(vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS),
@@ -103,5 +115,15 @@ final class IngestCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "tiles %d, slides %d, skipped %d, %.1f s, %.1f tiles/s; the index holds %d tiles",
         summary.tiles(), summary.slides(), summary.skipped().size(), summary.seconds(), summary.tilesPerSecond(),
         indexSize);
+  }
+
+  private IndexSettings indexSettings() {
+    Quantization q = switch (quantization.toLowerCase(java.util.Locale.ROOT)) {
+      case "none", "float" -> Quantization.NONE;
+      case "int8" -> Quantization.INT8;
+      case "int4" -> Quantization.INT4;
+      default -> throw new IllegalArgumentException("--quantization must be none, int8 or int4, got " + quantization);
+    };
+    return IndexSettings.defaults().withGraph(m, beam).withQuantization(q);
   }
 }

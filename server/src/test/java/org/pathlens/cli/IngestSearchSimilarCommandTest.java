@@ -71,6 +71,25 @@ class IngestSearchSimilarCommandTest {
   }
 
   @Test
+  void aNewIndexTakesTheQuantizationAskedFor() throws IOException {
+    Path int8 = data.resolve("index-int8");
+    CliRun run = CliRun.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", int8.toString(),
+        "--tiles", tiles.toString(), "--manifest", manifest.toString(), "--quantization", "int8", "--m", "8");
+    assertEquals(0, run.exitCode(), run.err());
+    var bundle = org.pathlens.encoders.bundle.ModelBundle.load(Fixtures.demoBundle());
+    try (var opened = org.pathlens.index.TileIndex.openForSearch(int8, org.pathlens.index.IndexProvenance.of(bundle),
+        org.pathlens.index.IndexSettings.defaults())) {
+      assertEquals(org.pathlens.index.Quantization.INT8, opened.settings().quantization());
+      assertEquals(8, opened.settings().m());
+      assertEquals(36, opened.size());
+    }
+    CliRun bad = CliRun.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", data.resolve("x").toString(),
+        "--tiles", tiles.toString(), "--quantization", "int2");
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.err().contains("--quantization must be none, int8 or int4, got int2"), bad.err());
+  }
+
+  @Test
   void textSearchFindsTheRightClassFirstAndPrintsMetadata() throws IOException {
     List<JsonNode> hits = search("--text", "large empty fat cells", "--k", "3");
     assertEquals(3, hits.size());
