@@ -32,7 +32,12 @@ public final class PathLens implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  // Held so the level sticks: java.util.logging keeps loggers only weakly. Lucene announces its
+  // vector implementation at INFO on every start; stdout is data and stderr should stay for problems.
+  private static final java.util.logging.Logger LUCENE_LOG = java.util.logging.Logger.getLogger("org.apache.lucene");
+
   public static void main(String[] args) {
+    LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(commandLine().execute(args));
   }
 
