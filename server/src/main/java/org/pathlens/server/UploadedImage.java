@@ -26,7 +26,7 @@ record UploadedImage(String name, byte[] bytes) {
     if (!ctx.isMultipartFormData()) {
       throw new ApiException(415, "send the image as multipart/form-data in a part named '" + PART + "'", PART);
     }
-    UploadedFile file = ctx.uploadedFile(PART);
+    UploadedFile file = part(ctx, maxBytes);
     if (file == null) {
       throw ApiException.badParameter(PART, "no part named '" + PART + "' in the upload");
     }
@@ -50,6 +50,23 @@ record UploadedImage(String name, byte[] bytes) {
       throw new ApiException(415, name + ": not a recognised image format (expected PNG, JPEG, TIFF, BMP or GIF)", PART);
     }
     return new UploadedImage(name, bytes);
+  }
+
+  /**
+   * The part, parsed by Jetty; a body over Jetty's multipart limit (one sent without a length, so the
+   * declared-length check could not see it) is a 413, any other unparsable body a 400.
+   */
+  private static UploadedFile part(Context ctx, long maxBytes) {
+    try {
+      return ctx.uploadedFile(PART);
+    } catch (Exception e) { // Kotlin code: the servlet's checked exceptions arrive undeclared
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("max length exceeded")) {
+          throw new ApiException(413, "upload over the limit of " + maxBytes + " bytes", PART, e);
+        }
+      }
+      throw new ApiException(400, "malformed multipart body: " + e.getMessage(), PART, e);
+    }
   }
 
   static ApiException tooLarge(long size, long maxBytes) {

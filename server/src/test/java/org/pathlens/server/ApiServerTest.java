@@ -208,6 +208,17 @@ class ApiServerTest {
     // Declared length over the limit: refused before the body is read.
     byte[] huge = new byte[(int) MAX_UPLOAD + 200_000];
     assertError(post("/api/search", multipart(List.of(filePart("image", "big.png", huge))), null), 413, null);
+    // Sent without a length (chunked): Jetty's multipart limit stops it, still a JSON 413.
+    try (HttpClient fresh = HttpClient.newHttpClient()) {
+      HttpResponse<byte[]> chunked = fresh.send(HttpRequest.newBuilder(uri(server, "/api/search"))
+          .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+          .POST(HttpRequest.BodyPublishers.ofInputStream(
+              () -> new ByteArrayInputStream(multipart(List.of(filePart("image", "big.png", huge)))))).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertError(chunked, 413, "image");
+    }
+    // A broken multipart body.
+    assertError(post("/api/search", "--nonsense".getBytes(StandardCharsets.UTF_8), null), 400, "image");
     // Within multipart slack, but the part itself is over the limit.
     byte[] over = new byte[(int) MAX_UPLOAD + 10];
     assertError(post("/api/search", multipart(List.of(filePart("image", "big.png", over))), null), 413, "image");
@@ -314,7 +325,10 @@ class ApiServerTest {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(server, path))
         .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
         .POST(HttpRequest.BodyPublishers.ofByteArray(multipart));
-    return send(server, request);
+    // A fresh connection per upload: a server may close one after refusing a body it did not read.
+    try (HttpClient fresh = HttpClient.newHttpClient()) {
+      return fresh.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
   }
 
   private static HttpResponse<byte[]> send(PathLensServer s, HttpRequest.Builder request) throws Exception {
