@@ -15,12 +15,17 @@ import org.pathlens.index.TileRecord;
  * {@code rank, id, score}, where the tile is ({@code slide_id, x, y} for a slide tile, {@code source}
  * for its file), then the metadata that is known (absent keys are unknown), extra metadata last.
  */
-final class HitJson {
+public final class HitJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HitJson() {}
 
   static String tile(int rank, SearchHit hit) {
+    return write(tileNode(rank, hit));
+  }
+
+  /** A tile hit as the command line prints it; the API adds its thumbnail URL. */
+  public static ObjectNode tileNode(int rank, SearchHit hit) {
     ObjectNode line = JSON.createObjectNode();
     line.put("rank", rank);
     line.put("id", hit.id());
@@ -47,16 +52,21 @@ final class HitJson {
       Map<String, String> extra = new TreeMap<>(tile.extra());
       extra.forEach(line::put);
     }
-    return write(line);
+    return line;
   }
 
   static String slide(int rank, SlideHit hit) {
+    return write(slideNode(rank, hit));
+  }
+
+  /** A similar-slide hit as the command line prints it. */
+  public static ObjectNode slideNode(int rank, SlideHit hit) {
     ObjectNode line = JSON.createObjectNode();
     line.put("rank", rank);
     line.put("slide_id", hit.slideId());
     line.put("score", hit.score());
     line.put("matched_tiles", hit.matchedTiles());
-    return write(line);
+    return line;
   }
 
   private static void putIfKnown(ObjectNode line, String key, String value) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       SimilarCommand.class,
       HeatmapCommand.class,
+      ServeCommand.class,
       EvalCommand.class,
       CommandLine.HelpCommand.class
     })

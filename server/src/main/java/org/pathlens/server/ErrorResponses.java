@@ -1,0 +1,59 @@
+package org.pathlens.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
+
+/**
+ * Every failure as a JSON body {@code {"error": ..., "parameter": ...}} with its status, never an
+ * HTML page or a stack trace: refusals the routes raise, images that do not decode (400, naming the
+ * {@code image} part), Javalin's own (unknown route, bad method), and anything unexpected (500, logged).
+ */
+final class ErrorResponses {
+
+  private final ObjectMapper json;
+
+  ErrorResponses(ObjectMapper json) {
+    this.json = json;
+  }
+
+  void handle(Throwable failure, Context ctx) {
+    Throwable e = unwrap(failure);
+    switch (e) {
+      case ApiException api -> {
+        if (api.status() == 503) {
+          ctx.header("Retry-After", Integer.toString(InferencePool.RETRY_AFTER_SECONDS));
+        }
+        write(ctx, api.status(), api.getMessage(), api.parameter());
+      }
+      case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
+      case HttpResponseException http -> write(ctx, http.getStatus(), http.getMessage(), null);
+      default -> {
+        System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + " failed");
+        e.printStackTrace();
+        write(ctx, 500, "internal error: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()), null);
+      }
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  void write(Context ctx, int status, String message, String parameter) {
+    ObjectNode body = json.createObjectNode();
+    body.put("error", message);
+    if (parameter != null) {
+      body.put("parameter", parameter);
+    }
+    ctx.status(status).contentType("application/json").result(body.toString());
+  }
+}
