@@ -109,6 +109,34 @@ public record Bootstrap(int resamples, long seed, double level) {
     return out;
   }
 
+  /**
+   * The interval of any statistic of a set of items (a ratio of sums, say), from resamples of the
+   * items or of whole groups. {@code statistic} gets the resampled item indices, repeats included;
+   * resamples where it is NaN are left out.
+   */
+  public Interval interval(int n, String[] groups, ToDoubleFunction<int[]> statistic) {
+    if (groups != null && groups.length != n) {
+      throw new IllegalArgumentException(groups.length + " groups for " + n + " items");
+    }
+    int[][] units = units(n, groups);
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] values = new double[resamples];
+    for (int r = 0; r < resamples; r++) {
+      values[r] = statistic.applyAsDouble(draw(units, random));
+    }
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    double[] defined = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+    double estimate = statistic.applyAsDouble(all);
+    if (defined.length == 0) {
+      return new Interval(estimate, Double.NaN, Double.NaN);
+    }
+    double tail = (1 - level) / 2;
+    return new Interval(estimate, quantile(defined, tail), quantile(defined, 1 - tail));
+  }
+
   /** The resampling units: one item each, or the items of each group in first-seen order. */
   private static int[][] units(int n, String[] groups) {
     if (groups == null) {
