@@ -26,11 +26,13 @@ class EvalRunCommandTest {
   @Test
   void theCommittedTinyConfigsReproduceTheirExpectedNumbers() {
     CliRun run = CliRun.of("eval", "run", "--threads", "1", config("demo-tiny-zeroshot.yaml"),
-        config("demo-tiny-retrieval.yaml"), config("demo-tiny-fewshot.yaml"));
+        config("demo-tiny-retrieval.yaml"), config("demo-tiny-fewshot.yaml"), config("demo-tiny-robustness.yaml"));
     assertEquals(0, run.exitCode(), run.out() + run.err());
-    assertTrue(run.out().contains("6 OK, 0 FAIL") && run.out().contains("14 OK, 0 FAIL") && run.out().contains("3 OK, 0 FAIL"),
+    assertTrue(run.out().contains("6 OK, 0 FAIL") && run.out().contains("14 OK, 0 FAIL") && run.out().contains("3 OK, 0 FAIL")
+        && run.out().contains("1 OK, 0 FAIL"),
         run.out());
-    assertTrue(run.out().contains("i2i_mmv@5") && run.out().contains("t2i_recall@10"), run.out());
+    assertTrue(run.out().contains("i2i_mmv@5") && run.out().contains("t2i_recall@10") && run.out().contains("robustness_index"),
+        run.out());
     assertTrue(run.out().contains("72 tiles, model pathlens-demo-crc9"), run.out());
   }
 

@@ -66,4 +66,7 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
 
   /** Text↔image and image→image retrieval over the tiles and their captions. */
   public record Retrieval() implements Task {}
+
+  /** PathoROB's robustness index of the image embeddings with {@code k} neighbours; centers from the {@code site} column. */
+  public record Robustness(int k) implements Task {}
 }

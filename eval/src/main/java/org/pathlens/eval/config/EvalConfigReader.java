@@ -23,6 +23,9 @@ public final class EvalConfigReader {
   /** How far a value may move before it FAILs, when the file does not say. */
   public static final double DEFAULT_TOLERANCE = 0.001;
 
+  /** Neighbours per tile for the robustness index when the file does not say (PathoROB reports k = 11 among others; 10 is a round default). */
+  public static final int DEFAULT_ROBUSTNESS_K = 10;
+
   private final Path file;
 
   private EvalConfigReader(Path file) {
@@ -116,7 +119,8 @@ public final class EvalConfigReader {
         yield new EvalConfig.FewShot((int) integer(t, "shots", "task.shots", -1), integer(t, "seed", "task.seed", 1), method);
       }
       case "retrieval" -> new EvalConfig.Retrieval();
-      default -> throw error("task.type", "\"" + type + "\" is not one of zeroshot, fewshot, retrieval");
+      case "robustness" -> new EvalConfig.Robustness((int) integer(t, "k", "task.k", DEFAULT_ROBUSTNESS_K));
+      default -> throw error("task.type", "\"" + type + "\" is not one of zeroshot, fewshot, retrieval, robustness");
     };
   }
 

@@ -21,6 +21,7 @@ import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.classify.MetricsReport;
 import org.pathlens.eval.classify.ZeroShotEvaluation;
 import org.pathlens.eval.metrics.MetricValue;
+import org.pathlens.eval.metrics.RobustnessIndex;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.fixtures.synth.Csv;
 import org.pathlens.fixtures.synth.SyntheticTiles;
@@ -74,6 +75,7 @@ public final class EvalRun {
           case EvalConfig.ZeroShot z -> zeroShot(config, z, labelled, model, encoderOptions, onSkipped);
           case EvalConfig.FewShot f -> fewShot(config, f, labelled, model, encoderOptions, onSkipped);
           case EvalConfig.Retrieval r -> retrieval(config, csv, labelled, model, encoderOptions, onSkipped);
+          case EvalConfig.Robustness r -> robustness(config, r, labelled, model, encoderOptions, onSkipped);
         };
         return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), labelled.tiles().size(),
             select(values, config));
@@ -146,6 +148,27 @@ public final class EvalRun {
     }
     return RetrievalEvaluation.run(
         new RetrievalEvaluation.Items(ids, tiles.embeddings(), captions, tiles.labels(), slides), config.bootstrap());
+  }
+
+  private static List<MetricValue> robustness(EvalConfig config, EvalConfig.Robustness task, LabelledTiles labelled,
+      VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+    EmbeddedTiles tiles = EmbeddedTiles.embed(labelled, model, encoderOptions.batchSize(), onSkipped);
+    int n = tiles.size();
+    String[] centers = new String[n];
+    String[] slides = new String[n];
+    for (int i = 0; i < n; i++) {
+      LabelledTiles.Tile tile = tiles.tiles().get(i);
+      if (tile.site() == null) {
+        throw new IllegalArgumentException(config.file() + ": task robustness needs the center of every tile: " + labelled.csv()
+            + " has no \"site\" column");
+      }
+      centers[i] = tile.site();
+      // Without slides, each tile is its own slide: only itself is left out of its neighbours.
+      slides[i] = tile.group() != null ? tile.group() : tile.file().toString();
+    }
+    RobustnessIndex.Counts counts =
+        RobustnessIndex.count(tiles.embeddings(), tiles.labels().toArray(String[]::new), centers, slides, task.k());
+    return List.of(new MetricValue("robustness_index", counts.interval(config.bootstrap())));
   }
 
   /** Per tile file: its id ({@code tile_id}, else the path as written) and caption (blank when none). */
