@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.synth.SyntheticTiles;
 
 /**
  * The committed tiny evaluation configs reproduce their expected numbers (as Anserini's tiny
@@ -66,6 +67,36 @@ class EvalRunCommandTest {
     CliRun passing = CliRun.of("eval", "run", "--threads", "1", file.toString());
     assertEquals(0, passing.exitCode(), passing.out());
     assertTrue(passing.out().contains("2 OK, 0 FAIL"), passing.out());
+  }
+
+  @Test
+  void anIndexGivesTheSameNumbersAsTheTilesItWasBuiltFrom() throws IOException {
+    Path tiles = tmp.resolve("tiles");
+    SyntheticTiles.write(tiles, 2, 2, 7);
+    String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
+    CliRun ingest = CliRun.of("ingest", "--model", bundle, "--index", tmp.resolve("index").toString(), "--tiles",
+        tiles.toString(), "--manifest", tiles.resolve("manifest.csv").toString());
+    assertEquals(0, ingest.exitCode(), ingest.err());
+    String common = """
+        model: %s
+        task: {type: retrieval}
+        metrics: [i2t_recall@5, t2i_label_precision@5, i2i_mmv@5, i2i_map@5]
+        bootstrap: {resamples: 50}
+        expected: {}
+        """.formatted(bundle);
+    Path fromFiles = tmp.resolve("files.yaml");
+    Files.writeString(fromFiles, "name: files\ndataset: {labels: tiles/manifest.csv, sites: [center-b]}\n" + common);
+    Path fromIndex = tmp.resolve("index.yaml");
+    Files.writeString(fromIndex, "name: index\ndataset: {index: index, filter: 'site:center-b'}\n" + common);
+    CliRun files = CliRun.of("eval", "run", "--threads", "1", "--update", fromFiles.toString());
+    CliRun index = CliRun.of("eval", "run", "--threads", "1", "--update", fromIndex.toString());
+    assertEquals(0, files.exitCode(), files.err());
+    assertEquals(0, index.exitCode(), index.err());
+    assertTrue(index.out().contains("index, 18 tiles"), index.out());
+    String filesExpected = Files.readString(fromFiles).substring(Files.readString(fromFiles).indexOf("expected:"));
+    String indexExpected = Files.readString(fromIndex).substring(Files.readString(fromIndex).indexOf("expected:"));
+    assertEquals(filesExpected, indexExpected);
+    assertTrue(filesExpected.contains("i2i_map@5: "), filesExpected);
   }
 
   @Test

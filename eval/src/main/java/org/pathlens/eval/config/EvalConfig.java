@@ -48,6 +48,17 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
     }
   }
 
+  /**
+   * Tiles already in a tile index ({@code pathlens ingest}), with their stored embeddings (no image
+   * is decoded), those matching {@code filter} (Lucene syntax; null: all). The index must have been
+   * built with the config's bundle.
+   */
+  public record IndexTiles(Path index, String filter, List<String> sites) implements Dataset {
+    public IndexTiles {
+      sites = List.copyOf(sites);
+    }
+  }
+
   /** What is evaluated. */
   public sealed interface Task {}
 

@@ -96,8 +96,13 @@ public final class EvalConfigReader {
     }
     JsonNode g = d.get("generate");
     boolean hasLabels = d.has("labels");
-    if ((g == null) == !hasLabels) {
-      throw error("dataset", "give exactly one of generate: {per_class, centers, seed} or labels: CSV");
+    boolean hasIndex = d.has("index");
+    if ((g != null ? 1 : 0) + (hasLabels ? 1 : 0) + (hasIndex ? 1 : 0) != 1) {
+      throw error("dataset", "give exactly one of generate: {per_class, centers, seed}, labels: CSV or index: DIR");
+    }
+    if (hasIndex) {
+      String filter = d.has("filter") && !d.get("filter").isNull() ? d.get("filter").asText() : null;
+      return new EvalConfig.IndexTiles(path(text(d, "index", "dataset.index")), filter, sites);
     }
     if (g != null) {
       return new EvalConfig.Generated((int) integer(g, "per_class", "dataset.generate.per_class", -1),

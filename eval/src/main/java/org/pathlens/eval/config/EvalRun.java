@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -19,22 +20,31 @@ import org.pathlens.eval.classify.EmbeddedTiles;
 import org.pathlens.eval.classify.FewShotEvaluation;
 import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.classify.MetricsReport;
-import org.pathlens.eval.classify.ZeroShotEvaluation;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.RobustnessIndex;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.fixtures.synth.Csv;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.StoredTile;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.prompts.Classifier;
+import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.prompts.ZeroShotClassifier;
 import org.pathlens.prompts.fewshot.KnnClassifier;
 import org.pathlens.prompts.fewshot.LabelledEmbeddings;
 import org.pathlens.prompts.fewshot.LinearProbe;
 import org.pathlens.prompts.fewshot.PrototypeClassifier;
 
 /**
- * Runs an {@link EvalConfig}: gets the tiles (generating them into a temporary folder when the
- * config says so), loads the bundle, runs the task and returns the configured metrics. The
+ * Runs an {@link EvalConfig}: gets the embedded tiles (generated into a temporary folder and
+ * embedded, read from a labels CSV and embedded, or read with their stored embeddings from a tile
+ * index), runs the task on them and returns the configured metrics. The
  * library call behind {@code pathlens eval run}; {@link Expectations} compares the result.
  */
 public final class EvalRun {
@@ -55,31 +65,24 @@ public final class EvalRun {
 
   public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
     Path generated = null;
-    try {
-      Path csv;
-      String labelColumn = LabelledTiles.DEFAULT_LABEL_COLUMN;
-      switch (config.dataset()) {
+    try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
+      Tiles tiles = switch (config.dataset()) {
         case EvalConfig.Generated g -> {
           generated = Files.createTempDirectory("pathlens-eval-");
-          csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
+          Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
+          yield fromFiles(config, csv, LabelledTiles.DEFAULT_LABEL_COLUMN, model, encoderOptions, onSkipped);
         }
-        case EvalConfig.LabelsCsv l -> {
-          csv = l.csv();
-          labelColumn = l.labelColumn();
-        }
-      }
-      LabelledTiles all = LabelledTiles.read(csv, labelColumn, LabelledTiles.DEFAULT_GROUP_COLUMN);
-      LabelledTiles labelled = keepSites(all, config.dataset().sites(), config.file());
-      try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
-        List<MetricValue> values = switch (config.task()) {
-          case EvalConfig.ZeroShot z -> zeroShot(config, z, labelled, model, encoderOptions, onSkipped);
-          case EvalConfig.FewShot f -> fewShot(config, f, labelled, model, encoderOptions, onSkipped);
-          case EvalConfig.Retrieval r -> retrieval(config, csv, labelled, model, encoderOptions, onSkipped);
-          case EvalConfig.Robustness r -> robustness(config, r, labelled, model, encoderOptions, onSkipped);
-        };
-        return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), labelled.tiles().size(),
-            select(values, config));
-      }
+        case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+        case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
+      };
+      List<MetricValue> values = switch (config.task()) {
+        case EvalConfig.ZeroShot z -> zeroShot(config, z, tiles.embedded(), model);
+        case EvalConfig.FewShot f -> fewShot(config, f, tiles.embedded(), model);
+        case EvalConfig.Retrieval r -> retrieval(config, tiles, model);
+        case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
+      };
+      return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
+          select(values, config));
     } catch (IOException e) {
       throw new UncheckedIOException(config.file() + ": " + e.getMessage(), e);
     } finally {
@@ -87,18 +90,74 @@ public final class EvalRun {
     }
   }
 
-  private static List<MetricValue> zeroShot(EvalConfig config, EvalConfig.ZeroShot task, LabelledTiles labelled,
-      VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    ZeroShotEvaluation.Options options =
-        new ZeroShotEvaluation.Options(config.bootstrap(), false, List.of(), 1, 1, null, encoderOptions.batchSize());
-    ZeroShotEvaluation.Report report =
-        ZeroShotEvaluation.run(model, PromptSetReader.read(task.prompts()), labelled, options, onSkipped);
-    return classificationValues(report.zeroShot());
+  /**
+   * The tiles of a dataset with their embeddings, ids and captions (blank when none).
+   *
+   * @param embedded tiles and unit image embeddings; a tile's {@code group} is its slide
+   */
+  private record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
+
+  private static Tiles fromFiles(EvalConfig config, Path csv, String labelColumn, VisionLanguageModel model,
+      EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+    LabelledTiles labelled = keepSites(LabelledTiles.read(csv, labelColumn, LabelledTiles.DEFAULT_GROUP_COLUMN),
+        config.dataset().sites(), config.file());
+    EmbeddedTiles embedded = EmbeddedTiles.embed(labelled, model, encoderOptions.batchSize(), onSkipped);
+    Map<Path, String[]> idAndCaption = idsAndCaptions(csv);
+    List<String> ids = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (LabelledTiles.Tile tile : embedded.tiles()) {
+      String[] row = idAndCaption.get(tile.file());
+      ids.add(row[0]);
+      captions.add(row[1]);
+    }
+    return new Tiles(embedded, ids, captions);
   }
 
-  private static List<MetricValue> fewShot(EvalConfig config, EvalConfig.FewShot task, LabelledTiles labelled,
-      VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    EmbeddedTiles tiles = EmbeddedTiles.embed(labelled, model, encoderOptions.batchSize(), onSkipped);
+  /** Stored embeddings of an index's tiles, in id order (the index's own order depends on its segments). */
+  private static Tiles fromIndex(EvalConfig config, EvalConfig.IndexTiles dataset, VisionLanguageModel model)
+      throws IOException {
+    List<StoredTile> stored = new ArrayList<>();
+    TileFilter filter = dataset.filter() == null ? TileFilter.ALL : TileFilter.parse(dataset.filter());
+    try (TileIndex index = TileIndex.openForSearch(dataset.index(), IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
+      index.forEachTile(filter, stored::add);
+    }
+    stored.sort(Comparator.comparing(t -> t.record().id()));
+    List<LabelledTiles.Tile> tiles = new ArrayList<>();
+    List<float[]> embeddings = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (StoredTile t : stored) {
+      TileRecord r = t.record();
+      if (!dataset.sites().isEmpty() && !dataset.sites().contains(r.site())) {
+        continue;
+      }
+      if (r.label() == null || r.label().isBlank()) {
+        throw new IllegalArgumentException(config.file() + ": dataset.index: tile " + r.id() + " of " + dataset.index()
+            + " has no label (ingest with a manifest that has a label column, or filter it out with -label:*)");
+      }
+      tiles.add(new LabelledTiles.Tile(Path.of(r.id()), r.label(), r.slideId(), r.site()));
+      embeddings.add(t.embedding());
+      ids.add(r.id());
+      captions.add(r.caption() == null ? "" : r.caption());
+    }
+    if (tiles.isEmpty()) {
+      throw new IllegalArgumentException(config.file() + ": dataset: no tile of " + dataset.index() + " matches filter "
+          + dataset.filter() + " and sites " + dataset.sites());
+    }
+    return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
+  }
+
+  private static List<MetricValue> zeroShot(EvalConfig config, EvalConfig.ZeroShot task, EmbeddedTiles tiles,
+      VisionLanguageModel model) {
+    PromptSet prompts = PromptSetReader.read(task.prompts());
+    tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
+    PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
+    ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
+    return classificationValues(MetricsReport.of(tiles.predict(classifier), config.bootstrap()));
+  }
+
+  private static List<MetricValue> fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
+      VisionLanguageModel model) {
     List<String> classIds = tiles.labels().stream().distinct().sorted().toList();
     // The split draws exactly `shots` tiles per class into the pool: the training set.
     FewShotEvaluation.Split split = FewShotEvaluation.split(tiles, classIds, task.shots(), task.seed());
@@ -118,22 +177,17 @@ public final class EvalRun {
         .toList();
   }
 
-  private static List<MetricValue> retrieval(EvalConfig config, Path csv, LabelledTiles labelled, VisionLanguageModel model,
-      EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    Map<Path, String[]> idAndCaption = idsAndCaptions(csv);
-    EmbeddedTiles tiles = EmbeddedTiles.embed(labelled, model, encoderOptions.batchSize(), onSkipped);
-    List<String> ids = new ArrayList<>();
+  private static List<MetricValue> retrieval(EvalConfig config, Tiles tiles, VisionLanguageModel model) {
+    EmbeddedTiles embedded = tiles.embedded();
     List<String> captionTexts = new ArrayList<>();
     List<Integer> captioned = new ArrayList<>();
-    for (int i = 0; i < tiles.size(); i++) {
-      String[] row = idAndCaption.get(tiles.tiles().get(i).file());
-      ids.add(row[0]);
-      if (!row[1].isBlank()) {
+    for (int i = 0; i < embedded.size(); i++) {
+      if (!tiles.captions().get(i).isBlank()) {
         captioned.add(i);
-        captionTexts.add(row[1]);
+        captionTexts.add(tiles.captions().get(i));
       }
     }
-    List<float[]> captions = new ArrayList<>(java.util.Collections.nCopies(tiles.size(), (float[]) null));
+    List<float[]> captions = new ArrayList<>(Collections.nCopies(embedded.size(), (float[]) null));
     for (int from = 0; from < captionTexts.size(); from += TEXT_BATCH) {
       int to = Math.min(captionTexts.size(), from + TEXT_BATCH);
       List<float[]> encoded = model.texts().encode(captionTexts.subList(from, to));
@@ -142,25 +196,23 @@ public final class EvalRun {
       }
     }
     List<String> slides = new ArrayList<>();
-    for (int i = 0; i < tiles.size(); i++) {
-      String group = tiles.tiles().get(i).group();
-      slides.add(group != null ? group : ids.get(i));
+    for (int i = 0; i < embedded.size(); i++) {
+      String group = embedded.tiles().get(i).group();
+      slides.add(group != null ? group : tiles.ids().get(i));
     }
     return RetrievalEvaluation.run(
-        new RetrievalEvaluation.Items(ids, tiles.embeddings(), captions, tiles.labels(), slides), config.bootstrap());
+        new RetrievalEvaluation.Items(tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides), config.bootstrap());
   }
 
-  private static List<MetricValue> robustness(EvalConfig config, EvalConfig.Robustness task, LabelledTiles labelled,
-      VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    EmbeddedTiles tiles = EmbeddedTiles.embed(labelled, model, encoderOptions.batchSize(), onSkipped);
+  private static List<MetricValue> robustness(EvalConfig config, EvalConfig.Robustness task, EmbeddedTiles tiles) {
     int n = tiles.size();
     String[] centers = new String[n];
     String[] slides = new String[n];
     for (int i = 0; i < n; i++) {
       LabelledTiles.Tile tile = tiles.tiles().get(i);
       if (tile.site() == null) {
-        throw new IllegalArgumentException(config.file() + ": task robustness needs the center of every tile: " + labelled.csv()
-            + " has no \"site\" column");
+        throw new IllegalArgumentException(config.file() + ": task robustness needs the center (site) of every tile; "
+            + tile.file() + " has none");
       }
       centers[i] = tile.site();
       // Without slides, each tile is its own slide: only itself is left out of its neighbours.
@@ -183,13 +235,10 @@ public final class EvalRun {
     int path = header.indexOf("path");
     int id = header.indexOf("tile_id");
     int caption = header.indexOf("caption");
-    if (caption < 0) {
-      throw new IllegalArgumentException(csv + ": retrieval needs a \"caption\" column; header " + header);
-    }
     Path base = csv.toAbsolutePath().getParent();
     Map<Path, String[]> out = new HashMap<>();
     for (List<String> row : records.subList(1, records.size())) {
-      out.put(base.resolve(row.get(path)).normalize(), new String[] {id >= 0 ? row.get(id) : row.get(path), row.get(caption)});
+      out.put(base.resolve(row.get(path)).normalize(), new String[] {id >= 0 ? row.get(id) : row.get(path), caption >= 0 ? row.get(caption) : ""});
     }
     return out;
   }
