@@ -48,7 +48,7 @@ public record Bootstrap(int resamples, long seed, double level) {
    * metric's interval.
    */
   public List<Interval> intervals(Predictions p, List<? extends ToDoubleFunction<Predictions>> metrics) {
-    int[][] units = units(p);
+    int[][] units = units(p.size(), p.groups());
     SplittableRandom random = new SplittableRandom(seed);
     double[][] values = new double[metrics.size()][resamples];
     for (int r = 0; r < resamples; r++) {
@@ -72,18 +72,83 @@ public record Bootstrap(int resamples, long seed, double level) {
     return out;
   }
 
+  /**
+   * Intervals of means of per-item scores (retrieval: one score per query), all from the same
+   * resamples of items, or of whole groups when {@code groups} is not null.
+   */
+  public List<Interval> meanIntervals(List<double[]> perItem, String[] groups) {
+    int n = perItem.getFirst().length;
+    for (double[] scores : perItem) {
+      if (scores.length != n) {
+        throw new IllegalArgumentException("every metric needs one score per item: " + scores.length + " != " + n);
+      }
+    }
+    if (groups != null && groups.length != n) {
+      throw new IllegalArgumentException(groups.length + " groups for " + n + " items");
+    }
+    int[][] units = units(n, groups);
+    SplittableRandom random = new SplittableRandom(seed);
+    double[][] values = new double[perItem.size()][resamples];
+    for (int r = 0; r < resamples; r++) {
+      int[] indices = draw(units, random);
+      for (int m = 0; m < perItem.size(); m++) {
+        double sum = 0;
+        for (int i : indices) {
+          sum += perItem.get(m)[i];
+        }
+        values[m][r] = sum / indices.length;
+      }
+    }
+    List<Interval> out = new ArrayList<>();
+    double tail = (1 - level) / 2;
+    for (int m = 0; m < perItem.size(); m++) {
+      double[] sorted = values[m].clone();
+      Arrays.sort(sorted);
+      out.add(new Interval(Retrieval.mean(perItem.get(m)), quantile(sorted, tail), quantile(sorted, 1 - tail)));
+    }
+    return out;
+  }
+
+  /**
+   * The interval of any statistic of a set of items (a ratio of sums, say), from resamples of the
+   * items or of whole groups. {@code statistic} gets the resampled item indices, repeats included;
+   * resamples where it is NaN are left out.
+   */
+  public Interval interval(int n, String[] groups, ToDoubleFunction<int[]> statistic) {
+    if (groups != null && groups.length != n) {
+      throw new IllegalArgumentException(groups.length + " groups for " + n + " items");
+    }
+    int[][] units = units(n, groups);
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] values = new double[resamples];
+    for (int r = 0; r < resamples; r++) {
+      values[r] = statistic.applyAsDouble(draw(units, random));
+    }
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    double[] defined = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+    double estimate = statistic.applyAsDouble(all);
+    if (defined.length == 0) {
+      return new Interval(estimate, Double.NaN, Double.NaN);
+    }
+    double tail = (1 - level) / 2;
+    return new Interval(estimate, quantile(defined, tail), quantile(defined, 1 - tail));
+  }
+
   /** The resampling units: one item each, or the items of each group in first-seen order. */
-  private static int[][] units(Predictions p) {
-    if (p.groups() == null) {
-      int[][] units = new int[p.size()][];
-      for (int i = 0; i < p.size(); i++) {
+  private static int[][] units(int n, String[] groups) {
+    if (groups == null) {
+      int[][] units = new int[n][];
+      for (int i = 0; i < n; i++) {
         units[i] = new int[] {i};
       }
       return units;
     }
     Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
-    for (int i = 0; i < p.size(); i++) {
-      byGroup.computeIfAbsent(p.groups()[i], g -> new ArrayList<>()).add(i);
+    for (int i = 0; i < n; i++) {
+      byGroup.computeIfAbsent(groups[i], g -> new ArrayList<>()).add(i);
     }
     return byGroup.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
   }

@@ -1,0 +1,83 @@
+package org.pathlens.eval.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.pathlens.eval.metrics.Bootstrap;
+
+/**
+ * One reproducible evaluation, as an {@code eval/configs/*.yaml} file describes it: the data, the
+ * model, the task, which metrics to report and the values they are expected to have. Read with
+ * {@link EvalConfigReader}; paths in the file are relative to the file's folder.
+ *
+ * @param file the YAML file
+ * @param name a short name for reports
+ * @param model the model bundle directory
+ * @param metrics metric names to report and check; empty: every metric the task computes
+ * @param tolerance how far a value may be from its expectation and still be OK
+ * @param expected the expected values by metric name (may be empty before a first {@code --update})
+ */
+public record EvalConfig(Path file, String name, Path model, Dataset dataset, Task task, List<String> metrics,
+    Bootstrap bootstrap, double tolerance, Map<String, Double> expected) {
+
+  public EvalConfig {
+    metrics = List.copyOf(metrics);
+    expected = Map.copyOf(expected);
+  }
+
+  /** Where the labelled tiles come from. */
+  public sealed interface Dataset {
+    /** Tiles to keep by their {@code site} (center) column; empty: all. */
+    List<String> sites();
+  }
+
+  /**
+   * Tiles made by the synthetic generator at evaluation time, so the config needs no data files
+   * ({@code pathlens generate tiles --per-class N --centers K --seed S}).
+   */
+  public record Generated(int perClass, int centers, long seed, List<String> sites) implements Dataset {
+    public Generated {
+      sites = List.copyOf(sites);
+    }
+  }
+
+  /** A labels CSV ({@code path} relative to it, a label column; {@code manifest.csv} works as it is). */
+  public record LabelsCsv(Path csv, String labelColumn, List<String> sites) implements Dataset {
+    public LabelsCsv {
+      sites = List.copyOf(sites);
+    }
+  }
+
+  /**
+   * Tiles already in a tile index ({@code pathlens ingest}), with their stored embeddings (no image
+   * is decoded), those matching {@code filter} (Lucene syntax; null: all). The index must have been
+   * built with the config's bundle.
+   */
+  public record IndexTiles(Path index, String filter, List<String> sites) implements Dataset {
+    public IndexTiles {
+      sites = List.copyOf(sites);
+    }
+  }
+
+  /** What is evaluated. */
+  public sealed interface Task {}
+
+  /** The prompt set's zero-shot classifier. */
+  public record ZeroShot(Path prompts) implements Task {}
+
+  /**
+   * A few-shot classifier trained on {@code shots} tiles per class drawn with {@code seed},
+   * evaluated on the rest.
+   *
+   * @param method {@code linear_probe}, {@code prototype} or {@code knn}
+   */
+  public record FewShot(int shots, long seed, String method) implements Task {
+    public static final List<String> METHODS = List.of("linear_probe", "prototype", "knn");
+  }
+
+  /** Text↔image and image→image retrieval over the tiles and their captions. */
+  public record Retrieval() implements Task {}
+
+  /** PathoROB's robustness index of the image embeddings with {@code k} neighbours; centers from the {@code site} column. */
+  public record Robustness(int k) implements Task {}
+}

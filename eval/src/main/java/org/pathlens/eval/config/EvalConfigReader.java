@@ -1,0 +1,185 @@
+package org.pathlens.eval.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pathlens.eval.metrics.Bootstrap;
+
+/**
+ * Reads an evaluation config from YAML. Every problem names the file and the field; paths are
+ * resolved against the file's folder so a config runs the same from any working directory.
+ */
+public final class EvalConfigReader {
+
+  /** How far a value may move before it FAILs, when the file does not say. */
+  public static final double DEFAULT_TOLERANCE = 0.001;
+
+  /** Neighbours per tile for the robustness index when the file does not say (PathoROB reports k = 11 among others; 10 is a round default). */
+  public static final int DEFAULT_ROBUSTNESS_K = 10;
+
+  private final Path file;
+
+  private EvalConfigReader(Path file) {
+    this.file = file;
+  }
+
+  public static EvalConfig read(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+    } catch (IOException e) {
+      if (!Files.exists(file)) {
+        throw new UncheckedIOException(file + ": no such evaluation config", e);
+      }
+      throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(file + ": expected a YAML mapping with name, model, dataset, task");
+    }
+    return new EvalConfigReader(file).config(root);
+  }
+
+  private EvalConfig config(JsonNode root) {
+    String name = text(root, "name");
+    Path model = path(text(root, "model"));
+    EvalConfig.Dataset dataset = dataset(required(root, "dataset"));
+    EvalConfig.Task task = task(required(root, "task"));
+    List<String> metrics = new ArrayList<>();
+    JsonNode m = root.get("metrics");
+    if (m != null && !m.isNull()) {
+      if (!m.isArray()) {
+        throw error("metrics", "expected a list of metric names");
+      }
+      m.forEach(v -> metrics.add(v.asText()));
+    }
+    Bootstrap bootstrap = Bootstrap.defaults();
+    JsonNode b = root.get("bootstrap");
+    if (b != null && !b.isNull()) {
+      bootstrap = new Bootstrap((int) integer(b, "resamples", "bootstrap.resamples", 1000),
+          integer(b, "seed", "bootstrap.seed", Bootstrap.DEFAULT_SEED), number(b, "level", "bootstrap.level", 0.95));
+    }
+    double tolerance = number(root, "tolerance", "tolerance", DEFAULT_TOLERANCE);
+    if (!(tolerance >= 0)) {
+      throw error("tolerance", "must be >= 0, got " + tolerance);
+    }
+    Map<String, Double> expected = new LinkedHashMap<>();
+    JsonNode e = root.get("expected");
+    if (e != null && !e.isNull()) {
+      if (!e.isObject()) {
+        throw error("expected", "expected a mapping of metric name to value");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> entry = it.next();
+        if (!entry.getValue().isNumber()) {
+          throw error("expected." + entry.getKey(), "expected a number, got " + entry.getValue());
+        }
+        expected.put(entry.getKey(), entry.getValue().asDouble());
+      }
+    }
+    return new EvalConfig(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected);
+  }
+
+  private EvalConfig.Dataset dataset(JsonNode d) {
+    List<String> sites = new ArrayList<>();
+    JsonNode s = d.get("sites");
+    if (s != null && !s.isNull()) {
+      s.forEach(v -> sites.add(v.asText()));
+    }
+    JsonNode g = d.get("generate");
+    boolean hasLabels = d.has("labels");
+    boolean hasIndex = d.has("index");
+    if ((g != null ? 1 : 0) + (hasLabels ? 1 : 0) + (hasIndex ? 1 : 0) != 1) {
+      throw error("dataset", "give exactly one of generate: {per_class, centers, seed}, labels: CSV or index: DIR");
+    }
+    if (hasIndex) {
+      String filter = d.has("filter") && !d.get("filter").isNull() ? d.get("filter").asText() : null;
+      return new EvalConfig.IndexTiles(path(text(d, "index", "dataset.index")), filter, sites);
+    }
+    if (g != null) {
+      return new EvalConfig.Generated((int) integer(g, "per_class", "dataset.generate.per_class", -1),
+          (int) integer(g, "centers", "dataset.generate.centers", -1), integer(g, "seed", "dataset.generate.seed", -1), sites);
+    }
+    String column = d.has("label_column") ? d.get("label_column").asText() : "label";
+    return new EvalConfig.LabelsCsv(path(text(d, "labels", "dataset.labels")), column, sites);
+  }
+
+  private EvalConfig.Task task(JsonNode t) {
+    String type = text(t, "type", "task.type");
+    return switch (type) {
+      case "zeroshot" -> new EvalConfig.ZeroShot(path(text(t, "prompts", "task.prompts")));
+      case "fewshot" -> {
+        String method = text(t, "method", "task.method");
+        if (!EvalConfig.FewShot.METHODS.contains(method)) {
+          throw error("task.method", "\"" + method + "\" is not one of " + EvalConfig.FewShot.METHODS);
+        }
+        yield new EvalConfig.FewShot((int) integer(t, "shots", "task.shots", -1), integer(t, "seed", "task.seed", 1), method);
+      }
+      case "retrieval" -> new EvalConfig.Retrieval();
+      case "robustness" -> new EvalConfig.Robustness((int) integer(t, "k", "task.k", DEFAULT_ROBUSTNESS_K));
+      default -> throw error("task.type", "\"" + type + "\" is not one of zeroshot, fewshot, retrieval, robustness");
+    };
+  }
+
+  private Path path(String value) {
+    return file.toAbsolutePath().getParent().resolve(value).normalize();
+  }
+
+  private JsonNode required(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw error(field, "missing");
+    }
+    return v;
+  }
+
+  private String text(JsonNode node, String field) {
+    return text(node, field, field);
+  }
+
+  private String text(JsonNode node, String field, String where) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull() || !v.isValueNode() || v.asText().isBlank()) {
+      throw error(where, "missing or not a value");
+    }
+    return v.asText();
+  }
+
+  /** An integer field; {@code fallback} < 0 means required. */
+  private long integer(JsonNode node, String field, String where, long fallback) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      if (fallback < 0) {
+        throw error(where, "missing");
+      }
+      return fallback;
+    }
+    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+      throw error(where, "expected an integer, got " + v);
+    }
+    return v.asLong();
+  }
+
+  private double number(JsonNode node, String field, String where, double fallback) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isNumber()) {
+      throw error(where, "expected a number, got " + v);
+    }
+    return v.asDouble();
+  }
+
+  private IllegalArgumentException error(String field, String problem) {
+    return new IllegalArgumentException(file + ": " + field + ": " + problem);
+  }
+}

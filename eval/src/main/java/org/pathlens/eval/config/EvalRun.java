@@ -1,0 +1,281 @@
+package org.pathlens.eval.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.eval.classify.EmbeddedTiles;
+import org.pathlens.eval.classify.FewShotEvaluation;
+import org.pathlens.eval.classify.LabelledTiles;
+import org.pathlens.eval.classify.MetricsReport;
+import org.pathlens.eval.metrics.MetricValue;
+import org.pathlens.eval.metrics.RobustnessIndex;
+import org.pathlens.eval.retrieval.RetrievalEvaluation;
+import org.pathlens.fixtures.synth.Csv;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.StoredTile;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.prompts.Classifier;
+import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptSet;
+import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.fewshot.KnnClassifier;
+import org.pathlens.prompts.fewshot.LabelledEmbeddings;
+import org.pathlens.prompts.fewshot.LinearProbe;
+import org.pathlens.prompts.fewshot.PrototypeClassifier;
+
+/**
+ * Runs an {@link EvalConfig}: gets the embedded tiles (generated into a temporary folder and
+ * embedded, read from a labels CSV and embedded, or read with their stored embeddings from a tile
+ * index), runs the task on them and returns the configured metrics. The
+ * library call behind {@code pathlens eval run}; {@link Expectations} compares the result.
+ */
+public final class EvalRun {
+
+  /**
+   * What a run measured.
+   *
+   * @param model the bundle's name
+   * @param bundleHash its content hash
+   * @param tiles tiles evaluated (after the site filter and unreadable files)
+   * @param values the configured metrics, in the task's order
+   */
+  public record Result(EvalConfig config, String model, String bundleHash, int tiles, List<MetricValue> values) {}
+
+  private static final int TEXT_BATCH = 64;
+
+  private EvalRun() {}
+
+  public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+    Path generated = null;
+    try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
+      Tiles tiles = switch (config.dataset()) {
+        case EvalConfig.Generated g -> {
+          generated = Files.createTempDirectory("pathlens-eval-");
+          Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
+          yield fromFiles(config, csv, LabelledTiles.DEFAULT_LABEL_COLUMN, model, encoderOptions, onSkipped);
+        }
+        case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+        case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
+      };
+      List<MetricValue> values = switch (config.task()) {
+        case EvalConfig.ZeroShot z -> zeroShot(config, z, tiles.embedded(), model);
+        case EvalConfig.FewShot f -> fewShot(config, f, tiles.embedded(), model);
+        case EvalConfig.Retrieval r -> retrieval(config, tiles, model);
+        case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
+      };
+      return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
+          select(values, config));
+    } catch (IOException e) {
+      throw new UncheckedIOException(config.file() + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(generated);
+    }
+  }
+
+  /**
+   * The tiles of a dataset with their embeddings, ids and captions (blank when none).
+   *
+   * @param embedded tiles and unit image embeddings; a tile's {@code group} is its slide
+   */
+  private record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
+
+  private static Tiles fromFiles(EvalConfig config, Path csv, String labelColumn, VisionLanguageModel model,
+      EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+    LabelledTiles labelled = keepSites(LabelledTiles.read(csv, labelColumn, LabelledTiles.DEFAULT_GROUP_COLUMN),
+        config.dataset().sites(), config.file());
+    EmbeddedTiles embedded = EmbeddedTiles.embed(labelled, model, encoderOptions.batchSize(), onSkipped);
+    Map<Path, String[]> idAndCaption = idsAndCaptions(csv);
+    List<String> ids = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (LabelledTiles.Tile tile : embedded.tiles()) {
+      String[] row = idAndCaption.get(tile.file());
+      ids.add(row[0]);
+      captions.add(row[1]);
+    }
+    return new Tiles(embedded, ids, captions);
+  }
+
+  /** Stored embeddings of an index's tiles, in id order (the index's own order depends on its segments). */
+  private static Tiles fromIndex(EvalConfig config, EvalConfig.IndexTiles dataset, VisionLanguageModel model)
+      throws IOException {
+    List<StoredTile> stored = new ArrayList<>();
+    TileFilter filter = dataset.filter() == null ? TileFilter.ALL : TileFilter.parse(dataset.filter());
+    try (TileIndex index = TileIndex.openForSearch(dataset.index(), IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
+      index.forEachTile(filter, stored::add);
+    }
+    stored.sort(Comparator.comparing(t -> t.record().id()));
+    List<LabelledTiles.Tile> tiles = new ArrayList<>();
+    List<float[]> embeddings = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (StoredTile t : stored) {
+      TileRecord r = t.record();
+      if (!dataset.sites().isEmpty() && !dataset.sites().contains(r.site())) {
+        continue;
+      }
+      if (r.label() == null || r.label().isBlank()) {
+        throw new IllegalArgumentException(config.file() + ": dataset.index: tile " + r.id() + " of " + dataset.index()
+            + " has no label (ingest with a manifest that has a label column, or filter it out with -label:*)");
+      }
+      tiles.add(new LabelledTiles.Tile(Path.of(r.id()), r.label(), r.slideId(), r.site()));
+      embeddings.add(t.embedding());
+      ids.add(r.id());
+      captions.add(r.caption() == null ? "" : r.caption());
+    }
+    if (tiles.isEmpty()) {
+      throw new IllegalArgumentException(config.file() + ": dataset: no tile of " + dataset.index() + " matches filter "
+          + dataset.filter() + " and sites " + dataset.sites());
+    }
+    return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
+  }
+
+  private static List<MetricValue> zeroShot(EvalConfig config, EvalConfig.ZeroShot task, EmbeddedTiles tiles,
+      VisionLanguageModel model) {
+    PromptSet prompts = PromptSetReader.read(task.prompts());
+    tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
+    PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
+    ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
+    return classificationValues(MetricsReport.of(tiles.predict(classifier), config.bootstrap()));
+  }
+
+  private static List<MetricValue> fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
+      VisionLanguageModel model) {
+    List<String> classIds = tiles.labels().stream().distinct().sorted().toList();
+    // The split draws exactly `shots` tiles per class into the pool: the training set.
+    FewShotEvaluation.Split split = FewShotEvaluation.split(tiles, classIds, task.shots(), task.seed());
+    LabelledEmbeddings train = LabelledEmbeddings.of(classIds, split.pool().embeddings(), split.pool().labels());
+    Classifier classifier = switch (task.method()) {
+      case "linear_probe" -> LinearProbe.train(train, LinearProbe.Options.defaults());
+      case "prototype" -> PrototypeClassifier.train(train, model.logitScale());
+      case "knn" -> new KnnClassifier(train, Math.min(5, task.shots()));
+      default -> throw new IllegalArgumentException(config.file() + ": task.method: unknown " + task.method());
+    };
+    return classificationValues(MetricsReport.of(split.test().predict(classifier), config.bootstrap()));
+  }
+
+  private static List<MetricValue> classificationValues(MetricsReport report) {
+    return report.metrics().stream()
+        .map(r -> new MetricValue(r.metric().name().toLowerCase(Locale.ROOT), r.interval()))
+        .toList();
+  }
+
+  private static List<MetricValue> retrieval(EvalConfig config, Tiles tiles, VisionLanguageModel model) {
+    EmbeddedTiles embedded = tiles.embedded();
+    List<String> captionTexts = new ArrayList<>();
+    List<Integer> captioned = new ArrayList<>();
+    for (int i = 0; i < embedded.size(); i++) {
+      if (!tiles.captions().get(i).isBlank()) {
+        captioned.add(i);
+        captionTexts.add(tiles.captions().get(i));
+      }
+    }
+    List<float[]> captions = new ArrayList<>(Collections.nCopies(embedded.size(), (float[]) null));
+    for (int from = 0; from < captionTexts.size(); from += TEXT_BATCH) {
+      int to = Math.min(captionTexts.size(), from + TEXT_BATCH);
+      List<float[]> encoded = model.texts().encode(captionTexts.subList(from, to));
+      for (int j = from; j < to; j++) {
+        captions.set(captioned.get(j), encoded.get(j - from));
+      }
+    }
+    List<String> slides = new ArrayList<>();
+    for (int i = 0; i < embedded.size(); i++) {
+      String group = embedded.tiles().get(i).group();
+      slides.add(group != null ? group : tiles.ids().get(i));
+    }
+    return RetrievalEvaluation.run(
+        new RetrievalEvaluation.Items(tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides), config.bootstrap());
+  }
+
+  private static List<MetricValue> robustness(EvalConfig config, EvalConfig.Robustness task, EmbeddedTiles tiles) {
+    int n = tiles.size();
+    String[] centers = new String[n];
+    String[] slides = new String[n];
+    for (int i = 0; i < n; i++) {
+      LabelledTiles.Tile tile = tiles.tiles().get(i);
+      if (tile.site() == null) {
+        throw new IllegalArgumentException(config.file() + ": task robustness needs the center (site) of every tile; "
+            + tile.file() + " has none");
+      }
+      centers[i] = tile.site();
+      // Without slides, each tile is its own slide: only itself is left out of its neighbours.
+      slides[i] = tile.group() != null ? tile.group() : tile.file().toString();
+    }
+    RobustnessIndex.Counts counts =
+        RobustnessIndex.count(tiles.embeddings(), tiles.labels().toArray(String[]::new), centers, slides, task.k());
+    return List.of(new MetricValue("robustness_index", counts.interval(config.bootstrap())));
+  }
+
+  /** Per tile file: its id ({@code tile_id}, else the path as written) and caption (blank when none). */
+  private static Map<Path, String[]> idsAndCaptions(Path csv) {
+    List<List<String>> records;
+    try {
+      records = Csv.parse(Files.readString(csv, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(csv + ": cannot be read: " + e.getMessage(), e);
+    }
+    List<String> header = records.getFirst();
+    int path = header.indexOf("path");
+    int id = header.indexOf("tile_id");
+    int caption = header.indexOf("caption");
+    Path base = csv.toAbsolutePath().getParent();
+    Map<Path, String[]> out = new HashMap<>();
+    for (List<String> row : records.subList(1, records.size())) {
+      out.put(base.resolve(row.get(path)).normalize(), new String[] {id >= 0 ? row.get(id) : row.get(path), caption >= 0 ? row.get(caption) : ""});
+    }
+    return out;
+  }
+
+  private static LabelledTiles keepSites(LabelledTiles all, List<String> sites, Path configFile) {
+    if (sites.isEmpty()) {
+      return all;
+    }
+    List<LabelledTiles.Tile> kept = all.tiles().stream().filter(t -> sites.contains(t.site())).toList();
+    if (kept.isEmpty()) {
+      throw new IllegalArgumentException(configFile + ": dataset.sites: no tile of " + all.csv() + " is from " + sites);
+    }
+    return new LabelledTiles(all.csv(), kept);
+  }
+
+  /** The configured metrics in the config's order, or every computed one; an unknown name is an error listing them. */
+  private static List<MetricValue> select(List<MetricValue> computed, EvalConfig config) {
+    if (config.metrics().isEmpty()) {
+      return computed;
+    }
+    List<MetricValue> out = new ArrayList<>();
+    for (String name : config.metrics()) {
+      out.add(computed.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+          config.file() + ": metrics: \"" + name + "\" is not computed by this task; it computes "
+              + computed.stream().map(MetricValue::name).toList())));
+    }
+    return out;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // A temporary folder left behind is harmless; the result stands.
+    }
+  }
+}

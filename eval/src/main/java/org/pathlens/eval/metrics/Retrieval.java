@@ -1,0 +1,121 @@
+package org.pathlens.eval.metrics;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Per-query retrieval scores from rankings, as the CLIP, SISH and RetCCL papers report them. A
+ * ranking lists candidate indices best first; it already leaves out what must not be found (for
+ * image→image, the query's own slide). Each function returns one score per query, so that the
+ * mean is the metric and a bootstrap can resample queries or their slides.
+ */
+public final class Retrieval {
+
+  private Retrieval() {}
+
+  /** Recall@k for paired data: 1 when the query's own partner {@code targets[q]} is among the first k, else 0. */
+  public static double[] recallAtK(int[][] rankings, int[] targets, int k) {
+    requireK(k);
+    double[] out = new double[rankings.length];
+    for (int q = 0; q < rankings.length; q++) {
+      int[] ranking = rankings[q];
+      for (int r = 0; r < Math.min(k, ranking.length); r++) {
+        if (ranking[r] == targets[q]) {
+          out[q] = 1;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Label precision@k: the share of the first k hits whose class is the query's. With near-duplicate
+   * captions (templated by class) exact-pair recall is a lottery among equals; this is what matters.
+   * A ranking shorter than k is scored over the hits it has.
+   */
+  public static double[] labelPrecisionAtK(int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+    requireK(k);
+    double[] out = new double[rankings.length];
+    for (int q = 0; q < rankings.length; q++) {
+      int n = Math.min(k, rankings[q].length);
+      int same = 0;
+      for (int r = 0; r < n; r++) {
+        if (candidateLabels[rankings[q][r]].equals(queryLabels[q])) {
+          same++;
+        }
+      }
+      out[q] = n == 0 ? 0 : (double) same / n;
+    }
+    return out;
+  }
+
+  /**
+   * Majority vote at k (the per-query term of SISH/RetCCL's mMV@k): 1 when the most frequent class
+   * among the first k hits is the query's. Ties go to the tied class seen first in the ranking, as
+   * Python's {@code Counter.most_common} (insertion order) decides them in those papers' code.
+   */
+  public static double[] majorityVoteAtK(int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+    requireK(k);
+    double[] out = new double[rankings.length];
+    for (int q = 0; q < rankings.length; q++) {
+      Map<String, Integer> votes = new HashMap<>();
+      String winner = null;
+      int most = 0;
+      int n = Math.min(k, rankings[q].length);
+      for (int r = 0; r < n; r++) {
+        votes.merge(candidateLabels[rankings[q][r]], 1, Integer::sum);
+      }
+      // Walk in rank order so the first-seen class wins a tie.
+      for (int r = 0; r < n; r++) {
+        String label = candidateLabels[rankings[q][r]];
+        if (votes.get(label) > most) {
+          most = votes.get(label);
+          winner = label;
+        }
+      }
+      out[q] = queryLabels[q].equals(winner) ? 1 : 0;
+    }
+    return out;
+  }
+
+  /**
+   * Average precision at k (the per-query term of mAP@k, SISH's definition): the mean of
+   * precision@i over the ranks i ≤ k that hold a hit of the query's class, 0 when none does. The
+   * denominator is the relevant hits retrieved, not all relevant candidates.
+   */
+  public static double[] averagePrecisionAtK(int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+    requireK(k);
+    double[] out = new double[rankings.length];
+    for (int q = 0; q < rankings.length; q++) {
+      int n = Math.min(k, rankings[q].length);
+      int relevant = 0;
+      double sum = 0;
+      for (int r = 0; r < n; r++) {
+        if (candidateLabels[rankings[q][r]].equals(queryLabels[q])) {
+          relevant++;
+          sum += (double) relevant / (r + 1);
+        }
+      }
+      out[q] = relevant == 0 ? 0 : sum / relevant;
+    }
+    return out;
+  }
+
+  public static double mean(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  private static void requireK(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.pathlens.eval.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.fixtures.Fixtures;
+
+class EvalConfigReaderTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void readsTheCommittedTinyConfigWithPathsRelativeToIt() {
+    EvalConfig c = EvalConfigReader.read(Fixtures.root().resolve("eval/configs/demo-tiny-zeroshot.yaml"));
+    assertEquals(Fixtures.demoBundle().toAbsolutePath().normalize(), c.model());
+    assertEquals(new EvalConfig.Generated(4, 2, 7, List.of()), c.dataset());
+    assertEquals(new EvalConfig.ZeroShot(Fixtures.root().resolve("prompts/sets/demo-crc9.json").toAbsolutePath().normalize()),
+        c.task());
+    assertEquals(new Bootstrap(200, 20260, 0.95), c.bootstrap());
+    assertEquals(6, c.expected().size());
+  }
+
+  @Test
+  void problemsNameTheFileAndTheField() throws IOException {
+    Path f = tmp.resolve("bad.yaml");
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {generate: {per_class: 2, centers: 1}}\ntask: {type: zeroshot, prompts: p.json}\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    assertEquals(f + ": dataset.generate.seed: missing", e.getMessage());
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: fewshot, shots: 2, method: svm}\n");
+    e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    assertTrue(e.getMessage().startsWith(f + ": task.method: \"svm\" is not one of"), e.getMessage());
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: retrieval}\nexpected: {accuracy: high}\n");
+    e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    assertTrue(e.getMessage().startsWith(f + ": expected.accuracy: expected a number"), e.getMessage());
+  }
+
+  @Test
+  void expectationsFailOutsideTheToleranceAndWhenMissing() throws IOException {
+    Path f = tmp.resolve("c.yaml");
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv, sites: [center-a]}\ntask: {type: retrieval}\n"
+        + "tolerance: 0.01\nexpected: {a: 0.5, b: 0.5}\n");
+    EvalConfig c = EvalConfigReader.read(f);
+    assertInstanceOf(EvalConfig.LabelsCsv.class, c.dataset());
+    assertEquals(List.of("center-a"), c.dataset().sites());
+    assertEquals(Map.of("a", 0.5, "b", 0.5), c.expected());
+    List<Expectations.Check> checks = Expectations.check(c, List.of(ExpectedValuesWriterTest.value("a", 0.509),
+        ExpectedValuesWriterTest.value("b", 0.52), ExpectedValuesWriterTest.value("d", 0.5),
+        ExpectedValuesWriterTest.value("a", Double.NaN)));
+    assertEquals(List.of(Expectations.Status.OK, Expectations.Status.FAIL, Expectations.Status.MISSING,
+        Expectations.Status.FAIL), checks.stream().map(Expectations.Check::status).toList());
+    assertTrue(!Expectations.allOk(checks));
+    assertTrue(Expectations.allOk(checks.subList(0, 1)));
+  }
+}

@@ -1,0 +1,75 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.EncoderOptions.DeviceChoice;
+import org.pathlens.eval.config.EvalConfig;
+import org.pathlens.eval.config.EvalConfigReader;
+import org.pathlens.eval.config.EvalRun;
+import org.pathlens.eval.config.Expectations;
+import org.pathlens.eval.config.ExpectedValuesWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pathlens eval run}: reproduce evaluation configs and check their expected numbers. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run evaluation configs (YAML, see eval/configs/) and check each metric against its expected value:",
+      "one line per metric, OK or FAIL (value, expected, tolerance, bootstrap CI). Exit code 1 if any",
+      "metric FAILs or has no expected value; --update records the measured values in the files instead."
+    })
+final class EvalRunCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "Evaluation config files.")
+  List<Path> configs;
+
+  @Option(names = "--update", description = "Write the measured values into each config's expected: block (comments kept).")
+  boolean update;
+
+  // CPU by default: expected values are recorded on the CPU, and a GPU's kernels may move the
+  // last digits of an embedding.
+  @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
+  String device = "cpu";
+
+  @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
+  int threads;
+
+  @Override
+  public Integer call() {
+    DeviceChoice choice = switch (device.toLowerCase(Locale.ROOT)) {
+      case "cpu" -> DeviceChoice.CPU;
+      case "gpu", "cuda" -> DeviceChoice.GPU;
+      case "auto" -> DeviceChoice.AUTO;
+      default -> throw new IllegalArgumentException("--device: \"" + device + "\" is not cpu, gpu or auto");
+    };
+    EncoderOptions encoder = new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
+    // Read every config first, so a typo in the last one fails before minutes of work on the first.
+    List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
+    boolean allOk = true;
+    for (EvalConfig config : read) {
+      EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval run: skipped " + reason));
+      System.out.printf(Locale.ROOT, "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n", config.file(),
+          config.name(), result.tiles(), result.model(), result.bundleHash().substring(0, 12),
+          config.bootstrap().resamples(), config.bootstrap().seed());
+      if (update) {
+        int changed = ExpectedValuesWriter.update(config.file(), result.values());
+        result.values().forEach(v -> System.out.printf(Locale.ROOT, "  %-24s %.6f%n", v.name(), v.value()));
+        System.out.printf(Locale.ROOT, "updated %d expected values in %s%n%n", changed, config.file());
+        continue;
+      }
+      List<Expectations.Check> checks = Expectations.check(config, result.values());
+      System.out.println(Expectations.HEADER);
+      checks.forEach(c -> System.out.println(c.toText()));
+      long failed = checks.stream().filter(c -> c.status() != Expectations.Status.OK).count();
+      System.out.printf(Locale.ROOT, "%d OK, %d FAIL%n%n", checks.size() - failed, failed);
+      allOk &= failed == 0;
+    }
+    return allOk ? 0 : 1;
+  }
+}
