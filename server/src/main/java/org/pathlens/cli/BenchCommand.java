@@ -9,6 +9,7 @@ import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.TorchRuntime;
 import org.pathlens.eval.bench.EncodeBenchmark;
 import org.pathlens.eval.bench.IndexBenchmark;
+import org.pathlens.eval.bench.ServeLoadBenchmark;
 import org.pathlens.fixtures.Fixtures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints a table and the command that reproduces it.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Index.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Index.class, BenchCommand.Serve.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -149,6 +150,62 @@ final class BenchCommand implements Runnable {
       new IndexBenchmark(new IndexBenchmark.Options(n, dim, k, queries, m, beam, oversample, clusters, threads, commit,
           filteredPercent, !skipInt4, seed, workDir), System.out).run(command);
       return 0;
+    }
+  }
+
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Load on a running `pathlens serve` over loopback: text search (GET /api/search?text=) and image",
+        "search (POST /api/search with a tile) at each client count: requests/s, p50/p99 latency, errors",
+        "by status. Exits 1 when any request failed."
+      })
+  static final class Serve implements Callable<Integer> {
+
+    @Option(names = "--url", required = true, paramLabel = "URL", description = "The server, e.g. http://127.0.0.1:7070 (loopback only).")
+    java.net.URI url;
+
+    @Option(names = "--token", paramLabel = "T", description = "The server's API token, if it has one.")
+    String token;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Seconds measured per workload and client count (default: ${DEFAULT-VALUE}).")
+    double duration = 10;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "Unmeasured seconds before each measurement (default: ${DEFAULT-VALUE}).")
+    double warmup = 2;
+
+    @Option(names = "--clients", split = ",", paramLabel = "N", description = "Concurrent clients (default: 1,8,64).")
+    List<Integer> clients = List.of(1, 8, 64);
+
+    @Option(names = "--image", paramLabel = "PATH", description = "Tile uploaded by image search (default: the server's top hit for 'tissue').")
+    Path image;
+
+    @Option(names = "--k", paramLabel = "K", description = "Results per search (default: ${DEFAULT-VALUE}).")
+    int k = 10;
+
+    @Override
+    public Integer call() throws Exception {
+      ServeLoadBenchmark.requireLoopback(url);
+      byte[] tile = image != null ? java.nio.file.Files.readAllBytes(image) : ServeLoadBenchmark.tileFromServer(url, token);
+      String name = image != null ? image.getFileName().toString() : "tile.png";
+      var options = new ServeLoadBenchmark.Options(url, token, java.time.Duration.ofMillis(Math.round(duration * 1000)),
+          java.time.Duration.ofMillis(Math.round(warmup * 1000)), clients, tile, name, ServeLoadBenchmark.DEFAULT_QUERIES, k);
+      // The token is left out of the printed command: it is a secret, and the table gets pasted around.
+      String command = "./pathlens bench serve --url " + url + (token != null ? " --token ***" : "")
+          + " --duration " + trim(duration) + " --warmup " + trim(warmup) + " --clients "
+          + String.join(",", clients.stream().map(String::valueOf).toList()) + (image != null ? " --image " + image : "")
+          + " --k " + k;
+      ServeLoadBenchmark.Result result = new ServeLoadBenchmark(options, System.out).run(command);
+      if (result.failed()) {
+        System.err.println("error: some requests failed (see the errors column)");
+        return 1;
+      }
+      return 0;
+    }
+
+    private static String trim(double seconds) {
+      return seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds);
     }
   }
 }
