@@ -17,7 +17,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
     if (isUserError(e)) {
-      cli.getErr().println("pathlens " + cli.getCommandName() + ": " + e.getMessage());
+      cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
       return USER_ERROR;
     }
     e.printStackTrace(cli.getErr());
