@@ -32,6 +32,9 @@ async function api(url, options) {
 
 const segment = (value) => encodeURIComponent(value);
 
+/** "1 tile", "24 tiles". */
+const count = (n, noun) => n + " " + noun + (Number(n) === 1 ? "" : "s");
+
 // ---- routing: #/ search, #/slides, #/slide/ID ----
 
 function route() {
@@ -98,7 +101,7 @@ function showHits(hits, what) {
   $("results-title").hidden = hits.length === 0;
   setStatus($("status"), hits.length === 0
     ? "No tiles match " + what + ". Try other words or fewer filters."
-    : hits.length + " tiles for " + what + ".");
+    : count(hits.length, "tile") + " for " + what + ".");
 }
 
 function showCases(slides) {
@@ -107,7 +110,7 @@ function showCases(slides) {
     const li = el("li");
     const link = el("a", s.slide_id);
     link.href = "#/slide/" + segment(s.slide_id);
-    li.append(link, " ", el("span", Number(s.score).toFixed(3) + " · " + s.matched_tiles + (s.matched_tiles === 1 ? " tile" : " tiles"), "muted"));
+    li.append(link, " ", el("span", Number(s.score).toFixed(3) + " · " + count(s.matched_tiles, "tile"), "muted"));
     return li;
   }));
   $("cases-box").hidden = slides.length === 0;
@@ -196,7 +199,7 @@ async function showSlides() {
       const bodyDiv = el("div", null, "body");
       const link = el("a", s.slide_id, "label");
       link.href = "#/slide/" + segment(s.slide_id);
-      bodyDiv.append(link, el("div", s.width + " × " + s.height + " px · " + s.tiles + " tiles", "meta"));
+      bodyDiv.append(link, el("div", s.width + " × " + s.height + " px · " + count(s.tiles, "tile"), "meta"));
       li.append(img, bodyDiv);
       return li;
     }));
@@ -249,7 +252,7 @@ async function showSlide(id) {
     const record = await api("/api/slides/" + segment(id));
     $("slide-thumb").src = record.thumbnail_url;
     $("slide-meta").textContent = [record.vendor, record.width && record.width + " × " + record.height + " px",
-      record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && record.tiles + " tiles"]
+      record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && count(record.tiles, "tile")]
       .filter(Boolean).join(" · ");
     await loadPromptSets();
     setStatus(status, "Pick a prompt set and press Classify slide.");
@@ -290,7 +293,7 @@ async function classifySlide(event) {
     heat.hidden = false;
     $("heatmap-empty").hidden = true;
     applyOpacity();
-    setStatus(status, result.tiles + " tiles pooled (" + result.pooling + "); heatmap shows " + drawn + ".");
+    setStatus(status, count(result.tiles, "tile") + " pooled (" + result.pooling + "); heatmap shows " + drawn + ".");
   });
 }
 
@@ -303,7 +306,7 @@ function applyOpacity() {
 async function showHealth() {
   try {
     const h = await api("/api/health");
-    $("health").textContent = h.model + " · " + h.tiles + " tiles · " + h.slides + " slides";
+    $("health").textContent = h.model + " · " + count(h.tiles, "tile") + " · " + count(h.slides, "slide");
   } catch (e) {
     $("health").textContent = "server unreachable: " + e.message;
   }

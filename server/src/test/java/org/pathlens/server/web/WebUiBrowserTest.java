@@ -194,6 +194,7 @@ class WebUiBrowserTest {
     assertEquals("0.03", heatmap.getCssValue("opacity"));
     assertEquals("3 %", browser.findElement(By.id("opacity-value")).getText());
     slider.sendKeys(Keys.END);
+    assertEquals("1", heatmap.getCssValue("opacity"));
     screenshot("slide");
   }
 
@@ -204,6 +205,7 @@ class WebUiBrowserTest {
     browser.findElement(By.id("q")).sendKeys("tumour", Keys.ENTER);
     List<WebElement> cards = results();
     assertEquals(1, cards.size());
+    assertEquals("1 tile for \u201ctumour\u201d.", browser.findElement(By.id("status")).getText());
     assertEquals(SCRIPT_CAPTION, cards.getFirst().findElement(By.className("caption")).getText());
     assertTrue(cards.getFirst().findElements(By.tagName("script")).isEmpty());
     assertTrue(cards.getFirst().findElements(By.tagName("b")).isEmpty());
@@ -243,7 +245,9 @@ class WebUiBrowserTest {
   }
 
   private static void screenshot(String name) throws IOException {
-    ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+    // From the top of the page, with no control focused (a focused control scrolls itself into view).
+    ((JavascriptExecutor) browser).executeScript(
+        "document.activeElement.blur(); document.documentElement.scrollTop = 0; window.scrollTo(0, 0)");
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
