@@ -153,6 +153,18 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void noMatchesShowsAnEmptyStateAndAnEmptyQueryAsksForText() {
+    open("/#/");
+    browser.findElement(By.id("q")).sendKeys(Keys.ENTER);
+    assertEquals("Type a description to search, or drop an image below.", browser.findElement(By.id("status")).getText());
+    browser.findElement(By.id("f-label")).sendKeys("NO-SUCH-LABEL");
+    browser.findElement(By.id("q")).sendKeys("tissue", Keys.ENTER);
+    assertTrue(results().isEmpty());
+    assertEquals("No tiles match \u201ctissue\u201d. Try other words or fewer filters.",
+        browser.findElement(By.id("status")).getText());
+  }
+
+  @Test
   void uploadedImageShowsTheSameTileFirstAndSimilarCases() throws IOException {
     open("/#/");
     ManifestRow tile = manifest.stream().filter(r -> r.label().equals("TUM")).findFirst().orElseThrow();
