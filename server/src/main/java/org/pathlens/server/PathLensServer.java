@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +71,8 @@ public final class PathLensServer implements AutoCloseable {
       javalin.routes.before(this::checkToken);
       javalin.routes.before(this::checkRequestSize);
       routes.register(javalin.routes);
+      // The web UI: plain files from the jar, calling the routes above (GET / is web/index.html).
+      javalin.staticFiles.add("/web", Location.CLASSPATH);
       javalin.routes.exception(HttpResponseException.class, errors::handle);
       javalin.routes.exception(Exception.class, errors::handle);
     });

@@ -1,0 +1,322 @@
+// PathLens web UI: plain DOM over the /api routes. Every string that comes from the index (labels,
+// captions, ids, metadata) is inserted with textContent or as an attribute value, never as HTML, so a
+// caption holding "<script>" is shown as text.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with text content (never parsed as HTML) and optional class. */
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function setStatus(target, text, kind) {
+  target.textContent = text;
+  target.className = "status" + (kind ? " " + kind : "");
+}
+
+/** Fetches JSON; on an error response, throws with the API's own message (it names the parameter). */
+async function api(url, options) {
+  const response = await fetch(url, options);
+  let body = null;
+  try { body = await response.json(); } catch (e) { /* not JSON: reported below */ }
+  if (!response.ok) {
+    const message = body && body.error ? body.error : response.status + " " + response.statusText;
+    throw new Error(message);
+  }
+  return body;
+}
+
+const segment = (value) => encodeURIComponent(value);
+
+/** "1 tile", "24 tiles". */
+const count = (n, noun) => n + " " + noun + (Number(n) === 1 ? "" : "s");
+
+// ---- routing: #/ search, #/slides, #/slide/ID ----
+
+function route() {
+  const hash = location.hash || "#/";
+  const slide = hash.match(/^#\/slide\/(.+)$/);
+  const page = slide ? "slide" : hash.startsWith("#/slides") ? "slides" : "search";
+  for (const p of ["search", "slides", "slide"]) $("page-" + p).hidden = p !== page;
+  $("nav-search").toggleAttribute("aria-current", page === "search");
+  $("nav-slides").toggleAttribute("aria-current", page !== "search");
+  if (page === "search") $("nav-search").setAttribute("aria-current", "page");
+  else $("nav-slides").setAttribute("aria-current", "page");
+  if (page === "slides") showSlides();
+  if (page === "slide") showSlide(decodeURIComponent(slide[1]));
+  if (page === "search") $("q").focus();
+}
+
+// ---- search ----
+
+/** The filter query from the site/stain/label boxes, in TileFilter syntax. */
+function filterQuery() {
+  const parts = [];
+  for (const field of ["site", "stain", "label"]) {
+    const value = $("f-" + field).value.trim();
+    if (value) parts.push(field + ":" + (/[\s:()"]/.test(value) ? '"' + value.replace(/"/g, "") + '"' : value));
+  }
+  return parts.join(" AND ");
+}
+
+function searchParams() {
+  const params = new URLSearchParams({ k: $("f-k").value });
+  const filter = filterQuery();
+  if (filter) params.set("filter", filter);
+  return params;
+}
+
+function tileCard(hit) {
+  const li = el("li", null, "card result");
+  const img = el("img");
+  img.src = hit.thumbnail_url;
+  img.alt = "Tile " + hit.id + (hit.label ? ", labelled " + hit.label : "");
+  img.loading = "lazy";
+  li.append(img);
+  const body = el("div", null, "body");
+  const top = el("div", null, "top");
+  top.append(el("span", hit.label || "unlabelled", "label"), el("span", Number(hit.score).toFixed(3), "score"));
+  body.append(top);
+  if (hit.slide_id) {
+    const meta = el("div", null, "meta");
+    const link = el("a", hit.slide_id);
+    link.href = "#/slide/" + segment(hit.slide_id);
+    meta.append("Slide ", link);
+    body.append(meta);
+  }
+  const where = [hit.site, hit.stain, hit.patient_id && "patient " + hit.patient_id].filter(Boolean).join(" · ");
+  if (where) body.append(el("div", where, "meta"));
+  if (hit.caption) body.append(el("div", hit.caption, "caption"));
+  li.append(body);
+  return li;
+}
+
+function showHits(hits, what) {
+  const list = $("results");
+  list.replaceChildren(...hits.map(tileCard));
+  $("results-title").hidden = hits.length === 0;
+  setStatus($("status"), hits.length === 0
+    ? "No tiles match " + what + ". Try other words or fewer filters."
+    : count(hits.length, "tile") + " for " + what + ".");
+}
+
+function showCases(slides) {
+  const list = $("cases");
+  list.replaceChildren(...slides.map((s) => {
+    const li = el("li");
+    const link = el("a", s.slide_id);
+    link.href = "#/slide/" + segment(s.slide_id);
+    li.append(link, " ", el("span", Number(s.score).toFixed(3) + " · " + count(s.matched_tiles, "tile"), "muted"));
+    return li;
+  }));
+  $("cases-box").hidden = slides.length === 0;
+}
+
+async function searchText(event) {
+  event.preventDefault();
+  const text = $("q").value.trim();
+  if (!text) {
+    setStatus($("status"), "Type a description to search, or drop an image below.", "error");
+    $("q").focus();
+    return;
+  }
+  const params = searchParams();
+  params.set("text", text);
+  $("query-image-box").hidden = true;
+  $("cases-box").hidden = true;
+  await busy($("search-button"), $("status"), "Searching…", async () => {
+    const body = await api("/api/search?" + params);
+    showHits(body.hits, "\u201c" + text + "\u201d");
+  });
+}
+
+async function searchImage(file) {
+  if (!file) return;
+  if (!file.type.startsWith("image/") && file.type !== "") {
+    setStatus($("status"), file.name + " is not an image.", "error");
+    return;
+  }
+  const preview = $("query-image");
+  if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
+  preview.src = URL.createObjectURL(file);
+  $("query-image-box").hidden = false;
+  const form = () => { const f = new FormData(); f.append("image", file, file.name); return f; };
+  await busy($("search-button"), $("status"), "Finding tiles like " + file.name + "…", async () => {
+    const [tiles, cases] = await Promise.all([
+      api("/api/search?" + searchParams(), { method: "POST", body: form() }),
+      api("/api/similar?k=5", { method: "POST", body: form() }),
+    ]);
+    showHits(tiles.hits, file.name);
+    showCases(cases.slides);
+  });
+}
+
+/** Runs work with a loading state and turns a failure into an error state. */
+async function busy(button, status, message, work) {
+  button.disabled = true;
+  setStatus(status, message, "loading");
+  try {
+    await work();
+  } catch (e) {
+    setStatus(status, "Error: " + e.message, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function wireDrop() {
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    searchImage(e.dataTransfer.files[0]);
+  });
+  // Enter or Space on the drop zone opens the file chooser: the keyboard path to an upload.
+  drop.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("file").click(); }
+  });
+  $("file").addEventListener("change", (e) => searchImage(e.target.files[0]));
+}
+
+// ---- slides ----
+
+async function showSlides() {
+  const status = $("slides-status");
+  setStatus(status, "Loading slides…", "loading");
+  try {
+    const body = await api("/api/slides");
+    $("slides").replaceChildren(...body.slides.map((s) => {
+      const li = el("li", null, "card");
+      const img = el("img");
+      img.src = s.thumbnail_url;
+      img.alt = "Thumbnail of slide " + s.slide_id;
+      const bodyDiv = el("div", null, "body");
+      const link = el("a", s.slide_id, "label");
+      link.href = "#/slide/" + segment(s.slide_id);
+      bodyDiv.append(link, el("div", s.width + " × " + s.height + " px · " + count(s.tiles, "tile"), "meta"));
+      li.append(img, bodyDiv);
+      return li;
+    }));
+    setStatus(status, body.slides.length === 0 ? "No slides in this index: ingest some with pathlens ingest." : "");
+  } catch (e) {
+    setStatus(status, "Error: " + e.message, "error");
+  }
+}
+
+let promptSets = null;
+
+async function loadPromptSets() {
+  if (!promptSets) promptSets = (await api("/api/prompts")).prompt_sets;
+  const picker = $("prompt-set");
+  if (picker.options.length === 0) {
+    picker.replaceChildren(...promptSets.map((p) => {
+      const option = el("option", p.name + (p.description ? " — " + p.description : ""));
+      option.value = p.name;
+      return option;
+    }));
+  }
+  fillClasses();
+}
+
+function fillClasses() {
+  const set = promptSets.find((p) => p.name === $("prompt-set").value);
+  const auto = el("option", "the prediction");
+  auto.value = "";
+  $("heat-class").replaceChildren(auto, ...(set ? set.classes : []).map((c) => {
+    const option = el("option", c);
+    option.value = c;
+    return option;
+  }));
+}
+
+let currentSlide = null;
+
+async function showSlide(id) {
+  currentSlide = id;
+  $("slide-title").textContent = "Slide " + id;
+  $("slide-meta").textContent = "";
+  $("prediction").textContent = "Not classified yet.";
+  $("probabilities").hidden = true;
+  $("heatmap").hidden = true;
+  $("heatmap").removeAttribute("src");
+  $("heatmap-empty").hidden = false;
+  const status = $("slide-status");
+  setStatus(status, "Loading slide…", "loading");
+  try {
+    const record = await api("/api/slides/" + segment(id));
+    $("slide-thumb").src = record.thumbnail_url;
+    $("slide-meta").textContent = [record.vendor, record.width && record.width + " × " + record.height + " px",
+      record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && count(record.tiles, "tile")]
+      .filter(Boolean).join(" · ");
+    await loadPromptSets();
+    setStatus(status, "Pick a prompt set and press Classify slide.");
+  } catch (e) {
+    setStatus(status, "Error: " + e.message, "error");
+  }
+}
+
+async function classifySlide(event) {
+  event.preventDefault();
+  const params = new URLSearchParams({ prompts: $("prompt-set").value });
+  if ($("heat-class").value) params.set("class", $("heat-class").value);
+  const status = $("slide-status");
+  await busy($("classify-button"), status, "Classifying every tile of the slide…", async () => {
+    const result = await api("/api/slides/" + segment(currentSlide) + "/classify?" + params);
+    $("prediction").textContent = result.prediction;
+    const rows = Object.entries(result.probabilities).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    $("probabilities").tBodies[0].replaceChildren(...rows.map(([name, p]) => {
+      const tr = el("tr", null, name === result.prediction ? "top" : "");
+      const bar = el("div", null, "barbg");
+      const fill = el("div", null, "barfg");
+      fill.style.width = (100 * p).toFixed(1) + "%";
+      bar.append(fill);
+      const barCell = el("td");
+      barCell.append(bar);
+      tr.append(el("td", name), el("td", (100 * p).toFixed(1) + " %", "num"), barCell);
+      return tr;
+    }));
+    $("probabilities").hidden = false;
+    const heat = $("heatmap");
+    const drawn = params.get("class") || result.prediction;
+    heat.alt = "Heatmap of " + drawn + " over slide " + currentSlide;
+    await new Promise((resolve, reject) => {
+      heat.onload = resolve;
+      heat.onerror = () => reject(new Error("the heatmap could not be drawn"));
+      heat.src = result.heatmap_url;
+    });
+    heat.hidden = false;
+    $("heatmap-empty").hidden = true;
+    applyOpacity();
+    setStatus(status, count(result.tiles, "tile") + " pooled (" + result.pooling + "); heatmap shows " + drawn + ".");
+  });
+}
+
+function applyOpacity() {
+  const value = $("opacity").value;
+  $("heatmap").style.opacity = value / 100;
+  $("opacity-value").textContent = value + " %";
+}
+
+async function showHealth() {
+  try {
+    const h = await api("/api/health");
+    $("health").textContent = h.model + " · " + count(h.tiles, "tile") + " · " + count(h.slides, "slide");
+  } catch (e) {
+    $("health").textContent = "server unreachable: " + e.message;
+  }
+}
+
+$("search-form").addEventListener("submit", searchText);
+$("slide-form").addEventListener("submit", classifySlide);
+$("prompt-set").addEventListener("change", fillClasses);
+$("opacity").addEventListener("input", applyOpacity);
+window.addEventListener("hashchange", route);
+wireDrop();
+showHealth();
+route();
