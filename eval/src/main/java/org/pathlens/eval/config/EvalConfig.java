@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.robustness.PerformanceDrop;
 
 /**
  * One reproducible evaluation, as an {@code eval/configs/*.yaml} file describes it: the data, the
@@ -78,6 +79,16 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
   /** Text↔image and image→image retrieval over the tiles and their captions. */
   public record Retrieval() implements Task {}
 
-  /** PathoROB's robustness index of the image embeddings with {@code k} neighbours; centers from the {@code site} column. */
-  public record Robustness(int k) implements Task {}
+  /**
+   * PathoROB's robustness metrics of the image embeddings, centers from the {@code site} column:
+   * the robustness index with {@code k} neighbours always, the average performance drop when
+   * {@code apd} is given, the clustering score when {@code clustering} is.
+   *
+   * @param apd null: not computed
+   * @param clustering null: not computed
+   */
+  public record Robustness(int k, PerformanceDrop.Options apd, Clustering clustering) implements Task {}
+
+  /** The clustering score's k-means++ seed. */
+  public record Clustering(long seed) {}
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.robustness.PerformanceDrop;
 
 /**
  * Reads an evaluation config from YAML. Every problem names the file and the field; paths are
@@ -124,9 +125,45 @@ public final class EvalConfigReader {
         yield new EvalConfig.FewShot((int) integer(t, "shots", "task.shots", -1), integer(t, "seed", "task.seed", 1), method);
       }
       case "retrieval" -> new EvalConfig.Retrieval();
-      case "robustness" -> new EvalConfig.Robustness((int) integer(t, "k", "task.k", DEFAULT_ROBUSTNESS_K));
+      case "robustness" -> robustness(t);
       default -> throw error("task.type", "\"" + type + "\" is not one of zeroshot, fewshot, retrieval, robustness");
     };
+  }
+
+  /** {@code k}, and the optional {@code apd: {levels, test_share, seed}} and {@code clustering: {seed}} blocks. */
+  private EvalConfig.Robustness robustness(JsonNode t) {
+    int k = (int) integer(t, "k", "task.k", DEFAULT_ROBUSTNESS_K);
+    PerformanceDrop.Options apd = null;
+    JsonNode a = t.get("apd");
+    if (a != null && !a.isNull()) {
+      List<Double> levels = new ArrayList<>(PerformanceDrop.DEFAULT_LEVELS);
+      JsonNode l = a.get("levels");
+      if (l != null && !l.isNull()) {
+        if (!l.isArray()) {
+          throw error("task.apd.levels", "expected a list of correlation levels in (0, 1]");
+        }
+        levels.clear();
+        for (JsonNode v : l) {
+          if (!v.isNumber()) {
+            throw error("task.apd.levels", "expected numbers, got " + v);
+          }
+          levels.add(v.asDouble());
+        }
+      }
+      try {
+        apd = new PerformanceDrop.Options(levels,
+            number(a, "test_share", "task.apd.test_share", PerformanceDrop.DEFAULT_TEST_SHARE),
+            integer(a, "seed", "task.apd.seed", 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": task.apd." + e.getMessage(), e);
+      }
+    }
+    EvalConfig.Clustering clustering = null;
+    JsonNode c = t.get("clustering");
+    if (c != null && !c.isNull()) {
+      clustering = new EvalConfig.Clustering(integer(c, "seed", "task.clustering.seed", 1));
+    }
+    return new EvalConfig.Robustness(k, apd, clustering);
   }
 
   private Path path(String value) {

@@ -23,6 +23,8 @@ import org.pathlens.eval.classify.MetricsReport;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.RobustnessIndex;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
+import org.pathlens.eval.robustness.ClusteringScore;
+import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.fixtures.synth.Csv;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -218,9 +220,30 @@ public final class EvalRun {
       // Without slides, each tile is its own slide: only itself is left out of its neighbours.
       slides[i] = tile.group() != null ? tile.group() : tile.file().toString();
     }
-    RobustnessIndex.Counts counts =
-        RobustnessIndex.count(tiles.embeddings(), tiles.labels().toArray(String[]::new), centers, slides, task.k());
-    return List.of(new MetricValue("robustness_index", counts.interval(config.bootstrap())));
+    String[] classes = tiles.labels().toArray(String[]::new);
+    RobustnessIndex.Counts counts = RobustnessIndex.count(tiles.embeddings(), classes, centers, slides, task.k());
+    List<MetricValue> values = new ArrayList<>();
+    values.add(new MetricValue("robustness_index", counts.interval(config.bootstrap())));
+    if (task.apd() != null) {
+      PerformanceDrop.Result drop;
+      try {
+        drop = PerformanceDrop.run(tiles.embeddings(), classes, centers, slides, task.apd());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(config.file() + ": task.apd: " + e.getMessage(), e);
+      }
+      values.add(new MetricValue("apd", drop.interval(config.bootstrap())));
+      // The probe's accuracy per level, so a drop can be read back to where it happens.
+      for (int l = 0; l < drop.levels().size(); l++) {
+        values.add(new MetricValue("apd_accuracy@" + PerformanceDrop.levelName(drop.levels().get(l)),
+            drop.accuracyInterval(l, config.bootstrap())));
+      }
+    }
+    if (task.clustering() != null) {
+      ClusteringScore.Result clustering =
+          ClusteringScore.of(tiles.embeddings(), classes, centers, slides, task.clustering().seed());
+      values.add(new MetricValue("clustering_score", clustering.interval(config.bootstrap())));
+    }
+    return values;
   }
 
   /** Per tile file: its id ({@code tile_id}, else the path as written) and caption (blank when none). */

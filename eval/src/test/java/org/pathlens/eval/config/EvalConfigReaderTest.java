@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.fixtures.Fixtures;
 
 class EvalConfigReaderTest {
@@ -42,6 +43,25 @@ class EvalConfigReaderTest {
     Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: retrieval}\nexpected: {accuracy: high}\n");
     e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
     assertTrue(e.getMessage().startsWith(f + ": expected.accuracy: expected a number"), e.getMessage());
+  }
+
+  @Test
+  void robustnessTaskOptionsAndTheirDefaults() throws IOException {
+    EvalConfig tiny = EvalConfigReader.read(Fixtures.root().resolve("eval/configs/demo-tiny-robustness.yaml"));
+    assertEquals(new EvalConfig.Robustness(5, new PerformanceDrop.Options(List.of(1.0), 0.5, 1), new EvalConfig.Clustering(1)),
+        tiny.task());
+    Path f = tmp.resolve("r.yaml");
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, apd: {}}\n");
+    assertEquals(new EvalConfig.Robustness(EvalConfigReader.DEFAULT_ROBUSTNESS_K, PerformanceDrop.Options.defaults(1), null),
+        EvalConfigReader.read(f).task());
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness}\n");
+    assertEquals(new EvalConfig.Robustness(EvalConfigReader.DEFAULT_ROBUSTNESS_K, null, null), EvalConfigReader.read(f).task());
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, apd: {levels: [0, 1]}}\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    assertTrue(e.getMessage().startsWith(f + ": task.apd.levels: 0.0 is not in (0, 1]"), e.getMessage());
+    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, clustering: {seed: one}}\n");
+    e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    assertTrue(e.getMessage().startsWith(f + ": task.clustering.seed: expected an integer"), e.getMessage());
   }
 
   @Test
