@@ -19,7 +19,19 @@ import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import java.util.OptionalDouble;
+import org.pathlens.fixtures.synth.PyramidTiffWriter;
+import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.index.ExactSearch;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.ingest.SlideIngest;
+import org.pathlens.index.ingest.TileFolderIngest;
+import org.pathlens.index.slides.TilingOptions;
+import org.pathlens.index.slides.TissueDetector;
+import org.pathlens.prompts.ClassEmbeddingCache;
+import org.pathlens.server.ServerConfig;
 import org.pathlens.index.SearchHit;
 import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.PromptSetReader;
@@ -63,6 +75,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--prompts", paramLabel = "FILE", description = "Prompt set (default: prompts/sets/demo-crc9.json).")
   Path promptsFile;
 
+  @Option(names = "--port", paramLabel = "N", description = "Port of the web UI (default: ${DEFAULT-VALUE}).")
+  int port = 7070;
+
+  @Option(names = "--no-serve", description = "Print the summary and exit instead of indexing and serving the web UI.")
+  boolean noServe;
+
+  private Path model;
+
   @Override
   public Integer call() throws Exception {
     Path dir = work != null ? work : Fixtures.root().resolve("work").resolve("demo");
@@ -79,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, ManifestRow> byId = new HashMap<>();
     rows.forEach(r -> byId.put(r.tileId(), r));
 
-    Path model = bundle != null ? bundle : Fixtures.demoBundle();
+    model = bundle != null ? bundle : Fixtures.demoBundle();
     PromptSet prompts = PromptSetReader.read(promptsFile != null ? promptsFile : Fixtures.root().resolve("prompts/sets/demo-crc9.json"));
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model, EncoderOptions.defaults())) {
       System.out.printf(Locale.ROOT, "Model %s (%s) on %s%n%n", vlm.bundle().config().name(), vlm.bundle().shortHash(), vlm.device());
@@ -133,10 +153,52 @@ final class DemoCommand implements Callable<Integer> {
           100.0 * c[0] / c[1], c[0], c[1],
           !sameCenters ? "" : site.equals(training.heldOutCenter()) ? "  <- center never seen in training" : "  (training tiles)")));
       lines.forEach(System.out::println);
+      if (noServe) {
+        System.out.println();
+        System.out.println("Next: ./pathlens demo (serves the web UI)   |   ./pathlens embed --model fixtures/demo-bundle --text \"...\"   |   ./pathlens --help");
+        return 0;
+      }
+      System.out.println();
+      indexForTheUi(vlm, tiles, manifest, dir);
     }
-    System.out.println();
-    System.out.println("Next: ./pathlens embed --model fixtures/demo-bundle --text \"...\"   |   ./pathlens bench encode   |   ./pathlens --help");
-    return 0;
+    ServerConfig config = new ServerConfig(demoIndex(dir), model, Fixtures.root().resolve("prompts/sets"), "127.0.0.1", port,
+        null, 20L * 1024 * 1024, ImageDecoder.DEFAULT_MAX_PIXELS, 2, 64, ClassEmbeddingCache.defaultDirectory(),
+        EncoderOptions.defaults());
+    return ServeCommand.serveUntilStopped(config);
+  }
+
+  private Path demoIndex(Path dir) {
+    return dir.resolve("index-seed" + seed + "-n" + perClass);
+  }
+
+  /**
+   * The tiles and a generated slide of known regions in a Lucene index, for the web UI; built once
+   * per seed and size (re-running an ingest would only replace the same tiles).
+   */
+  private void indexForTheUi(VisionLanguageModel vlm, Path tiles, Path manifest, Path dir) throws Exception {
+    Path index = demoIndex(dir);
+    Path done = index.resolve("demo-complete");
+    if (Files.isRegularFile(done)) {
+      System.out.println("Reusing the demo index in " + index);
+      return;
+    }
+    Path slide = dir.resolve("slide-seed" + seed + ".tiff");
+    if (!Files.isRegularFile(slide)) {
+      SyntheticSlide.write(slide, new SyntheticSlide.Options(3072, 2048, "center-a", 5, seed,
+          PyramidTiffWriter.Compression.JPEG, Runtime.getRuntime().availableProcessors()));
+    }
+    System.out.println("Indexing the tiles and a generated slide for the web UI in " + index);
+    try (TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults());
+        IngestProgress progress = IngestProgress.forConsole(System.err)) {
+      ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
+      new TileFolderIngest(vlm.images(), decoder, 32, 1).ingest(tiles, manifest, tileIndex, progress);
+      TilingOptions tiling = new TilingOptions(0.5, vlm.bundle().config().image().size(), 0.5, OptionalDouble.empty());
+      new SlideIngest(vlm.images(), tiling, TissueDetector.defaults(), 32, 1, SlideIngest.DEFAULT_THUMBNAIL_SIZE)
+          .ingest(List.of(slide), tileIndex, progress);
+      progress.close();
+      System.out.println("The index holds " + tileIndex.size() + " tiles");
+    }
+    Files.writeString(done, "");
   }
 
   /** What the bundle's model.json recipe says of its training data, where it says it. */

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.prompts.ClassEmbeddingCache;
+import org.pathlens.fixtures.Fixtures;
 import org.pathlens.server.PathLensServer;
 import org.pathlens.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
   Path index;
 
   @Option(names = "--prompts", paramLabel = "DIR", description = "Prompt sets offered by name (default: ${DEFAULT-VALUE}).")
-  Path prompts = Path.of("prompts/sets");
+  Path prompts = Fixtures.root().resolve("prompts/sets");
 
   @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes"
       + " the server to the network: set --token then).")
@@ -70,13 +71,18 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config = new ServerConfig(index, model.bundle, prompts, host, port, token, maxUploadMb * 1024L * 1024L,
         maxPixels, inferenceThreads, inferenceQueue,
         cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory(), model.toEncoderOptions());
+    return serveUntilStopped(config);
+  }
+
+  /** Starts the server, prints the ready line once it accepts requests, and runs until Ctrl-C. */
+  static int serveUntilStopped(ServerConfig config) throws Exception {
     PathLensServer server = PathLensServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
       } catch (Exception e) {
-        System.err.println("pathlens serve: stopping: " + e.getMessage());
+        System.err.println("pathlens: stopping the server: " + e.getMessage());
       }
       stopped.countDown();
     }));

@@ -23,7 +23,7 @@ class DemoCommandTest {
 
   @Test
   void searchesAndClassifiesFreshTiles() {
-    CliRun run = CliRun.of("demo", "--work", work.toString(), "--per-class", "4");
+    CliRun run = CliRun.of("demo", "--work", work.toString(), "--per-class", "4", "--no-serve");
     assertEquals(0, run.exitCode(), run.err());
     List<String> lines = run.outLines();
     assertEquals(DemoCommand.QUERIES.size(), lines.stream().filter(l -> l.startsWith("Query: ")).count());
