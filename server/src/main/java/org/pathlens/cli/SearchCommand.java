@@ -3,15 +3,9 @@ package org.pathlens.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
-import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileFilter;
-import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -62,15 +56,10 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (k < 1) {
-      throw new IllegalArgumentException("--k must be at least 1, got " + k);
-    }
+    IndexQuerySession.requirePositiveK(k);
     TileFilter tiles = TileFilter.parse(filter);
-    boolean embeds = query.keywords == null;
-    ModelBundle bundle = ModelBundle.load(model.bundle);
-    try (VisionLanguageModel vlm = embeds ? VisionLanguageModel.load(bundle, model.toEncoderOptions()) : null;
-        TileIndex tileIndex = TileIndex.openForSearch(index, IndexProvenance.of(bundle), IndexSettings.defaults())) {
-      IndexQueries queries = new IndexQueries(tileIndex, vlm, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
+    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.keywords == null)) {
+      IndexQueries queries = session.queries();
       List<SearchHit> hits;
       if (query.text != null) {
         hits = queries.text(query.text, k, tiles);

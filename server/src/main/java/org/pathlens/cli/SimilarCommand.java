@@ -3,14 +3,8 @@ package org.pathlens.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
-import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideHit;
-import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -62,18 +56,14 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (k < 1) {
-      throw new IllegalArgumentException("--k must be at least 1, got " + k);
-    }
+    IndexQuerySession.requirePositiveK(k);
     boolean byEmbedding = switch (method) {
       case "tiles" -> false;
       case "embedding" -> true;
       default -> throw new IllegalArgumentException("--method must be tiles or embedding, got " + method);
     };
-    ModelBundle bundle = ModelBundle.load(model.bundle);
-    try (VisionLanguageModel vlm = query.image != null ? VisionLanguageModel.load(bundle, model.toEncoderOptions()) : null;
-        TileIndex tileIndex = TileIndex.openForSearch(index, IndexProvenance.of(bundle), IndexSettings.defaults())) {
-      IndexQueries queries = new IndexQueries(tileIndex, vlm, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
+    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.image != null)) {
+      IndexQueries queries = session.queries();
       List<SlideHit> slides;
       if (query.slide != null) {
         slides = byEmbedding ? queries.similarToSlideByEmbedding(query.slide, k) : queries.similarToSlide(query.slide, k);

@@ -1,0 +1,50 @@
+package org.pathlens.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.bundle.ModelBundle;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.query.IndexQueries;
+
+/**
+ * An index opened for searching with the bundle it was built with, and the encoders loaded only
+ * when the query must be embedded. Shared by {@code search} and {@code similar}.
+ */
+record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQueries queries) implements AutoCloseable {
+
+  static IndexQuerySession open(ModelOptions options, Path indexDir, boolean embedsQuery) throws IOException {
+    ModelBundle bundle = ModelBundle.load(options.bundle);
+    VisionLanguageModel model = embedsQuery ? VisionLanguageModel.load(bundle, options.toEncoderOptions()) : null;
+    try {
+      TileIndex index = TileIndex.openForSearch(indexDir, IndexProvenance.of(bundle), IndexSettings.defaults());
+      return new IndexQuerySession(model, index,
+          new IndexQueries(index, model, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)));
+    } catch (IOException | RuntimeException e) {
+      if (model != null) {
+        model.close();
+      }
+      throw e;
+    }
+  }
+
+  static void requirePositiveK(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("--k must be at least 1, got " + k);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      index.close();
+    } finally {
+      if (model != null) {
+        model.close();
+      }
+    }
+  }
+}
