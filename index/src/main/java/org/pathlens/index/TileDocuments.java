@@ -1,5 +1,8 @@
 package org.pathlens.index;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.lucene.document.Document;
@@ -18,7 +21,8 @@ import org.apache.lucene.util.BytesRef;
 /**
  * A tile as a Lucene document and back: ids and metadata as exact-match string fields, the caption
  * as analysed full text, coordinates as points (range filters) plus stored values, the embedding
- * as an HNSW-indexed vector.
+ * as an HNSW-indexed vector (in an index with a batch correction the corrected one, the raw embedding
+ * stored beside it).
  */
 final class TileDocuments {
 
@@ -31,6 +35,15 @@ final class TileDocuments {
   private TileDocuments() {}
 
   static Document toDocument(TileRecord tile, float[] embedding) {
+    return toDocument(tile, embedding, null, null);
+  }
+
+  /**
+   * A tile of an index with a batch correction: {@code vector} is what searches see, {@code raw} (null
+   * when the vector is the raw embedding) the embedding as encoded, {@code corrected} whether the
+   * vector is corrected (null in an index without a correction).
+   */
+  static Document toDocument(TileRecord tile, float[] vector, float[] raw, Boolean corrected) {
     Document doc = new Document();
     doc.add(new StringField(TileFields.ID, tile.id(), Field.Store.YES));
     // Doc values too: ranking candidates by (score, id) then reads ids without decompressing documents.
@@ -60,8 +73,32 @@ final class TileDocuments {
     for (Map.Entry<String, String> entry : new TreeMap<>(tile.extra()).entrySet()) {
       keyword(doc, entry.getKey(), entry.getValue());
     }
-    doc.add(new KnnFloatVectorField(TileFields.EMBEDDING, embedding, SIMILARITY));
+    doc.add(new KnnFloatVectorField(TileFields.EMBEDDING, vector, SIMILARITY));
+    if (raw != null) {
+      doc.add(new StoredField(TileFields.EMBEDDING_RAW, toBytes(raw)));
+    }
+    if (corrected != null) {
+      doc.add(new StringField(TileFields.BATCH_CORRECTED, corrected.toString(), Field.Store.NO));
+    }
     return doc;
+  }
+
+  /** The raw embedding stored in {@code doc}, or null when it has none (its vector is then the raw one). */
+  static float[] rawEmbedding(Document doc) {
+    BytesRef bytes = doc.getBinaryValue(TileFields.EMBEDDING_RAW);
+    if (bytes == null) {
+      return null;
+    }
+    FloatBuffer floats = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    float[] out = new float[floats.remaining()];
+    floats.get(out);
+    return out;
+  }
+
+  private static byte[] toBytes(float[] values) {
+    ByteBuffer out = ByteBuffer.allocate(Float.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    out.asFloatBuffer().put(values);
+    return out.array();
   }
 
   private static void keyword(Document doc, String field, String value) {

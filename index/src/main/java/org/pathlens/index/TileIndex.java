@@ -1,6 +1,7 @@
 package org.pathlens.index;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -21,6 +24,8 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.pathlens.encoders.Embeddings;
+import org.pathlens.index.batch.BatchCorrection;
+import org.pathlens.index.batch.BatchCorrectionFile;
 
 /**
  * The tile index: one directory holding a Lucene index with a document per tile (metadata, caption,
@@ -31,12 +36,20 @@ import org.pathlens.encoders.Embeddings;
  * in flight, and since tiles are keyed by id, re-running the same ingest completes the index without
  * duplicates. Searches run on the last committed snapshot (through a {@link SearcherManager}
  * refreshed after each commit), so searches during an ingest see whole batches only.
+ *
+ * <p>An index may hold a batch correction of its embeddings ({@link #setBatchCorrection}): a JSON
+ * file of ComBat parameters beside the Lucene files, named and hashed in the commit data. Tiles then
+ * carry the corrected vector for searching and their raw embedding stored beside it; tiles added
+ * later are corrected with the stored parameters when their batch (e.g. site) is one the fit saw,
+ * and kept raw otherwise (field {@code batch_corrected} says which).
  */
 public final class TileIndex implements AutoCloseable {
 
   private static final String M_KEY = "pathlens.hnsw.m";
   private static final String BEAM_KEY = "pathlens.hnsw.beam";
   private static final String QUANTIZATION_KEY = "pathlens.hnsw.quantization";
+  private static final String BATCH_FILE_KEY = "pathlens.batch_correction.file";
+  private static final String BATCH_SHA_KEY = "pathlens.batch_correction.sha256";
 
   private final Path dir;
   private final Directory directory;
@@ -46,9 +59,12 @@ public final class TileIndex implements AutoCloseable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final TileSearch search;
+  private final Map<String, String> commitData;
+  private volatile BatchCorrection batchCorrection;
 
   private TileIndex(Path dir, Directory directory, IndexProvenance provenance, IndexSettings settings,
-      ExecutorService mergeExecutor, IndexWriter writer, SearcherManager searchers) {
+      ExecutorService mergeExecutor, IndexWriter writer, SearcherManager searchers, Map<String, String> commitData,
+      BatchCorrection batchCorrection) {
     this.dir = dir;
     this.directory = directory;
     this.provenance = provenance;
@@ -57,6 +73,8 @@ public final class TileIndex implements AutoCloseable {
     this.writer = writer;
     this.searchers = searchers;
     this.search = new TileSearch(searchers, settings);
+    this.commitData = new HashMap<>(commitData);
+    this.batchCorrection = batchCorrection;
   }
 
   /**
@@ -72,6 +90,7 @@ public final class TileIndex implements AutoCloseable {
       Map<String, String> recorded = DirectoryReader.indexExists(directory)
           ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
       checkProvenance(dir, recorded, provenance);
+      BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
       IndexSettings effective = recordedGraph(recorded, settings);
       mergeExecutor = effective.mergeWorkers() > 1
           ? Executors.newFixedThreadPool(effective.mergeWorkers(), daemon("pathlens-hnsw-merge")) : null;
@@ -86,12 +105,17 @@ public final class TileIndex implements AutoCloseable {
       userData.put(M_KEY, Integer.toString(effective.m()));
       userData.put(BEAM_KEY, Integer.toString(effective.beamWidth()));
       userData.put(QUANTIZATION_KEY, effective.quantization().name());
+      for (String key : List.of(BATCH_FILE_KEY, BATCH_SHA_KEY)) {
+        if (recorded.containsKey(key)) {
+          userData.put(key, recorded.get(key));
+        }
+      }
       writer.setLiveCommitData(userData.entrySet());
       if (!userData.equals(recorded)) {
         writer.commit(); // a new index records its bundle before its first tile
       }
       SearcherManager searchers = new SearcherManager(writer, null);
-      return new TileIndex(dir, directory, provenance, effective, mergeExecutor, writer, searchers);
+      return new TileIndex(dir, directory, provenance, effective, mergeExecutor, writer, searchers, userData, correction);
     } catch (IOException | RuntimeException e) {
       if (mergeExecutor != null) {
         mergeExecutor.shutdownNow();
@@ -117,8 +141,10 @@ public final class TileIndex implements AutoCloseable {
       }
       Map<String, String> recorded = SegmentInfos.readLatestCommit(directory).getUserData();
       checkProvenance(dir, recorded, provenance);
+      BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
       SearcherManager searchers = new SearcherManager(directory, null);
-      return new TileIndex(dir, directory, provenance, recordedGraph(recorded, settings), null, null, searchers);
+      return new TileIndex(dir, directory, provenance, recordedGraph(recorded, settings), null, null, searchers,
+          recorded, correction);
     } catch (IOException | RuntimeException e) {
       directory.close();
       throw e;
@@ -145,6 +171,19 @@ public final class TileIndex implements AutoCloseable {
           + " but this run uses bundle " + expected
           + ": use the index's bundle, or ingest into a new index directory");
     }
+  }
+
+  private static BatchCorrection recordedBatchCorrection(Path dir, Map<String, String> recorded, IndexProvenance provenance)
+      throws IOException {
+    if (!recorded.containsKey(BATCH_FILE_KEY)) {
+      return null;
+    }
+    BatchCorrection correction = BatchCorrectionFile.read(dir, recorded.get(BATCH_FILE_KEY), recorded.get(BATCH_SHA_KEY));
+    if (correction.dimension() != provenance.embeddingDim()) {
+      throw new IllegalStateException(dir.resolve(recorded.get(BATCH_FILE_KEY)) + ": batch correction of dimension "
+          + correction.dimension() + " in an index of D=" + provenance.embeddingDim());
+    }
+    return correction;
   }
 
   /** The graph shape an existing index was built with wins over the caller's settings. */
@@ -187,9 +226,71 @@ public final class TileIndex implements AutoCloseable {
       int end = Math.min(tiles.size(), start + settings.commitSize());
       for (int i = start; i < end; i++) {
         TileRecord tile = tiles.get(i);
-        writer.updateDocument(new Term(TileFields.ID, tile.id()), TileDocuments.toDocument(tile, embeddings.get(i)));
+        writer.updateDocument(new Term(TileFields.ID, tile.id()), document(tile, embeddings.get(i), batchCorrection));
       }
       commit();
+    }
+  }
+
+  /** The tile's document: with the corrected vector where {@code correction} covers its batch. */
+  private static Document document(TileRecord tile, float[] raw, BatchCorrection correction) {
+    if (correction == null) {
+      return TileDocuments.toDocument(tile, raw);
+    }
+    String batch = tile.metadata(correction.by());
+    if (correction.covers(batch)) {
+      return TileDocuments.toDocument(tile, correction.apply(raw, batch), raw, true);
+    }
+    return TileDocuments.toDocument(tile, raw, null, false);
+  }
+
+  /** The batch correction applied to this index's tiles (as of opening or the last {@link #setBatchCorrection}), if any. */
+  public Optional<BatchCorrection> batchCorrection() {
+    return Optional.ofNullable(batchCorrection);
+  }
+
+  /**
+   * Makes {@code correction} the index's batch correction (null: none) and rewrites every tile's vector
+   * from its raw embedding accordingly, in one commit: a crash midway leaves the index as it was. The
+   * parameters are written to a new file first; files of earlier corrections are deleted after the commit.
+   */
+  public synchronized void setBatchCorrection(BatchCorrection correction) throws IOException {
+    requireWriter("set a batch correction");
+    if (correction != null && correction.dimension() != provenance.embeddingDim()) {
+      throw new IllegalArgumentException("batch correction of dimension " + correction.dimension() + " for index " + dir
+          + " of D=" + provenance.embeddingDim());
+    }
+    BatchCorrectionFile.Written written = correction == null ? null : BatchCorrectionFile.write(dir, correction);
+    try {
+      search.forEachTile(TileFilter.ALL, true, tile -> {
+        try {
+          writer.updateDocument(new Term(TileFields.ID, tile.record().id()), document(tile.record(), tile.embedding(), correction));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      writer.rollback(); // drops the half-rewritten tiles; the index is closed for writing
+      throw e.getCause();
+    } catch (RuntimeException e) {
+      writer.rollback();
+      throw e;
+    }
+    if (written == null) {
+      commitData.remove(BATCH_FILE_KEY);
+      commitData.remove(BATCH_SHA_KEY);
+    } else {
+      commitData.put(BATCH_FILE_KEY, written.name());
+      commitData.put(BATCH_SHA_KEY, written.sha256());
+    }
+    writer.setLiveCommitData(commitData.entrySet());
+    commit();
+    batchCorrection = correction;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path stale : files.filter(f -> f.getFileName().toString().startsWith(BatchCorrectionFile.PREFIX)
+          && (written == null || !f.getFileName().toString().equals(written.name()))).toList()) {
+        Files.deleteIfExists(stale);
+      }
     }
   }
 
@@ -313,7 +414,15 @@ public final class TileIndex implements AutoCloseable {
    * index can be visited in little memory.
    */
   public void forEachTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
-    search.forEachTile(filter, action);
+    search.forEachTile(filter, false, action);
+  }
+
+  /**
+   * As {@link #forEachTile}, with each tile's raw embedding (as encoded, before any batch correction)
+   * instead of the vector searches see.
+   */
+  public void forEachRawTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
+    search.forEachTile(filter, true, action);
   }
 
   /** The stored record of a tile. */

@@ -55,4 +55,20 @@ public record TileRecord(
   public static TileRecord of(String id, String source) {
     return new TileRecord(id, null, null, null, null, null, null, null, null, null, null, source, Map.of());
   }
+
+  /**
+   * The value of a keyword metadata field by its index name ({@code site}, {@code scanner}, {@code stain},
+   * {@code slide_id}, {@code patient_id}, {@code label} or an extra key); null when the tile has none.
+   */
+  public String metadata(String field) {
+    return switch (field) {
+      case TileFields.SLIDE_ID -> slideId;
+      case TileFields.PATIENT_ID -> patientId;
+      case TileFields.SITE -> site;
+      case TileFields.STAIN -> stain;
+      case TileFields.SCANNER -> scanner;
+      case TileFields.LABEL -> label;
+      default -> extra.get(field);
+    };
+  }
 }

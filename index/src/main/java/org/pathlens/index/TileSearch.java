@@ -172,7 +172,8 @@ final class TileSearch {
     }
   }
 
-  void forEachTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
+  /** @param raw whether tiles carry their raw embeddings (as encoded, before any batch correction) */
+  void forEachTile(TileFilter filter, boolean raw, Consumer<StoredTile> action) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
       Query query = checkedFilter(searcher, filter);
@@ -197,8 +198,12 @@ final class TileSearch {
             vectorDocs.advance(doc);
           }
           if (vectorDocs.docID() == doc) {
-            float[] embedding = vectors.vectorValue(vectorDocs.index()).clone();
-            action.accept(new StoredTile(TileDocuments.toRecord(stored.document(doc)), embedding));
+            org.apache.lucene.document.Document document = stored.document(doc);
+            float[] embedding = raw ? TileDocuments.rawEmbedding(document) : null;
+            if (embedding == null) {
+              embedding = vectors.vectorValue(vectorDocs.index()).clone();
+            }
+            action.accept(new StoredTile(TileDocuments.toRecord(document), embedding));
           }
         }
 
