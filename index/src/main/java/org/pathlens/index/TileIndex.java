@@ -249,6 +249,12 @@ public final class TileIndex implements AutoCloseable {
     return Optional.ofNullable(batchCorrection);
   }
 
+  /** The file holding the batch correction's parameters, if the index has one. */
+  public Optional<Path> batchCorrectionFile() {
+    String name = commitData.get(BATCH_FILE_KEY);
+    return name == null ? Optional.empty() : Optional.of(dir.resolve(name));
+  }
+
   /**
    * Makes {@code correction} the index's batch correction (null: none) and rewrites every tile's vector
    * from its raw embedding accordingly, in one commit: a crash midway leaves the index as it was. The

@@ -106,8 +106,23 @@ final class IngestCommand implements Callable<Integer> {
       }
       progress.close(); // the bar's last redraw before the summary
       System.out.println(summaryLine(summary, tileIndex.size()));
+      warnIfUncorrected(tileIndex);
     }
     return summary.tiles() > 0 ? 0 : 1;
+  }
+
+  /** In a batch-corrected index, tiles of batches the fit did not see stay raw: say how many, and how to refit. */
+  private static void warnIfUncorrected(TileIndex tileIndex) throws java.io.IOException {
+    var correction = tileIndex.batchCorrection();
+    if (correction.isEmpty()) {
+      return;
+    }
+    int raw = tileIndex.count(org.pathlens.index.TileFilter.parse("batch_corrected:false"));
+    if (raw > 0) {
+      System.err.printf(Locale.ROOT, "pathlens ingest: warning: the index's batch correction by %s covers %s; tiles of"
+              + " another or no %s are kept raw: %d (pathlens index batch-correct refits with them)%n", correction.get().by(),
+          correction.get().batches().keySet(), correction.get().by(), raw);
+    }
   }
 
   /** {@code tiles 1180, slides 2, skipped 1, 14.2 s, 83.1 tiles/s; the index holds 1180 tiles}. */

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SlideCommand.class,
       ClassifyCommand.class,
       IngestCommand.class,
+      IndexCommand.class,
       SearchCommand.class,
       SimilarCommand.class,
       HeatmapCommand.class,

@@ -1,0 +1,20 @@
+package org.pathlens.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code pathlens index}: maintain a tile index after ingest. */
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    description = "Maintain a tile index: batch correction of its embeddings.",
+    subcommands = {IndexBatchCorrectCommand.class})
+final class IndexCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}
