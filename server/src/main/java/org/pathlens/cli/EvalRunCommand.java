@@ -52,8 +52,10 @@ final class EvalRunCommand implements Callable<Integer> {
     // Read every config first, so a typo in the last one fails before minutes of work on the first.
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
     boolean allOk = true;
+    EvalRun.TileCache cache = new EvalRun.TileCache(); // configs over the same model and data embed their tiles once
     for (EvalConfig config : read) {
-      EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval run: skipped " + reason));
+      EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval run: skipped " + reason),
+          cache);
       System.out.printf(Locale.ROOT, "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n", config.file(),
           config.name(), result.tiles(), result.model(), result.bundleHash().substring(0, 12),
           config.bootstrap().resamples(), config.bootstrap().seed());

@@ -27,11 +27,13 @@ class EvalRunCommandTest {
   @Test
   void theCommittedTinyConfigsReproduceTheirExpectedNumbers() {
     CliRun run = CliRun.of("eval", "run", "--threads", "1", config("demo-tiny-zeroshot.yaml"),
-        config("demo-tiny-retrieval.yaml"), config("demo-tiny-fewshot.yaml"), config("demo-tiny-robustness.yaml"));
+        config("demo-tiny-retrieval.yaml"), config("demo-tiny-fewshot.yaml"), config("demo-tiny-robustness.yaml"),
+        config("demo-tiny-robustness-combat.yaml"), config("demo-tiny-zeroshot-combat.yaml"));
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("6 OK, 0 FAIL") && run.out().contains("14 OK, 0 FAIL") && run.out().contains("3 OK, 0 FAIL")
-        && run.out().contains("5 OK, 0 FAIL"),
+        && run.out().contains("5 OK, 0 FAIL") && run.out().contains("4 OK, 0 FAIL"),
         run.out());
+    assertTrue(run.out().contains("demo-tiny-robustness-combat, 72 tiles") && run.out().contains("accuracy@center-b"), run.out());
     assertTrue(run.out().contains("i2i_mmv@5") && run.out().contains("t2i_recall@10") && run.out().contains("robustness_index")
         && run.out().contains("apd_accuracy@1.00") && run.out().contains("clustering_score"),
         run.out());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
 
 /**
@@ -17,13 +18,31 @@ import org.pathlens.eval.robustness.PerformanceDrop;
  * @param metrics metric names to report and check; empty: every metric the task computes
  * @param tolerance how far a value may be from its expectation and still be OK
  * @param expected the expected values by metric name (may be empty before a first {@code --update})
+ * @param robustify what is done to the tiles' embeddings before the task ({@link Robustify#NONE}: nothing)
  */
 public record EvalConfig(Path file, String name, Path model, Dataset dataset, Task task, List<String> metrics,
-    Bootstrap bootstrap, double tolerance, Map<String, Double> expected) {
+    Bootstrap bootstrap, double tolerance, Map<String, Double> expected, Robustify robustify) {
 
   public EvalConfig {
     metrics = List.copyOf(metrics);
     expected = Map.copyOf(expected);
+  }
+
+  /** A config without robustification. */
+  public EvalConfig(Path file, String name, Path model, Dataset dataset, Task task, List<String> metrics,
+      Bootstrap bootstrap, double tolerance, Map<String, Double> expected) {
+    this(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, Robustify.NONE);
+  }
+
+  /**
+   * Methods that reduce what the embeddings know about the center, applied to the evaluated tiles
+   * before the task (the {@code robustify:} block).
+   *
+   * @param label how reports name this setting (a table row); default: a description of it
+   * @param batchCorrection ComBat batch correction of the embeddings by center; null: none
+   */
+  public record Robustify(String label, BatchCorrectedTiles.Options batchCorrection) {
+    public static final Robustify NONE = new Robustify("none", null);
   }
 
   /** Where the labelled tiles come from. */
@@ -63,8 +82,16 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
   /** What is evaluated. */
   public sealed interface Task {}
 
-  /** The prompt set's zero-shot classifier. */
-  public record ZeroShot(Path prompts) implements Task {}
+  /**
+   * The prompt set's zero-shot classifier.
+   *
+   * @param bySite also report accuracy per center ({@code accuracy@<site>}, the {@code site} column)
+   */
+  public record ZeroShot(Path prompts, boolean bySite) implements Task {
+    public ZeroShot(Path prompts) {
+      this(prompts, false);
+    }
+  }
 
   /**
    * A few-shot classifier trained on {@code shots} tiles per class drawn with {@code seed},

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.robustness.BatchCorrectedTiles;
+import org.pathlens.index.batch.ComBat;
 import org.pathlens.eval.robustness.PerformanceDrop;
 
 /**
@@ -86,7 +88,53 @@ public final class EvalConfigReader {
         expected.put(entry.getKey(), entry.getValue().asDouble());
       }
     }
-    return new EvalConfig(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected);
+    return new EvalConfig(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, robustify(root.get("robustify")));
+  }
+
+  /**
+   * The optional {@code robustify:} block: {@code label}, and {@code batch_correction: {method: combat |
+   * location_scale, by: site, reference: evaluated | cross_fit, reference_sites: [..], min_tiles: N}}.
+   */
+  private EvalConfig.Robustify robustify(JsonNode r) {
+    if (r == null || r.isNull()) {
+      return EvalConfig.Robustify.NONE;
+    }
+    if (!r.isObject()) {
+      throw error("robustify", "expected a mapping with batch_correction");
+    }
+    for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!List.of("label", "batch_correction").contains(key)) {
+        throw error("robustify." + key, "unknown; robustify takes label and batch_correction");
+      }
+    }
+    BatchCorrectedTiles.Options batch = null;
+    JsonNode b = r.get("batch_correction");
+    if (b != null && !b.isNull()) {
+      String by = b.has("by") ? text(b, "by", "robustify.batch_correction.by") : "site";
+      if (!by.equals("site")) {
+        throw error("robustify.batch_correction.by", "\"" + by + "\": evaluated tiles are corrected by site only");
+      }
+      try {
+        ComBat.Method method = ComBat.Method.parse(b.has("method") ? text(b, "method", "robustify.batch_correction.method") : "combat");
+        BatchCorrectedTiles.Reference reference = BatchCorrectedTiles.Reference.parse(
+            b.has("reference") ? text(b, "reference", "robustify.batch_correction.reference") : "evaluated");
+        List<String> sites = new ArrayList<>();
+        JsonNode s = b.get("reference_sites");
+        if (s != null && !s.isNull()) {
+          s.forEach(v -> sites.add(v.asText()));
+        }
+        int minTiles = (int) integer(b, "min_tiles", "robustify.batch_correction.min_tiles", ComBat.Options.DEFAULT_MIN_TILES);
+        batch = new BatchCorrectedTiles.Options(new ComBat.Options(method, minTiles), reference, sites);
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage().startsWith(file.toString())) {
+          throw e;
+        }
+        throw error("robustify.batch_correction", e.getMessage());
+      }
+    }
+    String label = r.has("label") ? text(r, "label", "robustify.label") : batch == null ? "none" : batch.describe();
+    return new EvalConfig.Robustify(label, batch);
   }
 
   private EvalConfig.Dataset dataset(JsonNode d) {
@@ -116,7 +164,7 @@ public final class EvalConfigReader {
   private EvalConfig.Task task(JsonNode t) {
     String type = text(t, "type", "task.type");
     return switch (type) {
-      case "zeroshot" -> new EvalConfig.ZeroShot(path(text(t, "prompts", "task.prompts")));
+      case "zeroshot" -> new EvalConfig.ZeroShot(path(text(t, "prompts", "task.prompts")), flag(t, "by_site", "task.by_site"));
       case "fewshot" -> {
         String method = text(t, "method", "task.method");
         if (!EvalConfig.FewShot.METHODS.contains(method)) {
@@ -203,6 +251,17 @@ public final class EvalConfigReader {
       throw error(where, "expected an integer, got " + v);
     }
     return v.asLong();
+  }
+
+  private boolean flag(JsonNode node, String field, String where) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw error(where, "expected true or false, got " + v);
+    }
+    return v.asBoolean();
   }
 
   private double number(JsonNode node, String field, String where, double fallback) {

@@ -23,6 +23,7 @@ import org.pathlens.eval.classify.MetricsReport;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.RobustnessIndex;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
+import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.ClusteringScore;
 import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.fixtures.synth.Csv;
@@ -66,17 +67,48 @@ public final class EvalRun {
   private EvalRun() {}
 
   public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+    return run(config, encoderOptions, onSkipped, new TileCache());
+  }
+
+  /**
+   * Embedded tiles kept between runs of one process: configs over the same model and dataset (as the
+   * rows of a robustification table are) embed their tiles once. Embedding-level robustification
+   * (batch correction) is applied after the cache, so it does not split it.
+   */
+  public static final class TileCache {
+    private final Map<String, Tiles> tiles = new HashMap<>();
+
+    private Tiles get(EvalConfig config) {
+      return tiles.get(key(config));
+    }
+
+    private void put(EvalConfig config, Tiles value) {
+      tiles.put(key(config), value);
+    }
+
+    private static String key(EvalConfig config) {
+      return config.model() + "\n" + config.dataset();
+    }
+  }
+
+  /** As {@link #run(EvalConfig, EncoderOptions, Consumer)}, taking and leaving embedded tiles in {@code cache}. */
+  public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped, TileCache cache) {
     Path generated = null;
     try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
-      Tiles tiles = switch (config.dataset()) {
-        case EvalConfig.Generated g -> {
-          generated = Files.createTempDirectory("pathlens-eval-");
-          Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
-          yield fromFiles(config, csv, LabelledTiles.DEFAULT_LABEL_COLUMN, model, encoderOptions, onSkipped);
-        }
-        case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
-        case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
-      };
+      Tiles tiles = cache.get(config);
+      if (tiles == null) {
+        tiles = switch (config.dataset()) {
+          case EvalConfig.Generated g -> {
+            generated = Files.createTempDirectory("pathlens-eval-");
+            Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
+            yield fromFiles(config, csv, LabelledTiles.DEFAULT_LABEL_COLUMN, model, encoderOptions, onSkipped);
+          }
+          case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+          case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
+        };
+        cache.put(config, tiles);
+      }
+      tiles = robustify(config, tiles);
       List<MetricValue> values = switch (config.task()) {
         case EvalConfig.ZeroShot z -> zeroShot(config, z, tiles.embedded(), model);
         case EvalConfig.FewShot f -> fewShot(config, f, tiles.embedded(), model);
@@ -149,13 +181,50 @@ public final class EvalRun {
     return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
   }
 
+  /** The tiles with the config's embedding-level robustification applied (batch correction). */
+  private static Tiles robustify(EvalConfig config, Tiles tiles) {
+    if (config.robustify().batchCorrection() == null) {
+      return tiles;
+    }
+    try {
+      EmbeddedTiles corrected = BatchCorrectedTiles.apply(tiles.embedded(), config.robustify().batchCorrection()).tiles();
+      return new Tiles(corrected, tiles.ids(), tiles.captions());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(config.file() + ": robustify.batch_correction: " + e.getMessage(), e);
+    }
+  }
+
   private static List<MetricValue> zeroShot(EvalConfig config, EvalConfig.ZeroShot task, EmbeddedTiles tiles,
       VisionLanguageModel model) {
     PromptSet prompts = PromptSetReader.read(task.prompts());
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
     ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
-    return classificationValues(MetricsReport.of(tiles.predict(classifier), config.bootstrap()));
+    List<MetricValue> values = new ArrayList<>(classificationValues(MetricsReport.of(tiles.predict(classifier), config.bootstrap())));
+    if (task.bySite()) {
+      values.addAll(accuracyBySite(config, tiles, classifier));
+    }
+    return values;
+  }
+
+  /** {@code accuracy@<site>} per center in name order, each with its own bootstrap over that center's slides. */
+  private static List<MetricValue> accuracyBySite(EvalConfig config, EmbeddedTiles tiles, Classifier classifier) {
+    Map<String, List<Integer>> bySite = new java.util.TreeMap<>();
+    for (int i = 0; i < tiles.size(); i++) {
+      String site = tiles.tiles().get(i).site();
+      if (site == null) {
+        throw new IllegalArgumentException(config.file() + ": task.by_site needs the site of every tile; "
+            + tiles.tiles().get(i).file() + " has none");
+      }
+      bySite.computeIfAbsent(site, s -> new ArrayList<>()).add(i);
+    }
+    List<MetricValue> values = new ArrayList<>();
+    bySite.forEach((site, indices) -> {
+      org.pathlens.eval.metrics.Predictions p = tiles.select(indices).predict(classifier);
+      values.add(new MetricValue("accuracy@" + site,
+          config.bootstrap().interval(p, org.pathlens.eval.metrics.Metric.ACCURACY::of)));
+    });
+    return values;
   }
 
   private static List<MetricValue> fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,

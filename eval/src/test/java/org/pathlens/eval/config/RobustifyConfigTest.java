@@ -1,0 +1,80 @@
+package org.pathlens.eval.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.eval.robustness.BatchCorrectedTiles;
+import org.pathlens.index.batch.ComBat;
+
+/** The {@code robustify:} block and the zero-shot task's {@code by_site} option. */
+class RobustifyConfigTest {
+
+  @TempDir Path tmp;
+
+  private static final String BASE = "name: x\nmodel: m\ndataset: {labels: l.csv}\n";
+
+  private EvalConfig read(String yaml) throws IOException {
+    Path f = tmp.resolve("c.yaml");
+    Files.writeString(f, BASE + yaml);
+    return EvalConfigReader.read(f);
+  }
+
+  private String error(String yaml) {
+    Path f = tmp.resolve("c.yaml");
+    return assertThrows(IllegalArgumentException.class, () -> {
+      Files.writeString(f, BASE + yaml);
+      EvalConfigReader.read(f);
+    }).getMessage().replace(f.toString(), "FILE");
+  }
+
+  @Test
+  void withoutTheBlockNothingIsDoneAndTheRowIsNone() throws IOException {
+    EvalConfig c = read("task: {type: zeroshot, prompts: p.json}\n");
+    assertEquals(EvalConfig.Robustify.NONE, c.robustify());
+    assertEquals(new EvalConfig.ZeroShot(tmp.resolve("p.json"), false), c.task());
+  }
+
+  @Test
+  void batchCorrectionOptionsAndDefaults() throws IOException {
+    EvalConfig c = read("task: {type: zeroshot, prompts: p.json, by_site: true}\n"
+        + "robustify: {batch_correction: {}}\n");
+    assertEquals(new EvalConfig.ZeroShot(tmp.resolve("p.json"), true), c.task());
+    assertEquals(new BatchCorrectedTiles.Options(ComBat.Options.defaults(), BatchCorrectedTiles.Reference.EVALUATED, List.of()),
+        c.robustify().batchCorrection());
+    assertEquals("ComBat combat by site, evaluated", c.robustify().label());
+
+    c = read("task: {type: robustness}\nrobustify:\n  label: ComBat (cross-fit)\n  batch_correction: {method: location_scale,"
+        + " by: site, reference: cross_fit, reference_sites: [center-a, center-b], min_tiles: 4}\n");
+    assertEquals(new BatchCorrectedTiles.Options(new ComBat.Options(ComBat.Method.LOCATION_SCALE, 4),
+        BatchCorrectedTiles.Reference.CROSS_FIT, List.of("center-a", "center-b")), c.robustify().batchCorrection());
+    assertEquals("ComBat (cross-fit)", c.robustify().label());
+
+    c = read("task: {type: robustness}\nrobustify: {label: plain}\n");
+    assertNull(c.robustify().batchCorrection());
+    assertEquals("plain", c.robustify().label());
+  }
+
+  @Test
+  void mistakesNameTheField() {
+    assertEquals("FILE: robustify.stain: unknown; robustify takes label and batch_correction",
+        error("task: {type: robustness}\nrobustify: {stain: macenko}\n"));
+    assertEquals("FILE: robustify.batch_correction.by: \"scanner\": evaluated tiles are corrected by site only",
+        error("task: {type: robustness}\nrobustify: {batch_correction: {by: scanner}}\n"));
+    assertEquals("FILE: robustify.batch_correction: \"harmony\" is not a batch correction method: use combat or location_scale",
+        error("task: {type: robustness}\nrobustify: {batch_correction: {method: harmony}}\n"));
+    assertEquals("FILE: robustify.batch_correction: \"test\" is not evaluated or cross_fit",
+        error("task: {type: robustness}\nrobustify: {batch_correction: {reference: test}}\n"));
+    assertTrue(error("task: {type: robustness}\nrobustify: {batch_correction: {min_tiles: 1}}\n")
+        .startsWith("FILE: robustify.batch_correction: a batch needs at least 2 tiles"));
+    assertEquals("FILE: task.by_site: expected true or false, got \"yes\"",
+        error("task: {type: zeroshot, prompts: p.json, by_site: 'yes'}\n"));
+  }
+}

@@ -1,0 +1,74 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.EncoderOptions.DeviceChoice;
+import org.pathlens.eval.config.EvalConfig;
+import org.pathlens.eval.config.EvalConfigReader;
+import org.pathlens.eval.config.EvalRun;
+import org.pathlens.eval.config.Expectations;
+import org.pathlens.eval.config.ResultTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pathlens eval table}: run configs and lay their results out as one methods × metrics table. */
+@Command(
+    name = "table",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run evaluation configs, check them as eval run does, and write one table of their results: a row per",
+      "robustify setting (its label; 'none' without one), a column per metric, cells 'value [95 % CI]'.",
+      "OUT.md gets the markdown table between its table markers (the text around it is kept; a new file is",
+      "created), OUT.json every number. Configs over the same model and data embed their tiles once.",
+      "Exit code 1 if any metric is not OK."
+    })
+final class EvalTableCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "Evaluation config files.")
+  List<Path> configs;
+
+  @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.md and PREFIX.json.")
+  Path out;
+
+  @Option(names = "--metrics", split = ",", paramLabel = "NAME", description = "Columns, in order (default: every metric).")
+  List<String> metrics = new ArrayList<>();
+
+  @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    // CPU as eval run: the expected values are recorded there.
+    EncoderOptions encoder = new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
+    List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
+    EvalRun.TileCache cache = new EvalRun.TileCache();
+    ResultTable table = new ResultTable();
+    long failed = 0;
+    long start = System.nanoTime();
+    for (EvalConfig config : read) {
+      long t0 = System.nanoTime();
+      EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval table: skipped " + reason), cache);
+      List<Expectations.Check> checks = Expectations.check(config, result.values());
+      long bad = checks.stream().filter(c -> c.status() != Expectations.Status.OK).count();
+      System.out.printf(Locale.ROOT, "%s: %s [%s], %d tiles, %d OK, %d FAIL, %.0f s%n", config.file(), config.name(),
+          config.robustify().label(), result.tiles(), checks.size() - bad, bad, (System.nanoTime() - t0) / 1e9);
+      checks.stream().filter(c -> c.status() != Expectations.Status.OK).forEach(c -> System.out.println("  " + c.toText()));
+      failed += bad;
+      table.add(result);
+    }
+    String command = "./pathlens eval table --out " + out + (metrics.isEmpty() ? "" : " --metrics " + String.join(",", metrics))
+        + " " + String.join(" ", configs.stream().map(Path::toString).toList());
+    Path md = Path.of(out + ".md");
+    Path json = Path.of(out + ".json");
+    table.writeMarkdown(md, metrics, command);
+    table.writeJson(json, command);
+    System.out.printf(Locale.ROOT, "%n%s%nwrote %s and %s (%d configs, %.0f s)%n", table.toMarkdown(metrics), md, json,
+        read.size(), (System.nanoTime() - start) / 1e9);
+    return failed == 0 ? 0 : 1;
+  }
+}
