@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run evaluation configs, check them as eval run does, and write one table of their results: a row per",
-      "robustify setting (its label; 'none' without one), a column per metric, cells 'value [95 % CI]'.",
+      "robustify setting (table.row, else the setting described; 'none' without one), a column per metric",
+      "(renamed by table.columns), cells 'value [95 % CI]'.",
       "OUT.md gets the markdown table between its table markers (the text around it is kept; a new file is",
       "created), OUT.json every number. Configs over the same model and data embed their tiles once.",
       "Exit code 1 if any metric is not OK."
@@ -56,7 +57,7 @@ final class EvalTableCommand implements Callable<Integer> {
       List<Expectations.Check> checks = Expectations.check(config, result.values());
       long bad = checks.stream().filter(c -> c.status() != Expectations.Status.OK).count();
       System.out.printf(Locale.ROOT, "%s: %s [%s], %d tiles, %d OK, %d FAIL, %.0f s%n", config.file(), config.name(),
-          config.robustify().label(), result.tiles(), checks.size() - bad, bad, (System.nanoTime() - t0) / 1e9);
+          config.tableRow(), result.tiles(), checks.size() - bad, bad, (System.nanoTime() - t0) / 1e9);
       checks.stream().filter(c -> c.status() != Expectations.Status.OK).forEach(c -> System.out.println("  " + c.toText()));
       failed += bad;
       table.add(result);

@@ -3,6 +3,7 @@ package org.pathlens.eval.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
@@ -19,9 +20,10 @@ import org.pathlens.eval.robustness.PerformanceDrop;
  * @param tolerance how far a value may be from its expectation and still be OK
  * @param expected the expected values by metric name (may be empty before a first {@code --update})
  * @param robustify what is done to the tiles' embeddings before the task ({@link Robustify#NONE}: nothing)
+ * @param table where {@code eval table} puts the results
  */
 public record EvalConfig(Path file, String name, Path model, Dataset dataset, Task task, List<String> metrics,
-    Bootstrap bootstrap, double tolerance, Map<String, Double> expected, Robustify robustify) {
+    Bootstrap bootstrap, double tolerance, Map<String, Double> expected, Robustify robustify, TablePlace table) {
 
   public EvalConfig {
     metrics = List.copyOf(metrics);
@@ -31,18 +33,41 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
   /** A config without robustification. */
   public EvalConfig(Path file, String name, Path model, Dataset dataset, Task task, List<String> metrics,
       Bootstrap bootstrap, double tolerance, Map<String, Double> expected) {
-    this(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, Robustify.NONE);
+    this(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, Robustify.NONE, TablePlace.DEFAULT);
   }
 
   /**
    * Methods that reduce what the embeddings know about the center, applied to the evaluated tiles
    * before the task (the {@code robustify:} block).
    *
-   * @param label how reports name this setting (a table row); default: a description of it
    * @param batchCorrection ComBat batch correction of the embeddings by center; null: none
    */
-  public record Robustify(String label, BatchCorrectedTiles.Options batchCorrection) {
-    public static final Robustify NONE = new Robustify("none", null);
+  public record Robustify(BatchCorrectedTiles.Options batchCorrection) {
+    public static final Robustify NONE = new Robustify(null);
+
+    /** {@code none}, or what is done: {@code ComBat combat by site, cross_fit}. */
+    public String describe() {
+      return batchCorrection == null ? "none" : batchCorrection.describe();
+    }
+  }
+
+  /**
+   * Where the config's results go in an {@code eval table} (the {@code table:} block).
+   *
+   * @param row the row; null: the robustify setting's description
+   * @param columns metric name to column name, for metrics that another config of the row also measures (on other data)
+   */
+  public record TablePlace(String row, Map<String, String> columns) {
+    public static final TablePlace DEFAULT = new TablePlace(null, Map.of());
+
+    public TablePlace {
+      columns = Map.copyOf(columns);
+    }
+  }
+
+  /** The {@code eval table} row this config's results go to. */
+  public String tableRow() {
+    return Objects.requireNonNullElse(table.row(), robustify.describe());
   }
 
   /** Where the labelled tiles come from. */

@@ -88,11 +88,37 @@ public final class EvalConfigReader {
         expected.put(entry.getKey(), entry.getValue().asDouble());
       }
     }
-    return new EvalConfig(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, robustify(root.get("robustify")));
+    return new EvalConfig(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, robustify(root.get("robustify")),
+        table(root.get("table")));
+  }
+
+  /** The optional {@code table: {row: NAME, columns: {metric: column}}} block. */
+  private EvalConfig.TablePlace table(JsonNode t) {
+    if (t == null || t.isNull()) {
+      return EvalConfig.TablePlace.DEFAULT;
+    }
+    if (!t.isObject()) {
+      throw error("table", "expected a mapping with row and columns");
+    }
+    for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!List.of("row", "columns").contains(key)) {
+        throw error("table." + key, "unknown; table takes row and columns");
+      }
+    }
+    Map<String, String> columns = new LinkedHashMap<>();
+    JsonNode c = t.get("columns");
+    if (c != null && !c.isNull()) {
+      if (!c.isObject()) {
+        throw error("table.columns", "expected a mapping of metric name to column name");
+      }
+      c.fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asText()));
+    }
+    return new EvalConfig.TablePlace(t.has("row") ? text(t, "row", "table.row") : null, columns);
   }
 
   /**
-   * The optional {@code robustify:} block: {@code label}, and {@code batch_correction: {method: combat |
+   * The optional {@code robustify:} block: {@code batch_correction: {method: combat |
    * location_scale, by: site, reference: evaluated | cross_fit, reference_sites: [..], min_tiles: N}}.
    */
   private EvalConfig.Robustify robustify(JsonNode r) {
@@ -104,8 +130,8 @@ public final class EvalConfigReader {
     }
     for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!List.of("label", "batch_correction").contains(key)) {
-        throw error("robustify." + key, "unknown; robustify takes label and batch_correction");
+      if (!List.of("batch_correction").contains(key)) {
+        throw error("robustify." + key, "unknown; robustify takes batch_correction");
       }
     }
     BatchCorrectedTiles.Options batch = null;
@@ -133,8 +159,7 @@ public final class EvalConfigReader {
         throw error("robustify.batch_correction", e.getMessage());
       }
     }
-    String label = r.has("label") ? text(r, "label", "robustify.label") : batch == null ? "none" : batch.describe();
-    return new EvalConfig.Robustify(label, batch);
+    return new EvalConfig.Robustify(batch);
   }
 
   private EvalConfig.Dataset dataset(JsonNode d) {

@@ -15,10 +15,12 @@ import java.util.Map;
 import org.pathlens.eval.metrics.MetricValue;
 
 /**
- * The results of several evaluation configs as one table: a row per robustification setting (the
- * configs' {@code robustify} label, "none" without one), a column per metric, each cell the value
- * with its bootstrap interval. Several configs feed one row when they measure different metrics
- * (a robustness and a zero-shot config of the same setting). Written as markdown into a report,
+ * The results of several evaluation configs as one table: a row per robustification setting (a
+ * config's {@code table.row}, else its {@code robustify} setting described, "none" without one), a
+ * column per metric (renamed by {@code table.columns}), each cell the value with its bootstrap
+ * interval. Several configs feed one row when they measure different metrics (a robustness and a
+ * zero-shot config of the same setting, the same metric on other data under another column name).
+ * Written as markdown into a report,
  * between {@link #BEGIN} and {@link #END} so that the text around the table is kept, and as JSON
  * with every number of every config.
  */
@@ -41,14 +43,16 @@ public final class ResultTable {
    * @throws IllegalArgumentException if another config already gave this row one of these metrics
    */
   public void add(EvalRun.Result result) {
-    Map<String, Cell> row = rows.computeIfAbsent(result.config().robustify().label(), k -> new LinkedHashMap<>());
+    String label = result.config().tableRow();
+    Map<String, Cell> row = rows.computeIfAbsent(label, k -> new LinkedHashMap<>());
     for (MetricValue v : result.values()) {
-      Cell earlier = row.get(v.name());
+      String column = result.config().table().columns().getOrDefault(v.name(), v.name());
+      Cell earlier = row.get(column);
       if (earlier != null) {
-        throw new IllegalArgumentException(result.config().file() + ": row \"" + result.config().robustify().label()
-            + "\" already has " + v.name() + " from " + earlier.config() + "; give one of them another robustify.label");
+        throw new IllegalArgumentException(result.config().file() + ": row \"" + label + "\" already has " + column + " from "
+            + earlier.config() + "; name the column otherwise (table.columns) or the row (table.row)");
       }
-      row.put(v.name(), new Cell(v, result.config().file()));
+      row.put(column, new Cell(v, result.config().file()));
     }
     results.add(result);
   }
@@ -127,6 +131,7 @@ public final class ResultTable {
         m.put("lower", cell.value().interval().lower());
         m.put("upper", cell.value().interval().upper());
         m.put("config", cell.config().getFileName().toString());
+        m.put("metric", cell.value().name());
       });
     });
     ArrayNode configs = root.putArray("configs");
@@ -134,7 +139,7 @@ public final class ResultTable {
       ObjectNode c = configs.addObject();
       c.put("file", result.config().file().getFileName().toString());
       c.put("name", result.config().name());
-      c.put("method", result.config().robustify().label());
+      c.put("method", result.config().tableRow());
       c.put("tiles", result.tiles());
       c.put("model", result.model());
       c.put("bundle_hash", result.bundleHash());

@@ -22,9 +22,13 @@ class ResultTableTest {
   @TempDir Path tmp;
 
   private static EvalRun.Result result(String file, String label, MetricValue... values) {
+    return result(file, label, Map.of(), values);
+  }
+
+  private static EvalRun.Result result(String file, String label, Map<String, String> columns, MetricValue... values) {
     EvalConfig config = new EvalConfig(Path.of("/configs/" + file), file, Path.of("m"),
         new EvalConfig.Generated(1, 1, 1, List.of()), new EvalConfig.Retrieval(), List.of(), Bootstrap.defaults(), 0.001,
-        Map.of(), new EvalConfig.Robustify(label, null));
+        Map.of(), EvalConfig.Robustify.NONE, new EvalConfig.TablePlace(label, columns));
     return new EvalRun.Result(config, "model", "0123456789abcdef", 10, List.of(values));
   }
 
@@ -59,6 +63,10 @@ class ResultTableTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> table.add(result("again.yaml", "ComBat", v("ri", 0.5))));
     assertTrue(e.getMessage().contains("row \"ComBat\" already has ri from /configs/combat-r.yaml"), e.getMessage());
+    table.add(result("other-data.yaml", "ComBat", Map.of("ri", "ri (other data)"), v("ri", 0.5)));
+    assertEquals(List.of("ri", "apd", "accuracy", "ri (other data)"), table.metrics());
+    assertTrue(table.toMarkdown(List.of("ri (other data)")).contains("| none | – |\n| ComBat | 0.5000 [0.4900, 0.5200] |"),
+        table.toMarkdown(List.of("ri (other data)")));
   }
 
   @Test

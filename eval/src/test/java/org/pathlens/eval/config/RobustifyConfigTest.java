@@ -49,23 +49,26 @@ class RobustifyConfigTest {
     assertEquals(new EvalConfig.ZeroShot(tmp.resolve("p.json"), true), c.task());
     assertEquals(new BatchCorrectedTiles.Options(ComBat.Options.defaults(), BatchCorrectedTiles.Reference.EVALUATED, List.of()),
         c.robustify().batchCorrection());
-    assertEquals("ComBat combat by site, evaluated", c.robustify().label());
+    assertEquals("ComBat combat by site, evaluated", c.tableRow());
 
-    c = read("task: {type: robustness}\nrobustify:\n  label: ComBat (cross-fit)\n  batch_correction: {method: location_scale,"
+    c = read("task: {type: robustness}\ntable: {row: ComBat (cross-fit), columns: {accuracy@center-e: held-out}}\n"
+        + "robustify:\n  batch_correction: {method: location_scale,"
         + " by: site, reference: cross_fit, reference_sites: [center-a, center-b], min_tiles: 4}\n");
     assertEquals(new BatchCorrectedTiles.Options(new ComBat.Options(ComBat.Method.LOCATION_SCALE, 4),
         BatchCorrectedTiles.Reference.CROSS_FIT, List.of("center-a", "center-b")), c.robustify().batchCorrection());
-    assertEquals("ComBat (cross-fit)", c.robustify().label());
+    assertEquals("ComBat (cross-fit)", c.tableRow());
+    assertEquals(java.util.Map.of("accuracy@center-e", "held-out"), c.table().columns());
 
-    c = read("task: {type: robustness}\nrobustify: {label: plain}\n");
+    c = read("task: {type: robustness}\nrobustify: {}\n");
     assertNull(c.robustify().batchCorrection());
-    assertEquals("plain", c.robustify().label());
+    assertEquals("none", c.tableRow());
   }
 
   @Test
   void mistakesNameTheField() {
-    assertEquals("FILE: robustify.stain: unknown; robustify takes label and batch_correction",
+    assertEquals("FILE: robustify.stain: unknown; robustify takes batch_correction",
         error("task: {type: robustness}\nrobustify: {stain: macenko}\n"));
+    assertEquals("FILE: table.rows: unknown; table takes row and columns", error("task: {type: robustness}\ntable: {rows: x}\n"));
     assertEquals("FILE: robustify.batch_correction.by: \"scanner\": evaluated tiles are corrected by site only",
         error("task: {type: robustness}\nrobustify: {batch_correction: {by: scanner}}\n"));
     assertEquals("FILE: robustify.batch_correction: \"harmony\" is not a batch correction method: use combat or location_scale",
