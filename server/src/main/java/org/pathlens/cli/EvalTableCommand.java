@@ -62,8 +62,7 @@ final class EvalTableCommand implements Callable<Integer> {
       failed += bad;
       table.add(result);
     }
-    String command = "./pathlens eval table --out " + out + (metrics.isEmpty() ? "" : " --metrics " + String.join(",", metrics))
-        + " " + String.join(" ", configs.stream().map(Path::toString).toList());
+    String command = "./pathlens eval table --out " + out + (metrics.isEmpty() ? "" : " --metrics " + String.join(",", metrics));
     Path md = Path.of(out + ".md");
     Path json = Path.of(out + ".json");
     table.writeMarkdown(md, metrics, command);

@@ -90,6 +90,13 @@ public final class ResultTable {
     return out.toString();
   }
 
+  /** A config's path relative to the working directory when under it (the repository root, run as documented). */
+  private static String displayed(Path file) {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path abs = file.toAbsolutePath().normalize();
+    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+  }
+
   private static String format(MetricValue v) {
     return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", v.value(), v.interval().lower(), v.interval().upper());
   }
@@ -100,7 +107,7 @@ public final class ResultTable {
    */
   public void writeMarkdown(Path file, List<String> columns, String command) throws IOException {
     String table = BEGIN + "\n\n" + toMarkdown(columns) + "\nCells: value [95 % bootstrap interval]. Made by `" + command
-        + "`.\n\n" + END;
+        + " CONFIG...` over " + results.size() + " configs (listed in the JSON beside this file).\n\n" + END;
     String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     int begin = text.indexOf(BEGIN);
     int end = text.indexOf(END);
@@ -116,10 +123,10 @@ public final class ResultTable {
     Files.writeString(file, updated, StandardCharsets.UTF_8);
   }
 
-  /** Every number of every config, by row: value, interval, the config, its tiles and model. */
+  /** Every number of every config, by row: value, interval, the config, its tiles and model; the command without its configs. */
   public void writeJson(Path file, String command) throws IOException {
     ObjectNode root = JSON.createObjectNode();
-    root.put("command", command);
+    root.put("command", command + " CONFIG...");
     ArrayNode rowsNode = root.putArray("rows");
     rows.forEach((label, row) -> {
       ObjectNode r = rowsNode.addObject();
@@ -137,7 +144,7 @@ public final class ResultTable {
     ArrayNode configs = root.putArray("configs");
     for (EvalRun.Result result : results) {
       ObjectNode c = configs.addObject();
-      c.put("file", result.config().file().getFileName().toString());
+      c.put("file", displayed(result.config().file()));
       c.put("name", result.config().name());
       c.put("method", result.config().tableRow());
       c.put("tiles", result.tiles());

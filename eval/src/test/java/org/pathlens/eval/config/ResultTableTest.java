@@ -80,7 +80,7 @@ class ResultTableTest {
     String second = Files.readString(md);
     assertTrue(second.startsWith("# Report\n\nintro\n\n" + ResultTable.BEGIN) && second.endsWith(ResultTable.END + "\n\nafter the table\n"),
         second);
-    assertTrue(second.contains("| none | 0.9000 [0.8900, 0.9200] | -0.0100 [-0.0200, 0.0100] |") && second.contains("`cmd2`"), second);
+    assertTrue(second.contains("| none | 0.9000 [0.8900, 0.9200] | -0.0100 [-0.0200, 0.0100] |") && second.contains("`cmd2 CONFIG...` over 3 configs"), second);
     assertEquals(1, second.split(java.util.regex.Pattern.quote(ResultTable.BEGIN), -1).length - 1);
 
     Path json = tmp.resolve("report.json");
@@ -90,5 +90,7 @@ class ResultTableTest {
     assertEquals(0.8, root.get("rows").get(0).get("metrics").get("accuracy").get("value").asDouble());
     assertEquals("none-z.yaml", root.get("rows").get(0).get("metrics").get("accuracy").get("config").asText());
     assertEquals(3, root.get("configs").size());
+    assertEquals("cmd CONFIG...", root.get("command").asText());
+    assertEquals("/configs/none-r.yaml", root.get("configs").get(0).get("file").asText());
   }
 }
