@@ -19,7 +19,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <p><b>p-value.</b> Two-sided, of "B − A = 0": twice the smaller share of resampled differences
  * on either side of 0, zeros counting on both sides, each share taken as (1 + count) / (R + 1) so
- * that a finite bootstrap never claims p = 0 (Davison &amp; Hinkley 1997, §4.2.1), capped at 1. It
+ * that a finite bootstrap never claims p = 0 (Davison &amp; Hinkley 1997, ch. 4), capped at 1. It
  * is close to the smallest α at which the percentile interval at level 1 − α leaves 0 out, so p
  * below 0.05 goes with a 95 % interval of B − A that excludes 0; identical systems get p = 1.
  */
