@@ -20,13 +20,14 @@ import picocli.CommandLine.Parameters;
     name = "compare",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare two models, prompt sets or few-shot settings on the same tiles: per metric A, B and B-A",
-      "with a paired-bootstrap 95 % CI and p-value, and McNemar's exact test of accuracy.",
-      "  eval compare CONFIG --model-b DIR      A: the config; B: the same with another bundle",
-      "  eval compare CONFIG --prompts-b FILE   B: the same zero-shot task with another prompt set",
-      "  eval compare A.yaml B.yaml             two configs over the same tiles (few-shot settings,",
-      "                                         zero-shot against few-shot, two indexes of one tile set)",
-      "Classification (zeroshot, fewshot) and retrieval configs; their expected: blocks are not checked."
+      "Is B better than A on the same tiles? Per metric: A, B and B-A with a",
+      "paired-bootstrap 95 % CI and p-value, and McNemar's exact test of accuracy.",
+      "  CONFIG --model-b DIR      B: the config with another model bundle",
+      "  CONFIG --prompts-b FILE   B: the zero-shot config with another prompt set",
+      "  A.yaml B.yaml             B: a second config over the same dataset (a",
+      "                            few-shot setting, zero-shot against few-shot)",
+      "Classification (zeroshot, fewshot) and retrieval configs; their expected:",
+      "blocks are not checked."
     })
 final class EvalCompareCommand implements Callable<Integer> {
 
