@@ -37,12 +37,23 @@ public final class IndexBenchmark {
    * @param threads indexing, merging and QPS threads
    * @param commitSize Lucene tiles per commit
    * @param filteredPercent Lucene's filtered-search threshold, see {@link IndexSettings#filteredSearchPercent()}
-   * @param int4 also run Lucene int4
+   * @param engines which engines run, in this order (see {@link Engine})
    * @param seed everything random follows from it
    * @param workDir where the indexes are written (removed afterwards)
    */
   public record Options(int n, int dim, int k, int queries, int m, int beamWidth, float oversample, int clusters,
-      int threads, int commitSize, int filteredPercent, boolean int4, long seed, Path workDir) {}
+      int threads, int commitSize, int filteredPercent, List<Engine> engines, long seed, Path workDir) {
+
+    public Options {
+      engines = List.copyOf(engines);
+      if (engines.isEmpty()) {
+        throw new IllegalArgumentException("no engine to benchmark");
+      }
+    }
+  }
+
+  /** The engines compared. At 1M vectors each build takes tens of minutes here, so a run may pick some. */
+  public enum Engine { FLOAT, INT8, INT4, HNSWLIB }
 
   private final Options options;
   private final PrintStream out;
@@ -104,15 +115,18 @@ public final class IndexBenchmark {
         .withCommitSize(options.commitSize()).withRamBufferMb(256)
         .withFilteredSearchPercent(options.filteredPercent());
     List<VectorEngine> engines = new ArrayList<>();
-    engines.add(new LuceneEngine("lucene hnsw float32", options.workDir().resolve("float"), lucene, options.threads()));
-    engines.add(new LuceneEngine("lucene hnsw int8 + rescore", options.workDir().resolve("int8"),
-        lucene.withQuantization(Quantization.INT8), options.threads()));
-    if (options.int4()) {
-      engines.add(new LuceneEngine("lucene hnsw int4 + rescore", options.workDir().resolve("int4"),
-          lucene.withQuantization(Quantization.INT4), options.threads()));
+    for (Engine engine : options.engines()) {
+      engines.add(switch (engine) {
+        case FLOAT -> new LuceneEngine("lucene hnsw float32", options.workDir().resolve("float"), lucene,
+            options.threads());
+        case INT8 -> new LuceneEngine("lucene hnsw int8 + rescore", options.workDir().resolve("int8"),
+            lucene.withQuantization(Quantization.INT8), options.threads());
+        case INT4 -> new LuceneEngine("lucene hnsw int4 + rescore", options.workDir().resolve("int4"),
+            lucene.withQuantization(Quantization.INT4), options.threads());
+        case HNSWLIB -> new HnswlibEngine(options.workDir().resolve("hnswlib.bin"), options.m(),
+            options.beamWidth(), candidates, options.threads());
+      });
     }
-    engines.add(new HnswlibEngine(options.workDir().resolve("hnswlib.bin"), options.m(), options.beamWidth(),
-        candidates, options.threads()));
     return engines;
   }
 

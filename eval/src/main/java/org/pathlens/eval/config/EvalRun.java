@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -21,6 +22,7 @@ import org.pathlens.eval.classify.FewShotEvaluation;
 import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.classify.MetricsReport;
 import org.pathlens.eval.metrics.MetricValue;
+import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.metrics.RobustnessIndex;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
@@ -93,30 +95,41 @@ public final class EvalRun {
 
   /** As {@link #run(EvalConfig, EncoderOptions, Consumer)}, taking and leaving embedded tiles in {@code cache}. */
   public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped, TileCache cache) {
-    Path generated = null;
     try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
       Tiles tiles = cache.get(config);
       if (tiles == null) {
-        tiles = switch (config.dataset()) {
-          case EvalConfig.Generated g -> {
-            generated = Files.createTempDirectory("pathlens-eval-");
-            Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
-            yield fromFiles(config, csv, LabelledTiles.DEFAULT_LABEL_COLUMN, model, encoderOptions, onSkipped);
-          }
-          case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
-          case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
-        };
+        tiles = tiles(config, model, encoderOptions, onSkipped);
         cache.put(config, tiles);
       }
       tiles = robustify(config, tiles);
       List<MetricValue> values = switch (config.task()) {
-        case EvalConfig.ZeroShot z -> zeroShot(config, z, tiles.embedded(), model);
-        case EvalConfig.FewShot f -> fewShot(config, f, tiles.embedded(), model);
-        case EvalConfig.Retrieval r -> retrieval(config, tiles, model);
+        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> classificationValues(config, tiles.embedded(), model);
+        case EvalConfig.Retrieval r -> RetrievalEvaluation.run(retrievalItems(tiles, model), config.bootstrap());
         case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
       };
       return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
           select(values, config));
+    }
+  }
+
+  /**
+   * The dataset's tiles with their embeddings by {@code model}: generated into a temporary folder
+   * (deleted once embedded) or read from a labels CSV and embedded, or read from a tile index with
+   * their stored embeddings. What every task of the config, and {@link EvalComparison}, works on,
+   * after {@link #robustify}.
+   */
+  static Tiles tiles(EvalConfig config, VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+    Path generated = null;
+    try {
+      return switch (config.dataset()) {
+        case EvalConfig.Generated g -> {
+          generated = Files.createTempDirectory("pathlens-eval-");
+          Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
+          yield fromFiles(config, csv, LabelledTiles.DEFAULT_LABEL_COLUMN, model, encoderOptions, onSkipped);
+        }
+        case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+        case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
+      };
     } catch (IOException e) {
       throw new UncheckedIOException(config.file() + ": " + e.getMessage(), e);
     } finally {
@@ -129,7 +142,7 @@ public final class EvalRun {
    *
    * @param embedded tiles and unit image embeddings; a tile's {@code group} is its slide
    */
-  private record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
+  record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
 
   private static Tiles fromFiles(EvalConfig config, Path csv, String labelColumn, VisionLanguageModel model,
       EncoderOptions encoderOptions, Consumer<String> onSkipped) {
@@ -181,8 +194,11 @@ public final class EvalRun {
     return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
   }
 
-  /** The tiles with the config's embedding-level robustification applied (batch correction). */
-  private static Tiles robustify(EvalConfig config, Tiles tiles) {
+  /**
+   * The tiles with the config's embedding-level robustification applied (batch correction), the
+   * same tiles in the same order; every task and each side of {@link EvalComparison} works on these.
+   */
+  static Tiles robustify(EvalConfig config, Tiles tiles) {
     if (config.robustify().batchCorrection() == null) {
       return tiles;
     }
@@ -194,44 +210,66 @@ public final class EvalRun {
     }
   }
 
-  private static List<MetricValue> zeroShot(EvalConfig config, EvalConfig.ZeroShot task, EmbeddedTiles tiles,
-      VisionLanguageModel model) {
-    PromptSet prompts = PromptSetReader.read(task.prompts());
-    tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
-    PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
-    ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
-    List<MetricValue> values = new ArrayList<>(classificationValues(MetricsReport.of(tiles.predict(classifier), config.bootstrap())));
-    if (task.bySite()) {
-      values.addAll(accuracyBySite(config, tiles, classifier));
+  /** The classification metrics, and with zero-shot {@code by_site} the accuracy per center. */
+  private static List<MetricValue> classificationValues(EvalConfig config, EmbeddedTiles tiles, VisionLanguageModel model) {
+    Classified classified = classify(config, tiles, model);
+    List<MetricValue> values = new ArrayList<>(classificationValues(MetricsReport.of(classified.predictions(), config.bootstrap())));
+    if (config.task() instanceof EvalConfig.ZeroShot z && z.bySite()) {
+      values.addAll(accuracyBySite(config, tiles, classified));
     }
     return values;
   }
 
   /** {@code accuracy@<site>} per center in name order, each with its own bootstrap over that center's slides. */
-  private static List<MetricValue> accuracyBySite(EvalConfig config, EmbeddedTiles tiles, Classifier classifier) {
+  private static List<MetricValue> accuracyBySite(EvalConfig config, EmbeddedTiles tiles, Classified classified) {
     Map<String, List<Integer>> bySite = new java.util.TreeMap<>();
-    for (int i = 0; i < tiles.size(); i++) {
-      String site = tiles.tiles().get(i).site();
-      if (site == null) {
-        throw new IllegalArgumentException(config.file() + ": task.by_site needs the site of every tile; "
-            + tiles.tiles().get(i).file() + " has none");
+    for (int p = 0; p < classified.tileIndices().size(); p++) {
+      LabelledTiles.Tile tile = tiles.tiles().get(classified.tileIndices().get(p));
+      if (tile.site() == null) {
+        throw new IllegalArgumentException(config.file() + ": task.by_site needs the site of every tile; " + tile.file()
+            + " has none");
       }
-      bySite.computeIfAbsent(site, s -> new ArrayList<>()).add(i);
+      bySite.computeIfAbsent(tile.site(), s -> new ArrayList<>()).add(p);
     }
     List<MetricValue> values = new ArrayList<>();
-    bySite.forEach((site, indices) -> {
-      org.pathlens.eval.metrics.Predictions p = tiles.select(indices).predict(classifier);
-      values.add(new MetricValue("accuracy@" + site,
-          config.bootstrap().interval(p, org.pathlens.eval.metrics.Metric.ACCURACY::of)));
+    bySite.forEach((site, predictions) -> {
+      Predictions p = classified.predictions().select(predictions.stream().mapToInt(Integer::intValue).toArray());
+      values.add(new MetricValue("accuracy@" + site, config.bootstrap().interval(p, org.pathlens.eval.metrics.Metric.ACCURACY::of)));
     });
     return values;
   }
 
-  private static List<MetricValue> fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
+  /**
+   * What a classification task predicts for the tiles it tests.
+   *
+   * @param tileIndices per prediction, its tile's index among the tiles given (few-shot tests only
+   *     the tiles it did not train on)
+   */
+  record Classified(Predictions predictions, List<Integer> tileIndices) {}
+
+  /** The predictions of a zero-shot or few-shot task; any other task is an error. */
+  static Classified classify(EvalConfig config, EmbeddedTiles tiles, VisionLanguageModel model) {
+    return switch (config.task()) {
+      case EvalConfig.ZeroShot z -> zeroShot(z, tiles, model);
+      case EvalConfig.FewShot f -> fewShot(config, f, tiles, model);
+      default -> throw new IllegalArgumentException(config.file() + ": task: not a classification task (zeroshot, fewshot)");
+    };
+  }
+
+  private static Classified zeroShot(EvalConfig.ZeroShot task, EmbeddedTiles tiles, VisionLanguageModel model) {
+    PromptSet prompts = PromptSetReader.read(task.prompts());
+    tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
+    PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
+    ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
+    return new Classified(tiles.predict(classifier), IntStream.range(0, tiles.size()).boxed().toList());
+  }
+
+  private static Classified fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
       VisionLanguageModel model) {
     List<String> classIds = tiles.labels().stream().distinct().sorted().toList();
     // The split draws exactly `shots` tiles per class into the pool: the training set.
-    FewShotEvaluation.Split split = FewShotEvaluation.split(tiles, classIds, task.shots(), task.seed());
+    FewShotEvaluation.SplitIndices indices = FewShotEvaluation.splitIndices(tiles, classIds, task.shots(), task.seed());
+    FewShotEvaluation.Split split = new FewShotEvaluation.Split(tiles.select(indices.pool()), tiles.select(indices.test()));
     LabelledEmbeddings train = LabelledEmbeddings.of(classIds, split.pool().embeddings(), split.pool().labels());
     Classifier classifier = switch (task.method()) {
       case "linear_probe" -> LinearProbe.train(train, LinearProbe.Options.defaults());
@@ -239,7 +277,7 @@ public final class EvalRun {
       case "knn" -> new KnnClassifier(train, Math.min(5, task.shots()));
       default -> throw new IllegalArgumentException(config.file() + ": task.method: unknown " + task.method());
     };
-    return classificationValues(MetricsReport.of(split.test().predict(classifier), config.bootstrap()));
+    return new Classified(split.test().predict(classifier), indices.test());
   }
 
   private static List<MetricValue> classificationValues(MetricsReport report) {
@@ -248,7 +286,8 @@ public final class EvalRun {
         .toList();
   }
 
-  private static List<MetricValue> retrieval(EvalConfig config, Tiles tiles, VisionLanguageModel model) {
+  /** The tiles as retrieval items: their images, captions (encoded by {@code model}), labels and slides. */
+  static RetrievalEvaluation.Items retrievalItems(Tiles tiles, VisionLanguageModel model) {
     EmbeddedTiles embedded = tiles.embedded();
     List<String> captionTexts = new ArrayList<>();
     List<Integer> captioned = new ArrayList<>();
@@ -271,8 +310,7 @@ public final class EvalRun {
       String group = embedded.tiles().get(i).group();
       slides.add(group != null ? group : tiles.ids().get(i));
     }
-    return RetrievalEvaluation.run(
-        new RetrievalEvaluation.Items(tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides), config.bootstrap());
+    return new RetrievalEvaluation.Items(tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides);
   }
 
   private static List<MetricValue> robustness(EvalConfig config, EvalConfig.Robustness task, EmbeddedTiles tiles) {
