@@ -23,10 +23,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run evaluation configs, check them as eval run does, and write one table of their results: a row per",
       "robustify setting (table.row, else the setting described; 'none' without one), a column per metric",
-      "(renamed by table.columns), cells 'value [95 % CI]'.",
-      "OUT.md gets the markdown table between its table markers (the text around it is kept; a new file is",
-      "created), OUT.json every number. Configs over the same model and data embed their tiles once.",
-      "Exit code 1 if any metric is not OK."
+      "(renamed by table.columns), cells 'value [95 %% CI]'. PREFIX.md gets the markdown table between its",
+      "table markers (the text around them is kept; a new file is created), PREFIX.json every number.",
+      "Configs over the same model and dataset embed their tiles once. Exit code 1 if any metric is not OK."
     })
 final class EvalTableCommand implements Callable<Integer> {
 
