@@ -27,20 +27,22 @@ class EvalCompareRobustifyTest {
   @Test
   void eachSideAppliesItsOwnRobustifyToTheSharedEmbeddings() throws IOException {
     String root = Fixtures.root().toAbsolutePath().toString();
-    Path combat = tmp.resolve("combat.yaml");
-    Files.writeString(combat, """
-        name: tiny-combat
+    String common = """
         model: %s/fixtures/demo-bundle
         dataset:
-          generate: {per_class: 4, centers: 2, seed: 7}
-        robustify:
-          batch_correction: {method: location_scale, by: site, reference: evaluated, min_tiles: 10}
+          generate: {per_class: 2, centers: 2, seed: 7}
         task: {type: zeroshot, prompts: %s/prompts/sets/demo-crc9.json}
         bootstrap: {resamples: 100, seed: 20260}
-        """.formatted(root, root));
+        """.formatted(root, root);
+    Path plain = tmp.resolve("plain.yaml");
+    Files.writeString(plain, "name: tiny\n" + common);
+    Path combat = tmp.resolve("combat.yaml");
+    Files.writeString(combat, "name: tiny-combat\n" + common + """
+        robustify:
+          batch_correction: {method: location_scale, by: site, reference: evaluated, min_tiles: 10}
+        """);
     Path json = tmp.resolve("compare.json");
-    CliRun run = CliRun.of("eval", "compare", "--threads", "1", EvalRunCommandTest.config("demo-tiny-zeroshot.yaml"),
-        combat.toString(), "--json", json.toString());
+    CliRun run = CliRun.of("eval", "compare", "--threads", "1", plain.toString(), combat.toString(), "--json", json.toString());
     assertEquals(0, run.exitCode(), run.err());
     JsonNode out = new ObjectMapper().readTree(json.toFile());
     EvalConfig b = EvalConfigReader.read(combat);

@@ -47,11 +47,6 @@ class IndexBatchCorrectCommandTest {
     assertTrue(later.err().contains("the index's batch correction by site covers [center-a, center-b, center-c]; tiles of"
         + " another or no site are kept raw: 1 (pathlens index batch-correct refits with them)"), later.err());
 
-    CliRun search = CliRun.of("search", "--model", bundle, "--index", index.toString(), "--text", "tumour epithelium",
-        "--filter", "batch_corrected:true", "--k", "3");
-    assertEquals(0, search.exitCode(), search.err());
-    assertEquals(3, search.outLines().size(), search.out());
-
     CliRun refit = CliRun.of("index", "batch-correct", "--index", index.toString(), "--method", "location_scale", "--min-tiles", "5");
     assertEquals(0, refit.exitCode(), refit.err());
     assertTrue(refit.out().contains("(no site)                      1  kept raw")
