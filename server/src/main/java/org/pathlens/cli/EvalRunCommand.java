@@ -1,7 +1,11 @@
 package org.pathlens.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.EncoderOptions;
@@ -11,9 +15,13 @@ import org.pathlens.eval.config.EvalConfigReader;
 import org.pathlens.eval.config.EvalRun;
 import org.pathlens.eval.config.Expectations;
 import org.pathlens.eval.config.ExpectedValuesWriter;
+import org.pathlens.eval.report.EvalRunReports;
+import org.pathlens.eval.report.ReportWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens eval run}: reproduce evaluation configs and check their expected numbers. */
 @Command(
@@ -22,7 +30,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run evaluation configs (YAML, see eval/configs/) and check each metric against its expected value:",
       "one line per metric, OK or FAIL (value, expected, tolerance, bootstrap CI). Exit code 1 if any",
-      "metric FAILs or has no expected value; --update records the measured values in the files instead."
+      "metric FAILs or has no expected value; --update records the measured values in the files instead.",
+      "--report DIR also writes an HTML page with tables and plots, the numbers as JSON and the plots as PNG."
     })
 final class EvalRunCommand implements Callable<Integer> {
 
@@ -40,8 +49,17 @@ final class EvalRunCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
   int threads;
 
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Also write report.html (self-contained), report.json and the figures as PNG into DIR;"
+          + " with several configs, into DIR/<config file name>/.")
+  Path reportDir;
+
+  @Spec CommandSpec spec;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     DeviceChoice choice = switch (device.toLowerCase(Locale.ROOT)) {
       case "cpu" -> DeviceChoice.CPU;
       case "gpu", "cuda" -> DeviceChoice.GPU;
@@ -51,12 +69,19 @@ final class EvalRunCommand implements Callable<Integer> {
     EncoderOptions encoder = new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
     // Read every config first, so a typo in the last one fails before minutes of work on the first.
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
+    List<Path> reportDirs = reportDirs(read);
     boolean allOk = true;
-    for (EvalConfig config : read) {
+    for (int i = 0; i < read.size(); i++) {
+      EvalConfig config = read.get(i);
       EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval run: skipped " + reason));
       System.out.printf(Locale.ROOT, "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n", config.file(),
           config.name(), result.tiles(), result.model(), result.bundleHash().substring(0, 12),
           config.bootstrap().resamples(), config.bootstrap().seed());
+      if (reportDir != null) {
+        Path page = ReportWriter.write(EvalRunReports.of(result, Expectations.check(config, result.values()), TypedCommand.of(spec)),
+            reportDirs.get(i));
+        System.err.println("pathlens eval run: wrote " + page + ", report.json and the figures beside it");
+      }
       if (update) {
         int changed = ExpectedValuesWriter.update(config.file(), result.values());
         result.values().forEach(v -> System.out.printf(Locale.ROOT, "  %-24s %.6f%n", v.name(), v.value()));
@@ -71,5 +96,28 @@ final class EvalRunCommand implements Callable<Integer> {
       allOk &= failed == 0;
     }
     return allOk ? 0 : 1;
+  }
+
+  /** Where each config's report goes: DIR itself for one config, DIR/<file name without .yaml> for several. */
+  private List<Path> reportDirs(List<EvalConfig> read) {
+    if (reportDir == null) {
+      return List.of();
+    }
+    if (read.size() == 1) {
+      return List.of(reportDir);
+    }
+    List<Path> dirs = new ArrayList<>();
+    Map<Path, Path> seen = new HashMap<>();
+    for (EvalConfig config : read) {
+      String file = config.file().getFileName().toString();
+      Path dir = reportDir.resolve(file.replaceFirst("\\.ya?ml$", ""));
+      Path other = seen.putIfAbsent(dir, config.file());
+      if (other != null) {
+        throw new IllegalArgumentException("--report: " + other + " and " + config.file() + " would both write " + dir
+            + "; give them different file names or run them separately");
+      }
+      dirs.add(dir);
+    }
+    return dirs;
   }
 }

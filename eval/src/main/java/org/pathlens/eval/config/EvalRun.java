@@ -21,6 +21,7 @@ import org.pathlens.eval.classify.FewShotEvaluation;
 import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.classify.MetricsReport;
 import org.pathlens.eval.metrics.MetricValue;
+import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.metrics.RobustnessIndex;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.robustness.ClusteringScore;
@@ -58,8 +59,18 @@ public final class EvalRun {
    * @param bundleHash its content hash
    * @param tiles tiles evaluated (after the site filter and unreadable files)
    * @param values the configured metrics, in the task's order
+   * @param embedded every tile of the dataset with its image embedding (reports map them)
+   * @param classified for zero-shot and few-shot tasks, the tiles classified and the predictions the
+   *     metrics came from; null for other tasks
    */
-  public record Result(EvalConfig config, String model, String bundleHash, int tiles, List<MetricValue> values) {}
+  public record Result(EvalConfig config, String model, String bundleHash, int tiles, List<MetricValue> values,
+      EmbeddedTiles embedded, Classified classified) {}
+
+  /**
+   * The tiles a classifier was evaluated on (all of them for zero-shot, the held-out ones for
+   * few-shot) and what it said about each, in the same order.
+   */
+  public record Classified(EmbeddedTiles tiles, Predictions predictions) {}
 
   private static final int TEXT_BATCH = 64;
 
@@ -77,14 +88,19 @@ public final class EvalRun {
         case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
         case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
       };
-      List<MetricValue> values = switch (config.task()) {
-        case EvalConfig.ZeroShot z -> zeroShot(config, z, tiles.embedded(), model);
+      Classified classified = switch (config.task()) {
+        case EvalConfig.ZeroShot z -> zeroShot(z, tiles.embedded(), model);
         case EvalConfig.FewShot f -> fewShot(config, f, tiles.embedded(), model);
+        default -> null;
+      };
+      List<MetricValue> values = switch (config.task()) {
+        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
+            classificationValues(MetricsReport.of(classified.predictions(), config.bootstrap()));
         case EvalConfig.Retrieval r -> retrieval(config, tiles, model);
         case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
       };
       return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
-          select(values, config));
+          select(values, config), tiles.embedded(), classified);
     } catch (IOException e) {
       throw new UncheckedIOException(config.file() + ": " + e.getMessage(), e);
     } finally {
@@ -149,16 +165,15 @@ public final class EvalRun {
     return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
   }
 
-  private static List<MetricValue> zeroShot(EvalConfig config, EvalConfig.ZeroShot task, EmbeddedTiles tiles,
-      VisionLanguageModel model) {
+  private static Classified zeroShot(EvalConfig.ZeroShot task, EmbeddedTiles tiles, VisionLanguageModel model) {
     PromptSet prompts = PromptSetReader.read(task.prompts());
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
     ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
-    return classificationValues(MetricsReport.of(tiles.predict(classifier), config.bootstrap()));
+    return new Classified(tiles, tiles.predict(classifier));
   }
 
-  private static List<MetricValue> fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
+  private static Classified fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
       VisionLanguageModel model) {
     List<String> classIds = tiles.labels().stream().distinct().sorted().toList();
     // The split draws exactly `shots` tiles per class into the pool: the training set.
@@ -170,7 +185,7 @@ public final class EvalRun {
       case "knn" -> new KnnClassifier(train, Math.min(5, task.shots()));
       default -> throw new IllegalArgumentException(config.file() + ": task.method: unknown " + task.method());
     };
-    return classificationValues(MetricsReport.of(split.test().predict(classifier), config.bootstrap()));
+    return new Classified(split.test(), split.test().predict(classifier));
   }
 
   private static List<MetricValue> classificationValues(MetricsReport report) {
