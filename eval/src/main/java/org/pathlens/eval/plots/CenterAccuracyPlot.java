@@ -2,17 +2,18 @@ package org.pathlens.eval.plots;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.pathlens.eval.metrics.Bootstrap;
@@ -68,14 +69,13 @@ public final class CenterAccuracyPlot {
     renderer.setCapLength(10);
 
     XYPlot plot = new XYPlot(data, centerAxis, accuracyAxis, renderer);
-    ValueMarker all = new ValueMarker(overall.estimate(), Color.GRAY,
-        new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-    all.setLabel(String.format(Locale.ROOT, "all tiles %.4f", overall.estimate()));
-    all.setLabelFont(ChartStyle.TICK);
-    all.setLabelBackgroundColor(new Color(255, 255, 255, 0));
-    all.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-    all.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
-    plot.addRangeMarker(all);
+    BasicStroke dashed = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
+    plot.addRangeMarker(new ValueMarker(overall.estimate(), Color.GRAY, dashed));
+    // The line is named in the legend, not beside it, where it would cover a center's marker.
+    LegendItemCollection legend = plot.getLegendItems();
+    legend.add(new LegendItem(String.format(Locale.ROOT, "all tiles %.4f", overall.estimate()), null, null, null,
+        new Line2D.Double(-12, 0, 12, 0), dashed, Color.GRAY));
+    plot.setFixedLegendItems(legend);
     JFreeChart chart = new JFreeChart(title, ChartStyle.TITLE, plot, true);
     ChartStyle.apply(chart);
     return chart.createBufferedImage(ChartStyle.WIDTH, ChartStyle.HEIGHT);

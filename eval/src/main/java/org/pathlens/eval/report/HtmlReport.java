@@ -26,7 +26,7 @@ public final class HtmlReport {
       table { border-collapse: collapse; margin: 0.6em 0; }
       th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
       td.num { text-align: right; font-variant-numeric: tabular-nums; }
-      table.settings th { background: #f4f4f4; font-weight: normal; color: #555; }
+      table.settings th { background: #f4f4f4; font-weight: normal; color: #555; white-space: nowrap; }
       thead th { background: #f4f4f4; }
       td.OK { color: #176b1e; font-weight: bold; }
       td.FAIL, td.MISSING { color: #b00020; font-weight: bold; }
