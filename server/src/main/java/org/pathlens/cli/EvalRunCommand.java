@@ -2,11 +2,10 @@ package org.pathlens.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
@@ -69,17 +68,16 @@ final class EvalRunCommand implements Callable<Integer> {
     EncoderOptions encoder = new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
     // Read every config first, so a typo in the last one fails before minutes of work on the first.
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
-    List<Path> reportDirs = reportDirs(read);
+    checkReportDirsDiffer(read);
     boolean allOk = true;
-    for (int i = 0; i < read.size(); i++) {
-      EvalConfig config = read.get(i);
+    for (EvalConfig config : read) {
       EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval run: skipped " + reason));
       System.out.printf(Locale.ROOT, "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n", config.file(),
           config.name(), result.tiles(), result.model(), result.bundleHash().substring(0, 12),
           config.bootstrap().resamples(), config.bootstrap().seed());
       if (reportDir != null) {
         Path page = ReportWriter.write(EvalRunReports.of(result, Expectations.check(config, result.values()), TypedCommand.of(spec)),
-            reportDirs.get(i));
+            reportDir(config, read.size()));
         System.err.println("pathlens eval run: wrote " + page + ", report.json and the figures beside it");
       }
       if (update) {
@@ -98,26 +96,25 @@ final class EvalRunCommand implements Callable<Integer> {
     return allOk ? 0 : 1;
   }
 
-  /** Where each config's report goes: DIR itself for one config, DIR/<file name without .yaml> for several. */
-  private List<Path> reportDirs(List<EvalConfig> read) {
+  /** Where a config's report goes: DIR itself when it is the only config, else DIR/<its file name without .yaml>. */
+  private Path reportDir(EvalConfig config, int configCount) {
+    String name = config.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return configCount == 1 ? reportDir : reportDir.resolve(name);
+  }
+
+  /** Two configs of one file name would overwrite each other's report: refused before any work. */
+  private void checkReportDirsDiffer(List<EvalConfig> read) {
     if (reportDir == null) {
-      return List.of();
+      return;
     }
-    if (read.size() == 1) {
-      return List.of(reportDir);
-    }
-    List<Path> dirs = new ArrayList<>();
     Map<Path, Path> seen = new HashMap<>();
     for (EvalConfig config : read) {
-      String file = config.file().getFileName().toString();
-      Path dir = reportDir.resolve(file.replaceFirst("\\.ya?ml$", ""));
+      Path dir = reportDir(config, read.size());
       Path other = seen.putIfAbsent(dir, config.file());
       if (other != null) {
         throw new IllegalArgumentException("--report: " + other + " and " + config.file() + " would both write " + dir
             + "; give them different file names or run them separately");
       }
-      dirs.add(dir);
     }
-    return dirs;
   }
 }

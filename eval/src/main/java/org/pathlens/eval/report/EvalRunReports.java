@@ -85,18 +85,22 @@ public final class EvalRunReports {
       case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> List.of(new EvalReport.MetricTable("metrics", "Metrics",
           "Classification of the evaluated tiles; ece is the expected calibration error (lower is better).", rows));
       case EvalConfig.Retrieval _ -> nonEmpty(List.of(
-          table("text_to_image", "Text → image", "Each caption searches the images: recall of its own tile, and the share of hits of its class.",
+          table("text_to_image", "Text → image",
+              "Each caption searches the images: recall of its own tile, and the share of hits of its class.",
               rows, r -> r.name().startsWith("t2i_")),
-          table("image_to_text", "Image → text", "Each tile's image searches the captions: recall of its own caption, and the share of hits of its class.",
+          table("image_to_text", "Image → text",
+              "Each tile's image searches the captions: recall of its own caption, and the share of hits of its class.",
               rows, r -> r.name().startsWith("i2t_")),
-          table("image_to_image", "Image → image", "Each tile searches the other slides' tiles: majority vote of the top 5 (mMV@5) and SISH's mAP@5.",
+          table("image_to_image", "Image → image",
+              "Each tile searches the other slides' tiles: majority vote of the top 5 (mMV@5) and SISH's mAP@5.",
               rows, r -> r.name().startsWith("i2i_")),
           table("metrics", "Other metrics", "", rows,
               r -> !r.name().startsWith("t2i_") && !r.name().startsWith("i2t_") && !r.name().startsWith("i2i_"))));
       case EvalConfig.Robustness r -> List.of(new EvalReport.MetricTable("metrics", "Robustness to the medical center",
-          "robustness_index: per tile its k = " + r.k() + " nearest neighbours from other slides, ΣSO / (ΣSO + ΣOS) (1: biology wins);"
-              + " apd: mean of acc_s / acc_0 − 1 of linear probes trained with class and center confounded at level s (0: no shortcut),"
-              + " apd_accuracy@s: the probe's accuracy at level s; clustering_score: ARI(k-means, class) − ARI(k-means, center).",
+          "robustness_index: per tile its k = " + r.k() + " nearest neighbours from other slides,"
+              + " ΣSO / (ΣSO + ΣOS) (1: biology wins); apd: mean of acc_s / acc_0 − 1 of linear probes trained with"
+              + " class and center confounded at level s (0: no shortcut), apd_accuracy@s: the probe's accuracy at"
+              + " level s; clustering_score: ARI(k-means, class) − ARI(k-means, center).",
           rows));
     };
   }

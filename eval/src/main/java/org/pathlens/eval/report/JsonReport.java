@@ -82,6 +82,7 @@ public final class JsonReport {
 
   private static void classification(ObjectNode out, ClassificationDetails c) {
     ConfusionMatrix m = c.confusion();
+    out.put("tiles", m.total());
     ArrayNode classes = out.putArray("classes");
     m.classIds().forEach(classes::add);
     ArrayNode counts = out.putArray("confusion_matrix");
@@ -119,6 +120,7 @@ public final class JsonReport {
       b.put("count", bin.count());
       number(b, "mean_confidence", bin.meanConfidence());
       number(b, "accuracy", bin.accuracy());
+      number(b, "gap", Math.abs(bin.accuracy() - bin.meanConfidence()));
     }
     ArrayNode centers = out.putArray("per_center");
     for (ClassificationDetails.CenterAccuracy a : c.centers()) {
