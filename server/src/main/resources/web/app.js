@@ -18,11 +18,23 @@ function setStatus(target, text, kind) {
   target.className = "status" + (kind ? " " + kind : "");
 }
 
-/** Fetches JSON; on an error response, throws with the API's own message (it names the parameter). */
+/** Thrown when the server wants its token: the sign-in form is showing, nothing else to report. */
+class SignInNeeded extends Error {
+  constructor() { super("sign in needed"); }
+}
+
+/**
+ * Fetches JSON; on an error response, throws with the API's own message (it names the parameter). A 401
+ * from a server started with --token shows the sign-in form instead.
+ */
 async function api(url, options) {
   const response = await fetch(url, options);
   let body = null;
-  try { body = await response.json(); } catch (e) { /* not JSON: reported below */ }
+  try { body = await response.json(); } catch (e) { /* not JSON (or 204): reported below */ }
+  if (response.status === 401 && !url.startsWith("/api/session")) {
+    askForToken();
+    throw new SignInNeeded();
+  }
   if (!response.ok) {
     const message = body && body.error ? body.error : response.status + " " + response.statusText;
     throw new Error(message);
@@ -38,6 +50,7 @@ const count = (n, noun) => n + " " + noun + (Number(n) === 1 ? "" : "s");
 // ---- routing: #/ search, #/slides, #/slide/ID ----
 
 function route() {
+  if (!$("page-login").hidden) return; // signing in first; the page comes back after
   const hash = location.hash || "#/";
   const slide = hash.match(/^#\/slide\/(.+)$/);
   const page = slide ? "slide" : hash.startsWith("#/slides") ? "slides" : "search";
@@ -155,6 +168,12 @@ async function searchImage(file) {
   });
 }
 
+/** An error state, or none when the failure was the sign-in form taking over the page. */
+function showError(status, e) {
+  if (e instanceof SignInNeeded) setStatus(status, "");
+  else setStatus(status, "Error: " + e.message, "error");
+}
+
 /** Runs work with a loading state and turns a failure into an error state. */
 async function busy(button, status, message, work) {
   button.disabled = true;
@@ -162,7 +181,7 @@ async function busy(button, status, message, work) {
   try {
     await work();
   } catch (e) {
-    setStatus(status, "Error: " + e.message, "error");
+    showError(status, e);
   } finally {
     button.disabled = false;
   }
@@ -205,7 +224,7 @@ async function showSlides() {
     }));
     setStatus(status, body.slides.length === 0 ? "No slides in this index: ingest some with pathlens ingest." : "");
   } catch (e) {
-    setStatus(status, "Error: " + e.message, "error");
+    showError(status, e);
   }
 }
 
@@ -243,22 +262,51 @@ async function showSlide(id) {
   $("slide-meta").textContent = "";
   $("prediction").textContent = "Not classified yet.";
   $("probabilities").hidden = true;
-  $("heatmap").hidden = true;
-  $("heatmap").removeAttribute("src");
-  $("heatmap-empty").hidden = false;
+  hideOverlay();
+  const thumb = $("slide-thumb");
+  thumb.alt = "Thumbnail of slide " + id;
   const status = $("slide-status");
   setStatus(status, "Loading slide…", "loading");
   try {
     const record = await api("/api/slides/" + segment(id));
-    $("slide-thumb").src = record.thumbnail_url;
+    thumb.src = record.thumbnail_url;
     $("slide-meta").textContent = [record.vendor, record.width && record.width + " × " + record.height + " px",
       record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && count(record.tiles, "tile")]
       .filter(Boolean).join(" · ");
     await loadPromptSets();
     setStatus(status, "Pick a prompt set and press Classify slide.");
   } catch (e) {
-    setStatus(status, "Error: " + e.message, "error");
+    showError(status, e);
   }
+}
+
+/**
+ * Sizes the viewer to the thumbnail: its aspect ratio, as wide as the page allows, and no taller than
+ * the window leaves below the slide's header and controls (so a laptop screen shows all of it).
+ */
+function fitViewer() {
+  const thumb = $("slide-thumb");
+  const aspect = (thumb.naturalWidth / thumb.naturalHeight).toFixed(4);
+  const stack = thumb.parentElement;
+  stack.style.aspectRatio = thumb.naturalWidth + " / " + thumb.naturalHeight;
+  stack.style.width = "min(100%, calc(max(20rem, 100vh - 24rem) * " + aspect + "))";
+}
+
+function hideOverlay() {
+  const overlay = $("overlay");
+  overlay.hidden = true;
+  overlay.removeAttribute("src");
+  $("legend").hidden = true;
+  $("heatmap-empty").hidden = false;
+}
+
+/** Loads an image into img and resolves once it is decoded (so it shows, sized, in one step). */
+function loadImage(img, url, what) {
+  return new Promise((resolve, reject) => {
+    img.onload = resolve;
+    img.onerror = () => reject(new Error(what + " could not be loaded"));
+    img.src = url;
+  });
 }
 
 async function classifySlide(event) {
@@ -282,16 +330,16 @@ async function classifySlide(event) {
       return tr;
     }));
     $("probabilities").hidden = false;
-    const heat = $("heatmap");
+    // The colour layer alone, at the thumbnail's pixel size: it sits on the thumbnail in the same box.
+    const overlay = $("overlay");
     const drawn = params.get("class") || result.prediction;
-    heat.alt = "Heatmap of " + drawn + " over slide " + currentSlide;
-    await new Promise((resolve, reject) => {
-      heat.onload = resolve;
-      heat.onerror = () => reject(new Error("the heatmap could not be drawn"));
-      heat.src = result.heatmap_url;
-    });
-    heat.hidden = false;
+    overlay.alt = "Heatmap of P(" + drawn + ") per tile over slide " + currentSlide;
+    await loadImage(overlay, result.overlay_url, "the heatmap");
+    overlay.hidden = false;
     $("heatmap-empty").hidden = true;
+    $("legend-title").textContent = "P(" + drawn + ")";
+    $("heatmap-link").href = result.heatmap_url;
+    $("legend").hidden = false;
     applyOpacity();
     setStatus(status, count(result.tiles, "tile") + " pooled (" + result.pooling + "); heatmap shows " + drawn + ".");
   });
@@ -299,16 +347,48 @@ async function classifySlide(event) {
 
 function applyOpacity() {
   const value = $("opacity").value;
-  $("heatmap").style.opacity = value / 100;
+  $("overlay").style.opacity = value / 100;
   $("opacity-value").textContent = value + " %";
+}
+
+// ---- sign-in (servers started with --token) ----
+
+function askForToken() {
+  for (const p of ["search", "slides", "slide"]) $("page-" + p).hidden = true;
+  $("sign-out").hidden = true;
+  if ($("page-login").hidden) {
+    $("page-login").hidden = false;
+    $("token").focus();
+  }
+}
+
+/** Trades the token for a session cookie, then shows the page that asked for it. */
+async function signIn(event) {
+  event.preventDefault();
+  await busy($("login-button"), $("login-status"), "Signing in…", async () => {
+    await api("/api/session", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: $("token").value }) });
+    $("token").value = "";
+    setStatus($("login-status"), "");
+    $("page-login").hidden = true;
+    showHealth();
+    route();
+  });
+}
+
+async function signOut() {
+  await fetch("/api/session", { method: "DELETE" });
+  $("health").textContent = "";
+  askForToken();
 }
 
 async function showHealth() {
   try {
     const h = await api("/api/health");
     $("health").textContent = h.model + " · " + count(h.tiles, "tile") + " · " + count(h.slides, "slide");
+    $("sign-out").hidden = !h.token_required;
   } catch (e) {
-    $("health").textContent = "server unreachable: " + e.message;
+    $("health").textContent = e instanceof SignInNeeded ? "" : "server unreachable: " + e.message;
   }
 }
 
@@ -316,6 +396,9 @@ $("search-form").addEventListener("submit", searchText);
 $("slide-form").addEventListener("submit", classifySlide);
 $("prompt-set").addEventListener("change", fillClasses);
 $("opacity").addEventListener("input", applyOpacity);
+$("login-form").addEventListener("submit", signIn);
+$("sign-out").addEventListener("click", signOut);
+$("slide-thumb").addEventListener("load", fitViewer);
 window.addEventListener("hashchange", route);
 wireDrop();
 showHealth();

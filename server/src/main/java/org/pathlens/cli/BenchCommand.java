@@ -126,6 +126,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--commit", paramLabel = "N", description = "Lucene vectors per commit (default: ${DEFAULT-VALUE}).")
     int commit = 10_000;
 
+    @Option(names = "--engines", split = ",", paramLabel = "E",
+        description = "Engines to run, in this order: float, int8, int4, hnswlib (default: all four).")
+    List<IndexBenchmark.Engine> engines = new ArrayList<>(List.of(IndexBenchmark.Engine.values()));
+
     @Option(names = "--skip-int4", description = "Leave Lucene int4 out.")
     boolean skipInt4;
 
@@ -143,12 +147,17 @@ final class BenchCommand implements Runnable {
       if (n < 1 || dim < 1 || k < 1 || queries < 1 || threads < 1 || clusters < 1) {
         throw new IllegalArgumentException("--n, --dim, --k, --queries, --clusters and --threads must be positive");
       }
+      if (skipInt4) {
+        engines.remove(IndexBenchmark.Engine.INT4);
+      }
       Path workDir = work != null ? work : java.nio.file.Files.createTempDirectory("pathlens-bench-index");
       String command = "./pathlens bench index --n " + n + " --dim " + dim + " --k " + k + " --queries " + queries
           + " --m " + m + " --beam " + beam + " --oversample " + oversample + " --clusters " + clusters
-          + " --threads " + threads + " --commit " + commit + " --filtered-percent " + filteredPercent + (skipInt4 ? " --skip-int4" : "") + " --seed " + seed;
+          + " --threads " + threads + " --commit " + commit + " --filtered-percent " + filteredPercent
+          + " --engines " + String.join(",", engines.stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList())
+          + " --seed " + seed;
       new IndexBenchmark(new IndexBenchmark.Options(n, dim, k, queries, m, beam, oversample, clusters, threads, commit,
-          filteredPercent, !skipInt4, seed, workDir), System.out).run(command);
+          filteredPercent, engines, seed, workDir), System.out).run(command);
       return 0;
     }
   }

@@ -46,6 +46,7 @@ public final class PathLens implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PathLens());
     cli.setExecutionExceptionHandler(new ErrorReporter());
+    cli.setCaseInsensitiveEnumValuesAllowed(true); // --engines float,hnswlib as the help prints them
     return cli;
   }
 }

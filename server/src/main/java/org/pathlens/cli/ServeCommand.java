@@ -38,8 +38,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "N", description = "Port (default: ${DEFAULT-VALUE}; 0 for any free one).")
   int port = 7070;
 
-  @Option(names = "--token", paramLabel = "T", description = "Require this token on every request"
-      + " ('Authorization: Bearer T' or 'X-PathLens-Token: T').")
+  @Option(names = "--token", paramLabel = "T", description = "Require this token on every API request"
+      + " ('Authorization: Bearer T' or 'X-PathLens-Token: T'; the web UI asks for it once and keeps a session cookie).")
   String token;
 
   @Option(names = "--max-upload-mb", paramLabel = "N", description = "Largest uploaded image in MB (default: ${DEFAULT-VALUE}).")

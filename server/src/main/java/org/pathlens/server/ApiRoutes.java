@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,8 +14,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.pathlens.cli.HitJson;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.eval.slides.IndexClassifier;
@@ -55,21 +59,25 @@ final class ApiRoutes {
     this.decoder = decoder;
   }
 
-  void register(RoutesConfig routes) {
-    routes.get("/api/health", this::health);
-    routes.get("/api/openapi.json", this::openApi);
-    routes.get("/api/search", this::searchText);
-    routes.post("/api/search", this::searchImage);
-    routes.get("/api/similar", this::similarToSlide);
-    routes.post("/api/similar", this::similarToImage);
-    routes.post("/api/classify", this::classifyImage);
-    routes.get("/api/prompts", this::promptSets);
-    routes.get("/api/slides", this::slides);
-    routes.get("/api/slides/{id}", this::slide);
-    routes.get("/api/slides/{id}/thumbnail.png", this::thumbnail);
-    routes.get("/api/slides/{id}/classify", this::classifySlide);
-    routes.get("/api/slides/{id}/heatmap.png", this::heatmap);
-    routes.get("/api/tiles/{id}/image", this::tileImage);
+  /** Every route, each behind {@code guard} but the sign-in and sign-out that the guard itself answers. */
+  void register(RoutesConfig routes, TokenGuard guard) {
+    routes.post("/api/session", guard::signIn);
+    routes.delete("/api/session", guard::signOut);
+    routes.get("/api/health", guard.protect(this::health));
+    routes.get("/api/openapi.json", guard.protect(this::openApi));
+    routes.get("/api/search", guard.protect(this::searchText));
+    routes.post("/api/search", guard.protect(this::searchImage));
+    routes.get("/api/similar", guard.protect(this::similarToSlide));
+    routes.post("/api/similar", guard.protect(this::similarToImage));
+    routes.post("/api/classify", guard.protect(this::classifyImage));
+    routes.get("/api/prompts", guard.protect(this::promptSets));
+    routes.get("/api/slides", guard.protect(this::slides));
+    routes.get("/api/slides/{id}", guard.protect(this::slide));
+    routes.get("/api/slides/{id}/thumbnail.png", guard.protect(this::thumbnail));
+    routes.get("/api/slides/{id}/classify", guard.protect(this::classifySlide));
+    routes.get("/api/slides/{id}/heatmap.png", guard.protect(this::heatmap));
+    routes.get("/api/slides/{id}/overlay.png", guard.protect(this::overlay));
+    routes.get("/api/tiles/{id}/image", guard.protect(this::tileImage));
   }
 
   private void health(Context ctx) throws IOException {
@@ -79,6 +87,7 @@ final class ApiRoutes {
     body.put("model_hash", server.model().bundle().contentHash());
     body.put("tiles", server.index().size());
     body.put("slides", server.slideIds().size());
+    body.put("token_required", server.guard().required());
     ctx.json(body);
   }
 
@@ -202,13 +211,36 @@ final class ApiRoutes {
       body.put("tiles", result.tiles());
       body.put("pooling", result.pooling());
       String drawn = classId != null ? classId : result.result().prediction();
-      body.put("heatmap_url", "/api/slides/" + segment(slide) + "/heatmap.png?prompts=" + query(name)
-          + "&class=" + query(drawn));
+      String view = "?prompts=" + query(name) + "&class=" + query(drawn);
+      body.put("heatmap_url", "/api/slides/" + segment(slide) + "/heatmap.png" + view);
+      body.put("overlay_url", "/api/slides/" + segment(slide) + "/overlay.png" + view);
       return body;
     });
   }
 
   private void heatmap(Context ctx) throws IOException {
+    drawSlide(ctx, (views, classId) -> views.heatmap(classId, HEATMAP_SIDE));
+  }
+
+  /** The heatmap's colour layer alone, at the stored thumbnail's exact size, to stack on it in the UI. */
+  private void overlay(Context ctx) throws IOException {
+    Path thumbnail = SlideRecord.thumbnailFile(server.config().indexDir(), knownSlide(ctx));
+    if (!Files.isRegularFile(thumbnail)) {
+      throw ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail to lay a heatmap over");
+    }
+    drawSlide(ctx, (views, classId) -> {
+      Dimension size = imageSize(thumbnail);
+      return views.overlay(classId, size.width, size.height);
+    });
+  }
+
+  @FunctionalInterface
+  private interface SlideDrawing {
+    BufferedImage draw(SlideViews views, String classId) throws IOException;
+  }
+
+  /** Checks {@code prompts} and {@code class}, then draws the slide on the inference pool as a PNG. */
+  private void drawSlide(Context ctx, SlideDrawing drawing) throws IOException {
     String slide = ctx.pathParam("id");
     String name = Params.required(ctx, "prompts");
     String classId = Params.required(ctx, "class");
@@ -227,7 +259,7 @@ final class ApiRoutes {
         throw new ApiException(404, "slide '" + slide + "' cannot be drawn: " + e.getMessage(), null, e);
       }
       try (views) {
-        return png(views.heatmap(classId, HEATMAP_SIDE));
+        return png(drawing.draw(views, classId));
       }
     });
   }
@@ -301,6 +333,23 @@ final class ApiRoutes {
       throw new ApiException(400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
     } finally {
       Files.deleteIfExists(file);
+    }
+  }
+
+  /** An image file's pixel size, from its header: the pixels are not decoded. */
+  private static Dimension imageSize(Path file) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException(file + ": not an image the JDK reads");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in);
+        return new Dimension(reader.getWidth(0), reader.getHeight(0));
+      } finally {
+        reader.dispose();
+      }
     }
   }
 

@@ -11,10 +11,8 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,6 +46,7 @@ public final class PathLensServer implements AutoCloseable {
   private final IndexQueries queries;
   private final InferencePool inference;
   private final Path uploads;
+  private final TokenGuard guard;
   private final ApiRoutes routes;
   private final Javalin app;
 
@@ -62,16 +61,17 @@ public final class PathLensServer implements AutoCloseable {
     ClassEmbeddingCache cache = config.cacheDir() == null
         ? ClassEmbeddingCache.inMemory() : ClassEmbeddingCache.inDirectory(config.cacheDir());
     PromptSets prompts = new PromptSets(config.promptsDir(), model, cache);
+    this.guard = new TokenGuard(config.token(), Sessions.defaults(), json);
     this.routes = new ApiRoutes(this, prompts, new TileImages(config.indexDir(), decoder), decoder);
     this.app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
       javalin.jsonMapper(new JavalinJackson(json, false));
       javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
       javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
-      javalin.routes.before(this::checkToken);
       javalin.routes.before(this::checkRequestSize);
-      routes.register(javalin.routes);
-      // The web UI: plain files from the jar, calling the routes above (GET / is web/index.html).
+      routes.register(javalin.routes, guard);
+      // The web UI: plain files from the jar, calling the routes above (GET / is web/index.html). They
+      // hold no data, so the token does not guard them: the page has to load to ask for it.
       javalin.staticFiles.add("/web", Location.CLASSPATH);
       javalin.routes.exception(HttpResponseException.class, errors::handle);
       javalin.routes.exception(Exception.class, errors::handle);
@@ -134,6 +134,10 @@ public final class PathLensServer implements AutoCloseable {
     return uploads;
   }
 
+  TokenGuard guard() {
+    return guard;
+  }
+
   ObjectMapper json() {
     return json;
   }
@@ -142,7 +146,7 @@ public final class PathLensServer implements AutoCloseable {
   List<String> registeredRoutes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
-        .filter(r -> r.startsWith("GET ") || r.startsWith("POST "))
+        .filter(r -> r.startsWith("GET ") || r.startsWith("POST ") || r.startsWith("DELETE "))
         .sorted()
         .toList();
   }
@@ -158,24 +162,6 @@ public final class PathLensServer implements AutoCloseable {
       ctx.contentType(image.contentType()).result(image.bytes());
     } else {
       ctx.json(result);
-    }
-  }
-
-  private void checkToken(Context ctx) {
-    if (config.token() == null) {
-      return;
-    }
-    String given = ctx.header("X-PathLens-Token");
-    String authorization = ctx.header("Authorization");
-    if (given == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      given = authorization.substring(7).strip();
-    }
-    // Constant-time comparison: the time taken says nothing about how much of the token matched.
-    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-        config.token().getBytes(StandardCharsets.UTF_8))) {
-      ctx.header("WWW-Authenticate", "Bearer");
-      throw new ApiException(401, "this server needs its API token: 'Authorization: Bearer <token>' or"
-          + " 'X-PathLens-Token: <token>'", null);
     }
   }
 

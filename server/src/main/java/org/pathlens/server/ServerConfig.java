@@ -11,8 +11,8 @@ import org.pathlens.encoders.EncoderOptions;
  * @param promptsDir prompt sets offered by name ({@code <name>.json})
  * @param host the address to bind; 127.0.0.1 keeps the server off the network
  * @param port the port; 0 for any free one
- * @param token when not null, every request must carry it ({@code Authorization: Bearer} or
- *     {@code X-PathLens-Token})
+ * @param token when not null, every API request must carry it ({@code Authorization: Bearer} or
+ *     {@code X-PathLens-Token}) or a session cookie bought with it ({@link TokenGuard})
  * @param maxUploadBytes the largest uploaded image accepted (413 above)
  * @param maxPixels the most pixels an uploaded image may have, read from its header (400 above)
  * @param inferenceThreads requests running inference at once

@@ -30,6 +30,17 @@ class BenchIndexCommandTest {
   }
 
   @Test
+  void runsOnlyTheEnginesAskedForInTheirOrder() throws Exception {
+    CliRun run = CliRun.of("bench", "index", "--n", "500", "--dim", "8", "--queries", "5", "--clusters", "5",
+        "--engines", "hnswlib,float", "--work", work.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> engines = run.outLines().stream().filter(l -> l.matches("^(lucene|hnswlib).* none .*"))
+        .map(l -> l.substring(0, 34).trim()).toList();
+    assertEquals(List.of("hnswlib-core 1.2.1 (comparator)", "lucene hnsw float32"), engines, run.out());
+    assertTrue(run.out().contains("--engines hnswlib,float"), run.out());
+  }
+
+  @Test
   void badSizesAreOneLineErrors() {
     CliRun run = CliRun.of("bench", "index", "--n", "0");
     assertEquals(2, run.exitCode());

@@ -21,40 +21,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.pathlens.encoders.EncoderOptions;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.fixtures.Fixtures;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pathlens.eval.slides.TileFootprint;
 import org.pathlens.fixtures.synth.ManifestRow;
-import org.pathlens.fixtures.synth.PyramidTiffWriter;
-import org.pathlens.fixtures.synth.SyntheticSlide;
-import org.pathlens.fixtures.synth.SyntheticTiles;
-import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
-import org.pathlens.index.TileIndex;
-import org.pathlens.index.ingest.IngestListener;
+import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.SlideIngest;
-import org.pathlens.index.ingest.TileFolderIngest;
-import org.pathlens.index.slides.TilingOptions;
-import org.pathlens.index.slides.TissueDetector;
 
 /**
- * The API over real HTTP on an ephemeral port: an index of generated tiles (9 classes, one center)
- * and one generated slide, built with the demo bundle; the routes, and every refusal.
+ * The API over real HTTP on an ephemeral port, over the {@link ServedIndex}: the routes, and every
+ * refusal.
  */
+@ExtendWith(ServedIndex.Resolver.class)
 class ApiServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_UPLOAD = 1024 * 1024;
-  private static final String TOKEN = "s3cret-token";
+  private static final String TOKEN = ServedIndex.TOKEN;
 
-  @TempDir static Path tmp;
   private static Path tiles;
   private static List<ManifestRow> manifest;
   private static PathLensServer server;
@@ -62,28 +52,13 @@ class ApiServerTest {
   private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  static void buildIndexAndStart() throws IOException {
-    tiles = tmp.resolve("tiles");
-    Path manifestFile = SyntheticTiles.write(tiles, new SyntheticTiles.Options(2, 1, 5, 224, 2)).manifest();
-    manifest = ManifestRow.read(manifestFile);
-    Path slide = SyntheticSlide.write(tmp.resolve("slides/S-1.tiff"), new SyntheticSlide.Options(1536, 1024, "center-a",
-        5, 7, PyramidTiffWriter.Compression.JPEG, 2)).slide();
-    Path indexDir = tmp.resolve("index");
-    try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        TileIndex index = TileIndex.open(indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
-      new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 16, 2)
-          .ingest(tiles, manifestFile, index, IngestListener.NONE);
-      new SlideIngest(model.images(), TilingOptions.defaults(), TissueDetector.defaults(), 16, 2, 256)
-          .ingest(List.of(slide), index, IngestListener.NONE);
-    }
-    server = PathLensServer.start(config(indexDir, null, 2, 8));
+  static void start(ServedIndex index) throws IOException {
+    tiles = index.tiles();
+    manifest = index.manifest();
+    // At most 100,000 pixels an upload, to test that refusal with a small image.
+    server = index.start(null, MAX_UPLOAD, 100_000, 2, 8);
     // Tiny and guarded: one inference thread, no queue, a token.
-    guarded = PathLensServer.start(config(indexDir, TOKEN, 1, 0));
-  }
-
-  private static ServerConfig config(Path indexDir, String token, int threads, int queue) {
-    return new ServerConfig(indexDir, Fixtures.demoBundle(), Fixtures.root().resolve("prompts/sets"), "127.0.0.1", 0,
-        token, MAX_UPLOAD, 100_000, threads, queue, null, EncoderOptions.defaults().withThreads(2));
+    guarded = index.start(TOKEN, MAX_UPLOAD, 100_000, 1, 0);
   }
 
   @AfterAll
@@ -103,6 +78,7 @@ class ApiServerTest {
     assertEquals("pathlens-demo-crc9", body.get("model").asText());
     assertTrue(body.get("tiles").asInt() > manifest.size(), body.toString());
     assertEquals(1, body.get("slides").asInt());
+    assertFalse(body.get("token_required").asBoolean());
   }
 
   @Test
@@ -173,6 +149,7 @@ class ApiServerTest {
     assertTrue(result.get("pooling").asText().startsWith("topk:"), result.toString());
     String heatmapUrl = result.get("heatmap_url").asText();
     assertTrue(heatmapUrl.endsWith("class=" + result.get("prediction").asText()), heatmapUrl);
+    assertEquals(heatmapUrl.replace("/heatmap.png?", "/overlay.png?"), result.get("overlay_url").asText());
     HttpResponse<byte[]> heatmap = get(heatmapUrl);
     assertEquals(200, heatmap.statusCode());
     assertEquals("image/png", heatmap.headers().firstValue("Content-Type").orElseThrow());
@@ -180,8 +157,74 @@ class ApiServerTest {
 
     assertError(get("/api/slides/S-1/classify?prompts=demo-crc9&class=XYZ"), 400, "class");
     assertError(get("/api/slides/S-1/heatmap.png?prompts=demo-crc9"), 400, "class");
+    assertError(get("/api/slides/S-1/overlay.png?prompts=demo-crc9&class=XYZ"), 400, "class");
+    assertError(get("/api/slides/S-1/overlay.png?class=TUM"), 400, "prompts");
+    assertError(get("/api/slides/S-9/overlay.png?prompts=demo-crc9&class=TUM"), 404, null);
     assertError(get("/api/slides/S-1/classify"), 400, "prompts");
     assertError(get("/api/slides/S-2/classify?prompts=demo-crc9"), 404, null);
+  }
+
+  @Test
+  void overlayPaintsExactlyEachTileFootprintOnTheStoredThumbnail() throws Exception {
+    String url = json(get("/api/slides/S-1/classify?prompts=demo-crc9&class=TUM"), 200).get("overlay_url").asText();
+    HttpResponse<byte[]> response = get(url);
+    assertEquals("image/png", response.headers().firstValue("Content-Type").orElseThrow());
+    BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(response.body()));
+    BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(get("/api/slides/S-1/thumbnail.png").body()));
+    assertTrue(overlay.getColorModel().hasAlpha(), "an RGBA PNG");
+    assertEquals(thumbnail.getWidth(), overlay.getWidth());
+    assertEquals(thumbnail.getHeight(), overlay.getHeight());
+    assertEquals(1024, overlay.getWidth()); // 1536 x 1024 at 2/3: 1024 x 682.7, rounded to 683
+    assertEquals(683, overlay.getHeight());
+
+    // Where the tiles are, from what the API says: their level-0 corners, and the tile side from the slide record.
+    JsonNode record = json(get("/api/slides/S-1"), 200);
+    long width0 = record.get("levels").get(0).get("width").asLong(), height0 = record.get("levels").get(0).get("height").asLong();
+    double side0 = record.get("tile_size").asInt() * record.get("tile_mpp").asDouble() / record.get("mpp_x").asDouble();
+    List<TileRecord> tiles = new ArrayList<>();
+    for (JsonNode hit : json(get("/api/search?text=tissue&k=1000&filter=slide_id:S-1"), 200).get("hits")) {
+      tiles.add(new TileRecord(hit.get("id").asText(), "S-1", null, null, null, null, null, null, hit.get("x").asInt(),
+          hit.get("y").asInt(), null, null, Map.of()));
+    }
+    assertEquals(record.get("tiles").asInt(), tiles.size());
+    assertEquals(side0, TileFootprint.of(tiles, OptionalDouble.empty()).side0(), 1e-9, "the grid stride is the tile side");
+
+    // Each tile covers columns round(x * w / w0) up to round((x + side) * w / w0), rows likewise: opaque there,
+    // transparent everywhere else, to the pixel.
+    int w = overlay.getWidth(), h = overlay.getHeight();
+    boolean[] covered = new boolean[w * h];
+    for (TileRecord t : tiles) {
+      int left = (int) Math.round(t.x() * (double) w / width0), right = (int) Math.round((t.x() + side0) * w / width0);
+      int top = (int) Math.round(t.y() * (double) h / height0), bottom = (int) Math.round((t.y() + side0) * h / height0);
+      for (int y = top; y < bottom; y++) {
+        for (int x = left; x < right; x++) {
+          covered[y * w + x] = true;
+        }
+      }
+    }
+    int[] tissue = new int[2], pixels = new int[2];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int alpha = overlay.getRGB(x, y) >>> 24;
+        boolean in = covered[y * w + x];
+        assertEquals(in ? 255 : 0, alpha, "alpha at " + x + "," + y);
+        int k = in ? 1 : 0;
+        pixels[k]++;
+        tissue[k] += stained(thumbnail.getRGB(x, y)) ? 1 : 0;
+      }
+    }
+    // And the cells lie on tissue: each tile was kept for having at least half tissue, while off the tiles the
+    // thumbnail is mostly glass.
+    double onTiles = (double) tissue[1] / pixels[1], offTiles = (double) tissue[0] / pixels[0];
+    System.out.printf("stained share of the thumbnail: %.3f under the overlay's cells, %.3f elsewhere%n", onTiles, offTiles);
+    assertTrue(onTiles > 0.8 && offTiles < 0.5, onTiles + " under the cells, " + offTiles + " elsewhere");
+  }
+
+  /** Stained tissue, not glass: a saturated colour (HSV saturation over 0.15). */
+  private static boolean stained(int rgb) {
+    int r = (rgb >> 16) & 0xFF, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
+    int max = Math.max(r, Math.max(g, b)), min = Math.min(r, Math.min(g, b));
+    return max > 0 && (max - min) > 0.15 * max;
   }
 
   @Test
@@ -194,7 +237,7 @@ class ApiServerTest {
     assertEquals("generic-tiff", slide.get("vendor").asText());
     assertFalse(slide.has("path"));
     HttpResponse<byte[]> thumbnail = get(slide.get("thumbnail_url").asText());
-    assertEquals(256, ImageIO.read(new ByteArrayInputStream(thumbnail.body())).getWidth());
+    assertEquals(SlideIngest.DEFAULT_THUMBNAIL_SIZE, ImageIO.read(new ByteArrayInputStream(thumbnail.body())).getWidth());
     assertError(get("/api/slides/S-9"), 404, null);
     assertError(get("/api/slides/S-9/thumbnail.png"), 404, null);
 
@@ -260,15 +303,76 @@ class ApiServerTest {
   }
 
   @Test
-  void tokenProtectsEveryRoute() throws Exception {
-    assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health")).GET()), 401, null);
-    assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/tiles/x/image")).GET()), 401, null);
+  void tokenProtectsEveryRouteButSignInAndNeverComesFromTheUrl() throws Exception {
+    for (String route : guarded.registeredRoutes()) {
+      String[] parts = route.split(" ", 2);
+      if (parts[1].equals("/api/session")) {
+        continue;
+      }
+      String path = parts[1].replace("{id}", "S-1");
+      assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, path)).method(parts[0], HttpRequest.BodyPublishers.noBody())),
+          401, null);
+    }
     assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health")).header("Authorization", "Bearer wrong").GET()),
         401, null);
+    assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health?token=" + TOKEN)).GET()), 401, null);
     assertEquals(200, send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health"))
         .header("Authorization", "Bearer " + TOKEN).GET()).statusCode());
     assertEquals(200, send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/openapi.json"))
         .header("X-PathLens-Token", TOKEN).GET()).statusCode());
+    // The page itself needs no token: it holds no data, and it has to load to ask for the token.
+    HttpResponse<byte[]> page = send(guarded, HttpRequest.newBuilder(uri(guarded, "/")).GET());
+    assertEquals(200, page.statusCode());
+    assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("id=\"login-form\""));
+  }
+
+  @Test
+  void signingInGivesASessionCookieThatStandsInForTheToken() throws Exception {
+    assertError(signIn(guarded, "{\"token\": \"wrong\"}"), 401, "token");
+    assertError(signIn(guarded, "{}"), 400, "token");
+    assertError(signIn(guarded, "token=" + TOKEN), 400, "token");
+    HttpResponse<byte[]> signedIn = signIn(guarded, "{\"token\": \"" + TOKEN + "\"}");
+    assertEquals(204, signedIn.statusCode());
+    String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(setCookie.startsWith(TokenGuard.COOKIE + "="), setCookie);
+    for (String attribute : List.of("HttpOnly", "SameSite=Strict", "Path=/api")) {
+      assertTrue(setCookie.contains(attribute), setCookie + " lacks " + attribute);
+    }
+    assertFalse(setCookie.contains(TOKEN), "the cookie holds a session id, not the token");
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+    assertEquals(200, withCookie("/api/health", cookie, null).statusCode());
+    HttpResponse<byte[]> thumbnail = withCookie("/api/slides/S-1/thumbnail.png", cookie, null);
+    assertEquals(200, thumbnail.statusCode());
+    assertEquals("image/png", thumbnail.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(200, withCookie("/api/health", cookie, "same-origin").statusCode());
+    // Sent by a page of another origin (another port of the same host is "same-site"), the cookie does not count.
+    assertError(withCookie("/api/health", cookie, "same-site"), 401, null);
+    assertError(withCookie("/api/health", cookie, "cross-site"), 401, null);
+    assertError(withCookie("/api/health", TokenGuard.COOKIE + "=" + "A".repeat(43), null), 401, null);
+
+    HttpResponse<byte[]> signedOut = send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/session"))
+        .header("Cookie", cookie).DELETE());
+    assertEquals(204, signedOut.statusCode());
+    assertTrue(signedOut.headers().firstValue("Set-Cookie").orElseThrow().startsWith(TokenGuard.COOKIE + "=;"));
+    assertError(withCookie("/api/health", cookie, null), 401, null);
+    // A server without a token has nothing to sign in to.
+    HttpResponse<byte[]> open = signIn(server, "{}");
+    assertEquals(204, open.statusCode());
+    assertTrue(open.headers().firstValue("Set-Cookie").isEmpty());
+  }
+
+  private static HttpResponse<byte[]> signIn(PathLensServer s, String body) throws Exception {
+    return send(s, HttpRequest.newBuilder(uri(s, "/api/session")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private static HttpResponse<byte[]> withCookie(String path, String cookie, String fetchSite) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(guarded, path)).header("Cookie", cookie).GET();
+    if (fetchSite != null) {
+      request.header("Sec-Fetch-Site", fetchSite);
+    }
+    return send(guarded, request);
   }
 
   @Test

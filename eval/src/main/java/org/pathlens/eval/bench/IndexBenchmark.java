@@ -37,12 +37,23 @@ public final class IndexBenchmark {
    * @param threads indexing, merging and QPS threads
    * @param commitSize Lucene tiles per commit
    * @param filteredPercent Lucene's filtered-search threshold, see {@link IndexSettings#filteredSearchPercent()}
-   * @param int4 also run Lucene int4
+   * @param engines which engines run, in this order (see {@link Engine})
    * @param seed everything random follows from it
    * @param workDir where the indexes are written (removed afterwards)
    */
   public record Options(int n, int dim, int k, int queries, int m, int beamWidth, float oversample, int clusters,
-      int threads, int commitSize, int filteredPercent, boolean int4, long seed, Path workDir) {}
+      int threads, int commitSize, int filteredPercent, List<Engine> engines, long seed, Path workDir) {
+
+    public Options {
+      engines = List.copyOf(engines);
+      if (engines.isEmpty()) {
+        throw new IllegalArgumentException("no engine to benchmark");
+      }
+    }
+  }
+
+  /** The engines compared. At 1M vectors each build takes tens of minutes here, so a run may pick some. */
+  public enum Engine { FLOAT, INT8, INT4, HNSWLIB }
 
   private final Options options;
   private final PrintStream out;
@@ -79,6 +90,8 @@ public final class IndexBenchmark {
         out.println("built " + builds.getLast().trim().replaceAll(" +", " "));
         for (int f = 0; f < data.filters().size(); f++) {
           rows.add(measure(engine, data, f));
+          // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps what it measured.
+          out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
         }
       }
     }
@@ -89,12 +102,14 @@ public final class IndexBenchmark {
     out.println();
     out.printf(Locale.ROOT, "%-34s %-6s %9s %8s %8s %9s%n", "search", "filter", "recall@" + options.k(),
         "p50 ms", "p99 ms", "QPS x" + options.threads());
-    for (Row row : rows) {
-      out.printf(Locale.ROOT, "%-34s %-6s %9.4f %8.3f %8.3f %9.0f%n",
-          row.engine(), row.filter(), row.recall(), row.p50(), row.p99(), row.qps());
-    }
+    rows.forEach(row -> out.println(format(row)));
     out.println("(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
         + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra)");
+  }
+
+  private static String format(Row row) {
+    return String.format(Locale.ROOT, "%-34s %-6s %9.4f %8.3f %8.3f %9.0f",
+        row.engine(), row.filter(), row.recall(), row.p50(), row.p99(), row.qps());
   }
 
   private List<VectorEngine> engines() {
@@ -104,15 +119,18 @@ public final class IndexBenchmark {
         .withCommitSize(options.commitSize()).withRamBufferMb(256)
         .withFilteredSearchPercent(options.filteredPercent());
     List<VectorEngine> engines = new ArrayList<>();
-    engines.add(new LuceneEngine("lucene hnsw float32", options.workDir().resolve("float"), lucene, options.threads()));
-    engines.add(new LuceneEngine("lucene hnsw int8 + rescore", options.workDir().resolve("int8"),
-        lucene.withQuantization(Quantization.INT8), options.threads()));
-    if (options.int4()) {
-      engines.add(new LuceneEngine("lucene hnsw int4 + rescore", options.workDir().resolve("int4"),
-          lucene.withQuantization(Quantization.INT4), options.threads()));
+    for (Engine engine : options.engines()) {
+      engines.add(switch (engine) {
+        case FLOAT -> new LuceneEngine("lucene hnsw float32", options.workDir().resolve("float"), lucene,
+            options.threads());
+        case INT8 -> new LuceneEngine("lucene hnsw int8 + rescore", options.workDir().resolve("int8"),
+            lucene.withQuantization(Quantization.INT8), options.threads());
+        case INT4 -> new LuceneEngine("lucene hnsw int4 + rescore", options.workDir().resolve("int4"),
+            lucene.withQuantization(Quantization.INT4), options.threads());
+        case HNSWLIB -> new HnswlibEngine(options.workDir().resolve("hnswlib.bin"), options.m(),
+            options.beamWidth(), candidates, options.threads());
+      });
     }
-    engines.add(new HnswlibEngine(options.workDir().resolve("hnswlib.bin"), options.m(), options.beamWidth(),
-        candidates, options.threads()));
     return engines;
   }
 

@@ -43,6 +43,15 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
    * the training pool, the rest the test set, both in CSV order.
    */
   public static Split split(EmbeddedTiles tiles, List<String> classIds, int perClass, long seed) {
+    SplitIndices indices = splitIndices(tiles, classIds, perClass, seed);
+    return new Split(tiles.select(indices.pool()), tiles.select(indices.test()));
+  }
+
+  /** Which tiles {@link #split} puts in the pool and in the test set, by index, each ascending. */
+  public record SplitIndices(List<Integer> pool, List<Integer> test) {}
+
+  /** The indices behind {@link #split}, for callers that must name the tiles a classifier was tested on. */
+  public static SplitIndices splitIndices(EmbeddedTiles tiles, List<String> classIds, int perClass, long seed) {
     List<Integer> pool = new ArrayList<>();
     List<Integer> test = new ArrayList<>();
     Random random = new Random(seed);
@@ -63,7 +72,7 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
     }
     Collections.sort(pool);
     Collections.sort(test);
-    return new Split(tiles.select(pool), tiles.select(test));
+    return new SplitIndices(List.copyOf(pool), List.copyOf(test));
   }
 
   /**

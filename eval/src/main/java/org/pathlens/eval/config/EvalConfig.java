@@ -26,6 +26,25 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
     expected = Map.copyOf(expected);
   }
 
+  /** This config with another model bundle ({@code eval compare --model-b}). */
+  public EvalConfig withModel(Path otherModel) {
+    return new EvalConfig(file, name, otherModel, dataset, task, metrics, bootstrap, tolerance, expected);
+  }
+
+  /** This config with another task ({@code eval compare --prompts-b}). */
+  public EvalConfig withTask(Task otherTask) {
+    return new EvalConfig(file, name, model, dataset, otherTask, metrics, bootstrap, tolerance, expected);
+  }
+
+  /**
+   * Whether {@code other} embeds the same tiles the same way, so that one embedding pass serves
+   * both ({@code eval compare}). A section that changes how tiles are embedded must be compared
+   * here too.
+   */
+  public boolean sameTilesAs(EvalConfig other) {
+    return model.equals(other.model) && dataset.equals(other.dataset);
+  }
+
   /** Where the labelled tiles come from. */
   public sealed interface Dataset {
     /** Tiles to keep by their {@code site} (center) column; empty: all. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -60,26 +61,43 @@ public final class EvalRun {
    * @param tiles tiles evaluated (after the site filter and unreadable files)
    * @param values the configured metrics, in the task's order
    * @param embedded every tile of the dataset with its image embedding (reports map them)
-   * @param classified for zero-shot and few-shot tasks, the tiles classified and the predictions the
-   *     metrics came from; null for other tasks
+   * @param classified for zero-shot and few-shot tasks, the predictions the metrics came from and
+   *     which of {@code embedded} they are about; null for other tasks
    */
   public record Result(EvalConfig config, String model, String bundleHash, int tiles, List<MetricValue> values,
       EmbeddedTiles embedded, Classified classified) {}
-
-  /**
-   * The tiles a classifier was evaluated on (all of them for zero-shot, the held-out ones for
-   * few-shot) and what it said about each, in the same order.
-   */
-  public record Classified(EmbeddedTiles tiles, Predictions predictions) {}
 
   private static final int TEXT_BATCH = 64;
 
   private EvalRun() {}
 
   public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    Path generated = null;
     try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
-      Tiles tiles = switch (config.dataset()) {
+      Tiles tiles = tiles(config, model, encoderOptions, onSkipped);
+      Classified classified = switch (config.task()) {
+        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> classify(config, tiles.embedded(), model);
+        default -> null;
+      };
+      List<MetricValue> values = switch (config.task()) {
+        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
+            classificationValues(MetricsReport.of(classified.predictions(), config.bootstrap()));
+        case EvalConfig.Retrieval r -> RetrievalEvaluation.run(retrievalItems(tiles, model), config.bootstrap());
+        case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
+      };
+      return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
+          select(values, config), tiles.embedded(), classified);
+    }
+  }
+
+  /**
+   * The dataset's tiles with their embeddings by {@code model}: generated into a temporary folder
+   * (deleted once embedded) or read from a labels CSV and embedded, or read from a tile index with
+   * their stored embeddings. What every task of the config, and {@link EvalComparison}, works on.
+   */
+  static Tiles tiles(EvalConfig config, VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+    Path generated = null;
+    try {
+      return switch (config.dataset()) {
         case EvalConfig.Generated g -> {
           generated = Files.createTempDirectory("pathlens-eval-");
           Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
@@ -88,19 +106,6 @@ public final class EvalRun {
         case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
         case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
       };
-      Classified classified = switch (config.task()) {
-        case EvalConfig.ZeroShot z -> zeroShot(z, tiles.embedded(), model);
-        case EvalConfig.FewShot f -> fewShot(config, f, tiles.embedded(), model);
-        default -> null;
-      };
-      List<MetricValue> values = switch (config.task()) {
-        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
-            classificationValues(MetricsReport.of(classified.predictions(), config.bootstrap()));
-        case EvalConfig.Retrieval r -> retrieval(config, tiles, model);
-        case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
-      };
-      return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
-          select(values, config), tiles.embedded(), classified);
     } catch (IOException e) {
       throw new UncheckedIOException(config.file() + ": " + e.getMessage(), e);
     } finally {
@@ -113,7 +118,7 @@ public final class EvalRun {
    *
    * @param embedded tiles and unit image embeddings; a tile's {@code group} is its slide
    */
-  private record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
+  record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
 
   private static Tiles fromFiles(EvalConfig config, Path csv, String labelColumn, VisionLanguageModel model,
       EncoderOptions encoderOptions, Consumer<String> onSkipped) {
@@ -165,19 +170,37 @@ public final class EvalRun {
     return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
   }
 
+  /**
+   * What a classification task predicts for the tiles it tests.
+   *
+   * @param tileIndices per prediction, its tile's index among the tiles given (few-shot tests only
+   *     the tiles it did not train on)
+   */
+  public record Classified(Predictions predictions, List<Integer> tileIndices) {}
+
+  /** The predictions of a zero-shot or few-shot task; any other task is an error. */
+  static Classified classify(EvalConfig config, EmbeddedTiles tiles, VisionLanguageModel model) {
+    return switch (config.task()) {
+      case EvalConfig.ZeroShot z -> zeroShot(z, tiles, model);
+      case EvalConfig.FewShot f -> fewShot(config, f, tiles, model);
+      default -> throw new IllegalArgumentException(config.file() + ": task: not a classification task (zeroshot, fewshot)");
+    };
+  }
+
   private static Classified zeroShot(EvalConfig.ZeroShot task, EmbeddedTiles tiles, VisionLanguageModel model) {
     PromptSet prompts = PromptSetReader.read(task.prompts());
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
     ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
-    return new Classified(tiles, tiles.predict(classifier));
+    return new Classified(tiles.predict(classifier), IntStream.range(0, tiles.size()).boxed().toList());
   }
 
   private static Classified fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
       VisionLanguageModel model) {
     List<String> classIds = tiles.labels().stream().distinct().sorted().toList();
     // The split draws exactly `shots` tiles per class into the pool: the training set.
-    FewShotEvaluation.Split split = FewShotEvaluation.split(tiles, classIds, task.shots(), task.seed());
+    FewShotEvaluation.SplitIndices indices = FewShotEvaluation.splitIndices(tiles, classIds, task.shots(), task.seed());
+    FewShotEvaluation.Split split = new FewShotEvaluation.Split(tiles.select(indices.pool()), tiles.select(indices.test()));
     LabelledEmbeddings train = LabelledEmbeddings.of(classIds, split.pool().embeddings(), split.pool().labels());
     Classifier classifier = switch (task.method()) {
       case "linear_probe" -> LinearProbe.train(train, LinearProbe.Options.defaults());
@@ -185,7 +208,7 @@ public final class EvalRun {
       case "knn" -> new KnnClassifier(train, Math.min(5, task.shots()));
       default -> throw new IllegalArgumentException(config.file() + ": task.method: unknown " + task.method());
     };
-    return new Classified(split.test(), split.test().predict(classifier));
+    return new Classified(split.test().predict(classifier), indices.test());
   }
 
   private static List<MetricValue> classificationValues(MetricsReport report) {
@@ -194,7 +217,8 @@ public final class EvalRun {
         .toList();
   }
 
-  private static List<MetricValue> retrieval(EvalConfig config, Tiles tiles, VisionLanguageModel model) {
+  /** The tiles as retrieval items: their images, captions (encoded by {@code model}), labels and slides. */
+  static RetrievalEvaluation.Items retrievalItems(Tiles tiles, VisionLanguageModel model) {
     EmbeddedTiles embedded = tiles.embedded();
     List<String> captionTexts = new ArrayList<>();
     List<Integer> captioned = new ArrayList<>();
@@ -217,8 +241,7 @@ public final class EvalRun {
       String group = embedded.tiles().get(i).group();
       slides.add(group != null ? group : tiles.ids().get(i));
     }
-    return RetrievalEvaluation.run(
-        new RetrievalEvaluation.Items(tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides), config.bootstrap());
+    return new RetrievalEvaluation.Items(tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides);
   }
 
   private static List<MetricValue> robustness(EvalConfig config, EvalConfig.Robustness task, EmbeddedTiles tiles) {

@@ -138,7 +138,7 @@ public record Bootstrap(int resamples, long seed, double level) {
   }
 
   /** The resampling units: one item each, or the items of each group in first-seen order. */
-  private static int[][] units(int n, String[] groups) {
+  static int[][] units(int n, String[] groups) {
     if (groups == null) {
       int[][] units = new int[n][];
       for (int i = 0; i < n; i++) {
@@ -153,7 +153,7 @@ public record Bootstrap(int resamples, long seed, double level) {
     return byGroup.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
   }
 
-  private static int[] draw(int[][] units, SplittableRandom random) {
+  static int[] draw(int[][] units, SplittableRandom random) {
     List<int[]> chosen = new ArrayList<>(units.length);
     int total = 0;
     for (int u = 0; u < units.length; u++) {

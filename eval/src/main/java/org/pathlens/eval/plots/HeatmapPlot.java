@@ -1,5 +1,6 @@
 package org.pathlens.eval.plots;
 
+import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -14,7 +15,8 @@ import java.util.Locale;
  * A per-tile value (a class probability) drawn over a slide thumbnail: each tile's cell filled with
  * its {@link Viridis} colour, semi-transparent so the tissue stays visible under it, nothing where
  * there is no tile (glass, tissue the tiler skipped); a colour bar from 0 to 1 on the right, a title
- * above. Tiles are mapped from level-0 pixels to thumbnail pixels by the thumbnail's scale.
+ * above. Tiles are mapped from level-0 pixels to thumbnail pixels by the thumbnail's scale. The cells
+ * alone, at the thumbnail's size, are {@link #cellLayer}: what a viewer stacks over the thumbnail.
  */
 public final class HeatmapPlot {
 
@@ -59,20 +61,9 @@ public final class HeatmapPlot {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, size[0], size[1]);
       g.drawImage(thumbnail, MARGIN, TITLE, null);
-      double sx = (double) tw / width0, sy = (double) th / height0;
-      g.setComposite(java.awt.AlphaComposite.getInstance(java.awt.AlphaComposite.SRC_OVER, ALPHA));
-      for (Cell cell : cells) {
-        // Edges rounded from level-0 positions: neighbouring cells share their edge, no seam or overlap.
-        int left = (int) Math.round(cell.x0() * sx), right = (int) Math.round((cell.x0() + side0) * sx);
-        int top = (int) Math.round(cell.y0() * sy), bottom = (int) Math.round((cell.y0() + side0) * sy);
-        left = Math.clamp(left, 0, tw);
-        right = Math.clamp(right, 0, tw);
-        top = Math.clamp(top, 0, th);
-        bottom = Math.clamp(bottom, 0, th);
-        g.setColor(Viridis.of(cell.value()));
-        g.fillRect(MARGIN + left, TITLE + top, Math.max(1, right - left), Math.max(1, bottom - top));
-      }
-      g.setComposite(java.awt.AlphaComposite.SrcOver);
+      g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, ALPHA));
+      g.drawImage(cellLayer(tw, th, width0, height0, side0, cells), MARGIN, TITLE, null);
+      g.setComposite(AlphaComposite.SrcOver);
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -82,6 +73,40 @@ public final class HeatmapPlot {
       g.dispose();
     }
     return image;
+  }
+
+  /**
+   * The cells alone over a whole slide drawn {@code width} x {@code height} pixels (a thumbnail's
+   * size): each cell opaque in its colour, fully transparent where there is no tile. Level-0 x maps
+   * to {@code x * width / width0}, y to {@code y * height / height0}, the thumbnail's own scale per
+   * axis, so the layer stacked on the thumbnail puts every cell on its tile's tissue.
+   *
+   * @param width0 the slide's level-0 width
+   * @param height0 the slide's level-0 height
+   * @param side0 the level-0 side of a tile cell
+   */
+  public static BufferedImage cellLayer(int width, int height, long width0, long height0, double side0,
+      List<Cell> cells) {
+    System.setProperty("java.awt.headless", "true");
+    BufferedImage layer = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = layer.createGraphics();
+    try {
+      double sx = (double) width / width0, sy = (double) height / height0;
+      for (Cell cell : cells) {
+        // Edges rounded from level-0 positions: neighbouring cells share their edge, no seam or overlap.
+        int left = (int) Math.round(cell.x0() * sx), right = (int) Math.round((cell.x0() + side0) * sx);
+        int top = (int) Math.round(cell.y0() * sy), bottom = (int) Math.round((cell.y0() + side0) * sy);
+        left = Math.clamp(left, 0, width);
+        right = Math.clamp(right, 0, width);
+        top = Math.clamp(top, 0, height);
+        bottom = Math.clamp(bottom, 0, height);
+        g.setColor(Viridis.of(cell.value()));
+        g.fillRect(left, top, Math.max(1, right - left), Math.max(1, bottom - top));
+      }
+    } finally {
+      g.dispose();
+    }
+    return layer;
   }
 
   /** The bar: 1 at the top, 0 at the bottom, ticks every 0.25, the quantity written along it. */

@@ -27,7 +27,7 @@ public final class EvalRunReports {
         .toList();
     ClassificationDetails classification = null;
     if (result.classified() != null) {
-      EmbeddedTiles classified = result.classified().tiles();
+      EmbeddedTiles classified = result.embedded().select(result.classified().tileIndices());
       classification = ClassificationDetails.of(result.classified().predictions(),
           classified.tiles().stream().map(LabelledTiles.Tile::site).toList(), config.bootstrap());
     }
@@ -47,8 +47,8 @@ public final class EvalRunReports {
     out.add(new EvalReport.Setting("dataset", "dataset", dataset(config.dataset())));
     out.add(new EvalReport.Setting("task", "task", task(config.task())));
     String tiles = Integer.toString(result.tiles());
-    if (result.classified() != null && result.classified().tiles().size() != result.tiles()) {
-      tiles += " (" + result.classified().tiles().size() + " classified, the rest trained the classifier)";
+    if (result.classified() != null && result.classified().tileIndices().size() != result.tiles()) {
+      tiles += " (" + result.classified().tileIndices().size() + " classified, the rest trained the classifier)";
     }
     out.add(new EvalReport.Setting("tiles", "tiles", tiles));
     Bootstrap b = config.bootstrap();

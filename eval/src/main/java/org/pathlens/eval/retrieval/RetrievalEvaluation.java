@@ -44,7 +44,36 @@ public final class RetrievalEvaluation {
 
   private RetrievalEvaluation() {}
 
+  /**
+   * The per-query scores behind the metrics of one set of queries: the cross-modal metrics score
+   * the captioned tiles, image→image every tile. A metric is the mean of its scores.
+   *
+   * @param queries the query tiles, as indices into {@link Items}
+   * @param names the metrics
+   * @param scores per metric, one score per query
+   */
+  public record QueryScores(List<Integer> queries, List<String> names, List<double[]> scores) {
+    public QueryScores {
+      queries = List.copyOf(queries);
+      names = List.copyOf(names);
+      scores = List.copyOf(scores);
+      if (names.size() != scores.size()) {
+        throw new IllegalArgumentException(names.size() + " metric names for " + scores.size() + " score lists");
+      }
+    }
+  }
+
   public static List<MetricValue> run(Items items, Bootstrap bootstrap) {
+    List<MetricValue> out = new ArrayList<>();
+    for (QueryScores set : scores(items)) {
+      String[] groups = set.queries().stream().map(items.slides()::get).toArray(String[]::new);
+      out.addAll(named(set.names(), bootstrap.meanIntervals(set.scores(), groups)));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Every metric's per-query scores: the cross-modal set (when some tile has a caption), then image→image. */
+  public static List<QueryScores> scores(Items items) {
     int n = items.ids().size();
     String[] labels = items.labels().toArray(String[]::new);
     String[] slides = items.slides().toArray(String[]::new);
@@ -54,11 +83,9 @@ public final class RetrievalEvaluation {
         captioned.add(i);
       }
     }
-    List<String> names = new ArrayList<>();
-    List<double[]> scores = new ArrayList<>();
+    List<QueryScores> out = new ArrayList<>();
     if (!captioned.isEmpty()) {
       int most = CROSS_MODAL_KS[CROSS_MODAL_KS.length - 1];
-      String[] pairGroups = captioned.stream().map(i -> slides[i]).toArray(String[]::new);
       String[] pairLabels = captioned.stream().map(i -> labels[i]).toArray(String[]::new);
       // text→image: each caption finds its own tile among all images.
       int[][] t2i = new int[captioned.size()][];
@@ -74,6 +101,8 @@ public final class RetrievalEvaluation {
       for (int q = 0; q < captioned.size(); q++) {
         i2t[q] = captions.rank(items.images().get(captioned.get(q)), most);
       }
+      List<String> names = new ArrayList<>();
+      List<double[]> scores = new ArrayList<>();
       for (int k : CROSS_MODAL_KS) {
         names.add("t2i_recall@" + k);
         scores.add(Retrieval.recallAtK(t2i, t2iTargets, k));
@@ -90,14 +119,13 @@ public final class RetrievalEvaluation {
         names.add("i2t_label_precision@" + k);
         scores.add(Retrieval.labelPrecisionAtK(i2t, pairLabels, labels, k));
       }
-      List<MetricValue> out = new ArrayList<>(named(names, bootstrap.meanIntervals(scores, pairGroups)));
-      out.addAll(imageToImage(items, labels, slides, bootstrap));
-      return List.copyOf(out);
+      out.add(new QueryScores(captioned, names, scores));
     }
-    return imageToImage(items, labels, slides, bootstrap);
+    out.add(imageToImage(items, labels, slides));
+    return List.copyOf(out);
   }
 
-  private static List<MetricValue> imageToImage(Items items, String[] labels, String[] slides, Bootstrap bootstrap) {
+  private static QueryScores imageToImage(Items items, String[] labels, String[] slides) {
     int n = labels.length;
     Map<String, Integer> slideSizes = new HashMap<>();
     for (String s : slides) {
@@ -114,7 +142,7 @@ public final class RetrievalEvaluation {
     List<double[]> scores = List.of(
         Retrieval.majorityVoteAtK(rankings, labels, labels, IMAGE_K),
         Retrieval.averagePrecisionAtK(rankings, labels, labels, IMAGE_K));
-    return named(List.of("i2i_mmv@" + IMAGE_K, "i2i_map@" + IMAGE_K), bootstrap.meanIntervals(scores, slides));
+    return new QueryScores(allIndices(n), List.of("i2i_mmv@" + IMAGE_K, "i2i_map@" + IMAGE_K), scores);
   }
 
   private static List<MetricValue> named(List<String> names, List<Bootstrap.Interval> intervals) {

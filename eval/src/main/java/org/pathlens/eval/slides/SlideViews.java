@@ -23,7 +23,8 @@ import org.pathlens.prompts.Classifier;
 
 /**
  * What the viewer shows of one indexed slide: a class's per-tile probability as a heatmap over the
- * slide's thumbnail, and each class's most probable tiles as a contact sheet. Tiles come from the
+ * slide's thumbnail (a figure, or the colour layer alone to stack on a thumbnail), and each class's
+ * most probable tiles as a contact sheet. Tiles come from the
  * index with their stored embeddings; pixels from the slide file the tiles record as their {@code
  * source}. The command line ({@code pathlens heatmap}) and the server both use this.
  */
@@ -100,15 +101,34 @@ public final class SlideViews implements AutoCloseable {
    * @throws IllegalArgumentException for a class the classifier does not have, naming those it has
    */
   public BufferedImage heatmap(String classId, int thumbnailSide) throws SlideException {
-    int c = classIndex(classId);
+    List<HeatmapPlot.Cell> cells = cells(classId);
     RgbImage thumbnail = slide.thumbnail(thumbnailSide);
-    List<HeatmapPlot.Cell> cells = tiles.stream()
-        .map(t -> new HeatmapPlot.Cell(t.tile().x(), t.tile().y(), t.result().probabilities()[c]))
-        .toList();
     var zero = slide.levels().getFirst();
     String title = String.format(Locale.ROOT, "%s — probability per tile, slide %s (%d tiles)", classId, slideId, tiles.size());
     return HeatmapPlot.render(RgbImages.toBufferedImage(thumbnail), zero.width(), zero.height(), footprint.side0(),
         cells, title, "P(" + classId + ")");
+  }
+
+  /**
+   * The per-tile probability of {@code classId} alone, for stacking over a thumbnail of the whole
+   * slide that is {@code width} x {@code height} pixels: an ARGB image of that size, each tile's cell
+   * opaque in its viridis colour, transparent where there is no tile ({@link HeatmapPlot#cellLayer}).
+   *
+   * @throws IllegalArgumentException for a class the classifier does not have, or a size below 1
+   */
+  public BufferedImage overlay(String classId, int width, int height) {
+    if (width < 1 || height < 1) {
+      throw new IllegalArgumentException("an overlay needs a positive size, got " + width + " x " + height);
+    }
+    var zero = slide.levels().getFirst();
+    return HeatmapPlot.cellLayer(width, height, zero.width(), zero.height(), footprint.side0(), cells(classId));
+  }
+
+  private List<HeatmapPlot.Cell> cells(String classId) {
+    int c = classIndex(classId);
+    return tiles.stream()
+        .map(t -> new HeatmapPlot.Cell(t.tile().x(), t.tile().y(), t.result().probabilities()[c]))
+        .toList();
   }
 
   /**

@@ -87,7 +87,8 @@ class ReportWriterTest {
     List<MetricValue> values = List.of(
         new MetricValue("accuracy", bootstrap.interval(p, Metric::accuracy)),
         new MetricValue("ece", bootstrap.interval(p, Reliability::ece)));
-    return new EvalRun.Result(config, "model " + SCRIPT, "abc123", n, values, embedded, new EvalRun.Classified(embedded, p));
+    return new EvalRun.Result(config, "model " + SCRIPT, "abc123", n, values, embedded,
+        new EvalRun.Classified(p, java.util.stream.IntStream.range(0, n).boxed().toList()));
   }
 
   @Test
@@ -198,7 +199,7 @@ class ReportWriterTest {
         .map(t -> new LabelledTiles.Tile(t.file(), t.label(), t.group(), null)).toList();
     EmbeddedTiles embedded = new EmbeddedTiles(noSite, withCenters.embedded().embeddings());
     EvalRun.Result result = new EvalRun.Result(withCenters.config(), "m", "h", 40, withCenters.values(), embedded,
-        new EvalRun.Classified(embedded, withCenters.classified().predictions()));
+        withCenters.classified());
     EvalReport report = EvalRunReports.of(result, Expectations.check(result.config(), result.values()), "pathlens");
     assertTrue(report.classification().centers().isEmpty());
     assertNull(report.map().centers());

@@ -146,6 +146,51 @@ class SlideZeroShotTest {
   }
 
   @Test
+  void overlayPaintsEachTileFootprintInItsColourAndNothingElse() throws IOException {
+    // 700 x 525: a thumbnail size whose scale (700 / 2048) puts tile edges between pixels, so rounding counts.
+    int width = 700, height = 525;
+    BufferedImage overlay;
+    List<TileClassification> tiles;
+    int tum;
+    try (SlideViews views = SlideViews.open(index, "S-a7", classifier, 224)) {
+      overlay = views.overlay("TUM", width, height);
+      tiles = views.tiles();
+      tum = views.classIndex("TUM");
+      assertThrows(IllegalArgumentException.class, () -> views.overlay("TUM", 0, 10));
+    }
+    ImageIO.write(overlay, "png", Files.createDirectories(Path.of("target", "slide-views")).resolve("S-a7-TUM-overlay.png").toFile());
+    assertEquals(width, overlay.getWidth());
+    assertEquals(height, overlay.getHeight());
+    // Expected by hand: a tile at level-0 (x, y), 224 px a side on a 2048 x 1536 slide, covers thumbnail
+    // columns round(x * 700 / 2048) up to (not including) round((x + 224) * 700 / 2048), rows likewise.
+    Color[] expected = new Color[width * height];
+    for (TileClassification t : tiles) {
+      int left = (int) Math.round(t.tile().x() * width / 2048.0), right = (int) Math.round((t.tile().x() + 224) * width / 2048.0);
+      int top = (int) Math.round(t.tile().y() * height / 1536.0), bottom = (int) Math.round((t.tile().y() + 224) * height / 1536.0);
+      for (int y = top; y < bottom; y++) {
+        for (int x = left; x < right; x++) {
+          expected[y * width + x] = Viridis.of(t.result().probabilities()[tum]);
+        }
+      }
+    }
+    int painted = 0;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int argb = overlay.getRGB(x, y);
+        Color want = expected[y * width + x];
+        if (want == null) {
+          assertEquals(0, argb >>> 24, "transparent off the tiles at " + x + "," + y);
+        } else {
+          assertEquals(0xFF000000 | want.getRGB(), argb, "tile colour at " + x + "," + y);
+          painted++;
+        }
+      }
+    }
+    // 35 cells of about 76.6 x 76.6 px.
+    assertEquals(35 * 76.56 * 76.56, painted, 35 * 2 * 77.0);
+  }
+
+  @Test
   void contactSheetShowsEachClassMostProbableTilesBestFirst() throws IOException {
     Path png = Files.createDirectories(Path.of("target", "slide-views")).resolve("S-a7-contact.png");
     try (SlideViews views = SlideViews.open(index, "S-a7", classifier, 224)) {

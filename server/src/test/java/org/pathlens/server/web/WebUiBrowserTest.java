@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -29,69 +30,36 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.pathlens.encoders.EncoderOptions;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.ManifestRow;
-import org.pathlens.fixtures.synth.PyramidTiffWriter;
-import org.pathlens.fixtures.synth.SyntheticSlide;
-import org.pathlens.fixtures.synth.SyntheticTiles;
-import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
-import org.pathlens.index.TileIndex;
-import org.pathlens.index.TileRecord;
-import org.pathlens.index.ingest.IngestListener;
-import org.pathlens.index.ingest.SlideIngest;
-import org.pathlens.index.ingest.TileFolderIngest;
-import org.pathlens.index.slides.TilingOptions;
-import org.pathlens.index.slides.TissueDetector;
 import org.pathlens.server.PathLensServer;
-import org.pathlens.server.ServerConfig;
+import org.pathlens.server.ServedIndex;
 
 /**
- * The web UI in Debian's headless Chromium against a real server over a small generated index (9
- * classes, one center, one generated slide, one tile whose caption is a script). Skips when chromium or
- * chromedriver is not installed. Screenshots of each page go to {@code target/screenshots/}.
+ * The web UI in Debian's headless Chromium against real servers over the {@link ServedIndex} (one
+ * without a token, one with). Skips when chromium or chromedriver is not installed. Screenshots of
+ * each page go to {@code target/screenshots/}.
  */
+@ExtendWith(ServedIndex.Resolver.class)
 class WebUiBrowserTest {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target/screenshots");
-  private static final String SCRIPT_CAPTION = "<script>window.__pwned = true</script><b>not bold</b>";
 
   @TempDir static Path tmp;
-  private static Path tiles;
-  private static List<ManifestRow> manifest;
+  private static ServedIndex served;
   private static PathLensServer server;
+  private static PathLensServer guarded;
   private static ChromeDriver browser;
   private static WebDriverWait wait;
 
   @BeforeAll
-  static void start() throws IOException {
+  static void start(ServedIndex index) throws IOException {
     assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
-    tiles = tmp.resolve("tiles");
-    Path manifestFile = SyntheticTiles.write(tiles, new SyntheticTiles.Options(2, 1, 5, 224, 2)).manifest();
-    manifest = ManifestRow.read(manifestFile);
-    Path slide = SyntheticSlide.write(tmp.resolve("slides/S-1.tiff"), new SyntheticSlide.Options(1536, 1024, "center-a",
-        5, 7, PyramidTiffWriter.Compression.JPEG, 2)).slide();
-    Path indexDir = tmp.resolve("index");
-    try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        TileIndex index = TileIndex.open(indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
-      ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
-      new TileFolderIngest(model.images(), decoder, 16, 2).ingest(tiles, manifestFile, index, IngestListener.NONE);
-      new SlideIngest(model.images(), TilingOptions.defaults(), TissueDetector.defaults(), 16, 2, 256)
-          .ingest(List.of(slide), index, IngestListener.NONE);
-      // A tile whose caption is markup: the page must show it as text, never run it.
-      Path file = tiles.resolve(manifest.getFirst().path()).toAbsolutePath();
-      float[] embedding = model.images().encode(decoder.decode(file));
-      index.add(List.of(new TileRecord("xss-tile", "XSS-1", "P-x", "xss-site", "HE", "scanner-x", "TUM",
-          SCRIPT_CAPTION, null, null, 0.5, file.toString(), Map.of())), List.of(embedding));
-    }
-    server = PathLensServer.start(new ServerConfig(indexDir, Fixtures.demoBundle(), Fixtures.root().resolve("prompts/sets"),
-        "127.0.0.1", 0, null, 8L << 20, 10_000_000, 2, 16, null, EncoderOptions.defaults().withThreads(2)));
+    served = index;
+    server = index.start(null, 8L << 20, 10_000_000, 2, 16);
+    guarded = index.start(ServedIndex.TOKEN, 8L << 20, 10_000_000, 2, 16);
     browser = chromium();
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     Files.createDirectories(SCREENSHOTS);
@@ -121,8 +89,10 @@ class WebUiBrowserTest {
     if (browser != null) {
       browser.quit();
     }
-    if (server != null) {
-      server.close();
+    for (PathLensServer s : new PathLensServer[] {server, guarded}) {
+      if (s != null) {
+        s.close();
+      }
     }
   }
 
@@ -167,9 +137,9 @@ class WebUiBrowserTest {
   @Test
   void uploadedImageShowsTheSameTileFirstAndSimilarCases() throws IOException {
     open("/#/");
-    ManifestRow tile = manifest.stream().filter(r -> r.label().equals("TUM")).findFirst().orElseThrow();
+    ManifestRow tile = served.first("TUM");
     // The file input behind the drop zone: the path a keyboard user takes too.
-    Path upload = Files.copy(tiles.resolve(tile.path()), tmp.resolve("query.png"), StandardCopyOption.REPLACE_EXISTING);
+    Path upload = Files.copy(served.tiles().resolve(tile.path()), tmp.resolve("query.png"), StandardCopyOption.REPLACE_EXISTING);
     browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
     List<WebElement> cards = results();
     assertEquals(tile.label(), cards.getFirst().findElement(By.className("label")).getText());
@@ -182,32 +152,73 @@ class WebUiBrowserTest {
   }
 
   @Test
-  void slidePageShowsPredictionAndHeatmapWithAWorkingOpacitySlider() throws IOException {
+  void slidePageLaysTheHeatmapOnTheThumbnailWithAWorkingOpacitySlider() throws IOException {
     open("/#/slides");
-    WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText("S-1")));
+    WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText(ServedIndex.SLIDE)));
     screenshot("slides");
     link.click();
     wait.until(d -> new Select(d.findElement(By.id("prompt-set"))).getOptions().size() > 0);
     new Select(browser.findElement(By.id("prompt-set"))).selectByValue("demo-crc9");
-    assertTrue(loaded(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("slide-thumb")))));
+    WebElement thumbnail = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("slide-thumb")));
+    assertTrue(loaded(thumbnail));
     browser.findElement(By.id("classify-button")).click();
-    WebElement heatmap = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("heatmap")));
-    assertTrue(loaded(heatmap), "heatmap image decoded");
+    WebElement overlay = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overlay")));
+    assertTrue(loaded(overlay), "overlay image decoded");
     String prediction = browser.findElement(By.id("prediction")).getText();
     List<WebElement> rows = browser.findElements(By.cssSelector("#probabilities tbody tr"));
     assertEquals(9, rows.size());
     assertEquals(prediction, rows.getFirst().findElement(By.tagName("td")).getText(), "the top row is the prediction");
-    assertEquals("0.85", heatmap.getCssValue("opacity"));
+    // The overlay is the thumbnail's size in pixels and is laid out in exactly the thumbnail's box.
+    assertEquals(List.of(1024L, 683L), naturalSize(thumbnail));
+    assertEquals(naturalSize(thumbnail), naturalSize(overlay));
+    Map<?, ?> box = box(thumbnail);
+    assertEquals(box, box(overlay));
+    double shownAspect = ((Number) box.get("width")).doubleValue() / ((Number) box.get("height")).doubleValue();
+    assertEquals(1024.0 / 683, shownAspect, 0.01, "the thumbnail keeps its aspect ratio: " + box);
+    assertEquals("P(" + prediction + ")", browser.findElement(By.id("legend-title")).getText());
+    assertTrue(browser.findElement(By.id("heatmap-link")).getAttribute("href").contains("/heatmap.png?prompts=demo-crc9"));
+    assertEquals("0.55", overlay.getCssValue("opacity"));
+    screenshot("slide");
     // The slider by keyboard: Home to 0, then three steps right.
     WebElement slider = browser.findElement(By.id("opacity"));
     slider.sendKeys(Keys.HOME);
-    assertEquals("0", heatmap.getCssValue("opacity"));
+    assertEquals("0", overlay.getCssValue("opacity"));
     slider.sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT);
-    assertEquals("0.03", heatmap.getCssValue("opacity"));
+    assertEquals("0.03", overlay.getCssValue("opacity"));
     assertEquals("3 %", browser.findElement(By.id("opacity-value")).getText());
     slider.sendKeys(Keys.END);
-    assertEquals("1", heatmap.getCssValue("opacity"));
-    screenshot("slide");
+    assertEquals("1", overlay.getCssValue("opacity"));
+    screenshot("slide-opaque");
+  }
+
+  @Test
+  void withATokenThePageAsksForItOnceThenSearchesWithThumbnails() throws IOException {
+    browser.get("about:blank");
+    browser.get(guarded.url() + "/#/");
+    WebElement token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+    assertFalse(browser.findElement(By.id("page-search")).isDisplayed());
+    screenshot("sign-in");
+    token.sendKeys("not-the-token", Keys.ENTER);
+    wait.until(ExpectedConditions.textToBe(By.id("login-status"), "Error: wrong token"));
+    token.clear();
+    token.sendKeys(ServedIndex.TOKEN, Keys.ENTER); // Enter signs in
+    wait.until(d -> d.findElement(By.id("health")).getText().contains("tiles"));
+    assertFalse(browser.findElement(By.id("page-login")).isDisplayed());
+    browser.findElement(By.id("q")).sendKeys("large empty fat cells", Keys.ENTER);
+    List<WebElement> cards = results();
+    assertTrue(cards.size() >= 10, "tiles shown: " + cards.size());
+    assertEquals("ADI", cards.getFirst().findElement(By.className("label")).getText());
+    // Thumbnails are plain <img> requests: the session cookie, not a header, lets them through.
+    for (WebElement card : cards.subList(0, 4)) {
+      assertTrue(loaded(card.findElement(By.tagName("img"))), "a thumbnail decodes");
+    }
+    assertFalse(browser.getCurrentUrl().contains(ServedIndex.TOKEN));
+    screenshot("search-signed-in");
+    // Signing out ends the session: the form is back, and the API refuses the page's requests again.
+    browser.findElement(By.id("sign-out")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+    open(guarded, "/#/slides", false);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
   }
 
   @Test
@@ -218,7 +229,7 @@ class WebUiBrowserTest {
     List<WebElement> cards = results();
     assertEquals(1, cards.size());
     assertEquals("1 tile for \u201ctumour\u201d.", browser.findElement(By.id("status")).getText());
-    assertEquals(SCRIPT_CAPTION, cards.getFirst().findElement(By.className("caption")).getText());
+    assertEquals(ServedIndex.SCRIPT_CAPTION, cards.getFirst().findElement(By.className("caption")).getText());
     assertTrue(cards.getFirst().findElements(By.tagName("script")).isEmpty());
     assertTrue(cards.getFirst().findElements(By.tagName("b")).isEmpty());
     assertNull(((JavascriptExecutor) browser).executeScript("return window.__pwned"));
@@ -235,11 +246,30 @@ class WebUiBrowserTest {
   }
 
   private static void open(String path) {
+    open(server, path, true);
+  }
+
+  private static void open(PathLensServer target, String path, boolean ready) {
     // A fresh page each time, so nothing a previous test typed stays in the form (getting the same URL
     // with another #fragment would only change the hash).
     browser.get("about:blank");
-    browser.get(server.url() + path);
-    wait.until(d -> d.findElement(By.id("health")).getText().contains("tiles"));
+    browser.get(target.url() + path);
+    if (ready) {
+      wait.until(d -> d.findElement(By.id("health")).getText().contains("tiles"));
+    }
+  }
+
+  private static List<Long> naturalSize(WebElement image) {
+    List<?> size = (List<?>) ((JavascriptExecutor) browser).executeScript(
+        "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", image);
+    return size.stream().map(v -> ((Number) v).longValue()).toList();
+  }
+
+  /** Where the element is laid out, in CSS pixels. */
+  private static Map<?, ?> box(WebElement element) {
+    return (Map<?, ?>) ((JavascriptExecutor) browser).executeScript(
+        "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height}",
+        element);
   }
 
   /** Waits for the search to finish and returns its result cards. */

@@ -1,0 +1,113 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.EncoderOptions.DeviceChoice;
+import org.pathlens.eval.config.ComparisonReport;
+import org.pathlens.eval.config.EvalComparison;
+import org.pathlens.eval.config.EvalConfig;
+import org.pathlens.eval.config.EvalConfigReader;
+import org.pathlens.eval.metrics.Bootstrap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pathlens eval compare}: is B better than A on the same tiles? */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Is B better than A on the same tiles? Per metric: A, B and B-A with a",
+      "paired-bootstrap 95 % CI and p-value, and McNemar's exact test of accuracy.",
+      "  CONFIG --model-b DIR      B: the config with another model bundle",
+      "  CONFIG --prompts-b FILE   B: the zero-shot config with another prompt set",
+      "  A.yaml B.yaml             B: a second config over the same dataset (a",
+      "                            few-shot setting, zero-shot against few-shot)",
+      "Classification (zeroshot, fewshot) and retrieval configs; their expected:",
+      "blocks are not checked."
+    })
+final class EvalCompareCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..2", paramLabel = "CONFIG", description = "A's evaluation config, and optionally B's.")
+  List<Path> configs;
+
+  @Option(names = "--model-b", paramLabel = "DIR", description = "B: A's config with this model bundle.")
+  Path modelB;
+
+  @Option(names = "--prompts-b", paramLabel = "FILE", description = "B: A's zero-shot config with this prompt set.")
+  Path promptsB;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write every number (both sides' intervals too) as JSON.")
+  Path json;
+
+  @Option(names = "--resamples", paramLabel = "N", description = "Bootstrap resamples (default: A's bootstrap.resamples).")
+  Integer resamples;
+
+  // CPU by default, as eval run: the numbers then match the configs' recorded values.
+  @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
+  String device = "cpu";
+
+  @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
+  int threads;
+
+  @Override
+  public Integer call() {
+    DeviceChoice choice = switch (device.toLowerCase(Locale.ROOT)) {
+      case "cpu" -> DeviceChoice.CPU;
+      case "gpu", "cuda" -> DeviceChoice.GPU;
+      case "auto" -> DeviceChoice.AUTO;
+      default -> throw new IllegalArgumentException("--device: \"" + device + "\" is not cpu, gpu or auto");
+    };
+    EvalConfig a = EvalConfigReader.read(configs.getFirst());
+    EvalConfig b = sideB(a);
+    Bootstrap bootstrap = resamples == null ? a.bootstrap()
+        : new Bootstrap(requirePositive(resamples), a.bootstrap().seed(), a.bootstrap().level());
+    EvalComparison.Result result = EvalComparison.run(a, b, bootstrap,
+        new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
+        reason -> System.err.println("pathlens eval compare: skipped " + reason));
+    System.out.print(ComparisonReport.toText(result));
+    if (json != null) {
+      ComparisonReport.writeJson(result, json);
+    }
+    return 0;
+  }
+
+  /** B from the second config, or from A with --model-b / --prompts-b. */
+  private EvalConfig sideB(EvalConfig a) {
+    boolean derived = modelB != null || promptsB != null;
+    if (configs.size() == 2) {
+      if (derived) {
+        throw new IllegalArgumentException("give B either as a second CONFIG or as --model-b/--prompts-b, not both");
+      }
+      return EvalConfigReader.read(configs.get(1));
+    }
+    if (!derived) {
+      throw new IllegalArgumentException("nothing to compare " + a.file() + " with: give --model-b DIR, --prompts-b FILE or a second CONFIG");
+    }
+    EvalConfig b = a;
+    if (modelB != null) {
+      if (a.dataset() instanceof EvalConfig.IndexTiles) {
+        throw new IllegalArgumentException("--model-b: " + a.file() + " reads its tiles' embeddings from an index built with A's "
+            + "bundle; give B its own config with an index built with " + modelB + ", or use a labels CSV");
+      }
+      b = b.withModel(modelB.toAbsolutePath().normalize());
+    }
+    if (promptsB != null) {
+      if (!(a.task() instanceof EvalConfig.ZeroShot)) {
+        throw new IllegalArgumentException("--prompts-b: " + a.file() + " is not a zero-shot config (task.type: zeroshot)");
+      }
+      b = b.withTask(new EvalConfig.ZeroShot(promptsB.toAbsolutePath().normalize()));
+    }
+    return b;
+  }
+
+  private static int requirePositive(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("--resamples must be >= 1, got " + n);
+    }
+    return n;
+  }
+}
