@@ -1,8 +1,11 @@
 package org.pathlens.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
@@ -11,9 +14,13 @@ import org.pathlens.eval.config.EvalConfigReader;
 import org.pathlens.eval.config.EvalRun;
 import org.pathlens.eval.config.Expectations;
 import org.pathlens.eval.config.ExpectedValuesWriter;
+import org.pathlens.eval.report.EvalRunReports;
+import org.pathlens.eval.report.ReportWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens eval run}: reproduce evaluation configs and check their expected numbers. */
 @Command(
@@ -22,7 +29,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run evaluation configs (YAML, see eval/configs/) and check each metric against its expected value:",
       "one line per metric, OK or FAIL (value, expected, tolerance, bootstrap CI). Exit code 1 if any",
-      "metric FAILs or has no expected value; --update records the measured values in the files instead."
+      "metric FAILs or has no expected value; --update records the measured values in the files instead.",
+      "--report DIR also writes an HTML page with tables and plots, the numbers as JSON and the plots as PNG."
     })
 final class EvalRunCommand implements Callable<Integer> {
 
@@ -40,8 +48,17 @@ final class EvalRunCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
   int threads;
 
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Also write report.html (self-contained), report.json and the figures as PNG into DIR;"
+          + " with several configs, into DIR/<config file name>/.")
+  Path reportDir;
+
+  @Spec CommandSpec spec;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     DeviceChoice choice = switch (device.toLowerCase(Locale.ROOT)) {
       case "cpu" -> DeviceChoice.CPU;
       case "gpu", "cuda" -> DeviceChoice.GPU;
@@ -51,6 +68,7 @@ final class EvalRunCommand implements Callable<Integer> {
     EncoderOptions encoder = new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
     // Read every config first, so a typo in the last one fails before minutes of work on the first.
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
+    checkReportDirsDiffer(read);
     boolean allOk = true;
     EvalRun.TileCache cache = new EvalRun.TileCache(); // configs over the same model and data embed their tiles once
     for (EvalConfig config : read) {
@@ -59,6 +77,11 @@ final class EvalRunCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n", config.file(),
           config.name(), result.tiles(), result.model(), result.bundleHash().substring(0, 12),
           config.bootstrap().resamples(), config.bootstrap().seed());
+      if (reportDir != null) {
+        Path page = ReportWriter.write(EvalRunReports.of(result, Expectations.check(config, result.values()), TypedCommand.of(spec)),
+            reportDir(config, read.size()));
+        System.err.println("pathlens eval run: wrote " + page + ", report.json and the figures beside it");
+      }
       if (update) {
         int changed = ExpectedValuesWriter.update(config.file(), result.values());
         result.values().forEach(v -> System.out.printf(Locale.ROOT, "  %-24s %.6f%n", v.name(), v.value()));
@@ -73,5 +96,27 @@ final class EvalRunCommand implements Callable<Integer> {
       allOk &= failed == 0;
     }
     return allOk ? 0 : 1;
+  }
+
+  /** Where a config's report goes: DIR itself when it is the only config, else DIR/<its file name without .yaml>. */
+  private Path reportDir(EvalConfig config, int configCount) {
+    String name = config.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return configCount == 1 ? reportDir : reportDir.resolve(name);
+  }
+
+  /** Two configs of one file name would overwrite each other's report: refused before any work. */
+  private void checkReportDirsDiffer(List<EvalConfig> read) {
+    if (reportDir == null) {
+      return;
+    }
+    Map<Path, Path> seen = new HashMap<>();
+    for (EvalConfig config : read) {
+      Path dir = reportDir(config, read.size());
+      Path other = seen.putIfAbsent(dir, config.file());
+      if (other != null) {
+        throw new IllegalArgumentException("--report: " + other + " and " + config.file() + " would both write " + dir
+            + "; give them different file names or run them separately");
+      }
+    }
   }
 }

@@ -9,9 +9,13 @@ import org.pathlens.eval.classify.ZeroShotEvaluation;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.eval.report.ReportWriter;
+import org.pathlens.eval.report.ZeroShotReports;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens eval zeroshot}: how well a prompt set classifies labelled tiles, and which prompts help. */
 @Command(
@@ -48,8 +52,14 @@ final class EvalZeroShotCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String groupColumn = LabelledTiles.DEFAULT_GROUP_COLUMN;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Also write report.txt, metrics.json and confusion_matrix.png here.")
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Also write report.txt, metrics.json, report.html (self-contained, with the figures), report.json and"
+          + " the figures as PNG here.")
   Path reportDir;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--bootstrap", paramLabel = "N", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
   int resamples = 1000;
@@ -90,7 +100,8 @@ final class EvalZeroShotCommand implements Callable<Integer> {
       System.out.print(report.toText());
       if (reportDir != null) {
         report.write(reportDir);
-        System.out.println("\nwrote " + reportDir.resolve("report.txt") + ", metrics.json and confusion_matrix.png");
+        ReportWriter.write(ZeroShotReports.of(report, TypedCommand.of(spec)), reportDir);
+        System.out.println("\nwrote " + reportDir.resolve("report.txt") + ", metrics.json, report.html, report.json and the figures");
       }
     }
     return 0;

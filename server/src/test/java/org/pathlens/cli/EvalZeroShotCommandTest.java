@@ -71,6 +71,17 @@ class EvalZeroShotCommandTest {
     BufferedImage png = ImageIO.read(report.resolve("confusion_matrix.png").toFile());
     assertTrue(png.getWidth() > 9 * 50 && png.getHeight() > 9 * 50);
     assertTrue(Files.readString(report.resolve("report.txt")).equals(out.substring(0, out.indexOf("\nwrote "))));
+    // The page and its JSON: the same accuracy, the ablation and few-shot tables, the figures beside it.
+    JsonNode page = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+    assertEquals(accuracy, page.at("/metrics/accuracy/value").asDouble(), 0);
+    assertEquals(6, page.at("/tables/ablation_templates/rows").size());
+    assertEquals(1 + 3 * 2, page.at("/tables/few_shot/rows").size());
+    assertEquals(5, page.at("/classification/per_center").size());
+    String html = Files.readString(report.resolve("report.html"));
+    assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<td class=\"num\">%.4f</td>", accuracy)), "accuracy on the page");
+    for (JsonNode figure : page.get("figures")) {
+      assertTrue(Files.exists(report.resolve(figure.get("file").asText())), figure.toString());
+    }
   }
 
   @Test

@@ -90,6 +90,8 @@ public final class IndexBenchmark {
         out.println("built " + builds.getLast().trim().replaceAll(" +", " "));
         for (int f = 0; f < data.filters().size(); f++) {
           rows.add(measure(engine, data, f));
+          // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps what it measured.
+          out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
         }
       }
     }
@@ -100,12 +102,14 @@ public final class IndexBenchmark {
     out.println();
     out.printf(Locale.ROOT, "%-34s %-6s %9s %8s %8s %9s%n", "search", "filter", "recall@" + options.k(),
         "p50 ms", "p99 ms", "QPS x" + options.threads());
-    for (Row row : rows) {
-      out.printf(Locale.ROOT, "%-34s %-6s %9.4f %8.3f %8.3f %9.0f%n",
-          row.engine(), row.filter(), row.recall(), row.p50(), row.p99(), row.qps());
-    }
+    rows.forEach(row -> out.println(format(row)));
     out.println("(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
         + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra)");
+  }
+
+  private static String format(Row row) {
+    return String.format(Locale.ROOT, "%-34s %-6s %9.4f %8.3f %8.3f %9.0f",
+        row.engine(), row.filter(), row.recall(), row.p50(), row.p99(), row.qps());
   }
 
   private List<VectorEngine> engines() {

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
-import org.pathlens.eval.plots.ConfusionMatrixPlot;
+import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.prompts.PromptEmbeddings;
 import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.ZeroShotClassifier;
@@ -53,9 +53,15 @@ public final class ZeroShotEvaluation {
     }
   }
 
-  /** Everything the evaluation found; {@code ablation} and {@code fewShot} are null when not run. */
+  /**
+   * Everything the evaluation found; {@code ablation} and {@code fewShot} are null when not run.
+   *
+   * @param embedded the evaluated tiles with their image embeddings
+   * @param predictions what the zero-shot classifier said about each of them, in the same order
+   */
   public record Report(String model, String bundleHash, PromptSet prompts, Path labels, int tiles,
-      MetricsReport zeroShot, PromptAblation ablation, FewShotEvaluation fewShot) {
+      MetricsReport zeroShot, PromptAblation ablation, FewShotEvaluation fewShot, EmbeddedTiles embedded,
+      Predictions predictions) {
 
     public String toText() {
       StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
@@ -71,12 +77,13 @@ public final class ZeroShotEvaluation {
       return out.toString();
     }
 
-    /** Writes report.txt, metrics.json and confusion_matrix.png into {@code dir}. */
+    /**
+     * Writes report.txt and metrics.json into {@code dir} (the HTML page and its figures are
+     * {@code org.pathlens.eval.report}'s).
+     */
     public void write(Path dir) throws IOException {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("report.txt"), toText());
-      ConfusionMatrixPlot.write(zeroShot.confusion(),
-          "Zero-shot, " + prompts.name() + ", " + model + " (" + tiles + " tiles)", dir.resolve("confusion_matrix.png"));
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("metrics.json").toFile(), toJson());
     }
 
@@ -134,7 +141,8 @@ public final class ZeroShotEvaluation {
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
     ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
-    MetricsReport metrics = MetricsReport.of(tiles.predict(classifier), options.bootstrap());
+    Predictions predictions = tiles.predict(classifier);
+    MetricsReport metrics = MetricsReport.of(predictions, options.bootstrap());
     PromptAblation ablation = options.ablation() ? PromptAblation.run(promptEmbeddings, model.logitScale(), tiles) : null;
     FewShotEvaluation fewShot = null;
     if (!options.fewShots().isEmpty()) {
@@ -151,6 +159,6 @@ public final class ZeroShotEvaluation {
           options.repeats(), options.seed());
     }
     return new Report(model.bundle().config().name(), model.bundle().contentHash(), prompts, labels.csv(), tiles.size(),
-        metrics, ablation, fewShot);
+        metrics, ablation, fewShot, tiles, predictions);
   }
 }

@@ -61,8 +61,12 @@ public final class EvalRun {
    * @param bundleHash its content hash
    * @param tiles tiles evaluated (after the site filter and unreadable files)
    * @param values the configured metrics, in the task's order
+   * @param embedded every tile of the dataset with its image embedding (reports map them)
+   * @param classified for zero-shot and few-shot tasks, the predictions the metrics came from and
+   *     which of {@code embedded} they are about; null for other tasks
    */
-  public record Result(EvalConfig config, String model, String bundleHash, int tiles, List<MetricValue> values) {}
+  public record Result(EvalConfig config, String model, String bundleHash, int tiles, List<MetricValue> values,
+      EmbeddedTiles embedded, Classified classified) {}
 
   private static final int TEXT_BATCH = 64;
 
@@ -102,13 +106,17 @@ public final class EvalRun {
         cache.put(config, tiles);
       }
       tiles = robustify(config, tiles);
+      Classified classified = switch (config.task()) {
+        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> classify(config, tiles.embedded(), model);
+        default -> null;
+      };
       List<MetricValue> values = switch (config.task()) {
-        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> classificationValues(config, tiles.embedded(), model);
+        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> classificationValues(config, tiles.embedded(), classified);
         case EvalConfig.Retrieval r -> RetrievalEvaluation.run(retrievalItems(tiles, model), config.bootstrap());
         case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
       };
       return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
-          select(values, config));
+          select(values, config), tiles.embedded(), classified);
     }
   }
 
@@ -211,8 +219,7 @@ public final class EvalRun {
   }
 
   /** The classification metrics, and with zero-shot {@code by_site} the accuracy per center. */
-  private static List<MetricValue> classificationValues(EvalConfig config, EmbeddedTiles tiles, VisionLanguageModel model) {
-    Classified classified = classify(config, tiles, model);
+  private static List<MetricValue> classificationValues(EvalConfig config, EmbeddedTiles tiles, Classified classified) {
     List<MetricValue> values = new ArrayList<>(classificationValues(MetricsReport.of(classified.predictions(), config.bootstrap())));
     if (config.task() instanceof EvalConfig.ZeroShot z && z.bySite()) {
       values.addAll(accuracyBySite(config, tiles, classified));
@@ -245,7 +252,7 @@ public final class EvalRun {
    * @param tileIndices per prediction, its tile's index among the tiles given (few-shot tests only
    *     the tiles it did not train on)
    */
-  record Classified(Predictions predictions, List<Integer> tileIndices) {}
+  public record Classified(Predictions predictions, List<Integer> tileIndices) {}
 
   /** The predictions of a zero-shot or few-shot task; any other task is an error. */
   static Classified classify(EvalConfig config, EmbeddedTiles tiles, VisionLanguageModel model) {

@@ -4,9 +4,10 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The classification metrics PathLens reports, defined as scikit-learn defines them so that
- * numbers compare with published ones. Classes absent from the truth are skipped where a metric
- * would be undefined for them (balanced accuracy, AUROC), as scikit-learn does for balanced
- * accuracy; a metric with nothing to average is NaN.
+ * numbers compare with published ones (ECE, which scikit-learn lacks, as Guo et al. 2017 define
+ * it: {@link Reliability}). Classes absent from the truth are skipped where a metric would be
+ * undefined for them (balanced accuracy, AUROC), as scikit-learn does for balanced accuracy; a
+ * metric with nothing to average is NaN. Larger is better for all but ECE.
  */
 public enum Metric {
   ACCURACY("accuracy", Metric::accuracy),
@@ -14,7 +15,9 @@ public enum Metric {
   WEIGHTED_F1("weighted F1", Metric::weightedF1),
   MACRO_AUROC("macro AUROC", Metric::macroAuroc),
   KAPPA("Cohen's kappa", p -> kappa(p, false)),
-  QUADRATIC_KAPPA("quadratic kappa", p -> kappa(p, true));
+  QUADRATIC_KAPPA("quadratic kappa", p -> kappa(p, true)),
+  /** Expected calibration error over 10 equal-width confidence bins; 0 is perfectly calibrated. */
+  ECE("ECE (10 bins)", Reliability::ece);
 
   private final String label;
   private final ToDoubleFunction<Predictions> compute;
@@ -26,6 +29,11 @@ public enum Metric {
 
   public String label() {
     return label;
+  }
+
+  /** False for ECE, an error: a comparison must read its differences the other way round. */
+  public boolean higherIsBetter() {
+    return this != ECE;
   }
 
   public double of(Predictions p) {

@@ -11,13 +11,15 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.pathlens.eval.metrics.ConfusionMatrix;
 
 /**
- * Draws a confusion matrix as a PNG with Java2D (no plotting dependency, works headless): cells
- * shaded by the row fraction (the recall of the true class), counts printed in each cell, true
- * classes down the left, predictions across the top, a title.
+ * Draws a confusion matrix as a PNG with Java2D (works headless; a chart library has no annotated
+ * matrix to offer): cells shaded by the row fraction (the recall of the true class), counts printed
+ * in each cell, or with {@code rowNormalised} the row fractions themselves, so that classes of
+ * different sizes compare; true classes down the left, predictions across the top, a title.
  */
 public final class ConfusionMatrixPlot {
 
@@ -28,6 +30,10 @@ public final class ConfusionMatrixPlot {
   private ConfusionMatrixPlot() {}
 
   public static BufferedImage render(ConfusionMatrix m, String title) {
+    return render(m, title, false);
+  }
+
+  public static BufferedImage render(ConfusionMatrix m, String title, boolean rowNormalised) {
     System.setProperty("java.awt.headless", "true");
     int k = m.classCount();
     Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
@@ -71,7 +77,7 @@ public final class ConfusionMatrixPlot {
         g.setColor(fill);
         g.fillRect(x, y, CELL, CELL);
         g.setColor(fraction > 0.5 ? Color.WHITE : Color.BLACK);
-        String text = Long.toString(count);
+        String text = rowNormalised ? String.format(Locale.ROOT, "%.2f", fraction) : Long.toString(count);
         g.drawString(text, x + (CELL - fm.stringWidth(text)) / 2, y + CELL / 2 + fm.getAscent() / 2 - 2);
       }
       g.setColor(Color.BLACK);

@@ -29,7 +29,7 @@ class ResultTableTest {
     EvalConfig config = new EvalConfig(Path.of("/configs/" + file), file, Path.of("m"),
         new EvalConfig.Generated(1, 1, 1, List.of()), new EvalConfig.Retrieval(), List.of(), Bootstrap.defaults(), 0.001,
         Map.of(), EvalConfig.Robustify.NONE, new EvalConfig.TablePlace(label, columns));
-    return new EvalRun.Result(config, "model", "0123456789abcdef", 10, List.of(values));
+    return new EvalRun.Result(config, "model", "0123456789abcdef", 10, List.of(values), null, null);
   }
 
   private static MetricValue v(String name, double value) {
