@@ -30,9 +30,12 @@ import org.pathlens.encoders.preprocess.RgbImage;
  * </pre>
  *
  * <p>The defaults ({@code default-reinhard.json}, {@code default-macenko.json} beside this class)
- * are estimated from one generated tile of normal mucosa of center-a, a center the demo model was
- * trained on (generator seed 1, the demo model's training data): {@code StainTargetsTest} re-derives
- * them from the generator and checks the stored numbers.
+ * are center-a's staining, estimated as a per-slide fit estimates a slide's ({@link
+ * StainNormalization#estimateSlide}) from its nine generated tiles of {@code generate tiles
+ * --per-class 1 --centers 5 --seed 1} (one per class; the demo model was trained on center-a). A
+ * center's mixture of tissue rather than one tile's: a single tile's statistics are its class's
+ * colours (a normal-mucosa tile is mostly pale), and a slide mapped onto them loses the differences
+ * between its classes. {@code StainGoldenTest} re-derives them from the generator.
  */
 public final class StainTargets {
 
