@@ -7,8 +7,9 @@ package org.pathlens.encoders.preprocess.stain;
  * in this space; we use CIE Lab, as most pathology toolkits do, rather than the paper's lαβ.
  *
  * <p>Back to 8 bits, the linear value is mapped to the byte whose sRGB value is nearest (rounding in
- * the companded domain, as {@code round(255 * lab2rgb(...))} does) by a binary search over the 255
- * thresholds between bytes, instead of a {@code pow(x, 1/2.4)} per sample.
+ * the companded domain, as {@code round(255 * lab2rgb(...))} does) through the 255 thresholds
+ * between bytes, found from a table over [0, 1] and at most a step or two along them, instead of a
+ * {@code pow(x, 1/2.4)} per sample.
  */
 final class CieLab {
 
@@ -16,6 +17,9 @@ final class CieLab {
   static final double[] LINEAR = new double[256];
   /** THRESHOLD[v]: the linear value at which the rounded byte turns from v - 1 to v (v = 1..255). */
   private static final double[] THRESHOLD = new double[256];
+  /** BUCKETS slots over [0, 1]; START[i]: the byte of linear value i / BUCKETS. Finer than the gaps between thresholds. */
+  private static final int BUCKETS = 1 << 16;
+  private static final byte[] START = new byte[BUCKETS + 1];
 
   private static final double XN = 0.95047, YN = 1.0, ZN = 1.08883;
   private static final double[][] RGB_TO_XYZ = {
@@ -32,6 +36,12 @@ final class CieLab {
     for (int v = 0; v < 256; v++) {
       LINEAR[v] = decompand(v / 255.0);
       THRESHOLD[v] = v == 0 ? Double.NEGATIVE_INFINITY : decompand((v - 0.5) / 255.0);
+    }
+    for (int i = 0, v = 0; i <= BUCKETS; i++) {
+      while (v < 255 && THRESHOLD[v + 1] <= (double) i / BUCKETS) {
+        v++;
+      }
+      START[i] = (byte) v;
     }
   }
 
@@ -61,16 +71,17 @@ final class CieLab {
 
   /** The byte whose sRGB value is nearest to the linear value (clipped to 0..255). */
   static int linearToByte(double linear) {
-    int lo = 0, hi = 255;
-    while (lo < hi) { // the largest v with THRESHOLD[v] <= linear
-      int mid = (lo + hi + 1) >>> 1;
-      if (THRESHOLD[mid] <= linear) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
+    if (!(linear > 0)) {
+      return 0;
     }
-    return lo;
+    if (linear >= 1) {
+      return 255;
+    }
+    int v = START[(int) (linear * BUCKETS)] & 0xFF; // the byte at the slot's lower end
+    while (v < 255 && THRESHOLD[v + 1] <= linear) {
+      v++;
+    }
+    return v;
   }
 
   private static double f(double t) {

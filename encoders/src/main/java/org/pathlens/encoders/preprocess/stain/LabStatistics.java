@@ -1,5 +1,6 @@
 package org.pathlens.encoders.preprocess.stain;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.pathlens.encoders.preprocess.RgbImage;
@@ -20,7 +21,7 @@ public record LabStatistics(double[] mean, double[] std) implements StainTarget 
     for (int c = 0; c < 3; c++) {
       if (!Double.isFinite(mean[c]) || !(std[c] >= 0) || Double.isInfinite(std[c])) {
         throw new IllegalArgumentException("Reinhard statistics must be finite with std >= 0, got mean "
-            + java.util.Arrays.toString(mean) + ", std " + java.util.Arrays.toString(std));
+            + Arrays.toString(mean) + ", std " + Arrays.toString(std));
       }
     }
     mean = mean.clone();
@@ -57,17 +58,17 @@ public record LabStatistics(double[] mean, double[] std) implements StainTarget 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LabStatistics other && java.util.Arrays.equals(mean, other.mean)
-        && java.util.Arrays.equals(std, other.std);
+    return o instanceof LabStatistics other && Arrays.equals(mean, other.mean)
+        && Arrays.equals(std, other.std);
   }
 
   @Override
   public int hashCode() {
-    return 31 * java.util.Arrays.hashCode(mean) + java.util.Arrays.hashCode(std);
+    return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
   }
 
   @Override
   public String toString() {
-    return "reinhard(mean " + java.util.Arrays.toString(mean) + ", std " + java.util.Arrays.toString(std) + ")";
+    return "reinhard(mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std) + ")";
   }
 }
