@@ -51,8 +51,17 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
     return file;
   }
 
+  int batchSize() {
+    return batchSize;
+  }
+
   /** Embeds every input, in order, {@code batchSize} at a time. */
-  synchronized List<float[]> encode(List<I> inputs) {
+  List<float[]> encode(List<I> inputs) {
+    return encode(inputs, batchSize);
+  }
+
+  /** Embeds every input, in order, {@code batchSize} per forward pass. */
+  synchronized List<float[]> encode(List<I> inputs, int batchSize) {
     List<float[]> out = new ArrayList<>(inputs.size());
     for (int from = 0; from < inputs.size(); from += batchSize) {
       List<I> batch = inputs.subList(from, Math.min(inputs.size(), from + batchSize));

@@ -80,7 +80,7 @@ public final class TileIndex implements AutoCloseable {
   /**
    * Opens the index in {@code dir} for writing and searching, creating it if there is none.
    *
-   * @throws IllegalStateException if the index was built with another bundle
+   * @throws IllegalStateException if the index was built with another bundle or other stain handling
    */
   public static TileIndex open(Path dir, IndexProvenance provenance, IndexSettings settings) throws IOException {
     Files.createDirectories(dir);
@@ -89,7 +89,7 @@ public final class TileIndex implements AutoCloseable {
     try {
       Map<String, String> recorded = DirectoryReader.indexExists(directory)
           ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
-      checkProvenance(dir, recorded, provenance);
+      checkProvenance(dir, recorded, provenance, true);
       BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
       IndexSettings effective = recordedGraph(recorded, settings);
       mergeExecutor = effective.mergeWorkers() > 1
@@ -127,8 +127,10 @@ public final class TileIndex implements AutoCloseable {
 
   /**
    * Opens an existing index for searching only (another process may be writing it: {@link
-   * #refresh()} picks up its new commits).
+   * #refresh()} picks up its new commits). Its {@link #provenance()} is the recorded one, with the
+   * stain handling its tiles had, which query images must get too.
    *
+   * @param provenance the bundle of the caller's model; its stain options are not checked
    * @throws IllegalArgumentException if {@code dir} holds no index
    * @throws IllegalStateException if the index was built with another bundle
    */
@@ -140,11 +142,12 @@ public final class TileIndex implements AutoCloseable {
         throw new IllegalArgumentException("no tile index in " + dir);
       }
       Map<String, String> recorded = SegmentInfos.readLatestCommit(directory).getUserData();
-      checkProvenance(dir, recorded, provenance);
+      checkProvenance(dir, recorded, provenance, false);
+      IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
       BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
       SearcherManager searchers = new SearcherManager(directory, null);
-      return new TileIndex(dir, directory, provenance, recordedGraph(recorded, settings), null, null, searchers,
-          recorded, correction);
+      return new TileIndex(dir, directory, actual != null ? actual : provenance, recordedGraph(recorded, settings),
+          null, null, searchers, recorded, correction);
     } catch (IOException | RuntimeException e) {
       directory.close();
       throw e;
@@ -160,16 +163,26 @@ public final class TileIndex implements AutoCloseable {
       if (!DirectoryReader.indexExists(directory)) {
         return Optional.empty();
       }
-      return Optional.ofNullable(IndexProvenance.fromUserData(SegmentInfos.readLatestCommit(directory).getUserData()));
+      return Optional.ofNullable(IndexProvenance.fromUserData(SegmentInfos.readLatestCommit(directory).getUserData(), dir));
     }
   }
 
-  private static void checkProvenance(Path dir, Map<String, String> recorded, IndexProvenance expected) {
-    IndexProvenance actual = IndexProvenance.fromUserData(recorded);
-    if (actual != null && !actual.equals(expected)) {
-      throw new IllegalStateException("index " + dir + " holds embeddings of bundle " + actual
-          + " but this run uses bundle " + expected
+  private static void checkProvenance(Path dir, Map<String, String> recorded, IndexProvenance expected,
+      boolean checkStain) {
+    IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
+    if (actual == null) {
+      return;
+    }
+    if (!actual.sameBundle(expected)) {
+      throw new IllegalStateException("index " + dir + " holds embeddings of bundle " + actual.bundle()
+          + " but this run uses bundle " + expected.bundle()
           + ": use the index's bundle, or ingest into a new index directory");
+    }
+    if (checkStain && !actual.stain().equals(expected.stain())) {
+      throw new IllegalStateException("index " + dir + " holds tiles embedded with " + actual.stain().describe()
+          + " but this run uses " + expected.stain().describe()
+          + ": ingest with the index's --stain-norm/--stain-target/--stain-fit/--tta options, or into a new index"
+          + " directory (tiles of two stain targets would not compare)");
     }
   }
 

@@ -10,6 +10,7 @@ import org.pathlens.encoders.TorchRuntime;
 import org.pathlens.eval.bench.EncodeBenchmark;
 import org.pathlens.eval.bench.IndexBenchmark;
 import org.pathlens.eval.bench.ServeLoadBenchmark;
+import org.pathlens.eval.bench.StainBenchmark;
 import org.pathlens.fixtures.Fixtures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints a table and the command that reproduces it.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Index.class, BenchCommand.Serve.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Index.class, BenchCommand.Serve.class,
+        BenchCommand.Stain.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -83,6 +85,47 @@ final class BenchCommand implements Runnable {
 
     private static String join(List<Integer> values) {
       return String.join(",", values.stream().map(String::valueOf).toList());
+    }
+  }
+
+  @Command(
+      name = "stain",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Cost of stain normalisation and test-time augmentation: the pixel work per tile (Reinhard and",
+        "Macenko fitted per tile or applied per slide, one HED-jittered view) and embeddings per second",
+        "with each option against none."
+      })
+  static final class Stain implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the demo bundle).")
+    Path bundle;
+
+    @Option(names = "--tiles", paramLabel = "N", description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
+    int tiles = 128;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "PX", description = "Tile sizes of the pixel-work table (default: 224,448).")
+    List<Integer> sizes = List.of(224, 448);
+
+    @Option(names = "--views", split = ",", paramLabel = "N", description = "Test-time augmentation views to time (default: 4,8).")
+    List<Integer> views = List.of(4, 8);
+
+    @Option(names = "--batch", paramLabel = "N", description = "Encoder batch size (default: ${DEFAULT-VALUE}).")
+    int batch = 32;
+
+    @Option(names = "--torch-threads", paramLabel = "N", description = "libtorch intra-op threads (default: one per core).")
+    int torchThreads;
+
+    @Override
+    public Integer call() throws Exception {
+      Path model = bundle != null ? bundle : Fixtures.demoBundle();
+      String command = "./pathlens bench stain --model " + Fixtures.root().relativize(model.toAbsolutePath().normalize())
+          + " --tiles " + tiles + " --sizes " + Encode.join(sizes) + " --views " + Encode.join(views) + " --batch " + batch
+          + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
+      EncoderOptions encoder = EncoderOptions.defaults().withDevice(DeviceChoice.CPU).withThreads(torchThreads)
+          .withBatchSize(batch);
+      new StainBenchmark(new StainBenchmark.Options(model, tiles, sizes, views, encoder), System.out).run(command);
+      return 0;
     }
   }
 

@@ -50,6 +50,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Mixin StainCliOptions stain;
+
   @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "Prompt set JSON (e.g. prompts/sets/crc-nct9.json).")
   Path promptsFile;
 
@@ -141,6 +143,10 @@ final class ClassifyCommand implements Callable<Integer> {
 
   private int classifyIndex(PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier,
       SlidePooling slidePooling) throws java.io.IOException {
+    if (!stain.toStainOptions(new ImageDecoder(maxPixels)).isNone()) {
+      throw new IllegalArgumentException("--stain-norm and --tta go with --images: an index's tiles were embedded"
+          + " (and normalised) when they were ingested");
+    }
     try (TileIndex index = TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
       TileFilter tiles = TileFilter.parse(filter);
       if (slides) {
@@ -157,9 +163,12 @@ final class ClassifyCommand implements Callable<Integer> {
   private int classifyImages(PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier) {
     AtomicInteger classified = new AtomicInteger();
     List<Path> files = ImageFiles.expand(inputs.images);
-    try (ImageFileEmbedder embedder = new ImageFileEmbedder(vlm.images(), new ImageDecoder(maxPixels), model.batchSize, 2)) {
+    ImageDecoder decoder = new ImageDecoder(maxPixels);
+    try (ImageFileEmbedder embedder = new ImageFileEmbedder(
+        vlm.images().withStain(stain.toStainOptions(decoder)), decoder, model.batchSize, 2)) {
       embedder.embed(
           files,
+          file -> file.getParent() == null ? null : file.getParent().toString(), // --stain-fit slide: a folder is a slide
           done -> {
             print(out, done.file().toString(), classifier.classify(done.embedding()));
             classified.incrementAndGet();

@@ -32,6 +32,8 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
+  @Mixin StainCliOptions stain;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;
 
@@ -66,10 +68,12 @@ final class EmbedCommand implements Callable<Integer> {
         }
       } else {
         List<Path> files = ImageFiles.expand(inputs.images);
-        try (ImageFileEmbedder embedder =
-            new ImageFileEmbedder(vlm.images(), new ImageDecoder(maxPixels), model.batchSize, 2)) {
+        ImageDecoder decoder = new ImageDecoder(maxPixels);
+        try (ImageFileEmbedder embedder = new ImageFileEmbedder(
+            vlm.images().withStain(stain.toStainOptions(decoder)), decoder, model.batchSize, 2)) {
           embedder.embed(
               files,
+              file -> file.getParent() == null ? null : file.getParent().toString(), // --stain-fit slide: a folder is a slide
               done -> {
                 print(out, done.file().toString(), done.embedding());
                 embedded.incrementAndGet();

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.classify.ZeroShotEvaluation;
 import org.pathlens.eval.metrics.Bootstrap;
@@ -30,6 +32,8 @@ import picocli.CommandLine.Spec;
 final class EvalZeroShotCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
+
+  @Mixin StainCliOptions stain;
 
   @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "Prompt set JSON.")
   Path promptsFile;
@@ -94,9 +98,13 @@ final class EvalZeroShotCommand implements Callable<Integer> {
     LabelledTiles train = trainFile == null ? null : LabelledTiles.read(trainFile, labelColumn, groupColumn);
     ZeroShotEvaluation.Options options = new ZeroShotEvaluation.Options(
         new Bootstrap(resamples, seed, 0.95), !noAblation, fewShots, repeats, seed, train, model.batchSize);
+    StainOptions stainOptions = stain.toStainOptions(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
-      ZeroShotEvaluation.Report report = ZeroShotEvaluation.run(vlm, prompts, labels, options,
-          reason -> System.err.println("pathlens eval zeroshot: skipped " + reason));
+      ZeroShotEvaluation.Report report = ZeroShotEvaluation.run(vlm, vlm.images().withStain(stainOptions), prompts,
+          labels, options, reason -> System.err.println("pathlens eval zeroshot: skipped " + reason));
+      if (!stainOptions.isNone()) {
+        System.out.println("tiles embedded with " + stainOptions.describe());
+      }
       System.out.print(report.toText());
       if (reportDir != null) {
         report.write(reportDir);

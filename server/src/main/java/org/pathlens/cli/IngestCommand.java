@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Option;
 final class IngestCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
+
+  @Mixin StainCliOptions stain;
 
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index directory (created if absent).")
   Path index;
@@ -91,17 +95,20 @@ final class IngestCommand implements Callable<Integer> {
     }
     List<Path> slides = inputs.slides == null ? List.of() : SlideFiles.expand(inputs.slides);
     IngestSummary summary;
+    ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
+    StainOptions stainOptions = stain.toStainOptions(decoder);
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle()), indexSettings());
+        TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle(), stainOptions), indexSettings());
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
+      ImageEncoder encoder = vlm.images().withStain(stainOptions);
       if (inputs.tiles != null) {
-        summary = new TileFolderIngest(vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS),
-            model.batchSize, readThreads).ingest(inputs.tiles, manifest, tileIndex, progress);
+        summary = new TileFolderIngest(encoder, decoder, model.batchSize, readThreads)
+            .ingest(inputs.tiles, manifest, tileIndex, progress);
       } else {
         int size = tileSize != null ? tileSize : vlm.bundle().config().image().size();
         TilingOptions tiling = new TilingOptions(mpp, size, minTissue,
             mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
-        summary = new SlideIngest(vlm.images(), tiling, TissueDetector.defaults(), model.batchSize, readThreads,
+        summary = new SlideIngest(encoder, tiling, TissueDetector.defaults(), model.batchSize, readThreads,
             SlideIngest.DEFAULT_THUMBNAIL_SIZE).ingest(slides, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary

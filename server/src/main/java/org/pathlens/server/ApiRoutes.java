@@ -85,6 +85,7 @@ final class ApiRoutes {
     body.put("status", "ok");
     body.put("model", server.model().bundle().config().name());
     body.put("model_hash", server.model().bundle().contentHash());
+    body.put("stain", server.index().provenance().stain().describe());
     body.put("tiles", server.index().size());
     body.put("slides", server.slideIds().size());
     body.put("token_required", server.guard().required());
@@ -132,7 +133,7 @@ final class ApiRoutes {
     UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
     server.async(ctx, () -> {
       ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
-      float[] embedding = server.model().images().encode(decoder.decode(image.bytes(), image.name()));
+      float[] embedding = server.queries().imageEncoder().encode(decoder.decode(image.bytes(), image.name()));
       ObjectNode body = server.object();
       body.put("prompts", name);
       putResult(body, classifier.classify(embedding));

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -23,11 +24,27 @@ public record EmbeddedTiles(List<LabelledTiles.Tile> tiles, List<float[]> embedd
 
   /** Embeds every tile; unreadable ones go to {@code onSkipped} (with the reason) and are left out. */
   public static EmbeddedTiles embed(LabelledTiles labelled, VisionLanguageModel model, int batchSize, Consumer<String> onSkipped) {
+    return embed(labelled, model.images(), batchSize, onSkipped);
+  }
+
+  /**
+   * Embeds every tile with {@code encoder}, e.g. {@code model.images().withStain(options)} for stain
+   * normalisation or test-time augmentation; normalisation fitted per slide groups tiles by their
+   * group column ({@code slide_id}). Unreadable tiles go to {@code onSkipped} and are left out.
+   */
+  public static EmbeddedTiles embed(LabelledTiles labelled, ImageEncoder encoder, int batchSize, Consumer<String> onSkipped) {
     Map<java.nio.file.Path, float[]> byFile = new HashMap<>();
+    Map<java.nio.file.Path, String> slides = new HashMap<>();
+    for (LabelledTiles.Tile tile : labelled.tiles()) {
+      if (tile.group() != null) {
+        slides.putIfAbsent(tile.file(), tile.group());
+      }
+    }
     List<java.nio.file.Path> files = labelled.tiles().stream().map(LabelledTiles.Tile::file).distinct().toList();
     try (ImageFileEmbedder embedder =
-        new ImageFileEmbedder(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), batchSize, 2)) {
-      embedder.embed(files, done -> byFile.put(done.file(), done.embedding()), skipped -> onSkipped.accept(skipped.reason()));
+        new ImageFileEmbedder(encoder, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), batchSize, 2)) {
+      embedder.embed(files, slides::get, done -> byFile.put(done.file(), done.embedding()),
+          skipped -> onSkipped.accept(skipped.reason()));
     }
     List<LabelledTiles.Tile> kept = new ArrayList<>();
     List<float[]> embeddings = new ArrayList<>();

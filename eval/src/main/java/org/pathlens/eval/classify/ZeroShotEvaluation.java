@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.Predictions;
@@ -137,7 +138,16 @@ public final class ZeroShotEvaluation {
 
   public static Report run(VisionLanguageModel model, PromptSet prompts, LabelledTiles labels, Options options,
       Consumer<String> onSkipped) {
-    EmbeddedTiles tiles = EmbeddedTiles.embed(labels, model, options.batchSize(), onSkipped);
+    return run(model, model.images(), prompts, labels, options, onSkipped);
+  }
+
+  /**
+   * The evaluation with tiles embedded by {@code images}: the model's image encoder with stain
+   * handling ({@code model.images().withStain(...)}).
+   */
+  public static Report run(VisionLanguageModel model, ImageEncoder images, PromptSet prompts, LabelledTiles labels,
+      Options options, Consumer<String> onSkipped) {
+    EmbeddedTiles tiles = EmbeddedTiles.embed(labels, images, options.batchSize(), onSkipped);
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
     ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
@@ -149,7 +159,7 @@ public final class ZeroShotEvaluation {
       int most = options.fewShots().stream().mapToInt(Integer::intValue).max().orElseThrow();
       FewShotEvaluation.Split split;
       if (options.train() != null) {
-        EmbeddedTiles pool = EmbeddedTiles.embed(options.train(), model, options.batchSize(), onSkipped);
+        EmbeddedTiles pool = EmbeddedTiles.embed(options.train(), images, options.batchSize(), onSkipped);
         pool.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
         split = new FewShotEvaluation.Split(pool, tiles);
       } else {

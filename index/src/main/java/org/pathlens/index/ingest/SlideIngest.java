@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
@@ -40,7 +42,10 @@ import org.pathlens.index.slides.TissueDetector;
  * by name with the reason and the ingest goes on with the next one (tiles of a slide that failed
  * partway stay indexed; re-running after fixing the file completes it).
  *
- * @param encoder the bundle's image encoder
+ * <p>Stain normalisation fitted per slide is estimated from {@link StainNormalization#sample} of the
+ * slide's tissue tiles (evenly spaced over the tiling), read before its tiles are embedded.
+ *
+ * @param encoder the bundle's image encoder, with the index's stain handling
  * @param tiling resolution, tile size, minimum tissue share, assumed resolution
  * @param detector the tissue detector
  * @param batchSize tiles per forward pass
@@ -62,6 +67,7 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
 
   /** Ingests {@code slides} (files; see {@link SlideFiles#expand} for folders) into {@code index}. */
   public IngestSummary ingest(List<Path> slides, TileIndex index, IngestListener listener) throws IOException {
+    requireSameStain(encoder, index);
     long start = System.nanoTime();
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<SkippedInput> skipped = new ArrayList<>();
@@ -92,7 +98,9 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
       String source = slide.toAbsolutePath().normalize().toString();
       long before = buffer.added();
       try (SlideTileReaders readers = new SlideTileReaders(slide, tiler, tiling, readThreads)) {
-        embedTiles(tiler.positions().iterator(), readers, slideId, source, reader.vendor(), plan, buffer);
+        UnaryOperator<RgbImage> normalizer = encoder.fitsPerSlide()
+            ? encoder.slideNormalizer(sample(tiler, readers)) : encoder.tileNormalizer();
+        embedTiles(tiler.positions().iterator(), readers, normalizer, slideId, source, reader.vendor(), plan, buffer);
       }
       buffer.flush(); // the record and thumbnail describe committed tiles only
       PngFiles.write(reader.thumbnail(thumbnailSize), SlideRecord.thumbnailFile(index.dir(), slideId));
@@ -105,9 +113,31 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
     }
   }
 
+  /** The encoder must carry the stain handling the index records, or the index would mix two colour spaces. */
+  static void requireSameStain(ImageEncoder encoder, TileIndex index) {
+    if (!encoder.stain().equals(index.provenance().stain())) {
+      throw new IllegalArgumentException("the encoder's " + encoder.stain().describe() + " differs from the "
+          + index.provenance().stain().describe() + " index " + index.dir() + " records");
+    }
+  }
+
+  /** A few of the slide's tissue tiles, evenly spaced, to estimate its staining from. */
+  private static List<RgbImage> sample(SlideTiler tiler, SlideTileReaders readers) throws IOException {
+    List<Future<SlideTile>> reads = new ArrayList<>();
+    for (TilePosition position : StainNormalization.sample(tiler.positions().toList())) {
+      reads.add(readers.submit(position));
+    }
+    List<RgbImage> images = new ArrayList<>(reads.size());
+    for (Future<SlideTile> read : reads) {
+      images.add(await(read).image());
+    }
+    return images;
+  }
+
   /** Reads batch n+1 on the pool while batch n is encoded; fails with the first bad tile's SlideException. */
-  private void embedTiles(Iterator<TilePosition> positions, SlideTileReaders readers, String slideId, String source,
-      String vendor, TilingPlan plan, IndexBuffer buffer) throws IOException {
+  private void embedTiles(Iterator<TilePosition> positions, SlideTileReaders readers,
+      UnaryOperator<RgbImage> normalizer, String slideId, String source, String vendor, TilingPlan plan,
+      IndexBuffer buffer) throws IOException {
     ArrayDeque<List<Future<SlideTile>>> inFlight = new ArrayDeque<>();
     inFlight.add(submitBatch(positions, readers));
     while (!inFlight.peek().isEmpty()) {
@@ -122,7 +152,7 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
             x, y, plan.tileMpp(), source, Map.of("vendor", vendor)));
         images.add(tile.image());
       }
-      buffer.add(records, encoder.encode(images));
+      buffer.add(records, encoder.encode(images, normalizer));
     }
   }
 

@@ -24,7 +24,11 @@ import org.pathlens.index.TileRecord;
  * rows whose file is missing or unreadable are skipped. Without one, every image file under the folder
  * is a tile known by its relative path, which is also its id.
  *
- * @param encoder the bundle's image encoder (the index must record the same bundle)
+ * <p>The encoder's stain handling ({@link ImageEncoder#stain()}) must be the one the index records.
+ * Stain normalisation fitted per slide groups tiles by the manifest's {@code slide_id}; tiles
+ * without one (or without a manifest) are fitted on their own.
+ *
+ * @param encoder the bundle's image encoder with the index's stain handling (the index must record the same bundle)
  * @param decoder decodes tile files (its pixel limit applies)
  * @param batchSize tiles per forward pass
  * @param decodeThreads threads decoding files beside inference
@@ -48,6 +52,7 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
     if (!Files.isDirectory(tileDir)) {
       throw new IllegalArgumentException(tileDir + ": not a directory of tiles");
     }
+    SlideIngest.requireSameStain(encoder, index);
     long start = System.nanoTime();
     List<Path> files = new ArrayList<>();
     Map<Path, TileRecord> records = new HashMap<>();
@@ -81,7 +86,7 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
     List<TileRecord> batchTiles = new ArrayList<>();
     List<float[]> batchEmbeddings = new ArrayList<>();
     try (ImageFileEmbedder embedder = new ImageFileEmbedder(encoder, decoder, batchSize, decodeThreads)) {
-      embedder.embed(files, done -> {
+      embedder.embed(files, file -> records.get(file).slideId(), done -> {
         batchTiles.add(records.get(done.file()));
         batchEmbeddings.add(done.embedding());
         if (batchTiles.size() == batchSize) {

@@ -3,6 +3,7 @@ package org.pathlens.index.query;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.SearchHit;
@@ -15,7 +16,8 @@ import org.pathlens.index.TileIndex;
 /**
  * The searches a user asks for, from what they type or upload to a ranking: embeds the query with the
  * index's bundle, then asks the index. The command line's {@code search} and {@code similar} and the
- * REST API call these, so the two never differ.
+ * REST API call these, so the two never differ. Query images get the stain normalisation and
+ * test-time augmentation the index records for its tiles ({@link #imageEncoder}).
  *
  * @param index the index (its provenance was checked against the model's bundle when it was opened)
  * @param model the bundle's encoders; may be null for keyword search, which embeds nothing
@@ -65,7 +67,15 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   }
 
   private float[] embedImage(Path image) throws IOException {
-    return encoders().images().encode(decoder.decode(image));
+    return imageEncoder().encode(decoder.decode(image));
+  }
+
+  /**
+   * The image encoder with the index's stain handling: an uploaded image is normalised toward the
+   * index's target (fitted on itself, its own slide) and augmented as the index's tiles were.
+   */
+  public ImageEncoder imageEncoder() {
+    return encoders().images().withStain(index.provenance().stain());
   }
 
   private VisionLanguageModel encoders() {

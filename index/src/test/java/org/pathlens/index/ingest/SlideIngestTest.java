@@ -15,8 +15,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.function.UnaryOperator;
 import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.encoders.preprocess.stain.StainFit;
+import org.pathlens.encoders.preprocess.stain.StainMethod;
+import org.pathlens.encoders.preprocess.stain.StainNormalization;
+import org.pathlens.encoders.preprocess.stain.StainOptions;
+import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
@@ -28,6 +36,11 @@ import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.slides.OpenSlideReader;
 import org.pathlens.index.slides.RegionTruth;
+import org.pathlens.index.slides.SlideReader;
+import org.pathlens.index.slides.SlideReaders;
+import org.pathlens.index.slides.SlideTile;
+import org.pathlens.index.slides.SlideTiler;
+import org.pathlens.index.slides.TilePosition;
 import org.pathlens.index.slides.TilingOptions;
 import org.pathlens.index.slides.TissueDetector;
 
@@ -146,5 +159,44 @@ class SlideIngestTest {
       }
     }
     return tissue / 64.0;
+  }
+
+  /**
+   * Per-slide Macenko: every tile is re-stained with the one mapping estimated from 16 evenly spaced
+   * tissue tiles of the slide, so a tile's stored embedding is the encoder's for that mapping. An
+   * index without stain handling refuses an encoder with it.
+   */
+  @Test
+  void perSlideStainNormalisationAppliesTheSlidesMappingToEveryTile() throws IOException {
+    StainOptions stain = StainOptions.NONE.withNormalization(
+        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE));
+    ImageEncoder encoder = model.images().withStain(stain);
+    try (TileIndex index = TileIndex.open(indexDir, IndexProvenance.of(model.bundle(), stain), IndexSettings.defaults())) {
+      new SlideIngest(encoder, TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256)
+          .ingest(List.of(slide), index, IngestListener.NONE);
+      try (SlideReader reader = SlideReaders.open(slide)) {
+        SlideTiler tiler = SlideTiler.of(reader, TilingOptions.defaults(), TissueDetector.defaults());
+        List<RgbImage> sample = new java.util.ArrayList<>();
+        for (TilePosition position : StainNormalization.sample(tiler.positions().toList())) {
+          sample.add(tiler.read(position).image());
+        }
+        UnaryOperator<RgbImage> mapping = encoder.slideNormalizer(sample);
+        for (SlideTile tile : tiler.tiles().limit(3).toList()) {
+          float[] expected = encoder.encode(List.of(tile.image()), mapping).getFirst();
+          SearchHit hit = index.search(expected, 1, TileFilter.ALL).getFirst();
+          assertEquals("gen-a@" + tile.position().x() + "," + tile.position().y(), hit.tile().id());
+          assertTrue(hit.score() > 0.9999, "score " + hit.score());
+          float[] perTile = encoder.encode(List.of(tile.image()), encoder.tileNormalizer()).getFirst();
+          assertTrue(org.pathlens.encoders.Embeddings.dot(perTile, expected) < 0.99999, "per slide differs from per tile");
+        }
+      }
+    }
+    try (TileIndex plain = TileIndex.open(indexDir.resolve("plain"), IndexProvenance.of(model.bundle()),
+        IndexSettings.defaults())) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new SlideIngest(encoder, TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256)
+              .ingest(List.of(slide), plain, IngestListener.NONE));
+      assertTrue(e.getMessage().contains("stain normalisation macenko (per slide)"), e.getMessage());
+    }
   }
 }

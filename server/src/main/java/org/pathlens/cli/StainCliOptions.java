@@ -1,0 +1,79 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.stain.StainAugmentation;
+import org.pathlens.encoders.preprocess.stain.StainFit;
+import org.pathlens.encoders.preprocess.stain.StainMethod;
+import org.pathlens.encoders.preprocess.stain.StainNormalization;
+import org.pathlens.encoders.preprocess.stain.StainOptions;
+import org.pathlens.encoders.preprocess.stain.StainTarget;
+import org.pathlens.encoders.preprocess.stain.StainTargets;
+import picocli.CommandLine.Option;
+
+/** Stain normalisation and test-time augmentation options of the commands that embed images. */
+final class StainCliOptions {
+
+  @Option(names = "--stain-norm", paramLabel = "none|reinhard|macenko", defaultValue = "none",
+      description = "Stain normalisation before the model (default: ${DEFAULT-VALUE}): Reinhard (Lab statistics) or"
+          + " Macenko (stain vectors), toward --stain-target.")
+  String method;
+
+  @Option(names = "--stain-target", paramLabel = "FILE",
+      description = "The normalisation target: a target JSON or a reference tile image (default: the target shipped"
+          + " with PathLens, a generated center-a tile).")
+  Path target;
+
+  @Option(names = "--stain-fit", paramLabel = "tile|slide", defaultValue = "tile",
+      description = "Estimate each tile's staining from the tile itself, or once per slide from a sample of its"
+          + " tiles (tile folders: the manifest's slide_id) (default: ${DEFAULT-VALUE}).")
+  String fit;
+
+  @Option(names = "--tta", paramLabel = "N", defaultValue = "1",
+      description = "Test-time stain augmentation: average the embeddings of N HED-jittered views (default: 1, none).")
+  int views;
+
+  @Option(names = "--tta-scale", paramLabel = "S", defaultValue = "0.05",
+      description = "HED jitter: each stain's concentration is scaled by U(1-S, 1+S) (default: ${DEFAULT-VALUE}).")
+  double scale;
+
+  @Option(names = "--tta-shift", paramLabel = "B", defaultValue = "0.05",
+      description = "HED jitter: and shifted by U(-B, B) optical density (default: ${DEFAULT-VALUE}).")
+  double shift;
+
+  @Option(names = "--tta-seed", paramLabel = "N", defaultValue = "0",
+      description = "Mixed into each tile's jitter seed (which comes from its pixels) (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  /** The options asked for; a bad method, fit or target file is an error naming it. */
+  StainOptions toStainOptions(ImageDecoder decoder) {
+    StainMethod stainMethod;
+    StainFit stainFit;
+    try {
+      stainMethod = StainMethod.parse(method);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--stain-norm: " + e.getMessage(), e);
+    }
+    try {
+      stainFit = StainFit.parse(fit);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--stain-fit: " + e.getMessage(), e);
+    }
+    StainNormalization normalization = StainNormalization.NONE;
+    if (stainMethod != StainMethod.NONE) {
+      StainTarget stainTarget = target == null ? StainTargets.defaultFor(stainMethod)
+          : StainTargets.load(target, stainMethod, decoder);
+      normalization = StainNormalization.toward(stainTarget, stainFit);
+    } else if (target != null) {
+      throw new IllegalArgumentException("--stain-target " + target + " needs --stain-norm reinhard or macenko");
+    }
+    StainAugmentation augmentation;
+    try {
+      // One view is the tile itself: a single jittered view would only add noise.
+      augmentation = views == 1 ? StainAugmentation.NONE : new StainAugmentation(views, scale, shift, seed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--tta: " + e.getMessage(), e);
+    }
+    return new StainOptions(normalization, augmentation);
+  }
+}
