@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
@@ -37,17 +38,33 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
   }
 
   /**
-   * Methods that reduce what the embeddings know about the center, applied to the evaluated tiles
-   * before the task (the {@code robustify:} block).
+   * Methods that reduce what the embeddings know about the center (the {@code robustify:} block):
+   * stain normalisation and test-time stain augmentation as the tiles are embedded, then batch
+   * correction of the embeddings.
    *
+   * @param stain stain normalisation and test-time augmentation ({@link StainOptions#NONE}: none)
    * @param batchCorrection ComBat batch correction of the embeddings by center; null: none
    */
-  public record Robustify(BatchCorrectedTiles.Options batchCorrection) {
-    public static final Robustify NONE = new Robustify(null);
+  public record Robustify(StainOptions stain, BatchCorrectedTiles.Options batchCorrection) {
+    public static final Robustify NONE = new Robustify(StainOptions.NONE, null);
 
-    /** {@code none}, or what is done: {@code ComBat combat by site, cross_fit}. */
+    public Robustify(BatchCorrectedTiles.Options batchCorrection) {
+      this(StainOptions.NONE, batchCorrection);
+    }
+
+    /** {@code none}, or what is done: {@code stain normalisation macenko (per slide), ComBat combat by site, cross_fit}. */
     public String describe() {
-      return batchCorrection == null ? "none" : batchCorrection.describe();
+      List<String> parts = new java.util.ArrayList<>();
+      if (!stain.normalization().isNone()) {
+        parts.add("stain normalisation " + stain.normalization().describe());
+      }
+      if (!stain.augmentation().isIdentity()) {
+        parts.add("test-time augmentation " + stain.augmentation().describe());
+      }
+      if (batchCorrection != null) {
+        parts.add(batchCorrection.describe());
+      }
+      return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
   }
 
@@ -83,10 +100,12 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
   /**
    * Whether {@code other} embeds the same tiles the same way, so that one embedding pass serves
    * both ({@code eval compare}). A section that changes how tiles are embedded must be compared
-   * here too; {@code robustify} works on the embeddings afterwards, each side its own.
+   * here too: {@code robustify}'s stain handling is; its batch correction works on the embeddings
+   * afterwards, each side its own.
    */
   public boolean sameTilesAs(EvalConfig other) {
-    return model.equals(other.model) && dataset.equals(other.dataset);
+    return model.equals(other.model) && dataset.equals(other.dataset)
+        && robustify.stain().toJson().equals(other.robustify.stain().toJson());
   }
 
   /** Where the labelled tiles come from. */

@@ -12,6 +12,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.stain.StainAugmentation;
+import org.pathlens.encoders.preprocess.stain.StainFit;
+import org.pathlens.encoders.preprocess.stain.StainMethod;
+import org.pathlens.encoders.preprocess.stain.StainNormalization;
+import org.pathlens.encoders.preprocess.stain.StainOptions;
+import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.index.batch.ComBat;
@@ -118,8 +125,10 @@ public final class EvalConfigReader {
   }
 
   /**
-   * The optional {@code robustify:} block: {@code batch_correction: {method: combat |
-   * location_scale, by: site, reference: evaluated | cross_fit, reference_sites: [..], min_tiles: N}}.
+   * The optional {@code robustify:} block: {@code stain_norm: {method: reinhard | macenko, target:
+   * default | FILE, fit: tile | slide}}, {@code tta: {views, scale, shift, seed}} and {@code
+   * batch_correction: {method: combat | location_scale, by: site, reference: evaluated | cross_fit,
+   * reference_sites: [..], min_tiles: N}}.
    */
   private EvalConfig.Robustify robustify(JsonNode r) {
     if (r == null || r.isNull()) {
@@ -130,10 +139,11 @@ public final class EvalConfigReader {
     }
     for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!List.of("batch_correction").contains(key)) {
-        throw error("robustify." + key, "unknown; robustify takes batch_correction");
+      if (!List.of("stain_norm", "tta", "batch_correction").contains(key)) {
+        throw error("robustify." + key, "unknown; robustify takes stain_norm, tta and batch_correction");
       }
     }
+    StainOptions stain = new StainOptions(stainNormalization(r.get("stain_norm")), augmentation(r.get("tta")));
     BatchCorrectedTiles.Options batch = null;
     JsonNode b = r.get("batch_correction");
     if (b != null && !b.isNull()) {
@@ -159,7 +169,53 @@ public final class EvalConfigReader {
         throw error("robustify.batch_correction", e.getMessage());
       }
     }
-    return new EvalConfig.Robustify(batch);
+    return new EvalConfig.Robustify(stain, batch);
+  }
+
+  /** {@code stain_norm: {method, target: default | FILE (a target JSON or a reference tile), fit: tile | slide}}. */
+  private StainNormalization stainNormalization(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return StainNormalization.NONE;
+    }
+    if (!n.isObject()) {
+      throw error("robustify.stain_norm", "expected a mapping with method, target and fit");
+    }
+    try {
+      StainMethod method = StainMethod.parse(text(n, "method", "robustify.stain_norm.method"));
+      if (method == StainMethod.NONE) {
+        return StainNormalization.NONE;
+      }
+      String target = n.has("target") ? text(n, "target", "robustify.stain_norm.target") : "default";
+      StainFit fit = StainFit.parse(n.has("fit") ? text(n, "fit", "robustify.stain_norm.fit") : "tile");
+      return StainNormalization.toward(target.equals("default") ? StainTargets.defaultFor(method)
+          : StainTargets.load(path(target), method, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)), fit);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+        throw e;
+      }
+      throw error("robustify.stain_norm", e.getMessage());
+    }
+  }
+
+  /** {@code tta: {views, scale, shift, seed}}, Tellez's HED-light jitter by default. */
+  private StainAugmentation augmentation(JsonNode t) {
+    if (t == null || t.isNull()) {
+      return StainAugmentation.NONE;
+    }
+    if (!t.isObject()) {
+      throw error("robustify.tta", "expected a mapping with views, scale, shift and seed");
+    }
+    int views = (int) integer(t, "views", "robustify.tta.views", -1);
+    try {
+      return views == 1 ? StainAugmentation.NONE : new StainAugmentation(views,
+          number(t, "scale", "robustify.tta.scale", StainAugmentation.DEFAULT_SCALE),
+          number(t, "shift", "robustify.tta.shift", StainAugmentation.DEFAULT_SHIFT), integer(t, "seed", "robustify.tta.seed", 0));
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+        throw e;
+      }
+      throw error("robustify.tta", e.getMessage());
+    }
   }
 
   private EvalConfig.Dataset dataset(JsonNode d) {

@@ -77,12 +77,29 @@ public final class EvalRun {
   }
 
   /**
-   * Embedded tiles kept between runs of one process: configs over the same model and dataset (as the
-   * rows of a robustification table are) embed their tiles once. Embedding-level robustification
-   * (batch correction) is applied after the cache, so it does not split it.
+   * Embedded tiles kept between runs of one process: configs over the same model, dataset and stain
+   * handling (as the rows of a robustification table are) embed their tiles once; batch correction
+   * is applied after the cache, so it does not split it. {@link #keepingGeneratedTiles()} also keeps
+   * generated tile folders, so that configs that embed the same generated tiles with other stain
+   * handling generate them once; {@link #close()} deletes them.
    */
-  public static final class TileCache {
+  public static final class TileCache implements AutoCloseable {
     private final Map<String, Tiles> tiles = new HashMap<>();
+    private final Map<String, Path> generated;
+
+    /** Keeps embedded tiles only: a generated folder is deleted once its tiles are embedded. */
+    public TileCache() {
+      this.generated = null;
+    }
+
+    private TileCache(Map<String, Path> generated) {
+      this.generated = generated;
+    }
+
+    /** Keeps generated tile folders too, until {@link #close()}. */
+    public static TileCache keepingGeneratedTiles() {
+      return new TileCache(new HashMap<>());
+    }
 
     private Tiles get(EvalConfig config) {
       return tiles.get(key(config));
@@ -93,7 +110,31 @@ public final class EvalRun {
     }
 
     private static String key(EvalConfig config) {
-      return config.model() + "\n" + config.dataset();
+      return config.model() + "\n" + config.dataset() + "\n" + config.robustify().stain().toJson();
+    }
+
+    /** The manifest of the generated tiles, made now or kept from an earlier config. */
+    private Path generate(EvalConfig.Generated g, List<Path> toDelete) throws IOException {
+      String key = g.perClass() + "/" + g.centers() + "/" + g.seed();
+      Path dir = generated == null ? null : generated.get(key);
+      if (dir == null) {
+        dir = Files.createTempDirectory("pathlens-eval-");
+        SyntheticTiles.write(dir, g.perClass(), g.centers(), g.seed());
+        if (generated == null) {
+          toDelete.add(dir);
+        } else {
+          generated.put(key, dir);
+        }
+      }
+      return dir.resolve("manifest.csv"); // SyntheticTiles.write's manifest
+    }
+
+    @Override
+    public void close() {
+      if (generated != null) {
+        generated.values().forEach(EvalRun::deleteQuietly);
+        generated.clear();
+      }
     }
   }
 
@@ -102,7 +143,7 @@ public final class EvalRun {
     try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
       Tiles tiles = cache.get(config);
       if (tiles == null) {
-        tiles = tiles(config, model, encoderOptions, onSkipped);
+        tiles = tiles(config, model, encoderOptions, onSkipped, cache);
         cache.put(config, tiles);
       }
       tiles = robustify(config, tiles);
@@ -127,21 +168,30 @@ public final class EvalRun {
    * after {@link #robustify}.
    */
   static Tiles tiles(EvalConfig config, VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    Path generated = null;
+    return tiles(config, model, encoderOptions, onSkipped, new TileCache());
+  }
+
+  /** As above; image tiles are embedded with the config's stain handling ({@code robustify}). */
+  private static Tiles tiles(EvalConfig config, VisionLanguageModel model, EncoderOptions encoderOptions,
+      Consumer<String> onSkipped, TileCache cache) {
+    List<Path> generated = new ArrayList<>();
     try {
       return switch (config.dataset()) {
-        case EvalConfig.Generated g -> {
-          generated = Files.createTempDirectory("pathlens-eval-");
-          Path csv = SyntheticTiles.write(generated, g.perClass(), g.centers(), g.seed()).manifest();
-          yield fromFiles(config, csv, LabelledTiles.DEFAULT_LABEL_COLUMN, model, encoderOptions, onSkipped);
-        }
+        case EvalConfig.Generated g -> fromFiles(config, cache.generate(g, generated), LabelledTiles.DEFAULT_LABEL_COLUMN,
+            model, encoderOptions, onSkipped);
         case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
-        case EvalConfig.IndexTiles i -> fromIndex(config, i, model);
+        case EvalConfig.IndexTiles i -> {
+          if (!config.robustify().stain().isNone()) {
+            throw new IllegalArgumentException(config.file() + ": robustify: stain_norm and tta act on images, and an"
+                + " index holds embeddings; ingest with the stain options instead (pathlens ingest --stain-norm ...)");
+          }
+          yield fromIndex(config, i, model);
+        }
       };
     } catch (IOException e) {
       throw new UncheckedIOException(config.file() + ": " + e.getMessage(), e);
     } finally {
-      deleteQuietly(generated);
+      generated.forEach(EvalRun::deleteQuietly);
     }
   }
 
@@ -156,7 +206,8 @@ public final class EvalRun {
       EncoderOptions encoderOptions, Consumer<String> onSkipped) {
     LabelledTiles labelled = keepSites(LabelledTiles.read(csv, labelColumn, LabelledTiles.DEFAULT_GROUP_COLUMN),
         config.dataset().sites(), config.file());
-    EmbeddedTiles embedded = EmbeddedTiles.embed(labelled, model, encoderOptions.batchSize(), onSkipped);
+    EmbeddedTiles embedded = EmbeddedTiles.embed(labelled, model.images().withStain(config.robustify().stain()),
+        encoderOptions.batchSize(), onSkipped);
     Map<Path, String[]> idAndCaption = idsAndCaptions(csv);
     List<String> ids = new ArrayList<>();
     List<String> captions = new ArrayList<>();

@@ -11,6 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.preprocess.stain.StainAugmentation;
+import org.pathlens.encoders.preprocess.stain.StainFit;
+import org.pathlens.encoders.preprocess.stain.StainMethod;
+import org.pathlens.encoders.preprocess.stain.StainNormalization;
+import org.pathlens.encoders.preprocess.stain.StainOptions;
+import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.index.batch.ComBat;
 
@@ -65,9 +71,34 @@ class RobustifyConfigTest {
   }
 
   @Test
+  void stainNormalisationAndTestTimeAugmentation() throws IOException {
+    EvalConfig c = read("task: {type: robustness}\nrobustify:\n  stain_norm: {method: macenko, target: default, fit: slide}\n"
+        + "  tta: {views: 8}\n  batch_correction: {reference: cross_fit}\n");
+    StainOptions expected = new StainOptions(
+        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE), StainAugmentation.of(8));
+    assertEquals(expected.toJson(), c.robustify().stain().toJson());
+    assertEquals("stain normalisation macenko (per slide), test-time augmentation 8 views (scale 0.05, shift 0.05),"
+        + " ComBat combat by site, cross_fit", c.tableRow());
+
+    c = read("task: {type: robustness}\nrobustify: {stain_norm: {method: reinhard}, tta: {views: 1}}\n");
+    assertEquals(new StainOptions(StainNormalization.toward(StainTargets.defaultFor(StainMethod.REINHARD), StainFit.TILE),
+        StainAugmentation.NONE).toJson(), c.robustify().stain().toJson());
+    assertEquals("stain normalisation reinhard (per tile)", c.tableRow());
+    assertEquals(new StainAugmentation(4, 0.1, 0.02, 3),
+        read("task: {type: robustness}\nrobustify: {tta: {views: 4, scale: 0.1, shift: 0.02, seed: 3}}\n").robustify().stain().augmentation());
+  }
+
+  @Test
   void mistakesNameTheField() {
-    assertEquals("FILE: robustify.stain: unknown; robustify takes batch_correction",
+    assertEquals("FILE: robustify.stain: unknown; robustify takes stain_norm, tta and batch_correction",
         error("task: {type: robustness}\nrobustify: {stain: macenko}\n"));
+    assertTrue(error("task: {type: robustness}\nrobustify: {stain_norm: {method: vahadane}}\n")
+        .startsWith("FILE: robustify.stain_norm: "), error("task: {type: robustness}\nrobustify: {stain_norm: {method: vahadane}}\n"));
+    assertTrue(error("task: {type: robustness}\nrobustify: {stain_norm: {method: macenko, target: nowhere.json}}\n")
+        .contains("nowhere.json"));
+    assertEquals("FILE: robustify.tta.views: missing", error("task: {type: robustness}\nrobustify: {tta: {scale: 0.1}}\n"));
+    assertTrue(error("task: {type: robustness}\nrobustify: {tta: {views: 100}}\n")
+        .startsWith("FILE: robustify.tta: test-time augmentation views must be in 1..64"));
     assertEquals("FILE: table.rows: unknown; table takes row and columns", error("task: {type: robustness}\ntable: {rows: x}\n"));
     assertEquals("FILE: robustify.batch_correction.by: \"scanner\": evaluated tiles are corrected by site only",
         error("task: {type: robustness}\nrobustify: {batch_correction: {by: scanner}}\n"));
