@@ -11,6 +11,7 @@ import org.pathlens.eval.config.EvalConfig;
 import org.pathlens.eval.config.EvalConfigReader;
 import org.pathlens.eval.config.EvalRun;
 import org.pathlens.eval.config.Expectations;
+import org.pathlens.eval.config.ExpectedValuesWriter;
 import org.pathlens.eval.config.ResultTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +42,10 @@ final class EvalTableCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
   int threads;
 
+  @Option(names = "--update", description = "Write the measured values into each config's expected: block (comments kept),"
+      + " as eval run --update does, and make the table of them.")
+  boolean update;
+
   @Override
   public Integer call() throws Exception {
     // CPU as eval run: the expected values are recorded there.
@@ -54,6 +59,10 @@ final class EvalTableCommand implements Callable<Integer> {
       for (EvalConfig config : read) {
         long t0 = System.nanoTime();
         EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval table: skipped " + reason), cache);
+        if (update) {
+          ExpectedValuesWriter.update(config.file(), result.values());
+          config = EvalConfigReader.read(config.file());
+        }
         List<Expectations.Check> checks = Expectations.check(config, result.values());
         long bad = checks.stream().filter(c -> c.status() != Expectations.Status.OK).count();
         System.out.printf(Locale.ROOT, "%s: %s [%s], %d tiles, %d OK, %d FAIL, %.0f s%n", config.file(), config.name(),
