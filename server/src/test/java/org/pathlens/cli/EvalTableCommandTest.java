@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.fixtures.Fixtures;
 
 /** eval table over the committed tiny configs, with and without ComBat: one row per setting. */
 class EvalTableCommandTest {
@@ -34,5 +35,18 @@ class EvalTableCommandTest {
     assertEquals(3, json.get("rows").size());
     assertEquals(0.972222, json.get("rows").get(2).get("metrics").get("accuracy@center-a").get("value").asDouble(), 1e-6);
     assertTrue(run.out().contains("demo-tiny-robustness-combat [ComBat, cross-fit], 72 tiles, 5 OK, 0 FAIL"), run.out());
+  }
+
+  @Test
+  void updateRecordsTheValuesAndTablesThem() throws IOException {
+    Path config = tmp.resolve("fresh.yaml");
+    String committed = Files.readString(Path.of(EvalRunCommandTest.config("demo-tiny-zeroshot-combat.yaml")));
+    Files.writeString(config, committed.substring(0, committed.indexOf("expected:")).replace("../../", Fixtures.root() + "/")
+        + "expected: {}\n");
+    CliRun run = CliRun.of("eval", "table", "--threads", "1", "--update", "--out", tmp.resolve("t").toString(), config.toString());
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("fresh.yaml: demo-tiny-zeroshot-combat [ComBat, fit on the evaluated tiles], 72 tiles, 4 OK, 0 FAIL"),
+        run.out());
+    assertTrue(Files.readString(config).contains("  accuracy@center-a: 0.972222\n"), Files.readString(config));
   }
 }
