@@ -77,7 +77,9 @@ final class ApiRoutes {
     routes.get("/api/slides/{id}/classify", guard.protect(this::classifySlide));
     routes.get("/api/slides/{id}/heatmap.png", guard.protect(this::heatmap));
     routes.get("/api/slides/{id}/overlay.png", guard.protect(this::overlay));
-    routes.get("/api/tiles/{id}/image", guard.protect(this::tileImage));
+    // <id> may span segments: a tile folder ingested without a manifest names tiles by their relative
+    // path (ADI/tile-1.png), and Jetty refuses an encoded slash (%2F) inside one segment.
+    routes.get("/api/tiles/<id>/image", guard.protect(this::tileImage));
   }
 
   private void health(Context ctx) throws IOException {
@@ -291,7 +293,7 @@ final class ApiRoutes {
     for (int i = 0; i < hits.size(); i++) {
       ObjectNode hit = HitJson.tileNode(i + 1, hits.get(i));
       hit.remove("source"); // a path on the server
-      hit.put("thumbnail_url", "/api/tiles/" + segment(hits.get(i).id()) + "/image");
+      hit.put("thumbnail_url", "/api/tiles/" + segments(hits.get(i).id()) + "/image");
       list.add(hit);
     }
     ObjectNode body = server.object();
@@ -363,6 +365,11 @@ final class ApiRoutes {
   /** A path segment: percent-encoded, with spaces as %20. */
   static String segment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Path segments: each part between slashes percent-encoded, the slashes kept. */
+  static String segments(String value) {
+    return String.join("/", java.util.Arrays.stream(value.split("/", -1)).map(ApiRoutes::segment).toList());
   }
 
   private static String query(String value) {

@@ -42,6 +42,8 @@ public final class ServedIndex implements AutoCloseable {
 
   public static final String SLIDE = "S-1";
   public static final String TOKEN = "s3cret-token";
+  /** The markup-captioned tile's id: a relative path, as tile folders ingested without a manifest name tiles. */
+  public static final String MARKUP_TILE = "xss/tile #1.png";
   public static final String SCRIPT_CAPTION = "<script>window.__pwned = true</script><b>not bold</b>";
 
   private final Path dir;
@@ -67,7 +69,7 @@ public final class ServedIndex implements AutoCloseable {
       // A tumour tile again, captioned with markup: the UI must show the caption as text, never run it.
       ManifestRow tumour = manifest.stream().filter(r -> r.label().equals("TUM")).toList().getLast();
       Path file = dir.resolve("tiles").resolve(tumour.path()).toAbsolutePath();
-      index.add(List.of(new TileRecord("xss-tile", "XSS-1", "P-x", "xss-site", "HE", "scanner-x", "TUM",
+      index.add(List.of(new TileRecord(MARKUP_TILE, "XSS-1", "P-x", "xss-site", "HE", "scanner-x", "TUM",
           SCRIPT_CAPTION, null, null, 0.5, file.toString(), Map.of())), List.of(model.images().encode(decoder.decode(file))));
     }
     return new ServedIndex(dir, manifest);
