@@ -135,7 +135,7 @@ final class BenchCommand implements Runnable {
       description = {
         "Lucene HNSW (float, int8, int4) against hnswlib-core on seeded random clustered unit vectors:",
         "build time, disk, heap, single-thread latency p50/p99, QPS on all threads and recall@k",
-        "against exact brute force, without a filter and with filters keeping 10 % and 1 %."
+        "against exact brute force, without a filter and with filters keeping 10 %% and 1 %%."
       })
   static final class Index implements Callable<Integer> {
 

@@ -88,7 +88,7 @@ final class ClassifyCommand implements Callable<Integer> {
   boolean slides;
 
   @Option(names = "--top-k", paramLabel = "K", description = "With --slides: pool the K most similar tiles per class"
-      + " (default: 5 % of the slide's tiles, at least 5, at most 100).")
+      + " (default: 5 %% of the slide's tiles, at least 5, at most 100).")
   Integer topK;
 
   @Option(names = "--pooling", paramLabel = "auto|mean", description = "With --slides: auto (top-K, K from the tile"

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Is B better than A on the same tiles? Per metric: A, B and B-A with a",
-      "paired-bootstrap 95 % CI and p-value, and McNemar's exact test of accuracy.",
+      "paired-bootstrap 95 %% CI and p-value, and McNemar's exact test of accuracy.",
       "  CONFIG --model-b DIR      B: the config with another model bundle",
       "  CONFIG --prompts-b FILE   B: the zero-shot config with another prompt set",
       "  A.yaml B.yaml             B: a second config over the same dataset (a",

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Evaluate a prompt set on labelled tiles: accuracy, balanced accuracy, weighted F1, macro AUROC,",
-      "Cohen's kappa (plain and quadratic) with bootstrap 95 % intervals, per-class precision and recall,",
+      "Cohen's kappa (plain and quadratic) with bootstrap 95 %% intervals, per-class precision and recall,",
       "the confusion matrix, and the accuracy with each template or synonym left out (which prompts help).",
       "With --few-shot, also linear-probe, prototype and kNN classifiers trained on N labelled tiles per class."
     })
