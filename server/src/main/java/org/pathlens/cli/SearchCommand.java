@@ -54,11 +54,15 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--k", defaultValue = "10", description = "Hits to return (default: ${DEFAULT-VALUE}).")
   int k;
 
+  @Option(names = "--oversample", paramLabel = "X", description = "Graph candidates per result: search ef = k × X"
+      + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
+  float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
+
   @Override
   public Integer call() throws Exception {
     IndexQuerySession.requirePositiveK(k);
     TileFilter tiles = TileFilter.parse(filter);
-    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.keywords == null)) {
+    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.keywords == null, oversample)) {
       IndexQueries queries = session.queries();
       List<SearchHit> hits;
       if (query.text != null) {

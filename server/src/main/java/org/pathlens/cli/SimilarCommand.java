@@ -54,6 +54,10 @@ final class SimilarCommand implements Callable<Integer> {
   @Option(names = "--k", defaultValue = "5", description = "Slides to return (default: ${DEFAULT-VALUE}).")
   int k;
 
+  @Option(names = "--oversample", paramLabel = "X", description = "Graph candidates per result: search ef = k × X"
+      + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
+  float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
+
   @Override
   public Integer call() throws Exception {
     IndexQuerySession.requirePositiveK(k);
@@ -62,7 +66,7 @@ final class SimilarCommand implements Callable<Integer> {
       case "embedding" -> true;
       default -> throw new IllegalArgumentException("--method must be tiles or embedding, got " + method);
     };
-    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.image != null)) {
+    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.image != null, oversample)) {
       IndexQueries queries = session.queries();
       List<SlideHit> slides;
       if (query.slide != null) {

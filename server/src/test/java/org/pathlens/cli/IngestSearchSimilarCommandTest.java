@@ -162,6 +162,19 @@ class IngestSearchSimilarCommandTest {
   }
 
   @Test
+  void oversampleWidensTheGraphSearchAndMustBeAtLeastOne() throws IOException {
+    // On this small index the default already finds the exact neighbours: a wider search agrees.
+    List<JsonNode> plain = search("--text", "adipose tissue", "--k", "5");
+    List<JsonNode> wide = search("--text", "adipose tissue", "--k", "5", "--oversample", "20");
+    assertEquals(plain.stream().map(h -> h.get("id").asText()).toList(),
+        wide.stream().map(h -> h.get("id").asText()).toList());
+    CliRun bad = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
+        "--text", "fat", "--oversample", "0.5");
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.err().contains("--oversample must be at least 1, got 0.5"), bad.err());
+  }
+
+  @Test
   void aBadFilterAndAnotherBundleAreOneLineEach() {
     CliRun bad = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
         "--keywords", "fat", "--filter", "site:(center-a");
