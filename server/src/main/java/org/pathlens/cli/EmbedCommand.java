@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -69,17 +68,10 @@ final class EmbedCommand implements Callable<Integer> {
       } else {
         List<Path> files = ImageFiles.expand(inputs.images);
         ImageDecoder decoder = new ImageDecoder(maxPixels);
-        try (ImageFileEmbedder embedder = new ImageFileEmbedder(
-            vlm.images().withStain(stain.toStainOptions(decoder)), decoder, model.batchSize, 2)) {
-          embedder.embed(
-              files,
-              file -> file.getParent() == null ? null : file.getParent().toString(), // --stain-fit slide: a folder is a slide
-              done -> {
-                print(out, done.file().toString(), done.embedding());
-                embedded.incrementAndGet();
-              },
-              skipped -> System.err.println("pathlens embed: skipped " + skipped.reason()));
-        }
+        stain.embedFiles(vlm, files, decoder, model.batchSize, "embed", done -> {
+          print(out, done.file().toString(), done.embedding());
+          embedded.incrementAndGet();
+        });
       }
     } finally {
       out.flush();

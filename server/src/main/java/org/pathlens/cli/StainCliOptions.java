@@ -1,6 +1,10 @@
 package org.pathlens.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.pathlens.encoders.ImageFileEmbedder;
+import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainAugmentation;
 import org.pathlens.encoders.preprocess.stain.StainFit;
@@ -75,5 +79,22 @@ final class StainCliOptions {
       throw new IllegalArgumentException("--tta: " + e.getMessage(), e);
     }
     return new StainOptions(normalization, augmentation);
+  }
+
+  /**
+   * Embeds image files with these stain options ({@code embed}, {@code classify --images}): a folder
+   * counts as a slide for {@code --stain-fit slide}; files that cannot be embedded are reported on
+   * stderr under {@code command}'s name and skipped.
+   */
+  void embedFiles(VisionLanguageModel vlm, List<Path> files, ImageDecoder decoder, int batchSize, String command,
+      Consumer<ImageFileEmbedder.Embedded> onEmbedded) {
+    try (ImageFileEmbedder embedder = new ImageFileEmbedder(
+        vlm.images().withStain(toStainOptions(decoder)), decoder, batchSize, 2)) {
+      embedder.embed(
+          files,
+          file -> file.getParent() == null ? null : file.getParent().toString(),
+          onEmbedded,
+          skipped -> System.err.println("pathlens " + command + ": skipped " + skipped.reason()));
+    }
   }
 }
