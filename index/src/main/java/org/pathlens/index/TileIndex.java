@@ -380,7 +380,7 @@ public final class TileIndex implements AutoCloseable {
   /** The {@code k} tiles nearest to {@code query} among those passing {@code filter}, best first. */
   public List<SearchHit> search(float[] query, int k, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
-    return search.vector(query, k, filter, true);
+    return search.vector(query, k, settings.candidates(k), filter, true);
   }
 
   /**
@@ -388,8 +388,20 @@ public final class TileIndex implements AutoCloseable {
    * no metadata (reading a stored record costs a compressed-block read per hit).
    */
   public List<SearchHit> searchIds(float[] query, int k, TileFilter filter) throws IOException {
+    return searchIds(query, k, settings.candidates(k), filter);
+  }
+
+  /**
+   * As {@link #searchIds(float[], int, TileFilter)} with the graph search's candidate list ({@code
+   * ef}, rescored when quantized) given per call instead of by {@link IndexSettings#oversample()}:
+   * one index measured at several settings ({@code bench index --oversample 4,8,16}).
+   */
+  public List<SearchHit> searchIds(float[] query, int k, int candidates, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
-    return search.vector(query, k, filter, false);
+    if (candidates < k) {
+      throw new IllegalArgumentException("candidates (" + candidates + ") must be at least k (" + k + ")");
+    }
+    return search.vector(query, k, candidates, filter, false);
   }
 
   /** BM25 search over captions (Lucene query syntax; plain words are OR-ed), best first. */
@@ -401,7 +413,8 @@ public final class TileIndex implements AutoCloseable {
   public List<SearchHit> searchHybrid(float[] query, String text, int k, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
     int depth = Math.max(RankFusion.DEPTH, k);
-    return RankFusion.fuse(List.of(search.vector(query, depth, filter, true), search.captions(text, depth, filter)), k);
+    return RankFusion.fuse(List.of(search.vector(query, depth, settings.candidates(depth), filter, true),
+        search.captions(text, depth, filter)), k);
   }
 
   /** Slides ranked by similarity to {@code slideId}'s tiles (see {@link SlideSimilarity}). */
@@ -419,7 +432,8 @@ public final class TileIndex implements AutoCloseable {
       checkEmbedding("(query tile)", tile);
     }
     TileFilter others = excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
-    return SlideSimilarity.DEFAULT.rank(queryTiles, k, (query, n) -> search.vector(query, n, others, true));
+    return SlideSimilarity.DEFAULT.rank(queryTiles, k,
+        (query, n) -> search.vector(query, n, settings.candidates(n), others, true));
   }
 
   /** The embeddings of a slide's tiles, in tile id order. */

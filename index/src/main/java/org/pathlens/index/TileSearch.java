@@ -64,12 +64,15 @@ final class TileSearch {
     this.strategy = new KnnSearchStrategy.Hnsw(settings.filteredSearchPercent());
   }
 
-  /** @param records whether hits carry their stored records (reading them costs a block decompression each) */
-  List<SearchHit> vector(float[] query, int k, TileFilter filter, boolean records) throws IOException {
+  /**
+   * @param candidates the graph search's candidate list (HNSW's {@code ef}), at least {@code k}
+   * @param records whether hits carry their stored records (reading them costs a block decompression each)
+   */
+  List<SearchHit> vector(float[] query, int k, int candidates, TileFilter filter, boolean records)
+      throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
       Query filterQuery = checkedFilter(searcher, filter);
-      int candidates = settings.candidates(k);
       Query knn = new KnnFloatVectorQuery(TileFields.EMBEDDING, query, candidates, filterQuery, strategy);
       if (settings.quantization() != Quantization.NONE) {
         // HNSW scores on quantized vectors are estimates: rescore the candidates with the floats.

@@ -157,8 +157,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--beam", paramLabel = "B", description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
     int beam = 100;
 
-    @Option(names = "--oversample", paramLabel = "X", description = "Candidates per result: search ef = k × X (default: ${DEFAULT-VALUE}).")
-    float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
+    @Option(names = "--oversample", split = ",", paramLabel = "X",
+        description = "Candidates per result: search ef = k × X; a list (4,8,16) measures each on the same build (default: ${DEFAULT-VALUE}).")
+    List<Float> oversamples = List.of(org.pathlens.index.IndexSettings.defaults().oversample());
 
     @Option(names = "--clusters", paramLabel = "C", description = "Gaussian clusters of the vectors (default: ${DEFAULT-VALUE}).")
     int clusters = 256;
@@ -194,13 +195,14 @@ final class BenchCommand implements Runnable {
         engines.remove(IndexBenchmark.Engine.INT4);
       }
       Path workDir = work != null ? work : java.nio.file.Files.createTempDirectory("pathlens-bench-index");
+      IndexBenchmark benchmark = new IndexBenchmark(new IndexBenchmark.Options(n, dim, k, queries, m, beam, oversamples,
+          clusters, threads, commit, filteredPercent, engines, seed, workDir), System.out);
       String command = "./pathlens bench index --n " + n + " --dim " + dim + " --k " + k + " --queries " + queries
-          + " --m " + m + " --beam " + beam + " --oversample " + oversample + " --clusters " + clusters
+          + " --m " + m + " --beam " + beam + " --oversample " + benchmark.oversamples() + " --clusters " + clusters
           + " --threads " + threads + " --commit " + commit + " --filtered-percent " + filteredPercent
           + " --engines " + String.join(",", engines.stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList())
           + " --seed " + seed;
-      new IndexBenchmark(new IndexBenchmark.Options(n, dim, k, queries, m, beam, oversample, clusters, threads, commit,
-          filteredPercent, engines, seed, workDir), System.out).run(command);
+      benchmark.run(command);
       return 0;
     }
   }

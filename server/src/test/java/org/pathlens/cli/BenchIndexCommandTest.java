@@ -23,8 +23,8 @@ class BenchIndexCommandTest {
         .filter(l -> l.matches("^(lucene|hnswlib).*(none|10 %|1 %) .*")).toList();
     assertEquals(9, searchRows.size(), run.out()); // 3 engines × 3 filters
     for (String row : searchRows) {
-      double recall = Double.parseDouble(row.substring(41).trim().split(" +")[0]);
-      assertTrue(recall >= 0.9, "recall below 0.9: " + row);
+      assertEquals(40, ef(row), row); // k 10 × the default oversample 4
+      assertTrue(recall(row) >= 0.9, "recall below 0.9: " + row);
     }
     assertTrue(Files.notExists(work.resolve("float")), "the benchmark leaves its indexes behind");
   }
@@ -38,6 +38,31 @@ class BenchIndexCommandTest {
         .map(l -> l.substring(0, 34).trim()).toList();
     assertEquals(List.of("hnswlib-core 1.2.1 (comparator)", "lucene hnsw float32"), engines, run.out());
     assertTrue(run.out().contains("--engines hnswlib,float"), run.out());
+  }
+
+  @Test
+  void measuresEveryOversampleOnOneBuild() throws Exception {
+    CliRun run = CliRun.of("bench", "index", "--n", "2000", "--dim", "16", "--queries", "30", "--clusters", "4",
+        "--m", "4", "--beam", "8", "--engines", "float,hnswlib", "--oversample", "1,8", "--work", work.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("--oversample 1,8 "), run.out());
+    assertEquals(2, run.outLines().stream().filter(l -> l.startsWith("built ")).count(), run.out());
+    for (String engine : List.of("lucene hnsw float32", "hnswlib-core 1.2.1 (comparator)")) {
+      List<String> unfiltered = run.outLines().stream()
+          .filter(l -> l.startsWith(engine) && l.substring(34).matches(" +\\d+ none .*")).toList();
+      assertEquals(List.of(10, 80), unfiltered.stream().map(BenchIndexCommandTest::ef).toList(), run.out());
+      // A sparse graph (M 4, beam 8) over four big clusters misses neighbours at ef = k; ef = 8k finds more.
+      assertTrue(recall(unfiltered.get(1)) > recall(unfiltered.get(0)), engine + ": " + unfiltered);
+    }
+  }
+
+  private static int ef(String row) {
+    return Integer.parseInt(row.substring(34).trim().split(" +")[0]);
+  }
+
+  private static double recall(String row) {
+    String[] cells = row.substring(34).trim().split(" +");
+    return Double.parseDouble(cells[cells[1].equals("none") ? 2 : 3]);
   }
 
   @Test

@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * The comparator, never a product path: hnswlib-core (pure Java HNSW, all vectors on the heap). It
  * has no filtered search, so filters are applied afterwards to an enlarged result list of
- * {@code candidates / fraction} items, the usual workaround.
+ * {@code candidates / fraction} items, the usual workaround. hnswlib searches with {@code ef =
+ * max(ef, k)}, so asking it for {@code candidates} results and keeping the first k is a search at
+ * {@code ef = candidates}: one built graph serves every candidate count.
  */
 final class HnswlibEngine implements VectorEngine {
 
@@ -28,18 +30,13 @@ final class HnswlibEngine implements VectorEngine {
   private final Path file;
   private final int m;
   private final int beamWidth;
-  private final int candidates;
   private final int threads;
   private HnswIndex<Integer, float[], Vector, Float> index;
 
-  /**
-   * @param candidates the search's {@code ef} for a top-k (the same candidate count Lucene gets)
-   */
-  HnswlibEngine(Path file, int m, int beamWidth, int candidates, int threads) {
+  HnswlibEngine(Path file, int m, int beamWidth, int threads) {
     this.file = file;
     this.m = m;
     this.beamWidth = beamWidth;
-    this.candidates = candidates;
     this.threads = threads;
   }
 
@@ -52,7 +49,7 @@ final class HnswlibEngine implements VectorEngine {
   public void build(IndexBenchData data) throws Exception {
     float[][] vectors = data.vectors();
     index = HnswIndex.newBuilder(vectors[0].length, DistanceFunctions.FLOAT_INNER_PRODUCT, vectors.length)
-        .withM(m).withEfConstruction(beamWidth).withEf(candidates).build();
+        .withM(m).withEfConstruction(beamWidth).withEf(1).build();
     List<Vector> items = new ArrayList<>(vectors.length);
     for (int i = 0; i < vectors.length; i++) {
       items.add(new Vector(i, vectors[i].clone())); // its own copy, as it would hold in a product
@@ -62,8 +59,8 @@ final class HnswlibEngine implements VectorEngine {
   }
 
   @Override
-  public List<Integer> search(float[] query, int k, IndexBenchData.FilterCase filter) {
-    int wanted = filter.fraction() >= 1 ? k : (int) Math.ceil(candidates / filter.fraction());
+  public List<Integer> search(float[] query, int k, int candidates, IndexBenchData.FilterCase filter) {
+    int wanted = (int) Math.ceil(candidates / filter.fraction());
     List<Integer> hits = new ArrayList<>(k);
     for (SearchResult<Vector, Float> result : index.findNearest(query, wanted)) {
       if (filter.keep().test(result.item().id())) {

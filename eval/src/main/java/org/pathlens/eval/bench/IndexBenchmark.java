@@ -21,7 +21,9 @@ import org.pathlens.index.Quantization;
 /**
  * Lucene HNSW (float, int8, int4) against hnswlib-core on random clustered unit vectors: build
  * time, size on disk, heap, single-thread latency, multi-thread QPS and recall@k against exact
- * brute force, unfiltered and with filters keeping 10 % and 1 % of the vectors.
+ * brute force, unfiltered and with filters keeping 10 % and 1 % of the vectors. Each built index is
+ * searched at every oversample asked for, so one build (tens of minutes at 1M vectors here) gives
+ * the whole recall/latency curve.
  */
 public final class IndexBenchmark {
 
@@ -32,7 +34,7 @@ public final class IndexBenchmark {
    * @param queries query count (each measurement runs all of them)
    * @param m HNSW max connections
    * @param beamWidth HNSW construction beam
-   * @param oversample candidates per result (the search's ef is {@code k × oversample})
+   * @param oversamples candidates per result, each measured (the search's ef is {@code k × oversample})
    * @param clusters Gaussian clusters the vectors are drawn from
    * @param threads indexing, merging and QPS threads
    * @param commitSize Lucene tiles per commit
@@ -41,14 +43,23 @@ public final class IndexBenchmark {
    * @param seed everything random follows from it
    * @param workDir where the indexes are written (removed afterwards)
    */
-  public record Options(int n, int dim, int k, int queries, int m, int beamWidth, float oversample, int clusters,
-      int threads, int commitSize, int filteredPercent, List<Engine> engines, long seed, Path workDir) {
+  public record Options(int n, int dim, int k, int queries, int m, int beamWidth, List<Float> oversamples,
+      int clusters, int threads, int commitSize, int filteredPercent, List<Engine> engines, long seed, Path workDir) {
 
     public Options {
       engines = List.copyOf(engines);
+      oversamples = List.copyOf(oversamples);
       if (engines.isEmpty()) {
         throw new IllegalArgumentException("no engine to benchmark");
       }
+      if (oversamples.isEmpty() || oversamples.stream().anyMatch(x -> !(x >= 1))) {
+        throw new IllegalArgumentException("--oversample needs values of at least 1, got " + oversamples);
+      }
+    }
+
+    /** The graph search's candidate count (ef) for a top-k at {@code oversample}, as {@link IndexSettings} counts it. */
+    int candidates(float oversample) {
+      return Math.max(k, (int) Math.ceil(k * (double) oversample));
     }
   }
 
@@ -63,13 +74,13 @@ public final class IndexBenchmark {
     this.out = out;
   }
 
-  private record Row(String engine, String filter, double recall, double p50, double p99, double qps) {}
+  private record Row(String engine, int ef, String filter, double recall, double p50, double p99, double qps) {}
 
   public void run(String command) throws Exception {
     out.printf(Locale.ROOT, "PathLens index benchmark: N=%d D=%d, %d queries, k=%d, %d clusters, M=%d beam=%d,"
-            + " ef=k×%.1f, %d threads, %d cores, Java %s, Lucene vectors: %s%n",
+            + " ef=k×%s, %d threads, %d cores, Java %s, Lucene vectors: %s%n",
         options.n(), options.dim(), options.queries(), options.k(), options.clusters(), options.m(),
-        options.beamWidth(), options.oversample(), options.threads(), Runtime.getRuntime().availableProcessors(),
+        options.beamWidth(), oversamples(), options.threads(), Runtime.getRuntime().availableProcessors(),
         Runtime.version(), LuceneVectorization.implementation());
     out.println("command: " + command);
     long start = System.nanoTime();
@@ -88,10 +99,12 @@ public final class IndexBenchmark {
         builds.add(String.format(Locale.ROOT, "%-34s %9.1f %11.0f %9.1f %9.1f", engine.name(), seconds,
             options.n() / seconds, engine.diskBytes() / 1e6, heap / 1e6));
         out.println("built " + builds.getLast().trim().replaceAll(" +", " "));
-        for (int f = 0; f < data.filters().size(); f++) {
-          rows.add(measure(engine, data, f));
-          // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps what it measured.
-          out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
+        for (float oversample : options.oversamples()) {
+          for (int f = 0; f < data.filters().size(); f++) {
+            rows.add(measure(engine, data, f, options.candidates(oversample)));
+            // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps what it measured.
+            out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
+          }
         }
       }
     }
@@ -100,7 +113,7 @@ public final class IndexBenchmark {
     out.printf(Locale.ROOT, "%-34s %9s %11s %9s %9s%n", "build", "seconds", "vectors/s", "disk MB", "heap MB");
     builds.forEach(out::println);
     out.println();
-    out.printf(Locale.ROOT, "%-34s %-6s %9s %8s %8s %9s%n", "search", "filter", "recall@" + options.k(),
+    out.printf(Locale.ROOT, "%-34s %5s %-6s %9s %8s %8s %9s%n", "search", "ef", "filter", "recall@" + options.k(),
         "p50 ms", "p99 ms", "QPS x" + options.threads());
     rows.forEach(row -> out.println(format(row)));
     out.println("(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
@@ -108,14 +121,19 @@ public final class IndexBenchmark {
   }
 
   private static String format(Row row) {
-    return String.format(Locale.ROOT, "%-34s %-6s %9.4f %8.3f %8.3f %9.0f",
-        row.engine(), row.filter(), row.recall(), row.p50(), row.p99(), row.qps());
+    return String.format(Locale.ROOT, "%-34s %5d %-6s %9.4f %8.3f %8.3f %9.0f",
+        row.engine(), row.ef(), row.filter(), row.recall(), row.p50(), row.p99(), row.qps());
+  }
+
+  /** The oversamples as given on the command line: {@code 4,8,16} (whole numbers without ".0"). */
+  public String oversamples() {
+    return String.join(",", options.oversamples().stream()
+        .map(x -> x == Math.rint(x) ? Integer.toString(x.intValue()) : x.toString()).toList());
   }
 
   private List<VectorEngine> engines() {
-    int candidates = Math.max(options.k(), (int) Math.ceil(options.k() * (double) options.oversample()));
     IndexSettings lucene = IndexSettings.defaults().withGraph(options.m(), options.beamWidth())
-        .withOversample(options.oversample()).withMergeWorkers(options.threads())
+        .withMergeWorkers(options.threads())
         .withCommitSize(options.commitSize()).withRamBufferMb(256)
         .withFilteredSearchPercent(options.filteredPercent());
     List<VectorEngine> engines = new ArrayList<>();
@@ -128,32 +146,33 @@ public final class IndexBenchmark {
         case INT4 -> new LuceneEngine("lucene hnsw int4 + rescore", options.workDir().resolve("int4"),
             lucene.withQuantization(Quantization.INT4), options.threads());
         case HNSWLIB -> new HnswlibEngine(options.workDir().resolve("hnswlib.bin"), options.m(),
-            options.beamWidth(), candidates, options.threads());
+            options.beamWidth(), options.threads());
       });
     }
     return engines;
   }
 
-  private Row measure(VectorEngine engine, IndexBenchData data, int f) throws Exception {
+  private Row measure(VectorEngine engine, IndexBenchData data, int f, int candidates) throws Exception {
     IndexBenchData.FilterCase filter = data.filters().get(f);
     float[][] queries = data.queries();
     List<List<Integer>> found = new ArrayList<>();
     for (float[] query : queries) { // also the warm-up
-      found.add(engine.search(query, options.k(), filter));
+      found.add(engine.search(query, options.k(), candidates, filter));
     }
     double[] millis = new double[queries.length];
     for (int q = 0; q < queries.length; q++) {
       long t0 = System.nanoTime();
-      engine.search(queries[q], options.k(), filter);
+      engine.search(queries[q], options.k(), candidates, filter);
       millis[q] = (System.nanoTime() - t0) / 1e6;
     }
     Arrays.sort(millis);
-    return new Row(engine.name(), filter.name(), data.recall(f, found), percentile(millis, 0.5),
-        percentile(millis, 0.99), qps(engine, queries, filter));
+    return new Row(engine.name(), candidates, filter.name(), data.recall(f, found), percentile(millis, 0.5),
+        percentile(millis, 0.99), qps(engine, queries, candidates, filter));
   }
 
   /** Queries per second with every thread running all queries. */
-  private double qps(VectorEngine engine, float[][] queries, IndexBenchData.FilterCase filter) throws Exception {
+  private double qps(VectorEngine engine, float[][] queries, int candidates, IndexBenchData.FilterCase filter)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(options.threads());
     try {
       long t0 = System.nanoTime();
@@ -161,7 +180,7 @@ public final class IndexBenchmark {
       for (int t = 0; t < options.threads(); t++) {
         parts.add(pool.submit(() -> {
           for (float[] query : queries) {
-            engine.search(query, options.k(), filter);
+            engine.search(query, options.k(), candidates, filter);
           }
           return null;
         }));

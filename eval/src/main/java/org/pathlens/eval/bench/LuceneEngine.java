@@ -77,8 +77,9 @@ final class LuceneEngine implements VectorEngine {
   }
 
   @Override
-  public List<Integer> search(float[] query, int k, IndexBenchData.FilterCase filter) throws IOException {
-    List<SearchHit> hits = index.searchIds(query, k, filters.get(filter.name()));
+  public List<Integer> search(float[] query, int k, int candidates, IndexBenchData.FilterCase filter)
+      throws IOException {
+    List<SearchHit> hits = index.searchIds(query, k, candidates, filters.get(filter.name()));
     return hits.stream().map(h -> Integer.parseInt(h.id())).toList();
   }
 
