@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -461,6 +462,14 @@ public final class TileIndex implements AutoCloseable {
   /** The stored record of a tile. */
   public Optional<TileRecord> get(String id) throws IOException {
     return search.record(id);
+  }
+
+  /**
+   * The stored records of those of {@code ids} already in the index (absent ids are left out), read
+   * from one committed snapshot: what a resumed ingest compares its tiles with.
+   */
+  public Map<String, TileRecord> records(Collection<String> ids) throws IOException {
+    return search.records(ids);
   }
 
   /** Bytes the index takes on disk. */

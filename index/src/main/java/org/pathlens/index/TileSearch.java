@@ -3,7 +3,9 @@ package org.pathlens.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -159,6 +161,24 @@ final class TileSearch {
       return top.scoreDocs.length == 0
           ? Optional.empty()
           : Optional.of(TileDocuments.toRecord(searcher.storedFields().document(top.scoreDocs[0].doc)));
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** The stored records of those of {@code ids} that are in the index, all from one snapshot. */
+  Map<String, TileRecord> records(Collection<String> ids) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      StoredFields stored = searcher.storedFields();
+      Map<String, TileRecord> found = new HashMap<>();
+      for (String id : ids) {
+        TopDocs top = searcher.search(new TermQuery(new Term(TileFields.ID, id)), 1);
+        if (top.scoreDocs.length > 0) {
+          found.put(id, TileDocuments.toRecord(stored.document(top.scoreDocs[0].doc)));
+        }
+      }
+      return found;
     } finally {
       searchers.release(searcher);
     }

@@ -13,6 +13,7 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.TileIndex;
+import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
@@ -31,8 +32,10 @@ import picocli.CommandLine.Option;
     description = {
       "Embed tiles into an index: a folder of tile images (with an optional manifest CSV of metadata), or",
       "whole-slide images cut into tissue tiles. Progress goes to stderr (a bar on a terminal), one summary",
-      "line to stdout. Re-running the same ingest replaces tiles instead of duplicating them. Inputs that",
-      "cannot be read are named on stderr and skipped; the exit code is 1 if no tile was ingested."
+      "line to stdout. Re-running an ingest never duplicates tiles: tiles already in the index with the",
+      "same metadata are kept as they are (not embedded again), so a re-run after a crash does only what",
+      "is left. Inputs that cannot be read are named on stderr and skipped; the exit code is 1 if the",
+      "inputs gave no tile at all."
     })
 final class IngestCommand implements Callable<Integer> {
 
@@ -82,6 +85,15 @@ final class IngestCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}). An existing index keeps what it was created with.")
   String quantization;
 
+  @Option(names = "--commit", paramLabel = "N",
+      description = "Tiles per commit: a crash loses at most the batch in flight (default: ${DEFAULT-VALUE}).")
+  int commit = IndexSettings.defaults().commitSize();
+
+  @Option(names = "--reembed",
+      description = "Embed every tile again, also those the index already holds with the same metadata"
+          + " (after image files were replaced in place, which the metadata cannot show).")
+  boolean reembed;
+
   @Option(names = "--m", defaultValue = "16", description = "HNSW neighbours per node of a new index (default: ${DEFAULT-VALUE}).")
   int m;
 
@@ -101,21 +113,22 @@ final class IngestCommand implements Callable<Integer> {
         TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle(), stainOptions), indexSettings());
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
+      ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
       if (inputs.tiles != null) {
-        summary = new TileFolderIngest(encoder, decoder, model.batchSize, readThreads)
+        summary = new TileFolderIngest(encoder, decoder, model.batchSize, readThreads, existing)
             .ingest(inputs.tiles, manifest, tileIndex, progress);
       } else {
         int size = tileSize != null ? tileSize : vlm.bundle().config().image().size();
         TilingOptions tiling = new TilingOptions(mpp, size, minTissue,
             mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
         summary = new SlideIngest(encoder, tiling, TissueDetector.defaults(), model.batchSize, readThreads,
-            SlideIngest.DEFAULT_THUMBNAIL_SIZE).ingest(slides, tileIndex, progress);
+            SlideIngest.DEFAULT_THUMBNAIL_SIZE, existing).ingest(slides, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary
       System.out.println(summaryLine(summary, tileIndex.size()));
       warnIfUncorrected(tileIndex);
     }
-    return summary.tiles() > 0 ? 0 : 1;
+    return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
   }
 
   /** In a batch-corrected index, tiles of batches the fit did not see stay raw: say how many, and how to refit. */
@@ -132,11 +145,14 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code tiles 1180, slides 2, skipped 1, 14.2 s, 83.1 tiles/s; the index holds 1180 tiles}. */
+  /**
+   * {@code tiles 1180, slides 2, skipped 1, 14.2 s, 83.1 tiles/s; the index holds 1180 tiles}, with
+   * {@code , unchanged 500} after the tile count when tiles already indexed were kept.
+   */
   static String summaryLine(IngestSummary summary, int indexSize) {
-    return String.format(Locale.ROOT, "tiles %d, slides %d, skipped %d, %.1f s, %.1f tiles/s; the index holds %d tiles",
-        summary.tiles(), summary.slides(), summary.skipped().size(), summary.seconds(), summary.tilesPerSecond(),
-        indexSize);
+    return String.format(Locale.ROOT, "tiles %d%s, slides %d, skipped %d, %.1f s, %.1f tiles/s; the index holds %d tiles",
+        summary.tiles(), summary.unchanged() > 0 ? ", unchanged " + summary.unchanged() : "", summary.slides(),
+        summary.skipped().size(), summary.seconds(), summary.tilesPerSecond(), indexSize);
   }
 
   private IndexSettings indexSettings() {
@@ -146,6 +162,9 @@ final class IngestCommand implements Callable<Integer> {
       case "int4" -> Quantization.INT4;
       default -> throw new IllegalArgumentException("--quantization must be none, int8 or int4, got " + quantization);
     };
-    return IndexSettings.defaults().withGraph(m, beam).withQuantization(q);
+    if (commit < 1) {
+      throw new IllegalArgumentException("--commit must be at least 1, got " + commit);
+    }
+    return IndexSettings.defaults().withGraph(m, beam).withQuantization(q).withCommitSize(commit);
   }
 }

@@ -36,6 +36,12 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
   }
 
   @Override
+  public void unchanged(long tiles, String what) {
+    err.printf(Locale.ROOT, "pathlens ingest: %s: %d tiles already in the index, unchanged: kept (--reembed"
+        + " embeds them again)%n", what, tiles);
+  }
+
+  @Override
   public void warning(String message) {
     err.println("pathlens ingest: warning: " + message);
   }

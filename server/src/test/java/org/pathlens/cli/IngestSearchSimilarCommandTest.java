@@ -67,6 +67,7 @@ class IngestSearchSimilarCommandTest {
     assertTrue(firstIngest.err().contains("pathlens ingest: " + tiles + ": 36 tiles"), firstIngest.err());
     CliRun again = ingest("--tiles", tiles.toString(), "--manifest", manifest.toString());
     assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().startsWith("tiles 0, unchanged 36, slides 0, "), again.out());
     assertTrue(again.out().strip().endsWith("the index holds 36 tiles"), again.out());
   }
 

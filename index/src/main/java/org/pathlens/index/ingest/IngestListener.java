@@ -16,6 +16,12 @@ public interface IngestListener {
    */
   default void planned(long tiles, String what) {}
 
+  /**
+   * {@code tiles} of {@code what}'s tiles are in the index already, unchanged, and are kept without
+   * being embedded again ({@link ExistingTiles#KEEP}); they are not part of {@link #planned}.
+   */
+  default void unchanged(long tiles, String what) {}
+
   /** {@code tiles} more tiles were embedded and handed to the index. */
   default void indexed(int tiles) {}
 

@@ -1,12 +1,14 @@
 package org.pathlens.index.ingest;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
@@ -33,7 +35,9 @@ import org.pathlens.index.slides.TissueDetector;
  * batches of pixels are in memory whatever the slide's size.
  *
  * <p>A tile's id is {@code <slide_id>@<x>,<y>} with its level-0 position ({@link TileIds#ofPosition}),
- * so re-running an ingest replaces tiles instead of duplicating them. Tiles record the slide id, the
+ * so re-running an ingest never duplicates tiles; tiles the index already holds with the same record
+ * are kept without being read or embedded again ({@link ExistingTiles#KEEP}, the default), so a
+ * re-run after a crash does only what is left. Tiles record the slide id, the
  * level-0 x and y, the tile µm/px, the slide file as {@code source} and the slide's {@code vendor};
  * the rest of what is known about the slide goes to a {@link SlideRecord} with a thumbnail, written
  * once the slide's tiles are committed.
@@ -51,9 +55,10 @@ import org.pathlens.index.slides.TissueDetector;
  * @param batchSize tiles per forward pass
  * @param readThreads threads reading and resampling tiles beside inference
  * @param thumbnailSize the thumbnail's longer side in pixels
+ * @param existing what to do with tiles the index already holds unchanged
  */
 public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDetector detector, int batchSize,
-    int readThreads, int thumbnailSize) {
+    int readThreads, int thumbnailSize, ExistingTiles existing) {
 
   /** The thumbnail side the UI gets by default. */
   public static final int DEFAULT_THUMBNAIL_SIZE = 1024;
@@ -63,6 +68,17 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
       throw new IllegalArgumentException("batch size and read threads must be at least 1 and the thumbnail at least"
           + " 16 px, got " + batchSize + ", " + readThreads + ", " + thumbnailSize);
     }
+    Objects.requireNonNull(existing, "existing tiles");
+  }
+
+  /** Keeps the tiles the index already holds unchanged. */
+  public SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDetector detector, int batchSize,
+      int readThreads, int thumbnailSize) {
+    this(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, ExistingTiles.KEEP);
+  }
+
+  public SlideIngest withExistingTiles(ExistingTiles existing) {
+    return new SlideIngest(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing);
   }
 
   /** Ingests {@code slides} (files; see {@link SlideFiles#expand} for folders) into {@code index}. */
@@ -72,9 +88,10 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<SkippedInput> skipped = new ArrayList<>();
     int done = 0;
+    long unchanged = 0;
     for (Path slide : slides) {
       try {
-        ingestSlide(slide, index, buffer, listener);
+        unchanged += ingestSlide(slide, index, buffer, listener);
         done++;
       } catch (SlideException e) {
         buffer.flush(); // the tiles read before the failure are good
@@ -83,34 +100,57 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
         listener.skipped(input);
       }
     }
-    return new IngestSummary(buffer.added(), done, skipped, (System.nanoTime() - start) / 1e9);
+    return new IngestSummary(buffer.added(), unchanged, done, skipped, (System.nanoTime() - start) / 1e9);
   }
 
-  private void ingestSlide(Path slide, TileIndex index, IndexBuffer buffer, IngestListener listener)
+  /** Ingests one slide; returns how many of its tiles were kept unchanged. */
+  private long ingestSlide(Path slide, TileIndex index, IndexBuffer buffer, IngestListener listener)
       throws IOException {
     String slideId = SlideFiles.slideId(slide);
     try (SlideReader reader = SlideReaders.open(slide)) {
       SlideTiler tiler = SlideTiler.of(reader, tiling, detector);
       TilingPlan plan = tiler.plan();
       plan.warnings().forEach(w -> listener.warning(slide + ": " + w));
-      long count = tiler.positions().count();
-      listener.planned(count, slideId);
       String source = slide.toAbsolutePath().normalize().toString();
+      String vendor = reader.vendor();
+      List<TilePosition> positions = tiler.positions().toList();
+      List<TilePosition> toEmbed = existing.toEmbed(positions,
+          position -> tileRecord(slideId, position, plan, source, vendor), index);
+      long unchanged = positions.size() - toEmbed.size();
+      if (unchanged > 0) {
+        listener.unchanged(unchanged, slideId);
+      }
+      listener.planned(toEmbed.size(), slideId);
       long before = buffer.added();
-      try (SlideTileReaders readers = new SlideTileReaders(slide, tiler, tiling, readThreads)) {
-        UnaryOperator<RgbImage> normalizer = encoder.fitsPerSlide()
-            ? encoder.slideNormalizer(sample(tiler, readers)) : encoder.tileNormalizer();
-        embedTiles(tiler.positions().iterator(), readers, normalizer, slideId, source, reader.vendor(), plan, buffer);
+      if (!toEmbed.isEmpty()) {
+        try (SlideTileReaders readers = new SlideTileReaders(slide, tiler, tiling, readThreads)) {
+          // Fitted on the same sample of all the slide's tiles as a whole ingest, so resumed tiles match the kept ones.
+          UnaryOperator<RgbImage> normalizer = encoder.fitsPerSlide()
+              ? encoder.slideNormalizer(sample(tiler, readers)) : encoder.tileNormalizer();
+          embedTiles(toEmbed.iterator(), readers, normalizer, slideId, source, vendor, plan, buffer);
+        }
       }
       buffer.flush(); // the record and thumbnail describe committed tiles only
-      PngFiles.write(reader.thumbnail(thumbnailSize), SlideRecord.thumbnailFile(index.dir(), slideId));
-      new SlideRecord(slideId, source, reader.vendor(),
+      Path thumbnail = SlideRecord.thumbnailFile(index.dir(), slideId);
+      if (!toEmbed.isEmpty() || !Files.isRegularFile(thumbnail)) { // reading it costs a pass over a level
+        PngFiles.write(reader.thumbnail(thumbnailSize), thumbnail);
+      }
+      new SlideRecord(slideId, source, vendor,
           plan.slideMpp().x(), plan.slideMpp().y(),
           reader.levels(), plan.tileMpp(), tiling.tileSize(), plan.level(), tiling.minTissue(),
-          tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(), buffer.added() - before,
-          index.dir().relativize(SlideRecord.thumbnailFile(index.dir(), slideId)).toString(), reader.properties())
+          tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(), buffer.added() - before + unchanged,
+          index.dir().relativize(thumbnail).toString(), reader.properties())
           .write(index.dir());
+      return unchanged;
     }
+  }
+
+  /** The record of the tile at {@code position}: known before its pixels are read. */
+  private static TileRecord tileRecord(String slideId, TilePosition position, TilingPlan plan, String source,
+      String vendor) {
+    int x = Math.toIntExact(position.x()), y = Math.toIntExact(position.y());
+    return new TileRecord(TileIds.ofPosition(slideId, x, y), slideId, null, null, null, null, null, null,
+        x, y, plan.tileMpp(), source, Map.of("vendor", vendor));
   }
 
   /** The encoder must carry the stain handling the index records, or the index would mix two colour spaces. */
@@ -147,9 +187,7 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
       List<RgbImage> images = new ArrayList<>(current.size());
       for (Future<SlideTile> future : current) {
         SlideTile tile = await(future);
-        int x = Math.toIntExact(tile.position().x()), y = Math.toIntExact(tile.position().y());
-        records.add(new TileRecord(TileIds.ofPosition(slideId, x, y), slideId, null, null, null, null, null, null,
-            x, y, plan.tileMpp(), source, Map.of("vendor", vendor)));
+        records.add(tileRecord(slideId, tile.position(), plan, source, vendor));
         images.add(tile.image());
       }
       buffer.add(records, encoder.encode(images, normalizer));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.ImageFiles;
@@ -24,6 +25,9 @@ import org.pathlens.index.TileRecord;
  * rows whose file is missing or unreadable are skipped. Without one, every image file under the folder
  * is a tile known by its relative path, which is also its id.
  *
+ * <p>Tiles the index already holds with the same record are kept, not embedded again ({@link
+ * ExistingTiles#KEEP}, the default), so re-running an interrupted ingest does only what is left.
+ *
  * <p>The encoder's stain handling ({@link ImageEncoder#stain()}) must be the one the index records.
  * Stain normalisation fitted per slide groups tiles by the manifest's {@code slide_id}; tiles
  * without one (or without a manifest) are fitted on their own.
@@ -32,14 +36,26 @@ import org.pathlens.index.TileRecord;
  * @param decoder decodes tile files (its pixel limit applies)
  * @param batchSize tiles per forward pass
  * @param decodeThreads threads decoding files beside inference
+ * @param existing what to do with tiles the index already holds unchanged
  */
-public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads) {
+public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads,
+    ExistingTiles existing) {
 
   public TileFolderIngest {
     if (batchSize < 1 || decodeThreads < 1) {
       throw new IllegalArgumentException("batch size and decode threads must be at least 1, got " + batchSize
           + " and " + decodeThreads);
     }
+    Objects.requireNonNull(existing, "existing tiles");
+  }
+
+  /** Keeps the tiles the index already holds unchanged. */
+  public TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads) {
+    this(encoder, decoder, batchSize, decodeThreads, ExistingTiles.KEEP);
+  }
+
+  public TileFolderIngest withExistingTiles(ExistingTiles existing) {
+    return new TileFolderIngest(encoder, decoder, batchSize, decodeThreads, existing);
   }
 
   /**
@@ -81,12 +97,17 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
         records.put(file, TileRecord.of(relative, file.toString()));
       }
     }
-    listener.planned(files.size(), tileDir.toString());
+    List<Path> toEmbed = existing.toEmbed(files, records::get, index);
+    long unchanged = files.size() - toEmbed.size();
+    if (unchanged > 0) {
+      listener.unchanged(unchanged, tileDir.toString());
+    }
+    listener.planned(toEmbed.size(), tileDir.toString());
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<TileRecord> batchTiles = new ArrayList<>();
     List<float[]> batchEmbeddings = new ArrayList<>();
     try (ImageFileEmbedder embedder = new ImageFileEmbedder(encoder, decoder, batchSize, decodeThreads)) {
-      embedder.embed(files, file -> records.get(file).slideId(), done -> {
+      embedder.embed(toEmbed, file -> records.get(file).slideId(), done -> {
         batchTiles.add(records.get(done.file()));
         batchEmbeddings.add(done.embedding());
         if (batchTiles.size() == batchSize) {
@@ -98,7 +119,7 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
       throw e.getCause();
     }
     buffer.flush();
-    return new IngestSummary(buffer.added(), 0, skipped, (System.nanoTime() - start) / 1e9);
+    return new IngestSummary(buffer.added(), unchanged, 0, skipped, (System.nanoTime() - start) / 1e9);
   }
 
   private static void addBatch(IndexBuffer buffer, List<TileRecord> tiles, List<float[]> embeddings) {

@@ -107,9 +107,69 @@ class SlideIngestTest {
       assertEquals(summary.tiles(), record.tiles());
       assertEquals("thumbnails/gen-a.png", record.thumbnail());
 
+      long thumbnailWritten = Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis();
       IngestSummary again = ingest().ingest(List.of(slide), index, IngestListener.NONE);
-      assertEquals(summary.tiles(), again.tiles());
+      assertEquals(0, again.tiles(), "every tile is in the index unchanged");
+      assertEquals(summary.tiles(), again.unchanged());
+      assertEquals(summary.tiles(), index.size());
+      assertEquals(summary.tiles(), SlideRecord.read(indexDir, "gen-a").tiles(), "the record counts kept tiles");
+      assertEquals(thumbnailWritten,
+          Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis(), "thumbnail rewritten");
+
+      IngestSummary reembedded = ingest().withExistingTiles(ExistingTiles.REEMBED)
+          .ingest(List.of(slide), index, IngestListener.NONE);
+      assertEquals(summary.tiles(), reembedded.tiles());
       assertEquals(summary.tiles(), index.size(), "re-ingest replaced tiles by slide and position");
+    }
+  }
+
+  /**
+   * An ingest that dies after its first commit (here: its listener throws while the second commit
+   * batch fills), then runs again, embeds only the tiles not committed, and ends with the index a
+   * whole ingest gives. Per-slide Macenko: the resumed tiles are normalised with the mapping fitted
+   * on the whole slide's sample, as the kept ones were.
+   */
+  @Test
+  void aResumedIngestEmbedsOnlyWhatIsLeftAndEndsAsAWholeIngest() throws IOException {
+    StainOptions stain = StainOptions.NONE.withNormalization(
+        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE));
+    SlideIngest ingest = new SlideIngest(model.images().withStain(stain), TilingOptions.defaults(),
+        TissueDetector.defaults(), 4, 2, 256);
+    IndexProvenance provenance = IndexProvenance.of(model.bundle(), stain);
+    IndexSettings commitsOf7 = IndexSettings.defaults().withCommitSize(7);
+    Map<String, float[]> whole = new java.util.TreeMap<>();
+    try (TileIndex index = TileIndex.open(indexDir.resolve("whole"), provenance, commitsOf7)) {
+      ingest.ingest(List.of(slide), index, IngestListener.NONE);
+      index.forEachTile(TileFilter.ALL, tile -> whole.put(tile.record().id(), tile.embedding()));
+    }
+    Path resumedDir = indexDir.resolve("resumed");
+    try (TileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
+      IllegalStateException crash = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> ingest.ingest(List.of(slide), index, new IngestListener() {
+            int batches;
+
+            @Override
+            public void indexed(int tiles) {
+              if (++batches == 3) { // batches of 4, commits of 7: 8 tiles committed, 4 buffered
+                throw new IllegalStateException("crash");
+              }
+            }
+          }));
+      assertEquals("crash", crash.getMessage());
+      assertEquals(8, index.size());
+    }
+    try (TileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
+      IngestSummary resumed = ingest.ingest(List.of(slide), index, IngestListener.NONE);
+      assertEquals(8, resumed.unchanged());
+      assertEquals(whole.size() - 8, resumed.tiles());
+      Map<String, float[]> after = new java.util.TreeMap<>();
+      index.forEachTile(TileFilter.ALL, tile -> after.put(tile.record().id(), tile.embedding()));
+      assertEquals(whole.keySet(), after.keySet());
+      for (String id : whole.keySet()) {
+        float cosine = org.pathlens.encoders.Embeddings.dot(whole.get(id), after.get(id));
+        assertTrue(cosine > 0.99999f, id + ": cosine " + cosine + " to the whole ingest's embedding");
+      }
+      assertEquals(whole.size(), SlideRecord.read(resumedDir, "gen-a").tiles());
     }
   }
 

@@ -17,6 +17,7 @@ import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -82,8 +83,47 @@ class TileFolderIngestTest {
       assertEquals(0.5, tile.mpp());
 
       IngestSummary again = ingest().ingest(tiles, manifest, index, IngestListener.NONE);
-      assertEquals(36, again.tiles());
-      assertEquals(36, index.size(), "re-ingest replaced tiles by id");
+      assertEquals(0, again.tiles(), "every tile is in the index unchanged");
+      assertEquals(36, again.unchanged());
+      assertEquals(36, index.size());
+
+      IngestSummary reembedded = ingest().withExistingTiles(ExistingTiles.REEMBED)
+          .ingest(tiles, manifest, index, IngestListener.NONE);
+      assertEquals(36, reembedded.tiles());
+      assertEquals(0, reembedded.unchanged());
+      assertEquals(36, index.size(), "re-embedded tiles replace their copies by id");
+    }
+  }
+
+  /** A tile whose manifest row changed is embedded again with its new metadata; the others are kept. */
+  @Test
+  void tilesWhoseMetadataChangedAreIngestedAgain() throws IOException {
+    List<ManifestRow> rows = ManifestRow.read(manifest);
+    List<ManifestRow> relabelled = new ArrayList<>(rows);
+    for (int i = 0; i < 5; i++) {
+      ManifestRow row = rows.get(i);
+      relabelled.set(i, new ManifestRow(row.path(), row.tileId(), row.slideId(), row.patientId(), row.site(),
+          row.stain(), row.scanner(), "REVIEWED", row.caption(), row.x(), row.y(), row.mpp()));
+    }
+    Path changed = tiles.resolve("relabelled.csv");
+    ManifestRow.write(changed, relabelled);
+    try (TileIndex index = openIndex()) {
+      ingest().ingest(tiles, manifest, index, IngestListener.NONE);
+      List<Long> kept = new ArrayList<>();
+      IngestSummary again = ingest().ingest(tiles, changed, index, new IngestListener() {
+        @Override
+        public void unchanged(long n, String what) {
+          kept.add(n);
+        }
+      });
+      assertEquals(5, again.tiles());
+      assertEquals(31, again.unchanged());
+      assertEquals(List.of(31L), kept);
+      assertEquals(36, index.size());
+      assertEquals(5, index.count(TileFilter.parse("label:REVIEWED")));
+      assertEquals("REVIEWED", index.get(rows.getFirst().tileId()).orElseThrow().label());
+    } finally {
+      Files.delete(changed);
     }
   }
 
