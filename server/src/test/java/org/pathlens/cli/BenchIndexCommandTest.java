@@ -25,6 +25,10 @@ class BenchIndexCommandTest {
     for (String row : searchRows) {
       assertEquals(40, ef(row), row); // k 10 × the default oversample 4
       assertTrue(recall(row) >= 0.9, "recall below 0.9: " + row);
+      assertTrue(shortfall(row) >= -1e-6 && shortfall(row) < 0.05, "cosine shortfall: " + row);
+      if (recall(row) == 1) {
+        assertEquals(0, shortfall(row), 1e-5, row);
+      }
     }
     assertTrue(Files.notExists(work.resolve("float")), "the benchmark leaves its indexes behind");
   }
@@ -61,8 +65,17 @@ class BenchIndexCommandTest {
   }
 
   private static double recall(String row) {
+    return searchCell(row, 0);
+  }
+
+  private static double shortfall(String row) {
+    return searchCell(row, 1);
+  }
+
+  /** The search row's numbers after the filter: recall, Δcos, p50, p99, QPS. */
+  private static double searchCell(String row, int index) {
     String[] cells = row.substring(34).trim().split(" +");
-    return Double.parseDouble(cells[cells[1].equals("none") ? 2 : 3]);
+    return Double.parseDouble(cells[(cells[1].equals("none") ? 2 : 3) + index]);
   }
 
   @Test
