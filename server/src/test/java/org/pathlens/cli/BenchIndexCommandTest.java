@@ -15,10 +15,10 @@ class BenchIndexCommandTest {
 
   @Test
   void printsBuildAndSearchTablesWithTheCommand() throws Exception {
-    CliRun run = CliRun.of("bench", "index", "--n", "1000", "--dim", "16", "--queries", "20", "--clusters", "20",
+    CliRun run = CliRun.of("bench", "index", "--n", "1000", "--dim", "128", "--queries", "20", "--clusters", "20",
         "--skip-int4", "--work", work.toString());
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.out().contains("command: ./pathlens bench index --n 1000 --dim 16 --k 10 --queries 20"), run.out());
+    assertTrue(run.out().contains("command: ./pathlens bench index --n 1000 --dim 128 --k 10 --queries 20"), run.out());
     List<String> searchRows = run.outLines().stream()
         .filter(l -> l.matches("^(lucene|hnswlib).*(none|10 %|1 %) .*")).toList();
     assertEquals(9, searchRows.size(), run.out()); // 3 engines × 3 filters
@@ -28,6 +28,9 @@ class BenchIndexCommandTest {
       assertTrue(shortfall(row) >= -1e-6 && shortfall(row) < 0.05, "cosine shortfall: " + row);
       if (recall(row) == 1) {
         assertEquals(0, shortfall(row), 1e-5, row);
+        if (row.contains(" none ")) { // a 1 % filter keeps 10 tiles of any cluster
+          assertEquals(100, clusterPercent(row), 1e-9, "20 clusters of 50 in 128-d: an exact top 10 is one cluster");
+        }
       }
     }
     assertTrue(Files.notExists(work.resolve("float")), "the benchmark leaves its indexes behind");
@@ -72,7 +75,11 @@ class BenchIndexCommandTest {
     return searchCell(row, 1);
   }
 
-  /** The search row's numbers after the filter: recall, Δcos, p50, p99, QPS. */
+  private static double clusterPercent(String row) {
+    return searchCell(row, 2);
+  }
+
+  /** The search row's numbers after the filter: recall, Δcos, cluster %, p50, p99, QPS. */
   private static double searchCell(String row, int index) {
     String[] cells = row.substring(34).trim().split(" +");
     return Double.parseDouble(cells[(cells[1].equals("none") ? 2 : 3) + index]);

@@ -20,8 +20,9 @@ import org.pathlens.index.Quantization;
 
 /**
  * Lucene HNSW (float, int8, int4) against hnswlib-core on random clustered unit vectors: build
- * time, size on disk, heap, single-thread latency, multi-thread QPS, and recall@k and the cosine
- * shortfall ({@link IndexBenchData#cosineShortfall}) against exact brute force, unfiltered and with filters keeping 10 % and 1 % of the vectors. Each built index is
+ * time, size on disk, heap, single-thread latency, multi-thread QPS, and recall@k, the cosine
+ * shortfall ({@link IndexBenchData#cosineShortfall}) against exact brute force and the share of
+ * results from the query's cluster ({@link IndexBenchData#clusterPrecision}), unfiltered and with filters keeping 10 % and 1 % of the vectors. Each built index is
  * searched at every oversample asked for, so one build (tens of minutes at 1M vectors here) gives
  * the whole recall/latency curve.
  */
@@ -74,8 +75,8 @@ public final class IndexBenchmark {
     this.out = out;
   }
 
-  private record Row(String engine, int ef, String filter, double recall, double shortfall, double p50, double p99,
-      double qps) {}
+  private record Row(String engine, int ef, String filter, double recall, double shortfall, double clusterPrecision,
+      double p50, double p99, double qps) {}
 
   public void run(String command) throws Exception {
     out.printf(Locale.ROOT, "PathLens index benchmark: N=%d D=%d, %d queries, k=%d, %d clusters, M=%d beam=%d,"
@@ -114,18 +115,19 @@ public final class IndexBenchmark {
     out.printf(Locale.ROOT, "%-34s %9s %11s %9s %9s%n", "build", "seconds", "vectors/s", "disk MB", "heap MB");
     builds.forEach(out::println);
     out.println();
-    out.printf(Locale.ROOT, "%-34s %5s %-6s %9s %8s %8s %8s %9s%n", "search", "ef", "filter", "recall@" + options.k(),
-        "Δcos", "p50 ms", "p99 ms", "QPS x" + options.threads());
+    out.printf(Locale.ROOT, "%-34s %5s %-6s %9s %8s %9s %8s %8s %9s%n", "search", "ef", "filter",
+        "recall@" + options.k(), "Δcos", "cluster %", "p50 ms", "p99 ms", "QPS x" + options.threads());
     rows.forEach(row -> out.println(format(row)));
     out.println("(Δcos: mean cosine of the exact top " + options.k() + " minus that of the " + options.k()
-        + " found, averaged over queries; 0 when exact)");
+        + " found, averaged over queries; 0 when exact. cluster %: the share of the results from the query's own"
+        + " cluster, 100 when exact)");
     out.println("(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
         + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra)");
   }
 
   private static String format(Row row) {
-    return String.format(Locale.ROOT, "%-34s %5d %-6s %9.4f %8.5f %8.3f %8.3f %9.0f",
-        row.engine(), row.ef(), row.filter(), row.recall(), row.shortfall(), row.p50(), row.p99(), row.qps());
+    return String.format(Locale.ROOT, "%-34s %5d %-6s %9.4f %8.5f %9.2f %8.3f %8.3f %9.0f", row.engine(), row.ef(),
+        row.filter(), row.recall(), row.shortfall(), 100 * row.clusterPrecision(), row.p50(), row.p99(), row.qps());
   }
 
   /** The oversamples as given on the command line: {@code 4,8,16} (whole numbers without ".0"). */
@@ -170,7 +172,8 @@ public final class IndexBenchmark {
     }
     Arrays.sort(millis);
     return new Row(engine.name(), candidates, filter.name(), data.recall(f, found), data.cosineShortfall(f, found),
-        percentile(millis, 0.5), percentile(millis, 0.99), qps(engine, queries, candidates, filter));
+        data.clusterPrecision(found), percentile(millis, 0.5), percentile(millis, 0.99),
+        qps(engine, queries, candidates, filter));
   }
 
   /** Queries per second with every thread running all queries. */
