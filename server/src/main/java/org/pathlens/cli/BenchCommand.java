@@ -151,11 +151,11 @@ final class BenchCommand implements Runnable {
     @Option(names = "--queries", paramLabel = "Q", description = "Queries per measurement (default: ${DEFAULT-VALUE}).")
     int queries = 200;
 
-    @Option(names = "--m", paramLabel = "M", description = "HNSW max connections (default: ${DEFAULT-VALUE}).")
-    int m = 16;
+    @Option(names = "--m", paramLabel = "M", description = "HNSW max connections (default: the index's, ${DEFAULT-VALUE}).")
+    int m = org.pathlens.index.IndexSettings.defaults().m();
 
     @Option(names = "--beam", paramLabel = "B", description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
-    int beam = 100;
+    int beam = org.pathlens.index.IndexSettings.defaults().beamWidth();
 
     @Option(names = "--oversample", split = ",", paramLabel = "X",
         description = "Candidates per result: search ef = k × X; a list (4,8,16) measures each on the same build (default: ${DEFAULT-VALUE}).")

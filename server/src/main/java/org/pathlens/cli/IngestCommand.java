@@ -94,11 +94,11 @@ final class IngestCommand implements Callable<Integer> {
           + " (after image files were replaced in place, which the metadata cannot show).")
   boolean reembed;
 
-  @Option(names = "--m", defaultValue = "16", description = "HNSW neighbours per node of a new index (default: ${DEFAULT-VALUE}).")
-  int m;
+  @Option(names = "--m", description = "HNSW neighbours per node of a new index (default: ${DEFAULT-VALUE}).")
+  int m = IndexSettings.defaults().m();
 
-  @Option(names = "--beam", defaultValue = "100", description = "HNSW construction beam width of a new index (default: ${DEFAULT-VALUE}).")
-  int beam;
+  @Option(names = "--beam", description = "HNSW construction beam width of a new index (default: ${DEFAULT-VALUE}).")
+  int beam = IndexSettings.defaults().beamWidth();
 
   @Override
   public Integer call() throws Exception {
