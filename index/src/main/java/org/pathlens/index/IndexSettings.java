@@ -107,7 +107,7 @@ public record IndexSettings(
   }
 
   /** How many candidates the graph search collects for a top-{@code k}. */
-  int candidates(int k) {
+  public int candidates(int k) {
     return Math.max(k, (int) Math.ceil(k * (double) oversample));
   }
 }

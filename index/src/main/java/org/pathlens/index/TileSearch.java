@@ -157,13 +157,18 @@ final class TileSearch {
   Optional<TileRecord> record(String id) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
-      TopDocs top = searcher.search(new TermQuery(new Term(TileFields.ID, id)), 1);
-      return top.scoreDocs.length == 0
-          ? Optional.empty()
-          : Optional.of(TileDocuments.toRecord(searcher.storedFields().document(top.scoreDocs[0].doc)));
+      return record(searcher, searcher.storedFields(), id);
     } finally {
       searchers.release(searcher);
     }
+  }
+
+  private static Optional<TileRecord> record(IndexSearcher searcher, StoredFields stored, String id)
+      throws IOException {
+    TopDocs top = searcher.search(new TermQuery(new Term(TileFields.ID, id)), 1);
+    return top.scoreDocs.length == 0
+        ? Optional.empty()
+        : Optional.of(TileDocuments.toRecord(stored.document(top.scoreDocs[0].doc)));
   }
 
   /** The stored records of those of {@code ids} that are in the index, all from one snapshot. */
@@ -173,10 +178,7 @@ final class TileSearch {
       StoredFields stored = searcher.storedFields();
       Map<String, TileRecord> found = new HashMap<>();
       for (String id : ids) {
-        TopDocs top = searcher.search(new TermQuery(new Term(TileFields.ID, id)), 1);
-        if (top.scoreDocs.length > 0) {
-          found.put(id, TileDocuments.toRecord(stored.document(top.scoreDocs[0].doc)));
-        }
+        record(searcher, stored, id).ifPresent(record -> found.put(id, record));
       }
       return found;
     } finally {

@@ -22,9 +22,9 @@ import org.pathlens.index.Quantization;
  * Lucene HNSW (float, int8, int4) against hnswlib-core on random clustered unit vectors: build
  * time, size on disk, heap, single-thread latency, multi-thread QPS, and recall@k, the cosine
  * shortfall ({@link IndexBenchData#cosineShortfall}) against exact brute force and the share of
- * results from the query's cluster ({@link IndexBenchData#clusterPrecision}), unfiltered and with filters keeping 10 % and 1 % of the vectors. Each built index is
- * searched at every oversample asked for, so one build (tens of minutes at 1M vectors here) gives
- * the whole recall/latency curve.
+ * results from the query's cluster ({@link IndexBenchData#clusterPrecision}), unfiltered and with
+ * filters keeping 10 % and 1 % of the vectors. Each built index is searched at every oversample
+ * asked for, so one build (tens of minutes at 1M vectors here) gives the whole recall/latency curve.
  */
 public final class IndexBenchmark {
 
@@ -58,9 +58,9 @@ public final class IndexBenchmark {
       }
     }
 
-    /** The graph search's candidate count (ef) for a top-k at {@code oversample}, as {@link IndexSettings} counts it. */
+    /** The graph search's candidate count (ef) for a top-k at {@code oversample}: the index's own count. */
     int candidates(float oversample) {
-      return Math.max(k, (int) Math.ceil(k * (double) oversample));
+      return IndexSettings.defaults().withOversample(oversample).candidates(k);
     }
   }
 

@@ -126,7 +126,7 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
         try (SlideTileReaders readers = new SlideTileReaders(slide, tiler, tiling, readThreads)) {
           // Fitted on the same sample of all the slide's tiles as a whole ingest, so resumed tiles match the kept ones.
           UnaryOperator<RgbImage> normalizer = encoder.fitsPerSlide()
-              ? encoder.slideNormalizer(sample(tiler, readers)) : encoder.tileNormalizer();
+              ? encoder.slideNormalizer(sample(positions, readers)) : encoder.tileNormalizer();
           embedTiles(toEmbed.iterator(), readers, normalizer, slideId, source, vendor, plan, buffer);
         }
       }
@@ -162,9 +162,9 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
   }
 
   /** A few of the slide's tissue tiles, evenly spaced, to estimate its staining from. */
-  private static List<RgbImage> sample(SlideTiler tiler, SlideTileReaders readers) throws IOException {
+  private static List<RgbImage> sample(List<TilePosition> positions, SlideTileReaders readers) throws IOException {
     List<Future<SlideTile>> reads = new ArrayList<>();
-    for (TilePosition position : StainNormalization.sample(tiler.positions().toList())) {
+    for (TilePosition position : StainNormalization.sample(positions)) {
       reads.add(readers.submit(position));
     }
     List<RgbImage> images = new ArrayList<>(reads.size());
