@@ -16,12 +16,15 @@ public final class TorchRuntime {
   private static final String ENGINE = "PyTorch";
   private static volatile Engine engine;
   private static int startedThreads = -1;
+  private static CpuIsaCap.Cap cpuIsaCap;
 
   private TorchRuntime() {}
 
   /** The PyTorch engine, started with {@code threads} intra-op threads (0 = libtorch default). */
   public static synchronized Engine engine(int threads) {
     if (engine == null) {
+      // Before libtorch loads: oneDNN reads its ISA cap once, on its first kernel.
+      cpuIsaCap = CpuIsaCap.apply();
       System.setProperty("ai.djl.offline", "true");
       // libtorch's profiling graph executor re-optimises for every new input shape, which makes
       // the first calls at each batch size slow; encoders see many batch sizes, so keep it off.
@@ -49,6 +52,23 @@ public final class TorchRuntime {
       startedThreads = threads;
     }
     return engine;
+  }
+
+  /** The oneDNN instruction-set cap in force, or null before the engine is started. */
+  public static synchronized CpuIsaCap.Cap cpuIsaCap() {
+    return cpuIsaCap;
+  }
+
+  /**
+   * What computes embeddings on {@code device}, e.g. {@code PyTorch 2.5.1 on cpu(),
+   * ONEDNN_MAX_CPU_ISA=AVX2 (default)}: recorded in indexes, named when a canary fails.
+   */
+  public static synchronized String describe(Device device) {
+    String name = engine == null ? ENGINE : engine.getEngineName() + " " + engine.getVersion();
+    if (device.isGpu() || cpuIsaCap == null) {
+      return name + " on " + device;
+    }
+    return name + " on " + device + ", " + cpuIsaCap.describe();
   }
 
   /** The device for {@code choice}; asking for a GPU where none is visible is an error. */
