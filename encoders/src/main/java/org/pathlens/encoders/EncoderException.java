@@ -1,7 +1,7 @@
 package org.pathlens.encoders;
 
 /** Inference failed: the message says which encoder and why; the cause keeps DJL's report. */
-public final class EncoderException extends RuntimeException {
+public class EncoderException extends RuntimeException {
 
   public EncoderException(String message) {
     super(message);

@@ -1,6 +1,7 @@
 package org.pathlens.encoders;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.pathlens.encoders.preprocess.ImagePreprocessor;
@@ -93,6 +94,9 @@ public final class ImageEncoder implements AutoCloseable {
   /**
    * Unit-norm embeddings of images already stain-normalised (e.g. by {@link #tileNormalizer} on a
    * decoding thread): test-time augmentation, then the model.
+   *
+   * @throws NonFiniteEmbeddingException when the model gave NaN or infinity for some images (one
+   *     failed view fails its tile); it holds the other images' embeddings
    */
   public List<float[]> encodeNormalized(List<RgbImage> images) {
     StainAugmentation tta = stain.augmentation();
@@ -108,18 +112,28 @@ public final class ImageEncoder implements AutoCloseable {
       for (RgbImage tile : tiles) {
         batch.addAll(tta.views(tile));
       }
-      List<float[]> embedded = encoder.encode(batch, batch.size());
+      List<float[]> embedded;
+      try {
+        embedded = encoder.encode(batch, batch.size());
+      } catch (NonFiniteEmbeddingException e) {
+        embedded = e.embeddings(); // null views make their tile non-finite below
+      }
       for (int t = 0; t < tiles.size(); t++) {
         out.add(mean(embedded.subList(t * views, (t + 1) * views)));
       }
     }
-    return out;
+    return NonFiniteEmbeddingException.requireFinite(encoder.file().toString(), out);
   }
 
-  /** The normalised mean of unit vectors. */
+  /** The normalised mean of unit vectors; NaN when a view has none. */
   private static float[] mean(List<float[]> vectors) {
-    double[] sum = new double[vectors.getFirst().length];
+    double[] sum = new double[encoderDim(vectors)];
     for (float[] v : vectors) {
+      if (v == null) {
+        float[] failed = new float[sum.length];
+        Arrays.fill(failed, Float.NaN);
+        return failed;
+      }
       for (int i = 0; i < sum.length; i++) {
         sum[i] += v[i];
       }
@@ -129,6 +143,15 @@ public final class ImageEncoder implements AutoCloseable {
       out[i] = (float) (sum[i] / vectors.size());
     }
     return Embeddings.l2Normalize(out);
+  }
+
+  private static int encoderDim(List<float[]> vectors) {
+    for (float[] v : vectors) {
+      if (v != null) {
+        return v.length;
+      }
+    }
+    return 1;
   }
 
   /** The preprocessing this encoder applies, e.g. to show users the model's input crop. */

@@ -22,7 +22,7 @@ import org.pathlens.encoders.preprocess.stain.StainNormalization;
  * Embeds image files in order: decodes (and stain-normalises, per the encoder's {@link
  * ImageEncoder#stain()}) one batch on a small pool while the previous batch runs through the
  * encoder, so that work hides behind inference. Files that cannot be decoded are reported and
- * skipped; the run goes on.
+ * skipped; so are images for which the model returns NaN or infinity. The run goes on.
  *
  * <p>With stain normalisation fitted per slide, the caller says which slide each file belongs to;
  * each slide's staining is then estimated once, from {@link StainNormalization#sample} of its
@@ -33,8 +33,31 @@ public final class ImageFileEmbedder implements AutoCloseable {
   /** An embedded file. */
   public record Embedded(Path file, float[] embedding) {}
 
-  /** A file that could not be embedded, with the reason (which names the file). */
-  public record Skipped(Path file, String reason) {}
+  /**
+   * A file that could not be embedded, with the reason (which names the file).
+   *
+   * @param nonFinite true when the file was decoded but the model's output for it was NaN or infinite
+   */
+  public record Skipped(Path file, String reason, boolean nonFinite) {
+
+    public Skipped(Path file, String reason) {
+      this(file, reason, false);
+    }
+  }
+
+  /**
+   * For callers whose result would be wrong without every file (evaluation, classification, a
+   * command that prints embeddings): a file the model gave NaN or infinity for stops the run with an
+   * {@link EncoderException} naming it; files that cannot be read go to {@code unreadable}.
+   */
+  public static Consumer<Skipped> failOnNonFinite(Consumer<Skipped> unreadable) {
+    return skipped -> {
+      if (skipped.nonFinite()) {
+        throw new EncoderException(skipped.reason());
+      }
+      unreadable.accept(skipped);
+    };
+  }
 
   private final ImageEncoder encoder;
   private final ImageDecoder decoder;
@@ -88,9 +111,18 @@ public final class ImageFileEmbedder implements AutoCloseable {
           throw new EncoderException("interrupted while decoding " + file, e);
         }
       }
-      List<float[]> embeddings = batchImages.isEmpty() ? List.of() : encoder.encodeNormalized(batchImages);
+      List<float[]> embeddings;
+      try {
+        embeddings = batchImages.isEmpty() ? List.of() : encoder.encodeNormalized(batchImages);
+      } catch (NonFiniteEmbeddingException e) {
+        embeddings = e.embeddings();
+      }
       for (int i = 0; i < embeddings.size(); i++) {
-        onEmbedded.accept(new Embedded(batchFiles.get(i), embeddings.get(i)));
+        if (embeddings.get(i) == null) {
+          onSkipped.accept(new Skipped(batchFiles.get(i), batchFiles.get(i) + ": " + NonFiniteEmbeddingException.REASON, true));
+        } else {
+          onEmbedded.accept(new Embedded(batchFiles.get(i), embeddings.get(i)));
+        }
       }
     }
   }

@@ -60,7 +60,11 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
     return encode(inputs, batchSize);
   }
 
-  /** Embeds every input, in order, {@code batchSize} per forward pass. */
+  /**
+   * Embeds every input, in order, {@code batchSize} per forward pass.
+   *
+   * @throws NonFiniteEmbeddingException after every batch ran, when some outputs were not finite
+   */
   synchronized List<float[]> encode(List<I> inputs, int batchSize) {
     List<float[]> out = new ArrayList<>(inputs.size());
     for (int from = 0; from < inputs.size(); from += batchSize) {
@@ -75,7 +79,7 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
         throw new EncoderException(file + ": inference failed: " + firstLine(cause), e);
       }
     }
-    return out;
+    return NonFiniteEmbeddingException.requireFinite(file.toString(), out);
   }
 
   @Override

@@ -3,7 +3,9 @@ package org.pathlens.encoders;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 import org.pathlens.encoders.bundle.BundleException;
+import org.pathlens.encoders.bundle.Canary;
 import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.encoders.bundle.ModelConfig;
 import org.pathlens.encoders.preprocess.ImagePreprocessor;
@@ -14,7 +16,9 @@ import org.pathlens.encoders.preprocess.RgbImage;
  *
  * <p>Loading runs one probe input through each encoder, so that a bundle whose TorchScript does
  * not accept the declared inputs or does not return {@code embedding_dim} outputs fails here, with
- * the file named, and not on a user's first query.
+ * the file named, and not on a user's first query. Then it runs the bundle's canary ({@link
+ * CanaryCheck}): an engine that computes other embeddings than the model's Python reference is
+ * refused before it computes anything else. A bundle without a canary loads with a one-line notice.
  */
 public final class VisionLanguageModel implements AutoCloseable {
 
@@ -23,6 +27,7 @@ public final class VisionLanguageModel implements AutoCloseable {
   private final ImageEncoder images;
   private final TextEncoder texts;
   private final boolean halfPrecision;
+  private CanaryCheck canary;
 
   private VisionLanguageModel(ModelBundle bundle, Device device, ImageEncoder images, TextEncoder texts, boolean halfPrecision) {
     this.bundle = bundle;
@@ -67,6 +72,14 @@ public final class VisionLanguageModel implements AutoCloseable {
           new VisionLanguageModel(
               bundle, device, new ImageEncoder(imageModel, preprocessor), new TextEncoder(textModel, tokenizer), options.fp16());
       model.probe();
+      model.canary = bundle.canary() == null
+          ? CanaryCheck.absent(TorchRuntime.describe(device))
+          : CanaryCheck.run(bundle, model.images, model.texts, device, options.fp16());
+      if (bundle.canary() == null) {
+        LoggerFactory.getLogger(VisionLanguageModel.class).warn("{}: no {}: PathLens cannot check that this engine ({})"
+            + " computes the embeddings of the model's reference; exporters write one", bundle.dir(), Canary.FILE,
+            model.canary.engine());
+      }
       return model;
     } catch (RuntimeException e) {
       if (imageModel != null) {
@@ -106,6 +119,11 @@ public final class VisionLanguageModel implements AutoCloseable {
 
   public ModelBundle bundle() {
     return bundle;
+  }
+
+  /** What computes the embeddings, and how it did on the bundle's canary. */
+  public CanaryCheck canary() {
+    return canary;
   }
 
   public Device device() {

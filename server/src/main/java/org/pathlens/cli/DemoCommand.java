@@ -114,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
           String id = idOf.get(done.file());
           search.add(id, done.embedding());
           embeddings.put(id, done.embedding());
-        }, skipped -> System.err.println("skipped " + skipped.reason()));
+        }, ImageFileEmbedder.failOnNonFinite(skipped -> System.err.println("skipped " + skipped.reason())));
       }
       System.out.printf(Locale.ROOT, "Embedded %d tiles in %.1f s%n%n", search.size(), (System.nanoTime() - start) / 1e9);
       System.out.println("Text-to-image search (cosine, true label, center, tile under " + tiles + ")");

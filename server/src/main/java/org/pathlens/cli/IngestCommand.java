@@ -147,12 +147,14 @@ final class IngestCommand implements Callable<Integer> {
 
   /**
    * {@code tiles 1180, slides 2, skipped 1, 14.2 s, 83.1 tiles/s; the index holds 1180 tiles}, with
-   * {@code , unchanged 500} after the tile count when tiles already indexed were kept.
+   * {@code , unchanged 500} after the tile count when tiles already indexed were kept, and {@code
+   * (non-finite 3)} after the skipped count when the model gave NaN or infinity for some tiles.
    */
   static String summaryLine(IngestSummary summary, int indexSize) {
-    return String.format(Locale.ROOT, "tiles %d%s, slides %d, skipped %d, %.1f s, %.1f tiles/s; the index holds %d tiles",
+    return String.format(Locale.ROOT, "tiles %d%s, slides %d, skipped %d%s, %.1f s, %.1f tiles/s; the index holds %d tiles",
         summary.tiles(), summary.unchanged() > 0 ? ", unchanged " + summary.unchanged() : "", summary.slides(),
-        summary.skipped().size(), summary.seconds(), summary.tilesPerSecond(), indexSize);
+        summary.skipped().size(), summary.nonFinite() > 0 ? " (non-finite " + summary.nonFinite() + ")" : "",
+        summary.seconds(), summary.tilesPerSecond(), indexSize);
   }
 
   private IndexSettings indexSettings() {

@@ -84,7 +84,8 @@ final class StainCliOptions {
   /**
    * Embeds image files with these stain options ({@code embed}, {@code classify --images}): a folder
    * counts as a slide for {@code --stain-fit slide}; files that cannot be embedded are reported on
-   * stderr under {@code command}'s name and skipped.
+   * stderr under {@code command}'s name and skipped; a file the model gives NaN or infinity for
+   * stops the command, naming it.
    */
   void embedFiles(VisionLanguageModel vlm, List<Path> files, ImageDecoder decoder, int batchSize, String command,
       Consumer<ImageFileEmbedder.Embedded> onEmbedded) {
@@ -94,7 +95,8 @@ final class StainCliOptions {
           files,
           file -> file.getParent() == null ? null : file.getParent().toString(),
           onEmbedded,
-          skipped -> System.err.println("pathlens " + command + ": skipped " + skipped.reason()));
+          ImageFileEmbedder.failOnNonFinite(
+              skipped -> System.err.println("pathlens " + command + ": skipped " + skipped.reason())));
     }
   }
 }

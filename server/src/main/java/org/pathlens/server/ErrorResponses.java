@@ -6,12 +6,13 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 
 /**
  * Every failure as a JSON body {@code {"error": ..., "parameter": ...}} with its status, never an
  * HTML page or a stack trace: refusals the routes raise, images that do not decode (400, naming the
- * {@code image} part), Javalin's own (unknown route, bad method), and anything unexpected (500, logged).
+ * {@code image} part), a model output that is not finite (500, saying so), Javalin's own (unknown route, bad method), and anything unexpected (500, logged).
  */
 final class ErrorResponses {
 
@@ -31,6 +32,12 @@ final class ErrorResponses {
         write(ctx, api.status(), api.getMessage(), api.parameter());
       }
       case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
+      case NonFiniteEmbeddingException nonFinite -> {
+        // The model's fault, not the client's: a 500 that says so, never a 200 carrying NaN.
+        System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + ": " + nonFinite.getMessage());
+        write(ctx, 500, "the model produced a non-finite output (NaN or infinity) for this request; no result is"
+            + " served", null);
+      }
       case HttpResponseException http -> write(ctx, http.getStatus(), http.getMessage(), null);
       default -> {
         System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + " failed");

@@ -12,15 +12,18 @@ import java.util.List;
 
 /**
  * A model bundle directory: {@code model.json}, {@code image_encoder.pt}, {@code
- * text_encoder.pt}, {@code tokenizer.json}. Loading checks the files and the configuration;
- * whether the TorchScript actually runs and gives {@code embedding_dim} outputs is checked when the
- * encoders are loaded from it.
+ * text_encoder.pt}, {@code tokenizer.json}, and optionally a {@link Canary} ({@code canary.json}).
+ * Loading checks the files and the configuration; whether the TorchScript actually runs, gives
+ * {@code embedding_dim} outputs and agrees with the canary is checked when the encoders are loaded
+ * from it.
  *
  * @param dir the bundle directory
  * @param config the parsed {@code model.json}
- * @param contentHash SHA-256 over the four files, so an index can tell which weights made it
+ * @param contentHash SHA-256 over the four files, so an index can tell which weights made it (the
+ *     canary is left out: it checks the engine, it does not change what the model computes)
+ * @param canary the canary, or null for a bundle without one
  */
-public record ModelBundle(Path dir, ModelConfig config, String contentHash) {
+public record ModelBundle(Path dir, ModelConfig config, String contentHash, Canary canary) {
 
   public static final String CONFIG_FILE = "model.json";
   public static final String IMAGE_ENCODER_FILE = "image_encoder.pt";
@@ -43,7 +46,9 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash) {
     ModelConfig config = ModelConfigReader.read(dir.resolve(CONFIG_FILE));
     requireTorchScript(dir.resolve(IMAGE_ENCODER_FILE));
     requireTorchScript(dir.resolve(TEXT_ENCODER_FILE));
-    return new ModelBundle(dir.toAbsolutePath().normalize(), config, hash(dir));
+    Path absolute = dir.toAbsolutePath().normalize();
+    Canary canary = Canary.readIfPresent(absolute, config.embeddingDim());
+    return new ModelBundle(absolute, config, hash(dir), canary);
   }
 
   public Path imageEncoderFile() {

@@ -44,7 +44,7 @@ public record EmbeddedTiles(List<LabelledTiles.Tile> tiles, List<float[]> embedd
     try (ImageFileEmbedder embedder =
         new ImageFileEmbedder(encoder, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), batchSize, 2)) {
       embedder.embed(files, slides::get, done -> byFile.put(done.file(), done.embedding()),
-          skipped -> onSkipped.accept(skipped.reason()));
+          ImageFileEmbedder.failOnNonFinite(skipped -> onSkipped.accept(skipped.reason())));
     }
     List<LabelledTiles.Tile> kept = new ArrayList<>();
     List<float[]> embeddings = new ArrayList<>();

@@ -18,6 +18,11 @@ public record IngestSummary(long tiles, long unchanged, int slides, List<Skipped
     skipped = List.copyOf(skipped);
   }
 
+  /** Inputs left out because the model's output for them was NaN or infinite. */
+  public long nonFinite() {
+    return skipped.stream().filter(SkippedInput::nonFinite).count();
+  }
+
   /** End-to-end throughput: reading, embedding and indexing. */
   public double tilesPerSecond() {
     return seconds > 0 ? tiles / seconds : 0;

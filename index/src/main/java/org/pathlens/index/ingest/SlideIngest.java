@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.pathlens.encoders.ImageEncoder;
+import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.index.TileIds;
@@ -87,25 +89,27 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
     long start = System.nanoTime();
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<SkippedInput> skipped = new ArrayList<>();
+    Consumer<SkippedInput> report = input -> {
+      skipped.add(input);
+      listener.skipped(input);
+    };
     int done = 0;
     long unchanged = 0;
     for (Path slide : slides) {
       try {
-        unchanged += ingestSlide(slide, index, buffer, listener);
+        unchanged += ingestSlide(slide, index, buffer, listener, report);
         done++;
       } catch (SlideException e) {
         buffer.flush(); // the tiles read before the failure are good
-        SkippedInput input = new SkippedInput(slide.toString(), e.getMessage());
-        skipped.add(input);
-        listener.skipped(input);
+        report.accept(new SkippedInput(slide.toString(), e.getMessage()));
       }
     }
     return new IngestSummary(buffer.added(), unchanged, done, skipped, (System.nanoTime() - start) / 1e9);
   }
 
   /** Ingests one slide; returns how many of its tiles were kept unchanged. */
-  private long ingestSlide(Path slide, TileIndex index, IndexBuffer buffer, IngestListener listener)
-      throws IOException {
+  private long ingestSlide(Path slide, TileIndex index, IndexBuffer buffer, IngestListener listener,
+      Consumer<SkippedInput> report) throws IOException {
     String slideId = SlideFiles.slideId(slide);
     try (SlideReader reader = SlideReaders.open(slide)) {
       SlideTiler tiler = SlideTiler.of(reader, tiling, detector);
@@ -127,7 +131,7 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
           // Fitted on the same sample of all the slide's tiles as a whole ingest, so resumed tiles match the kept ones.
           UnaryOperator<RgbImage> normalizer = encoder.fitsPerSlide()
               ? encoder.slideNormalizer(sample(positions, readers)) : encoder.tileNormalizer();
-          embedTiles(toEmbed.iterator(), readers, normalizer, slideId, source, vendor, plan, buffer);
+          embedTiles(toEmbed.iterator(), readers, normalizer, slideId, source, vendor, plan, buffer, report);
         }
       }
       buffer.flush(); // the record and thumbnail describe committed tiles only
@@ -174,10 +178,13 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
     return images;
   }
 
-  /** Reads batch n+1 on the pool while batch n is encoded; fails with the first bad tile's SlideException. */
+  /**
+   * Reads batch n+1 on the pool while batch n is encoded; fails with the first bad tile's SlideException.
+   * Tiles whose embedding is not finite are reported and left out.
+   */
   private void embedTiles(Iterator<TilePosition> positions, SlideTileReaders readers,
       UnaryOperator<RgbImage> normalizer, String slideId, String source, String vendor, TilingPlan plan,
-      IndexBuffer buffer) throws IOException {
+      IndexBuffer buffer, Consumer<SkippedInput> report) throws IOException {
     ArrayDeque<List<Future<SlideTile>>> inFlight = new ArrayDeque<>();
     inFlight.add(submitBatch(positions, readers));
     while (!inFlight.peek().isEmpty()) {
@@ -190,7 +197,20 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
         records.add(tileRecord(slideId, tile.position(), plan, source, vendor));
         images.add(tile.image());
       }
-      buffer.add(records, encoder.encode(images, normalizer));
+      List<float[]> embeddings;
+      try {
+        embeddings = encoder.encode(images, normalizer);
+      } catch (NonFiniteEmbeddingException e) {
+        embeddings = new ArrayList<>(e.embeddings());
+        for (int i = e.failed().size() - 1; i >= 0; i--) {
+          int failed = e.failed().get(i);
+          TileRecord tile = records.remove(failed);
+          embeddings.remove(failed);
+          String name = "slide " + slideId + " tile at level-0 (" + tile.x() + ", " + tile.y() + ") of " + source;
+          report.accept(new SkippedInput(tile.id(), name + ": " + NonFiniteEmbeddingException.REASON, true));
+        }
+      }
+      buffer.add(records, embeddings);
     }
   }
 

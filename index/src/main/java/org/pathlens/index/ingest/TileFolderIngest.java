@@ -113,7 +113,7 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
         if (batchTiles.size() == batchSize) {
           addBatch(buffer, batchTiles, batchEmbeddings);
         }
-      }, failed -> report(listener, skipped, new SkippedInput(failed.file().toString(), failed.reason())));
+      }, failed -> report(listener, skipped, new SkippedInput(failed.file().toString(), failed.reason(), failed.nonFinite())));
       addBatch(buffer, batchTiles, batchEmbeddings);
     } catch (UncheckedIOException e) {
       throw e.getCause();

@@ -1,0 +1,121 @@
+package org.pathlens.encoders.bundle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A bundle's canary ({@code canary.json}): a few inputs with the embeddings the model's Python
+ * reference gives for them. The engine embeds them when it loads the bundle and refuses to run if it
+ * disagrees, so a broken numeric backend (a miscompiled kernel, a wrong preprocessing step, another
+ * export) is caught before it computes a single served number.
+ *
+ * <pre>
+ * {"reference": "pathlens_reference.py, torch 1.13.0, ...",
+ *  "images": [{"file": "canary/he_224x224.png", "embedding": [D floats]}, ...],
+ *  "texts":  [{"text": "an H&amp;E image of tumour", "embedding": [D floats]}, ...]}
+ * </pre>
+ *
+ * @param file the canary file
+ * @param reference what computed the expected embeddings
+ * @param images image inputs (paths resolved against the bundle) with their expected embeddings
+ * @param texts text inputs with their expected embeddings
+ */
+public record Canary(Path file, String reference, List<Item> images, List<Item> texts) {
+
+  public static final String FILE = "canary.json";
+
+  /** The lowest cosine to the reference the engine accepts, per input. */
+  public static final double MIN_COSINE = 0.9999;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * One input and its expected unit embedding.
+   *
+   * @param input the text, or the image path relative to the bundle as written in the file
+   * @param path the image file, or null for a text
+   */
+  public record Item(String input, Path path, float[] embedding) {}
+
+  public Canary {
+    images = List.copyOf(images);
+    texts = List.copyOf(texts);
+  }
+
+  /** The number of inputs. */
+  public int size() {
+    return images.size() + texts.size();
+  }
+
+  /** Reads {@code dir/canary.json} if there is one; its faults are {@link BundleException}s naming it. */
+  static Canary readIfPresent(Path dir, int embeddingDim) {
+    Path file = dir.resolve(FILE);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readString(file));
+    } catch (JsonProcessingException e) {
+      throw new BundleException(file, "not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new BundleException(file, "cannot be read: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new BundleException(file, "must hold a JSON object with \"images\" and \"texts\"");
+    }
+    List<Item> images = items(file, dir, root, "images", "file", embeddingDim);
+    List<Item> texts = items(file, dir, root, "texts", "text", embeddingDim);
+    if (images.isEmpty() && texts.isEmpty()) {
+      throw new BundleException(file, "lists no input: give \"images\" and \"texts\" with their reference embeddings");
+    }
+    String reference = root.path("reference").asText("");
+    return new Canary(file, reference, images, texts);
+  }
+
+  private static List<Item> items(Path file, Path dir, JsonNode root, String field, String key, int dim) {
+    JsonNode array = root.path(field);
+    if (array.isMissingNode()) {
+      return List.of();
+    }
+    if (!array.isArray()) {
+      throw new BundleException(file, "\"" + field + "\" must be a list");
+    }
+    List<Item> items = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String where = field + "[" + i + "]";
+      JsonNode item = array.get(i);
+      if (!item.path(key).isTextual()) {
+        throw new BundleException(file, where + "." + key + " is missing or not a string");
+      }
+      String input = item.get(key).asText();
+      Path path = null;
+      if (key.equals("file")) {
+        path = dir.resolve(input).normalize();
+        if (!path.startsWith(dir.normalize()) || !Files.isRegularFile(path)) {
+          throw new BundleException(file, where + ".file " + input + " is not a file inside the bundle");
+        }
+      }
+      JsonNode vector = item.path("embedding");
+      if (!vector.isArray() || vector.size() != dim) {
+        throw new BundleException(file, where + ".embedding must be a list of embedding_dim = " + dim + " numbers");
+      }
+      float[] embedding = new float[dim];
+      for (int d = 0; d < dim; d++) {
+        if (!vector.get(d).isNumber()) {
+          throw new BundleException(file, where + ".embedding[" + d + "] is not a number");
+        }
+        embedding[d] = (float) vector.get(d).asDouble();
+      }
+      items.add(new Item(input, path, embedding));
+    }
+    return items;
+  }
+}
