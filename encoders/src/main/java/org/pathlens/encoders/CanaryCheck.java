@@ -77,6 +77,10 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
       throw new BundleException(canary.file(), "canary check failed: " + e.getMessage(), e);
     }
     for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).embedding().length != actual.get(i).length) {
+        throw new BundleException(canary.file(), "the reference embedding of \"" + items.get(i).input() + "\" has "
+            + items.get(i).embedding().length + " values; the encoders return embedding_dim = " + actual.get(i).length);
+      }
       double cosine = Embeddings.dot(items.get(i).embedding(), actual.get(i));
       if (!(cosine >= worst)) {
         worst = cosine;
@@ -103,7 +107,8 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
     }
     CpuIsaCap.Cap cap = TorchRuntime.cpuIsaCap();
     if (cap != null && (cap.lifted() || !cap.value().get().equalsIgnoreCase(CpuIsaCap.DEFAULT))) {
-      return "oneDNN's AVX-512 kernels compute wrong convolutions on some CPUs; leave " + CpuIsaCap.VARIABLE
+      return "oneDNN's AVX-512 kernels compute wrong convolutions on some CPUs (" + cap.describe() + "); leave "
+          + CpuIsaCap.VARIABLE
           + " unset (PathLens caps it at " + CpuIsaCap.DEFAULT + ") or set it to " + CpuIsaCap.DEFAULT;
     }
     return "check that canary.json was written from these encoder files (re-export the bundle, or rewrite it with"

@@ -54,9 +54,14 @@ public final class CpuIsaCap {
       return value.isEmpty() || value.get().equalsIgnoreCase("ALL");
     }
 
-    /** For logs and index records, e.g. {@code ONEDNN_MAX_CPU_ISA=AVX2 (default)}. */
+    /** For messages, e.g. {@code ONEDNN_MAX_CPU_ISA=AVX2 (default)}. */
     public String describe() {
-      return value.map(v -> VARIABLE + "=" + v + " (" + source + ")").orElse("no oneDNN ISA cap (" + source + ")");
+      return setting() + " (" + source + ")";
+    }
+
+    /** The setting alone, as indexes record it: {@code ONEDNN_MAX_CPU_ISA=AVX2}, whoever chose it. */
+    public String setting() {
+      return value.map(v -> VARIABLE + "=" + v.toUpperCase(Locale.ROOT)).orElse("no oneDNN ISA cap");
     }
   }
 

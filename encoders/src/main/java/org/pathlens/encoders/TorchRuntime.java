@@ -61,14 +61,14 @@ public final class TorchRuntime {
 
   /**
    * What computes embeddings on {@code device}, e.g. {@code PyTorch 2.5.1 on cpu(),
-   * ONEDNN_MAX_CPU_ISA=AVX2 (default)}: recorded in indexes, named when a canary fails.
+   * ONEDNN_MAX_CPU_ISA=AVX2}: recorded in indexes, named when a canary fails.
    */
   public static synchronized String describe(Device device) {
     String name = engine == null ? ENGINE : engine.getEngineName() + " " + engine.getVersion();
     if (device.isGpu() || cpuIsaCap == null) {
       return name + " on " + device;
     }
-    return name + " on " + device + ", " + cpuIsaCap.describe();
+    return name + " on " + device + ", " + cpuIsaCap.setting();
   }
 
   /** The device for {@code choice}; asking for a GPU where none is visible is an error. */

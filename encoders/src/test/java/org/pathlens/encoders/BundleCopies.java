@@ -20,11 +20,16 @@ public final class BundleCopies {
     return Fixtures.bundle(TINY_CLIP);
   }
 
-  /** Copies {@code bundle} into {@code dir} and returns the copy. */
+  /** Copies {@code bundle} (with its canary folder) into {@code dir} and returns the copy. */
   public static Path copy(Path bundle, Path dir) {
-    try (Stream<Path> files = Files.list(bundle)) {
+    try (Stream<Path> files = Files.walk(bundle)) {
       for (Path file : files.toList()) {
-        Files.copy(file, dir.resolve(file.getFileName()));
+        Path target = dir.resolve(bundle.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
       }
       return dir;
     } catch (IOException e) {

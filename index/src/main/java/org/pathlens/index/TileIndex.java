@@ -25,6 +25,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.pathlens.encoders.Embeddings;
+import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.batch.BatchCorrectionFile;
 
@@ -111,6 +112,10 @@ public final class TileIndex implements AutoCloseable {
           userData.put(key, recorded.get(key));
         }
       }
+      if (provenance.engine() == null) { // vectors handed in: the index keeps the engine it records
+        IndexProvenance.ENGINE_KEYS.stream().filter(recorded::containsKey).forEach(k -> userData.put(k, recorded.get(k)));
+        userData.putIfAbsent(IndexProvenance.ENGINE_KEY, IndexProvenance.GIVEN_VECTORS);
+      }
       writer.setLiveCommitData(userData.entrySet());
       if (!userData.equals(recorded)) {
         writer.commit(); // a new index records its bundle before its first tile
@@ -174,11 +179,17 @@ public final class TileIndex implements AutoCloseable {
     if (actual == null) {
       return;
     }
+    if (!recorded.containsKey(IndexProvenance.ENGINE_KEY)) {
+      throw new IllegalStateException("index " + dir + " records no engine: it was built before PathLens checked its"
+          + " engine against the model's reference, maybe by a libtorch that computed wrong embeddings on this CPU"
+          + " (see the README, \"Numerics\"); rebuild it: ingest into a new index directory");
+    }
     if (!actual.sameBundle(expected)) {
       throw new IllegalStateException("index " + dir + " holds embeddings of bundle " + actual.bundle()
           + " but this run uses bundle " + expected.bundle()
           + ": use the index's bundle, or ingest into a new index directory");
     }
+    actual.requireCompatibleEngine(expected, dir);
     if (checkStain && !actual.stain().equals(expected.stain())) {
       throw new IllegalStateException("index " + dir + " holds tiles embedded with " + actual.stain().describe()
           + " but this run uses " + expected.stain().describe()
@@ -315,6 +326,9 @@ public final class TileIndex implements AutoCloseable {
   }
 
   private void checkEmbedding(String id, float[] embedding) {
+    if (!NonFiniteEmbeddingException.isFinite(embedding)) {
+      throw new IllegalArgumentException("embedding of tile " + id + " is not finite (NaN or infinity): never indexed");
+    }
     if (embedding.length != provenance.embeddingDim()) {
       throw new IllegalArgumentException("embedding of tile " + id + " has dimension " + embedding.length
           + ", index " + dir + " holds D=" + provenance.embeddingDim() + " (bundle " + provenance.bundleName() + ")");

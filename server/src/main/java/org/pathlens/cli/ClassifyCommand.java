@@ -146,7 +146,7 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--stain-norm and --tta go with --images: an index's tiles were embedded"
           + " (and normalised) when they were ingested");
     }
-    try (TileIndex index = TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
+    try (TileIndex index = TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileFilter tiles = TileFilter.parse(filter);
       if (slides) {
         List<SlideClassification> results = IndexClassifier.slides(index, tiles, classifier, slidePooling);

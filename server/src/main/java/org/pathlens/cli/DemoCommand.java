@@ -167,6 +167,23 @@ final class DemoCommand implements Callable<Integer> {
     return ServeCommand.serveUntilStopped(config);
   }
 
+  /** Why the finished demo index cannot be served with {@code vlm}'s engine, or null when it can. */
+  private static String staleness(VisionLanguageModel vlm, Path index) {
+    try (TileIndex existing = TileIndex.openForSearch(index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
+      return null;
+    } catch (IllegalStateException | IOException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   private Path demoIndex(Path dir) {
     return dir.resolve("index-seed" + seed + "-n" + perClass);
   }
@@ -179,8 +196,13 @@ final class DemoCommand implements Callable<Integer> {
     Path index = demoIndex(dir);
     Path done = index.resolve("demo-complete");
     if (Files.isRegularFile(done)) {
-      System.out.println("Reusing the demo index in " + index);
-      return;
+      String stale = staleness(vlm, index);
+      if (stale == null) {
+        System.out.println("Reusing the demo index in " + index);
+        return;
+      }
+      System.out.println("Rebuilding the demo index in " + index + ": " + stale);
+      deleteRecursively(index);
     }
     Path slide = dir.resolve("slide-seed" + seed + ".tiff");
     if (!Files.isRegularFile(slide)) {
@@ -188,7 +210,7 @@ final class DemoCommand implements Callable<Integer> {
           PyramidTiffWriter.Compression.JPEG, Runtime.getRuntime().availableProcessors()));
     }
     System.out.println("Indexing the tiles and a generated slide for the web UI in " + index);
-    try (TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults());
+    try (TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm), IndexSettings.defaults());
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
       ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
       new TileFolderIngest(vlm.images(), decoder, 32, 1).ingest(tiles, manifest, tileIndex, progress);

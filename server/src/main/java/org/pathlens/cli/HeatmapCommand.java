@@ -70,7 +70,7 @@ final class HeatmapCommand implements Callable<Integer> {
           + String.join(", ", prompts.classIds()));
     }
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex index = TileIndex.openForSearch(indexDir, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
+        TileIndex index = TileIndex.openForSearch(indexDir, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       ZeroShotClassifier classifier = cache.classifier(vlm, prompts);
       try (SlideViews views = SlideViews.open(index, slideId, classifier, vlm.bundle().config().image().size())) {
         write(views.heatmap(classId, thumbnailSize), out);

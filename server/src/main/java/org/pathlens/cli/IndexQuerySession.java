@@ -29,7 +29,8 @@ record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQuerie
     ModelBundle bundle = ModelBundle.load(options.bundle);
     VisionLanguageModel model = embedsQuery ? VisionLanguageModel.load(bundle, options.toEncoderOptions()) : null;
     try {
-      TileIndex index = TileIndex.openForSearch(indexDir, IndexProvenance.of(bundle), settings);
+      TileIndex index = TileIndex.openForSearch(indexDir,
+          model != null ? IndexProvenance.of(model) : IndexProvenance.of(bundle), settings);
       return new IndexQuerySession(model, index,
           new IndexQueries(index, model, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)));
     } catch (IOException | RuntimeException e) {

@@ -110,7 +110,7 @@ final class IngestCommand implements Callable<Integer> {
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     StainOptions stainOptions = stain.toStainOptions(decoder);
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm.bundle(), stainOptions), indexSettings());
+        TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm, stainOptions), indexSettings());
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;

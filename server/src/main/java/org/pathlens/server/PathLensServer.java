@@ -87,7 +87,7 @@ public final class PathLensServer implements AutoCloseable {
     VisionLanguageModel model = VisionLanguageModel.load(config.bundleDir(), config.encoder());
     TileIndex index = null;
     try {
-      index = TileIndex.openForSearch(config.indexDir(), IndexProvenance.of(model.bundle()), IndexSettings.defaults());
+      index = TileIndex.openForSearch(config.indexDir(), IndexProvenance.of(model), IndexSettings.defaults());
       PathLensServer server = new PathLensServer(config, model, index);
       server.app.start(config.host(), config.port());
       return server;

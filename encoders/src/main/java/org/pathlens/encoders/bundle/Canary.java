@@ -53,8 +53,11 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
     return images.size() + texts.size();
   }
 
-  /** Reads {@code dir/canary.json} if there is one; its faults are {@link BundleException}s naming it. */
-  static Canary readIfPresent(Path dir, int embeddingDim) {
+  /**
+   * Reads {@code dir/canary.json} if there is one; its faults are {@link BundleException}s naming it.
+   * Its dimension is compared with the encoders' when the check runs, after the encoders' own probe.
+   */
+  static Canary readIfPresent(Path dir) {
     Path file = dir.resolve(FILE);
     if (!Files.exists(file)) {
       return null;
@@ -71,8 +74,8 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
     if (root == null || !root.isObject()) {
       throw new BundleException(file, "must hold a JSON object with \"images\" and \"texts\"");
     }
-    List<Item> images = items(file, dir, root, "images", "file", embeddingDim);
-    List<Item> texts = items(file, dir, root, "texts", "text", embeddingDim);
+    List<Item> images = items(file, dir, root, "images", "file");
+    List<Item> texts = items(file, dir, root, "texts", "text");
     if (images.isEmpty() && texts.isEmpty()) {
       throw new BundleException(file, "lists no input: give \"images\" and \"texts\" with their reference embeddings");
     }
@@ -80,7 +83,7 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
     return new Canary(file, reference, images, texts);
   }
 
-  private static List<Item> items(Path file, Path dir, JsonNode root, String field, String key, int dim) {
+  private static List<Item> items(Path file, Path dir, JsonNode root, String field, String key) {
     JsonNode array = root.path(field);
     if (array.isMissingNode()) {
       return List.of();
@@ -104,11 +107,11 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
         }
       }
       JsonNode vector = item.path("embedding");
-      if (!vector.isArray() || vector.size() != dim) {
-        throw new BundleException(file, where + ".embedding must be a list of embedding_dim = " + dim + " numbers");
+      if (!vector.isArray() || vector.isEmpty()) {
+        throw new BundleException(file, where + ".embedding must be a list of numbers");
       }
-      float[] embedding = new float[dim];
-      for (int d = 0; d < dim; d++) {
+      float[] embedding = new float[vector.size()];
+      for (int d = 0; d < embedding.length; d++) {
         if (!vector.get(d).isNumber()) {
           throw new BundleException(file, where + ".embedding[" + d + "] is not a number");
         }

@@ -47,7 +47,7 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
     requireTorchScript(dir.resolve(IMAGE_ENCODER_FILE));
     requireTorchScript(dir.resolve(TEXT_ENCODER_FILE));
     Path absolute = dir.toAbsolutePath().normalize();
-    Canary canary = Canary.readIfPresent(absolute, config.embeddingDim());
+    Canary canary = Canary.readIfPresent(absolute);
     return new ModelBundle(absolute, config, hash(dir), canary);
   }
 

@@ -224,7 +224,7 @@ public final class EvalRun {
       throws IOException {
     List<StoredTile> stored = new ArrayList<>();
     TileFilter filter = dataset.filter() == null ? TileFilter.ALL : TileFilter.parse(dataset.filter());
-    try (TileIndex index = TileIndex.openForSearch(dataset.index(), IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
+    try (TileIndex index = TileIndex.openForSearch(dataset.index(), IndexProvenance.of(model), IndexSettings.defaults())) {
       index.forEachTile(filter, stored::add);
     }
     stored.sort(Comparator.comparing(t -> t.record().id()));

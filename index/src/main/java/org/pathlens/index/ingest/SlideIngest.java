@@ -202,12 +202,14 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
         embeddings = encoder.encode(images, normalizer);
       } catch (NonFiniteEmbeddingException e) {
         embeddings = new ArrayList<>(e.embeddings());
-        for (int i = e.failed().size() - 1; i >= 0; i--) {
-          int failed = e.failed().get(i);
-          TileRecord tile = records.remove(failed);
-          embeddings.remove(failed);
+        for (int failed : e.failed()) {
+          TileRecord tile = records.get(failed);
           String name = "slide " + slideId + " tile at level-0 (" + tile.x() + ", " + tile.y() + ") of " + source;
           report.accept(new SkippedInput(tile.id(), name + ": " + NonFiniteEmbeddingException.REASON, true));
+        }
+        for (int i = e.failed().size() - 1; i >= 0; i--) { // from the end, so earlier positions stay valid
+          records.remove((int) e.failed().get(i));
+          embeddings.remove((int) e.failed().get(i));
         }
       }
       buffer.add(records, embeddings);
