@@ -107,9 +107,8 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
     }
     CpuIsaCap.Cap cap = TorchRuntime.cpuIsaCap();
     if (cap != null && (cap.lifted() || !cap.value().get().equalsIgnoreCase(CpuIsaCap.DEFAULT))) {
-      return "oneDNN's AVX-512 kernels compute wrong convolutions on some CPUs (" + cap.describe() + "); leave "
-          + CpuIsaCap.VARIABLE
-          + " unset (PathLens caps it at " + CpuIsaCap.DEFAULT + ") or set it to " + CpuIsaCap.DEFAULT;
+      return "oneDNN's AVX-512 kernels compute wrong convolutions on some CPUs (" + cap.describe() + "); let PathLens"
+          + " cap them at " + CpuIsaCap.DEFAULT + ": unset " + CpuIsaCap.VARIABLE + " and drop -D" + CpuIsaCap.PROPERTY;
     }
     return "check that canary.json was written from these encoder files (re-export the bundle, or rewrite it with"
         + " fixtures/scripts/make_canary.py), and compare with another --threads or --device";

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -20,6 +18,7 @@ import org.pathlens.encoders.preprocess.stain.StainAugmentation;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.NanBundleImages;
 
 /**
  * The nan-on-red bundle (fixtures/scripts/make_nan_bundle.py) returns NaN for pure-red images and
@@ -28,7 +27,7 @@ import org.pathlens.fixtures.Fixtures;
  */
 class NonFiniteOutputTest {
 
-  static final Path NAN_BUNDLE = Fixtures.bundle("nan-on-red");
+  static final Path NAN_BUNDLE = Fixtures.bundle(NanBundleImages.BUNDLE);
 
   @TempDir Path tmp;
 
@@ -77,7 +76,7 @@ class NonFiniteOutputTest {
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Path file = tmp.resolve("tile" + i + ".png");
-      ImageIO.write(i == 1 ? buffered(red()) : buffered(tissue(i)), "png", file.toFile());
+      ImageIO.write(i == 1 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(80, 72, i), "png", file.toFile());
       files.add(file);
     }
     try (VisionLanguageModel vlm = VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults());
@@ -115,22 +114,5 @@ class NonFiniteOutputTest {
       rgb[i + 2] = (byte) (nucleus ? 170 + random.nextInt(40) : 190 + random.nextInt(40));
     }
     return new RgbImage(80, 72, rgb);
-  }
-
-  static BufferedImage buffered(RgbImage image) {
-    BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
-    byte[] rgb = image.rgb();
-    for (int y = 0; y < image.height(); y++) {
-      for (int x = 0; x < image.width(); x++) {
-        int i = 3 * (y * image.width() + x);
-        out.setRGB(x, y, (rgb[i] & 0xff) << 16 | (rgb[i + 1] & 0xff) << 8 | (rgb[i + 2] & 0xff));
-      }
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unused")
-  private static String show(float[] v) {
-    return Arrays.toString(v);
   }
 }

@@ -61,7 +61,7 @@ public final class ServedIndex implements AutoCloseable {
     Path slide = SyntheticSlide.write(dir.resolve("slides/" + SLIDE + ".tiff"), new SyntheticSlide.Options(1536, 1024,
         "center-a", 5, 7, PyramidTiffWriter.Compression.JPEG, 2)).slide();
     try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        TileIndex index = TileIndex.open(dir.resolve("index"), IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
+        TileIndex index = TileIndex.open(dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
       ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
       new TileFolderIngest(model.images(), decoder, 16, 2).ingest(dir.resolve("tiles"), manifestFile, index, IngestListener.NONE);
       new SlideIngest(model.images(), TilingOptions.defaults(), TissueDetector.defaults(), 16, 2,

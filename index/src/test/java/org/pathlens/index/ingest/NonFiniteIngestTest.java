@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +19,7 @@ import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.NanBundleImages;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
@@ -39,7 +39,7 @@ class NonFiniteIngestTest {
 
   @BeforeAll
   static void loadModel() {
-    model = VisionLanguageModel.load(Fixtures.bundle("nan-on-red"), EncoderOptions.defaults());
+    model = VisionLanguageModel.load(Fixtures.bundle(NanBundleImages.BUNDLE), EncoderOptions.defaults());
   }
 
   @AfterAll
@@ -56,7 +56,7 @@ class NonFiniteIngestTest {
     Path tiles = inputs.resolve("tiles");
     java.nio.file.Files.createDirectories(tiles);
     for (int i = 0; i < 5; i++) {
-      ImageIO.write(i == 3 ? red(64, 64) : tissue(64, 64, i), "png", tiles.resolve("t" + i + ".png").toFile());
+      ImageIO.write(i == 3 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(64, 64, i), "png", tiles.resolve("t" + i + ".png").toFile());
     }
     try (TileIndex index = openIndex()) {
       IngestSummary summary = new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 2, 1)
@@ -74,7 +74,7 @@ class NonFiniteIngestTest {
   @Test
   void aSlideIngestNamesTheTileByItsLevelZeroPosition() throws IOException {
     // A plain RGB TIFF "slide" 256 x 128: the left half pure red, the right half tissue-like.
-    BufferedImage image = tissue(256, 128, 7);
+    BufferedImage image = NanBundleImages.tissue(256, 128, 7);
     for (int y = 0; y < 128; y++) {
       for (int x = 0; x < 128; x++) {
         image.setRGB(x, y, 0xff0000);
@@ -106,30 +106,5 @@ class NonFiniteIngestTest {
       assertEquals("embedding of tile x is not finite (NaN or infinity): never indexed", e.getMessage());
       assertEquals(0, index.size());
     }
-  }
-
-  static BufferedImage red(int width, int height) {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, 0xff0000);
-      }
-    }
-    return image;
-  }
-
-  static BufferedImage tissue(int width, int height, long seed) {
-    Random random = new Random(seed);
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        boolean nucleus = random.nextInt(4) == 0;
-        int r = nucleus ? 90 + random.nextInt(40) : 200 + random.nextInt(40);
-        int g = nucleus ? 40 + random.nextInt(30) : 120 + random.nextInt(40);
-        int b = nucleus ? 150 + random.nextInt(50) : 170 + random.nextInt(40);
-        image.setRGB(x, y, r << 16 | g << 8 | b);
-      }
-    }
-    return image;
   }
 }
