@@ -87,7 +87,7 @@ public record IndexProvenance(String bundleName, String contentHash, int embeddi
    * @throws IllegalStateException naming both engines and the way out
    */
   void requireCompatibleEngine(IndexProvenance other, Object index) {
-    if (other.engine == null || engine == null || engine.engine().equals(GIVEN_VECTORS)) {
+    if (other.engine == null || engine == null) {
       return;
     }
     boolean bothChecked = engine.passed() && other.engine.passed();
@@ -129,7 +129,8 @@ public record IndexProvenance(String bundleName, String contentHash, int embeddi
     }
     StainOptions stain = data.containsKey(STAIN_KEY)
         ? StainOptions.fromJson(data.get(STAIN_KEY), "index " + index) : StainOptions.NONE;
-    CanaryCheck engine = !data.containsKey(ENGINE_KEY) ? null : new CanaryCheck(data.get(ENGINE_KEY),
+    boolean computed = data.containsKey(ENGINE_KEY) && !data.get(ENGINE_KEY).equals(GIVEN_VECTORS);
+    CanaryCheck engine = !computed ? null : new CanaryCheck(data.get(ENGINE_KEY),
         Integer.parseInt(data.getOrDefault(CANARY_INPUTS_KEY, "0")),
         Double.parseDouble(data.getOrDefault(CANARY_COSINE_KEY, "NaN")), null, 0);
     return new IndexProvenance(data.get(NAME_KEY), data.get(HASH_KEY), Integer.parseInt(data.get(DIM_KEY)), stain,
