@@ -10,8 +10,8 @@ import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.eval.metrics.Predictions;
-import org.pathlens.prompts.ClassProbabilities;
-import org.pathlens.prompts.Classifier;
+import org.pathlens.classify.ClassProbabilities;
+import org.pathlens.classify.Classifier;
 
 /**
  * Labelled tiles with their image embeddings: embedded once, then classified by as many

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.pathlens.fixtures.synth.Csv;
+import org.pathlens.index.ingest.CsvRecords;
 
 /**
  * Tiles with their true class, read from a CSV with a header: at least a path column (relative to
@@ -35,7 +35,7 @@ public record LabelledTiles(Path csv, List<Tile> tiles) {
   public static LabelledTiles read(Path csv, String labelColumn, String groupColumn) {
     List<List<String>> records;
     try {
-      records = Csv.parse(Files.readString(csv, StandardCharsets.UTF_8));
+      records = CsvRecords.read(csv);
     } catch (IOException e) {
       throw new UncheckedIOException(csv + ": cannot be read: " + e.getMessage(), e);
     }

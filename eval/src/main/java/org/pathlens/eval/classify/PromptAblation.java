@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.pathlens.eval.metrics.Metric;
-import org.pathlens.prompts.PromptEmbeddings;
-import org.pathlens.prompts.PromptSet;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.classify.PromptEmbeddings;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.ZeroShotClassifier;
 
 /**
  * Leave-one-out ablation of a prompt set: the accuracy with each template left out (of every

@@ -14,9 +14,9 @@ import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.Predictions;
-import org.pathlens.prompts.PromptEmbeddings;
-import org.pathlens.prompts.PromptSet;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.classify.PromptEmbeddings;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.ZeroShotClassifier;
 
 /**
  * Evaluates a prompt set on labelled tiles: metrics with bootstrap intervals, the confusion

@@ -18,7 +18,7 @@ import org.pathlens.eval.metrics.Metric;
 import org.pathlens.eval.metrics.PairedBootstrap;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
-import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.classify.PromptSetReader;
 
 /**
  * Runs two evaluation configs, A and B, on the same tiles and compares them metric by metric: A,
@@ -282,7 +282,7 @@ public final class EvalComparison {
   /** What a side evaluates, in a few words for the report. */
   static String describe(EvalConfig.Task task) {
     return switch (task) {
-      case EvalConfig.ZeroShot z -> "zero-shot, prompt set " + PromptSetReader.read(z.prompts()).name();
+      case EvalConfig.ZeroShot z -> "zero-shot, prompt set " + PromptSetReader.resolve(z.prompts()).name();
       case EvalConfig.FewShot f -> String.format(Locale.ROOT, "few-shot %s, %d per class (seed %d)", f.method(), f.shots(), f.seed());
       case EvalConfig.Retrieval r -> "retrieval";
       case EvalConfig.Robustness r -> "robustness";

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.pathlens.classify.PromptSetReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -245,7 +246,7 @@ public final class EvalConfigReader {
   private EvalConfig.Task task(JsonNode t) {
     String type = text(t, "type", "task.type");
     return switch (type) {
-      case "zeroshot" -> new EvalConfig.ZeroShot(path(text(t, "prompts", "task.prompts")), flag(t, "by_site", "task.by_site"));
+      case "zeroshot" -> new EvalConfig.ZeroShot(promptSet(text(t, "prompts", "task.prompts")), flag(t, "by_site", "task.by_site"));
       case "fewshot" -> {
         String method = text(t, "method", "task.method");
         if (!EvalConfig.FewShot.METHODS.contains(method)) {
@@ -293,6 +294,11 @@ public final class EvalConfigReader {
       clustering = new EvalConfig.Clustering(integer(c, "seed", "task.clustering.seed", 1));
     }
     return new EvalConfig.Robustness(k, apd, clustering);
+  }
+
+  /** A built-in prompt set's bare name stays a name; anything else is a file relative to the config. */
+  private Path promptSet(String value) {
+    return PromptSetReader.builtInNames().contains(value) ? Path.of(value) : path(value);
   }
 
   private Path path(String value) {

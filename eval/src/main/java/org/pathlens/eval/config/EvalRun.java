@@ -28,7 +28,7 @@ import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.ClusteringScore;
 import org.pathlens.eval.robustness.PerformanceDrop;
-import org.pathlens.fixtures.synth.Csv;
+import org.pathlens.index.ingest.CsvRecords;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.StoredTile;
@@ -36,15 +36,15 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.fixtures.synth.SyntheticTiles;
-import org.pathlens.prompts.Classifier;
-import org.pathlens.prompts.PromptEmbeddings;
-import org.pathlens.prompts.PromptSet;
-import org.pathlens.prompts.PromptSetReader;
-import org.pathlens.prompts.ZeroShotClassifier;
-import org.pathlens.prompts.fewshot.KnnClassifier;
-import org.pathlens.prompts.fewshot.LabelledEmbeddings;
-import org.pathlens.prompts.fewshot.LinearProbe;
-import org.pathlens.prompts.fewshot.PrototypeClassifier;
+import org.pathlens.classify.Classifier;
+import org.pathlens.classify.PromptEmbeddings;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.PromptSetReader;
+import org.pathlens.classify.ZeroShotClassifier;
+import org.pathlens.classify.fewshot.KnnClassifier;
+import org.pathlens.classify.fewshot.LabelledEmbeddings;
+import org.pathlens.classify.fewshot.LinearProbe;
+import org.pathlens.classify.fewshot.PrototypeClassifier;
 
 /**
  * Runs an {@link EvalConfig}: gets the embedded tiles (generated into a temporary folder and
@@ -315,7 +315,7 @@ public final class EvalRun {
   }
 
   private static Classified zeroShot(EvalConfig.ZeroShot task, EmbeddedTiles tiles, VisionLanguageModel model) {
-    PromptSet prompts = PromptSetReader.read(task.prompts());
+    PromptSet prompts = PromptSetReader.resolve(task.prompts());
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
     ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
@@ -415,7 +415,7 @@ public final class EvalRun {
   private static Map<Path, String[]> idsAndCaptions(Path csv) {
     List<List<String>> records;
     try {
-      records = Csv.parse(Files.readString(csv, StandardCharsets.UTF_8));
+      records = CsvRecords.read(csv);
     } catch (IOException e) {
       throw new UncheckedIOException(csv + ": cannot be read: " + e.getMessage(), e);
     }

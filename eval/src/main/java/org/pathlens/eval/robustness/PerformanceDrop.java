@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pathlens.eval.metrics.Bootstrap;
-import org.pathlens.prompts.fewshot.LabelledEmbeddings;
-import org.pathlens.prompts.fewshot.LinearProbe;
+import org.pathlens.classify.fewshot.LabelledEmbeddings;
+import org.pathlens.classify.fewshot.LinearProbe;
 
 /**
  * PathoROB's average performance drop: how much a linear probe loses on a balanced test set when

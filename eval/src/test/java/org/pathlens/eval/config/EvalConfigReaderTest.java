@@ -25,7 +25,7 @@ class EvalConfigReaderTest {
     EvalConfig c = EvalConfigReader.read(Fixtures.root().resolve("eval/configs/demo-tiny-zeroshot.yaml"));
     assertEquals(Fixtures.demoBundle().toAbsolutePath().normalize(), c.model());
     assertEquals(new EvalConfig.Generated(4, 2, 7, List.of()), c.dataset());
-    assertEquals(new EvalConfig.ZeroShot(Fixtures.root().resolve("prompts/sets/demo-crc9.json").toAbsolutePath().normalize()),
+    assertEquals(new EvalConfig.ZeroShot(Path.of("demo-crc9")),
         c.task());
     assertEquals(new Bootstrap(200, 20260, 0.95), c.bootstrap());
     assertEquals(6, c.expected().size());

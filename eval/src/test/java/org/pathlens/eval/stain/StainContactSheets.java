@@ -16,7 +16,7 @@ import org.pathlens.encoders.preprocess.stain.StainFit;
 import org.pathlens.encoders.preprocess.stain.StainMethod;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.encoders.preprocess.stain.StainTargets;
-import org.pathlens.eval.plots.ContactSheetPlot;
+import org.pathlens.classify.slides.ContactSheetPlot;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 

@@ -24,9 +24,9 @@ import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
-import org.pathlens.prompts.ClassEmbeddingCache;
-import org.pathlens.prompts.PromptSetReader;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.classify.ClassEmbeddingCache;
+import org.pathlens.classify.PromptSetReader;
+import org.pathlens.classify.ZeroShotClassifier;
 
 /**
  * A first number for what each stain option does to the demo bundle's zero-shot accuracy on
@@ -65,7 +65,7 @@ class StainZeroShotSweep {
     try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(),
         EncoderOptions.defaults().withBatchSize(32))) {
       ZeroShotClassifier classifier = ClassEmbeddingCache.inMemory()
-          .classifier(model, PromptSetReader.read(Fixtures.root().resolve("prompts/sets/demo-crc9.json")));
+          .classifier(model, PromptSetReader.read(Fixtures.root().resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")));
       for (Map.Entry<String, StainOptions> run : runs.entrySet()) {
         long start = System.nanoTime();
         EmbeddedTiles tiles = EmbeddedTiles.embed(labelled, model.images().withStain(run.getValue()), 32,

@@ -20,15 +20,15 @@ import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
-import org.pathlens.index.slides.SlideException;
-import org.pathlens.index.slides.SlideReader;
-import org.pathlens.index.slides.SlideReaders;
-import org.pathlens.index.slides.SlideTile;
-import org.pathlens.index.slides.SlideTiler;
-import org.pathlens.index.slides.TilePosition;
-import org.pathlens.index.slides.TilingOptions;
-import org.pathlens.index.slides.TilingPlan;
-import org.pathlens.index.slides.TissueDetector;
+import org.pathlens.slides.SlideException;
+import org.pathlens.slides.SlideReader;
+import org.pathlens.slides.SlideReaders;
+import org.pathlens.slides.SlideTile;
+import org.pathlens.slides.SlideTiler;
+import org.pathlens.slides.TilePosition;
+import org.pathlens.slides.TilingOptions;
+import org.pathlens.slides.TilingPlan;
+import org.pathlens.slides.TissueDetector;
 
 /**
  * Ingests whole-slide images: for each slide, finds tissue, cuts tissue tiles at the requested

@@ -10,7 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.pathlens.index.slides.SlideLevel;
+import org.pathlens.slides.SlideLevel;
 
 /**
  * What the index keeps about an ingested slide beside its tiles, as {@code <index>/slides/<slide_id>.json}
@@ -21,7 +21,7 @@ import org.pathlens.index.slides.SlideLevel;
  * @param path the slide file, absolute
  * @param vendor OpenSlide's format name ({@code aperio}, {@code generic-tiff}, …)
  * @param mppX level-0 microns per pixel across that tiling used: the slide's own, or the assumed one
- *     ({@link org.pathlens.index.slides.TilingOptions#assumedMpp}) for a slide that records none
+ *     ({@link org.pathlens.slides.TilingOptions#assumedMpp}) for a slide that records none
  * @param mppY level-0 microns per pixel down, likewise
  * @param levels the pyramid, finest first (level 0 gives the dimensions)
  * @param tileMpp microns per pixel of the tiles as read

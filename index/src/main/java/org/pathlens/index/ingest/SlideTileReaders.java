@@ -8,13 +8,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.pathlens.index.slides.SlideException;
-import org.pathlens.index.slides.SlideReader;
-import org.pathlens.index.slides.SlideReaders;
-import org.pathlens.index.slides.SlideTile;
-import org.pathlens.index.slides.SlideTiler;
-import org.pathlens.index.slides.TilePosition;
-import org.pathlens.index.slides.TilingOptions;
+import org.pathlens.slides.SlideException;
+import org.pathlens.slides.SlideReader;
+import org.pathlens.slides.SlideReaders;
+import org.pathlens.slides.SlideTile;
+import org.pathlens.slides.SlideTiler;
+import org.pathlens.slides.TilePosition;
+import org.pathlens.slides.TilingOptions;
 
 /**
  * Reads a slide's tiles on a small pool, each thread with its own reader of the slide: the pure-Java

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.pathlens.fixtures.synth.Csv;
 import org.pathlens.index.TileRecord;
 
 /**
@@ -44,12 +43,7 @@ public final class TileManifest {
    * @throws IllegalArgumentException naming the file, and the row and column of a bad value
    */
   public static List<Entry> read(Path manifest, Path tileDir) throws IOException {
-    List<List<String>> rows;
-    try {
-      rows = Csv.parse(Files.readString(manifest, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(manifest + ": " + e.getMessage(), e);
-    }
+    List<List<String>> rows = CsvRecords.read(manifest);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(manifest + ": empty, expected a header row with a 'path' column");
     }

@@ -24,8 +24,8 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
-import org.pathlens.index.slides.TilingOptions;
-import org.pathlens.index.slides.TissueDetector;
+import org.pathlens.slides.TilingOptions;
+import org.pathlens.slides.TissueDetector;
 
 /**
  * Ingest with the nan-on-red bundle (NaN for pure-red images, real TorchScript): such tiles are named,

@@ -34,15 +34,15 @@ import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
-import org.pathlens.index.slides.OpenSlideReader;
-import org.pathlens.index.slides.RegionTruth;
-import org.pathlens.index.slides.SlideReader;
-import org.pathlens.index.slides.SlideReaders;
-import org.pathlens.index.slides.SlideTile;
-import org.pathlens.index.slides.SlideTiler;
-import org.pathlens.index.slides.TilePosition;
-import org.pathlens.index.slides.TilingOptions;
-import org.pathlens.index.slides.TissueDetector;
+import org.pathlens.slides.OpenSlideReader;
+import org.pathlens.fixtures.synth.RegionTruth;
+import org.pathlens.slides.SlideReader;
+import org.pathlens.slides.SlideReaders;
+import org.pathlens.slides.SlideTile;
+import org.pathlens.slides.SlideTiler;
+import org.pathlens.slides.TilePosition;
+import org.pathlens.slides.TilingOptions;
+import org.pathlens.slides.TissueDetector;
 
 /** Whole-slide ingest of a small generated pyramidal TIFF (pure Java) and, where present, a real SVS. */
 class SlideIngestTest {

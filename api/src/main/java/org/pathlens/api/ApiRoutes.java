@@ -1,0 +1,378 @@
+package org.pathlens.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.awt.Dimension;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.pathlens.index.query.HitJson;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.classify.slides.IndexClassifier;
+import org.pathlens.classify.slides.SlideClassification;
+import org.pathlens.classify.slides.SlideViews;
+import org.pathlens.index.SearchHit;
+import org.pathlens.index.SlideHit;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileRecord;
+import org.pathlens.index.ingest.SlideRecord;
+import org.pathlens.classify.ClassProbabilities;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.ZeroShotClassifier;
+import org.pathlens.classify.slides.SlidePooling;
+
+/**
+ * The routes of the API, one method each; every one parses and checks its parameters, then calls the
+ * library call the command line makes. The OpenAPI description ({@code openapi.json} beside this
+ * class) lists the same routes; a test keeps the two in step.
+ */
+final class ApiRoutes {
+
+  /** Longer side of a heatmap's slide thumbnail, as {@code pathlens heatmap} draws it by default. */
+  private static final int HEATMAP_SIDE = 1024;
+
+  private static final ObjectMapper SNAKE = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+  private final PathLensServer server;
+  private final PromptSets prompts;
+  private final TileImages tileImages;
+  private final ImageDecoder decoder;
+
+  ApiRoutes(PathLensServer server, PromptSets prompts, TileImages tileImages, ImageDecoder decoder) {
+    this.server = server;
+    this.prompts = prompts;
+    this.tileImages = tileImages;
+    this.decoder = decoder;
+  }
+
+  /** Every route, each behind {@code guard} but the sign-in and sign-out that the guard itself answers. */
+  void register(RoutesConfig routes, TokenGuard guard) {
+    routes.post("/api/session", guard::signIn);
+    routes.delete("/api/session", guard::signOut);
+    routes.get("/api/health", guard.protect(this::health));
+    routes.get("/api/openapi.json", guard.protect(this::openApi));
+    routes.get("/api/search", guard.protect(this::searchText));
+    routes.post("/api/search", guard.protect(this::searchImage));
+    routes.get("/api/similar", guard.protect(this::similarToSlide));
+    routes.post("/api/similar", guard.protect(this::similarToImage));
+    routes.post("/api/classify", guard.protect(this::classifyImage));
+    routes.get("/api/prompts", guard.protect(this::promptSets));
+    routes.get("/api/slides", guard.protect(this::slides));
+    routes.get("/api/slides/{id}", guard.protect(this::slide));
+    routes.get("/api/slides/{id}/thumbnail.png", guard.protect(this::thumbnail));
+    routes.get("/api/slides/{id}/classify", guard.protect(this::classifySlide));
+    routes.get("/api/slides/{id}/heatmap.png", guard.protect(this::heatmap));
+    routes.get("/api/slides/{id}/overlay.png", guard.protect(this::overlay));
+    // <id> may span segments: a tile folder ingested without a manifest names tiles by their relative
+    // path (ADI/tile-1.png), and Jetty refuses an encoded slash (%2F) inside one segment.
+    routes.get("/api/tiles/<id>/image", guard.protect(this::tileImage));
+  }
+
+  private void health(Context ctx) throws IOException {
+    ObjectNode body = server.object();
+    body.put("status", "ok");
+    body.put("model", server.model().bundle().config().name());
+    body.put("model_hash", server.model().bundle().contentHash());
+    body.put("stain", server.index().provenance().stain().describe());
+    body.put("tiles", server.index().size());
+    body.put("slides", server.slideIds().size());
+    body.put("token_required", server.guard().required());
+    ctx.json(body);
+  }
+
+  private void openApi(Context ctx) throws IOException {
+    ctx.contentType("application/json").result(PathLensServer.resource("openapi.json"));
+  }
+
+  private void searchText(Context ctx) {
+    String text = Params.required(ctx, "text");
+    int k = Params.k(ctx, 10);
+    TileFilter filter = Params.filter(ctx);
+    server.async(ctx, () -> hits(server.queries().text(text, k, filter)));
+  }
+
+  private void searchImage(Context ctx) {
+    int k = Params.k(ctx, 10);
+    TileFilter filter = Params.filter(ctx);
+    UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
+    server.async(ctx, () -> withFile(image, file -> hits(server.queries().image(file, k, filter))));
+  }
+
+  private void similarToSlide(Context ctx) throws IOException {
+    String slide = Params.required(ctx, "slide");
+    int k = Params.k(ctx, 5);
+    boolean byEmbedding = Params.byEmbedding(ctx);
+    server.requireIndexedSlide(slide);
+    server.async(ctx, () -> slideHits(byEmbedding
+        ? server.queries().similarToSlideByEmbedding(slide, k) : server.queries().similarToSlide(slide, k)));
+  }
+
+  private void similarToImage(Context ctx) {
+    int k = Params.k(ctx, 5);
+    boolean byEmbedding = Params.byEmbedding(ctx);
+    UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
+    server.async(ctx, () -> withFile(image, file -> slideHits(byEmbedding
+        ? server.queries().similarToImageByEmbedding(file, k) : server.queries().similarToImage(file, k))));
+  }
+
+  private void classifyImage(Context ctx) {
+    String name = ctx.formParam("prompts") != null ? ctx.formParam("prompts") : ctx.queryParam("prompts");
+    prompts.read(name, "prompts");
+    UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
+    server.async(ctx, () -> {
+      ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+      float[] embedding = server.queries().imageEncoder().encode(decoder.decode(image.bytes(), image.name()));
+      ObjectNode body = server.object();
+      body.put("prompts", name);
+      putResult(body, classifier.classify(embedding));
+      return body;
+    });
+  }
+
+  private void promptSets(Context ctx) {
+    ArrayNode sets = server.array();
+    for (String name : prompts.names()) {
+      PromptSet set = prompts.read(name, "prompts");
+      ObjectNode entry = sets.addObject();
+      entry.put("name", name);
+      entry.put("description", set.description());
+      set.classIds().forEach(entry.putArray("classes")::add);
+    }
+    ObjectNode body = server.object();
+    body.set("prompt_sets", sets);
+    ctx.json(body);
+  }
+
+  private void slides(Context ctx) throws IOException {
+    ArrayNode slides = server.array();
+    for (String id : server.slideIds()) {
+      SlideRecord record = SlideRecord.read(server.config().indexDir(), id);
+      ObjectNode entry = slides.addObject();
+      entry.put("slide_id", id);
+      entry.put("vendor", record.vendor());
+      entry.put("width", record.width());
+      entry.put("height", record.height());
+      entry.put("mpp", record.mppX());
+      entry.put("tiles", record.tiles());
+      entry.put("url", "/api/slides/" + segment(id));
+      entry.put("thumbnail_url", "/api/slides/" + segment(id) + "/thumbnail.png");
+    }
+    ObjectNode body = server.object();
+    body.set("slides", slides);
+    ctx.json(body);
+  }
+
+  private void slide(Context ctx) throws IOException {
+    String id = knownSlide(ctx);
+    ObjectNode body = SNAKE.valueToTree(SlideRecord.read(server.config().indexDir(), id));
+    // The server's own paths are no business of the client's; it gets URLs instead.
+    body.remove("path");
+    body.remove("thumbnail");
+    body.put("thumbnail_url", "/api/slides/" + segment(id) + "/thumbnail.png");
+    ctx.json(body);
+  }
+
+  private void thumbnail(Context ctx) throws IOException {
+    Path file = SlideRecord.thumbnailFile(server.config().indexDir(), knownSlide(ctx));
+    if (!Files.isRegularFile(file)) {
+      throw ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail");
+    }
+    ctx.contentType("image/png").result(Files.readAllBytes(file));
+  }
+
+  private void classifySlide(Context ctx) throws IOException {
+    String slide = ctx.pathParam("id");
+    String name = Params.required(ctx, "prompts");
+    String classId = ctx.queryParam("class");
+    prompts.read(name, "prompts");
+    server.requireIndexedSlide(slide);
+    server.async(ctx, () -> {
+      ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+      if (classId != null && !classifier.classIds().contains(classId)) {
+        throw unknownClass(classId, name, classifier);
+      }
+      SlideClassification result = IndexClassifier.slides(server.index(), TileFilter.slide(slide), classifier,
+          SlidePooling.DEFAULT).getFirst();
+      ObjectNode body = server.object();
+      body.put("slide_id", result.slideId());
+      body.put("prompts", name);
+      putResult(body, result.result());
+      body.put("tiles", result.tiles());
+      body.put("pooling", result.pooling());
+      String drawn = classId != null ? classId : result.result().prediction();
+      String view = "?prompts=" + query(name) + "&class=" + query(drawn);
+      body.put("heatmap_url", "/api/slides/" + segment(slide) + "/heatmap.png" + view);
+      body.put("overlay_url", "/api/slides/" + segment(slide) + "/overlay.png" + view);
+      return body;
+    });
+  }
+
+  private void heatmap(Context ctx) throws IOException {
+    drawSlide(ctx, (views, classId) -> views.heatmap(classId, HEATMAP_SIDE));
+  }
+
+  /** The heatmap's colour layer alone, at the stored thumbnail's exact size, to stack on it in the UI. */
+  private void overlay(Context ctx) throws IOException {
+    Path thumbnail = SlideRecord.thumbnailFile(server.config().indexDir(), knownSlide(ctx));
+    if (!Files.isRegularFile(thumbnail)) {
+      throw ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail to lay a heatmap over");
+    }
+    drawSlide(ctx, (views, classId) -> {
+      Dimension size = imageSize(thumbnail);
+      return views.overlay(classId, size.width, size.height);
+    });
+  }
+
+  @FunctionalInterface
+  private interface SlideDrawing {
+    BufferedImage draw(SlideViews views, String classId) throws IOException;
+  }
+
+  /** Checks {@code prompts} and {@code class}, then draws the slide on the inference pool as a PNG. */
+  private void drawSlide(Context ctx, SlideDrawing drawing) throws IOException {
+    String slide = ctx.pathParam("id");
+    String name = Params.required(ctx, "prompts");
+    String classId = Params.required(ctx, "class");
+    prompts.read(name, "prompts");
+    server.requireIndexedSlide(slide);
+    server.async(ctx, () -> {
+      ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+      if (!classifier.classIds().contains(classId)) {
+        throw unknownClass(classId, name, classifier);
+      }
+      int tilePixels = server.model().bundle().config().image().size();
+      SlideViews views;
+      try {
+        views = SlideViews.open(server.index(), slide, classifier, tilePixels);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(404, "slide '" + slide + "' cannot be drawn: " + e.getMessage(), null, e);
+      }
+      try (views) {
+        return png(drawing.draw(views, classId));
+      }
+    });
+  }
+
+  private void tileImage(Context ctx) throws IOException {
+    String id = ctx.pathParam("id");
+    TileRecord tile = server.index().get(id)
+        .orElseThrow(() -> ApiException.notFound("no tile '" + id + "' in the index"));
+    server.async(ctx, () -> tileImages.of(tile));
+  }
+
+  private String knownSlide(Context ctx) throws IOException {
+    String id = ctx.pathParam("id");
+    // Only ids listed in the index's slides/ folder resolve: a client's string never becomes a path.
+    if (!server.slideIds().contains(id)) {
+      throw ApiException.notFound("no slide '" + id + "' in the index");
+    }
+    return id;
+  }
+
+  private static ApiException unknownClass(String classId, String name, ZeroShotClassifier classifier) {
+    return ApiException.badParameter("class", "no class '" + classId + "' in prompt set " + name + "; its classes: "
+        + String.join(", ", classifier.classIds()));
+  }
+
+  private ObjectNode hits(List<SearchHit> hits) {
+    ArrayNode list = server.array();
+    for (int i = 0; i < hits.size(); i++) {
+      ObjectNode hit = HitJson.tileNode(i + 1, hits.get(i));
+      hit.remove("source"); // a path on the server
+      hit.put("thumbnail_url", "/api/tiles/" + segments(hits.get(i).id()) + "/image");
+      list.add(hit);
+    }
+    ObjectNode body = server.object();
+    body.set("hits", list);
+    return body;
+  }
+
+  private ObjectNode slideHits(List<SlideHit> hits) {
+    ArrayNode list = server.array();
+    for (int i = 0; i < hits.size(); i++) {
+      ObjectNode hit = HitJson.slideNode(i + 1, hits.get(i));
+      hit.put("url", "/api/slides/" + segment(hits.get(i).slideId()));
+      list.add(hit);
+    }
+    ObjectNode body = server.object();
+    body.set("slides", list);
+    return body;
+  }
+
+  private static void putResult(ObjectNode body, ClassProbabilities result) {
+    body.put("prediction", result.prediction());
+    ObjectNode probabilities = body.putObject("probabilities");
+    for (int c = 0; c < result.classIds().size(); c++) {
+      probabilities.put(result.classIds().get(c), result.probabilities()[c]);
+    }
+  }
+
+  @FunctionalInterface
+  private interface FileWork<T> {
+    T run(Path file) throws IOException;
+  }
+
+  /** Runs {@code work} on the upload saved to a temporary file, deleted afterwards. */
+  private <T> T withFile(UploadedImage image, FileWork<T> work) throws IOException {
+    Path file = image.toTemporaryFile(server.uploads());
+    try {
+      return work.run(file);
+    } catch (org.pathlens.encoders.preprocess.ImageDecodeException e) {
+      // The message would name the temporary file; name the client's instead.
+      throw new ApiException(400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** An image file's pixel size, from its header: the pixels are not decoded. */
+  private static Dimension imageSize(Path file) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException(file + ": not an image the JDK reads");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in);
+        return new Dimension(reader.getWidth(0), reader.getHeight(0));
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  private static TileImages.Encoded png(BufferedImage image) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    return new TileImages.Encoded(out.toByteArray(), "image/png");
+  }
+
+  /** A path segment: percent-encoded, with spaces as %20. */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Path segments: each part between slashes percent-encoded, the slashes kept. */
+  static String segments(String value) {
+    return String.join("/", java.util.Arrays.stream(value.split("/", -1)).map(ApiRoutes::segment).toList());
+  }
+
+  private static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,35 @@
+package org.pathlens.api;
+
+import java.nio.file.Path;
+import org.pathlens.encoders.EncoderOptions;
+
+/**
+ * What {@code pathlens serve} starts the API with.
+ *
+ * @param indexDir the tile index to serve
+ * @param bundleDir the model bundle the index was built with
+ * @param promptsDir prompt sets offered by name ({@code <name>.json}), or null for the built-in sets
+ * @param host the address to bind; 127.0.0.1 keeps the server off the network
+ * @param port the port; 0 for any free one
+ * @param token when not null, every API request must carry it ({@code Authorization: Bearer} or
+ *     {@code X-PathLens-Token}) or a session cookie bought with it ({@link TokenGuard})
+ * @param maxUploadBytes the largest uploaded image accepted (413 above)
+ * @param maxPixels the most pixels an uploaded image may have, read from its header (400 above)
+ * @param inferenceThreads requests running inference at once
+ * @param inferenceQueue requests waiting for inference beyond those (503 above)
+ * @param cacheDir class-embedding cache directory, or null to keep class embeddings in memory only
+ * @param encoder how the model runs
+ */
+public record ServerConfig(Path indexDir, Path bundleDir, Path promptsDir, String host, int port, String token,
+    long maxUploadBytes, long maxPixels, int inferenceThreads, int inferenceQueue, Path cacheDir,
+    EncoderOptions encoder) {
+
+  public ServerConfig {
+    if (maxUploadBytes < 1) {
+      throw new IllegalArgumentException("the upload limit must be at least 1 byte, got " + maxUploadBytes);
+    }
+    if (token != null && token.isBlank()) {
+      throw new IllegalArgumentException("--token must not be blank");
+    }
+  }
+}

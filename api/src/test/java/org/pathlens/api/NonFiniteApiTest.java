@@ -1,0 +1,127 @@
+package org.pathlens.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.NanBundleImages;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.ingest.IngestListener;
+import org.pathlens.index.ingest.TileFolderIngest;
+
+/**
+ * The API over the nan-on-red bundle (NaN for pure-red images and for texts with an unknown
+ * character, real TorchScript): a request whose embedding is not finite gets one JSON 500 that says
+ * so, never a 200 carrying NaN; the next good request is served as usual.
+ */
+class NonFiniteApiTest {
+
+  private static final Path BUNDLE = Fixtures.bundle(NanBundleImages.BUNDLE);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String BOUNDARY = "pathlens-nan-boundary";
+
+  @TempDir static Path dir;
+  private static PathLensServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path tiles = Files.createDirectories(dir.resolve("tiles"));
+    for (int i = 0; i < 3; i++) {
+      ImageIO.write(NanBundleImages.tissue(64, 64, i), "png",
+          tiles.resolve("t" + i + ".png").toFile());
+    }
+    try (VisionLanguageModel model = VisionLanguageModel.load(BUNDLE, EncoderOptions.defaults());
+        TileIndex index = TileIndex.open(dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
+      new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 4, 1)
+          .ingest(tiles, null, index, IngestListener.NONE);
+    }
+    Path prompts = Files.createDirectories(dir.resolve("prompts"));
+    Files.writeString(prompts.resolve("plain.json"), """
+        {"name": "plain", "description": "plain words only", "templates": ["an image of CLASSNAME"],
+         "classes": {"FAT": ["fat"], "LYM": ["lymphocytes"]}}""");
+    Files.writeString(prompts.resolve("shouting.json"), """
+        {"name": "shouting", "description": "unknown characters", "templates": ["CLASSNAME!"],
+         "classes": {"FAT": ["fat"], "LYM": ["lymphocytes"]}}""");
+    server = PathLensServer.start(new ServerConfig(dir.resolve("index"), BUNDLE, prompts, "127.0.0.1", 0, null,
+        1 << 20, ImageDecoder.DEFAULT_MAX_PIXELS, 1, 4, null, EncoderOptions.defaults()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void anImageWhoseEmbeddingIsNotFiniteGetsAJson500AndNoResult() throws Exception {
+    for (String path : List.of("/api/search", "/api/similar", "/api/classify?prompts=plain")) {
+      HttpResponse<String> response = post(path, png(true));
+      assertNonFinite(response);
+      assertEquals(200, post(path, png(false)).statusCode(), path + " with a finite image");
+    }
+  }
+
+  @Test
+  void aTextWhoseEmbeddingIsNotFiniteGetsAJson500() throws Exception {
+    assertNonFinite(get("/api/search?text=" + URLEncoder.encode("fat!", StandardCharsets.UTF_8)));
+    assertEquals(200, get("/api/search?text=fat").statusCode());
+    // Prompts whose class embeddings are not finite: no classifier is built from them, nothing is cached.
+    assertNonFinite(post("/api/classify?prompts=shouting", png(false)));
+    assertNonFinite(post("/api/classify?prompts=shouting", png(false)));
+  }
+
+  private static void assertNonFinite(HttpResponse<String> response) throws Exception {
+    assertEquals(500, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    JsonNode body = JSON.readTree(response.body());
+    assertEquals("the model produced a non-finite output (NaN or infinity) for this request; no result is served",
+        body.get("error").asText());
+    assertTrue(!response.body().contains("NaN\"") && !response.body().contains(":NaN"), response.body());
+  }
+
+  private static byte[] png(boolean red) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(red ? NanBundleImages.red(64, 64)
+        : NanBundleImages.tissue(64, 64, 9), "png", out);
+    return out.toByteArray();
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String path, byte[] image) throws Exception {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"tile.png\"\r\n"
+        + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(image);
+    body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,97 @@
+package org.pathlens.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SearchHit;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+
+/**
+ * The product path: {@link TileIndex} (Lucene HNSW). Tiles are added by {@code threads} writers at
+ * once (each builds the graph of its own segment), then merged to one segment by the
+ * multi-threaded HNSW merge, which is what a finished ingest serves from.
+ */
+final class LuceneEngine implements VectorEngine {
+
+  private final String name;
+  private final Path dir;
+  private final IndexSettings settings;
+  private final int threads;
+  private TileIndex index;
+  private final Map<String, TileFilter> filters = new java.util.HashMap<>();
+
+  LuceneEngine(String name, Path dir, IndexSettings settings, int threads) {
+    this.name = name;
+    this.dir = dir;
+    this.settings = settings;
+    this.threads = threads;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void build(IndexBenchData data) throws Exception {
+    int dim = data.vectors()[0].length;
+    index = TileIndex.open(dir, new IndexProvenance("bench-random", "random-clustered-vectors", dim), settings);
+    List<TileRecord> tiles = new ArrayList<>();
+    for (int i = 0; i < data.vectors().length; i++) {
+      tiles.add(new TileRecord(Integer.toString(i), null, null, IndexBenchData.site(i), null, null, null, null,
+          null, null, null, null, Map.of("bucket", IndexBenchData.bucket(i))));
+    }
+    List<float[]> vectors = Arrays.asList(data.vectors());
+    ExecutorService writers = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      int slice = (tiles.size() + threads - 1) / threads;
+      for (int start = 0; start < tiles.size(); start += slice) {
+        int from = start;
+        int to = Math.min(tiles.size(), start + slice);
+        parts.add(writers.submit(() -> {
+          index.add(tiles.subList(from, to), vectors.subList(from, to));
+          return null;
+        }));
+      }
+      for (Future<?> part : parts) {
+        part.get();
+      }
+    } finally {
+      writers.shutdown();
+    }
+    index.forceMerge();
+    for (IndexBenchData.FilterCase filter : data.filters()) {
+      filters.put(filter.name(), TileFilter.parse(filter.query()));
+    }
+  }
+
+  @Override
+  public List<Integer> search(float[] query, int k, int candidates, IndexBenchData.FilterCase filter)
+      throws IOException {
+    List<SearchHit> hits = index.searchIds(query, k, candidates, filters.get(filter.name()));
+    return hits.stream().map(h -> Integer.parseInt(h.id())).toList();
+  }
+
+  @Override
+  public long diskBytes() throws IOException {
+    return index.sizeOnDisk();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (index != null) {
+      index.close();
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package org.pathlens.classify.slides;
+
+import org.pathlens.classify.ClassProbabilities;
+
+/**
+ * One slide's zero-shot result.
+ *
+ * @param slideId the slide
+ * @param result pooled cosines as scores, softmax(logit_scale × pooled) as probabilities
+ * @param tiles how many tiles the slide has in the index (those its filter kept)
+ * @param pooling how the tiles were pooled, with K resolved: {@code topk:5}, {@code mean}
+ */
+public record SlideClassification(String slideId, ClassProbabilities result, int tiles, String pooling) {}

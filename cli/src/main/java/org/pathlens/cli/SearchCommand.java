@@ -1,0 +1,86 @@
+package org.pathlens.cli;
+
+import org.pathlens.index.query.HitJson;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.SearchHit;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.query.IndexQueries;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens search}: tiles of an index by text, image, caption keywords or both. */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Search a tile index; prints one JSON line per hit, best first:",
+      "  {\"rank\", \"id\", \"score\", \"slide_id\", \"x\", \"y\" (slide tiles) or \"source\" (tile files), \"label\", ...}",
+      "Scores: cosine for --text and --image, BM25 for --keywords, reciprocal-rank fusion for --hybrid.",
+      "Ties are broken by tile id, so runs repeat."
+    })
+final class SearchCommand implements Callable<Integer> {
+
+  @Mixin ModelOptions model;
+
+  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
+  Path index;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Query query;
+
+  static final class Query {
+    @Option(names = "--text", paramLabel = "TEXT", description = "Tiles whose embedding is nearest the text's.")
+    String text;
+
+    @Option(names = "--image", paramLabel = "PATH", description = "Tiles whose embedding is nearest the image's.")
+    Path image;
+
+    @Option(names = "--keywords", paramLabel = "TEXT",
+        description = "BM25 over captions, Lucene query syntax (plain words are OR-ed); loads no encoder.")
+    String keywords;
+
+    @Option(names = "--hybrid", paramLabel = "TEXT", description = "--text and --keywords fused by reciprocal rank.")
+    String hybrid;
+  }
+
+  @Option(names = "--filter", paramLabel = "QUERY",
+      description = "Metadata filter in Lucene syntax, e.g. 'site:center-a AND -label:BACK', 'x:[0 TO 4096]'.")
+  String filter;
+
+  @Option(names = "--k", defaultValue = "10", description = "Hits to return (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--oversample", paramLabel = "X", description = "Graph candidates per result: search ef = k × X"
+      + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
+  float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
+
+  @Override
+  public Integer call() throws Exception {
+    IndexQuerySession.requirePositiveK(k);
+    TileFilter tiles = TileFilter.parse(filter);
+    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.keywords == null, oversample)) {
+      IndexQueries queries = session.queries();
+      List<SearchHit> hits;
+      if (query.text != null) {
+        hits = queries.text(query.text, k, tiles);
+      } else if (query.image != null) {
+        hits = queries.image(query.image, k, tiles);
+      } else if (query.keywords != null) {
+        hits = queries.keywords(query.keywords, k, tiles);
+      } else {
+        hits = queries.hybrid(query.hybrid, k, tiles);
+      }
+      for (int i = 0; i < hits.size(); i++) {
+        System.out.println(HitJson.tile(i + 1, hits.get(i)));
+      }
+    } catch (ImageDecodeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return 0;
+  }
+}

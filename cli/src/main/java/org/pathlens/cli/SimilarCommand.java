@@ -1,0 +1,86 @@
+package org.pathlens.cli;
+
+import org.pathlens.index.query.HitJson;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.SlideHit;
+import org.pathlens.index.query.IndexQueries;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens similar}: slides like a slide of the index, or like an image. */
+@Command(
+    name = "similar",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Similar cases: slides ranked by how closely their tiles match the query's; prints one JSON line per",
+      "slide: {\"rank\", \"slide_id\", \"score\", \"matched_tiles\"}. The query slide itself is left out.",
+      "Score: for each query tile (up to 256 of the slide's, evenly spaced; or the one image) its best cosine",
+      "to a tile of the candidate slide among its 100 nearest tiles; a slide's score is the mean of its 8",
+      "best query-tile matches (missing ones count 0). The best match per query tile ignores the",
+      "candidate's unrelated tissue, and averaging several keeps one look-alike tile from winning; a mean",
+      "slide embedding would blur a small matching region into the rest of a large slide. That is why it",
+      "is the default; --method embedding ranks by the cosine of whole-slide embeddings (mean of the",
+      "slide's tile embeddings, normalised; matched_tiles is then the slide's tile count)."
+    })
+final class SimilarCommand implements Callable<Integer> {
+
+  @Mixin ModelOptions model;
+
+  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
+  Path index;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Query query;
+
+  static final class Query {
+    @Option(names = "--slide", paramLabel = "ID", description = "A slide in the index (its slide_id); loads no encoder.")
+    String slide;
+
+    @Option(names = "--image", paramLabel = "PATH", description = "An image (a tile or region) to find slides for.")
+    Path image;
+  }
+
+  @Option(
+      names = "--method",
+      defaultValue = "tiles",
+      paramLabel = "tiles|embedding",
+      description = "Slide score: best tile matches (default) or whole-slide embedding cosine.")
+  String method;
+
+  @Option(names = "--k", defaultValue = "5", description = "Slides to return (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--oversample", paramLabel = "X", description = "Graph candidates per result: search ef = k × X"
+      + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
+  float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
+
+  @Override
+  public Integer call() throws Exception {
+    IndexQuerySession.requirePositiveK(k);
+    boolean byEmbedding = switch (method) {
+      case "tiles" -> false;
+      case "embedding" -> true;
+      default -> throw new IllegalArgumentException("--method must be tiles or embedding, got " + method);
+    };
+    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.image != null, oversample)) {
+      IndexQueries queries = session.queries();
+      List<SlideHit> slides;
+      if (query.slide != null) {
+        slides = byEmbedding ? queries.similarToSlideByEmbedding(query.slide, k) : queries.similarToSlide(query.slide, k);
+      } else {
+        slides = byEmbedding ? queries.similarToImageByEmbedding(query.image, k) : queries.similarToImage(query.image, k);
+      }
+      for (int i = 0; i < slides.size(); i++) {
+        System.out.println(HitJson.slide(i + 1, slides.get(i)));
+      }
+    } catch (ImageDecodeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,51 @@
+package org.pathlens.index.ingest;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a CSV file (tile manifests, label files) into records of fields, by RFC 4180 as Jackson's
+ * CSV parser reads it: quoted fields may hold commas, doubled quotes and line breaks; blank lines
+ * are skipped; a byte-order mark from a spreadsheet export is dropped.
+ */
+public final class CsvRecords {
+
+  private static final CsvMapper CSV = CsvMapper.builder()
+      .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+      .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+      .build();
+
+  private CsvRecords() {}
+
+  /**
+   * The records of {@code file}, header included.
+   *
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException naming the file and the line when it is not valid CSV (an
+   *     unclosed quote)
+   */
+  public static List<List<String>> read(Path file) throws IOException {
+    List<List<String>> records = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(file);
+        MappingIterator<List<String>> rows = CSV.readerForListOf(String.class).readValues(in)) {
+      while (rows.hasNextValue()) {
+        List<String> row = rows.nextValue();
+        if (!(row.size() == 1 && row.getFirst().isEmpty())) {
+          records.add(row);
+        }
+      }
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(file + ": not valid CSV (line " + e.getLocation().getLineNr() + "): "
+          + e.getOriginalMessage(), e);
+    }
+    return records;
+  }
+}

@@ -1,0 +1,87 @@
+package org.pathlens.index.query;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.pathlens.index.SearchHit;
+import org.pathlens.index.SlideHit;
+import org.pathlens.index.TileRecord;
+
+/**
+ * Search results as one JSON object each, the one shape the command line prints and the API returns:
+ * {@code rank, id, score}, where the tile is ({@code slide_id, x, y} for a slide tile, {@code source}
+ * for its file), then the metadata that is known (absent keys are unknown), extra metadata last.
+ */
+public final class HitJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private HitJson() {}
+
+  /** A tile hit as one JSON line. */
+  public static String tile(int rank, SearchHit hit) {
+    return write(tileNode(rank, hit));
+  }
+
+  /** A tile hit as the command line prints it; the API adds its thumbnail URL. */
+  public static ObjectNode tileNode(int rank, SearchHit hit) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("rank", rank);
+    line.put("id", hit.id());
+    line.put("score", hit.score());
+    TileRecord tile = hit.tile();
+    if (tile != null) {
+      putIfKnown(line, "slide_id", tile.slideId());
+      if (tile.x() != null) {
+        line.put("x", tile.x());
+      }
+      if (tile.y() != null) {
+        line.put("y", tile.y());
+      }
+      putIfKnown(line, "source", tile.source());
+      putIfKnown(line, "label", tile.label());
+      putIfKnown(line, "patient_id", tile.patientId());
+      putIfKnown(line, "site", tile.site());
+      putIfKnown(line, "stain", tile.stain());
+      putIfKnown(line, "scanner", tile.scanner());
+      if (tile.mpp() != null) {
+        line.put("mpp", tile.mpp());
+      }
+      putIfKnown(line, "caption", tile.caption());
+      Map<String, String> extra = new TreeMap<>(tile.extra());
+      extra.forEach(line::put);
+    }
+    return line;
+  }
+
+  /** A similar-slide hit as one JSON line. */
+  public static String slide(int rank, SlideHit hit) {
+    return write(slideNode(rank, hit));
+  }
+
+  /** A similar-slide hit as the command line prints it. */
+  public static ObjectNode slideNode(int rank, SlideHit hit) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("rank", rank);
+    line.put("slide_id", hit.slideId());
+    line.put("score", hit.score());
+    line.put("matched_tiles", hit.matchedTiles());
+    return line;
+  }
+
+  private static void putIfKnown(ObjectNode line, String key, String value) {
+    if (value != null) {
+      line.put(key, value);
+    }
+  }
+
+  private static String write(ObjectNode line) {
+    try {
+      return JSON.writeValueAsString(line);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
