@@ -19,47 +19,53 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import org.pathlens.index.query.HitJson;
-import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.classify.ClassProbabilities;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.classify.slides.IndexClassifier;
 import org.pathlens.classify.slides.SlideClassification;
+import org.pathlens.classify.slides.SlidePooling;
 import org.pathlens.classify.slides.SlideViews;
+import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.SlideRecord;
-import org.pathlens.classify.ClassProbabilities;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.ZeroShotClassifier;
-import org.pathlens.classify.slides.SlidePooling;
+import org.pathlens.index.query.HitJson;
 
 /**
- * The routes of the API, one method each; every one parses and checks its parameters, then calls the
- * library call the command line makes. The OpenAPI description ({@code openapi.json} beside this
- * class) lists the same routes; a test keeps the two in step.
+ * The routes of the API, one method each; every one parses and checks its parameters, then calls
+ * the library call the command line makes. The OpenAPI description ({@code openapi.json} beside
+ * this class) lists the same routes; a test keeps the two in step.
  */
 final class ApiRoutes {
 
-  /** Longer side of a heatmap's slide thumbnail, as {@code pathlens heatmap} draws it by default. */
+  /**
+   * Longer side of a heatmap's slide thumbnail, as {@code pathlens heatmap} draws it by default.
+   */
   private static final int HEATMAP_SIDE = 1024;
 
-  private static final ObjectMapper SNAKE = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  private static final ObjectMapper SNAKE =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   private final PathLensServer server;
   private final PromptSets prompts;
   private final TileImages tileImages;
   private final ImageDecoder decoder;
 
-  ApiRoutes(PathLensServer server, PromptSets prompts, TileImages tileImages, ImageDecoder decoder) {
+  ApiRoutes(
+      PathLensServer server, PromptSets prompts, TileImages tileImages, ImageDecoder decoder) {
     this.server = server;
     this.prompts = prompts;
     this.tileImages = tileImages;
     this.decoder = decoder;
   }
 
-  /** Every route, each behind {@code guard} but the sign-in and sign-out that the guard itself answers. */
+  /**
+   * Every route, each behind {@code guard} but the sign-in and sign-out that the guard itself
+   * answers.
+   */
   void register(RoutesConfig routes, TokenGuard guard) {
     routes.post("/api/session", guard::signIn);
     routes.delete("/api/session", guard::signOut);
@@ -77,7 +83,8 @@ final class ApiRoutes {
     routes.get("/api/slides/{id}/classify", guard.protect(this::classifySlide));
     routes.get("/api/slides/{id}/heatmap.png", guard.protect(this::heatmap));
     routes.get("/api/slides/{id}/overlay.png", guard.protect(this::overlay));
-    // <id> may span segments: a tile folder ingested without a manifest names tiles by their relative
+    // <id> may span segments: a tile folder ingested without a manifest names tiles by their
+    // relative
     // path (ADI/tile-1.png), and Jetty refuses an encoded slash (%2F) inside one segment.
     routes.get("/api/tiles/<id>/image", guard.protect(this::tileImage));
   }
@@ -117,30 +124,47 @@ final class ApiRoutes {
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
     server.requireIndexedSlide(slide);
-    server.async(ctx, () -> slideHits(byEmbedding
-        ? server.queries().similarToSlideByEmbedding(slide, k) : server.queries().similarToSlide(slide, k)));
+    server.async(
+        ctx,
+        () ->
+            slideHits(
+                byEmbedding
+                    ? server.queries().similarToSlideByEmbedding(slide, k)
+                    : server.queries().similarToSlide(slide, k)));
   }
 
   private void similarToImage(Context ctx) {
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
     UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
-    server.async(ctx, () -> withFile(image, file -> slideHits(byEmbedding
-        ? server.queries().similarToImageByEmbedding(file, k) : server.queries().similarToImage(file, k))));
+    server.async(
+        ctx,
+        () ->
+            withFile(
+                image,
+                file ->
+                    slideHits(
+                        byEmbedding
+                            ? server.queries().similarToImageByEmbedding(file, k)
+                            : server.queries().similarToImage(file, k))));
   }
 
   private void classifyImage(Context ctx) {
-    String name = ctx.formParam("prompts") != null ? ctx.formParam("prompts") : ctx.queryParam("prompts");
+    String name =
+        ctx.formParam("prompts") != null ? ctx.formParam("prompts") : ctx.queryParam("prompts");
     prompts.read(name, "prompts");
     UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
-    server.async(ctx, () -> {
-      ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
-      float[] embedding = server.queries().imageEncoder().encode(decoder.decode(image.bytes(), image.name()));
-      ObjectNode body = server.object();
-      body.put("prompts", name);
-      putResult(body, classifier.classify(embedding));
-      return body;
-    });
+    server.async(
+        ctx,
+        () -> {
+          ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+          float[] embedding =
+              server.queries().imageEncoder().encode(decoder.decode(image.bytes(), image.name()));
+          ObjectNode body = server.object();
+          body.put("prompts", name);
+          putResult(body, classifier.classify(embedding));
+          return body;
+        });
   }
 
   private void promptSets(Context ctx) {
@@ -200,41 +224,51 @@ final class ApiRoutes {
     String classId = ctx.queryParam("class");
     prompts.read(name, "prompts");
     server.requireIndexedSlide(slide);
-    server.async(ctx, () -> {
-      ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
-      if (classId != null && !classifier.classIds().contains(classId)) {
-        throw unknownClass(classId, name, classifier);
-      }
-      SlideClassification result = IndexClassifier.slides(server.index(), TileFilter.slide(slide), classifier,
-          SlidePooling.DEFAULT).getFirst();
-      ObjectNode body = server.object();
-      body.put("slide_id", result.slideId());
-      body.put("prompts", name);
-      putResult(body, result.result());
-      body.put("tiles", result.tiles());
-      body.put("pooling", result.pooling());
-      String drawn = classId != null ? classId : result.result().prediction();
-      String view = "?prompts=" + query(name) + "&class=" + query(drawn);
-      body.put("heatmap_url", "/api/slides/" + segment(slide) + "/heatmap.png" + view);
-      body.put("overlay_url", "/api/slides/" + segment(slide) + "/overlay.png" + view);
-      return body;
-    });
+    server.async(
+        ctx,
+        () -> {
+          ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+          if (classId != null && !classifier.classIds().contains(classId)) {
+            throw unknownClass(classId, name, classifier);
+          }
+          SlideClassification result =
+              IndexClassifier.slides(
+                      server.index(), TileFilter.slide(slide), classifier, SlidePooling.DEFAULT)
+                  .getFirst();
+          ObjectNode body = server.object();
+          body.put("slide_id", result.slideId());
+          body.put("prompts", name);
+          putResult(body, result.result());
+          body.put("tiles", result.tiles());
+          body.put("pooling", result.pooling());
+          String drawn = classId != null ? classId : result.result().prediction();
+          String view = "?prompts=" + query(name) + "&class=" + query(drawn);
+          body.put("heatmap_url", "/api/slides/" + segment(slide) + "/heatmap.png" + view);
+          body.put("overlay_url", "/api/slides/" + segment(slide) + "/overlay.png" + view);
+          return body;
+        });
   }
 
   private void heatmap(Context ctx) throws IOException {
     drawSlide(ctx, (views, classId) -> views.heatmap(classId, HEATMAP_SIDE));
   }
 
-  /** The heatmap's colour layer alone, at the stored thumbnail's exact size, to stack on it in the UI. */
+  /**
+   * The heatmap's colour layer alone, at the stored thumbnail's exact size, to stack on it in the
+   * UI.
+   */
   private void overlay(Context ctx) throws IOException {
     Path thumbnail = SlideRecord.thumbnailFile(server.config().indexDir(), knownSlide(ctx));
     if (!Files.isRegularFile(thumbnail)) {
-      throw ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail to lay a heatmap over");
+      throw ApiException.notFound(
+          "slide '" + ctx.pathParam("id") + "' has no thumbnail to lay a heatmap over");
     }
-    drawSlide(ctx, (views, classId) -> {
-      Dimension size = imageSize(thumbnail);
-      return views.overlay(classId, size.width, size.height);
-    });
+    drawSlide(
+        ctx,
+        (views, classId) -> {
+          Dimension size = imageSize(thumbnail);
+          return views.overlay(classId, size.width, size.height);
+        });
   }
 
   @FunctionalInterface
@@ -242,50 +276,66 @@ final class ApiRoutes {
     BufferedImage draw(SlideViews views, String classId) throws IOException;
   }
 
-  /** Checks {@code prompts} and {@code class}, then draws the slide on the inference pool as a PNG. */
+  /**
+   * Checks {@code prompts} and {@code class}, then draws the slide on the inference pool as a PNG.
+   */
   private void drawSlide(Context ctx, SlideDrawing drawing) throws IOException {
     String slide = ctx.pathParam("id");
     String name = Params.required(ctx, "prompts");
     String classId = Params.required(ctx, "class");
     prompts.read(name, "prompts");
     server.requireIndexedSlide(slide);
-    server.async(ctx, () -> {
-      ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
-      if (!classifier.classIds().contains(classId)) {
-        throw unknownClass(classId, name, classifier);
-      }
-      int tilePixels = server.model().bundle().config().image().size();
-      SlideViews views;
-      try {
-        views = SlideViews.open(server.index(), slide, classifier, tilePixels);
-      } catch (IllegalArgumentException e) {
-        throw new ApiException(404, "slide '" + slide + "' cannot be drawn: " + e.getMessage(), null, e);
-      }
-      try (views) {
-        return png(drawing.draw(views, classId));
-      }
-    });
+    server.async(
+        ctx,
+        () -> {
+          ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+          if (!classifier.classIds().contains(classId)) {
+            throw unknownClass(classId, name, classifier);
+          }
+          int tilePixels = server.model().bundle().config().image().size();
+          SlideViews views;
+          try {
+            views = SlideViews.open(server.index(), slide, classifier, tilePixels);
+          } catch (IllegalArgumentException e) {
+            throw new ApiException(
+                404, "slide '" + slide + "' cannot be drawn: " + e.getMessage(), null, e);
+          }
+          try (views) {
+            return png(drawing.draw(views, classId));
+          }
+        });
   }
 
   private void tileImage(Context ctx) throws IOException {
     String id = ctx.pathParam("id");
-    TileRecord tile = server.index().get(id)
-        .orElseThrow(() -> ApiException.notFound("no tile '" + id + "' in the index"));
+    TileRecord tile =
+        server
+            .index()
+            .get(id)
+            .orElseThrow(() -> ApiException.notFound("no tile '" + id + "' in the index"));
     server.async(ctx, () -> tileImages.of(tile));
   }
 
   private String knownSlide(Context ctx) throws IOException {
     String id = ctx.pathParam("id");
-    // Only ids listed in the index's slides/ folder resolve: a client's string never becomes a path.
+    // Only ids listed in the index's slides/ folder resolve: a client's string never becomes a
+    // path.
     if (!server.slideIds().contains(id)) {
       throw ApiException.notFound("no slide '" + id + "' in the index");
     }
     return id;
   }
 
-  private static ApiException unknownClass(String classId, String name, ZeroShotClassifier classifier) {
-    return ApiException.badParameter("class", "no class '" + classId + "' in prompt set " + name + "; its classes: "
-        + String.join(", ", classifier.classIds()));
+  private static ApiException unknownClass(
+      String classId, String name, ZeroShotClassifier classifier) {
+    return ApiException.badParameter(
+        "class",
+        "no class '"
+            + classId
+            + "' in prompt set "
+            + name
+            + "; its classes: "
+            + String.join(", ", classifier.classIds()));
   }
 
   private ObjectNode hits(List<SearchHit> hits) {
@@ -333,7 +383,8 @@ final class ApiRoutes {
       return work.run(file);
     } catch (org.pathlens.encoders.preprocess.ImageDecodeException e) {
       // The message would name the temporary file; name the client's instead.
-      throw new ApiException(400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
+      throw new ApiException(
+          400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
     } finally {
       Files.deleteIfExists(file);
     }
@@ -369,7 +420,8 @@ final class ApiRoutes {
 
   /** Path segments: each part between slashes percent-encoded, the slashes kept. */
   static String segments(String value) {
-    return String.join("/", java.util.Arrays.stream(value.split("/", -1)).map(ApiRoutes::segment).toList());
+    return String.join(
+        "/", java.util.Arrays.stream(value.split("/", -1)).map(ApiRoutes::segment).toList());
   }
 
   private static String query(String value) {

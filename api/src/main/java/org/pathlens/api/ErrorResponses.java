@@ -12,7 +12,8 @@ import org.pathlens.encoders.preprocess.ImageDecodeException;
 /**
  * Every failure as a JSON body {@code {"error": ..., "parameter": ...}} with its status, never an
  * HTML page or a stack trace: refusals the routes raise, images that do not decode (400, naming the
- * {@code image} part), a model output that is not finite (500, saying so), Javalin's own (unknown route, bad method), and anything unexpected (500, logged).
+ * {@code image} part), a model output that is not finite (500, saying so), Javalin's own (unknown
+ * route, bad method), and anything unexpected (500, logged).
  */
 final class ErrorResponses {
 
@@ -34,22 +35,33 @@ final class ErrorResponses {
       case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
       case NonFiniteEmbeddingException nonFinite -> {
         // The model's fault, not the client's: a 500 that says so, never a 200 carrying NaN.
-        System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + ": " + nonFinite.getMessage());
-        write(ctx, 500, "the model produced a non-finite output (NaN or infinity) for this request; no result is"
-            + " served", null);
+        System.err.println(
+            "pathlens serve: " + ctx.method() + " " + ctx.path() + ": " + nonFinite.getMessage());
+        write(
+            ctx,
+            500,
+            "the model produced a non-finite output (NaN or infinity) for this request; no result is"
+                + " served",
+            null);
       }
       case HttpResponseException http -> write(ctx, http.getStatus(), http.getMessage(), null);
       default -> {
         System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + " failed");
         e.printStackTrace();
-        write(ctx, 500, "internal error: " + e.getClass().getSimpleName()
-            + (e.getMessage() == null ? "" : ": " + e.getMessage()), null);
+        write(
+            ctx,
+            500,
+            "internal error: "
+                + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+            null);
       }
     }
   }
 
   private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     return e;

@@ -28,16 +28,28 @@ final class InferencePool implements AutoCloseable {
    */
   InferencePool(int threads, int queue) {
     if (threads < 1 || queue < 0) {
-      throw new IllegalArgumentException("inference threads must be at least 1 and the queue at least 0, got "
-          + threads + " and " + queue);
+      throw new IllegalArgumentException(
+          "inference threads must be at least 1 and the queue at least 0, got "
+              + threads
+              + " and "
+              + queue);
     }
-    BlockingQueue<Runnable> waiting = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+    BlockingQueue<Runnable> waiting =
+        queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
     AtomicInteger count = new AtomicInteger();
-    executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, waiting, r -> {
-      Thread thread = new Thread(r, "pathlens-inference-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    }, new ThreadPoolExecutor.AbortPolicy());
+    executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.SECONDS,
+            waiting,
+            r -> {
+              Thread thread = new Thread(r, "pathlens-inference-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
   }
 
   /**
@@ -48,16 +60,26 @@ final class InferencePool implements AutoCloseable {
   <T> CompletableFuture<T> submit(Callable<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
-      executor.execute(() -> {
-        try {
-          result.complete(task.call());
-        } catch (Throwable e) {
-          result.completeExceptionally(e);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              result.complete(task.call());
+            } catch (Throwable e) {
+              result.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException e) {
-      throw new ApiException(503, "the server is busy: " + executor.getActiveCount() + " inference tasks running and "
-          + executor.getQueue().size() + " waiting; retry after " + RETRY_AFTER_SECONDS + " s", null, e);
+      throw new ApiException(
+          503,
+          "the server is busy: "
+              + executor.getActiveCount()
+              + " inference tasks running and "
+              + executor.getQueue().size()
+              + " waiting; retry after "
+              + RETRY_AFTER_SECONDS
+              + " s",
+          null,
+          e);
     }
     return result;
   }

@@ -6,7 +6,9 @@ import org.pathlens.index.TileFilter;
 /** Query parameters read and checked, each failure a 400 naming the parameter. */
 final class Params {
 
-  /** The largest k a client may ask for: enough for a results grid, small enough to bound the work. */
+  /**
+   * The largest k a client may ask for: enough for a results grid, small enough to bound the work.
+   */
   static final int MAX_K = 1000;
 
   private Params() {}
@@ -28,7 +30,8 @@ final class Params {
     try {
       k = Integer.parseInt(value.strip());
     } catch (NumberFormatException e) {
-      throw ApiException.badParameter("k", "k must be a whole number from 1 to " + MAX_K + ", got '" + value + "'");
+      throw ApiException.badParameter(
+          "k", "k must be a whole number from 1 to " + MAX_K + ", got '" + value + "'");
     }
     if (k < 1 || k > MAX_K) {
       throw ApiException.badParameter("k", "k must be from 1 to " + MAX_K + ", got " + k);
@@ -44,7 +47,9 @@ final class Params {
     }
   }
 
-  /** {@code tiles} (best tile matches, the default) or {@code embedding} (whole-slide embeddings). */
+  /**
+   * {@code tiles} (best tile matches, the default) or {@code embedding} (whole-slide embeddings).
+   */
   static boolean byEmbedding(Context ctx) {
     String method = ctx.queryParam("method");
     if (method == null || method.isBlank() || method.equals("tiles")) {
@@ -53,6 +58,7 @@ final class Params {
     if (method.equals("embedding")) {
       return true;
     }
-    throw ApiException.badParameter("method", "method must be tiles or embedding, got '" + method + "'");
+    throw ApiException.badParameter(
+        "method", "method must be tiles or embedding, got '" + method + "'");
   }
 }

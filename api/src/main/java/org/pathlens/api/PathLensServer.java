@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.IndexProvenance;
@@ -25,13 +26,12 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.IndexQueries;
-import org.pathlens.classify.ClassEmbeddingCache;
 
 /**
  * The REST API over one tile index and the bundle that built it, on Javalin. Each route is a thin
- * shell over the library calls the command line makes ({@code IndexQueries}, {@code IndexClassifier},
- * {@code SlideViews}, {@code ZeroShotClassifier}); inference and slide reading run on a bounded
- * {@link InferencePool}, never on Jetty's threads without bound.
+ * shell over the library calls the command line makes ({@code IndexQueries}, {@code
+ * IndexClassifier}, {@code SlideViews}, {@code ZeroShotClassifier}); inference and slide reading
+ * run on a bounded {@link InferencePool}, never on Jetty's threads without bound.
  */
 public final class PathLensServer implements AutoCloseable {
 
@@ -50,7 +50,8 @@ public final class PathLensServer implements AutoCloseable {
   private final ApiRoutes routes;
   private final Javalin app;
 
-  private PathLensServer(ServerConfig config, VisionLanguageModel model, TileIndex index) throws IOException {
+  private PathLensServer(ServerConfig config, VisionLanguageModel model, TileIndex index)
+      throws IOException {
     this.config = config;
     this.model = model;
     this.index = index;
@@ -58,24 +59,31 @@ public final class PathLensServer implements AutoCloseable {
     this.queries = new IndexQueries(index, model, decoder);
     this.inference = new InferencePool(config.inferenceThreads(), config.inferenceQueue());
     this.uploads = Files.createTempDirectory("pathlens-uploads-");
-    ClassEmbeddingCache cache = config.cacheDir() == null
-        ? ClassEmbeddingCache.inMemory() : ClassEmbeddingCache.inDirectory(config.cacheDir());
+    ClassEmbeddingCache cache =
+        config.cacheDir() == null
+            ? ClassEmbeddingCache.inMemory()
+            : ClassEmbeddingCache.inDirectory(config.cacheDir());
     PromptSets prompts = new PromptSets(config.promptsDir(), model, cache);
     this.guard = new TokenGuard(config.token(), Sessions.defaults(), json);
     this.routes = new ApiRoutes(this, prompts, new TileImages(config.indexDir(), decoder), decoder);
-    this.app = Javalin.create(javalin -> {
-      javalin.startup.showJavalinBanner = false;
-      javalin.jsonMapper(new JavalinJackson(json, false));
-      javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
-      javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
-      javalin.routes.before(this::checkRequestSize);
-      routes.register(javalin.routes, guard);
-      // The web UI: plain files from the jar, calling the routes above (GET / is web/index.html). They
-      // hold no data, so the token does not guard them: the page has to load to ask for it.
-      javalin.staticFiles.add("/web", Location.CLASSPATH);
-      javalin.routes.exception(HttpResponseException.class, errors::handle);
-      javalin.routes.exception(Exception.class, errors::handle);
-    });
+    this.app =
+        Javalin.create(
+            javalin -> {
+              javalin.startup.showJavalinBanner = false;
+              javalin.jsonMapper(new JavalinJackson(json, false));
+              javalin.jetty.multipartConfig.maxFileSize(
+                  config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
+              javalin.jetty.multipartConfig.maxTotalRequestSize(
+                  config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
+              javalin.routes.before(this::checkRequestSize);
+              routes.register(javalin.routes, guard);
+              // The web UI: plain files from the jar, calling the routes above (GET / is
+              // web/index.html). They
+              // hold no data, so the token does not guard them: the page has to load to ask for it.
+              javalin.staticFiles.add("/web", Location.CLASSPATH);
+              javalin.routes.exception(HttpResponseException.class, errors::handle);
+              javalin.routes.exception(Exception.class, errors::handle);
+            });
   }
 
   /**
@@ -87,7 +95,9 @@ public final class PathLensServer implements AutoCloseable {
     VisionLanguageModel model = VisionLanguageModel.load(config.bundleDir(), config.encoder());
     TileIndex index = null;
     try {
-      index = TileIndex.openForSearch(config.indexDir(), IndexProvenance.of(model), IndexSettings.defaults());
+      index =
+          TileIndex.openForSearch(
+              config.indexDir(), IndexProvenance.of(model), IndexSettings.defaults());
       PathLensServer server = new PathLensServer(config, model, index);
       server.app.start(config.host(), config.port());
       return server;
@@ -180,10 +190,13 @@ public final class PathLensServer implements AutoCloseable {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      List<String> ids = new ArrayList<>(files.map(f -> f.getFileName().toString())
-          .filter(n -> n.endsWith(".json"))
-          .map(n -> n.substring(0, n.length() - ".json".length()))
-          .toList());
+      List<String> ids =
+          new ArrayList<>(
+              files
+                  .map(f -> f.getFileName().toString())
+                  .filter(n -> n.endsWith(".json"))
+                  .map(n -> n.substring(0, n.length() - ".json".length()))
+                  .toList());
       ids.sort(Comparator.naturalOrder());
       return ids;
     }

@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.classify.PromptSet;
 import org.pathlens.classify.PromptSetReader;
 import org.pathlens.classify.ZeroShotClassifier;
+import org.pathlens.encoders.VisionLanguageModel;
 
 /**
- * The prompt sets a client may name: the built-in sets, or the {@code *.json} files of one directory
- * by file name without {@code .json}. A client gives a name, never a path: only names listed here
- * resolve.
+ * The prompt sets a client may name: the built-in sets, or the {@code *.json} files of one
+ * directory by file name without {@code .json}. A client gives a name, never a path: only names
+ * listed here resolve.
  */
 final class PromptSets {
 
@@ -26,7 +26,9 @@ final class PromptSets {
   private final ClassEmbeddingCache cache;
   private final Map<String, ZeroShotClassifier> classifiers = new ConcurrentHashMap<>();
 
-  /** @param dir a folder of prompt sets, or null for the built-in ones */
+  /**
+   * @param dir a folder of prompt sets, or null for the built-in ones
+   */
   PromptSets(Path dir, VisionLanguageModel model, ClassEmbeddingCache cache) {
     if (dir != null && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException("--prompts " + dir + ": not a directory of prompt sets");
@@ -42,7 +44,8 @@ final class PromptSets {
       return PromptSetReader.builtInNames();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(f -> f.getFileName().toString())
+      return files
+          .map(f -> f.getFileName().toString())
           .filter(n -> n.endsWith(".json"))
           .map(n -> n.substring(0, n.length() - ".json".length()))
           .sorted()
@@ -62,15 +65,22 @@ final class PromptSets {
       throw ApiException.badParameter(parameter, "give a prompt set name, one of " + names());
     }
     if (!names().contains(name)) {
-      throw ApiException.badParameter(parameter, "no prompt set '" + name + "'; available: " + names());
+      throw ApiException.badParameter(
+          parameter, "no prompt set '" + name + "'; available: " + names());
     }
-    return dir == null ? PromptSetReader.builtIn(name) : PromptSetReader.read(dir.resolve(name + ".json"));
+    return dir == null
+        ? PromptSetReader.builtIn(name)
+        : PromptSetReader.read(dir.resolve(name + ".json"));
   }
 
-  /** The zero-shot classifier of set {@code name}; encodes its prompts on first use (run it on the pool). */
+  /**
+   * The zero-shot classifier of set {@code name}; encodes its prompts on first use (run it on the
+   * pool).
+   */
   ZeroShotClassifier classifier(String name, String parameter) {
     PromptSet prompts = read(name, parameter);
     // Keyed by content as well, so an edited file is picked up without a restart.
-    return classifiers.computeIfAbsent(name + "#" + prompts.contentHash(), key -> cache.classifier(model, prompts));
+    return classifiers.computeIfAbsent(
+        name + "#" + prompts.contentHash(), key -> cache.classifier(model, prompts));
   }
 }

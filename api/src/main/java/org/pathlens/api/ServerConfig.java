@@ -8,7 +8,8 @@ import org.pathlens.encoders.EncoderOptions;
  *
  * @param indexDir the tile index to serve
  * @param bundleDir the model bundle the index was built with
- * @param promptsDir prompt sets offered by name ({@code <name>.json}), or null for the built-in sets
+ * @param promptsDir prompt sets offered by name ({@code <name>.json}), or null for the built-in
+ *     sets
  * @param host the address to bind; 127.0.0.1 keeps the server off the network
  * @param port the port; 0 for any free one
  * @param token when not null, every API request must carry it ({@code Authorization: Bearer} or
@@ -20,13 +21,24 @@ import org.pathlens.encoders.EncoderOptions;
  * @param cacheDir class-embedding cache directory, or null to keep class embeddings in memory only
  * @param encoder how the model runs
  */
-public record ServerConfig(Path indexDir, Path bundleDir, Path promptsDir, String host, int port, String token,
-    long maxUploadBytes, long maxPixels, int inferenceThreads, int inferenceQueue, Path cacheDir,
+public record ServerConfig(
+    Path indexDir,
+    Path bundleDir,
+    Path promptsDir,
+    String host,
+    int port,
+    String token,
+    long maxUploadBytes,
+    long maxPixels,
+    int inferenceThreads,
+    int inferenceQueue,
+    Path cacheDir,
     EncoderOptions encoder) {
 
   public ServerConfig {
     if (maxUploadBytes < 1) {
-      throw new IllegalArgumentException("the upload limit must be at least 1 byte, got " + maxUploadBytes);
+      throw new IllegalArgumentException(
+          "the upload limit must be at least 1 byte, got " + maxUploadBytes);
     }
     if (token != null && token.isBlank()) {
       throw new IllegalArgumentException("--token must not be blank");

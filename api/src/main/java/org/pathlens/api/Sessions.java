@@ -15,15 +15,18 @@ import java.util.Map;
 /**
  * Browser sessions opened with the API token: each a random 256-bit id that lives in the browser's
  * cookie and, here, only as its SHA-256, with a fixed lifetime. Why an id and not the token itself
- * in the cookie: the token never sits in a cookie jar, a leaked cookie stops working when it expires
- * (or when the server restarts, since sessions live in memory), and signing out ends one session
- * without changing the token. Looking up the hash, not the id, keeps the lookup's timing from telling
- * how much of a guessed id was right.
+ * in the cookie: the token never sits in a cookie jar, a leaked cookie stops working when it
+ * expires (or when the server restarts, since sessions live in memory), and signing out ends one
+ * session without changing the token. Looking up the hash, not the id, keeps the lookup's timing
+ * from telling how much of a guessed id was right.
  */
 final class Sessions {
 
-  /** A working day: long enough not to interrupt one, short enough that a forgotten session ends. */
+  /**
+   * A working day: long enough not to interrupt one, short enough that a forgotten session ends.
+   */
   static final Duration LIFETIME = Duration.ofHours(12);
+
   /** Sessions held at most; signing in beyond it ends the session closest to expiry. */
   static final int CAPACITY = 1000;
 
@@ -37,7 +40,8 @@ final class Sessions {
 
   Sessions(Duration lifetime, int capacity, Clock clock) {
     if (lifetime.isNegative() || lifetime.isZero() || capacity < 1) {
-      throw new IllegalArgumentException("sessions need a positive lifetime and capacity, got " + lifetime + ", " + capacity);
+      throw new IllegalArgumentException(
+          "sessions need a positive lifetime and capacity, got " + lifetime + ", " + capacity);
     }
     this.lifetime = lifetime;
     this.capacity = capacity;
@@ -53,7 +57,8 @@ final class Sessions {
     Instant now = clock.instant();
     expiries.values().removeIf(expiry -> !expiry.isAfter(now));
     if (expiries.size() >= capacity) {
-      expiries.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.naturalOrder()))
+      expiries.entrySet().stream()
+          .min(Map.Entry.comparingByValue(Comparator.naturalOrder()))
           .ifPresent(oldest -> expiries.remove(oldest.getKey()));
     }
     byte[] bytes = new byte[ID_BYTES];
@@ -85,7 +90,8 @@ final class Sessions {
 
   private static String digest(String id) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

@@ -21,8 +21,9 @@ import org.pathlens.slides.SlideReaders;
 
 /**
  * A tile's pixels for the browser, found from what the index records about the tile, never from a
- * path a client sends: a region read from the slide for a slide tile (one with a slide record in the
- * index), the tile's own file otherwise (PNG and JPEG as stored, other formats converted to PNG).
+ * path a client sends: a region read from the slide for a slide tile (one with a slide record in
+ * the index), the tile's own file otherwise (PNG and JPEG as stored, other formats converted to
+ * PNG).
  */
 final class TileImages {
 
@@ -38,7 +39,9 @@ final class TileImages {
   }
 
   Encoded of(TileRecord tile) throws IOException {
-    if (tile.slideId() != null && tile.x() != null && tile.y() != null
+    if (tile.slideId() != null
+        && tile.x() != null
+        && tile.y() != null
         && Files.isRegularFile(SlideRecord.file(indexDir, tile.slideId()))) {
       return png(fromSlide(tile, SlideRecord.read(indexDir, tile.slideId())));
     }
@@ -58,7 +61,9 @@ final class TileImages {
     };
   }
 
-  /** The tile's footprint at level 0, read from the coarsest level that still has the tile's pixels. */
+  /**
+   * The tile's footprint at level 0, read from the coarsest level that still has the tile's pixels.
+   */
   private static RgbImage fromSlide(TileRecord tile, SlideRecord slide) throws IOException {
     double side0 = slide.tileSize() * slide.tileMpp() / slide.mppX();
     try (SlideReader reader = SlideReaders.open(Path.of(slide.path()))) {
@@ -66,7 +71,8 @@ final class TileImages {
       double downsample = reader.level(level).downsample();
       int read = (int) Math.max(1, Math.round(side0 / downsample));
       RgbImage region = reader.readRegion(level, tile.x(), tile.y(), read, read);
-      return read == slide.tileSize() ? region
+      return read == slide.tileSize()
+          ? region
           : PilResize.resize(region, slide.tileSize(), slide.tileSize(), Interpolation.BICUBIC);
     }
   }
@@ -80,7 +86,9 @@ final class TileImages {
   private static String formatOf(byte[] bytes) throws IOException {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      return readers.hasNext() ? readers.next().getFormatName().toLowerCase(java.util.Locale.ROOT) : "";
+      return readers.hasNext()
+          ? readers.next().getFormatName().toLowerCase(java.util.Locale.ROOT)
+          : "";
     }
   }
 }

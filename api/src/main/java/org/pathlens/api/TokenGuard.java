@@ -19,16 +19,17 @@ import java.util.Set;
  *       X-PathLens-Token: <token>}.
  *   <li>The web UI signs in once: {@code POST /api/session} with the token answers with a session
  *       cookie ({@link Sessions}), {@code HttpOnly} (page scripts cannot read it), {@code
- *       SameSite=Strict} (other sites' pages do not send it), {@code Path=/api}, {@code Secure} when
- *       the server itself is reached over https. A cookie because the page's {@code <img>} requests
- *       (thumbnails, heatmaps) cannot carry a header, and a token in their URLs would end up in
- *       logs and browser history: the token is never read from a URL.
+ *       SameSite=Strict} (other sites' pages do not send it), {@code Path=/api}, {@code Secure}
+ *       when the server itself is reached over https. A cookie because the page's {@code <img>}
+ *       requests (thumbnails, heatmaps) cannot carry a header, and a token in their URLs would end
+ *       up in logs and browser history: the token is never read from a URL.
  * </ul>
  *
  * SameSite does not tell ports apart, so a page served by another program on the same host could
  * still make the browser send the cookie; where the browser says so ({@code Sec-Fetch-Site}), the
  * cookie counts only on requests from the UI's own origin or typed by the user. The UI's own files
- * (HTML, script, style) are served to anyone: they hold no data, and they must show the sign-in form.
+ * (HTML, script, style) are served to anyone: they hold no data, and they must show the sign-in
+ * form.
  */
 final class TokenGuard {
 
@@ -63,11 +64,16 @@ final class TokenGuard {
       return;
     }
     ctx.header("WWW-Authenticate", "Bearer");
-    throw new ApiException(401, "this server needs its API token: 'Authorization: Bearer <token>' or"
-        + " 'X-PathLens-Token: <token>', or sign in with POST /api/session", null);
+    throw new ApiException(
+        401,
+        "this server needs its API token: 'Authorization: Bearer <token>' or"
+            + " 'X-PathLens-Token: <token>', or sign in with POST /api/session",
+        null);
   }
 
-  /** {@code POST /api/session} with {@code {"token": "..."}}: a session cookie for the right token. */
+  /**
+   * {@code POST /api/session} with {@code {"token": "..."}}: a session cookie for the right token.
+   */
   void signIn(Context ctx) {
     if (token == null) {
       ctx.status(204); // nothing to sign in to
@@ -76,8 +82,16 @@ final class TokenGuard {
     if (!matches(tokenFromBody(ctx.body()))) {
       throw new ApiException(401, "wrong token", "token");
     }
-    Cookie cookie = new Cookie(COOKIE, sessions.open(), "/api", -1, "https".equals(ctx.scheme()), true, null,
-        SameSite.STRICT);
+    Cookie cookie =
+        new Cookie(
+            COOKIE,
+            sessions.open(),
+            "/api",
+            -1,
+            "https".equals(ctx.scheme()),
+            true,
+            null,
+            SameSite.STRICT);
     ctx.cookie(cookie).status(204);
   }
 
@@ -97,7 +111,8 @@ final class TokenGuard {
     }
     JsonNode value = node == null ? null : node.get("token");
     if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-      throw ApiException.badParameter("token", "send the token as a JSON body {\"token\": \"...\"}");
+      throw ApiException.badParameter(
+          "token", "send the token as a JSON body {\"token\": \"...\"}");
     }
     return value.asText();
   }
@@ -105,7 +120,9 @@ final class TokenGuard {
   private static String headerToken(Context ctx) {
     String given = ctx.header("X-PathLens-Token");
     String authorization = ctx.header("Authorization");
-    if (given == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (given == null
+        && authorization != null
+        && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       given = authorization.substring(7).strip();
     }
     return given;

@@ -24,7 +24,8 @@ record UploadedImage(String name, byte[] bytes) {
 
   static UploadedImage from(Context ctx, long maxBytes) {
     if (!ctx.isMultipartFormData()) {
-      throw new ApiException(415, "send the image as multipart/form-data in a part named '" + PART + "'", PART);
+      throw new ApiException(
+          415, "send the image as multipart/form-data in a part named '" + PART + "'", PART);
     }
     UploadedFile file = part(ctx, maxBytes);
     if (file == null) {
@@ -47,21 +48,25 @@ record UploadedImage(String name, byte[] bytes) {
     }
     String name = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
     if (!isImage(bytes)) {
-      throw new ApiException(415, name + ": not a recognised image format (expected PNG, JPEG, TIFF, BMP or GIF)", PART);
+      throw new ApiException(
+          415,
+          name + ": not a recognised image format (expected PNG, JPEG, TIFF, BMP or GIF)",
+          PART);
     }
     return new UploadedImage(name, bytes);
   }
 
   /**
-   * The part, parsed by Jetty; a body over Jetty's multipart limit (one sent without a length, so the
-   * declared-length check could not see it) is a 413, any other unparsable body a 400.
+   * The part, parsed by Jetty; a body over Jetty's multipart limit (one sent without a length, so
+   * the declared-length check could not see it) is a 413, any other unparsable body a 400.
    */
   private static UploadedFile part(Context ctx, long maxBytes) {
     try {
       return ctx.uploadedFile(PART);
     } catch (Exception e) { // Kotlin code: the servlet's checked exceptions arrive undeclared
       for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("max length exceeded")) {
+        if (t instanceof IllegalStateException
+            && String.valueOf(t.getMessage()).contains("max length exceeded")) {
           throw new ApiException(413, "upload over the limit of " + maxBytes + " bytes", PART, e);
         }
       }
@@ -70,7 +75,8 @@ record UploadedImage(String name, byte[] bytes) {
   }
 
   static ApiException tooLarge(long size, long maxBytes) {
-    return new ApiException(413, "upload of " + size + " bytes is over the limit of " + maxBytes + " bytes", PART);
+    return new ApiException(
+        413, "upload of " + size + " bytes is over the limit of " + maxBytes + " bytes", PART);
   }
 
   /** Whether an image reader recognises the bytes, judged from their header alone. */

@@ -83,8 +83,15 @@ class ApiServerTest {
 
   @Test
   void textSearchFindsFatFirstWithThumbnailsThatResolve() throws Exception {
-    JsonNode hits = json(get("/api/search?text=" + q("large empty fat cells") + "&k=5&filter=" + q("-slide_id:S-1")), 200)
-        .get("hits");
+    JsonNode hits =
+        json(
+                get(
+                    "/api/search?text="
+                        + q("large empty fat cells")
+                        + "&k=5&filter="
+                        + q("-slide_id:S-1")),
+                200)
+            .get("hits");
     assertEquals(5, hits.size());
     assertEquals("ADI", hits.get(0).get("label").asText(), hits.toString());
     assertFalse(hits.get(0).has("source"), "server paths stay on the server");
@@ -96,7 +103,8 @@ class ApiServerTest {
       assertEquals(224, decoded.getWidth());
     }
     // A slide tile's pixels are read from the slide.
-    JsonNode slideHit = json(get("/api/search?text=tissue&k=1&filter=slide_id:S-1"), 200).get("hits").get(0);
+    JsonNode slideHit =
+        json(get("/api/search?text=tissue&k=1&filter=slide_id:S-1"), 200).get("hits").get(0);
     assertTrue(slideHit.get("id").asText().startsWith("S-1@"), slideHit.toString());
     HttpResponse<byte[]> region = get(slideHit.get("thumbnail_url").asText());
     assertEquals("image/png", region.headers().firstValue("Content-Type").orElseThrow());
@@ -118,7 +126,8 @@ class ApiServerTest {
     for (JsonNode s : slides) {
       assertFalse(s.get("slide_id").asText().equals("S-1"), slides.toString());
     }
-    JsonNode byImage = json(post("/api/similar?k=2", tileUpload(manifest.getFirst()), null), 200).get("slides");
+    JsonNode byImage =
+        json(post("/api/similar?k=2", tileUpload(manifest.getFirst()), null), 200).get("slides");
     assertEquals(manifest.getFirst().slideId(), byImage.get(0).get("slide_id").asText());
     assertError(get("/api/similar?slide=nope"), 404, null);
     assertError(get("/api/similar?slide=S-1&method=median"), 400, "method");
@@ -126,9 +135,13 @@ class ApiServerTest {
 
   @Test
   void classifyAnUploadedTile() throws Exception {
-    ManifestRow fat = manifest.stream().filter(r -> r.label().equals("ADI")).findFirst().orElseThrow();
-    byte[] body = multipart(List.of(filePart("image", "fat.png", Files.readAllBytes(tiles.resolve(fat.path()))),
-        fieldPart("prompts", "demo-crc9")));
+    ManifestRow fat =
+        manifest.stream().filter(r -> r.label().equals("ADI")).findFirst().orElseThrow();
+    byte[] body =
+        multipart(
+            List.of(
+                filePart("image", "fat.png", Files.readAllBytes(tiles.resolve(fat.path()))),
+                fieldPart("prompts", "demo-crc9")));
     JsonNode result = json(post("/api/classify", body, null), 200);
     assertEquals("ADI", result.get("prediction").asText(), result.toString());
     assertEquals(9, result.get("probabilities").size());
@@ -137,8 +150,16 @@ class ApiServerTest {
       sum += p.asDouble();
     }
     assertEquals(1.0, sum, 1e-4);
-    assertError(post("/api/classify", multipart(List.of(filePart("image", "fat.png",
-        Files.readAllBytes(tiles.resolve(fat.path()))), fieldPart("prompts", "../../etc/passwd"))), null), 400, "prompts");
+    assertError(
+        post(
+            "/api/classify",
+            multipart(
+                List.of(
+                    filePart("image", "fat.png", Files.readAllBytes(tiles.resolve(fat.path()))),
+                    fieldPart("prompts", "../../etc/passwd"))),
+            null),
+        400,
+        "prompts");
   }
 
   @Test
@@ -149,7 +170,8 @@ class ApiServerTest {
     assertTrue(result.get("pooling").asText().startsWith("topk:"), result.toString());
     String heatmapUrl = result.get("heatmap_url").asText();
     assertTrue(heatmapUrl.endsWith("class=" + result.get("prediction").asText()), heatmapUrl);
-    assertEquals(heatmapUrl.replace("/heatmap.png?", "/overlay.png?"), result.get("overlay_url").asText());
+    assertEquals(
+        heatmapUrl.replace("/heatmap.png?", "/overlay.png?"), result.get("overlay_url").asText());
     HttpResponse<byte[]> heatmap = get(heatmapUrl);
     assertEquals(200, heatmap.statusCode());
     assertEquals("image/png", heatmap.headers().firstValue("Content-Type").orElseThrow());
@@ -166,36 +188,66 @@ class ApiServerTest {
 
   @Test
   void overlayPaintsExactlyEachTileFootprintOnTheStoredThumbnail() throws Exception {
-    String url = json(get("/api/slides/S-1/classify?prompts=demo-crc9&class=TUM"), 200).get("overlay_url").asText();
+    String url =
+        json(get("/api/slides/S-1/classify?prompts=demo-crc9&class=TUM"), 200)
+            .get("overlay_url")
+            .asText();
     HttpResponse<byte[]> response = get(url);
     assertEquals("image/png", response.headers().firstValue("Content-Type").orElseThrow());
     BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(response.body()));
-    BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(get("/api/slides/S-1/thumbnail.png").body()));
+    BufferedImage thumbnail =
+        ImageIO.read(new ByteArrayInputStream(get("/api/slides/S-1/thumbnail.png").body()));
     assertTrue(overlay.getColorModel().hasAlpha(), "an RGBA PNG");
     assertEquals(thumbnail.getWidth(), overlay.getWidth());
     assertEquals(thumbnail.getHeight(), overlay.getHeight());
     assertEquals(1024, overlay.getWidth()); // 1536 x 1024 at 2/3: 1024 x 682.7, rounded to 683
     assertEquals(683, overlay.getHeight());
 
-    // Where the tiles are, from what the API says: their level-0 corners, and the tile side from the slide record.
+    // Where the tiles are, from what the API says: their level-0 corners, and the tile side from
+    // the slide record.
     JsonNode record = json(get("/api/slides/S-1"), 200);
-    long width0 = record.get("levels").get(0).get("width").asLong(), height0 = record.get("levels").get(0).get("height").asLong();
-    double side0 = record.get("tile_size").asInt() * record.get("tile_mpp").asDouble() / record.get("mpp_x").asDouble();
+    long width0 = record.get("levels").get(0).get("width").asLong(),
+        height0 = record.get("levels").get(0).get("height").asLong();
+    double side0 =
+        record.get("tile_size").asInt()
+            * record.get("tile_mpp").asDouble()
+            / record.get("mpp_x").asDouble();
     List<TileRecord> tiles = new ArrayList<>();
-    for (JsonNode hit : json(get("/api/search?text=tissue&k=1000&filter=slide_id:S-1"), 200).get("hits")) {
-      tiles.add(new TileRecord(hit.get("id").asText(), "S-1", null, null, null, null, null, null, hit.get("x").asInt(),
-          hit.get("y").asInt(), null, null, Map.of()));
+    for (JsonNode hit :
+        json(get("/api/search?text=tissue&k=1000&filter=slide_id:S-1"), 200).get("hits")) {
+      tiles.add(
+          new TileRecord(
+              hit.get("id").asText(),
+              "S-1",
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              hit.get("x").asInt(),
+              hit.get("y").asInt(),
+              null,
+              null,
+              Map.of()));
     }
     assertEquals(record.get("tiles").asInt(), tiles.size());
-    assertEquals(side0, TileFootprint.of(tiles, OptionalDouble.empty()).side0(), 1e-9, "the grid stride is the tile side");
+    assertEquals(
+        side0,
+        TileFootprint.of(tiles, OptionalDouble.empty()).side0(),
+        1e-9,
+        "the grid stride is the tile side");
 
-    // Each tile covers columns round(x * w / w0) up to round((x + side) * w / w0), rows likewise: opaque there,
+    // Each tile covers columns round(x * w / w0) up to round((x + side) * w / w0), rows likewise:
+    // opaque there,
     // transparent everywhere else, to the pixel.
     int w = overlay.getWidth(), h = overlay.getHeight();
     boolean[] covered = new boolean[w * h];
     for (TileRecord t : tiles) {
-      int left = (int) Math.round(t.x() * (double) w / width0), right = (int) Math.round((t.x() + side0) * w / width0);
-      int top = (int) Math.round(t.y() * (double) h / height0), bottom = (int) Math.round((t.y() + side0) * h / height0);
+      int left = (int) Math.round(t.x() * (double) w / width0),
+          right = (int) Math.round((t.x() + side0) * w / width0);
+      int top = (int) Math.round(t.y() * (double) h / height0),
+          bottom = (int) Math.round((t.y() + side0) * h / height0);
       for (int y = top; y < bottom; y++) {
         for (int x = left; x < right; x++) {
           covered[y * w + x] = true;
@@ -213,11 +265,15 @@ class ApiServerTest {
         tissue[k] += stained(thumbnail.getRGB(x, y)) ? 1 : 0;
       }
     }
-    // And the cells lie on tissue: each tile was kept for having at least half tissue, while off the tiles the
+    // And the cells lie on tissue: each tile was kept for having at least half tissue, while off
+    // the tiles the
     // thumbnail is mostly glass.
     double onTiles = (double) tissue[1] / pixels[1], offTiles = (double) tissue[0] / pixels[0];
-    System.out.printf("stained share of the thumbnail: %.3f under the overlay's cells, %.3f elsewhere%n", onTiles, offTiles);
-    assertTrue(onTiles > 0.8 && offTiles < 0.5, onTiles + " under the cells, " + offTiles + " elsewhere");
+    System.out.printf(
+        "stained share of the thumbnail: %.3f under the overlay's cells, %.3f elsewhere%n",
+        onTiles, offTiles);
+    assertTrue(
+        onTiles > 0.8 && offTiles < 0.5, onTiles + " under the cells, " + offTiles + " elsewhere");
   }
 
   /** Stained tissue, not glass: a saturated colour (HSV saturation over 0.15). */
@@ -237,12 +293,16 @@ class ApiServerTest {
     assertEquals("generic-tiff", slide.get("vendor").asText());
     assertFalse(slide.has("path"));
     HttpResponse<byte[]> thumbnail = get(slide.get("thumbnail_url").asText());
-    assertEquals(SlideIngest.DEFAULT_THUMBNAIL_SIZE, ImageIO.read(new ByteArrayInputStream(thumbnail.body())).getWidth());
+    assertEquals(
+        SlideIngest.DEFAULT_THUMBNAIL_SIZE,
+        ImageIO.read(new ByteArrayInputStream(thumbnail.body())).getWidth());
     assertError(get("/api/slides/S-9"), 404, null);
     assertError(get("/api/slides/S-9/thumbnail.png"), 404, null);
 
     List<String> names = new ArrayList<>();
-    json(get("/api/prompts"), 200).get("prompt_sets").forEach(s -> names.add(s.get("name").asText()));
+    json(get("/api/prompts"), 200)
+        .get("prompt_sets")
+        .forEach(s -> names.add(s.get("name").asText()));
     assertTrue(names.contains("demo-crc9") && names.contains("crc-nct9"), names.toString());
   }
 
@@ -250,31 +310,59 @@ class ApiServerTest {
   void badUploadsAreRefusedWithTheRightStatus() throws Exception {
     // Declared length over the limit: refused before the body is read.
     byte[] huge = new byte[(int) MAX_UPLOAD + 200_000];
-    assertError(post("/api/search", multipart(List.of(filePart("image", "big.png", huge))), null), 413, null);
+    assertError(
+        post("/api/search", multipart(List.of(filePart("image", "big.png", huge))), null),
+        413,
+        null);
     // Sent without a length (chunked): Jetty's multipart limit stops it, still a JSON 413.
     try (HttpClient fresh = HttpClient.newHttpClient()) {
-      HttpResponse<byte[]> chunked = fresh.send(HttpRequest.newBuilder(uri(server, "/api/search"))
-          .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-          .POST(HttpRequest.BodyPublishers.ofInputStream(
-              () -> new ByteArrayInputStream(multipart(List.of(filePart("image", "big.png", huge)))))).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> chunked =
+          fresh.send(
+              HttpRequest.newBuilder(uri(server, "/api/search"))
+                  .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream(
+                          () ->
+                              new ByteArrayInputStream(
+                                  multipart(List.of(filePart("image", "big.png", huge))))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertError(chunked, 413, "image");
     }
     // A broken multipart body.
-    assertError(post("/api/search", "--nonsense".getBytes(StandardCharsets.UTF_8), null), 400, "image");
+    assertError(
+        post("/api/search", "--nonsense".getBytes(StandardCharsets.UTF_8), null), 400, "image");
     // Within multipart slack, but the part itself is over the limit.
     byte[] over = new byte[(int) MAX_UPLOAD + 10];
-    assertError(post("/api/search", multipart(List.of(filePart("image", "big.png", over))), null), 413, "image");
+    assertError(
+        post("/api/search", multipart(List.of(filePart("image", "big.png", over))), null),
+        413,
+        "image");
     // Too many pixels, from the header (400 x 400 > 100,000).
-    assertError(post("/api/search", multipart(List.of(filePart("image", "wide.png", png(400, 400)))), null), 400, "image");
+    assertError(
+        post("/api/search", multipart(List.of(filePart("image", "wide.png", png(400, 400)))), null),
+        400,
+        "image");
     // Not an image.
-    assertError(post("/api/similar", multipart(List.of(filePart("image", "notes.txt",
-        "just text".getBytes(StandardCharsets.UTF_8)))), null), 415, "image");
+    assertError(
+        post(
+            "/api/similar",
+            multipart(
+                List.of(
+                    filePart("image", "notes.txt", "just text".getBytes(StandardCharsets.UTF_8)))),
+            null),
+        415,
+        "image");
     // No image part; not multipart at all.
-    assertError(post("/api/search", multipart(List.of(fieldPart("text", "x"))), null), 400, "image");
-    HttpResponse<byte[]> plain = http.send(HttpRequest.newBuilder(uri(server, "/api/search"))
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    assertError(
+        post("/api/search", multipart(List.of(fieldPart("text", "x"))), null), 400, "image");
+    HttpResponse<byte[]> plain =
+        http.send(
+            HttpRequest.newBuilder(uri(server, "/api/search"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertError(plain, 415, "image");
   }
 
@@ -301,11 +389,17 @@ class ApiServerTest {
   @Test
   void onlyIndexedIdsServeFilesAndTraversalNeverDoes() throws Exception {
     assertError(get("/api/tiles/no-such-tile/image"), 404, null);
-    for (String path : List.of("/api/tiles/..%2F..%2Fetc%2Fpasswd/image", "/api/tiles/%2Fetc%2Fpasswd/image",
-        "/api/tiles/..%252F..%252Fetc%252Fpasswd/image", "/api/slides/..%2F..%2Fetc%2Fpasswd/thumbnail.png",
-        "/api/slides/..%2Fslides%2FS-1/thumbnail.png")) {
+    for (String path :
+        List.of(
+            "/api/tiles/..%2F..%2Fetc%2Fpasswd/image",
+            "/api/tiles/%2Fetc%2Fpasswd/image",
+            "/api/tiles/..%252F..%252Fetc%252Fpasswd/image",
+            "/api/slides/..%2F..%2Fetc%2Fpasswd/thumbnail.png",
+            "/api/slides/..%2Fslides%2FS-1/thumbnail.png")) {
       HttpResponse<byte[]> response = get(path);
-      assertTrue(response.statusCode() == 404 || response.statusCode() == 400, path + " gave " + response.statusCode());
+      assertTrue(
+          response.statusCode() == 404 || response.statusCode() == 400,
+          path + " gave " + response.statusCode());
       String body = new String(response.body(), StandardCharsets.UTF_8);
       assertFalse(body.contains("root:"), path);
       assertTrue(body.startsWith("{"), path + ": " + body);
@@ -320,16 +414,42 @@ class ApiServerTest {
         continue;
       }
       String path = parts[1].replace("{id}", "S-1").replace("<id>", "S-1");
-      assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, path)).method(parts[0], HttpRequest.BodyPublishers.noBody())),
-          401, null);
+      assertError(
+          send(
+              guarded,
+              HttpRequest.newBuilder(uri(guarded, path))
+                  .method(parts[0], HttpRequest.BodyPublishers.noBody())),
+          401,
+          null);
     }
-    assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health")).header("Authorization", "Bearer wrong").GET()),
-        401, null);
-    assertError(send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health?token=" + TOKEN)).GET()), 401, null);
-    assertEquals(200, send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health"))
-        .header("Authorization", "Bearer " + TOKEN).GET()).statusCode());
-    assertEquals(200, send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/openapi.json"))
-        .header("X-PathLens-Token", TOKEN).GET()).statusCode());
+    assertError(
+        send(
+            guarded,
+            HttpRequest.newBuilder(uri(guarded, "/api/health"))
+                .header("Authorization", "Bearer wrong")
+                .GET()),
+        401,
+        null);
+    assertError(
+        send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/health?token=" + TOKEN)).GET()),
+        401,
+        null);
+    assertEquals(
+        200,
+        send(
+                guarded,
+                HttpRequest.newBuilder(uri(guarded, "/api/health"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .GET())
+            .statusCode());
+    assertEquals(
+        200,
+        send(
+                guarded,
+                HttpRequest.newBuilder(uri(guarded, "/api/openapi.json"))
+                    .header("X-PathLens-Token", TOKEN)
+                    .GET())
+            .statusCode());
     // The page itself needs no token: it holds no data, and it has to load to ask for the token.
     HttpResponse<byte[]> page = send(guarded, HttpRequest.newBuilder(uri(guarded, "/")).GET());
     assertEquals(200, page.statusCode());
@@ -356,15 +476,24 @@ class ApiServerTest {
     assertEquals(200, thumbnail.statusCode());
     assertEquals("image/png", thumbnail.headers().firstValue("Content-Type").orElseThrow());
     assertEquals(200, withCookie("/api/health", cookie, "same-origin").statusCode());
-    // Sent by a page of another origin (another port of the same host is "same-site"), the cookie does not count.
+    // Sent by a page of another origin (another port of the same host is "same-site"), the cookie
+    // does not count.
     assertError(withCookie("/api/health", cookie, "same-site"), 401, null);
     assertError(withCookie("/api/health", cookie, "cross-site"), 401, null);
-    assertError(withCookie("/api/health", TokenGuard.COOKIE + "=" + "A".repeat(43), null), 401, null);
+    assertError(
+        withCookie("/api/health", TokenGuard.COOKIE + "=" + "A".repeat(43), null), 401, null);
 
-    HttpResponse<byte[]> signedOut = send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/session"))
-        .header("Cookie", cookie).DELETE());
+    HttpResponse<byte[]> signedOut =
+        send(
+            guarded,
+            HttpRequest.newBuilder(uri(guarded, "/api/session")).header("Cookie", cookie).DELETE());
     assertEquals(204, signedOut.statusCode());
-    assertTrue(signedOut.headers().firstValue("Set-Cookie").orElseThrow().startsWith(TokenGuard.COOKIE + "=;"));
+    assertTrue(
+        signedOut
+            .headers()
+            .firstValue("Set-Cookie")
+            .orElseThrow()
+            .startsWith(TokenGuard.COOKIE + "=;"));
     assertError(withCookie("/api/health", cookie, null), 401, null);
     // A server without a token has nothing to sign in to.
     HttpResponse<byte[]> open = signIn(server, "{}");
@@ -373,12 +502,17 @@ class ApiServerTest {
   }
 
   private static HttpResponse<byte[]> signIn(PathLensServer s, String body) throws Exception {
-    return send(s, HttpRequest.newBuilder(uri(s, "/api/session")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        s,
+        HttpRequest.newBuilder(uri(s, "/api/session"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  private static HttpResponse<byte[]> withCookie(String path, String cookie, String fetchSite) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(guarded, path)).header("Cookie", cookie).GET();
+  private static HttpResponse<byte[]> withCookie(String path, String cookie, String fetchSite)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(guarded, path)).header("Cookie", cookie).GET();
     if (fetchSite != null) {
       request.header("Sec-Fetch-Site", fetchSite);
     }
@@ -389,30 +523,48 @@ class ApiServerTest {
   void saturatedInferenceAnswers503WithRetryAfter() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch running = new CountDownLatch(1);
-    var blocker = guarded.inference().submit(() -> {
-      running.countDown();
-      release.await();
-      return null;
-    });
+    var blocker =
+        guarded
+            .inference()
+            .submit(
+                () -> {
+                  running.countDown();
+                  release.await();
+                  return null;
+                });
     try {
       running.await();
-      HttpResponse<byte[]> busy = send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/search?text=fat"))
-          .header("X-PathLens-Token", TOKEN).GET());
+      HttpResponse<byte[]> busy =
+          send(
+              guarded,
+              HttpRequest.newBuilder(uri(guarded, "/api/search?text=fat"))
+                  .header("X-PathLens-Token", TOKEN)
+                  .GET());
       assertError(busy, 503, null);
       assertEquals("1", busy.headers().firstValue("Retry-After").orElseThrow());
     } finally {
       release.countDown();
       blocker.join();
     }
-    assertEquals(200, send(guarded, HttpRequest.newBuilder(uri(guarded, "/api/search?text=fat"))
-        .header("X-PathLens-Token", TOKEN).GET()).statusCode());
+    assertEquals(
+        200,
+        send(
+                guarded,
+                HttpRequest.newBuilder(uri(guarded, "/api/search?text=fat"))
+                    .header("X-PathLens-Token", TOKEN)
+                    .GET())
+            .statusCode());
   }
 
   @Test
   void openApiDescribesEveryRegisteredRoute() throws Exception {
     JsonNode paths = json(get("/api/openapi.json"), 200).get("paths");
     // OpenAPI writes every path parameter {id}; Javalin's <id> is one that may span segments.
-    List<String> routes = server.registeredRoutes().stream().map(r -> r.replaceAll("<(\\w+)>", "{$1}")).sorted().toList();
+    List<String> routes =
+        server.registeredRoutes().stream()
+            .map(r -> r.replaceAll("<(\\w+)>", "{$1}"))
+            .sorted()
+            .toList();
     assertTrue(routes.size() >= 14, routes.toString());
     for (String route : routes) {
       String[] parts = route.split(" ", 2);
@@ -422,7 +574,13 @@ class ApiServerTest {
     }
     // And describes nothing that is not there.
     List<String> described = new ArrayList<>();
-    paths.properties().forEach(p -> p.getValue().fieldNames().forEachRemaining(m -> described.add(m.toUpperCase() + " " + p.getKey())));
+    paths
+        .properties()
+        .forEach(
+            p ->
+                p.getValue()
+                    .fieldNames()
+                    .forEachRemaining(m -> described.add(m.toUpperCase() + " " + p.getKey())));
     assertEquals(routes, described.stream().sorted().toList());
   }
 
@@ -436,28 +594,34 @@ class ApiServerTest {
     return send(server, HttpRequest.newBuilder(uri(server, path)).GET());
   }
 
-  private static HttpResponse<byte[]> post(String path, byte[] multipart, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(server, path))
-        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart));
+  private static HttpResponse<byte[]> post(String path, byte[] multipart, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(server, path))
+            .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(multipart));
     // A fresh connection per upload: a server may close one after refusing a body it did not read.
     try (HttpClient fresh = HttpClient.newHttpClient()) {
       return fresh.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
   }
 
-  private static HttpResponse<byte[]> send(PathLensServer s, HttpRequest.Builder request) throws Exception {
+  private static HttpResponse<byte[]> send(PathLensServer s, HttpRequest.Builder request)
+      throws Exception {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static JsonNode json(HttpResponse<byte[]> response, int status) throws IOException {
     String body = new String(response.body(), StandardCharsets.UTF_8);
     assertEquals(status, response.statusCode(), body);
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), body);
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        body);
     return JSON.readTree(body);
   }
 
-  private static void assertError(HttpResponse<byte[]> response, int status, String parameter) throws IOException {
+  private static void assertError(HttpResponse<byte[]> response, int status, String parameter)
+      throws IOException {
     JsonNode body = json(response, status);
     assertTrue(body.hasNonNull("error") && !body.get("error").asText().isBlank(), body.toString());
     if (parameter != null) {
@@ -472,17 +636,31 @@ class ApiServerTest {
   private static final String BOUNDARY = "pathlens-test-boundary";
 
   private static byte[] tileUpload(ManifestRow tile) throws IOException {
-    return multipart(List.of(filePart("image", "tile.png", Files.readAllBytes(tiles.resolve(tile.path())))));
+    return multipart(
+        List.of(filePart("image", "tile.png", Files.readAllBytes(tiles.resolve(tile.path())))));
   }
 
   private static byte[] filePart(String name, String filename, byte[] content) {
-    String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
-        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
-    return concat(head.getBytes(StandardCharsets.UTF_8), content, "\r\n".getBytes(StandardCharsets.UTF_8));
+    String head =
+        "--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\""
+            + name
+            + "\"; filename=\""
+            + filename
+            + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+    return concat(
+        head.getBytes(StandardCharsets.UTF_8), content, "\r\n".getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] fieldPart(String name, String value) {
-    return ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+    return ("--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\""
+            + name
+            + "\"\r\n\r\n"
+            + value
+            + "\r\n")
         .getBytes(StandardCharsets.UTF_8);
   }
 

@@ -50,23 +50,42 @@ class NonFiniteApiTest {
   static void start() throws Exception {
     Path tiles = Files.createDirectories(dir.resolve("tiles"));
     for (int i = 0; i < 3; i++) {
-      ImageIO.write(NanBundleImages.tissue(64, 64, i), "png",
-          tiles.resolve("t" + i + ".png").toFile());
+      ImageIO.write(
+          NanBundleImages.tissue(64, 64, i), "png", tiles.resolve("t" + i + ".png").toFile());
     }
     try (VisionLanguageModel model = VisionLanguageModel.load(BUNDLE, EncoderOptions.defaults());
-        TileIndex index = TileIndex.open(dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
+        TileIndex index =
+            TileIndex.open(
+                dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
       new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 4, 1)
           .ingest(tiles, null, index, IngestListener.NONE);
     }
     Path prompts = Files.createDirectories(dir.resolve("prompts"));
-    Files.writeString(prompts.resolve("plain.json"), """
+    Files.writeString(
+        prompts.resolve("plain.json"),
+        """
         {"name": "plain", "description": "plain words only", "templates": ["an image of CLASSNAME"],
          "classes": {"FAT": ["fat"], "LYM": ["lymphocytes"]}}""");
-    Files.writeString(prompts.resolve("shouting.json"), """
+    Files.writeString(
+        prompts.resolve("shouting.json"),
+        """
         {"name": "shouting", "description": "unknown characters", "templates": ["CLASSNAME!"],
          "classes": {"FAT": ["fat"], "LYM": ["lymphocytes"]}}""");
-    server = PathLensServer.start(new ServerConfig(dir.resolve("index"), BUNDLE, prompts, "127.0.0.1", 0, null,
-        1 << 20, ImageDecoder.DEFAULT_MAX_PIXELS, 1, 4, null, EncoderOptions.defaults()));
+    server =
+        PathLensServer.start(
+            new ServerConfig(
+                dir.resolve("index"),
+                BUNDLE,
+                prompts,
+                "127.0.0.1",
+                0,
+                null,
+                1 << 20,
+                ImageDecoder.DEFAULT_MAX_PIXELS,
+                1,
+                4,
+                null,
+                EncoderOptions.defaults()));
   }
 
   @AfterAll
@@ -87,41 +106,54 @@ class NonFiniteApiTest {
   void aTextWhoseEmbeddingIsNotFiniteGetsAJson500() throws Exception {
     assertNonFinite(get("/api/search?text=" + URLEncoder.encode("fat!", StandardCharsets.UTF_8)));
     assertEquals(200, get("/api/search?text=fat").statusCode());
-    // Prompts whose class embeddings are not finite: no classifier is built from them, nothing is cached.
+    // Prompts whose class embeddings are not finite: no classifier is built from them, nothing is
+    // cached.
     assertNonFinite(post("/api/classify?prompts=shouting", png(false)));
     assertNonFinite(post("/api/classify?prompts=shouting", png(false)));
   }
 
   private static void assertNonFinite(HttpResponse<String> response) throws Exception {
     assertEquals(500, response.statusCode(), response.body());
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     JsonNode body = JSON.readTree(response.body());
-    assertEquals("the model produced a non-finite output (NaN or infinity) for this request; no result is served",
+    assertEquals(
+        "the model produced a non-finite output (NaN or infinity) for this request; no result is served",
         body.get("error").asText());
-    assertTrue(!response.body().contains("NaN\"") && !response.body().contains(":NaN"), response.body());
+    assertTrue(
+        !response.body().contains("NaN\"") && !response.body().contains(":NaN"), response.body());
   }
 
   private static byte[] png(boolean red) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(red ? NanBundleImages.red(64, 64)
-        : NanBundleImages.tissue(64, 64, 9), "png", out);
+    ImageIO.write(
+        red ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(64, 64, 9), "png", out);
     return out.toByteArray();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(String path, byte[] image) throws Exception {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"tile.png\"\r\n"
-        + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"tile.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(image);
     body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
             .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

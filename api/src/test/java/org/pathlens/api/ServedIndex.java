@@ -30,21 +30,27 @@ import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 
 /**
- * The index the server tests serve, built once per test JVM with the demo bundle: generated tiles (9
- * classes × 2, one center) ingested from their folder with the manifest; slide {@value #SLIDE}, a
- * generated 1536 × 1024 pyramidal TIFF ingested as {@code pathlens ingest --slides} does it, with the
- * default 1024-px thumbnail; and one tile whose caption is markup, on slide {@code XSS-1} (no slide
- * record). A test class asks for it as a parameter of its {@code @BeforeAll} method, with {@code
- * @ExtendWith(ServedIndex.Resolver.class)}, and starts the servers it needs over it; the index is
- * deleted when the test run ends.
+ * The index the server tests serve, built once per test JVM with the demo bundle: generated tiles
+ * (9 classes × 2, one center) ingested from their folder with the manifest; slide {@value #SLIDE},
+ * a generated 1536 × 1024 pyramidal TIFF ingested as {@code pathlens ingest --slides} does it, with
+ * the default 1024-px thumbnail; and one tile whose caption is markup, on slide {@code XSS-1} (no
+ * slide record). A test class asks for it as a parameter of its {@code @BeforeAll} method, with
+ * {@code @ExtendWith(ServedIndex.Resolver.class)}, and starts the servers it needs over it; the
+ * index is deleted when the test run ends.
  */
 public final class ServedIndex implements AutoCloseable {
 
   public static final String SLIDE = "S-1";
   public static final String TOKEN = "s3cret-token";
-  /** The markup-captioned tile's id: a relative path, as tile folders ingested without a manifest name tiles. */
+
+  /**
+   * The markup-captioned tile's id: a relative path, as tile folders ingested without a manifest
+   * name tiles.
+   */
   public static final String MARKUP_TILE = "xss/tile #1.png";
-  public static final String SCRIPT_CAPTION = "<script>window.__pwned = true</script><b>not bold</b>";
+
+  public static final String SCRIPT_CAPTION =
+      "<script>window.__pwned = true</script><b>not bold</b>";
 
   private final Path dir;
   private final List<ManifestRow> manifest;
@@ -56,31 +62,77 @@ public final class ServedIndex implements AutoCloseable {
 
   private static ServedIndex build() throws IOException {
     Path dir = Files.createTempDirectory("pathlens-served-index-");
-    Path manifestFile = SyntheticTiles.write(dir.resolve("tiles"), new SyntheticTiles.Options(2, 1, 5, 224, 2)).manifest();
+    Path manifestFile =
+        SyntheticTiles.write(dir.resolve("tiles"), new SyntheticTiles.Options(2, 1, 5, 224, 2))
+            .manifest();
     List<ManifestRow> manifest = ManifestRow.read(manifestFile);
-    Path slide = SyntheticSlide.write(dir.resolve("slides/" + SLIDE + ".tiff"), new SyntheticSlide.Options(1536, 1024,
-        "center-a", 5, 7, PyramidTiffWriter.Compression.JPEG, 2)).slide();
-    try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        TileIndex index = TileIndex.open(dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
+    Path slide =
+        SyntheticSlide.write(
+                dir.resolve("slides/" + SLIDE + ".tiff"),
+                new SyntheticSlide.Options(
+                    1536, 1024, "center-a", 5, 7, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    try (VisionLanguageModel model =
+            VisionLanguageModel.load(
+                Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
+        TileIndex index =
+            TileIndex.open(
+                dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
       ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
-      new TileFolderIngest(model.images(), decoder, 16, 2).ingest(dir.resolve("tiles"), manifestFile, index, IngestListener.NONE);
-      new SlideIngest(model.images(), TilingOptions.defaults(), TissueDetector.defaults(), 16, 2,
-          SlideIngest.DEFAULT_THUMBNAIL_SIZE).ingest(List.of(slide), index, IngestListener.NONE);
-      // A tumour tile again, captioned with markup: the UI must show the caption as text, never run it.
-      ManifestRow tumour = manifest.stream().filter(r -> r.label().equals("TUM")).toList().getLast();
+      new TileFolderIngest(model.images(), decoder, 16, 2)
+          .ingest(dir.resolve("tiles"), manifestFile, index, IngestListener.NONE);
+      new SlideIngest(
+              model.images(),
+              TilingOptions.defaults(),
+              TissueDetector.defaults(),
+              16,
+              2,
+              SlideIngest.DEFAULT_THUMBNAIL_SIZE)
+          .ingest(List.of(slide), index, IngestListener.NONE);
+      // A tumour tile again, captioned with markup: the UI must show the caption as text, never run
+      // it.
+      ManifestRow tumour =
+          manifest.stream().filter(r -> r.label().equals("TUM")).toList().getLast();
       Path file = dir.resolve("tiles").resolve(tumour.path()).toAbsolutePath();
-      index.add(List.of(new TileRecord(MARKUP_TILE, "XSS-1", "P-x", "xss-site", "HE", "scanner-x", "TUM",
-          SCRIPT_CAPTION, null, null, 0.5, file.toString(), Map.of())), List.of(model.images().encode(decoder.decode(file))));
+      index.add(
+          List.of(
+              new TileRecord(
+                  MARKUP_TILE,
+                  "XSS-1",
+                  "P-x",
+                  "xss-site",
+                  "HE",
+                  "scanner-x",
+                  "TUM",
+                  SCRIPT_CAPTION,
+                  null,
+                  null,
+                  0.5,
+                  file.toString(),
+                  Map.of())),
+          List.of(model.images().encode(decoder.decode(file))));
     }
     return new ServedIndex(dir, manifest);
   }
 
   /** Starts a server over the index on a free port of 127.0.0.1. */
-  public PathLensServer start(String token, long maxUploadBytes, long maxPixels, int inferenceThreads, int inferenceQueue)
+  public PathLensServer start(
+      String token, long maxUploadBytes, long maxPixels, int inferenceThreads, int inferenceQueue)
       throws IOException {
-    return PathLensServer.start(new ServerConfig(indexDir(), Fixtures.demoBundle(), null,
-        "127.0.0.1", 0, token, maxUploadBytes, maxPixels, inferenceThreads, inferenceQueue, null,
-        EncoderOptions.defaults().withThreads(2)));
+    return PathLensServer.start(
+        new ServerConfig(
+            indexDir(),
+            Fixtures.demoBundle(),
+            null,
+            "127.0.0.1",
+            0,
+            token,
+            maxUploadBytes,
+            maxPixels,
+            inferenceThreads,
+            inferenceQueue,
+            null,
+            EncoderOptions.defaults().withThreads(2)));
   }
 
   public Path indexDir() {
@@ -110,7 +162,9 @@ public final class ServedIndex implements AutoCloseable {
     }
   }
 
-  /** Hands test classes the one {@link ServedIndex} of the run, building it for the first that asks. */
+  /**
+   * Hands test classes the one {@link ServedIndex} of the run, building it for the first that asks.
+   */
   public static final class Resolver implements ParameterResolver {
 
     @Override
@@ -121,14 +175,19 @@ public final class ServedIndex implements AutoCloseable {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
       // The root store lives for the whole run and closes the index (AutoCloseable) when it ends.
-      return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-          .getOrComputeIfAbsent(ServedIndex.class, key -> {
-            try {
-              return build();
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          }, ServedIndex.class);
+      return context
+          .getRoot()
+          .getStore(ExtensionContext.Namespace.GLOBAL)
+          .getOrComputeIfAbsent(
+              ServedIndex.class,
+              key -> {
+                try {
+                  return build();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              },
+              ServedIndex.class);
     }
   }
 }

@@ -49,12 +49,23 @@ public final class EncodeBenchmark {
   public void run(String command) throws Exception {
     ModelBundle bundle = ModelBundle.load(options.bundle());
     ImagePreprocessor preprocessor = new ImagePreprocessor(bundle.config().image());
-    out.printf(Locale.ROOT, "PathLens encode benchmark: bundle %s (%s), %d cores, Java %s%n",
-        bundle.config().name(), bundle.shortHash(), Runtime.getRuntime().availableProcessors(), Runtime.version());
+    out.printf(
+        Locale.ROOT,
+        "PathLens encode benchmark: bundle %s (%s), %d cores, Java %s%n",
+        bundle.config().name(),
+        bundle.shortHash(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version());
     out.println("command: " + command);
     out.println();
     out.println("Preprocessing (decode JPEG + PIL resize/crop + normalise), tiles/s");
-    out.printf(Locale.ROOT, "%-8s %-8s %18s %16s%n", "input", "threads", "decode+preprocess", "preprocess only");
+    out.printf(
+        Locale.ROOT,
+        "%-8s %-8s %18s %16s%n",
+        "input",
+        "threads",
+        "decode+preprocess",
+        "preprocess only");
     List<RgbImage> decoded224 = null;
     for (int size : options.inputSizes()) {
       List<byte[]> jpegs = BenchmarkTiles.jpegs(options.tiles(), size, 7);
@@ -63,9 +74,14 @@ public final class EncodeBenchmark {
         decoded224 = decoded;
       }
       for (int threads : options.threadCounts()) {
-        double full = tilesPerSecond(jpegs.size(), threads, i -> preprocessor.preprocess(DECODER.decode(jpegs.get(i), "tile" + i)));
+        double full =
+            tilesPerSecond(
+                jpegs.size(),
+                threads,
+                i -> preprocessor.preprocess(DECODER.decode(jpegs.get(i), "tile" + i)));
         List<RgbImage> images = decoded;
-        double only = tilesPerSecond(images.size(), threads, i -> preprocessor.preprocess(images.get(i)));
+        double only =
+            tilesPerSecond(images.size(), threads, i -> preprocessor.preprocess(images.get(i)));
         out.printf(Locale.ROOT, "%-8s %-8d %18.0f %16.0f%n", size + " px", threads, full, only);
       }
     }
@@ -77,20 +93,32 @@ public final class EncodeBenchmark {
 
   private void encodeTable(ModelBundle bundle, EncoderOptions encoder, List<RgbImage> images) {
     String device = null;
-    out.printf(Locale.ROOT, "%-8s %10s %12s %14s%n", "batch", "images/s", "ms/batch", "text prompts/s");
+    out.printf(
+        Locale.ROOT, "%-8s %10s %12s %14s%n", "batch", "images/s", "ms/batch", "text prompts/s");
     for (int batch : options.batchSizes()) {
-      try (VisionLanguageModel vlm = VisionLanguageModel.load(bundle, encoder.withBatchSize(batch))) {
+      try (VisionLanguageModel vlm =
+          VisionLanguageModel.load(bundle, encoder.withBatchSize(batch))) {
         device = vlm.device() + (encoder.fp16() ? " fp16" : "");
         double imagesPerSecond = rate(images, vlm.images()::encode, batch);
         double textsPerSecond = rate(PROMPTS, vlm.texts()::encode, batch);
-        out.printf(Locale.ROOT, "%-8d %10.1f %12.1f %14.0f%n", batch, imagesPerSecond, 1000.0 * batch / imagesPerSecond, textsPerSecond);
+        out.printf(
+            Locale.ROOT,
+            "%-8d %10.1f %12.1f %14.0f%n",
+            batch,
+            imagesPerSecond,
+            1000.0 * batch / imagesPerSecond,
+            textsPerSecond);
       }
     }
-    out.printf(Locale.ROOT, "(encoding on %s: preprocess + forward + normalise, one caller thread)%n", device);
+    out.printf(
+        Locale.ROOT,
+        "(encoding on %s: preprocess + forward + normalise, one caller thread)%n",
+        device);
   }
 
   /** Items per second of {@code encode} over {@code inputs}, after a warm-up of two batches. */
-  private static <T> double rate(List<T> inputs, java.util.function.Function<List<T>, ?> encode, int batch) {
+  private static <T> double rate(
+      List<T> inputs, java.util.function.Function<List<T>, ?> encode, int batch) {
     encode.apply(inputs.subList(0, Math.min(inputs.size(), 2 * batch)));
     long start = System.nanoTime();
     encode.apply(inputs);
@@ -116,7 +144,9 @@ public final class EncodeBenchmark {
     Object run(int index) throws Exception;
   }
 
-  /** Runs {@code task} over {@code count} indices on {@code threads} threads after one warm-up pass. */
+  /**
+   * Runs {@code task} over {@code count} indices on {@code threads} threads after one warm-up pass.
+   */
   private static double tilesPerSecond(int count, int threads, Task task) throws Exception {
     for (int i = 0; i < Math.min(count, 32); i++) {
       task.run(i);
@@ -127,12 +157,14 @@ public final class EncodeBenchmark {
       List<Future<?>> parts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int first = t;
-        parts.add(pool.submit(() -> {
-          for (int i = first; i < count; i += threads) {
-            task.run(i);
-          }
-          return null;
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < count; i += threads) {
+                    task.run(i);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> part : parts) {
         part.get();

@@ -12,14 +12,17 @@ import java.util.List;
 
 /**
  * The comparator, never a product path: hnswlib-core (pure Java HNSW, all vectors on the heap). It
- * has no filtered search, so filters are applied afterwards to an enlarged result list of
- * {@code candidates / fraction} items, the usual workaround. hnswlib searches with {@code ef =
- * max(ef, k)}, so asking it for {@code candidates} results and keeping the first k is a search at
- * {@code ef = candidates}: one built graph serves every candidate count.
+ * has no filtered search, so filters are applied afterwards to an enlarged result list of {@code
+ * candidates / fraction} items, the usual workaround. hnswlib searches with {@code ef = max(ef,
+ * k)}, so asking it for {@code candidates} results and keeping the first k is a search at {@code ef
+ * = candidates}: one built graph serves every candidate count.
  */
 final class HnswlibEngine implements VectorEngine {
 
-  /** A vector with its tile number; serialisable because hnswlib saves items with Java serialisation. */
+  /**
+   * A vector with its tile number; serialisable because hnswlib saves items with Java
+   * serialisation.
+   */
   record Vector(Integer id, float[] vector) implements Item<Integer, float[]> {
     @Override
     public int dimensions() {
@@ -48,8 +51,13 @@ final class HnswlibEngine implements VectorEngine {
   @Override
   public void build(IndexBenchData data) throws Exception {
     float[][] vectors = data.vectors();
-    index = HnswIndex.newBuilder(vectors[0].length, DistanceFunctions.FLOAT_INNER_PRODUCT, vectors.length)
-        .withM(m).withEfConstruction(beamWidth).withEf(1).build();
+    index =
+        HnswIndex.newBuilder(
+                vectors[0].length, DistanceFunctions.FLOAT_INNER_PRODUCT, vectors.length)
+            .withM(m)
+            .withEfConstruction(beamWidth)
+            .withEf(1)
+            .build();
     List<Vector> items = new ArrayList<>(vectors.length);
     for (int i = 0; i < vectors.length; i++) {
       items.add(new Vector(i, vectors[i].clone())); // its own copy, as it would hold in a product
@@ -59,7 +67,8 @@ final class HnswlibEngine implements VectorEngine {
   }
 
   @Override
-  public List<Integer> search(float[] query, int k, int candidates, IndexBenchData.FilterCase filter) {
+  public List<Integer> search(
+      float[] query, int k, int candidates, IndexBenchData.FilterCase filter) {
     int wanted = (int) Math.ceil(candidates / filter.fraction());
     List<Integer> hits = new ArrayList<>(k);
     for (SearchResult<Vector, Float> result : index.findNearest(query, wanted)) {

@@ -13,8 +13,14 @@ import org.pathlens.index.SearchHit;
  * {@code bucket:b0} 1 %. Queries are fresh draws from the same clusters, not indexed vectors.
  * {@code vectorClusters[i]} and {@code queryClusters[q]} are the clusters they were drawn from.
  */
-record IndexBenchData(float[][] vectors, int[] vectorClusters, float[][] queries, int[] queryClusters, int k,
-    List<FilterCase> filters, List<int[][]> truth) {
+record IndexBenchData(
+    float[][] vectors,
+    int[] vectorClusters,
+    float[][] queries,
+    int[] queryClusters,
+    int k,
+    List<FilterCase> filters,
+    List<int[][]> truth) {
 
   /**
    * @param name as printed
@@ -24,10 +30,11 @@ record IndexBenchData(float[][] vectors, int[] vectorClusters, float[][] queries
    */
   record FilterCase(String name, double fraction, String query, IntPredicate keep) {}
 
-  static final List<FilterCase> FILTERS = List.of(
-      new FilterCase("none", 1, "", i -> true),
-      new FilterCase("10 %", 0.1, "site:s0", i -> i % 10 == 0),
-      new FilterCase("1 %", 0.01, "bucket:b0", i -> i % 100 == 0));
+  static final List<FilterCase> FILTERS =
+      List.of(
+          new FilterCase("none", 1, "", i -> true),
+          new FilterCase("10 %", 0.1, "site:s0", i -> i % 10 == 0),
+          new FilterCase("1 %", 0.01, "bucket:b0", i -> i % 100 == 0));
 
   static String site(int i) {
     return "s" + (i % 10);
@@ -43,7 +50,8 @@ record IndexBenchData(float[][] vectors, int[] vectorClusters, float[][] queries
     float[][] vectors = source.next(n, vectorClusters);
     int[] queryClusters = new int[queryCount];
     float[][] queries = source.next(queryCount, queryClusters);
-    List<int[][]> truth = FILTERS.stream().map(filter -> exact(vectors, queries, k, filter)).toList();
+    List<int[][]> truth =
+        FILTERS.stream().map(filter -> exact(vectors, queries, k, filter)).toList();
     return new IndexBenchData(vectors, vectorClusters, queries, queryClusters, k, FILTERS, truth);
   }
 
@@ -56,16 +64,23 @@ record IndexBenchData(float[][] vectors, int[] vectorClusters, float[][] queries
       }
     }
     int[][] answers = new int[queries.length][];
-    java.util.stream.IntStream.range(0, queries.length).parallel().forEach(q ->
-        answers[q] = exact.search(queries[q], k).stream().map(SearchHit::id).mapToInt(Integer::parseInt).toArray());
+    java.util.stream.IntStream.range(0, queries.length)
+        .parallel()
+        .forEach(
+            q ->
+                answers[q] =
+                    exact.search(queries[q], k).stream()
+                        .map(SearchHit::id)
+                        .mapToInt(Integer::parseInt)
+                        .toArray());
     return answers;
   }
 
   /**
-   * How much closer the exact answers are than {@code found}: per query the mean cosine of the exact
-   * top-k minus the mean cosine of the k found (a missing result counts as cosine 0), averaged over
-   * queries. 0 for exact answers. Where many vectors are near-ties, recall can be low while this
-   * stays small: the results missed are barely closer than the ones returned.
+   * How much closer the exact answers are than {@code found}: per query the mean cosine of the
+   * exact top-k minus the mean cosine of the k found (a missing result counts as cosine 0),
+   * averaged over queries. 0 for exact answers. Where many vectors are near-ties, recall can be low
+   * while this stays small: the results missed are barely closer than the ones returned.
    */
   double cosineShortfall(int f, List<List<Integer>> found) {
     double sum = 0;

@@ -24,7 +24,8 @@ import org.pathlens.index.Quantization;
  * shortfall ({@link IndexBenchData#cosineShortfall}) against exact brute force and the share of
  * results from the query's cluster ({@link IndexBenchData#clusterPrecision}), unfiltered and with
  * filters keeping 10 % and 1 % of the vectors. Each built index is searched at every oversample
- * asked for, so one build (tens of minutes at 1M vectors here) gives the whole recall/latency curve.
+ * asked for, so one build (tens of minutes at 1M vectors here) gives the whole recall/latency
+ * curve.
  */
 public final class IndexBenchmark {
 
@@ -35,17 +36,32 @@ public final class IndexBenchmark {
    * @param queries query count (each measurement runs all of them)
    * @param m HNSW max connections
    * @param beamWidth HNSW construction beam
-   * @param oversamples candidates per result, each measured (the search's ef is {@code k × oversample})
+   * @param oversamples candidates per result, each measured (the search's ef is {@code k ×
+   *     oversample})
    * @param clusters Gaussian clusters the vectors are drawn from
    * @param threads indexing, merging and QPS threads
    * @param commitSize Lucene tiles per commit
-   * @param filteredPercent Lucene's filtered-search threshold, see {@link IndexSettings#filteredSearchPercent()}
+   * @param filteredPercent Lucene's filtered-search threshold, see {@link
+   *     IndexSettings#filteredSearchPercent()}
    * @param engines which engines run, in this order (see {@link Engine})
    * @param seed everything random follows from it
    * @param workDir where the indexes are written (removed afterwards)
    */
-  public record Options(int n, int dim, int k, int queries, int m, int beamWidth, List<Float> oversamples,
-      int clusters, int threads, int commitSize, int filteredPercent, List<Engine> engines, long seed, Path workDir) {
+  public record Options(
+      int n,
+      int dim,
+      int k,
+      int queries,
+      int m,
+      int beamWidth,
+      List<Float> oversamples,
+      int clusters,
+      int threads,
+      int commitSize,
+      int filteredPercent,
+      List<Engine> engines,
+      long seed,
+      Path workDir) {
 
     public Options {
       engines = List.copyOf(engines);
@@ -54,18 +70,30 @@ public final class IndexBenchmark {
         throw new IllegalArgumentException("no engine to benchmark");
       }
       if (oversamples.isEmpty() || oversamples.stream().anyMatch(x -> !(x >= 1))) {
-        throw new IllegalArgumentException("--oversample needs values of at least 1, got " + oversamples);
+        throw new IllegalArgumentException(
+            "--oversample needs values of at least 1, got " + oversamples);
       }
     }
 
-    /** The graph search's candidate count (ef) for a top-k at {@code oversample}: the index's own count. */
+    /**
+     * The graph search's candidate count (ef) for a top-k at {@code oversample}: the index's own
+     * count.
+     */
     int candidates(float oversample) {
       return IndexSettings.defaults().withOversample(oversample).candidates(k);
     }
   }
 
-  /** The engines compared. At 1M vectors each build takes tens of minutes here, so a run may pick some. */
-  public enum Engine { FLOAT, INT8, INT4, HNSWLIB }
+  /**
+   * The engines compared. At 1M vectors each build takes tens of minutes here, so a run may pick
+   * some.
+   */
+  public enum Engine {
+    FLOAT,
+    INT8,
+    INT4,
+    HNSWLIB
+  }
 
   private final Options options;
   private final PrintStream out;
@@ -75,20 +103,46 @@ public final class IndexBenchmark {
     this.out = out;
   }
 
-  private record Row(String engine, int ef, String filter, double recall, double shortfall, double clusterPrecision,
-      double p50, double p99, double qps) {}
+  private record Row(
+      String engine,
+      int ef,
+      String filter,
+      double recall,
+      double shortfall,
+      double clusterPrecision,
+      double p50,
+      double p99,
+      double qps) {}
 
   public void run(String command) throws Exception {
-    out.printf(Locale.ROOT, "PathLens index benchmark: N=%d D=%d, %d queries, k=%d, %d clusters, M=%d beam=%d,"
+    out.printf(
+        Locale.ROOT,
+        "PathLens index benchmark: N=%d D=%d, %d queries, k=%d, %d clusters, M=%d beam=%d,"
             + " ef=k×%s, %d threads, %d cores, Java %s, Lucene vectors: %s%n",
-        options.n(), options.dim(), options.queries(), options.k(), options.clusters(), options.m(),
-        options.beamWidth(), oversamples(), options.threads(), Runtime.getRuntime().availableProcessors(),
-        Runtime.version(), LuceneVectorization.implementation());
+        options.n(),
+        options.dim(),
+        options.queries(),
+        options.k(),
+        options.clusters(),
+        options.m(),
+        options.beamWidth(),
+        oversamples(),
+        options.threads(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        LuceneVectorization.implementation());
     out.println("command: " + command);
     long start = System.nanoTime();
-    IndexBenchData data = IndexBenchData.generate(
-        options.n(), options.dim(), options.queries(), options.clusters(), options.k(), options.seed());
-    out.printf(Locale.ROOT, "(data and exact answers: %.1f s)%n", (System.nanoTime() - start) / 1e9);
+    IndexBenchData data =
+        IndexBenchData.generate(
+            options.n(),
+            options.dim(),
+            options.queries(),
+            options.clusters(),
+            options.k(),
+            options.seed());
+    out.printf(
+        Locale.ROOT, "(data and exact answers: %.1f s)%n", (System.nanoTime() - start) / 1e9);
     List<String> builds = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     for (VectorEngine engine : engines()) {
@@ -98,13 +152,21 @@ public final class IndexBenchmark {
         engine.build(data);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long heap = usedHeap() - heapBefore;
-        builds.add(String.format(Locale.ROOT, "%-34s %9.1f %11.0f %9.1f %9.1f", engine.name(), seconds,
-            options.n() / seconds, engine.diskBytes() / 1e6, heap / 1e6));
+        builds.add(
+            String.format(
+                Locale.ROOT,
+                "%-34s %9.1f %11.0f %9.1f %9.1f",
+                engine.name(),
+                seconds,
+                options.n() / seconds,
+                engine.diskBytes() / 1e6,
+                heap / 1e6));
         out.println("built " + builds.getLast().trim().replaceAll(" +", " "));
         for (float oversample : options.oversamples()) {
           for (int f = 0; f < data.filters().size(); f++) {
             rows.add(measure(engine, data, f, options.candidates(oversample)));
-            // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps what it measured.
+            // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps
+            // what it measured.
             out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
           }
         }
@@ -112,52 +174,108 @@ public final class IndexBenchmark {
     }
     delete(options.workDir());
     out.println();
-    out.printf(Locale.ROOT, "%-34s %9s %11s %9s %9s%n", "build", "seconds", "vectors/s", "disk MB", "heap MB");
+    out.printf(
+        Locale.ROOT,
+        "%-34s %9s %11s %9s %9s%n",
+        "build",
+        "seconds",
+        "vectors/s",
+        "disk MB",
+        "heap MB");
     builds.forEach(out::println);
     out.println();
-    out.printf(Locale.ROOT, "%-34s %5s %-6s %9s %8s %9s %8s %8s %9s%n", "search", "ef", "filter",
-        "recall@" + options.k(), "Δcos", "cluster %", "p50 ms", "p99 ms", "QPS x" + options.threads());
+    out.printf(
+        Locale.ROOT,
+        "%-34s %5s %-6s %9s %8s %9s %8s %8s %9s%n",
+        "search",
+        "ef",
+        "filter",
+        "recall@" + options.k(),
+        "Δcos",
+        "cluster %",
+        "p50 ms",
+        "p99 ms",
+        "QPS x" + options.threads());
     rows.forEach(row -> out.println(format(row)));
-    out.println("(Δcos: mean cosine of the exact top " + options.k() + " minus that of the " + options.k()
-        + " found, averaged over queries; 0 when exact. cluster %: the share of the results from the query's own"
-        + " cluster, 100 when exact)");
-    out.println("(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
-        + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra)");
+    out.println(
+        "(Δcos: mean cosine of the exact top "
+            + options.k()
+            + " minus that of the "
+            + options.k()
+            + " found, averaged over queries; 0 when exact. cluster %: the share of the results from the query's own"
+            + " cluster, 100 when exact)");
+    out.println(
+        "(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
+            + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra)");
   }
 
   private static String format(Row row) {
-    return String.format(Locale.ROOT, "%-34s %5d %-6s %9.4f %8.5f %9.2f %8.3f %8.3f %9.0f", row.engine(), row.ef(),
-        row.filter(), row.recall(), row.shortfall(), 100 * row.clusterPrecision(), row.p50(), row.p99(), row.qps());
+    return String.format(
+        Locale.ROOT,
+        "%-34s %5d %-6s %9.4f %8.5f %9.2f %8.3f %8.3f %9.0f",
+        row.engine(),
+        row.ef(),
+        row.filter(),
+        row.recall(),
+        row.shortfall(),
+        100 * row.clusterPrecision(),
+        row.p50(),
+        row.p99(),
+        row.qps());
   }
 
   /** The oversamples as given on the command line: {@code 4,8,16} (whole numbers without ".0"). */
   public String oversamples() {
-    return String.join(",", options.oversamples().stream()
-        .map(x -> x == Math.rint(x) ? Integer.toString(x.intValue()) : x.toString()).toList());
+    return String.join(
+        ",",
+        options.oversamples().stream()
+            .map(x -> x == Math.rint(x) ? Integer.toString(x.intValue()) : x.toString())
+            .toList());
   }
 
   private List<VectorEngine> engines() {
-    IndexSettings lucene = IndexSettings.defaults().withGraph(options.m(), options.beamWidth())
-        .withMergeWorkers(options.threads())
-        .withCommitSize(options.commitSize()).withRamBufferMb(256)
-        .withFilteredSearchPercent(options.filteredPercent());
+    IndexSettings lucene =
+        IndexSettings.defaults()
+            .withGraph(options.m(), options.beamWidth())
+            .withMergeWorkers(options.threads())
+            .withCommitSize(options.commitSize())
+            .withRamBufferMb(256)
+            .withFilteredSearchPercent(options.filteredPercent());
     List<VectorEngine> engines = new ArrayList<>();
     for (Engine engine : options.engines()) {
-      engines.add(switch (engine) {
-        case FLOAT -> new LuceneEngine("lucene hnsw float32", options.workDir().resolve("float"), lucene,
-            options.threads());
-        case INT8 -> new LuceneEngine("lucene hnsw int8 + rescore", options.workDir().resolve("int8"),
-            lucene.withQuantization(Quantization.INT8), options.threads());
-        case INT4 -> new LuceneEngine("lucene hnsw int4 + rescore", options.workDir().resolve("int4"),
-            lucene.withQuantization(Quantization.INT4), options.threads());
-        case HNSWLIB -> new HnswlibEngine(options.workDir().resolve("hnswlib.bin"), options.m(),
-            options.beamWidth(), options.threads());
-      });
+      engines.add(
+          switch (engine) {
+            case FLOAT ->
+                new LuceneEngine(
+                    "lucene hnsw float32",
+                    options.workDir().resolve("float"),
+                    lucene,
+                    options.threads());
+            case INT8 ->
+                new LuceneEngine(
+                    "lucene hnsw int8 + rescore",
+                    options.workDir().resolve("int8"),
+                    lucene.withQuantization(Quantization.INT8),
+                    options.threads());
+            case INT4 ->
+                new LuceneEngine(
+                    "lucene hnsw int4 + rescore",
+                    options.workDir().resolve("int4"),
+                    lucene.withQuantization(Quantization.INT4),
+                    options.threads());
+            case HNSWLIB ->
+                new HnswlibEngine(
+                    options.workDir().resolve("hnswlib.bin"),
+                    options.m(),
+                    options.beamWidth(),
+                    options.threads());
+          });
     }
     return engines;
   }
 
-  private Row measure(VectorEngine engine, IndexBenchData data, int f, int candidates) throws Exception {
+  private Row measure(VectorEngine engine, IndexBenchData data, int f, int candidates)
+      throws Exception {
     IndexBenchData.FilterCase filter = data.filters().get(f);
     float[][] queries = data.queries();
     List<List<Integer>> found = new ArrayList<>();
@@ -171,25 +289,35 @@ public final class IndexBenchmark {
       millis[q] = (System.nanoTime() - t0) / 1e6;
     }
     Arrays.sort(millis);
-    return new Row(engine.name(), candidates, filter.name(), data.recall(f, found), data.cosineShortfall(f, found),
-        data.clusterPrecision(found), percentile(millis, 0.5), percentile(millis, 0.99),
+    return new Row(
+        engine.name(),
+        candidates,
+        filter.name(),
+        data.recall(f, found),
+        data.cosineShortfall(f, found),
+        data.clusterPrecision(found),
+        percentile(millis, 0.5),
+        percentile(millis, 0.99),
         qps(engine, queries, candidates, filter));
   }
 
   /** Queries per second with every thread running all queries. */
-  private double qps(VectorEngine engine, float[][] queries, int candidates, IndexBenchData.FilterCase filter)
+  private double qps(
+      VectorEngine engine, float[][] queries, int candidates, IndexBenchData.FilterCase filter)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(options.threads());
     try {
       long t0 = System.nanoTime();
       List<Future<?>> parts = new ArrayList<>();
       for (int t = 0; t < options.threads(); t++) {
-        parts.add(pool.submit(() -> {
-          for (float[] query : queries) {
-            engine.search(query, options.k(), candidates, filter);
-          }
-          return null;
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  for (float[] query : queries) {
+                    engine.search(query, options.k(), candidates, filter);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> part : parts) {
         part.get();

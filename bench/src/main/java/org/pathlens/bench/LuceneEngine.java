@@ -18,8 +18,8 @@ import org.pathlens.index.TileRecord;
 
 /**
  * The product path: {@link TileIndex} (Lucene HNSW). Tiles are added by {@code threads} writers at
- * once (each builds the graph of its own segment), then merged to one segment by the
- * multi-threaded HNSW merge, which is what a finished ingest serves from.
+ * once (each builds the graph of its own segment), then merged to one segment by the multi-threaded
+ * HNSW merge, which is what a finished ingest serves from.
  */
 final class LuceneEngine implements VectorEngine {
 
@@ -45,11 +45,26 @@ final class LuceneEngine implements VectorEngine {
   @Override
   public void build(IndexBenchData data) throws Exception {
     int dim = data.vectors()[0].length;
-    index = TileIndex.open(dir, new IndexProvenance("bench-random", "random-clustered-vectors", dim), settings);
+    index =
+        TileIndex.open(
+            dir, new IndexProvenance("bench-random", "random-clustered-vectors", dim), settings);
     List<TileRecord> tiles = new ArrayList<>();
     for (int i = 0; i < data.vectors().length; i++) {
-      tiles.add(new TileRecord(Integer.toString(i), null, null, IndexBenchData.site(i), null, null, null, null,
-          null, null, null, null, Map.of("bucket", IndexBenchData.bucket(i))));
+      tiles.add(
+          new TileRecord(
+              Integer.toString(i),
+              null,
+              null,
+              IndexBenchData.site(i),
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              Map.of("bucket", IndexBenchData.bucket(i))));
     }
     List<float[]> vectors = Arrays.asList(data.vectors());
     ExecutorService writers = Executors.newFixedThreadPool(threads);
@@ -59,10 +74,12 @@ final class LuceneEngine implements VectorEngine {
       for (int start = 0; start < tiles.size(); start += slice) {
         int from = start;
         int to = Math.min(tiles.size(), start + slice);
-        parts.add(writers.submit(() -> {
-          index.add(tiles.subList(from, to), vectors.subList(from, to));
-          return null;
-        }));
+        parts.add(
+            writers.submit(
+                () -> {
+                  index.add(tiles.subList(from, to), vectors.subList(from, to));
+                  return null;
+                }));
       }
       for (Future<?> part : parts) {
         part.get();
@@ -77,8 +94,8 @@ final class LuceneEngine implements VectorEngine {
   }
 
   @Override
-  public List<Integer> search(float[] query, int k, int candidates, IndexBenchData.FilterCase filter)
-      throws IOException {
+  public List<Integer> search(
+      float[] query, int k, int candidates, IndexBenchData.FilterCase filter) throws IOException {
     List<SearchHit> hits = index.searchIds(query, k, candidates, filters.get(filter.name()));
     return hits.stream().map(h -> Integer.parseInt(h.id())).toList();
   }

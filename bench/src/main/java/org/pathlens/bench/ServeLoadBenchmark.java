@@ -22,19 +22,31 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Drives a running {@code pathlens serve} over loopback: text search ({@code GET /api/search?text=})
- * cycling through a few queries, and image search ({@code POST /api/search}, one tile as multipart),
- * each at several client counts for a fixed duration after a warm-up. One virtual thread per client,
- * each sending its next request as soon as the last one answered (closed loop), so requests/s is
- * what the server sustains at that concurrency.
+ * Drives a running {@code pathlens serve} over loopback: text search ({@code GET
+ * /api/search?text=}) cycling through a few queries, and image search ({@code POST /api/search},
+ * one tile as multipart), each at several client counts for a fixed duration after a warm-up. One
+ * virtual thread per client, each sending its next request as soon as the last one answered (closed
+ * loop), so requests/s is what the server sustains at that concurrency.
  */
 public final class ServeLoadBenchmark {
 
-  /** Text queries the text workload cycles through: several, so no single query's cost dominates. */
-  public static final List<String> DEFAULT_QUERIES = List.of("large empty fat cells", "dense lymphocytes",
-      "tumour epithelium glands", "smooth muscle", "mucus", "necrotic debris", "normal colon mucosa", "stroma");
+  /**
+   * Text queries the text workload cycles through: several, so no single query's cost dominates.
+   */
+  public static final List<String> DEFAULT_QUERIES =
+      List.of(
+          "large empty fat cells",
+          "dense lymphocytes",
+          "tumour epithelium glands",
+          "smooth muscle",
+          "mucus",
+          "necrotic debris",
+          "normal colon mucosa",
+          "stroma");
 
-  /** Status recorded for a request that got no HTTP response (connection refused, reset, timeout). */
+  /**
+   * Status recorded for a request that got no HTTP response (connection refused, reset, timeout).
+   */
   public static final int NO_RESPONSE = -1;
 
   private static final String BOUNDARY = "pathlens-bench-7d1f0c";
@@ -50,8 +62,16 @@ public final class ServeLoadBenchmark {
    * @param queries the text queries
    * @param k results per search
    */
-  public record Options(URI base, String token, Duration duration, Duration warmup, List<Integer> clients,
-      byte[] image, String imageName, List<String> queries, int k) {
+  public record Options(
+      URI base,
+      String token,
+      Duration duration,
+      Duration warmup,
+      List<Integer> clients,
+      byte[] image,
+      String imageName,
+      List<String> queries,
+      int k) {
     public Options {
       requireLoopback(base);
       if (duration.isNegative() || duration.isZero()) {
@@ -78,7 +98,13 @@ public final class ServeLoadBenchmark {
   }
 
   /** One workload at one client count. */
-  public record Row(String workload, int clients, long requests, double seconds, long p50Nanos, long p99Nanos,
+  public record Row(
+      String workload,
+      int clients,
+      long requests,
+      double seconds,
+      long p50Nanos,
+      long p99Nanos,
       Map<Integer, Long> errorsByStatus) {
 
     public double requestsPerSecond() {
@@ -106,21 +132,31 @@ public final class ServeLoadBenchmark {
     this.options = options;
     this.out = out;
     // HTTP/1.1: the server speaks it, and one connection per client is what concurrency means here.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     this.imageBody = multipartBody(options);
   }
 
-  /** Refuses anything but a loopback host: this tool floods its target and must never leave the machine. */
+  /**
+   * Refuses anything but a loopback host: this tool floods its target and must never leave the
+   * machine.
+   */
   public static void requireLoopback(URI base) {
     if (base == null || base.getHost() == null || !"http".equalsIgnoreCase(base.getScheme())) {
-      throw new IllegalArgumentException("--url must be http://HOST:PORT on this machine, got " + base);
+      throw new IllegalArgumentException(
+          "--url must be http://HOST:PORT on this machine, got " + base);
     }
     try {
       for (InetAddress address : InetAddress.getAllByName(base.getHost())) {
         if (!address.isLoopbackAddress()) {
-          throw new IllegalArgumentException("--url must be a loopback address (127.0.0.1, ::1, localhost): "
-              + base.getHost() + " is " + address.getHostAddress());
+          throw new IllegalArgumentException(
+              "--url must be a loopback address (127.0.0.1, ::1, localhost): "
+                  + base.getHost()
+                  + " is "
+                  + address.getHostAddress());
         }
       }
     } catch (UnknownHostException e) {
@@ -128,12 +164,16 @@ public final class ServeLoadBenchmark {
     }
   }
 
-  /** Runs every workload at every client count, prints the table and the command, returns the rows. */
+  /**
+   * Runs every workload at every client count, prints the table and the command, returns the rows.
+   */
   public Result run(String command) throws InterruptedException {
     List<Row> rows = new ArrayList<>();
     long warmupErrors = 0;
-    for (Workload workload : List.of(new Workload("text search", this::textRequest),
-        new Workload("image search", this::imageRequest))) {
+    for (Workload workload :
+        List.of(
+            new Workload("text search", this::textRequest),
+            new Workload("image search", this::imageRequest))) {
       for (int clients : options.clients()) {
         if (!options.warmup().isZero()) {
           warmupErrors += measure(workload, clients, options.warmup()).errors();
@@ -151,32 +191,49 @@ public final class ServeLoadBenchmark {
 
   private HttpRequest textRequest(long n) {
     String query = options.queries().get((int) (n % options.queries().size()));
-    return authorized(HttpRequest.newBuilder(options.base().resolve("/api/search?k=" + options.k() + "&text="
-        + URLEncoder.encode(query, StandardCharsets.UTF_8)))).GET().build();
+    return authorized(
+            HttpRequest.newBuilder(
+                options
+                    .base()
+                    .resolve(
+                        "/api/search?k="
+                            + options.k()
+                            + "&text="
+                            + URLEncoder.encode(query, StandardCharsets.UTF_8))))
+        .GET()
+        .build();
   }
 
   private HttpRequest imageRequest(long n) {
-    return authorized(HttpRequest.newBuilder(options.base().resolve("/api/search?k=" + options.k())))
+    return authorized(
+            HttpRequest.newBuilder(options.base().resolve("/api/search?k=" + options.k())))
         .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(imageBody)).build();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(imageBody))
+        .build();
   }
 
   /** The image workload's body, built once: every request uploads the same tile. */
   private static byte[] multipartBody(Options options) {
-      String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
-          + options.imageName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
-      String tail = "\r\n--" + BOUNDARY + "--\r\n";
-      byte[] h = head.getBytes(StandardCharsets.UTF_8);
-      byte[] t = tail.getBytes(StandardCharsets.UTF_8);
-      byte[] body = Arrays.copyOf(h, h.length + options.image().length + t.length);
-      System.arraycopy(options.image(), 0, body, h.length, options.image().length);
-      System.arraycopy(t, 0, body, h.length + options.image().length, t.length);
-      return body;
+    String head =
+        "--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
+            + options.imageName()
+            + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+    String tail = "\r\n--" + BOUNDARY + "--\r\n";
+    byte[] h = head.getBytes(StandardCharsets.UTF_8);
+    byte[] t = tail.getBytes(StandardCharsets.UTF_8);
+    byte[] body = Arrays.copyOf(h, h.length + options.image().length + t.length);
+    System.arraycopy(options.image(), 0, body, h.length, options.image().length);
+    System.arraycopy(t, 0, body, h.length + options.image().length, t.length);
+    return body;
   }
 
   private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
     builder.timeout(Duration.ofSeconds(60));
-    return options.token() == null ? builder : builder.header("Authorization", "Bearer " + options.token());
+    return options.token() == null
+        ? builder
+        : builder.header("Authorization", "Bearer " + options.token());
   }
 
   /**
@@ -184,7 +241,8 @@ public final class ServeLoadBenchmark {
    * (and its latency too) when it was sent before the deadline, so the last ones may end slightly
    * after it and the rate divides by the time until the last one answered.
    */
-  private Row measure(Workload workload, int clients, Duration duration) throws InterruptedException {
+  private Row measure(Workload workload, int clients, Duration duration)
+      throws InterruptedException {
     AtomicLong sequence = new AtomicLong();
     long[][] latencies = new long[clients][];
     int[] counts = new int[clients];
@@ -198,21 +256,25 @@ public final class ServeLoadBenchmark {
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int client = c;
-      threads.add(Thread.ofVirtual().name("bench-client-" + c).start(() -> {
-        while (System.nanoTime() < deadline) {
-          HttpRequest request = workload.request().apply(sequence.getAndIncrement());
-          long sent = System.nanoTime();
-          int status = send(request);
-          long took = System.nanoTime() - sent;
-          if (counts[client] == latencies[client].length) {
-            latencies[client] = Arrays.copyOf(latencies[client], counts[client] * 2);
-          }
-          latencies[client][counts[client]++] = took;
-          if (status < 200 || status > 299) {
-            errors.get(client).merge(status, 1L, Long::sum);
-          }
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .name("bench-client-" + c)
+              .start(
+                  () -> {
+                    while (System.nanoTime() < deadline) {
+                      HttpRequest request = workload.request().apply(sequence.getAndIncrement());
+                      long sent = System.nanoTime();
+                      int status = send(request);
+                      long took = System.nanoTime() - sent;
+                      if (counts[client] == latencies[client].length) {
+                        latencies[client] = Arrays.copyOf(latencies[client], counts[client] * 2);
+                      }
+                      latencies[client][counts[client]++] = took;
+                      if (status < 200 || status > 299) {
+                        errors.get(client).merge(status, 1L, Long::sum);
+                      }
+                    }
+                  }));
     }
     for (Thread thread : threads) {
       thread.join();
@@ -228,7 +290,13 @@ public final class ServeLoadBenchmark {
       errors.get(c).forEach((status, n) -> errorsByStatus.merge(status, n, Long::sum));
     }
     Arrays.sort(all);
-    return new Row(workload.name(), clients, total, seconds, percentile(all, 0.50), percentile(all, 0.99),
+    return new Row(
+        workload.name(),
+        clients,
+        total,
+        seconds,
+        percentile(all, 0.50),
+        percentile(all, 0.99),
         errorsByStatus);
   }
 
@@ -254,15 +322,27 @@ public final class ServeLoadBenchmark {
   }
 
   private void print(Result result, String command) {
-    out.printf("PathLens serve load benchmark: %s, %s per measurement after %s warm-up, %d client cores, Java %s%n",
-        options.base(), seconds(options.duration()), seconds(options.warmup()),
-        Runtime.getRuntime().availableProcessors(), Runtime.version());
+    out.printf(
+        "PathLens serve load benchmark: %s, %s per measurement after %s warm-up, %d client cores, Java %s%n",
+        options.base(),
+        seconds(options.duration()),
+        seconds(options.warmup()),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version());
     out.println("command: " + command);
-    out.printf("%-13s %8s %9s %10s %10s %10s  %s%n", "workload", "clients", "requests", "req/s", "p50 ms",
-        "p99 ms", "errors");
+    out.printf(
+        "%-13s %8s %9s %10s %10s %10s  %s%n",
+        "workload", "clients", "requests", "req/s", "p50 ms", "p99 ms", "errors");
     for (Row row : result.rows()) {
-      out.printf("%-13s %8d %9d %10.1f %10.1f %10.1f  %s%n", row.workload(), row.clients(), row.requests(),
-          row.requestsPerSecond(), row.p50Nanos() / 1e6, row.p99Nanos() / 1e6, describe(row.errorsByStatus()));
+      out.printf(
+          "%-13s %8d %9d %10.1f %10.1f %10.1f  %s%n",
+          row.workload(),
+          row.clients(),
+          row.requests(),
+          row.requestsPerSecond(),
+          row.p50Nanos() / 1e6,
+          row.p99Nanos() / 1e6,
+          describe(row.errorsByStatus()));
     }
     if (result.warmupErrors() > 0) {
       out.println("warm-up: " + result.warmupErrors() + " failed requests");
@@ -274,7 +354,9 @@ public final class ServeLoadBenchmark {
       return "0";
     }
     List<String> parts = new ArrayList<>();
-    errors.forEach((status, n) -> parts.add((status == NO_RESPONSE ? "no response" : "HTTP " + status) + " ×" + n));
+    errors.forEach(
+        (status, n) ->
+            parts.add((status == NO_RESPONSE ? "no response" : "HTTP " + status) + " ×" + n));
     return String.join(", ", parts);
   }
 
@@ -282,36 +364,49 @@ public final class ServeLoadBenchmark {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
   }
 
-  /** Fetches one tile image the server itself serves: the top hit for a text query, for the image workload. */
+  /**
+   * Fetches one tile image the server itself serves: the top hit for a text query, for the image
+   * workload.
+   */
   public static byte[] tileFromServer(URI base, String token) {
     requireLoopback(base);
     HttpClient client = HttpClient.newHttpClient();
     try {
-      HttpRequest.Builder search = HttpRequest.newBuilder(base.resolve("/api/search?k=1&text=tissue"));
+      HttpRequest.Builder search =
+          HttpRequest.newBuilder(base.resolve("/api/search?k=1&text=tissue"));
       if (token != null) {
         search.header("Authorization", "Bearer " + token);
       }
       HttpResponse<String> hits = client.send(search.build(), HttpResponse.BodyHandlers.ofString());
       if (hits.statusCode() != 200) {
-        throw new IllegalStateException("GET " + base.resolve("/api/search?k=1&text=tissue") + " answered "
-            + hits.statusCode() + ": " + hits.body());
+        throw new IllegalStateException(
+            "GET "
+                + base.resolve("/api/search?k=1&text=tissue")
+                + " answered "
+                + hits.statusCode()
+                + ": "
+                + hits.body());
       }
-      JsonNode first = new ObjectMapper().readTree(hits.body()).path("hits").path(0).path("thumbnail_url");
+      JsonNode first =
+          new ObjectMapper().readTree(hits.body()).path("hits").path(0).path("thumbnail_url");
       if (!first.isTextual()) {
-        throw new IllegalStateException("the server's index returned no tile to upload; pass --image PATH");
+        throw new IllegalStateException(
+            "the server's index returned no tile to upload; pass --image PATH");
       }
       String url = first.asText();
       HttpRequest.Builder image = HttpRequest.newBuilder(base.resolve(url));
       if (token != null) {
         image.header("Authorization", "Bearer " + token);
       }
-      HttpResponse<byte[]> tile = client.send(image.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> tile =
+          client.send(image.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (tile.statusCode() != 200) {
         throw new IllegalStateException("GET " + url + " answered " + tile.statusCode());
       }
       return tile.body();
     } catch (IOException e) {
-      throw new UncheckedIOException("could not reach " + base + " to fetch a tile for the image workload", e);
+      throw new UncheckedIOException(
+          "could not reach " + base + " to fetch a tile for the image workload", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while fetching a tile from " + base, e);

@@ -33,7 +33,8 @@ public final class StainBenchmark {
    * @param views test-time augmentation view counts for the embedding table
    * @param encoder device, batch size and libtorch threads of the embedding table
    */
-  public record Options(Path bundle, int tiles, List<Integer> sizes, List<Integer> views, EncoderOptions encoder) {}
+  public record Options(
+      Path bundle, int tiles, List<Integer> sizes, List<Integer> views, EncoderOptions encoder) {}
 
   private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
 
@@ -46,13 +47,24 @@ public final class StainBenchmark {
   }
 
   public void run(String command) throws Exception {
-    out.printf(Locale.ROOT, "PathLens stain benchmark: %d tiles per measurement, %d cores, Java %s%n", options.tiles(),
-        Runtime.getRuntime().availableProcessors(), Runtime.version());
+    out.printf(
+        Locale.ROOT,
+        "PathLens stain benchmark: %d tiles per measurement, %d cores, Java %s%n",
+        options.tiles(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version());
     out.println("command: " + command);
     out.println();
     out.println("Pixel work, one thread, ms per tile (best of 3 passes after a warm-up pass)");
-    out.printf(Locale.ROOT, "%-8s %14s %14s %14s %14s %14s%n", "tile", "reinhard tile", "reinhard apply",
-        "macenko tile", "macenko apply", "HED view");
+    out.printf(
+        Locale.ROOT,
+        "%-8s %14s %14s %14s %14s %14s%n",
+        "tile",
+        "reinhard tile",
+        "reinhard apply",
+        "macenko tile",
+        "macenko apply",
+        "HED view");
     List<RgbImage> embedTiles = null;
     for (int size : options.sizes()) {
       List<RgbImage> tiles = decode(BenchmarkTiles.jpegs(options.tiles(), size, 11));
@@ -61,41 +73,71 @@ public final class StainBenchmark {
       }
       List<Double> cells = new ArrayList<>();
       for (StainMethod method : List.of(StainMethod.REINHARD, StainMethod.MACENKO)) {
-        StainNormalization normalization = StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE);
+        StainNormalization normalization =
+            StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE);
         cells.add(msPerTile(tiles, normalization::normalize));
         UnaryOperator<RgbImage> fitted = normalization.fitSlide(StainNormalization.sample(tiles));
         cells.add(msPerTile(tiles, fitted));
       }
-      StainAugmentation jitter = new StainAugmentation(1, StainAugmentation.DEFAULT_SCALE, StainAugmentation.DEFAULT_SHIFT, 0);
+      StainAugmentation jitter =
+          new StainAugmentation(
+              1, StainAugmentation.DEFAULT_SCALE, StainAugmentation.DEFAULT_SHIFT, 0);
       cells.add(msPerTile(tiles, tile -> jitter.views(tile).getFirst()));
-      out.printf(Locale.ROOT, "%-8s %14.2f %14.2f %14.2f %14.2f %14.2f%n", size + " px", cells.get(0), cells.get(1),
-          cells.get(2), cells.get(3), cells.get(4));
+      out.printf(
+          Locale.ROOT,
+          "%-8s %14.2f %14.2f %14.2f %14.2f %14.2f%n",
+          size + " px",
+          cells.get(0),
+          cells.get(1),
+          cells.get(2),
+          cells.get(3),
+          cells.get(4));
     }
-    out.println("(tile: estimate from the tile, then re-stain; apply: re-stain with a slide's fitted estimate)");
+    out.println(
+        "(tile: estimate from the tile, then re-stain; apply: re-stain with a slide's fitted estimate)");
     out.println();
     embedTable(embedTiles);
   }
 
   private void embedTable(List<RgbImage> tiles) {
     ModelBundle bundle = ModelBundle.load(options.bundle());
-    List<String> names = new ArrayList<>(List.of("none", "reinhard per tile", "macenko per tile", "macenko per slide"));
-    List<StainOptions> runs = new ArrayList<>(List.of(StainOptions.NONE,
-        normalised(StainMethod.REINHARD, StainFit.TILE), normalised(StainMethod.MACENKO, StainFit.TILE),
-        normalised(StainMethod.MACENKO, StainFit.SLIDE)));
+    List<String> names =
+        new ArrayList<>(
+            List.of("none", "reinhard per tile", "macenko per tile", "macenko per slide"));
+    List<StainOptions> runs =
+        new ArrayList<>(
+            List.of(
+                StainOptions.NONE,
+                normalised(StainMethod.REINHARD, StainFit.TILE),
+                normalised(StainMethod.MACENKO, StainFit.TILE),
+                normalised(StainMethod.MACENKO, StainFit.SLIDE)));
     for (int views : options.views()) {
       names.add("tta " + views + " views");
       runs.add(StainOptions.NONE.withAugmentation(StainAugmentation.of(views)));
     }
     try (VisionLanguageModel vlm = VisionLanguageModel.load(bundle, options.encoder())) {
-      out.printf(Locale.ROOT, "Embedding with %s (%s) on %s, batch %d, one caller thread, better of 2 passes%n",
+      out.printf(
+          Locale.ROOT,
+          "Embedding with %s (%s) on %s, batch %d, one caller thread, better of 2 passes%n",
           bundle.config().name(),
-          bundle.shortHash(), vlm.device(), options.encoder().batchSize());
-      out.printf(Locale.ROOT, "%-22s %10s %12s %10s%n", "stain handling", "tiles/s", "ms per tile", "vs none");
+          bundle.shortHash(),
+          vlm.device(),
+          options.encoder().batchSize());
+      out.printf(
+          Locale.ROOT,
+          "%-22s %10s %12s %10s%n",
+          "stain handling",
+          "tiles/s",
+          "ms per tile",
+          "vs none");
       double none = 0;
       for (int i = 0; i < runs.size(); i++) {
         ImageEncoder encoder = vlm.images().withStain(runs.get(i));
-        UnaryOperator<RgbImage> normalizer = encoder.slideNormalizer(StainNormalization.sample(tiles));
-        encoder.encode(tiles.subList(0, Math.min(tiles.size(), 2 * options.encoder().batchSize())), normalizer);
+        UnaryOperator<RgbImage> normalizer =
+            encoder.slideNormalizer(StainNormalization.sample(tiles));
+        encoder.encode(
+            tiles.subList(0, Math.min(tiles.size(), 2 * options.encoder().batchSize())),
+            normalizer);
         double ms = Double.MAX_VALUE;
         for (int pass = 0; pass < 2; pass++) { // the better of two passes
           long start = System.nanoTime();
@@ -103,20 +145,23 @@ public final class StainBenchmark {
           ms = Math.min(ms, (System.nanoTime() - start) / 1e6 / tiles.size());
         }
         none = i == 0 ? ms : none;
-        out.printf(Locale.ROOT, "%-22s %10.1f %12.2f %9.2fx%n", names.get(i), 1000 / ms, ms, ms / none);
+        out.printf(
+            Locale.ROOT, "%-22s %10.1f %12.2f %9.2fx%n", names.get(i), 1000 / ms, ms, ms / none);
       }
     }
-    out.println("(per slide: fitted once on 16 of the tiles, not timed; the tiles are of mixed centers here)");
+    out.println(
+        "(per slide: fitted once on 16 of the tiles, not timed; the tiles are of mixed centers here)");
   }
 
   private static StainOptions normalised(StainMethod method, StainFit fit) {
-    return StainOptions.NONE.withNormalization(StainNormalization.toward(StainTargets.defaultFor(method), fit));
+    return StainOptions.NONE.withNormalization(
+        StainNormalization.toward(StainTargets.defaultFor(method), fit));
   }
 
   /**
    * Mean ms per tile of {@code work} over {@code tiles}: the best of three passes after a full
-   * warm-up pass (the JIT compiles the loops; the best pass is the one least disturbed by other work
-   * on the machine).
+   * warm-up pass (the JIT compiles the loops; the best pass is the one least disturbed by other
+   * work on the machine).
    */
   private static double msPerTile(List<RgbImage> tiles, UnaryOperator<RgbImage> work) {
     long checksum = 0;

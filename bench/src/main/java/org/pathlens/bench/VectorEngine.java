@@ -15,7 +15,8 @@ interface VectorEngine extends AutoCloseable {
    * Ids of the {@code k} nearest vectors passing {@code filter}, best first, from a graph search
    * that keeps {@code candidates} (its {@code ef}, at least k). Safe to call from several threads.
    */
-  List<Integer> search(float[] query, int k, int candidates, IndexBenchData.FilterCase filter) throws IOException;
+  List<Integer> search(float[] query, int k, int candidates, IndexBenchData.FilterCase filter)
+      throws IOException;
 
   long diskBytes() throws IOException;
 

@@ -26,15 +26,50 @@ class ServeLoadBenchmarkTest {
   void optionsNameWhatIsWrong() {
     URI local = URI.create("http://127.0.0.1:7070");
     byte[] image = {1};
-    var zero = assertThrows(IllegalArgumentException.class, () -> new ServeLoadBenchmark.Options(local, null,
-        Duration.ZERO, Duration.ZERO, List.of(1), image, "t.png", List.of("q"), 10));
+    var zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ServeLoadBenchmark.Options(
+                    local,
+                    null,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    List.of(1),
+                    image,
+                    "t.png",
+                    List.of("q"),
+                    10));
     assertEquals(true, zero.getMessage().contains("--duration"), zero.getMessage());
-    var clients = assertThrows(IllegalArgumentException.class, () -> new ServeLoadBenchmark.Options(local, null,
-        Duration.ofSeconds(1), Duration.ZERO, List.of(8, 0), image, "t.png", List.of("q"), 10));
+    var clients =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ServeLoadBenchmark.Options(
+                    local,
+                    null,
+                    Duration.ofSeconds(1),
+                    Duration.ZERO,
+                    List.of(8, 0),
+                    image,
+                    "t.png",
+                    List.of("q"),
+                    10));
     assertEquals(true, clients.getMessage().contains("--clients"), clients.getMessage());
-    var remote = assertThrows(IllegalArgumentException.class, () -> new ServeLoadBenchmark.Options(
-        URI.create("http://192.168.1.1:7070"), null, Duration.ofSeconds(1), Duration.ZERO, List.of(1), image, "t.png",
-        List.of("q"), 10));
+    var remote =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ServeLoadBenchmark.Options(
+                    URI.create("http://192.168.1.1:7070"),
+                    null,
+                    Duration.ofSeconds(1),
+                    Duration.ZERO,
+                    List.of(1),
+                    image,
+                    "t.png",
+                    List.of("q"),
+                    10));
     assertEquals(true, remote.getMessage().contains("loopback"), remote.getMessage());
   }
 }

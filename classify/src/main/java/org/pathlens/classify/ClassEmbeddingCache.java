@@ -18,9 +18,9 @@ import org.pathlens.encoders.VisionLanguageModel;
 
 /**
  * Zero-shot class embeddings per (bundle content hash, prompt-set content hash): encoding a large
- * prompt set with a large text tower takes seconds, and a server classifies with the same set
- * again and again. Kept in memory, and optionally in a directory so that the next process (a
- * second {@code pathlens classify}) skips the text encoder too.
+ * prompt set with a large text tower takes seconds, and a server classifies with the same set again
+ * and again. Kept in memory, and optionally in a directory so that the next process (a second
+ * {@code pathlens classify}) skips the text encoder too.
  *
  * <p>A cache file that cannot be read or does not match its key is ignored and rewritten: a stale
  * or damaged cache must never change a result, only cost the time to recompute it.
@@ -63,26 +63,38 @@ public final class ClassEmbeddingCache {
       return Path.of(own).resolve("class-embeddings");
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("pathlens").resolve("class-embeddings");
   }
 
   /** The zero-shot classifier of {@code prompts} on {@code model}, from the cache when it can. */
   public ZeroShotClassifier classifier(VisionLanguageModel model, PromptSet prompts) {
-    float[][] embeddings = classEmbeddings(
-        model.bundle().contentHash(), prompts, () -> PromptEmbeddings.encode(prompts, model.texts()).classEmbeddings());
+    float[][] embeddings =
+        classEmbeddings(
+            model.bundle().contentHash(),
+            prompts,
+            () -> PromptEmbeddings.encode(prompts, model.texts()).classEmbeddings());
     return new ZeroShotClassifier(prompts, embeddings, model.logitScale());
   }
 
   /** The class embeddings for this bundle and prompt set; {@code compute} runs on a miss only. */
-  public float[][] classEmbeddings(String bundleHash, PromptSet prompts, Supplier<float[][]> compute) {
+  public float[][] classEmbeddings(
+      String bundleHash, PromptSet prompts, Supplier<float[][]> compute) {
     Key key = new Key(bundleHash, prompts.contentHash());
-    return memory.computeIfAbsent(key, k -> readFile(k, prompts).orElseGet(() -> {
-      float[][] embeddings = compute.get();
-      computed.incrementAndGet();
-      writeFile(k, prompts, embeddings);
-      return embeddings;
-    }));
+    return memory.computeIfAbsent(
+        key,
+        k ->
+            readFile(k, prompts)
+                .orElseGet(
+                    () -> {
+                      float[][] embeddings = compute.get();
+                      computed.incrementAndGet();
+                      writeFile(k, prompts, embeddings);
+                      return embeddings;
+                    }));
   }
 
   /** How many times class embeddings had to be computed (neither memory nor disk had them). */
@@ -121,7 +133,9 @@ public final class ClassEmbeddingCache {
           return Optional.empty();
         }
       }
-      return embeddings.length == prompts.classIds().size() ? Optional.of(embeddings) : Optional.empty();
+      return embeddings.length == prompts.classIds().size()
+          ? Optional.of(embeddings)
+          : Optional.empty();
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -148,7 +162,11 @@ public final class ClassEmbeddingCache {
       // Another process may read or write the same entry: write aside, then move into place.
       Path tmp = Files.createTempFile(dir.get(), key.fileName(), ".tmp");
       JSON.writeValue(tmp.toFile(), root);
-      Files.move(tmp, dir.get().resolve(key.fileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp,
+          dir.get().resolve(key.fileName()),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       // An unwritable cache directory only costs time next run; the result is unaffected.
     }

@@ -12,7 +12,9 @@ import java.util.List;
  */
 public record ClassProbabilities(List<String> classIds, float[] scores, float[] probabilities) {
 
-  /** Index of the highest-scoring class; ties go to the earlier class, so results are repeatable. */
+  /**
+   * Index of the highest-scoring class; ties go to the earlier class, so results are repeatable.
+   */
   public int predictedIndex() {
     int best = 0;
     for (int i = 1; i < scores.length; i++) {

@@ -3,9 +3,9 @@ package org.pathlens.classify;
 import java.util.List;
 
 /**
- * Classifies one unit-norm image embedding into a fixed list of classes. Zero-shot prompts,
- * linear probes, prototypes and kNN all answer in this form, so evaluation, the CLI and the
- * server treat them alike.
+ * Classifies one unit-norm image embedding into a fixed list of classes. Zero-shot prompts, linear
+ * probes, prototypes and kNN all answer in this form, so evaluation, the CLI and the server treat
+ * them alike.
  */
 public interface Classifier {
 

@@ -63,7 +63,8 @@ public record PromptEmbeddings(PromptSet prompts, float[][][][] vectors) {
   }
 
   /** L2-normalised mean over the kept prompts of one class. */
-  public float[] classEmbedding(int classIndex, IntPredicate keepSynonym, IntPredicate keepTemplate) {
+  public float[] classEmbedding(
+      int classIndex, IntPredicate keepSynonym, IntPredicate keepTemplate) {
     float[][][] ofClass = vectors[classIndex];
     float[] mean = null;
     int kept = 0;

@@ -57,11 +57,12 @@ public record PromptSet(
       update(digest, "templates:" + templates.size());
       templates.forEach(t -> update(digest, t));
       update(digest, "classes:" + classes.size());
-      classes.forEach((id, synonyms) -> {
-        update(digest, id);
-        update(digest, "synonyms:" + synonyms.size());
-        synonyms.forEach(s -> update(digest, s));
-      });
+      classes.forEach(
+          (id, synonyms) -> {
+            update(digest, id);
+            update(digest, "synonyms:" + synonyms.size());
+            synonyms.forEach(s -> update(digest, s));
+          });
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);

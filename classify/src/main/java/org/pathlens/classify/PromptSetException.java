@@ -9,7 +9,9 @@ public final class PromptSetException extends IllegalArgumentException {
     this(file.toString(), problem);
   }
 
-  /** @param source what was read: a file, or {@code built-in prompt set NAME} */
+  /**
+   * @param source what was read: a file, or {@code built-in prompt set NAME}
+   */
   public PromptSetException(String source, String problem) {
     super(source + ": " + problem);
   }

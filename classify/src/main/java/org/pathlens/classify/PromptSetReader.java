@@ -47,10 +47,15 @@ public final class PromptSetReader {
   public static List<String> builtInNames() {
     try (InputStream in = PromptSetReader.class.getResourceAsStream(BUILT_IN + INDEX)) {
       if (in == null) {
-        throw new IllegalStateException("the built-in prompt sets are missing from the class path (" + BUILT_IN + ")");
+        throw new IllegalStateException(
+            "the built-in prompt sets are missing from the class path (" + BUILT_IN + ")");
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-          .filter(n -> !n.isEmpty()).sorted().toList();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .map(String::strip)
+          .filter(n -> !n.isEmpty())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the built-in prompt sets", e);
     }
@@ -59,18 +64,20 @@ public final class PromptSetReader {
   /** A prompt set PathLens ships, by name (e.g. {@code demo-crc9}). */
   public static PromptSet builtIn(String name) {
     if (!builtInNames().contains(name)) {
-      throw new PromptSetException("prompt set " + name, "no such built-in prompt set; built in: " + builtInNames());
+      throw new PromptSetException(
+          "prompt set " + name, "no such built-in prompt set; built in: " + builtInNames());
     }
     try (InputStream in = PromptSetReader.class.getResourceAsStream(BUILT_IN + name + ".json")) {
-      return parse("built-in prompt set " + name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return parse(
+          "built-in prompt set " + name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read built-in prompt set " + name, e);
     }
   }
 
   /**
-   * A prompt set given on a command line or in a config: a file when one exists at {@code fileOrName},
-   * else the built-in set of that name (a bare name such as {@code crc-nct9}).
+   * A prompt set given on a command line or in a config: a file when one exists at {@code
+   * fileOrName}, else the built-in set of that name (a bare name such as {@code crc-nct9}).
    */
   public static PromptSet resolve(Path fileOrName) {
     if (Files.exists(fileOrName)) {
@@ -80,8 +87,9 @@ public final class PromptSetReader {
     if (fileOrName.getNameCount() == 1 && builtInNames().contains(name)) {
       return builtIn(name);
     }
-    throw new PromptSetException(fileOrName, "no such file, and no built-in prompt set of that name (built in: "
-        + builtInNames() + ")");
+    throw new PromptSetException(
+        fileOrName,
+        "no such file, and no built-in prompt set of that name (built in: " + builtInNames() + ")");
   }
 
   /** Parses a prompt set's JSON; {@code source} names it in errors. */
@@ -92,10 +100,16 @@ public final class PromptSetReader {
     } catch (JsonProcessingException e) {
       throw new PromptSetException(
           file,
-          "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+          "line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ": "
+              + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
-      throw new PromptSetException(file, "must hold a JSON object with \"name\", \"templates\" and \"classes\"");
+      throw new PromptSetException(
+          file, "must hold a JSON object with \"name\", \"templates\" and \"classes\"");
     }
     String name = requireText(file, root, "name");
     String description = root.has("description") ? root.get("description").asText() : "";
@@ -108,7 +122,14 @@ public final class PromptSetReader {
       String template = templatesNode.get(i).asText();
       if (!template.contains(PromptSet.PLACEHOLDER)) {
         throw new PromptSetException(
-            file, "templates[" + i + "] \"" + template + "\" has no " + PromptSet.PLACEHOLDER + " placeholder");
+            file,
+            "templates["
+                + i
+                + "] \""
+                + template
+                + "\" has no "
+                + PromptSet.PLACEHOLDER
+                + " placeholder");
       }
       templates.add(template);
     }
@@ -121,19 +142,23 @@ public final class PromptSetReader {
       JsonNode synonymsNode = entry.getValue();
       List<String> synonyms = new ArrayList<>();
       if (synonymsNode.isArray()) {
-        synonymsNode.forEach(s -> {
-          if (!s.asText().isBlank()) {
-            synonyms.add(s.asText());
-          }
-        });
+        synonymsNode.forEach(
+            s -> {
+              if (!s.asText().isBlank()) {
+                synonyms.add(s.asText());
+              }
+            });
       }
       if (synonyms.isEmpty()) {
-        throw new PromptSetException(file, "class \"" + entry.getKey() + "\" has no synonyms (a non-empty array of strings)");
+        throw new PromptSetException(
+            file,
+            "class \"" + entry.getKey() + "\" has no synonyms (a non-empty array of strings)");
       }
       classes.put(entry.getKey(), synonyms);
     }
     if (classes.size() < 2) {
-      throw new PromptSetException(file, "a classifier needs at least 2 classes, found " + classes.keySet());
+      throw new PromptSetException(
+          file, "a classifier needs at least 2 classes, found " + classes.keySet());
     }
     return new PromptSet(name, description, templates, classes);
   }

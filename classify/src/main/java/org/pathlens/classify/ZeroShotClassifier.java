@@ -19,8 +19,13 @@ public final class ZeroShotClassifier implements Classifier {
   public ZeroShotClassifier(PromptSet prompts, float[][] classEmbeddings, double logitScale) {
     if (classEmbeddings.length != prompts.classes().size()) {
       throw new IllegalArgumentException(
-          "prompt set " + prompts.name() + " has " + prompts.classes().size() + " classes but "
-              + classEmbeddings.length + " class embeddings were given");
+          "prompt set "
+              + prompts.name()
+              + " has "
+              + prompts.classes().size()
+              + " classes but "
+              + classEmbeddings.length
+              + " class embeddings were given");
     }
     this.prompts = prompts;
     this.classIds = prompts.classIds();
@@ -29,8 +34,10 @@ public final class ZeroShotClassifier implements Classifier {
   }
 
   /** Embeds the prompts of {@code prompts} with {@code encoder}. */
-  public static ZeroShotClassifier build(PromptSet prompts, TextEncoder encoder, double logitScale) {
-    return new ZeroShotClassifier(prompts, PromptEmbeddings.encode(prompts, encoder).classEmbeddings(), logitScale);
+  public static ZeroShotClassifier build(
+      PromptSet prompts, TextEncoder encoder, double logitScale) {
+    return new ZeroShotClassifier(
+        prompts, PromptEmbeddings.encode(prompts, encoder).classEmbeddings(), logitScale);
   }
 
   public PromptSet prompts() {

@@ -56,7 +56,8 @@ class ClassEmbeddingCacheTest {
   void aDirectoryCarriesEntriesToTheNextProcessExactly() {
     float[][] value = {{0.1f, (float) Math.PI, -1e-8f}, {1f / 3, 0.7071068f, 2.5e-5f}};
     AtomicInteger calls = new AtomicInteger();
-    ClassEmbeddingCache.inDirectory(tmp).classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
+    ClassEmbeddingCache.inDirectory(tmp)
+        .classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
     ClassEmbeddingCache next = ClassEmbeddingCache.inDirectory(tmp);
     float[][] read = next.classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, null));
     assertEquals(1, calls.get());
@@ -71,24 +72,30 @@ class ClassEmbeddingCacheTest {
     float[][] value = {{1, 0}, {0, 1}};
     Path file = ClassEmbeddingCache.inDirectory(tmp).file(BUNDLE_HASH, set("a")).orElseThrow();
     Files.createDirectories(tmp);
-    Files.writeString(file, "{\"bundle_hash\": \"" + BUNDLE_HASH + "\", \"embeddings\": [[1, 0], [0");
+    Files.writeString(
+        file, "{\"bundle_hash\": \"" + BUNDLE_HASH + "\", \"embeddings\": [[1, 0], [0");
     AtomicInteger calls = new AtomicInteger();
-    ClassEmbeddingCache.inDirectory(tmp).classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
+    ClassEmbeddingCache.inDirectory(tmp)
+        .classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
     assertEquals(1, calls.get());
     // Rewritten: the next process reads it.
-    ClassEmbeddingCache.inDirectory(tmp).classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
+    ClassEmbeddingCache.inDirectory(tmp)
+        .classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
     assertEquals(1, calls.get());
     // A file under the right name but holding another bundle's entry is not trusted.
     Files.writeString(file, Files.readString(file).replace(BUNDLE_HASH, "ef".repeat(32)));
-    ClassEmbeddingCache.inDirectory(tmp).classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
+    ClassEmbeddingCache.inDirectory(tmp)
+        .classEmbeddings(BUNDLE_HASH, set("a"), counting(calls, value));
     assertEquals(2, calls.get());
   }
 
   @Test
   void cachedClassifierEqualsAFreshlyBuiltOne() {
     PromptSet prompts = set("tumour");
-    try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.bundle("tiny-clip-bpe"), EncoderOptions.defaults())) {
-      ZeroShotClassifier fresh = ZeroShotClassifier.build(prompts, model.texts(), model.logitScale());
+    try (VisionLanguageModel model =
+        VisionLanguageModel.load(Fixtures.bundle("tiny-clip-bpe"), EncoderOptions.defaults())) {
+      ZeroShotClassifier fresh =
+          ZeroShotClassifier.build(prompts, model.texts(), model.logitScale());
       ClassEmbeddingCache.inDirectory(tmp).classifier(model, prompts);
       ZeroShotClassifier cached = ClassEmbeddingCache.inDirectory(tmp).classifier(model, prompts);
       for (int c = 0; c < 2; c++) {

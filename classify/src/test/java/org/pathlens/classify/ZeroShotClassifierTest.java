@@ -34,9 +34,9 @@ class ZeroShotClassifierTest {
 
   /**
    * Two synonyms × two templates for class A, one prompt for class B, in 3-D. Class A's prompt
-   * embeddings e1, e2, e1, (e1+e2)/√2 sum to (2 + 1/√2, 1 + 1/√2, 0) = (2.70711, 1.70711, 0),
-   * norm 3.20041, so A = (0.84586, 0.53340, 0). B = e3. Image (0.6, 0, 0.8): cosines 0.50752 and
-   * 0.8; with logit scale 5: softmax(2.53759, 4) = (0.18810, 0.81190).
+   * embeddings e1, e2, e1, (e1+e2)/√2 sum to (2 + 1/√2, 1 + 1/√2, 0) = (2.70711, 1.70711, 0), norm
+   * 3.20041, so A = (0.84586, 0.53340, 0). B = e3. Image (0.6, 0, 0.8): cosines 0.50752 and 0.8;
+   * with logit scale 5: softmax(2.53759, 4) = (0.18810, 0.81190).
    */
   @Test
   void classEmbeddingIsTheNormalisedMeanOfItsPrompts() {
@@ -53,16 +53,19 @@ class ZeroShotClassifierTest {
     float[][] classEmbeddings = prompts.classEmbeddings();
     assertArrayEquals(new float[] {0.845862f, 0.533402f, 0f}, classEmbeddings[0], 1e-6f);
     assertArrayEquals(new float[] {0f, 0f, 1f}, classEmbeddings[1], 1e-7f);
-    ClassProbabilities result = new ZeroShotClassifier(set, classEmbeddings, 5.0).classify(new float[] {0.6f, 0f, 0.8f});
+    ClassProbabilities result =
+        new ZeroShotClassifier(set, classEmbeddings, 5.0).classify(new float[] {0.6f, 0f, 0.8f});
     assertArrayEquals(new float[] {0.507517f, 0.8f}, result.scores(), 1e-6f);
     assertArrayEquals(new float[] {0.188098f, 0.811902f}, result.probabilities(), 1e-5f);
 
     // Without template 1, A is the mean of e1 and e1: e1.
     assertArrayEquals(new float[] {1f, 0f, 0f}, prompts.withoutTemplate(1)[0], 1e-7f);
     // Without synonym a1, A is the mean of e1 and (e1+e2)/√2 = (1.70711, 0.70711, 0) normalised.
-    assertArrayEquals(new float[] {0.923880f, 0.382683f, 0f}, prompts.withoutSynonym(0, 0)[0], 1e-6f);
+    assertArrayEquals(
+        new float[] {0.923880f, 0.382683f, 0f}, prompts.withoutSynonym(0, 0)[0], 1e-6f);
     assertArrayEquals(classEmbeddings[1], prompts.withoutSynonym(0, 0)[1], 0f);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> prompts.withoutSynonym(1, 0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> prompts.withoutSynonym(1, 0));
     assertEquals("class B has no prompt left after the ablation", e.getMessage());
   }
 
@@ -75,14 +78,17 @@ class ZeroShotClassifierTest {
   @Test
   void tiesGoToTheEarlierClass() {
     ClassProbabilities result =
-        new ClassProbabilities(List.of("A", "B"), new float[] {0.5f, 0.5f}, new float[] {0.5f, 0.5f});
+        new ClassProbabilities(
+            List.of("A", "B"), new float[] {0.5f, 0.5f}, new float[] {0.5f, 0.5f});
     assertEquals("A", result.prediction());
   }
 
   @Test
   void classCountMustMatchThePromptSet() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ZeroShotClassifier(twoClasses(), new float[][] {{1, 0}}, 10.0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ZeroShotClassifier(twoClasses(), new float[][] {{1, 0}}, 10.0));
     assertEquals("prompt set t has 2 classes but 1 class embeddings were given", e.getMessage());
   }
 }

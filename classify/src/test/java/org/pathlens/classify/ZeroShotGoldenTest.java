@@ -30,8 +30,11 @@ class ZeroShotGoldenTest {
   static void load() throws IOException {
     dir = Fixtures.golden("zeroshot");
     golden = new ObjectMapper().readTree(dir.resolve("zeroshot.json").toFile());
-    model = VisionLanguageModel.load(Fixtures.root().resolve(golden.get("bundle").asText()), EncoderOptions.defaults());
-    PromptSet prompts = PromptSetReader.read(Fixtures.root().resolve(golden.get("prompts").asText()));
+    model =
+        VisionLanguageModel.load(
+            Fixtures.root().resolve(golden.get("bundle").asText()), EncoderOptions.defaults());
+    PromptSet prompts =
+        PromptSetReader.read(Fixtures.root().resolve(golden.get("prompts").asText()));
     classifier = ZeroShotClassifier.build(prompts, model.texts(), model.logitScale());
   }
 
@@ -47,7 +50,10 @@ class ZeroShotGoldenTest {
       assertEquals(golden.get("class_ids").get(c).asText(), classifier.classIds().get(c));
       JsonNode expected = golden.get("class_embeddings").get(c);
       for (int i = 0; i < expected.size(); i++) {
-        assertEquals(expected.get(i).asDouble(), classifier.classEmbeddings()[c][i], 1e-5,
+        assertEquals(
+            expected.get(i).asDouble(),
+            classifier.classEmbeddings()[c][i],
+            1e-5,
             classifier.classIds().get(c) + "[" + i + "]");
       }
     }
@@ -58,10 +64,19 @@ class ZeroShotGoldenTest {
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     for (JsonNode item : golden.get("items")) {
       String input = item.get("input").asText();
-      ClassProbabilities result = classifier.classify(model.images().encode(decoder.decode(dir.resolve(input))));
+      ClassProbabilities result =
+          classifier.classify(model.images().encode(decoder.decode(dir.resolve(input))));
       for (int c = 0; c < result.classIds().size(); c++) {
-        assertEquals(item.get("cosines").get(c).asDouble(), result.scores()[c], 1e-5, input + " cosine " + c);
-        assertEquals(item.get("probabilities").get(c).asDouble(), result.probabilities()[c], 1e-4, input + " p " + c);
+        assertEquals(
+            item.get("cosines").get(c).asDouble(),
+            result.scores()[c],
+            1e-5,
+            input + " cosine " + c);
+        assertEquals(
+            item.get("probabilities").get(c).asDouble(),
+            result.probabilities()[c],
+            1e-4,
+            input + " p " + c);
       }
       assertEquals(item.get("label").asText(), result.prediction(), input);
     }

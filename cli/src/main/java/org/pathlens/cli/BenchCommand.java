@@ -4,13 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.pathlens.encoders.EncoderOptions;
-import org.pathlens.encoders.EncoderOptions.DeviceChoice;
-import org.pathlens.encoders.TorchRuntime;
 import org.pathlens.bench.EncodeBenchmark;
 import org.pathlens.bench.IndexBenchmark;
 import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.bench.StainBenchmark;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.EncoderOptions.DeviceChoice;
+import org.pathlens.encoders.TorchRuntime;
 import org.pathlens.fixtures.Fixtures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +20,12 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints a table and the command that reproduces it.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Index.class, BenchCommand.Serve.class,
-        BenchCommand.Stain.class})
+    subcommands = {
+      BenchCommand.Encode.class,
+      BenchCommand.Index.class,
+      BenchCommand.Serve.class,
+      BenchCommand.Stain.class
+    })
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -40,37 +44,70 @@ final class BenchCommand implements Runnable {
       })
   static final class Encode implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the demo bundle).")
+    @Option(
+        names = "--model",
+        paramLabel = "DIR",
+        description = "Model bundle (default: the demo bundle).")
     Path bundle;
 
-    @Option(names = "--tiles", paramLabel = "N", description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--tiles",
+        paramLabel = "N",
+        description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
     int tiles = 256;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "PX", description = "Input tile sizes (default: 224,448).")
+    @Option(
+        names = "--sizes",
+        split = ",",
+        paramLabel = "PX",
+        description = "Input tile sizes (default: 224,448).")
     List<Integer> sizes = List.of(224, 448);
 
-    @Option(names = "--threads", split = ",", paramLabel = "N", description = "Preprocessing thread counts (default: 1 up to the core count).")
+    @Option(
+        names = "--threads",
+        split = ",",
+        paramLabel = "N",
+        description = "Preprocessing thread counts (default: 1 up to the core count).")
     List<Integer> threads;
 
-    @Option(names = "--batches", split = ",", paramLabel = "N", description = "Encoder batch sizes (default: 1,8,32).")
+    @Option(
+        names = "--batches",
+        split = ",",
+        paramLabel = "N",
+        description = "Encoder batch sizes (default: 1,8,32).")
     List<Integer> batches = List.of(1, 8, 32);
 
-    @Option(names = "--torch-threads", paramLabel = "N", description = "libtorch intra-op threads (default: one per core).")
+    @Option(
+        names = "--torch-threads",
+        paramLabel = "N",
+        description = "libtorch intra-op threads (default: one per core).")
     int torchThreads;
 
     @Override
     public Integer call() throws Exception {
       Path model = bundle != null ? bundle : Fixtures.demoBundle();
       List<Integer> threadCounts = threads != null ? threads : defaultThreadCounts();
-      EncoderOptions cpu = EncoderOptions.defaults().withDevice(DeviceChoice.CPU).withThreads(torchThreads);
+      EncoderOptions cpu =
+          EncoderOptions.defaults().withDevice(DeviceChoice.CPU).withThreads(torchThreads);
       List<EncoderOptions> runs = new ArrayList<>(List.of(cpu));
       if (TorchRuntime.engine(torchThreads).getGpuCount() > 0) {
         runs.add(cpu.withDevice(DeviceChoice.GPU));
       }
-      String command = "./pathlens bench encode --model " + Fixtures.root().relativize(model.toAbsolutePath().normalize()) + " --tiles " + tiles
-          + " --sizes " + join(sizes) + " --threads " + join(threadCounts) + " --batches " + join(batches)
-          + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
-      new EncodeBenchmark(new EncodeBenchmark.Options(model, tiles, sizes, threadCounts, batches, runs), System.out)
+      String command =
+          "./pathlens bench encode --model "
+              + Fixtures.root().relativize(model.toAbsolutePath().normalize())
+              + " --tiles "
+              + tiles
+              + " --sizes "
+              + join(sizes)
+              + " --threads "
+              + join(threadCounts)
+              + " --batches "
+              + join(batches)
+              + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
+      new EncodeBenchmark(
+              new EncodeBenchmark.Options(model, tiles, sizes, threadCounts, batches, runs),
+              System.out)
           .run(command);
       return 0;
     }
@@ -98,33 +135,67 @@ final class BenchCommand implements Runnable {
       })
   static final class Stain implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the demo bundle).")
+    @Option(
+        names = "--model",
+        paramLabel = "DIR",
+        description = "Model bundle (default: the demo bundle).")
     Path bundle;
 
-    @Option(names = "--tiles", paramLabel = "N", description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--tiles",
+        paramLabel = "N",
+        description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
     int tiles = 128;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "PX", description = "Tile sizes of the pixel-work table (default: 224,448).")
+    @Option(
+        names = "--sizes",
+        split = ",",
+        paramLabel = "PX",
+        description = "Tile sizes of the pixel-work table (default: 224,448).")
     List<Integer> sizes = List.of(224, 448);
 
-    @Option(names = "--views", split = ",", paramLabel = "N", description = "Test-time augmentation views to time (default: 4,8).")
+    @Option(
+        names = "--views",
+        split = ",",
+        paramLabel = "N",
+        description = "Test-time augmentation views to time (default: 4,8).")
     List<Integer> views = List.of(4, 8);
 
-    @Option(names = "--batch", paramLabel = "N", description = "Encoder batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        description = "Encoder batch size (default: ${DEFAULT-VALUE}).")
     int batch = 32;
 
-    @Option(names = "--torch-threads", paramLabel = "N", description = "libtorch intra-op threads (default: one per core).")
+    @Option(
+        names = "--torch-threads",
+        paramLabel = "N",
+        description = "libtorch intra-op threads (default: one per core).")
     int torchThreads;
 
     @Override
     public Integer call() throws Exception {
       Path model = bundle != null ? bundle : Fixtures.demoBundle();
-      String command = "./pathlens bench stain --model " + Fixtures.root().relativize(model.toAbsolutePath().normalize())
-          + " --tiles " + tiles + " --sizes " + Encode.join(sizes) + " --views " + Encode.join(views) + " --batch " + batch
-          + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
-      EncoderOptions encoder = EncoderOptions.defaults().withDevice(DeviceChoice.CPU).withThreads(torchThreads)
-          .withBatchSize(batch);
-      new StainBenchmark(new StainBenchmark.Options(model, tiles, sizes, views, encoder), System.out).run(command);
+      String command =
+          "./pathlens bench stain --model "
+              + Fixtures.root().relativize(model.toAbsolutePath().normalize())
+              + " --tiles "
+              + tiles
+              + " --sizes "
+              + Encode.join(sizes)
+              + " --views "
+              + Encode.join(views)
+              + " --batch "
+              + batch
+              + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
+      EncoderOptions encoder =
+          EncoderOptions.defaults()
+              .withDevice(DeviceChoice.CPU)
+              .withThreads(torchThreads)
+              .withBatchSize(batch);
+      new StainBenchmark(
+              new StainBenchmark.Options(model, tiles, sizes, views, encoder), System.out)
+          .run(command);
       return 0;
     }
   }
@@ -139,69 +210,156 @@ final class BenchCommand implements Runnable {
       })
   static final class Index implements Callable<Integer> {
 
-    @Option(names = "--n", paramLabel = "N", description = "Vectors indexed (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--n",
+        paramLabel = "N",
+        description = "Vectors indexed (default: ${DEFAULT-VALUE}).")
     int n = 20_000;
 
-    @Option(names = "--dim", paramLabel = "D", description = "Dimension (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--dim",
+        paramLabel = "D",
+        description = "Dimension (default: ${DEFAULT-VALUE}).")
     int dim = 512;
 
-    @Option(names = "--k", paramLabel = "K", description = "Results per query (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--k",
+        paramLabel = "K",
+        description = "Results per query (default: ${DEFAULT-VALUE}).")
     int k = 10;
 
-    @Option(names = "--queries", paramLabel = "Q", description = "Queries per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--queries",
+        paramLabel = "Q",
+        description = "Queries per measurement (default: ${DEFAULT-VALUE}).")
     int queries = 200;
 
-    @Option(names = "--m", paramLabel = "M", description = "HNSW max connections (default: the index's, ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--m",
+        paramLabel = "M",
+        description = "HNSW max connections (default: the index's, ${DEFAULT-VALUE}).")
     int m = org.pathlens.index.IndexSettings.defaults().m();
 
-    @Option(names = "--beam", paramLabel = "B", description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--beam",
+        paramLabel = "B",
+        description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
     int beam = org.pathlens.index.IndexSettings.defaults().beamWidth();
 
-    @Option(names = "--oversample", split = ",", paramLabel = "X",
-        description = "Candidates per result: search ef = k × X; a list (4,8,16) measures each on the same build (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--oversample",
+        split = ",",
+        paramLabel = "X",
+        description =
+            "Candidates per result: search ef = k × X; a list (4,8,16) measures each on the same build (default: ${DEFAULT-VALUE}).")
     List<Float> oversamples = List.of(org.pathlens.index.IndexSettings.defaults().oversample());
 
-    @Option(names = "--clusters", paramLabel = "C", description = "Gaussian clusters of the vectors (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--clusters",
+        paramLabel = "C",
+        description = "Gaussian clusters of the vectors (default: ${DEFAULT-VALUE}).")
     int clusters = 256;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Indexing, merge and QPS threads (default: the core count).")
+    @Option(
+        names = "--threads",
+        paramLabel = "T",
+        description = "Indexing, merge and QPS threads (default: the core count).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--commit", paramLabel = "N", description = "Lucene vectors per commit (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--commit",
+        paramLabel = "N",
+        description = "Lucene vectors per commit (default: ${DEFAULT-VALUE}).")
     int commit = 10_000;
 
-    @Option(names = "--engines", split = ",", paramLabel = "E",
-        description = "Engines to run, in this order: float, int8, int4, hnswlib (default: all four).")
+    @Option(
+        names = "--engines",
+        split = ",",
+        paramLabel = "E",
+        description =
+            "Engines to run, in this order: float, int8, int4, hnswlib (default: all four).")
     List<IndexBenchmark.Engine> engines = new ArrayList<>(List.of(IndexBenchmark.Engine.values()));
 
     @Option(names = "--skip-int4", description = "Leave Lucene int4 out.")
     boolean skipInt4;
 
-    @Option(names = "--filtered-percent", paramLabel = "P", description = "Filters keeping under P %% use Lucene's filtered HNSW searcher (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--filtered-percent",
+        paramLabel = "P",
+        description =
+            "Filters keeping under P %% use Lucene's filtered HNSW searcher (default: ${DEFAULT-VALUE}).")
     int filteredPercent = org.pathlens.index.IndexSettings.defaults().filteredSearchPercent();
 
-    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Where indexes are written, then removed (default: a temporary directory).")
+    @Option(
+        names = "--work",
+        paramLabel = "DIR",
+        description = "Where indexes are written, then removed (default: a temporary directory).")
     Path work;
 
     @Override
     public Integer call() throws Exception {
       if (n < 1 || dim < 1 || k < 1 || queries < 1 || threads < 1 || clusters < 1) {
-        throw new IllegalArgumentException("--n, --dim, --k, --queries, --clusters and --threads must be positive");
+        throw new IllegalArgumentException(
+            "--n, --dim, --k, --queries, --clusters and --threads must be positive");
       }
       if (skipInt4) {
         engines.remove(IndexBenchmark.Engine.INT4);
       }
-      Path workDir = work != null ? work : java.nio.file.Files.createTempDirectory("pathlens-bench-index");
-      IndexBenchmark benchmark = new IndexBenchmark(new IndexBenchmark.Options(n, dim, k, queries, m, beam, oversamples,
-          clusters, threads, commit, filteredPercent, engines, seed, workDir), System.out);
-      String command = "./pathlens bench index --n " + n + " --dim " + dim + " --k " + k + " --queries " + queries
-          + " --m " + m + " --beam " + beam + " --oversample " + benchmark.oversamples() + " --clusters " + clusters
-          + " --threads " + threads + " --commit " + commit + " --filtered-percent " + filteredPercent
-          + " --engines " + String.join(",", engines.stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList())
-          + " --seed " + seed;
+      Path workDir =
+          work != null ? work : java.nio.file.Files.createTempDirectory("pathlens-bench-index");
+      IndexBenchmark benchmark =
+          new IndexBenchmark(
+              new IndexBenchmark.Options(
+                  n,
+                  dim,
+                  k,
+                  queries,
+                  m,
+                  beam,
+                  oversamples,
+                  clusters,
+                  threads,
+                  commit,
+                  filteredPercent,
+                  engines,
+                  seed,
+                  workDir),
+              System.out);
+      String command =
+          "./pathlens bench index --n "
+              + n
+              + " --dim "
+              + dim
+              + " --k "
+              + k
+              + " --queries "
+              + queries
+              + " --m "
+              + m
+              + " --beam "
+              + beam
+              + " --oversample "
+              + benchmark.oversamples()
+              + " --clusters "
+              + clusters
+              + " --threads "
+              + threads
+              + " --commit "
+              + commit
+              + " --filtered-percent "
+              + filteredPercent
+              + " --engines "
+              + String.join(
+                  ",",
+                  engines.stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList())
+              + " --seed "
+              + seed;
       benchmark.run(command);
       return 0;
     }
@@ -217,39 +375,84 @@ final class BenchCommand implements Runnable {
       })
   static final class Serve implements Callable<Integer> {
 
-    @Option(names = "--url", required = true, paramLabel = "URL", description = "The server, e.g. http://127.0.0.1:7070 (loopback only).")
+    @Option(
+        names = "--url",
+        required = true,
+        paramLabel = "URL",
+        description = "The server, e.g. http://127.0.0.1:7070 (loopback only).")
     java.net.URI url;
 
-    @Option(names = "--token", paramLabel = "T", description = "The server's API token, if it has one.")
+    @Option(
+        names = "--token",
+        paramLabel = "T",
+        description = "The server's API token, if it has one.")
     String token;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Seconds measured per workload and client count (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--duration",
+        paramLabel = "S",
+        description = "Seconds measured per workload and client count (default: ${DEFAULT-VALUE}).")
     double duration = 10;
 
-    @Option(names = "--warmup", paramLabel = "S", description = "Unmeasured seconds before each measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--warmup",
+        paramLabel = "S",
+        description = "Unmeasured seconds before each measurement (default: ${DEFAULT-VALUE}).")
     double warmup = 2;
 
-    @Option(names = "--clients", split = ",", paramLabel = "N", description = "Concurrent clients (default: 1,8,64).")
+    @Option(
+        names = "--clients",
+        split = ",",
+        paramLabel = "N",
+        description = "Concurrent clients (default: 1,8,64).")
     List<Integer> clients = List.of(1, 8, 64);
 
-    @Option(names = "--image", paramLabel = "PATH", description = "Tile uploaded by image search (default: the server's top hit for 'tissue').")
+    @Option(
+        names = "--image",
+        paramLabel = "PATH",
+        description = "Tile uploaded by image search (default: the server's top hit for 'tissue').")
     Path image;
 
-    @Option(names = "--k", paramLabel = "K", description = "Results per search (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--k",
+        paramLabel = "K",
+        description = "Results per search (default: ${DEFAULT-VALUE}).")
     int k = 10;
 
     @Override
     public Integer call() throws Exception {
       ServeLoadBenchmark.requireLoopback(url);
-      byte[] tile = image != null ? java.nio.file.Files.readAllBytes(image) : ServeLoadBenchmark.tileFromServer(url, token);
+      byte[] tile =
+          image != null
+              ? java.nio.file.Files.readAllBytes(image)
+              : ServeLoadBenchmark.tileFromServer(url, token);
       String name = image != null ? image.getFileName().toString() : "tile.png";
-      var options = new ServeLoadBenchmark.Options(url, token, java.time.Duration.ofMillis(Math.round(duration * 1000)),
-          java.time.Duration.ofMillis(Math.round(warmup * 1000)), clients, tile, name, ServeLoadBenchmark.DEFAULT_QUERIES, k);
-      // The token is left out of the printed command: it is a secret, and the table gets pasted around.
-      String command = "./pathlens bench serve --url " + url + (token != null ? " --token ***" : "")
-          + " --duration " + trim(duration) + " --warmup " + trim(warmup) + " --clients "
-          + String.join(",", clients.stream().map(String::valueOf).toList()) + (image != null ? " --image " + image : "")
-          + " --k " + k;
+      var options =
+          new ServeLoadBenchmark.Options(
+              url,
+              token,
+              java.time.Duration.ofMillis(Math.round(duration * 1000)),
+              java.time.Duration.ofMillis(Math.round(warmup * 1000)),
+              clients,
+              tile,
+              name,
+              ServeLoadBenchmark.DEFAULT_QUERIES,
+              k);
+      // The token is left out of the printed command: it is a secret, and the table gets pasted
+      // around.
+      String command =
+          "./pathlens bench serve --url "
+              + url
+              + (token != null ? " --token ***" : "")
+              + " --duration "
+              + trim(duration)
+              + " --warmup "
+              + trim(warmup)
+              + " --clients "
+              + String.join(",", clients.stream().map(String::valueOf).toList())
+              + (image != null ? " --image " + image : "")
+              + " --k "
+              + k;
       ServeLoadBenchmark.Result result = new ServeLoadBenchmark(options, System.out).run(command);
       if (result.failed()) {
         System.err.println("error: some requests failed (see the errors column)");
@@ -259,7 +462,9 @@ final class BenchCommand implements Runnable {
     }
 
     private static String trim(double seconds) {
-      return seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds);
+      return seconds == Math.rint(seconds)
+          ? String.valueOf((long) seconds)
+          : String.valueOf(seconds);
     }
   }
 }

@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pathlens.encoders.ImageFiles;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.classify.ClassProbabilities;
 import org.pathlens.classify.PromptSet;
@@ -20,12 +17,15 @@ import org.pathlens.classify.PromptSetReader;
 import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.classify.slides.IndexClassifier;
 import org.pathlens.classify.slides.SlideClassification;
+import org.pathlens.classify.slides.SlidePooling;
 import org.pathlens.classify.slides.TileClassification;
+import org.pathlens.encoders.ImageFiles;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
-import org.pathlens.classify.slides.SlidePooling;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +51,11 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Option(names = "--prompts", required = true, paramLabel = "FILE|NAME", description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
+  @Option(
+      names = "--prompts",
+      required = true,
+      paramLabel = "FILE|NAME",
+      description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
   Path promptsFile;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -64,41 +68,60 @@ final class ClassifyCommand implements Callable<Integer> {
         required = true,
         arity = "1..*",
         paramLabel = "PATH",
-        description = "Image files or directories (searched recursively for png, jpg, tif, bmp, gif).")
+        description =
+            "Image files or directories (searched recursively for png, jpg, tif, bmp, gif).")
     List<Path> images;
 
     @Option(
         names = "--index",
         required = true,
         paramLabel = "DIR",
-        description = "A tile index built with this bundle: classify its stored embeddings (one line per tile,"
-            + " \"input\" being the tile id, in id order), or its slides with --slides.")
+        description =
+            "A tile index built with this bundle: classify its stored embeddings (one line per tile,"
+                + " \"input\" being the tile id, in id order), or its slides with --slides.")
     Path index;
   }
 
-  @Option(names = "--filter", paramLabel = "Q", description = "With --index: only tiles passing this filter,"
-      + " e.g. 'site:center-a AND -label:BACK'.")
+  @Option(
+      names = "--filter",
+      paramLabel = "Q",
+      description =
+          "With --index: only tiles passing this filter,"
+              + " e.g. 'site:center-a AND -label:BACK'.")
   String filter;
 
-  @Option(names = "--slides", description = {"With --index: one line per slide, in slide id order:",
-      "  {\"slide_id\": ..., \"prediction\": ..., \"probabilities\": {...}, \"tiles\": n, \"pooling\": \"topk:K\"}",
-      "per class, the mean of the slide's K highest tile cosines (MI-Zero/CONCH); probabilities are",
-      "softmax(logit_scale x pooled)."})
+  @Option(
+      names = "--slides",
+      description = {
+        "With --index: one line per slide, in slide id order:",
+        "  {\"slide_id\": ..., \"prediction\": ..., \"probabilities\": {...}, \"tiles\": n, \"pooling\": \"topk:K\"}",
+        "per class, the mean of the slide's K highest tile cosines (MI-Zero/CONCH); probabilities are",
+        "softmax(logit_scale x pooled)."
+      })
   boolean slides;
 
-  @Option(names = "--top-k", paramLabel = "K", description = "With --slides: pool the K most similar tiles per class"
-      + " (default: 5 %% of the slide's tiles, at least 5, at most 100).")
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      description =
+          "With --slides: pool the K most similar tiles per class"
+              + " (default: 5 %% of the slide's tiles, at least 5, at most 100).")
   Integer topK;
 
-  @Option(names = "--pooling", paramLabel = "auto|mean", description = "With --slides: auto (top-K, K from the tile"
-      + " count, the default) or mean (every tile).")
+  @Option(
+      names = "--pooling",
+      paramLabel = "auto|mean",
+      description =
+          "With --slides: auto (top-K, K from the tile"
+              + " count, the default) or mean (every tile).")
   String pooling;
 
   @Option(
       names = "--cache",
       paramLabel = "DIR",
-      description = "Keep class embeddings here, per (bundle, prompt set) content hash (default: $PATHLENS_CACHE,"
-          + " $XDG_CACHE_HOME/pathlens or ~/.cache/pathlens).")
+      description =
+          "Keep class embeddings here, per (bundle, prompt set) content hash (default: $PATHLENS_CACHE,"
+              + " $XDG_CACHE_HOME/pathlens or ~/.cache/pathlens).")
   Path cacheDir;
 
   @Option(names = "--no-cache", description = "Encode the prompts afresh and write no cache file.")
@@ -107,7 +130,8 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(
       names = "--max-pixels",
       paramLabel = "N",
-      description = "Refuse images with more pixels than this, before decoding them (default: ${DEFAULT-VALUE}).")
+      description =
+          "Refuse images with more pixels than this, before decoding them (default: ${DEFAULT-VALUE}).")
   long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
   @Override
@@ -116,20 +140,25 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--filter and --slides work with --index only");
     }
     if (!slides && (topK != null || pooling != null)) {
-      throw new IllegalArgumentException("--top-k and --pooling choose how --slides pools tiles; add --slides");
+      throw new IllegalArgumentException(
+          "--top-k and --pooling choose how --slides pools tiles; add --slides");
     }
     SlidePooling slidePooling = slidePooling();
     PromptSet prompts = PromptSetReader.resolve(promptsFile);
-    ClassEmbeddingCache cache = noCache
-        ? ClassEmbeddingCache.inMemory()
-        : ClassEmbeddingCache.inDirectory(cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
+    ClassEmbeddingCache cache =
+        noCache
+            ? ClassEmbeddingCache.inMemory()
+            : ClassEmbeddingCache.inDirectory(
+                cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     int classified;
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
       ZeroShotClassifier classifier = cache.classifier(vlm, prompts);
-      classified = inputs.index != null
-          ? classifyIndex(out, vlm, classifier, slidePooling)
-          : classifyImages(out, vlm, classifier);
+      classified =
+          inputs.index != null
+              ? classifyIndex(out, vlm, classifier, slidePooling)
+              : classifyImages(out, vlm, classifier);
     } finally {
       out.flush();
     }
@@ -140,16 +169,23 @@ final class ClassifyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int classifyIndex(PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier,
-      SlidePooling slidePooling) throws java.io.IOException {
+  private int classifyIndex(
+      PrintWriter out,
+      VisionLanguageModel vlm,
+      ZeroShotClassifier classifier,
+      SlidePooling slidePooling)
+      throws java.io.IOException {
     if (!stain.toStainOptions(new ImageDecoder(maxPixels)).isNone()) {
-      throw new IllegalArgumentException("--stain-norm and --tta go with --images: an index's tiles were embedded"
-          + " (and normalised) when they were ingested");
+      throw new IllegalArgumentException(
+          "--stain-norm and --tta go with --images: an index's tiles were embedded"
+              + " (and normalised) when they were ingested");
     }
-    try (TileIndex index = TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileFilter tiles = TileFilter.parse(filter);
       if (slides) {
-        List<SlideClassification> results = IndexClassifier.slides(index, tiles, classifier, slidePooling);
+        List<SlideClassification> results =
+            IndexClassifier.slides(index, tiles, classifier, slidePooling);
         results.forEach(slide -> printSlide(out, slide));
         return results.size();
       }
@@ -159,14 +195,21 @@ final class ClassifyCommand implements Callable<Integer> {
     }
   }
 
-  private int classifyImages(PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier) {
+  private int classifyImages(
+      PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier) {
     AtomicInteger classified = new AtomicInteger();
     List<Path> files = ImageFiles.expand(inputs.images);
     ImageDecoder decoder = new ImageDecoder(maxPixels);
-    stain.embedFiles(vlm, files, decoder, model.batchSize, "classify", done -> {
-      print(out, done.file().toString(), classifier.classify(done.embedding()));
-      classified.incrementAndGet();
-    });
+    stain.embedFiles(
+        vlm,
+        files,
+        decoder,
+        model.batchSize,
+        "classify",
+        done -> {
+          print(out, done.file().toString(), classifier.classify(done.embedding()));
+          classified.incrementAndGet();
+        });
     return classified.get();
   }
 
@@ -177,11 +220,15 @@ final class ClassifyCommand implements Callable<Integer> {
     if (topK != null) {
       return new SlidePooling.TopK(topK);
     }
-    return pooling == null ? SlidePooling.DEFAULT : switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
-      case "auto" -> SlidePooling.DEFAULT;
-      case "mean" -> new SlidePooling.Mean();
-      default -> throw new IllegalArgumentException("--pooling must be auto or mean (or give --top-k K), got " + pooling);
-    };
+    return pooling == null
+        ? SlidePooling.DEFAULT
+        : switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
+          case "auto" -> SlidePooling.DEFAULT;
+          case "mean" -> new SlidePooling.Mean();
+          default ->
+              throw new IllegalArgumentException(
+                  "--pooling must be auto or mean (or give --top-k K), got " + pooling);
+        };
   }
 
   private static void printSlide(PrintWriter out, SlideClassification slide) {

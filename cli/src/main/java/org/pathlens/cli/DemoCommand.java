@@ -8,34 +8,34 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pathlens.api.ServerConfig;
+import org.pathlens.classify.ClassEmbeddingCache;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.PromptSetReader;
+import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.ManifestRow;
-import org.pathlens.fixtures.synth.SyntheticTiles;
-import java.util.OptionalDouble;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
+import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.ExactSearch;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
-import org.pathlens.classify.ClassEmbeddingCache;
-import org.pathlens.api.ServerConfig;
-import org.pathlens.index.SearchHit;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.PromptSetReader;
-import org.pathlens.classify.ZeroShotClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,25 +60,45 @@ final class DemoCommand implements Callable<Integer> {
           "pale extracellular mucin",
           "parallel bundles of smooth muscle");
 
-  @Option(names = "--work", paramLabel = "DIR", description = "Working folder (default: work/demo under the PathLens folder).")
+  @Option(
+      names = "--work",
+      paramLabel = "DIR",
+      description = "Working folder (default: work/demo under the PathLens folder).")
   Path work;
 
-  @Option(names = "--per-class", paramLabel = "N", description = "Tiles per class per center (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--per-class",
+      paramLabel = "N",
+      description = "Tiles per class per center (default: ${DEFAULT-VALUE}).")
   int perClass = 6;
 
-  @Option(names = "--seed", description = "Generator seed; the demo model was trained on seed 1 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      description =
+          "Generator seed; the demo model was trained on seed 1 (default: ${DEFAULT-VALUE}).")
   long seed = 2026;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the demo bundle).")
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "Model bundle (default: the demo bundle).")
   Path bundle;
 
-  @Option(names = "--prompts", paramLabel = "FILE|NAME", description = "Prompt set file or built-in name (default: demo-crc9).")
+  @Option(
+      names = "--prompts",
+      paramLabel = "FILE|NAME",
+      description = "Prompt set file or built-in name (default: demo-crc9).")
   Path promptsFile;
 
-  @Option(names = "--port", paramLabel = "N", description = "Port of the web UI (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "Port of the web UI (default: ${DEFAULT-VALUE}).")
   int port = 7070;
 
-  @Option(names = "--no-serve", description = "Print the summary and exit instead of indexing and serving the web UI.")
+  @Option(
+      names = "--no-serve",
+      description = "Print the summary and exit instead of indexing and serving the web UI.")
   boolean noServe;
 
   private Path model;
@@ -90,8 +110,12 @@ final class DemoCommand implements Callable<Integer> {
     Path manifest = tiles.resolve("manifest.csv");
     if (!Files.isRegularFile(manifest)) {
       var summary = SyntheticTiles.write(tiles, perClass, 5, seed);
-      System.out.printf(Locale.ROOT, "Generated %d synthetic tiles from 5 centers in %s (%.1f s)%n",
-          summary.tiles(), tiles, summary.elapsed().toMillis() / 1000.0);
+      System.out.printf(
+          Locale.ROOT,
+          "Generated %d synthetic tiles from 5 centers in %s (%.1f s)%n",
+          summary.tiles(),
+          tiles,
+          summary.elapsed().toMillis() / 1000.0);
     } else {
       System.out.println("Reusing synthetic tiles in " + tiles);
     }
@@ -100,34 +124,58 @@ final class DemoCommand implements Callable<Integer> {
     rows.forEach(r -> byId.put(r.tileId(), r));
 
     model = bundle != null ? bundle : Fixtures.demoBundle();
-    PromptSet prompts = PromptSetReader.resolve(promptsFile != null ? promptsFile : Path.of("demo-crc9"));
+    PromptSet prompts =
+        PromptSetReader.resolve(promptsFile != null ? promptsFile : Path.of("demo-crc9"));
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model, EncoderOptions.defaults())) {
-      System.out.printf(Locale.ROOT, "Model %s (%s) on %s%n%n", vlm.bundle().config().name(), vlm.bundle().shortHash(), vlm.device());
+      System.out.printf(
+          Locale.ROOT,
+          "Model %s (%s) on %s%n%n",
+          vlm.bundle().config().name(),
+          vlm.bundle().shortHash(),
+          vlm.device());
       ExactSearch search = new ExactSearch();
       Map<String, float[]> embeddings = new HashMap<>();
       long start = System.nanoTime();
       List<Path> files = rows.stream().map(r -> tiles.resolve(r.path())).toList();
       Map<Path, String> idOf = new HashMap<>();
       rows.forEach(r -> idOf.put(tiles.resolve(r.path()), r.tileId()));
-      try (ImageFileEmbedder embedder = new ImageFileEmbedder(vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 32, 1)) {
-        embedder.embed(files, done -> {
-          String id = idOf.get(done.file());
-          search.add(id, done.embedding());
-          embeddings.put(id, done.embedding());
-        }, ImageFileEmbedder.failOnNonFinite(skipped -> System.err.println("skipped " + skipped.reason())));
+      try (ImageFileEmbedder embedder =
+          new ImageFileEmbedder(
+              vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 32, 1)) {
+        embedder.embed(
+            files,
+            done -> {
+              String id = idOf.get(done.file());
+              search.add(id, done.embedding());
+              embeddings.put(id, done.embedding());
+            },
+            ImageFileEmbedder.failOnNonFinite(
+                skipped -> System.err.println("skipped " + skipped.reason())));
       }
-      System.out.printf(Locale.ROOT, "Embedded %d tiles in %.1f s%n%n", search.size(), (System.nanoTime() - start) / 1e9);
-      System.out.println("Text-to-image search (cosine, true label, center, tile under " + tiles + ")");
+      System.out.printf(
+          Locale.ROOT,
+          "Embedded %d tiles in %.1f s%n%n",
+          search.size(),
+          (System.nanoTime() - start) / 1e9);
+      System.out.println(
+          "Text-to-image search (cosine, true label, center, tile under " + tiles + ")");
 
       for (String query : QUERIES) {
         System.out.println("Query: \"" + query + "\"");
         for (SearchHit hit : search.search(vlm.texts().encode(query), 5)) {
           ManifestRow row = byId.get(hit.id());
-          System.out.printf(Locale.ROOT, "  %6.3f  %-5s %-9s %s%n", hit.score(), row.label(), row.site(), row.path());
+          System.out.printf(
+              Locale.ROOT,
+              "  %6.3f  %-5s %-9s %s%n",
+              hit.score(),
+              row.label(),
+              row.site(),
+              row.path());
         }
       }
 
-      ZeroShotClassifier classifier = ZeroShotClassifier.build(prompts, vlm.texts(), vlm.logitScale());
+      ZeroShotClassifier classifier =
+          ZeroShotClassifier.build(prompts, vlm.texts(), vlm.logitScale());
       Map<String, int[]> perSite = new TreeMap<>();
       for (ManifestRow row : rows) {
         float[] embedding = embeddings.get(row.tileId());
@@ -141,35 +189,73 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       TrainingData training = TrainingData.of(vlm);
-      System.out.printf(Locale.ROOT, "%nZero-shot classification with prompt set %s (%d classes x %d synonyms x %d templates)%n",
-          prompts.name(), prompts.classIds().size(), prompts.classes().values().iterator().next().size(), prompts.templates().size());
+      System.out.printf(
+          Locale.ROOT,
+          "%nZero-shot classification with prompt set %s (%d classes x %d synonyms x %d templates)%n",
+          prompts.name(),
+          prompts.classIds().size(),
+          prompts.classes().values().iterator().next().size(),
+          prompts.templates().size());
       boolean sameCenters = training.seed() == seed;
       if (!sameCenters) {
-        System.out.println("(seed " + seed + ": every center's stain and scanner is new to the model"
-            + (training.seed() >= 0 ? ", which was trained on centers of seed " + training.seed() : "") + ")");
+        System.out.println(
+            "(seed "
+                + seed
+                + ": every center's stain and scanner is new to the model"
+                + (training.seed() >= 0
+                    ? ", which was trained on centers of seed " + training.seed()
+                    : "")
+                + ")");
       }
       List<String> lines = new ArrayList<>();
-      perSite.forEach((site, c) -> lines.add(String.format(Locale.ROOT, "  %-9s accuracy %5.1f %%  (%d/%d)%s", site,
-          100.0 * c[0] / c[1], c[0], c[1],
-          !sameCenters ? "" : site.equals(training.heldOutCenter()) ? "  <- center never seen in training" : "  (training tiles)")));
+      perSite.forEach(
+          (site, c) ->
+              lines.add(
+                  String.format(
+                      Locale.ROOT,
+                      "  %-9s accuracy %5.1f %%  (%d/%d)%s",
+                      site,
+                      100.0 * c[0] / c[1],
+                      c[0],
+                      c[1],
+                      !sameCenters
+                          ? ""
+                          : site.equals(training.heldOutCenter())
+                              ? "  <- center never seen in training"
+                              : "  (training tiles)")));
       lines.forEach(System.out::println);
       if (noServe) {
         System.out.println();
-        System.out.println("Next: ./pathlens demo (serves the web UI)   |   ./pathlens embed --model fixtures/demo-bundle --text \"...\"   |   ./pathlens --help");
+        System.out.println(
+            "Next: ./pathlens demo (serves the web UI)   |   ./pathlens embed --model fixtures/demo-bundle --text \"...\"   |   ./pathlens --help");
         return 0;
       }
       System.out.println();
       indexForTheUi(vlm, tiles, manifest, dir);
     }
-    ServerConfig config = new ServerConfig(demoIndex(dir), model, null, "127.0.0.1", port,
-        null, 20L * 1024 * 1024, ImageDecoder.DEFAULT_MAX_PIXELS, 2, 64, ClassEmbeddingCache.defaultDirectory(),
-        EncoderOptions.defaults());
+    ServerConfig config =
+        new ServerConfig(
+            demoIndex(dir),
+            model,
+            null,
+            "127.0.0.1",
+            port,
+            null,
+            20L * 1024 * 1024,
+            ImageDecoder.DEFAULT_MAX_PIXELS,
+            2,
+            64,
+            ClassEmbeddingCache.defaultDirectory(),
+            EncoderOptions.defaults());
     return ServeCommand.serveUntilStopped(config);
   }
 
-  /** Why the finished demo index cannot be served with {@code vlm}'s engine, or null when it can. */
+  /**
+   * Why the finished demo index cannot be served with {@code vlm}'s engine, or null when it can.
+   */
   private static String staleness(VisionLanguageModel vlm, Path index) {
-    try (TileIndex existing = TileIndex.openForSearch(index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
+    try (TileIndex existing =
+        TileIndex.openForSearch(index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       return null;
     } catch (IllegalStateException | IOException e) {
       return e.getMessage();
@@ -192,7 +278,8 @@ final class DemoCommand implements Callable<Integer> {
    * The tiles and a generated slide of known regions in a Lucene index, for the web UI; built once
    * per seed and size (re-running an ingest would only replace the same tiles).
    */
-  private void indexForTheUi(VisionLanguageModel vlm, Path tiles, Path manifest, Path dir) throws Exception {
+  private void indexForTheUi(VisionLanguageModel vlm, Path tiles, Path manifest, Path dir)
+      throws Exception {
     Path index = demoIndex(dir);
     Path done = index.resolve("demo-complete");
     if (Files.isRegularFile(done)) {
@@ -206,16 +293,33 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path slide = dir.resolve("slide-seed" + seed + ".tiff");
     if (!Files.isRegularFile(slide)) {
-      SyntheticSlide.write(slide, new SyntheticSlide.Options(3072, 2048, "center-a", 5, seed,
-          PyramidTiffWriter.Compression.JPEG, Runtime.getRuntime().availableProcessors()));
+      SyntheticSlide.write(
+          slide,
+          new SyntheticSlide.Options(
+              3072,
+              2048,
+              "center-a",
+              5,
+              seed,
+              PyramidTiffWriter.Compression.JPEG,
+              Runtime.getRuntime().availableProcessors()));
     }
     System.out.println("Indexing the tiles and a generated slide for the web UI in " + index);
-    try (TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm), IndexSettings.defaults());
+    try (TileIndex tileIndex =
+            TileIndex.open(index, IndexProvenance.of(vlm), IndexSettings.defaults());
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
       ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
-      new TileFolderIngest(vlm.images(), decoder, 32, 1).ingest(tiles, manifest, tileIndex, progress);
-      TilingOptions tiling = new TilingOptions(0.5, vlm.bundle().config().image().size(), 0.5, OptionalDouble.empty());
-      new SlideIngest(vlm.images(), tiling, TissueDetector.defaults(), 32, 1, SlideIngest.DEFAULT_THUMBNAIL_SIZE)
+      new TileFolderIngest(vlm.images(), decoder, 32, 1)
+          .ingest(tiles, manifest, tileIndex, progress);
+      TilingOptions tiling =
+          new TilingOptions(0.5, vlm.bundle().config().image().size(), 0.5, OptionalDouble.empty());
+      new SlideIngest(
+              vlm.images(),
+              tiling,
+              TissueDetector.defaults(),
+              32,
+              1,
+              SlideIngest.DEFAULT_THUMBNAIL_SIZE)
           .ingest(List.of(slide), tileIndex, progress);
       progress.close();
       System.out.println("The index holds " + tileIndex.size() + " tiles");
@@ -227,10 +331,14 @@ final class DemoCommand implements Callable<Integer> {
   record TrainingData(long seed, String heldOutCenter) {
 
     static TrainingData of(VisionLanguageModel vlm) throws IOException {
-      var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(vlm.bundle().dir().resolve("model.json").toFile());
+      var root =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(vlm.bundle().dir().resolve("model.json").toFile());
       String command = root.at("/recipe/data/generator_command").asText("");
       Matcher seed = Pattern.compile("--seed (\\d+)").matcher(command);
-      return new TrainingData(seed.find() ? Long.parseLong(seed.group(1)) : -1, root.at("/recipe/data/held_out_center").asText(""));
+      return new TrainingData(
+          seed.find() ? Long.parseLong(seed.group(1)) : -1,
+          root.at("/recipe/data/held_out_center").asText(""));
     }
   }
 }

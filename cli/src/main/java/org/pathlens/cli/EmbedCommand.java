@@ -41,7 +41,8 @@ final class EmbedCommand implements Callable<Integer> {
         names = "--images",
         arity = "1..*",
         paramLabel = "PATH",
-        description = "Image files or directories (searched recursively for png, jpg, tif, bmp, gif).")
+        description =
+            "Image files or directories (searched recursively for png, jpg, tif, bmp, gif).")
     List<Path> images;
 
     @Option(names = "--text", arity = "1..*", paramLabel = "TEXT", description = "Texts to embed.")
@@ -51,14 +52,16 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(
       names = "--max-pixels",
       paramLabel = "N",
-      description = "Refuse images with more pixels than this, before decoding them (default: ${DEFAULT-VALUE}).")
+      description =
+          "Refuse images with more pixels than this, before decoding them (default: ${DEFAULT-VALUE}).")
   long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, false, java.nio.charset.StandardCharsets.UTF_8);
     AtomicInteger embedded = new AtomicInteger();
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
       if (inputs.texts != null) {
         List<float[]> vectors = vlm.texts().encode(inputs.texts);
         for (int i = 0; i < vectors.size(); i++) {
@@ -68,10 +71,16 @@ final class EmbedCommand implements Callable<Integer> {
       } else {
         List<Path> files = ImageFiles.expand(inputs.images);
         ImageDecoder decoder = new ImageDecoder(maxPixels);
-        stain.embedFiles(vlm, files, decoder, model.batchSize, "embed", done -> {
-          print(out, done.file().toString(), done.embedding());
-          embedded.incrementAndGet();
-        });
+        stain.embedFiles(
+            vlm,
+            files,
+            decoder,
+            model.batchSize,
+            "embed",
+            done -> {
+              print(out, done.file().toString(), done.embedding());
+              embedded.incrementAndGet();
+            });
       }
     } finally {
       out.flush();

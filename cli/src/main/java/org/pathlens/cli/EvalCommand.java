@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Evaluate models and prompt sets on labelled data.",
-    subcommands = {EvalZeroShotCommand.class, EvalRunCommand.class, EvalCompareCommand.class, EvalTableCommand.class})
+    subcommands = {
+      EvalZeroShotCommand.class,
+      EvalRunCommand.class,
+      EvalCompareCommand.class,
+      EvalTableCommand.class
+    })
 final class EvalCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

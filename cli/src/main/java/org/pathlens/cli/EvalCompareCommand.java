@@ -31,43 +31,74 @@ import picocli.CommandLine.Parameters;
     })
 final class EvalCompareCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..2", paramLabel = "CONFIG", description = "A's evaluation config, and optionally B's.")
+  @Parameters(
+      arity = "1..2",
+      paramLabel = "CONFIG",
+      description = "A's evaluation config, and optionally B's.")
   List<Path> configs;
 
-  @Option(names = "--model-b", paramLabel = "DIR", description = "B: A's config with this model bundle.")
+  @Option(
+      names = "--model-b",
+      paramLabel = "DIR",
+      description = "B: A's config with this model bundle.")
   Path modelB;
 
-  @Option(names = "--prompts-b", paramLabel = "FILE", description = "B: A's zero-shot config with this prompt set.")
+  @Option(
+      names = "--prompts-b",
+      paramLabel = "FILE",
+      description = "B: A's zero-shot config with this prompt set.")
   Path promptsB;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write every number (both sides' intervals too) as JSON.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write every number (both sides' intervals too) as JSON.")
   Path json;
 
-  @Option(names = "--resamples", paramLabel = "N", description = "Bootstrap resamples (default: A's bootstrap.resamples).")
+  @Option(
+      names = "--resamples",
+      paramLabel = "N",
+      description = "Bootstrap resamples (default: A's bootstrap.resamples).")
   Integer resamples;
 
   // CPU by default, as eval run: the numbers then match the configs' recorded values.
-  @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      paramLabel = "cpu|gpu|auto",
+      description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
   String device = "cpu";
 
-  @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "libtorch intra-op threads (default: libtorch's choice).")
   int threads;
 
   @Override
   public Integer call() {
-    DeviceChoice choice = switch (device.toLowerCase(Locale.ROOT)) {
-      case "cpu" -> DeviceChoice.CPU;
-      case "gpu", "cuda" -> DeviceChoice.GPU;
-      case "auto" -> DeviceChoice.AUTO;
-      default -> throw new IllegalArgumentException("--device: \"" + device + "\" is not cpu, gpu or auto");
-    };
+    DeviceChoice choice =
+        switch (device.toLowerCase(Locale.ROOT)) {
+          case "cpu" -> DeviceChoice.CPU;
+          case "gpu", "cuda" -> DeviceChoice.GPU;
+          case "auto" -> DeviceChoice.AUTO;
+          default ->
+              throw new IllegalArgumentException(
+                  "--device: \"" + device + "\" is not cpu, gpu or auto");
+        };
     EvalConfig a = EvalConfigReader.read(configs.getFirst());
     EvalConfig b = sideB(a);
-    Bootstrap bootstrap = resamples == null ? a.bootstrap()
-        : new Bootstrap(requirePositive(resamples), a.bootstrap().seed(), a.bootstrap().level());
-    EvalComparison.Result result = EvalComparison.run(a, b, bootstrap,
-        new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
-        reason -> System.err.println("pathlens eval compare: skipped " + reason));
+    Bootstrap bootstrap =
+        resamples == null
+            ? a.bootstrap()
+            : new Bootstrap(
+                requirePositive(resamples), a.bootstrap().seed(), a.bootstrap().level());
+    EvalComparison.Result result =
+        EvalComparison.run(
+            a,
+            b,
+            bootstrap,
+            new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
+            reason -> System.err.println("pathlens eval compare: skipped " + reason));
     System.out.print(ComparisonReport.toText(result));
     if (json != null) {
       ComparisonReport.writeJson(result, json);
@@ -80,24 +111,34 @@ final class EvalCompareCommand implements Callable<Integer> {
     boolean derived = modelB != null || promptsB != null;
     if (configs.size() == 2) {
       if (derived) {
-        throw new IllegalArgumentException("give B either as a second CONFIG or as --model-b/--prompts-b, not both");
+        throw new IllegalArgumentException(
+            "give B either as a second CONFIG or as --model-b/--prompts-b, not both");
       }
       return EvalConfigReader.read(configs.get(1));
     }
     if (!derived) {
-      throw new IllegalArgumentException("nothing to compare " + a.file() + " with: give --model-b DIR, --prompts-b FILE or a second CONFIG");
+      throw new IllegalArgumentException(
+          "nothing to compare "
+              + a.file()
+              + " with: give --model-b DIR, --prompts-b FILE or a second CONFIG");
     }
     EvalConfig b = a;
     if (modelB != null) {
       if (a.dataset() instanceof EvalConfig.IndexTiles) {
-        throw new IllegalArgumentException("--model-b: " + a.file() + " reads its tiles' embeddings from an index built with A's "
-            + "bundle; give B its own config with an index built with " + modelB + ", or use a labels CSV");
+        throw new IllegalArgumentException(
+            "--model-b: "
+                + a.file()
+                + " reads its tiles' embeddings from an index built with A's "
+                + "bundle; give B its own config with an index built with "
+                + modelB
+                + ", or use a labels CSV");
       }
       b = b.withModel(modelB.toAbsolutePath().normalize());
     }
     if (promptsB != null) {
       if (!(a.task() instanceof EvalConfig.ZeroShot)) {
-        throw new IllegalArgumentException("--prompts-b: " + a.file() + " is not a zero-shot config (task.type: zeroshot)");
+        throw new IllegalArgumentException(
+            "--prompts-b: " + a.file() + " is not a zero-shot config (task.type: zeroshot)");
       }
       b = b.withTask(new EvalConfig.ZeroShot(promptsB.toAbsolutePath().normalize()));
     }

@@ -37,55 +37,87 @@ final class EvalRunCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "Evaluation config files.")
   List<Path> configs;
 
-  @Option(names = "--update", description = "Write the measured values into each config's expected: block (comments kept).")
+  @Option(
+      names = "--update",
+      description = "Write the measured values into each config's expected: block (comments kept).")
   boolean update;
 
   // CPU by default: expected values are recorded on the CPU, and a GPU's kernels may move the
   // last digits of an embedding.
-  @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      paramLabel = "cpu|gpu|auto",
+      description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
   String device = "cpu";
 
-  @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "libtorch intra-op threads (default: libtorch's choice).")
   int threads;
 
   @Option(
       names = "--report",
       paramLabel = "DIR",
-      description = "Also write report.html (self-contained), report.json and the figures as PNG into DIR;"
-          + " with several configs, into DIR/<config file name>/.")
+      description =
+          "Also write report.html (self-contained), report.json and the figures as PNG into DIR;"
+              + " with several configs, into DIR/<config file name>/.")
   Path reportDir;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    DeviceChoice choice = switch (device.toLowerCase(Locale.ROOT)) {
-      case "cpu" -> DeviceChoice.CPU;
-      case "gpu", "cuda" -> DeviceChoice.GPU;
-      case "auto" -> DeviceChoice.AUTO;
-      default -> throw new IllegalArgumentException("--device: \"" + device + "\" is not cpu, gpu or auto");
-    };
-    EncoderOptions encoder = new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
+    DeviceChoice choice =
+        switch (device.toLowerCase(Locale.ROOT)) {
+          case "cpu" -> DeviceChoice.CPU;
+          case "gpu", "cuda" -> DeviceChoice.GPU;
+          case "auto" -> DeviceChoice.AUTO;
+          default ->
+              throw new IllegalArgumentException(
+                  "--device: \"" + device + "\" is not cpu, gpu or auto");
+        };
+    EncoderOptions encoder =
+        new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
     // Read every config first, so a typo in the last one fails before minutes of work on the first.
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
     checkReportDirsDiffer(read);
     boolean allOk = true;
-    EvalRun.TileCache cache = new EvalRun.TileCache(); // configs over the same model and data embed their tiles once
+    EvalRun.TileCache cache =
+        new EvalRun.TileCache(); // configs over the same model and data embed their tiles once
     for (EvalConfig config : read) {
-      EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval run: skipped " + reason),
-          cache);
-      System.out.printf(Locale.ROOT, "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n", config.file(),
-          config.name(), result.tiles(), result.model(), result.bundleHash().substring(0, 12),
-          config.bootstrap().resamples(), config.bootstrap().seed());
+      EvalRun.Result result =
+          EvalRun.run(
+              config,
+              encoder,
+              reason -> System.err.println("pathlens eval run: skipped " + reason),
+              cache);
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n",
+          config.file(),
+          config.name(),
+          result.tiles(),
+          result.model(),
+          result.bundleHash().substring(0, 12),
+          config.bootstrap().resamples(),
+          config.bootstrap().seed());
       if (reportDir != null) {
-        Path page = ReportWriter.write(EvalRunReports.of(result, Expectations.check(config, result.values()), TypedCommand.of(spec)),
-            reportDir(config, read.size()));
-        System.err.println("pathlens eval run: wrote " + page + ", report.json and the figures beside it");
+        Path page =
+            ReportWriter.write(
+                EvalRunReports.of(
+                    result, Expectations.check(config, result.values()), TypedCommand.of(spec)),
+                reportDir(config, read.size()));
+        System.err.println(
+            "pathlens eval run: wrote " + page + ", report.json and the figures beside it");
       }
       if (update) {
         int changed = ExpectedValuesWriter.update(config.file(), result.values());
-        result.values().forEach(v -> System.out.printf(Locale.ROOT, "  %-24s %.6f%n", v.name(), v.value()));
-        System.out.printf(Locale.ROOT, "updated %d expected values in %s%n%n", changed, config.file());
+        result
+            .values()
+            .forEach(v -> System.out.printf(Locale.ROOT, "  %-24s %.6f%n", v.name(), v.value()));
+        System.out.printf(
+            Locale.ROOT, "updated %d expected values in %s%n%n", changed, config.file());
         continue;
       }
       List<Expectations.Check> checks = Expectations.check(config, result.values());
@@ -98,7 +130,10 @@ final class EvalRunCommand implements Callable<Integer> {
     return allOk ? 0 : 1;
   }
 
-  /** Where a config's report goes: DIR itself when it is the only config, else DIR/<its file name without .yaml>. */
+  /**
+   * Where a config's report goes: DIR itself when it is the only config, else DIR/<its file name
+   * without .yaml>.
+   */
   private Path reportDir(EvalConfig config, int configCount) {
     String name = config.file().getFileName().toString().replaceFirst("\\.ya?ml$", "");
     return configCount == 1 ? reportDir : reportDir.resolve(name);
@@ -114,8 +149,14 @@ final class EvalRunCommand implements Callable<Integer> {
       Path dir = reportDir(config, read.size());
       Path other = seen.putIfAbsent(dir, config.file());
       if (other != null) {
-        throw new IllegalArgumentException("--report: " + other + " and " + config.file() + " would both write " + dir
-            + "; give them different file names or run them separately");
+        throw new IllegalArgumentException(
+            "--report: "
+                + other
+                + " and "
+                + config.file()
+                + " would both write "
+                + dir
+                + "; give them different file names or run them separately");
       }
     }
   }

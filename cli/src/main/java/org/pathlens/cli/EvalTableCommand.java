@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code pathlens eval table}: run configs and lay their results out as one methods × metrics table. */
+/**
+ * {@code pathlens eval table}: run configs and lay their results out as one methods × metrics
+ * table.
+ */
 @Command(
     name = "table",
     mixinStandardHelpOptions = true,
@@ -33,23 +36,38 @@ final class EvalTableCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "Evaluation config files.")
   List<Path> configs;
 
-  @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.md and PREFIX.json.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "PREFIX",
+      description = "Writes PREFIX.md and PREFIX.json.")
   Path out;
 
-  @Option(names = "--metrics", split = ",", paramLabel = "NAME", description = "Columns, in order (default: every metric).")
+  @Option(
+      names = "--metrics",
+      split = ",",
+      paramLabel = "NAME",
+      description = "Columns, in order (default: every metric).")
   List<String> metrics = new ArrayList<>();
 
-  @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's choice).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "libtorch intra-op threads (default: libtorch's choice).")
   int threads;
 
-  @Option(names = "--update", description = "Write the measured values into each config's expected: block (comments kept),"
-      + " as eval run --update does, and make the table of them.")
+  @Option(
+      names = "--update",
+      description =
+          "Write the measured values into each config's expected: block (comments kept),"
+              + " as eval run --update does, and make the table of them.")
   boolean update;
 
   @Override
   public Integer call() throws Exception {
     // CPU as eval run: the expected values are recorded there.
-    EncoderOptions encoder = new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
+    EncoderOptions encoder =
+        new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
     ResultTable table = new ResultTable();
     long failed = 0;
@@ -58,27 +76,51 @@ final class EvalTableCommand implements Callable<Integer> {
     try (EvalRun.TileCache cache = EvalRun.TileCache.keepingGeneratedTiles()) {
       for (EvalConfig config : read) {
         long t0 = System.nanoTime();
-        EvalRun.Result result = EvalRun.run(config, encoder, reason -> System.err.println("pathlens eval table: skipped " + reason), cache);
+        EvalRun.Result result =
+            EvalRun.run(
+                config,
+                encoder,
+                reason -> System.err.println("pathlens eval table: skipped " + reason),
+                cache);
         if (update) {
           ExpectedValuesWriter.update(config.file(), result.values());
           config = EvalConfigReader.read(config.file());
         }
         List<Expectations.Check> checks = Expectations.check(config, result.values());
         long bad = checks.stream().filter(c -> c.status() != Expectations.Status.OK).count();
-        System.out.printf(Locale.ROOT, "%s: %s [%s], %d tiles, %d OK, %d FAIL, %.0f s%n", config.file(), config.name(),
-            config.tableRow(), result.tiles(), checks.size() - bad, bad, (System.nanoTime() - t0) / 1e9);
-        checks.stream().filter(c -> c.status() != Expectations.Status.OK).forEach(c -> System.out.println("  " + c.toText()));
+        System.out.printf(
+            Locale.ROOT,
+            "%s: %s [%s], %d tiles, %d OK, %d FAIL, %.0f s%n",
+            config.file(),
+            config.name(),
+            config.tableRow(),
+            result.tiles(),
+            checks.size() - bad,
+            bad,
+            (System.nanoTime() - t0) / 1e9);
+        checks.stream()
+            .filter(c -> c.status() != Expectations.Status.OK)
+            .forEach(c -> System.out.println("  " + c.toText()));
         failed += bad;
         table.add(result);
       }
     }
-    String command = "./pathlens eval table --out " + out + (metrics.isEmpty() ? "" : " --metrics " + String.join(",", metrics));
+    String command =
+        "./pathlens eval table --out "
+            + out
+            + (metrics.isEmpty() ? "" : " --metrics " + String.join(",", metrics));
     Path md = Path.of(out + ".md");
     Path json = Path.of(out + ".json");
     table.writeMarkdown(md, metrics, command);
     table.writeJson(json, command);
-    System.out.printf(Locale.ROOT, "%n%s%nwrote %s and %s (%d configs, %.0f s)%n", table.toMarkdown(metrics), md, json,
-        read.size(), (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "%n%s%nwrote %s and %s (%d configs, %.0f s)%n",
+        table.toMarkdown(metrics),
+        md,
+        json,
+        read.size(),
+        (System.nanoTime() - start) / 1e9);
     return failed == 0 ? 0 : 1;
   }
 }

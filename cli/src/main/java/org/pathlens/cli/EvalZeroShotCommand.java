@@ -3,23 +3,26 @@ package org.pathlens.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.classify.ZeroShotEvaluation;
 import org.pathlens.eval.metrics.Bootstrap;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.PromptSetReader;
 import org.pathlens.eval.report.ReportWriter;
 import org.pathlens.eval.report.ZeroShotReports;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code pathlens eval zeroshot}: how well a prompt set classifies labelled tiles, and which prompts help. */
+/**
+ * {@code pathlens eval zeroshot}: how well a prompt set classifies labelled tiles, and which
+ * prompts help.
+ */
 @Command(
     name = "zeroshot",
     mixinStandardHelpOptions = true,
@@ -35,40 +38,55 @@ final class EvalZeroShotCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Option(names = "--prompts", required = true, paramLabel = "FILE|NAME", description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
+  @Option(
+      names = "--prompts",
+      required = true,
+      paramLabel = "FILE|NAME",
+      description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
   Path promptsFile;
 
   @Option(
       names = "--labels",
       required = true,
       paramLabel = "CSV",
-      description = "Tiles and their true class: a CSV with a header holding \"path\" (relative to the CSV) and the label"
-          + " column; a manifest.csv from 'pathlens generate tiles' works as it is.")
+      description =
+          "Tiles and their true class: a CSV with a header holding \"path\" (relative to the CSV) and the label"
+              + " column; a manifest.csv from 'pathlens generate tiles' works as it is.")
   Path labelsFile;
 
-  @Option(names = "--label-column", paramLabel = "NAME", description = "Column holding the true class id (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--label-column",
+      paramLabel = "NAME",
+      description = "Column holding the true class id (default: ${DEFAULT-VALUE}).")
   String labelColumn = LabelledTiles.DEFAULT_LABEL_COLUMN;
 
   @Option(
       names = "--group-column",
       paramLabel = "NAME",
-      description = "Column whose values the bootstrap resamples as units, e.g. slides; absent: tiles"
-          + " (default: ${DEFAULT-VALUE}).")
+      description =
+          "Column whose values the bootstrap resamples as units, e.g. slides; absent: tiles"
+              + " (default: ${DEFAULT-VALUE}).")
   String groupColumn = LabelledTiles.DEFAULT_GROUP_COLUMN;
 
   @Option(
       names = "--report",
       paramLabel = "DIR",
-      description = "Also write report.txt, metrics.json, report.html (self-contained, with the figures), report.json and"
-          + " the figures as PNG here.")
+      description =
+          "Also write report.txt, metrics.json, report.html (self-contained, with the figures), report.json and"
+              + " the figures as PNG here.")
   Path reportDir;
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap", paramLabel = "N", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "N",
+      description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
   int resamples = 1000;
 
-  @Option(names = "--seed", description = "Seed of the bootstrap and the few-shot draws (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      description = "Seed of the bootstrap and the few-shot draws (default: ${DEFAULT-VALUE}).")
   long seed = Bootstrap.DEFAULT_SEED;
 
   @Option(names = "--no-ablation", description = "Skip the template and synonym ablation.")
@@ -84,24 +102,44 @@ final class EvalZeroShotCommand implements Callable<Integer> {
   @Option(
       names = "--train",
       paramLabel = "CSV",
-      description = "Draw the few-shot labels from this labelled set (same columns as --labels); default: hold out"
-          + " the largest N per class of --labels and evaluate every classifier on the rest.")
+      description =
+          "Draw the few-shot labels from this labelled set (same columns as --labels); default: hold out"
+              + " the largest N per class of --labels and evaluate every classifier on the rest.")
   Path trainFile;
 
-  @Option(names = "--repeats", paramLabel = "R", description = "Few-shot draws per N (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeats",
+      paramLabel = "R",
+      description = "Few-shot draws per N (default: ${DEFAULT-VALUE}).")
   int repeats = 5;
 
   @Override
   public Integer call() throws Exception {
     PromptSet prompts = PromptSetReader.resolve(promptsFile);
     LabelledTiles labels = LabelledTiles.read(labelsFile, labelColumn, groupColumn);
-    LabelledTiles train = trainFile == null ? null : LabelledTiles.read(trainFile, labelColumn, groupColumn);
-    ZeroShotEvaluation.Options options = new ZeroShotEvaluation.Options(
-        new Bootstrap(resamples, seed, 0.95), !noAblation, fewShots, repeats, seed, train, model.batchSize);
-    StainOptions stainOptions = stain.toStainOptions(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
-      ZeroShotEvaluation.Report report = ZeroShotEvaluation.run(vlm, vlm.images().withStain(stainOptions), prompts,
-          labels, options, reason -> System.err.println("pathlens eval zeroshot: skipped " + reason));
+    LabelledTiles train =
+        trainFile == null ? null : LabelledTiles.read(trainFile, labelColumn, groupColumn);
+    ZeroShotEvaluation.Options options =
+        new ZeroShotEvaluation.Options(
+            new Bootstrap(resamples, seed, 0.95),
+            !noAblation,
+            fewShots,
+            repeats,
+            seed,
+            train,
+            model.batchSize);
+    StainOptions stainOptions =
+        stain.toStainOptions(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
+      ZeroShotEvaluation.Report report =
+          ZeroShotEvaluation.run(
+              vlm,
+              vlm.images().withStain(stainOptions),
+              prompts,
+              labels,
+              options,
+              reason -> System.err.println("pathlens eval zeroshot: skipped " + reason));
       if (!stainOptions.isNone()) {
         System.out.println("tiles embedded with " + stainOptions.describe());
       }
@@ -109,7 +147,10 @@ final class EvalZeroShotCommand implements Callable<Integer> {
       if (reportDir != null) {
         report.write(reportDir);
         ReportWriter.write(ZeroShotReports.of(report, TypedCommand.of(spec)), reportDir);
-        System.out.println("\nwrote " + reportDir.resolve("report.txt") + ", metrics.json, report.html, report.json and the figures");
+        System.out.println(
+            "\nwrote "
+                + reportDir.resolve("report.txt")
+                + ", metrics.json, report.html, report.json and the figures");
       }
     }
     return 0;

@@ -24,79 +24,145 @@ public final class GenerateCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  @Command(name = "tiles", mixinStandardHelpOptions = true,
-      description = "Write labelled, captioned tiles of the nine NCT-CRC-HE classes from several simulated centers,"
-          + " with manifest.csv.")
+  @Command(
+      name = "tiles",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write labelled, captioned tiles of the nine NCT-CRC-HE classes from several simulated centers,"
+              + " with manifest.csv.")
   static final class Tiles implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
 
-    @Option(names = "--per-class", defaultValue = "4", description = "Tiles per class per center (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--per-class",
+        defaultValue = "4",
+        description = "Tiles per class per center (default: ${DEFAULT-VALUE}).")
     int perClass;
 
-    @Option(names = "--centers", defaultValue = "5", description = "Number of centers (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--centers",
+        defaultValue = "5",
+        description = "Number of centers (default: ${DEFAULT-VALUE}).")
     int centers;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--size", defaultValue = "224", description = "Tile edge in pixels at 0.5 µm/px (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--size",
+        defaultValue = "224",
+        description = "Tile edge in pixels at 0.5 µm/px (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--threads", description = "Worker threads; the output does not depend on it (default: all cores).")
+    @Option(
+        names = "--threads",
+        description = "Worker threads; the output does not depend on it (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
-      var summary = SyntheticTiles.write(out, new SyntheticTiles.Options(perClass, centers, seed, size, threads));
+      var summary =
+          SyntheticTiles.write(
+              out, new SyntheticTiles.Options(perClass, centers, seed, size, threads));
       for (Center center : summary.centers()) {
         System.out.println("  " + center);
       }
       double seconds = summary.elapsed().toNanos() / 1e9;
-      System.out.printf(Locale.ROOT, "wrote %d tiles (%d classes x %d centers x %d) and %s in %.1f s (%.0f tiles/s, %d threads)%n",
-          summary.tiles(), 9, centers, perClass, summary.manifest(), seconds, summary.tiles() / seconds, threads);
+      System.out.printf(
+          Locale.ROOT,
+          "wrote %d tiles (%d classes x %d centers x %d) and %s in %.1f s (%.0f tiles/s, %d threads)%n",
+          summary.tiles(),
+          9,
+          centers,
+          perClass,
+          summary.manifest(),
+          seconds,
+          summary.tiles() / seconds,
+          threads);
       return 0;
     }
   }
 
-  @Command(name = "slide", mixinStandardHelpOptions = true,
-      description = "Write a pyramidal tiled TIFF slide of known tissue regions (0.5 µm/px) and its <name>.regions.json.")
+  @Command(
+      name = "slide",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write a pyramidal tiled TIFF slide of known tissue regions (0.5 µm/px) and its <name>.regions.json.")
   static final class Slide implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .tiff file.")
     Path out;
 
-    @Option(names = "--width", defaultValue = "4096", description = "Level-0 width in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--width",
+        defaultValue = "4096",
+        description = "Level-0 width in pixels (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--height", defaultValue = "3072", description = "Level-0 height in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--height",
+        defaultValue = "3072",
+        description = "Level-0 height in pixels (default: ${DEFAULT-VALUE}).")
     int height;
 
-    @Option(names = "--center", defaultValue = "center-a", description = "Center whose stain and scanner to use (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--center",
+        defaultValue = "center-a",
+        description = "Center whose stain and scanner to use (default: ${DEFAULT-VALUE}).")
     String center;
 
-    @Option(names = "--centers", defaultValue = "5", description = "How many centers the seed defines, as for tiles (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--centers",
+        defaultValue = "5",
+        description =
+            "How many centers the seed defines, as for tiles (default: ${DEFAULT-VALUE}).")
     int centers;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--compression", defaultValue = "JPEG", description = "JPEG or DEFLATE (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--compression",
+        defaultValue = "JPEG",
+        description = "JPEG or DEFLATE (default: ${DEFAULT-VALUE}).")
     PyramidTiffWriter.Compression compression;
 
-    @Option(names = "--threads", description = "Worker threads; the output does not depend on it (default: all cores).")
+    @Option(
+        names = "--threads",
+        description = "Worker threads; the output does not depend on it (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
-      var summary = SyntheticSlide.write(out,
-          new SyntheticSlide.Options(width, height, center, centers, seed, compression, threads));
+      var summary =
+          SyntheticSlide.write(
+              out,
+              new SyntheticSlide.Options(
+                  width, height, center, centers, seed, compression, threads));
       System.out.println("  " + summary.center());
       for (var level : summary.levels()) {
-        System.out.printf(Locale.ROOT, "  level %dx: %d x %d%n", level.downsample(), level.width(), level.height());
+        System.out.printf(
+            Locale.ROOT,
+            "  level %dx: %d x %d%n",
+            level.downsample(),
+            level.width(),
+            level.height());
       }
       double seconds = summary.elapsed().toNanos() / 1e9;
-      System.out.printf(Locale.ROOT, "wrote %s and %s in %.1f s (%.1f Mpx/s at level 0, %d threads)%n",
-          summary.slide(), summary.regions(), seconds, (double) width * height / 1e6 / seconds, threads);
+      System.out.printf(
+          Locale.ROOT,
+          "wrote %s and %s in %.1f s (%.1f Mpx/s at level 0, %d threads)%n",
+          summary.slide(),
+          summary.regions(),
+          seconds,
+          (double) width * height / 1e6 / seconds,
+          threads);
       return 0;
     }
   }

@@ -6,14 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.classify.slides.SlideViews;
-import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
-import org.pathlens.index.TileIndex;
 import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.classify.PromptSetReader;
 import org.pathlens.classify.ZeroShotClassifier;
+import org.pathlens.classify.slides.SlideViews;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.TileIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,53 +31,108 @@ final class HeatmapCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "A tile index built with this bundle.")
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR",
+      description = "A tile index built with this bundle.")
   Path indexDir;
 
-  @Option(names = "--prompts", required = true, paramLabel = "FILE|NAME", description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
+  @Option(
+      names = "--prompts",
+      required = true,
+      paramLabel = "FILE|NAME",
+      description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
   Path promptsFile;
 
-  @Option(names = "--slide", required = true, paramLabel = "ID", description = "The slide id, as the index records it.")
+  @Option(
+      names = "--slide",
+      required = true,
+      paramLabel = "ID",
+      description = "The slide id, as the index records it.")
   String slideId;
 
-  @Option(names = "--class", required = true, paramLabel = "C", description = "The class id to draw (one of the prompt set's).")
+  @Option(
+      names = "--class",
+      required = true,
+      paramLabel = "C",
+      description = "The class id to draw (one of the prompt set's).")
   String classId;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Where to write the heatmap.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.png",
+      description = "Where to write the heatmap.")
   Path out;
 
-  @Option(names = "--thumbnail-size", paramLabel = "PX", description = "Longer side of the slide thumbnail (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--thumbnail-size",
+      paramLabel = "PX",
+      description = "Longer side of the slide thumbnail (default: ${DEFAULT-VALUE}).")
   int thumbnailSize = 1024;
 
-  @Option(names = "--contact-sheet", paramLabel = "FILE.png", description = "Also write the most probable tiles of every class here.")
+  @Option(
+      names = "--contact-sheet",
+      paramLabel = "FILE.png",
+      description = "Also write the most probable tiles of every class here.")
   Path contactSheet;
 
-  @Option(names = "--top", paramLabel = "N", description = "Tiles per class on the contact sheet (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      description = "Tiles per class on the contact sheet (default: ${DEFAULT-VALUE}).")
   int top = 8;
 
-  @Option(names = "--crop-size", paramLabel = "PX", description = "Side of each contact-sheet tile (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--crop-size",
+      paramLabel = "PX",
+      description = "Side of each contact-sheet tile (default: ${DEFAULT-VALUE}).")
   int cropSize = 128;
 
-  @Option(names = "--cache", paramLabel = "DIR", description = "Class-embedding cache directory (default: as for classify).")
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Class-embedding cache directory (default: as for classify).")
   Path cacheDir;
 
   @Override
   public Integer call() throws Exception {
-    ClassEmbeddingCache cache = ClassEmbeddingCache.inDirectory(cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
+    ClassEmbeddingCache cache =
+        ClassEmbeddingCache.inDirectory(
+            cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
     var prompts = PromptSetReader.resolve(promptsFile);
     if (!prompts.classIds().contains(classId)) {
-      throw new IllegalArgumentException("--class " + classId + " is not in prompt set " + promptsFile + "; its classes: "
-          + String.join(", ", prompts.classIds()));
+      throw new IllegalArgumentException(
+          "--class "
+              + classId
+              + " is not in prompt set "
+              + promptsFile
+              + "; its classes: "
+              + String.join(", ", prompts.classIds()));
     }
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex index = TileIndex.openForSearch(indexDir, IndexProvenance.of(vlm), IndexSettings.defaults())) {
+    try (VisionLanguageModel vlm =
+            VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
+        TileIndex index =
+            TileIndex.openForSearch(indexDir, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       ZeroShotClassifier classifier = cache.classifier(vlm, prompts);
-      try (SlideViews views = SlideViews.open(index, slideId, classifier, vlm.bundle().config().image().size())) {
+      try (SlideViews views =
+          SlideViews.open(index, slideId, classifier, vlm.bundle().config().image().size())) {
         write(views.heatmap(classId, thumbnailSize), out);
-        System.out.println("heatmap: " + out + " (" + views.tiles().size() + " tiles of slide " + slideId + ", class " + classId + ")");
+        System.out.println(
+            "heatmap: "
+                + out
+                + " ("
+                + views.tiles().size()
+                + " tiles of slide "
+                + slideId
+                + ", class "
+                + classId
+                + ")");
         if (contactSheet != null) {
           write(views.contactSheet(top, cropSize), contactSheet);
-          System.out.println("contact sheet: " + contactSheet + " (top " + top + " tiles per class)");
+          System.out.println(
+              "contact sheet: " + contactSheet + " (top " + top + " tiles per class)");
         }
       }
     }

@@ -13,7 +13,10 @@ import org.pathlens.index.batch.IndexBatchCorrection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code pathlens index batch-correct}: fit ComBat on an index's tiles by center and rewrite its vectors. */
+/**
+ * {@code pathlens index batch-correct}: fit ComBat on an index's tiles by center and rewrite its
+ * vectors.
+ */
 @Command(
     name = "batch-correct",
     mixinStandardHelpOptions = true,
@@ -29,33 +32,55 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
   Path index;
 
-  @Option(names = "--by", defaultValue = "site", paramLabel = "FIELD",
-      description = "Metadata field naming a tile's batch: site, scanner, stain or a manifest column (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--by",
+      defaultValue = "site",
+      paramLabel = "FIELD",
+      description =
+          "Metadata field naming a tile's batch: site, scanner, stain or a manifest column (default: ${DEFAULT-VALUE}).")
   String by;
 
-  @Option(names = "--method", defaultValue = "combat", paramLabel = "combat|location_scale",
-      description = "combat: per-feature estimates shrunk by ComBat's empirical Bayes priors; location_scale: the plain"
-          + " batch mean and variance (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--method",
+      defaultValue = "combat",
+      paramLabel = "combat|location_scale",
+      description =
+          "combat: per-feature estimates shrunk by ComBat's empirical Bayes priors; location_scale: the plain"
+              + " batch mean and variance (default: ${DEFAULT-VALUE}).")
   String method;
 
-  @Option(names = "--min-tiles", defaultValue = "" + ComBat.Options.DEFAULT_MIN_TILES, paramLabel = "N",
-      description = "Batches with fewer tiles are not fitted and stay raw (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--min-tiles",
+      defaultValue = "" + ComBat.Options.DEFAULT_MIN_TILES,
+      paramLabel = "N",
+      description =
+          "Batches with fewer tiles are not fitted and stay raw (default: ${DEFAULT-VALUE}).")
   int minTiles;
 
-  @Option(names = "--remove", description = "Remove the index's batch correction: its vectors become the raw embeddings again.")
+  @Option(
+      names = "--remove",
+      description =
+          "Remove the index's batch correction: its vectors become the raw embeddings again.")
   boolean remove;
 
   @Override
   public Integer call() throws Exception {
-    IndexProvenance provenance = TileIndex.readProvenance(index)
-        .orElseThrow(() -> new IllegalArgumentException("--index " + index + ": no tile index there"));
-    ComBat.Options options = remove ? null : new ComBat.Options(ComBat.Method.parse(method), minTiles);
+    IndexProvenance provenance =
+        TileIndex.readProvenance(index)
+            .orElseThrow(
+                () -> new IllegalArgumentException("--index " + index + ": no tile index there"));
+    ComBat.Options options =
+        remove ? null : new ComBat.Options(ComBat.Method.parse(method), minTiles);
     try (TileIndex tiles = TileIndex.open(index, provenance, IndexSettings.defaults())) {
       if (remove) {
         boolean had = tiles.batchCorrection().isPresent();
         IndexBatchCorrection.remove(tiles);
-        System.out.println(had ? "removed the batch correction: the " + tiles.size() + " vectors are the raw embeddings again"
-            : "the index had no batch correction; nothing changed");
+        System.out.println(
+            had
+                ? "removed the batch correction: the "
+                    + tiles.size()
+                    + " vectors are the raw embeddings again"
+                : "the index had no batch correction; nothing changed");
         return 0;
       }
       IndexBatchCorrection.Summary summary = IndexBatchCorrection.fit(tiles, by, options);
@@ -66,16 +91,43 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
 
   private void print(IndexBatchCorrection.Summary summary, ComBat.Options options, Path file) {
     BatchCorrection c = summary.correction();
-    System.out.printf(Locale.ROOT, "batch correction of %s by %s: %s, batches of at least %d tiles%n", index, by,
-        c.method().id(), options.minTiles());
-    System.out.printf(Locale.ROOT, "%-24s %7s  %s%n", by, "tiles", "parameters (mean |gamma|, mean delta in pooled SDs)");
-    c.batches().forEach((name, b) -> System.out.printf(Locale.ROOT, "%-24s %7d  fitted: %.3f, %.3f%n", name, b.tiles(),
-        Arrays.stream(b.gamma()).map(Math::abs).average().orElse(0), Arrays.stream(b.delta()).average().orElse(0)));
-    summary.skipped().forEach((name, n) -> System.out.printf(Locale.ROOT, "%-24s %7d  too few tiles: kept raw%n", name, n));
+    System.out.printf(
+        Locale.ROOT,
+        "batch correction of %s by %s: %s, batches of at least %d tiles%n",
+        index,
+        by,
+        c.method().id(),
+        options.minTiles());
+    System.out.printf(
+        Locale.ROOT,
+        "%-24s %7s  %s%n",
+        by,
+        "tiles",
+        "parameters (mean |gamma|, mean delta in pooled SDs)");
+    c.batches()
+        .forEach(
+            (name, b) ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "%-24s %7d  fitted: %.3f, %.3f%n",
+                    name,
+                    b.tiles(),
+                    Arrays.stream(b.gamma()).map(Math::abs).average().orElse(0),
+                    Arrays.stream(b.delta()).average().orElse(0)));
+    summary
+        .skipped()
+        .forEach(
+            (name, n) ->
+                System.out.printf(Locale.ROOT, "%-24s %7d  too few tiles: kept raw%n", name, n));
     if (summary.withoutBatch() > 0) {
-      System.out.printf(Locale.ROOT, "%-24s %7d  kept raw%n", "(no " + by + ")", summary.withoutBatch());
+      System.out.printf(
+          Locale.ROOT, "%-24s %7d  kept raw%n", "(no " + by + ")", summary.withoutBatch());
     }
-    System.out.printf(Locale.ROOT, "corrected %d tiles, kept %d raw; parameters in %s%n", summary.corrected(),
-        summary.uncorrected(), file);
+    System.out.printf(
+        Locale.ROOT,
+        "corrected %d tiles, kept %d raw; parameters in %s%n",
+        summary.corrected(),
+        summary.uncorrected(),
+        file);
   }
 }

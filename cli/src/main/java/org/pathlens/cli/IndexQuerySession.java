@@ -14,24 +14,32 @@ import org.pathlens.index.query.IndexQueries;
  * An index opened for searching with the bundle it was built with, and the encoders loaded only
  * when the query must be embedded. Shared by {@code search} and {@code similar}.
  */
-record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQueries queries) implements AutoCloseable {
+record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQueries queries)
+    implements AutoCloseable {
 
   /**
    * @param oversample graph candidates per result (search ef = k × oversample); large collections
    *     need more than the default to keep recall, see README "Index"
    */
-  static IndexQuerySession open(ModelOptions options, Path indexDir, boolean embedsQuery, float oversample)
+  static IndexQuerySession open(
+      ModelOptions options, Path indexDir, boolean embedsQuery, float oversample)
       throws IOException {
     if (!(oversample >= 1)) {
       throw new IllegalArgumentException("--oversample must be at least 1, got " + oversample);
     }
     IndexSettings settings = IndexSettings.defaults().withOversample(oversample);
     ModelBundle bundle = ModelBundle.load(options.bundle);
-    VisionLanguageModel model = embedsQuery ? VisionLanguageModel.load(bundle, options.toEncoderOptions()) : null;
+    VisionLanguageModel model =
+        embedsQuery ? VisionLanguageModel.load(bundle, options.toEncoderOptions()) : null;
     try {
-      TileIndex index = TileIndex.openForSearch(indexDir,
-          model != null ? IndexProvenance.of(model) : IndexProvenance.of(bundle), settings);
-      return new IndexQuerySession(model, index,
+      TileIndex index =
+          TileIndex.openForSearch(
+              indexDir,
+              model != null ? IndexProvenance.of(model) : IndexProvenance.of(bundle),
+              settings);
+      return new IndexQuerySession(
+          model,
+          index,
           new IndexQueries(index, model, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)));
     } catch (IOException | RuntimeException e) {
       if (model != null) {

@@ -43,61 +43,100 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index directory (created if absent).")
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR",
+      description = "Index directory (created if absent).")
   Path index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;
 
   static final class Inputs {
-    @Option(names = "--tiles", paramLabel = "DIR", description = "A folder of tile images (searched recursively).")
+    @Option(
+        names = "--tiles",
+        paramLabel = "DIR",
+        description = "A folder of tile images (searched recursively).")
     Path tiles;
 
-    @Option(names = "--slides", arity = "1..*", paramLabel = "PATH",
+    @Option(
+        names = "--slides",
+        arity = "1..*",
+        paramLabel = "PATH",
         description = "Slide files, or folders of them (svs, tif(f), ndpi, mrxs, scn, ...).")
     List<Path> slides;
   }
 
-  @Option(names = "--manifest", paramLabel = "CSV",
-      description = "With --tiles: a CSV with a 'path' column (relative to the folder) and metadata columns;"
-          + " its rows are the tiles ingested.")
+  @Option(
+      names = "--manifest",
+      paramLabel = "CSV",
+      description =
+          "With --tiles: a CSV with a 'path' column (relative to the folder) and metadata columns;"
+              + " its rows are the tiles ingested.")
   Path manifest;
 
-  @Option(names = "--mpp", defaultValue = "0.5", description = "Slide tile resolution in µm/px (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mpp",
+      defaultValue = "0.5",
+      description = "Slide tile resolution in µm/px (default: ${DEFAULT-VALUE}).")
   double mpp;
 
-  @Option(names = "--tile-size", paramLabel = "N", description = "Slide tile side in pixels (default: the bundle's image size).")
+  @Option(
+      names = "--tile-size",
+      paramLabel = "N",
+      description = "Slide tile side in pixels (default: the bundle's image size).")
   Integer tileSize;
 
-  @Option(names = "--min-tissue", defaultValue = "0.5",
+  @Option(
+      names = "--min-tissue",
+      defaultValue = "0.5",
       description = "Smallest tissue share of a kept slide tile (default: ${DEFAULT-VALUE}).")
   double minTissue;
 
-  @Option(names = "--mpp-override", paramLabel = "MPP", description = "Level-0 µm/px to use instead of the slides' own.")
+  @Option(
+      names = "--mpp-override",
+      paramLabel = "MPP",
+      description = "Level-0 µm/px to use instead of the slides' own.")
   Double mppOverride;
 
-  @Option(names = "--read-threads", defaultValue = "2",
+  @Option(
+      names = "--read-threads",
+      defaultValue = "2",
       description = "Threads decoding tiles beside inference (default: ${DEFAULT-VALUE}).")
   int readThreads;
 
-  @Option(names = "--quantization", defaultValue = "none", paramLabel = "none|int8|int4",
-      description = "How a new index's HNSW graph stores vectors; quantized searches rescore at full precision"
-          + " (default: ${DEFAULT-VALUE}). An existing index keeps what it was created with.")
+  @Option(
+      names = "--quantization",
+      defaultValue = "none",
+      paramLabel = "none|int8|int4",
+      description =
+          "How a new index's HNSW graph stores vectors; quantized searches rescore at full precision"
+              + " (default: ${DEFAULT-VALUE}). An existing index keeps what it was created with.")
   String quantization;
 
-  @Option(names = "--commit", paramLabel = "N",
-      description = "Tiles per commit: a crash loses at most the batch in flight (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--commit",
+      paramLabel = "N",
+      description =
+          "Tiles per commit: a crash loses at most the batch in flight (default: ${DEFAULT-VALUE}).")
   int commit = IndexSettings.defaults().commitSize();
 
-  @Option(names = "--reembed",
-      description = "Embed every tile again, also those the index already holds with the same metadata"
-          + " (after image files were replaced in place, which the metadata cannot show).")
+  @Option(
+      names = "--reembed",
+      description =
+          "Embed every tile again, also those the index already holds with the same metadata"
+              + " (after image files were replaced in place, which the metadata cannot show).")
   boolean reembed;
 
-  @Option(names = "--m", description = "HNSW neighbours per node of a new index (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--m",
+      description = "HNSW neighbours per node of a new index (default: ${DEFAULT-VALUE}).")
   int m = IndexSettings.defaults().m();
 
-  @Option(names = "--beam", description = "HNSW construction beam width of a new index (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--beam",
+      description = "HNSW construction beam width of a new index (default: ${DEFAULT-VALUE}).")
   int beam = IndexSettings.defaults().beamWidth();
 
   @Override
@@ -109,20 +148,35 @@ final class IngestCommand implements Callable<Integer> {
     IngestSummary summary;
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     StainOptions stainOptions = stain.toStainOptions(decoder);
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex tileIndex = TileIndex.open(index, IndexProvenance.of(vlm, stainOptions), indexSettings());
+    try (VisionLanguageModel vlm =
+            VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
+        TileIndex tileIndex =
+            TileIndex.open(index, IndexProvenance.of(vlm, stainOptions), indexSettings());
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
       if (inputs.tiles != null) {
-        summary = new TileFolderIngest(encoder, decoder, model.batchSize, readThreads, existing)
-            .ingest(inputs.tiles, manifest, tileIndex, progress);
+        summary =
+            new TileFolderIngest(encoder, decoder, model.batchSize, readThreads, existing)
+                .ingest(inputs.tiles, manifest, tileIndex, progress);
       } else {
         int size = tileSize != null ? tileSize : vlm.bundle().config().image().size();
-        TilingOptions tiling = new TilingOptions(mpp, size, minTissue,
-            mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
-        summary = new SlideIngest(encoder, tiling, TissueDetector.defaults(), model.batchSize, readThreads,
-            SlideIngest.DEFAULT_THUMBNAIL_SIZE, existing).ingest(slides, tileIndex, progress);
+        TilingOptions tiling =
+            new TilingOptions(
+                mpp,
+                size,
+                minTissue,
+                mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
+        summary =
+            new SlideIngest(
+                    encoder,
+                    tiling,
+                    TissueDetector.defaults(),
+                    model.batchSize,
+                    readThreads,
+                    SlideIngest.DEFAULT_THUMBNAIL_SIZE,
+                    existing)
+                .ingest(slides, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary
       System.out.println(summaryLine(summary, tileIndex.size()));
@@ -131,7 +185,10 @@ final class IngestCommand implements Callable<Integer> {
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
   }
 
-  /** In a batch-corrected index, tiles of batches the fit did not see stay raw: say how many, and how to refit. */
+  /**
+   * In a batch-corrected index, tiles of batches the fit did not see stay raw: say how many, and
+   * how to refit.
+   */
   private static void warnIfUncorrected(TileIndex tileIndex) throws java.io.IOException {
     var correction = tileIndex.batchCorrection();
     if (correction.isEmpty()) {
@@ -139,9 +196,14 @@ final class IngestCommand implements Callable<Integer> {
     }
     int raw = tileIndex.count(org.pathlens.index.TileFilter.parse("batch_corrected:false"));
     if (raw > 0) {
-      System.err.printf(Locale.ROOT, "pathlens ingest: warning: the index's batch correction by %s covers %s; tiles of"
-              + " another or no %s are kept raw: %d (pathlens index batch-correct refits with them)%n", correction.get().by(),
-          correction.get().batches().keySet(), correction.get().by(), raw);
+      System.err.printf(
+          Locale.ROOT,
+          "pathlens ingest: warning: the index's batch correction by %s covers %s; tiles of"
+              + " another or no %s are kept raw: %d (pathlens index batch-correct refits with them)%n",
+          correction.get().by(),
+          correction.get().batches().keySet(),
+          correction.get().by(),
+          raw);
     }
   }
 
@@ -151,19 +213,29 @@ final class IngestCommand implements Callable<Integer> {
    * (non-finite 3)} after the skipped count when the model gave NaN or infinity for some tiles.
    */
   static String summaryLine(IngestSummary summary, int indexSize) {
-    return String.format(Locale.ROOT, "tiles %d%s, slides %d, skipped %d%s, %.1f s, %.1f tiles/s; the index holds %d tiles",
-        summary.tiles(), summary.unchanged() > 0 ? ", unchanged " + summary.unchanged() : "", summary.slides(),
-        summary.skipped().size(), summary.nonFinite() > 0 ? " (non-finite " + summary.nonFinite() + ")" : "",
-        summary.seconds(), summary.tilesPerSecond(), indexSize);
+    return String.format(
+        Locale.ROOT,
+        "tiles %d%s, slides %d, skipped %d%s, %.1f s, %.1f tiles/s; the index holds %d tiles",
+        summary.tiles(),
+        summary.unchanged() > 0 ? ", unchanged " + summary.unchanged() : "",
+        summary.slides(),
+        summary.skipped().size(),
+        summary.nonFinite() > 0 ? " (non-finite " + summary.nonFinite() + ")" : "",
+        summary.seconds(),
+        summary.tilesPerSecond(),
+        indexSize);
   }
 
   private IndexSettings indexSettings() {
-    Quantization q = switch (quantization.toLowerCase(java.util.Locale.ROOT)) {
-      case "none", "float" -> Quantization.NONE;
-      case "int8" -> Quantization.INT8;
-      case "int4" -> Quantization.INT4;
-      default -> throw new IllegalArgumentException("--quantization must be none, int8 or int4, got " + quantization);
-    };
+    Quantization q =
+        switch (quantization.toLowerCase(java.util.Locale.ROOT)) {
+          case "none", "float" -> Quantization.NONE;
+          case "int8" -> Quantization.INT8;
+          case "int4" -> Quantization.INT4;
+          default ->
+              throw new IllegalArgumentException(
+                  "--quantization must be none, int8 or int4, got " + quantization);
+        };
     if (commit < 1) {
       throw new IllegalArgumentException("--commit must be at least 1, got " + commit);
     }

@@ -10,9 +10,10 @@ import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.SkippedInput;
 
 /**
- * How {@code pathlens ingest} shows its progress on stderr: a progress bar with tiles/s and ETA on a
- * terminal, plain log lines at most every {@link #LOG_INTERVAL} otherwise (a file or a CI log would
- * fill with carriage-return redraws). Skipped inputs and warnings are always lines of their own.
+ * How {@code pathlens ingest} shows its progress on stderr: a progress bar with tiles/s and ETA on
+ * a terminal, plain log lines at most every {@link #LOG_INTERVAL} otherwise (a file or a CI log
+ * would fill with carriage-return redraws). Skipped inputs and warnings are always lines of their
+ * own.
  */
 abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
 
@@ -37,8 +38,12 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
 
   @Override
   public void unchanged(long tiles, String what) {
-    err.printf(Locale.ROOT, "pathlens ingest: %s: %d tiles already in the index, unchanged: kept (--reembed"
-        + " embeds them again)%n", what, tiles);
+    err.printf(
+        Locale.ROOT,
+        "pathlens ingest: %s: %d tiles already in the index, unchanged: kept (--reembed"
+            + " embeds them again)%n",
+        what,
+        tiles);
   }
 
   @Override
@@ -56,8 +61,15 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
 
     Bar(PrintStream err) {
       super(err);
-      bar = new ProgressBarBuilder().setTaskName("ingest").setInitialMax(0).setStyle(ProgressBarStyle.ASCII)
-          .setUnit(" tiles", 1).showSpeed().setUpdateIntervalMillis(500).build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName("ingest")
+              .setInitialMax(0)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUnit(" tiles", 1)
+              .showSpeed()
+              .setUpdateIntervalMillis(500)
+              .build();
     }
 
     @Override
@@ -114,8 +126,14 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
     static String line(long done, long planned, double seconds) {
       double rate = seconds > 0 ? done / seconds : 0;
       String eta = rate > 0 ? String.format(Locale.ROOT, "%.0f s", (planned - done) / rate) : "?";
-      return String.format(Locale.ROOT, "pathlens ingest: %d/%d tiles (%.0f %%), %.1f tiles/s, ETA %s", done, planned,
-          planned > 0 ? 100.0 * done / planned : 0, rate, eta);
+      return String.format(
+          Locale.ROOT,
+          "pathlens ingest: %d/%d tiles (%.0f %%), %.1f tiles/s, ETA %s",
+          done,
+          planned,
+          planned > 0 ? 100.0 * done / planned : 0,
+          rate,
+          eta);
     }
 
     @Override

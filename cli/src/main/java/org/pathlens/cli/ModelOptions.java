@@ -12,19 +12,26 @@ final class ModelOptions {
       names = "--model",
       required = true,
       paramLabel = "DIR",
-      description = "Model bundle directory (model.json, image_encoder.pt, text_encoder.pt, tokenizer.json).")
+      description =
+          "Model bundle directory (model.json, image_encoder.pt, text_encoder.pt, tokenizer.json).")
   Path bundle;
 
-  @Option(names = "--batch", paramLabel = "N", description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize = EncoderOptions.DEFAULT_BATCH_SIZE;
 
   @Option(
       names = "--device",
       paramLabel = "auto|cpu|gpu",
-      description = "Where inference runs (default: ${DEFAULT-VALUE}: a GPU when libtorch sees one).")
+      description =
+          "Where inference runs (default: ${DEFAULT-VALUE}: a GPU when libtorch sees one).")
   String device = "auto";
 
-  @Option(names = "--fp16", description = "Feed float16 images to a bundle exported in half precision (GPU only).")
+  @Option(
+      names = "--fp16",
+      description = "Feed float16 images to a bundle exported in half precision (GPU only).")
   boolean fp16;
 
   @Option(
@@ -39,7 +46,9 @@ final class ModelOptions {
           case "auto" -> DeviceChoice.AUTO;
           case "cpu" -> DeviceChoice.CPU;
           case "gpu", "cuda" -> DeviceChoice.GPU;
-          default -> throw new IllegalArgumentException("--device must be auto, cpu or gpu, got " + device);
+          default ->
+              throw new IllegalArgumentException(
+                  "--device must be auto, cpu or gpu, got " + device);
         };
     return new EncoderOptions(choice, fp16, batchSize, threads);
   }

@@ -35,19 +35,24 @@ public final class PathLens implements Runnable {
   }
 
   // Held so the level sticks: java.util.logging keeps loggers only weakly. Lucene announces its
-  // vector implementation at INFO on every start; stdout is data and stderr should stay for problems.
-  private static final java.util.logging.Logger LUCENE_LOG = java.util.logging.Logger.getLogger("org.apache.lucene");
+  // vector implementation at INFO on every start; stdout is data and stderr should stay for
+  // problems.
+  private static final java.util.logging.Logger LUCENE_LOG =
+      java.util.logging.Logger.getLogger("org.apache.lucene");
 
   public static void main(String[] args) {
     LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with PathLens's error handling: bad input gives one clear line, not a trace. */
+  /**
+   * The command line with PathLens's error handling: bad input gives one clear line, not a trace.
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PathLens());
     cli.setExecutionExceptionHandler(new ErrorReporter());
-    cli.setCaseInsensitiveEnumValuesAllowed(true); // --engines float,hnswlib as the help prints them
+    cli.setCaseInsensitiveEnumValuesAllowed(
+        true); // --engines float,hnswlib as the help prints them
     return cli;
   }
 }

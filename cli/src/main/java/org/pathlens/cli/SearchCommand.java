@@ -1,12 +1,12 @@
 package org.pathlens.cli;
 
-import org.pathlens.index.query.HitJson;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileFilter;
+import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -34,36 +34,59 @@ final class SearchCommand implements Callable<Integer> {
   Query query;
 
   static final class Query {
-    @Option(names = "--text", paramLabel = "TEXT", description = "Tiles whose embedding is nearest the text's.")
+    @Option(
+        names = "--text",
+        paramLabel = "TEXT",
+        description = "Tiles whose embedding is nearest the text's.")
     String text;
 
-    @Option(names = "--image", paramLabel = "PATH", description = "Tiles whose embedding is nearest the image's.")
+    @Option(
+        names = "--image",
+        paramLabel = "PATH",
+        description = "Tiles whose embedding is nearest the image's.")
     Path image;
 
-    @Option(names = "--keywords", paramLabel = "TEXT",
-        description = "BM25 over captions, Lucene query syntax (plain words are OR-ed); loads no encoder.")
+    @Option(
+        names = "--keywords",
+        paramLabel = "TEXT",
+        description =
+            "BM25 over captions, Lucene query syntax (plain words are OR-ed); loads no encoder.")
     String keywords;
 
-    @Option(names = "--hybrid", paramLabel = "TEXT", description = "--text and --keywords fused by reciprocal rank.")
+    @Option(
+        names = "--hybrid",
+        paramLabel = "TEXT",
+        description = "--text and --keywords fused by reciprocal rank.")
     String hybrid;
   }
 
-  @Option(names = "--filter", paramLabel = "QUERY",
-      description = "Metadata filter in Lucene syntax, e.g. 'site:center-a AND -label:BACK', 'x:[0 TO 4096]'.")
+  @Option(
+      names = "--filter",
+      paramLabel = "QUERY",
+      description =
+          "Metadata filter in Lucene syntax, e.g. 'site:center-a AND -label:BACK', 'x:[0 TO 4096]'.")
   String filter;
 
-  @Option(names = "--k", defaultValue = "10", description = "Hits to return (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "10",
+      description = "Hits to return (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--oversample", paramLabel = "X", description = "Graph candidates per result: search ef = k × X"
-      + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
+  @Option(
+      names = "--oversample",
+      paramLabel = "X",
+      description =
+          "Graph candidates per result: search ef = k × X"
+              + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
   float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
 
   @Override
   public Integer call() throws Exception {
     IndexQuerySession.requirePositiveK(k);
     TileFilter tiles = TileFilter.parse(filter);
-    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.keywords == null, oversample)) {
+    try (IndexQuerySession session =
+        IndexQuerySession.open(model, index, query.keywords == null, oversample)) {
       IndexQueries queries = session.queries();
       List<SearchHit> hits;
       if (query.text != null) {

@@ -3,10 +3,10 @@ package org.pathlens.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.api.PathLensServer;
 import org.pathlens.api.ServerConfig;
+import org.pathlens.classify.ClassEmbeddingCache;
+import org.pathlens.encoders.preprocess.ImageDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,37 +27,67 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
   Path index;
 
-  @Option(names = "--prompts", paramLabel = "DIR", description = "A folder of prompt sets (NAME.json) offered by name"
-      + " (default: the built-in sets).")
+  @Option(
+      names = "--prompts",
+      paramLabel = "DIR",
+      description =
+          "A folder of prompt sets (NAME.json) offered by name" + " (default: the built-in sets).")
   Path prompts;
 
-  @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes"
-      + " the server to the network: set --token then).")
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description =
+          "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes"
+              + " the server to the network: set --token then).")
   String host = "127.0.0.1";
 
-  @Option(names = "--port", paramLabel = "N", description = "Port (default: ${DEFAULT-VALUE}; 0 for any free one).")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "Port (default: ${DEFAULT-VALUE}; 0 for any free one).")
   int port = 7070;
 
-  @Option(names = "--token", paramLabel = "T", description = "Require this token on every API request"
-      + " ('Authorization: Bearer T' or 'X-PathLens-Token: T'; the web UI asks for it once and keeps a session cookie).")
+  @Option(
+      names = "--token",
+      paramLabel = "T",
+      description =
+          "Require this token on every API request"
+              + " ('Authorization: Bearer T' or 'X-PathLens-Token: T'; the web UI asks for it once and keeps a session cookie).")
   String token;
 
-  @Option(names = "--max-upload-mb", paramLabel = "N", description = "Largest uploaded image in MB (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-upload-mb",
+      paramLabel = "N",
+      description = "Largest uploaded image in MB (default: ${DEFAULT-VALUE}).")
   int maxUploadMb = 20;
 
-  @Option(names = "--max-pixels", paramLabel = "N", description = "Most pixels of an uploaded image, read from its header"
-      + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-pixels",
+      paramLabel = "N",
+      description =
+          "Most pixels of an uploaded image, read from its header"
+              + " (default: ${DEFAULT-VALUE}).")
   long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
-  @Option(names = "--inference-threads", paramLabel = "N", description = "Requests running inference at once"
-      + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--inference-threads",
+      paramLabel = "N",
+      description = "Requests running inference at once" + " (default: ${DEFAULT-VALUE}).")
   int inferenceThreads = 2;
 
-  @Option(names = "--inference-queue", paramLabel = "N", description = "Requests waiting for inference beyond those;"
-      + " more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--inference-queue",
+      paramLabel = "N",
+      description =
+          "Requests waiting for inference beyond those;"
+              + " more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
   int inferenceQueue = 64;
 
-  @Option(names = "--cache", paramLabel = "DIR", description = "Class-embedding cache directory (default: as for classify).")
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Class-embedding cache directory (default: as for classify).")
   Path cacheDir;
 
   @Override
@@ -68,9 +98,20 @@ final class ServeCommand implements Callable<Integer> {
     if (maxUploadMb < 1) {
       throw new IllegalArgumentException("--max-upload-mb must be at least 1, got " + maxUploadMb);
     }
-    ServerConfig config = new ServerConfig(index, model.bundle, prompts, host, port, token, maxUploadMb * 1024L * 1024L,
-        maxPixels, inferenceThreads, inferenceQueue,
-        cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory(), model.toEncoderOptions());
+    ServerConfig config =
+        new ServerConfig(
+            index,
+            model.bundle,
+            prompts,
+            host,
+            port,
+            token,
+            maxUploadMb * 1024L * 1024L,
+            maxPixels,
+            inferenceThreads,
+            inferenceQueue,
+            cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory(),
+            model.toEncoderOptions());
     return serveUntilStopped(config);
   }
 
@@ -78,14 +119,17 @@ final class ServeCommand implements Callable<Integer> {
   static int serveUntilStopped(ServerConfig config) throws Exception {
     PathLensServer server = PathLensServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        System.err.println("pathlens: stopping the server: " + e.getMessage());
-      }
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    System.err.println("pathlens: stopping the server: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                }));
     System.out.println("PathLens ready at " + server.url());
     System.out.flush();
     stopped.await();

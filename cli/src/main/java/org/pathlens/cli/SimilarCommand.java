@@ -1,11 +1,11 @@
 package org.pathlens.cli;
 
-import org.pathlens.index.query.HitJson;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.index.SlideHit;
+import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -38,10 +38,16 @@ final class SimilarCommand implements Callable<Integer> {
   Query query;
 
   static final class Query {
-    @Option(names = "--slide", paramLabel = "ID", description = "A slide in the index (its slide_id); loads no encoder.")
+    @Option(
+        names = "--slide",
+        paramLabel = "ID",
+        description = "A slide in the index (its slide_id); loads no encoder.")
     String slide;
 
-    @Option(names = "--image", paramLabel = "PATH", description = "An image (a tile or region) to find slides for.")
+    @Option(
+        names = "--image",
+        paramLabel = "PATH",
+        description = "An image (a tile or region) to find slides for.")
     Path image;
   }
 
@@ -52,28 +58,45 @@ final class SimilarCommand implements Callable<Integer> {
       description = "Slide score: best tile matches (default) or whole-slide embedding cosine.")
   String method;
 
-  @Option(names = "--k", defaultValue = "5", description = "Slides to return (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "5",
+      description = "Slides to return (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--oversample", paramLabel = "X", description = "Graph candidates per result: search ef = k × X"
-      + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
+  @Option(
+      names = "--oversample",
+      paramLabel = "X",
+      description =
+          "Graph candidates per result: search ef = k × X"
+              + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
   float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
 
   @Override
   public Integer call() throws Exception {
     IndexQuerySession.requirePositiveK(k);
-    boolean byEmbedding = switch (method) {
-      case "tiles" -> false;
-      case "embedding" -> true;
-      default -> throw new IllegalArgumentException("--method must be tiles or embedding, got " + method);
-    };
-    try (IndexQuerySession session = IndexQuerySession.open(model, index, query.image != null, oversample)) {
+    boolean byEmbedding =
+        switch (method) {
+          case "tiles" -> false;
+          case "embedding" -> true;
+          default ->
+              throw new IllegalArgumentException(
+                  "--method must be tiles or embedding, got " + method);
+        };
+    try (IndexQuerySession session =
+        IndexQuerySession.open(model, index, query.image != null, oversample)) {
       IndexQueries queries = session.queries();
       List<SlideHit> slides;
       if (query.slide != null) {
-        slides = byEmbedding ? queries.similarToSlideByEmbedding(query.slide, k) : queries.similarToSlide(query.slide, k);
+        slides =
+            byEmbedding
+                ? queries.similarToSlideByEmbedding(query.slide, k)
+                : queries.similarToSlide(query.slide, k);
       } else {
-        slides = byEmbedding ? queries.similarToImageByEmbedding(query.image, k) : queries.similarToImage(query.image, k);
+        slides =
+            byEmbedding
+                ? queries.similarToImageByEmbedding(query.image, k)
+                : queries.similarToImage(query.image, k);
       }
       for (int i = 0; i < slides.size(); i++) {
         System.out.println(HitJson.slide(i + 1, slides.get(i)));

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "slide",
     mixinStandardHelpOptions = true,
-    description = "Whole-slide images: generic TIFF in Java, vendor formats (SVS, NDPI, MRXS, ...) through OpenSlide.",
+    description =
+        "Whole-slide images: generic TIFF in Java, vendor formats (SVS, NDPI, MRXS, ...) through OpenSlide.",
     subcommands = {SlideCommand.Info.class})
 public final class SlideCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -33,29 +34,48 @@ public final class SlideCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  @Command(name = "info", mixinStandardHelpOptions = true,
-      description = {"Levels, resolution, vendor, tissue fraction and the number of tiles a slide gives.",
-          "With --read-tiles, also reads and resamples every kept tile and reports tiles/s (no encoding)."})
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Levels, resolution, vendor, tissue fraction and the number of tiles a slide gives.",
+        "With --read-tiles, also reads and resamples every kept tile and reports tiles/s (no encoding)."
+      })
   static final class Info implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The slide.")
     Path file;
 
-    @Option(names = "--mpp", defaultValue = "0.5", description = "Tile resolution in µm/px (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--mpp",
+        defaultValue = "0.5",
+        description = "Tile resolution in µm/px (default: ${DEFAULT-VALUE}).")
     double mpp;
 
-    @Option(names = "--tile-size", defaultValue = "224", description = "Tile side in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--tile-size",
+        defaultValue = "224",
+        description = "Tile side in pixels (default: ${DEFAULT-VALUE}).")
     int tileSize;
 
-    @Option(names = "--min-tissue", defaultValue = "0.5", description = "Smallest tissue share of a kept tile (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--min-tissue",
+        defaultValue = "0.5",
+        description = "Smallest tissue share of a kept tile (default: ${DEFAULT-VALUE}).")
     double minTissue;
 
-    @Option(names = "--mpp-override", paramLabel = "MPP", description = "Level-0 µm/px to use instead of the slide's (for slides that record none).")
+    @Option(
+        names = "--mpp-override",
+        paramLabel = "MPP",
+        description = "Level-0 µm/px to use instead of the slide's (for slides that record none).")
     Double mppOverride;
 
     @Option(names = "--thumbnail", paramLabel = "OUT.png", description = "Write a thumbnail PNG.")
     Path thumbnail;
 
-    @Option(names = "--thumbnail-size", defaultValue = "1024", description = "Longer side of the thumbnail (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--thumbnail-size",
+        defaultValue = "1024",
+        description = "Longer side of the thumbnail (default: ${DEFAULT-VALUE}).")
     int thumbnailSize;
 
     @Option(names = "--read-tiles", description = "Read every kept tile and report the throughput.")
@@ -63,30 +83,49 @@ public final class SlideCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      TilingOptions options = new TilingOptions(mpp, tileSize, minTissue,
-          mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
+      TilingOptions options =
+          new TilingOptions(
+              mpp,
+              tileSize,
+              minTissue,
+              mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
       try (SlideReader slide = SlideReaders.open(file)) {
         printLevels(slide);
         if (thumbnail != null) {
           RgbImage image = slide.thumbnail(thumbnailSize);
           ImageIO.write(toBufferedImage(image), "png", thumbnail.toFile());
-          System.out.printf(Locale.ROOT, "thumbnail: %s (%d x %d)%n", thumbnail, image.width(), image.height());
+          System.out.printf(
+              Locale.ROOT, "thumbnail: %s (%d x %d)%n", thumbnail, image.width(), image.height());
         }
         SlideSummary summary = SlideSummary.of(slide, options, TissueDetector.defaults());
         var plan = summary.plan();
-        System.out.printf(Locale.ROOT, "tissue: %.1f %% of the slide%n", 100 * summary.tissueFraction());
-        System.out.printf(Locale.ROOT, "tiles at %.3f µm/px, %d px: %d of %d with >= %.0f %% tissue"
+        System.out.printf(
+            Locale.ROOT, "tissue: %.1f %% of the slide%n", 100 * summary.tissueFraction());
+        System.out.printf(
+            Locale.ROOT,
+            "tiles at %.3f µm/px, %d px: %d of %d with >= %.0f %% tissue"
                 + " (level %d read %d x %d px per tile, %.4f µm/px as read)%n",
-            mpp, tileSize, summary.keptTiles(), plan.gridSize(), 100 * minTissue, plan.level(), plan.readWidth(),
-            plan.readHeight(), plan.tileMpp());
+            mpp,
+            tileSize,
+            summary.keptTiles(),
+            plan.gridSize(),
+            100 * minTissue,
+            plan.level(),
+            plan.readWidth(),
+            plan.readHeight(),
+            plan.tileMpp());
         plan.warnings().forEach(w -> System.err.println("pathlens slide info: warning: " + w));
         if (readTiles) {
           SlideTiler tiler = SlideTiler.of(slide, options, TissueDetector.defaults());
           long start = System.nanoTime();
           long count = tiler.tiles().count();
           double seconds = (System.nanoTime() - start) / 1e9;
-          System.out.printf(Locale.ROOT, "read %d tiles in %.2f s: %.0f tiles/s (one thread, read + resample)%n",
-              count, seconds, count / seconds);
+          System.out.printf(
+              Locale.ROOT,
+              "read %d tiles in %.2f s: %.0f tiles/s (one thread, read + resample)%n",
+              count,
+              seconds,
+              count / seconds);
         }
       } catch (SlideException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
@@ -96,18 +135,29 @@ public final class SlideCommand implements Runnable {
 
     private static void printLevels(SlideReader slide) {
       System.out.println("slide: " + slide.path());
-      System.out.println("vendor: " + slide.vendor() + " (read by " + slide.getClass().getSimpleName() + ")");
-      System.out.println("mpp: " + slide.mpp().map(m -> String.format(Locale.ROOT, "%.4f x %.4f µm/px", m.x(), m.y()))
-          .orElse("unknown"));
+      System.out.println(
+          "vendor: " + slide.vendor() + " (read by " + slide.getClass().getSimpleName() + ")");
+      System.out.println(
+          "mpp: "
+              + slide
+                  .mpp()
+                  .map(m -> String.format(Locale.ROOT, "%.4f x %.4f µm/px", m.x(), m.y()))
+                  .orElse("unknown"));
       for (int k = 0; k < slide.levelCount(); k++) {
         SlideLevel level = slide.level(k);
-        System.out.printf(Locale.ROOT, "level %d: %d x %d, downsample %.4f%n", k, level.width(), level.height(),
+        System.out.printf(
+            Locale.ROOT,
+            "level %d: %d x %d, downsample %.4f%n",
+            k,
+            level.width(),
+            level.height(),
             level.downsample());
       }
     }
 
     private static BufferedImage toBufferedImage(RgbImage image) {
-      BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+      BufferedImage out =
+          new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
       byte[] data = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
       for (int i = 0; i < data.length; i += 3) {
         data[i] = image.rgb()[i + 2];

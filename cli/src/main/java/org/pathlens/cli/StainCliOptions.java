@@ -18,35 +18,62 @@ import picocli.CommandLine.Option;
 /** Stain normalisation and test-time augmentation options of the commands that embed images. */
 final class StainCliOptions {
 
-  @Option(names = "--stain-norm", paramLabel = "none|reinhard|macenko", defaultValue = "none",
-      description = "Stain normalisation before the model (default: ${DEFAULT-VALUE}): Reinhard (Lab statistics) or"
-          + " Macenko (stain vectors), toward --stain-target.")
+  @Option(
+      names = "--stain-norm",
+      paramLabel = "none|reinhard|macenko",
+      defaultValue = "none",
+      description =
+          "Stain normalisation before the model (default: ${DEFAULT-VALUE}): Reinhard (Lab statistics) or"
+              + " Macenko (stain vectors), toward --stain-target.")
   String method;
 
-  @Option(names = "--stain-target", paramLabel = "FILE",
-      description = "The normalisation target: a target JSON or a reference tile image (default: the target shipped"
-          + " with PathLens, a generated center-a tile).")
+  @Option(
+      names = "--stain-target",
+      paramLabel = "FILE",
+      description =
+          "The normalisation target: a target JSON or a reference tile image (default: the target shipped"
+              + " with PathLens, a generated center-a tile).")
   Path target;
 
-  @Option(names = "--stain-fit", paramLabel = "tile|slide", defaultValue = "tile",
-      description = "Estimate each tile's staining from the tile itself, or once per slide from a sample of its"
-          + " tiles (tile folders: the manifest's slide_id) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stain-fit",
+      paramLabel = "tile|slide",
+      defaultValue = "tile",
+      description =
+          "Estimate each tile's staining from the tile itself, or once per slide from a sample of its"
+              + " tiles (tile folders: the manifest's slide_id) (default: ${DEFAULT-VALUE}).")
   String fit;
 
-  @Option(names = "--tta", paramLabel = "N", defaultValue = "1",
-      description = "Test-time stain augmentation: average the embeddings of N HED-jittered views (default: 1, none).")
+  @Option(
+      names = "--tta",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Test-time stain augmentation: average the embeddings of N HED-jittered views (default: 1, none).")
   int views;
 
-  @Option(names = "--tta-scale", paramLabel = "S", defaultValue = "0.05",
-      description = "HED jitter: each stain's concentration is scaled by U(1-S, 1+S) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tta-scale",
+      paramLabel = "S",
+      defaultValue = "0.05",
+      description =
+          "HED jitter: each stain's concentration is scaled by U(1-S, 1+S) (default: ${DEFAULT-VALUE}).")
   double scale;
 
-  @Option(names = "--tta-shift", paramLabel = "B", defaultValue = "0.05",
-      description = "HED jitter: and shifted by U(-B, B) optical density (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tta-shift",
+      paramLabel = "B",
+      defaultValue = "0.05",
+      description =
+          "HED jitter: and shifted by U(-B, B) optical density (default: ${DEFAULT-VALUE}).")
   double shift;
 
-  @Option(names = "--tta-seed", paramLabel = "N", defaultValue = "0",
-      description = "Mixed into each tile's jitter seed (which comes from its pixels) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tta-seed",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Mixed into each tile's jitter seed (which comes from its pixels) (default: ${DEFAULT-VALUE}).")
   long seed;
 
   /** The options asked for; a bad method, fit or target file is an error naming it. */
@@ -65,16 +92,20 @@ final class StainCliOptions {
     }
     StainNormalization normalization = StainNormalization.NONE;
     if (stainMethod != StainMethod.NONE) {
-      StainTarget stainTarget = target == null ? StainTargets.defaultFor(stainMethod)
-          : StainTargets.load(target, stainMethod, decoder);
+      StainTarget stainTarget =
+          target == null
+              ? StainTargets.defaultFor(stainMethod)
+              : StainTargets.load(target, stainMethod, decoder);
       normalization = StainNormalization.toward(stainTarget, stainFit);
     } else if (target != null) {
-      throw new IllegalArgumentException("--stain-target " + target + " needs --stain-norm reinhard or macenko");
+      throw new IllegalArgumentException(
+          "--stain-target " + target + " needs --stain-norm reinhard or macenko");
     }
     StainAugmentation augmentation;
     try {
       // One view is the tile itself: a single jittered view would only add noise.
-      augmentation = views == 1 ? StainAugmentation.NONE : new StainAugmentation(views, scale, shift, seed);
+      augmentation =
+          views == 1 ? StainAugmentation.NONE : new StainAugmentation(views, scale, shift, seed);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--tta: " + e.getMessage(), e);
     }
@@ -82,21 +113,28 @@ final class StainCliOptions {
   }
 
   /**
-   * Embeds image files with these stain options ({@code embed}, {@code classify --images}): a folder
-   * counts as a slide for {@code --stain-fit slide}; files that cannot be embedded are reported on
-   * stderr under {@code command}'s name and skipped; a file the model gives NaN or infinity for
-   * stops the command, naming it.
+   * Embeds image files with these stain options ({@code embed}, {@code classify --images}): a
+   * folder counts as a slide for {@code --stain-fit slide}; files that cannot be embedded are
+   * reported on stderr under {@code command}'s name and skipped; a file the model gives NaN or
+   * infinity for stops the command, naming it.
    */
-  void embedFiles(VisionLanguageModel vlm, List<Path> files, ImageDecoder decoder, int batchSize, String command,
+  void embedFiles(
+      VisionLanguageModel vlm,
+      List<Path> files,
+      ImageDecoder decoder,
+      int batchSize,
+      String command,
       Consumer<ImageFileEmbedder.Embedded> onEmbedded) {
-    try (ImageFileEmbedder embedder = new ImageFileEmbedder(
-        vlm.images().withStain(toStainOptions(decoder)), decoder, batchSize, 2)) {
+    try (ImageFileEmbedder embedder =
+        new ImageFileEmbedder(
+            vlm.images().withStain(toStainOptions(decoder)), decoder, batchSize, 2)) {
       embedder.embed(
           files,
           file -> file.getParent() == null ? null : file.getParent().toString(),
           onEmbedded,
           ImageFileEmbedder.failOnNonFinite(
-              skipped -> System.err.println("pathlens " + command + ": skipped " + skipped.reason())));
+              skipped ->
+                  System.err.println("pathlens " + command + ": skipped " + skipped.reason())));
     }
   }
 }

@@ -16,7 +16,8 @@ final class TypedCommand {
     List<String> args = spec.root().commandLine().getParseResult().originalArgs();
     StringBuilder out = new StringBuilder(spec.root().name());
     for (String arg : args) {
-      out.append(' ').append(PLAIN.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
+      out.append(' ')
+          .append(PLAIN.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
     }
     return out.toString();
   }

@@ -24,57 +24,97 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importProductionClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("org.pathlens");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.pathlens");
   }
 
   static LayeredArchitecture modules() {
-    return layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .layer("fixtures").definedBy("org.pathlens.fixtures..")
-        .layer("encoders").definedBy("org.pathlens.encoders..")
-        .layer("slides").definedBy("org.pathlens.slides..")
-        .layer("index").definedBy("org.pathlens.index..")
-        .layer("classify").definedBy("org.pathlens.classify..")
-        .layer("api").definedBy("org.pathlens.api..")
-        .layer("eval").definedBy("org.pathlens.eval..")
-        .layer("bench").definedBy("org.pathlens.bench..")
-        .layer("cli").definedBy("org.pathlens.cli..");
+    return layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("fixtures")
+        .definedBy("org.pathlens.fixtures..")
+        .layer("encoders")
+        .definedBy("org.pathlens.encoders..")
+        .layer("slides")
+        .definedBy("org.pathlens.slides..")
+        .layer("index")
+        .definedBy("org.pathlens.index..")
+        .layer("classify")
+        .definedBy("org.pathlens.classify..")
+        .layer("api")
+        .definedBy("org.pathlens.api..")
+        .layer("eval")
+        .definedBy("org.pathlens.eval..")
+        .layer("bench")
+        .definedBy("org.pathlens.bench..")
+        .layer("cli")
+        .definedBy("org.pathlens.cli..");
   }
 
   @Test
   void modulesDependOnlyOnTheStagesBeforeThem() {
-    ArchRule rule = modules()
-        .whereLayer("encoders").mayOnlyBeAccessedByLayers("slides", "index", "classify", "api", "eval", "bench", "cli")
-        .whereLayer("slides").mayOnlyBeAccessedByLayers("index", "classify", "api", "eval", "bench", "cli")
-        .whereLayer("index").mayOnlyBeAccessedByLayers("classify", "api", "eval", "bench", "cli")
-        .whereLayer("classify").mayOnlyBeAccessedByLayers("api", "eval", "bench", "cli")
-        .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("eval").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("cli").mayNotBeAccessedByAnyLayer();
+    ArchRule rule =
+        modules()
+            .whereLayer("encoders")
+            .mayOnlyBeAccessedByLayers("slides", "index", "classify", "api", "eval", "bench", "cli")
+            .whereLayer("slides")
+            .mayOnlyBeAccessedByLayers("index", "classify", "api", "eval", "bench", "cli")
+            .whereLayer("index")
+            .mayOnlyBeAccessedByLayers("classify", "api", "eval", "bench", "cli")
+            .whereLayer("classify")
+            .mayOnlyBeAccessedByLayers("api", "eval", "bench", "cli")
+            .whereLayer("api")
+            .mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("eval")
+            .mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("bench")
+            .mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("cli")
+            .mayNotBeAccessedByAnyLayer();
     rule.check(classes);
   }
 
   @Test
   void theGeneratorNeverReachesTheProductionPath() {
-    modules().whereLayer("fixtures").mayOnlyBeAccessedByLayers("eval", "bench", "cli").check(classes);
+    modules()
+        .whereLayer("fixtures")
+        .mayOnlyBeAccessedByLayers("eval", "bench", "cli")
+        .check(classes);
   }
 
   @Test
   void theApiDependsOnNothingOfEvaluationBenchmarksOrTheCommandLine() {
-    noClasses().that().resideInAPackage("org.pathlens.api..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "org.pathlens.eval..", "org.pathlens.bench..", "org.pathlens.cli..", "org.pathlens.fixtures..")
+    noClasses()
+        .that()
+        .resideInAPackage("org.pathlens.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.pathlens.eval..",
+            "org.pathlens.bench..",
+            "org.pathlens.cli..",
+            "org.pathlens.fixtures..")
         .check(classes);
   }
 
   @Test
   void theEncodersStandAlone() {
-    noClasses().that().resideInAPackage("org.pathlens.encoders..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.pathlens.slides..", "org.pathlens.index..",
-            "org.pathlens.classify..", "org.pathlens.api..", "org.pathlens.eval..", "org.pathlens.bench..",
-            "org.pathlens.cli..", "org.pathlens.fixtures..")
+    noClasses()
+        .that()
+        .resideInAPackage("org.pathlens.encoders..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.pathlens.slides..",
+            "org.pathlens.index..",
+            "org.pathlens.classify..",
+            "org.pathlens.api..",
+            "org.pathlens.eval..",
+            "org.pathlens.bench..",
+            "org.pathlens.cli..",
+            "org.pathlens.fixtures..")
         .check(classes);
   }
 

@@ -15,12 +15,30 @@ class BenchIndexCommandTest {
 
   @Test
   void printsBuildAndSearchTablesWithTheCommand() throws Exception {
-    CliRun run = CliRun.of("bench", "index", "--n", "1000", "--dim", "128", "--queries", "20", "--clusters", "20",
-        "--skip-int4", "--work", work.toString());
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "index",
+            "--n",
+            "1000",
+            "--dim",
+            "128",
+            "--queries",
+            "20",
+            "--clusters",
+            "20",
+            "--skip-int4",
+            "--work",
+            work.toString());
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.out().contains("command: ./pathlens bench index --n 1000 --dim 128 --k 10 --queries 20"), run.out());
-    List<String> searchRows = run.outLines().stream()
-        .filter(l -> l.matches("^(lucene|hnswlib).*(none|10 %|1 %) .*")).toList();
+    assertTrue(
+        run.out()
+            .contains("command: ./pathlens bench index --n 1000 --dim 128 --k 10 --queries 20"),
+        run.out());
+    List<String> searchRows =
+        run.outLines().stream()
+            .filter(l -> l.matches("^(lucene|hnswlib).*(none|10 %|1 %) .*"))
+            .toList();
     assertEquals(9, searchRows.size(), run.out()); // 3 engines × 3 filters
     for (String row : searchRows) {
       assertEquals(40, ef(row), row); // k 10 × the default oversample 4
@@ -29,7 +47,11 @@ class BenchIndexCommandTest {
       if (recall(row) == 1) {
         assertEquals(0, shortfall(row), 1e-5, row);
         if (row.contains(" none ")) { // a 1 % filter keeps 10 tiles of any cluster
-          assertEquals(100, clusterPercent(row), 1e-9, "20 clusters of 50 in 128-d: an exact top 10 is one cluster");
+          assertEquals(
+              100,
+              clusterPercent(row),
+              1e-9,
+              "20 clusters of 50 in 128-d: an exact top 10 is one cluster");
         }
       }
     }
@@ -38,27 +60,69 @@ class BenchIndexCommandTest {
 
   @Test
   void runsOnlyTheEnginesAskedForInTheirOrder() throws Exception {
-    CliRun run = CliRun.of("bench", "index", "--n", "500", "--dim", "8", "--queries", "5", "--clusters", "5",
-        "--engines", "hnswlib,float", "--work", work.toString());
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "index",
+            "--n",
+            "500",
+            "--dim",
+            "8",
+            "--queries",
+            "5",
+            "--clusters",
+            "5",
+            "--engines",
+            "hnswlib,float",
+            "--work",
+            work.toString());
     assertEquals(0, run.exitCode(), run.err());
-    List<String> engines = run.outLines().stream().filter(l -> l.matches("^(lucene|hnswlib).* none .*"))
-        .map(l -> l.substring(0, 34).trim()).toList();
-    assertEquals(List.of("hnswlib-core 1.2.1 (comparator)", "lucene hnsw float32"), engines, run.out());
+    List<String> engines =
+        run.outLines().stream()
+            .filter(l -> l.matches("^(lucene|hnswlib).* none .*"))
+            .map(l -> l.substring(0, 34).trim())
+            .toList();
+    assertEquals(
+        List.of("hnswlib-core 1.2.1 (comparator)", "lucene hnsw float32"), engines, run.out());
     assertTrue(run.out().contains("--engines hnswlib,float"), run.out());
   }
 
   @Test
   void measuresEveryOversampleOnOneBuild() throws Exception {
-    CliRun run = CliRun.of("bench", "index", "--n", "2000", "--dim", "16", "--queries", "30", "--clusters", "4",
-        "--m", "4", "--beam", "8", "--engines", "float,hnswlib", "--oversample", "1,8", "--work", work.toString());
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "index",
+            "--n",
+            "2000",
+            "--dim",
+            "16",
+            "--queries",
+            "30",
+            "--clusters",
+            "4",
+            "--m",
+            "4",
+            "--beam",
+            "8",
+            "--engines",
+            "float,hnswlib",
+            "--oversample",
+            "1,8",
+            "--work",
+            work.toString());
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("--oversample 1,8 "), run.out());
     assertEquals(2, run.outLines().stream().filter(l -> l.startsWith("built ")).count(), run.out());
     for (String engine : List.of("lucene hnsw float32", "hnswlib-core 1.2.1 (comparator)")) {
-      List<String> unfiltered = run.outLines().stream()
-          .filter(l -> l.startsWith(engine) && l.substring(34).matches(" +\\d+ none .*")).toList();
-      assertEquals(List.of(10, 80), unfiltered.stream().map(BenchIndexCommandTest::ef).toList(), run.out());
-      // A sparse graph (M 4, beam 8) over four big clusters misses neighbours at ef = k; ef = 8k finds more.
+      List<String> unfiltered =
+          run.outLines().stream()
+              .filter(l -> l.startsWith(engine) && l.substring(34).matches(" +\\d+ none .*"))
+              .toList();
+      assertEquals(
+          List.of(10, 80), unfiltered.stream().map(BenchIndexCommandTest::ef).toList(), run.out());
+      // A sparse graph (M 4, beam 8) over four big clusters misses neighbours at ef = k; ef = 8k
+      // finds more.
       assertTrue(recall(unfiltered.get(1)) > recall(unfiltered.get(0)), engine + ": " + unfiltered);
     }
   }

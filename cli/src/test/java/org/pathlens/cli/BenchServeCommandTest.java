@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,10 +17,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.api.PathLensServer;
+import org.pathlens.api.ServerConfig;
+import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.SyntheticTiles;
@@ -30,10 +31,10 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.TileFolderIngest;
-import org.pathlens.api.PathLensServer;
-import org.pathlens.api.ServerConfig;
 
-/** {@code bench serve} against a real server on a free loopback port (9 generated tiles, a token). */
+/**
+ * {@code bench serve} against a real server on a free loopback port (9 generated tiles, a token).
+ */
 class BenchServeCommandTest {
 
   private static final String TOKEN = "bench-token";
@@ -45,16 +46,34 @@ class BenchServeCommandTest {
   @BeforeAll
   static void start() throws IOException {
     Path tiles = tmp.resolve("tiles");
-    Path manifest = SyntheticTiles.write(tiles, new SyntheticTiles.Options(1, 1, 5, 224, 2)).manifest();
+    Path manifest =
+        SyntheticTiles.write(tiles, new SyntheticTiles.Options(1, 1, 5, 224, 2)).manifest();
     tile = tiles.resolve(ManifestRow.read(manifest).getFirst().path());
     Path indexDir = tmp.resolve("index");
-    try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        TileIndex index = TileIndex.open(indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
+    try (VisionLanguageModel model =
+            VisionLanguageModel.load(
+                Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
+        TileIndex index =
+            TileIndex.open(
+                indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
       new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 16, 2)
           .ingest(tiles, manifest, index, IngestListener.NONE);
     }
-    server = PathLensServer.start(new ServerConfig(indexDir, Fixtures.demoBundle(), null,
-        "127.0.0.1", 0, TOKEN, 1024 * 1024, 100_000, 2, 64, null, EncoderOptions.defaults().withThreads(2)));
+    server =
+        PathLensServer.start(
+            new ServerConfig(
+                indexDir,
+                Fixtures.demoBundle(),
+                null,
+                "127.0.0.1",
+                0,
+                TOKEN,
+                1024 * 1024,
+                100_000,
+                2,
+                64,
+                null,
+                EncoderOptions.defaults().withThreads(2)));
   }
 
   @AfterAll
@@ -73,16 +92,29 @@ class BenchServeCommandTest {
     byte[] image = ServeLoadBenchmark.tileFromServer(url(), TOKEN);
     assertTrue(image.length > 1000, "a served tile: " + image.length + " bytes");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    ServeLoadBenchmark.Result result = new ServeLoadBenchmark(new ServeLoadBenchmark.Options(url(), TOKEN,
-        Duration.ofMillis(400), Duration.ofMillis(100), List.of(1, 4), image, "tile.png",
-        ServeLoadBenchmark.DEFAULT_QUERIES, 5), new PrintStream(printed, true, StandardCharsets.UTF_8)).run("cmd");
-    assertEquals(List.of("text search/1", "text search/4", "image search/1", "image search/4"),
+    ServeLoadBenchmark.Result result =
+        new ServeLoadBenchmark(
+                new ServeLoadBenchmark.Options(
+                    url(),
+                    TOKEN,
+                    Duration.ofMillis(400),
+                    Duration.ofMillis(100),
+                    List.of(1, 4),
+                    image,
+                    "tile.png",
+                    ServeLoadBenchmark.DEFAULT_QUERIES,
+                    5),
+                new PrintStream(printed, true, StandardCharsets.UTF_8))
+            .run("cmd");
+    assertEquals(
+        List.of("text search/1", "text search/4", "image search/1", "image search/4"),
         result.rows().stream().map(r -> r.workload() + "/" + r.clients()).toList());
     for (ServeLoadBenchmark.Row row : result.rows()) {
       assertTrue(row.requests() >= row.clients(), row.toString());
       assertEquals(Map.of(), row.errorsByStatus(), row.toString());
       assertTrue(row.p50Nanos() > 0 && row.p99Nanos() >= row.p50Nanos(), row.toString());
-      // Closed loop: each client waits for its answer, so the rate cannot beat clients / p50 by much.
+      // Closed loop: each client waits for its answer, so the rate cannot beat clients / p50 by
+      // much.
       assertTrue(row.seconds() >= 0.4, row.toString());
       assertEquals(row.requests() / row.seconds(), row.requestsPerSecond(), 1e-9);
     }
@@ -94,15 +126,32 @@ class BenchServeCommandTest {
 
   @Test
   void wrongTokenCountsEveryRequestAs401AndExitsNonZero() throws Exception {
-    CliRun run = CliRun.of("bench", "serve", "--url", url().toString(), "--token", "wrong", "--duration", "0.3",
-        "--warmup", "0", "--clients", "1,2", "--image", tile.toString());
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "serve",
+            "--url",
+            url().toString(),
+            "--token",
+            "wrong",
+            "--duration",
+            "0.3",
+            "--warmup",
+            "0",
+            "--clients",
+            "1,2",
+            "--image",
+            tile.toString());
     assertEquals(1, run.exitCode(), run.out());
-    List<String> rows = run.outLines().stream().filter(l -> l.startsWith("text search") || l.startsWith("image search"))
-        .toList();
+    List<String> rows =
+        run.outLines().stream()
+            .filter(l -> l.startsWith("text search") || l.startsWith("image search"))
+            .toList();
     assertEquals(4, rows.size(), run.out());
     for (String row : rows) {
       String[] cells = row.trim().split("\\s+");
-      // workload is two words: cells = text, search, clients, requests, req/s, p50, p99, HTTP, 401, ×N
+      // workload is two words: cells = text, search, clients, requests, req/s, p50, p99, HTTP, 401,
+      // ×N
       long requests = Long.parseLong(cells[3]);
       assertTrue(requests > 0, row);
       assertTrue(row.endsWith("HTTP 401 ×" + requests), "every request refused: " + row);
@@ -114,11 +163,16 @@ class BenchServeCommandTest {
 
   @Test
   void refusesNonLoopbackTargets() {
-    CliRun run = CliRun.of("bench", "serve", "--url", "http://10.1.2.3:7070", "--image", tile.toString());
+    CliRun run =
+        CliRun.of("bench", "serve", "--url", "http://10.1.2.3:7070", "--image", tile.toString());
     assertTrue(run.exitCode() != 0);
     assertTrue(run.err().contains("loopback"), run.err());
-    assertThrows(IllegalArgumentException.class, () -> ServeLoadBenchmark.requireLoopback(URI.create("http://8.8.8.8:80")));
-    assertThrows(IllegalArgumentException.class, () -> ServeLoadBenchmark.requireLoopback(URI.create("ftp://127.0.0.1/")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServeLoadBenchmark.requireLoopback(URI.create("http://8.8.8.8:80")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServeLoadBenchmark.requireLoopback(URI.create("ftp://127.0.0.1/")));
     ServeLoadBenchmark.requireLoopback(URI.create("http://localhost:7070"));
     ServeLoadBenchmark.requireLoopback(URI.create("http://[::1]:7070"));
   }

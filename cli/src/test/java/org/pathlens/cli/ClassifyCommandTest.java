@@ -31,42 +31,81 @@ class ClassifyCommandTest {
       Files.copy(source, tiles.resolve(source.getFileName()));
     }
     Files.writeString(tiles.resolve("zz-broken.png"), "not a png");
-    CliRun run = CliRun.of("classify", "--model", Fixtures.demoBundle().toString(),
-        "--prompts", Fixtures.root().resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json").toString(),
-        "--images", tiles.toString(), "--cache", tmp.resolve("cache").toString());
+    CliRun run =
+        CliRun.of(
+            "classify",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--prompts",
+            Fixtures.root()
+                .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                .toString(),
+            "--images",
+            tiles.toString(),
+            "--cache",
+            tmp.resolve("cache").toString());
     assertEquals(0, run.exitCode());
     assertTrue(run.err().contains("skipped") && run.err().contains("zz-broken.png"), run.err());
     List<String> lines = run.outLines();
     assertEquals(expected.get("items").size(), lines.size());
     for (int i = 0; i < lines.size(); i++) {
       JsonNode line = JSON.readTree(lines.get(i));
-      JsonNode item = expected.get("items").get(i); // directory order is sorted, as the golden order
-      assertTrue(line.get("input").asText().endsWith(Path.of(item.get("input").asText()).getFileName().toString()));
+      JsonNode item =
+          expected.get("items").get(i); // directory order is sorted, as the golden order
+      assertTrue(
+          line.get("input")
+              .asText()
+              .endsWith(Path.of(item.get("input").asText()).getFileName().toString()));
       assertEquals(item.get("label").asText(), line.get("prediction").asText());
       List<String> keys = new ArrayList<>();
       line.get("probabilities").fieldNames().forEachRemaining(keys::add);
       assertEquals(List.of("ADI", "BACK", "DEB", "LYM", "MUC", "MUS", "NORM", "STR", "TUM"), keys);
       for (int c = 0; c < keys.size(); c++) {
-        assertEquals(item.get("probabilities").get(c).asDouble(), line.get("probabilities").get(keys.get(c)).asDouble(), 1e-4);
+        assertEquals(
+            item.get("probabilities").get(c).asDouble(),
+            line.get("probabilities").get(keys.get(c)).asDouble(),
+            1e-4);
       }
     }
     // The class embeddings were cached; a second run reads them and prints the same.
     try (var files = Files.list(tmp.resolve("cache"))) {
       assertEquals(1, files.count());
     }
-    CliRun again = CliRun.of("classify", "--model", Fixtures.demoBundle().toString(),
-        "--prompts", Fixtures.root().resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json").toString(),
-        "--images", tiles.toString(), "--cache", tmp.resolve("cache").toString());
+    CliRun again =
+        CliRun.of(
+            "classify",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--prompts",
+            Fixtures.root()
+                .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                .toString(),
+            "--images",
+            tiles.toString(),
+            "--cache",
+            tmp.resolve("cache").toString());
     assertEquals(run.out(), again.out());
   }
 
   @Test
   void aBadPromptSetIsOneLine() throws IOException {
     Path bad = tmp.resolve("bad.json");
-    Files.writeString(bad, "{\"name\": \"x\", \"templates\": [\"a photo.\"], \"classes\": {\"A\": [\"a\"], \"B\": [\"b\"]}}");
-    CliRun run = CliRun.of("classify", "--model", Fixtures.demoBundle().toString(), "--prompts", bad.toString(),
-        "--images", tmp.toString(), "--no-cache");
+    Files.writeString(
+        bad,
+        "{\"name\": \"x\", \"templates\": [\"a photo.\"], \"classes\": {\"A\": [\"a\"], \"B\": [\"b\"]}}");
+    CliRun run =
+        CliRun.of(
+            "classify",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--prompts",
+            bad.toString(),
+            "--images",
+            tmp.toString(),
+            "--no-cache");
     assertEquals(ErrorReporter.USER_ERROR, run.exitCode());
-    assertTrue(run.err().contains("bad.json: templates[0] \"a photo.\" has no CLASSNAME placeholder"), run.err());
+    assertTrue(
+        run.err().contains("bad.json: templates[0] \"a photo.\" has no CLASSNAME placeholder"),
+        run.err());
   }
 }

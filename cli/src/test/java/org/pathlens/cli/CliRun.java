@@ -28,8 +28,11 @@ record CliRun(int exitCode, String out, String err) {
       System.setOut(originalOut);
       System.setErr(originalErr);
     }
-    CliRun run = new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    originalErr.println("pathlens " + String.join(" ", Arrays.asList(args)) + " -> " + code + "\n" + run.err);
+    CliRun run =
+        new CliRun(
+            code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    originalErr.println(
+        "pathlens " + String.join(" ", Arrays.asList(args)) + " -> " + code + "\n" + run.err);
     return run;
   }
 

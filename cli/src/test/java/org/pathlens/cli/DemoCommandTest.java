@@ -26,7 +26,8 @@ class DemoCommandTest {
     CliRun run = CliRun.of("demo", "--work", work.toString(), "--per-class", "4", "--no-serve");
     assertEquals(0, run.exitCode(), run.err());
     List<String> lines = run.outLines();
-    assertEquals(DemoCommand.QUERIES.size(), lines.stream().filter(l -> l.startsWith("Query: ")).count());
+    assertEquals(
+        DemoCommand.QUERIES.size(), lines.stream().filter(l -> l.startsWith("Query: ")).count());
     int centers = 0;
     for (String line : lines) {
       Matcher m = ACCURACY.matcher(line.trim());
@@ -41,7 +42,11 @@ class DemoCommandTest {
       assertTrue(accuracy >= 50.0, "zero-shot accuracy far below the trained model's: " + line);
     }
     assertEquals(5, centers, run.out());
-    assertTrue(run.out().contains("every center's stain and scanner is new to the model, which was trained on centers of seed 1"), run.out());
+    assertTrue(
+        run.out()
+            .contains(
+                "every center's stain and scanner is new to the model, which was trained on centers of seed 1"),
+        run.out());
     // The first answer to "crowded atypical glands of adenocarcinoma" is a tumour tile.
     int query = lines.indexOf("Query: \"" + DemoCommand.QUERIES.getFirst() + "\"");
     assertTrue(lines.get(query + 1).contains(" TUM "), lines.get(query + 1));

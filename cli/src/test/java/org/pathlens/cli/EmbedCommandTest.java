@@ -62,7 +62,9 @@ class EmbedCommandTest {
     assertEquals(1, run.outLines().size());
     assertTrue(run.outLines().getFirst().contains("a-good.png"));
     for (String bad : List.of("b-empty.png", "c-notes.jpg", "d-truncated.png")) {
-      assertTrue(run.err().contains("skipped") && run.err().contains(bad), "stderr names " + bad + ": " + run.err());
+      assertTrue(
+          run.err().contains("skipped") && run.err().contains(bad),
+          "stderr names " + bad + ": " + run.err());
     }
   }
 
@@ -77,7 +79,8 @@ class EmbedCommandTest {
 
   @Test
   void aWrongBundleIsOneClearLine() {
-    CliRun run = CliRun.of("embed", "--model", tmp.resolve("no-such-bundle").toString(), "--text", "x");
+    CliRun run =
+        CliRun.of("embed", "--model", tmp.resolve("no-such-bundle").toString(), "--text", "x");
     assertEquals(ErrorReporter.USER_ERROR, run.exitCode());
     assertTrue(run.err().contains("no-such-bundle: is not a directory"), run.err());
     assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());

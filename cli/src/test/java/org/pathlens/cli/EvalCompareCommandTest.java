@@ -26,14 +26,16 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
 /**
  * {@code pathlens eval compare} on the tiny generated tiles of the committed configs (72 tiles, 16
  * slides): numbers from a first run, each checked against a route that does not go through the
- * comparison (classify per tile, or eval run per side). McNemar p-values from
- * {@code fixtures/scripts/mcnemar_reference.py}.
+ * comparison (classify per tile, or eval run per side). McNemar p-values from {@code
+ * fixtures/scripts/mcnemar_reference.py}.
  */
 class EvalCompareCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path TINY = Fixtures.root().resolve("fixtures/bundles/tiny-clip-bpe").toAbsolutePath();
-  private static final EncoderOptions CPU = new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, 1);
+  private static final Path TINY =
+      Fixtures.root().resolve("fixtures/bundles/tiny-clip-bpe").toAbsolutePath();
+  private static final EncoderOptions CPU =
+      new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, 1);
 
   @TempDir Path tmp;
 
@@ -54,8 +56,17 @@ class EvalCompareCommandTest {
   void theDemoPromptsBeatOneTemplateOfLayTermsOnTheSameTiles() throws IOException {
     String lay = file("eval/configs/prompts/demo-crc9-lay-terms.json");
     Path json = tmp.resolve("out/compare.json");
-    CliRun run = CliRun.of("eval", "compare", "--threads", "1", file("eval/configs/demo-tiny-zeroshot.yaml"), "--prompts-b", lay,
-        "--json", json.toString());
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "compare",
+            "--threads",
+            "1",
+            file("eval/configs/demo-tiny-zeroshot.yaml"),
+            "--prompts-b",
+            lay,
+            "--json",
+            json.toString());
     assertEquals(0, run.exitCode(), run.err());
     JsonNode root = JSON.readTree(json.toFile());
     assertEquals(72, root.get("paired_tiles").asInt());
@@ -67,7 +78,8 @@ class EvalCompareCommandTest {
     assertEquals(-30.0 / 72, accuracy.get("difference").asDouble(), 1e-12);
     assertEquals(-0.4801, accuracy.get("difference_ci").get(0).asDouble(), 1e-4);
     assertEquals(-0.3433, accuracy.get("difference_ci").get(1).asDouble(), 1e-4);
-    assertEquals(2.0 / 201, accuracy.get("p_value").asDouble(), 1e-15); // no resample in 200 favours B
+    assertEquals(
+        2.0 / 201, accuracy.get("p_value").asDouble(), 1e-15); // no resample in 200 favours B
     // Every metric says B is worse, with the whole interval below 0.
     for (JsonNode m : root.get("metrics")) {
       assertTrue(m.get("difference_ci").get(1).asDouble() < 0, m.toString());
@@ -78,18 +90,35 @@ class EvalCompareCommandTest {
     assertEquals(0, mcnemar.get("c").asInt());
     assertEquals(1.862645149230957e-09, mcnemar.get("p_value").asDouble(), 1e-22);
     assertTrue(run.out().contains("B: A's config with another model or prompt set"), run.out());
-    assertTrue(run.out().contains("McNemar's exact test of accuracy: b = 30 (A right, B wrong), c = 0 (A wrong, B right), p = 1.86e-09"),
+    assertTrue(
+        run.out()
+            .contains(
+                "McNemar's exact test of accuracy: b = 30 (A right, B wrong), c = 0 (A wrong, B right), p = 1.86e-09"),
         run.out());
 
-    // The same tiles ingested and classified one by one by `pathlens classify`, with each prompt set.
+    // The same tiles ingested and classified one by one by `pathlens classify`, with each prompt
+    // set.
     Path tiles = tmp.resolve("tiles");
     SyntheticTiles.write(tiles, 4, 2, 7);
     Path index = tmp.resolve("index");
-    CliRun ingest = CliRun.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(), "--tiles",
-        tiles.toString(), "--manifest", tiles.resolve("manifest.csv").toString(), "--threads", "1");
+    CliRun ingest =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            tiles.resolve("manifest.csv").toString(),
+            "--threads",
+            "1");
     assertEquals(0, ingest.exitCode(), ingest.err());
     Map<String, String> truth = labelsById(tiles.resolve("manifest.csv"));
-    Map<String, String> demo = classify(index, file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json"));
+    Map<String, String> demo =
+        classify(
+            index, file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json"));
     Map<String, String> weak = classify(index, lay);
     int rightA = 0;
     int rightB = 0;
@@ -114,8 +143,17 @@ class EvalCompareCommandTest {
   @Test
   void theDemoModelBeatsAnUntrainedTinyClipOnTheSameTilesAndPrompts() throws IOException {
     Path json = tmp.resolve("zeroshot.json");
-    CliRun run = CliRun.of("eval", "compare", "--threads", "1", file("eval/configs/demo-tiny-zeroshot.yaml"), "--model-b", TINY.toString(),
-        "--json", json.toString());
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "compare",
+            "--threads",
+            "1",
+            file("eval/configs/demo-tiny-zeroshot.yaml"),
+            "--model-b",
+            TINY.toString(),
+            "--json",
+            json.toString());
     assertEquals(0, run.exitCode(), run.err());
     JsonNode root = JSON.readTree(json.toFile());
     JsonNode accuracy = metric(root, "accuracy");
@@ -125,33 +163,55 @@ class EvalCompareCommandTest {
     assertEquals(55, root.get("mcnemar").get("b").asInt());
     assertEquals(1, root.get("mcnemar").get("c").asInt());
     assertEquals(1.582067810090848e-15, root.get("mcnemar").get("p_value").asDouble(), 1e-27);
-    assertTrue(run.out().contains("model tiny-clip-bpe (") && run.out().contains("16 slides"), run.out());
-    // A is the committed config's expected values; B what eval run measures with B's model; B − A their difference.
-    EvalConfig config = EvalConfigReader.read(Path.of(file("eval/configs/demo-tiny-zeroshot.yaml")));
-    requireSidesAsEvalRunMeasures(root, config, null, EvalRun.run(config.withModel(TINY), CPU, skipped -> {}).values());
+    assertTrue(
+        run.out().contains("model tiny-clip-bpe (") && run.out().contains("16 slides"), run.out());
+    // A is the committed config's expected values; B what eval run measures with B's model; B − A
+    // their difference.
+    EvalConfig config =
+        EvalConfigReader.read(Path.of(file("eval/configs/demo-tiny-zeroshot.yaml")));
+    requireSidesAsEvalRunMeasures(
+        root, config, null, EvalRun.run(config.withModel(TINY), CPU, skipped -> {}).values());
   }
 
   @Test
   void retrievalIsComparedQueryByQuery() throws IOException {
-    // 18 tiles of one center (9 slides): small, since both sides also run alone for the cross-check.
+    // 18 tiles of one center (9 slides): small, since both sides also run alone for the
+    // cross-check.
     Path config = tmp.resolve("retrieval.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         name: retrieval-18
         model: %s
         dataset: {generate: {per_class: 2, centers: 1, seed: 7}}
         task: {type: retrieval}
         bootstrap: {resamples: 100}
-        """.formatted(Fixtures.demoBundle().toAbsolutePath()));
+        """
+            .formatted(Fixtures.demoBundle().toAbsolutePath()));
     Path json = tmp.resolve("retrieval.json");
-    CliRun run = CliRun.of("eval", "compare", "--threads", "1", config.toString(), "--model-b", TINY.toString(), "--json", json.toString());
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "compare",
+            "--threads",
+            "1",
+            config.toString(),
+            "--model-b",
+            TINY.toString(),
+            "--json",
+            json.toString());
     assertEquals(0, run.exitCode(), run.err());
     JsonNode root = JSON.readTree(json.toFile());
     assertTrue(root.get("mcnemar") == null, root.toString());
     assertEquals(18, metric(root, "i2i_mmv@5").get("items").asInt());
     EvalConfig read = EvalConfigReader.read(config);
-    requireSidesAsEvalRunMeasures(root, read, EvalRun.run(read, CPU, skipped -> {}).values(),
+    requireSidesAsEvalRunMeasures(
+        root,
+        read,
+        EvalRun.run(read, CPU, skipped -> {}).values(),
         EvalRun.run(read.withModel(TINY), CPU, skipped -> {}).values());
-    // From a first run: the untrained model finds a caption's own tile among its first 5 for 4 of 18 captions, the demo model for all.
+    // From a first run: the untrained model finds a caption's own tile among its first 5 for 4 of
+    // 18 captions, the demo model for all.
     JsonNode recall = metric(root, "t2i_recall@5");
     assertEquals(-14.0 / 18, recall.get("difference").asDouble(), 1e-12);
     assertEquals(-0.9474, recall.get("difference_ci").get(0).asDouble(), 1e-4);
@@ -165,33 +225,53 @@ class EvalCompareCommandTest {
    *
    * @param a eval run's values for A, or null to check A against the config's expected block only
    */
-  private static void requireSidesAsEvalRunMeasures(JsonNode root, EvalConfig config, List<MetricValue> a, List<MetricValue> b) {
+  private static void requireSidesAsEvalRunMeasures(
+      JsonNode root, EvalConfig config, List<MetricValue> a, List<MetricValue> b) {
     assertEquals(b.size(), root.get("metrics").size());
     for (int m = 0; m < b.size(); m++) {
       JsonNode row = metric(root, b.get(m).name());
       if (config.expected().containsKey(b.get(m).name())) {
-        assertEquals(config.expected().get(b.get(m).name()), row.get("a").asDouble(), 1e-6, row.toString());
+        assertEquals(
+            config.expected().get(b.get(m).name()), row.get("a").asDouble(), 1e-6, row.toString());
       }
       if (a != null) {
         assertEquals(a.get(m).value(), row.get("a").asDouble(), 1e-12, row.toString());
-        assertEquals(a.get(m).interval().lower(), row.get("a_ci").get(0).asDouble(), 1e-12, row.toString());
+        assertEquals(
+            a.get(m).interval().lower(), row.get("a_ci").get(0).asDouble(), 1e-12, row.toString());
       }
       assertEquals(b.get(m).value(), row.get("b").asDouble(), 1e-12, row.toString());
-      assertEquals(b.get(m).interval().upper(), row.get("b_ci").get(1).asDouble(), 1e-12, row.toString());
-      assertEquals(row.get("b").asDouble() - row.get("a").asDouble(), row.get("difference").asDouble(), 1e-12, row.toString());
+      assertEquals(
+          b.get(m).interval().upper(), row.get("b_ci").get(1).asDouble(), 1e-12, row.toString());
+      assertEquals(
+          row.get("b").asDouble() - row.get("a").asDouble(),
+          row.get("difference").asDouble(),
+          1e-12,
+          row.toString());
     }
   }
 
   @Test
   void fewShotSettingsArePairedOnTheTilesNeitherTrainedOn() throws IOException {
-    // 2 and 4 shots per class from the same seed: the 4-shot draw holds the 2-shot one, so 72 − 9·4 = 36 tiles are left.
+    // 2 and 4 shots per class from the same seed: the 4-shot draw holds the 2-shot one, so 72 − 9·4
+    // = 36 tiles are left.
     Path fourShots = tmp.resolve("four.yaml");
-    Files.writeString(fourShots, Files.readString(Path.of(file("eval/configs/demo-tiny-fewshot.yaml")))
-        .replace("shots: 2", "shots: 4").replace("name: demo-tiny-fewshot", "name: four-shots")
-        .replace("../../", Fixtures.root().toAbsolutePath() + "/"));
+    Files.writeString(
+        fourShots,
+        Files.readString(Path.of(file("eval/configs/demo-tiny-fewshot.yaml")))
+            .replace("shots: 2", "shots: 4")
+            .replace("name: demo-tiny-fewshot", "name: four-shots")
+            .replace("../../", Fixtures.root().toAbsolutePath() + "/"));
     Path json = tmp.resolve("fewshot.json");
-    CliRun run = CliRun.of("eval", "compare", "--threads", "1", file("eval/configs/demo-tiny-fewshot.yaml"), fourShots.toString(),
-        "--json", json.toString());
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "compare",
+            "--threads",
+            "1",
+            file("eval/configs/demo-tiny-fewshot.yaml"),
+            fourShots.toString(),
+            "--json",
+            json.toString());
     assertEquals(0, run.exitCode(), run.err());
     JsonNode root = JSON.readTree(json.toFile());
     assertEquals(36, root.get("paired_tiles").asInt());
@@ -203,7 +283,6 @@ class EvalCompareCommandTest {
     assertEquals(4, root.get("mcnemar").get("c").asInt());
     assertEquals(0.375, root.get("mcnemar").get("p_value").asDouble(), 1e-15);
     assertTrue(run.out().contains("B: four-shots (" + fourShots + ")"), run.out());
-
   }
 
   @Test
@@ -211,35 +290,56 @@ class EvalCompareCommandTest {
     String zeroShot = file("eval/configs/demo-tiny-zeroshot.yaml");
     String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
     Path otherTiles = tmp.resolve("seed8.yaml");
-    Files.writeString(otherTiles, """
+    Files.writeString(
+        otherTiles,
+        """
         name: seed8
         model: %s
         dataset: {generate: {per_class: 4, centers: 2, seed: 8}}
         task: {type: zeroshot, prompts: %s}
-        """.formatted(bundle, file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")));
+        """
+            .formatted(
+                bundle,
+                file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")));
     Path indexed = tmp.resolve("indexed.yaml");
-    Files.writeString(indexed, """
+    Files.writeString(
+        indexed,
+        """
         name: indexed
         model: %s
         dataset: {index: idx}
         task: {type: zeroshot, prompts: %s}
-        """.formatted(bundle, file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")));
-    Map<List<String>, String> problems = Map.of(
-        List.of(zeroShot), "nothing to compare " + zeroShot + " with: give --model-b DIR, --prompts-b FILE or a second CONFIG",
-        List.of(zeroShot, zeroShot, "--model-b", bundle), "give B either as a second CONFIG or as --model-b/--prompts-b, not both",
-        List.of(zeroShot, file("eval/configs/demo-tiny-retrieval.yaml")), "is a zeroshot task and B ",
-        List.of(file("eval/configs/demo-tiny-fewshot.yaml"), "--prompts-b", "x.json"), "is not a zero-shot config",
-        List.of(zeroShot, otherTiles.toString()),
-        "must evaluate the same dataset (the same dataset: block, or two indexes of the same tiles): A's is generate "
-            + "{per_class: 4, centers: 2, seed: 7}, B's generate {per_class: 4, centers: 2, seed: 8}",
-        List.of(indexed.toString(), "--model-b", bundle), "--model-b: " + indexed + " reads its tiles' embeddings from an index",
-        List.of(zeroShot, "--model-b", bundle, "--resamples", "0"), "--resamples must be >= 1, got 0");
+        """
+            .formatted(
+                bundle,
+                file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")));
+    Map<List<String>, String> problems =
+        Map.of(
+            List.of(zeroShot),
+            "nothing to compare "
+                + zeroShot
+                + " with: give --model-b DIR, --prompts-b FILE or a second CONFIG",
+            List.of(zeroShot, zeroShot, "--model-b", bundle),
+            "give B either as a second CONFIG or as --model-b/--prompts-b, not both",
+            List.of(zeroShot, file("eval/configs/demo-tiny-retrieval.yaml")),
+            "is a zeroshot task and B ",
+            List.of(file("eval/configs/demo-tiny-fewshot.yaml"), "--prompts-b", "x.json"),
+            "is not a zero-shot config",
+            List.of(zeroShot, otherTiles.toString()),
+            "must evaluate the same dataset (the same dataset: block, or two indexes of the same tiles): A's is generate "
+                + "{per_class: 4, centers: 2, seed: 7}, B's generate {per_class: 4, centers: 2, seed: 8}",
+            List.of(indexed.toString(), "--model-b", bundle),
+            "--model-b: " + indexed + " reads its tiles' embeddings from an index",
+            List.of(zeroShot, "--model-b", bundle, "--resamples", "0"),
+            "--resamples must be >= 1, got 0");
     for (Map.Entry<List<String>, String> problem : problems.entrySet()) {
       List<String> args = new java.util.ArrayList<>(List.of("eval", "compare"));
       args.addAll(problem.getKey());
       CliRun run = CliRun.of(args.toArray(String[]::new));
       assertEquals(ErrorReporter.USER_ERROR, run.exitCode(), problem.getKey() + ": " + run.err());
-      assertTrue(run.err().contains("pathlens eval compare: ") && run.err().contains(problem.getValue()), run.err());
+      assertTrue(
+          run.err().contains("pathlens eval compare: ") && run.err().contains(problem.getValue()),
+          run.err());
       assertTrue(run.out().isEmpty(), run.out());
     }
   }
@@ -257,8 +357,18 @@ class EvalCompareCommandTest {
 
   /** The prediction of {@code pathlens classify} for each tile of an index, by tile id. */
   private static Map<String, String> classify(Path index, String prompts) throws IOException {
-    CliRun run = CliRun.of("classify", "--model", Fixtures.demoBundle().toString(), "--prompts", prompts, "--index",
-        index.toString(), "--threads", "1", "--no-cache");
+    CliRun run =
+        CliRun.of(
+            "classify",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--prompts",
+            prompts,
+            "--index",
+            index.toString(),
+            "--threads",
+            "1",
+            "--no-cache");
     assertEquals(0, run.exitCode(), run.err());
     Map<String, String> out = new HashMap<>();
     for (String line : run.outLines()) {

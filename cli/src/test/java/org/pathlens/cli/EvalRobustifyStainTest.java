@@ -26,20 +26,45 @@ class EvalRobustifyStainTest {
     Path tiles = tmp.resolve("tiles");
     SyntheticTiles.write(tiles, 1, 2, 7);
     String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
-    CliRun ingest = CliRun.of("ingest", "--model", bundle, "--index", tmp.resolve("index").toString(), "--tiles",
-        tiles.toString(), "--manifest", tiles.resolve("manifest.csv").toString(), "--stain-norm", "macenko",
-        "--stain-fit", "slide", "--tta", "2", "--threads", "1");
+    CliRun ingest =
+        CliRun.of(
+            "ingest",
+            "--model",
+            bundle,
+            "--index",
+            tmp.resolve("index").toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            tiles.resolve("manifest.csv").toString(),
+            "--stain-norm",
+            "macenko",
+            "--stain-fit",
+            "slide",
+            "--tta",
+            "2",
+            "--threads",
+            "1");
     assertEquals(0, ingest.exitCode(), ingest.err());
-    String common = """
+    String common =
+        """
         model: %s
         task: {type: zeroshot, prompts: %s}
         metrics: [accuracy, macro_auroc, weighted_f1]
         bootstrap: {resamples: 50}
         expected: {}
-        """.formatted(bundle, Fixtures.root().resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json").toAbsolutePath());
-    String stain = "robustify: {stain_norm: {method: macenko, target: default, fit: slide}, tta: {views: 2}}\n";
+        """
+            .formatted(
+                bundle,
+                Fixtures.root()
+                    .resolve(
+                        "classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                    .toAbsolutePath());
+    String stain =
+        "robustify: {stain_norm: {method: macenko, target: default, fit: slide}, tta: {views: 2}}\n";
     Path fromFiles = tmp.resolve("files.yaml");
-    Files.writeString(fromFiles, "name: files\ndataset: {labels: tiles/manifest.csv}\n" + stain + common);
+    Files.writeString(
+        fromFiles, "name: files\ndataset: {labels: tiles/manifest.csv}\n" + stain + common);
     Path fromIndex = tmp.resolve("index.yaml");
     Files.writeString(fromIndex, "name: index\ndataset: {index: index}\n" + common);
     Path plain = tmp.resolve("plain.yaml");
@@ -57,7 +82,9 @@ class EvalRobustifyStainTest {
     Files.writeString(indexWithStain, "name: bad\ndataset: {index: index}\n" + stain + common);
     CliRun refused = CliRun.of("eval", "run", "--threads", "1", indexWithStain.toString());
     assertEquals(ErrorReporter.USER_ERROR, refused.exitCode());
-    assertTrue(refused.err().contains("stain_norm and tta act on images, and an index holds embeddings"), refused.err());
+    assertTrue(
+        refused.err().contains("stain_norm and tta act on images, and an index holds embeddings"),
+        refused.err());
   }
 
   private static String expected(Path config) throws IOException {

@@ -13,8 +13,8 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
 
 /**
  * The committed tiny evaluation configs reproduce their expected numbers (as Anserini's tiny
- * collection does in its unit tests): a change that moves one fails here until
- * {@code ./pathlens eval run --update eval/configs/demo-tiny-*.yaml} records it on purpose.
+ * collection does in its unit tests): a change that moves one fails here until {@code ./pathlens
+ * eval run --update eval/configs/demo-tiny-*.yaml} records it on purpose.
  */
 class EvalRunCommandTest {
 
@@ -26,16 +26,36 @@ class EvalRunCommandTest {
 
   @Test
   void theCommittedTinyConfigsReproduceTheirExpectedNumbers() {
-    CliRun run = CliRun.of("eval", "run", "--threads", "1", config("demo-tiny-zeroshot.yaml"),
-        config("demo-tiny-retrieval.yaml"), config("demo-tiny-fewshot.yaml"), config("demo-tiny-robustness.yaml"),
-        config("demo-tiny-robustness-combat.yaml"), config("demo-tiny-zeroshot-combat.yaml"));
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "run",
+            "--threads",
+            "1",
+            config("demo-tiny-zeroshot.yaml"),
+            config("demo-tiny-retrieval.yaml"),
+            config("demo-tiny-fewshot.yaml"),
+            config("demo-tiny-robustness.yaml"),
+            config("demo-tiny-robustness-combat.yaml"),
+            config("demo-tiny-zeroshot-combat.yaml"));
     assertEquals(0, run.exitCode(), run.out() + run.err());
-    assertTrue(run.out().contains("6 OK, 0 FAIL") && run.out().contains("14 OK, 0 FAIL") && run.out().contains("3 OK, 0 FAIL")
-        && run.out().contains("5 OK, 0 FAIL") && run.out().contains("4 OK, 0 FAIL"),
+    assertTrue(
+        run.out().contains("6 OK, 0 FAIL")
+            && run.out().contains("14 OK, 0 FAIL")
+            && run.out().contains("3 OK, 0 FAIL")
+            && run.out().contains("5 OK, 0 FAIL")
+            && run.out().contains("4 OK, 0 FAIL"),
         run.out());
-    assertTrue(run.out().contains("demo-tiny-robustness-combat, 72 tiles") && run.out().contains("accuracy@center-b"), run.out());
-    assertTrue(run.out().contains("i2i_mmv@5") && run.out().contains("t2i_recall@10") && run.out().contains("robustness_index")
-        && run.out().contains("apd_accuracy@1.00") && run.out().contains("clustering_score"),
+    assertTrue(
+        run.out().contains("demo-tiny-robustness-combat, 72 tiles")
+            && run.out().contains("accuracy@center-b"),
+        run.out());
+    assertTrue(
+        run.out().contains("i2i_mmv@5")
+            && run.out().contains("t2i_recall@10")
+            && run.out().contains("robustness_index")
+            && run.out().contains("apd_accuracy@1.00")
+            && run.out().contains("clustering_score"),
         run.out());
     assertTrue(run.out().contains("72 tiles, model pathlens-demo-crc9"), run.out());
   }
@@ -44,7 +64,9 @@ class EvalRunCommandTest {
   void aMovedNumberFailsUntilUpdateRecordsItKeepingComments() throws IOException {
     Path file = tmp.resolve("moved.yaml");
     String abs = Fixtures.root().toAbsolutePath().toString();
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         # a deliberately wrong expectation
         name: moved
         model: %s/fixtures/demo-bundle
@@ -55,17 +77,25 @@ class EvalRunCommandTest {
         bootstrap: {resamples: 50}
         expected:
           accuracy: 0.1   # chance is 1/9
-        """.formatted(abs, abs));
+        """
+            .formatted(abs, abs));
     CliRun failing = CliRun.of("eval", "run", "--threads", "1", file.toString());
     assertEquals(1, failing.exitCode(), failing.out() + failing.err());
-    assertTrue(failing.out().contains("FAIL    accuracy") && failing.out().contains("0.1000"), failing.out());
-    assertTrue(failing.out().contains("MISSING macro_auroc") && failing.out().contains("0 OK, 2 FAIL"), failing.out());
+    assertTrue(
+        failing.out().contains("FAIL    accuracy") && failing.out().contains("0.1000"),
+        failing.out());
+    assertTrue(
+        failing.out().contains("MISSING macro_auroc") && failing.out().contains("0 OK, 2 FAIL"),
+        failing.out());
 
     CliRun update = CliRun.of("eval", "run", "--threads", "1", "--update", file.toString());
     assertEquals(0, update.exitCode(), update.err());
     assertTrue(update.out().contains("updated 2 expected values"), update.out());
     String updated = Files.readString(file);
-    assertTrue(updated.startsWith("# a deliberately wrong expectation\n") && updated.contains("   # chance is 1/9\n"), updated);
+    assertTrue(
+        updated.startsWith("# a deliberately wrong expectation\n")
+            && updated.contains("   # chance is 1/9\n"),
+        updated);
 
     CliRun passing = CliRun.of("eval", "run", "--threads", "1", file.toString());
     assertEquals(0, passing.exitCode(), passing.out());
@@ -77,27 +107,43 @@ class EvalRunCommandTest {
     Path tiles = tmp.resolve("tiles");
     SyntheticTiles.write(tiles, 2, 2, 7);
     String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
-    CliRun ingest = CliRun.of("ingest", "--model", bundle, "--index", tmp.resolve("index").toString(), "--tiles",
-        tiles.toString(), "--manifest", tiles.resolve("manifest.csv").toString());
+    CliRun ingest =
+        CliRun.of(
+            "ingest",
+            "--model",
+            bundle,
+            "--index",
+            tmp.resolve("index").toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            tiles.resolve("manifest.csv").toString());
     assertEquals(0, ingest.exitCode(), ingest.err());
-    String common = """
+    String common =
+        """
         model: %s
         task: {type: retrieval}
         metrics: [i2t_recall@5, t2i_label_precision@5, i2i_mmv@5, i2i_map@5]
         bootstrap: {resamples: 50}
         expected: {}
-        """.formatted(bundle);
+        """
+            .formatted(bundle);
     Path fromFiles = tmp.resolve("files.yaml");
-    Files.writeString(fromFiles, "name: files\ndataset: {labels: tiles/manifest.csv, sites: [center-b]}\n" + common);
+    Files.writeString(
+        fromFiles,
+        "name: files\ndataset: {labels: tiles/manifest.csv, sites: [center-b]}\n" + common);
     Path fromIndex = tmp.resolve("index.yaml");
-    Files.writeString(fromIndex, "name: index\ndataset: {index: index, filter: 'site:center-b'}\n" + common);
+    Files.writeString(
+        fromIndex, "name: index\ndataset: {index: index, filter: 'site:center-b'}\n" + common);
     CliRun files = CliRun.of("eval", "run", "--threads", "1", "--update", fromFiles.toString());
     CliRun index = CliRun.of("eval", "run", "--threads", "1", "--update", fromIndex.toString());
     assertEquals(0, files.exitCode(), files.err());
     assertEquals(0, index.exitCode(), index.err());
     assertTrue(index.out().contains("index, 18 tiles"), index.out());
-    String filesExpected = Files.readString(fromFiles).substring(Files.readString(fromFiles).indexOf("expected:"));
-    String indexExpected = Files.readString(fromIndex).substring(Files.readString(fromIndex).indexOf("expected:"));
+    String filesExpected =
+        Files.readString(fromFiles).substring(Files.readString(fromFiles).indexOf("expected:"));
+    String indexExpected =
+        Files.readString(fromIndex).substring(Files.readString(fromIndex).indexOf("expected:"));
     assertEquals(filesExpected, indexExpected);
     assertTrue(filesExpected.contains("i2i_map@5: "), filesExpected);
   }
@@ -105,7 +151,8 @@ class EvalRunCommandTest {
   @Test
   void aBadConfigIsNamedBeforeAnyWork() throws IOException {
     Path bad = tmp.resolve("bad.yaml");
-    Files.writeString(bad, "name: bad\nmodel: m\ndataset: {labels: x.csv}\ntask: {type: ranking}\n");
+    Files.writeString(
+        bad, "name: bad\nmodel: m\ndataset: {labels: x.csv}\ntask: {type: ranking}\n");
     CliRun run = CliRun.of("eval", "run", config("demo-tiny-zeroshot.yaml"), bad.toString());
     assertEquals(ErrorReporter.USER_ERROR, run.exitCode());
     assertTrue(run.err().contains(bad + ": task.type: \"ranking\" is not one of"), run.err());

@@ -33,25 +33,34 @@ import org.w3c.dom.NodeList;
 
 /**
  * {@code pathlens eval run --report} on the committed tiny configs, one of each task: every
- * report's page parses, holds the numbers {@code eval run} printed (through report.json) and
- * embeds the PNGs written beside it.
+ * report's page parses, holds the numbers {@code eval run} printed (through report.json) and embeds
+ * the PNGs written beside it.
  */
 class EvalRunReportTest {
 
-  static final List<String> CONFIGS = List.of("demo-tiny-zeroshot", "demo-tiny-fewshot", "demo-tiny-retrieval", "demo-tiny-robustness");
+  static final List<String> CONFIGS =
+      List.of(
+          "demo-tiny-zeroshot", "demo-tiny-fewshot", "demo-tiny-retrieval", "demo-tiny-robustness");
   static final int CHART_WIDTH = 800;
   static final int CHART_HEIGHT = 560;
+
   /** A printed metric line: status, name, value, expected, tolerance, [lower, upper]. */
-  static final Pattern LINE = Pattern.compile("^(OK|FAIL|MISSING)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+\\[(\\S+), (\\S+)]$");
+  static final Pattern LINE =
+      Pattern.compile(
+          "^(OK|FAIL|MISSING)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+\\[(\\S+), (\\S+)]$");
 
   @TempDir static Path tmp;
   static CliRun run;
+
   /** Per config name, per metric, the printed value and bounds. */
   static final Map<String, Map<String, String[]>> printed = new HashMap<>();
 
   @BeforeAll
   static void runTheTinyConfigs() {
-    List<String> args = new ArrayList<>(List.of("eval", "run", "--threads", "1", "--report", tmp.resolve("reports").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "eval", "run", "--threads", "1", "--report", tmp.resolve("reports").toString()));
     CONFIGS.forEach(c -> args.add(EvalRunCommandTest.config(c + ".yaml")));
     run = CliRun.of(args.toArray(String[]::new));
     String config = null;
@@ -62,7 +71,11 @@ class EvalRunReportTest {
         config = header.group(1);
         printed.put(config, new HashMap<>());
       } else if (metric.matches()) {
-        printed.get(config).put(metric.group(2), new String[] {metric.group(3), metric.group(6), metric.group(7), metric.group(1)});
+        printed
+            .get(config)
+            .put(
+                metric.group(2),
+                new String[] {metric.group(3), metric.group(6), metric.group(7), metric.group(1)});
       }
     }
   }
@@ -79,8 +92,16 @@ class EvalRunReportTest {
       Document doc = parse(html);
       assertEquals(name, json.get("title").asText());
       assertTrue(json.at("/settings/bundle_hash").asText().length() == 64, json.toString());
-      assertTrue(run.out().contains("model pathlens-demo-crc9 (" + json.at("/settings/bundle_hash").asText().substring(0, 12) + ")"));
-      assertTrue(json.at("/settings/command_line").asText().startsWith("pathlens eval run --threads 1 --report "));
+      assertTrue(
+          run.out()
+              .contains(
+                  "model pathlens-demo-crc9 ("
+                      + json.at("/settings/bundle_hash").asText().substring(0, 12)
+                      + ")"));
+      assertTrue(
+          json.at("/settings/command_line")
+              .asText()
+              .startsWith("pathlens eval run --threads 1 --report "));
 
       // JSON = printed, page = JSON, metric by metric.
       Map<String, String[]> lines = printed.get(name);
@@ -99,7 +120,10 @@ class EvalRunReportTest {
         assertEquals(line[2], four(m.get("ci_upper")), name + " " + metric);
         assertEquals(line[3], m.get("status").asText());
         List<String> cells = cells(row);
-        assertEquals(List.of(metric, line[0], "[" + line[1] + ", " + line[2] + "]"), cells.subList(0, 3), name);
+        assertEquals(
+            List.of(metric, line[0], "[" + line[1] + ", " + line[2] + "]"),
+            cells.subList(0, 3),
+            name);
         assertEquals(line[3], cells.get(5));
       }
       assertEquals(lines.size(), pageRows, name);
@@ -119,10 +143,20 @@ class EvalRunReportTest {
           // Nine classes of 56 px cells, with labels around them.
           assertTrue(image.getWidth() > 9 * 56 && image.getHeight() > 9 * 56, file);
         } else {
-          assertEquals(List.of(CHART_WIDTH, CHART_HEIGHT), List.of(image.getWidth(), image.getHeight()), file);
+          assertEquals(
+              List.of(CHART_WIDTH, CHART_HEIGHT),
+              List.of(image.getWidth(), image.getHeight()),
+              file);
         }
-        assertEquals(List.of(f.get("width").asInt(), f.get("height").asInt()), List.of(image.getWidth(), image.getHeight()), file);
-        assertArrayEquals(png, Base64.getDecoder().decode(embedded.get(file).substring("data:image/png;base64,".length())), file);
+        assertEquals(
+            List.of(f.get("width").asInt(), f.get("height").asInt()),
+            List.of(image.getWidth(), image.getHeight()),
+            file);
+        assertArrayEquals(
+            png,
+            Base64.getDecoder()
+                .decode(embedded.get(file).substring("data:image/png;base64,".length())),
+            file);
       }
       assertEquals(files.size(), embedded.size());
       assertFalse(html.contains("<script"), name);
@@ -130,7 +164,12 @@ class EvalRunReportTest {
       boolean classifies = name.endsWith("zeroshot") || name.endsWith("fewshot");
       List<String> expectedFigures = new ArrayList<>();
       if (classifies) {
-        expectedFigures.addAll(List.of("confusion_matrix.png", "confusion_matrix_normalised.png", "reliability.png", "accuracy_by_center.png"));
+        expectedFigures.addAll(
+            List.of(
+                "confusion_matrix.png",
+                "confusion_matrix_normalised.png",
+                "reliability.png",
+                "accuracy_by_center.png"));
         int tiles = name.endsWith("zeroshot") ? 72 : 54;
         assertClassification(json.get("classification"), doc, tiles, name);
       } else {
@@ -144,27 +183,37 @@ class EvalRunReportTest {
 
   @Test
   void retrievalTablesFollowTheDirectionsAndRobustnessHasItsOwn() throws IOException {
-    JsonNode retrieval = new ObjectMapper().readTree(tmp.resolve("reports/demo-tiny-retrieval/report.json").toFile());
+    JsonNode retrieval =
+        new ObjectMapper()
+            .readTree(tmp.resolve("reports/demo-tiny-retrieval/report.json").toFile());
     List<String> tables = new ArrayList<>();
     retrieval.get("metric_tables").forEach(t -> tables.add(t.get("key").asText()));
     assertEquals(List.of("text_to_image", "image_to_text", "image_to_image"), tables);
     assertEquals("image_to_image", retrieval.at("/metrics/i2i_map@5/table").asText());
-    JsonNode robustness = new ObjectMapper().readTree(tmp.resolve("reports/demo-tiny-robustness/report.json").toFile());
+    JsonNode robustness =
+        new ObjectMapper()
+            .readTree(tmp.resolve("reports/demo-tiny-robustness/report.json").toFile());
     assertEquals("robustness_index", fieldNames(robustness.get("metrics")).iterator().next());
-    assertTrue(Files.readString(tmp.resolve("reports/demo-tiny-robustness/report.html")).contains("ΣSO / (ΣSO + ΣOS)"));
+    assertTrue(
+        Files.readString(tmp.resolve("reports/demo-tiny-robustness/report.html"))
+            .contains("ΣSO / (ΣSO + ΣOS)"));
   }
 
   @Test
   void twoConfigsOfOneFileNameAreRefusedBeforeAnyWork() throws IOException {
-    String body = "name: n\nmodel: %s\ndataset: {generate: {per_class: 1, centers: 1, seed: 1}}\ntask: {type: retrieval}\n"
-        .formatted(Fixtures.demoBundle().toAbsolutePath());
+    String body =
+        "name: n\nmodel: %s\ndataset: {generate: {per_class: 1, centers: 1, seed: 1}}\ntask: {type: retrieval}\n"
+            .formatted(Fixtures.demoBundle().toAbsolutePath());
     Path a = Files.createDirectories(tmp.resolve("a")).resolve("same.yaml");
     Path b = Files.createDirectories(tmp.resolve("b")).resolve("same.yaml");
     Files.writeString(a, body);
     Files.writeString(b, body);
-    CliRun clash = CliRun.of("eval", "run", "--report", tmp.resolve("clash").toString(), a.toString(), b.toString());
+    CliRun clash =
+        CliRun.of(
+            "eval", "run", "--report", tmp.resolve("clash").toString(), a.toString(), b.toString());
     assertEquals(ErrorReporter.USER_ERROR, clash.exitCode());
-    assertTrue(clash.err().contains("--report: " + a + " and " + b + " would both write"), clash.err());
+    assertTrue(
+        clash.err().contains("--report: " + a + " and " + b + " would both write"), clash.err());
     assertTrue(clash.out().isEmpty());
   }
 
@@ -180,10 +229,18 @@ class EvalRunReportTest {
     List<Element> perClass = tableRows(doc, "per-class");
     for (int k = 0; k < 9; k++) {
       JsonNode row = c.get("per_class").get(k);
-      assertEquals(List.of(row.get("class").asText(), four(row.get("precision")), four(row.get("recall")), four(row.get("f1")),
-          row.get("support").asText()), cells(perClass.get(k)), name);
+      assertEquals(
+          List.of(
+              row.get("class").asText(),
+              four(row.get("precision")),
+              four(row.get("recall")),
+              four(row.get("f1")),
+              row.get("support").asText()),
+          cells(perClass.get(k)),
+          name);
     }
-    // The ECE is the tiles' mean gap between accuracy and confidence over the bins, and the page's table shows the bins.
+    // The ECE is the tiles' mean gap between accuracy and confidence over the bins, and the page's
+    // table shows the bins.
     int binned = 0;
     double gap = 0;
     List<Element> binRows = tableRows(doc, "reliability");
@@ -192,7 +249,9 @@ class EvalRunReportTest {
       assertEquals(bin.get("count").asText(), cells(binRows.get(b)).get(1));
       if (bin.get("count").asInt() > 0) {
         binned += bin.get("count").asInt();
-        gap += bin.get("count").asInt() * Math.abs(bin.get("accuracy").asDouble() - bin.get("mean_confidence").asDouble());
+        gap +=
+            bin.get("count").asInt()
+                * Math.abs(bin.get("accuracy").asDouble() - bin.get("mean_confidence").asDouble());
       }
     }
     assertEquals(tiles, binned);
@@ -200,10 +259,14 @@ class EvalRunReportTest {
     int perCenter = 0;
     for (JsonNode center : c.get("per_center")) {
       perCenter += center.get("tiles").asInt();
-      assertTrue(center.get("ci_lower").asDouble() <= center.get("value").asDouble()
-          && center.get("value").asDouble() <= center.get("ci_upper").asDouble(), name);
+      assertTrue(
+          center.get("ci_lower").asDouble() <= center.get("value").asDouble()
+              && center.get("value").asDouble() <= center.get("ci_upper").asDouble(),
+          name);
     }
-    assertEquals(List.of("center-a", "center-b"), List.of(c.at("/per_center/0/center").asText(), c.at("/per_center/1/center").asText()));
+    assertEquals(
+        List.of("center-a", "center-b"),
+        List.of(c.at("/per_center/0/center").asText(), c.at("/per_center/1/center").asText()));
     assertEquals(tiles, perCenter);
   }
 
@@ -220,7 +283,9 @@ class EvalRunReportTest {
   static Document parse(String html) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-    return factory.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+    return factory
+        .newDocumentBuilder()
+        .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static List<Element> elements(Document doc, String tag) {
@@ -235,7 +300,8 @@ class EvalRunReportTest {
   private static List<Element> tableRows(Document doc, String id) {
     for (Element table : elements(doc, "table")) {
       if (table.getAttribute("id").equals(id)) {
-        NodeList trs = ((Element) table.getElementsByTagName("tbody").item(0)).getElementsByTagName("tr");
+        NodeList trs =
+            ((Element) table.getElementsByTagName("tbody").item(0)).getElementsByTagName("tr");
         List<Element> out = new ArrayList<>();
         for (int i = 0; i < trs.getLength(); i++) {
           out.add((Element) trs.item(i));

@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Every command's --help renders: picocli only warns (and prints raw text) when a description is malformed. */
+/**
+ * Every command's --help renders: picocli only warns (and prints raw text) when a description is
+ * malformed.
+ */
 class HelpTextTest {
 
   @Test
@@ -22,19 +25,24 @@ class HelpTextTest {
       args.add("--help");
       CliRun run = CliRun.of(args.toArray(String[]::new));
       assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.err());
-      assertTrue(run.out().startsWith("Usage: pathlens"), String.join(" ", args) + ": " + run.out());
+      assertTrue(
+          run.out().startsWith("Usage: pathlens"), String.join(" ", args) + ": " + run.out());
       assertFalse(run.err().contains("picocli WARN"), String.join(" ", args) + ": " + run.err());
     }
   }
 
   private static void collect(CommandLine command, List<String> path, List<List<String>> paths) {
     paths.add(List.copyOf(path));
-    command.getSubcommands().forEach((name, sub) -> {
-      if (sub.getCommandName().equals(name) && !name.equals("help")) { // aliases and picocli's help once each
-        List<String> child = new ArrayList<>(path);
-        child.add(name);
-        collect(sub, child, paths);
-      }
-    });
+    command
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (sub.getCommandName().equals(name)
+                  && !name.equals("help")) { // aliases and picocli's help once each
+                List<String> child = new ArrayList<>(path);
+                child.add(name);
+                collect(sub, child, paths);
+              }
+            });
   }
 }

@@ -35,19 +35,38 @@ import org.pathlens.index.TileIndex;
 class IngestKillResumeTest {
   private static final int TILES = 270; // 9 classes × 2 centers × 15
   private static final int COMMIT = 40;
-  private static final Pattern SUMMARY = Pattern.compile("^tiles (\\d+), unchanged (\\d+), slides 0, skipped 0, .*"
-      + "the index holds (\\d+) tiles$");
+  private static final Pattern SUMMARY =
+      Pattern.compile(
+          "^tiles (\\d+), unchanged (\\d+), slides 0, skipped 0, .*"
+              + "the index holds (\\d+) tiles$");
 
   @TempDir Path data;
 
   @Test
   void theSameCommandAfterKill9EmbedsOnlyWhatWasLeft() throws Exception {
     Path tiles = data.resolve("tiles");
-    Path manifest = SyntheticTiles.write(tiles, new SyntheticTiles.Options(15, 2, 5, 224, 2)).manifest();
+    Path manifest =
+        SyntheticTiles.write(tiles, new SyntheticTiles.Options(15, 2, 5, 224, 2)).manifest();
     Path killed = data.resolve("killed");
-    List<String> ingest = List.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", killed.toString(),
-        "--tiles", tiles.toString(), "--manifest", manifest.toString(), "--commit", Integer.toString(COMMIT),
-        "--batch", "8", "--threads", "1", "--read-threads", "1");
+    List<String> ingest =
+        List.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            killed.toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            manifest.toString(),
+            "--commit",
+            Integer.toString(COMMIT),
+            "--batch",
+            "8",
+            "--threads",
+            "1",
+            "--read-threads",
+            "1");
 
     Process child = childJvm(ingest);
     int committedAtKill;
@@ -60,11 +79,16 @@ class IngestKillResumeTest {
     }
     int held;
     ModelBundle bundle = ModelBundle.load(Fixtures.demoBundle());
-    try (TileIndex index = TileIndex.openForSearch(killed, IndexProvenance.of(bundle), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.openForSearch(killed, IndexProvenance.of(bundle), IndexSettings.defaults())) {
       held = index.size();
     }
-    assertTrue(held >= committedAtKill && held < TILES,
-        held + " tiles held after the kill; " + committedAtKill + " were seen committed (a child that finished"
+    assertTrue(
+        held >= committedAtKill && held < TILES,
+        held
+            + " tiles held after the kill; "
+            + committedAtKill
+            + " were seen committed (a child that finished"
             + " before the kill needs a longer ingest)");
 
     CliRun resumed = CliRun.of(ingest.toArray(String[]::new));
@@ -74,7 +98,9 @@ class IngestKillResumeTest {
     assertEquals(TILES - held, Integer.parseInt(summary.group(1)), "tiles embedded by the re-run");
     assertEquals(held, Integer.parseInt(summary.group(2)), "tiles kept from before the kill");
     assertEquals(TILES, Integer.parseInt(summary.group(3)));
-    assertTrue(resumed.err().contains(held + " tiles already in the index, unchanged: kept"), resumed.err());
+    assertTrue(
+        resumed.err().contains(held + " tiles already in the index, unchanged: kept"),
+        resumed.err());
 
     Path whole = data.resolve("whole");
     List<String> uninterrupted = new ArrayList<>(ingest);
@@ -85,18 +111,26 @@ class IngestKillResumeTest {
     assertEquals(expected.keySet(), actual.keySet());
     for (String id : expected.keySet()) {
       float cosine = Embeddings.dot(expected.get(id), actual.get(id));
-      assertTrue(cosine > 0.99999f, id + ": cosine " + cosine + " to the uninterrupted ingest's embedding");
+      assertTrue(
+          cosine > 0.99999f,
+          id + ": cosine " + cosine + " to the uninterrupted ingest's embedding");
     }
   }
 
-  /** Polls the index the child writes until its latest commit holds at least {@code atLeast} tiles. */
+  /**
+   * Polls the index the child writes until its latest commit holds at least {@code atLeast} tiles.
+   */
   private static int waitForCommittedTiles(Path dir, int atLeast, Process child) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      assertTrue(child.isAlive(), "the ingest exited (code " + (child.isAlive() ? "" : child.exitValue())
-          + ") before it was killed");
+      assertTrue(
+          child.isAlive(),
+          "the ingest exited (code "
+              + (child.isAlive() ? "" : child.exitValue())
+              + ") before it was killed");
       if (Files.isDirectory(dir)) {
-        try (FSDirectory directory = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(directory)) {
+        try (FSDirectory directory = FSDirectory.open(dir);
+            DirectoryReader reader = DirectoryReader.open(directory)) {
           if (reader.numDocs() >= atLeast) {
             return reader.numDocs();
           }
@@ -111,7 +145,8 @@ class IngestKillResumeTest {
 
   private static Map<String, float[]> embeddings(Path dir, ModelBundle bundle) throws IOException {
     Map<String, float[]> byId = new TreeMap<>();
-    try (TileIndex index = TileIndex.openForSearch(dir, IndexProvenance.of(bundle), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.openForSearch(dir, IndexProvenance.of(bundle), IndexSettings.defaults())) {
       index.forEachTile(TileFilter.ALL, tile -> byId.put(tile.record().id(), tile.embedding()));
     }
     return byId;
@@ -119,15 +154,29 @@ class IngestKillResumeTest {
 
   /** {@code pathlens ARGS} in a JVM of its own, started as {@code ./pathlens} starts it. */
   private static Process childJvm(List<String> args) throws IOException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-Xmx1g",
-        "-Dpathlens.root=" + System.getProperty("pathlens.root", ""),
-        "-cp", System.getProperty("java.class.path"), PathLens.class.getName()));
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dai.djl.offline=true",
+                "-Xmx1g",
+                "-Dpathlens.root=" + System.getProperty("pathlens.root", ""),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PathLens.class.getName()));
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().put("OPT_OUT_TRACKING", "true");
     return builder.start();
   }

@@ -12,9 +12,12 @@ class IngestProgressTest {
 
   @Test
   void logLinesGiveDoneOfPlannedRateAndEta() {
-    assertEquals("pathlens ingest: 320/1200 tiles (27 %), 80.0 tiles/s, ETA 11 s",
+    assertEquals(
+        "pathlens ingest: 320/1200 tiles (27 %), 80.0 tiles/s, ETA 11 s",
         IngestProgress.Lines.line(320, 1200, 4.0));
-    assertEquals("pathlens ingest: 0/10 tiles (0 %), 0.0 tiles/s, ETA ?", IngestProgress.Lines.line(0, 10, 0));
+    assertEquals(
+        "pathlens ingest: 0/10 tiles (0 %), 0.0 tiles/s, ETA ?",
+        IngestProgress.Lines.line(0, 10, 0));
   }
 
   @Test

@@ -30,21 +30,41 @@ class IngestSearchSimilarCommandTest {
   @BeforeAll
   static void ingestGeneratedTiles() throws IOException {
     tiles = data.resolve("tiles");
-    manifest = SyntheticTiles.write(tiles, new SyntheticTiles.Options(2, 2, 3, 224, 2)).manifest(); // 36 tiles
+    manifest =
+        SyntheticTiles.write(tiles, new SyntheticTiles.Options(2, 2, 3, 224, 2))
+            .manifest(); // 36 tiles
     index = data.resolve("index");
     firstIngest = ingest("--tiles", tiles.toString(), "--manifest", manifest.toString());
   }
 
   private static CliRun ingest(String... inputs) {
-    List<String> args = new java.util.ArrayList<>(List.of("ingest", "--model", Fixtures.demoBundle().toString(),
-        "--index", index.toString(), "--threads", "2", "--batch", "8"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "ingest",
+                "--model",
+                Fixtures.demoBundle().toString(),
+                "--index",
+                index.toString(),
+                "--threads",
+                "2",
+                "--batch",
+                "8"));
     args.addAll(List.of(inputs));
     return CliRun.of(args.toArray(String[]::new));
   }
 
   private static List<JsonNode> search(String... query) throws IOException {
-    List<String> args = new java.util.ArrayList<>(List.of("search", "--model", Fixtures.demoBundle().toString(),
-        "--index", index.toString(), "--threads", "2"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "search",
+                "--model",
+                Fixtures.demoBundle().toString(),
+                "--index",
+                index.toString(),
+                "--threads",
+                "2"));
     args.addAll(List.of(query));
     CliRun run = CliRun.of(args.toArray(String[]::new));
     assertEquals(0, run.exitCode(), run.err());
@@ -63,8 +83,10 @@ class IngestSearchSimilarCommandTest {
   void ingestPrintsASummaryAndRerunningAddsNoDuplicates() {
     assertEquals(0, firstIngest.exitCode(), firstIngest.err());
     assertTrue(firstIngest.out().startsWith("tiles 36, slides 0, skipped 0, "), firstIngest.out());
-    assertTrue(firstIngest.out().strip().endsWith("tiles/s; the index holds 36 tiles"), firstIngest.out());
-    assertTrue(firstIngest.err().contains("pathlens ingest: " + tiles + ": 36 tiles"), firstIngest.err());
+    assertTrue(
+        firstIngest.out().strip().endsWith("tiles/s; the index holds 36 tiles"), firstIngest.out());
+    assertTrue(
+        firstIngest.err().contains("pathlens ingest: " + tiles + ": 36 tiles"), firstIngest.err());
     CliRun again = ingest("--tiles", tiles.toString(), "--manifest", manifest.toString());
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().startsWith("tiles 0, unchanged 36, slides 0, "), again.out());
@@ -74,20 +96,46 @@ class IngestSearchSimilarCommandTest {
   @Test
   void aNewIndexTakesTheQuantizationAskedFor() throws IOException {
     Path int8 = data.resolve("index-int8");
-    CliRun run = CliRun.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", int8.toString(),
-        "--tiles", tiles.toString(), "--manifest", manifest.toString(), "--quantization", "int8", "--m", "8");
+    CliRun run =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            int8.toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            manifest.toString(),
+            "--quantization",
+            "int8",
+            "--m",
+            "8");
     assertEquals(0, run.exitCode(), run.err());
     var bundle = org.pathlens.encoders.bundle.ModelBundle.load(Fixtures.demoBundle());
-    try (var opened = org.pathlens.index.TileIndex.openForSearch(int8, org.pathlens.index.IndexProvenance.of(bundle),
-        org.pathlens.index.IndexSettings.defaults())) {
+    try (var opened =
+        org.pathlens.index.TileIndex.openForSearch(
+            int8,
+            org.pathlens.index.IndexProvenance.of(bundle),
+            org.pathlens.index.IndexSettings.defaults())) {
       assertEquals(org.pathlens.index.Quantization.INT8, opened.settings().quantization());
       assertEquals(8, opened.settings().m());
       assertEquals(36, opened.size());
     }
-    CliRun bad = CliRun.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", data.resolve("x").toString(),
-        "--tiles", tiles.toString(), "--quantization", "int2");
+    CliRun bad =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            data.resolve("x").toString(),
+            "--tiles",
+            tiles.toString(),
+            "--quantization",
+            "int2");
     assertEquals(2, bad.exitCode());
-    assertTrue(bad.err().contains("--quantization must be none, int8 or int4, got int2"), bad.err());
+    assertTrue(
+        bad.err().contains("--quantization must be none, int8 or int4, got int2"), bad.err());
   }
 
   @Test
@@ -99,7 +147,9 @@ class IngestSearchSimilarCommandTest {
       assertEquals(i + 1, hit.get("rank").asInt());
       assertEquals("ADI", hit.get("label").asText(), hit.toString());
       assertTrue(Files.isRegularFile(Path.of(hit.get("source").asText())), hit.toString());
-      assertTrue(hit.has("slide_id") && hit.has("site") && hit.has("x") && hit.has("caption"), hit.toString());
+      assertTrue(
+          hit.has("slide_id") && hit.has("site") && hit.has("x") && hit.has("caption"),
+          hit.toString());
     }
     assertTrue(hits.get(0).get("score").asDouble() >= hits.get(2).get("score").asDouble());
   }
@@ -114,17 +164,31 @@ class IngestSearchSimilarCommandTest {
 
   @Test
   void filtersKeepOnlyMatchingTiles() throws IOException {
-    List<JsonNode> hits = search("--text", "large empty fat cells", "--k", "36", "--filter", "site:center-a AND -label:ADI");
+    List<JsonNode> hits =
+        search(
+            "--text",
+            "large empty fat cells",
+            "--k",
+            "36",
+            "--filter",
+            "site:center-a AND -label:ADI");
     assertEquals(16, hits.size(), "18 tiles of center-a but its 2 ADI");
-    assertTrue(hits.stream().allMatch(h -> h.get("site").asText().equals("center-a")
-        && !h.get("label").asText().equals("ADI")));
+    assertTrue(
+        hits.stream()
+            .allMatch(
+                h ->
+                    h.get("site").asText().equals("center-a")
+                        && !h.get("label").asText().equals("ADI")));
   }
 
   @Test
   void keywordAndHybridSearch() throws IOException {
     List<JsonNode> keyword = search("--keywords", "adipocytes", "--k", "36");
     assertFalse(keyword.isEmpty());
-    assertTrue(keyword.stream().allMatch(h -> h.get("caption").asText().toLowerCase(Locale.ROOT).contains("adipocytes")),
+    assertTrue(
+        keyword.stream()
+            .allMatch(
+                h -> h.get("caption").asText().toLowerCase(Locale.ROOT).contains("adipocytes")),
         keyword.toString());
     List<JsonNode> hybrid = search("--hybrid", "adipocytes", "--k", "3");
     assertEquals("ADI", hybrid.getFirst().get("label").asText());
@@ -133,8 +197,17 @@ class IngestSearchSimilarCommandTest {
   @Test
   void similarSlidesLeaveOutTheQuerySlide() throws IOException {
     String querySlide = ManifestRow.read(manifest).getFirst().slideId();
-    CliRun run = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
-        "--slide", querySlide, "--k", "5");
+    CliRun run =
+        CliRun.of(
+            "similar",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--slide",
+            querySlide,
+            "--k",
+            "5");
     assertEquals(0, run.exitCode(), run.err());
     List<JsonNode> slides = json(run);
     assertEquals(5, slides.size());
@@ -142,24 +215,63 @@ class IngestSearchSimilarCommandTest {
       assertEquals(i + 1, slides.get(i).get("rank").asInt());
       assertFalse(slides.get(i).get("slide_id").asText().equals(querySlide), run.out());
       if (i > 0) {
-        assertTrue(slides.get(i - 1).get("score").asDouble() >= slides.get(i).get("score").asDouble(), run.out());
+        assertTrue(
+            slides.get(i - 1).get("score").asDouble() >= slides.get(i).get("score").asDouble(),
+            run.out());
       }
     }
     Path image = tiles.resolve(ManifestRow.read(manifest).getFirst().path());
-    CliRun byImage = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
-        "--image", image.toString(), "--k", "1", "--threads", "2");
+    CliRun byImage =
+        CliRun.of(
+            "similar",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--image",
+            image.toString(),
+            "--k",
+            "1",
+            "--threads",
+            "2");
     assertEquals(0, byImage.exitCode(), byImage.err());
-    assertEquals(querySlide, json(byImage).getFirst().get("slide_id").asText(), "the tile's own slide holds it");
-    CliRun byEmbedding = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
-        "--slide", querySlide, "--k", "3", "--method", "embedding");
+    assertEquals(
+        querySlide,
+        json(byImage).getFirst().get("slide_id").asText(),
+        "the tile's own slide holds it");
+    CliRun byEmbedding =
+        CliRun.of(
+            "similar",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--slide",
+            querySlide,
+            "--k",
+            "3",
+            "--method",
+            "embedding");
     assertEquals(0, byEmbedding.exitCode(), byEmbedding.err());
     List<JsonNode> embedded = json(byEmbedding);
     assertEquals(3, embedded.size());
-    assertTrue(embedded.stream().noneMatch(h -> h.get("slide_id").asText().equals(querySlide)), byEmbedding.out());
-    CliRun badMethod = CliRun.of("similar", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
-        "--slide", querySlide, "--method", "vote");
+    assertTrue(
+        embedded.stream().noneMatch(h -> h.get("slide_id").asText().equals(querySlide)),
+        byEmbedding.out());
+    CliRun badMethod =
+        CliRun.of(
+            "similar",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--slide",
+            querySlide,
+            "--method",
+            "vote");
     assertEquals(2, badMethod.exitCode());
-    assertTrue(badMethod.err().contains("--method must be tiles or embedding, got vote"), badMethod.err());
+    assertTrue(
+        badMethod.err().contains("--method must be tiles or embedding, got vote"), badMethod.err());
   }
 
   @Test
@@ -167,49 +279,101 @@ class IngestSearchSimilarCommandTest {
     // On this small index the default already finds the exact neighbours: a wider search agrees.
     List<JsonNode> plain = search("--text", "adipose tissue", "--k", "5");
     List<JsonNode> wide = search("--text", "adipose tissue", "--k", "5", "--oversample", "20");
-    assertEquals(plain.stream().map(h -> h.get("id").asText()).toList(),
+    assertEquals(
+        plain.stream().map(h -> h.get("id").asText()).toList(),
         wide.stream().map(h -> h.get("id").asText()).toList());
-    CliRun bad = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
-        "--text", "fat", "--oversample", "0.5");
+    CliRun bad =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--text",
+            "fat",
+            "--oversample",
+            "0.5");
     assertEquals(2, bad.exitCode());
     assertTrue(bad.err().contains("--oversample must be at least 1, got 0.5"), bad.err());
   }
 
   @Test
   void aBadFilterAndAnotherBundleAreOneLineEach() {
-    CliRun bad = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
-        "--keywords", "fat", "--filter", "site:(center-a");
+    CliRun bad =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--keywords",
+            "fat",
+            "--filter",
+            "site:(center-a");
     assertEquals(2, bad.exitCode());
     assertTrue(bad.err().contains("pathlens search: bad filter 'site:(center-a'"), bad.err());
     assertEquals(1, bad.err().lines().filter(l -> l.startsWith("pathlens")).count(), bad.err());
 
-    CliRun other = CliRun.of("search", "--model", Fixtures.bundle("tiny-clip-bpe").toString(), "--index",
-        index.toString(), "--keywords", "fat");
+    CliRun other =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.bundle("tiny-clip-bpe").toString(),
+            "--index",
+            index.toString(),
+            "--keywords",
+            "fat");
     assertEquals(2, other.exitCode());
     assertTrue(other.err().contains("holds embeddings of bundle"), other.err());
   }
 
   @Test
   void slidesAreTiledAndAnUnreadableOneIsSkipped(@TempDir Path dir) throws IOException {
-    Path slide = SyntheticSlide.write(dir.resolve("gen.tiff"), new SyntheticSlide.Options(1536, 1024, "center-b", 5, 4,
-        PyramidTiffWriter.Compression.JPEG, 2)).slide();
+    Path slide =
+        SyntheticSlide.write(
+                dir.resolve("gen.tiff"),
+                new SyntheticSlide.Options(
+                    1536, 1024, "center-b", 5, 4, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
     Path broken = Files.write(dir.resolve("broken.svs"), new byte[0]);
     Path slideIndex = dir.resolve("slide-index");
-    CliRun run = CliRun.of("ingest", "--model", Fixtures.demoBundle().toString(), "--index", slideIndex.toString(),
-        "--threads", "2", "--slides", broken.toString(), slide.toString());
+    CliRun run =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            slideIndex.toString(),
+            "--threads",
+            "2",
+            "--slides",
+            broken.toString(),
+            slide.toString());
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("slides 1, skipped 1"), run.out());
     assertTrue(run.err().contains("pathlens ingest: skipped " + broken + ": "), run.err());
     assertTrue(Files.isRegularFile(slideIndex.resolve("thumbnails/gen.png")));
     assertTrue(Files.isRegularFile(slideIndex.resolve("slides/gen.json")));
 
-    CliRun found = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", slideIndex.toString(),
-        "--text", "tumour glands", "--k", "2", "--threads", "2");
+    CliRun found =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            slideIndex.toString(),
+            "--text",
+            "tumour glands",
+            "--k",
+            "2",
+            "--threads",
+            "2");
     assertEquals(0, found.exitCode(), found.err());
     JsonNode hit = json(found).getFirst();
     assertEquals("gen", hit.get("slide_id").asText());
     assertEquals(0, hit.get("x").asInt() % 224);
-    assertEquals("gen@" + hit.get("x").asInt() + "," + hit.get("y").asInt(), hit.get("id").asText());
+    assertEquals(
+        "gen@" + hit.get("x").asInt() + "," + hit.get("y").asInt(), hit.get("id").asText());
     assertEquals("generic-tiff", hit.get("vendor").asText());
   }
 }

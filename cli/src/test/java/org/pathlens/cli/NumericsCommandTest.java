@@ -23,9 +23,9 @@ import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.NanBundleImages;
 
 /**
- * The command line's numbers: a non-finite model output is named and never printed or indexed, and a
- * JVM started as {@code ./pathlens} starts it (no oneDNN variable in its environment) gives the golden
- * embeddings, while one that lifts the cap either still does or is stopped by the canary.
+ * The command line's numbers: a non-finite model output is named and never printed or indexed, and
+ * a JVM started as {@code ./pathlens} starts it (no oneDNN variable in its environment) gives the
+ * golden embeddings, while one that lifts the cap either still does or is stopped by the canary.
  */
 class NumericsCommandTest {
 
@@ -36,34 +36,67 @@ class NumericsCommandTest {
   @Test
   void embedStopsAtATileWhoseEmbeddingIsNotFiniteAndNamesIt() throws IOException {
     Path tiles = tiles();
-    CliRun run = CliRun.of("embed", "--model", nanBundle(), "--images", tiles.resolve("t1-red.png").toString());
+    CliRun run =
+        CliRun.of(
+            "embed", "--model", nanBundle(), "--images", tiles.resolve("t1-red.png").toString());
     assertEquals(ErrorReporter.USER_ERROR, run.exitCode());
-    assertEquals("pathlens embed: " + tiles.resolve("t1-red.png") + ": " + NonFiniteEmbeddingException.REASON,
-        run.err().lines().filter(l -> l.startsWith("pathlens embed:")).findFirst().orElse(run.err()));
+    assertEquals(
+        "pathlens embed: "
+            + tiles.resolve("t1-red.png")
+            + ": "
+            + NonFiniteEmbeddingException.REASON,
+        run.err()
+            .lines()
+            .filter(l -> l.startsWith("pathlens embed:"))
+            .findFirst()
+            .orElse(run.err()));
     assertTrue(run.outLines().isEmpty(), run.out());
   }
 
   @Test
   void ingestSkipsCountsAndNamesTilesWhoseEmbeddingIsNotFinite() throws IOException {
     Path tiles = tiles();
-    CliRun run = CliRun.of("ingest", "--model", nanBundle(), "--index", tmp.resolve("index").toString(),
-        "--tiles", tiles.toString());
+    CliRun run =
+        CliRun.of(
+            "ingest",
+            "--model",
+            nanBundle(),
+            "--index",
+            tmp.resolve("index").toString(),
+            "--tiles",
+            tiles.toString());
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().startsWith("tiles 3, slides 0, skipped 1 (non-finite 1), "), run.out());
     assertTrue(run.out().contains("the index holds 3 tiles"), run.out());
-    assertTrue(run.err().contains("pathlens ingest: skipped " + tiles.resolve("t1-red.png") + ": "
-        + NonFiniteEmbeddingException.REASON), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "pathlens ingest: skipped "
+                    + tiles.resolve("t1-red.png")
+                    + ": "
+                    + NonFiniteEmbeddingException.REASON),
+        run.err());
   }
 
   @Test
   void aLaunchedJvmMatchesTheGoldenEmbeddingsAndACapLiftedOneIsCaughtOrRight() throws Exception {
     Path golden = Fixtures.golden("demo-bundle");
     Map<String, float[]> expected = new HashMap<>();
-    for (JsonNode item : JSON.readTree(golden.resolve("image_embeddings.json").toFile()).get("items")) {
-      expected.put(Path.of(item.get("input").asText()).getFileName().toString(), floats(item.get("embedding")));
+    for (JsonNode item :
+        JSON.readTree(golden.resolve("image_embeddings.json").toFile()).get("items")) {
+      expected.put(
+          Path.of(item.get("input").asText()).getFileName().toString(),
+          floats(item.get("embedding")));
     }
-    List<String> embed = List.of("embed", "--model", Fixtures.demoBundle().toString(), "--threads", "1",
-        "--images", golden.resolve("images").toString());
+    List<String> embed =
+        List.of(
+            "embed",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--threads",
+            "1",
+            "--images",
+            golden.resolve("images").toString());
 
     Child capped = child(List.of(), embed);
     assertEquals(0, capped.exitCode(), capped.err());
@@ -78,12 +111,19 @@ class NumericsCommandTest {
       System.out.println("cap lifted: this CPU's AVX-512 kernels match the reference");
     } else {
       assertEquals(ErrorReporter.USER_ERROR, lifted.exitCode(), lifted.err());
-      String line = lifted.err().lines().filter(l -> l.startsWith("pathlens embed:")).findFirst().orElseThrow();
+      String line =
+          lifted
+              .err()
+              .lines()
+              .filter(l -> l.startsWith("pathlens embed:"))
+              .findFirst()
+              .orElseThrow();
       System.out.println("cap lifted: " + line);
       assertTrue(line.contains("canary.json: canary check failed: cosine 0."), line);
       assertTrue(line.contains("ONEDNN_MAX_CPU_ISA=ALL"), line);
       assertTrue(line.contains("let PathLens cap them at AVX2: unset ONEDNN_MAX_CPU_ISA"), line);
-      assertTrue(lifted.out().isEmpty(), "nothing is printed from a refused engine: " + lifted.out());
+      assertTrue(
+          lifted.out().isEmpty(), "nothing is printed from a refused engine: " + lifted.out());
     }
   }
 
@@ -91,7 +131,9 @@ class NumericsCommandTest {
     Path tiles = Files.createDirectories(tmp.resolve("tiles"));
     for (int i = 0; i < 4; i++) {
       String name = i == 1 ? "t1-red.png" : "t" + i + ".png";
-      ImageIO.write(i == 1 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(64, 64, i), "png",
+      ImageIO.write(
+          i == 1 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(64, 64, i),
+          "png",
           tiles.resolve(name).toFile());
     }
     return tiles;
@@ -101,7 +143,8 @@ class NumericsCommandTest {
     return Fixtures.bundle(NanBundleImages.BUNDLE).toString();
   }
 
-  private static double worstCosine(String jsonLines, Map<String, float[]> expected) throws IOException {
+  private static double worstCosine(String jsonLines, Map<String, float[]> expected)
+      throws IOException {
     double worst = Double.POSITIVE_INFINITY;
     for (String line : jsonLines.lines().toList()) {
       JsonNode item = JSON.readTree(line);
@@ -126,19 +169,33 @@ class NumericsCommandTest {
 
   record Child(int exitCode, String out, String err) {}
 
-  /** {@code pathlens ARGS} in a JVM of its own, as {@code ./pathlens} starts it, without any oneDNN variable. */
+  /**
+   * {@code pathlens ARGS} in a JVM of its own, as {@code ./pathlens} starts it, without any oneDNN
+   * variable.
+   */
   private Child child(List<String> jvmFlags, List<String> args) throws Exception {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-Xmx1g",
-        "-Dpathlens.root=" + System.getProperty("pathlens.root", "")));
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dai.djl.offline=true",
+                "-Xmx1g",
+                "-Dpathlens.root=" + System.getProperty("pathlens.root", "")));
     command.addAll(jvmFlags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), PathLens.class.getName()));
     command.addAll(args);
     Path out = Files.createTempFile(tmp, "out", ".txt");
     Path err = Files.createTempFile(tmp, "err", ".txt");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().put("OPT_OUT_TRACKING", "true");
     builder.environment().remove(CpuIsaCap.VARIABLE);
     builder.environment().remove("DNNL_MAX_CPU_ISA");
@@ -147,7 +204,9 @@ class NumericsCommandTest {
       process.destroyForcibly();
       throw new AssertionError("pathlens " + args + " did not finish in 120 s");
     }
-    return new Child(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    return new Child(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 }

@@ -31,7 +31,10 @@ import org.pathlens.slides.SlideTiler;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 
-/** {@code classify --index [--slides]} and {@code heatmap} on a generated slide indexed with the demo bundle. */
+/**
+ * {@code classify --index [--slides]} and {@code heatmap} on a generated slide indexed with the
+ * demo bundle.
+ */
 class SlideClassifyCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,16 +43,34 @@ class SlideClassifyCommandTest {
 
   @Test
   void tilesSlidesAndHeatmapFromAnIndex() throws IOException {
-    Path slide = SyntheticSlide.write(tmp.resolve("S-1.tiff"), new SyntheticSlide.Options(2048, 1536, "center-a", 5, 7,
-        PyramidTiffWriter.Compression.JPEG, 2)).slide();
+    Path slide =
+        SyntheticSlide.write(
+                tmp.resolve("S-1.tiff"),
+                new SyntheticSlide.Options(
+                    2048, 1536, "center-a", 5, 7, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
     Path indexDir = tmp.resolve("index");
     int tiles = indexSlide(slide, "S-1", indexDir);
     String model = Fixtures.demoBundle().toString();
-    String prompts = Fixtures.root().resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json").toString();
+    String prompts =
+        Fixtures.root()
+            .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+            .toString();
     String cache = tmp.resolve("cache").toString();
 
-    CliRun perTile = CliRun.of("classify", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--filter", "x:[0 TO 700]", "--cache", cache);
+    CliRun perTile =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--filter",
+            "x:[0 TO 700]",
+            "--cache",
+            cache);
     assertEquals(0, perTile.exitCode());
     List<String> ids = new ArrayList<>();
     for (String line : perTile.outLines()) {
@@ -61,50 +82,157 @@ class SlideClassifyCommandTest {
     assertEquals(ids.stream().sorted().toList(), ids);
     assertTrue(ids.size() > 0 && ids.size() < tiles, ids.size() + " of " + tiles);
 
-    CliRun slides = CliRun.of("classify", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--slides", "--cache", cache);
+    CliRun slides =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--slides",
+            "--cache",
+            cache);
     assertEquals(0, slides.exitCode());
     assertEquals(1, slides.outLines().size());
     JsonNode line = JSON.readTree(slides.outLines().getFirst());
-    assertEquals(List.of("slide_id", "prediction", "probabilities", "tiles", "pooling"), fieldNames(line));
+    assertEquals(
+        List.of("slide_id", "prediction", "probabilities", "tiles", "pooling"), fieldNames(line));
     assertEquals("S-1", line.get("slide_id").asText());
     assertEquals("STR", line.get("prediction").asText());
     assertEquals(tiles, line.get("tiles").asInt());
     assertEquals("topk:5", line.get("pooling").asText());
 
-    CliRun mean = CliRun.of("classify", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--slides", "--pooling", "mean", "--cache", cache);
+    CliRun mean =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--slides",
+            "--pooling",
+            "mean",
+            "--cache",
+            cache);
     assertEquals("mean", JSON.readTree(mean.outLines().getFirst()).get("pooling").asText());
-    CliRun top50 = CliRun.of("classify", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--slides", "--top-k", "50", "--cache", cache);
-    assertEquals("topk:" + tiles, JSON.readTree(top50.outLines().getFirst()).get("pooling").asText()); // K capped at n
+    CliRun top50 =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--slides",
+            "--top-k",
+            "50",
+            "--cache",
+            cache);
+    assertEquals(
+        "topk:" + tiles,
+        JSON.readTree(top50.outLines().getFirst()).get("pooling").asText()); // K capped at n
     // K above the tile count is every tile: the same probabilities as mean pooling.
-    assertEquals(JSON.readTree(mean.outLines().getFirst()).get("probabilities"),
+    assertEquals(
+        JSON.readTree(mean.outLines().getFirst()).get("probabilities"),
         JSON.readTree(top50.outLines().getFirst()).get("probabilities"));
 
-    CliRun both = CliRun.of("classify", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--slides", "--top-k", "5", "--pooling", "mean");
+    CliRun both =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--slides",
+            "--top-k",
+            "5",
+            "--pooling",
+            "mean");
     assertEquals(2, both.exitCode());
-    CliRun noSlides = CliRun.of("classify", "--model", model, "--prompts", prompts, "--images", tmp.toString(), "--slides");
+    CliRun noSlides =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--images",
+            tmp.toString(),
+            "--slides");
     assertEquals(2, noSlides.exitCode());
     assertTrue(noSlides.err().contains("--index"), noSlides.err());
 
     Path png = tmp.resolve("out/heat.png"), sheet = tmp.resolve("out/sheet.png");
-    CliRun heatmap = CliRun.of("heatmap", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--slide", "S-1", "--class", "TUM", "--out", png.toString(), "--contact-sheet", sheet.toString(), "--top", "3",
-        "--thumbnail-size", "512", "--cache", cache);
+    CliRun heatmap =
+        CliRun.of(
+            "heatmap",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--slide",
+            "S-1",
+            "--class",
+            "TUM",
+            "--out",
+            png.toString(),
+            "--contact-sheet",
+            sheet.toString(),
+            "--top",
+            "3",
+            "--thumbnail-size",
+            "512",
+            "--cache",
+            cache);
     assertEquals(0, heatmap.exitCode());
     BufferedImage image = ImageIO.read(png.toFile());
-    assertEquals(512 + 12 + 16 + 20 + 48 + 12, image.getWidth()); // thumbnail 512 x 384 plus margins and colour bar
+    assertEquals(
+        512 + 12 + 16 + 20 + 48 + 12,
+        image.getWidth()); // thumbnail 512 x 384 plus margins and colour bar
     assertEquals(40 + 384 + 12, image.getHeight());
     assertTrue(ImageIO.read(sheet.toFile()).getHeight() > 9 * 128);
 
-    CliRun badClass = CliRun.of("heatmap", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--slide", "S-1", "--class", "CANCER", "--out", png.toString());
+    CliRun badClass =
+        CliRun.of(
+            "heatmap",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--slide",
+            "S-1",
+            "--class",
+            "CANCER",
+            "--out",
+            png.toString());
     assertEquals(2, badClass.exitCode());
     assertTrue(badClass.err().contains("CANCER") && badClass.err().contains("TUM"), badClass.err());
-    CliRun badSlide = CliRun.of("heatmap", "--model", model, "--prompts", prompts, "--index", indexDir.toString(),
-        "--slide", "S-9", "--class", "TUM", "--out", png.toString());
+    CliRun badSlide =
+        CliRun.of(
+            "heatmap",
+            "--model",
+            model,
+            "--prompts",
+            prompts,
+            "--index",
+            indexDir.toString(),
+            "--slide",
+            "S-9",
+            "--class",
+            "TUM",
+            "--out",
+            png.toString());
     assertEquals(2, badSlide.exitCode());
     assertTrue(badSlide.err().contains("'S-9'"), badSlide.err());
   }
@@ -115,17 +243,40 @@ class SlideClassifyCommandTest {
     return names;
   }
 
-  /** What an ingest does: tiles of the slide, demo-bundle embeddings, records with slide, position and source. */
+  /**
+   * What an ingest does: tiles of the slide, demo-bundle embeddings, records with slide, position
+   * and source.
+   */
   private static int indexSlide(Path slide, String slideId, Path indexDir) throws IOException {
-    try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
+    try (VisionLanguageModel model =
+            VisionLanguageModel.load(
+                Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
         SlideReader reader = SlideReaders.open(slide);
-        TileIndex index = TileIndex.open(indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
+        TileIndex index =
+            TileIndex.open(
+                indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
       SlideTiler tiler = SlideTiler.of(reader, TilingOptions.defaults(), TissueDetector.defaults());
       List<SlideTile> tiles = tiler.tiles().toList();
-      List<TileRecord> records = tiles.stream().map(t -> new TileRecord(
-          TileIds.ofPosition(slideId, (int) t.position().x(), (int) t.position().y()), slideId, null, null, null, null,
-          null, null, (int) t.position().x(), (int) t.position().y(), tiler.plan().tileMpp(), slide.toString(), Map.of()))
-          .toList();
+      List<TileRecord> records =
+          tiles.stream()
+              .map(
+                  t ->
+                      new TileRecord(
+                          TileIds.ofPosition(
+                              slideId, (int) t.position().x(), (int) t.position().y()),
+                          slideId,
+                          null,
+                          null,
+                          null,
+                          null,
+                          null,
+                          null,
+                          (int) t.position().x(),
+                          (int) t.position().y(),
+                          tiler.plan().tileMpp(),
+                          slide.toString(),
+                          Map.of()))
+              .toList();
       index.add(records, model.images().encode(tiles.stream().map(SlideTile::image).toList()));
       return records.size();
     }

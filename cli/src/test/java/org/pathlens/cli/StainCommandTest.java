@@ -1,7 +1,6 @@
 package org.pathlens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +21,9 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.TileIndex;
 
-/** --stain-norm, --stain-target, --stain-fit and --tta on ingest, search, embed and eval zeroshot. */
+/**
+ * --stain-norm, --stain-target, --stain-fit and --tta on ingest, search, embed and eval zeroshot.
+ */
 class StainCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path data;
@@ -32,15 +33,30 @@ class StainCommandTest {
   @BeforeAll
   static void ingestNormalisedTiles() throws IOException {
     tiles = data.resolve("tiles");
-    manifest = SyntheticTiles.write(tiles, new SyntheticTiles.Options(1, 2, 3, 224, 2)).manifest(); // 18 tiles
+    manifest =
+        SyntheticTiles.write(tiles, new SyntheticTiles.Options(1, 2, 3, 224, 2))
+            .manifest(); // 18 tiles
     index = data.resolve("index");
     ingest = ingest(index, "--stain-norm", "macenko", "--tta", "2");
   }
 
   private static CliRun ingest(Path into, String... stain) {
-    List<String> args = new ArrayList<>(List.of("ingest", "--model", Fixtures.demoBundle().toString(),
-        "--index", into.toString(), "--threads", "2", "--batch", "8", "--tiles", tiles.toString(),
-        "--manifest", manifest.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ingest",
+                "--model",
+                Fixtures.demoBundle().toString(),
+                "--index",
+                into.toString(),
+                "--threads",
+                "2",
+                "--batch",
+                "8",
+                "--tiles",
+                tiles.toString(),
+                "--manifest",
+                manifest.toString()));
     args.addAll(List.of(stain));
     return CliRun.of(args.toArray(String[]::new));
   }
@@ -48,7 +64,8 @@ class StainCommandTest {
   @Test
   void theIndexRecordsItsStainHandling() throws IOException {
     assertEquals(0, ingest.exitCode(), ingest.err());
-    StainOptions recorded = TileIndex.readProvenance(index).map(IndexProvenance::stain).orElseThrow();
+    StainOptions recorded =
+        TileIndex.readProvenance(index).map(IndexProvenance::stain).orElseThrow();
     assertEquals(StainMethod.MACENKO, recorded.normalization().method());
     assertEquals(StainFit.TILE, recorded.normalization().fit());
     assertEquals(2, recorded.augmentation().views());
@@ -61,19 +78,53 @@ class StainCommandTest {
   @Test
   void searchByImageNormalisesTheQueryAsTheIndexDid() throws IOException {
     Path tile = Files.list(tiles.resolve("tiles/center-b/TUM")).findFirst().orElseThrow();
-    CliRun search = CliRun.of("search", "--model", Fixtures.demoBundle().toString(), "--index", index.toString(),
-        "--threads", "2", "--image", tile.toString(), "--k", "1");
+    CliRun search =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--threads",
+            "2",
+            "--image",
+            tile.toString(),
+            "--k",
+            "1");
     assertEquals(0, search.exitCode(), search.err());
     JsonNode hit = JSON.readTree(search.outLines().getFirst());
-    assertEquals(tile.getFileName().toString().replace(".jpg", ""), hit.get("id").asText()); // the manifest's tile_id
+    assertEquals(
+        tile.getFileName().toString().replace(".jpg", ""),
+        hit.get("id").asText()); // the manifest's tile_id
     assertTrue(hit.get("score").asDouble() > 0.9999, "score " + hit.get("score"));
 
-    CliRun plain = CliRun.of("embed", "--model", Fixtures.demoBundle().toString(), "--threads", "2", "--images",
-        tile.toString());
-    CliRun normalised = CliRun.of("embed", "--model", Fixtures.demoBundle().toString(), "--threads", "2", "--images",
-        tile.toString(), "--stain-norm", "macenko", "--tta", "2");
+    CliRun plain =
+        CliRun.of(
+            "embed",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--threads",
+            "2",
+            "--images",
+            tile.toString());
+    CliRun normalised =
+        CliRun.of(
+            "embed",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--threads",
+            "2",
+            "--images",
+            tile.toString(),
+            "--stain-norm",
+            "macenko",
+            "--tta",
+            "2");
     assertEquals(0, normalised.exitCode(), normalised.err());
-    double cosine = cosine(JSON.readTree(plain.out()).get("embedding"), JSON.readTree(normalised.out()).get("embedding"));
+    double cosine =
+        cosine(
+            JSON.readTree(plain.out()).get("embedding"),
+            JSON.readTree(normalised.out()).get("embedding"));
     assertTrue(cosine < 0.9999, "normalisation moved the embedding: cosine " + cosine);
   }
 
@@ -81,8 +132,11 @@ class StainCommandTest {
   void ingestingWithOtherStainHandlingIsRefused() {
     CliRun other = ingest(index, "--stain-norm", "reinhard");
     assertEquals(2, other.exitCode(), other.err());
-    assertTrue(other.err().contains("holds tiles embedded with stain normalisation macenko (per tile)"), other.err());
-    assertTrue(other.err().contains("this run uses stain normalisation reinhard (per tile)"), other.err());
+    assertTrue(
+        other.err().contains("holds tiles embedded with stain normalisation macenko (per tile)"),
+        other.err());
+    assertTrue(
+        other.err().contains("this run uses stain normalisation reinhard (per tile)"), other.err());
   }
 
   @Test
@@ -91,7 +145,9 @@ class StainCommandTest {
     CliRun run = ingest(perSlide, "--stain-norm", "reinhard", "--stain-fit", "slide");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().startsWith("tiles 18, "), run.out());
-    assertEquals(StainFit.SLIDE, TileIndex.readProvenance(perSlide).orElseThrow().stain().normalization().fit());
+    assertEquals(
+        StainFit.SLIDE,
+        TileIndex.readProvenance(perSlide).orElseThrow().stain().normalization().fit());
   }
 
   @Test
@@ -99,16 +155,27 @@ class StainCommandTest {
     Path scratch = data.resolve("index-bad");
     CliRun method = ingest(scratch, "--stain-norm", "vahadane");
     assertEquals(2, method.exitCode());
-    assertTrue(method.err().contains("unknown stain normalisation \"vahadane\": use one of none, reinhard, macenko"),
+    assertTrue(
+        method
+            .err()
+            .contains(
+                "unknown stain normalisation \"vahadane\": use one of none, reinhard, macenko"),
         method.err());
-    Path broken = Files.writeString(data.resolve("target.json"), "{\"method\": \"macenko\", \"eosin\": [1, 2]}");
+    Path broken =
+        Files.writeString(
+            data.resolve("target.json"), "{\"method\": \"macenko\", \"eosin\": [1, 2]}");
     CliRun target = ingest(scratch, "--stain-norm", "macenko", "--stain-target", broken.toString());
     assertEquals(2, target.exitCode());
-    assertTrue(target.err().contains("stain target " + broken + ": \"hematoxylin\" must be an array of 3 numbers"),
+    assertTrue(
+        target
+            .err()
+            .contains("stain target " + broken + ": \"hematoxylin\" must be an array of 3 numbers"),
         target.err());
     CliRun views = ingest(scratch, "--tta", "0");
     assertEquals(2, views.exitCode());
-    assertTrue(views.err().contains("--tta: test-time augmentation views must be in 1..64, got 0"), views.err());
+    assertTrue(
+        views.err().contains("--tta: test-time augmentation views must be in 1..64, got 0"),
+        views.err());
     CliRun fit = ingest(scratch, "--stain-norm", "macenko", "--stain-fit", "patient");
     assertEquals(2, fit.exitCode());
     assertTrue(fit.err().contains("unknown stain fit \"patient\": use tile or slide"), fit.err());
@@ -117,11 +184,31 @@ class StainCommandTest {
 
   @Test
   void evalZeroshotTakesTheStainOptions() {
-    CliRun run = CliRun.of("eval", "zeroshot", "--model", Fixtures.demoBundle().toString(), "--threads", "2",
-        "--prompts", Fixtures.root().resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json").toString(), "--labels", manifest.toString(),
-        "--no-ablation", "--bootstrap", "20", "--stain-norm", "reinhard", "--stain-fit", "slide");
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "zeroshot",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--threads",
+            "2",
+            "--prompts",
+            Fixtures.root()
+                .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                .toString(),
+            "--labels",
+            manifest.toString(),
+            "--no-ablation",
+            "--bootstrap",
+            "20",
+            "--stain-norm",
+            "reinhard",
+            "--stain-fit",
+            "slide");
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.out().contains("tiles embedded with stain normalisation reinhard (per slide)"), run.out());
+    assertTrue(
+        run.out().contains("tiles embedded with stain normalisation reinhard (per slide)"),
+        run.out());
   }
 
   private static double cosine(JsonNode a, JsonNode b) {

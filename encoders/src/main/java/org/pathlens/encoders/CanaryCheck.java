@@ -11,17 +11,19 @@ import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
- * The engine's check on a loaded bundle: what computes its embeddings here, and how close that comes
- * to the model's Python reference on the bundle's {@link Canary}.
+ * The engine's check on a loaded bundle: what computes its embeddings here, and how close that
+ * comes to the model's Python reference on the bundle's {@link Canary}.
  *
  * @param engine the engine, device and CPU settings, e.g. {@code PyTorch 2.5.1 on cpu(),
  *     ONEDNN_MAX_CPU_ISA=AVX2 (default)}
  * @param inputs canary inputs checked; 0 for a bundle without a canary
- * @param worstCosine the lowest cosine between an engine embedding and its reference (NaN without a canary)
+ * @param worstCosine the lowest cosine between an engine embedding and its reference (NaN without a
+ *     canary)
  * @param worstInput the input that gave it, or null
  * @param millis how long the check took
  */
-public record CanaryCheck(String engine, int inputs, double worstCosine, String worstInput, double millis) {
+public record CanaryCheck(
+    String engine, int inputs, double worstCosine, String worstInput, double millis) {
 
   /** True when the bundle had a canary and every input matched the reference. */
   public boolean passed() {
@@ -33,7 +35,11 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
     if (inputs == 0) {
       return "no canary in the bundle";
     }
-    return String.format(Locale.ROOT, "%s: %d inputs, worst cosine %.7f", passed() ? "passed" : "FAILED", inputs,
+    return String.format(
+        Locale.ROOT,
+        "%s: %d inputs, worst cosine %.7f",
+        passed() ? "passed" : "FAILED",
+        inputs,
         worstCosine);
   }
 
@@ -45,10 +51,11 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
   /**
    * Embeds the canary's inputs with {@code images} and {@code texts}.
    *
-   * @throws BundleException naming the canary, the worst cosine and the likely remedy when any input
-   *     falls below {@link Canary#MIN_COSINE}, or the model gives a non-finite output for one
+   * @throws BundleException naming the canary, the worst cosine and the likely remedy when any
+   *     input falls below {@link Canary#MIN_COSINE}, or the model gives a non-finite output for one
    */
-  static CanaryCheck run(ModelBundle bundle, ImageEncoder images, TextEncoder texts, Device device, boolean fp16) {
+  static CanaryCheck run(
+      ModelBundle bundle, ImageEncoder images, TextEncoder texts, Device device, boolean fp16) {
     Canary canary = bundle.canary();
     String engine = TorchRuntime.describe(device) + (fp16 ? ", float16 inputs" : "");
     long start = System.nanoTime();
@@ -71,15 +78,27 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
         items.addAll(canary.texts());
       }
     } catch (NonFiniteEmbeddingException e) {
-      throw new BundleException(canary.file(), "canary check failed: " + e.getMessage() + " with " + engine
-          + "; likely remedy: " + remedy(device, fp16));
+      throw new BundleException(
+          canary.file(),
+          "canary check failed: "
+              + e.getMessage()
+              + " with "
+              + engine
+              + "; likely remedy: "
+              + remedy(device, fp16));
     } catch (java.io.IOException | RuntimeException e) {
       throw new BundleException(canary.file(), "canary check failed: " + e.getMessage(), e);
     }
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i).embedding().length != actual.get(i).length) {
-        throw new BundleException(canary.file(), "the reference embedding of \"" + items.get(i).input() + "\" has "
-            + items.get(i).embedding().length + " values; the encoders return embedding_dim = " + actual.get(i).length);
+        throw new BundleException(
+            canary.file(),
+            "the reference embedding of \""
+                + items.get(i).input()
+                + "\" has "
+                + items.get(i).embedding().length
+                + " values; the encoders return embedding_dim = "
+                + actual.get(i).length);
       }
       double cosine = Embeddings.dot(items.get(i).embedding(), actual.get(i));
       if (!(cosine >= worst)) {
@@ -87,12 +106,21 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
         worstInput = items.get(i).input();
       }
     }
-    CanaryCheck check = new CanaryCheck(engine, items.size(), worst, worstInput, (System.nanoTime() - start) / 1e6);
+    CanaryCheck check =
+        new CanaryCheck(engine, items.size(), worst, worstInput, (System.nanoTime() - start) / 1e6);
     if (!check.passed()) {
-      throw new BundleException(canary.file(), String.format(Locale.ROOT,
-          "canary check failed: cosine %.5f to the model's Python reference for \"%s\" (every input needs %s) with %s;"
-              + " this engine computes other embeddings than the reference, so PathLens will not run it. Likely"
-              + " remedy: %s", worst, worstInput, Canary.MIN_COSINE, engine, remedy(device, fp16)));
+      throw new BundleException(
+          canary.file(),
+          String.format(
+              Locale.ROOT,
+              "canary check failed: cosine %.5f to the model's Python reference for \"%s\" (every input needs %s) with %s;"
+                  + " this engine computes other embeddings than the reference, so PathLens will not run it. Likely"
+                  + " remedy: %s",
+              worst,
+              worstInput,
+              Canary.MIN_COSINE,
+              engine,
+              remedy(device, fp16)));
     }
     return check;
   }
@@ -107,8 +135,15 @@ public record CanaryCheck(String engine, int inputs, double worstCosine, String 
     }
     CpuIsaCap.Cap cap = TorchRuntime.cpuIsaCap();
     if (cap != null && (cap.lifted() || !cap.value().get().equalsIgnoreCase(CpuIsaCap.DEFAULT))) {
-      return "oneDNN's AVX-512 kernels compute wrong convolutions on some CPUs (" + cap.describe() + "); let PathLens"
-          + " cap them at " + CpuIsaCap.DEFAULT + ": unset " + CpuIsaCap.VARIABLE + " and drop -D" + CpuIsaCap.PROPERTY;
+      return "oneDNN's AVX-512 kernels compute wrong convolutions on some CPUs ("
+          + cap.describe()
+          + "); let PathLens"
+          + " cap them at "
+          + CpuIsaCap.DEFAULT
+          + ": unset "
+          + CpuIsaCap.VARIABLE
+          + " and drop -D"
+          + CpuIsaCap.PROPERTY;
     }
     return "check that canary.json was written from these encoder files (re-export the bundle, or rewrite it with"
         + " fixtures/scripts/make_canary.py), and compare with another --threads or --device";

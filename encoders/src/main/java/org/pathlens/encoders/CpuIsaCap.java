@@ -14,9 +14,9 @@ import java.util.Optional;
  * unless the user chose otherwise, before libtorch is loaded.
  *
  * <p>Why: on AMD EPYC (Zen 5) CPUs with AVX-512, the AVX-512 convolution kernels of the oneDNN in
- * libtorch 2.5.1 (and 2.7.1) give wrong embeddings: cosine 0.906–0.995 to the Python reference
- * for the demo CNN, and now and then NaN. The AVX2 kernels are exact there and, measured on that
- * CPU, no slower. ViT models use convolutions only for the patch embedding, so the cap costs them
+ * libtorch 2.5.1 (and 2.7.1) give wrong embeddings: cosine 0.906–0.995 to the Python reference for
+ * the demo CNN, and now and then NaN. The AVX2 kernels are exact there and, measured on that CPU,
+ * no slower. ViT models use convolutions only for the patch embedding, so the cap costs them
  * nothing measurable; CPUs without AVX-512 are unaffected.
  *
  * <p>oneDNN reads {@code ONEDNN_MAX_CPU_ISA} from the process environment once, on its first
@@ -34,7 +34,9 @@ public final class CpuIsaCap {
   /** The variable oneDNN reads (oneDNN 3.x; {@code DNNL_MAX_CPU_ISA} is its older spelling). */
   public static final String VARIABLE = "ONEDNN_MAX_CPU_ISA";
 
-  /** The system property that overrides the default when the environment does not set the variable. */
+  /**
+   * The system property that overrides the default when the environment does not set the variable.
+   */
   public static final String PROPERTY = "pathlens.onednn.max_cpu_isa";
 
   /** The cap PathLens applies by default. */
@@ -59,9 +61,13 @@ public final class CpuIsaCap {
       return setting() + " (" + source + ")";
     }
 
-    /** The setting alone, as indexes record it: {@code ONEDNN_MAX_CPU_ISA=AVX2}, whoever chose it. */
+    /**
+     * The setting alone, as indexes record it: {@code ONEDNN_MAX_CPU_ISA=AVX2}, whoever chose it.
+     */
     public String setting() {
-      return value.map(v -> VARIABLE + "=" + v.toUpperCase(Locale.ROOT)).orElse("no oneDNN ISA cap");
+      return value
+          .map(v -> VARIABLE + "=" + v.toUpperCase(Locale.ROOT))
+          .orElse("no oneDNN ISA cap");
     }
   }
 
@@ -102,8 +108,14 @@ public final class CpuIsaCap {
     if (symbol.isEmpty()) {
       return false;
     }
-    MethodHandle setenv = linker.downcallHandle(symbol.get(),
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    MethodHandle setenv =
+        linker.downcallHandle(
+            symbol.get(),
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT));
     try (Arena arena = Arena.ofConfined()) {
       return (int) setenv.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 1) == 0;
     } catch (Throwable e) {

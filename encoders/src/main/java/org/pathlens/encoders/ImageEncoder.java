@@ -30,7 +30,10 @@ public final class ImageEncoder implements AutoCloseable {
     this(encoder, preprocessor, StainOptions.NONE, true);
   }
 
-  private ImageEncoder(TorchScriptEncoder<RgbImage> encoder, ImagePreprocessor preprocessor, StainOptions stain,
+  private ImageEncoder(
+      TorchScriptEncoder<RgbImage> encoder,
+      ImagePreprocessor preprocessor,
+      StainOptions stain,
       boolean ownsEncoder) {
     this.encoder = encoder;
     this.preprocessor = preprocessor;
@@ -59,21 +62,25 @@ public final class ImageEncoder implements AutoCloseable {
     return !stain.normalization().isNone() && stain.normalization().fit() == StainFit.SLIDE;
   }
 
-  /** The per-tile normalisation (each image fitted on itself; the identity without normalisation). */
+  /**
+   * The per-tile normalisation (each image fitted on itself; the identity without normalisation).
+   */
   public UnaryOperator<RgbImage> tileNormalizer() {
     StainNormalization normalization = stain.normalization();
     return normalization.isNone() ? UnaryOperator.identity() : normalization::normalize;
   }
 
   /**
-   * The normalisation for the tiles of one slide: fitted once on {@code sample} (a few of its tiles,
-   * see {@link StainNormalization#sample}) when fitting per slide, else the per-tile one.
+   * The normalisation for the tiles of one slide: fitted once on {@code sample} (a few of its
+   * tiles, see {@link StainNormalization#sample}) when fitting per slide, else the per-tile one.
    */
   public UnaryOperator<RgbImage> slideNormalizer(List<RgbImage> sample) {
     return fitsPerSlide() ? stain.normalization().fitSlide(sample) : tileNormalizer();
   }
 
-  /** Unit-norm embeddings of {@code images}, in order; each image is normalised as its own slide. */
+  /**
+   * Unit-norm embeddings of {@code images}, in order; each image is normalised as its own slide.
+   */
   public List<float[]> encode(List<RgbImage> images) {
     return encode(images, tileNormalizer());
   }
@@ -82,7 +89,9 @@ public final class ImageEncoder implements AutoCloseable {
     return encode(List.of(image)).getFirst();
   }
 
-  /** Unit-norm embeddings of {@code images} (tiles of one slide), normalised by {@code normalizer}. */
+  /**
+   * Unit-norm embeddings of {@code images} (tiles of one slide), normalised by {@code normalizer}.
+   */
   public List<float[]> encode(List<RgbImage> images, UnaryOperator<RgbImage> normalizer) {
     List<RgbImage> normalized = new ArrayList<>(images.size());
     for (RgbImage image : images) {

@@ -36,7 +36,8 @@ public final class ImageFileEmbedder implements AutoCloseable {
   /**
    * A file that could not be embedded, with the reason (which names the file).
    *
-   * @param nonFinite true when the file was decoded but the model's output for it was NaN or infinite
+   * @param nonFinite true when the file was decoded but the model's output for it was NaN or
+   *     infinite
    */
   public record Skipped(Path file, String reason, boolean nonFinite) {
 
@@ -47,8 +48,8 @@ public final class ImageFileEmbedder implements AutoCloseable {
 
   /**
    * For callers whose result would be wrong without every file (evaluation, classification, a
-   * command that prints embeddings): a file the model gave NaN or infinity for stops the run with an
-   * {@link EncoderException} naming it; files that cannot be read go to {@code unreadable}.
+   * command that prints embeddings): a file the model gave NaN or infinity for stops the run with
+   * an {@link EncoderException} naming it; files that cannot be read go to {@code unreadable}.
    */
   public static Consumer<Skipped> failOnNonFinite(Consumer<Skipped> unreadable) {
     return skipped -> {
@@ -68,25 +69,35 @@ public final class ImageFileEmbedder implements AutoCloseable {
    * @param decodeThreads threads decoding images; with libtorch using the cores for inference, one
    *     or two is enough on a CPU machine
    */
-  public ImageFileEmbedder(ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads) {
+  public ImageFileEmbedder(
+      ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads) {
     this.encoder = encoder;
     this.decoder = decoder;
     this.batchSize = batchSize;
-    this.pool = Executors.newFixedThreadPool(Math.max(1, decodeThreads), Thread.ofPlatform().daemon().factory());
+    this.pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, decodeThreads), Thread.ofPlatform().daemon().factory());
   }
 
-  /** Embeds {@code files}, each its own slide; see {@link #embed(List, Function, Consumer, Consumer)}. */
+  /**
+   * Embeds {@code files}, each its own slide; see {@link #embed(List, Function, Consumer,
+   * Consumer)}.
+   */
   public void embed(List<Path> files, Consumer<Embedded> onEmbedded, Consumer<Skipped> onSkipped) {
     embed(files, file -> null, onEmbedded, onSkipped);
   }
 
   /**
-   * Embeds {@code files}; calls {@code onEmbedded} in input order and {@code onSkipped} for failures.
+   * Embeds {@code files}; calls {@code onEmbedded} in input order and {@code onSkipped} for
+   * failures.
    *
    * @param slideOf the slide id of a file, or null when unknown (used only when the stain
    *     normalisation is fitted per slide)
    */
-  public void embed(List<Path> files, Function<Path, String> slideOf, Consumer<Embedded> onEmbedded,
+  public void embed(
+      List<Path> files,
+      Function<Path, String> slideOf,
+      Consumer<Embedded> onEmbedded,
       Consumer<Skipped> onSkipped) {
     Function<Path, UnaryOperator<RgbImage>> normalizers = normalizers(files, slideOf);
     List<Future<RgbImage>> pending = submit(files, 0, normalizers);
@@ -119,7 +130,11 @@ public final class ImageFileEmbedder implements AutoCloseable {
       }
       for (int i = 0; i < embeddings.size(); i++) {
         if (embeddings.get(i) == null) {
-          onSkipped.accept(new Skipped(batchFiles.get(i), batchFiles.get(i) + ": " + NonFiniteEmbeddingException.REASON, true));
+          onSkipped.accept(
+              new Skipped(
+                  batchFiles.get(i),
+                  batchFiles.get(i) + ": " + NonFiniteEmbeddingException.REASON,
+                  true));
         } else {
           onEmbedded.accept(new Embedded(batchFiles.get(i), embeddings.get(i)));
         }
@@ -127,8 +142,8 @@ public final class ImageFileEmbedder implements AutoCloseable {
     }
   }
 
-  private List<Future<RgbImage>> submit(List<Path> files, int from,
-      Function<Path, UnaryOperator<RgbImage>> normalizers) {
+  private List<Future<RgbImage>> submit(
+      List<Path> files, int from, Function<Path, UnaryOperator<RgbImage>> normalizers) {
     List<Future<RgbImage>> futures = new ArrayList<>();
     for (int i = from; i < Math.min(files.size(), from + batchSize); i++) {
       Path file = files.get(i);
@@ -138,11 +153,12 @@ public final class ImageFileEmbedder implements AutoCloseable {
   }
 
   /**
-   * Each file's normalisation: per tile, or, when fitted per slide, its slide's, estimated here from
-   * a sample of the slide's files decoded on the pool (files that fail to decode are left out of
-   * the sample; they are reported when their turn comes).
+   * Each file's normalisation: per tile, or, when fitted per slide, its slide's, estimated here
+   * from a sample of the slide's files decoded on the pool (files that fail to decode are left out
+   * of the sample; they are reported when their turn comes).
    */
-  private Function<Path, UnaryOperator<RgbImage>> normalizers(List<Path> files, Function<Path, String> slideOf) {
+  private Function<Path, UnaryOperator<RgbImage>> normalizers(
+      List<Path> files, Function<Path, String> slideOf) {
     UnaryOperator<RgbImage> perTile = encoder.tileNormalizer();
     if (!encoder.fitsPerSlide()) {
       return file -> perTile;

@@ -28,7 +28,10 @@ public final class ImageFiles {
     for (Path path : paths) {
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
-          walk.filter(Files::isRegularFile).filter(ImageFiles::hasImageExtension).sorted().forEach(files::add);
+          walk.filter(Files::isRegularFile)
+              .filter(ImageFiles::hasImageExtension)
+              .sorted()
+              .forEach(files::add);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
         }

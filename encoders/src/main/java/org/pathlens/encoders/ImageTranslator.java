@@ -23,7 +23,11 @@ final class ImageTranslator implements Translator<RgbImage, float[]> {
   private final String encoderFile;
 
   ImageTranslator(
-      ImagePreprocessor preprocessor, int size, int embeddingDim, boolean fp16, String encoderFile) {
+      ImagePreprocessor preprocessor,
+      int size,
+      int embeddingDim,
+      boolean fp16,
+      String encoderFile) {
     this.preprocessor = preprocessor;
     this.size = size;
     this.embeddingDim = embeddingDim;
@@ -33,7 +37,8 @@ final class ImageTranslator implements Translator<RgbImage, float[]> {
 
   @Override
   public NDList processInput(TranslatorContext ctx, RgbImage image) {
-    NDArray pixels = ctx.getNDManager().create(preprocessor.preprocess(image), new Shape(3, size, size));
+    NDArray pixels =
+        ctx.getNDManager().create(preprocessor.preprocess(image), new Shape(3, size, size));
     return new NDList(fp16 ? pixels.toType(DataType.FLOAT16, false) : pixels);
   }
 

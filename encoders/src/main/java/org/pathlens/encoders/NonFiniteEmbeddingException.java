@@ -12,7 +12,8 @@ import java.util.List;
 public final class NonFiniteEmbeddingException extends EncoderException {
 
   /** How a skipped input is reported, after its name. */
-  public static final String REASON = "the model produced a non-finite output (NaN or infinity); not embedded";
+  public static final String REASON =
+      "the model produced a non-finite output (NaN or infinity); not embedded";
 
   private final List<Integer> failed;
   private final List<float[]> embeddings;
@@ -23,8 +24,11 @@ public final class NonFiniteEmbeddingException extends EncoderException {
    * @param embeddings one entry per input: the unit embedding, or null at a failed position
    */
   public NonFiniteEmbeddingException(String what, List<Integer> failed, List<float[]> embeddings) {
-    super(what + ": the model produced a non-finite output (NaN or infinity) for " + describe(failed, embeddings.size())
-        + "; such a result is never stored or served");
+    super(
+        what
+            + ": the model produced a non-finite output (NaN or infinity) for "
+            + describe(failed, embeddings.size())
+            + "; such a result is never stored or served");
     this.failed = List.copyOf(failed);
     this.embeddings = Collections.unmodifiableList(new ArrayList<>(embeddings));
   }

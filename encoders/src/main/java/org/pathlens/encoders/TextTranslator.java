@@ -18,7 +18,8 @@ final class TextTranslator implements ai.djl.translate.Translator<String, float[
   private final int embeddingDim;
   private final String encoderFile;
 
-  TextTranslator(BundleTokenizer tokenizer, TextConfig config, int embeddingDim, String encoderFile) {
+  TextTranslator(
+      BundleTokenizer tokenizer, TextConfig config, int embeddingDim, String encoderFile) {
     this.tokenizer = tokenizer;
     this.config = config;
     this.embeddingDim = embeddingDim;

@@ -6,9 +6,9 @@ import ai.djl.engine.Engine;
 /**
  * Starts DJL's PyTorch engine once, offline, and picks the device.
  *
- * <p>DJL reads its thread settings and offline switch when the engine starts, so they are set
- * here, before the first call to {@link Engine#getEngine}. Offline mode stops DJL from downloading
- * a libtorch build or fetching models: the native library comes from the pinned {@code
+ * <p>DJL reads its thread settings and offline switch when the engine starts, so they are set here,
+ * before the first call to {@link Engine#getEngine}. Offline mode stops DJL from downloading a
+ * libtorch build or fetching models: the native library comes from the pinned {@code
  * pytorch-native-*} jar on the classpath.
  */
 public final class TorchRuntime {

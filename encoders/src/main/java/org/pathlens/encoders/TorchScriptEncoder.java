@@ -24,7 +24,8 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
   private final Predictor<I, float[]> predictor;
   private final int batchSize;
 
-  private TorchScriptEncoder(Path file, Model model, Predictor<I, float[]> predictor, int batchSize) {
+  private TorchScriptEncoder(
+      Path file, Model model, Predictor<I, float[]> predictor, int batchSize) {
     this.file = file;
     this.model = model;
     this.predictor = predictor;
@@ -44,7 +45,8 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
       model.close();
       throw new BundleException(file, "libtorch cannot load it as TorchScript: " + firstLine(e), e);
     }
-    return new TorchScriptEncoder<>(file, model, model.newPredictor(translator), options.batchSize());
+    return new TorchScriptEncoder<>(
+        file, model, model.newPredictor(translator), options.batchSize());
   }
 
   Path file() {
@@ -72,7 +74,8 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
       try {
         out.addAll(predictor.batchPredict(batch));
       } catch (TranslateException | RuntimeException e) {
-        Throwable cause = e instanceof TranslateException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+            e instanceof TranslateException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof EncoderException encoderError) {
           throw encoderError;
         }

@@ -3,20 +3,20 @@ package org.pathlens.encoders;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.nio.file.Path;
-import org.slf4j.LoggerFactory;
 import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.bundle.Canary;
 import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.encoders.bundle.ModelConfig;
 import org.pathlens.encoders.preprocess.ImagePreprocessor;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.slf4j.LoggerFactory;
 
 /**
  * A loaded model bundle: its image and text encoders on one device, embedding into one space.
  *
- * <p>Loading runs one probe input through each encoder, so that a bundle whose TorchScript does
- * not accept the declared inputs or does not return {@code embedding_dim} outputs fails here, with
- * the file named, and not on a user's first query. Then it runs the bundle's canary ({@link
+ * <p>Loading runs one probe input through each encoder, so that a bundle whose TorchScript does not
+ * accept the declared inputs or does not return {@code embedding_dim} outputs fails here, with the
+ * file named, and not on a user's first query. Then it runs the bundle's canary ({@link
  * CanaryCheck}): an engine that computes other embeddings than the model's Python reference is
  * refused before it computes anything else. A bundle without a canary loads with a one-line notice.
  */
@@ -29,7 +29,12 @@ public final class VisionLanguageModel implements AutoCloseable {
   private final boolean halfPrecision;
   private CanaryCheck canary;
 
-  private VisionLanguageModel(ModelBundle bundle, Device device, ImageEncoder images, TextEncoder texts, boolean halfPrecision) {
+  private VisionLanguageModel(
+      ModelBundle bundle,
+      Device device,
+      ImageEncoder images,
+      TextEncoder texts,
+      boolean halfPrecision) {
     this.bundle = bundle;
     this.halfPrecision = halfPrecision;
     this.device = device;
@@ -60,25 +65,38 @@ public final class VisionLanguageModel implements AutoCloseable {
     TorchScriptEncoder<RgbImage> imageModel = null;
     TorchScriptEncoder<String> textModel = null;
     try {
-      imageModel = TorchScriptEncoder.load(bundle.imageEncoderFile(), imageTranslator, device, options);
+      imageModel =
+          TorchScriptEncoder.load(bundle.imageEncoderFile(), imageTranslator, device, options);
       textModel =
           TorchScriptEncoder.load(
               bundle.textEncoderFile(),
               new TextTranslator(
-                  tokenizer, config.text(), config.embeddingDim(), bundle.textEncoderFile().toString()),
+                  tokenizer,
+                  config.text(),
+                  config.embeddingDim(),
+                  bundle.textEncoderFile().toString()),
               device,
               options);
       VisionLanguageModel model =
           new VisionLanguageModel(
-              bundle, device, new ImageEncoder(imageModel, preprocessor), new TextEncoder(textModel, tokenizer), options.fp16());
+              bundle,
+              device,
+              new ImageEncoder(imageModel, preprocessor),
+              new TextEncoder(textModel, tokenizer),
+              options.fp16());
       model.probe();
-      model.canary = bundle.canary() == null
-          ? CanaryCheck.absent(TorchRuntime.describe(device))
-          : CanaryCheck.run(bundle, model.images, model.texts, device, options.fp16());
+      model.canary =
+          bundle.canary() == null
+              ? CanaryCheck.absent(TorchRuntime.describe(device))
+              : CanaryCheck.run(bundle, model.images, model.texts, device, options.fp16());
       if (bundle.canary() == null) {
-        LoggerFactory.getLogger(VisionLanguageModel.class).warn("{}: no {}: PathLens cannot check that this engine ({})"
-            + " computes the embeddings of the model's reference; exporters write one", bundle.dir(), Canary.FILE,
-            model.canary.engine());
+        LoggerFactory.getLogger(VisionLanguageModel.class)
+            .warn(
+                "{}: no {}: PathLens cannot check that this engine ({})"
+                    + " computes the embeddings of the model's reference; exporters write one",
+                bundle.dir(),
+                Canary.FILE,
+                model.canary.engine());
       }
       return model;
     } catch (RuntimeException e) {
@@ -102,17 +120,34 @@ public final class VisionLanguageModel implements AutoCloseable {
       images.encode(new RgbImage(size, size, grey));
     } catch (EncoderException e) {
       String input = halfPrecision ? "float16" : "float32";
-      String hint = halfPrecision
-          ? " (with fp16 the image encoder must be exported in half precision: model.half() before torch.jit.trace)"
-          : "";
-      throw new BundleException(bundle.imageEncoderFile(), "fails on a [1, 3, " + size + ", " + size + "] " + input + " input: " + e.getMessage() + hint, e);
+      String hint =
+          halfPrecision
+              ? " (with fp16 the image encoder must be exported in half precision: model.half() before torch.jit.trace)"
+              : "";
+      throw new BundleException(
+          bundle.imageEncoderFile(),
+          "fails on a [1, 3, "
+              + size
+              + ", "
+              + size
+              + "] "
+              + input
+              + " input: "
+              + e.getMessage()
+              + hint,
+          e);
     }
     try {
       texts.encode("an H&E image of tissue.");
     } catch (EncoderException e) {
       throw new BundleException(
           bundle.textEncoderFile(),
-          "fails on int64 inputs " + bundle.config().text().inputs() + " of shape [1, " + bundle.config().text().contextLength() + "]: " + e.getMessage(),
+          "fails on int64 inputs "
+              + bundle.config().text().inputs()
+              + " of shape [1, "
+              + bundle.config().text().contextLength()
+              + "]: "
+              + e.getMessage(),
           e);
     }
   }

@@ -27,8 +27,9 @@ class CanaryTest {
     for (Path bundle : new Path[] {Fixtures.demoBundle(), BundleCopies.tinyClip()}) {
       try (VisionLanguageModel vlm = VisionLanguageModel.load(bundle, EncoderOptions.defaults())) {
         CanaryCheck check = vlm.canary();
-        System.out.printf("canary %s: %s in %.1f ms (%s)%n", bundle.getFileName(), check.describe(), check.millis(),
-            check.engine());
+        System.out.printf(
+            "canary %s: %s in %.1f ms (%s)%n",
+            bundle.getFileName(), check.describe(), check.millis(), check.engine());
         assertEquals(4, check.inputs());
         assertTrue(check.passed(), check.describe());
         assertTrue(check.engine().startsWith("PyTorch "), check.engine());
@@ -38,7 +39,8 @@ class CanaryTest {
 
   @Test
   void theDefaultCapIsAvx2WhereTheUserSetNone() {
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults())) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults())) {
       CpuIsaCap.Cap cap = TorchRuntime.cpuIsaCap();
       String arch = System.getProperty("os.arch");
       if (System.getenv(CpuIsaCap.VARIABLE) != null) {
@@ -46,7 +48,8 @@ class CanaryTest {
       } else if (arch.equals("amd64") || arch.equals("x86_64")) {
         assertEquals("AVX2", cap.value().orElseThrow());
         assertEquals("default", cap.source());
-        assertTrue(vlm.canary().engine().contains("ONEDNN_MAX_CPU_ISA=AVX2"), vlm.canary().engine());
+        assertTrue(
+            vlm.canary().engine().contains("ONEDNN_MAX_CPU_ISA=AVX2"), vlm.canary().engine());
       } else {
         assertTrue(cap.value().isEmpty(), cap.describe());
       }
@@ -56,16 +59,23 @@ class CanaryTest {
   @Test
   void anEngineThatDisagreesWithTheReferenceIsRefusedInOneLine() throws Exception {
     Path copy = BundleCopies.copy(Fixtures.demoBundle(), tmp.resolve("demo"));
-    // The reference embedding of the first image, negated in one coordinate block: as a kernel bug would.
+    // The reference embedding of the first image, negated in one coordinate block: as a kernel bug
+    // would.
     Path canary = copy.resolve(Canary.FILE);
     String text = Files.readString(canary);
     Matcher first = Pattern.compile("\"embedding\": \\[(-?[0-9.e-]+), (-?[0-9.e-]+)").matcher(text);
     assertTrue(first.find());
-    String changed = text.substring(0, first.start()) + "\"embedding\": [" + (-Double.parseDouble(first.group(1)) * 9)
-        + ", " + (-Double.parseDouble(first.group(2)) * 9) + text.substring(first.end());
+    String changed =
+        text.substring(0, first.start())
+            + "\"embedding\": ["
+            + (-Double.parseDouble(first.group(1)) * 9)
+            + ", "
+            + (-Double.parseDouble(first.group(2)) * 9)
+            + text.substring(first.end());
     Files.writeString(canary, changed);
-    BundleException e = assertThrows(BundleException.class,
-        () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
+    BundleException e =
+        assertThrows(
+            BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
     String message = e.getMessage();
     assertFalse(message.contains("\n"), message);
     assertEquals(canary, e.file());
@@ -93,17 +103,24 @@ class CanaryTest {
     Path canary = copy.resolve(Canary.FILE);
     Files.writeString(canary, "{\"images\": [");
     BundleException broken = assertThrows(BundleException.class, () -> ModelBundle.load(copy));
-    assertTrue(broken.getMessage().startsWith(canary + ": not valid JSON (line 1"), broken.getMessage());
+    assertTrue(
+        broken.getMessage().startsWith(canary + ": not valid JSON (line 1"), broken.getMessage());
 
-    Files.writeString(canary, "{\"images\": [{\"file\": \"../../etc/passwd\", \"embedding\": [1]}]}");
+    Files.writeString(
+        canary, "{\"images\": [{\"file\": \"../../etc/passwd\", \"embedding\": [1]}]}");
     BundleException outside = assertThrows(BundleException.class, () -> ModelBundle.load(copy));
-    assertTrue(outside.getMessage().contains("images[0].file ../../etc/passwd is not a file inside the bundle"),
+    assertTrue(
+        outside
+            .getMessage()
+            .contains("images[0].file ../../etc/passwd is not a file inside the bundle"),
         outside.getMessage());
 
     Files.writeString(canary, "{\"texts\": [{\"text\": \"a\", \"embedding\": [1, 0]}]}");
-    BundleException dimension = assertThrows(BundleException.class,
-        () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
-    assertTrue(dimension.getMessage().contains("has 2 values; the encoders return embedding_dim = "),
+    BundleException dimension =
+        assertThrows(
+            BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
+    assertTrue(
+        dimension.getMessage().contains("has 2 values; the encoders return embedding_dim = "),
         dimension.getMessage());
   }
 }

@@ -32,17 +32,23 @@ class GoldenEmbeddingTest {
   Stream<DynamicTest> everyGoldenBundle() throws IOException {
     List<Path> goldens;
     try (Stream<Path> dirs = Files.list(Fixtures.dir().resolve("golden"))) {
-      goldens = dirs.filter(d -> Files.isRegularFile(d.resolve("image_embeddings.json"))).sorted().toList();
+      goldens =
+          dirs.filter(d -> Files.isRegularFile(d.resolve("image_embeddings.json")))
+              .sorted()
+              .toList();
     }
     // Both committed bundles must keep their references: the demo model (WordPiece, attention
-    // mask, shortest/bicubic) and the third-party-style CLIP (BPE, input_ids only, squash/bilinear).
+    // mask, shortest/bicubic) and the third-party-style CLIP (BPE, input_ids only,
+    // squash/bilinear).
     assertEquals(
         List.of(Fixtures.golden("demo-bundle"), Fixtures.golden("tiny-clip-bpe")),
         goldens.stream().filter(d -> !d.getFileName().toString().equals("preprocess")).toList());
     return goldens.stream()
-        .flatMap(dir -> Stream.of(
-            DynamicTest.dynamicTest(dir.getFileName() + " images", () -> checkImages(dir)),
-            DynamicTest.dynamicTest(dir.getFileName() + " texts", () -> checkTexts(dir))));
+        .flatMap(
+            dir ->
+                Stream.of(
+                    DynamicTest.dynamicTest(dir.getFileName() + " images", () -> checkImages(dir)),
+                    DynamicTest.dynamicTest(dir.getFileName() + " texts", () -> checkTexts(dir))));
   }
 
   private static void checkImages(Path golden) throws Exception {
@@ -52,12 +58,14 @@ class GoldenEmbeddingTest {
     for (JsonNode item : root.get("items")) {
       images.add(decoder.decode(golden.resolve(item.get("input").asText())));
     }
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(bundleOf(root), EncoderOptions.defaults().withBatchSize(4))) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(bundleOf(root), EncoderOptions.defaults().withBatchSize(4))) {
       List<float[]> actual = vlm.images().encode(images);
       int i = 0;
       for (JsonNode item : root.get("items")) {
         double cosine = Embeddings.dot(floats(item.get("embedding")), actual.get(i++));
-        System.out.printf("golden %s %s cosine %.7f%n", golden.getFileName(), item.get("input").asText(), cosine);
+        System.out.printf(
+            "golden %s %s cosine %.7f%n", golden.getFileName(), item.get("input").asText(), cosine);
         assertTrue(cosine >= MIN_COSINE, item.get("input").asText() + ": cosine " + cosine);
       }
     }
@@ -67,14 +75,19 @@ class GoldenEmbeddingTest {
     JsonNode root = JSON.readTree(golden.resolve("text_embeddings.json").toFile());
     List<String> texts = new ArrayList<>();
     root.get("items").forEach(item -> texts.add(item.get("input").asText()));
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(bundleOf(root), EncoderOptions.defaults())) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(bundleOf(root), EncoderOptions.defaults())) {
       List<float[]> actual = vlm.texts().encode(texts);
       int i = 0;
       for (JsonNode item : root.get("items")) {
         String text = item.get("input").asText();
         var encoding = vlm.texts().tokenizer().encode(text);
-        assertArrayEquals(longs(item.get("input_ids")), encoding.getIds(), "input_ids of \"" + text + "\"");
-        assertArrayEquals(longs(item.get("attention_mask")), encoding.getAttentionMask(), "attention_mask of \"" + text + "\"");
+        assertArrayEquals(
+            longs(item.get("input_ids")), encoding.getIds(), "input_ids of \"" + text + "\"");
+        assertArrayEquals(
+            longs(item.get("attention_mask")),
+            encoding.getAttentionMask(),
+            "attention_mask of \"" + text + "\"");
         double cosine = Embeddings.dot(floats(item.get("embedding")), actual.get(i++));
         assertTrue(cosine >= MIN_COSINE, "\"" + text + "\": cosine " + cosine);
       }

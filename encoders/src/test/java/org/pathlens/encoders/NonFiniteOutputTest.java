@@ -33,10 +33,11 @@ class NonFiniteOutputTest {
 
   @Test
   void aNonFiniteImageOutputIsRefusedAndTheOthersAreKept() {
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults().withBatchSize(2))) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults().withBatchSize(2))) {
       List<RgbImage> images = List.of(tissue(1), red(), tissue(2), tissue(3), red());
-      NonFiniteEmbeddingException e = assertThrows(NonFiniteEmbeddingException.class,
-          () -> vlm.images().encode(images));
+      NonFiniteEmbeddingException e =
+          assertThrows(NonFiniteEmbeddingException.class, () -> vlm.images().encode(images));
       assertEquals(List.of(1, 4), e.failed());
       assertNull(e.embeddings().get(1));
       assertNull(e.embeddings().get(4));
@@ -44,28 +45,39 @@ class NonFiniteOutputTest {
         assertTrue(NonFiniteEmbeddingException.isFinite(e.embeddings().get(i)));
         assertEquals(1.0, Embeddings.dot(e.embeddings().get(i), e.embeddings().get(i)), 1e-5);
       }
-      assertTrue(e.getMessage().contains("the model produced a non-finite output (NaN or infinity) for inputs #2, #5"
-          + " of 5"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "the model produced a non-finite output (NaN or infinity) for inputs #2, #5"
+                      + " of 5"),
+          e.getMessage());
       assertEquals(3, vlm.images().encode(List.of(tissue(1), tissue(2), tissue(3))).size());
     }
   }
 
   @Test
   void aNonFiniteTextOutputIsRefused() {
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults())) {
-      NonFiniteEmbeddingException e = assertThrows(NonFiniteEmbeddingException.class,
-          () -> vlm.texts().encode("tumor!"));
-      assertTrue(e.getMessage().contains("text_encoder.pt: the model produced a non-finite output"), e.getMessage());
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults())) {
+      NonFiniteEmbeddingException e =
+          assertThrows(NonFiniteEmbeddingException.class, () -> vlm.texts().encode("tumor!"));
+      assertTrue(
+          e.getMessage().contains("text_encoder.pt: the model produced a non-finite output"),
+          e.getMessage());
       assertTrue(NonFiniteEmbeddingException.isFinite(vlm.texts().encode("tumor")));
     }
   }
 
   @Test
   void testTimeAugmentationFailsTheTileWhoseViewsAreNotFinite() {
-    StainOptions tta = new StainOptions(StainNormalization.NONE, new StainAugmentation(4, 0.0, 0.0, 1));
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults().withBatchSize(8))) {
-      NonFiniteEmbeddingException e = assertThrows(NonFiniteEmbeddingException.class,
-          () -> vlm.images().withStain(tta).encode(List.of(tissue(1), red(), tissue(2))));
+    StainOptions tta =
+        new StainOptions(StainNormalization.NONE, new StainAugmentation(4, 0.0, 0.0, 1));
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults().withBatchSize(8))) {
+      NonFiniteEmbeddingException e =
+          assertThrows(
+              NonFiniteEmbeddingException.class,
+              () -> vlm.images().withStain(tta).encode(List.of(tissue(1), red(), tissue(2))));
       assertEquals(List.of(1), e.failed());
       assertNotNull(e.embeddings().get(2));
     }
@@ -76,21 +88,29 @@ class NonFiniteOutputTest {
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Path file = tmp.resolve("tile" + i + ".png");
-      ImageIO.write(i == 1 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(80, 72, i), "png", file.toFile());
+      ImageIO.write(
+          i == 1 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(80, 72, i),
+          "png",
+          file.toFile());
       files.add(file);
     }
     try (VisionLanguageModel vlm = VisionLanguageModel.load(NAN_BUNDLE, EncoderOptions.defaults());
-        ImageFileEmbedder embedder = new ImageFileEmbedder(vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 8, 1)) {
+        ImageFileEmbedder embedder =
+            new ImageFileEmbedder(
+                vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 8, 1)) {
       List<Path> embedded = new ArrayList<>();
       List<ImageFileEmbedder.Skipped> skipped = new ArrayList<>();
       embedder.embed(files, done -> embedded.add(done.file()), skipped::add);
       assertEquals(List.of(files.get(0), files.get(2)), embedded);
       assertEquals(1, skipped.size());
       assertTrue(skipped.getFirst().nonFinite());
-      assertEquals(files.get(1) + ": " + NonFiniteEmbeddingException.REASON, skipped.getFirst().reason());
+      assertEquals(
+          files.get(1) + ": " + NonFiniteEmbeddingException.REASON, skipped.getFirst().reason());
 
-      EncoderException stop = assertThrows(EncoderException.class, () -> embedder.embed(files, done -> {},
-          ImageFileEmbedder.failOnNonFinite(s -> {})));
+      EncoderException stop =
+          assertThrows(
+              EncoderException.class,
+              () -> embedder.embed(files, done -> {}, ImageFileEmbedder.failOnNonFinite(s -> {})));
       assertTrue(stop.getMessage().startsWith(files.get(1).toString()), stop.getMessage());
     }
   }

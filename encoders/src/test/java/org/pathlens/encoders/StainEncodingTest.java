@@ -38,7 +38,9 @@ class StainEncodingTest {
   static void load() throws IOException {
     SyntheticTiles.write(tiles, 1, 2, 3);
     files = ImageFiles.expand(List.of(tiles.resolve("tiles")));
-    model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withBatchSize(8).withThreads(1));
+    model =
+        VisionLanguageModel.load(
+            Fixtures.demoBundle(), EncoderOptions.defaults().withBatchSize(8).withThreads(1));
   }
 
   @AfterAll
@@ -61,13 +63,19 @@ class StainEncodingTest {
   void jitteredViewsMoveTheEmbeddingALittle() throws Exception {
     RgbImage tile = DECODER.decode(files.get(3));
     float[] plain = model.images().encode(tile);
-    float[] tta = model.images().withStain(StainOptions.NONE.withAugmentation(StainAugmentation.of(8))).encode(tile);
+    float[] tta =
+        model
+            .images()
+            .withStain(StainOptions.NONE.withAugmentation(StainAugmentation.of(8)))
+            .encode(tile);
     float cosine = Embeddings.dot(plain, tta);
     assertEquals(1.0, Embeddings.dot(tta, tta), 1e-5);
     assertTrue(cosine > 0.9 && cosine < 0.99999f, "cosine to the plain embedding " + cosine);
     StainAugmentation tta8 = StainAugmentation.of(8);
-    assertEquals(tta8.views(tile).stream().map(v -> java.util.Arrays.hashCode(v.rgb())).toList(),
-        tta8.views(tile).stream().map(v -> java.util.Arrays.hashCode(v.rgb())).toList(), "same tile, same views");
+    assertEquals(
+        tta8.views(tile).stream().map(v -> java.util.Arrays.hashCode(v.rgb())).toList(),
+        tta8.views(tile).stream().map(v -> java.util.Arrays.hashCode(v.rgb())).toList(),
+        "same tile, same views");
   }
 
   /**
@@ -78,17 +86,22 @@ class StainEncodingTest {
   void embeddingsDoNotDependOnTheDecodeThreadCount() {
     Map<Path, String> slides = new LinkedHashMap<>();
     for (Path file : files) {
-      slides.put(file, file.getParent().getParent().getFileName().toString()); // the center as the slide
+      slides.put(
+          file, file.getParent().getParent().getFileName().toString()); // the center as the slide
     }
     for (StainFit fit : StainFit.values()) {
-      StainOptions options = new StainOptions(
-          StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), fit), StainAugmentation.of(3));
+      StainOptions options =
+          new StainOptions(
+              StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), fit),
+              StainAugmentation.of(3));
       ImageEncoder encoder = model.images().withStain(options);
       List<float[]> one = embed(encoder, 1, slides), four = embed(encoder, 4, slides);
       for (int i = 0; i < one.size(); i++) {
         assertArrayEquals(one.get(i), four.get(i), fit + " tile " + files.get(i));
       }
-      assertNotEquals(java.util.Arrays.toString(one.get(0)), java.util.Arrays.toString(embed(model.images(), 1, slides).get(0)),
+      assertNotEquals(
+          java.util.Arrays.toString(one.get(0)),
+          java.util.Arrays.toString(embed(model.images(), 1, slides).get(0)),
           "normalisation changes the embedding");
     }
   }
@@ -96,9 +109,13 @@ class StainEncodingTest {
   private static List<float[]> embed(ImageEncoder encoder, int threads, Map<Path, String> slides) {
     List<float[]> out = new ArrayList<>();
     try (ImageFileEmbedder embedder = new ImageFileEmbedder(encoder, DECODER, 8, threads)) {
-      embedder.embed(files, slides::get, done -> out.add(done.embedding()), skipped -> {
-        throw new AssertionError(skipped.reason());
-      });
+      embedder.embed(
+          files,
+          slides::get,
+          done -> out.add(done.embedding()),
+          skipped -> {
+            throw new AssertionError(skipped.reason());
+          });
     }
     assertEquals(files.size(), out.size());
     return out;

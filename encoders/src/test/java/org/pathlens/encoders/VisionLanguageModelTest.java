@@ -28,11 +28,15 @@ class VisionLanguageModelTest {
     }
     List<float[]> one;
     List<float[]> three;
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(BundleCopies.tinyClip(), EncoderOptions.defaults().withBatchSize(1))) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(
+            BundleCopies.tinyClip(), EncoderOptions.defaults().withBatchSize(1))) {
       one = vlm.images().encode(images);
       assertEquals(vlm.bundle().config().embeddingDim(), one.getFirst().length);
     }
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(BundleCopies.tinyClip(), EncoderOptions.defaults().withBatchSize(3))) {
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(
+            BundleCopies.tinyClip(), EncoderOptions.defaults().withBatchSize(3))) {
       three = vlm.images().encode(images);
     }
     for (int i = 0; i < images.size(); i++) {
@@ -44,18 +48,31 @@ class VisionLanguageModelTest {
   @Test
   void embeddingDimMismatchFailsAtLoadNamingTheEncoder() {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
-    BundleCopies.edit(copy.resolve("model.json"), s -> s.replaceFirst("\"embedding_dim\": *\\d+", "\"embedding_dim\": 7"));
-    BundleException e = assertThrows(BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
-    assertEquals(copy.resolve("image_encoder.pt").toAbsolutePath().normalize(), e.file().toAbsolutePath().normalize());
+    BundleCopies.edit(
+        copy.resolve("model.json"),
+        s -> s.replaceFirst("\"embedding_dim\": *\\d+", "\"embedding_dim\": 7"));
+    BundleException e =
+        assertThrows(
+            BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
+    assertEquals(
+        copy.resolve("image_encoder.pt").toAbsolutePath().normalize(),
+        e.file().toAbsolutePath().normalize());
     assertTrue(e.getMessage().contains("embedding_dim is 7"), e.getMessage());
   }
 
   @Test
   void declaringAnAttentionMaskTheModelDoesNotTakeFailsAtLoad() {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
-    BundleCopies.edit(copy.resolve("model.json"), s -> s.replaceFirst("\\[\\s*\"input_ids\"\\s*\\]", "[\"input_ids\", \"attention_mask\"]"));
-    BundleException e = assertThrows(BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
-    assertTrue(e.getMessage().contains("text_encoder.pt: fails on int64 inputs [input_ids, attention_mask]"), e.getMessage());
+    BundleCopies.edit(
+        copy.resolve("model.json"),
+        s -> s.replaceFirst("\\[\\s*\"input_ids\"\\s*\\]", "[\"input_ids\", \"attention_mask\"]"));
+    BundleException e =
+        assertThrows(
+            BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
+    assertTrue(
+        e.getMessage()
+            .contains("text_encoder.pt: fails on int64 inputs [input_ids, attention_mask]"),
+        e.getMessage());
   }
 
   @Test
@@ -63,31 +80,46 @@ class VisionLanguageModelTest {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
     byte[] bytes = Files.readAllBytes(copy.resolve("image_encoder.pt"));
     Files.write(copy.resolve("image_encoder.pt"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    BundleException e = assertThrows(BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
-    assertTrue(e.getMessage().contains("image_encoder.pt: libtorch cannot load it as TorchScript"), e.getMessage());
+    BundleException e =
+        assertThrows(
+            BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
+    assertTrue(
+        e.getMessage().contains("image_encoder.pt: libtorch cannot load it as TorchScript"),
+        e.getMessage());
   }
 
   @Test
   void aBrokenTokenizerIsNamed() throws IOException {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
     Files.writeString(copy.resolve("tokenizer.json"), "{\"model\": {\"type\": \"Nonsense\"}}");
-    BundleException e = assertThrows(BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
-    assertTrue(e.getMessage().contains("tokenizer.json: not a HuggingFace tokenizers file"), e.getMessage());
+    BundleException e =
+        assertThrows(
+            BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
+    assertTrue(
+        e.getMessage().contains("tokenizer.json: not a HuggingFace tokenizers file"),
+        e.getMessage());
   }
 
   @Test
   void aTokenizerPaddingWithTheWrongIdIsCaught() {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
-    BundleCopies.edit(copy.resolve("model.json"), s -> s.replaceFirst("\"pad_id\": *\\d+", "\"pad_id\": 3"));
-    BundleException e = assertThrows(BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
+    BundleCopies.edit(
+        copy.resolve("model.json"), s -> s.replaceFirst("\"pad_id\": *\\d+", "\"pad_id\": 3"));
+    BundleException e =
+        assertThrows(
+            BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
     assertTrue(e.getMessage().contains("tokenizer.json: pads with id"), e.getMessage());
     assertTrue(e.getMessage().contains("text.pad_id is 3"), e.getMessage());
   }
 
   @Test
   void fp16OnCpuIsRefused() {
-    var options = EncoderOptions.defaults().withDevice(EncoderOptions.DeviceChoice.CPU).withFp16(true);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VisionLanguageModel.load(BundleCopies.tinyClip(), options));
+    var options =
+        EncoderOptions.defaults().withDevice(EncoderOptions.DeviceChoice.CPU).withFp16(true);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> VisionLanguageModel.load(BundleCopies.tinyClip(), options));
     assertTrue(e.getMessage().contains("fp16 needs a GPU"), e.getMessage());
   }
 

@@ -22,7 +22,12 @@ public final class ExactSearch {
   public void add(String id, float[] unitVector) {
     if (!vectors.isEmpty() && vectors.getFirst().length != unitVector.length) {
       throw new IllegalArgumentException(
-          "vector of " + id + " has dimension " + unitVector.length + ", index has " + vectors.getFirst().length);
+          "vector of "
+              + id
+              + " has dimension "
+              + unitVector.length
+              + ", index has "
+              + vectors.getFirst().length);
     }
     ids.add(id);
     vectors.add(unitVector);

@@ -18,11 +18,16 @@ import org.pathlens.encoders.preprocess.stain.StainOptions;
  * @param bundleName the bundle's {@code name}
  * @param contentHash the bundle's content hash
  * @param embeddingDim D
- * @param stain the stain handling of its tiles ({@link StainOptions#NONE} for an index that records none)
+ * @param stain the stain handling of its tiles ({@link StainOptions#NONE} for an index that records
+ *     none)
  * @param engine what computed the embeddings and how it did on the bundle's canary; null where the
  *     caller computes none (vectors handed in, or a search by stored vectors only)
  */
-public record IndexProvenance(String bundleName, String contentHash, int embeddingDim, StainOptions stain,
+public record IndexProvenance(
+    String bundleName,
+    String contentHash,
+    int embeddingDim,
+    StainOptions stain,
     CanaryCheck engine) {
 
   static final String NAME_KEY = "pathlens.bundle.name";
@@ -44,7 +49,8 @@ public record IndexProvenance(String bundleName, String contentHash, int embeddi
   }
 
   /** Embeddings of unknown origin (handed in) with the given stain handling. */
-  public IndexProvenance(String bundleName, String contentHash, int embeddingDim, StainOptions stain) {
+  public IndexProvenance(
+      String bundleName, String contentHash, int embeddingDim, StainOptions stain) {
     this(bundleName, contentHash, embeddingDim, stain, null);
   }
 
@@ -55,7 +61,8 @@ public record IndexProvenance(String bundleName, String contentHash, int embeddi
 
   /** The bundle alone: for a caller that computes no embedding (a search by stored vectors). */
   public static IndexProvenance of(ModelBundle bundle) {
-    return new IndexProvenance(bundle.config().name(), bundle.contentHash(), bundle.config().embeddingDim());
+    return new IndexProvenance(
+        bundle.config().name(), bundle.contentHash(), bundle.config().embeddingDim());
   }
 
   public static IndexProvenance of(ModelBundle bundle, StainOptions stain) {
@@ -92,17 +99,27 @@ public record IndexProvenance(String bundleName, String contentHash, int embeddi
     }
     boolean bothChecked = engine.passed() && other.engine.passed();
     if (!bothChecked && !engine.engine().equals(other.engine.engine())) {
-      throw new IllegalStateException("index " + index + " holds embeddings computed by " + engine.engine() + " ("
-          + engine.describe() + ") but this run uses " + other.engine.engine() + " (" + other.engine.describe()
-          + "); without a canary passed by both, PathLens cannot vouch that they compute the same embeddings: run"
-          + " on the index's engine, add a canary to the bundle (fixtures/scripts/make_canary.py), or ingest into a"
-          + " new index directory");
+      throw new IllegalStateException(
+          "index "
+              + index
+              + " holds embeddings computed by "
+              + engine.engine()
+              + " ("
+              + engine.describe()
+              + ") but this run uses "
+              + other.engine.engine()
+              + " ("
+              + other.engine.describe()
+              + "); without a canary passed by both, PathLens cannot vouch that they compute the same embeddings: run"
+              + " on the index's engine, add a canary to the bundle (fixtures/scripts/make_canary.py), or ingest into a"
+              + " new index directory");
     }
   }
 
   /** Same bundle (name, hash, dimension), whatever the stain handling. */
   public boolean sameBundle(IndexProvenance other) {
-    return bundleName.equals(other.bundleName) && contentHash.equals(other.contentHash)
+    return bundleName.equals(other.bundleName)
+        && contentHash.equals(other.contentHash)
         && embeddingDim == other.embeddingDim;
   }
 
@@ -111,7 +128,8 @@ public record IndexProvenance(String bundleName, String contentHash, int embeddi
     data.put(NAME_KEY, bundleName);
     data.put(HASH_KEY, contentHash);
     data.put(DIM_KEY, Integer.toString(embeddingDim));
-    if (!stain.isNone()) { // an index without stain handling records what indexes before it recorded
+    if (!stain
+        .isNone()) { // an index without stain handling records what indexes before it recorded
       data.put(STAIN_KEY, stain.toJson());
     }
     if (engine != null) {
@@ -127,19 +145,32 @@ public record IndexProvenance(String bundleName, String contentHash, int embeddi
     if (!data.containsKey(NAME_KEY)) {
       return null;
     }
-    StainOptions stain = data.containsKey(STAIN_KEY)
-        ? StainOptions.fromJson(data.get(STAIN_KEY), "index " + index) : StainOptions.NONE;
+    StainOptions stain =
+        data.containsKey(STAIN_KEY)
+            ? StainOptions.fromJson(data.get(STAIN_KEY), "index " + index)
+            : StainOptions.NONE;
     boolean computed = data.containsKey(ENGINE_KEY) && !data.get(ENGINE_KEY).equals(GIVEN_VECTORS);
-    CanaryCheck engine = !computed ? null : new CanaryCheck(data.get(ENGINE_KEY),
-        Integer.parseInt(data.getOrDefault(CANARY_INPUTS_KEY, "0")),
-        Double.parseDouble(data.getOrDefault(CANARY_COSINE_KEY, "NaN")), null, 0);
-    return new IndexProvenance(data.get(NAME_KEY), data.get(HASH_KEY), Integer.parseInt(data.get(DIM_KEY)), stain,
-        engine);
+    CanaryCheck engine =
+        !computed
+            ? null
+            : new CanaryCheck(
+                data.get(ENGINE_KEY),
+                Integer.parseInt(data.getOrDefault(CANARY_INPUTS_KEY, "0")),
+                Double.parseDouble(data.getOrDefault(CANARY_COSINE_KEY, "NaN")),
+                null,
+                0);
+    return new IndexProvenance(
+        data.get(NAME_KEY), data.get(HASH_KEY), Integer.parseInt(data.get(DIM_KEY)), stain, engine);
   }
 
   /** The bundle alone, e.g. {@code demo (1a2b3c4d5e6f, D=128)}. */
   public String bundle() {
-    return bundleName + " (" + contentHash.substring(0, Math.min(12, contentHash.length())) + ", D=" + embeddingDim + ")";
+    return bundleName
+        + " ("
+        + contentHash.substring(0, Math.min(12, contentHash.length()))
+        + ", D="
+        + embeddingDim
+        + ")";
   }
 
   @Override

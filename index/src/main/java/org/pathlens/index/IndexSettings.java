@@ -12,16 +12,23 @@ package org.pathlens.index;
  * @param oversample the graph search collects {@code ceil(k × oversample)} candidates (at least k),
  *     which are rescored with the full-precision vectors when quantized, then cut to k: a larger
  *     candidate list is HNSW's {@code ef}, trading latency for recall
- * @param mergeWorkers threads that build the HNSW graph of a merged segment concurrently (1 = on the
- *     merging thread)
- * @param commitSize tiles per commit in {@link TileIndex#add}: a crash loses at most the batch in flight
+ * @param mergeWorkers threads that build the HNSW graph of a merged segment concurrently (1 = on
+ *     the merging thread)
+ * @param commitSize tiles per commit in {@link TileIndex#add}: a crash loses at most the batch in
+ *     flight
  * @param ramBufferMb the in-memory buffer before a segment is flushed
  * @param filteredSearchPercent filters keeping fewer than this percentage of the tiles use Lucene's
  *     filtered HNSW searcher (see {@code TileSearch#strategy}); 0 never, 100 always
  */
 public record IndexSettings(
-    int m, int beamWidth, Quantization quantization, float oversample, int mergeWorkers, int commitSize,
-    double ramBufferMb, int filteredSearchPercent) {
+    int m,
+    int beamWidth,
+    Quantization quantization,
+    float oversample,
+    int mergeWorkers,
+    int commitSize,
+    double ramBufferMb,
+    int filteredSearchPercent) {
 
   public IndexSettings {
     if (m < 2 || m > 512) {
@@ -40,7 +47,8 @@ public record IndexSettings(
       throw new IllegalArgumentException("commit size must be at least 1, got " + commitSize);
     }
     if (filteredSearchPercent < 0 || filteredSearchPercent > 100) {
-      throw new IllegalArgumentException("filtered search percent must be in [0, 100], got " + filteredSearchPercent);
+      throw new IllegalArgumentException(
+          "filtered search percent must be in [0, 100], got " + filteredSearchPercent);
     }
     if (!(ramBufferMb > 0)) {
       throw new IllegalArgumentException("RAM buffer must be positive, got " + ramBufferMb + " MB");
@@ -50,20 +58,21 @@ public record IndexSettings(
   /**
    * Lucene's filtered HNSW searcher stays off by default, by measurement: on clustered vectors with
    * ef 40 it lost recall where the plain filtered walk (which falls back to an exact search over
-   * the matching tiles once it has visited more nodes than they number) kept it. {@code bench
-   * index --n 50000 --dim 64 --queries 50 --skip-int4}: 1 % filter recall@10 0.46 at 6.8 ms p50
-   * with {@code --filtered-percent 5} against 1.00 at 0.9 ms with 0; 10 % filter at N=20k D=128:
-   * 0.91 with 60 against 1.00 with 0. At N=100k D=512 with 5: 1 % filter recall 0.47 (float) and
-   * 0.39 (int8). The strategy is still passed explicitly, so raising this is one setting.
+   * the matching tiles once it has visited more nodes than they number) kept it. {@code bench index
+   * --n 50000 --dim 64 --queries 50 --skip-int4}: 1 % filter recall@10 0.46 at 6.8 ms p50 with
+   * {@code --filtered-percent 5} against 1.00 at 0.9 ms with 0; 10 % filter at N=20k D=128: 0.91
+   * with 60 against 1.00 with 0. At N=100k D=512 with 5: 1 % filter recall 0.47 (float) and 0.39
+   * (int8). The strategy is still passed explicitly, so raising this is one setting.
    */
   static final int FILTERED_SEARCH_PERCENT = 0;
 
   /**
-   * M for new indexes: 32, twice Lucene's and hnswlib's 16, by measurement ({@code bench index}, 512-d
-   * vectors in 256 clusters, ef = 40; README, "The tile index"). At 1M vectors M 16 reached recall@10
-   * 0.55 (0.90 at ef 640) and M 32 0.72 (0.99 at ef 640; 0.93 at ef 160 in 1.2 ms, more than M 16 at
-   * ef 640 in 1.9 ms), for a build 21 % longer and 1 % more disk. At 100k: 0.975 against 0.990, 0.43
-   * against 0.57 ms. Pathology collections reach millions of tiles, where the denser graph pays.
+   * M for new indexes: 32, twice Lucene's and hnswlib's 16, by measurement ({@code bench index},
+   * 512-d vectors in 256 clusters, ef = 40; README, "The tile index"). At 1M vectors M 16 reached
+   * recall@10 0.55 (0.90 at ef 640) and M 32 0.72 (0.99 at ef 640; 0.93 at ef 160 in 1.2 ms, more
+   * than M 16 at ef 640 in 1.9 ms), for a build 21 % longer and 1 % more disk. At 100k: 0.975
+   * against 0.990, 0.43 against 0.57 ms. Pathology collections reach millions of tiles, where the
+   * denser graph pays.
    */
   static final int DEFAULT_M = 32;
 
@@ -73,37 +82,99 @@ public record IndexSettings(
    * worker per core, commits of 1000 tiles.
    */
   public static IndexSettings defaults() {
-    return new IndexSettings(DEFAULT_M, 100, Quantization.NONE, 4f, Runtime.getRuntime().availableProcessors(), 1000,
-        64, FILTERED_SEARCH_PERCENT);
+    return new IndexSettings(
+        DEFAULT_M,
+        100,
+        Quantization.NONE,
+        4f,
+        Runtime.getRuntime().availableProcessors(),
+        1000,
+        64,
+        FILTERED_SEARCH_PERCENT);
   }
 
   public IndexSettings withFilteredSearchPercent(int filteredSearchPercent) {
-    return new IndexSettings(m, beamWidth, quantization, oversample, mergeWorkers, commitSize, ramBufferMb,
+    return new IndexSettings(
+        m,
+        beamWidth,
+        quantization,
+        oversample,
+        mergeWorkers,
+        commitSize,
+        ramBufferMb,
         filteredSearchPercent);
   }
 
   public IndexSettings withGraph(int m, int beamWidth) {
-    return new IndexSettings(m, beamWidth, quantization, oversample, mergeWorkers, commitSize, ramBufferMb, filteredSearchPercent);
+    return new IndexSettings(
+        m,
+        beamWidth,
+        quantization,
+        oversample,
+        mergeWorkers,
+        commitSize,
+        ramBufferMb,
+        filteredSearchPercent);
   }
 
   public IndexSettings withQuantization(Quantization quantization) {
-    return new IndexSettings(m, beamWidth, quantization, oversample, mergeWorkers, commitSize, ramBufferMb, filteredSearchPercent);
+    return new IndexSettings(
+        m,
+        beamWidth,
+        quantization,
+        oversample,
+        mergeWorkers,
+        commitSize,
+        ramBufferMb,
+        filteredSearchPercent);
   }
 
   public IndexSettings withOversample(float oversample) {
-    return new IndexSettings(m, beamWidth, quantization, oversample, mergeWorkers, commitSize, ramBufferMb, filteredSearchPercent);
+    return new IndexSettings(
+        m,
+        beamWidth,
+        quantization,
+        oversample,
+        mergeWorkers,
+        commitSize,
+        ramBufferMb,
+        filteredSearchPercent);
   }
 
   public IndexSettings withMergeWorkers(int mergeWorkers) {
-    return new IndexSettings(m, beamWidth, quantization, oversample, mergeWorkers, commitSize, ramBufferMb, filteredSearchPercent);
+    return new IndexSettings(
+        m,
+        beamWidth,
+        quantization,
+        oversample,
+        mergeWorkers,
+        commitSize,
+        ramBufferMb,
+        filteredSearchPercent);
   }
 
   public IndexSettings withCommitSize(int commitSize) {
-    return new IndexSettings(m, beamWidth, quantization, oversample, mergeWorkers, commitSize, ramBufferMb, filteredSearchPercent);
+    return new IndexSettings(
+        m,
+        beamWidth,
+        quantization,
+        oversample,
+        mergeWorkers,
+        commitSize,
+        ramBufferMb,
+        filteredSearchPercent);
   }
 
   public IndexSettings withRamBufferMb(double ramBufferMb) {
-    return new IndexSettings(m, beamWidth, quantization, oversample, mergeWorkers, commitSize, ramBufferMb, filteredSearchPercent);
+    return new IndexSettings(
+        m,
+        beamWidth,
+        quantization,
+        oversample,
+        mergeWorkers,
+        commitSize,
+        ramBufferMb,
+        filteredSearchPercent);
   }
 
   /** How many candidates the graph search collects for a top-{@code k}. */

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009): a tile scores
- * {@code Σ 1 / (60 + rank)} over the rankings it appears in (rank from 1). It needs no score
- * calibration, which matters here because cosines (about 0.2–0.9) and BM25 scores (unbounded,
- * corpus-dependent) are on unrelated scales; 60 is the paper's constant, which damps the weight of
- * the very first ranks so that a tile near the top of both lists beats one first in only one.
+ * Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009): a tile scores {@code Σ 1 / (60
+ * + rank)} over the rankings it appears in (rank from 1). It needs no score calibration, which
+ * matters here because cosines (about 0.2–0.9) and BM25 scores (unbounded, corpus-dependent) are on
+ * unrelated scales; 60 is the paper's constant, which damps the weight of the very first ranks so
+ * that a tile near the top of both lists beats one first in only one.
  */
 final class RankFusion {
 

@@ -6,7 +6,8 @@ package org.pathlens.index;
  * @param id the tile id
  * @param score cosine similarity to the query for vector search (embeddings are unit norm); BM25
  *     for caption search; the fused score for hybrid search
- * @param tile the tile's stored record, or null where the searcher knows only ids ({@link ExactSearch})
+ * @param tile the tile's stored record, or null where the searcher knows only ids ({@link
+ *     ExactSearch})
  */
 public record SearchHit(String id, float score, TileRecord tile) {
 

@@ -30,20 +30,25 @@ public final class SlideEmbeddings {
   public static SlideEmbeddings of(TileIndex index) throws java.io.IOException {
     Map<String, float[]> sums = new TreeMap<>();
     Map<String, Integer> counts = new TreeMap<>();
-    index.forEachTile(TileFilter.ALL, tile -> {
-      String slide = tile.record().slideId();
-      if (slide == null) {
-        return;
-      }
-      float[] sum = sums.computeIfAbsent(slide, s -> new float[tile.embedding().length]);
-      float[] e = tile.embedding();
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += e[i];
-      }
-      counts.merge(slide, 1, Integer::sum);
-    });
+    index.forEachTile(
+        TileFilter.ALL,
+        tile -> {
+          String slide = tile.record().slideId();
+          if (slide == null) {
+            return;
+          }
+          float[] sum = sums.computeIfAbsent(slide, s -> new float[tile.embedding().length]);
+          float[] e = tile.embedding();
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] += e[i];
+          }
+          counts.merge(slide, 1, Integer::sum);
+        });
     Map<String, SlideEmbedding> bySlide = new TreeMap<>();
-    sums.forEach((slide, sum) -> bySlide.put(slide, new SlideEmbedding(slide, Embeddings.l2Normalize(sum), counts.get(slide))));
+    sums.forEach(
+        (slide, sum) ->
+            bySlide.put(
+                slide, new SlideEmbedding(slide, Embeddings.l2Normalize(sum), counts.get(slide))));
     return new SlideEmbeddings(bySlide);
   }
 
@@ -51,7 +56,9 @@ public final class SlideEmbeddings {
     return bySlide.size();
   }
 
-  /** The embedding of {@code slideId}; an error naming the slide when the index has no tile of it. */
+  /**
+   * The embedding of {@code slideId}; an error naming the slide when the index has no tile of it.
+   */
   public SlideEmbedding get(String slideId) {
     SlideEmbedding slide = bySlide.get(slideId);
     if (slide == null) {
@@ -62,17 +69,20 @@ public final class SlideEmbeddings {
 
   /**
    * Slides by cosine between their embedding and {@code query}, best first, ties by slide id,
-   * leaving out {@code excludeSlideId} (or none). {@link SlideHit#matchedTiles()} is the number
-   * of tiles averaged into the slide's embedding.
+   * leaving out {@code excludeSlideId} (or none). {@link SlideHit#matchedTiles()} is the number of
+   * tiles averaged into the slide's embedding.
    */
   public List<SlideHit> rank(float[] query, String excludeSlideId, int k) {
     List<SlideHit> hits = new ArrayList<>();
     for (SlideEmbedding slide : bySlide.values()) {
       if (!slide.slideId().equals(excludeSlideId)) {
-        hits.add(new SlideHit(slide.slideId(), Embeddings.dot(query, slide.embedding()), slide.tiles()));
+        hits.add(
+            new SlideHit(slide.slideId(), Embeddings.dot(query, slide.embedding()), slide.tiles()));
       }
     }
-    hits.sort(java.util.Comparator.comparingDouble((SlideHit h) -> -h.score()).thenComparing(SlideHit::slideId));
+    hits.sort(
+        java.util.Comparator.comparingDouble((SlideHit h) -> -h.score())
+            .thenComparing(SlideHit::slideId));
     return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
   }
 }

@@ -18,7 +18,8 @@ final class TileCodec {
   private TileCodec() {}
 
   /**
-   * @param mergeExecutor threads for multi-threaded HNSW merging, or null for {@code mergeWorkers = 1}
+   * @param mergeExecutor threads for multi-threaded HNSW merging, or null for {@code mergeWorkers =
+   *     1}
    */
   static Codec of(IndexSettings settings, ExecutorService mergeExecutor) {
     KnnVectorsFormat format = vectorsFormat(settings, mergeExecutor);
@@ -33,12 +34,23 @@ final class TileCodec {
   static KnnVectorsFormat vectorsFormat(IndexSettings settings, ExecutorService mergeExecutor) {
     int workers = mergeExecutor == null ? 1 : settings.mergeWorkers();
     return switch (settings.quantization()) {
-      case NONE -> new Lucene99HnswVectorsFormat(settings.m(), settings.beamWidth(), workers, mergeExecutor);
+      case NONE ->
+          new Lucene99HnswVectorsFormat(settings.m(), settings.beamWidth(), workers, mergeExecutor);
       // Both keep the float vectors beside the quantized ones: they are what rescoring reads.
-      case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(
-          ScalarEncoding.UNSIGNED_BYTE, settings.m(), settings.beamWidth(), workers, mergeExecutor);
-      case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(
-          ScalarEncoding.PACKED_NIBBLE, settings.m(), settings.beamWidth(), workers, mergeExecutor);
+      case INT8 ->
+          new Lucene104HnswScalarQuantizedVectorsFormat(
+              ScalarEncoding.UNSIGNED_BYTE,
+              settings.m(),
+              settings.beamWidth(),
+              workers,
+              mergeExecutor);
+      case INT4 ->
+          new Lucene104HnswScalarQuantizedVectorsFormat(
+              ScalarEncoding.PACKED_NIBBLE,
+              settings.m(),
+              settings.beamWidth(),
+              workers,
+              mergeExecutor);
     };
   }
 }

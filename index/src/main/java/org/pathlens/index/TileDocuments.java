@@ -20,15 +20,15 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * A tile as a Lucene document and back: ids and metadata as exact-match string fields, the caption
- * as analysed full text, coordinates as points (range filters) plus stored values, the embedding
- * as an HNSW-indexed vector (in an index with a batch correction the corrected one, the raw embedding
+ * as analysed full text, coordinates as points (range filters) plus stored values, the embedding as
+ * an HNSW-indexed vector (in an index with a batch correction the corrected one, the raw embedding
  * stored beside it).
  */
 final class TileDocuments {
 
   /**
-   * Embeddings are unit norm, so the dot product is the cosine and skips the norms; Lucene scores it
-   * as {@code (1 + cos) / 2}, see {@link #cosine}.
+   * Embeddings are unit norm, so the dot product is the cosine and skips the norms; Lucene scores
+   * it as {@code (1 + cos) / 2}, see {@link #cosine}.
    */
   static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
 
@@ -39,14 +39,15 @@ final class TileDocuments {
   }
 
   /**
-   * A tile of an index with a batch correction: {@code vector} is what searches see, {@code raw} (null
-   * when the vector is the raw embedding) the embedding as encoded, {@code corrected} whether the
-   * vector is corrected (null in an index without a correction).
+   * A tile of an index with a batch correction: {@code vector} is what searches see, {@code raw}
+   * (null when the vector is the raw embedding) the embedding as encoded, {@code corrected} whether
+   * the vector is corrected (null in an index without a correction).
    */
   static Document toDocument(TileRecord tile, float[] vector, float[] raw, Boolean corrected) {
     Document doc = new Document();
     doc.add(new StringField(TileFields.ID, tile.id(), Field.Store.YES));
-    // Doc values too: ranking candidates by (score, id) then reads ids without decompressing documents.
+    // Doc values too: ranking candidates by (score, id) then reads ids without decompressing
+    // documents.
     doc.add(new SortedDocValuesField(TileFields.ID, new BytesRef(tile.id())));
     keyword(doc, TileFields.SLIDE_ID, tile.slideId());
     keyword(doc, TileFields.PATIENT_ID, tile.patientId());
@@ -83,20 +84,27 @@ final class TileDocuments {
     return doc;
   }
 
-  /** The raw embedding stored in {@code doc}, or null when it has none (its vector is then the raw one). */
+  /**
+   * The raw embedding stored in {@code doc}, or null when it has none (its vector is then the raw
+   * one).
+   */
   static float[] rawEmbedding(Document doc) {
     BytesRef bytes = doc.getBinaryValue(TileFields.EMBEDDING_RAW);
     if (bytes == null) {
       return null;
     }
-    FloatBuffer floats = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    FloatBuffer floats =
+        ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer();
     float[] out = new float[floats.remaining()];
     floats.get(out);
     return out;
   }
 
   private static byte[] toBytes(float[] values) {
-    ByteBuffer out = ByteBuffer.allocate(Float.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out =
+        ByteBuffer.allocate(Float.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
     out.asFloatBuffer().put(values);
     return out.array();
   }
@@ -126,7 +134,9 @@ final class TileDocuments {
         doc.get(TileFields.CAPTION),
         intValue(doc, TileFields.X),
         intValue(doc, TileFields.Y),
-        doc.getField(TileFields.MPP) == null ? null : doc.getField(TileFields.MPP).numericValue().doubleValue(),
+        doc.getField(TileFields.MPP) == null
+            ? null
+            : doc.getField(TileFields.MPP).numericValue().doubleValue(),
         doc.get(TileFields.SOURCE),
         extra);
   }

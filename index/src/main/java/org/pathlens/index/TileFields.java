@@ -18,15 +18,36 @@ final class TileFields {
   static final String MPP = "mpp";
   static final String SOURCE = "source";
   static final String EMBEDDING = "embedding";
-  /** The embedding as encoded, stored beside a batch-corrected one so that a new fit starts from it. */
+
+  /**
+   * The embedding as encoded, stored beside a batch-corrected one so that a new fit starts from it.
+   */
   static final String EMBEDDING_RAW = "embedding_raw";
-  /** {@code true}/{@code false} in an index with a batch correction: whether the tile's vector is corrected. */
+
+  /**
+   * {@code true}/{@code false} in an index with a batch correction: whether the tile's vector is
+   * corrected.
+   */
   static final String BATCH_CORRECTED = "batch_corrected";
 
   /** Fields an extra metadata key may not take. */
   static final Set<String> RESERVED =
-      Set.of(ID, SLIDE_ID, PATIENT_ID, SITE, STAIN, SCANNER, LABEL, CAPTION, X, Y, MPP, SOURCE, EMBEDDING,
-          EMBEDDING_RAW, BATCH_CORRECTED);
+      Set.of(
+          ID,
+          SLIDE_ID,
+          PATIENT_ID,
+          SITE,
+          STAIN,
+          SCANNER,
+          LABEL,
+          CAPTION,
+          X,
+          Y,
+          MPP,
+          SOURCE,
+          EMBEDDING,
+          EMBEDDING_RAW,
+          BATCH_CORRECTED);
 
   private TileFields() {}
 }

@@ -20,10 +20,10 @@ import org.apache.lucene.search.TermQuery;
 
 /**
  * Which tiles a search may return, written in Lucene's query syntax over the metadata fields:
- * {@code site:center-a AND label:(TUM OR NORM) AND NOT slide_id:S-07}, {@code -label:BACK},
- * {@code x:[0 TO 4096]}, {@code mpp:[0.4 TO 0.6]}. Ids and metadata values are matched whole (a
- * keyword analyzer, so {@code slide_id:S-07} is not split at the hyphen); {@code caption} and bare
- * words are analysed full text. A filter of only negations keeps everything else.
+ * {@code site:center-a AND label:(TUM OR NORM) AND NOT slide_id:S-07}, {@code -label:BACK}, {@code
+ * x:[0 TO 4096]}, {@code mpp:[0.4 TO 0.6]}. Ids and metadata values are matched whole (a keyword
+ * analyzer, so {@code slide_id:S-07} is not split at the hyphen); {@code caption} and bare words
+ * are analysed full text. A filter of only negations keeps everything else.
  */
 public final class TileFilter {
 
@@ -38,7 +38,9 @@ public final class TileFilter {
     this.query = query;
   }
 
-  /** Parses a filter; a blank text keeps every tile. Errors name the filter and the parser's reason. */
+  /**
+   * Parses a filter; a blank text keeps every tile. Errors name the filter and the parser's reason.
+   */
   public static TileFilter parse(String text) {
     if (text == null || text.isBlank()) {
       return ALL;
@@ -46,10 +48,11 @@ public final class TileFilter {
     StandardQueryParser parser = new StandardQueryParser(ANALYZER);
     NumberFormat plain = NumberFormat.getNumberInstance(Locale.ROOT);
     plain.setGroupingUsed(false);
-    parser.setPointsConfigMap(Map.of(
-        TileFields.X, new PointsConfig(plain, Integer.class),
-        TileFields.Y, new PointsConfig(plain, Integer.class),
-        TileFields.MPP, new PointsConfig(plain, Double.class)));
+    parser.setPointsConfigMap(
+        Map.of(
+            TileFields.X, new PointsConfig(plain, Integer.class),
+            TileFields.Y, new PointsConfig(plain, Integer.class),
+            TileFields.MPP, new PointsConfig(plain, Double.class)));
     parser.setAllowLeadingWildcard(true);
     try {
       return new TileFilter(text, keepAllBesideNegations(parser.parse(text, TileFields.CAPTION)));
@@ -60,15 +63,18 @@ public final class TileFilter {
 
   /** The tiles of one slide. */
   public static TileFilter slide(String slideId) {
-    return new TileFilter(TileFields.SLIDE_ID + ":" + slideId, new TermQuery(new Term(TileFields.SLIDE_ID, slideId)));
+    return new TileFilter(
+        TileFields.SLIDE_ID + ":" + slideId, new TermQuery(new Term(TileFields.SLIDE_ID, slideId)));
   }
 
   /** This filter without the tiles of {@code slideId}. */
   public TileFilter excludingSlide(String slideId) {
-    BooleanQuery.Builder both = new BooleanQuery.Builder()
-        .add(query == null ? new MatchAllDocsQuery() : query, Occur.FILTER)
-        .add(new TermQuery(new Term(TileFields.SLIDE_ID, slideId)), Occur.MUST_NOT);
-    return new TileFilter("(" + text + ") AND NOT " + TileFields.SLIDE_ID + ":" + slideId, both.build());
+    BooleanQuery.Builder both =
+        new BooleanQuery.Builder()
+            .add(query == null ? new MatchAllDocsQuery() : query, Occur.FILTER)
+            .add(new TermQuery(new Term(TileFields.SLIDE_ID, slideId)), Occur.MUST_NOT);
+    return new TileFilter(
+        "(" + text + ") AND NOT " + TileFields.SLIDE_ID + ":" + slideId, both.build());
   }
 
   /** The Lucene query, or null for {@link #ALL}. */
@@ -87,17 +93,19 @@ public final class TileFilter {
 
   /** The analyzers that indexed the fields: whole values everywhere but the caption. */
   static final Analyzer ANALYZER =
-      new PerFieldAnalyzerWrapper(new KeywordAnalyzer(), Map.of(TileFields.CAPTION, new StandardAnalyzer()));
+      new PerFieldAnalyzerWrapper(
+          new KeywordAnalyzer(), Map.of(TileFields.CAPTION, new StandardAnalyzer()));
 
   /**
-   * Lucene matches nothing with a boolean query of only MUST_NOT clauses; a user writing
-   * {@code -label:BACK} means "all but BACK", so such queries get a match-all clause, at any depth.
+   * Lucene matches nothing with a boolean query of only MUST_NOT clauses; a user writing {@code
+   * -label:BACK} means "all but BACK", so such queries get a match-all clause, at any depth.
    */
   private static Query keepAllBesideNegations(Query query) {
     if (!(query instanceof BooleanQuery bool)) {
       return query;
     }
-    BooleanQuery.Builder rebuilt = new BooleanQuery.Builder().setMinimumNumberShouldMatch(bool.getMinimumNumberShouldMatch());
+    BooleanQuery.Builder rebuilt =
+        new BooleanQuery.Builder().setMinimumNumberShouldMatch(bool.getMinimumNumberShouldMatch());
     boolean onlyNegations = true;
     for (BooleanClause clause : bool.clauses()) {
       rebuilt.add(keepAllBesideNegations(clause.query()), clause.occur());

@@ -6,8 +6,8 @@ import java.util.HexFormat;
 
 /**
  * Stable tile ids, so that re-running an ingest replaces tiles instead of duplicating them: a tile
- * cut from a slide is identified by the slide and its level-0 position, a loose tile file by a
- * hash of its bytes.
+ * cut from a slide is identified by the slide and its level-0 position, a loose tile file by a hash
+ * of its bytes.
  */
 public final class TileIds {
 
@@ -16,7 +16,8 @@ public final class TileIds {
   /** {@code slide@x,y}, e.g. {@code S-001@4480,2240}. */
   public static String ofPosition(String slideId, int x, int y) {
     if (slideId == null || slideId.isBlank()) {
-      throw new IllegalArgumentException("a tile id from a position needs a slide id (x=" + x + ", y=" + y + ")");
+      throw new IllegalArgumentException(
+          "a tile id from a position needs a slide id (x=" + x + ", y=" + y + ")");
     }
     return slideId + "@" + x + "," + y;
   }

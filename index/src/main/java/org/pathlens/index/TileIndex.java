@@ -35,15 +35,16 @@ import org.pathlens.index.batch.BatchCorrectionFile;
  * other.
  *
  * <p>Writes commit in batches ({@link IndexSettings#commitSize()}); a crash loses at most the batch
- * in flight, and since tiles are keyed by id, re-running the same ingest completes the index without
- * duplicates. Searches run on the last committed snapshot (through a {@link SearcherManager}
- * refreshed after each commit), so searches during an ingest see whole batches only.
+ * in flight, and since tiles are keyed by id, re-running the same ingest completes the index
+ * without duplicates. Searches run on the last committed snapshot (through a {@link
+ * SearcherManager} refreshed after each commit), so searches during an ingest see whole batches
+ * only.
  *
  * <p>An index may hold a batch correction of its embeddings ({@link #setBatchCorrection}): a JSON
- * file of ComBat parameters beside the Lucene files, named and hashed in the commit data. Tiles then
- * carry the corrected vector for searching and their raw embedding stored beside it; tiles added
- * later are corrected with the stored parameters when their batch (e.g. site) is one the fit saw,
- * and kept raw otherwise (field {@code batch_corrected} says which).
+ * file of ComBat parameters beside the Lucene files, named and hashed in the commit data. Tiles
+ * then carry the corrected vector for searching and their raw embedding stored beside it; tiles
+ * added later are corrected with the stored parameters when their batch (e.g. site) is one the fit
+ * saw, and kept raw otherwise (field {@code batch_corrected} says which).
  */
 public final class TileIndex implements AutoCloseable {
 
@@ -64,8 +65,15 @@ public final class TileIndex implements AutoCloseable {
   private final Map<String, String> commitData;
   private volatile BatchCorrection batchCorrection;
 
-  private TileIndex(Path dir, Directory directory, IndexProvenance provenance, IndexSettings settings,
-      ExecutorService mergeExecutor, IndexWriter writer, SearcherManager searchers, Map<String, String> commitData,
+  private TileIndex(
+      Path dir,
+      Directory directory,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      ExecutorService mergeExecutor,
+      IndexWriter writer,
+      SearcherManager searchers,
+      Map<String, String> commitData,
       BatchCorrection batchCorrection) {
     this.dir = dir;
     this.directory = directory;
@@ -82,26 +90,35 @@ public final class TileIndex implements AutoCloseable {
   /**
    * Opens the index in {@code dir} for writing and searching, creating it if there is none.
    *
-   * @throws IllegalStateException if the index was built with another bundle or other stain handling
+   * @throws IllegalStateException if the index was built with another bundle or other stain
+   *     handling
    */
-  public static TileIndex open(Path dir, IndexProvenance provenance, IndexSettings settings) throws IOException {
+  public static TileIndex open(Path dir, IndexProvenance provenance, IndexSettings settings)
+      throws IOException {
     Files.createDirectories(dir);
     Directory directory = FSDirectory.open(dir);
     ExecutorService mergeExecutor = null;
     try {
-      Map<String, String> recorded = DirectoryReader.indexExists(directory)
-          ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
+      Map<String, String> recorded =
+          DirectoryReader.indexExists(directory)
+              ? SegmentInfos.readLatestCommit(directory).getUserData()
+              : Map.of();
       checkProvenance(dir, recorded, provenance, true);
       BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
       IndexSettings effective = recordedGraph(recorded, settings);
-      mergeExecutor = effective.mergeWorkers() > 1
-          ? Executors.newFixedThreadPool(effective.mergeWorkers(), daemon("pathlens-hnsw-merge")) : null;
-      IndexWriterConfig config = new IndexWriterConfig(TileFilter.ANALYZER)
-          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          .setCodec(TileCodec.of(effective, mergeExecutor))
-          .setRAMBufferSizeMB(effective.ramBufferMb())
-          // Only add() commits, and only whole batches: a failed batch must not be committed on close.
-          .setCommitOnClose(false);
+      mergeExecutor =
+          effective.mergeWorkers() > 1
+              ? Executors.newFixedThreadPool(
+                  effective.mergeWorkers(), daemon("pathlens-hnsw-merge"))
+              : null;
+      IndexWriterConfig config =
+          new IndexWriterConfig(TileFilter.ANALYZER)
+              .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+              .setCodec(TileCodec.of(effective, mergeExecutor))
+              .setRAMBufferSizeMB(effective.ramBufferMb())
+              // Only add() commits, and only whole batches: a failed batch must not be committed on
+              // close.
+              .setCommitOnClose(false);
       IndexWriter writer = new IndexWriter(directory, config);
       Map<String, String> userData = new HashMap<>(provenance.toUserData());
       userData.put(M_KEY, Integer.toString(effective.m()));
@@ -113,7 +130,9 @@ public final class TileIndex implements AutoCloseable {
         }
       }
       if (provenance.engine() == null) { // vectors handed in: the index keeps the engine it records
-        IndexProvenance.ENGINE_KEYS.stream().filter(recorded::containsKey).forEach(k -> userData.put(k, recorded.get(k)));
+        IndexProvenance.ENGINE_KEYS.stream()
+            .filter(recorded::containsKey)
+            .forEach(k -> userData.put(k, recorded.get(k)));
         userData.putIfAbsent(IndexProvenance.ENGINE_KEY, IndexProvenance.GIVEN_VECTORS);
       }
       writer.setLiveCommitData(userData.entrySet());
@@ -121,7 +140,16 @@ public final class TileIndex implements AutoCloseable {
         writer.commit(); // a new index records its bundle before its first tile
       }
       SearcherManager searchers = new SearcherManager(writer, null);
-      return new TileIndex(dir, directory, provenance, effective, mergeExecutor, writer, searchers, userData, correction);
+      return new TileIndex(
+          dir,
+          directory,
+          provenance,
+          effective,
+          mergeExecutor,
+          writer,
+          searchers,
+          userData,
+          correction);
     } catch (IOException | RuntimeException e) {
       if (mergeExecutor != null) {
         mergeExecutor.shutdownNow();
@@ -140,8 +168,8 @@ public final class TileIndex implements AutoCloseable {
    * @throws IllegalArgumentException if {@code dir} holds no index
    * @throws IllegalStateException if the index was built with another bundle
    */
-  public static TileIndex openForSearch(Path dir, IndexProvenance provenance, IndexSettings settings)
-      throws IOException {
+  public static TileIndex openForSearch(
+      Path dir, IndexProvenance provenance, IndexSettings settings) throws IOException {
     Directory directory = FSDirectory.open(dir);
     try {
       if (!DirectoryReader.indexExists(directory)) {
@@ -152,8 +180,16 @@ public final class TileIndex implements AutoCloseable {
       IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
       BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
       SearcherManager searchers = new SearcherManager(directory, null);
-      return new TileIndex(dir, directory, actual != null ? actual : provenance, recordedGraph(recorded, settings),
-          null, null, searchers, recorded, correction);
+      return new TileIndex(
+          dir,
+          directory,
+          actual != null ? actual : provenance,
+          recordedGraph(recorded, settings),
+          null,
+          null,
+          searchers,
+          recorded,
+          correction);
     } catch (IOException | RuntimeException e) {
       directory.close();
       throw e;
@@ -169,44 +205,64 @@ public final class TileIndex implements AutoCloseable {
       if (!DirectoryReader.indexExists(directory)) {
         return Optional.empty();
       }
-      return Optional.ofNullable(IndexProvenance.fromUserData(SegmentInfos.readLatestCommit(directory).getUserData(), dir));
+      return Optional.ofNullable(
+          IndexProvenance.fromUserData(
+              SegmentInfos.readLatestCommit(directory).getUserData(), dir));
     }
   }
 
-  private static void checkProvenance(Path dir, Map<String, String> recorded, IndexProvenance expected,
-      boolean checkStain) {
+  private static void checkProvenance(
+      Path dir, Map<String, String> recorded, IndexProvenance expected, boolean checkStain) {
     IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
     if (actual == null) {
       return;
     }
     if (!recorded.containsKey(IndexProvenance.ENGINE_KEY)) {
-      throw new IllegalStateException("index " + dir + " records no engine: it was built before PathLens checked its"
-          + " engine against the model's reference, maybe by a libtorch that computed wrong embeddings on this CPU"
-          + " (see the README, \"Numerics\"); rebuild it: ingest into a new index directory");
+      throw new IllegalStateException(
+          "index "
+              + dir
+              + " records no engine: it was built before PathLens checked its"
+              + " engine against the model's reference, maybe by a libtorch that computed wrong embeddings on this CPU"
+              + " (see the README, \"Numerics\"); rebuild it: ingest into a new index directory");
     }
     if (!actual.sameBundle(expected)) {
-      throw new IllegalStateException("index " + dir + " holds embeddings of bundle " + actual.bundle()
-          + " but this run uses bundle " + expected.bundle()
-          + ": use the index's bundle, or ingest into a new index directory");
+      throw new IllegalStateException(
+          "index "
+              + dir
+              + " holds embeddings of bundle "
+              + actual.bundle()
+              + " but this run uses bundle "
+              + expected.bundle()
+              + ": use the index's bundle, or ingest into a new index directory");
     }
     actual.requireCompatibleEngine(expected, dir);
     if (checkStain && !actual.stain().equals(expected.stain())) {
-      throw new IllegalStateException("index " + dir + " holds tiles embedded with " + actual.stain().describe()
-          + " but this run uses " + expected.stain().describe()
-          + ": ingest with the index's --stain-norm/--stain-target/--stain-fit/--tta options, or into a new index"
-          + " directory (tiles of two stain targets would not compare)");
+      throw new IllegalStateException(
+          "index "
+              + dir
+              + " holds tiles embedded with "
+              + actual.stain().describe()
+              + " but this run uses "
+              + expected.stain().describe()
+              + ": ingest with the index's --stain-norm/--stain-target/--stain-fit/--tta options, or into a new index"
+              + " directory (tiles of two stain targets would not compare)");
     }
   }
 
-  private static BatchCorrection recordedBatchCorrection(Path dir, Map<String, String> recorded, IndexProvenance provenance)
-      throws IOException {
+  private static BatchCorrection recordedBatchCorrection(
+      Path dir, Map<String, String> recorded, IndexProvenance provenance) throws IOException {
     if (!recorded.containsKey(BATCH_FILE_KEY)) {
       return null;
     }
-    BatchCorrection correction = BatchCorrectionFile.read(dir, recorded.get(BATCH_FILE_KEY), recorded.get(BATCH_SHA_KEY));
+    BatchCorrection correction =
+        BatchCorrectionFile.read(dir, recorded.get(BATCH_FILE_KEY), recorded.get(BATCH_SHA_KEY));
     if (correction.dimension() != provenance.embeddingDim()) {
-      throw new IllegalStateException(dir.resolve(recorded.get(BATCH_FILE_KEY)) + ": batch correction of dimension "
-          + correction.dimension() + " in an index of D=" + provenance.embeddingDim());
+      throw new IllegalStateException(
+          dir.resolve(recorded.get(BATCH_FILE_KEY))
+              + ": batch correction of dimension "
+              + correction.dimension()
+              + " in an index of D="
+              + provenance.embeddingDim());
     }
     return correction;
   }
@@ -234,15 +290,17 @@ public final class TileIndex implements AutoCloseable {
   }
 
   /**
-   * Adds tiles, replacing any with the same id, and commits every {@link IndexSettings#commitSize()}
-   * tiles (and after the last). Embeddings must be unit vectors of the bundle's dimension. Calls
-   * from several threads are safe, but a commit then also holds what the other threads have added
-   * so far: the whole-batches guarantee after a crash holds for a single writing thread.
+   * Adds tiles, replacing any with the same id, and commits every {@link
+   * IndexSettings#commitSize()} tiles (and after the last). Embeddings must be unit vectors of the
+   * bundle's dimension. Calls from several threads are safe, but a commit then also holds what the
+   * other threads have added so far: the whole-batches guarantee after a crash holds for a single
+   * writing thread.
    */
   public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
     requireWriter("add tiles");
     if (tiles.size() != embeddings.size()) {
-      throw new IllegalArgumentException(tiles.size() + " tiles but " + embeddings.size() + " embeddings");
+      throw new IllegalArgumentException(
+          tiles.size() + " tiles but " + embeddings.size() + " embeddings");
     }
     for (int i = 0; i < tiles.size(); i++) {
       checkEmbedding(tiles.get(i).id(), embeddings.get(i));
@@ -251,7 +309,8 @@ public final class TileIndex implements AutoCloseable {
       int end = Math.min(tiles.size(), start + settings.commitSize());
       for (int i = start; i < end; i++) {
         TileRecord tile = tiles.get(i);
-        writer.updateDocument(new Term(TileFields.ID, tile.id()), document(tile, embeddings.get(i), batchCorrection));
+        writer.updateDocument(
+            new Term(TileFields.ID, tile.id()), document(tile, embeddings.get(i), batchCorrection));
       }
       commit();
     }
@@ -269,7 +328,10 @@ public final class TileIndex implements AutoCloseable {
     return TileDocuments.toDocument(tile, raw, null, false);
   }
 
-  /** The batch correction applied to this index's tiles (as of opening or the last {@link #setBatchCorrection}), if any. */
+  /**
+   * The batch correction applied to this index's tiles (as of opening or the last {@link
+   * #setBatchCorrection}), if any.
+   */
   public Optional<BatchCorrection> batchCorrection() {
     return Optional.ofNullable(batchCorrection);
   }
@@ -281,25 +343,37 @@ public final class TileIndex implements AutoCloseable {
   }
 
   /**
-   * Makes {@code correction} the index's batch correction (null: none) and rewrites every tile's vector
-   * from its raw embedding accordingly, in one commit: a crash midway leaves the index as it was. The
-   * parameters are written to a new file first; files of earlier corrections are deleted after the commit.
+   * Makes {@code correction} the index's batch correction (null: none) and rewrites every tile's
+   * vector from its raw embedding accordingly, in one commit: a crash midway leaves the index as it
+   * was. The parameters are written to a new file first; files of earlier corrections are deleted
+   * after the commit.
    */
   public synchronized void setBatchCorrection(BatchCorrection correction) throws IOException {
     requireWriter("set a batch correction");
     if (correction != null && correction.dimension() != provenance.embeddingDim()) {
-      throw new IllegalArgumentException("batch correction of dimension " + correction.dimension() + " for index " + dir
-          + " of D=" + provenance.embeddingDim());
+      throw new IllegalArgumentException(
+          "batch correction of dimension "
+              + correction.dimension()
+              + " for index "
+              + dir
+              + " of D="
+              + provenance.embeddingDim());
     }
-    BatchCorrectionFile.Written written = correction == null ? null : BatchCorrectionFile.write(dir, correction);
+    BatchCorrectionFile.Written written =
+        correction == null ? null : BatchCorrectionFile.write(dir, correction);
     try {
-      search.forEachTile(TileFilter.ALL, true, tile -> {
-        try {
-          writer.updateDocument(new Term(TileFields.ID, tile.record().id()), document(tile.record(), tile.embedding(), correction));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      search.forEachTile(
+          TileFilter.ALL,
+          true,
+          tile -> {
+            try {
+              writer.updateDocument(
+                  new Term(TileFields.ID, tile.record().id()),
+                  document(tile.record(), tile.embedding(), correction));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     } catch (UncheckedIOException e) {
       writer.rollback(); // drops the half-rewritten tiles; the index is closed for writing
       throw e.getCause();
@@ -318,8 +392,14 @@ public final class TileIndex implements AutoCloseable {
     commit();
     batchCorrection = correction;
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path stale : files.filter(f -> f.getFileName().toString().startsWith(BatchCorrectionFile.PREFIX)
-          && (written == null || !f.getFileName().toString().equals(written.name()))).toList()) {
+      for (Path stale :
+          files
+              .filter(
+                  f ->
+                      f.getFileName().toString().startsWith(BatchCorrectionFile.PREFIX)
+                          && (written == null
+                              || !f.getFileName().toString().equals(written.name())))
+              .toList()) {
         Files.deleteIfExists(stale);
       }
     }
@@ -327,15 +407,27 @@ public final class TileIndex implements AutoCloseable {
 
   private void checkEmbedding(String id, float[] embedding) {
     if (!NonFiniteEmbeddingException.isFinite(embedding)) {
-      throw new IllegalArgumentException("embedding of tile " + id + " is not finite (NaN or infinity): never indexed");
+      throw new IllegalArgumentException(
+          "embedding of tile " + id + " is not finite (NaN or infinity): never indexed");
     }
     if (embedding.length != provenance.embeddingDim()) {
-      throw new IllegalArgumentException("embedding of tile " + id + " has dimension " + embedding.length
-          + ", index " + dir + " holds D=" + provenance.embeddingDim() + " (bundle " + provenance.bundleName() + ")");
+      throw new IllegalArgumentException(
+          "embedding of tile "
+              + id
+              + " has dimension "
+              + embedding.length
+              + ", index "
+              + dir
+              + " holds D="
+              + provenance.embeddingDim()
+              + " (bundle "
+              + provenance.bundleName()
+              + ")");
     }
     float norm = (float) Math.sqrt(Embeddings.dot(embedding, embedding));
     if (Math.abs(norm - 1) > 1e-3f) {
-      throw new IllegalArgumentException("embedding of tile " + id + " has norm " + norm + ", must be a unit vector");
+      throw new IllegalArgumentException(
+          "embedding of tile " + id + " has norm " + norm + ", must be a unit vector");
     }
   }
 
@@ -350,8 +442,8 @@ public final class TileIndex implements AutoCloseable {
   }
 
   /**
-   * Rewrites segments that hold deleted tiles, so deleted vectors leave the HNSW graphs and the disk
-   * too (searches skip them already). Merging is costly: worth it after deleting many slides.
+   * Rewrites segments that hold deleted tiles, so deleted vectors leave the HNSW graphs and the
+   * disk too (searches skip them already). Merging is costly: worth it after deleting many slides.
    */
   public void expungeDeletes() throws IOException {
     requireWriter("expunge deletes");
@@ -378,7 +470,8 @@ public final class TileIndex implements AutoCloseable {
 
   private void requireWriter(String action) {
     if (writer == null) {
-      throw new IllegalStateException("cannot " + action + ": index " + dir + " is open for search only");
+      throw new IllegalStateException(
+          "cannot " + action + ": index " + dir + " is open for search only");
     }
   }
 
@@ -392,15 +485,17 @@ public final class TileIndex implements AutoCloseable {
     return search.count(filter);
   }
 
-  /** The {@code k} tiles nearest to {@code query} among those passing {@code filter}, best first. */
+  /**
+   * The {@code k} tiles nearest to {@code query} among those passing {@code filter}, best first.
+   */
   public List<SearchHit> search(float[] query, int k, TileFilter filter) throws IOException {
     checkEmbedding("(query)", query);
     return search.vector(query, k, settings.candidates(k), filter, true);
   }
 
   /**
-   * As {@link #search} but the hits carry ids and scores only, no records: for callers that need
-   * no metadata (reading a stored record costs a compressed-block read per hit).
+   * As {@link #search} but the hits carry ids and scores only, no records: for callers that need no
+   * metadata (reading a stored record costs a compressed-block read per hit).
    */
   public List<SearchHit> searchIds(float[] query, int k, TileFilter filter) throws IOException {
     return searchIds(query, k, settings.candidates(k), filter);
@@ -411,10 +506,12 @@ public final class TileIndex implements AutoCloseable {
    * ef}, rescored when quantized) given per call instead of by {@link IndexSettings#oversample()}:
    * one index measured at several settings ({@code bench index --oversample 4,8,16}).
    */
-  public List<SearchHit> searchIds(float[] query, int k, int candidates, TileFilter filter) throws IOException {
+  public List<SearchHit> searchIds(float[] query, int k, int candidates, TileFilter filter)
+      throws IOException {
     checkEmbedding("(query)", query);
     if (candidates < k) {
-      throw new IllegalArgumentException("candidates (" + candidates + ") must be at least k (" + k + ")");
+      throw new IllegalArgumentException(
+          "candidates (" + candidates + ") must be at least k (" + k + ")");
     }
     return search.vector(query, k, candidates, filter, false);
   }
@@ -425,11 +522,15 @@ public final class TileIndex implements AutoCloseable {
   }
 
   /** Vector and caption rankings fused by reciprocal rank ({@link RankFusion}). */
-  public List<SearchHit> searchHybrid(float[] query, String text, int k, TileFilter filter) throws IOException {
+  public List<SearchHit> searchHybrid(float[] query, String text, int k, TileFilter filter)
+      throws IOException {
     checkEmbedding("(query)", query);
     int depth = Math.max(RankFusion.DEPTH, k);
-    return RankFusion.fuse(List.of(search.vector(query, depth, settings.candidates(depth), filter, true),
-        search.captions(text, depth, filter)), k);
+    return RankFusion.fuse(
+        List.of(
+            search.vector(query, depth, settings.candidates(depth), filter, true),
+            search.captions(text, depth, filter)),
+        k);
   }
 
   /** Slides ranked by similarity to {@code slideId}'s tiles (see {@link SlideSimilarity}). */
@@ -441,14 +542,19 @@ public final class TileIndex implements AutoCloseable {
     return similarSlides(tiles, slideId, k);
   }
 
-  /** Slides ranked by similarity to the given tile embeddings, leaving out {@code excludeSlideId} (or none). */
-  public List<SlideHit> similarSlides(List<float[]> queryTiles, String excludeSlideId, int k) throws IOException {
+  /**
+   * Slides ranked by similarity to the given tile embeddings, leaving out {@code excludeSlideId}
+   * (or none).
+   */
+  public List<SlideHit> similarSlides(List<float[]> queryTiles, String excludeSlideId, int k)
+      throws IOException {
     for (float[] tile : queryTiles) {
       checkEmbedding("(query tile)", tile);
     }
-    TileFilter others = excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
-    return SlideSimilarity.DEFAULT.rank(queryTiles, k,
-        (query, n) -> search.vector(query, n, settings.candidates(n), others, true));
+    TileFilter others =
+        excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
+    return SlideSimilarity.DEFAULT.rank(
+        queryTiles, k, (query, n) -> search.vector(query, n, settings.candidates(n), others, true));
   }
 
   /** The embeddings of a slide's tiles, in tile id order. */
@@ -466,8 +572,8 @@ public final class TileIndex implements AutoCloseable {
   }
 
   /**
-   * As {@link #forEachTile}, with each tile's raw embedding (as encoded, before any batch correction)
-   * instead of the vector searches see.
+   * As {@link #forEachTile}, with each tile's raw embedding (as encoded, before any batch
+   * correction) instead of the vector searches see.
    */
   public void forEachRawTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
     search.forEachTile(filter, true, action);

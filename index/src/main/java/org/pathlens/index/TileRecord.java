@@ -45,20 +45,26 @@ public record TileRecord(
     extra = extra == null ? Map.of() : Map.copyOf(extra);
     for (String key : extra.keySet()) {
       if (TileFields.RESERVED.contains(key)) {
-        throw new IllegalArgumentException("extra metadata key '" + key + "' of tile " + id
-            + " collides with the built-in field of that name");
+        throw new IllegalArgumentException(
+            "extra metadata key '"
+                + key
+                + "' of tile "
+                + id
+                + " collides with the built-in field of that name");
       }
     }
   }
 
   /** A tile known only by its id and source (no manifest). */
   public static TileRecord of(String id, String source) {
-    return new TileRecord(id, null, null, null, null, null, null, null, null, null, null, source, Map.of());
+    return new TileRecord(
+        id, null, null, null, null, null, null, null, null, null, null, source, Map.of());
   }
 
   /**
-   * The value of a keyword metadata field by its index name ({@code site}, {@code scanner}, {@code stain},
-   * {@code slide_id}, {@code patient_id}, {@code label} or an extra key); null when the tile has none.
+   * The value of a keyword metadata field by its index name ({@code site}, {@code scanner}, {@code
+   * stain}, {@code slide_id}, {@code patient_id}, {@code label} or an extra key); null when the
+   * tile has none.
    */
   public String metadata(String field) {
     return switch (field) {

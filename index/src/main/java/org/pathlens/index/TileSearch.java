@@ -47,10 +47,10 @@ final class TileSearch {
    * Filtered HNSW search (Lucene's {@code FilteredHnswGraphSearcher}: past a node that fails the
    * filter it explores that node's neighbours, so the search does not stall in filtered-out
    * regions) is used when {@code KnnSearchStrategy.Hnsw.useFilteredSearch(ratio)} holds, i.e. when
-   * {@code ratio × 100 < filteredSearchThreshold}. The released 10.6.0 jar ships
-   * {@code KnnSearchStrategy.DEFAULT_FILTERED_SEARCH_THRESHOLD = 0}, so {@code Hnsw.DEFAULT} never
-   * uses it and restrictive filters fall back to the plain graph walk (or to exact search). Passing
-   * the strategy explicitly ({@link IndexSettings#filteredSearchPercent()}) turns it on for filters
+   * {@code ratio × 100 < filteredSearchThreshold}. The released 10.6.0 jar ships {@code
+   * KnnSearchStrategy.DEFAULT_FILTERED_SEARCH_THRESHOLD = 0}, so {@code Hnsw.DEFAULT} never uses it
+   * and restrictive filters fall back to the plain graph walk (or to exact search). Passing the
+   * strategy explicitly ({@link IndexSettings#filteredSearchPercent()}) turns it on for filters
    * that keep fewer than that percentage of the tiles. In every case the filter is applied inside
    * the graph search (only matching documents are collected), never after it; a filter that keeps
    * fewer tiles than the search would visit runs as an exact search over them.
@@ -68,17 +68,21 @@ final class TileSearch {
 
   /**
    * @param candidates the graph search's candidate list (HNSW's {@code ef}), at least {@code k}
-   * @param records whether hits carry their stored records (reading them costs a block decompression each)
+   * @param records whether hits carry their stored records (reading them costs a block
+   *     decompression each)
    */
   List<SearchHit> vector(float[] query, int k, int candidates, TileFilter filter, boolean records)
       throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
       Query filterQuery = checkedFilter(searcher, filter);
-      Query knn = new KnnFloatVectorQuery(TileFields.EMBEDDING, query, candidates, filterQuery, strategy);
+      Query knn =
+          new KnnFloatVectorQuery(TileFields.EMBEDDING, query, candidates, filterQuery, strategy);
       if (settings.quantization() != Quantization.NONE) {
         // HNSW scores on quantized vectors are estimates: rescore the candidates with the floats.
-        knn = RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, query, TileFields.EMBEDDING, candidates);
+        knn =
+            RescoreTopNQuery.createFullPrecisionRescorerQuery(
+                knn, query, TileFields.EMBEDDING, candidates);
       }
       TopDocs top = searcher.search(knn, candidates);
       return ranked(searcher, top, k, true, records);
@@ -95,13 +99,17 @@ final class TileSearch {
       if (filterQuery != null) {
         query.add(filterQuery, Occur.FILTER);
       }
-      return ranked(searcher, searcher.search(query.build(), settings.candidates(k)), k, false, true);
+      return ranked(
+          searcher, searcher.search(query.build(), settings.candidates(k)), k, false, true);
     } finally {
       searchers.release(searcher);
     }
   }
 
-  /** Caption text in Lucene syntax; text that does not parse (a stray quote, "H&E:") is taken literally. */
+  /**
+   * Caption text in Lucene syntax; text that does not parse (a stray quote, "H&E:") is taken
+   * literally.
+   */
   private static Query parseCaption(String text) {
     QueryParser parser = new QueryParser(TileFields.CAPTION, TileFilter.ANALYZER);
     try {
@@ -110,7 +118,8 @@ final class TileSearch {
       try {
         return parser.parse(QueryParser.escape(text));
       } catch (ParseException stillBad) {
-        throw new IllegalArgumentException("bad caption query '" + text + "': " + stillBad.getMessage(), stillBad);
+        throw new IllegalArgumentException(
+            "bad caption query '" + text + "': " + stillBad.getMessage(), stillBad);
       }
     }
   }
@@ -119,8 +128,9 @@ final class TileSearch {
    * Orders Lucene's candidates by score, then id (Lucene breaks ties by internal doc number, which
    * merges change), keeps {@code k} and loads their records.
    */
-  private static List<SearchHit> ranked(IndexSearcher searcher, TopDocs top, int k, boolean cosine,
-      boolean records) throws IOException {
+  private static List<SearchHit> ranked(
+      IndexSearcher searcher, TopDocs top, int k, boolean cosine, boolean records)
+      throws IOException {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
     List<Candidate> candidates = new ArrayList<>();
     for (ScoreDoc hit : top.scoreDocs) {
@@ -130,7 +140,9 @@ final class TileSearch {
         throw new IllegalStateException("tile document " + hit.doc + " has no id");
       }
       float score = cosine ? TileDocuments.cosine(hit.score) : hit.score;
-      candidates.add(new Candidate(new SearchHit(ids.lookupOrd(ids.ordValue()).utf8ToString(), score), hit.doc));
+      candidates.add(
+          new Candidate(
+              new SearchHit(ids.lookupOrd(ids.ordValue()).utf8ToString(), score), hit.doc));
     }
     candidates.sort((a, b) -> ExactSearch.RANKING.compare(a.hit, b.hit));
     List<SearchHit> hits = new ArrayList<>();
@@ -191,52 +203,57 @@ final class TileSearch {
     IndexSearcher searcher = searchers.acquire();
     try {
       Query query = checkedFilter(searcher, filter);
-      return searcher.search(query == null ? new MatchAllDocsQuery() : query, new EmbeddingCollectors());
+      return searcher.search(
+          query == null ? new MatchAllDocsQuery() : query, new EmbeddingCollectors());
     } finally {
       searchers.release(searcher);
     }
   }
 
-  /** @param raw whether tiles carry their raw embeddings (as encoded, before any batch correction) */
+  /**
+   * @param raw whether tiles carry their raw embeddings (as encoded, before any batch correction)
+   */
   void forEachTile(TileFilter filter, boolean raw, Consumer<StoredTile> action) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
       Query query = checkedFilter(searcher, filter);
-      searcher.search(query == null ? new MatchAllDocsQuery() : query, new SimpleCollector() {
-        private StoredFields stored;
-        private FloatVectorValues vectors;
-        private KnnVectorValues.DocIndexIterator vectorDocs;
+      searcher.search(
+          query == null ? new MatchAllDocsQuery() : query,
+          new SimpleCollector() {
+            private StoredFields stored;
+            private FloatVectorValues vectors;
+            private KnnVectorValues.DocIndexIterator vectorDocs;
 
-        @Override
-        protected void doSetNextReader(LeafReaderContext context) throws IOException {
-          stored = context.reader().storedFields();
-          vectors = context.reader().getFloatVectorValues(TileFields.EMBEDDING);
-          vectorDocs = vectors == null ? null : vectors.iterator();
-        }
-
-        @Override
-        public void collect(int doc) throws IOException {
-          if (vectorDocs == null) {
-            return;
-          }
-          if (vectorDocs.docID() < doc) {
-            vectorDocs.advance(doc);
-          }
-          if (vectorDocs.docID() == doc) {
-            org.apache.lucene.document.Document document = stored.document(doc);
-            float[] embedding = raw ? TileDocuments.rawEmbedding(document) : null;
-            if (embedding == null) {
-              embedding = vectors.vectorValue(vectorDocs.index()).clone();
+            @Override
+            protected void doSetNextReader(LeafReaderContext context) throws IOException {
+              stored = context.reader().storedFields();
+              vectors = context.reader().getFloatVectorValues(TileFields.EMBEDDING);
+              vectorDocs = vectors == null ? null : vectors.iterator();
             }
-            action.accept(new StoredTile(TileDocuments.toRecord(document), embedding));
-          }
-        }
 
-        @Override
-        public ScoreMode scoreMode() {
-          return ScoreMode.COMPLETE_NO_SCORES;
-        }
-      });
+            @Override
+            public void collect(int doc) throws IOException {
+              if (vectorDocs == null) {
+                return;
+              }
+              if (vectorDocs.docID() < doc) {
+                vectorDocs.advance(doc);
+              }
+              if (vectorDocs.docID() == doc) {
+                org.apache.lucene.document.Document document = stored.document(doc);
+                float[] embedding = raw ? TileDocuments.rawEmbedding(document) : null;
+                if (embedding == null) {
+                  embedding = vectors.vectorValue(vectorDocs.index()).clone();
+                }
+                action.accept(new StoredTile(TileDocuments.toRecord(document), embedding));
+              }
+            }
+
+            @Override
+            public ScoreMode scoreMode() {
+              return ScoreMode.COMPLETE_NO_SCORES;
+            }
+          });
     } finally {
       searchers.release(searcher);
     }
@@ -268,7 +285,9 @@ final class TileSearch {
           vectorDocs.advance(doc);
         }
         if (vectorDocs.docID() == doc) {
-          found.put(ids.lookupOrd(ids.ordValue()).utf8ToString(), vectors.vectorValue(vectorDocs.index()).clone());
+          found.put(
+              ids.lookupOrd(ids.ordValue()).utf8ToString(),
+              vectors.vectorValue(vectorDocs.index()).clone());
         }
       }
 
@@ -292,8 +311,8 @@ final class TileSearch {
   }
 
   /**
-   * The filter's query, after checking that every field it names exists: a misspelt field
-   * ({@code lable:TUM}) would otherwise silently match nothing.
+   * The filter's query, after checking that every field it names exists: a misspelt field ({@code
+   * lable:TUM}) would otherwise silently match nothing.
    */
   private static Query checkedFilter(IndexSearcher searcher, TileFilter filter) {
     Query query = filter.query();
@@ -301,26 +320,32 @@ final class TileSearch {
       return query;
     }
     Set<String> named = new TreeSet<>();
-    query.visit(new QueryVisitor() {
-      @Override
-      public boolean acceptField(String field) {
-        named.add(field);
-        return true;
-      }
+    query.visit(
+        new QueryVisitor() {
+          @Override
+          public boolean acceptField(String field) {
+            named.add(field);
+            return true;
+          }
 
-      @Override
-      public QueryVisitor getSubVisitor(Occur occur, Query parent) {
-        return this;
-      }
-    });
+          @Override
+          public QueryVisitor getSubVisitor(Occur occur, Query parent) {
+            return this;
+          }
+        });
     FieldInfos fields = FieldInfos.getMergedFieldInfos(searcher.getIndexReader());
     for (String field : named) {
       if (!TileFields.RESERVED.contains(field) && fields.fieldInfo(field) == null) {
         Set<String> known = new TreeSet<>();
         fields.forEach(info -> known.add(info.name));
         known.remove(TileFields.EMBEDDING);
-        throw new IllegalArgumentException("filter '" + filter + "' names field '" + field
-            + "', which no tile has; fields: " + String.join(", ", known));
+        throw new IllegalArgumentException(
+            "filter '"
+                + filter
+                + "' names field '"
+                + field
+                + "', which no tile has; fields: "
+                + String.join(", ", known));
       }
     }
     return query;

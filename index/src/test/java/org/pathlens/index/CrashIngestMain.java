@@ -15,8 +15,11 @@ public final class CrashIngestMain {
     int tiles = Integer.parseInt(args[1]);
     int commitSize = Integer.parseInt(args[2]);
     TestTiles data = new TestTiles(tiles, 64, CrashSafetyTest.SEED);
-    try (TileIndex index = TileIndex.open(dir, TestTiles.PROVENANCE,
-        IndexSettings.defaults().withCommitSize(commitSize).withMergeWorkers(1))) {
+    try (TileIndex index =
+        TileIndex.open(
+            dir,
+            TestTiles.PROVENANCE,
+            IndexSettings.defaults().withCommitSize(commitSize).withMergeWorkers(1))) {
       for (int start = 0; start < tiles; start += commitSize) {
         int end = Math.min(tiles, start + commitSize);
         index.add(data.tiles.subList(start, end), data.embeddings.subList(start, end));

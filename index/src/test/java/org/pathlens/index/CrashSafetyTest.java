@@ -32,7 +32,8 @@ class CrashSafetyTest {
   void killedIngestLeavesWholeBatchesAndResumesWithoutDuplicates() throws Exception {
     Process child = ingest();
     int committed = 0;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         if (line.startsWith("committed ")) {
@@ -49,13 +50,16 @@ class CrashSafetyTest {
 
     assertTrue(isClean(), "CheckIndex finds problems after the kill");
     TestTiles data = new TestTiles(TILES, 64, SEED);
-    try (TileIndex index = TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       int size = index.size();
       assertTrue(size < TILES, "the child finished before it was killed; make the ingest longer");
-      assertTrue(size >= committed, size + " tiles after " + committed + " were reported committed");
+      assertTrue(
+          size >= committed, size + " tiles after " + committed + " were reported committed");
       assertEquals(0, size % BATCH, size + " tiles is not a whole number of batches");
       for (int i = 0; i < TILES; i += 97) {
-        assertEquals(i < size, index.get(data.tiles.get(i).id()).isPresent(), "tile " + i + " of " + size);
+        assertEquals(
+            i < size, index.get(data.tiles.get(i).id()).isPresent(), "tile " + i + " of " + size);
       }
     }
 
@@ -63,27 +67,45 @@ class CrashSafetyTest {
     String output = new String(rerun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(rerun.waitFor(300, TimeUnit.SECONDS), "the re-run did not finish");
     assertEquals(0, rerun.exitValue(), output);
-    try (TileIndex index = TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       assertEquals(TILES, index.size());
       for (int i = 0; i < TILES; i += 97) {
         assertEquals(data.tiles.get(i), index.get(data.tiles.get(i).id()).orElseThrow());
       }
-      assertEquals(data.tiles.get(4321).id(), index.search(data.embeddings.get(4321), 1, TileFilter.ALL).getFirst().id());
+      assertEquals(
+          data.tiles.get(4321).id(),
+          index.search(data.embeddings.get(4321), 1, TileFilter.ALL).getFirst().id());
     }
     assertTrue(isClean());
   }
 
   private Process ingest() throws IOException {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), CrashIngestMain.class.getName(),
-        dir.toString(), Integer.toString(TILES), Integer.toString(BATCH)));
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashIngestMain.class.getName(),
+                dir.toString(),
+                Integer.toString(TILES),
+                Integer.toString(BATCH)));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   private boolean isClean() throws IOException {
-    try (FSDirectory directory = FSDirectory.open(dir); CheckIndex check = new CheckIndex(directory)) {
+    try (FSDirectory directory = FSDirectory.open(dir);
+        CheckIndex check = new CheckIndex(directory)) {
       check.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_INTEGRITY_CHECKS);
       return check.checkIndex().clean;
     }

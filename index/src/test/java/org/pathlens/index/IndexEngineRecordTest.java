@@ -25,20 +25,29 @@ import org.pathlens.fixtures.Fixtures;
 class IndexEngineRecordTest {
 
   private static final IndexProvenance BUNDLE = new IndexProvenance("m", "0123456789abcdef", 4);
-  private static final CanaryCheck CPU_UNCHECKED = new CanaryCheck("PyTorch 2.5.1 on cpu(), ONEDNN_MAX_CPU_ISA=AVX2", 0,
-      Double.NaN, null, 0);
-  private static final CanaryCheck GPU_UNCHECKED = new CanaryCheck("PyTorch 2.5.1 on gpu(0)", 0, Double.NaN, null, 0);
-  private static final CanaryCheck CPU_CHECKED = new CanaryCheck(CPU_UNCHECKED.engine(), 4, 0.9999998, "x", 1);
-  private static final CanaryCheck GPU_CHECKED = new CanaryCheck(GPU_UNCHECKED.engine(), 4, 0.9999991, "x", 1);
+  private static final CanaryCheck CPU_UNCHECKED =
+      new CanaryCheck("PyTorch 2.5.1 on cpu(), ONEDNN_MAX_CPU_ISA=AVX2", 0, Double.NaN, null, 0);
+  private static final CanaryCheck GPU_UNCHECKED =
+      new CanaryCheck("PyTorch 2.5.1 on gpu(0)", 0, Double.NaN, null, 0);
+  private static final CanaryCheck CPU_CHECKED =
+      new CanaryCheck(CPU_UNCHECKED.engine(), 4, 0.9999998, "x", 1);
+  private static final CanaryCheck GPU_CHECKED =
+      new CanaryCheck(GPU_UNCHECKED.engine(), 4, 0.9999991, "x", 1);
 
   @TempDir Path dir;
 
   @Test
   void anIngestRecordsTheEngineAndItsCanaryResult() throws IOException {
-    try (VisionLanguageModel model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
-        TileIndex index = TileIndex.open(dir, IndexProvenance.of(model), IndexSettings.defaults())) {
-      index.add(List.of(TileRecord.of("a", "a.png")), List.of(model.images().encode(
-          new org.pathlens.encoders.preprocess.RgbImage(2, 2, new byte[12]))));
+    try (VisionLanguageModel model =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex index =
+            TileIndex.open(dir, IndexProvenance.of(model), IndexSettings.defaults())) {
+      index.add(
+          List.of(TileRecord.of("a", "a.png")),
+          List.of(
+              model
+                  .images()
+                  .encode(new org.pathlens.encoders.preprocess.RgbImage(2, 2, new byte[12]))));
     }
     CanaryCheck recorded = TileIndex.readProvenance(dir).orElseThrow().engine();
     assertTrue(recorded.engine().startsWith("PyTorch "), recorded.engine());
@@ -48,54 +57,87 @@ class IndexEngineRecordTest {
 
   @Test
   void anIndexFromBeforeEngineRecordsIsRefusedWithTheWayOut() throws IOException {
-    try (TileIndex index = TileIndex.open(dir, BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.open(dir, BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
       index.add(List.of(TileRecord.of("a", "a.png")), List.of(new float[] {1, 0, 0, 0}));
     }
     dropEngineRecord(dir);
     for (boolean forSearch : new boolean[] {false, true}) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
-        try (TileIndex index = forSearch ? TileIndex.openForSearch(dir, BUNDLE, IndexSettings.defaults())
-            : TileIndex.open(dir, BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
-          index.size();
-        }
-      });
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> {
+                try (TileIndex index =
+                    forSearch
+                        ? TileIndex.openForSearch(dir, BUNDLE, IndexSettings.defaults())
+                        : TileIndex.open(
+                            dir, BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
+                  index.size();
+                }
+              });
       assertTrue(e.getMessage().startsWith("index " + dir + " records no engine"), e.getMessage());
-      assertTrue(e.getMessage().endsWith("rebuild it: ingest into a new index directory"), e.getMessage());
+      assertTrue(
+          e.getMessage().endsWith("rebuild it: ingest into a new index directory"), e.getMessage());
     }
   }
 
   @Test
   void anotherEngineIsRefusedUnlessBothPassedTheCanary() throws IOException {
-    try (TileIndex index = TileIndex.open(dir, BUNDLE.withEngine(CPU_UNCHECKED), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.open(dir, BUNDLE.withEngine(CPU_UNCHECKED), IndexSettings.defaults())) {
       index.add(List.of(TileRecord.of("a", "a.png")), List.of(new float[] {1, 0, 0, 0}));
     }
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> TileIndex.openForSearch(dir, BUNDLE.withEngine(GPU_UNCHECKED), IndexSettings.defaults()).close());
-    assertTrue(e.getMessage().contains("holds embeddings computed by PyTorch 2.5.1 on cpu(), ONEDNN_MAX_CPU_ISA=AVX2"
-        + " (no canary in the bundle) but this run uses PyTorch 2.5.1 on gpu(0)"), e.getMessage());
-    assertThrows(IllegalStateException.class,
-        () -> TileIndex.open(dir, BUNDLE.withEngine(GPU_CHECKED), IndexSettings.defaults()).close());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                TileIndex.openForSearch(
+                        dir, BUNDLE.withEngine(GPU_UNCHECKED), IndexSettings.defaults())
+                    .close());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "holds embeddings computed by PyTorch 2.5.1 on cpu(), ONEDNN_MAX_CPU_ISA=AVX2"
+                    + " (no canary in the bundle) but this run uses PyTorch 2.5.1 on gpu(0)"),
+        e.getMessage());
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            TileIndex.open(dir, BUNDLE.withEngine(GPU_CHECKED), IndexSettings.defaults()).close());
     // The same engine, or a search that embeds nothing, is fine.
-    TileIndex.openForSearch(dir, BUNDLE.withEngine(CPU_UNCHECKED), IndexSettings.defaults()).close();
+    TileIndex.openForSearch(dir, BUNDLE.withEngine(CPU_UNCHECKED), IndexSettings.defaults())
+        .close();
     TileIndex.openForSearch(dir, BUNDLE, IndexSettings.defaults()).close();
 
-    // Rebuilt by an engine that passed the canary: another engine that passed it may add and search.
-    try (TileIndex index = TileIndex.open(dir.resolve("checked"), BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
+    // Rebuilt by an engine that passed the canary: another engine that passed it may add and
+    // search.
+    try (TileIndex index =
+        TileIndex.open(
+            dir.resolve("checked"), BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
       index.add(List.of(TileRecord.of("a", "a.png")), List.of(new float[] {1, 0, 0, 0}));
     }
-    try (TileIndex index = TileIndex.open(dir.resolve("checked"), BUNDLE.withEngine(GPU_CHECKED), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.open(
+            dir.resolve("checked"), BUNDLE.withEngine(GPU_CHECKED), IndexSettings.defaults())) {
       assertEquals(1, index.size());
     }
-    assertEquals(GPU_CHECKED.engine(), TileIndex.readProvenance(dir.resolve("checked")).orElseThrow().engine().engine());
+    assertEquals(
+        GPU_CHECKED.engine(),
+        TileIndex.readProvenance(dir.resolve("checked")).orElseThrow().engine().engine());
   }
 
   /** Rewrites the last commit's user data without the engine keys, as indexes before them were. */
   private static void dropEngineRecord(Path dir) throws IOException {
     try (Directory directory = FSDirectory.open(dir)) {
-      Map<String, String> data = new HashMap<>(SegmentInfos.readLatestCommit(directory).getUserData());
+      Map<String, String> data =
+          new HashMap<>(SegmentInfos.readLatestCommit(directory).getUserData());
       IndexProvenance.ENGINE_KEYS.forEach(data::remove);
-      try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig()
-          .setOpenMode(IndexWriterConfig.OpenMode.APPEND).setCodec(TileCodec.of(IndexSettings.defaults(), null)))) {
+      try (IndexWriter writer =
+          new IndexWriter(
+              directory,
+              new IndexWriterConfig()
+                  .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
+                  .setCodec(TileCodec.of(IndexSettings.defaults(), null)))) {
         writer.setLiveCommitData(data.entrySet());
         writer.commit();
       }

@@ -8,7 +8,8 @@ import org.pathlens.fixtures.synth.ClusteredVectors;
 /** Tiles with clustered random embeddings and metadata that make 10 % and 1 % filters. */
 final class TestTiles {
 
-  static final IndexProvenance PROVENANCE = new IndexProvenance("test-model", "0123456789abcdef0123", 64);
+  static final IndexProvenance PROVENANCE =
+      new IndexProvenance("test-model", "0123456789abcdef0123", 64);
 
   final List<TileRecord> tiles = new ArrayList<>();
   final List<float[]> embeddings = new ArrayList<>();
@@ -22,9 +23,21 @@ final class TestTiles {
     for (int i = 0; i < n; i++) {
       String slide = "S-" + (i / 50);
       int x = (i % 50) * 224;
-      tiles.add(new TileRecord(TileIds.ofPosition(slide, x, 0), slide, "P" + (i / 200), "site-" + (i % 10), "HE",
-          null, i % 2 == 0 ? "TUM" : "NORM", null, x, 0, 0.5, "/slides/" + slide + ".svs",
-          Map.of("bucket", "b" + (i % 100))));
+      tiles.add(
+          new TileRecord(
+              TileIds.ofPosition(slide, x, 0),
+              slide,
+              "P" + (i / 200),
+              "site-" + (i % 10),
+              "HE",
+              null,
+              i % 2 == 0 ? "TUM" : "NORM",
+              null,
+              x,
+              0,
+              0.5,
+              "/slides/" + slide + ".svs",
+              Map.of("bucket", "b" + (i % 100))));
       embeddings.add(vectors.next());
     }
   }

@@ -32,16 +32,24 @@ class TileIndexRecallTest {
   }
 
   private static TileIndex build(Quantization quantization) throws IOException {
-    // Small flushes so that the index has several segments and a multi-threaded merge builds the graph.
-    IndexSettings settings = IndexSettings.defaults().withQuantization(quantization).withCommitSize(500)
-        .withRamBufferMb(1).withMergeWorkers(2);
-    TileIndex index = TileIndex.open(tmp.resolve(quantization.name()), TestTiles.PROVENANCE, settings);
+    // Small flushes so that the index has several segments and a multi-threaded merge builds the
+    // graph.
+    IndexSettings settings =
+        IndexSettings.defaults()
+            .withQuantization(quantization)
+            .withCommitSize(500)
+            .withRamBufferMb(1)
+            .withMergeWorkers(2);
+    TileIndex index =
+        TileIndex.open(tmp.resolve(quantization.name()), TestTiles.PROVENANCE, settings);
     index.add(data.tiles, data.embeddings);
     return index;
   }
 
   @ParameterizedTest
-  @EnumSource(value = Quantization.class, names = {"NONE", "INT8"})
+  @EnumSource(
+      value = Quantization.class,
+      names = {"NONE", "INT8"})
   void recallAtTenIsAtLeast095WithAndWithoutFilters(Quantization quantization) throws IOException {
     try (TileIndex index = build(quantization)) {
       assertEquals(N, index.size());
@@ -52,7 +60,8 @@ class TileIndexRecallTest {
     }
   }
 
-  private static void check(TileIndex index, TileFilter filter, Predicate<TileRecord> keep, String site)
+  private static void check(
+      TileIndex index, TileFilter filter, Predicate<TileRecord> keep, String site)
       throws IOException {
     ExactSearch exact = data.exact(keep);
     double recall = 0;
@@ -61,19 +70,25 @@ class TileIndexRecallTest {
       List<SearchHit> truth = exact.search(query, 10);
       assertEquals(Math.min(10, exact.size()), hits.size());
       for (int i = 0; i < hits.size(); i++) {
-        assertTrue(keep.test(hits.get(i).tile()), "hit " + hits.get(i).id() + " fails filter " + filter);
+        assertTrue(
+            keep.test(hits.get(i).tile()), "hit " + hits.get(i).id() + " fails filter " + filter);
         if (i > 0) {
-          assertTrue(ExactSearch.RANKING.compare(hits.get(i - 1), hits.get(i)) < 0, "hits out of order");
+          assertTrue(
+              ExactSearch.RANKING.compare(hits.get(i - 1), hits.get(i)) < 0, "hits out of order");
         }
       }
       // Scores are true cosines, whatever the quantization (rescoring uses the floats).
       SearchHit first = hits.getFirst();
       int position = data.tiles.indexOf(first.tile());
-      assertEquals(org.pathlens.encoders.Embeddings.dot(query, data.embeddings.get(position)), first.score(), 1e-5f);
+      assertEquals(
+          org.pathlens.encoders.Embeddings.dot(query, data.embeddings.get(position)),
+          first.score(),
+          1e-5f);
       recall += TestTiles.recall(truth, hits);
     }
     recall /= queries.length;
-    System.out.printf("recall@10 %s filter '%s': %.4f%n", index.settings().quantization(), filter, recall);
+    System.out.printf(
+        "recall@10 %s filter '%s': %.4f%n", index.settings().quantization(), filter, recall);
     assertTrue(recall >= 0.95, "recall@10 " + recall + " with filter " + filter);
   }
 
@@ -83,7 +98,8 @@ class TileIndexRecallTest {
       ExactSearch exact = data.exact(t -> true);
       double recall = 0;
       for (float[] query : queries) {
-        recall += TestTiles.recall(exact.search(query, 10), index.search(query, 10, TileFilter.ALL));
+        recall +=
+            TestTiles.recall(exact.search(query, 10), index.search(query, 10, TileFilter.ALL));
       }
       recall /= queries.length;
       System.out.printf("recall@10 INT4: %.4f%n", recall);
@@ -93,15 +109,21 @@ class TileIndexRecallTest {
 
   @Test
   void luceneUsesThePanamaVectorApi() {
-    assertTrue(LuceneVectorization.usesPanama(),
-        "Lucene runs " + LuceneVectorization.implementation() + ": is --add-modules jdk.incubator.vector missing?");
+    assertTrue(
+        LuceneVectorization.usesPanama(),
+        "Lucene runs "
+            + LuceneVectorization.implementation()
+            + ": is --add-modules jdk.incubator.vector missing?");
   }
 
   @Test
   void reopeningKeepsTheRecordedGraphSettings() throws IOException {
     Path dir = tmp.resolve("reopen");
-    try (TileIndex index = TileIndex.open(dir, TestTiles.PROVENANCE,
-        IndexSettings.defaults().withQuantization(Quantization.INT8).withGraph(8, 40))) {
+    try (TileIndex index =
+        TileIndex.open(
+            dir,
+            TestTiles.PROVENANCE,
+            IndexSettings.defaults().withQuantization(Quantization.INT8).withGraph(8, 40))) {
       index.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
     }
     try (TileIndex index = TileIndex.open(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {

@@ -28,11 +28,15 @@ class TileIndexTest {
       index.add(data.tiles.subList(0, 5), data.embeddings.subList(0, 5));
     }
     IndexProvenance other = new IndexProvenance("other-model", "fedcba9876543210", 64);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> TileIndex.open(dir, other, IndexSettings.defaults()));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> TileIndex.open(dir, other, IndexSettings.defaults()));
     assertTrue(e.getMessage().contains("test-model (0123456789ab, D=64)"), e.getMessage());
     assertTrue(e.getMessage().contains("other-model (fedcba987654, D=64)"), e.getMessage());
-    assertThrows(IllegalStateException.class, () -> TileIndex.openForSearch(dir, other, IndexSettings.defaults()));
+    assertThrows(
+        IllegalStateException.class,
+        () -> TileIndex.openForSearch(dir, other, IndexSettings.defaults()));
     assertEquals(TestTiles.PROVENANCE, TileIndex.readProvenance(dir).orElseThrow());
   }
 
@@ -46,11 +50,16 @@ class TileIndexTest {
   void embeddingsOfTheWrongShapeAreRefused() throws IOException {
     try (TileIndex index = open()) {
       TileRecord tile = data.tiles.getFirst();
-      var e = assertThrows(IllegalArgumentException.class, () -> index.add(List.of(tile), List.of(new float[32])));
-      assertTrue(e.getMessage().contains(tile.id()) && e.getMessage().contains("D=64"), e.getMessage());
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> index.add(List.of(tile), List.of(new float[32])));
+      assertTrue(
+          e.getMessage().contains(tile.id()) && e.getMessage().contains("D=64"), e.getMessage());
       float[] notUnit = data.embeddings.getFirst().clone();
       notUnit[0] += 1;
-      assertThrows(IllegalArgumentException.class, () -> index.add(List.of(tile), List.of(notUnit)));
+      assertThrows(
+          IllegalArgumentException.class, () -> index.add(List.of(tile), List.of(notUnit)));
       assertEquals(0, index.size());
     }
   }
@@ -62,13 +71,26 @@ class TileIndexTest {
       index.add(data.tiles, data.embeddings);
       assertEquals(300, index.size());
       TileRecord first = data.tiles.getFirst();
-      TileRecord relabelled = new TileRecord(first.id(), first.slideId(), first.patientId(), first.site(),
-          first.stain(), first.scanner(), "STR", "relabelled by a pathologist", first.x(), first.y(), first.mpp(),
-          first.source(), first.extra());
+      TileRecord relabelled =
+          new TileRecord(
+              first.id(),
+              first.slideId(),
+              first.patientId(),
+              first.site(),
+              first.stain(),
+              first.scanner(),
+              "STR",
+              "relabelled by a pathologist",
+              first.x(),
+              first.y(),
+              first.mpp(),
+              first.source(),
+              first.extra());
       index.add(List.of(relabelled), List.of(data.embeddings.getFirst()));
       assertEquals(300, index.size());
       assertEquals(relabelled, index.get(first.id()).orElseThrow());
-      assertEquals(first.id(), index.search(data.embeddings.getFirst(), 1, TileFilter.ALL).getFirst().id());
+      assertEquals(
+          first.id(), index.search(data.embeddings.getFirst(), 1, TileFilter.ALL).getFirst().id());
     }
   }
 
@@ -96,13 +118,15 @@ class TileIndexTest {
       index.add(data.tiles, data.embeddings);
       index.deleteSlide("S-1");
       Map<String, StoredTile> seen = new java.util.TreeMap<>();
-      index.forEachTile(TileFilter.parse("site:site-3"), tile -> seen.put(tile.record().id(), tile));
+      index.forEachTile(
+          TileFilter.parse("site:site-3"), tile -> seen.put(tile.record().id(), tile));
       assertEquals(25, seen.size()); // 30 at site-3, 5 of them on the deleted slide
       for (int i = 0; i < data.tiles.size(); i++) {
         TileRecord tile = data.tiles.get(i);
         if (tile.site().equals("site-3") && !tile.slideId().equals("S-1")) {
           assertEquals(tile, seen.get(tile.id()).record());
-          org.junit.jupiter.api.Assertions.assertArrayEquals(data.embeddings.get(i), seen.get(tile.id()).embedding());
+          org.junit.jupiter.api.Assertions.assertArrayEquals(
+              data.embeddings.get(i), seen.get(tile.id()).embedding());
         }
       }
       int[] all = {0};
@@ -127,26 +151,32 @@ class TileIndexTest {
       assertEquals(3, index.count(TileFilter.parse("bucket:b7")));
       var bad = assertThrows(IllegalArgumentException.class, () -> TileFilter.parse("site:(A OR"));
       assertTrue(bad.getMessage().contains("site:(A OR"), bad.getMessage());
-      var unknown = assertThrows(IllegalArgumentException.class, () -> index.count(TileFilter.parse("lable:TUM")));
-      assertTrue(unknown.getMessage().contains("'lable'") && unknown.getMessage().contains("label"),
+      var unknown =
+          assertThrows(
+              IllegalArgumentException.class, () -> index.count(TileFilter.parse("lable:TUM")));
+      assertTrue(
+          unknown.getMessage().contains("'lable'") && unknown.getMessage().contains("label"),
           unknown.getMessage());
     }
   }
 
   @Test
   void captionSearchRanksByBm25AndHybridFusesBothRankings() throws IOException {
-    List<TileRecord> tiles = List.of(
-        captioned("a", "crowded atypical glands of adenocarcinoma"),
-        captioned("b", "adipose tissue with large empty cells"),
-        captioned("c", "smooth muscle bundles"),
-        captioned("d", "glands glands and more glands of normal mucosa"));
+    List<TileRecord> tiles =
+        List.of(
+            captioned("a", "crowded atypical glands of adenocarcinoma"),
+            captioned("b", "adipose tissue with large empty cells"),
+            captioned("c", "smooth muscle bundles"),
+            captioned("d", "glands glands and more glands of normal mucosa"));
     float[] east = unit(1, 0);
     float[] north = unit(0, 1);
     List<float[]> vectors = List.of(unit(0.6f, 0.8f), east, unit(0.8f, 0.6f), north);
-    try (TileIndex index = TileIndex.open(dir, new IndexProvenance("m", "h", 2), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.open(dir, new IndexProvenance("m", "h", 2), IndexSettings.defaults())) {
       index.add(tiles, vectors);
       assertEquals(List.of("d", "a"), ids(index.searchCaptions("glands", 10, TileFilter.ALL)));
-      assertEquals(List.of("a"), ids(index.searchCaptions("glands", 10, TileFilter.parse("-id:d"))));
+      assertEquals(
+          List.of("a"), ids(index.searchCaptions("glands", 10, TileFilter.parse("-id:d"))));
       assertEquals(List.of("b"), ids(index.searchCaptions("\"empty cells\"", 10, TileFilter.ALL)));
       assertEquals(List.of("b"), ids(index.searchCaptions("empty cells:(", 10, TileFilter.ALL)));
       // Vector ranking for east: b, c, a, d; caption ranking for "glands": d, a. Fused:
@@ -159,7 +189,8 @@ class TileIndexTest {
   }
 
   private static TileRecord captioned(String id, String caption) {
-    return new TileRecord(id, "S", null, null, null, null, null, caption, null, null, null, null, Map.of());
+    return new TileRecord(
+        id, "S", null, null, null, null, null, caption, null, null, null, null, Map.of());
   }
 
   private static float[] unit(float x, float y) {
@@ -174,13 +205,16 @@ class TileIndexTest {
   @Test
   void searchesDuringAnIngestSeeWholeBatches() throws Exception {
     try (TileIndex index = open()) {
-      Thread writer = Thread.ofPlatform().start(() -> {
-        try {
-          index.add(data.tiles, data.embeddings);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      Thread writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      index.add(data.tiles, data.embeddings);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
       while (writer.isAlive()) {
         int size = index.size();
         assertEquals(0, size % 100, "a search saw " + size + " tiles, not whole batches of 100");
@@ -196,7 +230,8 @@ class TileIndexTest {
   void aSearchOnlyIndexSeesNewCommitsAfterRefresh() throws IOException {
     try (TileIndex writer = open()) {
       writer.add(data.tiles.subList(0, 100), data.embeddings.subList(0, 100));
-      try (TileIndex reader = TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
+      try (TileIndex reader =
+          TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
         assertEquals(100, reader.size());
         writer.add(data.tiles.subList(100, 200), data.embeddings.subList(100, 200));
         assertEquals(100, reader.size());
@@ -205,7 +240,10 @@ class TileIndexTest {
         assertThrows(IllegalStateException.class, () -> reader.deleteSlide("S-0"));
       }
     }
-    assertThrows(IllegalArgumentException.class,
-        () -> TileIndex.openForSearch(dir.resolve("none"), TestTiles.PROVENANCE, IndexSettings.defaults()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            TileIndex.openForSearch(
+                dir.resolve("none"), TestTiles.PROVENANCE, IndexSettings.defaults()));
   }
 }

@@ -9,7 +9,10 @@ package org.pathlens.slides;
 final class ArgbPixels {
   private ArgbPixels() {}
 
-  /** Writes {@code count} pixels of {@code argb} as interleaved RGB into {@code rgb} from {@code offset}. */
+  /**
+   * Writes {@code count} pixels of {@code argb} as interleaved RGB into {@code rgb} from {@code
+   * offset}.
+   */
   static void toRgb(int[] argb, int count, byte[] rgb, int offset) {
     for (int i = 0, o = offset; i < count; i++, o += 3) {
       int p = argb[i];
@@ -28,7 +31,9 @@ final class ArgbPixels {
     }
   }
 
-  /** {@code c * 255 / a} rounded, as cairo and openslide-write-png do; clamped for malformed input. */
+  /**
+   * {@code c * 255 / a} rounded, as cairo and openslide-write-png do; clamped for malformed input.
+   */
   static byte unpremultiply(int c, int a) {
     return (byte) Math.min(255, (c * 255 + a / 2) / a);
   }

@@ -14,7 +14,8 @@ final class DicomFiles {
   static boolean isDicom(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(132);
-      return head.length == 132 && new String(head, 128, 4, StandardCharsets.US_ASCII).equals("DICM");
+      return head.length == 132
+          && new String(head, 128, 4, StandardCharsets.US_ASCII).equals("DICM");
     } catch (IOException e) {
       return false;
     }

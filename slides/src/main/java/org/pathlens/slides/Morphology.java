@@ -26,10 +26,11 @@ final class Morphology {
   }
 
   /**
-   * One direction: a pixel becomes {@code any} (true for dilation) when some pixel within r along the
-   * axis has that value, counted with a running window.
+   * One direction: a pixel becomes {@code any} (true for dilation) when some pixel within r along
+   * the axis has that value, counted with a running window.
    */
-  private static boolean[] pass(boolean[] in, int width, int height, int r, boolean horizontal, boolean any) {
+  private static boolean[] pass(
+      boolean[] in, int width, int height, int r, boolean horizontal, boolean any) {
     boolean[] out = new boolean[in.length];
     int lines = horizontal ? height : width, length = horizontal ? width : height;
     int step = horizontal ? 1 : width;

@@ -5,7 +5,8 @@ public record Mpp(double x, double y) {
 
   public Mpp {
     if (!(x > 0) || !(y > 0) || Double.isInfinite(x) || Double.isInfinite(y)) {
-      throw new IllegalArgumentException("microns per pixel must be positive and finite, got " + x + " x " + y);
+      throw new IllegalArgumentException(
+          "microns per pixel must be positive and finite, got " + x + " x " + y);
     }
   }
 

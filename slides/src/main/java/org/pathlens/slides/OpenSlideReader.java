@@ -17,11 +17,11 @@ import java.util.Optional;
 import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
- * A slide read by OpenSlide through the FFM API: SVS, NDPI, MRXS, SCN, VMS, BIF, generic tiled TIFF and
- * the other formats of the installed version (Debian 12 ships 3.4.1, which cannot read DICOM).
+ * A slide read by OpenSlide through the FFM API: SVS, NDPI, MRXS, SCN, VMS, BIF, generic tiled TIFF
+ * and the other formats of the installed version (Debian 12 ships 3.4.1, which cannot read DICOM).
  *
- * <p>Thread-safe: OpenSlide handles may be read from several threads at once, and the handle is only
- * released by {@link #close()}, which must not overlap a read.
+ * <p>Thread-safe: OpenSlide handles may be read from several threads at once, and the handle is
+ * only released by {@link #close()}, which must not overlap a read.
  */
 public final class OpenSlideReader implements SlideReader {
   private static final long MAX_REGION_PIXELS = Integer.MAX_VALUE / 4;
@@ -34,7 +34,8 @@ public final class OpenSlideReader implements SlideReader {
   private final Optional<Mpp> mpp;
   private volatile boolean closed;
 
-  private OpenSlideReader(Path path, OpenSlideLibrary library, MemorySegment handle) throws Throwable {
+  private OpenSlideReader(Path path, OpenSlideLibrary library, MemorySegment handle)
+      throws Throwable {
     this.path = path;
     this.library = library;
     this.handle = handle;
@@ -58,13 +59,14 @@ public final class OpenSlideReader implements SlideReader {
   }
 
   /**
-   * OpenSlide's name for the format of {@code file} ({@code aperio}, {@code generic-tiff}, …), empty when
-   * OpenSlide does not recognise it.
+   * OpenSlide's name for the format of {@code file} ({@code aperio}, {@code generic-tiff}, …),
+   * empty when OpenSlide does not recognise it.
    */
   public static Optional<String> detectVendor(Path file) throws SlideException {
     OpenSlideLibrary library = library(file);
     try (Arena arena = Arena.ofConfined()) {
-      return OpenSlideLibrary.string((MemorySegment) library.detectVendor.invokeExact(filename(arena, file)));
+      return OpenSlideLibrary.string(
+          (MemorySegment) library.detectVendor.invokeExact(filename(arena, file)));
     } catch (Throwable e) {
       throw new SlideException(file, "OpenSlide failed to inspect the file: " + e, e);
     }
@@ -94,7 +96,8 @@ public final class OpenSlideReader implements SlideReader {
     try {
       String error = error(library, handle);
       if (error != null) {
-        throw new SlideException(file, "OpenSlide " + library.version + " cannot read it: " + error);
+        throw new SlideException(
+            file, "OpenSlide " + library.version + " cannot read it: " + error);
       }
       return new OpenSlideReader(file, library, handle);
     } catch (Throwable e) {
@@ -102,7 +105,8 @@ public final class OpenSlideReader implements SlideReader {
       if (e instanceof SlideException slide) {
         throw slide;
       }
-      throw new SlideException(file, "OpenSlide failed while reading the slide's metadata: " + e, e);
+      throw new SlideException(
+          file, "OpenSlide failed while reading the slide's metadata: " + e, e);
     }
   }
 
@@ -132,10 +136,12 @@ public final class OpenSlideReader implements SlideReader {
   }
 
   @Override
-  public RgbImage readRegion(int level, long x0, long y0, int width, int height) throws SlideException {
+  public RgbImage readRegion(int level, long x0, long y0, int width, int height)
+      throws SlideException {
     level(level);
     if (width <= 0 || height <= 0 || (long) width * height > MAX_REGION_PIXELS) {
-      throw new IllegalArgumentException(path + ": cannot read a " + width + "x" + height + " region");
+      throw new IllegalArgumentException(
+          path + ": cannot read a " + width + "x" + height + " region");
     }
     if (closed) {
       throw new IllegalStateException(path + ": the slide reader is closed");
@@ -147,13 +153,15 @@ public final class OpenSlideReader implements SlideReader {
       library.readRegion.invokeExact(handle, buffer, x0, y0, level, (long) width, (long) height);
       String error = error(library, handle);
       if (error != null) {
-        throw new SlideException(path, "OpenSlide cannot read level " + level + " at " + x0 + "," + y0 + ": " + error);
+        throw new SlideException(
+            path, "OpenSlide cannot read level " + level + " at " + x0 + "," + y0 + ": " + error);
       }
       MemorySegment.copy(buffer, JAVA_INT, 0, argb, 0, count);
     } catch (SlideException e) {
       throw e;
     } catch (Throwable e) {
-      throw new SlideException(path, "OpenSlide failed reading level " + level + " at " + x0 + "," + y0 + ": " + e, e);
+      throw new SlideException(
+          path, "OpenSlide failed reading level " + level + " at " + x0 + "," + y0 + ": " + e, e);
     }
     byte[] rgb = new byte[3 * count];
     ArgbPixels.toRgb(argb, count, rgb, 0);
@@ -176,8 +184,10 @@ public final class OpenSlideReader implements SlideReader {
   private List<SlideLevel> readLevels() throws Throwable {
     int count = (int) library.getLevelCount.invokeExact(handle);
     if (count < 1) {
-      throw new SlideException(path, "OpenSlide reports no pyramid levels: "
-          + Optional.ofNullable(error(library, handle)).orElse("unknown reason"));
+      throw new SlideException(
+          path,
+          "OpenSlide reports no pyramid levels: "
+              + Optional.ofNullable(error(library, handle)).orElse("unknown reason"));
     }
     List<SlideLevel> result = new ArrayList<>(count);
     try (Arena arena = Arena.ofConfined()) {
@@ -193,8 +203,8 @@ public final class OpenSlideReader implements SlideReader {
 
   private Map<String, String> readProperties() throws Throwable {
     Map<String, String> result = new LinkedHashMap<>();
-    MemorySegment names = ((MemorySegment) library.getPropertyNames.invokeExact(handle))
-        .reinterpret(Long.MAX_VALUE);
+    MemorySegment names =
+        ((MemorySegment) library.getPropertyNames.invokeExact(handle)).reinterpret(Long.MAX_VALUE);
     try (Arena arena = Arena.ofConfined()) {
       for (long k = 0; ; k++) {
         MemorySegment name = names.getAtIndex(ADDRESS, k);
@@ -202,14 +212,18 @@ public final class OpenSlideReader implements SlideReader {
           break;
         }
         String key = OpenSlideLibrary.string(name).orElseThrow();
-        MemorySegment value = (MemorySegment) library.getPropertyValue.invokeExact(handle, arena.allocateFrom(key));
+        MemorySegment value =
+            (MemorySegment) library.getPropertyValue.invokeExact(handle, arena.allocateFrom(key));
         OpenSlideLibrary.string(value).ifPresent(v -> result.put(key, v));
       }
     }
     return Collections.unmodifiableMap(result);
   }
 
-  /** MPP from {@code openslide.mpp-x/y}; OpenSlide 3.4.1 leaves them out for generic TIFF and some SVS. */
+  /**
+   * MPP from {@code openslide.mpp-x/y}; OpenSlide 3.4.1 leaves them out for generic TIFF and some
+   * SVS.
+   */
   static Optional<Mpp> mppOf(Map<String, String> properties) {
     try {
       String x = properties.get("openslide.mpp-x"), y = properties.get("openslide.mpp-y");
@@ -243,7 +257,8 @@ public final class OpenSlideReader implements SlideReader {
   }
 
   private static String error(OpenSlideLibrary library, MemorySegment handle) throws Throwable {
-    return OpenSlideLibrary.string((MemorySegment) library.getError.invokeExact(handle)).orElse(null);
+    return OpenSlideLibrary.string((MemorySegment) library.getError.invokeExact(handle))
+        .orElse(null);
   }
 
   private static void closeQuietly(OpenSlideLibrary library, MemorySegment handle) {

@@ -15,9 +15,11 @@ final class RasterRgb {
     int width = image.getWidth(), height = image.getHeight();
     Raster raster = image.getRaster();
     var model = image.getColorModel();
-    boolean rgbComponents = (model instanceof ComponentColorModel || model instanceof DirectColorModel)
-        && model.getColorSpace().getType() == ColorSpace.TYPE_RGB && raster.getNumBands() >= 3
-        && raster.getSampleModel().getSampleSize(0) == 8;
+    boolean rgbComponents =
+        (model instanceof ComponentColorModel || model instanceof DirectColorModel)
+            && model.getColorSpace().getType() == ColorSpace.TYPE_RGB
+            && raster.getNumBands() >= 3
+            && raster.getSampleModel().getSampleSize(0) == 8;
     byte[] rgb = new byte[width * height * 3];
     if (rgbComponents) {
       int bands = raster.getNumBands();

@@ -10,7 +10,12 @@ public record SlideLevel(long width, long height, double downsample) {
   public SlideLevel {
     if (width <= 0 || height <= 0 || !(downsample >= 1.0 - 1e-9)) {
       throw new IllegalArgumentException(
-          "a slide level needs a positive size and downsample >= 1, got " + width + "x" + height + " at " + downsample);
+          "a slide level needs a positive size and downsample >= 1, got "
+              + width
+              + "x"
+              + height
+              + " at "
+              + downsample);
     }
   }
 

@@ -10,8 +10,8 @@ import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
  * A whole-slide image: a pyramid of levels, level 0 the finest, read by region. Coordinates follow
- * OpenSlide: a region's origin is given in level-0 pixels whatever the level read, its size in pixels
- * of that level. Open one with {@link SlideReaders#open}.
+ * OpenSlide: a region's origin is given in level-0 pixels whatever the level read, its size in
+ * pixels of that level. Open one with {@link SlideReaders#open}.
  *
  * <p>Thread-safety depends on the back end and is stated by each implementation; closing a reader
  * while another thread reads from it is never allowed.
@@ -30,7 +30,8 @@ public interface SlideReader extends AutoCloseable {
 
   default SlideLevel level(int level) {
     if (level < 0 || level >= levelCount()) {
-      throw new IllegalArgumentException(path() + ": no level " + level + ", the slide has " + levelCount());
+      throw new IllegalArgumentException(
+          path() + ": no level " + level + ", the slide has " + levelCount());
     }
     return levels().get(level);
   }
@@ -38,10 +39,15 @@ public interface SlideReader extends AutoCloseable {
   /** Microns per pixel at level 0, when the file records it. */
   Optional<Mpp> mpp();
 
-  /** The format, with OpenSlide's names: {@code aperio}, {@code hamamatsu}, {@code generic-tiff}, … */
+  /**
+   * The format, with OpenSlide's names: {@code aperio}, {@code hamamatsu}, {@code generic-tiff}, …
+   */
   String vendor();
 
-  /** The file's metadata as name → value, OpenSlide-style names ({@code openslide.*}, {@code tiff.*}, …). */
+  /**
+   * The file's metadata as name → value, OpenSlide-style names ({@code openslide.*}, {@code
+   * tiff.*}, …).
+   */
   Map<String, String> properties();
 
   /**
@@ -81,8 +87,17 @@ public interface SlideReader extends AutoCloseable {
     int level = bestLevelForDownsample(1 / scale);
     SlideLevel source = level(level);
     if ((long) source.width() * source.height() > Integer.MAX_VALUE / 3) {
-      throw new SlideException(path(), "level " + level + " (" + source.width() + "x" + source.height()
-          + ") is too large for a thumbnail of " + maxSide + " px; the slide lacks coarser pyramid levels");
+      throw new SlideException(
+          path(),
+          "level "
+              + level
+              + " ("
+              + source.width()
+              + "x"
+              + source.height()
+              + ") is too large for a thumbnail of "
+              + maxSide
+              + " px; the slide lacks coarser pyramid levels");
     }
     RgbImage whole = readRegion(level, 0, 0, (int) source.width(), (int) source.height());
     return PilResize.resize(whole, width, height, Interpolation.BICUBIC);

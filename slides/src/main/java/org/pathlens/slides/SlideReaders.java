@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Opens a slide with the back end that fits it: generic TIFF (tiled pyramids as the generator writes
- * them, and plain single-page RGB TIFF) in pure Java, so that they need no native library; everything
- * else (SVS, NDPI, MRXS, SCN, …, and TIFFs the JDK cannot decode, such as JPEG 2000 SVS) through
- * OpenSlide. The choice depends only on the file, never on whether OpenSlide is installed.
+ * Opens a slide with the back end that fits it: generic TIFF (tiled pyramids as the generator
+ * writes them, and plain single-page RGB TIFF) in pure Java, so that they need no native library;
+ * everything else (SVS, NDPI, MRXS, SCN, …, and TIFFs the JDK cannot decode, such as JPEG 2000 SVS)
+ * through OpenSlide. The choice depends only on the file, never on whether OpenSlide is installed.
  */
 public final class SlideReaders {
   private SlideReaders() {}
@@ -15,8 +15,8 @@ public final class SlideReaders {
   /**
    * A reader for {@code file}.
    *
-   * @throws SlideException naming the file: missing, unreadable by either back end (with OpenSlide's
-   *     reason), or needing OpenSlide where it is not installed
+   * @throws SlideException naming the file: missing, unreadable by either back end (with
+   *     OpenSlide's reason), or needing OpenSlide where it is not installed
    */
   public static SlideReader open(Path file) throws SlideException {
     if (!Files.isRegularFile(file)) {
@@ -28,7 +28,8 @@ public final class SlideReaders {
     try {
       return TiffSlideReader.open(file);
     } catch (SlideException notGenericTiff) {
-      // Not for the pure-Java reader (its reason is kept as suppressed): OpenSlide's verdict is final.
+      // Not for the pure-Java reader (its reason is kept as suppressed): OpenSlide's verdict is
+      // final.
       try {
         return OpenSlideReader.open(file);
       } catch (SlideException e) {

@@ -9,42 +9,63 @@ import javax.imageio.plugins.tiff.TIFFField;
 
 /** The tags of one TIFF page (IFD) that decide whether and how it is read as a pyramid level. */
 record TiffPage(
-    int index, int width, int height, boolean tiled, int tileWidth, int tileHeight, int compression,
-    int samplesPerPixel, Optional<String> description, Optional<Double> xResolution,
-    Optional<Double> yResolution, int resolutionUnit, boolean hamamatsuTags, Optional<String> xmp,
+    int index,
+    int width,
+    int height,
+    boolean tiled,
+    int tileWidth,
+    int tileHeight,
+    int compression,
+    int samplesPerPixel,
+    Optional<String> description,
+    Optional<Double> xResolution,
+    Optional<Double> yResolution,
+    int resolutionUnit,
+    boolean hamamatsuTags,
+    Optional<String> xmp,
     TIFFDirectory directory) {
 
   /** TIFF tag 65420, present in every Hamamatsu NDPI file. */
   static final int NDPI_FORMAT_FLAG = 65420;
+
   private static final int XMP = 700;
 
   static TiffPage read(ImageReader reader, int index) throws IOException {
     TIFFDirectory directory = TIFFDirectory.createFromMetadata(reader.getImageMetadata(index));
     boolean tiled = reader.isImageTiled(index);
-    return new TiffPage(index, reader.getWidth(index), reader.getHeight(index), tiled,
-        reader.getTileWidth(index), reader.getTileHeight(index),
-        intField(directory, BaselineTIFFTagSet.TAG_COMPRESSION).orElse(BaselineTIFFTagSet.COMPRESSION_NONE),
+    return new TiffPage(
+        index,
+        reader.getWidth(index),
+        reader.getHeight(index),
+        tiled,
+        reader.getTileWidth(index),
+        reader.getTileHeight(index),
+        intField(directory, BaselineTIFFTagSet.TAG_COMPRESSION)
+            .orElse(BaselineTIFFTagSet.COMPRESSION_NONE),
         intField(directory, BaselineTIFFTagSet.TAG_SAMPLES_PER_PIXEL).orElse(1),
         ascii(directory, BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION),
         rational(directory, BaselineTIFFTagSet.TAG_X_RESOLUTION),
         rational(directory, BaselineTIFFTagSet.TAG_Y_RESOLUTION),
         // TIFF's default unit is the inch, but a missing tag usually means nobody set a resolution.
-        intField(directory, BaselineTIFFTagSet.TAG_RESOLUTION_UNIT).orElse(BaselineTIFFTagSet.RESOLUTION_UNIT_NONE),
+        intField(directory, BaselineTIFFTagSet.TAG_RESOLUTION_UNIT)
+            .orElse(BaselineTIFFTagSet.RESOLUTION_UNIT_NONE),
         directory.getTIFFField(NDPI_FORMAT_FLAG) != null,
-        xmp(directory), directory);
+        xmp(directory),
+        directory);
   }
 
   /**
-   * Microns per pixel from the resolution tags, when they are present with an explicit unit of inch or
-   * centimetre and give at most 100 µm/px: coarser values (72 or 96 dpi) are screen defaults written by
-   * software that knew no resolution, not a scan's.
+   * Microns per pixel from the resolution tags, when they are present with an explicit unit of inch
+   * or centimetre and give at most 100 µm/px: coarser values (72 or 96 dpi) are screen defaults
+   * written by software that knew no resolution, not a scan's.
    */
   Optional<Mpp> mpp() {
-    double micronsPerUnit = switch (resolutionUnit) {
-      case BaselineTIFFTagSet.RESOLUTION_UNIT_INCH -> 25_400;
-      case BaselineTIFFTagSet.RESOLUTION_UNIT_CENTIMETER -> 10_000;
-      default -> Double.NaN;
-    };
+    double micronsPerUnit =
+        switch (resolutionUnit) {
+          case BaselineTIFFTagSet.RESOLUTION_UNIT_INCH -> 25_400;
+          case BaselineTIFFTagSet.RESOLUTION_UNIT_CENTIMETER -> 10_000;
+          default -> Double.NaN;
+        };
     if (Double.isNaN(micronsPerUnit) || xResolution.isEmpty() || yResolution.isEmpty()) {
       return Optional.empty();
     }
@@ -65,17 +86,23 @@ record TiffPage(
 
   private static Optional<Integer> intField(TIFFDirectory directory, int tag) {
     TIFFField field = directory.getTIFFField(tag);
-    return field == null || field.getCount() == 0 ? Optional.empty() : Optional.of(field.getAsInt(0));
+    return field == null || field.getCount() == 0
+        ? Optional.empty()
+        : Optional.of(field.getAsInt(0));
   }
 
   private static Optional<Double> rational(TIFFDirectory directory, int tag) {
     TIFFField field = directory.getTIFFField(tag);
-    return field == null || field.getCount() == 0 ? Optional.empty() : Optional.of(field.getAsDouble(0));
+    return field == null || field.getCount() == 0
+        ? Optional.empty()
+        : Optional.of(field.getAsDouble(0));
   }
 
   private static Optional<String> ascii(TIFFDirectory directory, int tag) {
     TIFFField field = directory.getTIFFField(tag);
-    if (field == null || field.getCount() == 0 || field.getType() != javax.imageio.plugins.tiff.TIFFTag.TIFF_ASCII) {
+    if (field == null
+        || field.getCount() == 0
+        || field.getType() != javax.imageio.plugins.tiff.TIFFTag.TIFF_ASCII) {
       return Optional.empty();
     }
     return Optional.of(field.getAsString(0));

@@ -23,11 +23,12 @@ import javax.imageio.stream.ImageInputStream;
 import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
- * A generic TIFF slide read in pure Java with the JDK's TIFF plugin, so that generated slides need no
- * native library: a tiled pyramid (level 0 in the first page, then every further tiled page of the
- * same aspect ratio and decreasing size, as OpenSlide's generic-tiff driver takes them) or a plain
- * stripped single-page RGB TIFF (one level). Only the tiles a region touches are decoded, and recently
- * decoded tiles are kept (64 MB by default) so that neighbouring regions do not decode them again.
+ * A generic TIFF slide read in pure Java with the JDK's TIFF plugin, so that generated slides need
+ * no native library: a tiled pyramid (level 0 in the first page, then every further tiled page of
+ * the same aspect ratio and decreasing size, as OpenSlide's generic-tiff driver takes them) or a
+ * plain stripped single-page RGB TIFF (one level). Only the tiles a region touches are decoded, and
+ * recently decoded tiles are kept (64 MB by default) so that neighbouring regions do not decode
+ * them again.
  *
  * <p>MPP comes from the first page's resolution tags (see {@link TiffPage#mpp()}): OpenSlide 3.4.1
  * reports none for generic TIFF.
@@ -37,10 +38,14 @@ import org.pathlens.encoders.preprocess.RgbImage;
  */
 public final class TiffSlideReader implements SlideReader {
   static final long DEFAULT_CACHE_BYTES = 64L << 20;
-  private static final Set<Integer> DECODABLE = Set.of(BaselineTIFFTagSet.COMPRESSION_NONE,
-      BaselineTIFFTagSet.COMPRESSION_LZW, BaselineTIFFTagSet.COMPRESSION_JPEG,
-      BaselineTIFFTagSet.COMPRESSION_ZLIB, BaselineTIFFTagSet.COMPRESSION_DEFLATE,
-      BaselineTIFFTagSet.COMPRESSION_PACKBITS);
+  private static final Set<Integer> DECODABLE =
+      Set.of(
+          BaselineTIFFTagSet.COMPRESSION_NONE,
+          BaselineTIFFTagSet.COMPRESSION_LZW,
+          BaselineTIFFTagSet.COMPRESSION_JPEG,
+          BaselineTIFFTagSet.COMPRESSION_ZLIB,
+          BaselineTIFFTagSet.COMPRESSION_DEFLATE,
+          BaselineTIFFTagSet.COMPRESSION_PACKBITS);
 
   private final Path path;
   private final ImageInputStream input;
@@ -51,13 +56,21 @@ public final class TiffSlideReader implements SlideReader {
   private final Map<String, String> properties;
   private final TileCache cache;
 
-  private TiffSlideReader(Path path, ImageInputStream input, ImageReader reader, List<TiffPage> pages, long cacheBytes) {
+  private TiffSlideReader(
+      Path path,
+      ImageInputStream input,
+      ImageReader reader,
+      List<TiffPage> pages,
+      long cacheBytes) {
     this.path = path;
     this.input = input;
     this.reader = reader;
     this.pages = pages;
     TiffPage zero = pages.getFirst();
-    this.levels = pages.stream().map(p -> SlideLevel.of(p.width(), p.height(), zero.width(), zero.height())).toList();
+    this.levels =
+        pages.stream()
+            .map(p -> SlideLevel.of(p.width(), p.height(), zero.width(), zero.height()))
+            .toList();
     this.mpp = zero.mpp();
     this.properties = properties(zero, levels, pages, mpp);
     this.cache = new TileCache(cacheBytes);
@@ -84,7 +97,8 @@ public final class TiffSlideReader implements SlideReader {
       Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tif");
       reader = readers.next();
       if (input == null || !reader.getOriginatingProvider().canDecodeInput(input)) {
-        throw new SlideException(file, "not a TIFF file the JDK can read (a BigTIFF, or not TIFF at all)");
+        throw new SlideException(
+            file, "not a TIFF file the JDK can read (a BigTIFF, or not TIFF at all)");
       }
       reader.setInput(input, false, false);
       List<TiffPage> pages = pyramid(file, reader);
@@ -124,14 +138,17 @@ public final class TiffSlideReader implements SlideReader {
   }
 
   @Override
-  public synchronized RgbImage readRegion(int level, long x0, long y0, int width, int height) throws SlideException {
+  public synchronized RgbImage readRegion(int level, long x0, long y0, int width, int height)
+      throws SlideException {
     SlideLevel info = level(level);
     if (width <= 0 || height <= 0 || (long) width * height > Integer.MAX_VALUE / 3) {
-      throw new IllegalArgumentException(path + ": cannot read a " + width + "x" + height + " region");
+      throw new IllegalArgumentException(
+          path + ": cannot read a " + width + "x" + height + " region");
     }
     // Level-0 origin to level pixels: the level pixel that contains it, as OpenSlide does for whole
     // downsamples (it interpolates for fractional ones; generated pyramids have whole ones).
-    long x = (long) Math.floor(x0 / info.downsample()), y = (long) Math.floor(y0 / info.downsample());
+    long x = (long) Math.floor(x0 / info.downsample()),
+        y = (long) Math.floor(y0 / info.downsample());
     byte[] rgb = new byte[width * height * 3];
     Arrays.fill(rgb, (byte) 255);
     long left = Math.max(x, 0), top = Math.max(y, 0);
@@ -145,7 +162,10 @@ public final class TiffSlideReader implements SlideReader {
           copyStrips(page, x, y, width, left, top, right, bottom, rgb);
         }
       } catch (IOException | RuntimeException e) {
-        throw new SlideException(path, "cannot decode level " + level + " at " + x0 + "," + y0 + ": " + e.getMessage(), e);
+        throw new SlideException(
+            path,
+            "cannot decode level " + level + " at " + x0 + "," + y0 + ": " + e.getMessage(),
+            e);
       }
     }
     return new RgbImage(width, height, rgb);
@@ -161,9 +181,21 @@ public final class TiffSlideReader implements SlideReader {
     return "TiffSlideReader[" + path + "]";
   }
 
-  /** Copies the part [left, right) x [top, bottom) of the level into the region at (x, y) of width {@code width}. */
-  private void copyTiles(TiffPage page, long x, long y, int width, long left, long top, long right, long bottom,
-      byte[] rgb) throws IOException {
+  /**
+   * Copies the part [left, right) x [top, bottom) of the level into the region at (x, y) of width
+   * {@code width}.
+   */
+  private void copyTiles(
+      TiffPage page,
+      long x,
+      long y,
+      int width,
+      long left,
+      long top,
+      long right,
+      long bottom,
+      byte[] rgb)
+      throws IOException {
     int tw = page.tileWidth(), th = page.tileHeight();
     for (int row = (int) (top / th); row <= (bottom - 1) / th; row++) {
       for (int column = (int) (left / tw); column <= (right - 1) / tw; column++) {
@@ -193,14 +225,29 @@ public final class TiffSlideReader implements SlideReader {
   }
 
   /** Stripped pages: the JDK decodes only the strips that the source region crosses. */
-  private void copyStrips(TiffPage page, long x, long y, int width, long left, long top, long right, long bottom,
-      byte[] rgb) throws IOException {
+  private void copyStrips(
+      TiffPage page,
+      long x,
+      long y,
+      int width,
+      long left,
+      long top,
+      long right,
+      long bottom,
+      byte[] rgb)
+      throws IOException {
     ImageReadParam param = reader.getDefaultReadParam();
-    param.setSourceRegion(new Rectangle((int) left, (int) top, (int) (right - left), (int) (bottom - top)));
+    param.setSourceRegion(
+        new Rectangle((int) left, (int) top, (int) (right - left), (int) (bottom - top)));
     byte[] part = RasterRgb.of(reader.read(page.index(), param));
     int length = (int) (right - left) * 3;
     for (long ly = top; ly < bottom; ly++) {
-      System.arraycopy(part, (int) ((ly - top) * length), rgb, (int) (((ly - y) * width + (left - x)) * 3), length);
+      System.arraycopy(
+          part,
+          (int) ((ly - top) * length),
+          rgb,
+          (int) (((ly - y) * width + (left - x)) * 3),
+          length);
     }
   }
 
@@ -213,14 +260,18 @@ public final class TiffSlideReader implements SlideReader {
     TiffPage zero = TiffPage.read(reader, 0);
     Optional<String> vendor = vendorFormat(zero);
     if (vendor.isPresent()) {
-      throw new SlideException(file, "a vendor TIFF (" + vendor.get() + "), read through OpenSlide's driver for it");
+      throw new SlideException(
+          file, "a vendor TIFF (" + vendor.get() + "), read through OpenSlide's driver for it");
     }
     requireDecodable(file, zero);
     List<TiffPage> pages = new ArrayList<>(List.of(zero));
     for (int k = 1; zero.tiled() && k < count; k++) {
       TiffPage page = TiffPage.read(reader, k);
       TiffPage last = pages.getLast();
-      if (page.tiled() && page.width() < last.width() && page.height() < last.height() && sameShape(zero, page)) {
+      if (page.tiled()
+          && page.width() < last.width()
+          && page.height() < last.height()
+          && sameShape(zero, page)) {
         requireDecodable(file, page);
         pages.add(page);
       }
@@ -236,16 +287,29 @@ public final class TiffSlideReader implements SlideReader {
 
   private static void requireDecodable(Path file, TiffPage page) throws SlideException {
     if (!DECODABLE.contains(page.compression())) {
-      throw new SlideException(file, "page " + page.index() + " uses TIFF compression " + page.compression()
-          + (page.compression() == 33003 || page.compression() == 33005 || page.compression() == 34712
-              ? " (JPEG 2000)" : "") + ", which the JDK cannot decode");
+      throw new SlideException(
+          file,
+          "page "
+              + page.index()
+              + " uses TIFF compression "
+              + page.compression()
+              + (page.compression() == 33003
+                      || page.compression() == 33005
+                      || page.compression() == 34712
+                  ? " (JPEG 2000)"
+                  : "")
+              + ", which the JDK cannot decode");
     }
     if (page.samplesPerPixel() < 3) {
-      throw new SlideException(file, "page " + page.index() + " is not RGB (" + page.samplesPerPixel() + " sample per pixel)");
+      throw new SlideException(
+          file,
+          "page " + page.index() + " is not RGB (" + page.samplesPerPixel() + " sample per pixel)");
     }
   }
 
-  /** OpenSlide's name for a vendor TIFF that needs its vendor driver (metadata, offsets, stitching). */
+  /**
+   * OpenSlide's name for a vendor TIFF that needs its vendor driver (metadata, offsets, stitching).
+   */
   static Optional<String> vendorFormat(TiffPage zero) {
     String description = zero.description().orElse("");
     if (description.startsWith("Aperio")) {
@@ -267,8 +331,8 @@ public final class TiffSlideReader implements SlideReader {
   }
 
   /** The properties OpenSlide's generic-tiff driver gives, plus the MPP it leaves out. */
-  private static Map<String, String> properties(TiffPage zero, List<SlideLevel> levels, List<TiffPage> pages,
-      Optional<Mpp> mpp) {
+  private static Map<String, String> properties(
+      TiffPage zero, List<SlideLevel> levels, List<TiffPage> pages, Optional<Mpp> mpp) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("openslide.vendor", "generic-tiff");
     p.put("openslide.level-count", Integer.toString(levels.size()));
@@ -280,19 +344,26 @@ public final class TiffSlideReader implements SlideReader {
       p.put("openslide.level[" + k + "].tile-width", Integer.toString(pages.get(k).tileWidth()));
       p.put("openslide.level[" + k + "].tile-height", Integer.toString(pages.get(k).tileHeight()));
     }
-    mpp.ifPresent(m -> {
-      p.put("openslide.mpp-x", Double.toString(m.x()));
-      p.put("openslide.mpp-y", Double.toString(m.y()));
-    });
+    mpp.ifPresent(
+        m -> {
+          p.put("openslide.mpp-x", Double.toString(m.x()));
+          p.put("openslide.mpp-y", Double.toString(m.y()));
+        });
     zero.description().ifPresent(d -> p.put("tiff.ImageDescription", d));
     zero.xResolution().ifPresent(r -> p.put("tiff.XResolution", Double.toString(r)));
     zero.yResolution().ifPresent(r -> p.put("tiff.YResolution", Double.toString(r)));
     p.put("tiff.ResolutionUnit", zero.unitName());
-    for (var tag : List.of(Map.entry(BaselineTIFFTagSet.TAG_SOFTWARE, "tiff.Software"),
-        Map.entry(BaselineTIFFTagSet.TAG_MAKE, "tiff.Make"), Map.entry(BaselineTIFFTagSet.TAG_MODEL, "tiff.Model"),
-        Map.entry(BaselineTIFFTagSet.TAG_DATE_TIME, "tiff.DateTime"), Map.entry(BaselineTIFFTagSet.TAG_ARTIST, "tiff.Artist"))) {
+    for (var tag :
+        List.of(
+            Map.entry(BaselineTIFFTagSet.TAG_SOFTWARE, "tiff.Software"),
+            Map.entry(BaselineTIFFTagSet.TAG_MAKE, "tiff.Make"),
+            Map.entry(BaselineTIFFTagSet.TAG_MODEL, "tiff.Model"),
+            Map.entry(BaselineTIFFTagSet.TAG_DATE_TIME, "tiff.DateTime"),
+            Map.entry(BaselineTIFFTagSet.TAG_ARTIST, "tiff.Artist"))) {
       var field = zero.directory().getTIFFField(tag.getKey());
-      if (field != null && field.getCount() > 0 && field.getType() == javax.imageio.plugins.tiff.TIFFTag.TIFF_ASCII) {
+      if (field != null
+          && field.getCount() > 0
+          && field.getType() == javax.imageio.plugins.tiff.TIFFTag.TIFF_ASCII) {
         p.put(tag.getValue(), field.getAsString(0));
       }
     }

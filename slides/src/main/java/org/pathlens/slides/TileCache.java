@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Decoded TIFF tiles, least recently used dropped first, bounded by bytes. Tiling a slide row by row
- * touches each stored tile from two or three neighbouring output tiles; keeping a few rows of them
- * decodes each JPEG tile once. Not thread-safe: its owner synchronizes.
+ * Decoded TIFF tiles, least recently used dropped first, bounded by bytes. Tiling a slide row by
+ * row touches each stored tile from two or three neighbouring output tiles; keeping a few rows of
+ * them decodes each JPEG tile once. Not thread-safe: its owner synchronizes.
  */
 final class TileCache {
   /** A decoded tile: its pixel size and interleaved RGB. */

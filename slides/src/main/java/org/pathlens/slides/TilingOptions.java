@@ -5,11 +5,12 @@ import java.util.OptionalDouble;
 /**
  * How to cut a slide into tiles.
  *
- * @param mpp microns per pixel of the tiles (0.5 is 20×, what most pathology models were trained at)
+ * @param mpp microns per pixel of the tiles (0.5 is 20×, what most pathology models were trained
+ *     at)
  * @param tileSize tile side in pixels
  * @param minTissue the smallest share of tissue (0..1) a kept tile has; 0 keeps every tile
- * @param assumedMpp level-0 microns per pixel to use instead of the slide's own (for slides that record
- *     none, or record it wrongly); empty to use the slide's
+ * @param assumedMpp level-0 microns per pixel to use instead of the slide's own (for slides that
+ *     record none, or record it wrongly); empty to use the slide's
  */
 public record TilingOptions(double mpp, int tileSize, double minTissue, OptionalDouble assumedMpp) {
 
@@ -21,10 +22,12 @@ public record TilingOptions(double mpp, int tileSize, double minTissue, Optional
       throw new IllegalArgumentException("tile size must be 8..8192 pixels, got " + tileSize);
     }
     if (!(minTissue >= 0 && minTissue <= 1)) {
-      throw new IllegalArgumentException("minimum tissue fraction must be in 0..1, got " + minTissue);
+      throw new IllegalArgumentException(
+          "minimum tissue fraction must be in 0..1, got " + minTissue);
     }
     if (assumedMpp.isPresent() && !(assumedMpp.getAsDouble() > 0)) {
-      throw new IllegalArgumentException("assumed microns per pixel must be positive, got " + assumedMpp.getAsDouble());
+      throw new IllegalArgumentException(
+          "assumed microns per pixel must be positive, got " + assumedMpp.getAsDouble());
     }
   }
 

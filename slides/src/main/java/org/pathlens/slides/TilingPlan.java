@@ -3,8 +3,8 @@ package org.pathlens.slides;
 import java.util.List;
 
 /**
- * How a slide is tiled, decided once from its pyramid: which level is read, how large a region at that
- * level one tile is, and the grid of whole tiles over level 0.
+ * How a slide is tiled, decided once from its pyramid: which level is read, how large a region at
+ * that level one tile is, and the grid of whole tiles over level 0.
  *
  * @param slideMpp the level-0 resolution used (the slide's, or the assumed one)
  * @param level the pyramid level read
@@ -20,8 +20,17 @@ import java.util.List;
  * @param warnings what the caller should show: slight upsampling, an assumed resolution
  */
 public record TilingPlan(
-    Mpp slideMpp, int level, double downsample, double tileWidth0, double tileHeight0, int readWidth,
-    int readHeight, int columns, int rows, double tileMpp, List<String> warnings) {
+    Mpp slideMpp,
+    int level,
+    double downsample,
+    double tileWidth0,
+    double tileHeight0,
+    int readWidth,
+    int readHeight,
+    int columns,
+    int rows,
+    double tileMpp,
+    List<String> warnings) {
 
   /** Tiles in the full grid before the tissue filter. */
   public long gridSize() {
@@ -31,6 +40,7 @@ public record TilingPlan(
   /** The level-0 rectangle of grid tile (column, row). */
   TilePosition position(int column, int row, double tissue) {
     long x = Math.round(column * tileWidth0), y = Math.round(row * tileHeight0);
-    return new TilePosition(column, row, x, y, Math.round(tileWidth0), Math.round(tileHeight0), tissue);
+    return new TilePosition(
+        column, row, x, y, Math.round(tileWidth0), Math.round(tileHeight0), tissue);
   }
 }

@@ -8,27 +8,46 @@ import org.pathlens.encoders.preprocess.RgbImage;
  * <ol>
  *   <li>a view of about {@code viewMpp} µm/px (8 is the customary 1.25× overview), at most {@code
  *       maxSide} pixels on its longer side, or exactly that when the slide records no resolution;
- *   <li>HSV saturation, smoothed over 3 x 3 pixels: stained tissue is coloured, glass is grey-white;
- *   <li>Otsu's threshold on it, kept within [{@code minSaturation}, {@code maxSaturation}]. The floor
- *       keeps an empty slide from splitting its glass noise in two; the ceiling keeps pale tissue (fat,
- *       mucin, faint eosin), which Otsu would put with the glass when most tissue is strongly stained;
+ *   <li>HSV saturation, smoothed over 3 x 3 pixels: stained tissue is coloured, glass is
+ *       grey-white;
+ *   <li>Otsu's threshold on it, kept within [{@code minSaturation}, {@code maxSaturation}]. The
+ *       floor keeps an empty slide from splitting its glass noise in two; the ceiling keeps pale
+ *       tissue (fat, mucin, faint eosin), which Otsu would put with the glass when most tissue is
+ *       strongly stained;
  *   <li>optionally, pixels brighter than {@code maxBrightness} (HSV value) are glass whatever their
  *       saturation (255 turns this off, the default: glass brightness varies between scanners);
- *   <li>a closing then an opening of radius {@code cleanupRadius} (fills gaps, drops specks), and the
- *       filling of enclosed holes up to {@code maxHoleFraction} of the view (lumens, mucin pools).
+ *   <li>a closing then an opening of radius {@code cleanupRadius} (fills gaps, drops specks), and
+ *       the filling of enclosed holes up to {@code maxHoleFraction} of the view (lumens, mucin
+ *       pools).
  * </ol>
  */
-public record TissueDetector(int maxSide, double viewMpp, int minSaturation, int maxSaturation, int maxBrightness,
-    int cleanupRadius, double maxHoleFraction) {
+public record TissueDetector(
+    int maxSide,
+    double viewMpp,
+    int minSaturation,
+    int maxSaturation,
+    int maxBrightness,
+    int cleanupRadius,
+    double maxHoleFraction) {
 
   public TissueDetector {
-    if (maxSide < 16 || !(viewMpp > 0) || minSaturation < 0 || maxSaturation > 255 || minSaturation > maxSaturation
-        || maxBrightness < 0 || maxBrightness > 255 || cleanupRadius < 0 || !(maxHoleFraction >= 0 && maxHoleFraction <= 1)) {
+    if (maxSide < 16
+        || !(viewMpp > 0)
+        || minSaturation < 0
+        || maxSaturation > 255
+        || minSaturation > maxSaturation
+        || maxBrightness < 0
+        || maxBrightness > 255
+        || cleanupRadius < 0
+        || !(maxHoleFraction >= 0 && maxHoleFraction <= 1)) {
       throw new IllegalArgumentException("tissue detector settings out of range: " + this);
     }
   }
 
-  /** An 8 µm/px view of at most 2048 px; threshold within 8..20 of 255; cleanup radius 1; holes up to 5 %. */
+  /**
+   * An 8 µm/px view of at most 2048 px; threshold within 8..20 of 255; cleanup radius 1; holes up
+   * to 5 %.
+   */
   public static TissueDetector defaults() {
     return new TissueDetector(2048, 8.0, 8, 20, 255, 1, 0.05);
   }
@@ -37,11 +56,19 @@ public record TissueDetector(int maxSide, double viewMpp, int minSaturation, int
   public TissueMask detect(SlideReader slide) throws SlideException {
     SlideLevel zero = slide.levels().getFirst();
     long longer = Math.max(zero.width(), zero.height());
-    int side = slide.mpp()
-        .map(m -> (int) Math.min(maxSide, Math.max(16, Math.ceil(longer * Math.max(m.x(), m.y()) / viewMpp))))
-        .orElse(maxSide);
+    int side =
+        slide
+            .mpp()
+            .map(
+                m ->
+                    (int)
+                        Math.min(
+                            maxSide,
+                            Math.max(16, Math.ceil(longer * Math.max(m.x(), m.y()) / viewMpp))))
+            .orElse(maxSide);
     RgbImage view = slide.thumbnail(side);
-    return detect(view, (double) zero.width() / view.width(), (double) zero.height() / view.height());
+    return detect(
+        view, (double) zero.width() / view.width(), (double) zero.height() / view.height());
   }
 
   /** The tissue mask of a view whose pixels each cover {@code scaleX x scaleY} level-0 pixels. */
@@ -67,14 +94,17 @@ public record TissueDetector(int maxSide, double viewMpp, int minSaturation, int
       tissue[i] = smooth[i] > threshold && !bright[i];
     }
     if (cleanupRadius > 0) {
-      tissue = Morphology.open(Morphology.close(tissue, width, height, cleanupRadius), width, height, cleanupRadius);
+      tissue =
+          Morphology.open(
+              Morphology.close(tissue, width, height, cleanupRadius), width, height, cleanupRadius);
     }
     Morphology.fillHoles(tissue, width, height, (long) Math.floor(maxHoleFraction * count));
     return new TissueMask(width, height, scaleX, scaleY, tissue);
   }
 
   /**
-   * Otsu's threshold: the level t maximising the between-class variance of {@code <= t} and {@code > t}.
+   * Otsu's threshold: the level t maximising the between-class variance of {@code <= t} and {@code
+   * > t}.
    */
   static int otsu(int[] histogram, int total) {
     long sumAll = 0;
@@ -91,7 +121,8 @@ public record TissueDetector(int maxSide, double viewMpp, int minSaturation, int
       if (below == 0 || above == 0) {
         continue;
       }
-      double meanBelow = (double) sumBelow / below, meanAbove = (double) (sumAll - sumBelow) / above;
+      double meanBelow = (double) sumBelow / below,
+          meanAbove = (double) (sumAll - sumBelow) / above;
       double variance = (double) below * above * (meanBelow - meanAbove) * (meanBelow - meanAbove);
       if (variance > best) {
         best = variance;

@@ -1,9 +1,9 @@
 package org.pathlens.slides;
 
 /**
- * Where a slide has tissue, as a low-resolution boolean grid: mask pixel (mx, my) covers level-0 pixels
- * [mx * scaleX, (mx + 1) * scaleX) x [my * scaleY, (my + 1) * scaleY). Immutable; the summed-area table
- * makes {@link #fraction} constant-time, which matters for 100k tile candidates.
+ * Where a slide has tissue, as a low-resolution boolean grid: mask pixel (mx, my) covers level-0
+ * pixels [mx * scaleX, (mx + 1) * scaleX) x [my * scaleY, (my + 1) * scaleY). Immutable; the
+ * summed-area table makes {@link #fraction} constant-time, which matters for 100k tile candidates.
  */
 public final class TissueMask {
   private final int width;
@@ -18,9 +18,24 @@ public final class TissueMask {
    *     modify it afterwards
    */
   public TissueMask(int width, int height, double scaleX, double scaleY, boolean[] tissue) {
-    if (width <= 0 || height <= 0 || tissue.length != width * height || !(scaleX > 0) || !(scaleY > 0)) {
-      throw new IllegalArgumentException("a " + width + "x" + height + " mask needs " + width * height
-          + " values and positive scales, got " + tissue.length + " at " + scaleX + " x " + scaleY);
+    if (width <= 0
+        || height <= 0
+        || tissue.length != width * height
+        || !(scaleX > 0)
+        || !(scaleY > 0)) {
+      throw new IllegalArgumentException(
+          "a "
+              + width
+              + "x"
+              + height
+              + " mask needs "
+              + width * height
+              + " values and positive scales, got "
+              + tissue.length
+              + " at "
+              + scaleX
+              + " x "
+              + scaleY);
     }
     this.width = width;
     this.height = height;
@@ -71,18 +86,22 @@ public final class TissueMask {
   }
 
   /**
-   * Share of tissue in the level-0 rectangle: the mask pixels whose centres fall inside it, or, for a
-   * rectangle smaller than a mask pixel, the one pixel under its centre. Parts outside the slide count as
-   * background.
+   * Share of tissue in the level-0 rectangle: the mask pixels whose centres fall inside it, or, for
+   * a rectangle smaller than a mask pixel, the one pixel under its centre. Parts outside the slide
+   * count as background.
    */
   public double fraction(double x0, double y0, double w0, double h0) {
-    int left = (int) Math.ceil(x0 / scaleX - 0.5), right = (int) Math.ceil((x0 + w0) / scaleX - 0.5);
-    int top = (int) Math.ceil(y0 / scaleY - 0.5), bottom = (int) Math.ceil((y0 + h0) / scaleY - 0.5);
+    int left = (int) Math.ceil(x0 / scaleX - 0.5),
+        right = (int) Math.ceil((x0 + w0) / scaleX - 0.5);
+    int top = (int) Math.ceil(y0 / scaleY - 0.5),
+        bottom = (int) Math.ceil((y0 + h0) / scaleY - 0.5);
     int area = (right - left) * (bottom - top);
     if (area <= 0) {
       return isTissueAt(x0 + w0 / 2, y0 + h0 / 2) ? 1 : 0;
     }
-    int count = count(Math.max(left, 0), Math.max(top, 0), Math.min(right, width), Math.min(bottom, height));
+    int count =
+        count(
+            Math.max(left, 0), Math.max(top, 0), Math.min(right, width), Math.min(bottom, height));
     return (double) count / area;
   }
 
@@ -91,6 +110,9 @@ public final class TissueMask {
       return 0;
     }
     int w = width + 1;
-    return integral[bottom * w + right] - integral[top * w + right] - integral[bottom * w + left] + integral[top * w + left];
+    return integral[bottom * w + right]
+        - integral[top * w + right]
+        - integral[bottom * w + left]
+        + integral[top * w + left];
   }
 }

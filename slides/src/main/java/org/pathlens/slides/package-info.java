@@ -1,11 +1,11 @@
 /**
  * Whole-slide images, from file to tissue tiles. {@link SlideReaders} opens a slide with the back
  * end that fits the file: generic TIFF in pure Java ({@link TiffSlideReader}), so that generated
- * slides need no native library, and vendor formats (SVS, NDPI, MRXS, SCN, …) through OpenSlide over
- * the FFM API ({@link OpenSlideReader}). {@link TissueDetector} finds tissue on a low-resolution view
- * ({@link TissueMask}), and {@link SlideTiler} cuts square tiles at a requested µm/px, read lazily so
- * that a slide of 100k tiles streams in constant memory. Nothing here loads a model or knows about
- * an index: of the encoders it uses only their {@code RgbImage} and PIL's resize, so that tiles are
- * resampled as the reference resamples images.
+ * slides need no native library, and vendor formats (SVS, NDPI, MRXS, SCN, …) through OpenSlide
+ * over the FFM API ({@link OpenSlideReader}). {@link TissueDetector} finds tissue on a
+ * low-resolution view ({@link TissueMask}), and {@link SlideTiler} cuts square tiles at a requested
+ * µm/px, read lazily so that a slide of 100k tiles streams in constant memory. Nothing here loads a
+ * model or knows about an index: of the encoders it uses only their {@code RgbImage} and PIL's
+ * resize, so that tiles are resampled as the reference resamples images.
  */
 package org.pathlens.slides;

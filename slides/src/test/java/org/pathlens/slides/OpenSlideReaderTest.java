@@ -25,9 +25,12 @@ class OpenSlideReaderTest {
 
   @BeforeAll
   static void requireOpenSlideAndSharedSlides() {
-    assumeTrue(OpenSlideReader.isAvailable(), "libopenslide.so.0 is not installed (apt-get install libopenslide0)");
+    assumeTrue(
+        OpenSlideReader.isAvailable(),
+        "libopenslide.so.0 is not installed (apt-get install libopenslide0)");
     Optional<Path> shared = Fixtures.shared();
-    assumeTrue(shared.isPresent(), "../shared is absent (or set PATHLENS_SHARED): no real slides to read");
+    assumeTrue(
+        shared.isPresent(), "../shared is absent (or set PATHLENS_SHARED): no real slides to read");
     slides = shared.get().resolve("data/slides");
   }
 
@@ -51,7 +54,9 @@ class OpenSlideReaderTest {
   @Test
   void regionsEqualWhatOpenSlidesOwnToolWrites() throws IOException {
     try (SlideReader slide = SlideReaders.open(slides.resolve("CMU-1-Small-Region.svs"))) {
-      assertEquals(goldenHash("cmu-1-small-region_1000_1500_96x96"), sha256(slide.readRegion(0, 1000, 1500, 96, 96)));
+      assertEquals(
+          goldenHash("cmu-1-small-region_1000_1500_96x96"),
+          sha256(slide.readRegion(0, 1000, 1500, 96, 96)));
       // Crosses the right edge at x = 2220: transparent in OpenSlide's PNG, white here.
       RgbImage edge = slide.readRegion(0, 2180, 100, 96, 64);
       assertEquals(goldenHash("cmu-1-small-region_2180_100_96x64"), sha256(edge));
@@ -73,11 +78,14 @@ class OpenSlideReaderTest {
       long start = System.nanoTime();
       List<SlideTile> tiles = tiler.tiles().toList();
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("CMU-1-Small-Region.svs: %d of %d tiles kept, read and resampled at %.0f tiles/s%n",
+      System.out.printf(
+          "CMU-1-Small-Region.svs: %d of %d tiles kept, read and resampled at %.0f tiles/s%n",
           tiles.size(), plan.gridSize(), tiles.size() / seconds);
       assertTrue(tiles.size() >= 30 && tiles.size() < plan.gridSize(), tiles.size() + " tiles");
       // The left third of the slide is glass: no tile there.
-      assertTrue(tiles.stream().noneMatch(t -> t.position().x() + t.position().width() < 600), "tile on glass");
+      assertTrue(
+          tiles.stream().noneMatch(t -> t.position().x() + t.position().width() < 600),
+          "tile on glass");
     }
   }
 
@@ -89,13 +97,24 @@ class OpenSlideReaderTest {
       assertEquals(2, slide.levelCount());
       assertEquals(new SlideLevel(2221, 1783, 2.0005055500659967), slide.level(1));
       assertEquals(Optional.empty(), slide.mpp());
-      SlideException noMpp = assertThrows(SlideException.class,
-          () -> SlideTiler.of(slide, TilingOptions.defaults(), TissueDetector.defaults()));
-      assertTrue(noMpp.getMessage().startsWith(file + ": the slide records no microns per pixel"), noMpp.getMessage());
-      SlideTiler tiler = SlideTiler.of(slide, TilingOptions.defaults().withAssumedMpp(0.25), TissueDetector.defaults());
-      assertEquals(1, tiler.plan().level(), "0.25 µm/px asked for 0.5: level 1 (downsample 2.0005) is fine enough");
+      SlideException noMpp =
+          assertThrows(
+              SlideException.class,
+              () -> SlideTiler.of(slide, TilingOptions.defaults(), TissueDetector.defaults()));
+      assertTrue(
+          noMpp.getMessage().startsWith(file + ": the slide records no microns per pixel"),
+          noMpp.getMessage());
+      SlideTiler tiler =
+          SlideTiler.of(
+              slide, TilingOptions.defaults().withAssumedMpp(0.25), TissueDetector.defaults());
+      assertEquals(
+          1,
+          tiler.plan().level(),
+          "0.25 µm/px asked for 0.5: level 1 (downsample 2.0005) is fine enough");
       SlideTile tile = tiler.tiles().findFirst().orElseThrow();
-      assertTrue(mean(tile.image()) < 235, "a tissue tile decoded from JPEG 2000, mean " + mean(tile.image()));
+      assertTrue(
+          mean(tile.image()) < 235,
+          "a tissue tile decoded from JPEG 2000, mean " + mean(tile.image()));
     }
   }
 
@@ -107,7 +126,9 @@ class OpenSlideReaderTest {
     Path dicom = slides.resolve("small_dicom.dcm");
     SlideException d = assertThrows(SlideException.class, () -> SlideReaders.open(dicom));
     assertTrue(d.getMessage().startsWith(dicom + ": not a format OpenSlide"), d.getMessage());
-    assertTrue(d.getMessage().contains("DICOM whole-slide images need OpenSlide 4.0 or newer"), d.getMessage());
+    assertTrue(
+        d.getMessage().contains("DICOM whole-slide images need OpenSlide 4.0 or newer"),
+        d.getMessage());
   }
 
   @Test
@@ -128,14 +149,19 @@ class OpenSlideReaderTest {
   @Test
   void theGeneratedTiffReadsTheSameThroughOpenSlide() throws IOException {
     Path file = GeneratedSlides.standard().slide();
-    try (SlideReader java = TiffSlideReader.open(file); SlideReader native_ = OpenSlideReader.open(file)) {
+    try (SlideReader java = TiffSlideReader.open(file);
+        SlideReader native_ = OpenSlideReader.open(file)) {
       assertEquals("generic-tiff", native_.vendor());
       assertEquals(java.levels(), native_.levels());
-      assertNull(native_.properties().get("openslide.mpp-x"), "OpenSlide 3.4.1 gives generic TIFF no MPP");
+      assertNull(
+          native_.properties().get("openslide.mpp-x"), "OpenSlide 3.4.1 gives generic TIFF no MPP");
       for (int level = 0; level < 3; level++) {
-        RgbImage a = java.readRegion(level, 300, 200, 300, 200), b = native_.readRegion(level, 300, 200, 300, 200);
+        RgbImage a = java.readRegion(level, 300, 200, 300, 200),
+            b = native_.readRegion(level, 300, 200, 300, 200);
         double difference = TiffSlideReaderTest.meanAbsoluteDifference(a, b);
-        assertTrue(difference < 1.0, "level " + level + ": JDK and libjpeg decodings differ by " + difference);
+        assertTrue(
+            difference < 1.0,
+            "level " + level + ": JDK and libjpeg decodings differ by " + difference);
       }
     }
   }
@@ -144,19 +170,23 @@ class OpenSlideReaderTest {
   void aMissingLibraryIsNamedWithItsPackage() {
     OpenSlideLibrary.Loaded loaded = OpenSlideLibrary.load("libopenslide-missing.so.0");
     assertNull(loaded.library());
-    assertEquals("cannot load libopenslide-missing.so.0: OpenSlide is not installed (on Debian or Ubuntu:"
-        + " apt-get install libopenslide0)", loaded.problem());
+    assertEquals(
+        "cannot load libopenslide-missing.so.0: OpenSlide is not installed (on Debian or Ubuntu:"
+            + " apt-get install libopenslide0)",
+        loaded.problem());
   }
 
   private static String goldenHash(String region) throws IOException {
-    var root = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(Fixtures.golden("slides").resolve("cmu-1-small-region.json").toFile());
+    var root =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(Fixtures.golden("slides").resolve("cmu-1-small-region.json").toFile());
     return root.get("regions").get(region).get("sha256_rgb").asText();
   }
 
   private static String sha256(RgbImage image) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(image.rgb()));
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(image.rgb()));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,6 +1,5 @@
 package org.pathlens.slides;
 
-import org.pathlens.fixtures.synth.RegionTruth;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.pathlens.encoders.bundle.Interpolation;
 import org.pathlens.encoders.preprocess.PilResize;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.fixtures.synth.RegionTruth;
 import org.pathlens.fixtures.synth.SlideRegions;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 
@@ -27,7 +27,8 @@ class SlideTilerTest {
   @Test
   void planPicksTheCoarsestLevelThatIsFineEnough() throws IOException {
     try (SlideReader slide = SlideReaders.open(GENERATED.slide())) {
-      TilingPlan native20x = SlideTiler.of(slide, TilingOptions.defaults().withMinTissue(0), (TissueMask) null).plan();
+      TilingPlan native20x =
+          SlideTiler.of(slide, TilingOptions.defaults().withMinTissue(0), (TissueMask) null).plan();
       assertEquals(0, native20x.level());
       assertEquals(224, native20x.readWidth());
       assertEquals(224.0, native20x.tileWidth0());
@@ -63,9 +64,18 @@ class SlideTilerTest {
         for (int column = 0; column < tiler.plan().columns(); column++) {
           TilePosition grid = tiler.plan().position(column, row, 0);
           double tissue = truthFraction(truth, grid);
-          Optional<TilePosition> match = kept.stream().filter(p -> p.x() == grid.x() && p.y() == grid.y()).findFirst();
+          Optional<TilePosition> match =
+              kept.stream().filter(p -> p.x() == grid.x() && p.y() == grid.y()).findFirst();
           if (match.isPresent()) {
-            assertTrue(tissue >= 0.4, "tile at " + grid.x() + "," + grid.y() + " has " + tissue + " tissue by the ground truth");
+            assertTrue(
+                tissue >= 0.4,
+                "tile at "
+                    + grid.x()
+                    + ","
+                    + grid.y()
+                    + " has "
+                    + tissue
+                    + " tissue by the ground truth");
             assertTrue(match.get().tissue() >= 0.5);
           }
           if (tissue >= 0.95) {
@@ -74,7 +84,8 @@ class SlideTilerTest {
           }
         }
       }
-      System.out.printf("tiler: kept %d of %d tiles; %d of %d tiles with >= 95%% tissue by the ground truth%n",
+      System.out.printf(
+          "tiler: kept %d of %d tiles; %d of %d tiles with >= 95%% tissue by the ground truth%n",
           kept.size(), tiler.plan().gridSize(), found, wellInside);
       assertTrue(wellInside >= 15);
       assertTrue(found >= wellInside - 1, found + " of " + wellInside);
@@ -91,8 +102,15 @@ class SlideTilerTest {
       int checked = 0;
       for (SlideRegions.Region region : truth.regions().regions()) {
         int[] probe = region.probe();
-        Optional<TilePosition> tile = kept.stream().filter(p -> p.x() <= probe[0] && probe[0] < p.x() + p.width()
-            && p.y() <= probe[1] && probe[1] < p.y() + p.height()).findFirst();
+        Optional<TilePosition> tile =
+            kept.stream()
+                .filter(
+                    p ->
+                        p.x() <= probe[0]
+                            && probe[0] < p.x() + p.width()
+                            && p.y() <= probe[1]
+                            && probe[1] < p.y() + p.height())
+                .findFirst();
         if (tile.isEmpty() || region.label().equals("ADI")) {
           continue;
         }
@@ -100,13 +118,19 @@ class SlideTilerTest {
         // The tile's pixels are the slide's level-0 pixels at the recorded coordinates...
         SlideTile read = tiler.read(p);
         assertArrayEquals(slide.readRegion(0, p.x(), p.y(), 224, 224).rgb(), read.image().rgb());
-        // ...so the tile pixel at the probe's offset is the probe pixel, which shows the region's class, and
+        // ...so the tile pixel at the probe's offset is the probe pixel, which shows the region's
+        // class, and
         // the tile's centre is tissue too.
         RgbImage probePixel = slide.readRegion(0, probe[0], probe[1], 1, 1);
         for (int c = 0; c < 3; c++) {
-          assertEquals(probePixel.sample(0, 0, c), read.image().sample((int) (probe[0] - p.x()), (int) (probe[1] - p.y()), c));
+          assertEquals(
+              probePixel.sample(0, 0, c),
+              read.image().sample((int) (probe[0] - p.x()), (int) (probe[1] - p.y()), c));
         }
-        assertNotEquals("BACK", truth.classAt(p.x() + p.width() / 2.0, p.y() + p.height() / 2.0), region.label());
+        assertNotEquals(
+            "BACK",
+            truth.classAt(p.x() + p.width() / 2.0, p.y() + p.height() / 2.0),
+            region.label());
         checked++;
       }
       assertTrue(checked >= 5, "only " + checked + " probes fell in kept tiles");
@@ -117,11 +141,16 @@ class SlideTilerTest {
   void tilesAreRowMajorRepeatableAndReadOnlyWhenConsumed() throws IOException {
     try (SlideReader slide = SlideReaders.open(GENERATED.slide())) {
       CountingReader counting = new CountingReader(slide);
-      SlideTiler tiler = SlideTiler.of(counting, TilingOptions.defaults(), TissueDetector.defaults());
+      SlideTiler tiler =
+          SlideTiler.of(counting, TilingOptions.defaults(), TissueDetector.defaults());
       int afterDetection = counting.reads.get();
       List<TilePosition> positions = tiler.positions().toList();
-      assertEquals(positions.stream().sorted(Comparator.comparingInt(TilePosition::row)
-          .thenComparingInt(TilePosition::column)).toList(), positions);
+      assertEquals(
+          positions.stream()
+              .sorted(
+                  Comparator.comparingInt(TilePosition::row).thenComparingInt(TilePosition::column))
+              .toList(),
+          positions);
       assertEquals(positions, tiler.positions().toList());
       List<SlideTile> three = tiler.tiles().limit(3).toList();
       assertEquals(3, counting.reads.get() - afterDetection);
@@ -132,13 +161,16 @@ class SlideTilerTest {
   @Test
   void coarserTilesAreResampledWithPilBicubic() throws IOException {
     try (SlideReader slide = SlideReaders.open(GENERATED.slide())) {
-      SlideTiler tiler = SlideTiler.of(slide, TilingOptions.defaults().withMpp(0.75), TissueDetector.defaults());
+      SlideTiler tiler =
+          SlideTiler.of(slide, TilingOptions.defaults().withMpp(0.75), TissueDetector.defaults());
       assertEquals(0, tiler.plan().level());
       assertEquals(336, tiler.plan().readWidth());
       SlideTile tile = tiler.tiles().findFirst().orElseThrow();
       assertEquals(224, tile.image().width());
       TilePosition p = tile.position();
-      RgbImage expected = PilResize.resize(slide.readRegion(0, p.x(), p.y(), 336, 336), 224, 224, Interpolation.BICUBIC);
+      RgbImage expected =
+          PilResize.resize(
+              slide.readRegion(0, p.x(), p.y(), 336, 336), 224, 224, Interpolation.BICUBIC);
       assertArrayEquals(expected.rgb(), tile.image().rgb());
       assertEquals(336, p.width());
     }
@@ -147,23 +179,38 @@ class SlideTilerTest {
   @Test
   void resolutionProblemsAreErrorsOrWarnings() throws IOException {
     try (SlideReader slide = SlideReaders.open(GENERATED.slide())) {
-      SlideException tooFine = assertThrows(SlideException.class,
-          () -> SlideTiler.plan(slide, TilingOptions.defaults().withMpp(0.25)));
-      assertTrue(tooFine.getMessage().contains("0.5000 µm/px, coarser than the 0.2500 µm/px asked for"), tooFine.getMessage());
+      SlideException tooFine =
+          assertThrows(
+              SlideException.class,
+              () -> SlideTiler.plan(slide, TilingOptions.defaults().withMpp(0.25)));
+      assertTrue(
+          tooFine.getMessage().contains("0.5000 µm/px, coarser than the 0.2500 µm/px asked for"),
+          tooFine.getMessage());
       TilingPlan slightly = SlideTiler.plan(slide, TilingOptions.defaults().withMpp(0.47));
       assertEquals(1, slightly.warnings().size());
-      assertTrue(slightly.warnings().getFirst().contains("upsampled 1.064"), slightly.warnings().toString());
-      assertEquals(211, slightly.readWidth(), "224 x 0.47 / 0.5 = 210.6 level-0 pixels, resampled up to 224");
+      assertTrue(
+          slightly.warnings().getFirst().contains("upsampled 1.064"),
+          slightly.warnings().toString());
+      assertEquals(
+          211,
+          slightly.readWidth(),
+          "224 x 0.47 / 0.5 = 210.6 level-0 pixels, resampled up to 224");
 
-      SlideReader noMpp = new CountingReader(slide) {
-        @Override
-        public Optional<Mpp> mpp() {
-          return Optional.empty();
-        }
-      };
-      SlideException missing = assertThrows(SlideException.class,
-          () -> SlideTiler.of(noMpp, TilingOptions.defaults(), TissueDetector.defaults()));
-      assertTrue(missing.getMessage().startsWith(GENERATED.slide() + ": the slide records no microns per pixel"),
+      SlideReader noMpp =
+          new CountingReader(slide) {
+            @Override
+            public Optional<Mpp> mpp() {
+              return Optional.empty();
+            }
+          };
+      SlideException missing =
+          assertThrows(
+              SlideException.class,
+              () -> SlideTiler.of(noMpp, TilingOptions.defaults(), TissueDetector.defaults()));
+      assertTrue(
+          missing
+              .getMessage()
+              .startsWith(GENERATED.slide() + ": the slide records no microns per pixel"),
           missing.getMessage());
       TilingPlan assumed = SlideTiler.plan(noMpp, TilingOptions.defaults().withAssumedMpp(0.25));
       assertEquals(448.0, assumed.tileWidth0());
@@ -176,7 +223,10 @@ class SlideTilerTest {
     int tissue = 0;
     for (int j = 0; j < 8; j++) {
       for (int i = 0; i < 8; i++) {
-        tissue += truth.isTissue(p.x() + (i + 0.5) * p.width() / 8, p.y() + (j + 0.5) * p.height() / 8) ? 1 : 0;
+        tissue +=
+            truth.isTissue(p.x() + (i + 0.5) * p.width() / 8, p.y() + (j + 0.5) * p.height() / 8)
+                ? 1
+                : 0;
       }
     }
     return tissue / 64.0;
@@ -217,7 +267,8 @@ class SlideTilerTest {
     }
 
     @Override
-    public RgbImage readRegion(int level, long x0, long y0, int width, int height) throws SlideException {
+    public RgbImage readRegion(int level, long x0, long y0, int width, int height)
+        throws SlideException {
       reads.incrementAndGet();
       return inner.readRegion(level, x0, y0, width, height);
     }

@@ -29,13 +29,21 @@ class TiffSlideReaderTest {
   void levelsResolutionVendorAndProperties() throws IOException {
     try (SlideReader slide = SlideReaders.open(SLIDE)) {
       assertInstanceOf(TiffSlideReader.class, slide);
-      assertEquals(List.of(new SlideLevel(2048, 1536, 1), new SlideLevel(1024, 768, 2), new SlideLevel(512, 384, 4)),
+      assertEquals(
+          List.of(
+              new SlideLevel(2048, 1536, 1),
+              new SlideLevel(1024, 768, 2),
+              new SlideLevel(512, 384, 4)),
           slide.levels());
       assertEquals(Optional.of(new Mpp(0.5, 0.5)), slide.mpp());
       assertEquals("generic-tiff", slide.vendor());
       assertEquals("centimeter", slide.properties().get("tiff.ResolutionUnit"));
       assertEquals("256", slide.properties().get("openslide.level[2].tile-width"));
-      assertTrue(slide.properties().get("tiff.ImageDescription").startsWith("PathLens synthetic slide, center-a"));
+      assertTrue(
+          slide
+              .properties()
+              .get("tiff.ImageDescription")
+              .startsWith("PathLens synthetic slide, center-a"));
       assertEquals(1, slide.bestLevelForDownsample(3.9));
       assertEquals(2, slide.bestLevelForDownsample(4));
       assertEquals(1, slide.bestLevelForDownsample(2));
@@ -46,16 +54,23 @@ class TiffSlideReaderTest {
   @Test
   void regionsAcrossTileBordersEqualTheJdkDecodingOfTheSameRectangle() throws IOException {
     try (SlideReader slide = SlideReaders.open(SLIDE)) {
-      // Crosses two tile columns and two tile rows at level 0, and the ragged last tiles at level 1.
-      assertArrayEquals(direct(0, new Rectangle(200, 230, 300, 77)), slide.readRegion(0, 200, 230, 300, 77).rgb());
-      assertArrayEquals(direct(1, new Rectangle(900, 700, 124, 68)), slide.readRegion(1, 1800, 1400, 124, 68).rgb());
-      assertArrayEquals(direct(2, new Rectangle(0, 0, 512, 384)), slide.readRegion(2, 0, 0, 512, 384).rgb());
+      // Crosses two tile columns and two tile rows at level 0, and the ragged last tiles at level
+      // 1.
+      assertArrayEquals(
+          direct(0, new Rectangle(200, 230, 300, 77)),
+          slide.readRegion(0, 200, 230, 300, 77).rgb());
+      assertArrayEquals(
+          direct(1, new Rectangle(900, 700, 124, 68)),
+          slide.readRegion(1, 1800, 1400, 124, 68).rgb());
+      assertArrayEquals(
+          direct(2, new Rectangle(0, 0, 512, 384)), slide.readRegion(2, 0, 0, 512, 384).rgb());
     }
   }
 
   @Test
   void aReaderWithoutTileCacheReadsTheSamePixels() throws IOException {
-    try (SlideReader cached = TiffSlideReader.open(SLIDE); SlideReader uncached = TiffSlideReader.open(SLIDE, 0)) {
+    try (SlideReader cached = TiffSlideReader.open(SLIDE);
+        SlideReader uncached = TiffSlideReader.open(SLIDE, 0)) {
       for (int k = 0; k < 3; k++) {
         RgbImage first = cached.readRegion(0, 100 + 150 * k, 300, 224, 224);
         assertArrayEquals(first.rgb(), cached.readRegion(0, 100 + 150 * k, 300, 224, 224).rgb());
@@ -71,14 +86,19 @@ class TiffSlideReaderTest {
       for (int level = 1; level <= 2; level++) {
         int factor = 1 << level, size = 512 / factor;
         RgbImage coarse = slide.readRegion(level, 512, 384, size, size);
-        // Compared as 8 x 8 block means of the coarse level: JPEG noise averages out, content does not.
-        double meanError = meanAbsoluteDifference(boxDownsample(fine, factor * 8), boxDownsample(coarse, 8));
-        System.out.printf("level %d against level 0 averaged: mean |difference| %.2f of 255%n", level, meanError);
-        assertTrue(meanError < 1.5, "level " + level + " differs from level 0 averaged by " + meanError);
+        // Compared as 8 x 8 block means of the coarse level: JPEG noise averages out, content does
+        // not.
+        double meanError =
+            meanAbsoluteDifference(boxDownsample(fine, factor * 8), boxDownsample(coarse, 8));
+        System.out.printf(
+            "level %d against level 0 averaged: mean |difference| %.2f of 255%n", level, meanError);
+        assertTrue(
+            meanError < 1.5, "level " + level + " differs from level 0 averaged by " + meanError);
       }
       // A region 32 level-1 pixels off is far from it: the comparison can fail.
       RgbImage shifted = slide.readRegion(1, 512 + 64, 384, 256, 256);
-      double shiftedError = meanAbsoluteDifference(boxDownsample(fine, 16), boxDownsample(shifted, 8));
+      double shiftedError =
+          meanAbsoluteDifference(boxDownsample(fine, 16), boxDownsample(shifted, 8));
       assertTrue(shiftedError > 4, "shifted region differs by only " + shiftedError);
     }
   }
@@ -141,7 +161,8 @@ class TiffSlideReaderTest {
     SlideException refused = assertThrows(SlideException.class, () -> TiffSlideReader.open(text));
     assertTrue(refused.getMessage().startsWith(text + ": not a TIFF"), refused.getMessage());
     assertEquals(text, refused.slide());
-    SlideException missing = assertThrows(SlideException.class, () -> SlideReaders.open(dir.resolve("gone.svs")));
+    SlideException missing =
+        assertThrows(SlideException.class, () -> SlideReaders.open(dir.resolve("gone.svs")));
     assertEquals(dir.resolve("gone.svs") + ": no such file", missing.getMessage());
   }
 

@@ -1,6 +1,5 @@
 package org.pathlens.slides;
 
-import org.pathlens.fixtures.synth.RegionTruth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.fixtures.synth.RegionTruth;
 import org.pathlens.fixtures.synth.SlideRegions;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 
@@ -40,20 +40,24 @@ class TissueDetectorTest {
         }
       }
       double iou = (double) both / either;
-      StringBuilder report = new StringBuilder(String.format("tissue mask IoU %.4f; found as tissue per class:", iou));
-      perClass.forEach((label, c) -> report.append(String.format(" %s %.2f", label, (double) c[1] / c[0])));
+      StringBuilder report =
+          new StringBuilder(String.format("tissue mask IoU %.4f; found as tissue per class:", iou));
+      perClass.forEach(
+          (label, c) -> report.append(String.format(" %s %.2f", label, (double) c[1] / c[0])));
       System.out.println(report);
       assertTrue(iou > 0.93, report.toString());
       assertTrue(fraction(perClass, "BACK") < 0.07, report.toString());
       for (String label : new String[] {"DEB", "LYM", "MUC", "MUS", "NORM", "STR", "TUM"}) {
         assertTrue(fraction(perClass, label) > 0.95, label + ": " + report);
       }
-      // Fat is white with thin pink membranes: pale at 8 µm/px; part of it is missed, which the report shows.
+      // Fat is white with thin pink membranes: pale at 8 µm/px; part of it is missed, which the
+      // report shows.
       assertTrue(fraction(perClass, "ADI") > 0.2, report.toString());
       // Every region's probe pixel except fat lies in tissue; the corners are glass.
       for (SlideRegions.Region region : truth.regions().regions()) {
         if (!region.label().equals("ADI")) {
-          assertTrue(mask.isTissueAt(region.probe()[0], region.probe()[1]), region.label() + " probe");
+          assertTrue(
+              mask.isTissueAt(region.probe()[0], region.probe()[1]), region.label() + " probe");
         }
       }
       assertFalse(mask.isTissueAt(20, 20));
@@ -95,8 +99,8 @@ class TissueDetectorTest {
         mask[y * w + x] = true;
       }
     }
-    mask[4 * w + 5] = false;           // a one-pixel gap inside
-    mask[0 * w + 11] = true;           // a speck in the corner
+    mask[4 * w + 5] = false; // a one-pixel gap inside
+    mask[0 * w + 11] = true; // a speck in the corner
     boolean[] cleaned = Morphology.open(Morphology.close(mask, w, h, 1), w, h, 1);
     assertTrue(cleaned[4 * w + 5]);
     assertFalse(cleaned[11]);
@@ -105,8 +109,8 @@ class TissueDetectorTest {
 
     boolean[] ring = new boolean[w * h];
     Arrays.fill(ring, true);
-    ring[4 * w + 4] = ring[4 * w + 5] = false;   // an enclosed hole of 2 pixels
-    ring[0] = false;                             // a border notch: not a hole
+    ring[4 * w + 4] = ring[4 * w + 5] = false; // an enclosed hole of 2 pixels
+    ring[0] = false; // a border notch: not a hole
     boolean[] small = ring.clone();
     Morphology.fillHoles(small, w, h, 1);
     assertFalse(small[4 * w + 4], "larger than allowed");
@@ -118,13 +122,14 @@ class TissueDetectorTest {
   @Test
   void fractionCountsMaskPixelsWhoseCentresLieInTheRectangle() {
     boolean[] values = new boolean[4 * 4];
-    values[0] = values[1] = values[4] = values[5] = true;   // the top-left 2 x 2 block
+    values[0] = values[1] = values[4] = values[5] = true; // the top-left 2 x 2 block
     TissueMask mask = new TissueMask(4, 4, 10, 10, values);
     assertEquals(0.25, mask.tissueFraction());
     assertEquals(1.0, mask.fraction(0, 0, 20, 20));
     assertEquals(0.25, mask.fraction(0, 0, 40, 40));
     assertEquals(0.5, mask.fraction(0, 0, 40, 20));
-    assertEquals(1.0, mask.fraction(12, 12, 3, 3), "smaller than a mask pixel: the pixel under its centre");
+    assertEquals(
+        1.0, mask.fraction(12, 12, 3, 3), "smaller than a mask pixel: the pixel under its centre");
     assertEquals(0.0, mask.fraction(25, 25, 3, 3));
     assertEquals(0.25, mask.fraction(-20, -20, 40, 40), "outside the slide counts as background");
   }

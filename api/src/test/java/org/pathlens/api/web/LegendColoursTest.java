@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.pathlens.classify.slides.Viridis;
 
-/** The UI's colour legend is drawn in CSS; its stops must be the colours the server paints the overlay with. */
+/**
+ * The UI's colour legend is drawn in CSS; its stops must be the colours the server paints the
+ * overlay with.
+ */
 class LegendColoursTest {
 
   @Test
@@ -24,7 +27,8 @@ class LegendColoursTest {
       assertNotNull(in, "web/app.css on the class path");
       css = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    Matcher rule = Pattern.compile("\\.ramp \\{[^}]*linear-gradient\\(to right,([^)]*)\\)").matcher(css);
+    Matcher rule =
+        Pattern.compile("\\.ramp \\{[^}]*linear-gradient\\(to right,([^)]*)\\)").matcher(css);
     assertEquals(true, rule.find(), "a .ramp rule with a left-to-right gradient");
     Matcher stop = Pattern.compile("#([0-9a-fA-F]{6}) ([0-9.]+)%").matcher(rule.group(1));
     List<Color> colours = new ArrayList<>();

@@ -30,9 +30,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.api.PathLensServer;
 import org.pathlens.api.ServedIndex;
+import org.pathlens.fixtures.synth.ManifestRow;
 
 /**
  * The web UI in Debian's headless Chromium against real servers over the {@link ServedIndex} (one
@@ -55,7 +55,8 @@ class WebUiBrowserTest {
 
   @BeforeAll
   static void start(ServedIndex index) throws IOException {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
     served = index;
     server = index.start(null, 8L << 20, 10_000_000, 2, 16);
@@ -65,22 +66,35 @@ class WebUiBrowserTest {
     Files.createDirectories(SCREENSHOTS);
   }
 
-  /** Debian's chromium through its own driver, so Selenium Manager never runs; no outside connections. */
+  /**
+   * Debian's chromium through its own driver, so Selenium Manager never runs; no outside
+   * connections.
+   */
   private static ChromeDriver chromium() throws IOException {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toString());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-domain-reliability",
-        "--disable-client-side-phishing-detection", "--no-pings", "--disable-breakpad",
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection",
+        "--no-pings",
+        "--disable-breakpad",
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
         "--disable-features=AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHintsFetching,"
             + "OptimizationGuideModelDownloading,MediaRouter,Translate",
         "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium-profile-"),
         "--window-size=1366,900");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-        .usingAnyFreePort()
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
     return new ChromeDriver(service, options);
   }
 
@@ -104,7 +118,8 @@ class WebUiBrowserTest {
     List<WebElement> cards = results();
     assertTrue(cards.size() >= 10, "tiles shown: " + cards.size());
     assertEquals("ADI", cards.getFirst().findElement(By.className("label")).getText());
-    assertTrue(loaded(cards.getFirst().findElement(By.tagName("img"))), "the first thumbnail decodes");
+    assertTrue(
+        loaded(cards.getFirst().findElement(By.tagName("img"))), "the first thumbnail decodes");
     String score = cards.getFirst().findElement(By.className("score")).getText();
     assertTrue(score.matches("\\d\\.\\d{3}"), score);
     screenshot("search-text");
@@ -126,11 +141,14 @@ class WebUiBrowserTest {
   void noMatchesShowsAnEmptyStateAndAnEmptyQueryAsksForText() {
     open("/#/");
     browser.findElement(By.id("q")).sendKeys(Keys.ENTER);
-    assertEquals("Type a description to search, or drop an image below.", browser.findElement(By.id("status")).getText());
+    assertEquals(
+        "Type a description to search, or drop an image below.",
+        browser.findElement(By.id("status")).getText());
     browser.findElement(By.id("f-label")).sendKeys("NO-SUCH-LABEL");
     browser.findElement(By.id("q")).sendKeys("tissue", Keys.ENTER);
     assertTrue(results().isEmpty());
-    assertEquals("No tiles match \u201ctissue\u201d. Try other words or fewer filters.",
+    assertEquals(
+        "No tiles match \u201ctissue\u201d. Try other words or fewer filters.",
         browser.findElement(By.id("status")).getText());
   }
 
@@ -139,7 +157,11 @@ class WebUiBrowserTest {
     open("/#/");
     ManifestRow tile = served.first("TUM");
     // The file input behind the drop zone: the path a keyboard user takes too.
-    Path upload = Files.copy(served.tiles().resolve(tile.path()), tmp.resolve("query.png"), StandardCopyOption.REPLACE_EXISTING);
+    Path upload =
+        Files.copy(
+            served.tiles().resolve(tile.path()),
+            tmp.resolve("query.png"),
+            StandardCopyOption.REPLACE_EXISTING);
     browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
     List<WebElement> cards = results();
     assertEquals(tile.label(), cards.getFirst().findElement(By.className("label")).getText());
@@ -154,29 +176,40 @@ class WebUiBrowserTest {
   @Test
   void slidePageLaysTheHeatmapOnTheThumbnailWithAWorkingOpacitySlider() throws IOException {
     open("/#/slides");
-    WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText(ServedIndex.SLIDE)));
+    WebElement link =
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText(ServedIndex.SLIDE)));
     screenshot("slides");
     link.click();
     wait.until(d -> new Select(d.findElement(By.id("prompt-set"))).getOptions().size() > 0);
     new Select(browser.findElement(By.id("prompt-set"))).selectByValue("demo-crc9");
-    WebElement thumbnail = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("slide-thumb")));
+    WebElement thumbnail =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("slide-thumb")));
     assertTrue(loaded(thumbnail));
     browser.findElement(By.id("classify-button")).click();
-    WebElement overlay = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overlay")));
+    WebElement overlay =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overlay")));
     assertTrue(loaded(overlay), "overlay image decoded");
     String prediction = browser.findElement(By.id("prediction")).getText();
     List<WebElement> rows = browser.findElements(By.cssSelector("#probabilities tbody tr"));
     assertEquals(9, rows.size());
-    assertEquals(prediction, rows.getFirst().findElement(By.tagName("td")).getText(), "the top row is the prediction");
+    assertEquals(
+        prediction,
+        rows.getFirst().findElement(By.tagName("td")).getText(),
+        "the top row is the prediction");
     // The overlay is the thumbnail's size in pixels and is laid out in exactly the thumbnail's box.
     assertEquals(List.of(1024L, 683L), naturalSize(thumbnail));
     assertEquals(naturalSize(thumbnail), naturalSize(overlay));
     Map<?, ?> box = box(thumbnail);
     assertEquals(box, box(overlay));
-    double shownAspect = ((Number) box.get("width")).doubleValue() / ((Number) box.get("height")).doubleValue();
+    double shownAspect =
+        ((Number) box.get("width")).doubleValue() / ((Number) box.get("height")).doubleValue();
     assertEquals(1024.0 / 683, shownAspect, 0.01, "the thumbnail keeps its aspect ratio: " + box);
     assertEquals("P(" + prediction + ")", browser.findElement(By.id("legend-title")).getText());
-    assertTrue(browser.findElement(By.id("heatmap-link")).getAttribute("href").contains("/heatmap.png?prompts=demo-crc9"));
+    assertTrue(
+        browser
+            .findElement(By.id("heatmap-link"))
+            .getAttribute("href")
+            .contains("/heatmap.png?prompts=demo-crc9"));
     assertEquals("0.55", overlay.getCssValue("opacity"));
     screenshot("slide");
     // The slider by keyboard: Home to 0, then three steps right.
@@ -214,7 +247,8 @@ class WebUiBrowserTest {
     }
     assertFalse(browser.getCurrentUrl().contains(ServedIndex.TOKEN));
     screenshot("search-signed-in");
-    // Signing out ends the session: the form is back, and the API refuses the page's requests again.
+    // Signing out ends the session: the form is back, and the API refuses the page's requests
+    // again.
     browser.findElement(By.id("sign-out")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     open(guarded, "/#/slides", false);
@@ -229,7 +263,9 @@ class WebUiBrowserTest {
     List<WebElement> cards = results();
     assertEquals(1, cards.size());
     assertEquals("1 tile for \u201ctumour\u201d.", browser.findElement(By.id("status")).getText());
-    assertEquals(ServedIndex.SCRIPT_CAPTION, cards.getFirst().findElement(By.className("caption")).getText());
+    assertEquals(
+        ServedIndex.SCRIPT_CAPTION,
+        cards.getFirst().findElement(By.className("caption")).getText());
     assertTrue(cards.getFirst().findElements(By.tagName("script")).isEmpty());
     assertTrue(cards.getFirst().findElements(By.tagName("b")).isEmpty());
     assertNull(((JavascriptExecutor) browser).executeScript("return window.__pwned"));
@@ -241,8 +277,10 @@ class WebUiBrowserTest {
     open("/#/");
     Path notes = Files.writeString(tmp.resolve("notes.png"), "these are notes, not pixels");
     browser.findElement(By.id("file")).sendKeys(notes.toAbsolutePath().toString());
-    WebElement status = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#status.error")));
-    assertTrue(status.getText().contains("notes.png: not a recognised image format"), status.getText());
+    WebElement status =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#status.error")));
+    assertTrue(
+        status.getText().contains("notes.png: not a recognised image format"), status.getText());
   }
 
   private static void open(String path) {
@@ -250,7 +288,8 @@ class WebUiBrowserTest {
   }
 
   private static void open(PathLensServer target, String path, boolean ready) {
-    // A fresh page each time, so nothing a previous test typed stays in the form (getting the same URL
+    // A fresh page each time, so nothing a previous test typed stays in the form (getting the same
+    // URL
     // with another #fragment would only change the hash).
     browser.get("about:blank");
     browser.get(target.url() + path);
@@ -260,36 +299,49 @@ class WebUiBrowserTest {
   }
 
   private static List<Long> naturalSize(WebElement image) {
-    List<?> size = (List<?>) ((JavascriptExecutor) browser).executeScript(
-        "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", image);
+    List<?> size =
+        (List<?>)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", image);
     return size.stream().map(v -> ((Number) v).longValue()).toList();
   }
 
   /** Where the element is laid out, in CSS pixels. */
   private static Map<?, ?> box(WebElement element) {
-    return (Map<?, ?>) ((JavascriptExecutor) browser).executeScript(
-        "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height}",
-        element);
+    return (Map<?, ?>)
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height}",
+                element);
   }
 
   /** Waits for the search to finish and returns its result cards. */
   private static List<WebElement> results() {
-    wait.until(d -> !d.findElement(By.id("status")).getAttribute("class").contains("loading")
-        && !d.findElement(By.id("status")).getText().isEmpty());
+    wait.until(
+        d ->
+            !d.findElement(By.id("status")).getAttribute("class").contains("loading")
+                && !d.findElement(By.id("status")).getText().isEmpty());
     String status = browser.findElement(By.id("status")).getText();
     assertFalse(status.startsWith("Error"), status);
     return browser.findElements(By.cssSelector("#results li.result"));
   }
 
   private static boolean loaded(WebElement image) {
-    return wait.until(d -> (Boolean) ((JavascriptExecutor) d)
-        .executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", image));
+    return wait.until(
+        d ->
+            (Boolean)
+                ((JavascriptExecutor) d)
+                    .executeScript(
+                        "return arguments[0].complete && arguments[0].naturalWidth > 0", image));
   }
 
   private static void screenshot(String name) throws IOException {
-    // From the top of the page, with no control focused (a focused control scrolls itself into view).
-    ((JavascriptExecutor) browser).executeScript(
-        "document.activeElement.blur(); document.documentElement.scrollTop = 0; window.scrollTo(0, 0)");
+    // From the top of the page, with no control focused (a focused control scrolls itself into
+    // view).
+    ((JavascriptExecutor) browser)
+        .executeScript(
+            "document.activeElement.blur(); document.documentElement.scrollTop = 0; window.scrollTo(0, 0)");
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }

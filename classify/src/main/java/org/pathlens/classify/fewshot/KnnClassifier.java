@@ -1,14 +1,14 @@
 package org.pathlens.classify.fewshot;
 
 import java.util.List;
-import org.pathlens.encoders.Embeddings;
 import org.pathlens.classify.ClassProbabilities;
 import org.pathlens.classify.Classifier;
+import org.pathlens.encoders.Embeddings;
 
 /**
  * k-nearest-neighbour vote among labelled embeddings by cosine. Scores are vote counts and
- * probabilities vote fractions; a neighbour tie at the k-th place goes to the earlier labelled
- * row and a vote tie to the earlier class, so results are repeatable.
+ * probabilities vote fractions; a neighbour tie at the k-th place goes to the earlier labelled row
+ * and a vote tie to the earlier class, so results are repeatable.
  */
 public final class KnnClassifier implements Classifier {
 

@@ -15,7 +15,8 @@ public record LabelledEmbeddings(List<String> classIds, float[][] embeddings, in
   public LabelledEmbeddings {
     classIds = List.copyOf(classIds);
     if (embeddings.length != labels.length) {
-      throw new IllegalArgumentException(embeddings.length + " embeddings but " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          embeddings.length + " embeddings but " + labels.length + " labels");
     }
     if (embeddings.length == 0) {
       throw new IllegalArgumentException("no labelled embeddings to train on");
@@ -23,21 +24,29 @@ public record LabelledEmbeddings(List<String> classIds, float[][] embeddings, in
     for (int i = 0; i < embeddings.length; i++) {
       if (embeddings[i].length != embeddings[0].length) {
         throw new IllegalArgumentException(
-            "embedding " + i + " has dimension " + embeddings[i].length + ", the first has " + embeddings[0].length);
+            "embedding "
+                + i
+                + " has dimension "
+                + embeddings[i].length
+                + ", the first has "
+                + embeddings[0].length);
       }
       if (labels[i] < 0 || labels[i] >= classIds.size()) {
-        throw new IllegalArgumentException("label " + labels[i] + " of embedding " + i + " is not a class index of " + classIds);
+        throw new IllegalArgumentException(
+            "label " + labels[i] + " of embedding " + i + " is not a class index of " + classIds);
       }
     }
   }
 
   /** Builds the set from parallel lists, class order as given by {@code classIds}. */
-  public static LabelledEmbeddings of(List<String> classIds, List<float[]> embeddings, List<String> labels) {
+  public static LabelledEmbeddings of(
+      List<String> classIds, List<float[]> embeddings, List<String> labels) {
     int[] y = new int[labels.size()];
     for (int i = 0; i < y.length; i++) {
       y[i] = classIds.indexOf(labels.get(i));
       if (y[i] < 0) {
-        throw new IllegalArgumentException("label \"" + labels.get(i) + "\" is not one of the classes " + classIds);
+        throw new IllegalArgumentException(
+            "label \"" + labels.get(i) + "\" is not one of the classes " + classIds);
       }
     }
     return new LabelledEmbeddings(classIds, embeddings.toArray(float[][]::new), y);

@@ -41,7 +41,8 @@ final class Lbfgs {
     while (iteration < maxIterations && maxAbs(g) > tolerance) {
       double[] d = direction(g, s, y, rho, stored, newest);
       double slope = dot(g, d);
-      if (slope >= 0) { // not a descent direction (numerical trouble): restart from steepest descent
+      if (slope
+          >= 0) { // not a descent direction (numerical trouble): restart from steepest descent
         stored = 0;
         for (int i = 0; i < n; i++) {
           d[i] = -g[i];
@@ -69,7 +70,9 @@ final class Lbfgs {
         yk[i] = gNew[i] - g[i];
       }
       double sy = dot(sk, yk);
-      if (sy > 1e-12 * Math.sqrt(dot(sk, sk) * dot(yk, yk))) { // keep only pairs with positive curvature
+      if (sy
+          > 1e-12
+              * Math.sqrt(dot(sk, sk) * dot(yk, yk))) { // keep only pairs with positive curvature
         newest = (newest + 1) % HISTORY;
         s[newest] = sk;
         y[newest] = yk;
@@ -90,7 +93,8 @@ final class Lbfgs {
   }
 
   /** The two-loop recursion: −H·g with the stored pairs, newest first. */
-  private static double[] direction(double[] g, double[][] s, double[][] y, double[] rho, int stored, int newest) {
+  private static double[] direction(
+      double[] g, double[][] s, double[][] y, double[] rho, int stored, int newest) {
     double[] q = g.clone();
     double[] alpha = new double[HISTORY];
     for (int k = 0; k < stored; k++) {

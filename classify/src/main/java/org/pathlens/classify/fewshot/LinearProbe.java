@@ -6,8 +6,8 @@ import org.pathlens.classify.Classifier;
 import org.pathlens.classify.Softmax;
 
 /**
- * A linear probe: multinomial logistic regression on frozen image embeddings, the first rung of
- * the adaptation ladder above zero-shot. Trained by minimising
+ * A linear probe: multinomial logistic regression on frozen image embeddings, the first rung of the
+ * adaptation ladder above zero-shot. Trained by minimising
  *
  * <pre>  (1/N) Σᵢ −log softmax(W xᵢ + b)[yᵢ]  +  (λ/2) ‖W‖²</pre>
  *
@@ -25,7 +25,8 @@ public final class LinearProbe implements Classifier {
   public record Options(double l2, int maxIterations, double tolerance) {
     public Options {
       if (!(l2 > 0)) {
-        throw new IllegalArgumentException("l2 must be > 0 (it keeps the optimum unique and finite on separable data), got " + l2);
+        throw new IllegalArgumentException(
+            "l2 must be > 0 (it keeps the optimum unique and finite on separable data), got " + l2);
       }
       if (maxIterations < 1) {
         throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
@@ -42,8 +43,8 @@ public final class LinearProbe implements Classifier {
   }
 
   /**
-   * With few labels the data are separable and λ alone bounds the weights: at the optimum ‖W‖
-   * grows roughly like log(1/λ), so 1e-3 lets the logits of unit-norm embeddings span a few units
+   * With few labels the data are separable and λ alone bounds the weights: at the optimum ‖W‖ grows
+   * roughly like log(1/λ), so 1e-3 lets the logits of unit-norm embeddings span a few units
    * (confident but finite probabilities) without chasing single tiles. A principled default, not
    * tuned on any evaluation set; sweep it (Options.withL2) when you have a validation split.
    */

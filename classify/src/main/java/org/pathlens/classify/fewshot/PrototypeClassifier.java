@@ -1,10 +1,10 @@
 package org.pathlens.classify.fewshot;
 
 import java.util.List;
-import org.pathlens.encoders.Embeddings;
 import org.pathlens.classify.ClassProbabilities;
 import org.pathlens.classify.Classifier;
 import org.pathlens.classify.Softmax;
+import org.pathlens.encoders.Embeddings;
 
 /**
  * Prototype (nearest class mean) classifier: each class is the L2-normalised mean of its labelled
@@ -30,7 +30,8 @@ public final class PrototypeClassifier implements Classifier {
     for (int c = 0; c < prototypes.length; c++) {
       List<float[]> rows = data.ofClass(c);
       if (rows.isEmpty()) {
-        throw new IllegalArgumentException("class " + data.classIds().get(c) + " has no labelled embedding to average");
+        throw new IllegalArgumentException(
+            "class " + data.classIds().get(c) + " has no labelled embedding to average");
       }
       float[] sum = new float[data.dimension()];
       for (float[] row : rows) {

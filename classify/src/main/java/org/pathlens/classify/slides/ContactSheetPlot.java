@@ -28,7 +28,10 @@ public final class ContactSheetPlot {
 
   private ContactSheetPlot() {}
 
-  /** Width and height of a sheet of {@code rows} rows of at most {@code columns} crops of side {@code side}. */
+  /**
+   * Width and height of a sheet of {@code rows} rows of at most {@code columns} crops of side
+   * {@code side}.
+   */
   public static int[] size(int rows, int columns, int side) {
     return new int[] {
       MARGIN + LABEL + Math.max(1, columns) * (side + GAP) + MARGIN - GAP,
@@ -43,8 +46,10 @@ public final class ContactSheetPlot {
     BufferedImage sheet = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
     Graphics2D g = sheet.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, size[0], size[1]);
       g.setColor(Color.BLACK);
@@ -69,7 +74,10 @@ public final class ContactSheetPlot {
           FontMetrics fm = g.getFontMetrics();
           String[] lines = crop.caption().split("\n");
           for (int l = 0; l < lines.length; l++) {
-            g.drawString(lines[l], x + (side - fm.stringWidth(lines[l])) / 2, y + side + (l + 1) * fm.getAscent() + 2);
+            g.drawString(
+                lines[l],
+                x + (side - fm.stringWidth(lines[l])) / 2,
+                y + side + (l + 1) * fm.getAscent() + 2);
           }
         }
       }

@@ -14,9 +14,10 @@ import java.util.Locale;
 /**
  * A per-tile value (a class probability) drawn over a slide thumbnail: each tile's cell filled with
  * its {@link Viridis} colour, semi-transparent so the tissue stays visible under it, nothing where
- * there is no tile (glass, tissue the tiler skipped); a colour bar from 0 to 1 on the right, a title
- * above. Tiles are mapped from level-0 pixels to thumbnail pixels by the thumbnail's scale. The cells
- * alone, at the thumbnail's size, are {@link #cellLayer}: what a viewer stacks over the thumbnail.
+ * there is no tile (glass, tissue the tiler skipped); a colour bar from 0 to 1 on the right, a
+ * title above. Tiles are mapped from level-0 pixels to thumbnail pixels by the thumbnail's scale.
+ * The cells alone, at the thumbnail's size, are {@link #cellLayer}: what a viewer stacks over the
+ * thumbnail.
  */
 public final class HeatmapPlot {
 
@@ -29,6 +30,7 @@ public final class HeatmapPlot {
   static final int BAR_WIDTH = 20;
   static final int LABELS = 48;
   static final int MIN_BAR_HEIGHT = 160;
+
   /** Opacity of the cells: the colour reads clearly, the tissue texture still shows through. */
   static final float ALPHA = 0.55f;
 
@@ -50,8 +52,14 @@ public final class HeatmapPlot {
    * @param title the line above the image (the class name and the slide)
    * @param barLabel the quantity the colour bar shows, e.g. {@code P(TUM)}
    */
-  public static BufferedImage render(BufferedImage thumbnail, long width0, long height0, double side0,
-      List<Cell> cells, String title, String barLabel) {
+  public static BufferedImage render(
+      BufferedImage thumbnail,
+      long width0,
+      long height0,
+      double side0,
+      List<Cell> cells,
+      String title,
+      String barLabel) {
     System.setProperty("java.awt.headless", "true");
     int tw = thumbnail.getWidth(), th = thumbnail.getHeight();
     int[] size = size(tw, th);
@@ -64,7 +72,8 @@ public final class HeatmapPlot {
       g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, ALPHA));
       g.drawImage(cellLayer(tw, th, width0, height0, side0, cells), MARGIN, TITLE, null);
       g.setComposite(AlphaComposite.SrcOver);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
       g.drawString(title, MARGIN, 26);
@@ -85,17 +94,20 @@ public final class HeatmapPlot {
    * @param height0 the slide's level-0 height
    * @param side0 the level-0 side of a tile cell
    */
-  public static BufferedImage cellLayer(int width, int height, long width0, long height0, double side0,
-      List<Cell> cells) {
+  public static BufferedImage cellLayer(
+      int width, int height, long width0, long height0, double side0, List<Cell> cells) {
     System.setProperty("java.awt.headless", "true");
     BufferedImage layer = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = layer.createGraphics();
     try {
       double sx = (double) width / width0, sy = (double) height / height0;
       for (Cell cell : cells) {
-        // Edges rounded from level-0 positions: neighbouring cells share their edge, no seam or overlap.
-        int left = (int) Math.round(cell.x0() * sx), right = (int) Math.round((cell.x0() + side0) * sx);
-        int top = (int) Math.round(cell.y0() * sy), bottom = (int) Math.round((cell.y0() + side0) * sy);
+        // Edges rounded from level-0 positions: neighbouring cells share their edge, no seam or
+        // overlap.
+        int left = (int) Math.round(cell.x0() * sx),
+            right = (int) Math.round((cell.x0() + side0) * sx);
+        int top = (int) Math.round(cell.y0() * sy),
+            bottom = (int) Math.round((cell.y0() + side0) * sy);
         left = Math.clamp(left, 0, width);
         right = Math.clamp(right, 0, width);
         top = Math.clamp(top, 0, height);
@@ -125,7 +137,10 @@ public final class HeatmapPlot {
       double value = k / 4.0;
       int ty = y + (int) Math.round((1 - value) * (height - 1));
       g.drawLine(x + BAR_WIDTH, ty, x + BAR_WIDTH + 3, ty);
-      g.drawString(String.format(Locale.ROOT, "%.2f", value), x + BAR_WIDTH + 5, ty + fm.getAscent() / 2 - 1);
+      g.drawString(
+          String.format(Locale.ROOT, "%.2f", value),
+          x + BAR_WIDTH + 5,
+          ty + fm.getAscent() / 2 - 1);
     }
     // The quantity, written upwards beside the ticks.
     var plain = g.getTransform();

@@ -6,27 +6,30 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.pathlens.index.TileFilter;
-import org.pathlens.index.TileIndex;
 import org.pathlens.classify.ClassProbabilities;
 import org.pathlens.classify.Classifier;
 import org.pathlens.classify.ZeroShotClassifier;
-import org.pathlens.classify.slides.SlidePooling;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
 
 /**
- * Classifies what an index holds, from the stored embeddings (no image is decoded or encoded again):
- * tile by tile, or slide by slide with MI-Zero/CONCH pooling. The command line and the server both
- * call these.
+ * Classifies what an index holds, from the stored embeddings (no image is decoded or encoded
+ * again): tile by tile, or slide by slide with MI-Zero/CONCH pooling. The command line and the
+ * server both call these.
  */
 public final class IndexClassifier {
 
   private IndexClassifier() {}
 
   /** Every tile passing {@code filter}, classified, in tile id order. */
-  public static List<TileClassification> tiles(TileIndex index, TileFilter filter, Classifier classifier)
-      throws IOException {
+  public static List<TileClassification> tiles(
+      TileIndex index, TileFilter filter, Classifier classifier) throws IOException {
     List<TileClassification> results = new ArrayList<>();
-    index.forEachTile(filter, tile -> results.add(new TileClassification(tile.record(), classifier.classify(tile.embedding()))));
+    index.forEachTile(
+        filter,
+        tile ->
+            results.add(
+                new TileClassification(tile.record(), classifier.classify(tile.embedding()))));
     results.sort(Comparator.comparing(r -> r.tile().id()));
     return results;
   }
@@ -36,10 +39,12 @@ public final class IndexClassifier {
    *
    * @throws IllegalArgumentException when the index has no tile of that slide
    */
-  public static List<TileClassification> slide(TileIndex index, String slideId, Classifier classifier) throws IOException {
+  public static List<TileClassification> slide(
+      TileIndex index, String slideId, Classifier classifier) throws IOException {
     List<TileClassification> tiles = tiles(index, TileFilter.slide(slideId), classifier);
     if (tiles.isEmpty()) {
-      throw new IllegalArgumentException("no tiles of slide '" + slideId + "' in index " + index.dir());
+      throw new IllegalArgumentException(
+          "no tiles of slide '" + slideId + "' in index " + index.dir());
     }
     return tiles;
   }
@@ -49,22 +54,32 @@ public final class IndexClassifier {
    * cosines to the class embeddings are pooled per class by {@code pooling}. Tiles without a slide
    * id (loose tile files) belong to no slide and are left out.
    */
-  public static List<SlideClassification> slides(TileIndex index, TileFilter filter, ZeroShotClassifier classifier,
-      SlidePooling pooling) throws IOException {
+  public static List<SlideClassification> slides(
+      TileIndex index, TileFilter filter, ZeroShotClassifier classifier, SlidePooling pooling)
+      throws IOException {
     // Only the C cosines of each tile are kept, not its embedding: a whole index fits.
     Map<String, List<float[]>> cosines = new TreeMap<>();
-    index.forEachTile(filter, tile -> {
-      String slide = tile.record().slideId();
-      if (slide != null) {
-        cosines.computeIfAbsent(slide, s -> new ArrayList<>()).add(classifier.classify(tile.embedding()).scores());
-      }
-    });
+    index.forEachTile(
+        filter,
+        tile -> {
+          String slide = tile.record().slideId();
+          if (slide != null) {
+            cosines
+                .computeIfAbsent(slide, s -> new ArrayList<>())
+                .add(classifier.classify(tile.embedding()).scores());
+          }
+        });
     List<SlideClassification> slides = new ArrayList<>();
-    cosines.forEach((slide, tiles) -> {
-      // Pooling is order-free (per class, a mean of the largest values), so segment order is harmless.
-      ClassProbabilities result = pooling.classify(tiles.toArray(float[][]::new), classifier.classIds(), classifier.logitScale());
-      slides.add(new SlideClassification(slide, result, tiles.size(), pooling.label(tiles.size())));
-    });
+    cosines.forEach(
+        (slide, tiles) -> {
+          // Pooling is order-free (per class, a mean of the largest values), so segment order is
+          // harmless.
+          ClassProbabilities result =
+              pooling.classify(
+                  tiles.toArray(float[][]::new), classifier.classIds(), classifier.logitScale());
+          slides.add(
+              new SlideClassification(slide, result, tiles.size(), pooling.label(tiles.size())));
+        });
     return slides;
   }
 }

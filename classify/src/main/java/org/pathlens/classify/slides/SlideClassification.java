@@ -10,4 +10,5 @@ import org.pathlens.classify.ClassProbabilities;
  * @param tiles how many tiles the slide has in the index (those its filter kept)
  * @param pooling how the tiles were pooled, with K resolved: {@code topk:5}, {@code mean}
  */
-public record SlideClassification(String slideId, ClassProbabilities result, int tiles, String pooling) {}
+public record SlideClassification(
+    String slideId, ClassProbabilities result, int tiles, String pooling) {}

@@ -13,10 +13,10 @@ import org.pathlens.classify.Softmax;
  * softmax(logit_scale × pooled).
  *
  * <ul>
- *   <li>{@link TopK}: the mean of the {@code k} highest cosines, taken per class (each class picks its
- *       own tiles). A tumour subtype shows in part of the tissue; averaging every tile lets the
- *       stroma, fat and glass that all slides share swamp it. {@code k} larger than the slide's tile
- *       count means all its tiles.
+ *   <li>{@link TopK}: the mean of the {@code k} highest cosines, taken per class (each class picks
+ *       its own tiles). A tumour subtype shows in part of the tissue; averaging every tile lets the
+ *       stroma, fat and glass that all slides share swamp it. {@code k} larger than the slide's
+ *       tile count means all its tiles.
  *   <li>{@link Auto}: top-K with K from the slide's tile count ({@link Auto#kFor}), the default.
  *   <li>{@link Mean}: the mean over all tiles.
  * </ul>
@@ -29,10 +29,15 @@ public sealed interface SlidePooling {
    */
   SlidePooling DEFAULT = new Auto();
 
-  /** The K this pooling averages on a slide of {@code tiles} tiles (all of them for {@link Mean}). */
+  /**
+   * The K this pooling averages on a slide of {@code tiles} tiles (all of them for {@link Mean}).
+   */
   int kFor(int tiles);
 
-  /** A label for output lines, with K resolved for a slide of {@code tiles} tiles: {@code topk:5}, {@code mean}. */
+  /**
+   * A label for output lines, with K resolved for a slide of {@code tiles} tiles: {@code topk:5},
+   * {@code mean}.
+   */
   String label(int tiles);
 
   /** Mean of the top-K tile scores of a fixed K. */
@@ -59,12 +64,12 @@ public sealed interface SlidePooling {
    * {@value #MAX_K} (and never more than the slide has).
    *
    * <p>Why relative: a fixed K means a different thing on a 60-tile biopsy (K = 50 is nearly mean
-   * pooling) and on a 20,000-tile resection (K = 5 is a speck). A diagnostic region is a share of the
-   * tissue, so K follows the tile count. Why 5 %: small enough that a region covering a tenth of the
-   * tissue fills the top-K of its class, large enough to average many tiles. Why at least 5: a
-   * single look-alike tile (a fold, a pen mark, an out-of-focus patch) must not decide a slide, and
-   * one tile in five is outvoted. Why at most 100: the top of the MI-Zero/CONCH sweep
-   * {1, 5, 10, 50, 100}; past it, on very large slides, a focal lesion would be diluted again.
+   * pooling) and on a 20,000-tile resection (K = 5 is a speck). A diagnostic region is a share of
+   * the tissue, so K follows the tile count. Why 5 %: small enough that a region covering a tenth
+   * of the tissue fills the top-K of its class, large enough to average many tiles. Why at least 5:
+   * a single look-alike tile (a fold, a pen mark, an out-of-focus patch) must not decide a slide,
+   * and one tile in five is outvoted. Why at most 100: the top of the MI-Zero/CONCH sweep {1, 5,
+   * 10, 50, 100}; past it, on very large slides, a focal lesion would be diluted again.
    */
   record Auto() implements SlidePooling {
     public static final int MIN_K = 5;
@@ -134,7 +139,13 @@ public sealed interface SlidePooling {
     for (int c = 0; c < classes; c++) {
       for (int t = 0; t < n; t++) {
         if (tileScores[t].length != classes) {
-          throw new IllegalArgumentException("tile " + t + " has " + tileScores[t].length + " class scores, tile 0 has " + classes);
+          throw new IllegalArgumentException(
+              "tile "
+                  + t
+                  + " has "
+                  + tileScores[t].length
+                  + " class scores, tile 0 has "
+                  + classes);
         }
         column[t] = tileScores[t][c];
       }
@@ -152,10 +163,12 @@ public sealed interface SlidePooling {
    * The slide-level zero-shot result: pooled cosines as scores, softmax(logitScale × pooled) as
    * probabilities, the argmax (ties to the earlier class) as prediction.
    */
-  default ClassProbabilities classify(float[][] tileCosines, List<String> classIds, double logitScale) {
+  default ClassProbabilities classify(
+      float[][] tileCosines, List<String> classIds, double logitScale) {
     float[] pooled = pool(tileCosines);
     if (pooled.length != classIds.size()) {
-      throw new IllegalArgumentException(pooled.length + " class scores per tile but " + classIds.size() + " classes");
+      throw new IllegalArgumentException(
+          pooled.length + " class scores per tile but " + classIds.size() + " classes");
     }
     return new ClassProbabilities(classIds, pooled, Softmax.of(pooled, logitScale));
   }

@@ -25,14 +25,15 @@ public record TileFootprint(double side0) {
   /**
    * The footprint of {@code tiles}, from their grid, else {@code fallback}.
    *
-   * @throws IllegalArgumentException when a tile has no coordinates, or the grid shows no stride and
-   *     there is no fallback
+   * @throws IllegalArgumentException when a tile has no coordinates, or the grid shows no stride
+   *     and there is no fallback
    */
   public static TileFootprint of(List<TileRecord> tiles, OptionalDouble fallback) {
     TreeSet<Integer> xs = new TreeSet<>(), ys = new TreeSet<>();
     for (TileRecord tile : tiles) {
       if (tile.x() == null || tile.y() == null) {
-        throw new IllegalArgumentException("tile " + tile.id() + " records no x/y position on its slide");
+        throw new IllegalArgumentException(
+            "tile " + tile.id() + " records no x/y position on its slide");
       }
       xs.add(tile.x());
       ys.add(tile.y());
@@ -41,9 +42,14 @@ public record TileFootprint(double side0) {
     if (stride < Integer.MAX_VALUE) {
       return new TileFootprint(stride);
     }
-    return new TileFootprint(fallback.orElseThrow(() -> new IllegalArgumentException(
-        "cannot tell the tile size of a slide with " + tiles.size() + " tile(s) in one grid cell: no stride,"
-            + " and no tile µm/px and slide µm/px to compute it from")));
+    return new TileFootprint(
+        fallback.orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "cannot tell the tile size of a slide with "
+                        + tiles.size()
+                        + " tile(s) in one grid cell: no stride,"
+                        + " and no tile µm/px and slide µm/px to compute it from")));
   }
 
   private static int smallestGap(TreeSet<Integer> values) {

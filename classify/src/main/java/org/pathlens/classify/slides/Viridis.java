@@ -4,15 +4,17 @@ import java.awt.Color;
 
 /**
  * The viridis colormap (van der Walt and Smith, matplotlib's default): dark purple through teal to
- * yellow, its lightness rising steadily, so equal steps in value look like equal steps in colour, it
- * stays readable in grey and to the colour-blind, and it does not put a false edge where a rainbow
- * turns from green to yellow. Interpolated linearly in sRGB between ten samples of the map at 0, 1/9,
- * …, 1, close enough for a heatmap over tissue (the tests check the lightness rises monotonically).
+ * yellow, its lightness rising steadily, so equal steps in value look like equal steps in colour,
+ * it stays readable in grey and to the colour-blind, and it does not put a false edge where a
+ * rainbow turns from green to yellow. Interpolated linearly in sRGB between ten samples of the map
+ * at 0, 1/9, …, 1, close enough for a heatmap over tissue (the tests check the lightness rises
+ * monotonically).
  */
 public final class Viridis {
 
   private static final int[] STOPS = {
-    0x440154, 0x482878, 0x3E4A89, 0x31688E, 0x26828E, 0x1F9E89, 0x35B779, 0x6DCD59, 0xB4DE2C, 0xFDE725,
+    0x440154, 0x482878, 0x3E4A89, 0x31688E, 0x26828E, 0x1F9E89, 0x35B779, 0x6DCD59, 0xB4DE2C,
+    0xFDE725,
   };
 
   private Viridis() {}

@@ -11,8 +11,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pathlens.fixtures.Fixtures;
 import org.pathlens.classify.ClassProbabilities;
+import org.pathlens.fixtures.Fixtures;
 
 /**
  * The probe against Newton's-method optima computed in float64 numpy by
@@ -21,7 +21,8 @@ import org.pathlens.classify.ClassProbabilities;
 class LinearProbeTest {
 
   private static JsonNode golden() throws IOException {
-    return new ObjectMapper().readTree(Fixtures.golden("fewshot").resolve("linear_probe.json").toFile());
+    return new ObjectMapper()
+        .readTree(Fixtures.golden("fewshot").resolve("linear_probe.json").toFile());
   }
 
   private static LabelledEmbeddings data(JsonNode c) {
@@ -48,20 +49,32 @@ class LinearProbeTest {
     for (JsonNode c : golden().get("cases")) {
       String name = c.get("name").asText();
       LabelledEmbeddings data = data(c);
-      LinearProbe probe = LinearProbe.train(data, LinearProbe.Options.defaults().withL2(c.get("l2").asDouble()));
-      assertTrue(probe.converged(), name + ": gradient " + probe.gradientNorm() + " after " + probe.iterations());
+      LinearProbe probe =
+          LinearProbe.train(data, LinearProbe.Options.defaults().withL2(c.get("l2").asDouble()));
+      assertTrue(
+          probe.converged(),
+          name + ": gradient " + probe.gradientNorm() + " after " + probe.iterations());
       assertEquals(c.get("objective").asDouble(), probe.objectiveValue(), 1e-9, name);
       for (int k = 0; k < data.classIds().size(); k++) {
         for (int j = 0; j < data.dimension(); j++) {
-          assertEquals(c.get("weights").get(k).get(j).asDouble(), probe.weights()[k][j], 1e-5, name + " W[" + k + "][" + j + "]");
+          assertEquals(
+              c.get("weights").get(k).get(j).asDouble(),
+              probe.weights()[k][j],
+              1e-5,
+              name + " W[" + k + "][" + j + "]");
         }
         // The bias is unique up to a shared constant; both solutions have sum(b) = 0.
-        assertEquals(c.get("bias").get(k).asDouble(), probe.bias()[k], 1e-5, name + " b[" + k + "]");
+        assertEquals(
+            c.get("bias").get(k).asDouble(), probe.bias()[k], 1e-5, name + " b[" + k + "]");
       }
       for (int i = 0; i < data.size(); i++) {
         ClassProbabilities p = probe.classify(data.embeddings()[i]);
         for (int k = 0; k < data.classIds().size(); k++) {
-          assertEquals(c.get("probabilities").get(i).get(k).asDouble(), p.probabilities()[k], 1e-5, name + " p[" + i + "]");
+          assertEquals(
+              c.get("probabilities").get(i).get(k).asDouble(),
+              p.probabilities()[k],
+              1e-5,
+              name + " p[" + i + "]");
         }
       }
     }
@@ -83,15 +96,19 @@ class LinearProbeTest {
       double[] minus = params.clone();
       plus[p] += h;
       minus[p] -= h;
-      double numeric = (LinearProbe.objective(data, 0.05, plus, new double[n])
-          - LinearProbe.objective(data, 0.05, minus, new double[n])) / (2 * h);
+      double numeric =
+          (LinearProbe.objective(data, 0.05, plus, new double[n])
+                  - LinearProbe.objective(data, 0.05, minus, new double[n]))
+              / (2 * h);
       assertEquals(numeric, gradient[p], 1e-7, "d/dparam " + p);
     }
   }
 
   @Test
   void separableTwoPointsGoToTheirSide() {
-    LabelledEmbeddings data = new LabelledEmbeddings(List.of("L", "R"), new float[][] {{-1, 0}, {1, 0}}, new int[] {0, 1});
+    LabelledEmbeddings data =
+        new LabelledEmbeddings(
+            List.of("L", "R"), new float[][] {{-1, 0}, {1, 0}}, new int[] {0, 1});
     LinearProbe probe = LinearProbe.train(data, LinearProbe.Options.defaults());
     assertEquals("L", probe.classify(new float[] {-0.6f, 0.8f}).prediction());
     assertEquals("R", probe.classify(new float[] {0.6f, 0.8f}).prediction());
@@ -113,7 +130,8 @@ class LinearProbeTest {
 
   @Test
   void nonPositivePenaltyIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LinearProbe.Options(0, 10, 1e-6));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new LinearProbe.Options(0, 10, 1e-6));
     assertTrue(e.getMessage().startsWith("l2 must be > 0"), e.getMessage());
   }
 }

@@ -12,10 +12,11 @@ import org.pathlens.classify.ClassProbabilities;
 class PrototypeAndKnnTest {
 
   // Class A: e1 and e2; class B: e3 and -e1 (unusual, to make the prototype's mean visible).
-  private static final LabelledEmbeddings DATA = new LabelledEmbeddings(
-      List.of("A", "B"),
-      new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {-1, 0, 0}},
-      new int[] {0, 0, 1, 1});
+  private static final LabelledEmbeddings DATA =
+      new LabelledEmbeddings(
+          List.of("A", "B"),
+          new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {-1, 0, 0}},
+          new int[] {0, 0, 1, 1});
 
   @Test
   void prototypeIsTheNormalisedClassMean() {
@@ -33,8 +34,10 @@ class PrototypeAndKnnTest {
 
   @Test
   void prototypeNeedsEveryClass() {
-    LabelledEmbeddings missing = new LabelledEmbeddings(List.of("A", "B"), new float[][] {{1, 0}}, new int[] {0});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PrototypeClassifier.train(missing, 1));
+    LabelledEmbeddings missing =
+        new LabelledEmbeddings(List.of("A", "B"), new float[][] {{1, 0}}, new int[] {0});
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PrototypeClassifier.train(missing, 1));
     assertEquals("class B has no labelled embedding to average", e.getMessage());
   }
 
@@ -58,15 +61,18 @@ class PrototypeAndKnnTest {
   @Test
   void knnNeighbourTiesGoToTheEarlierRow() {
     // Both rows are equally similar to e3; k = 1 takes row 0 (class B), not row 1 (class A).
-    LabelledEmbeddings tied = new LabelledEmbeddings(
-        List.of("A", "B"), new float[][] {{1, 0, 0}, {0, 1, 0}}, new int[] {1, 0});
+    LabelledEmbeddings tied =
+        new LabelledEmbeddings(
+            List.of("A", "B"), new float[][] {{1, 0, 0}, {0, 1, 0}}, new int[] {1, 0});
     assertEquals("B", new KnnClassifier(tied, 1).classify(new float[] {0, 0, 1}).prediction());
   }
 
   @Test
   void labelsOutsideTheClassesAreNamed() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LabelledEmbeddings.of(List.of("A", "B"), List.of(new float[] {1}), List.of("C")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LabelledEmbeddings.of(List.of("A", "B"), List.of(new float[] {1}), List.of("C")));
     assertEquals("label \"C\" is not one of the classes [A, B]", e.getMessage());
   }
 }

@@ -33,11 +33,25 @@ record IndexedSlide(String slideId, Path slide, SlideRegions regions, List<TileR
 
   static final TilingOptions TILING = TilingOptions.defaults();
 
-  /** Generates slide {@code slideId} of {@code center} into {@code dir} and adds its tiles to {@code index}. */
-  static IndexedSlide write(Path dir, String slideId, String center, long seed, int width, int height,
-      VisionLanguageModel model, TileIndex index) throws IOException {
-    SyntheticSlide.Summary summary = SyntheticSlide.write(dir.resolve(slideId + ".tiff"),
-        new SyntheticSlide.Options(width, height, center, 5, seed, PyramidTiffWriter.Compression.JPEG, 2));
+  /**
+   * Generates slide {@code slideId} of {@code center} into {@code dir} and adds its tiles to {@code
+   * index}.
+   */
+  static IndexedSlide write(
+      Path dir,
+      String slideId,
+      String center,
+      long seed,
+      int width,
+      int height,
+      VisionLanguageModel model,
+      TileIndex index)
+      throws IOException {
+    SyntheticSlide.Summary summary =
+        SyntheticSlide.write(
+            dir.resolve(slideId + ".tiff"),
+            new SyntheticSlide.Options(
+                width, height, center, 5, seed, PyramidTiffWriter.Compression.JPEG, 2));
     SlideRegions regions = SlideRegions.read(summary.regions());
     List<TileRecord> records = new ArrayList<>();
     List<float[]> embeddings = new ArrayList<>();
@@ -47,9 +61,23 @@ record IndexedSlide(String slideId, Path slide, SlideRegions regions, List<TileR
       embeddings.addAll(model.images().encode(tiles.stream().map(SlideTile::image).toList()));
       for (SlideTile tile : tiles) {
         int x = (int) tile.position().x(), y = (int) tile.position().y();
-        String truth = classAt(regions, x + tile.position().width() / 2.0, y + tile.position().height() / 2.0);
-        records.add(new TileRecord(TileIds.ofPosition(slideId, x, y), slideId, "P-" + slideId, center, "HE", null,
-            truth, null, x, y, tiler.plan().tileMpp(), summary.slide().toString(), Map.of()));
+        String truth =
+            classAt(regions, x + tile.position().width() / 2.0, y + tile.position().height() / 2.0);
+        records.add(
+            new TileRecord(
+                TileIds.ofPosition(slideId, x, y),
+                slideId,
+                "P-" + slideId,
+                center,
+                "HE",
+                null,
+                truth,
+                null,
+                x,
+                y,
+                tiler.plan().tileMpp(),
+                summary.slide().toString(),
+                Map.of()));
       }
     }
     index.add(records, embeddings);
@@ -57,14 +85,18 @@ record IndexedSlide(String slideId, Path slide, SlideRegions regions, List<TileR
   }
 
   static VisionLanguageModel demoModel() {
-    return VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
+    return VisionLanguageModel.load(
+        Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
   }
 
   static TileIndex openIndex(Path dir, VisionLanguageModel model) throws IOException {
     return TileIndex.open(dir, IndexProvenance.of(model.bundle()), IndexSettings.defaults());
   }
 
-  /** The class at a level-0 point: background off the section, else the last region holding it, else the filler. */
+  /**
+   * The class at a level-0 point: background off the section, else the last region holding it, else
+   * the filler.
+   */
   static String classAt(SlideRegions regions, double x, double y) {
     if (!polygon(regions.section()).contains(x, y)) {
       return regions.background();

@@ -25,14 +25,17 @@ class SlidePoolingTest {
     // class 0 sorted: .9 .5 .3 .2 .1; class 1: .4 .3 .2 .1 0; class 2: .6 .2 .2 .2 .2
     assertArrayEquals(new float[] {0.9f, 0.4f, 0.6f}, new SlidePooling.TopK(1).pool(TILES), 1e-6f);
     assertArrayEquals(new float[] {0.7f, 0.35f, 0.4f}, new SlidePooling.TopK(2).pool(TILES), 1e-6f);
-    assertArrayEquals(new float[] {1.7f / 3, 0.9f / 3, 1.0f / 3}, new SlidePooling.TopK(3).pool(TILES), 1e-6f);
+    assertArrayEquals(
+        new float[] {1.7f / 3, 0.9f / 3, 1.0f / 3}, new SlidePooling.TopK(3).pool(TILES), 1e-6f);
   }
 
   @Test
   void tiedScoresGiveTheSameMeanWhicheverTileIsTaken() {
-    // Class 2 has four tiles at 0.2: top-2 is (0.6 + 0.2) / 2 whichever 0.2 is taken; reordering tiles changes nothing.
+    // Class 2 has four tiles at 0.2: top-2 is (0.6 + 0.2) / 2 whichever 0.2 is taken; reordering
+    // tiles changes nothing.
     float[][] reversed = {TILES[4], TILES[3], TILES[2], TILES[1], TILES[0]};
-    assertArrayEquals(new SlidePooling.TopK(2).pool(TILES), new SlidePooling.TopK(2).pool(reversed), 0f);
+    assertArrayEquals(
+        new SlidePooling.TopK(2).pool(TILES), new SlidePooling.TopK(2).pool(reversed), 0f);
     assertEquals(0.4f, new SlidePooling.TopK(2).pool(reversed)[2], 1e-6f);
   }
 
@@ -60,8 +63,10 @@ class SlidePoolingTest {
   @Test
   void slideProbabilitiesAreTheSoftmaxOfTheScaledPooledCosines() {
     double scale = 13.906; // the demo bundle's logit_scale
-    ClassProbabilities slide = new SlidePooling.TopK(2).classify(TILES, List.of("A", "B", "C"), scale);
-    // pooled (0.7, 0.35, 0.4): exp(13.906 × (x - 0.7)) = 1, exp(-4.8671) = 0.0076990, exp(-4.1718) = 0.015428
+    ClassProbabilities slide =
+        new SlidePooling.TopK(2).classify(TILES, List.of("A", "B", "C"), scale);
+    // pooled (0.7, 0.35, 0.4): exp(13.906 × (x - 0.7)) = 1, exp(-4.8671) = 0.0076990, exp(-4.1718)
+    // = 0.015428
     double sum = 1 + Math.exp(-4.8671) + Math.exp(-4.1718);
     assertArrayEquals(new float[] {0.7f, 0.35f, 0.4f}, slide.scores(), 1e-6f);
     assertEquals(1 / sum, slide.probabilities()[0], 1e-5);
@@ -69,12 +74,14 @@ class SlidePoolingTest {
     assertEquals(Math.exp(-4.1718) / sum, slide.probabilities()[2], 1e-5);
     assertEquals("A", slide.prediction());
     // top-1 also predicts A (0.9 > 0.6 > 0.4); pooling by mean too (0.4 > 0.28 > 0.2)
-    assertEquals("A", new SlidePooling.Mean().classify(TILES, List.of("A", "B", "C"), scale).prediction());
+    assertEquals(
+        "A", new SlidePooling.Mean().classify(TILES, List.of("A", "B", "C"), scale).prediction());
   }
 
   @Test
   void poolingChoiceCanChangeThePrediction() {
-    // Class B has one strong tile; class A is moderately high everywhere: top-1 says B, mean says A.
+    // Class B has one strong tile; class A is moderately high everywhere: top-1 says B, mean says
+    // A.
     float[][] tiles = {{0.5f, 0.1f}, {0.5f, 0.1f}, {0.5f, 0.9f}, {0.5f, 0.1f}};
     List<String> ids = List.of("A", "B");
     assertEquals("B", new SlidePooling.TopK(1).classify(tiles, ids, 10).prediction());
@@ -84,9 +91,13 @@ class SlidePoolingTest {
   @Test
   void badInputIsNamed() {
     assertThrows(IllegalArgumentException.class, () -> new SlidePooling.TopK(0));
-    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> SlidePooling.DEFAULT.pool(new float[0][]));
+    IllegalArgumentException empty =
+        assertThrows(
+            IllegalArgumentException.class, () -> SlidePooling.DEFAULT.pool(new float[0][]));
     assertEquals("a slide with no tiles cannot be pooled", empty.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> SlidePooling.DEFAULT.pool(new float[][] {{1, 2}, {1}}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SlidePooling.DEFAULT.pool(new float[][] {{1, 2}, {1}}));
   }
 
   @Test
@@ -94,7 +105,8 @@ class SlidePoolingTest {
     assertEquals(new SlidePooling.TopK(10), SlidePooling.parse("topk:10"));
     assertEquals(new SlidePooling.Mean(), SlidePooling.parse("mean"));
     assertEquals(SlidePooling.DEFAULT, SlidePooling.parse("auto"));
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> SlidePooling.parse("max"));
+    IllegalArgumentException bad =
+        assertThrows(IllegalArgumentException.class, () -> SlidePooling.parse("max"));
     assertEquals("bad pooling 'max': use auto, mean or topk:K", bad.getMessage());
   }
 }

@@ -14,7 +14,9 @@ class ViridisTest {
     assertEquals(new Color(0x440154), Viridis.of(0));
     assertEquals(new Color(0xFDE725), Viridis.of(1));
     // halfway between the samples at 4/9 (#26828E) and 5/9 (#1F9E89)
-    assertEquals(new Color((0x26 + 0x1F + 1) / 2, (0x82 + 0x9E) / 2, (0x8E + 0x89 + 1) / 2), Viridis.of(0.5));
+    assertEquals(
+        new Color((0x26 + 0x1F + 1) / 2, (0x82 + 0x9E) / 2, (0x8E + 0x89 + 1) / 2),
+        Viridis.of(0.5));
     assertEquals(Viridis.of(1), Viridis.of(1.7)); // clamped
     assertThrows(IllegalArgumentException.class, () -> Viridis.of(Double.NaN));
   }
@@ -29,7 +31,8 @@ class ViridisTest {
     double previous = -1;
     for (int i = 0; i <= 255; i++) {
       double lightness = lightness(Viridis.of(i / 255.0));
-      assertTrue(lightness > previous - 0.1, "L* falls at " + i + ": " + lightness + " after " + previous);
+      assertTrue(
+          lightness > previous - 0.1, "L* falls at " + i + ": " + lightness + " after " + previous);
       previous = lightness;
     }
     for (int k = 0; k < 9; k++) {
@@ -39,7 +42,8 @@ class ViridisTest {
   }
 
   private static double lightness(Color c) {
-    double y = 0.2126 * linear(c.getRed()) + 0.7152 * linear(c.getGreen()) + 0.0722 * linear(c.getBlue());
+    double y =
+        0.2126 * linear(c.getRed()) + 0.7152 * linear(c.getGreen()) + 0.0722 * linear(c.getBlue());
     return y > 216.0 / 24389 ? 116 * Math.cbrt(y) - 16 : 24389.0 / 27 * y;
   }
 

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * A bundle's canary ({@code canary.json}): a few inputs with the embeddings the model's Python
- * reference gives for them. The engine embeds them when it loads the bundle and refuses to run if it
- * disagrees, so a broken numeric backend (a miscompiled kernel, a wrong preprocessing step, another
- * export) is caught before it computes a single served number.
+ * reference gives for them. The engine embeds them when it loads the bundle and refuses to run if
+ * it disagrees, so a broken numeric backend (a miscompiled kernel, a wrong preprocessing step,
+ * another export) is caught before it computes a single served number.
  *
  * <pre>
  * {"reference": "pathlens_reference.py, torch 1.13.0, ...",
@@ -54,8 +54,9 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
   }
 
   /**
-   * Reads {@code dir/canary.json} if there is one; its faults are {@link BundleException}s naming it.
-   * Its dimension is compared with the encoders' when the check runs, after the encoders' own probe.
+   * Reads {@code dir/canary.json} if there is one; its faults are {@link BundleException}s naming
+   * it. Its dimension is compared with the encoders' when the check runs, after the encoders' own
+   * probe.
    */
   static Canary readIfPresent(Path dir) {
     Path file = dir.resolve(FILE);
@@ -66,8 +67,15 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
     try {
       root = JSON.readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
-      throw new BundleException(file, "not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+      throw new BundleException(
+          file,
+          "not valid JSON (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + "): "
+              + e.getOriginalMessage(),
+          e);
     } catch (IOException e) {
       throw new BundleException(file, "cannot be read: " + e.getMessage(), e);
     }
@@ -77,7 +85,8 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
     List<Item> images = items(file, dir, root, "images", "file");
     List<Item> texts = items(file, dir, root, "texts", "text");
     if (images.isEmpty() && texts.isEmpty()) {
-      throw new BundleException(file, "lists no input: give \"images\" and \"texts\" with their reference embeddings");
+      throw new BundleException(
+          file, "lists no input: give \"images\" and \"texts\" with their reference embeddings");
     }
     String reference = root.path("reference").asText("");
     return new Canary(file, reference, images, texts);
@@ -103,7 +112,8 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
       if (key.equals("file")) {
         path = dir.resolve(input).normalize();
         if (!path.startsWith(dir.normalize()) || !Files.isRegularFile(path)) {
-          throw new BundleException(file, where + ".file " + input + " is not a file inside the bundle");
+          throw new BundleException(
+              file, where + ".file " + input + " is not a file inside the bundle");
         }
       }
       JsonNode vector = item.path("embedding");

@@ -9,8 +9,9 @@ public enum Interpolation {
     return switch (value) {
       case "bicubic" -> BICUBIC;
       case "bilinear" -> BILINEAR;
-      default -> throw new IllegalArgumentException(
-          "image.interpolation must be \"bicubic\" or \"bilinear\", got \"" + value + "\"");
+      default ->
+          throw new IllegalArgumentException(
+              "image.interpolation must be \"bicubic\" or \"bilinear\", got \"" + value + "\"");
     };
   }
 }

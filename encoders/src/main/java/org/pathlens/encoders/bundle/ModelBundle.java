@@ -11,11 +11,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A model bundle directory: {@code model.json}, {@code image_encoder.pt}, {@code
- * text_encoder.pt}, {@code tokenizer.json}, and optionally a {@link Canary} ({@code canary.json}).
- * Loading checks the files and the configuration; whether the TorchScript actually runs, gives
- * {@code embedding_dim} outputs and agrees with the canary is checked when the encoders are loaded
- * from it.
+ * A model bundle directory: {@code model.json}, {@code image_encoder.pt}, {@code text_encoder.pt},
+ * {@code tokenizer.json}, and optionally a {@link Canary} ({@code canary.json}). Loading checks the
+ * files and the configuration; whether the TorchScript actually runs, gives {@code embedding_dim}
+ * outputs and agrees with the canary is checked when the encoders are loaded from it.
  *
  * @param dir the bundle directory
  * @param config the parsed {@code model.json}
@@ -32,10 +31,13 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
   private static final List<String> FILES =
       List.of(CONFIG_FILE, IMAGE_ENCODER_FILE, TEXT_ENCODER_FILE, TOKENIZER_FILE);
 
-  /** Reads and validates the bundle at {@code dir}; throws {@link BundleException} naming the fault. */
+  /**
+   * Reads and validates the bundle at {@code dir}; throws {@link BundleException} naming the fault.
+   */
   public static ModelBundle load(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new BundleException(dir, "is not a directory (a model bundle is a directory holding " + FILES + ")");
+      throw new BundleException(
+          dir, "is not a directory (a model bundle is a directory holding " + FILES + ")");
     }
     for (String name : FILES) {
       Path file = dir.resolve(name);
@@ -97,7 +99,8 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
       byte[] buffer = new byte[1 << 16];
       for (String name : FILES) {
         digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try (InputStream in = new DigestInputStream(Files.newInputStream(dir.resolve(name)), digest)) {
+        try (InputStream in =
+            new DigestInputStream(Files.newInputStream(dir.resolve(name)), digest)) {
           while (in.read(buffer) >= 0) {
             // DigestInputStream updates the digest as it reads.
           }

@@ -56,7 +56,8 @@ final class ModelConfigReader {
     if (!(logitScale > 0) || Double.isInfinite(logitScale)) {
       throw fieldError("logit_scale", "must be a positive number (the exp'd scale, e.g. 100.0)");
     }
-    return new ModelConfig(name, dim, logitScale, image(object(root, "image")), text(object(root, "text")));
+    return new ModelConfig(
+        name, dim, logitScale, image(object(root, "image")), text(object(root, "text")));
   }
 
   private ImageConfig image(JsonNode node) {
@@ -83,13 +84,15 @@ final class ModelConfigReader {
     int contextLength = positiveInt(node, "text.context_length", "context_length");
     JsonNode inputsNode = node.get("inputs");
     if (inputsNode == null || !inputsNode.isArray()) {
-      throw fieldError("text.inputs", "missing; must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]");
+      throw fieldError(
+          "text.inputs", "missing; must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]");
     }
     List<String> inputs = new ArrayList<>();
     inputsNode.forEach(n -> inputs.add(n.asText()));
     if (!TEXT_INPUTS.contains(inputs)) {
       throw fieldError(
-          "text.inputs", "is " + inputs + "; must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]");
+          "text.inputs",
+          "is " + inputs + "; must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]");
     }
     JsonNode pad = node.get("pad_id");
     if (pad == null || !pad.canConvertToLong() || !pad.isIntegralNumber() || pad.asLong() < 0) {

@@ -11,8 +11,9 @@ public enum ResizeMode {
     return switch (value) {
       case "shortest" -> SHORTEST;
       case "squash" -> SQUASH;
-      default -> throw new IllegalArgumentException(
-          "image.resize must be \"shortest\" or \"squash\", got \"" + value + "\"");
+      default ->
+          throw new IllegalArgumentException(
+              "image.resize must be \"shortest\" or \"squash\", got \"" + value + "\"");
     };
   }
 }

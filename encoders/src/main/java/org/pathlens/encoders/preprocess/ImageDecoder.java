@@ -23,17 +23,17 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <ul>
  *   <li>The image size is read from the header and checked against {@code maxPixels} before any
- *       pixel is decoded, so a small file claiming 100000 x 100000 pixels (a decompression bomb)
- *       is rejected at once, without allocating its raster.
+ *       pixel is decoded, so a small file claiming 100000 x 100000 pixels (a decompression bomb) is
+ *       rejected at once, without allocating its raster.
  *   <li>Pixels are converted from the raw decoded samples by {@link PilRgbConversion}, never via
  *       {@code BufferedImage.getRGB}: Java colour-manages gray, 16-bit and CMYK images, PIL does
- *       not. For the same reason ICC profiles embedded in JPEGs are removed before decoding
- *       ({@link JpegIccStripper}); the PNG and TIFF readers do not apply them.
+ *       not. For the same reason ICC profiles embedded in JPEGs are removed before decoding ({@link
+ *       JpegIccStripper}); the PNG and TIFF readers do not apply them.
  *   <li>A JPEG without its end-of-image marker is rejected as truncated. Java's JPEG reader only
  *       warns and fills the missing part with gray; PIL raises "image file is truncated" exactly
  *       when the data ends before the marker (checked by experiment: a file cut in half fails in
- *       PIL, the same cut with the marker appended decodes). Corrupt data that the decoder
- *       recovers from is tolerated, as PIL tolerates it.
+ *       PIL, the same cut with the marker appended decodes). Corrupt data that the decoder recovers
+ *       from is tolerated, as PIL tolerates it.
  *   <li>Only the first image of a multi-image file (GIF animation, multi-page TIFF) is read, like
  *       PIL's {@code open}.
  *   <li>EXIF orientation is not applied: neither PIL's {@code open}/{@code convert} nor torchvision
@@ -41,8 +41,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * </ul>
  *
  * <p>JPEG decoding: the JDK decodes with IJG libjpeg 6b code, PIL with libjpeg-turbo; with the
- * default (islow) IDCT and fancy upsampling both give identical pixels in every file we tried
- * (the golden JPEGs, 76 generated variants of quality, subsampling and progressive mode, 13 real
+ * default (islow) IDCT and fancy upsampling both give identical pixels in every file we tried (the
+ * golden JPEGs, 76 generated variants of quality, subsampling and progressive mode, 13 real
  * slide/tile JPEGs). Thread-safe: every call uses its own reader.
  */
 public final class ImageDecoder {
@@ -90,17 +90,19 @@ public final class ImageDecoder {
       throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
     }
     // File-backed stream: the header is checked before the file is read in full.
-    return decode(new Source() {
-      @Override
-      public ImageInputStream open() throws IOException {
-        return new FileImageInputStream(file.toFile());
-      }
+    return decode(
+        new Source() {
+          @Override
+          public ImageInputStream open() throws IOException {
+            return new FileImageInputStream(file.toFile());
+          }
 
-      @Override
-      public byte[] all() throws IOException {
-        return Files.readAllBytes(file);
-      }
-    }, name);
+          @Override
+          public byte[] all() throws IOException {
+            return Files.readAllBytes(file);
+          }
+        },
+        name);
   }
 
   /**
@@ -112,17 +114,19 @@ public final class ImageDecoder {
     if (bytes.length == 0) {
       throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
     }
-    return decode(new Source() {
-      @Override
-      public ImageInputStream open() {
-        return memoryStream(bytes);
-      }
+    return decode(
+        new Source() {
+          @Override
+          public ImageInputStream open() {
+            return memoryStream(bytes);
+          }
 
-      @Override
-      public byte[] all() {
-        return bytes;
-      }
-    }, name);
+          @Override
+          public byte[] all() {
+            return bytes;
+          }
+        },
+        name);
   }
 
   /** Encoded bytes, opened as a stream first so that a large file is not read for nothing. */
@@ -138,32 +142,38 @@ public final class ImageDecoder {
   }
 
   private RgbImage decode(Source source, String name) throws ImageDecodeException {
-    return withReader(source, name, (reader, format) -> {
-      checkSize(reader, name, format);
-      if (!format.equals("JPEG")) {
-        return PilRgbConversion.toRgb(reader.read(0), name);
-      }
-      byte[] bytes = source.all();
-      if (!hasEndMarker(bytes)) {
-        throw new ImageDecodeException(
-            name, "truncated JPEG file: no end-of-image marker (FF D9) at the end of the data");
-      }
-      byte[] withoutIcc = JpegIccStripper.strip(bytes);
-      if (withoutIcc == bytes) {
-        return PilRgbConversion.toRgb(reader.read(0), name);
-      }
-      return withReader(new Source() {
-        @Override
-        public ImageInputStream open() {
-          return memoryStream(withoutIcc);
-        }
+    return withReader(
+        source,
+        name,
+        (reader, format) -> {
+          checkSize(reader, name, format);
+          if (!format.equals("JPEG")) {
+            return PilRgbConversion.toRgb(reader.read(0), name);
+          }
+          byte[] bytes = source.all();
+          if (!hasEndMarker(bytes)) {
+            throw new ImageDecodeException(
+                name, "truncated JPEG file: no end-of-image marker (FF D9) at the end of the data");
+          }
+          byte[] withoutIcc = JpegIccStripper.strip(bytes);
+          if (withoutIcc == bytes) {
+            return PilRgbConversion.toRgb(reader.read(0), name);
+          }
+          return withReader(
+              new Source() {
+                @Override
+                public ImageInputStream open() {
+                  return memoryStream(withoutIcc);
+                }
 
-        @Override
-        public byte[] all() {
-          return withoutIcc;
-        }
-      }, name, (r, f) -> PilRgbConversion.toRgb(r.read(0), name));
-    });
+                @Override
+                public byte[] all() {
+                  return withoutIcc;
+                }
+              },
+              name,
+              (r, f) -> PilRgbConversion.toRgb(r.read(0), name));
+        });
   }
 
   /** Opens the source, finds its reader, runs {@code action}, and turns failures into messages. */
@@ -186,7 +196,8 @@ public final class ImageDecoder {
         throw new ImageDecodeException(
             name, "corrupt or truncated " + format + " file: " + describe(e), e);
       } catch (IOException e) {
-        throw new ImageDecodeException(name, "cannot read the " + format + " file: " + describe(e), e);
+        throw new ImageDecodeException(
+            name, "cannot read the " + format + " file: " + describe(e), e);
       } catch (RuntimeException e) {
         // ImageIO's readers signal some malformed files with unchecked exceptions
         // (IndexOutOfBounds, IllegalArgument, NegativeArraySize...).
@@ -212,16 +223,23 @@ public final class ImageDecoder {
     if (pixels > maxPixels) {
       throw new ImageDecodeException(
           name,
-          format + " image is " + width + "x" + height + " = " + pixels
-              + " pixels, over the limit of " + maxPixels
+          format
+              + " image is "
+              + width
+              + "x"
+              + height
+              + " = "
+              + pixels
+              + " pixels, over the limit of "
+              + maxPixels
               + " (decompression bomb or a slide rather than a tile? raise the limit if intended)");
     }
   }
 
   /**
    * Whether FF D9 occurs in the last kilobyte. Inside entropy-coded data FF is always followed by
-   * 00 or a restart marker, so FF D9 near the end is the end-of-image marker; looking further
-   * back than the last two bytes tolerates padding after it.
+   * 00 or a restart marker, so FF D9 near the end is the end-of-image marker; looking further back
+   * than the last two bytes tolerates padding after it.
    */
   private static boolean hasEndMarker(byte[] jpeg) {
     for (int i = jpeg.length - 2, stop = Math.max(0, jpeg.length - TAIL_BYTES); i >= stop; i--) {

@@ -5,13 +5,13 @@ import org.pathlens.encoders.bundle.ResizeMode;
 
 /**
  * Turns a decoded image into the model's input tensor exactly as the Python reference does:
- * torchvision 0.14 {@code Resize} (+ {@code CenterCrop}) on a PIL image, then {@code ToTensor}
- * and {@code Normalize}.
+ * torchvision 0.14 {@code Resize} (+ {@code CenterCrop}) on a PIL image, then {@code ToTensor} and
+ * {@code Normalize}.
  *
  * <ul>
- *   <li>{@link ResizeMode#SHORTEST}: {@code Resize(S)} then {@code CenterCrop(S)}. torchvision
- *       sets the short side to S and the long side to {@code int(S * long / short)} (truncated,
- *       not rounded); the crop is fused into the resize so discarded pixels are never computed.
+ *   <li>{@link ResizeMode#SHORTEST}: {@code Resize(S)} then {@code CenterCrop(S)}. torchvision sets
+ *       the short side to S and the long side to {@code int(S * long / short)} (truncated, not
+ *       rounded); the crop is fused into the resize so discarded pixels are never computed.
  *   <li>{@link ResizeMode#SQUASH}: {@code Resize((S, S))}, aspect ratio not kept.
  *   <li>Tensor: CHW float32, {@code (v / 255 - mean[c]) / std[c]} in float arithmetic, as torch
  *       computes it; precomputed for the 256 values of each channel.
@@ -23,6 +23,7 @@ public final class ImagePreprocessor {
 
   private final ImageConfig config;
   private final int size;
+
   /** lut[c * 256 + v]: normalised value of byte v in channel c. */
   private final float[] lut = new float[3 * 256];
 
@@ -30,8 +31,10 @@ public final class ImagePreprocessor {
     if (config.size() <= 0) {
       throw new IllegalArgumentException("image.size must be positive, got " + config.size());
     }
-    if (config.mean() == null || config.mean().length != 3
-        || config.std() == null || config.std().length != 3) {
+    if (config.mean() == null
+        || config.mean().length != 3
+        || config.std() == null
+        || config.std().length != 3) {
       throw new IllegalArgumentException("image.mean and image.std must have 3 values (R, G, B)");
     }
     this.config = config;
@@ -76,8 +79,14 @@ public final class ImagePreprocessor {
     int newW = w <= h ? size : longSide;
     int newH = w <= h ? longSide : size;
     return PilResize.resizeRegion(
-        image, newW, newH, config.interpolation(),
-        CenterCrop.offset(newW, size), CenterCrop.offset(newH, size), size, size);
+        image,
+        newW,
+        newH,
+        config.interpolation(),
+        CenterCrop.offset(newW, size),
+        CenterCrop.offset(newH, size),
+        size,
+        size);
   }
 
   /** {@code resizeAndCrop} then {@code toTensor}. */
@@ -98,19 +107,30 @@ public final class ImagePreprocessor {
   }
 
   /**
-   * Writes the normalised CHW tensor of an S x S image into {@code out[offset .. offset + 3 S
-   * S)}, e.g. one slot of a batch buffer.
+   * Writes the normalised CHW tensor of an S x S image into {@code out[offset .. offset + 3 S S)},
+   * e.g. one slot of a batch buffer.
    */
   public void toTensor(RgbImage image, float[] out, int offset) {
     if (image.width() != size || image.height() != size) {
       throw new IllegalArgumentException(
-          "toTensor needs a " + size + "x" + size + " image, got " + image.width() + "x"
-              + image.height() + "; call resizeAndCrop first");
+          "toTensor needs a "
+              + size
+              + "x"
+              + size
+              + " image, got "
+              + image.width()
+              + "x"
+              + image.height()
+              + "; call resizeAndCrop first");
     }
     int plane = size * size;
     if (offset < 0 || offset > out.length - 3 * plane) {
       throw new IndexOutOfBoundsException(
-          "tensor of " + 3 * plane + " floats at offset " + offset + " overflows an array of "
+          "tensor of "
+              + 3 * plane
+              + " floats at offset "
+              + offset
+              + " overflows an array of "
               + out.length);
     }
     byte[] rgb = image.rgb();

@@ -8,11 +8,11 @@ import java.util.Arrays;
  * Removes embedded ICC profiles (APP2 "ICC_PROFILE" segments) from a JPEG stream.
  *
  * <p>Why: PIL decodes a JPEG without applying its ICC profile, but the JDK's JPEG reader converts
- * such images to sRGB by default (measured: up to 4 levels, mean 0.76, on a real H&amp;E JPEG
- * with a display profile; 46 levels on a synthetic texture with the same profile). Asking the
- * reader for the profile's own colour space instead is fragile (it rejects a destination type
- * whose colour space it re-created), so the profile is taken out of the bytes: the compressed
- * image data is untouched, and what remains decodes exactly as libjpeg-turbo does in PIL.
+ * such images to sRGB by default (measured: up to 4 levels, mean 0.76, on a real H&amp;E JPEG with
+ * a display profile; 46 levels on a synthetic texture with the same profile). Asking the reader for
+ * the profile's own colour space instead is fragile (it rejects a destination type whose colour
+ * space it re-created), so the profile is taken out of the bytes: the compressed image data is
+ * untouched, and what remains decodes exactly as libjpeg-turbo does in PIL.
  */
 final class JpegIccStripper {
 

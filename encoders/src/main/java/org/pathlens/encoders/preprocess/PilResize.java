@@ -8,16 +8,15 @@ import org.pathlens.encoders.bundle.Interpolation;
  * Pillow 9.4 (verified on random sizes by PilResizeExactnessTest).
  *
  * <p>Like PIL it resamples separably with antialiasing (the filter is widened by the scale factor
- * when shrinking), horizontal pass first over only the rows the vertical pass needs, both passes
- * in 8-bit fixed point with results clipped to 0..255 in between. An axis whose size does not
- * change is not resampled, and a same-size resize is a copy, as in PIL.
+ * when shrinking), horizontal pass first over only the rows the vertical pass needs, both passes in
+ * 8-bit fixed point with results clipped to 0..255 in between. An axis whose size does not change
+ * is not resampled, and a same-size resize is a copy, as in PIL.
  *
- * <p>{@link #resizeRegion} computes only a window of the resized image: every output pixel
- * depends only on its own weights, so the window is identical to cropping the full result, at a
- * fraction of the work when a center crop follows.
+ * <p>{@link #resizeRegion} computes only a window of the resized image: every output pixel depends
+ * only on its own weights, so the window is identical to cropping the full result, at a fraction of
+ * the work when a center crop follows.
  *
- * <p>Stateless and thread-safe; allocation is per call (weights and two buffers), never per
- * pixel.
+ * <p>Stateless and thread-safe; allocation is per call (weights and two buffers), never per pixel.
  */
 public final class PilResize {
 
@@ -31,20 +30,42 @@ public final class PilResize {
   }
 
   /**
-   * The window {@code [left, left + cropWidth) x [top, top + cropHeight)} of {@code src} resized
-   * to {@code width x height}.
+   * The window {@code [left, left + cropWidth) x [top, top + cropHeight)} of {@code src} resized to
+   * {@code width x height}.
    */
   public static RgbImage resizeRegion(
-      RgbImage src, int width, int height, Interpolation filter,
-      int left, int top, int cropWidth, int cropHeight) {
+      RgbImage src,
+      int width,
+      int height,
+      Interpolation filter,
+      int left,
+      int top,
+      int cropWidth,
+      int cropHeight) {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("resize target must be positive, got " + width + "x" + height);
-    }
-    if (left < 0 || top < 0 || cropWidth <= 0 || cropHeight <= 0
-        || left + cropWidth > width || top + cropHeight > height) {
       throw new IllegalArgumentException(
-          "window " + cropWidth + "x" + cropHeight + "+" + left + "+" + top
-              + " is not inside the " + width + "x" + height + " result");
+          "resize target must be positive, got " + width + "x" + height);
+    }
+    if (left < 0
+        || top < 0
+        || cropWidth <= 0
+        || cropHeight <= 0
+        || left + cropWidth > width
+        || top + cropHeight > height) {
+      throw new IllegalArgumentException(
+          "window "
+              + cropWidth
+              + "x"
+              + cropHeight
+              + "+"
+              + left
+              + "+"
+              + top
+              + " is not inside the "
+              + width
+              + "x"
+              + height
+              + " result");
     }
     boolean horizontal = width != src.width();
     boolean vertical = height != src.height();
@@ -108,12 +129,17 @@ public final class PilResize {
   }
 
   /**
-   * Resamples along y. Row {@code r} of the image starts at {@code in[(r - rowOrigin) * inStride
-   * + offset]}; each output row accumulates whole input rows, which keeps memory access linear.
+   * Resamples along y. Row {@code r} of the image starts at {@code in[(r - rowOrigin) * inStride +
+   * offset]}; each output row accumulates whole input rows, which keeps memory access linear.
    */
   private static void verticalPass(
-      byte[] in, int inStride, int offset, int rowOrigin, ResampleCoefficients c,
-      int rowBytes, byte[] out) {
+      byte[] in,
+      int inStride,
+      int offset,
+      int rowOrigin,
+      ResampleCoefficients c,
+      int rowBytes,
+      byte[] out) {
     int[] starts = c.starts();
     int[] counts = c.counts();
     int[] k = c.weights();
@@ -147,7 +173,8 @@ public final class PilResize {
     }
     byte[] out = new byte[width * height * 3];
     for (int y = 0; y < height; y++) {
-      System.arraycopy(src.rgb(), ((top + y) * src.width() + left) * 3, out, y * width * 3, width * 3);
+      System.arraycopy(
+          src.rgb(), ((top + y) * src.width() + left) * 3, out, y * width * 3, width * 3);
     }
     return new RgbImage(width, height, out);
   }

@@ -11,25 +11,25 @@ import java.awt.image.Raster;
 
 /**
  * Converts a decoded image to RGB the way Pillow 9.4's {@code Image.convert("RGB")} does, working
- * on the raw raster samples. Each rule below was checked against the installed Pillow by
- * experiment (see fixtures/scripts/make_preprocess_golden.py and the golden tests):
+ * on the raw raster samples. Each rule below was checked against the installed Pillow by experiment
+ * (see fixtures/scripts/make_preprocess_golden.py and the golden tests):
  *
  * <ul>
- *   <li>RGB: samples as they are. RGBA: alpha dropped, colour kept even where alpha is 0 (PIL
- *       does not composite onto a background).
+ *   <li>RGB: samples as they are. RGBA: alpha dropped, colour kept even where alpha is 0 (PIL does
+ *       not composite onto a background).
  *   <li>Gray (PIL "L"): the value in all three channels. Gray with alpha ("LA"): alpha dropped.
  *       Gray of 1, 2 or 4 bits: scaled to 0..255 (PIL's "1" gives 0/255, "L;2" x85, "L;4" x17).
  *   <li>Palette ("P"), including GIF and 1-bit PNG as Java represents them: the palette colour,
  *       alpha in the palette ignored.
  *   <li>16-bit gray: PIL 9.4 opens it as mode "I" (32-bit integers) and converting "I" to RGB
- *       <em>clips</em> to 0..255, so 256..65535 all become 255. That throws away most of the
- *       image, but it is what the reference pipeline saw, so we reproduce it.
+ *       <em>clips</em> to 0..255, so 256..65535 all become 255. That throws away most of the image,
+ *       but it is what the reference pipeline saw, so we reproduce it.
  *   <li>16-bit gray with alpha, 16-bit RGB(A), 16-bit CMYK: PIL keeps the high byte.
- *   <li>CMYK: Pillow 9.4's cmyk2rgb, {@code nk = 255 - K; R = nk - round(C * nk / 255)} with
- *       the rounding of its MULDIV255 macro. No ICC profile is applied (PIL applies none).
- *   <li>Packed pixels (e.g. 16-bit BMP): the colour model's 8-bit components; PIL's bit
- *       replication for 5/6-bit fields may differ by one level here. Not used by the models'
- *       datasets; kept so such files open rather than fail.
+ *   <li>CMYK: Pillow 9.4's cmyk2rgb, {@code nk = 255 - K; R = nk - round(C * nk / 255)} with the
+ *       rounding of its MULDIV255 macro. No ICC profile is applied (PIL applies none).
+ *   <li>Packed pixels (e.g. 16-bit BMP): the colour model's 8-bit components; PIL's bit replication
+ *       for 5/6-bit fields may differ by one level here. Not used by the models' datasets; kept so
+ *       such files open rather than fail.
  * </ul>
  */
 final class PilRgbConversion {
@@ -89,7 +89,11 @@ final class PilRgbConversion {
     int dataType = raster.getDataBuffer().getDataType();
     if (dataType != DataBuffer.TYPE_BYTE && dataType != DataBuffer.TYPE_USHORT) {
       throw new ImageDecodeException(
-          name, "unsupported sample type (" + bits + "-bit " + dataTypeName(dataType)
+          name,
+          "unsupported sample type ("
+              + bits
+              + "-bit "
+              + dataTypeName(dataType)
               + "); only 1..16-bit integer images are supported");
     }
     Sample sample;
@@ -142,9 +146,14 @@ final class PilRgbConversion {
           }
         }
       }
-      default -> throw new ImageDecodeException(
-          name, "unsupported colour space (type " + csType + ", " + bands
-              + " bands); expected gray, RGB, palette or CMYK");
+      default ->
+          throw new ImageDecodeException(
+              name,
+              "unsupported colour space (type "
+                  + csType
+                  + ", "
+                  + bands
+                  + " bands); expected gray, RGB, palette or CMYK");
     }
   }
 

@@ -3,11 +3,10 @@ package org.pathlens.encoders.preprocess;
 import org.pathlens.encoders.bundle.Interpolation;
 
 /**
- * The weights of PIL's antialiased resampling along one axis, in the 8-bit fixed point that
- * PIL's {@code ImagingResample} uses for 8-bit images. To be bit-exact with PIL every step
- * repeats its arithmetic in the same order with the same types: weights in double, bounds
- * rounded by truncating {@code x + 0.5}, normalised by their sum, then scaled by 2^22 and rounded
- * half away from zero.
+ * The weights of PIL's antialiased resampling along one axis, in the 8-bit fixed point that PIL's
+ * {@code ImagingResample} uses for 8-bit images. To be bit-exact with PIL every step repeats its
+ * arithmetic in the same order with the same types: weights in double, bounds rounded by truncating
+ * {@code x + 0.5}, normalised by their sum, then scaled by 2^22 and rounded half away from zero.
  *
  * <p>Output pixel {@code i} (counted from {@code first}) reads input pixels {@code start(i) ..
  * start(i) + taps(i) - 1} with weights {@code weights[i * stride ..]}.
@@ -23,9 +22,9 @@ record ResampleCoefficients(int[] starts, int[] counts, int[] weights, int strid
   static final int PRECISION_BITS = 32 - 8 - 2;
 
   /**
-   * Weights for output pixels {@code first .. first + count - 1} of a resize from {@code inSize}
-   * to {@code outSize}; computing only a window lets a center crop skip the discarded pixels,
-   * with weights identical to those of the full resize.
+   * Weights for output pixels {@code first .. first + count - 1} of a resize from {@code inSize} to
+   * {@code outSize}; computing only a window lets a center crop skip the discarded pixels, with
+   * weights identical to those of the full resize.
    */
   static ResampleCoefficients compute(
       int inSize, int outSize, Interpolation filter, int first, int count) {

@@ -12,11 +12,18 @@ public record RgbImage(int width, int height, byte[] rgb) {
 
   public RgbImage {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "image size must be positive, got " + width + "x" + height);
     }
     if (rgb.length != 3L * width * height) {
       throw new IllegalArgumentException(
-          "rgb has " + rgb.length + " bytes, a " + width + "x" + height + " image needs "
+          "rgb has "
+              + rgb.length
+              + " bytes, a "
+              + width
+              + "x"
+              + height
+              + " image needs "
               + 3L * width * height);
     }
   }

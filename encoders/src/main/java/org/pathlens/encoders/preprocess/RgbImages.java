@@ -1,7 +1,6 @@
 package org.pathlens.encoders.preprocess;
 
 import java.awt.image.BufferedImage;
-import org.pathlens.encoders.preprocess.RgbImage;
 
 /** Between the engine's {@link RgbImage} and Java2D. */
 public final class RgbImages {
@@ -9,7 +8,8 @@ public final class RgbImages {
   private RgbImages() {}
 
   public static BufferedImage toBufferedImage(RgbImage image) {
-    BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
     byte[] rgb = image.rgb();
     int[] row = new int[image.width()];
     for (int y = 0; y < image.height(); y++) {

@@ -34,13 +34,15 @@ class ModelBundleTest {
   void contentHashChangesWithAnyFile() throws IOException {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
     String before = ModelBundle.load(copy).contentHash();
-    Files.writeString(copy.resolve("tokenizer.json"), Files.readString(copy.resolve("tokenizer.json")) + " ");
+    Files.writeString(
+        copy.resolve("tokenizer.json"), Files.readString(copy.resolve("tokenizer.json")) + " ");
     assertNotEquals(before, ModelBundle.load(copy).contentHash());
   }
 
   @Test
   void notADirectory() {
-    BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load(tmp.resolve("nope")));
+    BundleException e =
+        assertThrows(BundleException.class, () -> ModelBundle.load(tmp.resolve("nope")));
     assertTrue(e.getMessage().contains("nope"), e.getMessage());
     assertTrue(e.getMessage().contains("is not a directory"), e.getMessage());
   }
@@ -66,7 +68,8 @@ class ModelBundleTest {
   @Test
   void missingFieldIsNamed() {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
-    BundleCopies.edit(copy.resolve("model.json"), s -> s.replace("\"embedding_dim\"", "\"embedding_size\""));
+    BundleCopies.edit(
+        copy.resolve("model.json"), s -> s.replace("\"embedding_dim\"", "\"embedding_size\""));
     BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load(copy));
     assertTrue(e.getMessage().contains("field \"embedding_dim\" missing"), e.getMessage());
   }
@@ -76,7 +79,9 @@ class ModelBundleTest {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
     BundleCopies.edit(copy.resolve("model.json"), s -> s.replace("\"squash\"", "\"longest\""));
     BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load(copy));
-    assertTrue(e.getMessage().contains("image.resize must be \"shortest\" or \"squash\", got \"longest\""), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("image.resize must be \"shortest\" or \"squash\", got \"longest\""),
+        e.getMessage());
   }
 
   @Test

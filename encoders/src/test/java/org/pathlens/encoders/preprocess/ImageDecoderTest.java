@@ -43,8 +43,10 @@ class ImageDecoderTest {
   void pixelLimitIsInclusive() throws Exception {
     byte[] file = Files.readAllBytes(GoldenFiles.dir().resolve("images/rgb_150x150.png"));
     assertEquals(150, new ImageDecoder(150 * 150).decode(file, "ok.png").width());
-    var e = assertThrows(ImageDecodeException.class,
-        () -> new ImageDecoder(150 * 150 - 1).decode(file, "tile-7.png"));
+    var e =
+        assertThrows(
+            ImageDecodeException.class,
+            () -> new ImageDecoder(150 * 150 - 1).decode(file, "tile-7.png"));
     assertTrue(e.getMessage().startsWith("tile-7.png: "), e.getMessage());
   }
 
@@ -90,8 +92,10 @@ class ImageDecoderTest {
     // Pillow 9.4: the file without its last two bytes (the FF D9 end marker) is "truncated";
     // the first half with FF D9 appended decodes (missing blocks gray).
     byte[] full = Files.readAllBytes(GoldenFiles.dir().resolve("images/rgb_400x300.jpg"));
-    assertMessage(() -> decoder.decode(Arrays.copyOf(full, full.length - 2), "no-eoi.jpg"),
-        "no-eoi.jpg", "truncated JPEG");
+    assertMessage(
+        () -> decoder.decode(Arrays.copyOf(full, full.length - 2), "no-eoi.jpg"),
+        "no-eoi.jpg",
+        "truncated JPEG");
     byte[] halfWithEnd = Arrays.copyOf(full, full.length / 2 + 2);
     halfWithEnd[halfWithEnd.length - 2] = (byte) 0xFF;
     halfWithEnd[halfWithEnd.length - 1] = (byte) 0xD9;
@@ -123,15 +127,16 @@ class ImageDecoderTest {
   @Test
   void truncatedTiff() throws Exception {
     byte[] full = Files.readAllBytes(GoldenFiles.dir().resolve("images/cmyk_200x180.tif"));
-    assertMessage(() -> decoder.decode(Arrays.copyOf(full, full.length / 2), "cut.tif"),
-        "cut.tif", "TIFF");
+    assertMessage(
+        () -> decoder.decode(Arrays.copyOf(full, full.length / 2), "cut.tif"), "cut.tif", "TIFF");
   }
 
   @Test
   void corruptPng() throws Exception {
     byte[] garbage = new byte[400];
     new java.util.Random(1).nextBytes(garbage);
-    System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, 0, garbage, 0, 8);
+    System.arraycopy(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, 0, garbage, 0, 8);
     Path bad = tmp.resolve("bad.png");
     Files.write(bad, garbage);
     assertMessage(() -> decoder.decode(bad), bad.toString(), "PNG");
@@ -172,12 +177,17 @@ class ImageDecoderTest {
   @Test
   void cmykUsesPillowsFormula() {
     // Values from Pillow 9.4's Image.fromarray(cmyk, "CMYK").convert("RGB").
-    int[][] cmyk = {{0, 0, 0, 0}, {255, 0, 0, 0}, {100, 50, 200, 30}, {10, 20, 30, 255}, {200, 200, 200, 100}};
+    int[][] cmyk = {
+      {0, 0, 0, 0}, {255, 0, 0, 0}, {100, 50, 200, 30}, {10, 20, 30, 255}, {200, 200, 200, 100}
+    };
     int[][] rgb = {{255, 255, 255}, {0, 255, 255}, {137, 181, 49}, {0, 0, 0}, {33, 33, 33}};
     for (int i = 0; i < cmyk.length; i++) {
       int nk = 255 - cmyk[i][3];
       for (int c = 0; c < 3; c++) {
-        assertEquals(rgb[i][c], PilRgbConversion.cmykChannel(cmyk[i][c], nk), "pixel " + i + " channel " + c);
+        assertEquals(
+            rgb[i][c],
+            PilRgbConversion.cmykChannel(cmyk[i][c], nk),
+            "pixel " + i + " channel " + c);
       }
     }
   }
@@ -203,8 +213,18 @@ class ImageDecoderTest {
   static byte[] png(int width, int height, int bitDepth, int colorType, byte[] rawRows) {
     var out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-    chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height)
-        .put((byte) bitDepth).put((byte) colorType).put((byte) 0).put((byte) 0).put((byte) 0).array());
+    chunk(
+        out,
+        "IHDR",
+        ByteBuffer.allocate(13)
+            .putInt(width)
+            .putInt(height)
+            .put((byte) bitDepth)
+            .put((byte) colorType)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0)
+            .array());
     if (rawRows.length > 0) {
       Deflater deflater = new Deflater();
       deflater.setInput(rawRows);

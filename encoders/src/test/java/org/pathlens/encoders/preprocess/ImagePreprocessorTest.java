@@ -55,8 +55,8 @@ class ImagePreprocessorTest {
     assertEquals(0f, batch[15]);
     assertArrayEquals(p.toTensor(img), java.util.Arrays.copyOfRange(batch, 3, 15));
     assertThrows(IndexOutOfBoundsException.class, () -> p.toTensor(img, new float[12], 1));
-    assertThrows(IllegalArgumentException.class,
-        () -> p.toTensor(new RgbImage(3, 2, new byte[18])));
+    assertThrows(
+        IllegalArgumentException.class, () -> p.toTensor(new RgbImage(3, 2, new byte[18])));
   }
 
   @Test
@@ -87,11 +87,23 @@ class ImagePreprocessorTest {
 
   @Test
   void rejectsBadConfigs() {
-    assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessor(
-        new ImageConfig(0, ResizeMode.SQUASH, Interpolation.BILINEAR, CLIP_MEAN, CLIP_STD)));
-    assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessor(
-        new ImageConfig(224, ResizeMode.SQUASH, Interpolation.BILINEAR, new float[2], CLIP_STD)));
-    assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessor(
-        new ImageConfig(224, ResizeMode.SQUASH, Interpolation.BILINEAR, CLIP_MEAN, new float[3])));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ImagePreprocessor(
+                new ImageConfig(
+                    0, ResizeMode.SQUASH, Interpolation.BILINEAR, CLIP_MEAN, CLIP_STD)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ImagePreprocessor(
+                new ImageConfig(
+                    224, ResizeMode.SQUASH, Interpolation.BILINEAR, new float[2], CLIP_STD)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ImagePreprocessor(
+                new ImageConfig(
+                    224, ResizeMode.SQUASH, Interpolation.BILINEAR, CLIP_MEAN, new float[3])));
   }
 }

@@ -11,8 +11,8 @@ import org.pathlens.encoders.bundle.Interpolation;
 
 /**
  * PilResize is bit-exact with Pillow 9.4's Image.resize: 120 random size pairs (up, down, mixed,
- * 1-pixel edges), both filters, on noise images that Python and Java generate from the same
- * integer hash; the reference outputs are in resize-exact.bin.gz.
+ * 1-pixel edges), both filters, on noise images that Python and Java generate from the same integer
+ * hash; the reference outputs are in resize-exact.bin.gz.
  */
 class PilResizeExactnessTest {
 
@@ -37,12 +37,28 @@ class PilResizeExactnessTest {
         }
       }
       if (differing > 0) {
-        failures.add(w + "x" + h + "->" + ow + "x" + oh + " " + filter + ": " + differing + " samples differ");
+        failures.add(
+            w
+                + "x"
+                + h
+                + "->"
+                + ow
+                + "x"
+                + oh
+                + " "
+                + filter
+                + ": "
+                + differing
+                + " samples differ");
       }
       checked++;
     }
-    System.out.println("PilResize: " + checked + " random cases checked against Pillow, "
-        + failures.size() + " not bit-exact");
+    System.out.println(
+        "PilResize: "
+            + checked
+            + " random cases checked against Pillow, "
+            + failures.size()
+            + " not bit-exact");
     assertEquals(120, checked);
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
@@ -57,7 +73,8 @@ class PilResizeExactnessTest {
       for (int y = 0; y < 21; y++) {
         for (int x = 0; x < 30; x++) {
           for (int ch = 0; ch < 3; ch++) {
-            assertEquals(full.sample(x + 7, y + 5, ch), region.sample(x, y, ch), "(" + x + "," + y + ")");
+            assertEquals(
+                full.sample(x + 7, y + 5, ch), region.sample(x, y, ch), "(" + x + "," + y + ")");
           }
         }
       }

@@ -31,8 +31,11 @@ class PreprocessGoldenTest {
     JsonNode index = GoldenFiles.index();
     List<Arguments> out = new ArrayList<>();
     for (JsonNode c : index.get("cases")) {
-      out.add(Arguments.of(c.get("image").asText() + " " + c.get("config").asText(), c,
-          index.get("configs").get(c.get("config").asText())));
+      out.add(
+          Arguments.of(
+              c.get("image").asText() + " " + c.get("config").asText(),
+              c,
+              index.get("configs").get(c.get("config").asText())));
     }
     return out.stream();
   }
@@ -63,8 +66,14 @@ class PreprocessGoldenTest {
       max[i % 3] = Math.max(max[i % 3], d);
       mean[i % 3] += d / (double) n;
     }
-    String line = String.format(Locale.ROOT, "%-40s decode %s  crop |diff| max R/G/B %s  mean R/G/B %s",
-        label, sameDecode ? "identical" : "DIFFERS  ", fmt(max, "%.0f"), fmt(mean, "%.4f"));
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%-40s decode %s  crop |diff| max R/G/B %s  mean R/G/B %s",
+            label,
+            sameDecode ? "identical" : "DIFFERS  ",
+            fmt(max, "%.0f"),
+            fmt(mean, "%.4f"));
 
     boolean lossless = !c.get("image").asText().endsWith(".jpg");
     if (lossless) {
@@ -75,7 +84,8 @@ class PreprocessGoldenTest {
         assertEquals(0.0, max[ch], label + " channel " + ch + ": lossless source must be exact");
       }
       assertTrue(max[ch] <= 2, label + " channel " + ch + " max diff " + max[ch] + " > 2/255");
-      assertTrue(mean[ch] <= 0.5, label + " channel " + ch + " mean diff " + mean[ch] + " > 0.5/255");
+      assertTrue(
+          mean[ch] <= 0.5, label + " channel " + ch + " mean diff " + mean[ch] + " > 0.5/255");
     }
 
     if (c.has("tensor")) {
@@ -91,11 +101,17 @@ class PreprocessGoldenTest {
         tmax[i / plane] = Math.max(tmax[i / plane], d);
         tmean[i / plane] += d / plane;
       }
-      line += String.format(Locale.ROOT, "  tensor max %s mean %s", fmt(tmax, "%.2e"), fmt(tmean, "%.2e"));
+      line +=
+          String.format(
+              Locale.ROOT, "  tensor max %s mean %s", fmt(tmax, "%.2e"), fmt(tmean, "%.2e"));
       for (int ch = 0; ch < 3; ch++) {
         double std = config.std()[ch];
-        assertTrue(tmax[ch] <= 2 / 255.0 / std + 1e-6, label + " tensor channel " + ch + " max " + tmax[ch]);
-        assertTrue(tmean[ch] <= 0.5 / 255.0 / std + 1e-6, label + " tensor channel " + ch + " mean " + tmean[ch]);
+        assertTrue(
+            tmax[ch] <= 2 / 255.0 / std + 1e-6,
+            label + " tensor channel " + ch + " max " + tmax[ch]);
+        assertTrue(
+            tmean[ch] <= 0.5 / 255.0 / std + 1e-6,
+            label + " tensor channel " + ch + " mean " + tmean[ch]);
         if (lossless) {
           assertEquals(0.0, tmax[ch], label + " tensor channel " + ch + " must be bit-exact");
         }
@@ -108,7 +124,8 @@ class PreprocessGoldenTest {
 
   @AfterAll
   static void printReport() {
-    System.out.println("Preprocess golden diffs (Java vs torchvision 0.14 / Pillow 9.4), in 1/255 units:");
+    System.out.println(
+        "Preprocess golden diffs (Java vs torchvision 0.14 / Pillow 9.4), in 1/255 units:");
     REPORT.stream().sorted().forEach(System.out::println);
   }
 

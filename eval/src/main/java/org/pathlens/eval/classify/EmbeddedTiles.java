@@ -5,34 +5,42 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.pathlens.classify.ClassProbabilities;
+import org.pathlens.classify.Classifier;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.eval.metrics.Predictions;
-import org.pathlens.classify.ClassProbabilities;
-import org.pathlens.classify.Classifier;
 
 /**
- * Labelled tiles with their image embeddings: embedded once, then classified by as many
- * classifiers (zero-shot, ablated prompt sets, few-shot probes) as an evaluation needs.
+ * Labelled tiles with their image embeddings: embedded once, then classified by as many classifiers
+ * (zero-shot, ablated prompt sets, few-shot probes) as an evaluation needs.
  *
  * @param tiles the tiles that could be embedded, in CSV order
  * @param embeddings unit-norm, one per tile
  */
 public record EmbeddedTiles(List<LabelledTiles.Tile> tiles, List<float[]> embeddings) {
 
-  /** Embeds every tile; unreadable ones go to {@code onSkipped} (with the reason) and are left out. */
-  public static EmbeddedTiles embed(LabelledTiles labelled, VisionLanguageModel model, int batchSize, Consumer<String> onSkipped) {
+  /**
+   * Embeds every tile; unreadable ones go to {@code onSkipped} (with the reason) and are left out.
+   */
+  public static EmbeddedTiles embed(
+      LabelledTiles labelled,
+      VisionLanguageModel model,
+      int batchSize,
+      Consumer<String> onSkipped) {
     return embed(labelled, model.images(), batchSize, onSkipped);
   }
 
   /**
-   * Embeds every tile with {@code encoder}, e.g. {@code model.images().withStain(options)} for stain
-   * normalisation or test-time augmentation; normalisation fitted per slide groups tiles by their
-   * group column ({@code slide_id}). Unreadable tiles go to {@code onSkipped} and are left out.
+   * Embeds every tile with {@code encoder}, e.g. {@code model.images().withStain(options)} for
+   * stain normalisation or test-time augmentation; normalisation fitted per slide groups tiles by
+   * their group column ({@code slide_id}). Unreadable tiles go to {@code onSkipped} and are left
+   * out.
    */
-  public static EmbeddedTiles embed(LabelledTiles labelled, ImageEncoder encoder, int batchSize, Consumer<String> onSkipped) {
+  public static EmbeddedTiles embed(
+      LabelledTiles labelled, ImageEncoder encoder, int batchSize, Consumer<String> onSkipped) {
     Map<java.nio.file.Path, float[]> byFile = new HashMap<>();
     Map<java.nio.file.Path, String> slides = new HashMap<>();
     for (LabelledTiles.Tile tile : labelled.tiles()) {
@@ -40,10 +48,15 @@ public record EmbeddedTiles(List<LabelledTiles.Tile> tiles, List<float[]> embedd
         slides.putIfAbsent(tile.file(), tile.group());
       }
     }
-    List<java.nio.file.Path> files = labelled.tiles().stream().map(LabelledTiles.Tile::file).distinct().toList();
+    List<java.nio.file.Path> files =
+        labelled.tiles().stream().map(LabelledTiles.Tile::file).distinct().toList();
     try (ImageFileEmbedder embedder =
-        new ImageFileEmbedder(encoder, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), batchSize, 2)) {
-      embedder.embed(files, slides::get, done -> byFile.put(done.file(), done.embedding()),
+        new ImageFileEmbedder(
+            encoder, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), batchSize, 2)) {
+      embedder.embed(
+          files,
+          slides::get,
+          done -> byFile.put(done.file(), done.embedding()),
           ImageFileEmbedder.failOnNonFinite(skipped -> onSkipped.accept(skipped.reason())));
     }
     List<LabelledTiles.Tile> kept = new ArrayList<>();
@@ -56,7 +69,8 @@ public record EmbeddedTiles(List<LabelledTiles.Tile> tiles, List<float[]> embedd
       }
     }
     if (kept.isEmpty()) {
-      throw new IllegalArgumentException(labelled.csv() + ": none of the " + labelled.tiles().size() + " tiles could be read");
+      throw new IllegalArgumentException(
+          labelled.csv() + ": none of the " + labelled.tiles().size() + " tiles could be read");
     }
     return new EmbeddedTiles(List.copyOf(kept), List.copyOf(embeddings));
   }
@@ -71,15 +85,23 @@ public record EmbeddedTiles(List<LabelledTiles.Tile> tiles, List<float[]> embedd
 
   /** The tiles at {@code indices}, in that order. */
   public EmbeddedTiles select(List<Integer> indices) {
-    return new EmbeddedTiles(indices.stream().map(tiles::get).toList(), indices.stream().map(embeddings::get).toList());
+    return new EmbeddedTiles(
+        indices.stream().map(tiles::get).toList(), indices.stream().map(embeddings::get).toList());
   }
 
   /** Labels must be classes of the classifier; a label it does not know is an error naming both. */
   public void requireLabelsIn(List<String> classIds, String source) {
     for (LabelledTiles.Tile tile : tiles) {
       if (!classIds.contains(tile.label())) {
-        throw new IllegalArgumentException("label \"" + tile.label() + "\" of " + tile.file() + " is not a class of "
-            + source + " " + classIds);
+        throw new IllegalArgumentException(
+            "label \""
+                + tile.label()
+                + "\" of "
+                + tile.file()
+                + " is not a class of "
+                + source
+                + " "
+                + classIds);
       }
     }
   }

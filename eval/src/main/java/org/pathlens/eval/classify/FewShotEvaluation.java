@@ -5,13 +5,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.pathlens.eval.metrics.Metric;
-import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.classify.Classifier;
 import org.pathlens.classify.fewshot.KnnClassifier;
 import org.pathlens.classify.fewshot.LabelledEmbeddings;
 import org.pathlens.classify.fewshot.LinearProbe;
 import org.pathlens.classify.fewshot.PrototypeClassifier;
+import org.pathlens.eval.metrics.Metric;
+import org.pathlens.eval.metrics.Predictions;
 
 /**
  * How many labels beat the prompts: few-shot classifiers trained on N labelled tiles per class
@@ -30,7 +30,13 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
    *
    * @param shots labelled tiles per class (0 for zero-shot)
    */
-  public record Row(String method, int shots, double meanAccuracy, double minAccuracy, double maxAccuracy, double meanBalancedAccuracy) {}
+  public record Row(
+      String method,
+      int shots,
+      double meanAccuracy,
+      double minAccuracy,
+      double maxAccuracy,
+      double meanBalancedAccuracy) {}
 
   /** kNN votes among min(5, N) neighbours: with one label per class, the nearest one decides. */
   static final int KNN_K = 5;
@@ -50,8 +56,12 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
   /** Which tiles {@link #split} puts in the pool and in the test set, by index, each ascending. */
   public record SplitIndices(List<Integer> pool, List<Integer> test) {}
 
-  /** The indices behind {@link #split}, for callers that must name the tiles a classifier was tested on. */
-  public static SplitIndices splitIndices(EmbeddedTiles tiles, List<String> classIds, int perClass, long seed) {
+  /**
+   * The indices behind {@link #split}, for callers that must name the tiles a classifier was tested
+   * on.
+   */
+  public static SplitIndices splitIndices(
+      EmbeddedTiles tiles, List<String> classIds, int perClass, long seed) {
     List<Integer> pool = new ArrayList<>();
     List<Integer> test = new ArrayList<>();
     Random random = new Random(seed);
@@ -64,8 +74,14 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
       }
       Collections.shuffle(ofClass, random);
       if (ofClass.size() <= perClass) {
-        throw new IllegalArgumentException("class " + id + " has " + ofClass.size() + " tiles: too few for " + perClass
-            + " training tiles and at least one test tile (give a training set with --train, or fewer shots)");
+        throw new IllegalArgumentException(
+            "class "
+                + id
+                + " has "
+                + ofClass.size()
+                + " tiles: too few for "
+                + perClass
+                + " training tiles and at least one test tile (give a training set with --train, or fewer shots)");
       }
       pool.addAll(ofClass.subList(0, perClass));
       test.addAll(ofClass.subList(perClass, ofClass.size()));
@@ -79,8 +95,14 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
    * @param zeroShot the zero-shot classifier, evaluated on the same test set (may be null)
    * @param logitScale the bundle's, for the prototype classifier's probabilities
    */
-  public static FewShotEvaluation run(Split split, List<String> classIds, Classifier zeroShot, double logitScale,
-      List<Integer> shots, int repeats, long seed) {
+  public static FewShotEvaluation run(
+      Split split,
+      List<String> classIds,
+      Classifier zeroShot,
+      double logitScale,
+      List<Integer> shots,
+      int repeats,
+      long seed) {
     List<Row> rows = new ArrayList<>();
     if (zeroShot != null) {
       Predictions p = split.test().predict(zeroShot);
@@ -97,7 +119,14 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
       }
       int most = shots.stream().mapToInt(Integer::intValue).max().orElse(0);
       if (ofClass.size() < most) {
-        throw new IllegalArgumentException("class " + id + " has " + ofClass.size() + " training tiles, fewer than " + most + " shots");
+        throw new IllegalArgumentException(
+            "class "
+                + id
+                + " has "
+                + ofClass.size()
+                + " training tiles, fewer than "
+                + most
+                + " shots");
       }
       byClass.add(ofClass);
     }
@@ -122,10 +151,11 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
           }
         }
         LabelledEmbeddings train = LabelledEmbeddings.of(classIds, x, y);
-        List<Classifier> classifiers = List.of(
-            LinearProbe.train(train, LinearProbe.Options.defaults()),
-            PrototypeClassifier.train(train, logitScale),
-            new KnnClassifier(train, Math.min(KNN_K, shots.get(s))));
+        List<Classifier> classifiers =
+            List.of(
+                LinearProbe.train(train, LinearProbe.Options.defaults()),
+                PrototypeClassifier.train(train, logitScale),
+                new KnnClassifier(train, Math.min(KNN_K, shots.get(s))));
         for (int m = 0; m < classifiers.size(); m++) {
           Predictions p = split.test().predict(classifiers.get(m));
           acc[m][s][r] = Metric.accuracy(p);
@@ -135,7 +165,14 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
     }
     for (int m = 0; m < methods.size(); m++) {
       for (int s = 0; s < shots.size(); s++) {
-        rows.add(new Row(methods.get(m), shots.get(s), mean(acc[m][s]), min(acc[m][s]), max(acc[m][s]), mean(bal[m][s])));
+        rows.add(
+            new Row(
+                methods.get(m),
+                shots.get(s),
+                mean(acc[m][s]),
+                min(acc[m][s]),
+                max(acc[m][s]),
+                mean(bal[m][s])));
       }
     }
     return new FewShotEvaluation(List.copyOf(rows), split.test().size(), repeats, seed);
@@ -166,14 +203,34 @@ public record FewShotEvaluation(List<Row> rows, int testSize, int repeats, long 
   }
 
   public String toText() {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "%d test tiles; %d draws of the training tiles per N (seed %d); accuracy mean [min, max], balanced accuracy mean%n",
-        testSize, repeats, seed));
-    out.append(String.format(Locale.ROOT, "%-13s %5s %8s %17s %9s%n", "method", "N", "accuracy", "[min, max]", "bal. acc."));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%d test tiles; %d draws of the training tiles per N (seed %d); accuracy mean [min, max], balanced accuracy mean%n",
+                testSize,
+                repeats,
+                seed));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%-13s %5s %8s %17s %9s%n",
+            "method",
+            "N",
+            "accuracy",
+            "[min, max]",
+            "bal. acc."));
     for (Row row : rows) {
-      out.append(String.format(Locale.ROOT, "%-13s %5s %8.4f  [%.4f, %.4f] %9.4f%n", row.method(),
-          row.shots() == 0 ? "-" : Integer.toString(row.shots()), row.meanAccuracy(), row.minAccuracy(), row.maxAccuracy(),
-          row.meanBalancedAccuracy()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-13s %5s %8.4f  [%.4f, %.4f] %9.4f%n",
+              row.method(),
+              row.shots() == 0 ? "-" : Integer.toString(row.shots()),
+              row.meanAccuracy(),
+              row.minAccuracy(),
+              row.maxAccuracy(),
+              row.meanBalancedAccuracy()));
     }
     return out.toString();
   }

@@ -2,8 +2,6 @@ package org.pathlens.eval.classify;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +38,20 @@ public record LabelledTiles(Path csv, List<Tile> tiles) {
       throw new UncheckedIOException(csv + ": cannot be read: " + e.getMessage(), e);
     }
     if (records.isEmpty()) {
-      throw new IllegalArgumentException(csv + ": empty; expected a header with \"path\" and \"" + labelColumn + "\"");
+      throw new IllegalArgumentException(
+          csv + ": empty; expected a header with \"path\" and \"" + labelColumn + "\"");
     }
     List<String> header = records.getFirst();
     int path = header.indexOf("path");
     int label = header.indexOf(labelColumn);
     if (path < 0 || label < 0) {
-      throw new IllegalArgumentException(csv + ": header " + header + " needs a \"path\" column and the label column \""
-          + labelColumn + "\" (choose it with --label-column)");
+      throw new IllegalArgumentException(
+          csv
+              + ": header "
+              + header
+              + " needs a \"path\" column and the label column \""
+              + labelColumn
+              + "\" (choose it with --label-column)");
     }
     int group = header.indexOf(groupColumn);
     int site = header.indexOf("site");
@@ -56,13 +60,25 @@ public record LabelledTiles(Path csv, List<Tile> tiles) {
     for (int r = 1; r < records.size(); r++) {
       List<String> row = records.get(r);
       if (row.size() != header.size()) {
-        throw new IllegalArgumentException(csv + ": line " + (r + 1) + " has " + row.size() + " fields, the header " + header.size());
+        throw new IllegalArgumentException(
+            csv
+                + ": line "
+                + (r + 1)
+                + " has "
+                + row.size()
+                + " fields, the header "
+                + header.size());
       }
       if (row.get(label).isBlank()) {
-        throw new IllegalArgumentException(csv + ": line " + (r + 1) + " has an empty \"" + labelColumn + "\"");
+        throw new IllegalArgumentException(
+            csv + ": line " + (r + 1) + " has an empty \"" + labelColumn + "\"");
       }
-      tiles.add(new Tile(base.resolve(row.get(path)).normalize(), row.get(label),
-          group >= 0 ? row.get(group) : null, site >= 0 ? row.get(site) : null));
+      tiles.add(
+          new Tile(
+              base.resolve(row.get(path)).normalize(),
+              row.get(label),
+              group >= 0 ? row.get(group) : null,
+              site >= 0 ? row.get(site) : null));
     }
     if (tiles.isEmpty()) {
       throw new IllegalArgumentException(csv + ": no rows after the header");

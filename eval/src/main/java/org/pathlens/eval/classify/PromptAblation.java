@@ -4,17 +4,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.pathlens.eval.metrics.Metric;
 import org.pathlens.classify.PromptEmbeddings;
 import org.pathlens.classify.PromptSet;
 import org.pathlens.classify.ZeroShotClassifier;
+import org.pathlens.eval.metrics.Metric;
 
 /**
  * Leave-one-out ablation of a prompt set: the accuracy with each template left out (of every
  * class), and with each synonym left out (of its class), against the accuracy with all prompts.
  * Rows are sorted by effect, most helpful first: a prompt whose removal costs the most accuracy
- * helps the most; one whose removal gains accuracy is hurting. Reuses the prompt embeddings, so
- * the text encoder runs once.
+ * helps the most; one whose removal gains accuracy is hurting. Reuses the prompt embeddings, so the
+ * text encoder runs once.
  *
  * @param baseline accuracy with every prompt
  * @param templates one row per template
@@ -32,7 +32,8 @@ public record PromptAblation(double baseline, List<Row> templates, List<Row> syn
   private static final Comparator<Row> BY_EFFECT =
       Comparator.comparingDouble(Row::effect).reversed().thenComparing(Row::left);
 
-  public static PromptAblation run(PromptEmbeddings prompts, double logitScale, EmbeddedTiles tiles) {
+  public static PromptAblation run(
+      PromptEmbeddings prompts, double logitScale, EmbeddedTiles tiles) {
     PromptSet set = prompts.prompts();
     double baseline = accuracy(set, prompts.classEmbeddings(), logitScale, tiles);
     List<Row> templates = new ArrayList<>();
@@ -59,13 +60,18 @@ public record PromptAblation(double baseline, List<Row> templates, List<Row> syn
     return new PromptAblation(baseline, List.copyOf(templates), List.copyOf(synonyms));
   }
 
-  private static double accuracy(PromptSet set, float[][] classEmbeddings, double logitScale, EmbeddedTiles tiles) {
+  private static double accuracy(
+      PromptSet set, float[][] classEmbeddings, double logitScale, EmbeddedTiles tiles) {
     return Metric.accuracy(tiles.predict(new ZeroShotClassifier(set, classEmbeddings, logitScale)));
   }
 
   public String toText() {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "accuracy with all prompts %.4f; effect = that minus the accuracy without the prompt (> 0: the prompt helps)%n", baseline));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "accuracy with all prompts %.4f; effect = that minus the accuracy without the prompt (> 0: the prompt helps)%n",
+                baseline));
     table(out, "template left out", templates);
     table(out, "synonym left out", synonyms);
     return out.toString();
@@ -77,7 +83,9 @@ public record PromptAblation(double baseline, List<Row> templates, List<Row> syn
     }
     out.append(String.format(Locale.ROOT, "%n%8s %9s  %s%n", "effect", "accuracy", title));
     for (Row row : rows) {
-      out.append(String.format(Locale.ROOT, "%+8.4f %9.4f  %s%n", row.effect(), row.accuracy(), row.left()));
+      out.append(
+          String.format(
+              Locale.ROOT, "%+8.4f %9.4f  %s%n", row.effect(), row.accuracy(), row.left()));
     }
   }
 }

@@ -10,18 +10,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.pathlens.classify.PromptEmbeddings;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.Predictions;
-import org.pathlens.classify.PromptEmbeddings;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.ZeroShotClassifier;
 
 /**
- * Evaluates a prompt set on labelled tiles: metrics with bootstrap intervals, the confusion
- * matrix, the leave-one-out prompt ablation and, optionally, few-shot classifiers against the
- * prompts. The library call behind {@code pathlens eval zeroshot} (and the server's, later).
+ * Evaluates a prompt set on labelled tiles: metrics with bootstrap intervals, the confusion matrix,
+ * the leave-one-out prompt ablation and, optionally, few-shot classifiers against the prompts. The
+ * library call behind {@code pathlens eval zeroshot} (and the server's, later).
  */
 public final class ZeroShotEvaluation {
 
@@ -31,11 +31,18 @@ public final class ZeroShotEvaluation {
    * @param fewShots N values (labels per class) to train few-shot classifiers with; empty: none
    * @param repeats draws per N
    * @param seed the seed of the few-shot split and draws
-   * @param train a separate labelled set to draw few-shot labels from; null: split the evaluation set
+   * @param train a separate labelled set to draw few-shot labels from; null: split the evaluation
+   *     set
    * @param batchSize images per forward pass
    */
-  public record Options(Bootstrap bootstrap, boolean ablation, List<Integer> fewShots, int repeats, long seed,
-      LabelledTiles train, int batchSize) {
+  public record Options(
+      Bootstrap bootstrap,
+      boolean ablation,
+      List<Integer> fewShots,
+      int repeats,
+      long seed,
+      LabelledTiles train,
+      int batchSize) {
 
     public Options {
       fewShots = List.copyOf(fewShots);
@@ -60,14 +67,29 @@ public final class ZeroShotEvaluation {
    * @param embedded the evaluated tiles with their image embeddings
    * @param predictions what the zero-shot classifier said about each of them, in the same order
    */
-  public record Report(String model, String bundleHash, PromptSet prompts, Path labels, int tiles,
-      MetricsReport zeroShot, PromptAblation ablation, FewShotEvaluation fewShot, EmbeddedTiles embedded,
+  public record Report(
+      String model,
+      String bundleHash,
+      PromptSet prompts,
+      Path labels,
+      int tiles,
+      MetricsReport zeroShot,
+      PromptAblation ablation,
+      FewShotEvaluation fewShot,
+      EmbeddedTiles embedded,
       Predictions predictions) {
 
     public String toText() {
-      StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-          "Zero-shot evaluation of prompt set %s on %d tiles (%s) with model %s (%s)%n%n",
-          prompts.name(), tiles, labels, model, bundleHash.substring(0, 12)));
+      StringBuilder out =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "Zero-shot evaluation of prompt set %s on %d tiles (%s) with model %s (%s)%n%n",
+                  prompts.name(),
+                  tiles,
+                  labels,
+                  model,
+                  bundleHash.substring(0, 12)));
       out.append(zeroShot.toText());
       if (ablation != null) {
         out.append("\nPrompt ablation (leave one out)\n").append(ablation.toText());
@@ -79,13 +101,15 @@ public final class ZeroShotEvaluation {
     }
 
     /**
-     * Writes report.txt and metrics.json into {@code dir} (the HTML page and its figures are
-     * {@code org.pathlens.eval.report}'s).
+     * Writes report.txt and metrics.json into {@code dir} (the HTML page and its figures are {@code
+     * org.pathlens.eval.report}'s).
      */
     public void write(Path dir) throws IOException {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("report.txt"), toText());
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("metrics.json").toFile(), toJson());
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(dir.resolve("metrics.json").toFile(), toJson());
     }
 
     ObjectNode toJson() {
@@ -136,7 +160,11 @@ public final class ZeroShotEvaluation {
 
   private ZeroShotEvaluation() {}
 
-  public static Report run(VisionLanguageModel model, PromptSet prompts, LabelledTiles labels, Options options,
+  public static Report run(
+      VisionLanguageModel model,
+      PromptSet prompts,
+      LabelledTiles labels,
+      Options options,
       Consumer<String> onSkipped) {
     return run(model, model.images(), prompts, labels, options, onSkipped);
   }
@@ -145,30 +173,54 @@ public final class ZeroShotEvaluation {
    * The evaluation with tiles embedded by {@code images}: the model's image encoder with stain
    * handling ({@code model.images().withStain(...)}).
    */
-  public static Report run(VisionLanguageModel model, ImageEncoder images, PromptSet prompts, LabelledTiles labels,
-      Options options, Consumer<String> onSkipped) {
+  public static Report run(
+      VisionLanguageModel model,
+      ImageEncoder images,
+      PromptSet prompts,
+      LabelledTiles labels,
+      Options options,
+      Consumer<String> onSkipped) {
     EmbeddedTiles tiles = EmbeddedTiles.embed(labels, images, options.batchSize(), onSkipped);
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
-    ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
+    ZeroShotClassifier classifier =
+        new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
     Predictions predictions = tiles.predict(classifier);
     MetricsReport metrics = MetricsReport.of(predictions, options.bootstrap());
-    PromptAblation ablation = options.ablation() ? PromptAblation.run(promptEmbeddings, model.logitScale(), tiles) : null;
+    PromptAblation ablation =
+        options.ablation() ? PromptAblation.run(promptEmbeddings, model.logitScale(), tiles) : null;
     FewShotEvaluation fewShot = null;
     if (!options.fewShots().isEmpty()) {
       int most = options.fewShots().stream().mapToInt(Integer::intValue).max().orElseThrow();
       FewShotEvaluation.Split split;
       if (options.train() != null) {
-        EmbeddedTiles pool = EmbeddedTiles.embed(options.train(), images, options.batchSize(), onSkipped);
+        EmbeddedTiles pool =
+            EmbeddedTiles.embed(options.train(), images, options.batchSize(), onSkipped);
         pool.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
         split = new FewShotEvaluation.Split(pool, tiles);
       } else {
         split = FewShotEvaluation.split(tiles, prompts.classIds(), most, options.seed());
       }
-      fewShot = FewShotEvaluation.run(split, prompts.classIds(), classifier, model.logitScale(), options.fewShots(),
-          options.repeats(), options.seed());
+      fewShot =
+          FewShotEvaluation.run(
+              split,
+              prompts.classIds(),
+              classifier,
+              model.logitScale(),
+              options.fewShots(),
+              options.repeats(),
+              options.seed());
     }
-    return new Report(model.bundle().config().name(), model.bundle().contentHash(), prompts, labels.csv(), tiles.size(),
-        metrics, ablation, fewShot, tiles, predictions);
+    return new Report(
+        model.bundle().config().name(),
+        model.bundle().contentHash(),
+        prompts,
+        labels.csv(),
+        tiles.size(),
+        metrics,
+        ablation,
+        fewShot,
+        tiles,
+        predictions);
   }
 }

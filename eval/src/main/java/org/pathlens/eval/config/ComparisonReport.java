@@ -17,8 +17,9 @@ import org.pathlens.eval.metrics.PairedBootstrap;
 public final class ComparisonReport {
 
   /** The p-value's definition, printed under the table and stored in the JSON. */
-  public static final String P_VALUE_DEFINITION = "two-sided paired-bootstrap p-value of B-A = 0: twice the smaller share of"
-      + " resamples with B-A <= 0 or B-A >= 0, each share (1 + count)/(resamples + 1), at most 1";
+  public static final String P_VALUE_DEFINITION =
+      "two-sided paired-bootstrap p-value of B-A = 0: twice the smaller share of"
+          + " resamples with B-A <= 0 or B-A >= 0, each share (1 + count)/(resamples + 1), at most 1";
 
   private ComparisonReport() {}
 
@@ -28,39 +29,94 @@ public final class ComparisonReport {
     side(out, "B", result.b(), result.a());
     Bootstrap bootstrap = result.bootstrap();
     int units = result.rows().stream().mapToInt(EvalComparison.Row::units).max().orElse(0);
-    out.append(String.format(Locale.ROOT, "%d tiles paired; paired bootstrap: %d resamples of the %d %s (seed %d)%n%n",
-        result.paired(), bootstrap.resamples(), units, result.bySlide() ? "slides" : "tiles", bootstrap.seed()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%d tiles paired; paired bootstrap: %d resamples of the %d %s (seed %d)%n%n",
+            result.paired(),
+            bootstrap.resamples(),
+            units,
+            result.bySlide() ? "slides" : "tiles",
+            bootstrap.seed()));
     String ci = String.format(Locale.ROOT, "%.0f %% CI of B-A", bootstrap.level() * 100);
-    out.append(String.format(Locale.ROOT, "%-24s %5s %8s %8s %8s   %-20s %8s%n", "metric", "n", "A", "B", "B-A", ci, "p"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%-24s %5s %8s %8s %8s   %-20s %8s%n",
+            "metric",
+            "n",
+            "A",
+            "B",
+            "B-A",
+            ci,
+            "p"));
     for (EvalComparison.Row row : result.rows()) {
       PairedBootstrap.Difference d = row.difference();
-      out.append(String.format(Locale.ROOT, "%-24s %5d %8.4f %8.4f %+8.4f   %-20s %8s%n", d.name(), row.items(), d.a().estimate(),
-          d.b().estimate(), d.difference().estimate(),
-          String.format(Locale.ROOT, "[%+.4f, %+.4f]", d.difference().lower(), d.difference().upper()), p(d.pValue())));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-24s %5d %8.4f %8.4f %+8.4f   %-20s %8s%n",
+              d.name(),
+              row.items(),
+              d.a().estimate(),
+              d.b().estimate(),
+              d.difference().estimate(),
+              String.format(
+                  Locale.ROOT, "[%+.4f, %+.4f]", d.difference().lower(), d.difference().upper()),
+              p(d.pValue())));
     }
-    out.append("p: ").append(P_VALUE_DEFINITION)
-        .append(String.format(Locale.ROOT, "; with %d resamples p >= %s%n", bootstrap.resamples(), p(2.0 / (bootstrap.resamples() + 1))));
+    out.append("p: ")
+        .append(P_VALUE_DEFINITION)
+        .append(
+            String.format(
+                Locale.ROOT,
+                "; with %d resamples p >= %s%n",
+                bootstrap.resamples(),
+                p(2.0 / (bootstrap.resamples() + 1))));
     McNemar m = result.mcnemar();
     if (m != null) {
-      out.append(String.format(Locale.ROOT,
-          "McNemar's exact test of accuracy: b = %d (A right, B wrong), c = %d (A wrong, B right), p = %s%s%n",
-          m.b(), m.c(), p(m.pValue()), result.bySlide() ? " (treats tiles as independent; the slide bootstrap does not)" : ""));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "McNemar's exact test of accuracy: b = %d (A right, B wrong), c = %d (A wrong, B right), p = %s%s%n",
+              m.b(),
+              m.c(),
+              p(m.pValue()),
+              result.bySlide()
+                  ? " (treats tiles as independent; the slide bootstrap does not)"
+                  : ""));
     }
     return out.toString();
   }
 
   /** A side's config and what it ran; B made from A's config (--model-b, --prompts-b) says so. */
-  private static void side(StringBuilder out, String label, EvalComparison.Side side, EvalComparison.Side a) {
-    String config = a != null && side.config().file().equals(a.config().file()) && !side.config().equals(a.config())
-        ? "A's config with another model or prompt set"
-        : side.config().name() + " (" + side.config().file() + ")";
-    out.append(String.format(Locale.ROOT, "%s: %s%n   model %s (%s), %s, %d tiles%n", label, config, side.model(),
-        side.bundleHash().substring(0, 12), side.task(), side.tiles()));
+  private static void side(
+      StringBuilder out, String label, EvalComparison.Side side, EvalComparison.Side a) {
+    String config =
+        a != null
+                && side.config().file().equals(a.config().file())
+                && !side.config().equals(a.config())
+            ? "A's config with another model or prompt set"
+            : side.config().name() + " (" + side.config().file() + ")";
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %s%n   model %s (%s), %s, %d tiles%n",
+            label,
+            config,
+            side.model(),
+            side.bundleHash().substring(0, 12),
+            side.task(),
+            side.tiles()));
   }
 
   /** Four decimals, or scientific notation below 0.0001 so a small p never reads as 0. */
   private static String p(double p) {
-    return Double.isNaN(p) ? "-" : p >= 1e-4 || p == 0 ? String.format(Locale.ROOT, "%.4f", p) : String.format(Locale.ROOT, "%.2e", p);
+    return Double.isNaN(p)
+        ? "-"
+        : p >= 1e-4 || p == 0
+            ? String.format(Locale.ROOT, "%.4f", p)
+            : String.format(Locale.ROOT, "%.2e", p);
   }
 
   public static ObjectNode toJson(EvalComparison.Result result) {
@@ -103,7 +159,9 @@ public final class ComparisonReport {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson(result));
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(file.toFile(), toJson(result));
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": cannot be written: " + e.getMessage(), e);
     }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
@@ -18,21 +19,20 @@ import org.pathlens.eval.metrics.Metric;
 import org.pathlens.eval.metrics.PairedBootstrap;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
-import org.pathlens.classify.PromptSetReader;
 
 /**
- * Runs two evaluation configs, A and B, on the same tiles and compares them metric by metric: A,
- * B and B − A with a paired-bootstrap interval and p-value ({@link PairedBootstrap}), and for
+ * Runs two evaluation configs, A and B, on the same tiles and compares them metric by metric: A, B
+ * and B − A with a paired-bootstrap interval and p-value ({@link PairedBootstrap}), and for
  * classification McNemar's exact test of accuracy. The library call behind {@code pathlens eval
  * compare}.
  *
- * <p>Both configs name the same dataset (or two tile indexes of the same tiles); tiles are paired by
- * id, and both sides must hold the same ids with the same labels. Classification compares with
+ * <p>Both configs name the same dataset (or two tile indexes of the same tiles); tiles are paired
+ * by id, and both sides must hold the same ids with the same labels. Classification compares with
  * classification (zero-shot or few-shot, any model or prompt set), over the tiles both sides test
  * (a few-shot side leaves out the tiles it trained on); retrieval compares with retrieval, query by
- * query. Robustness metrics describe a whole embedding space, not
- * per-tile outcomes, and are not compared. Each side's tiles are embedded once by its model — once
- * in all when both sides share model and dataset — and every resample reuses those predictions.
+ * query. Robustness metrics describe a whole embedding space, not per-tile outcomes, and are not
+ * compared. Each side's tiles are embedded once by its model — once in all when both sides share
+ * model and dataset — and every resample reuses those predictions.
  */
 public final class EvalComparison {
 
@@ -56,26 +56,51 @@ public final class EvalComparison {
   /**
    * @param paired tiles both sides evaluated (retrieval: every tile is an image query)
    * @param bySlide whether the bootstrap resampled slides rather than single tiles
-   * @param rows the metrics, in the order of A's {@code metrics:} (all the task's when it lists none)
+   * @param rows the metrics, in the order of A's {@code metrics:} (all the task's when it lists
+   *     none)
    * @param mcnemar McNemar's test of accuracy; null for retrieval
    */
-  public record Result(Side a, Side b, int paired, boolean bySlide, Bootstrap bootstrap, List<Row> rows, McNemar mcnemar) {}
+  public record Result(
+      Side a,
+      Side b,
+      int paired,
+      boolean bySlide,
+      Bootstrap bootstrap,
+      List<Row> rows,
+      McNemar mcnemar) {}
 
   /** A side's tiles and what its task made of them. */
-  private record Evaluated(Side side, EvalRun.Tiles tiles, EvalRun.Classified classified, RetrievalEvaluation.Items items,
+  private record Evaluated(
+      Side side,
+      EvalRun.Tiles tiles,
+      EvalRun.Classified classified,
+      RetrievalEvaluation.Items items,
       List<RetrievalEvaluation.QueryScores> queries) {}
 
   private EvalComparison() {}
 
   /** Compares B with A; {@code bootstrap} sets the resamples, seed and level of every interval. */
-  public static Result run(EvalConfig a, EvalConfig b, Bootstrap bootstrap, EncoderOptions encoderOptions,
+  public static Result run(
+      EvalConfig a,
+      EvalConfig b,
+      Bootstrap bootstrap,
+      EncoderOptions encoderOptions,
       Consumer<String> onSkipped) {
     boolean classification = isClassification(a.task());
-    if (classification != isClassification(b.task()) || a.task() instanceof EvalConfig.Robustness
+    if (classification != isClassification(b.task())
+        || a.task() instanceof EvalConfig.Robustness
         || b.task() instanceof EvalConfig.Robustness) {
-      throw new IllegalArgumentException("A (" + a.file() + ") is a " + taskType(a.task()) + " task and B (" + b.file()
-          + ") a " + taskType(b.task()) + " task: compare classification (zeroshot, fewshot) with classification or "
-          + "retrieval with retrieval; robustness metrics are not compared");
+      throw new IllegalArgumentException(
+          "A ("
+              + a.file()
+              + ") is a "
+              + taskType(a.task())
+              + " task and B ("
+              + b.file()
+              + ") a "
+              + taskType(b.task())
+              + " task: compare classification (zeroshot, fewshot) with classification or "
+              + "retrieval with retrieval; robustness metrics are not compared");
     }
     requireSameDataset(a, b);
     Evaluated sideA;
@@ -93,15 +118,25 @@ public final class EvalComparison {
       }
     }
     requireSameTiles(sideA, sideB);
-    return classification ? compareClassification(sideA, sideB, bootstrap) : compareRetrieval(sideA, sideB, bootstrap);
+    return classification
+        ? compareClassification(sideA, sideB, bootstrap)
+        : compareRetrieval(sideA, sideB, bootstrap);
   }
 
-  private static Evaluated evaluate(EvalConfig config, EvalRun.Tiles embedded, VisionLanguageModel model) {
-    EvalRun.Tiles tiles = EvalRun.robustify(config, embedded); // each side its own, on the shared embeddings
-    Side side = new Side(config, model.bundle().config().name(), model.bundle().contentHash(), describe(config.task()),
-        tiles.ids().size());
+  private static Evaluated evaluate(
+      EvalConfig config, EvalRun.Tiles embedded, VisionLanguageModel model) {
+    EvalRun.Tiles tiles =
+        EvalRun.robustify(config, embedded); // each side its own, on the shared embeddings
+    Side side =
+        new Side(
+            config,
+            model.bundle().config().name(),
+            model.bundle().contentHash(),
+            describe(config.task()),
+            tiles.ids().size());
     if (isClassification(config.task())) {
-      return new Evaluated(side, tiles, EvalRun.classify(config, tiles.embedded(), model), null, null);
+      return new Evaluated(
+          side, tiles, EvalRun.classify(config, tiles.embedded(), model), null, null);
     }
     RetrievalEvaluation.Items items = EvalRun.retrievalItems(tiles, model);
     return new Evaluated(side, tiles, null, items, RetrievalEvaluation.scores(items));
@@ -112,31 +147,50 @@ public final class EvalComparison {
     List<String> idsB = b.classified().tileIndices().stream().map(b.tiles().ids()::get).toList();
     int[][] pairs = pair(idsA, idsB);
     if (pairs[0].length == 0) {
-      throw new IllegalArgumentException("A and B test no tile in common (a few-shot side leaves its training tiles out): "
-          + a.side().config().file() + ", " + b.side().config().file());
+      throw new IllegalArgumentException(
+          "A and B test no tile in common (a few-shot side leaves its training tiles out): "
+              + a.side().config().file()
+              + ", "
+              + b.side().config().file());
     }
     Predictions pa = a.classified().predictions().select(pairs[0]);
     Predictions pb = b.classified().predictions().select(pairs[1]);
-    List<String> computed = Arrays.stream(Metric.values()).map(m -> m.name().toLowerCase(Locale.ROOT)).toList();
+    List<String> computed =
+        Arrays.stream(Metric.values()).map(m -> m.name().toLowerCase(Locale.ROOT)).toList();
     List<PairedBootstrap.Statistic> statistics = new ArrayList<>();
     for (String name : selected(a.side().config(), computed)) {
       statistics.add(PairedBootstrap.of(Metric.valueOf(name.toUpperCase(Locale.ROOT)), pa, pb));
     }
     String[] groups = pa.groups();
-    List<Row> rows = rows(PairedBootstrap.differences(bootstrap, pa.size(), groups, statistics), groups, pa.size());
+    List<Row> rows =
+        rows(
+            PairedBootstrap.differences(bootstrap, pa.size(), groups, statistics),
+            groups,
+            pa.size());
     McNemar mcnemar = McNemar.of(McNemar.correct(pa), McNemar.correct(pb));
     return new Result(a.side(), b.side(), pa.size(), groups != null, bootstrap, rows, mcnemar);
   }
 
-  /** Per query set (cross-modal, image→image), each metric's per-query scores paired by query tile. */
+  /**
+   * Per query set (cross-modal, image→image), each metric's per-query scores paired by query tile.
+   */
   private static Result compareRetrieval(Evaluated a, Evaluated b, Bootstrap bootstrap) {
     List<String> computed = a.queries().stream().flatMap(q -> q.names().stream()).toList();
     List<String> wanted = selected(a.side().config(), computed);
     Map<String, Row> byName = new HashMap<>();
     for (RetrievalEvaluation.QueryScores setA : a.queries()) {
-      RetrievalEvaluation.QueryScores setB = b.queries().stream().filter(q -> q.names().equals(setA.names())).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("B (" + b.side().config().file() + ") has no queries for "
-              + setA.names() + ": its tiles have no captions where A's have"));
+      RetrievalEvaluation.QueryScores setB =
+          b.queries().stream()
+              .filter(q -> q.names().equals(setA.names()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "B ("
+                              + b.side().config().file()
+                              + ") has no queries for "
+                              + setA.names()
+                              + ": its tiles have no captions where A's have"));
       int[][] pairs = pair(ids(a, setA), ids(b, setB));
       int n = pairs[0].length;
       String[] groups = new String[n];
@@ -146,8 +200,11 @@ public final class EvalComparison {
       List<PairedBootstrap.Statistic> statistics = new ArrayList<>();
       for (int m = 0; m < setA.names().size(); m++) {
         if (wanted.contains(setA.names().get(m))) {
-          statistics.add(PairedBootstrap.mean(setA.names().get(m), pick(setA.scores().get(m), pairs[0]),
-              pick(setB.scores().get(m), pairs[1])));
+          statistics.add(
+              PairedBootstrap.mean(
+                  setA.names().get(m),
+                  pick(setA.scores().get(m), pairs[0]),
+                  pick(setB.scores().get(m), pairs[1])));
         }
       }
       rows(PairedBootstrap.differences(bootstrap, n, groups, statistics), groups, n)
@@ -162,7 +219,8 @@ public final class EvalComparison {
     return set.queries().stream().map(side.tiles().ids()::get).toList();
   }
 
-  private static List<Row> rows(List<PairedBootstrap.Difference> differences, String[] groups, int items) {
+  private static List<Row> rows(
+      List<PairedBootstrap.Difference> differences, String[] groups, int items) {
     int units = groups == null ? items : new LinkedHashSet<>(List.of(groups)).size();
     return differences.stream().map(d -> new Row(d, items, units)).toList();
   }
@@ -180,7 +238,9 @@ public final class EvalComparison {
         pairs.add(new int[] {i, j});
       }
     }
-    return new int[][] {pairs.stream().mapToInt(p -> p[0]).toArray(), pairs.stream().mapToInt(p -> p[1]).toArray()};
+    return new int[][] {
+      pairs.stream().mapToInt(p -> p[0]).toArray(), pairs.stream().mapToInt(p -> p[1]).toArray()
+    };
   }
 
   private static double[] pick(double[] values, int[] positions) {
@@ -198,24 +258,44 @@ public final class EvalComparison {
    */
   private static void requireSameDataset(EvalConfig a, EvalConfig b) {
     if (a.dataset().equals(b.dataset())
-        || (a.dataset() instanceof EvalConfig.IndexTiles && b.dataset() instanceof EvalConfig.IndexTiles)) {
+        || (a.dataset() instanceof EvalConfig.IndexTiles
+            && b.dataset() instanceof EvalConfig.IndexTiles)) {
       return;
     }
-    throw new IllegalArgumentException("A (" + a.file() + ") and B (" + b.file() + ") must evaluate the same dataset (the same "
-        + "dataset: block, or two indexes of the same tiles): A's is " + describe(a.dataset()) + ", B's " + describe(b.dataset()));
+    throw new IllegalArgumentException(
+        "A ("
+            + a.file()
+            + ") and B ("
+            + b.file()
+            + ") must evaluate the same dataset (the same "
+            + "dataset: block, or two indexes of the same tiles): A's is "
+            + describe(a.dataset())
+            + ", B's "
+            + describe(b.dataset()));
   }
 
   private static String describe(EvalConfig.Dataset dataset) {
     String sites = dataset.sites().isEmpty() ? "" : ", sites " + dataset.sites();
     return switch (dataset) {
-      case EvalConfig.Generated g -> String.format(Locale.ROOT, "generate {per_class: %d, centers: %d, seed: %d}", g.perClass(),
-          g.centers(), g.seed()) + sites;
-      case EvalConfig.LabelsCsv l -> "labels " + l.csv() + " (column " + l.labelColumn() + ")" + sites;
-      case EvalConfig.IndexTiles i -> "index " + i.index() + (i.filter() == null ? "" : " (filter " + i.filter() + ")") + sites;
+      case EvalConfig.Generated g ->
+          String.format(
+                  Locale.ROOT,
+                  "generate {per_class: %d, centers: %d, seed: %d}",
+                  g.perClass(),
+                  g.centers(),
+                  g.seed())
+              + sites;
+      case EvalConfig.LabelsCsv l ->
+          "labels " + l.csv() + " (column " + l.labelColumn() + ")" + sites;
+      case EvalConfig.IndexTiles i ->
+          "index " + i.index() + (i.filter() == null ? "" : " (filter " + i.filter() + ")") + sites;
     };
   }
 
-  /** Both datasets hold the same tile ids with the same labels: otherwise B − A would mix data with models. */
+  /**
+   * Both datasets hold the same tile ids with the same labels: otherwise B − A would mix data with
+   * models.
+   */
   private static void requireSameTiles(Evaluated a, Evaluated b) {
     Map<String, String> labelsA = labelsById(a);
     Map<String, String> labelsB = labelsById(b);
@@ -224,16 +304,42 @@ public final class EvalComparison {
       onlyA.removeAll(labelsB.keySet());
       Set<String> onlyB = new LinkedHashSet<>(labelsB.keySet());
       onlyB.removeAll(labelsA.keySet());
-      throw new IllegalArgumentException("A's dataset (" + a.side().config().file() + ") has " + labelsA.size()
-          + " tiles and B's (" + b.side().config().file() + ") " + labelsB.size() + "; " + onlyA.size() + " only in A"
-          + example(onlyA) + ", " + onlyB.size() + " only in B" + example(onlyB) + ": compare on the same tiles");
+      throw new IllegalArgumentException(
+          "A's dataset ("
+              + a.side().config().file()
+              + ") has "
+              + labelsA.size()
+              + " tiles and B's ("
+              + b.side().config().file()
+              + ") "
+              + labelsB.size()
+              + "; "
+              + onlyA.size()
+              + " only in A"
+              + example(onlyA)
+              + ", "
+              + onlyB.size()
+              + " only in B"
+              + example(onlyB)
+              + ": compare on the same tiles");
     }
-    labelsA.forEach((id, label) -> {
-      if (!label.equals(labelsB.get(id))) {
-        throw new IllegalArgumentException("tile " + id + " is labelled " + label + " in A's dataset (" + a.side().config().file()
-            + ") and " + labelsB.get(id) + " in B's (" + b.side().config().file() + ")");
-      }
-    });
+    labelsA.forEach(
+        (id, label) -> {
+          if (!label.equals(labelsB.get(id))) {
+            throw new IllegalArgumentException(
+                "tile "
+                    + id
+                    + " is labelled "
+                    + label
+                    + " in A's dataset ("
+                    + a.side().config().file()
+                    + ") and "
+                    + labelsB.get(id)
+                    + " in B's ("
+                    + b.side().config().file()
+                    + ")");
+          }
+        });
   }
 
   private static Map<String, String> labelsById(Evaluated side) {
@@ -241,8 +347,11 @@ public final class EvalComparison {
     List<String> ids = side.tiles().ids();
     for (int i = 0; i < ids.size(); i++) {
       if (out.put(ids.get(i), side.tiles().embedded().tiles().get(i).label()) != null) {
-        throw new IllegalArgumentException(side.side().config().file() + ": tile id " + ids.get(i)
-            + " appears twice in the dataset; tiles are paired by id");
+        throw new IllegalArgumentException(
+            side.side().config().file()
+                + ": tile id "
+                + ids.get(i)
+                + " appears twice in the dataset; tiles are paired by id");
       }
     }
     return out;
@@ -252,15 +361,22 @@ public final class EvalComparison {
     return ids.isEmpty() ? "" : " (e.g. " + ids.iterator().next() + ")";
   }
 
-  /** A's configured metrics in its order, or every computed one; an unknown name is an error listing them. */
+  /**
+   * A's configured metrics in its order, or every computed one; an unknown name is an error listing
+   * them.
+   */
   private static List<String> selected(EvalConfig config, List<String> computed) {
     if (config.metrics().isEmpty()) {
       return computed;
     }
     for (String name : config.metrics()) {
       if (!computed.contains(name)) {
-        throw new IllegalArgumentException(config.file() + ": metrics: \"" + name + "\" is not computed by this task; it computes "
-            + computed);
+        throw new IllegalArgumentException(
+            config.file()
+                + ": metrics: \""
+                + name
+                + "\" is not computed by this task; it computes "
+                + computed);
       }
     }
     return config.metrics();
@@ -282,8 +398,11 @@ public final class EvalComparison {
   /** What a side evaluates, in a few words for the report. */
   static String describe(EvalConfig.Task task) {
     return switch (task) {
-      case EvalConfig.ZeroShot z -> "zero-shot, prompt set " + PromptSetReader.resolve(z.prompts()).name();
-      case EvalConfig.FewShot f -> String.format(Locale.ROOT, "few-shot %s, %d per class (seed %d)", f.method(), f.shots(), f.seed());
+      case EvalConfig.ZeroShot z ->
+          "zero-shot, prompt set " + PromptSetReader.resolve(z.prompts()).name();
+      case EvalConfig.FewShot f ->
+          String.format(
+              Locale.ROOT, "few-shot %s, %d per class (seed %d)", f.method(), f.shots(), f.seed());
       case EvalConfig.Retrieval r -> "retrieval";
       case EvalConfig.Robustness r -> "robustness";
     };

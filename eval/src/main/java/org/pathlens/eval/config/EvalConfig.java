@@ -20,11 +20,22 @@ import org.pathlens.eval.robustness.PerformanceDrop;
  * @param metrics metric names to report and check; empty: every metric the task computes
  * @param tolerance how far a value may be from its expectation and still be OK
  * @param expected the expected values by metric name (may be empty before a first {@code --update})
- * @param robustify what is done to the tiles' embeddings before the task ({@link Robustify#NONE}: nothing)
+ * @param robustify what is done to the tiles' embeddings before the task ({@link Robustify#NONE}:
+ *     nothing)
  * @param table where {@code eval table} puts the results
  */
-public record EvalConfig(Path file, String name, Path model, Dataset dataset, Task task, List<String> metrics,
-    Bootstrap bootstrap, double tolerance, Map<String, Double> expected, Robustify robustify, TablePlace table) {
+public record EvalConfig(
+    Path file,
+    String name,
+    Path model,
+    Dataset dataset,
+    Task task,
+    List<String> metrics,
+    Bootstrap bootstrap,
+    double tolerance,
+    Map<String, Double> expected,
+    Robustify robustify,
+    TablePlace table) {
 
   public EvalConfig {
     metrics = List.copyOf(metrics);
@@ -32,9 +43,28 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
   }
 
   /** A config without robustification. */
-  public EvalConfig(Path file, String name, Path model, Dataset dataset, Task task, List<String> metrics,
-      Bootstrap bootstrap, double tolerance, Map<String, Double> expected) {
-    this(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, Robustify.NONE, TablePlace.DEFAULT);
+  public EvalConfig(
+      Path file,
+      String name,
+      Path model,
+      Dataset dataset,
+      Task task,
+      List<String> metrics,
+      Bootstrap bootstrap,
+      double tolerance,
+      Map<String, Double> expected) {
+    this(
+        file,
+        name,
+        model,
+        dataset,
+        task,
+        metrics,
+        bootstrap,
+        tolerance,
+        expected,
+        Robustify.NONE,
+        TablePlace.DEFAULT);
   }
 
   /**
@@ -52,7 +82,10 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
       this(StainOptions.NONE, batchCorrection);
     }
 
-    /** {@code none}, or what is done: {@code stain normalisation macenko (per slide), ComBat combat by site, cross_fit}. */
+    /**
+     * {@code none}, or what is done: {@code stain normalisation macenko (per slide), ComBat combat
+     * by site, cross_fit}.
+     */
     public String describe() {
       List<String> parts = new java.util.ArrayList<>();
       if (!stain.normalization().isNone()) {
@@ -72,7 +105,8 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
    * Where the config's results go in an {@code eval table} (the {@code table:} block).
    *
    * @param row the row; null: the robustify setting's description
-   * @param columns metric name to column name, for metrics that another config of the row also measures (on other data)
+   * @param columns metric name to column name, for metrics that another config of the row also
+   *     measures (on other data)
    */
   public record TablePlace(String row, Map<String, String> columns) {
     public static final TablePlace DEFAULT = new TablePlace(null, Map.of());
@@ -89,12 +123,25 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
 
   /** This config with another model bundle ({@code eval compare --model-b}). */
   public EvalConfig withModel(Path otherModel) {
-    return new EvalConfig(file, name, otherModel, dataset, task, metrics, bootstrap, tolerance, expected, robustify, table);
+    return new EvalConfig(
+        file,
+        name,
+        otherModel,
+        dataset,
+        task,
+        metrics,
+        bootstrap,
+        tolerance,
+        expected,
+        robustify,
+        table);
   }
 
   /** This config with another task ({@code eval compare --prompts-b}). */
   public EvalConfig withTask(Task otherTask) {
-    return new EvalConfig(file, name, model, dataset, otherTask, metrics, bootstrap, tolerance, expected, robustify, table);
+    return new EvalConfig(
+        file, name, model, dataset, otherTask, metrics, bootstrap, tolerance, expected, robustify,
+        table);
   }
 
   /**
@@ -104,7 +151,8 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
    * afterwards, each side its own.
    */
   public boolean sameTilesAs(EvalConfig other) {
-    return model.equals(other.model) && dataset.equals(other.dataset)
+    return model.equals(other.model)
+        && dataset.equals(other.dataset)
         && robustify.stain().toJson().equals(other.robustify.stain().toJson());
   }
 
@@ -118,13 +166,17 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
    * Tiles made by the synthetic generator at evaluation time, so the config needs no data files
    * ({@code pathlens generate tiles --per-class N --centers K --seed S}).
    */
-  public record Generated(int perClass, int centers, long seed, List<String> sites) implements Dataset {
+  public record Generated(int perClass, int centers, long seed, List<String> sites)
+      implements Dataset {
     public Generated {
       sites = List.copyOf(sites);
     }
   }
 
-  /** A labels CSV ({@code path} relative to it, a label column; {@code manifest.csv} works as it is). */
+  /**
+   * A labels CSV ({@code path} relative to it, a label column; {@code manifest.csv} works as it
+   * is).
+   */
   public record LabelsCsv(Path csv, String labelColumn, List<String> sites) implements Dataset {
     public LabelsCsv {
       sites = List.copyOf(sites);
@@ -148,7 +200,8 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
   /**
    * The prompt set's zero-shot classifier.
    *
-   * @param bySite also report accuracy per center ({@code accuracy@<site>}, the {@code site} column)
+   * @param bySite also report accuracy per center ({@code accuracy@<site>}, the {@code site}
+   *     column)
    */
   public record ZeroShot(Path prompts, boolean bySite) implements Task {
     public ZeroShot(Path prompts) {
@@ -171,13 +224,14 @@ public record EvalConfig(Path file, String name, Path model, Dataset dataset, Ta
 
   /**
    * PathoROB's robustness metrics of the image embeddings, centers from the {@code site} column:
-   * the robustness index with {@code k} neighbours always, the average performance drop when
-   * {@code apd} is given, the clustering score when {@code clustering} is.
+   * the robustness index with {@code k} neighbours always, the average performance drop when {@code
+   * apd} is given, the clustering score when {@code clustering} is.
    *
    * @param apd null: not computed
    * @param clustering null: not computed
    */
-  public record Robustness(int k, PerformanceDrop.Options apd, Clustering clustering) implements Task {}
+  public record Robustness(int k, PerformanceDrop.Options apd, Clustering clustering)
+      implements Task {}
 
   /** The clustering score's k-means++ seed. */
   public record Clustering(long seed) {}

@@ -7,12 +7,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.pathlens.classify.PromptSetReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainAugmentation;
 import org.pathlens.encoders.preprocess.stain.StainFit;
@@ -22,8 +22,8 @@ import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
-import org.pathlens.index.batch.ComBat;
 import org.pathlens.eval.robustness.PerformanceDrop;
+import org.pathlens.index.batch.ComBat;
 
 /**
  * Reads an evaluation config from YAML. Every problem names the file and the field; paths are
@@ -34,7 +34,10 @@ public final class EvalConfigReader {
   /** How far a value may move before it FAILs, when the file does not say. */
   public static final double DEFAULT_TOLERANCE = 0.001;
 
-  /** Neighbours per tile for the robustness index when the file does not say (PathoROB reports k = 11 among others; 10 is a round default). */
+  /**
+   * Neighbours per tile for the robustness index when the file does not say (PathoROB reports k =
+   * 11 among others; 10 is a round default).
+   */
   public static final int DEFAULT_ROBUSTNESS_K = 10;
 
   private final Path file;
@@ -54,7 +57,8 @@ public final class EvalConfigReader {
       throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(file + ": expected a YAML mapping with name, model, dataset, task");
+      throw new IllegalArgumentException(
+          file + ": expected a YAML mapping with name, model, dataset, task");
     }
     return new EvalConfigReader(file).config(root);
   }
@@ -75,8 +79,11 @@ public final class EvalConfigReader {
     Bootstrap bootstrap = Bootstrap.defaults();
     JsonNode b = root.get("bootstrap");
     if (b != null && !b.isNull()) {
-      bootstrap = new Bootstrap((int) integer(b, "resamples", "bootstrap.resamples", 1000),
-          integer(b, "seed", "bootstrap.seed", Bootstrap.DEFAULT_SEED), number(b, "level", "bootstrap.level", 0.95));
+      bootstrap =
+          new Bootstrap(
+              (int) integer(b, "resamples", "bootstrap.resamples", 1000),
+              integer(b, "seed", "bootstrap.seed", Bootstrap.DEFAULT_SEED),
+              number(b, "level", "bootstrap.level", 0.95));
     }
     double tolerance = number(root, "tolerance", "tolerance", DEFAULT_TOLERANCE);
     if (!(tolerance >= 0)) {
@@ -96,7 +103,17 @@ public final class EvalConfigReader {
         expected.put(entry.getKey(), entry.getValue().asDouble());
       }
     }
-    return new EvalConfig(file, name, model, dataset, task, metrics, bootstrap, tolerance, expected, robustify(root.get("robustify")),
+    return new EvalConfig(
+        file,
+        name,
+        model,
+        dataset,
+        task,
+        metrics,
+        bootstrap,
+        tolerance,
+        expected,
+        robustify(root.get("robustify")),
         table(root.get("table")));
   }
 
@@ -141,28 +158,46 @@ public final class EvalConfigReader {
     for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!List.of("stain_norm", "tta", "batch_correction").contains(key)) {
-        throw error("robustify." + key, "unknown; robustify takes stain_norm, tta and batch_correction");
+        throw error(
+            "robustify." + key, "unknown; robustify takes stain_norm, tta and batch_correction");
       }
     }
-    StainOptions stain = new StainOptions(stainNormalization(r.get("stain_norm")), augmentation(r.get("tta")));
+    StainOptions stain =
+        new StainOptions(stainNormalization(r.get("stain_norm")), augmentation(r.get("tta")));
     BatchCorrectedTiles.Options batch = null;
     JsonNode b = r.get("batch_correction");
     if (b != null && !b.isNull()) {
       String by = b.has("by") ? text(b, "by", "robustify.batch_correction.by") : "site";
       if (!by.equals("site")) {
-        throw error("robustify.batch_correction.by", "\"" + by + "\": evaluated tiles are corrected by site only");
+        throw error(
+            "robustify.batch_correction.by",
+            "\"" + by + "\": evaluated tiles are corrected by site only");
       }
       try {
-        ComBat.Method method = ComBat.Method.parse(b.has("method") ? text(b, "method", "robustify.batch_correction.method") : "combat");
-        BatchCorrectedTiles.Reference reference = BatchCorrectedTiles.Reference.parse(
-            b.has("reference") ? text(b, "reference", "robustify.batch_correction.reference") : "evaluated");
+        ComBat.Method method =
+            ComBat.Method.parse(
+                b.has("method")
+                    ? text(b, "method", "robustify.batch_correction.method")
+                    : "combat");
+        BatchCorrectedTiles.Reference reference =
+            BatchCorrectedTiles.Reference.parse(
+                b.has("reference")
+                    ? text(b, "reference", "robustify.batch_correction.reference")
+                    : "evaluated");
         List<String> sites = new ArrayList<>();
         JsonNode s = b.get("reference_sites");
         if (s != null && !s.isNull()) {
           s.forEach(v -> sites.add(v.asText()));
         }
-        int minTiles = (int) integer(b, "min_tiles", "robustify.batch_correction.min_tiles", ComBat.Options.DEFAULT_MIN_TILES);
-        batch = new BatchCorrectedTiles.Options(new ComBat.Options(method, minTiles), reference, sites);
+        int minTiles =
+            (int)
+                integer(
+                    b,
+                    "min_tiles",
+                    "robustify.batch_correction.min_tiles",
+                    ComBat.Options.DEFAULT_MIN_TILES);
+        batch =
+            new BatchCorrectedTiles.Options(new ComBat.Options(method, minTiles), reference, sites);
       } catch (IllegalArgumentException e) {
         if (e.getMessage().startsWith(file.toString())) {
           throw e;
@@ -173,7 +208,10 @@ public final class EvalConfigReader {
     return new EvalConfig.Robustify(stain, batch);
   }
 
-  /** {@code stain_norm: {method, target: default | FILE (a target JSON or a reference tile), fit: tile | slide}}. */
+  /**
+   * {@code stain_norm: {method, target: default | FILE (a target JSON or a reference tile), fit:
+   * tile | slide}}.
+   */
   private StainNormalization stainNormalization(JsonNode n) {
     if (n == null || n.isNull()) {
       return StainNormalization.NONE;
@@ -186,10 +224,16 @@ public final class EvalConfigReader {
       if (method == StainMethod.NONE) {
         return StainNormalization.NONE;
       }
-      String target = n.has("target") ? text(n, "target", "robustify.stain_norm.target") : "default";
-      StainFit fit = StainFit.parse(n.has("fit") ? text(n, "fit", "robustify.stain_norm.fit") : "tile");
-      return StainNormalization.toward(target.equals("default") ? StainTargets.defaultFor(method)
-          : StainTargets.load(path(target), method, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)), fit);
+      String target =
+          n.has("target") ? text(n, "target", "robustify.stain_norm.target") : "default";
+      StainFit fit =
+          StainFit.parse(n.has("fit") ? text(n, "fit", "robustify.stain_norm.fit") : "tile");
+      return StainNormalization.toward(
+          target.equals("default")
+              ? StainTargets.defaultFor(method)
+              : StainTargets.load(
+                  path(target), method, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)),
+          fit);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
         throw e;
@@ -208,9 +252,13 @@ public final class EvalConfigReader {
     }
     int views = (int) integer(t, "views", "robustify.tta.views", -1);
     try {
-      return views == 1 ? StainAugmentation.NONE : new StainAugmentation(views,
-          number(t, "scale", "robustify.tta.scale", StainAugmentation.DEFAULT_SCALE),
-          number(t, "shift", "robustify.tta.shift", StainAugmentation.DEFAULT_SHIFT), integer(t, "seed", "robustify.tta.seed", 0));
+      return views == 1
+          ? StainAugmentation.NONE
+          : new StainAugmentation(
+              views,
+              number(t, "scale", "robustify.tta.scale", StainAugmentation.DEFAULT_SCALE),
+              number(t, "shift", "robustify.tta.shift", StainAugmentation.DEFAULT_SHIFT),
+              integer(t, "seed", "robustify.tta.seed", 0));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
         throw e;
@@ -229,15 +277,21 @@ public final class EvalConfigReader {
     boolean hasLabels = d.has("labels");
     boolean hasIndex = d.has("index");
     if ((g != null ? 1 : 0) + (hasLabels ? 1 : 0) + (hasIndex ? 1 : 0) != 1) {
-      throw error("dataset", "give exactly one of generate: {per_class, centers, seed}, labels: CSV or index: DIR");
+      throw error(
+          "dataset",
+          "give exactly one of generate: {per_class, centers, seed}, labels: CSV or index: DIR");
     }
     if (hasIndex) {
-      String filter = d.has("filter") && !d.get("filter").isNull() ? d.get("filter").asText() : null;
+      String filter =
+          d.has("filter") && !d.get("filter").isNull() ? d.get("filter").asText() : null;
       return new EvalConfig.IndexTiles(path(text(d, "index", "dataset.index")), filter, sites);
     }
     if (g != null) {
-      return new EvalConfig.Generated((int) integer(g, "per_class", "dataset.generate.per_class", -1),
-          (int) integer(g, "centers", "dataset.generate.centers", -1), integer(g, "seed", "dataset.generate.seed", -1), sites);
+      return new EvalConfig.Generated(
+          (int) integer(g, "per_class", "dataset.generate.per_class", -1),
+          (int) integer(g, "centers", "dataset.generate.centers", -1),
+          integer(g, "seed", "dataset.generate.seed", -1),
+          sites);
     }
     String column = d.has("label_column") ? d.get("label_column").asText() : "label";
     return new EvalConfig.LabelsCsv(path(text(d, "labels", "dataset.labels")), column, sites);
@@ -246,21 +300,33 @@ public final class EvalConfigReader {
   private EvalConfig.Task task(JsonNode t) {
     String type = text(t, "type", "task.type");
     return switch (type) {
-      case "zeroshot" -> new EvalConfig.ZeroShot(promptSet(text(t, "prompts", "task.prompts")), flag(t, "by_site", "task.by_site"));
+      case "zeroshot" ->
+          new EvalConfig.ZeroShot(
+              promptSet(text(t, "prompts", "task.prompts")), flag(t, "by_site", "task.by_site"));
       case "fewshot" -> {
         String method = text(t, "method", "task.method");
         if (!EvalConfig.FewShot.METHODS.contains(method)) {
-          throw error("task.method", "\"" + method + "\" is not one of " + EvalConfig.FewShot.METHODS);
+          throw error(
+              "task.method", "\"" + method + "\" is not one of " + EvalConfig.FewShot.METHODS);
         }
-        yield new EvalConfig.FewShot((int) integer(t, "shots", "task.shots", -1), integer(t, "seed", "task.seed", 1), method);
+        yield new EvalConfig.FewShot(
+            (int) integer(t, "shots", "task.shots", -1),
+            integer(t, "seed", "task.seed", 1),
+            method);
       }
       case "retrieval" -> new EvalConfig.Retrieval();
       case "robustness" -> robustness(t);
-      default -> throw error("task.type", "\"" + type + "\" is not one of zeroshot, fewshot, retrieval, robustness");
+      default ->
+          throw error(
+              "task.type",
+              "\"" + type + "\" is not one of zeroshot, fewshot, retrieval, robustness");
     };
   }
 
-  /** {@code k}, and the optional {@code apd: {levels, test_share, seed}} and {@code clustering: {seed}} blocks. */
+  /**
+   * {@code k}, and the optional {@code apd: {levels, test_share, seed}} and {@code clustering:
+   * {seed}} blocks.
+   */
   private EvalConfig.Robustness robustness(JsonNode t) {
     int k = (int) integer(t, "k", "task.k", DEFAULT_ROBUSTNESS_K);
     PerformanceDrop.Options apd = null;
@@ -281,9 +347,11 @@ public final class EvalConfigReader {
         }
       }
       try {
-        apd = new PerformanceDrop.Options(levels,
-            number(a, "test_share", "task.apd.test_share", PerformanceDrop.DEFAULT_TEST_SHARE),
-            integer(a, "seed", "task.apd.seed", 1));
+        apd =
+            new PerformanceDrop.Options(
+                levels,
+                number(a, "test_share", "task.apd.test_share", PerformanceDrop.DEFAULT_TEST_SHARE),
+                integer(a, "seed", "task.apd.seed", 1));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ": task.apd." + e.getMessage(), e);
       }
@@ -296,7 +364,9 @@ public final class EvalConfigReader {
     return new EvalConfig.Robustness(k, apd, clustering);
   }
 
-  /** A built-in prompt set's bare name stays a name; anything else is a file relative to the config. */
+  /**
+   * A built-in prompt set's bare name stays a name; anything else is a file relative to the config.
+   */
   private Path promptSet(String value) {
     return PromptSetReader.builtInNames().contains(value) ? Path.of(value) : path(value);
   }

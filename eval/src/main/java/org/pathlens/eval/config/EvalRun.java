@@ -2,7 +2,6 @@ package org.pathlens.eval.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,15 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.pathlens.classify.Classifier;
+import org.pathlens.classify.PromptEmbeddings;
+import org.pathlens.classify.PromptSet;
+import org.pathlens.classify.PromptSetReader;
+import org.pathlens.classify.ZeroShotClassifier;
+import org.pathlens.classify.fewshot.KnnClassifier;
+import org.pathlens.classify.fewshot.LabelledEmbeddings;
+import org.pathlens.classify.fewshot.LinearProbe;
+import org.pathlens.classify.fewshot.PrototypeClassifier;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.classify.EmbeddedTiles;
@@ -28,29 +36,20 @@ import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.ClusteringScore;
 import org.pathlens.eval.robustness.PerformanceDrop;
-import org.pathlens.index.ingest.CsvRecords;
+import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
-import org.pathlens.fixtures.synth.SyntheticTiles;
-import org.pathlens.classify.Classifier;
-import org.pathlens.classify.PromptEmbeddings;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.PromptSetReader;
-import org.pathlens.classify.ZeroShotClassifier;
-import org.pathlens.classify.fewshot.KnnClassifier;
-import org.pathlens.classify.fewshot.LabelledEmbeddings;
-import org.pathlens.classify.fewshot.LinearProbe;
-import org.pathlens.classify.fewshot.PrototypeClassifier;
+import org.pathlens.index.ingest.CsvRecords;
 
 /**
  * Runs an {@link EvalConfig}: gets the embedded tiles (generated into a temporary folder and
  * embedded, read from a labels CSV and embedded, or read with their stored embeddings from a tile
- * index), runs the task on them and returns the configured metrics. The
- * library call behind {@code pathlens eval run}; {@link Expectations} compares the result.
+ * index), runs the task on them and returns the configured metrics. The library call behind {@code
+ * pathlens eval run}; {@link Expectations} compares the result.
  */
 public final class EvalRun {
 
@@ -65,23 +64,30 @@ public final class EvalRun {
    * @param classified for zero-shot and few-shot tasks, the predictions the metrics came from and
    *     which of {@code embedded} they are about; null for other tasks
    */
-  public record Result(EvalConfig config, String model, String bundleHash, int tiles, List<MetricValue> values,
-      EmbeddedTiles embedded, Classified classified) {}
+  public record Result(
+      EvalConfig config,
+      String model,
+      String bundleHash,
+      int tiles,
+      List<MetricValue> values,
+      EmbeddedTiles embedded,
+      Classified classified) {}
 
   private static final int TEXT_BATCH = 64;
 
   private EvalRun() {}
 
-  public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+  public static Result run(
+      EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
     return run(config, encoderOptions, onSkipped, new TileCache());
   }
 
   /**
    * Embedded tiles kept between runs of one process: configs over the same model, dataset and stain
    * handling (as the rows of a robustification table are) embed their tiles once; batch correction
-   * is applied after the cache, so it does not split it. {@link #keepingGeneratedTiles()} also keeps
-   * generated tile folders, so that configs that embed the same generated tiles with other stain
-   * handling generate them once; {@link #close()} deletes them.
+   * is applied after the cache, so it does not split it. {@link #keepingGeneratedTiles()} also
+   * keeps generated tile folders, so that configs that embed the same generated tiles with other
+   * stain handling generate them once; {@link #close()} deletes them.
    */
   public static final class TileCache implements AutoCloseable {
     private final Map<String, Tiles> tiles = new HashMap<>();
@@ -138,8 +144,15 @@ public final class EvalRun {
     }
   }
 
-  /** As {@link #run(EvalConfig, EncoderOptions, Consumer)}, taking and leaving embedded tiles in {@code cache}. */
-  public static Result run(EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped, TileCache cache) {
+  /**
+   * As {@link #run(EvalConfig, EncoderOptions, Consumer)}, taking and leaving embedded tiles in
+   * {@code cache}.
+   */
+  public static Result run(
+      EvalConfig config,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped,
+      TileCache cache) {
     try (VisionLanguageModel model = VisionLanguageModel.load(config.model(), encoderOptions)) {
       Tiles tiles = cache.get(config);
       if (tiles == null) {
@@ -147,17 +160,28 @@ public final class EvalRun {
         cache.put(config, tiles);
       }
       tiles = robustify(config, tiles);
-      Classified classified = switch (config.task()) {
-        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> classify(config, tiles.embedded(), model);
-        default -> null;
-      };
-      List<MetricValue> values = switch (config.task()) {
-        case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> classificationValues(config, tiles.embedded(), classified);
-        case EvalConfig.Retrieval r -> RetrievalEvaluation.run(retrievalItems(tiles, model), config.bootstrap());
-        case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
-      };
-      return new Result(config, model.bundle().config().name(), model.bundle().contentHash(), tiles.embedded().size(),
-          select(values, config), tiles.embedded(), classified);
+      Classified classified =
+          switch (config.task()) {
+            case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
+                classify(config, tiles.embedded(), model);
+            default -> null;
+          };
+      List<MetricValue> values =
+          switch (config.task()) {
+            case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
+                classificationValues(config, tiles.embedded(), classified);
+            case EvalConfig.Retrieval r ->
+                RetrievalEvaluation.run(retrievalItems(tiles, model), config.bootstrap());
+            case EvalConfig.Robustness r -> robustness(config, r, tiles.embedded());
+          };
+      return new Result(
+          config,
+          model.bundle().config().name(),
+          model.bundle().contentHash(),
+          tiles.embedded().size(),
+          select(values, config),
+          tiles.embedded(),
+          classified);
     }
   }
 
@@ -167,23 +191,40 @@ public final class EvalRun {
    * their stored embeddings. What every task of the config, and {@link EvalComparison}, works on,
    * after {@link #robustify}.
    */
-  static Tiles tiles(EvalConfig config, VisionLanguageModel model, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
+  static Tiles tiles(
+      EvalConfig config,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped) {
     return tiles(config, model, encoderOptions, onSkipped, new TileCache());
   }
 
   /** As above; image tiles are embedded with the config's stain handling ({@code robustify}). */
-  private static Tiles tiles(EvalConfig config, VisionLanguageModel model, EncoderOptions encoderOptions,
-      Consumer<String> onSkipped, TileCache cache) {
+  private static Tiles tiles(
+      EvalConfig config,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped,
+      TileCache cache) {
     List<Path> generated = new ArrayList<>();
     try {
       return switch (config.dataset()) {
-        case EvalConfig.Generated g -> fromFiles(config, cache.generate(g, generated), LabelledTiles.DEFAULT_LABEL_COLUMN,
-            model, encoderOptions, onSkipped);
-        case EvalConfig.LabelsCsv l -> fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+        case EvalConfig.Generated g ->
+            fromFiles(
+                config,
+                cache.generate(g, generated),
+                LabelledTiles.DEFAULT_LABEL_COLUMN,
+                model,
+                encoderOptions,
+                onSkipped);
+        case EvalConfig.LabelsCsv l ->
+            fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
         case EvalConfig.IndexTiles i -> {
           if (!config.robustify().stain().isNone()) {
-            throw new IllegalArgumentException(config.file() + ": robustify: stain_norm and tta act on images, and an"
-                + " index holds embeddings; ingest with the stain options instead (pathlens ingest --stain-norm ...)");
+            throw new IllegalArgumentException(
+                config.file()
+                    + ": robustify: stain_norm and tta act on images, and an"
+                    + " index holds embeddings; ingest with the stain options instead (pathlens ingest --stain-norm ...)");
           }
           yield fromIndex(config, i, model);
         }
@@ -202,12 +243,24 @@ public final class EvalRun {
    */
   record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
 
-  private static Tiles fromFiles(EvalConfig config, Path csv, String labelColumn, VisionLanguageModel model,
-      EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    LabelledTiles labelled = keepSites(LabelledTiles.read(csv, labelColumn, LabelledTiles.DEFAULT_GROUP_COLUMN),
-        config.dataset().sites(), config.file());
-    EmbeddedTiles embedded = EmbeddedTiles.embed(labelled, model.images().withStain(config.robustify().stain()),
-        encoderOptions.batchSize(), onSkipped);
+  private static Tiles fromFiles(
+      EvalConfig config,
+      Path csv,
+      String labelColumn,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped) {
+    LabelledTiles labelled =
+        keepSites(
+            LabelledTiles.read(csv, labelColumn, LabelledTiles.DEFAULT_GROUP_COLUMN),
+            config.dataset().sites(),
+            config.file());
+    EmbeddedTiles embedded =
+        EmbeddedTiles.embed(
+            labelled,
+            model.images().withStain(config.robustify().stain()),
+            encoderOptions.batchSize(),
+            onSkipped);
     Map<Path, String[]> idAndCaption = idsAndCaptions(csv);
     List<String> ids = new ArrayList<>();
     List<String> captions = new ArrayList<>();
@@ -219,12 +272,19 @@ public final class EvalRun {
     return new Tiles(embedded, ids, captions);
   }
 
-  /** Stored embeddings of an index's tiles, in id order (the index's own order depends on its segments). */
-  private static Tiles fromIndex(EvalConfig config, EvalConfig.IndexTiles dataset, VisionLanguageModel model)
+  /**
+   * Stored embeddings of an index's tiles, in id order (the index's own order depends on its
+   * segments).
+   */
+  private static Tiles fromIndex(
+      EvalConfig config, EvalConfig.IndexTiles dataset, VisionLanguageModel model)
       throws IOException {
     List<StoredTile> stored = new ArrayList<>();
-    TileFilter filter = dataset.filter() == null ? TileFilter.ALL : TileFilter.parse(dataset.filter());
-    try (TileIndex index = TileIndex.openForSearch(dataset.index(), IndexProvenance.of(model), IndexSettings.defaults())) {
+    TileFilter filter =
+        dataset.filter() == null ? TileFilter.ALL : TileFilter.parse(dataset.filter());
+    try (TileIndex index =
+        TileIndex.openForSearch(
+            dataset.index(), IndexProvenance.of(model), IndexSettings.defaults())) {
       index.forEachTile(filter, stored::add);
     }
     stored.sort(Comparator.comparing(t -> t.record().id()));
@@ -238,8 +298,13 @@ public final class EvalRun {
         continue;
       }
       if (r.label() == null || r.label().isBlank()) {
-        throw new IllegalArgumentException(config.file() + ": dataset.index: tile " + r.id() + " of " + dataset.index()
-            + " has no label (ingest with a manifest that has a label column, or filter it out with -label:*)");
+        throw new IllegalArgumentException(
+            config.file()
+                + ": dataset.index: tile "
+                + r.id()
+                + " of "
+                + dataset.index()
+                + " has no label (ingest with a manifest that has a label column, or filter it out with -label:*)");
       }
       tiles.add(new LabelledTiles.Tile(Path.of(r.id()), r.label(), r.slideId(), r.site()));
       embeddings.add(t.embedding());
@@ -247,53 +312,79 @@ public final class EvalRun {
       captions.add(r.caption() == null ? "" : r.caption());
     }
     if (tiles.isEmpty()) {
-      throw new IllegalArgumentException(config.file() + ": dataset: no tile of " + dataset.index() + " matches filter "
-          + dataset.filter() + " and sites " + dataset.sites());
+      throw new IllegalArgumentException(
+          config.file()
+              + ": dataset: no tile of "
+              + dataset.index()
+              + " matches filter "
+              + dataset.filter()
+              + " and sites "
+              + dataset.sites());
     }
     return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
   }
 
   /**
    * The tiles with the config's embedding-level robustification applied (batch correction), the
-   * same tiles in the same order; every task and each side of {@link EvalComparison} works on these.
+   * same tiles in the same order; every task and each side of {@link EvalComparison} works on
+   * these.
    */
   static Tiles robustify(EvalConfig config, Tiles tiles) {
     if (config.robustify().batchCorrection() == null) {
       return tiles;
     }
     try {
-      EmbeddedTiles corrected = BatchCorrectedTiles.apply(tiles.embedded(), config.robustify().batchCorrection()).tiles();
+      EmbeddedTiles corrected =
+          BatchCorrectedTiles.apply(tiles.embedded(), config.robustify().batchCorrection()).tiles();
       return new Tiles(corrected, tiles.ids(), tiles.captions());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(config.file() + ": robustify.batch_correction: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          config.file() + ": robustify.batch_correction: " + e.getMessage(), e);
     }
   }
 
   /** The classification metrics, and with zero-shot {@code by_site} the accuracy per center. */
-  private static List<MetricValue> classificationValues(EvalConfig config, EmbeddedTiles tiles, Classified classified) {
-    List<MetricValue> values = new ArrayList<>(classificationValues(MetricsReport.of(classified.predictions(), config.bootstrap())));
+  private static List<MetricValue> classificationValues(
+      EvalConfig config, EmbeddedTiles tiles, Classified classified) {
+    List<MetricValue> values =
+        new ArrayList<>(
+            classificationValues(MetricsReport.of(classified.predictions(), config.bootstrap())));
     if (config.task() instanceof EvalConfig.ZeroShot z && z.bySite()) {
       values.addAll(accuracyBySite(config, tiles, classified));
     }
     return values;
   }
 
-  /** {@code accuracy@<site>} per center in name order, each with its own bootstrap over that center's slides. */
-  private static List<MetricValue> accuracyBySite(EvalConfig config, EmbeddedTiles tiles, Classified classified) {
+  /**
+   * {@code accuracy@<site>} per center in name order, each with its own bootstrap over that
+   * center's slides.
+   */
+  private static List<MetricValue> accuracyBySite(
+      EvalConfig config, EmbeddedTiles tiles, Classified classified) {
     Map<String, List<Integer>> bySite = new java.util.TreeMap<>();
     for (int p = 0; p < classified.tileIndices().size(); p++) {
       LabelledTiles.Tile tile = tiles.tiles().get(classified.tileIndices().get(p));
       if (tile.site() == null) {
-        throw new IllegalArgumentException(config.file() + ": task.by_site needs the site of every tile; " + tile.file()
-            + " has none");
+        throw new IllegalArgumentException(
+            config.file()
+                + ": task.by_site needs the site of every tile; "
+                + tile.file()
+                + " has none");
       }
       bySite.computeIfAbsent(tile.site(), s -> new ArrayList<>()).add(p);
     }
     List<MetricValue> values = new ArrayList<>();
-    bySite.forEach((site, predictions) -> {
-      Predictions p = classified.predictions().select(predictions.stream().mapToInt(Integer::intValue).toArray());
-      values.add(new MetricValue("accuracy@" + site, config.bootstrap().interval(p, org.pathlens.eval.metrics.Metric.ACCURACY::of)));
-    });
+    bySite.forEach(
+        (site, predictions) -> {
+          Predictions p =
+              classified
+                  .predictions()
+                  .select(predictions.stream().mapToInt(Integer::intValue).toArray());
+          values.add(
+              new MetricValue(
+                  "accuracy@" + site,
+                  config.bootstrap().interval(p, org.pathlens.eval.metrics.Metric.ACCURACY::of)));
+        });
     return values;
   }
 
@@ -310,31 +401,42 @@ public final class EvalRun {
     return switch (config.task()) {
       case EvalConfig.ZeroShot z -> zeroShot(z, tiles, model);
       case EvalConfig.FewShot f -> fewShot(config, f, tiles, model);
-      default -> throw new IllegalArgumentException(config.file() + ": task: not a classification task (zeroshot, fewshot)");
+      default ->
+          throw new IllegalArgumentException(
+              config.file() + ": task: not a classification task (zeroshot, fewshot)");
     };
   }
 
-  private static Classified zeroShot(EvalConfig.ZeroShot task, EmbeddedTiles tiles, VisionLanguageModel model) {
+  private static Classified zeroShot(
+      EvalConfig.ZeroShot task, EmbeddedTiles tiles, VisionLanguageModel model) {
     PromptSet prompts = PromptSetReader.resolve(task.prompts());
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
-    ZeroShotClassifier classifier = new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
-    return new Classified(tiles.predict(classifier), IntStream.range(0, tiles.size()).boxed().toList());
+    ZeroShotClassifier classifier =
+        new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
+    return new Classified(
+        tiles.predict(classifier), IntStream.range(0, tiles.size()).boxed().toList());
   }
 
-  private static Classified fewShot(EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles,
-      VisionLanguageModel model) {
+  private static Classified fewShot(
+      EvalConfig config, EvalConfig.FewShot task, EmbeddedTiles tiles, VisionLanguageModel model) {
     List<String> classIds = tiles.labels().stream().distinct().sorted().toList();
     // The split draws exactly `shots` tiles per class into the pool: the training set.
-    FewShotEvaluation.SplitIndices indices = FewShotEvaluation.splitIndices(tiles, classIds, task.shots(), task.seed());
-    FewShotEvaluation.Split split = new FewShotEvaluation.Split(tiles.select(indices.pool()), tiles.select(indices.test()));
-    LabelledEmbeddings train = LabelledEmbeddings.of(classIds, split.pool().embeddings(), split.pool().labels());
-    Classifier classifier = switch (task.method()) {
-      case "linear_probe" -> LinearProbe.train(train, LinearProbe.Options.defaults());
-      case "prototype" -> PrototypeClassifier.train(train, model.logitScale());
-      case "knn" -> new KnnClassifier(train, Math.min(5, task.shots()));
-      default -> throw new IllegalArgumentException(config.file() + ": task.method: unknown " + task.method());
-    };
+    FewShotEvaluation.SplitIndices indices =
+        FewShotEvaluation.splitIndices(tiles, classIds, task.shots(), task.seed());
+    FewShotEvaluation.Split split =
+        new FewShotEvaluation.Split(tiles.select(indices.pool()), tiles.select(indices.test()));
+    LabelledEmbeddings train =
+        LabelledEmbeddings.of(classIds, split.pool().embeddings(), split.pool().labels());
+    Classifier classifier =
+        switch (task.method()) {
+          case "linear_probe" -> LinearProbe.train(train, LinearProbe.Options.defaults());
+          case "prototype" -> PrototypeClassifier.train(train, model.logitScale());
+          case "knn" -> new KnnClassifier(train, Math.min(5, task.shots()));
+          default ->
+              throw new IllegalArgumentException(
+                  config.file() + ": task.method: unknown " + task.method());
+        };
     return new Classified(split.test().predict(classifier), indices.test());
   }
 
@@ -344,7 +446,10 @@ public final class EvalRun {
         .toList();
   }
 
-  /** The tiles as retrieval items: their images, captions (encoded by {@code model}), labels and slides. */
+  /**
+   * The tiles as retrieval items: their images, captions (encoded by {@code model}), labels and
+   * slides.
+   */
   static RetrievalEvaluation.Items retrievalItems(Tiles tiles, VisionLanguageModel model) {
     EmbeddedTiles embedded = tiles.embedded();
     List<String> captionTexts = new ArrayList<>();
@@ -368,25 +473,31 @@ public final class EvalRun {
       String group = embedded.tiles().get(i).group();
       slides.add(group != null ? group : tiles.ids().get(i));
     }
-    return new RetrievalEvaluation.Items(tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides);
+    return new RetrievalEvaluation.Items(
+        tiles.ids(), embedded.embeddings(), captions, embedded.labels(), slides);
   }
 
-  private static List<MetricValue> robustness(EvalConfig config, EvalConfig.Robustness task, EmbeddedTiles tiles) {
+  private static List<MetricValue> robustness(
+      EvalConfig config, EvalConfig.Robustness task, EmbeddedTiles tiles) {
     int n = tiles.size();
     String[] centers = new String[n];
     String[] slides = new String[n];
     for (int i = 0; i < n; i++) {
       LabelledTiles.Tile tile = tiles.tiles().get(i);
       if (tile.site() == null) {
-        throw new IllegalArgumentException(config.file() + ": task robustness needs the center (site) of every tile; "
-            + tile.file() + " has none");
+        throw new IllegalArgumentException(
+            config.file()
+                + ": task robustness needs the center (site) of every tile; "
+                + tile.file()
+                + " has none");
       }
       centers[i] = tile.site();
       // Without slides, each tile is its own slide: only itself is left out of its neighbours.
       slides[i] = tile.group() != null ? tile.group() : tile.file().toString();
     }
     String[] classes = tiles.labels().toArray(String[]::new);
-    RobustnessIndex.Counts counts = RobustnessIndex.count(tiles.embeddings(), classes, centers, slides, task.k());
+    RobustnessIndex.Counts counts =
+        RobustnessIndex.count(tiles.embeddings(), classes, centers, slides, task.k());
     List<MetricValue> values = new ArrayList<>();
     values.add(new MetricValue("robustness_index", counts.interval(config.bootstrap())));
     if (task.apd() != null) {
@@ -399,19 +510,25 @@ public final class EvalRun {
       values.add(new MetricValue("apd", drop.interval(config.bootstrap())));
       // The probe's accuracy per level, so a drop can be read back to where it happens.
       for (int l = 0; l < drop.levels().size(); l++) {
-        values.add(new MetricValue("apd_accuracy@" + PerformanceDrop.levelName(drop.levels().get(l)),
-            drop.accuracyInterval(l, config.bootstrap())));
+        values.add(
+            new MetricValue(
+                "apd_accuracy@" + PerformanceDrop.levelName(drop.levels().get(l)),
+                drop.accuracyInterval(l, config.bootstrap())));
       }
     }
     if (task.clustering() != null) {
       ClusteringScore.Result clustering =
-          ClusteringScore.of(tiles.embeddings(), classes, centers, slides, task.clustering().seed());
+          ClusteringScore.of(
+              tiles.embeddings(), classes, centers, slides, task.clustering().seed());
       values.add(new MetricValue("clustering_score", clustering.interval(config.bootstrap())));
     }
     return values;
   }
 
-  /** Per tile file: its id ({@code tile_id}, else the path as written) and caption (blank when none). */
+  /**
+   * Per tile file: its id ({@code tile_id}, else the path as written) and caption (blank when
+   * none).
+   */
   private static Map<Path, String[]> idsAndCaptions(Path csv) {
     List<List<String>> records;
     try {
@@ -426,7 +543,11 @@ public final class EvalRun {
     Path base = csv.toAbsolutePath().getParent();
     Map<Path, String[]> out = new HashMap<>();
     for (List<String> row : records.subList(1, records.size())) {
-      out.put(base.resolve(row.get(path)).normalize(), new String[] {id >= 0 ? row.get(id) : row.get(path), caption >= 0 ? row.get(caption) : ""});
+      out.put(
+          base.resolve(row.get(path)).normalize(),
+          new String[] {
+            id >= 0 ? row.get(id) : row.get(path), caption >= 0 ? row.get(caption) : ""
+          });
     }
     return out;
   }
@@ -435,23 +556,37 @@ public final class EvalRun {
     if (sites.isEmpty()) {
       return all;
     }
-    List<LabelledTiles.Tile> kept = all.tiles().stream().filter(t -> sites.contains(t.site())).toList();
+    List<LabelledTiles.Tile> kept =
+        all.tiles().stream().filter(t -> sites.contains(t.site())).toList();
     if (kept.isEmpty()) {
-      throw new IllegalArgumentException(configFile + ": dataset.sites: no tile of " + all.csv() + " is from " + sites);
+      throw new IllegalArgumentException(
+          configFile + ": dataset.sites: no tile of " + all.csv() + " is from " + sites);
     }
     return new LabelledTiles(all.csv(), kept);
   }
 
-  /** The configured metrics in the config's order, or every computed one; an unknown name is an error listing them. */
+  /**
+   * The configured metrics in the config's order, or every computed one; an unknown name is an
+   * error listing them.
+   */
   private static List<MetricValue> select(List<MetricValue> computed, EvalConfig config) {
     if (config.metrics().isEmpty()) {
       return computed;
     }
     List<MetricValue> out = new ArrayList<>();
     for (String name : config.metrics()) {
-      out.add(computed.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-          config.file() + ": metrics: \"" + name + "\" is not computed by this task; it computes "
-              + computed.stream().map(MetricValue::name).toList())));
+      out.add(
+          computed.stream()
+              .filter(v -> v.name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          config.file()
+                              + ": metrics: \""
+                              + name
+                              + "\" is not computed by this task; it computes "
+                              + computed.stream().map(MetricValue::name).toList())));
     }
     return out;
   }

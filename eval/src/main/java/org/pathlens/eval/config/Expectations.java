@@ -21,14 +21,29 @@ public final class Expectations {
   public record Check(MetricValue value, double expected, double tolerance, Status status) {
 
     public String toText() {
-      return String.format(Locale.ROOT, "%-7s %-24s %8.4f %9s %9.4f   [%.4f, %.4f]", status, value.name(), value.value(),
-          status == Status.MISSING ? "-" : String.format(Locale.ROOT, "%.4f", expected), tolerance,
-          value.interval().lower(), value.interval().upper());
+      return String.format(
+          Locale.ROOT,
+          "%-7s %-24s %8.4f %9s %9.4f   [%.4f, %.4f]",
+          status,
+          value.name(),
+          value.value(),
+          status == Status.MISSING ? "-" : String.format(Locale.ROOT, "%.4f", expected),
+          tolerance,
+          value.interval().lower(),
+          value.interval().upper());
     }
   }
 
-  public static final String HEADER = String.format(Locale.ROOT, "%-7s %-24s %8s %9s %9s   %s", "status", "metric", "value",
-      "expected", "tolerance", "CI");
+  public static final String HEADER =
+      String.format(
+          Locale.ROOT,
+          "%-7s %-24s %8s %9s %9s   %s",
+          "status",
+          "metric",
+          "value",
+          "expected",
+          "tolerance",
+          "CI");
 
   private Expectations() {}
 

@@ -15,15 +15,19 @@ import java.util.regex.Pattern;
 import org.pathlens.eval.metrics.MetricValue;
 
 /**
- * Rewrites the {@code expected:} block of a config with measured values ({@code eval run --update}).
- * It edits the text line by line rather than re-serialising the YAML, because a YAML writer drops
- * comments, and the comments are where a config says why a number is what it is: every line other
- * than an expected value stays byte for byte, and a metric without a line gets one at the block's end.
+ * Rewrites the {@code expected:} block of a config with measured values ({@code eval run
+ * --update}). It edits the text line by line rather than re-serialising the YAML, because a YAML
+ * writer drops comments, and the comments are where a config says why a number is what it is: every
+ * line other than an expected value stays byte for byte, and a metric without a line gets one at
+ * the block's end.
  */
 public final class ExpectedValuesWriter {
 
-  private static final Pattern BLOCK_START = Pattern.compile("^expected:\\s*(\\{\\s*\\})?\\s*(#.*)?$");
-  private static final Pattern ENTRY = Pattern.compile("^(\\s+)([^\\s:#][^:#]*?):(\\s*)([^\\s#]+)(\\s*#.*)?$");
+  private static final Pattern BLOCK_START =
+      Pattern.compile("^expected:\\s*(\\{\\s*\\})?\\s*(#.*)?$");
+  private static final Pattern ENTRY =
+      Pattern.compile("^(\\s+)([^\\s:#][^:#]*?):(\\s*)([^\\s#]+)(\\s*#.*)?$");
+
   /** Six decimals: finer than any tolerance a config uses, coarse enough to read. */
   private static final String FORMAT = "%.6f";
 
@@ -37,7 +41,8 @@ public final class ExpectedValuesWriter {
       Files.writeString(file, r.text(), StandardCharsets.UTF_8);
       return r.changed();
     } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot update the expected values: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          file + ": cannot update the expected values: " + e.getMessage(), e);
     }
   }
 
@@ -54,7 +59,12 @@ public final class ExpectedValuesWriter {
       if (BLOCK_START.matcher(lines.get(i)).matches()) {
         start = i;
         // An empty flow mapping ("expected: {}") becomes a block the entries can go under.
-        lines.set(i, lines.get(i).replaceFirst("\\{\\s*\\}", "").replaceFirst("^expected:\\s*$", "expected:"));
+        lines.set(
+            i,
+            lines
+                .get(i)
+                .replaceFirst("\\{\\s*\\}", "")
+                .replaceFirst("^expected:\\s*$", "expected:"));
         break;
       }
     }
@@ -66,7 +76,10 @@ public final class ExpectedValuesWriter {
     String indent = "  ";
     int end = start + 1;
     // The block runs while lines are indented, blank or comments.
-    while (end < lines.size() && (lines.get(end).isBlank() || lines.get(end).startsWith(" ") || lines.get(end).startsWith("#"))) {
+    while (end < lines.size()
+        && (lines.get(end).isBlank()
+            || lines.get(end).startsWith(" ")
+            || lines.get(end).startsWith("#"))) {
       end++;
     }
     // Trailing blank or comment lines belong to what follows, not to the block.
@@ -83,8 +96,14 @@ public final class ExpectedValuesWriter {
         if (!value.equals(m.group(4))) {
           changed++;
         }
-        lines.set(i, m.group(1) + m.group(2) + ":" + (m.group(3).isEmpty() ? " " : m.group(3)) + value
-            + (m.group(5) == null ? "" : m.group(5)));
+        lines.set(
+            i,
+            m.group(1)
+                + m.group(2)
+                + ":"
+                + (m.group(3).isEmpty() ? " " : m.group(3))
+                + value
+                + (m.group(5) == null ? "" : m.group(5)));
       }
     }
     List<String> added = new ArrayList<>();

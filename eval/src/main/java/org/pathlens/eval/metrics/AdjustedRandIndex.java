@@ -22,7 +22,8 @@ public final class AdjustedRandIndex {
    */
   public static double of(String[] a, String[] b, int[] indices) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("partitions of different sizes: " + a.length + " and " + b.length);
+      throw new IllegalArgumentException(
+          "partitions of different sizes: " + a.length + " and " + b.length);
     }
     Map<String, Long> rows = new HashMap<>();
     Map<String, Long> columns = new HashMap<>();
@@ -43,7 +44,8 @@ public final class AdjustedRandIndex {
     double expected = sumRows * sumColumns / total;
     double max = (sumRows + sumColumns) / 2;
     if (max == expected) {
-      // Both partitions trivial (one cluster, or all singletons) and identical: sklearn's convention is 1.
+      // Both partitions trivial (one cluster, or all singletons) and identical: sklearn's
+      // convention is 1.
       return 1.0;
     }
     return (index - expected) / (max - expected);

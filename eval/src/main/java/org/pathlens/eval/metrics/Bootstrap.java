@@ -10,9 +10,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Percentile bootstrap confidence intervals with a fixed seed, so a report is the same on every
- * run. Resamples items, or whole groups (slides, patients) when the predictions carry groups:
- * tiles of one slide are correlated, and resampling them one by one would give intervals that are
- * too narrow.
+ * run. Resamples items, or whole groups (slides, patients) when the predictions carry groups: tiles
+ * of one slide are correlated, and resampling them one by one would give intervals that are too
+ * narrow.
  *
  * @param resamples how many bootstrap replicates (1000 gives stable 95 % bounds to about ±0.005)
  * @param seed the random seed
@@ -43,11 +43,12 @@ public record Bootstrap(int resamples, long seed, double level) {
   }
 
   /**
-   * Intervals for several metrics from the same resamples (so that they are comparable). A
-   * resample where a metric is undefined (NaN, e.g. AUROC without a negative) is left out of that
-   * metric's interval.
+   * Intervals for several metrics from the same resamples (so that they are comparable). A resample
+   * where a metric is undefined (NaN, e.g. AUROC without a negative) is left out of that metric's
+   * interval.
    */
-  public List<Interval> intervals(Predictions p, List<? extends ToDoubleFunction<Predictions>> metrics) {
+  public List<Interval> intervals(
+      Predictions p, List<? extends ToDoubleFunction<Predictions>> metrics) {
     int[][] units = units(p.size(), p.groups());
     SplittableRandom random = new SplittableRandom(seed);
     double[][] values = new double[metrics.size()][resamples];
@@ -80,7 +81,8 @@ public record Bootstrap(int resamples, long seed, double level) {
     int n = perItem.getFirst().length;
     for (double[] scores : perItem) {
       if (scores.length != n) {
-        throw new IllegalArgumentException("every metric needs one score per item: " + scores.length + " != " + n);
+        throw new IllegalArgumentException(
+            "every metric needs one score per item: " + scores.length + " != " + n);
       }
     }
     if (groups != null && groups.length != n) {
@@ -104,7 +106,9 @@ public record Bootstrap(int resamples, long seed, double level) {
     for (int m = 0; m < perItem.size(); m++) {
       double[] sorted = values[m].clone();
       Arrays.sort(sorted);
-      out.add(new Interval(Retrieval.mean(perItem.get(m)), quantile(sorted, tail), quantile(sorted, 1 - tail)));
+      out.add(
+          new Interval(
+              Retrieval.mean(perItem.get(m)), quantile(sorted, tail), quantile(sorted, 1 - tail)));
     }
     return out;
   }
@@ -150,7 +154,9 @@ public record Bootstrap(int resamples, long seed, double level) {
     for (int i = 0; i < n; i++) {
       byGroup.computeIfAbsent(groups[i], g -> new ArrayList<>()).add(i);
     }
-    return byGroup.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    return byGroup.values().stream()
+        .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+        .toArray(int[][]::new);
   }
 
   static int[] draw(int[][] units, SplittableRandom random) {

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Counts of (true class, predicted class), with the per-class precision, recall and F1 derived
- * from them. A ratio with a zero denominator is 0, as scikit-learn's {@code zero_division=0}.
+ * Counts of (true class, predicted class), with the per-class precision, recall and F1 derived from
+ * them. A ratio with a zero denominator is 0, as scikit-learn's {@code zero_division=0}.
  *
  * @param classIds row and column order
  * @param counts {@code counts[true][predicted]}

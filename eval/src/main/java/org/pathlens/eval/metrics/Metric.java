@@ -3,11 +3,11 @@ package org.pathlens.eval.metrics;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The classification metrics PathLens reports, defined as scikit-learn defines them so that
- * numbers compare with published ones (ECE, which scikit-learn lacks, as Guo et al. 2017 define
- * it: {@link Reliability}). Classes absent from the truth are skipped where a metric would be
- * undefined for them (balanced accuracy, AUROC), as scikit-learn does for balanced accuracy; a
- * metric with nothing to average is NaN. Larger is better for all but ECE.
+ * The classification metrics PathLens reports, defined as scikit-learn defines them so that numbers
+ * compare with published ones (ECE, which scikit-learn lacks, as Guo et al. 2017 define it: {@link
+ * Reliability}). Classes absent from the truth are skipped where a metric would be undefined for
+ * them (balanced accuracy, AUROC), as scikit-learn does for balanced accuracy; a metric with
+ * nothing to average is NaN. Larger is better for all but ECE.
  */
 public enum Metric {
   ACCURACY("accuracy", Metric::accuracy),

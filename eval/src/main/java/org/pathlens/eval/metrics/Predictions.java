@@ -14,20 +14,35 @@ import java.util.List;
  * @param groups per item, the unit a bootstrap resamples (a slide, a patient); {@code null} when
  *     items are independent
  */
-public record Predictions(List<String> classIds, int[] truth, int[] predicted, float[][] probabilities, String[] groups) {
+public record Predictions(
+    List<String> classIds, int[] truth, int[] predicted, float[][] probabilities, String[] groups) {
 
   public Predictions {
     classIds = List.copyOf(classIds);
     int n = truth.length;
-    if (predicted.length != n || probabilities.length != n || (groups != null && groups.length != n)) {
-      throw new IllegalArgumentException("truth, predicted, probabilities and groups must have one entry per item");
+    if (predicted.length != n
+        || probabilities.length != n
+        || (groups != null && groups.length != n)) {
+      throw new IllegalArgumentException(
+          "truth, predicted, probabilities and groups must have one entry per item");
     }
     for (int i = 0; i < n; i++) {
-      if (truth[i] < 0 || truth[i] >= classIds.size() || predicted[i] < 0 || predicted[i] >= classIds.size()) {
-        throw new IllegalArgumentException("item " + i + ": class index outside 0.." + (classIds.size() - 1));
+      if (truth[i] < 0
+          || truth[i] >= classIds.size()
+          || predicted[i] < 0
+          || predicted[i] >= classIds.size()) {
+        throw new IllegalArgumentException(
+            "item " + i + ": class index outside 0.." + (classIds.size() - 1));
       }
       if (probabilities[i].length != classIds.size()) {
-        throw new IllegalArgumentException("item " + i + ": " + probabilities[i].length + " probabilities for " + classIds.size() + " classes");
+        throw new IllegalArgumentException(
+            "item "
+                + i
+                + ": "
+                + probabilities[i].length
+                + " probabilities for "
+                + classIds.size()
+                + " classes");
       }
     }
   }

@@ -28,7 +28,8 @@ public record Reliability(List<Bin> bins, int items) {
    * @param meanConfidence their mean confidence; NaN when empty
    * @param accuracy the share of them predicted right; NaN when empty
    */
-  public record Bin(double lower, double upper, int count, double meanConfidence, double accuracy) {}
+  public record Bin(
+      double lower, double upper, int count, double meanConfidence, double accuracy) {}
 
   public Reliability {
     bins = List.copyOf(bins);
@@ -53,8 +54,13 @@ public record Reliability(List<Bin> bins, int items) {
     }
     List<Bin> bins = new ArrayList<>(binCount);
     for (int b = 0; b < binCount; b++) {
-      bins.add(new Bin((double) b / binCount, (double) (b + 1) / binCount, counts[b],
-          counts[b] == 0 ? Double.NaN : confidence[b] / counts[b], counts[b] == 0 ? Double.NaN : (double) right[b] / counts[b]));
+      bins.add(
+          new Bin(
+              (double) b / binCount,
+              (double) (b + 1) / binCount,
+              counts[b],
+              counts[b] == 0 ? Double.NaN : confidence[b] / counts[b],
+              counts[b] == 0 ? Double.NaN : (double) right[b] / counts[b]));
     }
     return new Reliability(bins, p.size());
   }

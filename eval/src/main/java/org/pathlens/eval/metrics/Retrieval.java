@@ -6,14 +6,17 @@ import java.util.Map;
 /**
  * Per-query retrieval scores from rankings, as the CLIP, SISH and RetCCL papers report them. A
  * ranking lists candidate indices best first; it already leaves out what must not be found (for
- * image→image, the query's own slide). Each function returns one score per query, so that the
- * mean is the metric and a bootstrap can resample queries or their slides.
+ * image→image, the query's own slide). Each function returns one score per query, so that the mean
+ * is the metric and a bootstrap can resample queries or their slides.
  */
 public final class Retrieval {
 
   private Retrieval() {}
 
-  /** Recall@k for paired data: 1 when the query's own partner {@code targets[q]} is among the first k, else 0. */
+  /**
+   * Recall@k for paired data: 1 when the query's own partner {@code targets[q]} is among the first
+   * k, else 0.
+   */
   public static double[] recallAtK(int[][] rankings, int[] targets, int k) {
     requireK(k);
     double[] out = new double[rankings.length];
@@ -30,11 +33,12 @@ public final class Retrieval {
   }
 
   /**
-   * Label precision@k: the share of the first k hits whose class is the query's. With near-duplicate
-   * captions (templated by class) exact-pair recall is a lottery among equals; this is what matters.
-   * A ranking shorter than k is scored over the hits it has.
+   * Label precision@k: the share of the first k hits whose class is the query's. With
+   * near-duplicate captions (templated by class) exact-pair recall is a lottery among equals; this
+   * is what matters. A ranking shorter than k is scored over the hits it has.
    */
-  public static double[] labelPrecisionAtK(int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+  public static double[] labelPrecisionAtK(
+      int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
     requireK(k);
     double[] out = new double[rankings.length];
     for (int q = 0; q < rankings.length; q++) {
@@ -55,7 +59,8 @@ public final class Retrieval {
    * among the first k hits is the query's. Ties go to the tied class seen first in the ranking, as
    * Python's {@code Counter.most_common} (insertion order) decides them in those papers' code.
    */
-  public static double[] majorityVoteAtK(int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+  public static double[] majorityVoteAtK(
+      int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
     requireK(k);
     double[] out = new double[rankings.length];
     for (int q = 0; q < rankings.length; q++) {
@@ -84,7 +89,8 @@ public final class Retrieval {
    * precision@i over the ranks i ≤ k that hold a hit of the query's class, 0 when none does. The
    * denominator is the relevant hits retrieved, not all relevant candidates.
    */
-  public static double[] averagePrecisionAtK(int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+  public static double[] averagePrecisionAtK(
+      int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
     requireK(k);
     double[] out = new double[rankings.length];
     for (int q = 0; q < rankings.length; q++) {

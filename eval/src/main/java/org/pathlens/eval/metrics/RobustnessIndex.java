@@ -7,8 +7,8 @@ import org.pathlens.encoders.Embeddings;
  * PathoROB's robustness index (Kömen, de Jong, Hense et al. 2026): how much an embedding's
  * neighbourhood follows biology rather than the medical center. For each tile, its k nearest
  * neighbours (cosine) among tiles of <em>other slides</em> (a slide's own tiles share both class
- * and center and would say nothing); SO counts neighbours of the same class from another center,
- * OS neighbours of another class from the same center. RI = ΣSO / (ΣSO + ΣOS): 1 when class always
+ * and center and would say nothing); SO counts neighbours of the same class from another center, OS
+ * neighbours of another class from the same center. RI = ΣSO / (ΣSO + ΣOS): 1 when class always
  * wins, 0 when center always does; NaN when no neighbour is SO or OS.
  */
 public final class RobustnessIndex {
@@ -20,7 +20,10 @@ public final class RobustnessIndex {
    */
   public record Counts(int[] so, int[] os, String[] slides, int k) {
 
-    /** RI over the tiles at {@code indices} (repeats count again, as a bootstrap resample takes them). */
+    /**
+     * RI over the tiles at {@code indices} (repeats count again, as a bootstrap resample takes
+     * them).
+     */
     public double index(int[] indices) {
       long sumSo = 0;
       long sumOs = 0;
@@ -43,10 +46,12 @@ public final class RobustnessIndex {
    * Counts SO and OS among each tile's {@code k} nearest neighbours from other slides; equal
    * cosines are broken by tile order, so the result is the same on every run.
    */
-  public static Counts count(List<float[]> embeddings, String[] classes, String[] centers, String[] slides, int k) {
+  public static Counts count(
+      List<float[]> embeddings, String[] classes, String[] centers, String[] slides, int k) {
     int n = embeddings.size();
     if (classes.length != n || centers.length != n || slides.length != n) {
-      throw new IllegalArgumentException("embeddings, classes, centers and slides need one entry per tile");
+      throw new IllegalArgumentException(
+          "embeddings, classes, centers and slides need one entry per tile");
     }
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1, got " + k);

@@ -32,7 +32,8 @@ public final class CenterAccuracyPlot {
 
   private CenterAccuracyPlot() {}
 
-  public static BufferedImage render(List<Point> centers, Bootstrap.Interval overall, String title) {
+  public static BufferedImage render(
+      List<Point> centers, Bootstrap.Interval overall, String title) {
     System.setProperty("java.awt.headless", "true");
     YIntervalSeries series = new YIntervalSeries("accuracy (95 % bootstrap interval)");
     String[] names = new String[centers.size()];
@@ -55,7 +56,8 @@ public final class CenterAccuracyPlot {
     centerAxis.setLowerMargin(0.1);
     centerAxis.setUpperMargin(0.1);
     NumberAxis accuracyAxis = new NumberAxis("accuracy");
-    // From a round step under the lowest bound to just above 1: differences between centers stay visible.
+    // From a round step under the lowest bound to just above 1: differences between centers stay
+    // visible.
     accuracyAxis.setRange(Math.max(0, Math.floor((lowest - 0.05) * 10) / 10), 1.02);
 
     XYErrorRenderer renderer = new XYErrorRenderer();
@@ -69,12 +71,21 @@ public final class CenterAccuracyPlot {
     renderer.setCapLength(10);
 
     XYPlot plot = new XYPlot(data, centerAxis, accuracyAxis, renderer);
-    BasicStroke dashed = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
+    BasicStroke dashed =
+        new BasicStroke(
+            1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
     plot.addRangeMarker(new ValueMarker(overall.estimate(), Color.GRAY, dashed));
     // The line is named in the legend, not beside it, where it would cover a center's marker.
     LegendItemCollection legend = plot.getLegendItems();
-    legend.add(new LegendItem(String.format(Locale.ROOT, "all tiles %.4f", overall.estimate()), null, null, null,
-        new Line2D.Double(-12, 0, 12, 0), dashed, Color.GRAY));
+    legend.add(
+        new LegendItem(
+            String.format(Locale.ROOT, "all tiles %.4f", overall.estimate()),
+            null,
+            null,
+            null,
+            new Line2D.Double(-12, 0, 12, 0),
+            dashed,
+            Color.GRAY));
     plot.setFixedLegendItems(legend);
     JFreeChart chart = new JFreeChart(title, ChartStyle.TITLE, plot, true);
     ChartStyle.apply(chart);

@@ -21,6 +21,7 @@ public final class ChartStyle {
 
   /** Width and height of every chart image in a report. */
   public static final int WIDTH = 800;
+
   public static final int HEIGHT = 560;
 
   static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
@@ -30,7 +31,8 @@ public final class ChartStyle {
   static final Color GRID = new Color(0xDD, 0xDD, 0xDD);
 
   private static final int[] TAB10 = {
-    0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF,
+    0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22,
+    0x17BECF,
   };
 
   private ChartStyle() {}
@@ -40,7 +42,9 @@ public final class ChartStyle {
     return new Color(TAB10[i % TAB10.length]);
   }
 
-  /** The marker of category {@code i}: a circle for the first ten, then square, triangle, diamond. */
+  /**
+   * The marker of category {@code i}: a circle for the first ten, then square, triangle, diamond.
+   */
   public static Shape marker(int i, double size) {
     double h = size / 2;
     return switch ((i / TAB10.length) % 4) {

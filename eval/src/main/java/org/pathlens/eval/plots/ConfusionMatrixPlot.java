@@ -54,7 +54,8 @@ public final class ConfusionMatrixPlot {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLACK);
@@ -77,12 +78,15 @@ public final class ConfusionMatrixPlot {
         g.setColor(fill);
         g.fillRect(x, y, CELL, CELL);
         g.setColor(fraction > 0.5 ? Color.WHITE : Color.BLACK);
-        String text = rowNormalised ? String.format(Locale.ROOT, "%.2f", fraction) : Long.toString(count);
-        g.drawString(text, x + (CELL - fm.stringWidth(text)) / 2, y + CELL / 2 + fm.getAscent() / 2 - 2);
+        String text =
+            rowNormalised ? String.format(Locale.ROOT, "%.2f", fraction) : Long.toString(count);
+        g.drawString(
+            text, x + (CELL - fm.stringWidth(text)) / 2, y + CELL / 2 + fm.getAscent() / 2 - 2);
       }
       g.setColor(Color.BLACK);
       String id = m.classIds().get(t);
-      g.drawString(id, left - 8 - fm.stringWidth(id), top + t * CELL + CELL / 2 + fm.getAscent() / 2 - 2);
+      g.drawString(
+          id, left - 8 - fm.stringWidth(id), top + t * CELL + CELL / 2 + fm.getAscent() / 2 - 2);
     }
     for (int p = 0; p < k; p++) {
       String id = m.classIds().get(p);

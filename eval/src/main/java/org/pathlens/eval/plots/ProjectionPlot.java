@@ -12,9 +12,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A 2-D map of embeddings (a projection's first two coordinates), one colour per category (a
- * class, or a center), categories in sorted order in the legend. Markers shrink and turn
- * translucent as the points grow many, so that dense clusters still show their mix.
+ * A 2-D map of embeddings (a projection's first two coordinates), one colour per category (a class,
+ * or a center), categories in sorted order in the legend. Markers shrink and turn translucent as
+ * the points grow many, so that dense clusters still show their mix.
  */
 public final class ProjectionPlot {
 
@@ -24,14 +24,18 @@ public final class ProjectionPlot {
    * @param points per item, its x and y
    * @param categories per item, what colours it
    */
-  public static BufferedImage render(double[][] points, List<String> categories, String title, String xLabel, String yLabel) {
+  public static BufferedImage render(
+      double[][] points, List<String> categories, String title, String xLabel, String yLabel) {
     System.setProperty("java.awt.headless", "true");
     if (points.length != categories.size()) {
-      throw new IllegalArgumentException(points.length + " points but " + categories.size() + " categories");
+      throw new IllegalArgumentException(
+          points.length + " points but " + categories.size() + " categories");
     }
     TreeMap<String, XYSeries> byCategory = new TreeMap<>();
     for (int i = 0; i < points.length; i++) {
-      byCategory.computeIfAbsent(categories.get(i), c -> new XYSeries(c, false, true)).add(points[i][0], points[i][1], false);
+      byCategory
+          .computeIfAbsent(categories.get(i), c -> new XYSeries(c, false, true))
+          .add(points[i][0], points[i][1], false);
     }
     XYSeriesCollection data = new XYSeriesCollection();
     byCategory.values().forEach(data::addSeries);

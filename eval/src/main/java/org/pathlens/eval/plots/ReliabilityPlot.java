@@ -29,14 +29,15 @@ import org.pathlens.eval.metrics.Reliability;
 
 /**
  * A reliability diagram (Guo et al. 2017): above, each confidence bin's accuracy as a bar and its
- * mean confidence as a marker, with the diagonal a perfectly calibrated model would follow (the
- * gap between bar top and marker is the bin's calibration error); below, how many tiles each bin
- * holds, printed over its bar, since a bin of three tiles says little.
+ * mean confidence as a marker, with the diagonal a perfectly calibrated model would follow (the gap
+ * between bar top and marker is the bin's calibration error); below, how many tiles each bin holds,
+ * printed over its bar, since a bin of three tiles says little.
  */
 public final class ReliabilityPlot {
 
   /** Light enough that the diagonal and the markers read over it. */
   private static final Color BAR = new Color(0x9E, 0xC5, 0xE6);
+
   private static final Color CONFIDENCE = ChartStyle.colour(1);
 
   private ReliabilityPlot() {}
@@ -52,7 +53,8 @@ public final class ReliabilityPlot {
     for (Reliability.Bin bin : reliability.bins()) {
       double middle = (bin.lower() + bin.upper()) / 2;
       if (bin.count() > 0) {
-        accuracy.add(middle, bin.lower(), bin.upper(), bin.accuracy(), bin.accuracy(), bin.accuracy());
+        accuracy.add(
+            middle, bin.lower(), bin.upper(), bin.accuracy(), bin.accuracy(), bin.accuracy());
         confidence.add(middle, bin.meanConfidence());
         counts.add(middle, bin.lower(), bin.upper(), bin.count(), bin.count(), bin.count());
       }
@@ -65,18 +67,29 @@ public final class ReliabilityPlot {
     markers.setSeriesShape(0, ChartStyle.marker(30, 11));
     top.setDataset(1, new XYSeriesCollection(confidence));
     top.setRenderer(1, markers);
-    XYLineAnnotation diagonal = new XYLineAnnotation(0, 0, 1, 1,
-        new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0), Color.DARK_GRAY);
+    XYLineAnnotation diagonal =
+        new XYLineAnnotation(
+            0,
+            0,
+            1,
+            1,
+            new BasicStroke(
+                1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0),
+            Color.DARK_GRAY);
     // In front of the bars, as are the confidence markers: both are what the bars are read against.
     bars.addAnnotation(diagonal, Layer.FOREGROUND);
     top.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
 
     XYBarRenderer countBars = bars(new Color(0x99, 0x99, 0x99));
     countBars.setDefaultItemLabelGenerator(
-        new StandardXYItemLabelGenerator("{2}", NumberFormat.getNumberInstance(Locale.ROOT), NumberFormat.getIntegerInstance(Locale.ROOT)));
+        new StandardXYItemLabelGenerator(
+            "{2}",
+            NumberFormat.getNumberInstance(Locale.ROOT),
+            NumberFormat.getIntegerInstance(Locale.ROOT)));
     countBars.setDefaultItemLabelsVisible(true);
     countBars.setDefaultItemLabelFont(ChartStyle.TICK);
-    countBars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
+    countBars.setDefaultPositiveItemLabelPosition(
+        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
     NumberAxis countAxis = new NumberAxis("tiles");
     countAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     // Head room for the count printed over the tallest bar.
@@ -112,7 +125,11 @@ public final class ReliabilityPlot {
   private static NumberAxis unitAxis(String label) {
     NumberAxis axis = new NumberAxis(label);
     axis.setRange(0, 1);
-    axis.setTickUnit(new NumberTickUnit(0.1, new java.text.DecimalFormat("0.0", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT))));
+    axis.setTickUnit(
+        new NumberTickUnit(
+            0.1,
+            new java.text.DecimalFormat(
+                "0.0", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT))));
     return axis;
   }
 }

@@ -14,18 +14,23 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *
  * <p>Fitted from the sample covariance C = Σ (x − μ)(x − μ)ᵀ / (n − 1), accumulated a block of rows
  * at a time so that n tiles never need an n × D matrix, then EJML's symmetric eigendecomposition of
- * the D × D matrix C. The components are C's leading eigenvectors, the right singular vectors of the
- * centred data as {@code numpy.linalg.svd} and scikit-learn's PCA give them; an eigenvalue is the
- * variance along its component (scikit-learn's {@code explained_variance_}, S² / (n − 1)), its
+ * the D × D matrix C. The components are C's leading eigenvectors, the right singular vectors of
+ * the centred data as {@code numpy.linalg.svd} and scikit-learn's PCA give them; an eigenvalue is
+ * the variance along its component (scikit-learn's {@code explained_variance_}, S² / (n − 1)), its
  * ratio that over trace(C), the total variance. A component's sign is arbitrary; here its largest
- * entry by magnitude is positive (the first such entry on a tie), so a map never flips between runs.
+ * entry by magnitude is positive (the first such entry on a tie), so a map never flips between
+ * runs.
  *
  * @param mean μ, per dimension
  * @param components unit vectors, the first explaining the most variance
  * @param explainedVariance the variance along each component
  * @param explainedVarianceRatio its share of the total variance
  */
-public record Pca(double[] mean, double[][] components, double[] explainedVariance, double[] explainedVarianceRatio) {
+public record Pca(
+    double[] mean,
+    double[][] components,
+    double[] explainedVariance,
+    double[] explainedVarianceRatio) {
 
   private static final int BLOCK_ROWS = 512;
 
@@ -36,12 +41,14 @@ public record Pca(double[] mean, double[][] components, double[] explainedVarian
     }
     int d = vectors.getFirst().length;
     if (componentCount < 1 || componentCount > d) {
-      throw new IllegalArgumentException("PCA components must be in 1.." + d + ", got " + componentCount);
+      throw new IllegalArgumentException(
+          "PCA components must be in 1.." + d + ", got " + componentCount);
     }
     double[] mean = new double[d];
     for (float[] v : vectors) {
       if (v.length != d) {
-        throw new IllegalArgumentException("PCA needs vectors of one dimension: " + v.length + " != " + d);
+        throw new IllegalArgumentException(
+            "PCA needs vectors of one dimension: " + v.length + " != " + d);
       }
       for (int j = 0; j < d; j++) {
         mean[j] += v[j];
@@ -67,7 +74,8 @@ public record Pca(double[] mean, double[][] components, double[] explainedVarian
 
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
     if (!eig.decompose(covariance.copy())) {
-      throw new IllegalStateException("PCA: the eigendecomposition of the " + d + " x " + d + " covariance did not converge");
+      throw new IllegalStateException(
+          "PCA: the eigendecomposition of the " + d + " x " + d + " covariance did not converge");
     }
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < eig.getNumberOfEigenvalues(); i++) {

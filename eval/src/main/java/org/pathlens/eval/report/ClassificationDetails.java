@@ -12,16 +12,19 @@ import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.metrics.Reliability;
 
 /**
- * The parts of a report that only a classifier has: the confusion matrix (and per-class
- * precision, recall, F1 from it), the reliability bins with the ECE, and the accuracy per medical
- * center.
+ * The parts of a report that only a classifier has: the confusion matrix (and per-class precision,
+ * recall, F1 from it), the reliability bins with the ECE, and the accuracy per medical center.
  *
  * @param accuracy over every tile, with its interval (the reference line of the per-center plot)
  * @param ece the expected calibration error of {@code reliability} with its interval
  * @param centers per center in name order; empty when the tiles have no center
  */
-public record ClassificationDetails(ConfusionMatrix confusion, Reliability reliability, Bootstrap.Interval accuracy,
-    Bootstrap.Interval ece, List<CenterAccuracy> centers) {
+public record ClassificationDetails(
+    ConfusionMatrix confusion,
+    Reliability reliability,
+    Bootstrap.Interval accuracy,
+    Bootstrap.Interval ece,
+    List<CenterAccuracy> centers) {
 
   public ClassificationDetails {
     centers = List.copyOf(centers);
@@ -40,18 +43,26 @@ public record ClassificationDetails(ConfusionMatrix confusion, Reliability relia
     List<CenterAccuracy> perCenter = new ArrayList<>();
     if (centers != null && centers.stream().noneMatch(java.util.Objects::isNull)) {
       if (centers.size() != p.size()) {
-        throw new IllegalArgumentException(centers.size() + " centers for " + p.size() + " predictions");
+        throw new IllegalArgumentException(
+            centers.size() + " centers for " + p.size() + " predictions");
       }
       Map<String, List<Integer>> byCenter = new TreeMap<>();
       for (int i = 0; i < centers.size(); i++) {
         byCenter.computeIfAbsent(centers.get(i), c -> new ArrayList<>()).add(i);
       }
-      byCenter.forEach((center, items) -> {
-        Predictions ofCenter = p.select(items.stream().mapToInt(Integer::intValue).toArray());
-        perCenter.add(new CenterAccuracy(center, items.size(), bootstrap.interval(ofCenter, Metric::accuracy)));
-      });
+      byCenter.forEach(
+          (center, items) -> {
+            Predictions ofCenter = p.select(items.stream().mapToInt(Integer::intValue).toArray());
+            perCenter.add(
+                new CenterAccuracy(
+                    center, items.size(), bootstrap.interval(ofCenter, Metric::accuracy)));
+          });
     }
-    return new ClassificationDetails(ConfusionMatrix.of(p), Reliability.of(p, Reliability.DEFAULT_BINS), overall.get(0),
-        overall.get(1), perCenter);
+    return new ClassificationDetails(
+        ConfusionMatrix.of(p),
+        Reliability.of(p, Reliability.DEFAULT_BINS),
+        overall.get(0),
+        overall.get(1),
+        perCenter);
   }
 }

@@ -11,7 +11,10 @@ import org.pathlens.eval.config.EvalRun;
 import org.pathlens.eval.config.Expectations;
 import org.pathlens.eval.metrics.Bootstrap;
 
-/** The report of one {@code pathlens eval run} config: what {@link EvalRun} measured and how it compares with the config. */
+/**
+ * The report of one {@code pathlens eval run} config: what {@link EvalRun} measured and how it
+ * compares with the config.
+ */
 public final class EvalRunReports {
 
   private EvalRunReports() {}
@@ -20,20 +23,39 @@ public final class EvalRunReports {
    * @param checks the verdicts {@link Expectations#check} gave, one per metric of {@code result}
    * @param commandLine the command as it was typed, for the page's header
    */
-  public static EvalReport of(EvalRun.Result result, List<Expectations.Check> checks, String commandLine) {
+  public static EvalReport of(
+      EvalRun.Result result, List<Expectations.Check> checks, String commandLine) {
     EvalConfig config = result.config();
-    List<EvalReport.MetricRow> rows = checks.stream()
-        .map(c -> new EvalReport.MetricRow(c.value().name(), c.value().interval(), c.expected(), c.tolerance(), c.status().name()))
-        .toList();
+    List<EvalReport.MetricRow> rows =
+        checks.stream()
+            .map(
+                c ->
+                    new EvalReport.MetricRow(
+                        c.value().name(),
+                        c.value().interval(),
+                        c.expected(),
+                        c.tolerance(),
+                        c.status().name()))
+            .toList();
     ClassificationDetails classification = null;
     if (result.classified() != null) {
       EmbeddedTiles classified = result.embedded().select(result.classified().tileIndices());
-      classification = ClassificationDetails.of(result.classified().predictions(),
-          classified.tiles().stream().map(LabelledTiles.Tile::site).toList(), config.bootstrap());
+      classification =
+          ClassificationDetails.of(
+              result.classified().predictions(),
+              classified.tiles().stream().map(LabelledTiles.Tile::site).toList(),
+              config.bootstrap());
     }
     boolean bySlide = result.embedded().tiles().stream().allMatch(t -> t.group() != null);
-    return new EvalReport(config.name(), settings(result, commandLine), metricTables(config.task(), rows), List.of(),
-        classification, EmbeddingMap.pca(result.embedded()), config.bootstrap(), bySlide ? "slide" : "tile");
+    return new EvalReport(
+        config.name(),
+        settings(result, commandLine),
+        metricTables(config.task(), rows),
+        List.of(),
+        classification,
+        EmbeddingMap.pca(result.embedded()),
+        config.bootstrap(),
+        bySlide ? "slide" : "tile");
   }
 
   private static List<EvalReport.Setting> settings(EvalRun.Result result, String commandLine) {
@@ -48,64 +70,142 @@ public final class EvalRunReports {
     out.add(new EvalReport.Setting("task", "task", task(config.task())));
     String tiles = Integer.toString(result.tiles());
     if (result.classified() != null && result.classified().tileIndices().size() != result.tiles()) {
-      tiles += " (" + result.classified().tileIndices().size() + " classified, the rest trained the classifier)";
+      tiles +=
+          " ("
+              + result.classified().tileIndices().size()
+              + " classified, the rest trained the classifier)";
     }
     out.add(new EvalReport.Setting("tiles", "tiles", tiles));
     Bootstrap b = config.bootstrap();
-    out.add(new EvalReport.Setting("bootstrap", "bootstrap", String.format(Locale.ROOT, "%d resamples, seed %d, %.0f %% intervals",
-        b.resamples(), b.seed(), b.level() * 100)));
-    out.add(new EvalReport.Setting("tolerance", "tolerance", java.math.BigDecimal.valueOf(config.tolerance()).stripTrailingZeros().toPlainString()));
+    out.add(
+        new EvalReport.Setting(
+            "bootstrap",
+            "bootstrap",
+            String.format(
+                Locale.ROOT,
+                "%d resamples, seed %d, %.0f %% intervals",
+                b.resamples(),
+                b.seed(),
+                b.level() * 100)));
+    out.add(
+        new EvalReport.Setting(
+            "tolerance",
+            "tolerance",
+            java.math.BigDecimal.valueOf(config.tolerance()).stripTrailingZeros().toPlainString()));
     out.add(new EvalReport.Setting("command_line", "command line", commandLine));
     return out;
   }
 
   static String dataset(EvalConfig.Dataset dataset) {
-    String text = switch (dataset) {
-      case EvalConfig.Generated g -> String.format(Locale.ROOT, "generated tiles: %d per class and center, %d centers, seed %d",
-          g.perClass(), g.centers(), g.seed());
-      case EvalConfig.LabelsCsv l -> "labels " + l.csv() + " (label column " + l.labelColumn() + ")";
-      case EvalConfig.IndexTiles i -> "index " + i.index() + (i.filter() == null ? "" : ", filter " + i.filter());
-    };
-    return dataset.sites().isEmpty() ? text : text + ", sites " + String.join(", ", dataset.sites());
+    String text =
+        switch (dataset) {
+          case EvalConfig.Generated g ->
+              String.format(
+                  Locale.ROOT,
+                  "generated tiles: %d per class and center, %d centers, seed %d",
+                  g.perClass(),
+                  g.centers(),
+                  g.seed());
+          case EvalConfig.LabelsCsv l ->
+              "labels " + l.csv() + " (label column " + l.labelColumn() + ")";
+          case EvalConfig.IndexTiles i ->
+              "index " + i.index() + (i.filter() == null ? "" : ", filter " + i.filter());
+        };
+    return dataset.sites().isEmpty()
+        ? text
+        : text + ", sites " + String.join(", ", dataset.sites());
   }
 
   static String task(EvalConfig.Task task) {
     return switch (task) {
       case EvalConfig.ZeroShot z -> "zero-shot with prompts " + z.prompts();
-      case EvalConfig.FewShot f -> String.format(Locale.ROOT, "few-shot %s, %d shots per class, seed %d", f.method(), f.shots(), f.seed());
-      case EvalConfig.Retrieval r -> "retrieval: text to image, image to text, image to image (exact cosine search)";
-      case EvalConfig.Robustness r -> "robustness (PathoROB): k = " + r.k()
-          + (r.apd() == null ? "" : ", APD at levels " + r.apd().levels() + " (test share " + r.apd().testShare() + ", seed " + r.apd().seed() + ")")
-          + (r.clustering() == null ? "" : ", clustering score (k-means++ seed " + r.clustering().seed() + ")");
+      case EvalConfig.FewShot f ->
+          String.format(
+              Locale.ROOT,
+              "few-shot %s, %d shots per class, seed %d",
+              f.method(),
+              f.shots(),
+              f.seed());
+      case EvalConfig.Retrieval r ->
+          "retrieval: text to image, image to text, image to image (exact cosine search)";
+      case EvalConfig.Robustness r ->
+          "robustness (PathoROB): k = "
+              + r.k()
+              + (r.apd() == null
+                  ? ""
+                  : ", APD at levels "
+                      + r.apd().levels()
+                      + " (test share "
+                      + r.apd().testShare()
+                      + ", seed "
+                      + r.apd().seed()
+                      + ")")
+              + (r.clustering() == null
+                  ? ""
+                  : ", clustering score (k-means++ seed " + r.clustering().seed() + ")");
     };
   }
 
-  private static List<EvalReport.MetricTable> metricTables(EvalConfig.Task task, List<EvalReport.MetricRow> rows) {
+  private static List<EvalReport.MetricTable> metricTables(
+      EvalConfig.Task task, List<EvalReport.MetricRow> rows) {
     return switch (task) {
-      case EvalConfig.ZeroShot _, EvalConfig.FewShot _ -> List.of(new EvalReport.MetricTable("metrics", "Metrics",
-          "Classification of the evaluated tiles; ece is the expected calibration error (lower is better).", rows));
-      case EvalConfig.Retrieval _ -> nonEmpty(List.of(
-          table("text_to_image", "Text → image",
-              "Each caption searches the images: recall of its own tile, and the share of hits of its class.",
-              rows, r -> r.name().startsWith("t2i_")),
-          table("image_to_text", "Image → text",
-              "Each tile's image searches the captions: recall of its own caption, and the share of hits of its class.",
-              rows, r -> r.name().startsWith("i2t_")),
-          table("image_to_image", "Image → image",
-              "Each tile searches the other slides' tiles: majority vote of the top 5 (mMV@5) and SISH's mAP@5.",
-              rows, r -> r.name().startsWith("i2i_")),
-          table("metrics", "Other metrics", "", rows,
-              r -> !r.name().startsWith("t2i_") && !r.name().startsWith("i2t_") && !r.name().startsWith("i2i_"))));
-      case EvalConfig.Robustness r -> List.of(new EvalReport.MetricTable("metrics", "Robustness to the medical center",
-          "robustness_index: per tile its k = " + r.k() + " nearest neighbours from other slides,"
-              + " ΣSO / (ΣSO + ΣOS) (1: biology wins); apd: mean of acc_s / acc_0 − 1 of linear probes trained with"
-              + " class and center confounded at level s (0: no shortcut), apd_accuracy@s: the probe's accuracy at"
-              + " level s; clustering_score: ARI(k-means, class) − ARI(k-means, center).",
-          rows));
+      case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
+          List.of(
+              new EvalReport.MetricTable(
+                  "metrics",
+                  "Metrics",
+                  "Classification of the evaluated tiles; ece is the expected calibration error (lower is better).",
+                  rows));
+      case EvalConfig.Retrieval _ ->
+          nonEmpty(
+              List.of(
+                  table(
+                      "text_to_image",
+                      "Text → image",
+                      "Each caption searches the images: recall of its own tile, and the share of hits of its class.",
+                      rows,
+                      r -> r.name().startsWith("t2i_")),
+                  table(
+                      "image_to_text",
+                      "Image → text",
+                      "Each tile's image searches the captions: recall of its own caption, and the share of hits of its class.",
+                      rows,
+                      r -> r.name().startsWith("i2t_")),
+                  table(
+                      "image_to_image",
+                      "Image → image",
+                      "Each tile searches the other slides' tiles: majority vote of the top 5 (mMV@5) and SISH's mAP@5.",
+                      rows,
+                      r -> r.name().startsWith("i2i_")),
+                  table(
+                      "metrics",
+                      "Other metrics",
+                      "",
+                      rows,
+                      r ->
+                          !r.name().startsWith("t2i_")
+                              && !r.name().startsWith("i2t_")
+                              && !r.name().startsWith("i2i_"))));
+      case EvalConfig.Robustness r ->
+          List.of(
+              new EvalReport.MetricTable(
+                  "metrics",
+                  "Robustness to the medical center",
+                  "robustness_index: per tile its k = "
+                      + r.k()
+                      + " nearest neighbours from other slides,"
+                      + " ΣSO / (ΣSO + ΣOS) (1: biology wins); apd: mean of acc_s / acc_0 − 1 of linear probes trained with"
+                      + " class and center confounded at level s (0: no shortcut), apd_accuracy@s: the probe's accuracy at"
+                      + " level s; clustering_score: ARI(k-means, class) − ARI(k-means, center).",
+                  rows));
     };
   }
 
-  private static EvalReport.MetricTable table(String key, String title, String note, List<EvalReport.MetricRow> rows,
+  private static EvalReport.MetricTable table(
+      String key,
+      String title,
+      String note,
+      List<EvalReport.MetricRow> rows,
       Predicate<EvalReport.MetricRow> keep) {
     return new EvalReport.MetricTable(key, title, note, rows.stream().filter(keep).toList());
   }

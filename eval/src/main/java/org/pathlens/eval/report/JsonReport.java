@@ -42,7 +42,9 @@ public final class JsonReport {
       }
     }
     ArrayNode tables = root.putArray("metric_tables");
-    report.metricTables().forEach(t -> tables.addObject().put("key", t.key()).put("title", t.title()));
+    report
+        .metricTables()
+        .forEach(t -> tables.addObject().put("key", t.key()).put("title", t.title()));
 
     if (report.classification() != null) {
       classification(root.putObject("classification"), report.classification());
@@ -75,8 +77,14 @@ public final class JsonReport {
       m.put("coloured_by_center", map.centers() != null);
     }
     ArrayNode files = root.putArray("figures");
-    figures.forEach(f -> files.addObject().put("file", f.file()).put("caption", f.caption()).put("width", f.width())
-        .put("height", f.height()));
+    figures.forEach(
+        f ->
+            files
+                .addObject()
+                .put("file", f.file())
+                .put("caption", f.caption())
+                .put("width", f.width())
+                .put("height", f.height()));
     return root;
   }
 

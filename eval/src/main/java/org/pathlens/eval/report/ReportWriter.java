@@ -26,7 +26,8 @@ public final class ReportWriter {
     for (ReportFigures.Figure f : figures) {
       Files.write(dir.resolve(f.file()), f.png());
     }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(dir.resolve(JSON).toFile(), JsonReport.of(report, figures));
     Path html = dir.resolve(HTML);
     Files.writeString(html, HtmlReport.render(report, figures), StandardCharsets.UTF_8);

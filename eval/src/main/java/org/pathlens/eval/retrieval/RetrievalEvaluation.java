@@ -20,6 +20,7 @@ public final class RetrievalEvaluation {
 
   /** Recall and label-precision cut-offs for the cross-modal directions. */
   public static final int[] CROSS_MODAL_KS = {1, 5, 10};
+
   /** The image→image cut-off SISH and RetCCL report. */
   public static final int IMAGE_K = 5;
 
@@ -33,11 +34,17 @@ public final class RetrievalEvaluation {
    * @param labels classes
    * @param slides slides: the unit of the bootstrap and what image→image leaves out
    */
-  public record Items(List<String> ids, List<float[]> images, List<float[]> captions, List<String> labels, List<String> slides) {
+  public record Items(
+      List<String> ids,
+      List<float[]> images,
+      List<float[]> captions,
+      List<String> labels,
+      List<String> slides) {
     public Items {
       int n = ids.size();
       if (images.size() != n || captions.size() != n || labels.size() != n || slides.size() != n) {
-        throw new IllegalArgumentException("ids, images, captions, labels and slides need one entry per tile");
+        throw new IllegalArgumentException(
+            "ids, images, captions, labels and slides need one entry per tile");
       }
     }
   }
@@ -58,7 +65,8 @@ public final class RetrievalEvaluation {
       names = List.copyOf(names);
       scores = List.copyOf(scores);
       if (names.size() != scores.size()) {
-        throw new IllegalArgumentException(names.size() + " metric names for " + scores.size() + " score lists");
+        throw new IllegalArgumentException(
+            names.size() + " metric names for " + scores.size() + " score lists");
       }
     }
   }
@@ -72,7 +80,10 @@ public final class RetrievalEvaluation {
     return List.copyOf(out);
   }
 
-  /** Every metric's per-query scores: the cross-modal set (when some tile has a caption), then image→image. */
+  /**
+   * Every metric's per-query scores: the cross-modal set (when some tile has a caption), then
+   * image→image.
+   */
   public static List<QueryScores> scores(Items items) {
     int n = items.ids().size();
     String[] labels = items.labels().toArray(String[]::new);
@@ -137,12 +148,18 @@ public final class RetrievalEvaluation {
       // Ask for enough hits that IMAGE_K remain once the query's own slide is dropped.
       int[] ranked = images.rank(items.images().get(q), IMAGE_K + slideSizes.get(slides[q]));
       String own = slides[q];
-      rankings[q] = java.util.Arrays.stream(ranked).filter(c -> !slides[c].equals(own)).limit(IMAGE_K).toArray();
+      rankings[q] =
+          java.util.Arrays.stream(ranked)
+              .filter(c -> !slides[c].equals(own))
+              .limit(IMAGE_K)
+              .toArray();
     }
-    List<double[]> scores = List.of(
-        Retrieval.majorityVoteAtK(rankings, labels, labels, IMAGE_K),
-        Retrieval.averagePrecisionAtK(rankings, labels, labels, IMAGE_K));
-    return new QueryScores(allIndices(n), List.of("i2i_mmv@" + IMAGE_K, "i2i_map@" + IMAGE_K), scores);
+    List<double[]> scores =
+        List.of(
+            Retrieval.majorityVoteAtK(rankings, labels, labels, IMAGE_K),
+            Retrieval.averagePrecisionAtK(rankings, labels, labels, IMAGE_K));
+    return new QueryScores(
+        allIndices(n), List.of("i2i_mmv@" + IMAGE_K, "i2i_map@" + IMAGE_K), scores);
   }
 
   private static List<MetricValue> named(List<String> names, List<Bootstrap.Interval> intervals) {

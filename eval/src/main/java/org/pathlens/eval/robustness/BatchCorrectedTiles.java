@@ -13,19 +13,20 @@ import org.pathlens.index.batch.ComBat;
 
 /**
  * Evaluated tiles with ComBat-corrected embeddings ({@link ComBat}, batches = centers, the {@code
- * site} column), so a config can measure what batch correction does to its metrics. Labels are never
- * used. Which tiles estimate the parameters:
+ * site} column), so a config can measure what batch correction does to its metrics. Labels are
+ * never used. Which tiles estimate the parameters:
  *
  * <ul>
  *   <li>{@link Reference#EVALUATED}: the evaluated tiles themselves. Transductive: each tile's own
- *       embedding shapes the correction applied to it (as when an index is fitted on its own tiles);
+ *       embedding shapes the correction applied to it (as when an index is fitted on its own
+ *       tiles);
  *   <li>{@link Reference#CROSS_FIT}: each center's slides are split in two folds (sorted slide ids,
  *       alternately); a tile is corrected with parameters fitted on the other fold only, so no tile
  *       is corrected by a fit that saw its slide.
  * </ul>
  *
- * With {@code referenceSites}, only those centers are fitted: tiles of the others stay raw, as tiles
- * of an unseen center do in a corrected index.
+ * With {@code referenceSites}, only those centers are fitted: tiles of the others stay raw, as
+ * tiles of an unseen center do in a corrected index.
  */
 public final class BatchCorrectedTiles {
 
@@ -66,13 +67,18 @@ public final class BatchCorrectedTiles {
 
     /** A short description for reports: {@code ComBat (combat, cross_fit)}. */
     public String describe() {
-      return String.format(Locale.ROOT, "ComBat %s by site, %s%s", combat.method().id(), reference.id(),
+      return String.format(
+          Locale.ROOT,
+          "ComBat %s by site, %s%s",
+          combat.method().id(),
+          reference.id(),
           referenceSites.isEmpty() ? "" : " on " + String.join(", ", referenceSites));
     }
   }
 
   /**
-   * @param tiles the tiles, in the same order, with corrected embeddings where a fit covered their center
+   * @param tiles the tiles, in the same order, with corrected embeddings where a fit covered their
+   *     center
    * @param corrected how many tiles were corrected (the rest stayed raw)
    */
   public record Result(EmbeddedTiles tiles, int corrected) {}
@@ -83,7 +89,8 @@ public final class BatchCorrectedTiles {
     int n = tiles.size();
     for (LabelledTiles.Tile tile : tiles.tiles()) {
       if (tile.site() == null) {
-        throw new IllegalArgumentException("batch correction by site needs the site of every tile; " + tile.file() + " has none");
+        throw new IllegalArgumentException(
+            "batch correction by site needs the site of every tile; " + tile.file() + " has none");
       }
     }
     int[] fold = options.reference() == Reference.CROSS_FIT ? folds(tiles) : new int[n];
@@ -91,20 +98,23 @@ public final class BatchCorrectedTiles {
     List<float[]> out = new ArrayList<>(tiles.embeddings());
     int corrected = 0;
     for (int f = 0; f < folds; f++) {
-      // Fit on the reference tiles of the other fold (cross-fit) or of all tiles, apply to this fold.
+      // Fit on the reference tiles of the other fold (cross-fit) or of all tiles, apply to this
+      // fold.
       List<float[]> samples = new ArrayList<>();
       List<String> batches = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         boolean inReference = folds == 1 || fold[i] != f;
         String site = tiles.tiles().get(i).site();
-        if (inReference && (options.referenceSites().isEmpty() || options.referenceSites().contains(site))) {
+        if (inReference
+            && (options.referenceSites().isEmpty() || options.referenceSites().contains(site))) {
           samples.add(tiles.embeddings().get(i));
           batches.add(site);
         }
       }
       if (samples.isEmpty()) {
-        throw new IllegalArgumentException("batch correction: no evaluated tile is from the reference sites "
-            + options.referenceSites());
+        throw new IllegalArgumentException(
+            "batch correction: no evaluated tile is from the reference sites "
+                + options.referenceSites());
       }
       BatchCorrection fit = ComBat.fit("site", samples, batches, options.combat()).correction();
       for (int i = 0; i < n; i++) {
@@ -118,19 +128,22 @@ public final class BatchCorrectedTiles {
     return new Result(new EmbeddedTiles(tiles.tiles(), List.copyOf(out)), corrected);
   }
 
-  /** Per tile 0 or 1: each center's slides (or tiles, without slides) in sorted order, alternately. */
+  /**
+   * Per tile 0 or 1: each center's slides (or tiles, without slides) in sorted order, alternately.
+   */
   private static int[] folds(EmbeddedTiles tiles) {
     Map<String, TreeSet<String>> slidesBySite = new TreeMap<>();
     for (LabelledTiles.Tile t : tiles.tiles()) {
       slidesBySite.computeIfAbsent(t.site(), s -> new TreeSet<>()).add(unit(t));
     }
     Map<String, Integer> foldOf = new TreeMap<>();
-    slidesBySite.forEach((site, slides) -> {
-      int k = 0;
-      for (String slide : slides) {
-        foldOf.put(site + "\u0000" + slide, k++ % 2);
-      }
-    });
+    slidesBySite.forEach(
+        (site, slides) -> {
+          int k = 0;
+          for (String slide : slides) {
+            foldOf.put(site + "\u0000" + slide, k++ % 2);
+          }
+        });
     int[] fold = new int[tiles.size()];
     for (int i = 0; i < fold.length; i++) {
       LabelledTiles.Tile t = tiles.tiles().get(i);

@@ -16,13 +16,15 @@ public final class ClusteringScore {
   /**
    * One clustering and its agreement with classes and centers.
    *
-   * @param clusters each tile's cluster as text, so {@link AdjustedRandIndex} compares it with labels
+   * @param clusters each tile's cluster as text, so {@link AdjustedRandIndex} compares it with
+   *     labels
    */
   public record Result(String[] clusters, String[] classes, String[] centers, String[] slides) {
 
     /** ARI(clusters, class) − ARI(clusters, center) over the tiles at {@code indices}. */
     public double score(int[] indices) {
-      return AdjustedRandIndex.of(clusters, classes, indices) - AdjustedRandIndex.of(clusters, centers, indices);
+      return AdjustedRandIndex.of(clusters, classes, indices)
+          - AdjustedRandIndex.of(clusters, centers, indices);
     }
 
     public double score() {
@@ -30,8 +32,8 @@ public final class ClusteringScore {
     }
 
     /**
-     * The score and its interval from resampling slides with the clustering held fixed: how much
-     * it depends on which tiles were drawn, not on k-means' own seed.
+     * The score and its interval from resampling slides with the clustering held fixed: how much it
+     * depends on which tiles were drawn, not on k-means' own seed.
      */
     public Bootstrap.Interval interval(Bootstrap bootstrap) {
       return bootstrap.interval(clusters.length, slides, this::score);
@@ -43,10 +45,12 @@ public final class ClusteringScore {
   /**
    * @param slides the bootstrap's resampling unit (one per tile; a tile without a slide is its own)
    */
-  public static Result of(List<float[]> embeddings, String[] classes, String[] centers, String[] slides, long seed) {
+  public static Result of(
+      List<float[]> embeddings, String[] classes, String[] centers, String[] slides, long seed) {
     int n = embeddings.size();
     if (classes.length != n || centers.length != n || slides.length != n) {
-      throw new IllegalArgumentException("embeddings, classes, centers and slides need one entry per tile");
+      throw new IllegalArgumentException(
+          "embeddings, classes, centers and slides need one entry per tile");
     }
     int k = (int) Stream.of(classes).distinct().count();
     int[] assignments = KMeans.cluster(embeddings, k, seed).assignments();

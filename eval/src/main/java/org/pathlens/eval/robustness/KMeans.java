@@ -26,13 +26,15 @@ public final class KMeans {
   public static Result cluster(List<float[]> points, int k, long seed) {
     int n = points.size();
     if (k < 1 || k > n) {
-      throw new IllegalArgumentException("k must be in 1.." + n + " (the number of points), got " + k);
+      throw new IllegalArgumentException(
+          "k must be in 1.." + n + " (the number of points), got " + k);
     }
     int d = points.getFirst().length;
     double[][] x = new double[n][];
     for (int i = 0; i < n; i++) {
       if (points.get(i).length != d) {
-        throw new IllegalArgumentException("point " + i + " has " + points.get(i).length + " dimensions, point 0 has " + d);
+        throw new IllegalArgumentException(
+            "point " + i + " has " + points.get(i).length + " dimensions, point 0 has " + d);
       }
       x[i] = new double[d];
       for (int j = 0; j < d; j++) {
@@ -74,7 +76,8 @@ public final class KMeans {
       double total = Arrays.stream(d2).sum();
       int chosen;
       if (total == 0) {
-        // Fewer distinct points than k: any point will do; take the first so the run stays deterministic.
+        // Fewer distinct points than k: any point will do; take the first so the run stays
+        // deterministic.
         chosen = 0;
       } else {
         double target = random.nextDouble() * total;

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.classify.fewshot.LabelledEmbeddings;
 import org.pathlens.classify.fewshot.LinearProbe;
+import org.pathlens.eval.metrics.Bootstrap;
 
 /**
  * PathoROB's average performance drop: how much a linear probe loses on a balanced test set when
@@ -19,17 +19,18 @@ import org.pathlens.classify.fewshot.LinearProbe;
  * <p>The splits, exactly (classes and centers in sorted order, C classes, M ≥ 2 centers):
  *
  * <ol>
- *   <li>Each (class, center) cell's tiles, in input order, are shuffled with one
- *       {@link SplittableRandom}({@code seed}), cells taken in (class, center) order.
- *   <li>With n the smallest cell, the first t = max(1, ⌊n · testShare⌋) tiles of every cell form the
- *       <em>test set</em>: balanced over classes and centers, the same for every level.
- *   <li>Each class gets T training tiles at every level, T the largest multiple of M ≤ n − t, so the
- *       level-0 set is exactly balanced and the level-1 set can still fill a class from one center.
- *   <li>Class i's own center is center i mod M. At level s its training tiles take
- *       o = round(T · (1/M + s · (1 − 1/M))) from its own center; the other T − o are spread evenly
- *       over the other centers in order, the first (T − o) mod (M − 1) taking one more. A cell
- *       gives the first tiles after its test tiles, so the levels' training sets overlap as much as
- *       they can and differ only by the correlation.
+ *   <li>Each (class, center) cell's tiles, in input order, are shuffled with one {@link
+ *       SplittableRandom}({@code seed}), cells taken in (class, center) order.
+ *   <li>With n the smallest cell, the first t = max(1, ⌊n · testShare⌋) tiles of every cell form
+ *       the <em>test set</em>: balanced over classes and centers, the same for every level.
+ *   <li>Each class gets T training tiles at every level, T the largest multiple of M ≤ n − t, so
+ *       the level-0 set is exactly balanced and the level-1 set can still fill a class from one
+ *       center.
+ *   <li>Class i's own center is center i mod M. At level s its training tiles take o = round(T ·
+ *       (1/M + s · (1 − 1/M))) from its own center; the other T − o are spread evenly over the
+ *       other centers in order, the first (T − o) mod (M − 1) taking one more. A cell gives the
+ *       first tiles after its test tiles, so the levels' training sets overlap as much as they can
+ *       and differ only by the correlation.
  *   <li>s = 0: every center alike; s = 1: each class seen only at its own center.
  * </ol>
  *
@@ -56,7 +57,8 @@ public final class PerformanceDrop {
       }
       for (double s : levels) {
         if (!(s > 0 && s <= 1)) {
-          throw new IllegalArgumentException("levels: " + s + " is not in (0, 1] (level 0 is the reference, always run)");
+          throw new IllegalArgumentException(
+              "levels: " + s + " is not in (0, 1] (level 0 is the reference, always run)");
         }
       }
       if (!(testShare > 0 && testShare < 1)) {
@@ -77,9 +79,12 @@ public final class PerformanceDrop {
    * @param testSlides each test tile's slide, the bootstrap's unit
    * @param trainPerClass T, the training tiles per class at every level
    */
-  public record Result(List<Double> levels, boolean[][] correct, String[] testSlides, int trainPerClass) {
+  public record Result(
+      List<Double> levels, boolean[][] correct, String[] testSlides, int trainPerClass) {
 
-    /** Accuracy of level {@code level}'s probe (index into {@link #levels}) over every test tile. */
+    /**
+     * Accuracy of level {@code level}'s probe (index into {@link #levels}) over every test tile.
+     */
     public double accuracy(int level) {
       return accuracy(level, all(testSlides.length));
     }
@@ -89,7 +94,10 @@ public final class PerformanceDrop {
       return apd(all(testSlides.length));
     }
 
-    /** APD over the test tiles at {@code indices}; NaN when the balanced probe gets none of them right. */
+    /**
+     * APD over the test tiles at {@code indices}; NaN when the balanced probe gets none of them
+     * right.
+     */
     public double apd(int[] indices) {
       double reference = accuracy(0, indices);
       if (reference == 0) {
@@ -127,17 +135,26 @@ public final class PerformanceDrop {
     return String.format(Locale.ROOT, "%.2f", s);
   }
 
-  public static Result run(List<float[]> embeddings, String[] classes, String[] centers, String[] slides, Options options) {
+  public static Result run(
+      List<float[]> embeddings,
+      String[] classes,
+      String[] centers,
+      String[] slides,
+      Options options) {
     int n = embeddings.size();
     if (classes.length != n || centers.length != n || slides.length != n) {
-      throw new IllegalArgumentException("embeddings, classes, centers and slides need one entry per tile");
+      throw new IllegalArgumentException(
+          "embeddings, classes, centers and slides need one entry per tile");
     }
     List<String> classIds = List.copyOf(new TreeSet<>(List.of(classes)));
     List<String> centerIds = List.copyOf(new TreeSet<>(List.of(centers)));
     int m = centerIds.size();
     if (m < 2 || classIds.size() < 2) {
-      throw new IllegalArgumentException("the performance drop needs at least 2 classes and 2 centers, got "
-          + classIds + " and " + centerIds);
+      throw new IllegalArgumentException(
+          "the performance drop needs at least 2 classes and 2 centers, got "
+              + classIds
+              + " and "
+              + centerIds);
     }
     // cells[class][center]: tile indices, shuffled.
     List<List<List<Integer>>> cells = new ArrayList<>();
@@ -169,8 +186,15 @@ public final class PerformanceDrop {
     int test = Math.max(1, (int) Math.floor(smallest * options.testShare()));
     int perClass = (smallest - test) / m * m;
     if (perClass == 0) {
-      throw new IllegalArgumentException("the performance drop needs at least " + (m + 1) + " tiles in every (class, center) cell ("
-          + m + " centers, at least one held out); " + smallestCell + " has " + smallest);
+      throw new IllegalArgumentException(
+          "the performance drop needs at least "
+              + (m + 1)
+              + " tiles in every (class, center) cell ("
+              + m
+              + " centers, at least one held out); "
+              + smallestCell
+              + " has "
+              + smallest);
     }
     List<Integer> testTiles = new ArrayList<>();
     for (List<List<Integer>> row : cells) {
@@ -194,8 +218,10 @@ public final class PerformanceDrop {
           }
         }
       }
-      LinearProbe probe = LinearProbe.train(LabelledEmbeddings.of(classIds, trainEmbeddings, trainLabels),
-          LinearProbe.Options.defaults());
+      LinearProbe probe =
+          LinearProbe.train(
+              LabelledEmbeddings.of(classIds, trainEmbeddings, trainLabels),
+              LinearProbe.Options.defaults());
       for (int t = 0; t < testTiles.size(); t++) {
         int i = testTiles.get(t);
         correct[l][t] = probe.classify(embeddings.get(i)).prediction().equals(classes[i]);

@@ -22,11 +22,11 @@ class EvalConfigReaderTest {
 
   @Test
   void readsTheCommittedTinyConfigWithPathsRelativeToIt() {
-    EvalConfig c = EvalConfigReader.read(Fixtures.root().resolve("eval/configs/demo-tiny-zeroshot.yaml"));
+    EvalConfig c =
+        EvalConfigReader.read(Fixtures.root().resolve("eval/configs/demo-tiny-zeroshot.yaml"));
     assertEquals(Fixtures.demoBundle().toAbsolutePath().normalize(), c.model());
     assertEquals(new EvalConfig.Generated(4, 2, 7, List.of()), c.dataset());
-    assertEquals(new EvalConfig.ZeroShot(Path.of("demo-crc9")),
-        c.task());
+    assertEquals(new EvalConfig.ZeroShot(Path.of("demo-crc9")), c.task());
     assertEquals(new Bootstrap(200, 20260, 0.95), c.bootstrap());
     assertEquals(6, c.expected().size());
   }
@@ -34,50 +34,87 @@ class EvalConfigReaderTest {
   @Test
   void problemsNameTheFileAndTheField() throws IOException {
     Path f = tmp.resolve("bad.yaml");
-    Files.writeString(f, "name: x\nmodel: m\ndataset: {generate: {per_class: 2, centers: 1}}\ntask: {type: zeroshot, prompts: p.json}\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    Files.writeString(
+        f,
+        "name: x\nmodel: m\ndataset: {generate: {per_class: 2, centers: 1}}\ntask: {type: zeroshot, prompts: p.json}\n");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
     assertEquals(f + ": dataset.generate.seed: missing", e.getMessage());
-    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: fewshot, shots: 2, method: svm}\n");
+    Files.writeString(
+        f,
+        "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: fewshot, shots: 2, method: svm}\n");
     e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
-    assertTrue(e.getMessage().startsWith(f + ": task.method: \"svm\" is not one of"), e.getMessage());
-    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: retrieval}\nexpected: {accuracy: high}\n");
+    assertTrue(
+        e.getMessage().startsWith(f + ": task.method: \"svm\" is not one of"), e.getMessage());
+    Files.writeString(
+        f,
+        "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: retrieval}\nexpected: {accuracy: high}\n");
     e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
-    assertTrue(e.getMessage().startsWith(f + ": expected.accuracy: expected a number"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(f + ": expected.accuracy: expected a number"), e.getMessage());
   }
 
   @Test
   void robustnessTaskOptionsAndTheirDefaults() throws IOException {
-    EvalConfig tiny = EvalConfigReader.read(Fixtures.root().resolve("eval/configs/demo-tiny-robustness.yaml"));
-    assertEquals(new EvalConfig.Robustness(5, new PerformanceDrop.Options(List.of(1.0), 0.5, 1), new EvalConfig.Clustering(1)),
+    EvalConfig tiny =
+        EvalConfigReader.read(Fixtures.root().resolve("eval/configs/demo-tiny-robustness.yaml"));
+    assertEquals(
+        new EvalConfig.Robustness(
+            5, new PerformanceDrop.Options(List.of(1.0), 0.5, 1), new EvalConfig.Clustering(1)),
         tiny.task());
     Path f = tmp.resolve("r.yaml");
-    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, apd: {}}\n");
-    assertEquals(new EvalConfig.Robustness(EvalConfigReader.DEFAULT_ROBUSTNESS_K, PerformanceDrop.Options.defaults(1), null),
+    Files.writeString(
+        f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, apd: {}}\n");
+    assertEquals(
+        new EvalConfig.Robustness(
+            EvalConfigReader.DEFAULT_ROBUSTNESS_K, PerformanceDrop.Options.defaults(1), null),
         EvalConfigReader.read(f).task());
     Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness}\n");
-    assertEquals(new EvalConfig.Robustness(EvalConfigReader.DEFAULT_ROBUSTNESS_K, null, null), EvalConfigReader.read(f).task());
-    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, apd: {levels: [0, 1]}}\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
-    assertTrue(e.getMessage().startsWith(f + ": task.apd.levels: 0.0 is not in (0, 1]"), e.getMessage());
-    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, clustering: {seed: one}}\n");
+    assertEquals(
+        new EvalConfig.Robustness(EvalConfigReader.DEFAULT_ROBUSTNESS_K, null, null),
+        EvalConfigReader.read(f).task());
+    Files.writeString(
+        f,
+        "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, apd: {levels: [0, 1]}}\n");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    assertTrue(
+        e.getMessage().startsWith(f + ": task.apd.levels: 0.0 is not in (0, 1]"), e.getMessage());
+    Files.writeString(
+        f,
+        "name: x\nmodel: m\ndataset: {labels: l.csv}\ntask: {type: robustness, clustering: {seed: one}}\n");
     e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
-    assertTrue(e.getMessage().startsWith(f + ": task.clustering.seed: expected an integer"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(f + ": task.clustering.seed: expected an integer"),
+        e.getMessage());
   }
 
   @Test
   void expectationsFailOutsideTheToleranceAndWhenMissing() throws IOException {
     Path f = tmp.resolve("c.yaml");
-    Files.writeString(f, "name: x\nmodel: m\ndataset: {labels: l.csv, sites: [center-a]}\ntask: {type: retrieval}\n"
-        + "tolerance: 0.01\nexpected: {a: 0.5, b: 0.5}\n");
+    Files.writeString(
+        f,
+        "name: x\nmodel: m\ndataset: {labels: l.csv, sites: [center-a]}\ntask: {type: retrieval}\n"
+            + "tolerance: 0.01\nexpected: {a: 0.5, b: 0.5}\n");
     EvalConfig c = EvalConfigReader.read(f);
     assertInstanceOf(EvalConfig.LabelsCsv.class, c.dataset());
     assertEquals(List.of("center-a"), c.dataset().sites());
     assertEquals(Map.of("a", 0.5, "b", 0.5), c.expected());
-    List<Expectations.Check> checks = Expectations.check(c, List.of(ExpectedValuesWriterTest.value("a", 0.509),
-        ExpectedValuesWriterTest.value("b", 0.52), ExpectedValuesWriterTest.value("d", 0.5),
-        ExpectedValuesWriterTest.value("a", Double.NaN)));
-    assertEquals(List.of(Expectations.Status.OK, Expectations.Status.FAIL, Expectations.Status.MISSING,
-        Expectations.Status.FAIL), checks.stream().map(Expectations.Check::status).toList());
+    List<Expectations.Check> checks =
+        Expectations.check(
+            c,
+            List.of(
+                ExpectedValuesWriterTest.value("a", 0.509),
+                ExpectedValuesWriterTest.value("b", 0.52),
+                ExpectedValuesWriterTest.value("d", 0.5),
+                ExpectedValuesWriterTest.value("a", Double.NaN)));
+    assertEquals(
+        List.of(
+            Expectations.Status.OK,
+            Expectations.Status.FAIL,
+            Expectations.Status.MISSING,
+            Expectations.Status.FAIL),
+        checks.stream().map(Expectations.Check::status).toList());
     assertTrue(!Expectations.allOk(checks));
     assertTrue(Expectations.allOk(checks.subList(0, 1)));
   }

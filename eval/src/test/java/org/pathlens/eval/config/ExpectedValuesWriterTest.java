@@ -16,7 +16,8 @@ class ExpectedValuesWriterTest {
 
   @Test
   void replacesValuesKeepsCommentsAndAddsMissingMetrics() {
-    String before = """
+    String before =
+        """
         # why this config exists
         name: x
         expected:
@@ -27,9 +28,12 @@ class ExpectedValuesWriterTest {
         # a trailing comment about tolerance
         tolerance: 0.001
         """;
-    ExpectedValuesWriter.Result r = ExpectedValuesWriter.rewrite(before,
-        List.of(value("accuracy", 0.75), value("kappa", 0.25), value("i2i_map@5", 1.0 / 3)));
-    assertEquals("""
+    ExpectedValuesWriter.Result r =
+        ExpectedValuesWriter.rewrite(
+            before,
+            List.of(value("accuracy", 0.75), value("kappa", 0.25), value("i2i_map@5", 1.0 / 3)));
+    assertEquals(
+        """
         # why this config exists
         name: x
         expected:
@@ -40,16 +44,20 @@ class ExpectedValuesWriterTest {
 
         # a trailing comment about tolerance
         tolerance: 0.001
-        """, r.text());
+        """,
+        r.text());
     // kappa's text changed (0.25 -> 0.250000) and counts; the added metric counts too.
     assertEquals(3, r.changed());
   }
 
   @Test
   void anEmptyOrAbsentBlockGetsEntries() {
-    assertEquals("name: x\nexpected:\n  accuracy: 0.500000\n",
-        ExpectedValuesWriter.rewrite("name: x\nexpected: {}\n", List.of(value("accuracy", 0.5))).text());
-    assertEquals("name: x\nexpected:\n  accuracy: 0.500000\n",
+    assertEquals(
+        "name: x\nexpected:\n  accuracy: 0.500000\n",
+        ExpectedValuesWriter.rewrite("name: x\nexpected: {}\n", List.of(value("accuracy", 0.5)))
+            .text());
+    assertEquals(
+        "name: x\nexpected:\n  accuracy: 0.500000\n",
         ExpectedValuesWriter.rewrite("name: x\n", List.of(value("accuracy", 0.5))).text());
   }
 }

@@ -35,10 +35,14 @@ class RobustifyConfigTest {
 
   private String error(String yaml) {
     Path f = tmp.resolve("c.yaml");
-    return assertThrows(IllegalArgumentException.class, () -> {
-      Files.writeString(f, BASE + yaml);
-      EvalConfigReader.read(f);
-    }).getMessage().replace(f.toString(), "FILE");
+    return assertThrows(
+            IllegalArgumentException.class,
+            () -> {
+              Files.writeString(f, BASE + yaml);
+              EvalConfigReader.read(f);
+            })
+        .getMessage()
+        .replace(f.toString(), "FILE");
   }
 
   @Test
@@ -50,18 +54,28 @@ class RobustifyConfigTest {
 
   @Test
   void batchCorrectionOptionsAndDefaults() throws IOException {
-    EvalConfig c = read("task: {type: zeroshot, prompts: p.json, by_site: true}\n"
-        + "robustify: {batch_correction: {}}\n");
+    EvalConfig c =
+        read(
+            "task: {type: zeroshot, prompts: p.json, by_site: true}\n"
+                + "robustify: {batch_correction: {}}\n");
     assertEquals(new EvalConfig.ZeroShot(tmp.resolve("p.json"), true), c.task());
-    assertEquals(new BatchCorrectedTiles.Options(ComBat.Options.defaults(), BatchCorrectedTiles.Reference.EVALUATED, List.of()),
+    assertEquals(
+        new BatchCorrectedTiles.Options(
+            ComBat.Options.defaults(), BatchCorrectedTiles.Reference.EVALUATED, List.of()),
         c.robustify().batchCorrection());
     assertEquals("ComBat combat by site, evaluated", c.tableRow());
 
-    c = read("task: {type: robustness}\ntable: {row: ComBat (cross-fit), columns: {accuracy@center-e: held-out}}\n"
-        + "robustify:\n  batch_correction: {method: location_scale,"
-        + " by: site, reference: cross_fit, reference_sites: [center-a, center-b], min_tiles: 4}\n");
-    assertEquals(new BatchCorrectedTiles.Options(new ComBat.Options(ComBat.Method.LOCATION_SCALE, 4),
-        BatchCorrectedTiles.Reference.CROSS_FIT, List.of("center-a", "center-b")), c.robustify().batchCorrection());
+    c =
+        read(
+            "task: {type: robustness}\ntable: {row: ComBat (cross-fit), columns: {accuracy@center-e: held-out}}\n"
+                + "robustify:\n  batch_correction: {method: location_scale,"
+                + " by: site, reference: cross_fit, reference_sites: [center-a, center-b], min_tiles: 4}\n");
+    assertEquals(
+        new BatchCorrectedTiles.Options(
+            new ComBat.Options(ComBat.Method.LOCATION_SCALE, 4),
+            BatchCorrectedTiles.Reference.CROSS_FIT,
+            List.of("center-a", "center-b")),
+        c.robustify().batchCorrection());
     assertEquals("ComBat (cross-fit)", c.tableRow());
     assertEquals(java.util.Map.of("accuracy@center-e", "held-out"), c.table().columns());
 
@@ -72,43 +86,75 @@ class RobustifyConfigTest {
 
   @Test
   void stainNormalisationAndTestTimeAugmentation() throws IOException {
-    EvalConfig c = read("task: {type: robustness}\nrobustify:\n  stain_norm: {method: macenko, target: default, fit: slide}\n"
-        + "  tta: {views: 8}\n  batch_correction: {reference: cross_fit}\n");
-    StainOptions expected = new StainOptions(
-        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE), StainAugmentation.of(8));
+    EvalConfig c =
+        read(
+            "task: {type: robustness}\nrobustify:\n  stain_norm: {method: macenko, target: default, fit: slide}\n"
+                + "  tta: {views: 8}\n  batch_correction: {reference: cross_fit}\n");
+    StainOptions expected =
+        new StainOptions(
+            StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE),
+            StainAugmentation.of(8));
     assertEquals(expected.toJson(), c.robustify().stain().toJson());
-    assertEquals("stain normalisation macenko (per slide), test-time augmentation 8 views (scale 0.05, shift 0.05),"
-        + " ComBat combat by site, cross_fit", c.tableRow());
+    assertEquals(
+        "stain normalisation macenko (per slide), test-time augmentation 8 views (scale 0.05, shift 0.05),"
+            + " ComBat combat by site, cross_fit",
+        c.tableRow());
 
-    c = read("task: {type: robustness}\nrobustify: {stain_norm: {method: reinhard}, tta: {views: 1}}\n");
-    assertEquals(new StainOptions(StainNormalization.toward(StainTargets.defaultFor(StainMethod.REINHARD), StainFit.TILE),
-        StainAugmentation.NONE).toJson(), c.robustify().stain().toJson());
+    c =
+        read(
+            "task: {type: robustness}\nrobustify: {stain_norm: {method: reinhard}, tta: {views: 1}}\n");
+    assertEquals(
+        new StainOptions(
+                StainNormalization.toward(
+                    StainTargets.defaultFor(StainMethod.REINHARD), StainFit.TILE),
+                StainAugmentation.NONE)
+            .toJson(),
+        c.robustify().stain().toJson());
     assertEquals("stain normalisation reinhard (per tile)", c.tableRow());
-    assertEquals(new StainAugmentation(4, 0.1, 0.02, 3),
-        read("task: {type: robustness}\nrobustify: {tta: {views: 4, scale: 0.1, shift: 0.02, seed: 3}}\n").robustify().stain().augmentation());
+    assertEquals(
+        new StainAugmentation(4, 0.1, 0.02, 3),
+        read("task: {type: robustness}\nrobustify: {tta: {views: 4, scale: 0.1, shift: 0.02, seed: 3}}\n")
+            .robustify()
+            .stain()
+            .augmentation());
   }
 
   @Test
   void mistakesNameTheField() {
-    assertEquals("FILE: robustify.stain: unknown; robustify takes stain_norm, tta and batch_correction",
+    assertEquals(
+        "FILE: robustify.stain: unknown; robustify takes stain_norm, tta and batch_correction",
         error("task: {type: robustness}\nrobustify: {stain: macenko}\n"));
-    assertTrue(error("task: {type: robustness}\nrobustify: {stain_norm: {method: vahadane}}\n")
-        .startsWith("FILE: robustify.stain_norm: "), error("task: {type: robustness}\nrobustify: {stain_norm: {method: vahadane}}\n"));
-    assertTrue(error("task: {type: robustness}\nrobustify: {stain_norm: {method: macenko, target: nowhere.json}}\n")
-        .contains("nowhere.json"));
-    assertEquals("FILE: robustify.tta.views: missing", error("task: {type: robustness}\nrobustify: {tta: {scale: 0.1}}\n"));
-    assertTrue(error("task: {type: robustness}\nrobustify: {tta: {views: 100}}\n")
-        .startsWith("FILE: robustify.tta: test-time augmentation views must be in 1..64"));
-    assertEquals("FILE: table.rows: unknown; table takes row and columns", error("task: {type: robustness}\ntable: {rows: x}\n"));
-    assertEquals("FILE: robustify.batch_correction.by: \"scanner\": evaluated tiles are corrected by site only",
+    assertTrue(
+        error("task: {type: robustness}\nrobustify: {stain_norm: {method: vahadane}}\n")
+            .startsWith("FILE: robustify.stain_norm: "),
+        error("task: {type: robustness}\nrobustify: {stain_norm: {method: vahadane}}\n"));
+    assertTrue(
+        error(
+                "task: {type: robustness}\nrobustify: {stain_norm: {method: macenko, target: nowhere.json}}\n")
+            .contains("nowhere.json"));
+    assertEquals(
+        "FILE: robustify.tta.views: missing",
+        error("task: {type: robustness}\nrobustify: {tta: {scale: 0.1}}\n"));
+    assertTrue(
+        error("task: {type: robustness}\nrobustify: {tta: {views: 100}}\n")
+            .startsWith("FILE: robustify.tta: test-time augmentation views must be in 1..64"));
+    assertEquals(
+        "FILE: table.rows: unknown; table takes row and columns",
+        error("task: {type: robustness}\ntable: {rows: x}\n"));
+    assertEquals(
+        "FILE: robustify.batch_correction.by: \"scanner\": evaluated tiles are corrected by site only",
         error("task: {type: robustness}\nrobustify: {batch_correction: {by: scanner}}\n"));
-    assertEquals("FILE: robustify.batch_correction: \"harmony\" is not a batch correction method: use combat or location_scale",
+    assertEquals(
+        "FILE: robustify.batch_correction: \"harmony\" is not a batch correction method: use combat or location_scale",
         error("task: {type: robustness}\nrobustify: {batch_correction: {method: harmony}}\n"));
-    assertEquals("FILE: robustify.batch_correction: \"test\" is not evaluated or cross_fit",
+    assertEquals(
+        "FILE: robustify.batch_correction: \"test\" is not evaluated or cross_fit",
         error("task: {type: robustness}\nrobustify: {batch_correction: {reference: test}}\n"));
-    assertTrue(error("task: {type: robustness}\nrobustify: {batch_correction: {min_tiles: 1}}\n")
-        .startsWith("FILE: robustify.batch_correction: a batch needs at least 2 tiles"));
-    assertEquals("FILE: task.by_site: expected true or false, got \"yes\"",
+    assertTrue(
+        error("task: {type: robustness}\nrobustify: {batch_correction: {min_tiles: 1}}\n")
+            .startsWith("FILE: robustify.batch_correction: a batch needs at least 2 tiles"));
+    assertEquals(
+        "FILE: task.by_site: expected true or false, got \"yes\"",
         error("task: {type: zeroshot, prompts: p.json, by_site: 'yes'}\n"));
   }
 }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class BootstrapTest {
 
-  /** n items, the first {@code right} classified correctly; groups of {@code groupSize} consecutive items. */
+  /**
+   * n items, the first {@code right} classified correctly; groups of {@code groupSize} consecutive
+   * items.
+   */
   static Predictions items(int n, int right, int groupSize) {
     int[] truth = new int[n];
     int[] predicted = new int[n];
@@ -37,21 +40,28 @@ class BootstrapTest {
   @Test
   void sameSeedSameInterval() {
     Predictions p = items(200, 150, 0);
-    assertEquals(Bootstrap.defaults().interval(p, Metric::accuracy), Bootstrap.defaults().interval(p, Metric::accuracy));
+    assertEquals(
+        Bootstrap.defaults().interval(p, Metric::accuracy),
+        Bootstrap.defaults().interval(p, Metric::accuracy));
     Bootstrap other = new Bootstrap(1000, 7, 0.95);
-    assertTrue(!other.interval(p, Metric::accuracy).equals(Bootstrap.defaults().interval(p, Metric::accuracy)));
+    assertTrue(
+        !other
+            .interval(p, Metric::accuracy)
+            .equals(Bootstrap.defaults().interval(p, Metric::accuracy)));
   }
 
   @Test
   void resamplingCorrelatedGroupsWidensTheInterval() {
-    // Errors clustered in whole slides of 20 tiles: 40 slides, the first 30 all right, the rest all wrong.
+    // Errors clustered in whole slides of 20 tiles: 40 slides, the first 30 all right, the rest all
+    // wrong.
     Predictions byTile = items(800, 600, 0);
     Predictions bySlide = items(800, 600, 20);
     Bootstrap.Interval tiles = Bootstrap.defaults().interval(byTile, Metric::accuracy);
     Bootstrap.Interval slides = Bootstrap.defaults().interval(bySlide, Metric::accuracy);
     double tileWidth = tiles.upper() - tiles.lower();
     double slideWidth = slides.upper() - slides.lower();
-    // Slide-level: a proportion over 40 units, half-width ≈ 1.96·√(0.75·0.25/40) = 0.134 vs 0.030 per tile.
+    // Slide-level: a proportion over 40 units, half-width ≈ 1.96·√(0.75·0.25/40) = 0.134 vs 0.030
+    // per tile.
     assertEquals(0.268, slideWidth, 0.05);
     assertEquals(0.060, tileWidth, 0.012);
   }
@@ -67,7 +77,8 @@ class BootstrapTest {
   @Test
   void quantileInterpolatesLikeNumpy() {
     double[] sorted = {1, 2, 3, 4};
-    assertEquals(1.075, Bootstrap.quantile(sorted, 0.025), 1e-12); // numpy.quantile([1,2,3,4], 0.025)
+    assertEquals(
+        1.075, Bootstrap.quantile(sorted, 0.025), 1e-12); // numpy.quantile([1,2,3,4], 0.025)
     assertEquals(3.925, Bootstrap.quantile(sorted, 0.975), 1e-12);
   }
 }

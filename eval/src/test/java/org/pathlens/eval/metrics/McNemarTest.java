@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 class McNemarTest {
 
-  /** {b, c, p} from fixtures/scripts/mcnemar_reference.py (exact rationals, rounded to a double once). */
+  /**
+   * {b, c, p} from fixtures/scripts/mcnemar_reference.py (exact rationals, rounded to a double
+   * once).
+   */
   private static final double[][] REFERENCE = {
     {0, 0, 1.0},
     {9, 1, 0.021484375},
@@ -17,7 +20,9 @@ class McNemarTest {
     {6, 4, 0.75390625},
     {20, 40, 0.01348929373119186},
     {300, 350, 0.0545299417589238},
-    {3000, 3200, 0.011488253770871206}, // 1/2^6200 underflows a double: the tail must be summed exactly
+    {
+      3000, 3200, 0.011488253770871206
+    }, // 1/2^6200 underflows a double: the tail must be summed exactly
   };
 
   @Test
@@ -43,7 +48,8 @@ class McNemarTest {
   @Test
   void correctReadsTruthAgainstPrediction() {
     Predictions p = BootstrapTest.items(4, 3, 0);
-    assertEquals(java.util.List.of(true, true, true, false),
+    assertEquals(
+        java.util.List.of(true, true, true, false),
         java.util.stream.IntStream.range(0, 4).mapToObj(i -> McNemar.correct(p)[i]).toList());
   }
 

@@ -30,22 +30,31 @@ class MetricHandTest {
     for (int i = 0; i < counts.length; i++) {
       ids.add("c" + i);
     }
-    return new Predictions(ids, t.stream().mapToInt(Integer::intValue).toArray(),
-        p.stream().mapToInt(Integer::intValue).toArray(), scores, null);
+    return new Predictions(
+        ids,
+        t.stream().mapToInt(Integer::intValue).toArray(),
+        p.stream().mapToInt(Integer::intValue).toArray(),
+        scores,
+        null);
   }
 
   @Test
   void twoClassKappa() {
     // [[20, 5], [10, 15]]: p_o = 35/50 = 0.7; marginals 25, 25 and 30, 20:
-    // p_e = (25·30 + 25·20)/50² = 0.5; kappa = (0.7 − 0.5)/(1 − 0.5) = 0.4. Two classes: quadratic = plain.
+    // p_e = (25·30 + 25·20)/50² = 0.5; kappa = (0.7 − 0.5)/(1 − 0.5) = 0.4. Two classes: quadratic
+    // = plain.
     Predictions p = fromConfusion(new long[][] {{20, 5}, {10, 15}});
     assertEquals(0.4, Metric.KAPPA.of(p), 1e-12);
     assertEquals(0.4, Metric.QUADRATIC_KAPPA.of(p), 1e-12);
     assertEquals(0.7, Metric.ACCURACY.of(p), 1e-12);
     // recalls 20/25 and 15/25: balanced accuracy 0.7.
     assertEquals(0.7, Metric.BALANCED_ACCURACY.of(p), 1e-12);
-    // F1: class 0 p = 20/30, r = 0.8 → 0.727273; class 1 p = 15/20, r = 0.6 → 0.666667; equal supports.
-    assertEquals((2 * (2.0 / 3) * 0.8 / (2.0 / 3 + 0.8) + 2 * 0.75 * 0.6 / 1.35) / 2, Metric.WEIGHTED_F1.of(p), 1e-12);
+    // F1: class 0 p = 20/30, r = 0.8 → 0.727273; class 1 p = 15/20, r = 0.6 → 0.666667; equal
+    // supports.
+    assertEquals(
+        (2 * (2.0 / 3) * 0.8 / (2.0 / 3 + 0.8) + 2 * 0.75 * 0.6 / 1.35) / 2,
+        Metric.WEIGHTED_F1.of(p),
+        1e-12);
   }
 
   @Test
@@ -64,10 +73,17 @@ class MetricHandTest {
   @Test
   void aurocCountsTiesAsHalf() {
     // scikit-learn's doc example: 3 of 4 positive–negative pairs ordered right.
-    assertEquals(0.75, Auroc.of(new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true}), 1e-12);
+    assertEquals(
+        0.75,
+        Auroc.of(new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true}),
+        1e-12);
     // One positive tied with one of two negatives and above the other: (1 + 0.5)/2.
-    assertEquals(0.75, Auroc.of(new double[] {0.2, 0.5, 0.5}, new boolean[] {false, false, true}), 1e-12);
-    assertEquals(0.5, Auroc.of(new double[] {0.3, 0.3, 0.3, 0.3}, new boolean[] {true, false, true, false}), 1e-12);
+    assertEquals(
+        0.75, Auroc.of(new double[] {0.2, 0.5, 0.5}, new boolean[] {false, false, true}), 1e-12);
+    assertEquals(
+        0.5,
+        Auroc.of(new double[] {0.3, 0.3, 0.3, 0.3}, new boolean[] {true, false, true, false}),
+        1e-12);
     assertTrue(Double.isNaN(Auroc.of(new double[] {0.3, 0.4}, new boolean[] {true, true})));
   }
 
@@ -99,10 +115,12 @@ class MetricHandTest {
   @Test
   void confusionMatrixText() {
     Predictions p = fromConfusion(new long[][] {{20, 5}, {10, 15}});
-    assertEquals("""
+    assertEquals(
+        """
         true\\pred   c0  c1
         c0          20   5
         c1          10  15
-        """, ConfusionMatrix.of(p).toText());
+        """,
+        ConfusionMatrix.of(p).toText());
   }
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pathlens.fixtures.Fixtures;
 
-/** Every metric against fixtures/golden/metrics/reference.json (fixtures/scripts/make_metrics_golden.py). */
+/**
+ * Every metric against fixtures/golden/metrics/reference.json
+ * (fixtures/scripts/make_metrics_golden.py).
+ */
 class MetricReferenceTest {
 
   static JsonNode ref;
@@ -20,7 +23,8 @@ class MetricReferenceTest {
 
   @BeforeAll
   static void load() throws IOException {
-    ref = new ObjectMapper().readTree(Fixtures.golden("metrics").resolve("reference.json").toFile());
+    ref =
+        new ObjectMapper().readTree(Fixtures.golden("metrics").resolve("reference.json").toFile());
     List<String> classes = new ArrayList<>();
     ref.get("classes").forEach(c -> classes.add(c.asText()));
     int n = ref.get("truth").size();
@@ -55,17 +59,23 @@ class MetricReferenceTest {
   @Test
   void summaryMetrics() {
     assertEquals(ref.get("accuracy").asDouble(), Metric.ACCURACY.of(predictions), 1e-12);
-    assertEquals(ref.get("balanced_accuracy").asDouble(), Metric.BALANCED_ACCURACY.of(predictions), 1e-12);
+    assertEquals(
+        ref.get("balanced_accuracy").asDouble(), Metric.BALANCED_ACCURACY.of(predictions), 1e-12);
     assertEquals(ref.get("weighted_f1").asDouble(), Metric.WEIGHTED_F1.of(predictions), 1e-12);
     assertEquals(ref.get("macro_auroc").asDouble(), Metric.MACRO_AUROC.of(predictions), 1e-12);
     assertEquals(ref.get("kappa").asDouble(), Metric.KAPPA.of(predictions), 1e-12);
-    assertEquals(ref.get("quadratic_kappa").asDouble(), Metric.QUADRATIC_KAPPA.of(predictions), 1e-12);
+    assertEquals(
+        ref.get("quadratic_kappa").asDouble(), Metric.QUADRATIC_KAPPA.of(predictions), 1e-12);
   }
 
   @Test
   void rankAurocEqualsTrapezoidalRocArea() {
     for (int c = 0; c < predictions.classCount(); c++) {
-      assertEquals(ref.get("auroc_per_class").get(c).asDouble(), Auroc.oneVsRest(predictions, c), 1e-12, "class " + c);
+      assertEquals(
+          ref.get("auroc_per_class").get(c).asDouble(),
+          Auroc.oneVsRest(predictions, c),
+          1e-12,
+          "class " + c);
     }
   }
 }

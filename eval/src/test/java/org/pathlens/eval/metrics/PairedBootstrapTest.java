@@ -12,13 +12,17 @@ class PairedBootstrapTest {
 
   private static final Bootstrap BOOTSTRAP = new Bootstrap(1000, Bootstrap.DEFAULT_SEED, 0.95);
 
-  /** n two-class items, those whose index is in [0, right) classified correctly; groups of {@code groupSize} consecutive items. */
+  /**
+   * n two-class items, those whose index is in [0, right) classified correctly; groups of {@code
+   * groupSize} consecutive items.
+   */
   static Predictions rightOnFirst(int n, int right, int groupSize) {
     return BootstrapTest.items(n, right, groupSize);
   }
 
   private static PairedBootstrap.Difference accuracy(Predictions a, Predictions b) {
-    return PairedBootstrap.differences(BOOTSTRAP, a.size(), a.groups(), List.of(PairedBootstrap.of(Metric.ACCURACY, a, b)))
+    return PairedBootstrap.differences(
+            BOOTSTRAP, a.size(), a.groups(), List.of(PairedBootstrap.of(Metric.ACCURACY, a, b)))
         .getFirst();
   }
 
@@ -29,14 +33,16 @@ class PairedBootstrapTest {
     assertEquals(new Bootstrap.Interval(0, 0, 0), d.difference());
     assertEquals(1.0, d.pValue());
     assertEquals(1000, d.resamples());
-    // Each side's interval is the one a single-system bootstrap with the same seed gives (eval run's).
+    // Each side's interval is the one a single-system bootstrap with the same seed gives (eval
+    // run's).
     assertEquals(BOOTSTRAP.interval(a, Metric::accuracy), d.a());
     assertEquals(d.a(), d.b());
   }
 
   @Test
   void bRightWhereverAIsAndOn20MoreTilesIsBetterWithAnIntervalAbove0() {
-    // A right on 60 of 100 tiles, B on those 60 and 20 more: B − A = 0.20. A resample's difference is
+    // A right on 60 of 100 tiles, B on those 60 and 20 more: B − A = 0.20. A resample's difference
+    // is
     // (discordant tiles drawn) / 100 with the count ~ Binomial(100, 0.2): 95 % of it within
     // 0.20 ± 1.96 · √(0.2 · 0.8 / 100) = [0.122, 0.278]. No resample can have B − A < 0, and one
     // with B − A = 0 (none of the 20 drawn) has probability 0.8^100 ≈ 2e-10: p = 2 · 1 / 1001.
@@ -51,7 +57,8 @@ class PairedBootstrapTest {
   @Test
   void oneTileMoreIsNotEnough() {
     // B right on A's 60 tiles and 1 more: B − A = 0.01, and a resample misses the one tile with
-    // probability 0.99^100 = 0.366, giving B − A = 0 there: p ≈ 2 · 0.366, the interval starts at 0.
+    // probability 0.99^100 = 0.366, giving B − A = 0 there: p ≈ 2 · 0.366, the interval starts at
+    // 0.
     PairedBootstrap.Difference d = accuracy(rightOnFirst(100, 60, 0), rightOnFirst(100, 61, 0));
     assertEquals(0.01, d.difference().estimate(), 1e-12);
     assertEquals(0.0, d.difference().lower());
@@ -60,9 +67,12 @@ class PairedBootstrapTest {
 
   @Test
   void aGainConfinedToOneSlideIsNotSignificantWhenSlidesAreResampled() {
-    // 10 slides of 10 tiles; A is wrong on all of slide 0 and B right there; elsewhere both are right.
-    // By tile: B − A = k / 100, k ~ Binomial(100, 0.1): 0 with probability 0.9^100 = 3e-5, p = 2/1001 or
-    // near it. By slide: B − A = j / 10, j ~ Binomial(10, 0.1) copies of slide 0: 0 with probability
+    // 10 slides of 10 tiles; A is wrong on all of slide 0 and B right there; elsewhere both are
+    // right.
+    // By tile: B − A = k / 100, k ~ Binomial(100, 0.1): 0 with probability 0.9^100 = 3e-5, p =
+    // 2/1001 or
+    // near it. By slide: B − A = j / 10, j ~ Binomial(10, 0.1) copies of slide 0: 0 with
+    // probability
     // 0.9^10 = 0.349, so p ≈ 0.70 and the interval starts at 0.
     int n = 100;
     int[] truth = new int[n];
@@ -93,7 +103,10 @@ class PairedBootstrapTest {
     // {1, 2, 3}: none <= 0, so (1 + 0) / 4 = 0.25, doubled 0.5.
     assertEquals(0.5, PairedBootstrap.pValue(new double[] {1, 2, 3}), 1e-15);
     // {-0.1, then nine 0.2}: one <= 0: 2 · 2/11.
-    assertEquals(4.0 / 11, PairedBootstrap.pValue(new double[] {-0.1, .2, .2, .2, .2, .2, .2, .2, .2, .2}), 1e-15);
+    assertEquals(
+        4.0 / 11,
+        PairedBootstrap.pValue(new double[] {-0.1, .2, .2, .2, .2, .2, .2, .2, .2, .2}),
+        1e-15);
     // {-1, 0, 1, 2}: <= 0 twice, >= 0 three times: 2 · 3/5 = 1.2, capped at 1.
     assertEquals(1.0, PairedBootstrap.pValue(new double[] {-1, 0, 1, 2}), 1e-15);
     // The sign does not matter: B worse by the same pattern gives the same p.
@@ -106,12 +119,14 @@ class PairedBootstrapTest {
     // Retrieval: B finds 3 of 4 queries' targets, A 1 of them (query 0, which B also finds).
     double[] a = {1, 0, 0, 0};
     double[] b = {1, 1, 1, 0};
-    PairedBootstrap.Difference d = PairedBootstrap.differences(BOOTSTRAP, 4, null, List.of(PairedBootstrap.mean("r@1", a, b)))
-        .getFirst();
+    PairedBootstrap.Difference d =
+        PairedBootstrap.differences(BOOTSTRAP, 4, null, List.of(PairedBootstrap.mean("r@1", a, b)))
+            .getFirst();
     assertEquals(0.25, d.a().estimate(), 1e-15);
     assertEquals(0.75, d.b().estimate(), 1e-15);
     assertEquals(0.5, d.difference().estimate(), 1e-15);
-    // B − A per resample is (queries 1 and 2 drawn) / 4 >= 0; it is 0 when neither is drawn: (2/4)^4 = 1/16.
+    // B − A per resample is (queries 1 and 2 drawn) / 4 >= 0; it is 0 when neither is drawn:
+    // (2/4)^4 = 1/16.
     assertEquals(0.0, d.difference().lower());
     assertEquals(2 * 0.0625, d.pValue(), 0.03);
     assertEquals(BOOTSTRAP.meanIntervals(List.of(a), null).getFirst(), d.a());
@@ -121,16 +136,20 @@ class PairedBootstrapTest {
   void resamplesWhereEitherSideIsUndefinedAreLeftOut() {
     // A is undefined on resamples that miss item 0 (as AUROC is on one without a negative).
     int[] withItem0 = {0};
-    PairedBootstrap.Statistic sometimesUndefined = new PairedBootstrap.Statistic("s",
-        i -> java.util.Arrays.stream(i).anyMatch(x -> x == 0) ? 1 : Double.NaN,
-        i -> {
-          if (java.util.Arrays.stream(i).anyMatch(x -> x == 0)) {
-            withItem0[0]++;
-          }
-          return 1;
-        });
+    PairedBootstrap.Statistic sometimesUndefined =
+        new PairedBootstrap.Statistic(
+            "s",
+            i -> java.util.Arrays.stream(i).anyMatch(x -> x == 0) ? 1 : Double.NaN,
+            i -> {
+              if (java.util.Arrays.stream(i).anyMatch(x -> x == 0)) {
+                withItem0[0]++;
+              }
+              return 1;
+            });
     PairedBootstrap.Difference d =
-        PairedBootstrap.differences(new Bootstrap(100, 1, 0.95), 5, null, List.of(sometimesUndefined)).getFirst();
+        PairedBootstrap.differences(
+                new Bootstrap(100, 1, 0.95), 5, null, List.of(sometimesUndefined))
+            .getFirst();
     // B was also called once on all items (which hold item 0) for its estimate.
     assertEquals(withItem0[0] - 1, d.resamples());
     assertEquals(67, d.resamples(), 15); // 1 − 0.8^5 = 0.67 of 100 resamples draw item 0
@@ -140,10 +159,15 @@ class PairedBootstrapTest {
   @Test
   void predictionsOfDifferentItemsAreRefused() {
     Predictions a = rightOnFirst(10, 5, 0);
-    assertThrows(IllegalArgumentException.class, () -> PairedBootstrap.of(Metric.ACCURACY, a, rightOnFirst(12, 5, 0)));
-    Predictions otherTruth = new Predictions(a.classIds(), new int[10], a.predicted(), a.probabilities(), null);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PairedBootstrap.of(Metric.ACCURACY, a, rightOnFirst(12, 5, 0)));
+    Predictions otherTruth =
+        new Predictions(a.classIds(), new int[10], a.predicted(), a.probabilities(), null);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> PairedBootstrap.of(Metric.ACCURACY, a, otherTruth));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PairedBootstrap.of(Metric.ACCURACY, a, otherTruth));
     assertTrue(e.getMessage().contains("item 1: A's truth is b, B's a"), e.getMessage());
   }
 }

@@ -24,21 +24,25 @@ class ReliabilityTest {
 
   @Test
   void eceOfSixItemsInFourBins() {
-    Predictions p = items(new float[][] {
-        {0.95f, 0.03f, 0.02f}, // confidence 0.95, right
-        {0.95f, 0.03f, 0.02f}, // 0.95, wrong (truth b)
-        {0.04f, 0.92f, 0.04f}, // 0.92, right
-        {0.20f, 0.25f, 0.55f}, // 0.55, right
-        {0.45f, 0.30f, 0.25f}, // 0.45, wrong (truth b)
-        {0.32f, 0.33f, 0.35f}, // 0.35, right
-    }, new int[] {0, 1, 1, 2, 1, 2});
+    Predictions p =
+        items(
+            new float[][] {
+              {0.95f, 0.03f, 0.02f}, // confidence 0.95, right
+              {0.95f, 0.03f, 0.02f}, // 0.95, wrong (truth b)
+              {0.04f, 0.92f, 0.04f}, // 0.92, right
+              {0.20f, 0.25f, 0.55f}, // 0.55, right
+              {0.45f, 0.30f, 0.25f}, // 0.45, wrong (truth b)
+              {0.32f, 0.33f, 0.35f}, // 0.35, right
+            },
+            new int[] {0, 1, 1, 2, 1, 2});
     Reliability r = Reliability.of(p, 10);
     // (0.9, 1]: 3 items, confidence (0.95 + 0.95 + 0.92)/3 = 0.94, accuracy 2/3, gap 0.27333
     Reliability.Bin top = r.bins().get(9);
     assertEquals(3, top.count());
     assertEquals(0.94, top.meanConfidence(), 1e-6);
     assertEquals(2.0 / 3, top.accuracy(), 1e-12);
-    // (0.5, 0.6]: 0.55 right, gap 0.45; (0.4, 0.5]: 0.45 wrong, gap 0.45; (0.3, 0.4]: 0.35 right, gap 0.65
+    // (0.5, 0.6]: 0.55 right, gap 0.45; (0.4, 0.5]: 0.45 wrong, gap 0.45; (0.3, 0.4]: 0.35 right,
+    // gap 0.65
     assertEquals(1, r.bins().get(5).count());
     assertEquals(1.0, r.bins().get(5).accuracy());
     assertEquals(0.0, r.bins().get(4).accuracy());

@@ -28,9 +28,14 @@ class RetrievalHandTest {
     int[][] rankings = {{2, 0, 1}, {4, 3, 2}};
     String[] queries = {"A", "B"};
     // Query A: hits B A A -> 0, 1/2, 2/3. Query B: hits C B B -> 0, 1/2, 2/3.
-    assertArrayEquals(new double[] {0, 0}, Retrieval.labelPrecisionAtK(rankings, queries, CANDIDATES, 1));
-    assertArrayEquals(new double[] {0.5, 0.5}, Retrieval.labelPrecisionAtK(rankings, queries, CANDIDATES, 2));
-    assertArrayEquals(new double[] {2 / 3.0, 2 / 3.0}, Retrieval.labelPrecisionAtK(rankings, queries, CANDIDATES, 5), 1e-12);
+    assertArrayEquals(
+        new double[] {0, 0}, Retrieval.labelPrecisionAtK(rankings, queries, CANDIDATES, 1));
+    assertArrayEquals(
+        new double[] {0.5, 0.5}, Retrieval.labelPrecisionAtK(rankings, queries, CANDIDATES, 2));
+    assertArrayEquals(
+        new double[] {2 / 3.0, 2 / 3.0},
+        Retrieval.labelPrecisionAtK(rankings, queries, CANDIDATES, 5),
+        1e-12);
   }
 
   @Test
@@ -40,9 +45,11 @@ class RetrievalHandTest {
     // Query B, hits B B A C A -> B wins outright.
     int[][] rankings = {{2, 0, 1, 4, 3}, {0, 2, 3, 1, 4}, {2, 3, 0, 4, 1}};
     String[] queries = {"A", "A", "B"};
-    assertArrayEquals(new double[] {0, 1, 1}, Retrieval.majorityVoteAtK(rankings, queries, CANDIDATES, 5));
+    assertArrayEquals(
+        new double[] {0, 1, 1}, Retrieval.majorityVoteAtK(rankings, queries, CANDIDATES, 5));
     // At k = 1 only the first hit votes.
-    assertArrayEquals(new double[] {0, 1, 1}, Retrieval.majorityVoteAtK(rankings, queries, CANDIDATES, 1));
+    assertArrayEquals(
+        new double[] {0, 1, 1}, Retrieval.majorityVoteAtK(rankings, queries, CANDIDATES, 1));
   }
 
   @Test
@@ -52,14 +59,19 @@ class RetrievalHandTest {
     // Hits C for query A: nothing relevant -> 0.
     int[][] rankings = {{2, 0, 1, 4, 3}, {0, 2, 3, 1, 4}, {4}};
     String[] queries = {"A", "A", "A"};
-    assertArrayEquals(new double[] {7 / 12.0, 0.75, 0}, Retrieval.averagePrecisionAtK(rankings, queries, CANDIDATES, 5), 1e-12);
+    assertArrayEquals(
+        new double[] {7 / 12.0, 0.75, 0},
+        Retrieval.averagePrecisionAtK(rankings, queries, CANDIDATES, 5),
+        1e-12);
     // At k = 2 the first ranking has only rank 2: 1/2.
     assertEquals(0.5, Retrieval.averagePrecisionAtK(rankings, queries, CANDIDATES, 2)[0], 1e-12);
   }
 
   @Test
   void kMustBePositive() {
-    assertThrows(IllegalArgumentException.class, () -> Retrieval.recallAtK(new int[][] {{0}}, new int[] {0}, 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Retrieval.recallAtK(new int[][] {{0}}, new int[] {0}, 0));
   }
 
   @Test

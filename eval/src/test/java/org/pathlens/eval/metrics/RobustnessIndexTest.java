@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** PathoROB's robustness index on five 2-D tiles whose neighbours can be read off their angles. */
 class RobustnessIndexTest {
 
-  // tile: angle, class, center, slide. Tile 4 shares slide s0 with tile 0 and is its nearest vector:
+  // tile: angle, class, center, slide. Tile 4 shares slide s0 with tile 0 and is its nearest
+  // vector:
   // were it not left out, tile 0's first neighbour would be OS instead of SO.
   static final double[] ANGLES = {0, 12, 20, 90, 1};
   static final String[] CLASSES = {"A", "A", "B", "B", "B"};
@@ -57,7 +58,9 @@ class RobustnessIndexTest {
     assertTrue(Double.isNaN(one.index(new int[] {1, 2})));
     Bootstrap.Interval ci = counts(3).interval(new Bootstrap(300, 5, 0.95));
     assertEquals(0.625, ci.estimate(), 1e-12);
-    assertTrue(ci.lower() < 0.625 && ci.upper() > 0.625 && ci.lower() >= 0 && ci.upper() <= 1, ci.toString());
+    assertTrue(
+        ci.lower() < 0.625 && ci.upper() > 0.625 && ci.lower() >= 0 && ci.upper() <= 1,
+        ci.toString());
     assertEquals(ci, counts(3).interval(new Bootstrap(300, 5, 0.95)));
   }
 }

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * PCA against numpy's SVD of the same matrix: the expected numbers are printed by
- * {@code /usr/bin/python3 fixtures/scripts/make_pca_golden.py}, which holds the matrix too.
+ * PCA against numpy's SVD of the same matrix: the expected numbers are printed by {@code
+ * /usr/bin/python3 fixtures/scripts/make_pca_golden.py}, which holds the matrix too.
  */
 class PcaTest {
 
@@ -32,14 +32,22 @@ class PcaTest {
   // From make_pca_golden.py (numpy.linalg.svd in float64, sign: largest entry positive).
   static final double[][] COMPONENTS = {
     {-0.500009742955, 0.785732412765, -0.109410946565, -0.303828187459, -0.168322635901},
-    {-0.283468988576, -0.268054674743, 0.8010909061, -0.367860622335, -0.265939742354}};
+    {-0.283468988576, -0.268054674743, 0.8010909061, -0.367860622335, -0.265939742354}
+  };
   static final double[] VARIANCE = {0.131525761344, 0.110372983104};
   static final double[] RATIO = {0.336158531766, 0.282095458469};
   static final double[][] PROJECTED = {
-    {-0.35854960654, 0.375554648126}, {-0.406265429714, -0.227993918991}, {0.325067600189, -0.337534787729},
-    {0.126311527834, 0.610567754542}, {-0.452220516886, -0.237099512187}, {0.392647038113, 0.323765418855},
-    {0.436885105918, -0.357240056337}, {-0.378023379732, -0.00124020918115}, {0.0415118440485, -0.157701566332},
-    {0.272635816771, 0.00892222923439}};
+    {-0.35854960654, 0.375554648126},
+    {-0.406265429714, -0.227993918991},
+    {0.325067600189, -0.337534787729},
+    {0.126311527834, 0.610567754542},
+    {-0.452220516886, -0.237099512187},
+    {0.392647038113, 0.323765418855},
+    {0.436885105918, -0.357240056337},
+    {-0.378023379732, -0.00124020918115},
+    {0.0415118440485, -0.157701566332},
+    {0.272635816771, 0.00892222923439}
+  };
 
   @Test
   void matchesNumpySvd() {
@@ -57,7 +65,8 @@ class PcaTest {
 
   @Test
   void blocksOfRowsAddUpToTheWholeCovariance() {
-    // More rows than one accumulation block, in a plane of R^4 with most variance along (1, 1, 0, 0).
+    // More rows than one accumulation block, in a plane of R^4 with most variance along (1, 1, 0,
+    // 0).
     SplittableRandom random = new SplittableRandom(3);
     List<float[]> vectors = new ArrayList<>();
     for (int i = 0; i < 1300; i++) {
@@ -71,7 +80,9 @@ class PcaTest {
     // Two directions carry all the variance; the constant fourth coordinate none.
     assertEquals(1.0, pca.explainedVarianceRatio()[0] + pca.explainedVarianceRatio()[1], 1e-9);
     assertEquals(0.0, pca.explainedVariance()[2], 1e-9);
-    assertTrue(pca.explainedVariance()[0] > 15 && pca.explainedVariance()[0] < 21, "2 · 9 = 18: " + pca.explainedVariance()[0]);
+    assertTrue(
+        pca.explainedVariance()[0] > 15 && pca.explainedVariance()[0] < 21,
+        "2 · 9 = 18: " + pca.explainedVariance()[0]);
   }
 
   @Test

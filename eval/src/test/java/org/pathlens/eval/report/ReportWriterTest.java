@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +48,10 @@ class ReportWriterTest {
 
   @TempDir Path tmp;
 
-  /** 3 classes (one named like a script tag), 2 centers (one with quotes and an ampersand), 40 tiles. */
+  /**
+   * 3 classes (one named like a script tag), 2 centers (one with quotes and an ampersand), 40
+   * tiles.
+   */
   static EvalRun.Result result() {
     List<String> classes = List.of("ADI", SCRIPT, "TUM");
     String[] centers = {"center \"a\" & co", "center-b"};
@@ -75,31 +77,56 @@ class ReportWriterTest {
         e[j] += (float) (0.2 * random.nextGaussian());
       }
       embeddings.add(e);
-      tiles.add(new LabelledTiles.Tile(Path.of("t" + i + ".png"), classes.get(truth[i]), "slide-" + i / 2, centers[i % 2]));
+      tiles.add(
+          new LabelledTiles.Tile(
+              Path.of("t" + i + ".png"), classes.get(truth[i]), "slide-" + i / 2, centers[i % 2]));
     }
     String[] groups = tiles.stream().map(LabelledTiles.Tile::group).toArray(String[]::new);
     Predictions p = new Predictions(classes, truth, predicted, probabilities, groups);
     EmbeddedTiles embedded = new EmbeddedTiles(tiles, embeddings);
     Bootstrap bootstrap = new Bootstrap(100, 3, 0.95);
-    EvalConfig config = new EvalConfig(Path.of("configs/" + "hostile.yaml"), "report of " + SCRIPT, Path.of("bundle"),
-        new EvalConfig.Generated(2, 2, 7, List.of()), new EvalConfig.ZeroShot(Path.of("prompts.json")), List.of(), bootstrap,
-        0.001, Map.of("accuracy", 0.75));
-    List<MetricValue> values = List.of(
-        new MetricValue("accuracy", bootstrap.interval(p, Metric::accuracy)),
-        new MetricValue("ece", bootstrap.interval(p, Reliability::ece)));
-    return new EvalRun.Result(config, "model " + SCRIPT, "abc123", n, values, embedded,
+    EvalConfig config =
+        new EvalConfig(
+            Path.of("configs/" + "hostile.yaml"),
+            "report of " + SCRIPT,
+            Path.of("bundle"),
+            new EvalConfig.Generated(2, 2, 7, List.of()),
+            new EvalConfig.ZeroShot(Path.of("prompts.json")),
+            List.of(),
+            bootstrap,
+            0.001,
+            Map.of("accuracy", 0.75));
+    List<MetricValue> values =
+        List.of(
+            new MetricValue("accuracy", bootstrap.interval(p, Metric::accuracy)),
+            new MetricValue("ece", bootstrap.interval(p, Reliability::ece)));
+    return new EvalRun.Result(
+        config,
+        "model " + SCRIPT,
+        "abc123",
+        n,
+        values,
+        embedded,
         new EvalRun.Classified(p, java.util.stream.IntStream.range(0, n).boxed().toList()));
   }
 
   @Test
   void dataIsEscapedThePageParsesAndAgreesWithTheJson() throws Exception {
     EvalRun.Result result = result();
-    EvalReport report = EvalRunReports.of(result, Expectations.check(result.config(), result.values()), "pathlens eval run " + SCRIPT);
+    EvalReport report =
+        EvalRunReports.of(
+            result,
+            Expectations.check(result.config(), result.values()),
+            "pathlens eval run " + SCRIPT);
     Path page = ReportWriter.write(report, tmp);
     String html = Files.readString(page);
 
-    assertFalse(html.toLowerCase(Locale.ROOT).contains("<script"), "no script element, from data or otherwise");
-    assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "the class, model, name and command line, escaped");
+    assertFalse(
+        html.toLowerCase(Locale.ROOT).contains("<script"),
+        "no script element, from data or otherwise");
+    assertTrue(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "the class, model, name and command line, escaped");
     assertTrue(html.contains("center &quot;a&quot; &amp; co"), "the center, escaped");
     assertFalse(html.contains("http://") || html.contains("https://"), "nothing fetched");
 
@@ -115,13 +142,19 @@ class ReportWriterTest {
       JsonNode m = json.at("/metrics/" + row.getAttribute("data-metric"));
       List<String> cells = cells(row);
       assertEquals(HtmlReport.number(m.get("value").asDouble()), cells.get(1));
-      assertEquals("[" + HtmlReport.number(m.get("ci_lower").asDouble()) + ", " + HtmlReport.number(m.get("ci_upper").asDouble()) + "]",
+      assertEquals(
+          "["
+              + HtmlReport.number(m.get("ci_lower").asDouble())
+              + ", "
+              + HtmlReport.number(m.get("ci_upper").asDouble())
+              + "]",
           cells.get(2));
       assertEquals(m.get("status").asText(), cells.get(5));
     }
     assertEquals("MISSING", json.at("/metrics/ece/status").asText());
     assertTrue(json.at("/metrics/ece/expected").isNull());
-    assertEquals(result.values().getFirst().value(), json.at("/metrics/accuracy/value").asDouble(), 0);
+    assertEquals(
+        result.values().getFirst().value(), json.at("/metrics/accuracy/value").asDouble(), 0);
 
     // Per class, by name (the escaped one too).
     List<Element> classRows = rows(doc, "per-class");
@@ -139,24 +172,40 @@ class ReportWriterTest {
     int binned = 0;
     for (JsonNode bin : json.at("/classification/reliability/bins")) {
       if (bin.get("count").asInt() > 0) {
-        weightedGap += bin.get("count").asInt() * Math.abs(bin.get("accuracy").asDouble() - bin.get("mean_confidence").asDouble());
+        weightedGap +=
+            bin.get("count").asInt()
+                * Math.abs(bin.get("accuracy").asDouble() - bin.get("mean_confidence").asDouble());
         binned += bin.get("count").asInt();
       }
     }
     assertEquals(40, binned);
-    assertEquals(weightedGap / binned, json.at("/classification/reliability/ece/value").asDouble(), 1e-12);
-    assertEquals(json.at("/metrics/ece/value").asDouble(), json.at("/classification/reliability/ece/value").asDouble(), 1e-12);
+    assertEquals(
+        weightedGap / binned, json.at("/classification/reliability/ece/value").asDouble(), 1e-12);
+    assertEquals(
+        json.at("/metrics/ece/value").asDouble(),
+        json.at("/classification/reliability/ece/value").asDouble(),
+        1e-12);
     assertTrue(html.contains("<b>" + HtmlReport.number(weightedGap / binned) + "</b>"));
 
     // Per center: both centers, tiles adding up, the escaped name as data.
     List<Element> centerRows = rows(doc, "centers");
     assertEquals(3, centerRows.size(), "two centers and all tiles");
     assertEquals("center \"a\" & co", centerRows.get(0).getAttribute("data-center"));
-    assertEquals(40, json.at("/classification/per_center/0/tiles").asInt() + json.at("/classification/per_center/1/tiles").asInt());
+    assertEquals(
+        40,
+        json.at("/classification/per_center/0/tiles").asInt()
+            + json.at("/classification/per_center/1/tiles").asInt());
 
-    // Figures: every PNG beside the page decodes at the size the JSON states, and the page holds the same bytes.
-    List<String> expected = List.of(ReportFigures.CONFUSION, ReportFigures.CONFUSION_NORMALISED, ReportFigures.RELIABILITY,
-        ReportFigures.CENTERS, "pca_by_class.png", "pca_by_center.png");
+    // Figures: every PNG beside the page decodes at the size the JSON states, and the page holds
+    // the same bytes.
+    List<String> expected =
+        List.of(
+            ReportFigures.CONFUSION,
+            ReportFigures.CONFUSION_NORMALISED,
+            ReportFigures.RELIABILITY,
+            ReportFigures.CENTERS,
+            "pca_by_class.png",
+            "pca_by_center.png");
     List<String> files = new ArrayList<>();
     json.get("figures").forEach(f -> files.add(f.get("file").asText()));
     assertEquals(expected, files);
@@ -174,14 +223,23 @@ class ReportWriterTest {
       }
       String src = ((Element) images.item(i)).getAttribute("src");
       assertTrue(src.startsWith("data:image/png;base64,"), src.substring(0, 30));
-      assertArrayEquals(png, Base64.getDecoder().decode(src.substring("data:image/png;base64,".length())), expected.get(i));
+      assertArrayEquals(
+          png,
+          Base64.getDecoder().decode(src.substring("data:image/png;base64,".length())),
+          expected.get(i));
     }
 
     // The map: two axes whose shares of the variance the page states.
     JsonNode ratio = json.at("/embedding_map/explained_variance_ratio");
     assertEquals(2, ratio.size());
-    assertTrue(ratio.get(0).asDouble() >= ratio.get(1).asDouble() && ratio.get(0).asDouble() + ratio.get(1).asDouble() <= 1 + 1e-12);
-    assertTrue(html.contains(String.format(Locale.ROOT, "holds %.1f %% of their variance", 100 * ratio.get(0).asDouble())), html);
+    assertTrue(
+        ratio.get(0).asDouble() >= ratio.get(1).asDouble()
+            && ratio.get(0).asDouble() + ratio.get(1).asDouble() <= 1 + 1e-12);
+    assertTrue(
+        html.contains(
+            String.format(
+                Locale.ROOT, "holds %.1f %% of their variance", 100 * ratio.get(0).asDouble())),
+        html);
   }
 
   @Test
@@ -195,12 +253,22 @@ class ReportWriterTest {
   @Test
   void aLabelsCsvWithoutCentersHasNoPerCenterPartsAndNoMapByCenter() throws Exception {
     EvalRun.Result withCenters = result();
-    List<LabelledTiles.Tile> noSite = withCenters.embedded().tiles().stream()
-        .map(t -> new LabelledTiles.Tile(t.file(), t.label(), t.group(), null)).toList();
+    List<LabelledTiles.Tile> noSite =
+        withCenters.embedded().tiles().stream()
+            .map(t -> new LabelledTiles.Tile(t.file(), t.label(), t.group(), null))
+            .toList();
     EmbeddedTiles embedded = new EmbeddedTiles(noSite, withCenters.embedded().embeddings());
-    EvalRun.Result result = new EvalRun.Result(withCenters.config(), "m", "h", 40, withCenters.values(), embedded,
-        withCenters.classified());
-    EvalReport report = EvalRunReports.of(result, Expectations.check(result.config(), result.values()), "pathlens");
+    EvalRun.Result result =
+        new EvalRun.Result(
+            withCenters.config(),
+            "m",
+            "h",
+            40,
+            withCenters.values(),
+            embedded,
+            withCenters.classified());
+    EvalReport report =
+        EvalRunReports.of(result, Expectations.check(result.config(), result.values()), "pathlens");
     assertTrue(report.classification().centers().isEmpty());
     assertNull(report.map().centers());
     ReportWriter.write(report, tmp);
@@ -213,7 +281,9 @@ class ReportWriterTest {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
     factory.setExpandEntityReferences(false);
-    return factory.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return factory
+        .newDocumentBuilder()
+        .parse(new ByteArrayInputStream(html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** The body rows of the table with this id. */
@@ -222,7 +292,8 @@ class ReportWriterTest {
     for (int t = 0; t < tables.getLength(); t++) {
       Element table = (Element) tables.item(t);
       if (table.getAttribute("id").equals(tableId)) {
-        NodeList trs = ((Element) table.getElementsByTagName("tbody").item(0)).getElementsByTagName("tr");
+        NodeList trs =
+            ((Element) table.getElementsByTagName("tbody").item(0)).getElementsByTagName("tr");
         List<Element> out = new ArrayList<>();
         for (int r = 0; r < trs.getLength(); r++) {
           out.add((Element) trs.item(r));

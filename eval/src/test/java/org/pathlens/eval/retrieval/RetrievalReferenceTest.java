@@ -13,12 +13,17 @@ import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.fixtures.Fixtures;
 
-/** Every retrieval metric against fixtures/golden/retrieval/reference.json (fixtures/scripts/make_retrieval_golden.py). */
+/**
+ * Every retrieval metric against fixtures/golden/retrieval/reference.json
+ * (fixtures/scripts/make_retrieval_golden.py).
+ */
 class RetrievalReferenceTest {
 
   @Test
   void matchesTheNumpyReference() throws IOException {
-    JsonNode ref = new ObjectMapper().readTree(Fixtures.golden("retrieval").resolve("reference.json").toFile());
+    JsonNode ref =
+        new ObjectMapper()
+            .readTree(Fixtures.golden("retrieval").resolve("reference.json").toFile());
     List<String> ids = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<String> slides = new ArrayList<>();
@@ -32,14 +37,17 @@ class RetrievalReferenceTest {
       JsonNode caption = ref.get("captions").get(i);
       captions.add(caption.isNull() ? null : floats(caption));
     }
-    List<MetricValue> values = RetrievalEvaluation.run(
-        new RetrievalEvaluation.Items(ids, images, captions, labels, slides), new Bootstrap(200, 1, 0.95));
+    List<MetricValue> values =
+        RetrievalEvaluation.run(
+            new RetrievalEvaluation.Items(ids, images, captions, labels, slides),
+            new Bootstrap(200, 1, 0.95));
     JsonNode expected = ref.get("expected");
     assertEquals(expected.size(), values.size());
     for (MetricValue v : values) {
       assertTrue(expected.has(v.name()), "reference has " + v.name());
       assertEquals(expected.get(v.name()).asDouble(), v.value(), 1e-9, v.name());
-      assertTrue(v.interval().lower() <= v.value() && v.value() <= v.interval().upper(), v.toString());
+      assertTrue(
+          v.interval().lower() <= v.value() && v.value() <= v.interval().upper(), v.toString());
     }
   }
 

@@ -17,7 +17,10 @@ import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.batch.ComBat;
 
-/** Which tiles fit the correction each tile gets: all, the other fold of slides, or only the reference centers. */
+/**
+ * Which tiles fit the correction each tile gets: all, the other fold of slides, or only the
+ * reference centers.
+ */
 class BatchCorrectedTilesTest {
 
   private static final ComBat.Options COMBAT = new ComBat.Options(ComBat.Method.EMPIRICAL_BAYES, 3);
@@ -34,7 +37,9 @@ class BatchCorrectedTilesTest {
           for (int g = 0; g < v.length; g++) {
             v[g] = (float) (random.nextGaussian() + (g == site.charAt(7) - 'a' ? 2 : 0));
           }
-          tiles.add(new LabelledTiles.Tile(Path.of(site + "-" + s + "-" + t + ".png"), "C" + t, site + "-S" + s, site));
+          tiles.add(
+              new LabelledTiles.Tile(
+                  Path.of(site + "-" + s + "-" + t + ".png"), "C" + t, site + "-S" + s, site));
           embeddings.add(Embeddings.l2Normalize(v));
         }
       }
@@ -57,12 +62,18 @@ class BatchCorrectedTilesTest {
   @Test
   void evaluatedFitsOnEveryTile() {
     EmbeddedTiles tiles = tiles();
-    BatchCorrectedTiles.Result r = BatchCorrectedTiles.apply(tiles,
-        new BatchCorrectedTiles.Options(COMBAT, BatchCorrectedTiles.Reference.EVALUATED, List.of()));
+    BatchCorrectedTiles.Result r =
+        BatchCorrectedTiles.apply(
+            tiles,
+            new BatchCorrectedTiles.Options(
+                COMBAT, BatchCorrectedTiles.Reference.EVALUATED, List.of()));
     BatchCorrection all = fit(tiles, i -> true);
     assertEquals(36, r.corrected());
     for (int i = 0; i < tiles.size(); i++) {
-      assertArrayEquals(all.apply(tiles.embeddings().get(i), tiles.tiles().get(i).site()), r.tiles().embeddings().get(i), 0f);
+      assertArrayEquals(
+          all.apply(tiles.embeddings().get(i), tiles.tiles().get(i).site()),
+          r.tiles().embeddings().get(i),
+          0f);
     }
     assertEquals(tiles.tiles(), r.tiles().tiles());
   }
@@ -70,14 +81,20 @@ class BatchCorrectedTilesTest {
   @Test
   void crossFitCorrectsEachSlideWithTheFitOfTheOtherFold() {
     EmbeddedTiles tiles = tiles();
-    BatchCorrectedTiles.Result r = BatchCorrectedTiles.apply(tiles,
-        new BatchCorrectedTiles.Options(COMBAT, BatchCorrectedTiles.Reference.CROSS_FIT, List.of()));
+    BatchCorrectedTiles.Result r =
+        BatchCorrectedTiles.apply(
+            tiles,
+            new BatchCorrectedTiles.Options(
+                COMBAT, BatchCorrectedTiles.Reference.CROSS_FIT, List.of()));
     // Sorted slides S0..S3 of each center alternate folds: S0, S2 in fold 0, S1, S3 in fold 1.
     BatchCorrection fromOdd = fit(tiles, i -> isOdd(tiles, i));
     BatchCorrection fromEven = fit(tiles, i -> !isOdd(tiles, i));
     for (int i = 0; i < tiles.size(); i++) {
       BatchCorrection expected = isOdd(tiles, i) ? fromEven : fromOdd;
-      assertArrayEquals(expected.apply(tiles.embeddings().get(i), tiles.tiles().get(i).site()), r.tiles().embeddings().get(i), 0f,
+      assertArrayEquals(
+          expected.apply(tiles.embeddings().get(i), tiles.tiles().get(i).site()),
+          r.tiles().embeddings().get(i),
+          0f,
           tiles.tiles().get(i).file().toString());
     }
     assertEquals(36, r.corrected());
@@ -91,14 +108,20 @@ class BatchCorrectedTilesTest {
   @Test
   void centersOutsideTheReferenceStayRaw() {
     EmbeddedTiles tiles = tiles();
-    BatchCorrectedTiles.Result r = BatchCorrectedTiles.apply(tiles, new BatchCorrectedTiles.Options(COMBAT,
-        BatchCorrectedTiles.Reference.EVALUATED, List.of("center-a", "center-b")));
+    BatchCorrectedTiles.Result r =
+        BatchCorrectedTiles.apply(
+            tiles,
+            new BatchCorrectedTiles.Options(
+                COMBAT, BatchCorrectedTiles.Reference.EVALUATED, List.of("center-a", "center-b")));
     BatchCorrection ab = fit(tiles, i -> !tiles.tiles().get(i).site().equals("center-c"));
     assertFalse(ab.covers("center-c"));
     assertEquals(24, r.corrected());
     for (int i = 0; i < tiles.size(); i++) {
       String site = tiles.tiles().get(i).site();
-      float[] expected = site.equals("center-c") ? tiles.embeddings().get(i) : ab.apply(tiles.embeddings().get(i), site);
+      float[] expected =
+          site.equals("center-c")
+              ? tiles.embeddings().get(i)
+              : ab.apply(tiles.embeddings().get(i), site);
       assertArrayEquals(expected, r.tiles().embeddings().get(i), 0f);
     }
   }
@@ -108,9 +131,14 @@ class BatchCorrectedTilesTest {
     EmbeddedTiles tiles = tiles();
     List<LabelledTiles.Tile> withHole = new ArrayList<>(tiles.tiles());
     withHole.set(5, new LabelledTiles.Tile(Path.of("nowhere.png"), "C0", "S9", null));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchCorrectedTiles.apply(
-        new EmbeddedTiles(withHole, tiles.embeddings()),
-        new BatchCorrectedTiles.Options(COMBAT, BatchCorrectedTiles.Reference.EVALUATED, List.of())));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BatchCorrectedTiles.apply(
+                    new EmbeddedTiles(withHole, tiles.embeddings()),
+                    new BatchCorrectedTiles.Options(
+                        COMBAT, BatchCorrectedTiles.Reference.EVALUATED, List.of())));
     assertTrue(e.getMessage().contains("nowhere.png has none"), e.getMessage());
   }
 }

@@ -45,12 +45,14 @@ class ClusteringScoreTest {
 
   @Test
   void clustersThatAreTheClassesScoreOneMinusTheirAgreementWithCenters() {
-    // Groups are the classes; centers alternate inside each group, so the clusters say nothing about the center.
+    // Groups are the classes; centers alternate inside each group, so the clusters say nothing
+    // about the center.
     String[] classes = {"A", "A", "A", "A", "B", "B", "B", "B", "C", "C", "C", "C"};
     String[] centers = {"x", "y", "x", "y", "x", "y", "x", "y", "x", "y", "x", "y"};
     String[] slides = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"};
     ClusteringScore.Result r = ClusteringScore.of(threeGroups(), classes, centers, slides, 1);
-    // ARI(clusters, class) = 1. Clusters vs centers: every cell holds 2: index 6, rows 3*6=18, cols 2*15=30, total 66;
+    // ARI(clusters, class) = 1. Clusters vs centers: every cell holds 2: index 6, rows 3*6=18, cols
+    // 2*15=30, total 66;
     // expected 18*30/66, max 24: ARI = (6 - 540/66) / (24 - 540/66).
     double centerAri = (6 - 540.0 / 66) / (24 - 540.0 / 66);
     assertEquals(1 - centerAri, r.score(), 1e-12);
@@ -67,7 +69,8 @@ class ClusteringScoreTest {
     String[] classes = {"A", "B", "C", "A", "B", "C", "A", "B", "C", "A", "B", "C"};
     String[] slides = centers.clone();
     ClusteringScore.Result r = ClusteringScore.of(threeGroups(), classes, centers, slides, 1);
-    // ARI(clusters, center) = 1; clusters vs classes: cells (x:A2,B1,C1), (y:A1,B2,C1), (z:A1,B1,C2): index 3,
+    // ARI(clusters, center) = 1; clusters vs classes: cells (x:A2,B1,C1), (y:A1,B2,C1),
+    // (z:A1,B1,C2): index 3,
     // rows 3*6=18, cols 3*6=18, total 66: expected 18*18/66, max 18.
     double classAri = (3 - 324.0 / 66) / (18 - 324.0 / 66);
     assertEquals(classAri - 1, r.score(), 1e-12);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.pathlens.classify.slides.ContactSheetPlot;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.stain.StainAugmentation;
@@ -16,7 +17,6 @@ import org.pathlens.encoders.preprocess.stain.StainFit;
 import org.pathlens.encoders.preprocess.stain.StainMethod;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.encoders.preprocess.stain.StainTargets;
-import org.pathlens.classify.slides.ContactSheetPlot;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 
@@ -24,7 +24,8 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
  * Before/after contact sheets for looking at, not asserting: generated tiles of five centers, and
  * the ../shared multistain images, each as decoded, Reinhard- and Macenko-normalised toward the
  * default targets, and a few HED-jittered views. Runs only with {@code -Dpathlens.sheets=DIR}:
- * {@code ./build -pl eval -am test -Dtest=StainContactSheets -Dsurefire.failIfNoSpecifiedTests=false -Dpathlens.sheets=/tmp/stain-sheets}.
+ * {@code ./build -pl eval -am test -Dtest=StainContactSheets
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dpathlens.sheets=/tmp/stain-sheets}.
  */
 class StainContactSheets {
 
@@ -46,22 +47,35 @@ class StainContactSheets {
         }
         rows.add(row(center, DECODER.decode(file)));
       }
-      write(rows, 160, "Generated " + tissue + " tiles (seed 2026): decoded, normalised toward the default targets, HED views",
+      write(
+          rows,
+          160,
+          "Generated "
+              + tissue
+              + " tiles (seed 2026): decoded, normalised toward the default targets, HED views",
           out.resolve("generated-" + tissue + ".png"));
     }
     Optional<Path> shared = Fixtures.shared();
     if (shared.isPresent()) {
       List<ContactSheetPlot.Row> rows = new ArrayList<>();
       Path multistain = shared.get().resolve("data/multistain");
-      for (String name : List.of("lung-lesion_3/images_scale-5pc/29-041-Izd2-w35-He-les3.jpg",
-          "lung-lesion_3/images_scale-5pc/29-041-Izd2-w35-Ki67-7-les3.jpg",
-          "lung-lesion_3/images_scale-5pc/29-041-Izd2-w35-CD31-3-les3.jpg",
-          "birl-samples/rat-kidney_/scale-5pc/Rat-Kidney_HE.jpg")) {
+      for (String name :
+          List.of(
+              "lung-lesion_3/images_scale-5pc/29-041-Izd2-w35-He-les3.jpg",
+              "lung-lesion_3/images_scale-5pc/29-041-Izd2-w35-Ki67-7-les3.jpg",
+              "lung-lesion_3/images_scale-5pc/29-041-Izd2-w35-CD31-3-les3.jpg",
+              "birl-samples/rat-kidney_/scale-5pc/Rat-Kidney_HE.jpg")) {
         Path file = multistain.resolve(name);
-        String label = file.getFileName().toString().replaceAll("^29-041-Izd2-w35-|-les3|\\.jpg$|Rat-Kidney_", "");
+        String label =
+            file.getFileName()
+                .toString()
+                .replaceAll("^29-041-Izd2-w35-|-les3|\\.jpg$|Rat-Kidney_", "");
         rows.add(row(label, centerCrop(DECODER.decode(file), 400)));
       }
-      write(rows, 200, "../shared multistain (centre 400 px): decoded, Reinhard, Macenko, HED views",
+      write(
+          rows,
+          200,
+          "../shared multistain (centre 400 px): decoded, Reinhard, Macenko, HED views",
           out.resolve("multistain.png"));
     }
   }
@@ -70,8 +84,12 @@ class StainContactSheets {
     List<ContactSheetPlot.Crop> crops = new ArrayList<>();
     crops.add(new ContactSheetPlot.Crop(toImage(image), "decoded"));
     for (StainMethod method : List.of(StainMethod.REINHARD, StainMethod.MACENKO)) {
-      RgbImage normalised = StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE).normalize(image);
-      crops.add(new ContactSheetPlot.Crop(toImage(normalised), method.id() + (normalised == image ? " (unchanged)" : "")));
+      RgbImage normalised =
+          StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE)
+              .normalize(image);
+      crops.add(
+          new ContactSheetPlot.Crop(
+              toImage(normalised), method.id() + (normalised == image ? " (unchanged)" : "")));
     }
     List<RgbImage> views = new StainAugmentation(2, 0.2, 0.2, 0).views(image);
     for (int v = 0; v < views.size(); v++) {
@@ -80,7 +98,8 @@ class StainContactSheets {
     return new ContactSheetPlot.Row(label, crops);
   }
 
-  private static void write(List<ContactSheetPlot.Row> rows, int side, String title, Path file) throws Exception {
+  private static void write(List<ContactSheetPlot.Row> rows, int side, String title, Path file)
+      throws Exception {
     ImageIO.write(ContactSheetPlot.render(rows, side, title), "png", file.toFile());
     System.out.println("wrote " + file);
   }
@@ -96,7 +115,8 @@ class StainContactSheets {
   }
 
   private static BufferedImage toImage(RgbImage image) {
-    BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
     byte[] rgb = image.rgb();
     for (int y = 0, p = 0; y < image.height(); y++) {
       for (int x = 0; x < image.width(); x++, p += 3) {

@@ -42,7 +42,11 @@ public final class BatchCorrectionFile {
     Path tmp = Files.createTempFile(dir, PREFIX, ".tmp");
     try {
       Files.write(tmp, bytes);
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp,
+          dir.resolve(name),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -54,17 +58,27 @@ public final class BatchCorrectionFile {
    *
    * @throws IllegalStateException if the file is missing, altered or malformed
    */
-  public static BatchCorrection read(Path dir, String name, String expectedSha256) throws IOException {
+  public static BatchCorrection read(Path dir, String name, String expectedSha256)
+      throws IOException {
     Path file = dir.resolve(name);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException("index " + dir + " records the batch correction " + name
-          + " but the file is missing: run pathlens index batch-correct again (or --remove)");
+      throw new IllegalStateException(
+          "index "
+              + dir
+              + " records the batch correction "
+              + name
+              + " but the file is missing: run pathlens index batch-correct again (or --remove)");
     }
     byte[] bytes = Files.readAllBytes(file);
     String sha = sha256(bytes);
     if (!sha.equals(expectedSha256)) {
-      throw new IllegalStateException(file + ": SHA-256 " + sha + " differs from the " + expectedSha256
-          + " the index recorded: the file was altered; run pathlens index batch-correct again");
+      throw new IllegalStateException(
+          file
+              + ": SHA-256 "
+              + sha
+              + " differs from the "
+              + expectedSha256
+              + " the index recorded: the file was altered; run pathlens index batch-correct again");
     }
     try {
       return fromJson(bytes);
@@ -82,15 +96,20 @@ public final class BatchCorrectionFile {
     root.set("mean", array(c.mean()));
     root.set("scale", array(c.scale()));
     ObjectNode batches = root.putObject("batches");
-    c.batches().forEach((name, b) -> {
-      ObjectNode node = batches.putObject(name);
-      node.put("tiles", b.tiles());
-      node.put("iterations", b.iterations());
-      node.set("gamma", array(b.gamma()));
-      node.set("delta", array(b.delta()));
-    });
+    c.batches()
+        .forEach(
+            (name, b) -> {
+              ObjectNode node = batches.putObject(name);
+              node.put("tiles", b.tiles());
+              node.put("iterations", b.iterations());
+              node.set("gamma", array(b.gamma()));
+              node.set("delta", array(b.delta()));
+            });
     try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).concat("\n").getBytes(StandardCharsets.UTF_8);
+      return JSON.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(root)
+          .concat("\n")
+          .getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -99,16 +118,28 @@ public final class BatchCorrectionFile {
   public static BatchCorrection fromJson(byte[] bytes) throws IOException {
     JsonNode root = JSON.readTree(bytes);
     SortedMap<String, BatchCorrection.Batch> batches = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "batches").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "batches").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode b = e.getValue();
-      batches.put(e.getKey(), new BatchCorrection.Batch(required(b, "tiles").asLong(), doubles(required(b, "gamma")),
-          doubles(required(b, "delta")), b.path("iterations").asInt(0)));
+      batches.put(
+          e.getKey(),
+          new BatchCorrection.Batch(
+              required(b, "tiles").asLong(),
+              doubles(required(b, "gamma")),
+              doubles(required(b, "delta")),
+              b.path("iterations").asInt(0)));
     }
-    BatchCorrection c = new BatchCorrection(required(root, "by").asText(), ComBat.Method.parse(required(root, "method").asText()),
-        doubles(required(root, "mean")), doubles(required(root, "scale")), batches);
+    BatchCorrection c =
+        new BatchCorrection(
+            required(root, "by").asText(),
+            ComBat.Method.parse(required(root, "method").asText()),
+            doubles(required(root, "mean")),
+            doubles(required(root, "scale")),
+            batches);
     if (required(root, "dimension").asInt() != c.dimension()) {
-      throw new IllegalArgumentException("dimension " + root.get("dimension") + " but " + c.dimension() + " means");
+      throw new IllegalArgumentException(
+          "dimension " + root.get("dimension") + " but " + c.dimension() + " means");
     }
     return c;
   }

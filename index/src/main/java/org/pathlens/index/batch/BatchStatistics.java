@@ -50,8 +50,13 @@ public final class BatchStatistics {
   /** Counts one sample of {@code batch}. */
   public void add(String batch, float[] sample) {
     if (sample.length != dimension) {
-      throw new IllegalArgumentException("sample of batch " + batch + " has dimension " + sample.length
-          + ", expected " + dimension);
+      throw new IllegalArgumentException(
+          "sample of batch "
+              + batch
+              + " has dimension "
+              + sample.length
+              + ", expected "
+              + dimension);
     }
     Batch b = batches.computeIfAbsent(batch, k -> new Batch(dimension));
     b.count++;

@@ -28,7 +28,9 @@ public final class ComBat {
 
   /** How the per-batch parameters are estimated. */
   public enum Method {
-    /** ComBat proper: per-feature estimates shrunk by the paper's parametric empirical Bayes priors. */
+    /**
+     * ComBat proper: per-feature estimates shrunk by the paper's parametric empirical Bayes priors.
+     */
     EMPIRICAL_BAYES("combat"),
     /** The plain per-feature batch mean and variance, no shrinkage. */
     LOCATION_SCALE("location_scale");
@@ -51,20 +53,23 @@ public final class ComBat {
           return m;
         }
       }
-      throw new IllegalArgumentException("\"" + text + "\" is not a batch correction method: use combat or location_scale");
+      throw new IllegalArgumentException(
+          "\"" + text + "\" is not a batch correction method: use combat or location_scale");
     }
   }
 
   /**
    * @param method how batch parameters are estimated
-   * @param minTiles batches with fewer samples are not fitted (their samples stay uncorrected); at least 2
+   * @param minTiles batches with fewer samples are not fitted (their samples stay uncorrected); at
+   *     least 2
    */
   public record Options(Method method, int minTiles) {
     public static final int DEFAULT_MIN_TILES = 10;
 
     public Options {
       if (minTiles < 2) {
-        throw new IllegalArgumentException("a batch needs at least 2 tiles to have a variance, got min tiles " + minTiles);
+        throw new IllegalArgumentException(
+            "a batch needs at least 2 tiles to have a variance, got min tiles " + minTiles);
       }
     }
 
@@ -85,7 +90,10 @@ public final class ComBat {
 
   private static final int MAX_ITERATIONS = 1000;
 
-  /** A batch's variance ratio is kept above this, so a feature constant within one batch cannot divide by zero. */
+  /**
+   * A batch's variance ratio is kept above this, so a feature constant within one batch cannot
+   * divide by zero.
+   */
   static final double MIN_DELTA = 1e-6;
 
   private ComBat() {}
@@ -96,7 +104,8 @@ public final class ComBat {
       throw new IllegalArgumentException("no samples to fit a batch correction on");
     }
     if (samples.size() != batches.size()) {
-      throw new IllegalArgumentException(samples.size() + " samples but " + batches.size() + " batch names");
+      throw new IllegalArgumentException(
+          samples.size() + " samples but " + batches.size() + " batch names");
     }
     BatchStatistics stats = new BatchStatistics(samples.getFirst().length);
     for (int i = 0; i < samples.size(); i++) {
@@ -125,9 +134,16 @@ public final class ComBat {
       }
     }
     if (fitted.size() < 2) {
-      throw new IllegalArgumentException("a batch correction by " + by + " needs at least two batches with "
-          + options.minTiles() + " or more tiles; " + (fitted.isEmpty() ? "none has" : "only " + fitted.firstKey() + " has")
-          + " (batches and tiles: " + counts(stats) + ")");
+      throw new IllegalArgumentException(
+          "a batch correction by "
+              + by
+              + " needs at least two batches with "
+              + options.minTiles()
+              + " or more tiles; "
+              + (fitted.isEmpty() ? "none has" : "only " + fitted.firstKey() + " has")
+              + " (batches and tiles: "
+              + counts(stats)
+              + ")");
     }
     long total = fitted.values().stream().mapToLong(BatchStatistics.Batch::count).sum();
     double[] mean = new double[dim];
@@ -149,14 +165,16 @@ public final class ComBat {
     return new Fit(new BatchCorrection(by, options.method(), mean, scale, parameters), skipped);
   }
 
-  private static BatchCorrection.Batch batch(BatchStatistics.Batch b, double[] mean, double[] scale, Method method) {
+  private static BatchCorrection.Batch batch(
+      BatchStatistics.Batch b, double[] mean, double[] scale, Method method) {
     int dim = mean.length;
     long n = b.count();
     double[] gammaHat = new double[dim];
     double[] deltaHat = new double[dim];
     for (int g = 0; g < dim; g++) {
       if (scale[g] == 0) {
-        // A feature constant over every fitted sample: nothing to correct (γ = 0, δ = 1 leave it as it is).
+        // A feature constant over every fitted sample: nothing to correct (γ = 0, δ = 1 leave it as
+        // it is).
         gammaHat[g] = 0;
         deltaHat[g] = 1;
         continue;
@@ -171,7 +189,8 @@ public final class ComBat {
   }
 
   /** The paper's parametric priors and its iteration of the conditional posterior means. */
-  private static BatchCorrection.Batch empiricalBayes(long n, double[] gammaHat, double[] deltaHat) {
+  private static BatchCorrection.Batch empiricalBayes(
+      long n, double[] gammaHat, double[] deltaHat) {
     int dim = gammaHat.length;
     double gammaBar = mean(gammaHat);
     double tau2 = variance(gammaHat, gammaBar);
@@ -186,13 +205,19 @@ public final class ComBat {
       double[] nextGamma = new double[dim];
       double[] nextDelta = new double[dim];
       for (int g = 0; g < dim; g++) {
-        // With no spread over the features the prior is a point: the estimate is the prior's centre.
-        nextGamma[g] = tau2 == 0 ? gammaBar : (n * tau2 * gammaHat[g] + delta[g] * gammaBar) / (n * tau2 + delta[g]);
+        // With no spread over the features the prior is a point: the estimate is the prior's
+        // centre.
+        nextGamma[g] =
+            tau2 == 0
+                ? gammaBar
+                : (n * tau2 * gammaHat[g] + delta[g] * gammaBar) / (n * tau2 + delta[g]);
         // Σ_j (z_j − γ)² from the batch's own mean and variance: (n − 1) δ̂ + n (γ̂ − γ)².
         double d = gammaHat[g] - nextGamma[g];
         double sum2 = (n - 1) * deltaHat[g] + n * d * d;
         nextDelta[g] = s2 == 0 ? m : (b + sum2 / 2) / (n / 2.0 + a - 1);
-        change = Math.max(change, Math.abs(nextGamma[g] - gamma[g]) / Math.max(Math.abs(gamma[g]), 1e-12));
+        change =
+            Math.max(
+                change, Math.abs(nextGamma[g] - gamma[g]) / Math.max(Math.abs(gamma[g]), 1e-12));
         change = Math.max(change, Math.abs(nextDelta[g] - delta[g]) / delta[g]);
       }
       gamma = nextGamma;
@@ -201,8 +226,12 @@ public final class ComBat {
         return new BatchCorrection.Batch(n, gamma, floor(delta), iteration);
       }
     }
-    throw new IllegalStateException("ComBat's empirical Bayes estimates did not converge in " + MAX_ITERATIONS
-        + " iterations (batch of " + n + " tiles); use the location_scale method");
+    throw new IllegalStateException(
+        "ComBat's empirical Bayes estimates did not converge in "
+            + MAX_ITERATIONS
+            + " iterations (batch of "
+            + n
+            + " tiles); use the location_scale method");
   }
 
   private static double[] floor(double[] delta) {

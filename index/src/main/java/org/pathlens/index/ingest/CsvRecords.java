@@ -18,10 +18,11 @@ import java.util.List;
  */
 public final class CsvRecords {
 
-  private static final CsvMapper CSV = CsvMapper.builder()
-      .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-      .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-      .build();
+  private static final CsvMapper CSV =
+      CsvMapper.builder()
+          .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+          .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+          .build();
 
   private CsvRecords() {}
 
@@ -43,8 +44,13 @@ public final class CsvRecords {
         }
       }
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + ": not valid CSV (line " + e.getLocation().getLineNr() + "): "
-          + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          file
+              + ": not valid CSV (line "
+              + e.getLocation().getLineNr()
+              + "): "
+              + e.getOriginalMessage(),
+          e);
     }
     return records;
   }

@@ -10,9 +10,9 @@ import org.pathlens.index.TileRecord;
 
 /**
  * What an ingest does with a tile the index already holds under the same id and with the same
- * record (metadata, position, source) it would write now. The index refuses another bundle or
- * other stain handling, so such a tile's stored embedding is the one this ingest would compute,
- * unless its image file was replaced in place, which its record cannot show.
+ * record (metadata, position, source) it would write now. The index refuses another bundle or other
+ * stain handling, so such a tile's stored embedding is the one this ingest would compute, unless
+ * its image file was replaced in place, which its record cannot show.
  */
 public enum ExistingTiles {
 
@@ -31,7 +31,8 @@ public enum ExistingTiles {
    *
    * @param record the record the ingest would write for an item
    */
-  <T> List<T> toEmbed(List<T> items, Function<T, TileRecord> record, TileIndex index) throws IOException {
+  <T> List<T> toEmbed(List<T> items, Function<T, TileRecord> record, TileIndex index)
+      throws IOException {
     if (this == REEMBED || index.size() == 0) {
       return items;
     }

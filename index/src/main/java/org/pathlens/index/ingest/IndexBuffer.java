@@ -8,8 +8,9 @@ import org.pathlens.index.TileRecord;
 
 /**
  * Collects embedded tiles and hands them to the index one commit batch at a time: encoder batches
- * (tens of tiles) are much smaller than a sensible commit (a thousand), and a commit per encoder batch
- * would spend the ingest in fsync. Holds at most one commit batch of embeddings, so memory stays flat.
+ * (tens of tiles) are much smaller than a sensible commit (a thousand), and a commit per encoder
+ * batch would spend the ingest in fsync. Holds at most one commit batch of embeddings, so memory
+ * stays flat.
  */
 final class IndexBuffer {
   private final TileIndex index;

@@ -11,8 +11,8 @@ public interface IngestListener {
   IngestListener NONE = new IngestListener() {};
 
   /**
-   * More tiles are known to be coming: the whole folder for a tile folder, a slide's tissue tiles once
-   * it is opened and its tissue found (so the total grows slide by slide).
+   * More tiles are known to be coming: the whole folder for a tile folder, a slide's tissue tiles
+   * once it is opened and its tissue found (so the total grows slide by slide).
    */
   default void planned(long tiles, String what) {}
 

@@ -5,14 +5,15 @@ import java.util.List;
 /**
  * What an ingest did.
  *
- * @param tiles tiles embedded and added (re-added tiles replace their earlier copies, so this is not
- *     the growth of the index)
+ * @param tiles tiles embedded and added (re-added tiles replace their earlier copies, so this is
+ *     not the growth of the index)
  * @param unchanged tiles the index already held unchanged, kept without embedding them again
  * @param slides slides tiled (0 for a tile folder)
  * @param skipped inputs left out, in the order met
  * @param seconds wall-clock time, from the first read to the last commit
  */
-public record IngestSummary(long tiles, long unchanged, int slides, List<SkippedInput> skipped, double seconds) {
+public record IngestSummary(
+    long tiles, long unchanged, int slides, List<SkippedInput> skipped, double seconds) {
 
   public IngestSummary {
     skipped = List.copyOf(skipped);

@@ -14,7 +14,8 @@ final class PngFiles {
   private PngFiles() {}
 
   static void write(RgbImage image, Path file) throws IOException {
-    BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage out =
+        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
     byte[] rgb = image.rgb();
     for (int i = 0; i < bgr.length; i += 3) {
@@ -27,6 +28,7 @@ final class PngFiles {
     if (!ImageIO.write(out, "png", temporary.toFile())) {
       throw new IOException(file + ": the JDK has no PNG writer");
     }
-    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

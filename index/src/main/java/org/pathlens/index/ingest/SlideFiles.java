@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The slides a user names: files as named, directories searched (not recursively) for slide files. */
+/**
+ * The slides a user names: files as named, directories searched (not recursively) for slide files.
+ */
 public final class SlideFiles {
 
   /** Extensions of whole-slide formats the readers know (generic TIFF, and OpenSlide's). */
@@ -31,7 +33,10 @@ public final class SlideFiles {
     for (Path path : paths) {
       if (Files.isDirectory(path)) {
         try (Stream<Path> list = Files.list(path)) {
-          list.filter(Files::isRegularFile).filter(SlideFiles::hasSlideExtension).sorted().forEach(files::add);
+          list.filter(Files::isRegularFile)
+              .filter(SlideFiles::hasSlideExtension)
+              .sorted()
+              .forEach(files::add);
         }
       } else {
         files.add(path);
@@ -41,8 +46,14 @@ public final class SlideFiles {
     for (Path file : files) {
       Path earlier = ids.putIfAbsent(slideId(file), file);
       if (earlier != null) {
-        throw new IllegalArgumentException("slides " + earlier + " and " + file + " would both get slide id '"
-            + slideId(file) + "': ingest them into separate indexes or rename one");
+        throw new IllegalArgumentException(
+            "slides "
+                + earlier
+                + " and "
+                + file
+                + " would both get slide id '"
+                + slideId(file)
+                + "': ingest them into separate indexes or rename one");
       }
     }
     return files;

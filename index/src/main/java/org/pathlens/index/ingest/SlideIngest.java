@@ -36,20 +36,20 @@ import org.pathlens.slides.TissueDetector;
  * encoder embeds the previous batch, and adds them to the index in commit batches. At most two
  * batches of pixels are in memory whatever the slide's size.
  *
- * <p>A tile's id is {@code <slide_id>@<x>,<y>} with its level-0 position ({@link TileIds#ofPosition}),
- * so re-running an ingest never duplicates tiles; tiles the index already holds with the same record
- * are kept without being read or embedded again ({@link ExistingTiles#KEEP}, the default), so a
- * re-run after a crash does only what is left. Tiles record the slide id, the
- * level-0 x and y, the tile µm/px, the slide file as {@code source} and the slide's {@code vendor};
- * the rest of what is known about the slide goes to a {@link SlideRecord} with a thumbnail, written
- * once the slide's tiles are committed.
+ * <p>A tile's id is {@code <slide_id>@<x>,<y>} with its level-0 position ({@link
+ * TileIds#ofPosition}), so re-running an ingest never duplicates tiles; tiles the index already
+ * holds with the same record are kept without being read or embedded again ({@link
+ * ExistingTiles#KEEP}, the default), so a re-run after a crash does only what is left. Tiles record
+ * the slide id, the level-0 x and y, the tile µm/px, the slide file as {@code source} and the
+ * slide's {@code vendor}; the rest of what is known about the slide goes to a {@link SlideRecord}
+ * with a thumbnail, written once the slide's tiles are committed.
  *
- * <p>A slide that cannot be opened, has no usable resolution, or fails to decode partway is reported
- * by name with the reason and the ingest goes on with the next one (tiles of a slide that failed
- * partway stay indexed; re-running after fixing the file completes it).
+ * <p>A slide that cannot be opened, has no usable resolution, or fails to decode partway is
+ * reported by name with the reason and the ingest goes on with the next one (tiles of a slide that
+ * failed partway stay indexed; re-running after fixing the file completes it).
  *
- * <p>Stain normalisation fitted per slide is estimated from {@link StainNormalization#sample} of the
- * slide's tissue tiles (evenly spaced over the tiling), read before its tiles are embedded.
+ * <p>Stain normalisation fitted per slide is estimated from {@link StainNormalization#sample} of
+ * the slide's tissue tiles (evenly spaced over the tiling), read before its tiles are embedded.
  *
  * @param encoder the bundle's image encoder, with the index's stain handling
  * @param tiling resolution, tile size, minimum tissue share, assumed resolution
@@ -59,40 +59,62 @@ import org.pathlens.slides.TissueDetector;
  * @param thumbnailSize the thumbnail's longer side in pixels
  * @param existing what to do with tiles the index already holds unchanged
  */
-public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDetector detector, int batchSize,
-    int readThreads, int thumbnailSize, ExistingTiles existing) {
+public record SlideIngest(
+    ImageEncoder encoder,
+    TilingOptions tiling,
+    TissueDetector detector,
+    int batchSize,
+    int readThreads,
+    int thumbnailSize,
+    ExistingTiles existing) {
 
   /** The thumbnail side the UI gets by default. */
   public static final int DEFAULT_THUMBNAIL_SIZE = 1024;
 
   public SlideIngest {
     if (batchSize < 1 || readThreads < 1 || thumbnailSize < 16) {
-      throw new IllegalArgumentException("batch size and read threads must be at least 1 and the thumbnail at least"
-          + " 16 px, got " + batchSize + ", " + readThreads + ", " + thumbnailSize);
+      throw new IllegalArgumentException(
+          "batch size and read threads must be at least 1 and the thumbnail at least"
+              + " 16 px, got "
+              + batchSize
+              + ", "
+              + readThreads
+              + ", "
+              + thumbnailSize);
     }
     Objects.requireNonNull(existing, "existing tiles");
   }
 
   /** Keeps the tiles the index already holds unchanged. */
-  public SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDetector detector, int batchSize,
-      int readThreads, int thumbnailSize) {
+  public SlideIngest(
+      ImageEncoder encoder,
+      TilingOptions tiling,
+      TissueDetector detector,
+      int batchSize,
+      int readThreads,
+      int thumbnailSize) {
     this(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, ExistingTiles.KEEP);
   }
 
   public SlideIngest withExistingTiles(ExistingTiles existing) {
-    return new SlideIngest(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing);
+    return new SlideIngest(
+        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing);
   }
 
-  /** Ingests {@code slides} (files; see {@link SlideFiles#expand} for folders) into {@code index}. */
-  public IngestSummary ingest(List<Path> slides, TileIndex index, IngestListener listener) throws IOException {
+  /**
+   * Ingests {@code slides} (files; see {@link SlideFiles#expand} for folders) into {@code index}.
+   */
+  public IngestSummary ingest(List<Path> slides, TileIndex index, IngestListener listener)
+      throws IOException {
     requireSameStain(encoder, index);
     long start = System.nanoTime();
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<SkippedInput> skipped = new ArrayList<>();
-    Consumer<SkippedInput> report = input -> {
-      skipped.add(input);
-      listener.skipped(input);
-    };
+    Consumer<SkippedInput> report =
+        input -> {
+          skipped.add(input);
+          listener.skipped(input);
+        };
     int done = 0;
     long unchanged = 0;
     for (Path slide : slides) {
@@ -104,12 +126,18 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
         report.accept(new SkippedInput(slide.toString(), e.getMessage()));
       }
     }
-    return new IngestSummary(buffer.added(), unchanged, done, skipped, (System.nanoTime() - start) / 1e9);
+    return new IngestSummary(
+        buffer.added(), unchanged, done, skipped, (System.nanoTime() - start) / 1e9);
   }
 
   /** Ingests one slide; returns how many of its tiles were kept unchanged. */
-  private long ingestSlide(Path slide, TileIndex index, IndexBuffer buffer, IngestListener listener,
-      Consumer<SkippedInput> report) throws IOException {
+  private long ingestSlide(
+      Path slide,
+      TileIndex index,
+      IndexBuffer buffer,
+      IngestListener listener,
+      Consumer<SkippedInput> report)
+      throws IOException {
     String slideId = SlideFiles.slideId(slide);
     try (SlideReader reader = SlideReaders.open(slide)) {
       SlideTiler tiler = SlideTiler.of(reader, tiling, detector);
@@ -118,8 +146,9 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
       String source = slide.toAbsolutePath().normalize().toString();
       String vendor = reader.vendor();
       List<TilePosition> positions = tiler.positions().toList();
-      List<TilePosition> toEmbed = existing.toEmbed(positions,
-          position -> tileRecord(slideId, position, plan, source, vendor), index);
+      List<TilePosition> toEmbed =
+          existing.toEmbed(
+              positions, position -> tileRecord(slideId, position, plan, source, vendor), index);
       long unchanged = positions.size() - toEmbed.size();
       if (unchanged > 0) {
         listener.unchanged(unchanged, slideId);
@@ -128,45 +157,90 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
       long before = buffer.added();
       if (!toEmbed.isEmpty()) {
         try (SlideTileReaders readers = new SlideTileReaders(slide, tiler, tiling, readThreads)) {
-          // Fitted on the same sample of all the slide's tiles as a whole ingest, so resumed tiles match the kept ones.
-          UnaryOperator<RgbImage> normalizer = encoder.fitsPerSlide()
-              ? encoder.slideNormalizer(sample(positions, readers)) : encoder.tileNormalizer();
-          embedTiles(toEmbed.iterator(), readers, normalizer, slideId, source, vendor, plan, buffer, report);
+          // Fitted on the same sample of all the slide's tiles as a whole ingest, so resumed tiles
+          // match the kept ones.
+          UnaryOperator<RgbImage> normalizer =
+              encoder.fitsPerSlide()
+                  ? encoder.slideNormalizer(sample(positions, readers))
+                  : encoder.tileNormalizer();
+          embedTiles(
+              toEmbed.iterator(),
+              readers,
+              normalizer,
+              slideId,
+              source,
+              vendor,
+              plan,
+              buffer,
+              report);
         }
       }
       buffer.flush(); // the record and thumbnail describe committed tiles only
       Path thumbnail = SlideRecord.thumbnailFile(index.dir(), slideId);
-      if (!toEmbed.isEmpty() || !Files.isRegularFile(thumbnail)) { // reading it costs a pass over a level
+      if (!toEmbed.isEmpty()
+          || !Files.isRegularFile(thumbnail)) { // reading it costs a pass over a level
         PngFiles.write(reader.thumbnail(thumbnailSize), thumbnail);
       }
-      new SlideRecord(slideId, source, vendor,
-          plan.slideMpp().x(), plan.slideMpp().y(),
-          reader.levels(), plan.tileMpp(), tiling.tileSize(), plan.level(), tiling.minTissue(),
-          tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(), buffer.added() - before + unchanged,
-          index.dir().relativize(thumbnail).toString(), reader.properties())
+      new SlideRecord(
+              slideId,
+              source,
+              vendor,
+              plan.slideMpp().x(),
+              plan.slideMpp().y(),
+              reader.levels(),
+              plan.tileMpp(),
+              tiling.tileSize(),
+              plan.level(),
+              tiling.minTissue(),
+              tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(),
+              buffer.added() - before + unchanged,
+              index.dir().relativize(thumbnail).toString(),
+              reader.properties())
           .write(index.dir());
       return unchanged;
     }
   }
 
   /** The record of the tile at {@code position}: known before its pixels are read. */
-  private static TileRecord tileRecord(String slideId, TilePosition position, TilingPlan plan, String source,
-      String vendor) {
+  private static TileRecord tileRecord(
+      String slideId, TilePosition position, TilingPlan plan, String source, String vendor) {
     int x = Math.toIntExact(position.x()), y = Math.toIntExact(position.y());
-    return new TileRecord(TileIds.ofPosition(slideId, x, y), slideId, null, null, null, null, null, null,
-        x, y, plan.tileMpp(), source, Map.of("vendor", vendor));
+    return new TileRecord(
+        TileIds.ofPosition(slideId, x, y),
+        slideId,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        x,
+        y,
+        plan.tileMpp(),
+        source,
+        Map.of("vendor", vendor));
   }
 
-  /** The encoder must carry the stain handling the index records, or the index would mix two colour spaces. */
+  /**
+   * The encoder must carry the stain handling the index records, or the index would mix two colour
+   * spaces.
+   */
   static void requireSameStain(ImageEncoder encoder, TileIndex index) {
     if (!encoder.stain().equals(index.provenance().stain())) {
-      throw new IllegalArgumentException("the encoder's " + encoder.stain().describe() + " differs from the "
-          + index.provenance().stain().describe() + " index " + index.dir() + " records");
+      throw new IllegalArgumentException(
+          "the encoder's "
+              + encoder.stain().describe()
+              + " differs from the "
+              + index.provenance().stain().describe()
+              + " index "
+              + index.dir()
+              + " records");
     }
   }
 
   /** A few of the slide's tissue tiles, evenly spaced, to estimate its staining from. */
-  private static List<RgbImage> sample(List<TilePosition> positions, SlideTileReaders readers) throws IOException {
+  private static List<RgbImage> sample(List<TilePosition> positions, SlideTileReaders readers)
+      throws IOException {
     List<Future<SlideTile>> reads = new ArrayList<>();
     for (TilePosition position : StainNormalization.sample(positions)) {
       reads.add(readers.submit(position));
@@ -179,12 +253,20 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
   }
 
   /**
-   * Reads batch n+1 on the pool while batch n is encoded; fails with the first bad tile's SlideException.
-   * Tiles whose embedding is not finite are reported and left out.
+   * Reads batch n+1 on the pool while batch n is encoded; fails with the first bad tile's
+   * SlideException. Tiles whose embedding is not finite are reported and left out.
    */
-  private void embedTiles(Iterator<TilePosition> positions, SlideTileReaders readers,
-      UnaryOperator<RgbImage> normalizer, String slideId, String source, String vendor, TilingPlan plan,
-      IndexBuffer buffer, Consumer<SkippedInput> report) throws IOException {
+  private void embedTiles(
+      Iterator<TilePosition> positions,
+      SlideTileReaders readers,
+      UnaryOperator<RgbImage> normalizer,
+      String slideId,
+      String source,
+      String vendor,
+      TilingPlan plan,
+      IndexBuffer buffer,
+      Consumer<SkippedInput> report)
+      throws IOException {
     ArrayDeque<List<Future<SlideTile>>> inFlight = new ArrayDeque<>();
     inFlight.add(submitBatch(positions, readers));
     while (!inFlight.peek().isEmpty()) {
@@ -204,10 +286,21 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
         embeddings = new ArrayList<>(e.embeddings());
         for (int failed : e.failed()) {
           TileRecord tile = records.get(failed);
-          String name = "slide " + slideId + " tile at level-0 (" + tile.x() + ", " + tile.y() + ") of " + source;
-          report.accept(new SkippedInput(tile.id(), name + ": " + NonFiniteEmbeddingException.REASON, true));
+          String name =
+              "slide "
+                  + slideId
+                  + " tile at level-0 ("
+                  + tile.x()
+                  + ", "
+                  + tile.y()
+                  + ") of "
+                  + source;
+          report.accept(
+              new SkippedInput(tile.id(), name + ": " + NonFiniteEmbeddingException.REASON, true));
         }
-        for (int i = e.failed().size() - 1; i >= 0; i--) { // from the end, so earlier positions stay valid
+        for (int i = e.failed().size() - 1;
+            i >= 0;
+            i--) { // from the end, so earlier positions stay valid
           records.remove((int) e.failed().get(i));
           embeddings.remove((int) e.failed().get(i));
         }
@@ -216,7 +309,8 @@ public record SlideIngest(ImageEncoder encoder, TilingOptions tiling, TissueDete
     }
   }
 
-  private List<Future<SlideTile>> submitBatch(Iterator<TilePosition> positions, SlideTileReaders readers) {
+  private List<Future<SlideTile>> submitBatch(
+      Iterator<TilePosition> positions, SlideTileReaders readers) {
     List<Future<SlideTile>> batch = new ArrayList<>(batchSize);
     while (batch.size() < batchSize && positions.hasNext()) {
       batch.add(readers.submit(positions.next()));

@@ -13,15 +13,16 @@ import java.util.TreeMap;
 import org.pathlens.slides.SlideLevel;
 
 /**
- * What the index keeps about an ingested slide beside its tiles, as {@code <index>/slides/<slide_id>.json}
- * (snake_case keys), with its thumbnail at {@code <index>/thumbnails/<slide_id>.png}: the facts the UI
- * shows next to a slide, which would repeat on every tile if stored there.
+ * What the index keeps about an ingested slide beside its tiles, as {@code
+ * <index>/slides/<slide_id>.json} (snake_case keys), with its thumbnail at {@code
+ * <index>/thumbnails/<slide_id>.png}: the facts the UI shows next to a slide, which would repeat on
+ * every tile if stored there.
  *
  * @param slideId the slide's id (the tiles' {@code slide_id})
  * @param path the slide file, absolute
  * @param vendor OpenSlide's format name ({@code aperio}, {@code generic-tiff}, …)
- * @param mppX level-0 microns per pixel across that tiling used: the slide's own, or the assumed one
- *     ({@link org.pathlens.slides.TilingOptions#assumedMpp}) for a slide that records none
+ * @param mppX level-0 microns per pixel across that tiling used: the slide's own, or the assumed
+ *     one ({@link org.pathlens.slides.TilingOptions#assumedMpp}) for a slide that records none
  * @param mppY level-0 microns per pixel down, likewise
  * @param levels the pyramid, finest first (level 0 gives the dimensions)
  * @param tileMpp microns per pixel of the tiles as read
@@ -34,16 +35,28 @@ import org.pathlens.slides.SlideLevel;
  * @param properties the file's metadata, OpenSlide-style names
  */
 public record SlideRecord(
-    String slideId, String path, String vendor, double mppX, double mppY, List<SlideLevel> levels, double tileMpp,
-    int tileSize, int levelRead, double minTissue, double tissueFraction, long tiles, String thumbnail,
+    String slideId,
+    String path,
+    String vendor,
+    double mppX,
+    double mppY,
+    List<SlideLevel> levels,
+    double tileMpp,
+    int tileSize,
+    int levelRead,
+    double minTissue,
+    double tissueFraction,
+    long tiles,
+    String thumbnail,
     Map<String, String> properties) {
 
   static final String RECORDS = "slides";
   static final String THUMBNAILS = "thumbnails";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   public SlideRecord {
     levels = List.copyOf(levels);
@@ -66,7 +79,8 @@ public record SlideRecord(
     Files.createDirectories(target.getParent());
     Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
     JSON.writeValue(temporary.toFile(), this);
-    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The record of {@code slideId} in {@code indexDir}. */

@@ -17,10 +17,10 @@ import org.pathlens.slides.TilePosition;
 import org.pathlens.slides.TilingOptions;
 
 /**
- * Reads a slide's tiles on a small pool, each thread with its own reader of the slide: the pure-Java
- * TIFF reader serialises reads on one reader (the JDK's decoders are not thread-safe), so parallel
- * reading needs one per thread; OpenSlide would share one, but a handle per thread costs little.
- * Readers open lazily on first use and close with the pool.
+ * Reads a slide's tiles on a small pool, each thread with its own reader of the slide: the
+ * pure-Java TIFF reader serialises reads on one reader (the JDK's decoders are not thread-safe), so
+ * parallel reading needs one per thread; OpenSlide would share one, but a handle per thread costs
+ * little. Readers open lazily on first use and close with the pool.
  */
 final class SlideTileReaders implements AutoCloseable {
   private final Path slide;
@@ -31,17 +31,22 @@ final class SlideTileReaders implements AutoCloseable {
   private final ThreadLocal<SlideTiler> threadTiler = new ThreadLocal<>();
 
   /**
-   * {@code tiler} planned the tiles; each thread reads through a tiler of its own reader with the same
-   * options and tissue mask, so positions mean the same.
+   * {@code tiler} planned the tiles; each thread reads through a tiler of its own reader with the
+   * same options and tissue mask, so positions mean the same.
    */
   SlideTileReaders(Path slide, SlideTiler tiler, TilingOptions options, int threads) {
     this.slide = slide;
     this.tiler = tiler;
     this.options = options;
-    this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("pathlens-slide-read-", 0).daemon().factory());
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads, Thread.ofPlatform().name("pathlens-slide-read-", 0).daemon().factory());
   }
 
-  /** Starts reading {@code position}; the future fails with the {@link SlideException} of a bad tile. */
+  /**
+   * Starts reading {@code position}; the future fails with the {@link SlideException} of a bad
+   * tile.
+   */
   Future<SlideTile> submit(TilePosition position) {
     return pool.submit(() -> tilerOfThisThread().read(position));
   }

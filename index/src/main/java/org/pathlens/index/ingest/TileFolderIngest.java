@@ -22,8 +22,8 @@ import org.pathlens.index.TileRecord;
  *
  * <p>With a manifest ({@link TileManifest}) the manifest's rows are the tiles, with its metadata;
  * image files under the folder that it does not list are left out (and counted in a warning), and
- * rows whose file is missing or unreadable are skipped. Without one, every image file under the folder
- * is a tile known by its relative path, which is also its id.
+ * rows whose file is missing or unreadable are skipped. Without one, every image file under the
+ * folder is a tile known by its relative path, which is also its id.
  *
  * <p>Tiles the index already holds with the same record are kept, not embedded again ({@link
  * ExistingTiles#KEEP}, the default), so re-running an interrupted ingest does only what is left.
@@ -32,25 +32,34 @@ import org.pathlens.index.TileRecord;
  * Stain normalisation fitted per slide groups tiles by the manifest's {@code slide_id}; tiles
  * without one (or without a manifest) are fitted on their own.
  *
- * @param encoder the bundle's image encoder with the index's stain handling (the index must record the same bundle)
+ * @param encoder the bundle's image encoder with the index's stain handling (the index must record
+ *     the same bundle)
  * @param decoder decodes tile files (its pixel limit applies)
  * @param batchSize tiles per forward pass
  * @param decodeThreads threads decoding files beside inference
  * @param existing what to do with tiles the index already holds unchanged
  */
-public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads,
+public record TileFolderIngest(
+    ImageEncoder encoder,
+    ImageDecoder decoder,
+    int batchSize,
+    int decodeThreads,
     ExistingTiles existing) {
 
   public TileFolderIngest {
     if (batchSize < 1 || decodeThreads < 1) {
-      throw new IllegalArgumentException("batch size and decode threads must be at least 1, got " + batchSize
-          + " and " + decodeThreads);
+      throw new IllegalArgumentException(
+          "batch size and decode threads must be at least 1, got "
+              + batchSize
+              + " and "
+              + decodeThreads);
     }
     Objects.requireNonNull(existing, "existing tiles");
   }
 
   /** Keeps the tiles the index already holds unchanged. */
-  public TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads) {
+  public TileFolderIngest(
+      ImageEncoder encoder, ImageDecoder decoder, int batchSize, int decodeThreads) {
     this(encoder, decoder, batchSize, decodeThreads, ExistingTiles.KEEP);
   }
 
@@ -61,10 +70,13 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
   /**
    * Ingests the tiles under {@code tileDir}, described by {@code manifest} (or null for none).
    *
-   * @throws IOException when the folder or the manifest cannot be read, or the index cannot be written
-   * @throws IllegalArgumentException when {@code tileDir} is not a directory or the manifest is malformed
+   * @throws IOException when the folder or the manifest cannot be read, or the index cannot be
+   *     written
+   * @throws IllegalArgumentException when {@code tileDir} is not a directory or the manifest is
+   *     malformed
    */
-  public IngestSummary ingest(Path tileDir, Path manifest, TileIndex index, IngestListener listener) throws IOException {
+  public IngestSummary ingest(Path tileDir, Path manifest, TileIndex index, IngestListener listener)
+      throws IOException {
     if (!Files.isDirectory(tileDir)) {
       throw new IllegalArgumentException(tileDir + ": not a directory of tiles");
     }
@@ -80,7 +92,10 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
       for (TileManifest.Entry entry : entries) {
         Path file = Path.of(entry.tile().source());
         if (!Files.isRegularFile(file)) {
-          report(listener, skipped, new SkippedInput(file.toString(), file + ": listed in " + manifest + " but missing"));
+          report(
+              listener,
+              skipped,
+              new SkippedInput(file.toString(), file + ": listed in " + manifest + " but missing"));
           continue;
         }
         files.add(file);
@@ -88,7 +103,13 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
       }
       long unlisted = imageFiles.stream().filter(f -> !records.containsKey(f)).count();
       if (unlisted > 0) {
-        listener.warning(unlisted + " image files under " + tileDir + " are not in " + manifest + ": not ingested");
+        listener.warning(
+            unlisted
+                + " image files under "
+                + tileDir
+                + " are not in "
+                + manifest
+                + ": not ingested");
       }
     } else {
       for (Path file : imageFiles) {
@@ -106,23 +127,34 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<TileRecord> batchTiles = new ArrayList<>();
     List<float[]> batchEmbeddings = new ArrayList<>();
-    try (ImageFileEmbedder embedder = new ImageFileEmbedder(encoder, decoder, batchSize, decodeThreads)) {
-      embedder.embed(toEmbed, file -> records.get(file).slideId(), done -> {
-        batchTiles.add(records.get(done.file()));
-        batchEmbeddings.add(done.embedding());
-        if (batchTiles.size() == batchSize) {
-          addBatch(buffer, batchTiles, batchEmbeddings);
-        }
-      }, failed -> report(listener, skipped, new SkippedInput(failed.file().toString(), failed.reason(), failed.nonFinite())));
+    try (ImageFileEmbedder embedder =
+        new ImageFileEmbedder(encoder, decoder, batchSize, decodeThreads)) {
+      embedder.embed(
+          toEmbed,
+          file -> records.get(file).slideId(),
+          done -> {
+            batchTiles.add(records.get(done.file()));
+            batchEmbeddings.add(done.embedding());
+            if (batchTiles.size() == batchSize) {
+              addBatch(buffer, batchTiles, batchEmbeddings);
+            }
+          },
+          failed ->
+              report(
+                  listener,
+                  skipped,
+                  new SkippedInput(failed.file().toString(), failed.reason(), failed.nonFinite())));
       addBatch(buffer, batchTiles, batchEmbeddings);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
     buffer.flush();
-    return new IngestSummary(buffer.added(), unchanged, 0, skipped, (System.nanoTime() - start) / 1e9);
+    return new IngestSummary(
+        buffer.added(), unchanged, 0, skipped, (System.nanoTime() - start) / 1e9);
   }
 
-  private static void addBatch(IndexBuffer buffer, List<TileRecord> tiles, List<float[]> embeddings) {
+  private static void addBatch(
+      IndexBuffer buffer, List<TileRecord> tiles, List<float[]> embeddings) {
     try {
       buffer.add(List.copyOf(tiles), List.copyOf(embeddings));
     } catch (IOException e) {
@@ -132,14 +164,17 @@ public record TileFolderIngest(ImageEncoder encoder, ImageDecoder decoder, int b
     embeddings.clear();
   }
 
-  private static void report(IngestListener listener, List<SkippedInput> skipped, SkippedInput input) {
+  private static void report(
+      IngestListener listener, List<SkippedInput> skipped, SkippedInput input) {
     skipped.add(input);
     listener.skipped(input);
   }
 
   private static List<Path> listImages(Path root) throws IOException {
     try {
-      return ImageFiles.expand(List.of(root)).stream().map(p -> p.toAbsolutePath().normalize()).toList();
+      return ImageFiles.expand(List.of(root)).stream()
+          .map(p -> p.toAbsolutePath().normalize())
+          .toList();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

@@ -1,8 +1,6 @@
 package org.pathlens.index.ingest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,11 +11,12 @@ import java.util.Set;
 import org.pathlens.index.TileRecord;
 
 /**
- * A tile folder's metadata: a CSV file (RFC 4180: a header row, fields quoted where they hold commas,
- * quotes or line breaks) with a {@code path} column relative to the tile folder and any of {@code
- * tile_id, slide_id, patient_id, site, stain, scanner, label, caption, x, y, mpp}. Other columns are
- * kept as extra metadata under their own names (filterable as {@code name:value}). Empty fields are
- * unknown values. {@code manifest.csv} from {@code pathlens generate tiles} fits as it is.
+ * A tile folder's metadata: a CSV file (RFC 4180: a header row, fields quoted where they hold
+ * commas, quotes or line breaks) with a {@code path} column relative to the tile folder and any of
+ * {@code tile_id, slide_id, patient_id, site, stain, scanner, label, caption, x, y, mpp}. Other
+ * columns are kept as extra metadata under their own names (filterable as {@code name:value}).
+ * Empty fields are unknown values. {@code manifest.csv} from {@code pathlens generate tiles} fits
+ * as it is.
  *
  * <p>A tile's id is its {@code tile_id} where the manifest gives one, else its path (with {@code /}
  * separators), so that re-ingesting the folder replaces the tiles instead of duplicating them.
@@ -26,8 +25,21 @@ public final class TileManifest {
 
   static final String PATH = "path";
   static final String TILE_ID = "tile_id";
-  private static final Set<String> BUILT_IN = Set.of(PATH, TILE_ID, "slide_id", "patient_id", "site", "stain",
-      "scanner", "label", "caption", "x", "y", "mpp");
+  private static final Set<String> BUILT_IN =
+      Set.of(
+          PATH,
+          TILE_ID,
+          "slide_id",
+          "patient_id",
+          "site",
+          "stain",
+          "scanner",
+          "label",
+          "caption",
+          "x",
+          "y",
+          "mpp");
+
   /** Index fields a column may not fill: they are set by the ingest. */
   private static final Set<String> FORBIDDEN = Set.of("id", "source", "embedding");
 
@@ -45,16 +57,25 @@ public final class TileManifest {
   public static List<Entry> read(Path manifest, Path tileDir) throws IOException {
     List<List<String>> rows = CsvRecords.read(manifest);
     if (rows.isEmpty()) {
-      throw new IllegalArgumentException(manifest + ": empty, expected a header row with a 'path' column");
+      throw new IllegalArgumentException(
+          manifest + ": empty, expected a header row with a 'path' column");
     }
     List<String> header = rows.getFirst();
     if (!header.contains(PATH)) {
-      throw new IllegalArgumentException(manifest + ": the header has no 'path' column (columns: " + String.join(",", header) + ")");
+      throw new IllegalArgumentException(
+          manifest
+              + ": the header has no 'path' column (columns: "
+              + String.join(",", header)
+              + ")");
     }
     for (String column : header) {
       if (FORBIDDEN.contains(column)) {
-        throw new IllegalArgumentException(manifest + ": column '" + column + "' is set by the ingest; rename it"
-            + ("id".equals(column) ? " to tile_id" : ""));
+        throw new IllegalArgumentException(
+            manifest
+                + ": column '"
+                + column
+                + "' is set by the ingest; rename it"
+                + ("id".equals(column) ? " to tile_id" : ""));
       }
     }
     List<Entry> entries = new ArrayList<>();
@@ -63,8 +84,14 @@ public final class TileManifest {
       List<String> fields = rows.get(r);
       int line = r + 1;
       if (fields.size() != header.size()) {
-        throw new IllegalArgumentException(manifest + ": row " + line + " has " + fields.size() + " fields, the header "
-            + header.size());
+        throw new IllegalArgumentException(
+            manifest
+                + ": row "
+                + line
+                + " has "
+                + fields.size()
+                + " fields, the header "
+                + header.size());
       }
       Map<String, String> values = new LinkedHashMap<>();
       for (int c = 0; c < header.size(); c++) {
@@ -79,25 +106,38 @@ public final class TileManifest {
       path = path.replace('\\', '/');
       Integer earlier = seen.putIfAbsent(path, line);
       if (earlier != null) {
-        throw new IllegalArgumentException(manifest + ": row " + line + " repeats path " + path + " of row " + earlier);
+        throw new IllegalArgumentException(
+            manifest + ": row " + line + " repeats path " + path + " of row " + earlier);
       }
       entries.add(new Entry(path, record(manifest, line, path, values, tileDir)));
     }
     return entries;
   }
 
-  private static TileRecord record(Path manifest, int line, String path, Map<String, String> values, Path tileDir) {
+  private static TileRecord record(
+      Path manifest, int line, String path, Map<String, String> values, Path tileDir) {
     Map<String, String> extra = new LinkedHashMap<>();
-    values.forEach((column, value) -> {
-      if (!BUILT_IN.contains(column)) {
-        extra.put(column, value);
-      }
-    });
+    values.forEach(
+        (column, value) -> {
+          if (!BUILT_IN.contains(column)) {
+            extra.put(column, value);
+          }
+        });
     try {
-      return new TileRecord(values.getOrDefault(TILE_ID, path), values.get("slide_id"), values.get("patient_id"),
-          values.get("site"), values.get("stain"), values.get("scanner"), values.get("label"), values.get("caption"),
-          integer(values, "x"), integer(values, "y"), decimal(values, "mpp"),
-          tileDir.resolve(path).toAbsolutePath().normalize().toString(), extra);
+      return new TileRecord(
+          values.getOrDefault(TILE_ID, path),
+          values.get("slide_id"),
+          values.get("patient_id"),
+          values.get("site"),
+          values.get("stain"),
+          values.get("scanner"),
+          values.get("label"),
+          values.get("caption"),
+          integer(values, "x"),
+          integer(values, "y"),
+          decimal(values, "mpp"),
+          tileDir.resolve(path).toAbsolutePath().normalize().toString(),
+          extra);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(manifest + ": row " + line + ": " + e.getMessage(), e);
     }
@@ -108,7 +148,8 @@ public final class TileManifest {
     try {
       return value == null ? null : Integer.valueOf(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("column " + column + " must be a whole number of pixels, got '" + value + "'", e);
+      throw new IllegalArgumentException(
+          "column " + column + " must be a whole number of pixels, got '" + value + "'", e);
     }
   }
 
@@ -117,7 +158,8 @@ public final class TileManifest {
     try {
       return value == null ? null : Double.valueOf(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("column " + column + " must be a number, got '" + value + "'", e);
+      throw new IllegalArgumentException(
+          "column " + column + " must be a number, got '" + value + "'", e);
     }
   }
 }

@@ -11,9 +11,10 @@ import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileRecord;
 
 /**
- * Search results as one JSON object each, the one shape the command line prints and the API returns:
- * {@code rank, id, score}, where the tile is ({@code slide_id, x, y} for a slide tile, {@code source}
- * for its file), then the metadata that is known (absent keys are unknown), extra metadata last.
+ * Search results as one JSON object each, the one shape the command line prints and the API
+ * returns: {@code rank, id, score}, where the tile is ({@code slide_id, x, y} for a slide tile,
+ * {@code source} for its file), then the metadata that is known (absent keys are unknown), extra
+ * metadata last.
  */
 public final class HitJson {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -14,10 +14,10 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 
 /**
- * The searches a user asks for, from what they type or upload to a ranking: embeds the query with the
- * index's bundle, then asks the index. The command line's {@code search} and {@code similar} and the
- * REST API call these, so the two never differ. Query images get the stain normalisation and
- * test-time augmentation the index records for its tiles ({@link #imageEncoder}).
+ * The searches a user asks for, from what they type or upload to a ranking: embeds the query with
+ * the index's bundle, then asks the index. The command line's {@code search} and {@code similar}
+ * and the REST API call these, so the two never differ. Query images get the stain normalisation
+ * and test-time augmentation the index records for its tiles ({@link #imageEncoder}).
  *
  * @param index the index (its provenance was checked against the model's bundle when it was opened)
  * @param model the bundle's encoders; may be null for keyword search, which embeds nothing
@@ -45,17 +45,25 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
     return index.searchHybrid(encoders().texts().encode(text), text, k, filter);
   }
 
-  /** Slides most like {@code slideId}, leaving it out; see {@link SlideSimilarity} for the score. */
+  /**
+   * Slides most like {@code slideId}, leaving it out; see {@link SlideSimilarity} for the score.
+   */
   public List<SlideHit> similarToSlide(String slideId, int k) throws IOException {
     return index.similarSlides(slideId, k);
   }
 
-  /** Slides holding the tiles most like an image file (one query tile, so the score is its best match). */
+  /**
+   * Slides holding the tiles most like an image file (one query tile, so the score is its best
+   * match).
+   */
   public List<SlideHit> similarToImage(Path image, int k) throws IOException {
     return index.similarSlides(List.of(embedImage(image)), null, k);
   }
 
-  /** Slides whose whole-slide embedding is nearest to {@code slideId}'s, leaving it out ({@link SlideEmbeddings}). */
+  /**
+   * Slides whose whole-slide embedding is nearest to {@code slideId}'s, leaving it out ({@link
+   * SlideEmbeddings}).
+   */
   public List<SlideHit> similarToSlideByEmbedding(String slideId, int k) throws IOException {
     SlideEmbeddings slides = SlideEmbeddings.of(index);
     return slides.rank(slides.get(slideId).embedding(), slideId, k);
@@ -80,7 +88,8 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
 
   private VisionLanguageModel encoders() {
     if (model == null) {
-      throw new IllegalStateException("this search embeds its query: it needs the model bundle loaded");
+      throw new IllegalStateException(
+          "this search embeds its query: it needs the model bundle loaded");
     }
     return model;
   }

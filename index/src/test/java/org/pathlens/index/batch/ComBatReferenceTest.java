@@ -24,7 +24,8 @@ class ComBatReferenceTest {
 
   @Test
   void locationScaleAndEmpiricalBayesMatchTheNumpyReference() throws IOException {
-    JsonNode ref = new ObjectMapper().readTree(Fixtures.golden("combat").resolve("reference.json").toFile());
+    JsonNode ref =
+        new ObjectMapper().readTree(Fixtures.golden("combat").resolve("reference.json").toFile());
     assertEquals(2, ref.get("cases").size());
     for (JsonNode c : ref.get("cases")) {
       String name = c.get("name").asText();
@@ -33,24 +34,46 @@ class ComBatReferenceTest {
       List<String> batches = new ArrayList<>();
       c.get("batches").forEach(b -> batches.add(b.asText()));
       for (ComBat.Method method : ComBat.Method.values()) {
-        BatchCorrection fit = ComBat.fit("site", x, batches, new ComBat.Options(method, 2)).correction();
+        BatchCorrection fit =
+            ComBat.fit("site", x, batches, new ComBat.Options(method, 2)).correction();
         assertArrayEquals(doubles(c.get("mean")), fit.mean(), PARAMETER_TOLERANCE, name);
         assertArrayEquals(doubles(c.get("scale")), fit.scale(), PARAMETER_TOLERANCE, name);
         String suffix = method == ComBat.Method.EMPIRICAL_BAYES ? "eb" : "hat";
         assertEquals(c.get("params").size(), fit.batches().size(), name);
-        c.get("params").fields().forEachRemaining(e -> {
-          BatchCorrection.Batch b = fit.batches().get(e.getKey());
-          String where = name + " " + e.getKey() + " " + method;
-          assertEquals(e.getValue().get("tiles").asLong(), b.tiles(), where);
-          assertArrayEquals(doubles(e.getValue().get("gamma_" + suffix)), b.gamma(), PARAMETER_TOLERANCE, where + " gamma");
-          assertArrayEquals(doubles(e.getValue().get("delta_" + suffix)), b.delta(), PARAMETER_TOLERANCE, where + " delta");
-          if (method == ComBat.Method.EMPIRICAL_BAYES) {
-            assertEquals(e.getValue().get("eb_iterations").asInt(), b.iterations(), where + " iterations");
-          }
-        });
-        JsonNode corrected = c.get(method == ComBat.Method.EMPIRICAL_BAYES ? "corrected_empirical_bayes" : "corrected_location_scale");
+        c.get("params")
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  BatchCorrection.Batch b = fit.batches().get(e.getKey());
+                  String where = name + " " + e.getKey() + " " + method;
+                  assertEquals(e.getValue().get("tiles").asLong(), b.tiles(), where);
+                  assertArrayEquals(
+                      doubles(e.getValue().get("gamma_" + suffix)),
+                      b.gamma(),
+                      PARAMETER_TOLERANCE,
+                      where + " gamma");
+                  assertArrayEquals(
+                      doubles(e.getValue().get("delta_" + suffix)),
+                      b.delta(),
+                      PARAMETER_TOLERANCE,
+                      where + " delta");
+                  if (method == ComBat.Method.EMPIRICAL_BAYES) {
+                    assertEquals(
+                        e.getValue().get("eb_iterations").asInt(),
+                        b.iterations(),
+                        where + " iterations");
+                  }
+                });
+        JsonNode corrected =
+            c.get(
+                method == ComBat.Method.EMPIRICAL_BAYES
+                    ? "corrected_empirical_bayes"
+                    : "corrected_location_scale");
         for (int i = 0; i < x.size(); i++) {
-          assertArrayEquals(floats(corrected.get(i)), fit.apply(x.get(i), batches.get(i)), VECTOR_TOLERANCE,
+          assertArrayEquals(
+              floats(corrected.get(i)),
+              fit.apply(x.get(i), batches.get(i)),
+              VECTOR_TOLERANCE,
               name + " row " + i + " " + method);
         }
       }

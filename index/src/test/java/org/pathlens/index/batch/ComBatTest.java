@@ -20,8 +20,8 @@ class ComBatTest {
   @TempDir Path tmp;
 
   /**
-   * Batch b is batch a shifted by a constant vector: location/scale correction must give both batches
-   * the same mean, and each tile of b exactly the corrected vector of its twin in a.
+   * Batch b is batch a shifted by a constant vector: location/scale correction must give both
+   * batches the same mean, and each tile of b exactly the corrected vector of its twin in a.
    */
   @Test
   void twoBatchesShiftedByAConstantGetEqualMeansAndTwinsCoincide() {
@@ -50,8 +50,11 @@ class ComBatTest {
       x.add(w);
       batches.add("b");
     }
-    BatchCorrection fit = ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 2)).correction();
-    // Equal spreads: each batch's scale is its within-batch variance over the pooled one, the same for both.
+    BatchCorrection fit =
+        ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 2))
+            .correction();
+    // Equal spreads: each batch's scale is its within-batch variance over the pooled one, the same
+    // for both.
     assertArrayEquals(fit.batches().get("a").delta(), fit.batches().get("b").delta(), 1e-5);
     for (int g = 0; g < dim; g++) {
       // The two locations are ± half the shift, in pooled standard deviations.
@@ -83,22 +86,41 @@ class ComBatTest {
       for (int i = 0; i < 5; i++) {
         float[] v = new float[dim];
         for (int g = 0; g < dim; g++) {
-          v[g] = (float) (random.nextGaussian() + offset + (batch.equals("c") ? random.nextGaussian() : 0));
+          v[g] =
+              (float)
+                  (random.nextGaussian()
+                      + offset
+                      + (batch.equals("c") ? random.nextGaussian() : 0));
         }
         x.add(v);
         batches.add(batch);
       }
     }
-    BatchCorrection plain = ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 2)).correction();
-    BatchCorrection eb = ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.EMPIRICAL_BAYES, 2)).correction();
+    BatchCorrection plain =
+        ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 2))
+            .correction();
+    BatchCorrection eb =
+        ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.EMPIRICAL_BAYES, 2))
+            .correction();
     for (String batch : List.of("a", "b", "c")) {
       double[] hat = plain.batches().get(batch).gamma();
       double[] star = eb.batches().get(batch).gamma();
       double bar = java.util.Arrays.stream(hat).average().orElseThrow();
       for (int g = 0; g < dim; g++) {
         // The posterior mean lies between the feature's own estimate and the batch's prior mean.
-        assertTrue((star[g] - bar) * (hat[g] - bar) >= 0 && Math.abs(star[g] - bar) <= Math.abs(hat[g] - bar) + 1e-12,
-            batch + " feature " + g + ": " + hat[g] + " -> " + star[g] + " (prior mean " + bar + ")");
+        assertTrue(
+            (star[g] - bar) * (hat[g] - bar) >= 0
+                && Math.abs(star[g] - bar) <= Math.abs(hat[g] - bar) + 1e-12,
+            batch
+                + " feature "
+                + g
+                + ": "
+                + hat[g]
+                + " -> "
+                + star[g]
+                + " (prior mean "
+                + bar
+                + ")");
       }
       assertTrue(eb.batches().get(batch).iterations() > 0);
     }
@@ -110,33 +132,58 @@ class ComBatTest {
     List<String> batches = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(3);
     for (String batch : List.of("a", "a", "a", "b", "b", "b", "lonely")) {
-      x.add(new float[] {(float) random.nextGaussian(), (float) random.nextGaussian(), (float) random.nextGaussian()});
+      x.add(
+          new float[] {
+            (float) random.nextGaussian(),
+            (float) random.nextGaussian(),
+            (float) random.nextGaussian()
+          });
       batches.add(batch);
     }
     x.add(new float[] {1, 2, 3});
     batches.add(null);
-    ComBat.Fit fit = ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 3));
+    ComBat.Fit fit =
+        ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 3));
     assertEquals(java.util.Map.of("lonely", 1L), fit.skipped());
     assertTrue(fit.correction().covers("a") && fit.correction().covers("b"));
-    assertFalse(fit.correction().covers("lonely") || fit.correction().covers(null) || fit.correction().covers("new-site"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fit.correction().apply(x.get(6), "lonely"));
-    assertTrue(e.getMessage().contains("no batch correction parameters for site lonely"), e.getMessage());
-    IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
-        () -> ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 4)));
-    assertTrue(one.getMessage().contains("needs at least two batches with 4 or more tiles; none has")
-        && one.getMessage().contains("a 3, b 3, lonely 1"), one.getMessage());
+    assertFalse(
+        fit.correction().covers("lonely")
+            || fit.correction().covers(null)
+            || fit.correction().covers("new-site"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> fit.correction().apply(x.get(6), "lonely"));
+    assertTrue(
+        e.getMessage().contains("no batch correction parameters for site lonely"), e.getMessage());
+    IllegalArgumentException one =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ComBat.fit(
+                    "site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 4)));
+    assertTrue(
+        one.getMessage().contains("needs at least two batches with 4 or more tiles; none has")
+            && one.getMessage().contains("a 3, b 3, lonely 1"),
+        one.getMessage());
   }
 
   @Test
   void aFeatureConstantEverywhereIsLeftAsItIs() {
-    List<float[]> x = List.of(new float[] {0.5f, 1, 0}, new float[] {0.5f, 2, 1}, new float[] {0.5f, 5, 2}, new float[] {0.5f, 9, 0});
+    List<float[]> x =
+        List.of(
+            new float[] {0.5f, 1, 0},
+            new float[] {0.5f, 2, 1},
+            new float[] {0.5f, 5, 2},
+            new float[] {0.5f, 9, 0});
     List<String> batches = List.of("a", "a", "b", "b");
     for (ComBat.Method method : ComBat.Method.values()) {
-      BatchCorrection fit = ComBat.fit("site", x, batches, new ComBat.Options(method, 2)).correction();
+      BatchCorrection fit =
+          ComBat.fit("site", x, batches, new ComBat.Options(method, 2)).correction();
       assertEquals(0, fit.scale()[0]);
       for (int i = 0; i < x.size(); i++) {
         float[] c = fit.apply(x.get(i), batches.get(i));
-        assertTrue(Float.isFinite(c[0]) && Float.isFinite(c[1]) && Float.isFinite(c[2]), method + " " + i);
+        assertTrue(
+            Float.isFinite(c[0]) && Float.isFinite(c[1]) && Float.isFinite(c[2]), method + " " + i);
       }
     }
   }
@@ -163,20 +210,30 @@ class ComBatTest {
     assertArrayEquals(fit.mean(), read.mean(), 0);
     assertArrayEquals(fit.scale(), read.scale(), 0);
     assertEquals(fit.batches().keySet(), read.batches().keySet());
-    fit.batches().forEach((name, b) -> {
-      assertArrayEquals(b.gamma(), read.batches().get(name).gamma(), 0);
-      assertArrayEquals(b.delta(), read.batches().get(name).delta(), 0);
-      assertEquals(b.tiles(), read.batches().get(name).tiles());
-    });
+    fit.batches()
+        .forEach(
+            (name, b) -> {
+              assertArrayEquals(b.gamma(), read.batches().get(name).gamma(), 0);
+              assertArrayEquals(b.delta(), read.batches().get(name).delta(), 0);
+              assertEquals(b.tiles(), read.batches().get(name).tiles());
+            });
     assertArrayEquals(fit.apply(x.get(7), "site-1"), read.apply(x.get(7), "site-1"), 0f);
 
-    java.nio.file.Files.writeString(tmp.resolve(written.name()),
-        java.nio.file.Files.readString(tmp.resolve(written.name())).replace("\"by\" : \"site\"", "\"by\" : \"scanner\""));
-    IllegalStateException altered = assertThrows(IllegalStateException.class,
-        () -> BatchCorrectionFile.read(tmp, written.name(), written.sha256()));
+    java.nio.file.Files.writeString(
+        tmp.resolve(written.name()),
+        java.nio.file.Files.readString(tmp.resolve(written.name()))
+            .replace("\"by\" : \"site\"", "\"by\" : \"scanner\""));
+    IllegalStateException altered =
+        assertThrows(
+            IllegalStateException.class,
+            () -> BatchCorrectionFile.read(tmp, written.name(), written.sha256()));
     assertTrue(altered.getMessage().contains("the file was altered"), altered.getMessage());
-    IllegalStateException missing = assertThrows(IllegalStateException.class,
-        () -> BatchCorrectionFile.read(tmp, "batch-correction-000000000000.json", written.sha256()));
+    IllegalStateException missing =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                BatchCorrectionFile.read(
+                    tmp, "batch-correction-000000000000.json", written.sha256()));
     assertTrue(missing.getMessage().contains("the file is missing"), missing.getMessage());
   }
 }

@@ -34,7 +34,8 @@ import org.pathlens.index.TileRecord;
 class IndexBatchCorrectionTest {
 
   private static final int DIM = 16;
-  private static final IndexProvenance PROVENANCE = new IndexProvenance("test-model", "0123456789abcdef0123", DIM);
+  private static final IndexProvenance PROVENANCE =
+      new IndexProvenance("test-model", "0123456789abcdef0123", DIM);
 
   @TempDir Path dir;
 
@@ -53,12 +54,26 @@ class IndexBatchCorrectionTest {
     for (int i = 0; i < n; i++) {
       float[] v = new float[DIM];
       for (int g = 0; g < DIM; g++) {
-        v[g] = (float) (random.nextGaussian() * 0.3 + (g == i % 4 ? 1 : 0) + (g == 7 ? siteShift : 0));
+        v[g] =
+            (float) (random.nextGaussian() * 0.3 + (g == i % 4 ? 1 : 0) + (g == 7 ? siteShift : 0));
       }
       Embeddings.l2Normalize(v);
       String id = prefix + "-" + i;
-      tiles.add(new TileRecord(id, "slide-" + prefix, null, site, "HE", null, "C" + i % 4, null, null, null, null,
-          "/tiles/" + id + ".png", Map.of()));
+      tiles.add(
+          new TileRecord(
+              id,
+              "slide-" + prefix,
+              null,
+              site,
+              "HE",
+              null,
+              "C" + i % 4,
+              null,
+              null,
+              null,
+              null,
+              "/tiles/" + id + ".png",
+              Map.of()));
       embeddings.add(v);
       raw.put(id, v);
     }
@@ -73,7 +88,11 @@ class IndexBatchCorrectionTest {
 
   private List<String> correctionFiles() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(BatchCorrectionFile.PREFIX)).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(BatchCorrectionFile.PREFIX))
+          .sorted()
+          .toList();
     }
   }
 
@@ -86,19 +105,26 @@ class IndexBatchCorrectionTest {
       add(index, "center-c", 20, "c");
       add(index, "center-tiny", 3, "t");
       add(index, null, 4, "unknown");
-      summary = IndexBatchCorrection.fit(index, "site", new ComBat.Options(ComBat.Method.EMPIRICAL_BAYES, 10));
+      summary =
+          IndexBatchCorrection.fit(
+              index, "site", new ComBat.Options(ComBat.Method.EMPIRICAL_BAYES, 10));
     }
     assertEquals(Map.of("center-tiny", 3L), summary.skipped());
     assertEquals(4, summary.withoutBatch());
     assertEquals(75, summary.corrected());
     assertEquals(7, summary.uncorrected());
-    assertEquals(List.of("center-a", "center-b", "center-c"), List.copyOf(summary.correction().batches().keySet()));
+    assertEquals(
+        List.of("center-a", "center-b", "center-c"),
+        List.copyOf(summary.correction().batches().keySet()));
     assertEquals(1, correctionFiles().size());
 
     try (TileIndex index = TileIndex.openForSearch(dir, PROVENANCE, IndexSettings.defaults())) {
       BatchCorrection stored = index.batchCorrection().orElseThrow();
       assertArrayEquals(summary.correction().mean(), stored.mean(), 0);
-      assertArrayEquals(summary.correction().batches().get("center-b").gamma(), stored.batches().get("center-b").gamma(), 0);
+      assertArrayEquals(
+          summary.correction().batches().get("center-b").gamma(),
+          stored.batches().get("center-b").gamma(),
+          0);
       Map<String, float[]> vectors = vectors(index);
       List<StoredTile> rawTiles = new ArrayList<>();
       index.forEachRawTile(TileFilter.ALL, rawTiles::add);
@@ -106,7 +132,10 @@ class IndexBatchCorrectionTest {
       for (StoredTile t : rawTiles) {
         String id = t.record().id();
         assertArrayEquals(raw.get(id), t.embedding(), 0f, "raw " + id);
-        float[] expected = stored.covers(t.record().site()) ? stored.apply(raw.get(id), t.record().site()) : raw.get(id);
+        float[] expected =
+            stored.covers(t.record().site())
+                ? stored.apply(raw.get(id), t.record().site())
+                : raw.get(id);
         assertArrayEquals(expected, vectors.get(id), 0f, "vector " + id);
       }
       assertEquals(7, index.count(TileFilter.parse("batch_corrected:false")));
@@ -119,13 +148,15 @@ class IndexBatchCorrectionTest {
   }
 
   @Test
-  void tilesIngestedLaterAreCorrectedWhenTheirSiteWasFittedAndKeptRawOtherwise() throws IOException {
+  void tilesIngestedLaterAreCorrectedWhenTheirSiteWasFittedAndKeptRawOtherwise()
+      throws IOException {
     try (TileIndex index = open()) {
       add(index, "center-a", 20, "a");
       add(index, "center-b", 20, "b");
       IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults());
     }
-    try (TileIndex index = open()) { // a later ingest opens the index again and finds the stored parameters
+    try (TileIndex index =
+        open()) { // a later ingest opens the index again and finds the stored parameters
       BatchCorrection stored = index.batchCorrection().orElseThrow();
       add(index, "center-b", 2, "b-late");
       add(index, "center-new", 2, "new");
@@ -136,24 +167,34 @@ class IndexBatchCorrectionTest {
       assertArrayEquals(raw.get("nosite-0"), vectors.get("nosite-0"), 0f);
       assertEquals(3, index.count(TileFilter.parse("batch_corrected:false")));
 
-      // Refitting starts from the raw embeddings: the new site gets its parameters, old ones barely move.
-      IndexBatchCorrection.Summary refit = IndexBatchCorrection.fit(index, "site", new ComBat.Options(ComBat.Method.EMPIRICAL_BAYES, 2));
+      // Refitting starts from the raw embeddings: the new site gets its parameters, old ones barely
+      // move.
+      IndexBatchCorrection.Summary refit =
+          IndexBatchCorrection.fit(
+              index, "site", new ComBat.Options(ComBat.Method.EMPIRICAL_BAYES, 2));
       assertTrue(refit.correction().covers("center-new"));
       assertEquals(1, refit.uncorrected());
-      assertArrayEquals(refit.correction().apply(raw.get("new-0"), "center-new"), vectors(index).get("new-0"), 0f);
+      assertArrayEquals(
+          refit.correction().apply(raw.get("new-0"), "center-new"),
+          vectors(index).get("new-0"),
+          0f);
       assertEquals(1, correctionFiles().size(), "the earlier fit's file is deleted");
     }
   }
 
   @Test
-  void refittingTheSameTilesGivesTheSameParametersAndRemovingRestoresTheRawEmbeddings() throws IOException {
+  void refittingTheSameTilesGivesTheSameParametersAndRemovingRestoresTheRawEmbeddings()
+      throws IOException {
     try (TileIndex index = open()) {
       add(index, "center-a", 15, "a");
       add(index, "center-b", 15, "b");
-      BatchCorrection first = IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults()).correction();
+      BatchCorrection first =
+          IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults()).correction();
       String file = correctionFiles().getFirst();
-      BatchCorrection second = IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults()).correction();
-      assertArrayEquals(first.batches().get("center-a").gamma(), second.batches().get("center-a").gamma(), 0);
+      BatchCorrection second =
+          IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults()).correction();
+      assertArrayEquals(
+          first.batches().get("center-a").gamma(), second.batches().get("center-a").gamma(), 0);
       assertEquals(List.of(file), correctionFiles());
 
       IndexBatchCorrection.remove(index);
@@ -177,10 +218,14 @@ class IndexBatchCorrectionTest {
     Path file = dir.resolve(correctionFiles().getFirst());
     Files.writeString(file, Files.readString(file).replace("\"site\"", "\"scanner\""));
     IllegalStateException altered = assertThrows(IllegalStateException.class, this::open);
-    assertTrue(altered.getMessage().contains(file.toString()) && altered.getMessage().contains("altered"), altered.getMessage());
+    assertTrue(
+        altered.getMessage().contains(file.toString()) && altered.getMessage().contains("altered"),
+        altered.getMessage());
     Files.delete(file);
-    IllegalStateException missing = assertThrows(IllegalStateException.class,
-        () -> TileIndex.openForSearch(dir, PROVENANCE, IndexSettings.defaults()));
+    IllegalStateException missing =
+        assertThrows(
+            IllegalStateException.class,
+            () -> TileIndex.openForSearch(dir, PROVENANCE, IndexSettings.defaults()));
     assertTrue(missing.getMessage().contains("the file is missing"), missing.getMessage());
   }
 
@@ -188,14 +233,22 @@ class IndexBatchCorrectionTest {
   void batchesAreNotNamedByTheClassOrAFieldNoTileHas() throws IOException {
     try (TileIndex index = open()) {
       add(index, "center-a", 12, "a");
-      IllegalArgumentException label = assertThrows(IllegalArgumentException.class,
-          () -> IndexBatchCorrection.fit(index, "label", ComBat.Options.defaults()));
-      assertTrue(label.getMessage().contains("would remove what the embeddings should show"), label.getMessage());
-      IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-          () -> IndexBatchCorrection.fit(index, "scanner", ComBat.Options.defaults()));
+      IllegalArgumentException label =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> IndexBatchCorrection.fit(index, "label", ComBat.Options.defaults()));
+      assertTrue(
+          label.getMessage().contains("would remove what the embeddings should show"),
+          label.getMessage());
+      IllegalArgumentException none =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> IndexBatchCorrection.fit(index, "scanner", ComBat.Options.defaults()));
       assertTrue(none.getMessage().contains("has a value for scanner"), none.getMessage());
-      IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
-          () -> IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults()));
+      IllegalArgumentException one =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults()));
       assertTrue(one.getMessage().contains("only center-a has"), one.getMessage());
       assertTrue(index.batchCorrection().isEmpty());
     }

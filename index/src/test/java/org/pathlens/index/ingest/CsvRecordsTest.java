@@ -24,24 +24,30 @@ class CsvRecordsTest {
 
   @Test
   void quotedFieldsCrlfAndMultiLineFieldsParse() throws IOException {
-    assertEquals(List.of(List.of("a", "b,c", "say \"hi\""), List.of("1", "two\nlines", "")),
+    assertEquals(
+        List.of(List.of("a", "b,c", "say \"hi\""), List.of("1", "two\nlines", "")),
         read("a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,\"two\nlines\",\r\n"));
   }
 
   @Test
   void blankLinesAndAByteOrderMarkAreSkipped() throws IOException {
-    assertEquals(List.of(List.of("path", "label"), List.of("a.png", "TUM")),
+    assertEquals(
+        List.of(List.of("path", "label"), List.of("a.png", "TUM")),
         read("\uFEFFpath,label\n\n\r\na.png,TUM\n"));
   }
 
   @Test
   void aLastLineWithoutNewlineAndNonAsciiTextRead() throws IOException {
-    assertEquals(List.of(List.of("path", "caption"), List.of("ä.png", "µm, 腺癌")), read("path,caption\nä.png,\"µm, 腺癌\""));
+    assertEquals(
+        List.of(List.of("path", "caption"), List.of("ä.png", "µm, 腺癌")),
+        read("path,caption\nä.png,\"µm, 腺癌\""));
   }
 
   @Test
   void anUnclosedQuoteIsAnErrorNamingTheFile() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read("a,\"b\nc,d\n"));
-    assertTrue(e.getMessage().startsWith(tmp.resolve("f.csv") + ": not valid CSV (line "), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> read("a,\"b\nc,d\n"));
+    assertTrue(
+        e.getMessage().startsWith(tmp.resolve("f.csv") + ": not valid CSV (line "), e.getMessage());
   }
 }

@@ -28,8 +28,9 @@ import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 
 /**
- * Ingest with the nan-on-red bundle (NaN for pure-red images, real TorchScript): such tiles are named,
- * skipped and counted, the rest are indexed, and the index itself refuses a non-finite vector.
+ * Ingest with the nan-on-red bundle (NaN for pure-red images, real TorchScript): such tiles are
+ * named, skipped and counted, the rest are indexed, and the index itself refuses a non-finite
+ * vector.
  */
 class NonFiniteIngestTest {
 
@@ -39,7 +40,9 @@ class NonFiniteIngestTest {
 
   @BeforeAll
   static void loadModel() {
-    model = VisionLanguageModel.load(Fixtures.bundle(NanBundleImages.BUNDLE), EncoderOptions.defaults());
+    model =
+        VisionLanguageModel.load(
+            Fixtures.bundle(NanBundleImages.BUNDLE), EncoderOptions.defaults());
   }
 
   @AfterAll
@@ -56,16 +59,22 @@ class NonFiniteIngestTest {
     Path tiles = inputs.resolve("tiles");
     java.nio.file.Files.createDirectories(tiles);
     for (int i = 0; i < 5; i++) {
-      ImageIO.write(i == 3 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(64, 64, i), "png", tiles.resolve("t" + i + ".png").toFile());
+      ImageIO.write(
+          i == 3 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(64, 64, i),
+          "png",
+          tiles.resolve("t" + i + ".png").toFile());
     }
     try (TileIndex index = openIndex()) {
-      IngestSummary summary = new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 2, 1)
-          .ingest(tiles, null, index, IngestListener.NONE);
+      IngestSummary summary =
+          new TileFolderIngest(
+                  model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 2, 1)
+              .ingest(tiles, null, index, IngestListener.NONE);
       assertEquals(4, summary.tiles());
       assertEquals(1, summary.nonFinite());
       SkippedInput skipped = summary.skipped().getFirst();
       assertEquals(tiles.resolve("t3.png").toString(), skipped.source());
-      assertEquals(tiles.resolve("t3.png") + ": " + NonFiniteEmbeddingException.REASON, skipped.reason());
+      assertEquals(
+          tiles.resolve("t3.png") + ": " + NonFiniteEmbeddingException.REASON, skipped.reason());
       assertEquals(4, index.size());
       assertFalse(index.get("t3.png").isPresent());
     }
@@ -82,16 +91,20 @@ class NonFiniteIngestTest {
     }
     Path slide = inputs.resolve("half-red.tif");
     assertTrue(ImageIO.write(image, "tiff", slide.toFile()));
-    TilingOptions tiling = TilingOptions.defaults().withTileSize(64).withMpp(0.5).withAssumedMpp(0.5).withMinTissue(0);
+    TilingOptions tiling =
+        TilingOptions.defaults().withTileSize(64).withMpp(0.5).withAssumedMpp(0.5).withMinTissue(0);
     try (TileIndex index = openIndex()) {
-      IngestSummary summary = new SlideIngest(model.images(), tiling, TissueDetector.defaults(), 3, 1, 64)
-          .ingest(List.of(slide), index, IngestListener.NONE);
+      IngestSummary summary =
+          new SlideIngest(model.images(), tiling, TissueDetector.defaults(), 3, 1, 64)
+              .ingest(List.of(slide), index, IngestListener.NONE);
       assertEquals(4, summary.nonFinite(), summary.skipped().toString());
       assertEquals(4, summary.tiles());
       assertEquals(4, index.size());
       SkippedInput first = summary.skipped().getFirst();
       assertEquals("half-red@0,0", first.source());
-      assertTrue(first.reason().startsWith("slide half-red tile at level-0 (0, 0) of " + slide), first.reason());
+      assertTrue(
+          first.reason().startsWith("slide half-red tile at level-0 (0, 0) of " + slide),
+          first.reason());
       assertTrue(first.reason().endsWith(NonFiniteEmbeddingException.REASON), first.reason());
     }
   }
@@ -101,9 +114,12 @@ class NonFiniteIngestTest {
     try (TileIndex index = openIndex()) {
       float[] nan = new float[16];
       nan[3] = Float.NaN;
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> index.add(List.of(TileRecord.of("x", "x.png")), List.of(nan)));
-      assertEquals("embedding of tile x is not finite (NaN or infinity): never indexed", e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> index.add(List.of(TileRecord.of("x", "x.png")), List.of(nan)));
+      assertEquals(
+          "embedding of tile x is not finite (NaN or infinity): never indexed", e.getMessage());
       assertEquals(0, index.size());
     }
   }

@@ -27,8 +27,8 @@ class SlideFilesTest {
   void twoSlidesWithOneIdAreRefused() throws IOException {
     Path one = Files.createFile(dir.resolve("s.svs"));
     Path other = Files.createFile(Files.createDirectory(dir.resolve("sub")).resolve("s.tiff"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SlideFiles.expand(List.of(one, other)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SlideFiles.expand(List.of(one, other)));
     assertTrue(e.getMessage().contains("would both get slide id 's'"), e.getMessage());
   }
 }

@@ -10,12 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.function.UnaryOperator;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -27,6 +27,7 @@ import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
+import org.pathlens.fixtures.synth.RegionTruth;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -35,7 +36,6 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.slides.OpenSlideReader;
-import org.pathlens.fixtures.synth.RegionTruth;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
 import org.pathlens.slides.SlideTile;
@@ -44,7 +44,10 @@ import org.pathlens.slides.TilePosition;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 
-/** Whole-slide ingest of a small generated pyramidal TIFF (pure Java) and, where present, a real SVS. */
+/**
+ * Whole-slide ingest of a small generated pyramidal TIFF (pure Java) and, where present, a real
+ * SVS.
+ */
 class SlideIngestTest {
   static final int WIDTH = 1536, HEIGHT = 1024;
   @TempDir static Path slides;
@@ -54,9 +57,14 @@ class SlideIngestTest {
 
   @BeforeAll
   static void generateSlideAndLoadModel() throws IOException {
-    slide = SyntheticSlide.write(slides.resolve("gen-a.tiff"), new SyntheticSlide.Options(WIDTH, HEIGHT, "center-a", 5,
-        11, PyramidTiffWriter.Compression.JPEG, 2)).slide();
-    model = VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
+    slide =
+        SyntheticSlide.write(
+                slides.resolve("gen-a.tiff"),
+                new SyntheticSlide.Options(
+                    WIDTH, HEIGHT, "center-a", 5, 11, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    model =
+        VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
   }
 
   @AfterAll
@@ -65,11 +73,13 @@ class SlideIngestTest {
   }
 
   private TileIndex openIndex() throws IOException {
-    return TileIndex.open(indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults().withCommitSize(7));
+    return TileIndex.open(
+        indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults().withCommitSize(7));
   }
 
   private SlideIngest ingest() {
-    return new SlideIngest(model.images(), TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256);
+    return new SlideIngest(
+        model.images(), TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256);
   }
 
   @Test
@@ -79,18 +89,22 @@ class SlideIngestTest {
       assertEquals(1, summary.slides());
       assertTrue(summary.skipped().isEmpty(), summary.skipped().toString());
       int grid = (WIDTH / 224) * (HEIGHT / 224);
-      assertTrue(summary.tiles() > 0 && summary.tiles() < grid, summary.tiles() + " tiles of " + grid);
+      assertTrue(
+          summary.tiles() > 0 && summary.tiles() < grid, summary.tiles() + " tiles of " + grid);
       assertEquals(summary.tiles(), index.size());
 
       RegionTruth truth = RegionTruth.read(SyntheticSlide.sidecar(slide));
-      List<SearchHit> all = index.search(model.texts().encode("tissue"), index.size(), TileFilter.ALL);
+      List<SearchHit> all =
+          index.search(model.texts().encode("tissue"), index.size(), TileFilter.ALL);
       for (SearchHit hit : all) {
         TileRecord tile = hit.tile();
         assertEquals("gen-a", tile.slideId());
-        assertEquals(0, tile.x() % 224, tile.id()); // 0.5 µm/px slide tiled at 0.5: level-0 grid of 224
+        assertEquals(
+            0, tile.x() % 224, tile.id()); // 0.5 µm/px slide tiled at 0.5: level-0 grid of 224
         assertEquals(0, tile.y() % 224, tile.id());
         assertEquals("gen-a@" + tile.x() + "," + tile.y(), tile.id());
-        assertTrue(truthFraction(truth, tile.x(), tile.y()) >= 0.25, "tile mostly on glass: " + tile.id());
+        assertTrue(
+            truthFraction(truth, tile.x(), tile.y()) >= 0.25, "tile mostly on glass: " + tile.id());
         assertEquals(0.5, tile.mpp(), 1e-9);
         assertEquals(Map.of("vendor", "generic-tiff"), tile.extra());
         assertEquals(slide.toAbsolutePath().normalize().toString(), tile.source());
@@ -107,17 +121,25 @@ class SlideIngestTest {
       assertEquals(summary.tiles(), record.tiles());
       assertEquals("thumbnails/gen-a.png", record.thumbnail());
 
-      long thumbnailWritten = Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis();
+      long thumbnailWritten =
+          Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis();
       IngestSummary again = ingest().ingest(List.of(slide), index, IngestListener.NONE);
       assertEquals(0, again.tiles(), "every tile is in the index unchanged");
       assertEquals(summary.tiles(), again.unchanged());
       assertEquals(summary.tiles(), index.size());
-      assertEquals(summary.tiles(), SlideRecord.read(indexDir, "gen-a").tiles(), "the record counts kept tiles");
-      assertEquals(thumbnailWritten,
-          Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis(), "thumbnail rewritten");
+      assertEquals(
+          summary.tiles(),
+          SlideRecord.read(indexDir, "gen-a").tiles(),
+          "the record counts kept tiles");
+      assertEquals(
+          thumbnailWritten,
+          Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis(),
+          "thumbnail rewritten");
 
-      IngestSummary reembedded = ingest().withExistingTiles(ExistingTiles.REEMBED)
-          .ingest(List.of(slide), index, IngestListener.NONE);
+      IngestSummary reembedded =
+          ingest()
+              .withExistingTiles(ExistingTiles.REEMBED)
+              .ingest(List.of(slide), index, IngestListener.NONE);
       assertEquals(summary.tiles(), reembedded.tiles());
       assertEquals(summary.tiles(), index.size(), "re-ingest replaced tiles by slide and position");
     }
@@ -131,10 +153,18 @@ class SlideIngestTest {
    */
   @Test
   void aResumedIngestEmbedsOnlyWhatIsLeftAndEndsAsAWholeIngest() throws IOException {
-    StainOptions stain = StainOptions.NONE.withNormalization(
-        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE));
-    SlideIngest ingest = new SlideIngest(model.images().withStain(stain), TilingOptions.defaults(),
-        TissueDetector.defaults(), 4, 2, 256);
+    StainOptions stain =
+        StainOptions.NONE.withNormalization(
+            StainNormalization.toward(
+                StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE));
+    SlideIngest ingest =
+        new SlideIngest(
+            model.images().withStain(stain),
+            TilingOptions.defaults(),
+            TissueDetector.defaults(),
+            4,
+            2,
+            256);
     IndexProvenance provenance = IndexProvenance.of(model.bundle(), stain);
     IndexSettings commitsOf7 = IndexSettings.defaults().withCommitSize(7);
     Map<String, float[]> whole = new java.util.TreeMap<>();
@@ -144,17 +174,24 @@ class SlideIngestTest {
     }
     Path resumedDir = indexDir.resolve("resumed");
     try (TileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
-      IllegalStateException crash = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-          () -> ingest.ingest(List.of(slide), index, new IngestListener() {
-            int batches;
+      IllegalStateException crash =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () ->
+                  ingest.ingest(
+                      List.of(slide),
+                      index,
+                      new IngestListener() {
+                        int batches;
 
-            @Override
-            public void indexed(int tiles) {
-              if (++batches == 3) { // batches of 4, commits of 7: 8 tiles committed, 4 buffered
-                throw new IllegalStateException("crash");
-              }
-            }
-          }));
+                        @Override
+                        public void indexed(int tiles) {
+                          if (++batches
+                              == 3) { // batches of 4, commits of 7: 8 tiles committed, 4 buffered
+                            throw new IllegalStateException("crash");
+                          }
+                        }
+                      }));
       assertEquals("crash", crash.getMessage());
       assertEquals(8, index.size());
     }
@@ -167,7 +204,8 @@ class SlideIngestTest {
       assertEquals(whole.keySet(), after.keySet());
       for (String id : whole.keySet()) {
         float cosine = org.pathlens.encoders.Embeddings.dot(whole.get(id), after.get(id));
-        assertTrue(cosine > 0.99999f, id + ": cosine " + cosine + " to the whole ingest's embedding");
+        assertTrue(
+            cosine > 0.99999f, id + ": cosine " + cosine + " to the whole ingest's embedding");
       }
       assertEquals(whole.size(), SlideRecord.read(resumedDir, "gen-a").tiles());
     }
@@ -175,8 +213,11 @@ class SlideIngestTest {
 
   @Test
   void anUnreadableSlideIsReportedByNameAndTheOthersGoOn(@TempDir Path dir) throws IOException {
-    Path broken = Fixtures.shared().map(s -> s.resolve("data/slides/broken.svs")).filter(Files::isRegularFile)
-        .orElse(dir.resolve("broken.svs"));
+    Path broken =
+        Fixtures.shared()
+            .map(s -> s.resolve("data/slides/broken.svs"))
+            .filter(Files::isRegularFile)
+            .orElse(dir.resolve("broken.svs"));
     if (!Files.exists(broken)) {
       Files.write(broken, new byte[0]);
     }
@@ -194,10 +235,16 @@ class SlideIngestTest {
 
   @Test
   void realSvsThroughOpenSlide() throws IOException {
-    assumeTrue(OpenSlideReader.isAvailable(), "libopenslide.so.0 is not installed (apt-get install libopenslide0)");
-    Path svs = Fixtures.shared().map(s -> s.resolve("data/slides/CMU-1-Small-Region.svs")).filter(Files::isRegularFile)
-        .orElse(null);
-    assumeTrue(svs != null, "../shared is absent (or set PATHLENS_SHARED): no CMU-1-Small-Region.svs");
+    assumeTrue(
+        OpenSlideReader.isAvailable(),
+        "libopenslide.so.0 is not installed (apt-get install libopenslide0)");
+    Path svs =
+        Fixtures.shared()
+            .map(s -> s.resolve("data/slides/CMU-1-Small-Region.svs"))
+            .filter(Files::isRegularFile)
+            .orElse(null);
+    assumeTrue(
+        svs != null, "../shared is absent (or set PATHLENS_SHARED): no CMU-1-Small-Region.svs");
     try (TileIndex index = openIndex()) {
       IngestSummary summary = ingest().ingest(List.of(svs), index, IngestListener.NONE);
       assertTrue(summary.skipped().isEmpty(), summary.skipped().toString());
@@ -222,20 +269,25 @@ class SlideIngestTest {
   }
 
   /**
-   * Per-slide Macenko: every tile is re-stained with the one mapping estimated from 16 evenly spaced
-   * tissue tiles of the slide, so a tile's stored embedding is the encoder's for that mapping. An
-   * index without stain handling refuses an encoder with it.
+   * Per-slide Macenko: every tile is re-stained with the one mapping estimated from 16 evenly
+   * spaced tissue tiles of the slide, so a tile's stored embedding is the encoder's for that
+   * mapping. An index without stain handling refuses an encoder with it.
    */
   @Test
   void perSlideStainNormalisationAppliesTheSlidesMappingToEveryTile() throws IOException {
-    StainOptions stain = StainOptions.NONE.withNormalization(
-        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE));
+    StainOptions stain =
+        StainOptions.NONE.withNormalization(
+            StainNormalization.toward(
+                StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE));
     ImageEncoder encoder = model.images().withStain(stain);
-    try (TileIndex index = TileIndex.open(indexDir, IndexProvenance.of(model.bundle(), stain), IndexSettings.defaults())) {
+    try (TileIndex index =
+        TileIndex.open(
+            indexDir, IndexProvenance.of(model.bundle(), stain), IndexSettings.defaults())) {
       new SlideIngest(encoder, TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256)
           .ingest(List.of(slide), index, IngestListener.NONE);
       try (SlideReader reader = SlideReaders.open(slide)) {
-        SlideTiler tiler = SlideTiler.of(reader, TilingOptions.defaults(), TissueDetector.defaults());
+        SlideTiler tiler =
+            SlideTiler.of(reader, TilingOptions.defaults(), TissueDetector.defaults());
         List<RgbImage> sample = new java.util.ArrayList<>();
         for (TilePosition position : StainNormalization.sample(tiler.positions().toList())) {
           sample.add(tiler.read(position).image());
@@ -246,17 +298,28 @@ class SlideIngestTest {
           SearchHit hit = index.search(expected, 1, TileFilter.ALL).getFirst();
           assertEquals("gen-a@" + tile.position().x() + "," + tile.position().y(), hit.tile().id());
           assertTrue(hit.score() > 0.9999, "score " + hit.score());
-          float[] perTile = encoder.encode(List.of(tile.image()), encoder.tileNormalizer()).getFirst();
-          assertTrue(org.pathlens.encoders.Embeddings.dot(perTile, expected) < 0.99999, "per slide differs from per tile");
+          float[] perTile =
+              encoder.encode(List.of(tile.image()), encoder.tileNormalizer()).getFirst();
+          assertTrue(
+              org.pathlens.encoders.Embeddings.dot(perTile, expected) < 0.99999,
+              "per slide differs from per tile");
         }
       }
     }
-    try (TileIndex plain = TileIndex.open(indexDir.resolve("plain"), IndexProvenance.of(model.bundle()),
-        IndexSettings.defaults())) {
-      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-          () -> new SlideIngest(encoder, TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256)
-              .ingest(List.of(slide), plain, IngestListener.NONE));
-      assertTrue(e.getMessage().contains("stain normalisation macenko (per slide)"), e.getMessage());
+    try (TileIndex plain =
+        TileIndex.open(
+            indexDir.resolve("plain"),
+            IndexProvenance.of(model.bundle()),
+            IndexSettings.defaults())) {
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new SlideIngest(
+                          encoder, TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256)
+                      .ingest(List.of(slide), plain, IngestListener.NONE));
+      assertTrue(
+          e.getMessage().contains("stain normalisation macenko (per slide)"), e.getMessage());
     }
   }
 }

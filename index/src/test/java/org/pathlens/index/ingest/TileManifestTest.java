@@ -17,22 +17,27 @@ class TileManifestTest {
   @Test
   void tileIdWinsOverThePathAndEmptyFieldsAreUnknown() throws IOException {
     Path csv = dir.resolve("m.csv");
-    Files.writeString(csv, "path,tile_id,x,y,mpp,label\nsub/a.png,T-1,448,224,0.5,\nsub/b.png,,,,,TUM\n");
+    Files.writeString(
+        csv, "path,tile_id,x,y,mpp,label\nsub/a.png,T-1,448,224,0.5,\nsub/b.png,,,,,TUM\n");
     List<TileManifest.Entry> entries = TileManifest.read(csv, dir);
     assertEquals("T-1", entries.get(0).tile().id());
     assertEquals(448, entries.get(0).tile().x());
     assertEquals(null, entries.get(0).tile().label());
     assertEquals("sub/b.png", entries.get(1).tile().id());
     assertEquals(null, entries.get(1).tile().x());
-    assertEquals(dir.resolve("sub/b.png").toAbsolutePath().normalize().toString(), entries.get(1).tile().source());
+    assertEquals(
+        dir.resolve("sub/b.png").toAbsolutePath().normalize().toString(),
+        entries.get(1).tile().source());
   }
 
   @Test
   void badValuesNameTheFileRowAndColumn() throws IOException {
     Path csv = dir.resolve("m.csv");
     Files.writeString(csv, "path,x\na.png,12\nb.png,twelve\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TileManifest.read(csv, dir));
-    assertTrue(e.getMessage().contains("m.csv: row 3: column x must be a whole number"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TileManifest.read(csv, dir));
+    assertTrue(
+        e.getMessage().contains("m.csv: row 3: column x must be a whole number"), e.getMessage());
 
     Files.writeString(csv, "file,label\na.png,TUM\n");
     e = assertThrows(IllegalArgumentException.class, () -> TileManifest.read(csv, dir));

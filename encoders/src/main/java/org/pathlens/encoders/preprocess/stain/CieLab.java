@@ -3,11 +3,12 @@ package org.pathlens.encoders.preprocess.stain;
 /**
  * 8-bit sRGB to CIE L*a*b* (D65 white, 2° observer) and back, in double precision: the conversion
  * scikit-image's {@code rgb2lab}/{@code lab2rgb} implement (sRGB companding per IEC 61966-2-1, the
- * sRGB→XYZ matrix of Rec. 709 primaries, CIE 1976 L*a*b*). Reinhard normalisation matches statistics
- * in this space; we use CIE Lab, as most pathology toolkits do, rather than the paper's lαβ.
+ * sRGB→XYZ matrix of Rec. 709 primaries, CIE 1976 L*a*b*). Reinhard normalisation matches
+ * statistics in this space; we use CIE Lab, as most pathology toolkits do, rather than the paper's
+ * lαβ.
  *
- * <p>Back to 8 bits, the linear value is mapped to the byte whose sRGB value is nearest (rounding in
- * the companded domain, as {@code round(255 * lab2rgb(...))} does) through the 255 thresholds
+ * <p>Back to 8 bits, the linear value is mapped to the byte whose sRGB value is nearest (rounding
+ * in the companded domain, as {@code round(255 * lab2rgb(...))} does) through the 255 thresholds
  * between bytes, found from a table over [0, 1] and at most a step or two along them, instead of a
  * {@code pow(x, 1/2.4)} per sample.
  */
@@ -15,10 +16,18 @@ final class CieLab {
 
   /** Linear-light value of each sRGB byte. */
   static final double[] LINEAR = new double[256];
-  /** THRESHOLD[v]: the linear value at which the rounded byte turns from v - 1 to v (v = 1..255). */
+
+  /**
+   * THRESHOLD[v]: the linear value at which the rounded byte turns from v - 1 to v (v = 1..255).
+   */
   private static final double[] THRESHOLD = new double[256];
-  /** BUCKETS slots over [0, 1]; START[i]: the byte of linear value i / BUCKETS. Finer than the gaps between thresholds. */
+
+  /**
+   * BUCKETS slots over [0, 1]; START[i]: the byte of linear value i / BUCKETS. Finer than the gaps
+   * between thresholds.
+   */
   private static final int BUCKETS = 1 << 16;
+
   private static final byte[] START = new byte[BUCKETS + 1];
 
   private static final double XN = 0.95047, YN = 1.0, ZN = 1.08883;
@@ -28,8 +37,10 @@ final class CieLab {
     {0.019334, 0.119193, 0.950227}
   };
   private static final double[][] XYZ_TO_RGB = invert(RGB_TO_XYZ);
+
   /** Below (6/29)^3 the cube root is replaced by a line, so that f stays finite in slope. */
   private static final double EPSILON = 216.0 / 24389.0;
+
   private static final double DELTA = 6.0 / 29.0;
 
   static {
@@ -59,7 +70,9 @@ final class CieLab {
     lab[offset + 2] = 200 * (fy - fz);
   }
 
-  /** The 8-bit sRGB pixel of L*, a*, b*, clipped to the gamut, into {@code rgb[offset..offset+3)}. */
+  /**
+   * The 8-bit sRGB pixel of L*, a*, b*, clipped to the gamut, into {@code rgb[offset..offset+3)}.
+   */
   static void toRgb(double l, double a, double bStar, byte[] rgb, int offset) {
     double fy = (l + 16) / 116;
     double x = finv(fy + a / 500) * XN, y = finv(fy) * YN, z = finv(fy - bStar / 200) * ZN;

@@ -16,12 +16,16 @@ public record LabStatistics(double[] mean, double[] std) implements StainTarget 
 
   public LabStatistics {
     if (mean == null || mean.length != 3 || std == null || std.length != 3) {
-      throw new IllegalArgumentException("Reinhard statistics need 3 means and 3 standard deviations (L*, a*, b*)");
+      throw new IllegalArgumentException(
+          "Reinhard statistics need 3 means and 3 standard deviations (L*, a*, b*)");
     }
     for (int c = 0; c < 3; c++) {
       if (!Double.isFinite(mean[c]) || !(std[c] >= 0) || Double.isInfinite(std[c])) {
-        throw new IllegalArgumentException("Reinhard statistics must be finite with std >= 0, got mean "
-            + Arrays.toString(mean) + ", std " + Arrays.toString(std));
+        throw new IllegalArgumentException(
+            "Reinhard statistics must be finite with std >= 0, got mean "
+                + Arrays.toString(mean)
+                + ", std "
+                + Arrays.toString(std));
       }
     }
     mean = mean.clone();
@@ -51,14 +55,16 @@ public record LabStatistics(double[] mean, double[] std) implements StainTarget 
   @Override
   public RgbImage transfer(RgbImage image, StainTarget source) {
     if (!(source instanceof LabStatistics from)) {
-      throw new IllegalArgumentException("Reinhard needs Reinhard statistics of the source, got " + source.method());
+      throw new IllegalArgumentException(
+          "Reinhard needs Reinhard statistics of the source, got " + source.method());
     }
     return Reinhard.transfer(image, from, this);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LabStatistics other && Arrays.equals(mean, other.mean)
+    return o instanceof LabStatistics other
+        && Arrays.equals(mean, other.mean)
         && Arrays.equals(std, other.std);
   }
 

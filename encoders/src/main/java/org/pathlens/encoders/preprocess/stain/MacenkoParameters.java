@@ -25,10 +25,12 @@ public record MacenkoParameters(double io, double beta, double alpha) {
       throw new IllegalArgumentException("Macenko io (white level) must be in (1, 255], got " + io);
     }
     if (!(beta >= 0 && beta < 5)) {
-      throw new IllegalArgumentException("Macenko beta (transparency threshold) must be in [0, 5), got " + beta);
+      throw new IllegalArgumentException(
+          "Macenko beta (transparency threshold) must be in [0, 5), got " + beta);
     }
     if (!(alpha >= 0 && alpha < 50)) {
-      throw new IllegalArgumentException("Macenko alpha (angle percentile) must be in [0, 50), got " + alpha);
+      throw new IllegalArgumentException(
+          "Macenko alpha (angle percentile) must be in [0, 50), got " + alpha);
     }
   }
 }

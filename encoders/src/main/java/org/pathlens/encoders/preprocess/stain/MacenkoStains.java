@@ -15,18 +15,23 @@ import org.pathlens.encoders.preprocess.RgbImage;
  * @param parameters the white level, transparency threshold and angle percentile it was estimated
  *     with; a source is estimated with its target's
  */
-public record MacenkoStains(double[] hematoxylin, double[] eosin, double[] maxConcentrations,
-    MacenkoParameters parameters) implements StainTarget {
+public record MacenkoStains(
+    double[] hematoxylin, double[] eosin, double[] maxConcentrations, MacenkoParameters parameters)
+    implements StainTarget {
 
   public MacenkoStains {
     if (hematoxylin == null || hematoxylin.length != 3 || eosin == null || eosin.length != 3) {
       throw new IllegalArgumentException("Macenko stain vectors need 3 values each (R, G, B)");
     }
-    if (maxConcentrations == null || maxConcentrations.length != 2
-        || !(maxConcentrations[0] > 0) || !(maxConcentrations[1] > 0)
-        || Double.isInfinite(maxConcentrations[0]) || Double.isInfinite(maxConcentrations[1])) {
-      throw new IllegalArgumentException("Macenko max concentrations need 2 positive finite values (H, E), got "
-          + Arrays.toString(maxConcentrations));
+    if (maxConcentrations == null
+        || maxConcentrations.length != 2
+        || !(maxConcentrations[0] > 0)
+        || !(maxConcentrations[1] > 0)
+        || Double.isInfinite(maxConcentrations[0])
+        || Double.isInfinite(maxConcentrations[1])) {
+      throw new IllegalArgumentException(
+          "Macenko max concentrations need 2 positive finite values (H, E), got "
+              + Arrays.toString(maxConcentrations));
     }
     hematoxylin = unit(hematoxylin, "hematoxylin");
     eosin = unit(eosin, "eosin");
@@ -39,8 +44,8 @@ public record MacenkoStains(double[] hematoxylin, double[] eosin, double[] maxCo
   private static double[] unit(double[] v, String name) {
     double norm = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
     if (!(norm > 0) || !Double.isFinite(norm)) {
-      throw new IllegalArgumentException("Macenko " + name + " vector must be finite and non-zero, got "
-          + Arrays.toString(v));
+      throw new IllegalArgumentException(
+          "Macenko " + name + " vector must be finite and non-zero, got " + Arrays.toString(v));
     }
     return new double[] {v[0] / norm, v[1] / norm, v[2] / norm};
   }
@@ -73,27 +78,39 @@ public record MacenkoStains(double[] hematoxylin, double[] eosin, double[] maxCo
   @Override
   public RgbImage transfer(RgbImage image, StainTarget source) {
     if (!(source instanceof MacenkoStains from)) {
-      throw new IllegalArgumentException("Macenko needs Macenko stains of the source, got " + source.method());
+      throw new IllegalArgumentException(
+          "Macenko needs Macenko stains of the source, got " + source.method());
     }
     return Macenko.transfer(image, from, this);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MacenkoStains other && Arrays.equals(hematoxylin, other.hematoxylin)
-        && Arrays.equals(eosin, other.eosin) && Arrays.equals(maxConcentrations, other.maxConcentrations)
+    return o instanceof MacenkoStains other
+        && Arrays.equals(hematoxylin, other.hematoxylin)
+        && Arrays.equals(eosin, other.eosin)
+        && Arrays.equals(maxConcentrations, other.maxConcentrations)
         && parameters.equals(other.parameters);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(hematoxylin) * 961 + Arrays.hashCode(eosin) * 31 + Arrays.hashCode(maxConcentrations)
+    return Arrays.hashCode(hematoxylin) * 961
+        + Arrays.hashCode(eosin) * 31
+        + Arrays.hashCode(maxConcentrations)
         + parameters.hashCode();
   }
 
   @Override
   public String toString() {
-    return "macenko(H " + Arrays.toString(hematoxylin) + ", E " + Arrays.toString(eosin) + ", max C "
-        + Arrays.toString(maxConcentrations) + ", " + parameters + ")";
+    return "macenko(H "
+        + Arrays.toString(hematoxylin)
+        + ", E "
+        + Arrays.toString(eosin)
+        + ", max C "
+        + Arrays.toString(maxConcentrations)
+        + ", "
+        + parameters
+        + ")";
   }
 }

@@ -32,7 +32,10 @@ final class OpticalDensity {
     return value >= 255 ? 255 : (int) Math.round(value);
   }
 
-  /** A pixel is tissue when every channel absorbs at least {@code beta}; glass and near-white are not. */
+  /**
+   * A pixel is tissue when every channel absorbs at least {@code beta}; glass and near-white are
+   * not.
+   */
   boolean isTissue(int r, int g, int b, double beta) {
     return density[r] >= beta && density[g] >= beta && density[b] >= beta;
   }

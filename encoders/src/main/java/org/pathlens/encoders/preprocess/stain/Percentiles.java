@@ -1,8 +1,8 @@
 package org.pathlens.encoders.preprocess.stain;
 
 /**
- * Percentiles as numpy's default ({@code method="linear"}) computes them, by selection rather than a
- * full sort: a tile's 50,000 values need two order statistics, not their whole order.
+ * Percentiles as numpy's default ({@code method="linear"}) computes them, by selection rather than
+ * a full sort: a tile's 50,000 values need two order statistics, not their whole order.
  */
 final class Percentiles {
 

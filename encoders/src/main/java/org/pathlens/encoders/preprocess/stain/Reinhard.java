@@ -21,7 +21,8 @@ final class Reinhard {
 
   static Optional<LabStatistics> estimate(List<RgbImage> images) {
     int total = TissuePixels.total(images);
-    if (!TissuePixels.enough(TissuePixels.count(images, OD, MacenkoParameters.DEFAULT.beta()), total)) {
+    if (!TissuePixels.enough(
+        TissuePixels.count(images, OD, MacenkoParameters.DEFAULT.beta()), total)) {
       return Optional.empty();
     }
     double[] sum = new double[3], squares = new double[3], lab = new double[3];
@@ -59,7 +60,8 @@ final class Reinhard {
           (lab[0] - from[0]) * scale[0] + to[0],
           (lab[1] - from[1]) * scale[1] + to[1],
           (lab[2] - from[2]) * scale[2] + to[2],
-          out, p);
+          out,
+          p);
     }
     return new RgbImage(image.width(), image.height(), out);
   }

@@ -30,21 +30,24 @@ public record StainAugmentation(int views, double scale, double shift, long seed
 
   /** No augmentation: one view, the tile itself. */
   public static final StainAugmentation NONE = new StainAugmentation(1, 0, 0, 0);
+
   /** Defaults for {@code --tta N}: Tellez's light HED jitter. */
   public static final double DEFAULT_SCALE = 0.05, DEFAULT_SHIFT = 0.05;
+
   /** More views than this are refused: each costs a forward pass. */
   public static final int MAX_VIEWS = 64;
 
   /** Ruifrok–Johnston hematoxylin, eosin and DAB OD vectors (rows), normalised. */
-  private static final double[][] HED_TO_OD = normaliseRows(new double[][] {
-    {0.65, 0.70, 0.29}, {0.07, 0.99, 0.11}, {0.27, 0.57, 0.78}
-  });
+  private static final double[][] HED_TO_OD =
+      normaliseRows(new double[][] {{0.65, 0.70, 0.29}, {0.07, 0.99, 0.11}, {0.27, 0.57, 0.78}});
+
   private static final double[][] OD_TO_HED = CieLab.invert(HED_TO_OD);
   private static final OpticalDensity OD = new OpticalDensity(255);
 
   public StainAugmentation {
     if (views < 1 || views > MAX_VIEWS) {
-      throw new IllegalArgumentException("test-time augmentation views must be in 1.." + MAX_VIEWS + ", got " + views);
+      throw new IllegalArgumentException(
+          "test-time augmentation views must be in 1.." + MAX_VIEWS + ", got " + views);
     }
     if (!(scale >= 0 && scale < 1)) {
       throw new IllegalArgumentException("stain jitter scale must be in [0, 1), got " + scale);
@@ -85,7 +88,10 @@ public record StainAugmentation(int views, double scale, double shift, long seed
     return out;
   }
 
-  /** A seed from the tile's size, pixels and {@link #seed}: the same tile always gets the same views. */
+  /**
+   * A seed from the tile's size, pixels and {@link #seed}: the same tile always gets the same
+   * views.
+   */
   long tileSeed(RgbImage tile) {
     long h = seed ^ 0x9E3779B97F4A7C15L;
     h = mix(h ^ tile.width()) ^ tile.height();
@@ -94,8 +100,8 @@ public record StainAugmentation(int views, double scale, double shift, long seed
   }
 
   /**
-   * Re-renders {@code tile} with HED concentrations {@code alpha[k] * c[k] + beta[k]}: in OD,
-   * OD' = OD · (D⁻¹ diag(α) D) + β · D with D the stain matrix (rows = stains), a 3 × 3 map plus an
+   * Re-renders {@code tile} with HED concentrations {@code alpha[k] * c[k] + beta[k]}: in OD, OD' =
+   * OD · (D⁻¹ diag(α) D) + β · D with D the stain matrix (rows = stains), a 3 × 3 map plus an
    * offset, applied through per-channel lookup tables.
    */
   static RgbImage jitter(RgbImage tile, double[] alpha, double[] beta) {
@@ -128,8 +134,15 @@ public record StainAugmentation(int views, double scale, double shift, long seed
 
   /** e.g. {@code 8 views (scale 0.05, shift 0.05)} or {@code none}. */
   public String describe() {
-    return isIdentity() ? "none" : views + " views (scale " + scale + ", shift " + shift
-        + (seed == 0 ? "" : ", seed " + seed) + ")";
+    return isIdentity()
+        ? "none"
+        : views
+            + " views (scale "
+            + scale
+            + ", shift "
+            + shift
+            + (seed == 0 ? "" : ", seed " + seed)
+            + ")";
   }
 
   private static long mix(long z) { // SplitMix64's finaliser

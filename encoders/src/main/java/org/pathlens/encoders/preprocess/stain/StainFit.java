@@ -22,7 +22,9 @@ public enum StainFit {
     return switch (name.strip().toLowerCase(Locale.ROOT)) {
       case "tile" -> TILE;
       case "slide" -> SLIDE;
-      default -> throw new IllegalArgumentException("unknown stain fit \"" + name + "\": use tile or slide");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown stain fit \"" + name + "\": use tile or slide");
     };
   }
 }

@@ -39,7 +39,10 @@ public enum StainMethod {
         return method;
       }
     }
-    throw new IllegalArgumentException("unknown stain normalisation \"" + name + "\": use one of "
-        + String.join(", ", Arrays.stream(values()).map(StainMethod::id).toList()));
+    throw new IllegalArgumentException(
+        "unknown stain normalisation \""
+            + name
+            + "\": use one of "
+            + String.join(", ", Arrays.stream(values()).map(StainMethod::id).toList()));
   }
 }

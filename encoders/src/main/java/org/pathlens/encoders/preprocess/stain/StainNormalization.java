@@ -23,7 +23,8 @@ import org.pathlens.encoders.preprocess.RgbImage;
 public record StainNormalization(StainMethod method, StainTarget target, StainFit fit) {
 
   /** No normalisation. */
-  public static final StainNormalization NONE = new StainNormalization(StainMethod.NONE, null, StainFit.TILE);
+  public static final StainNormalization NONE =
+      new StainNormalization(StainMethod.NONE, null, StainFit.TILE);
 
   /** A slide's staining is estimated from at most this many of its tiles, evenly spaced. */
   public static final int SLIDE_SAMPLE = 16;
@@ -36,11 +37,16 @@ public record StainNormalization(StainMethod method, StainTarget target, StainFi
       throw new IllegalArgumentException("stain normalisation needs a method and a fit");
     }
     if ((method == StainMethod.NONE) != (target == null)) {
-      throw new IllegalArgumentException("stain normalisation " + method.id() + " with target " + target
-          + ": a method needs a target and none needs none");
+      throw new IllegalArgumentException(
+          "stain normalisation "
+              + method.id()
+              + " with target "
+              + target
+              + ": a method needs a target and none needs none");
     }
     if (target != null && target.method() != method) {
-      throw new IllegalArgumentException("a " + target.method().id() + " target cannot serve " + method.id());
+      throw new IllegalArgumentException(
+          "a " + target.method().id() + " target cannot serve " + method.id());
     }
   }
 
@@ -53,7 +59,10 @@ public record StainNormalization(StainMethod method, StainTarget target, StainFi
     return method == StainMethod.NONE;
   }
 
-  /** The tile normalised from its own pixels (per-tile fit), or unchanged when it has too little tissue. */
+  /**
+   * The tile normalised from its own pixels (per-tile fit), or unchanged when it has too little
+   * tissue.
+   */
   public RgbImage normalize(RgbImage tile) {
     return isNone() ? tile : fit(List.of(tile)).apply(tile);
   }
@@ -99,7 +108,9 @@ public record StainNormalization(StainMethod method, StainTarget target, StainFi
     return tile -> target.transfer(tile, from);
   }
 
-  /** At most {@link #SLIDE_SAMPLE} items of {@code items}, evenly spaced, first included; in order. */
+  /**
+   * At most {@link #SLIDE_SAMPLE} items of {@code items}, evenly spaced, first included; in order.
+   */
   public static <T> List<T> sample(List<T> items) {
     int n = items.size();
     if (n <= SLIDE_SAMPLE) {

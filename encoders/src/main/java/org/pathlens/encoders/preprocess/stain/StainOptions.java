@@ -16,13 +16,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record StainOptions(StainNormalization normalization, StainAugmentation augmentation) {
 
   /** Tiles are embedded as decoded, once. */
-  public static final StainOptions NONE = new StainOptions(StainNormalization.NONE, StainAugmentation.NONE);
+  public static final StainOptions NONE =
+      new StainOptions(StainNormalization.NONE, StainAugmentation.NONE);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public StainOptions {
     if (normalization == null || augmentation == null) {
-      throw new IllegalArgumentException("stain options need a normalization and an augmentation (NONE for none)");
+      throw new IllegalArgumentException(
+          "stain options need a normalization and an augmentation (NONE for none)");
     }
   }
 
@@ -39,8 +41,8 @@ public record StainOptions(StainNormalization normalization, StainAugmentation a
   }
 
   /**
-   * The canonical JSON: {@code {"normalization": {"method", "fit", "target": {...}}, "augmentation":
-   * {"views", "scale", "shift", "seed"}}}; two equal options give the same string.
+   * The canonical JSON: {@code {"normalization": {"method", "fit", "target": {...}},
+   * "augmentation": {"views", "scale", "shift", "seed"}}}; two equal options give the same string.
    */
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();
@@ -72,25 +74,38 @@ public record StainOptions(StainNormalization normalization, StainAugmentation a
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source + ": stain options are not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          source + ": stain options are not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(source + ": stain options must be a JSON object");
     }
     JsonNode n = root.path("normalization");
     StainMethod method = StainMethod.parse(n.path("method").asText("none"));
-    StainNormalization normalization = method == StainMethod.NONE ? StainNormalization.NONE
-        : new StainNormalization(method, StainTargets.fromJson(n.get("target"), source + " (stain target)"),
-            StainFit.parse(n.path("fit").asText("tile")));
+    StainNormalization normalization =
+        method == StainMethod.NONE
+            ? StainNormalization.NONE
+            : new StainNormalization(
+                method,
+                StainTargets.fromJson(n.get("target"), source + " (stain target)"),
+                StainFit.parse(n.path("fit").asText("tile")));
     JsonNode a = root.path("augmentation");
-    StainAugmentation augmentation = a.isMissingNode() ? StainAugmentation.NONE
-        : new StainAugmentation(a.path("views").asInt(1), a.path("scale").asDouble(0), a.path("shift").asDouble(0),
-            a.path("seed").asLong(0));
+    StainAugmentation augmentation =
+        a.isMissingNode()
+            ? StainAugmentation.NONE
+            : new StainAugmentation(
+                a.path("views").asInt(1),
+                a.path("scale").asDouble(0),
+                a.path("shift").asDouble(0),
+                a.path("seed").asLong(0));
     return new StainOptions(normalization, augmentation);
   }
 
   /** e.g. {@code stain normalisation macenko (per tile), test-time augmentation 8 views (...)}. */
   public String describe() {
-    return "stain normalisation " + normalization.describe() + ", test-time augmentation " + augmentation.describe();
+    return "stain normalisation "
+        + normalization.describe()
+        + ", test-time augmentation "
+        + augmentation.describe();
   }
 }

@@ -21,6 +21,8 @@ public sealed interface StainTarget permits LabStatistics, MacenkoStains {
    */
   Optional<StainTarget> estimate(List<RgbImage> images);
 
-  /** {@code image}, whose staining {@code source} describes, re-stained to look like this target. */
+  /**
+   * {@code image}, whose staining {@code source} describes, re-stained to look like this target.
+   */
   RgbImage transfer(RgbImage image, StainTarget source);
 }

@@ -51,8 +51,12 @@ public final class StainTargets {
     String resource = "default-" + method.id() + ".json";
     try (InputStream in = StainTargets.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("the default " + method.id() + " stain target " + resource
-            + " is missing from the PathLens jar");
+        throw new IllegalStateException(
+            "the default "
+                + method.id()
+                + " stain target "
+                + resource
+                + " is missing from the PathLens jar");
       }
       return fromJson(JSON.readTree(in), resource);
     } catch (IOException e) {
@@ -61,15 +65,16 @@ public final class StainTargets {
   }
 
   /**
-   * A target for {@code method} from {@code file}: a {@code .json} target, or any image the
-   * decoder reads (a reference tile, whose staining becomes the target).
+   * A target for {@code method} from {@code file}: a {@code .json} target, or any image the decoder
+   * reads (a reference tile, whose staining becomes the target).
    *
    * @throws IllegalArgumentException naming the file: unreadable, malformed, another method's
    *     target, or an image with too little tissue
    */
   public static StainTarget load(Path file, StainMethod method, ImageDecoder decoder) {
     if (method == StainMethod.NONE) {
-      throw new IllegalArgumentException("--stain-target " + file + " given without a stain normalisation method");
+      throw new IllegalArgumentException(
+          "--stain-target " + file + " given without a stain normalisation method");
     }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("stain target " + file + ": no such file");
@@ -77,8 +82,13 @@ public final class StainTargets {
     if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
       StainTarget target = read(file);
       if (target.method() != method) {
-        throw new IllegalArgumentException("stain target " + file + " is a " + target.method().id()
-            + " target, but the normalisation asked for is " + method.id());
+        throw new IllegalArgumentException(
+            "stain target "
+                + file
+                + " is a "
+                + target.method().id()
+                + " target, but the normalisation asked for is "
+                + method.id());
       }
       return target;
     }
@@ -86,12 +96,23 @@ public final class StainTargets {
     try {
       reference = decoder.decode(file);
     } catch (ImageDecodeException e) {
-      throw new IllegalArgumentException("stain target " + file + ": neither a .json target nor a readable image: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "stain target "
+              + file
+              + ": neither a .json target nor a readable image: "
+              + e.getMessage(),
+          e);
     }
-    return method.estimate(List.of(reference)).orElseThrow(() -> new IllegalArgumentException(
-        "stain target " + file + ": the reference image holds too little tissue to estimate a " + method.id()
-            + " target from"));
+    return method
+        .estimate(List.of(reference))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "stain target "
+                        + file
+                        + ": the reference image holds too little tissue to estimate a "
+                        + method.id()
+                        + " target from"));
   }
 
   /** Reads a target JSON file; errors name the file and the field. */
@@ -100,18 +121,27 @@ public final class StainTargets {
     try {
       root = JSON.readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("stain target " + file + ": not valid JSON (line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "): "
-          + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "stain target "
+              + file
+              + ": not valid JSON (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + "): "
+              + e.getOriginalMessage(),
+          e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("stain target " + file + ": cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "stain target " + file + ": cannot be read: " + e.getMessage(), e);
     }
     return fromJson(root, "stain target " + file);
   }
 
   /** Writes {@code target} as a JSON file. */
   public static void write(StainTarget target, Path file) throws IOException {
-    Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(target)) + "\n");
+    Files.writeString(
+        file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(target)) + "\n");
   }
 
   /** The JSON of a target. */
@@ -144,7 +174,8 @@ public final class StainTargets {
    */
   public static StainTarget fromJson(JsonNode root, String source) {
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(source + ": must hold a JSON object with \"method\" and its numbers");
+      throw new IllegalArgumentException(
+          source + ": must hold a JSON object with \"method\" and its numbers");
     }
     JsonNode methodNode = root.get("method");
     if (methodNode == null || !methodNode.isTextual()) {
@@ -160,8 +191,12 @@ public final class StainTargets {
       return switch (method) {
         case NONE -> throw new IllegalArgumentException("method \"none\" has no target");
         case REINHARD -> new LabStatistics(numbers(root, "mean", 3), numbers(root, "std", 3));
-        case MACENKO -> new MacenkoStains(numbers(root, "hematoxylin", 3), numbers(root, "eosin", 3),
-            numbers(root, "max_concentrations", 2), parameters(root.get("parameters")));
+        case MACENKO ->
+            new MacenkoStains(
+                numbers(root, "hematoxylin", 3),
+                numbers(root, "eosin", 3),
+                numbers(root, "max_concentrations", 2),
+                parameters(root.get("parameters")));
       };
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
@@ -173,10 +208,13 @@ public final class StainTargets {
       return MacenkoParameters.DEFAULT;
     }
     if (!node.isObject()) {
-      throw new IllegalArgumentException("\"parameters\" must be an object {\"io\", \"beta\", \"alpha\"}");
+      throw new IllegalArgumentException(
+          "\"parameters\" must be an object {\"io\", \"beta\", \"alpha\"}");
     }
     MacenkoParameters d = MacenkoParameters.DEFAULT;
-    return new MacenkoParameters(number(node, "io", d.io()), number(node, "beta", d.beta()),
+    return new MacenkoParameters(
+        number(node, "io", d.io()),
+        number(node, "beta", d.beta()),
         number(node, "alpha", d.alpha()));
   }
 
@@ -194,12 +232,14 @@ public final class StainTargets {
   private static double[] numbers(JsonNode root, String field, int count) {
     JsonNode array = root.get(field);
     if (array == null || !array.isArray() || array.size() != count) {
-      throw new IllegalArgumentException("\"" + field + "\" must be an array of " + count + " numbers");
+      throw new IllegalArgumentException(
+          "\"" + field + "\" must be an array of " + count + " numbers");
     }
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
       if (!array.get(i).isNumber()) {
-        throw new IllegalArgumentException("\"" + field + "\"[" + i + "] must be a number, got " + array.get(i));
+        throw new IllegalArgumentException(
+            "\"" + field + "\"[" + i + "] must be a number, got " + array.get(i));
       }
       out[i] = array.get(i).asDouble();
     }

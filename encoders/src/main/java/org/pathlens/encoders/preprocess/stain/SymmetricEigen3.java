@@ -9,6 +9,7 @@ final class SymmetricEigen3 {
 
   /** Eigenvalues, largest first. */
   final double[] values = new double[3];
+
   /** vectors[k]: the unit eigenvector of values[k]. */
   final double[][] vectors = new double[3][3];
 
@@ -34,7 +35,9 @@ final class SymmetricEigen3 {
     }
   }
 
-  /** One Jacobi rotation zeroing a[p][q]; v accumulates the rotations (eigenvectors in its columns). */
+  /**
+   * One Jacobi rotation zeroing a[p][q]; v accumulates the rotations (eigenvectors in its columns).
+   */
   private static void rotate(double[][] a, double[][] v, int p, int q) {
     if (a[p][q] == 0) {
       return;

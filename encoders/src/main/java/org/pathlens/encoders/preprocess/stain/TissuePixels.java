@@ -4,14 +4,15 @@ import java.util.List;
 import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
- * Whether pixels hold enough tissue to estimate a staining from. Below that (a tile of bare glass, a
- * speck of tissue) an estimate is noise: Macenko's plane and angles become arbitrary and Reinhard
+ * Whether pixels hold enough tissue to estimate a staining from. Below that (a tile of bare glass,
+ * a speck of tissue) an estimate is noise: Macenko's plane and angles become arbitrary and Reinhard
  * would stretch the glass's sensor noise to the target's contrast. Such tiles are left unchanged.
  */
 final class TissuePixels {
 
   /** At least this share of the pixels must be tissue... */
   static final double MIN_SHARE = 0.01;
+
   /** ...and at least this many. */
   static final int MIN_COUNT = 100;
 

@@ -13,7 +13,8 @@ class CieLabTest {
     SplittableRandom random = new SplittableRandom(3);
     for (int i = 0; i < 200_000; i++) {
       double linear = random.nextDouble(-0.01, 1.01);
-      double companded = linear > 0.0031308 ? 1.055 * Math.pow(linear, 1 / 2.4) - 0.055 : 12.92 * linear;
+      double companded =
+          linear > 0.0031308 ? 1.055 * Math.pow(linear, 1 / 2.4) - 0.055 : 12.92 * linear;
       long expected = Math.max(0, Math.min(255, (long) Math.floor(companded * 255 + 0.5)));
       assertEquals(expected, CieLab.linearToByte(linear), "linear " + linear);
     }

@@ -16,14 +16,18 @@ class PercentilesTest {
       int n = 1 + random.nextInt(300);
       double[] values = new double[n];
       for (int i = 0; i < n; i++) {
-        values[i] = trial % 2 == 0 ? random.nextGaussian() : random.nextInt(5); // every other trial: many ties
+        values[i] =
+            trial % 2 == 0
+                ? random.nextGaussian()
+                : random.nextInt(5); // every other trial: many ties
       }
       double[] sorted = values.clone();
       Arrays.sort(sorted);
       for (double q : new double[] {0, 1, 37.5, 50, 99, 100}) {
         double rank = (n - 1) * q / 100;
         int below = (int) Math.floor(rank);
-        double expected = sorted[below] + (sorted[Math.min(n - 1, below + 1)] - sorted[below]) * (rank - below);
+        double expected =
+            sorted[below] + (sorted[Math.min(n - 1, below + 1)] - sorted[below]) * (rank - below);
         assertEquals(expected, Percentiles.of(values.clone(), n, q), 1e-12, "n " + n + " q " + q);
       }
     }

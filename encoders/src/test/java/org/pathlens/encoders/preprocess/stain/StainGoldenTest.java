@@ -34,8 +34,11 @@ class StainGoldenTest {
   @Test
   void generatedTilesAreTheOnesTheReferenceSaw() {
     for (JsonNode entry : StainTiles.golden().get("tiles")) {
-      assertEquals(entry.get("rgb_sha256").asText(), StainTiles.sha256(StainTiles.tile(entry.get("path").asText())),
-          entry.get("path") + ": the generator's output changed; rerun fixtures/scripts/make_stain_golden.py");
+      assertEquals(
+          entry.get("rgb_sha256").asText(),
+          StainTiles.sha256(StainTiles.tile(entry.get("path").asText())),
+          entry.get("path")
+              + ": the generator's output changed; rerun fixtures/scripts/make_stain_golden.py");
     }
   }
 
@@ -49,18 +52,23 @@ class StainGoldenTest {
   @Test
   void realMultistainImagesMatchTheReference() {
     Optional<Path> shared = Fixtures.shared();
-    assumeTrue(shared.isPresent(), "../shared (or $PATHLENS_SHARED) not found: multistain check skipped");
+    assumeTrue(
+        shared.isPresent(), "../shared (or $PATHLENS_SHARED) not found: multistain check skipped");
     int checked = 0;
     for (JsonNode entry : StainTiles.golden().get("shared")) {
       Path file = shared.get().resolve(entry.get("path").asText());
       if (Files.exists(file)) {
         RgbImage image = StainTiles.decode(file);
-        assertEquals(entry.get("rgb_sha256").asText(), StainTiles.sha256(image), file + " decodes differently");
+        assertEquals(
+            entry.get("rgb_sha256").asText(),
+            StainTiles.sha256(image),
+            file + " decodes differently");
         checkEntry(entry, image);
         checked++;
       }
     }
-    assumeTrue(checked > 0, "no multistain image of the golden file is present under " + shared.get());
+    assumeTrue(
+        checked > 0, "no multistain image of the golden file is present under " + shared.get());
   }
 
   @Test
@@ -79,8 +87,11 @@ class StainGoldenTest {
   @Test
   void hedJitterMatchesTheReference() {
     JsonNode jitter = StainTiles.golden().get("jitter");
-    RgbImage out = StainAugmentation.jitter(StainTiles.tile(jitter.get("path").asText()),
-        numbers(jitter.get("alpha")), numbers(jitter.get("beta")));
+    RgbImage out =
+        StainAugmentation.jitter(
+            StainTiles.tile(jitter.get("path").asText()),
+            numbers(jitter.get("alpha")),
+            numbers(jitter.get("beta")));
     assertPixels(jitter, out, "HED jitter");
   }
 
@@ -90,7 +101,8 @@ class StainGoldenTest {
     StainTiles.golden().get("default_tiles").forEach(p -> centerA.add(StainTiles.tile(p.asText())));
     for (StainMethod method : List.of(StainMethod.REINHARD, StainMethod.MACENKO)) {
       StainTarget shipped = StainTargets.defaultFor(method);
-      StainTarget estimated = StainNormalization.toward(shipped, StainFit.SLIDE).estimateSlide(centerA).orElseThrow();
+      StainTarget estimated =
+          StainNormalization.toward(shipped, StainFit.SLIDE).estimateSlide(centerA).orElseThrow();
       assertEstimate(StainTargets.toJson(shipped), estimated, "default " + method.id());
     }
   }
@@ -100,9 +112,12 @@ class StainGoldenTest {
     for (StainMethod method : List.of(StainMethod.REINHARD, StainMethod.MACENKO)) {
       Optional<StainTarget> estimate = method.estimate(List.of(image));
       JsonNode expected = entry.get(method.id());
-      assertEquals(expected.isNull(), estimate.isEmpty(), name + " " + method.id() + ": estimate present?");
+      assertEquals(
+          expected.isNull(), estimate.isEmpty(), name + " " + method.id() + ": estimate present?");
       estimate.ifPresent(e -> assertEstimate(expected, e, name + " " + method.id()));
-      RgbImage normalised = StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE).normalize(image);
+      RgbImage normalised =
+          StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE)
+              .normalize(image);
       if (estimate.isEmpty()) {
         assertSame(image, normalised, name + ": a tile without enough tissue is left unchanged");
       }
@@ -112,8 +127,10 @@ class StainGoldenTest {
 
   private static void assertEstimate(JsonNode expected, StainTarget actual, String what) {
     JsonNode json = StainTargets.toJson(actual);
-    List<String> fields = actual instanceof LabStatistics ? List.of("mean", "std")
-        : List.of("hematoxylin", "eosin", "max_concentrations");
+    List<String> fields =
+        actual instanceof LabStatistics
+            ? List.of("mean", "std")
+            : List.of("hematoxylin", "eosin", "max_concentrations");
     for (String field : fields) {
       double[] want = numbers(expected.get(field)), got = numbers(json.get(field));
       for (int i = 0; i < want.length; i++) {
@@ -140,13 +157,25 @@ class StainGoldenTest {
       int x = s.get(0).asInt(), y = s.get(1).asInt();
       for (int c = 0; c < 3; c++) {
         int diff = Math.abs(actual.sample(x, y, c) - s.get(2 + c).asInt());
-        assertTrue(diff <= 1, what + ": pixel (" + x + ", " + y + ") channel " + c + " is "
-            + actual.sample(x, y, c) + ", reference " + s.get(2 + c).asInt());
+        assertTrue(
+            diff <= 1,
+            what
+                + ": pixel ("
+                + x
+                + ", "
+                + y
+                + ") channel "
+                + c
+                + " is "
+                + actual.sample(x, y, c)
+                + ", reference "
+                + s.get(2 + c).asInt());
         samples++;
         exact += diff == 0 ? 1 : 0;
       }
     }
-    assertTrue(exact >= 0.99 * samples, what + ": only " + exact + " of " + samples + " samples exact");
+    assertTrue(
+        exact >= 0.99 * samples, what + ": only " + exact + " of " + samples + " samples exact");
   }
 
   private static double[] numbers(JsonNode array) {

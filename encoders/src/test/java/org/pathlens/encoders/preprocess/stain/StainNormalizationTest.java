@@ -36,53 +36,75 @@ class StainNormalizationTest {
   @Test
   void normalisingTowardAnotherCenterBringsItsStatisticsThere() {
     RgbImage source = StainTiles.tile(B_TUM), target = StainTiles.tile(D_TUM);
-    LabStatistics labTarget = (LabStatistics) StainMethod.REINHARD.estimate(List.of(target)).orElseThrow();
+    LabStatistics labTarget =
+        (LabStatistics) StainMethod.REINHARD.estimate(List.of(target)).orElseThrow();
     RgbImage reinhard = StainNormalization.toward(labTarget, StainFit.TILE).normalize(source);
-    double before = labDistance(lab(source), labTarget), after = labDistance(lab(reinhard), labTarget);
-    System.out.printf(Locale.ROOT, "reinhard: Lab distance to center-d %.2f before, %.2f after%n", before, after);
+    double before = labDistance(lab(source), labTarget),
+        after = labDistance(lab(reinhard), labTarget);
+    System.out.printf(
+        Locale.ROOT, "reinhard: Lab distance to center-d %.2f before, %.2f after%n", before, after);
     assertTrue(before > 5, "the two centers differ: " + before);
     assertTrue(after < 0.2 * before, "after " + after + " vs before " + before);
 
-    MacenkoStains stainTarget = (MacenkoStains) StainMethod.MACENKO.estimate(List.of(target)).orElseThrow();
-    MacenkoStains sourceStains = (MacenkoStains) StainMethod.MACENKO.estimate(List.of(source)).orElseThrow();
+    MacenkoStains stainTarget =
+        (MacenkoStains) StainMethod.MACENKO.estimate(List.of(target)).orElseThrow();
+    MacenkoStains sourceStains =
+        (MacenkoStains) StainMethod.MACENKO.estimate(List.of(source)).orElseThrow();
     RgbImage macenko = StainNormalization.toward(stainTarget, StainFit.TILE).normalize(source);
-    MacenkoStains afterStains = (MacenkoStains) StainMethod.MACENKO.estimate(List.of(macenko)).orElseThrow();
+    MacenkoStains afterStains =
+        (MacenkoStains) StainMethod.MACENKO.estimate(List.of(macenko)).orElseThrow();
     double hBefore = angle(sourceStains.hematoxylin(), stainTarget.hematoxylin());
     double eBefore = angle(sourceStains.eosin(), stainTarget.eosin());
     double hAfter = angle(afterStains.hematoxylin(), stainTarget.hematoxylin());
     double eAfter = angle(afterStains.eosin(), stainTarget.eosin());
-    System.out.printf(Locale.ROOT, "macenko: H angle %.2f° -> %.2f°, E angle %.2f° -> %.2f°%n", hBefore, hAfter,
-        eBefore, eAfter);
-    assertTrue(hAfter < 0.25 * hBefore && eAfter < 0.25 * eBefore,
+    System.out.printf(
+        Locale.ROOT,
+        "macenko: H angle %.2f° -> %.2f°, E angle %.2f° -> %.2f°%n",
+        hBefore,
+        hAfter,
+        eBefore,
+        eAfter);
+    assertTrue(
+        hAfter < 0.25 * hBefore && eAfter < 0.25 * eBefore,
         "H " + hBefore + " -> " + hAfter + ", E " + eBefore + " -> " + eAfter);
     double[] max = afterStains.maxConcentrations(), want = stainTarget.maxConcentrations();
     double[] was = sourceStains.maxConcentrations();
-    System.out.printf(Locale.ROOT, "macenko: max concentrations %s -> %s, target %s%n", Arrays.toString(was),
-        Arrays.toString(max), Arrays.toString(want));
+    System.out.printf(
+        Locale.ROOT,
+        "macenko: max concentrations %s -> %s, target %s%n",
+        Arrays.toString(was),
+        Arrays.toString(max),
+        Arrays.toString(want));
     for (int s = 0; s < 2; s++) {
-      assertTrue(Math.abs(max[s] - want[s]) < 0.5 * Math.abs(was[s] - want[s]),
+      assertTrue(
+          Math.abs(max[s] - want[s]) < 0.5 * Math.abs(was[s] - want[s]),
           "max concentration " + s + ": " + was[s] + " -> " + max[s] + ", target " + want[s]);
     }
   }
 
   /**
-   * Normalising a tile toward its own staining changes it little: Reinhard only by the 8-bit
-   * round trip through Lab (none measured), Macenko by dropping what lies outside its H–E plane
-   * (the residual grey the generator adds). Measured mean absolute differences: Reinhard 0.000,
-   * Macenko 1.71 levels.
+   * Normalising a tile toward its own staining changes it little: Reinhard only by the 8-bit round
+   * trip through Lab (none measured), Macenko by dropping what lies outside its H–E plane (the
+   * residual grey the generator adds). Measured mean absolute differences: Reinhard 0.000, Macenko
+   * 1.71 levels.
    */
   @Test
   void normalisingATileTowardItselfChangesLittle() {
     RgbImage tile = StainTiles.tile(D_NORM);
     for (StainMethod method : List.of(StainMethod.REINHARD, StainMethod.MACENKO)) {
       StainTarget own = method.estimate(List.of(tile)).orElseThrow();
-      double diff = meanAbsDiff(tile, StainNormalization.toward(own, StainFit.TILE).normalize(tile));
-      System.out.printf(Locale.ROOT, "%s toward itself: mean abs diff %.3f levels%n", method.id(), diff);
+      double diff =
+          meanAbsDiff(tile, StainNormalization.toward(own, StainFit.TILE).normalize(tile));
+      System.out.printf(
+          Locale.ROOT, "%s toward itself: mean abs diff %.3f levels%n", method.id(), diff);
       assertTrue(diff < (method == StainMethod.REINHARD ? 0.01 : 2.5), method + ": " + diff);
     }
   }
 
-  /** A tile of bare glass has no staining to estimate: both methods leave it as it is, per tile and per slide. */
+  /**
+   * A tile of bare glass has no staining to estimate: both methods leave it as it is, per tile and
+   * per slide.
+   */
   @Test
   void aTileWithoutTissueIsLeftUnchanged() {
     RgbImage glass = StainTiles.tile(E_BACK);
@@ -90,7 +112,8 @@ class StainNormalizationTest {
     Arrays.fill(white, (byte) 250);
     RgbImage blank = new RgbImage(64, 64, white);
     for (StainMethod method : List.of(StainMethod.REINHARD, StainMethod.MACENKO)) {
-      StainNormalization n = StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE);
+      StainNormalization n =
+          StainNormalization.toward(StainTargets.defaultFor(method), StainFit.TILE);
       assertSame(glass, n.normalize(glass), method + " per tile");
       assertSame(blank, n.normalize(blank), method + " on a uniform white tile");
       assertSame(glass, n.fitSlide(List.of(glass, blank)).apply(glass), method + " per slide");
@@ -108,19 +131,25 @@ class StainNormalizationTest {
     }
     RgbImage flat = new RgbImage(32, 32, pink);
     assertTrue(StainMethod.MACENKO.estimate(List.of(flat)).isEmpty());
-    assertSame(flat, StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.TILE)
-        .normalize(flat));
+    assertSame(
+        flat,
+        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.TILE)
+            .normalize(flat));
   }
 
   @Test
   void perSlideFitAppliesOneMappingToEveryTile() {
-    RgbImage tum = StainTiles.tile(B_TUM), norm = StainTiles.tile("tiles/center-b/NORM/center-b-NORM-00000.jpg");
-    StainNormalization slide = StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE);
+    RgbImage tum = StainTiles.tile(B_TUM),
+        norm = StainTiles.tile("tiles/center-b/NORM/center-b-NORM-00000.jpg");
+    StainNormalization slide =
+        StainNormalization.toward(StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE);
     var mapping = slide.fitSlide(List.of(tum, norm));
     MacenkoStains pooled = (MacenkoStains) slide.estimateSlide(List.of(tum, norm)).orElseThrow();
     RgbImage expected = slide.target().transfer(norm, pooled);
     assertArrayEquals(expected.rgb(), mapping.apply(norm).rgb());
-    assertNotEquals(Arrays.hashCode(slide.normalize(norm).rgb()), Arrays.hashCode(mapping.apply(norm).rgb()),
+    assertNotEquals(
+        Arrays.hashCode(slide.normalize(norm).rgb()),
+        Arrays.hashCode(mapping.apply(norm).rgb()),
         "per slide differs from per tile");
   }
 
@@ -140,8 +169,12 @@ class StainNormalizationTest {
       StainTarget target = method.estimate(List.of(StainTiles.tile(D_TUM))).orElseThrow();
       Path file = dir.resolve(method.id() + ".json");
       StainTargets.write(target, file);
-      assertEquals(target, StainTargets.load(file, method, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)));
-      StainOptions options = new StainOptions(StainNormalization.toward(target, StainFit.SLIDE), StainAugmentation.of(4));
+      assertEquals(
+          target,
+          StainTargets.load(file, method, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)));
+      StainOptions options =
+          new StainOptions(
+              StainNormalization.toward(target, StainFit.SLIDE), StainAugmentation.of(4));
       assertEquals(options, StainOptions.fromJson(options.toJson(), "test"));
       assertEquals(options.toJson(), StainOptions.fromJson(options.toJson(), "test").toJson());
     }
@@ -151,36 +184,52 @@ class StainNormalizationTest {
   @Test
   void aReferenceImageBecomesTheTarget() {
     Path reference = StainTiles.dir().resolve(D_TUM);
-    StainTarget target = StainTargets.load(reference, StainMethod.MACENKO, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
-    assertEquals(StainMethod.MACENKO.estimate(List.of(StainTiles.tile(D_TUM))).orElseThrow(), target);
+    StainTarget target =
+        StainTargets.load(
+            reference, StainMethod.MACENKO, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
+    assertEquals(
+        StainMethod.MACENKO.estimate(List.of(StainTiles.tile(D_TUM))).orElseThrow(), target);
   }
 
   @Test
   void badTargetsAreRefusedNamingTheFile(@TempDir Path dir) throws Exception {
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"method\": \"macenko\", ");
-    Path missing = Files.writeString(dir.resolve("missing.json"), "{\"method\": \"reinhard\", \"mean\": [1, 2, 3]}");
+    Path missing =
+        Files.writeString(
+            dir.resolve("missing.json"), "{\"method\": \"reinhard\", \"mean\": [1, 2, 3]}");
     Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"method\": \"vahadane\"}");
     Path reinhard = dir.resolve("reinhard.json");
     StainTargets.write(StainTargets.defaultFor(StainMethod.REINHARD), reinhard);
     Path text = Files.writeString(dir.resolve("notes.txt"), "not an image");
-    Path badVector = Files.writeString(dir.resolve("zero.json"),
-        "{\"method\": \"macenko\", \"hematoxylin\": [0, 0, 0], \"eosin\": [0, 1, 0], \"max_concentrations\": [1, 1]}");
+    Path badVector =
+        Files.writeString(
+            dir.resolve("zero.json"),
+            "{\"method\": \"macenko\", \"hematoxylin\": [0, 0, 0], \"eosin\": [0, 1, 0], \"max_concentrations\": [1, 1]}");
     assertError(malformed, StainMethod.MACENKO, decoder, "not valid JSON");
     assertError(missing, StainMethod.REINHARD, decoder, "\"std\" must be an array of 3 numbers");
     assertError(unknown, StainMethod.MACENKO, decoder, "unknown stain normalisation \"vahadane\"");
-    assertError(reinhard, StainMethod.MACENKO, decoder, "is a reinhard target, but the normalisation asked for is macenko");
+    assertError(
+        reinhard,
+        StainMethod.MACENKO,
+        decoder,
+        "is a reinhard target, but the normalisation asked for is macenko");
     assertError(text, StainMethod.REINHARD, decoder, "neither a .json target nor a readable image");
-    assertError(badVector, StainMethod.MACENKO, decoder, "hematoxylin vector must be finite and non-zero");
+    assertError(
+        badVector, StainMethod.MACENKO, decoder, "hematoxylin vector must be finite and non-zero");
     assertError(dir.resolve("absent.json"), StainMethod.MACENKO, decoder, "no such file");
-    assertError(StainTiles.dir().resolve(E_BACK), StainMethod.MACENKO, decoder, "too little tissue");
-    IllegalArgumentException method = assertThrows(IllegalArgumentException.class, () -> StainMethod.parse("ruifrok"));
+    assertError(
+        StainTiles.dir().resolve(E_BACK), StainMethod.MACENKO, decoder, "too little tissue");
+    IllegalArgumentException method =
+        assertThrows(IllegalArgumentException.class, () -> StainMethod.parse("ruifrok"));
     assertTrue(method.getMessage().contains("none, reinhard, macenko"), method.getMessage());
   }
 
-  private static void assertError(Path file, StainMethod method, ImageDecoder decoder, String expected) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> StainTargets.load(file, method, decoder));
+  private static void assertError(
+      Path file, StainMethod method, ImageDecoder decoder, String expected) {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> StainTargets.load(file, method, decoder));
     assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
     assertTrue(e.getMessage().contains(expected), "says why: " + e.getMessage());
   }

@@ -18,7 +18,8 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
 
 /**
  * The tiles the stain goldens were computed on ({@code generate tiles --per-class 1 --centers 5
- * --seed 1}), generated once per test JVM, and the golden file {@code fixtures/golden/stain/stain.json}.
+ * --seed 1}), generated once per test JVM, and the golden file {@code
+ * fixtures/golden/stain/stain.json}.
  */
 final class StainTiles {
 
@@ -53,7 +54,10 @@ final class StainTiles {
     return golden;
   }
 
-  /** A tile by its path under the generated folder, e.g. {@code tiles/center-b/TUM/center-b-TUM-00000.jpg}. */
+  /**
+   * A tile by its path under the generated folder, e.g. {@code
+   * tiles/center-b/TUM/center-b-TUM-00000.jpg}.
+   */
   static RgbImage tile(String relative) {
     return decode(dir().resolve(relative));
   }
