@@ -1,7 +1,6 @@
 package org.pathlens.index;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import org.pathlens.encoders.Embeddings;
@@ -11,10 +10,6 @@ import org.pathlens.encoders.Embeddings;
  * (HNSW) search is measured, and fast enough on its own for a few thousand tiles.
  */
 public final class ExactSearch {
-
-  /** Higher score first; equal scores by id, so every run ranks the same. */
-  public static final Comparator<SearchHit> RANKING =
-      Comparator.comparingDouble((SearchHit h) -> -h.score()).thenComparing(SearchHit::id);
 
   private final List<String> ids = new ArrayList<>();
   private final List<float[]> vectors = new ArrayList<>();
@@ -40,18 +35,18 @@ public final class ExactSearch {
   /** The {@code k} best hits for {@code query}, best first. */
   public List<SearchHit> search(float[] query, int k) {
     // A min-heap of the best k so far: its head is the weakest kept hit.
-    PriorityQueue<SearchHit> best = new PriorityQueue<>(RANKING.reversed());
+    PriorityQueue<SearchHit> best = new PriorityQueue<>(SearchHit.RANKING.reversed());
     for (int i = 0; i < ids.size(); i++) {
       SearchHit hit = new SearchHit(ids.get(i), Embeddings.dot(query, vectors.get(i)));
       if (best.size() < k) {
         best.add(hit);
-      } else if (RANKING.compare(hit, best.peek()) < 0) {
+      } else if (SearchHit.RANKING.compare(hit, best.peek()) < 0) {
         best.poll();
         best.add(hit);
       }
     }
     List<SearchHit> hits = new ArrayList<>(best);
-    hits.sort(RANKING);
+    hits.sort(SearchHit.RANKING);
     return hits;
   }
 }

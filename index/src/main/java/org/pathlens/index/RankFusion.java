@@ -34,7 +34,7 @@ final class RankFusion {
     }
     List<SearchHit> fused = new ArrayList<>();
     scores.forEach((id, score) -> fused.add(new SearchHit(id, score, tiles.get(id))));
-    fused.sort(ExactSearch.RANKING);
+    fused.sort(SearchHit.RANKING);
     return fused.subList(0, Math.min(k, fused.size()));
   }
 }

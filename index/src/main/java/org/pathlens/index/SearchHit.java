@@ -1,5 +1,7 @@
 package org.pathlens.index;
 
+import java.util.Comparator;
+
 /**
  * One search result.
  *
@@ -10,6 +12,13 @@ package org.pathlens.index;
  *     ExactSearch})
  */
 public record SearchHit(String id, float score, TileRecord tile) {
+
+  /**
+   * The order of every ranking PathLens returns, exact or approximate: higher score first, equal
+   * scores by id, so every run and every engine ranks ties the same.
+   */
+  public static final Comparator<SearchHit> RANKING =
+      Comparator.comparingDouble((SearchHit h) -> -h.score()).thenComparing(SearchHit::id);
 
   public SearchHit(String id, float score) {
     this(id, score, null);

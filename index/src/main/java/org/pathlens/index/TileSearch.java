@@ -144,7 +144,7 @@ final class TileSearch {
           new Candidate(
               new SearchHit(ids.lookupOrd(ids.ordValue()).utf8ToString(), score), hit.doc));
     }
-    candidates.sort((a, b) -> ExactSearch.RANKING.compare(a.hit, b.hit));
+    candidates.sort((a, b) -> SearchHit.RANKING.compare(a.hit, b.hit));
     List<SearchHit> hits = new ArrayList<>();
     var stored = searcher.storedFields();
     for (Candidate candidate : candidates.subList(0, Math.min(k, candidates.size()))) {

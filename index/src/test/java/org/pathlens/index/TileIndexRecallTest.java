@@ -74,7 +74,7 @@ class TileIndexRecallTest {
             keep.test(hits.get(i).tile()), "hit " + hits.get(i).id() + " fails filter " + filter);
         if (i > 0) {
           assertTrue(
-              ExactSearch.RANKING.compare(hits.get(i - 1), hits.get(i)) < 0, "hits out of order");
+              SearchHit.RANKING.compare(hits.get(i - 1), hits.get(i)) < 0, "hits out of order");
         }
       }
       // Scores are true cosines, whatever the quantization (rescoring uses the floats).
