@@ -1,16 +1,20 @@
 package org.pathlens.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.bench.EncodeBenchmark;
 import org.pathlens.bench.IndexBenchmark;
+import org.pathlens.bench.PoolingSweep;
 import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.bench.StainBenchmark;
+import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.TorchRuntime;
+import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.fixtures.Fixtures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Option;
       BenchCommand.Encode.class,
       BenchCommand.Index.class,
       BenchCommand.Serve.class,
-      BenchCommand.Stain.class
+      BenchCommand.Stain.class,
+      BenchCommand.Pooling.class
     })
 final class BenchCommand implements Runnable {
 
@@ -465,6 +470,64 @@ final class BenchCommand implements Runnable {
       return seconds == Math.rint(seconds)
           ? String.valueOf((long) seconds)
           : String.valueOf(seconds);
+    }
+  }
+
+  @Command(
+      name = "pooling",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Slide-level zero-shot with top-K pooling for K in {1, 5, 10, 50, 100}, the automatic",
+        "default and mean pooling, on one generated slide per center, whole and as a tumour",
+        "biopsy: how often each pooling names the slide's majority class and the biopsy's tumour.",
+        "The README's table is this command's summary (a test checks that it still is)."
+      })
+  static final class Pooling implements Callable<Integer> {
+
+    @Option(
+        names = "--model",
+        paramLabel = "DIR",
+        description = "Model bundle (default: the demo bundle).")
+    Path bundle;
+
+    @Option(
+        names = "--prompts",
+        paramLabel = "FILE|NAME",
+        description = "Prompt set (default: ${DEFAULT-VALUE}).")
+    Path prompts = Path.of("demo-crc9");
+
+    @Option(
+        names = "--work",
+        paramLabel = "DIR",
+        description = "Where the slides and their index go (default: a temporary folder, deleted).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      Path model = bundle != null ? bundle : Fixtures.demoBundle();
+      Path dir = work != null ? work : Files.createTempDirectory("pathlens-pooling-");
+      try (VisionLanguageModel vlm =
+          VisionLanguageModel.load(model, EncoderOptions.defaults().withThreads(2))) {
+        List<PoolingSweep.Row> rows = PoolingSweep.run(vlm, PromptSetReader.resolve(prompts), dir);
+        System.out.print(PoolingSweep.summary(rows));
+        System.out.println();
+        System.out.print(PoolingSweep.details(rows));
+        System.out.println();
+        System.out.println(
+            "command: ./pathlens bench pooling"
+                + (bundle != null ? " --model " + bundle : "")
+                + " --prompts "
+                + prompts);
+      } finally {
+        if (work == null) {
+          try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              Files.deleteIfExists(p);
+            }
+          }
+        }
+      }
+      return 0;
     }
   }
 }
