@@ -103,7 +103,17 @@ public final class IndexBenchmark {
     this.out = out;
   }
 
-  private record Row(
+  /**
+   * One measured search setting.
+   *
+   * @param engine the engine's name as printed
+   * @param ef the graph candidates per search
+   * @param filter {@code none}, {@code 10 %} or {@code 1 %}
+   * @param recall recall@k against brute force
+   * @param shortfall Δcos: the exact top k's mean cosine minus the found k's (0 when exact)
+   * @param clusterPrecision the share of results from the query's own cluster (1 when exact)
+   */
+  public record Row(
       String engine,
       int ef,
       String filter,
@@ -114,7 +124,8 @@ public final class IndexBenchmark {
       double p99,
       double qps) {}
 
-  public void run(String command) throws Exception {
+  /** Runs every engine, prints both tables and returns the search rows, engine by engine. */
+  public List<Row> run(String command) throws Exception {
     out.printf(
         Locale.ROOT,
         "PathLens index benchmark: N=%d D=%d, %d queries, k=%d, %d clusters, M=%d beam=%d,"
@@ -207,6 +218,7 @@ public final class IndexBenchmark {
     out.println(
         "(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
             + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra)");
+    return List.copyOf(rows);
   }
 
   private static String format(Row row) {
