@@ -10,6 +10,7 @@ import org.pathlens.bench.IndexBenchmark;
 import org.pathlens.bench.PoolingSweep;
 import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.bench.StainBenchmark;
+import org.pathlens.bench.StainContactSheets;
 import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
@@ -178,8 +179,23 @@ final class BenchCommand implements Runnable {
         description = "libtorch intra-op threads (default: one per core).")
     int torchThreads;
 
+    @Option(
+        names = "--contact-sheets",
+        paramLabel = "DIR",
+        description =
+            "Instead of timing, write before/after contact sheets (PNG) into DIR: generated tiles of"
+                + " five centers and the ../shared multistain images when present, decoded,"
+                + " normalised and HED-jittered.")
+    Path contactSheets;
+
     @Override
     public Integer call() throws Exception {
+      if (contactSheets != null) {
+        for (Path sheet : StainContactSheets.write(contactSheets, Fixtures.shared())) {
+          System.out.println("wrote " + sheet);
+        }
+        return 0;
+      }
       Path model = bundle != null ? bundle : Fixtures.demoBundle();
       String command =
           "./pathlens bench stain --model "

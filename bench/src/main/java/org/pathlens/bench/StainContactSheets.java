@@ -1,14 +1,13 @@
-package org.pathlens.eval.stain;
+package org.pathlens.bench;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.pathlens.classify.slides.ContactSheetPlot;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
@@ -17,26 +16,25 @@ import org.pathlens.encoders.preprocess.stain.StainFit;
 import org.pathlens.encoders.preprocess.stain.StainMethod;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.encoders.preprocess.stain.StainTargets;
-import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 
 /**
- * Before/after contact sheets for looking at, not asserting: generated tiles of five centers, and
- * the ../shared multistain images, each as decoded, Reinhard- and Macenko-normalised toward the
- * default targets, and a few HED-jittered views. Runs only with {@code -Dpathlens.sheets=DIR}:
- * {@code ./build -pl eval -am test -Dtest=StainContactSheets
- * -Dsurefire.failIfNoSpecifiedTests=false -Dpathlens.sheets=/tmp/stain-sheets}.
+ * Before/after contact sheets for looking at what stain handling does: one generated tile per
+ * center of three tissues, and, where {@code ../shared} is present, its multistain images, each as
+ * decoded, Reinhard- and Macenko-normalised toward the default targets, and two HED-jittered views.
+ * Written by {@code pathlens bench stain --contact-sheets DIR}.
  */
-class StainContactSheets {
+public final class StainContactSheets {
 
   private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
 
-  @Test
-  void write() throws Exception {
-    String target = System.getProperty("pathlens.sheets");
-    Assumptions.assumeTrue(target != null, "contact sheets are written with -Dpathlens.sheets=DIR");
-    Path out = Files.createDirectories(Path.of(target));
-    Path tiles = out.resolve("tiles");
+  private StainContactSheets() {}
+
+  /** Writes the sheets (PNG) into {@code out}; returns the files written. */
+  public static List<Path> write(Path out, Optional<Path> shared) throws IOException {
+    Files.createDirectories(out);
+    List<Path> written = new ArrayList<>();
+    Path tiles = Files.createTempDirectory("pathlens-stain-sheets-");
     SyntheticTiles.write(tiles, 1, 5, 2026);
     for (String tissue : List.of("TUM", "NORM", "STR")) {
       List<ContactSheetPlot.Row> rows = new ArrayList<>();
@@ -54,8 +52,13 @@ class StainContactSheets {
               + tissue
               + " tiles (seed 2026): decoded, normalised toward the default targets, HED views",
           out.resolve("generated-" + tissue + ".png"));
+      written.add(out.resolve("generated-" + tissue + ".png"));
     }
-    Optional<Path> shared = Fixtures.shared();
+    try (var files = Files.walk(tiles)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
     if (shared.isPresent()) {
       List<ContactSheetPlot.Row> rows = new ArrayList<>();
       Path multistain = shared.get().resolve("data/multistain");
@@ -77,7 +80,9 @@ class StainContactSheets {
           200,
           "../shared multistain (centre 400 px): decoded, Reinhard, Macenko, HED views",
           out.resolve("multistain.png"));
+      written.add(out.resolve("multistain.png"));
     }
+    return written;
   }
 
   private static ContactSheetPlot.Row row(String label, RgbImage image) {
@@ -99,9 +104,8 @@ class StainContactSheets {
   }
 
   private static void write(List<ContactSheetPlot.Row> rows, int side, String title, Path file)
-      throws Exception {
+      throws IOException {
     ImageIO.write(ContactSheetPlot.render(rows, side, title), "png", file.toFile());
-    System.out.println("wrote " + file);
   }
 
   private static RgbImage centerCrop(RgbImage image, int side) {
