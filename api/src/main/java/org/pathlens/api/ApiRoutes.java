@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -26,6 +27,7 @@ import org.pathlens.classify.slides.IndexClassifier;
 import org.pathlens.classify.slides.SlideClassification;
 import org.pathlens.classify.slides.SlidePooling;
 import org.pathlens.classify.slides.SlideViews;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
@@ -381,7 +383,7 @@ final class ApiRoutes {
     Path file = image.toTemporaryFile(server.uploads());
     try {
       return work.run(file);
-    } catch (org.pathlens.encoders.preprocess.ImageDecodeException e) {
+    } catch (ImageDecodeException e) {
       // The message would name the temporary file; name the client's instead.
       throw new ApiException(
           400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
@@ -420,8 +422,7 @@ final class ApiRoutes {
 
   /** Path segments: each part between slashes percent-encoded, the slashes kept. */
   static String segments(String value) {
-    return String.join(
-        "/", java.util.Arrays.stream(value.split("/", -1)).map(ApiRoutes::segment).toList());
+    return String.join("/", Arrays.stream(value.split("/", -1)).map(ApiRoutes::segment).toList());
   }
 
   private static String query(String value) {

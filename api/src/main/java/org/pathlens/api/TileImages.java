@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -86,9 +87,7 @@ final class TileImages {
   private static String formatOf(byte[] bytes) throws IOException {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      return readers.hasNext()
-          ? readers.next().getFormatName().toLowerCase(java.util.Locale.ROOT)
-          : "";
+      return readers.hasNext() ? readers.next().getFormatName().toLowerCase(Locale.ROOT) : "";
     }
   }
 }

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.Handler;
 import io.javalin.http.SameSite;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -106,7 +107,7 @@ final class TokenGuard {
     JsonNode node;
     try {
       node = body == null || body.isBlank() ? null : json.readTree(body);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       node = null;
     }
     JsonNode value = node == null ? null : node.get("token");

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.bundle.ModelBundle;
@@ -117,8 +119,7 @@ public final class EncodeBenchmark {
   }
 
   /** Items per second of {@code encode} over {@code inputs}, after a warm-up of two batches. */
-  private static <T> double rate(
-      List<T> inputs, java.util.function.Function<List<T>, ?> encode, int batch) {
+  private static <T> double rate(List<T> inputs, Function<List<T>, ?> encode, int batch) {
     encode.apply(inputs.subList(0, Math.min(inputs.size(), 2 * batch)));
     long start = System.nanoTime();
     encode.apply(inputs);
@@ -128,7 +129,7 @@ public final class EncodeBenchmark {
   private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
 
   private static final List<String> PROMPTS =
-      java.util.stream.IntStream.range(0, 256)
+      IntStream.range(0, 256)
           .mapToObj(i -> "an H&E image of tissue type number " + i + " with crowded glands.")
           .toList();
 

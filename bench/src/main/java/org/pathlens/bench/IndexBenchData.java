@@ -1,7 +1,10 @@
 package org.pathlens.bench;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.fixtures.synth.ClusteredVectors;
 import org.pathlens.index.ExactSearch;
@@ -64,7 +67,7 @@ record IndexBenchData(
       }
     }
     int[][] answers = new int[queries.length][];
-    java.util.stream.IntStream.range(0, queries.length)
+    IntStream.range(0, queries.length)
         .parallel()
         .forEach(
             q ->
@@ -126,7 +129,7 @@ record IndexBenchData(
     double sum = 0;
     for (int q = 0; q < queries.length; q++) {
       int[] expected = truth.get(f)[q];
-      java.util.Set<Integer> hits = new java.util.HashSet<>(found.get(q));
+      Set<Integer> hits = new HashSet<>(found.get(q));
       int matched = 0;
       for (int id : expected) {
         matched += hits.contains(id) ? 1 : 0;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,7 @@ final class LuceneEngine implements VectorEngine {
   private final IndexSettings settings;
   private final int threads;
   private TileIndex index;
-  private final Map<String, TileFilter> filters = new java.util.HashMap<>();
+  private final Map<String, TileFilter> filters = new HashMap<>();
 
   LuceneEngine(String name, Path dir, IndexSettings settings, int threads) {
     this.name = name;

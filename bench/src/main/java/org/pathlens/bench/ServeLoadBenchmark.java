@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * Drives a running {@code pathlens serve} over loopback: text search ({@code GET
@@ -187,7 +188,7 @@ public final class ServeLoadBenchmark {
     return result;
   }
 
-  private record Workload(String name, java.util.function.LongFunction<HttpRequest> request) {}
+  private record Workload(String name, LongFunction<HttpRequest> request) {}
 
   private HttpRequest textRequest(long n) {
     String query = options.queries().get((int) (n % options.queries().size()));

@@ -1,9 +1,11 @@
 package org.pathlens.classify;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +29,7 @@ public record PromptSet(
     templates = List.copyOf(templates);
     Map<String, List<String>> copy = new LinkedHashMap<>();
     classes.forEach((id, synonyms) -> copy.put(id, List.copyOf(synonyms)));
-    classes = java.util.Collections.unmodifiableMap(copy);
+    classes = Collections.unmodifiableMap(copy);
   }
 
   /** Class ids in file order: the order of every probability vector. */
@@ -71,7 +73,7 @@ public record PromptSet(
 
   private static void update(MessageDigest digest, String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+    digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
     digest.update(bytes);
   }
 }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.fixtures.Fixtures;
@@ -154,13 +156,9 @@ class PromptSetReaderTest {
   void contentHashFollowsPromptsNotNames() {
     PromptSet a =
         new PromptSet(
-            "a",
-            "one",
-            List.of("CLASSNAME."),
-            new java.util.LinkedHashMap<>(java.util.Map.of("X", List.of("x"))));
+            "a", "one", List.of("CLASSNAME."), new LinkedHashMap<>(Map.of("X", List.of("x"))));
     PromptSet renamed = new PromptSet("b", "two", a.templates(), a.classes());
-    PromptSet otherSynonym =
-        new PromptSet("a", "one", a.templates(), java.util.Map.of("X", List.of("y")));
+    PromptSet otherSynonym = new PromptSet("a", "one", a.templates(), Map.of("X", List.of("y")));
     PromptSet otherTemplate = new PromptSet("a", "one", List.of("CLASSNAME"), a.classes());
     assertEquals(a.contentHash(), renamed.contentHash());
     assertTrue(!a.contentHash().equals(otherSynonym.contentHash()));

@@ -1,9 +1,13 @@
 package org.pathlens.cli;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pathlens.bench.EncodeBenchmark;
 import org.pathlens.bench.IndexBenchmark;
@@ -17,6 +21,8 @@ import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.TorchRuntime;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.index.IndexSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +40,7 @@ import picocli.CommandLine.Option;
     })
 final class BenchCommand implements Runnable {
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -259,13 +265,13 @@ final class BenchCommand implements Runnable {
         names = "--m",
         paramLabel = "M",
         description = "HNSW max connections (default: the index's, ${DEFAULT-VALUE}).")
-    int m = org.pathlens.index.IndexSettings.defaults().m();
+    int m = IndexSettings.defaults().m();
 
     @Option(
         names = "--beam",
         paramLabel = "B",
         description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
-    int beam = org.pathlens.index.IndexSettings.defaults().beamWidth();
+    int beam = IndexSettings.defaults().beamWidth();
 
     @Option(
         names = "--oversample",
@@ -273,7 +279,7 @@ final class BenchCommand implements Runnable {
         paramLabel = "X",
         description =
             "Candidates per result: search ef = k × X; a list (4,8,16) measures each on the same build (default: ${DEFAULT-VALUE}).")
-    List<Float> oversamples = List.of(org.pathlens.index.IndexSettings.defaults().oversample());
+    List<Float> oversamples = List.of(IndexSettings.defaults().oversample());
 
     @Option(
         names = "--clusters",
@@ -309,7 +315,7 @@ final class BenchCommand implements Runnable {
         paramLabel = "P",
         description =
             "Filters keeping under P %% use Lucene's filtered HNSW searcher (default: ${DEFAULT-VALUE}).")
-    int filteredPercent = org.pathlens.index.IndexSettings.defaults().filteredSearchPercent();
+    int filteredPercent = IndexSettings.defaults().filteredSearchPercent();
 
     @Option(
         names = "--seed",
@@ -332,8 +338,7 @@ final class BenchCommand implements Runnable {
       if (skipInt4) {
         engines.remove(IndexBenchmark.Engine.INT4);
       }
-      Path workDir =
-          work != null ? work : java.nio.file.Files.createTempDirectory("pathlens-bench-index");
+      Path workDir = work != null ? work : Files.createTempDirectory("pathlens-bench-index");
       IndexBenchmark benchmark =
           new IndexBenchmark(
               new IndexBenchmark.Options(
@@ -377,8 +382,7 @@ final class BenchCommand implements Runnable {
               + filteredPercent
               + " --engines "
               + String.join(
-                  ",",
-                  engines.stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList())
+                  ",", engines.stream().map(e -> e.name().toLowerCase(Locale.ROOT)).toList())
               + " --seed "
               + seed;
       benchmark.run(command);
@@ -401,7 +405,7 @@ final class BenchCommand implements Runnable {
         required = true,
         paramLabel = "URL",
         description = "The server, e.g. http://127.0.0.1:7070 (loopback only).")
-    java.net.URI url;
+    URI url;
 
     @Option(
         names = "--token",
@@ -444,16 +448,14 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       ServeLoadBenchmark.requireLoopback(url);
       byte[] tile =
-          image != null
-              ? java.nio.file.Files.readAllBytes(image)
-              : ServeLoadBenchmark.tileFromServer(url, token);
+          image != null ? Files.readAllBytes(image) : ServeLoadBenchmark.tileFromServer(url, token);
       String name = image != null ? image.getFileName().toString() : "tile.png";
       var options =
           new ServeLoadBenchmark.Options(
               url,
               token,
-              java.time.Duration.ofMillis(Math.round(duration * 1000)),
-              java.time.Duration.ofMillis(Math.round(warmup * 1000)),
+              Duration.ofMillis(Math.round(duration * 1000)),
+              Duration.ofMillis(Math.round(warmup * 1000)),
               clients,
               tile,
               name,
@@ -537,7 +539,7 @@ final class BenchCommand implements Runnable {
       } finally {
         if (work == null) {
           try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
               Files.deleteIfExists(p);
             }
           }

@@ -3,11 +3,13 @@ package org.pathlens.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pathlens.classify.ClassEmbeddingCache;
@@ -174,7 +176,7 @@ final class ClassifyCommand implements Callable<Integer> {
       VisionLanguageModel vlm,
       ZeroShotClassifier classifier,
       SlidePooling slidePooling)
-      throws java.io.IOException {
+      throws IOException {
     if (!stain.toStainOptions(new ImageDecoder(maxPixels)).isNone()) {
       throw new IllegalArgumentException(
           "--stain-norm and --tta go with --images: an index's tiles were embedded"
@@ -222,7 +224,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     return pooling == null
         ? SlidePooling.DEFAULT
-        : switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
+        : switch (pooling.toLowerCase(Locale.ROOT)) {
           case "auto" -> SlidePooling.DEFAULT;
           case "mean" -> new SlidePooling.Mean();
           default ->

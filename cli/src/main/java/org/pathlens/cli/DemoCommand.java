@@ -1,9 +1,11 @@
 package org.pathlens.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -264,7 +266,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void deleteRecursively(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }
@@ -331,9 +333,7 @@ final class DemoCommand implements Callable<Integer> {
   record TrainingData(long seed, String heldOutCenter) {
 
     static TrainingData of(VisionLanguageModel vlm) throws IOException {
-      var root =
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(vlm.bundle().dir().resolve("model.json").toFile());
+      var root = new ObjectMapper().readTree(vlm.bundle().dir().resolve("model.json").toFile());
       String command = root.at("/recipe/data/generator_command").asText("");
       Matcher seed = Pattern.compile("--seed (\\d+)").matcher(command);
       return new TrainingData(

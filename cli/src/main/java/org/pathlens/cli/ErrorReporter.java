@@ -1,7 +1,10 @@
 package org.pathlens.cli;
 
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import org.pathlens.encoders.EncoderException;
 import org.pathlens.encoders.bundle.BundleException;
+import org.pathlens.slides.SlideException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -29,8 +32,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         || e instanceof EncoderException
         || e instanceof IllegalArgumentException
         || e instanceof IllegalStateException
-        || e instanceof java.io.UncheckedIOException
-        || e instanceof java.nio.file.NoSuchFileException
-        || e instanceof org.pathlens.slides.SlideException;
+        || e instanceof UncheckedIOException
+        || e instanceof NoSuchFileException
+        || e instanceof SlideException;
   }
 }

@@ -7,6 +7,7 @@ import org.pathlens.fixtures.synth.Center;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
     description = "Generate synthetic H&E data.",
     subcommands = {GenerateCommand.Tiles.class, GenerateCommand.Slide.class})
 public final class GenerateCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
+import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.IngestSummary;
@@ -189,12 +191,12 @@ final class IngestCommand implements Callable<Integer> {
    * In a batch-corrected index, tiles of batches the fit did not see stay raw: say how many, and
    * how to refit.
    */
-  private static void warnIfUncorrected(TileIndex tileIndex) throws java.io.IOException {
+  private static void warnIfUncorrected(TileIndex tileIndex) throws IOException {
     var correction = tileIndex.batchCorrection();
     if (correction.isEmpty()) {
       return;
     }
-    int raw = tileIndex.count(org.pathlens.index.TileFilter.parse("batch_corrected:false"));
+    int raw = tileIndex.count(TileFilter.parse("batch_corrected:false"));
     if (raw > 0) {
       System.err.printf(
           Locale.ROOT,
@@ -228,7 +230,7 @@ final class IngestCommand implements Callable<Integer> {
 
   private IndexSettings indexSettings() {
     Quantization q =
-        switch (quantization.toLowerCase(java.util.Locale.ROOT)) {
+        switch (quantization.toLowerCase(Locale.ROOT)) {
           case "none", "float" -> Quantization.NONE;
           case "int8" -> Quantization.INT8;
           case "int4" -> Quantization.INT4;

@@ -1,6 +1,7 @@
 package org.pathlens.cli;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import picocli.CommandLine.Option;
@@ -42,7 +43,7 @@ final class ModelOptions {
 
   EncoderOptions toEncoderOptions() {
     DeviceChoice choice =
-        switch (device.toLowerCase(java.util.Locale.ROOT)) {
+        switch (device.toLowerCase(Locale.ROOT)) {
           case "auto" -> DeviceChoice.AUTO;
           case "cpu" -> DeviceChoice.CPU;
           case "gpu", "cuda" -> DeviceChoice.GPU;

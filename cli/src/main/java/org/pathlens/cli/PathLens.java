@@ -1,5 +1,7 @@
 package org.pathlens.cli;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,11 +39,10 @@ public final class PathLens implements Runnable {
   // Held so the level sticks: java.util.logging keeps loggers only weakly. Lucene announces its
   // vector implementation at INFO on every start; stdout is data and stderr should stay for
   // problems.
-  private static final java.util.logging.Logger LUCENE_LOG =
-      java.util.logging.Logger.getLogger("org.apache.lucene");
+  private static final Logger LUCENE_LOG = Logger.getLogger("org.apache.lucene");
 
   public static void main(String[] args) {
-    LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
+    LUCENE_LOG.setLevel(Level.WARNING);
     System.exit(commandLine().execute(args));
   }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
@@ -70,7 +71,7 @@ final class SimilarCommand implements Callable<Integer> {
       description =
           "Graph candidates per result: search ef = k × X"
               + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
-  float oversample = org.pathlens.index.IndexSettings.defaults().oversample();
+  float oversample = IndexSettings.defaults().oversample();
 
   @Override
   public Integer call() throws Exception {

@@ -1,6 +1,7 @@
 package org.pathlens.cli;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -15,6 +16,7 @@ import org.pathlens.slides.SlideSummary;
 import org.pathlens.slides.SlideTiler;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Parameters;
         "Whole-slide images: generic TIFF in Java, vendor formats (SVS, NDPI, MRXS, ...) through OpenSlide.",
     subcommands = {SlideCommand.Info.class})
 public final class SlideCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -158,7 +160,7 @@ public final class SlideCommand implements Runnable {
     private static BufferedImage toBufferedImage(RgbImage image) {
       BufferedImage out =
           new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
-      byte[] data = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
+      byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
       for (int i = 0; i < data.length; i += 3) {
         data[i] = image.rgb()[i + 2];
         data[i + 1] = image.rgb()[i + 1];

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +57,7 @@ class EmbedCommandTest {
     Files.write(dir.resolve("b-empty.png"), new byte[0]);
     Files.writeString(dir.resolve("c-notes.jpg"), "not an image");
     byte[] png = Files.readAllBytes(good);
-    Files.write(dir.resolve("d-truncated.png"), java.util.Arrays.copyOf(png, png.length / 2));
+    Files.write(dir.resolve("d-truncated.png"), Arrays.copyOf(png, png.length / 2));
     CliRun run = CliRun.of("embed", "--model", BUNDLE, "--images", dir.toString());
     assertEquals(0, run.exitCode());
     assertEquals(1, run.outLines().size());

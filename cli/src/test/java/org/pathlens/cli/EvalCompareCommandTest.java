@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -333,7 +334,7 @@ class EvalCompareCommandTest {
             List.of(zeroShot, "--model-b", bundle, "--resamples", "0"),
             "--resamples must be >= 1, got 0");
     for (Map.Entry<List<String>, String> problem : problems.entrySet()) {
-      List<String> args = new java.util.ArrayList<>(List.of("eval", "compare"));
+      List<String> args = new ArrayList<>(List.of("eval", "compare"));
       args.addAll(problem.getKey());
       CliRun run = CliRun.of(args.toArray(String[]::new));
       assertEquals(ErrorReporter.USER_ERROR, run.exitCode(), problem.getKey() + ": " + run.err());

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -274,8 +276,8 @@ class EvalRunReportTest {
     return String.format(Locale.ROOT, "%.4f", number.asDouble());
   }
 
-  private static java.util.Set<String> fieldNames(JsonNode object) {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+  private static Set<String> fieldNames(JsonNode object) {
+    Set<String> out = new LinkedHashSet<>();
     object.fieldNames().forEachRemaining(out::add);
     return out;
   }

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,8 +107,7 @@ class EvalZeroShotCommandTest {
     assertEquals(5, page.at("/classification/per_center").size());
     String html = Files.readString(report.resolve("report.html"));
     assertTrue(
-        html.contains(
-            String.format(java.util.Locale.ROOT, "<td class=\"num\">%.4f</td>", accuracy)),
+        html.contains(String.format(Locale.ROOT, "<td class=\"num\">%.4f</td>", accuracy)),
         "accuracy on the page");
     for (JsonNode figure : page.get("figures")) {
       assertTrue(Files.exists(report.resolve(figure.get("file").asText())), figure.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,7 @@ class IngestKillResumeTest {
           if (reader.numDocs() >= atLeast) {
             return reader.numDocs();
           }
-        } catch (IndexNotFoundException | java.nio.file.NoSuchFileException notYet) {
+        } catch (IndexNotFoundException | NoSuchFileException notYet) {
           // no commit yet, or a commit point replaced while it was read
         }
       }

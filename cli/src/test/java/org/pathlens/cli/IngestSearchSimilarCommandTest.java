@@ -9,16 +9,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.Quantization;
+import org.pathlens.index.TileIndex;
 
 /** ingest, search and similar from the command line, on generated tiles and a generated slide. */
 class IngestSearchSimilarCommandTest {
@@ -39,7 +45,7 @@ class IngestSearchSimilarCommandTest {
 
   private static CliRun ingest(String... inputs) {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "ingest",
                 "--model",
@@ -56,7 +62,7 @@ class IngestSearchSimilarCommandTest {
 
   private static List<JsonNode> search(String... query) throws IOException {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "search",
                 "--model",
@@ -72,7 +78,7 @@ class IngestSearchSimilarCommandTest {
   }
 
   private static List<JsonNode> json(CliRun run) throws IOException {
-    List<JsonNode> lines = new java.util.ArrayList<>();
+    List<JsonNode> lines = new ArrayList<>();
     for (String line : run.outLines()) {
       lines.add(JSON.readTree(line));
     }
@@ -112,13 +118,10 @@ class IngestSearchSimilarCommandTest {
             "--m",
             "8");
     assertEquals(0, run.exitCode(), run.err());
-    var bundle = org.pathlens.encoders.bundle.ModelBundle.load(Fixtures.demoBundle());
+    var bundle = ModelBundle.load(Fixtures.demoBundle());
     try (var opened =
-        org.pathlens.index.TileIndex.openForSearch(
-            int8,
-            org.pathlens.index.IndexProvenance.of(bundle),
-            org.pathlens.index.IndexSettings.defaults())) {
-      assertEquals(org.pathlens.index.Quantization.INT8, opened.settings().quantization());
+        TileIndex.openForSearch(int8, IndexProvenance.of(bundle), IndexSettings.defaults())) {
+      assertEquals(Quantization.INT8, opened.settings().quantization());
       assertEquals(8, opened.settings().m());
       assertEquals(36, opened.size());
     }

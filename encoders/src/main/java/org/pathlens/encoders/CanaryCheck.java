@@ -1,6 +1,7 @@
 package org.pathlens.encoders;
 
 import ai.djl.Device;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +87,7 @@ public record CanaryCheck(
               + engine
               + "; likely remedy: "
               + remedy(device, fp16));
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new BundleException(canary.file(), "canary check failed: " + e.getMessage(), e);
     }
     for (int i = 0; i < items.size(); i++) {

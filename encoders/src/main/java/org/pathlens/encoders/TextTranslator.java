@@ -3,6 +3,7 @@ package org.pathlens.encoders;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import org.pathlens.encoders.bundle.TextConfig;
 
@@ -11,7 +12,7 @@ import org.pathlens.encoders.bundle.TextConfig;
  * HuggingFace way), feeds {@code input_ids} and, when the bundle declares it, {@code
  * attention_mask}; normalises the output.
  */
-final class TextTranslator implements ai.djl.translate.Translator<String, float[]> {
+final class TextTranslator implements Translator<String, float[]> {
 
   private final BundleTokenizer tokenizer;
   private final TextConfig config;

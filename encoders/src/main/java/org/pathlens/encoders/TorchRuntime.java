@@ -2,6 +2,7 @@ package org.pathlens.encoders;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Starts DJL's PyTorch engine once, offline, and picks the device.
@@ -48,7 +49,7 @@ public final class TorchRuntime {
       }
       startedThreads = threads;
     } else if (threads > 0 && threads != startedThreads) {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+      JniUtils.setNumThreads(threads);
       startedThreads = threads;
     }
     return engine;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.pathlens.encoders.bundle.BundleException;
 
 /**
@@ -40,7 +41,7 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
     Model model = Model.newInstance(prefix, device, "PyTorch");
     try {
       // mapLocation loads weights saved on a GPU onto this device (CPU machines included).
-      model.load(file.getParent(), prefix, java.util.Map.of("mapLocation", "true"));
+      model.load(file.getParent(), prefix, Map.of("mapLocation", "true"));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new BundleException(file, "libtorch cannot load it as TorchScript: " + firstLine(e), e);

@@ -3,6 +3,7 @@ package org.pathlens.encoders;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.bundle.Canary;
 import org.pathlens.encoders.bundle.ModelBundle;
@@ -115,7 +116,7 @@ public final class VisionLanguageModel implements AutoCloseable {
   private void probe() {
     int size = bundle.config().image().size();
     byte[] grey = new byte[size * size * 3];
-    java.util.Arrays.fill(grey, (byte) 128);
+    Arrays.fill(grey, (byte) 128);
     try {
       images.encode(new RgbImage(size, size, grey));
     } catch (EncoderException e) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,7 +126,7 @@ class NonFiniteOutputTest {
 
   /** Pink and purple noise, nowhere near pure red. */
   static RgbImage tissue(int seed) {
-    java.util.Random random = new java.util.Random(seed);
+    Random random = new Random(seed);
     byte[] rgb = new byte[80 * 72 * 3];
     for (int i = 0; i < rgb.length; i += 3) {
       boolean nucleus = random.nextInt(5) == 0;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +74,8 @@ class StainEncodingTest {
     assertTrue(cosine > 0.9 && cosine < 0.99999f, "cosine to the plain embedding " + cosine);
     StainAugmentation tta8 = StainAugmentation.of(8);
     assertEquals(
-        tta8.views(tile).stream().map(v -> java.util.Arrays.hashCode(v.rgb())).toList(),
-        tta8.views(tile).stream().map(v -> java.util.Arrays.hashCode(v.rgb())).toList(),
+        tta8.views(tile).stream().map(v -> Arrays.hashCode(v.rgb())).toList(),
+        tta8.views(tile).stream().map(v -> Arrays.hashCode(v.rgb())).toList(),
         "same tile, same views");
   }
 
@@ -100,8 +101,8 @@ class StainEncodingTest {
         assertArrayEquals(one.get(i), four.get(i), fit + " tile " + files.get(i));
       }
       assertNotEquals(
-          java.util.Arrays.toString(one.get(0)),
-          java.util.Arrays.toString(embed(model.images(), 1, slides).get(0)),
+          Arrays.toString(one.get(0)),
+          Arrays.toString(embed(model.images(), 1, slides).get(0)),
           "normalisation changes the embedding");
     }
   }

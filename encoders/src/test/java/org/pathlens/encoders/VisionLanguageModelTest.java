@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.bundle.BundleException;
@@ -79,7 +81,7 @@ class VisionLanguageModelTest {
   void aCorruptTorchScriptArchiveIsNamedNotCrashed() throws IOException {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
     byte[] bytes = Files.readAllBytes(copy.resolve("image_encoder.pt"));
-    Files.write(copy.resolve("image_encoder.pt"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Files.write(copy.resolve("image_encoder.pt"), Arrays.copyOf(bytes, bytes.length / 2));
     BundleException e =
         assertThrows(
             BundleException.class, () -> VisionLanguageModel.load(copy, EncoderOptions.defaults()));
@@ -124,7 +126,7 @@ class VisionLanguageModelTest {
   }
 
   static RgbImage noise(int width, int height, long seed) {
-    java.util.Random random = new java.util.Random(seed);
+    Random random = new Random(seed);
     byte[] rgb = new byte[width * height * 3];
     random.nextBytes(rgb);
     return new RgbImage(width, height, rgb);

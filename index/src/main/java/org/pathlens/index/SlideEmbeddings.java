@@ -1,6 +1,8 @@
 package org.pathlens.index;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +29,7 @@ public final class SlideEmbeddings {
    * Reads every tile of {@code index} once (its stored vectors, not the graph) and averages per
    * slide; tiles without a slide id are left out. Costs one pass over the index per call.
    */
-  public static SlideEmbeddings of(TileIndex index) throws java.io.IOException {
+  public static SlideEmbeddings of(TileIndex index) throws IOException {
     Map<String, float[]> sums = new TreeMap<>();
     Map<String, Integer> counts = new TreeMap<>();
     index.forEachTile(
@@ -81,8 +83,7 @@ public final class SlideEmbeddings {
       }
     }
     hits.sort(
-        java.util.Comparator.comparingDouble((SlideHit h) -> -h.score())
-            .thenComparing(SlideHit::slideId));
+        Comparator.comparingDouble((SlideHit h) -> -h.score()).thenComparing(SlideHit::slideId));
     return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
   }
 }

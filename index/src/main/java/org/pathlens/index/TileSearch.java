@@ -12,6 +12,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.FloatVectorValues;
@@ -240,7 +241,7 @@ final class TileSearch {
                 vectorDocs.advance(doc);
               }
               if (vectorDocs.docID() == doc) {
-                org.apache.lucene.document.Document document = stored.document(doc);
+                Document document = stored.document(doc);
                 float[] embedding = raw ? TileDocuments.rawEmbedding(document) : null;
                 if (embedding == null) {
                   embedding = vectors.vectorValue(vectorDocs.index()).clone();

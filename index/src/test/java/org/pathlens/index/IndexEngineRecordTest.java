@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.CanaryCheck;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.fixtures.Fixtures;
 
 /** An index records which engine computed its embeddings, and refuses what it cannot vouch for. */
@@ -44,10 +45,7 @@ class IndexEngineRecordTest {
             TileIndex.open(dir, IndexProvenance.of(model), IndexSettings.defaults())) {
       index.add(
           List.of(TileRecord.of("a", "a.png")),
-          List.of(
-              model
-                  .images()
-                  .encode(new org.pathlens.encoders.preprocess.RgbImage(2, 2, new byte[12]))));
+          List.of(model.images().encode(new RgbImage(2, 2, new byte[12]))));
     }
     CanaryCheck recorded = TileIndex.readProvenance(dir).orElseThrow().engine();
     assertTrue(recorded.engine().startsWith("PyTorch "), recorded.engine());

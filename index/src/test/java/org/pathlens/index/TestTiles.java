@@ -3,6 +3,8 @@ package org.pathlens.index;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.pathlens.fixtures.synth.ClusteredVectors;
 
 /** Tiles with clustered random embeddings and metadata that make 10 % and 1 % filters. */
@@ -42,7 +44,7 @@ final class TestTiles {
     }
   }
 
-  ExactSearch exact(java.util.function.Predicate<TileRecord> keep) {
+  ExactSearch exact(Predicate<TileRecord> keep) {
     ExactSearch exact = new ExactSearch();
     for (int i = 0; i < tiles.size(); i++) {
       if (keep.test(tiles.get(i))) {
@@ -53,7 +55,7 @@ final class TestTiles {
   }
 
   static double recall(List<SearchHit> truth, List<SearchHit> found) {
-    var truthIds = truth.stream().map(SearchHit::id).collect(java.util.stream.Collectors.toSet());
+    var truthIds = truth.stream().map(SearchHit::id).collect(Collectors.toSet());
     return found.stream().filter(h -> truthIds.contains(h.id())).count() / (double) truth.size();
   }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.pathlens.encoders.Embeddings;
 import org.pathlens.fixtures.synth.ClusteredVectors;
 
 /** HNSW results against exact brute force, with and without filters, float and quantized. */
@@ -80,10 +81,7 @@ class TileIndexRecallTest {
       // Scores are true cosines, whatever the quantization (rescoring uses the floats).
       SearchHit first = hits.getFirst();
       int position = data.tiles.indexOf(first.tile());
-      assertEquals(
-          org.pathlens.encoders.Embeddings.dot(query, data.embeddings.get(position)),
-          first.score(),
-          1e-5f);
+      assertEquals(Embeddings.dot(query, data.embeddings.get(position)), first.score(), 1e-5f);
       recall += TestTiles.recall(truth, hits);
     }
     recall /= queries.length;

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,7 +120,7 @@ class TileIndexTest {
     try (TileIndex index = open()) {
       index.add(data.tiles, data.embeddings);
       index.deleteSlide("S-1");
-      Map<String, StoredTile> seen = new java.util.TreeMap<>();
+      Map<String, StoredTile> seen = new TreeMap<>();
       index.forEachTile(
           TileFilter.parse("site:site-3"), tile -> seen.put(tile.record().id(), tile));
       assertEquals(25, seen.size()); // 30 at site-3, 5 of them on the deleted slide
@@ -125,8 +128,7 @@ class TileIndexTest {
         TileRecord tile = data.tiles.get(i);
         if (tile.site().equals("site-3") && !tile.slideId().equals("S-1")) {
           assertEquals(tile, seen.get(tile.id()).record());
-          org.junit.jupiter.api.Assertions.assertArrayEquals(
-              data.embeddings.get(i), seen.get(tile.id()).embedding());
+          Assertions.assertArrayEquals(data.embeddings.get(i), seen.get(tile.id()).embedding());
         }
       }
       int[] all = {0};
@@ -212,7 +214,7 @@ class TileIndexTest {
                     try {
                       index.add(data.tiles, data.embeddings);
                     } catch (IOException e) {
-                      throw new java.io.UncheckedIOException(e);
+                      throw new UncheckedIOException(e);
                     }
                   });
       while (writer.isAlive()) {

@@ -1,11 +1,13 @@
 package org.pathlens.slides;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import javax.imageio.ImageReader;
 import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
 import javax.imageio.plugins.tiff.TIFFDirectory;
 import javax.imageio.plugins.tiff.TIFFField;
+import javax.imageio.plugins.tiff.TIFFTag;
 
 /** The tags of one TIFF page (IFD) that decide whether and how it is read as a pyramid level. */
 record TiffPage(
@@ -100,9 +102,7 @@ record TiffPage(
 
   private static Optional<String> ascii(TIFFDirectory directory, int tag) {
     TIFFField field = directory.getTIFFField(tag);
-    if (field == null
-        || field.getCount() == 0
-        || field.getType() != javax.imageio.plugins.tiff.TIFFTag.TIFF_ASCII) {
+    if (field == null || field.getCount() == 0 || field.getType() != TIFFTag.TIFF_ASCII) {
       return Optional.empty();
     }
     return Optional.of(field.getAsString(0));
@@ -117,6 +117,6 @@ record TiffPage(
     for (int i = 0; i < bytes.length; i++) {
       bytes[i] = (byte) field.getAsInt(i);
     }
-    return Optional.of(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    return Optional.of(new String(bytes, StandardCharsets.UTF_8));
   }
 }

@@ -19,6 +19,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFTag;
 import javax.imageio.stream.ImageInputStream;
 import org.pathlens.encoders.preprocess.RgbImage;
 
@@ -361,9 +362,7 @@ public final class TiffSlideReader implements SlideReader {
             Map.entry(BaselineTIFFTagSet.TAG_DATE_TIME, "tiff.DateTime"),
             Map.entry(BaselineTIFFTagSet.TAG_ARTIST, "tiff.Artist"))) {
       var field = zero.directory().getTIFFField(tag.getKey());
-      if (field != null
-          && field.getCount() > 0
-          && field.getType() == javax.imageio.plugins.tiff.TIFFTag.TIFF_ASCII) {
+      if (field != null && field.getCount() > 0 && field.getType() == TIFFTag.TIFF_ASCII) {
         p.put(tag.getValue(), field.getAsString(0));
       }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Color;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -150,7 +151,7 @@ class TiffSlideReaderTest {
       assertEquals(List.of(new SlideLevel(300, 200, 1)), slide.levels());
       assertEquals(Optional.empty(), slide.mpp());
       RgbImage region = slide.readRegion(0, 290, 190, 20, 20);
-      assertEquals(new java.awt.Color(image.getRGB(295, 195)).getGreen(), region.sample(5, 5, 1));
+      assertEquals(new Color(image.getRGB(295, 195)).getGreen(), region.sample(5, 5, 1));
       assertEquals(255, region.sample(15, 15, 0));
     }
   }

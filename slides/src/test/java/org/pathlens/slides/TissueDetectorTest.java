@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.pathlens.encoders.preprocess.RgbImage;
@@ -68,7 +69,7 @@ class TissueDetectorTest {
   @Test
   void emptyGlassHasNoTissue() {
     byte[] rgb = new byte[200 * 100 * 3];
-    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    SplittableRandom random = new SplittableRandom(5);
     for (int i = 0; i < rgb.length; i += 3) {
       int grey = 232 + random.nextInt(8);
       rgb[i] = (byte) (grey + random.nextInt(3));

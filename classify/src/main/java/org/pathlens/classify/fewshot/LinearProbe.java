@@ -1,5 +1,6 @@
 package org.pathlens.classify.fewshot;
 
+import java.util.Arrays;
 import java.util.List;
 import org.pathlens.classify.ClassProbabilities;
 import org.pathlens.classify.Classifier;
@@ -87,7 +88,7 @@ public final class LinearProbe implements Classifier {
     int k = data.classIds().size();
     int d = data.dimension();
     int n = data.size();
-    java.util.Arrays.fill(gradient, 0);
+    Arrays.fill(gradient, 0);
     double loss = 0;
     double[] z = new double[k];
     for (int i = 0; i < n; i++) {

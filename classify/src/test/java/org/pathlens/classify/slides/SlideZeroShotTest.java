@@ -237,7 +237,7 @@ class SlideZeroShotTest {
     try (SlideViews views = SlideViews.open(index, "S-a7", classifier, 224)) {
       BufferedImage sheet = views.contactSheet(4, 96);
       ImageIO.write(sheet, "png", png.toFile());
-      int[] size = org.pathlens.classify.slides.ContactSheetPlot.size(9, 4, 96);
+      int[] size = ContactSheetPlot.size(9, 4, 96);
       assertEquals(size[0], sheet.getWidth());
       assertEquals(size[1], sheet.getHeight());
       int tum = views.classIndex("TUM");

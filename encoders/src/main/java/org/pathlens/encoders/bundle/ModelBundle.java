@@ -2,6 +2,7 @@ package org.pathlens.encoders.bundle;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -98,7 +99,7 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[1 << 16];
       for (String name : FILES) {
-        digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest.update(name.getBytes(StandardCharsets.UTF_8));
         try (InputStream in =
             new DigestInputStream(Files.newInputStream(dir.resolve(name)), digest)) {
           while (in.read(buffer) >= 0) {

@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageDecoderTest {
@@ -134,7 +136,7 @@ class ImageDecoderTest {
   @Test
   void corruptPng() throws Exception {
     byte[] garbage = new byte[400];
-    new java.util.Random(1).nextBytes(garbage);
+    new Random(1).nextBytes(garbage);
     System.arraycopy(
         new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, 0, garbage, 0, 8);
     Path bad = tmp.resolve("bad.png");
@@ -201,7 +203,7 @@ class ImageDecoderTest {
   }
 
   private static ImageDecodeException assertMessage(
-      org.junit.jupiter.api.function.Executable call, String fileName, String reason) {
+      Executable call, String fileName, String reason) {
     var e = assertThrows(ImageDecodeException.class, call);
     assertTrue(e.getMessage().contains(fileName), "names the file: " + e.getMessage());
     assertTrue(e.getMessage().contains(reason), "says why (" + reason + "): " + e.getMessage());

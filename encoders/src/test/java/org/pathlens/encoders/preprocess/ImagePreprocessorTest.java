@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +54,7 @@ class ImagePreprocessorTest {
     assertEquals((127f / 255f - CLIP_MEAN[1]) / CLIP_STD[1], batch[3 + 4]); // G plane
     assertEquals((255f / 255f - CLIP_MEAN[2]) / CLIP_STD[2], batch[3 + 8]); // B plane
     assertEquals(0f, batch[15]);
-    assertArrayEquals(p.toTensor(img), java.util.Arrays.copyOfRange(batch, 3, 15));
+    assertArrayEquals(p.toTensor(img), Arrays.copyOfRange(batch, 3, 15));
     assertThrows(IndexOutOfBoundsException.class, () -> p.toTensor(img, new float[12], 1));
     assertThrows(
         IllegalArgumentException.class, () -> p.toTensor(new RgbImage(3, 2, new byte[18])));

@@ -1,5 +1,6 @@
 package org.pathlens.eval.classify;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,15 +42,14 @@ public record EmbeddedTiles(List<LabelledTiles.Tile> tiles, List<float[]> embedd
    */
   public static EmbeddedTiles embed(
       LabelledTiles labelled, ImageEncoder encoder, int batchSize, Consumer<String> onSkipped) {
-    Map<java.nio.file.Path, float[]> byFile = new HashMap<>();
-    Map<java.nio.file.Path, String> slides = new HashMap<>();
+    Map<Path, float[]> byFile = new HashMap<>();
+    Map<Path, String> slides = new HashMap<>();
     for (LabelledTiles.Tile tile : labelled.tiles()) {
       if (tile.group() != null) {
         slides.putIfAbsent(tile.file(), tile.group());
       }
     }
-    List<java.nio.file.Path> files =
-        labelled.tiles().stream().map(LabelledTiles.Tile::file).distinct().toList();
+    List<Path> files = labelled.tiles().stream().map(LabelledTiles.Tile::file).distinct().toList();
     try (ImageFileEmbedder embedder =
         new ImageFileEmbedder(
             encoder, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), batchSize, 2)) {

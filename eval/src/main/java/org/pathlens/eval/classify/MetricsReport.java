@@ -3,6 +3,7 @@ package org.pathlens.eval.classify;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.ConfusionMatrix;
 import org.pathlens.eval.metrics.Metric;
@@ -25,10 +26,7 @@ public record MetricsReport(
     List<Metric> metrics = List.of(Metric.values());
     List<Bootstrap.Interval> intervals =
         bootstrap.intervals(
-            p,
-            metrics.stream()
-                .map(m -> (java.util.function.ToDoubleFunction<Predictions>) m::of)
-                .toList());
+            p, metrics.stream().map(m -> (ToDoubleFunction<Predictions>) m::of).toList());
     List<Row> rows = new ArrayList<>();
     for (int m = 0; m < metrics.size(); m++) {
       rows.add(new Row(metrics.get(m), intervals.get(m)));

@@ -1,6 +1,7 @@
 package org.pathlens.eval.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,7 +88,7 @@ public record EvalConfig(
      * by site, cross_fit}.
      */
     public String describe() {
-      List<String> parts = new java.util.ArrayList<>();
+      List<String> parts = new ArrayList<>();
       if (!stain.normalization().isNone()) {
         parts.add("stain normalisation " + stain.normalization().describe());
       }

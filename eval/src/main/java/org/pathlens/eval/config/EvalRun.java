@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -29,6 +30,7 @@ import org.pathlens.eval.classify.EmbeddedTiles;
 import org.pathlens.eval.classify.FewShotEvaluation;
 import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.classify.MetricsReport;
+import org.pathlens.eval.metrics.Metric;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.metrics.RobustnessIndex;
@@ -361,7 +363,7 @@ public final class EvalRun {
    */
   private static List<MetricValue> accuracyBySite(
       EvalConfig config, EmbeddedTiles tiles, Classified classified) {
-    Map<String, List<Integer>> bySite = new java.util.TreeMap<>();
+    Map<String, List<Integer>> bySite = new TreeMap<>();
     for (int p = 0; p < classified.tileIndices().size(); p++) {
       LabelledTiles.Tile tile = tiles.tiles().get(classified.tileIndices().get(p));
       if (tile.site() == null) {
@@ -382,8 +384,7 @@ public final class EvalRun {
                   .select(predictions.stream().mapToInt(Integer::intValue).toArray());
           values.add(
               new MetricValue(
-                  "accuracy@" + site,
-                  config.bootstrap().interval(p, org.pathlens.eval.metrics.Metric.ACCURACY::of)));
+                  "accuracy@" + site, config.bootstrap().interval(p, Metric.ACCURACY::of)));
         });
     return values;
   }

@@ -7,9 +7,13 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.Axis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleInsets;
 
 /**
  * One look for the JFreeChart charts of evaluation reports: white background, light grey grid,
@@ -59,7 +63,7 @@ public final class ChartStyle {
   static void apply(JFreeChart chart) {
     chart.setBackgroundPaint(Color.WHITE);
     // Room on the right for the last tick label of a domain axis that ends at the plot's edge.
-    chart.setPadding(new org.jfree.chart.ui.RectangleInsets(6, 6, 6, 18));
+    chart.setPadding(new RectangleInsets(6, 6, 6, 18));
     chart.setAntiAlias(true);
     chart.setTextAntiAlias(true);
     if (chart.getTitle() != null) {
@@ -68,7 +72,7 @@ public final class ChartStyle {
     LegendTitle legend = chart.getLegend();
     if (legend != null) {
       legend.setItemFont(TICK);
-      legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
+      legend.setFrame(BlockBorder.NONE);
     }
     style(chart.getPlot());
   }
@@ -85,13 +89,13 @@ public final class ChartStyle {
       for (int a = 0; a < xy.getRangeAxisCount(); a++) {
         axis(xy.getRangeAxis(a));
       }
-      if (xy instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
+      if (xy instanceof CombinedDomainXYPlot combined) {
         combined.getSubplots().forEach(ChartStyle::style);
       }
     }
   }
 
-  private static void axis(org.jfree.chart.axis.Axis axis) {
+  private static void axis(Axis axis) {
     if (axis != null) {
       axis.setLabelFont(AXIS_LABEL);
       axis.setTickLabelFont(TICK);

@@ -3,6 +3,8 @@ package org.pathlens.eval.plots;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.text.NumberFormat;
 import java.util.Locale;
 import org.jfree.chart.JFreeChart;
@@ -127,9 +129,7 @@ public final class ReliabilityPlot {
     axis.setRange(0, 1);
     axis.setTickUnit(
         new NumberTickUnit(
-            0.1,
-            new java.text.DecimalFormat(
-                "0.0", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT))));
+            0.1, new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT))));
     return axis;
   }
 }

@@ -3,6 +3,7 @@ package org.pathlens.eval.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.pathlens.eval.metrics.Bootstrap;
@@ -41,7 +42,7 @@ public record ClassificationDetails(
     List<ToDoubleFunction<Predictions>> both = List.of(Metric::accuracy, Reliability::ece);
     List<Bootstrap.Interval> overall = bootstrap.intervals(p, both);
     List<CenterAccuracy> perCenter = new ArrayList<>();
-    if (centers != null && centers.stream().noneMatch(java.util.Objects::isNull)) {
+    if (centers != null && centers.stream().noneMatch(Objects::isNull)) {
       if (centers.size() != p.size()) {
         throw new IllegalArgumentException(
             centers.size() + " centers for " + p.size() + " predictions");

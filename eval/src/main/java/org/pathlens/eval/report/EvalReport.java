@@ -1,5 +1,6 @@
 package org.pathlens.eval.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.pathlens.eval.metrics.Bootstrap;
 
@@ -72,7 +73,7 @@ public record EvalReport(
       String key, String title, String note, List<String> columns, List<List<Object>> rows) {
     public Table {
       columns = List.copyOf(columns);
-      List<List<Object>> copied = new java.util.ArrayList<>();
+      List<List<Object>> copied = new ArrayList<>();
       for (List<Object> row : rows) {
         if (row.size() != columns.size()) {
           throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package org.pathlens.eval.report;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,7 +92,7 @@ public final class EvalRunReports {
         new EvalReport.Setting(
             "tolerance",
             "tolerance",
-            java.math.BigDecimal.valueOf(config.tolerance()).stripTrailingZeros().toPlainString()));
+            BigDecimal.valueOf(config.tolerance()).stripTrailingZeros().toPlainString()));
     out.add(new EvalReport.Setting("command_line", "command line", commandLine));
     return out;
   }

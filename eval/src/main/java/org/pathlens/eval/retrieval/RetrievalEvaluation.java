@@ -1,6 +1,7 @@
 package org.pathlens.eval.retrieval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,10 +150,7 @@ public final class RetrievalEvaluation {
       int[] ranked = images.rank(items.images().get(q), IMAGE_K + slideSizes.get(slides[q]));
       String own = slides[q];
       rankings[q] =
-          java.util.Arrays.stream(ranked)
-              .filter(c -> !slides[c].equals(own))
-              .limit(IMAGE_K)
-              .toArray();
+          Arrays.stream(ranked).filter(c -> !slides[c].equals(own)).limit(IMAGE_K).toArray();
     }
     List<double[]> scores =
         List.of(

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.eval.metrics.Bootstrap;
@@ -111,7 +112,7 @@ class ResultTableTest {
         second.contains("| none | 0.9000 [0.8900, 0.9200] | -0.0100 [-0.0200, 0.0100] |")
             && second.contains("`cmd2 CONFIG...` over 3 configs"),
         second);
-    assertEquals(1, second.split(java.util.regex.Pattern.quote(ResultTable.BEGIN), -1).length - 1);
+    assertEquals(1, second.split(Pattern.quote(ResultTable.BEGIN), -1).length - 1);
 
     Path json = tmp.resolve("report.json");
     table().writeJson(json, "cmd");

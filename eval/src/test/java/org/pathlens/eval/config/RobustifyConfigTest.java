@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.preprocess.stain.StainAugmentation;
@@ -77,7 +78,7 @@ class RobustifyConfigTest {
             List.of("center-a", "center-b")),
         c.robustify().batchCorrection());
     assertEquals("ComBat (cross-fit)", c.tableRow());
-    assertEquals(java.util.Map.of("accuracy@center-e", "held-out"), c.table().columns());
+    assertEquals(Map.of("accuracy@center-e", "held-out"), c.table().columns());
 
     c = read("task: {type: robustness}\nrobustify: {}\n");
     assertNull(c.robustify().batchCorrection());

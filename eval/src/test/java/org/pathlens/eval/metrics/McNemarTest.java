@@ -3,6 +3,8 @@ package org.pathlens.eval.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class McNemarTest {
@@ -49,8 +51,8 @@ class McNemarTest {
   void correctReadsTruthAgainstPrediction() {
     Predictions p = BootstrapTest.items(4, 3, 0);
     assertEquals(
-        java.util.List.of(true, true, true, false),
-        java.util.stream.IntStream.range(0, 4).mapToObj(i -> McNemar.correct(p)[i]).toList());
+        List.of(true, true, true, false),
+        IntStream.range(0, 4).mapToObj(i -> McNemar.correct(p)[i]).toList());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -139,9 +140,9 @@ class PairedBootstrapTest {
     PairedBootstrap.Statistic sometimesUndefined =
         new PairedBootstrap.Statistic(
             "s",
-            i -> java.util.Arrays.stream(i).anyMatch(x -> x == 0) ? 1 : Double.NaN,
+            i -> Arrays.stream(i).anyMatch(x -> x == 0) ? 1 : Double.NaN,
             i -> {
-              if (java.util.Arrays.stream(i).anyMatch(x -> x == 0)) {
+              if (Arrays.stream(i).anyMatch(x -> x == 0)) {
                 withItem0[0]++;
               }
               return 1;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -107,7 +109,7 @@ class ReportWriterTest {
         n,
         values,
         embedded,
-        new EvalRun.Classified(p, java.util.stream.IntStream.range(0, n).boxed().toList()));
+        new EvalRun.Classified(p, IntStream.range(0, n).boxed().toList()));
   }
 
   @Test
@@ -283,7 +285,7 @@ class ReportWriterTest {
     factory.setExpandEntityReferences(false);
     return factory
         .newDocumentBuilder()
-        .parse(new ByteArrayInputStream(html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The body rows of the table with this id. */

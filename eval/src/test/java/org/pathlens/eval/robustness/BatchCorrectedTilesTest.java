@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.eval.classify.EmbeddedTiles;
@@ -47,7 +48,7 @@ class BatchCorrectedTilesTest {
     return new EmbeddedTiles(tiles, embeddings);
   }
 
-  private static BatchCorrection fit(EmbeddedTiles tiles, java.util.function.IntPredicate keep) {
+  private static BatchCorrection fit(EmbeddedTiles tiles, IntPredicate keep) {
     List<float[]> x = new ArrayList<>();
     List<String> b = new ArrayList<>();
     for (int i = 0; i < tiles.size(); i++) {

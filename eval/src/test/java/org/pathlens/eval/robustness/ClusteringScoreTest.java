@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pathlens.eval.metrics.Bootstrap;
@@ -34,7 +35,7 @@ class ClusteringScoreTest {
           assertEquals(r.assignments()[4 * g], r.assignments()[4 * g + i], "seed " + seed);
         }
       }
-      assertEquals(3, java.util.Arrays.stream(r.assignments()).distinct().count(), "seed " + seed);
+      assertEquals(3, Arrays.stream(r.assignments()).distinct().count(), "seed " + seed);
       double[] mean = r.centroids()[r.assignments()[4]];
       assertArrayEquals(new double[] {10, 0}, mean, 1e-6);
     }

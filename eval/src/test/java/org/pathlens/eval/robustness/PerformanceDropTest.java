@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -106,8 +107,7 @@ class PerformanceDropTest {
     assertEquals(a.apd(), b.apd());
     assertArrayEquals(a.testSlides(), b.testSlides());
     assertTrue(
-        !java.util.Arrays.equals(a.testSlides(), run(d, 2).testSlides())
-            || a.apd() != run(d, 2).apd());
+        !Arrays.equals(a.testSlides(), run(d, 2).testSlides()) || a.apd() != run(d, 2).apd());
   }
 
   @Test
@@ -120,9 +120,9 @@ class PerformanceDropTest {
             () ->
                 PerformanceDrop.run(
                     d.embeddings().subList(0, 62),
-                    java.util.Arrays.copyOf(d.classes(), 62),
-                    java.util.Arrays.copyOf(d.centers(), 62),
-                    java.util.Arrays.copyOf(d.slides(), 62),
+                    Arrays.copyOf(d.classes(), 62),
+                    Arrays.copyOf(d.centers(), 62),
+                    Arrays.copyOf(d.slides(), 62),
                     PerformanceDrop.Options.defaults(1)));
     assertTrue(e.getMessage().contains("B at y has 2"), e.getMessage());
   }

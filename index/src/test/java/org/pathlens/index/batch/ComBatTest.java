@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +108,7 @@ class ComBatTest {
     for (String batch : List.of("a", "b", "c")) {
       double[] hat = plain.batches().get(batch).gamma();
       double[] star = eb.batches().get(batch).gamma();
-      double bar = java.util.Arrays.stream(hat).average().orElseThrow();
+      double bar = Arrays.stream(hat).average().orElseThrow();
       for (int g = 0; g < dim; g++) {
         // The posterior mean lies between the feature's own estimate and the batch's prior mean.
         assertTrue(
@@ -144,7 +147,7 @@ class ComBatTest {
     batches.add(null);
     ComBat.Fit fit =
         ComBat.fit("site", x, batches, new ComBat.Options(ComBat.Method.LOCATION_SCALE, 3));
-    assertEquals(java.util.Map.of("lonely", 1L), fit.skipped());
+    assertEquals(Map.of("lonely", 1L), fit.skipped());
     assertTrue(fit.correction().covers("a") && fit.correction().covers("b"));
     assertFalse(
         fit.correction().covers("lonely")
@@ -219,9 +222,9 @@ class ComBatTest {
             });
     assertArrayEquals(fit.apply(x.get(7), "site-1"), read.apply(x.get(7), "site-1"), 0f);
 
-    java.nio.file.Files.writeString(
+    Files.writeString(
         tmp.resolve(written.name()),
-        java.nio.file.Files.readString(tmp.resolve(written.name()))
+        Files.readString(tmp.resolve(written.name()))
             .replace("\"by\" : \"site\"", "\"by\" : \"scanner\""));
     IllegalStateException altered =
         assertThrows(

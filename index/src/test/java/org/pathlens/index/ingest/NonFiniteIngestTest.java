@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -57,7 +58,7 @@ class NonFiniteIngestTest {
   @Test
   void aTileFolderIngestSkipsAndCountsTilesWithNonFiniteEmbeddings() throws IOException {
     Path tiles = inputs.resolve("tiles");
-    java.nio.file.Files.createDirectories(tiles);
+    Files.createDirectories(tiles);
     for (int i = 0; i < 5; i++) {
       ImageIO.write(
           i == 3 ? NanBundleImages.red(64, 64) : NanBundleImages.tissue(64, 64, i),

@@ -8,14 +8,18 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -167,7 +171,7 @@ class SlideIngestTest {
             256);
     IndexProvenance provenance = IndexProvenance.of(model.bundle(), stain);
     IndexSettings commitsOf7 = IndexSettings.defaults().withCommitSize(7);
-    Map<String, float[]> whole = new java.util.TreeMap<>();
+    Map<String, float[]> whole = new TreeMap<>();
     try (TileIndex index = TileIndex.open(indexDir.resolve("whole"), provenance, commitsOf7)) {
       ingest.ingest(List.of(slide), index, IngestListener.NONE);
       index.forEachTile(TileFilter.ALL, tile -> whole.put(tile.record().id(), tile.embedding()));
@@ -175,7 +179,7 @@ class SlideIngestTest {
     Path resumedDir = indexDir.resolve("resumed");
     try (TileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
       IllegalStateException crash =
-          org.junit.jupiter.api.Assertions.assertThrows(
+          Assertions.assertThrows(
               IllegalStateException.class,
               () ->
                   ingest.ingest(
@@ -199,11 +203,11 @@ class SlideIngestTest {
       IngestSummary resumed = ingest.ingest(List.of(slide), index, IngestListener.NONE);
       assertEquals(8, resumed.unchanged());
       assertEquals(whole.size() - 8, resumed.tiles());
-      Map<String, float[]> after = new java.util.TreeMap<>();
+      Map<String, float[]> after = new TreeMap<>();
       index.forEachTile(TileFilter.ALL, tile -> after.put(tile.record().id(), tile.embedding()));
       assertEquals(whole.keySet(), after.keySet());
       for (String id : whole.keySet()) {
-        float cosine = org.pathlens.encoders.Embeddings.dot(whole.get(id), after.get(id));
+        float cosine = Embeddings.dot(whole.get(id), after.get(id));
         assertTrue(
             cosine > 0.99999f, id + ": cosine " + cosine + " to the whole ingest's embedding");
       }
@@ -288,7 +292,7 @@ class SlideIngestTest {
       try (SlideReader reader = SlideReaders.open(slide)) {
         SlideTiler tiler =
             SlideTiler.of(reader, TilingOptions.defaults(), TissueDetector.defaults());
-        List<RgbImage> sample = new java.util.ArrayList<>();
+        List<RgbImage> sample = new ArrayList<>();
         for (TilePosition position : StainNormalization.sample(tiler.positions().toList())) {
           sample.add(tiler.read(position).image());
         }
@@ -301,8 +305,7 @@ class SlideIngestTest {
           float[] perTile =
               encoder.encode(List.of(tile.image()), encoder.tileNormalizer()).getFirst();
           assertTrue(
-              org.pathlens.encoders.Embeddings.dot(perTile, expected) < 0.99999,
-              "per slide differs from per tile");
+              Embeddings.dot(perTile, expected) < 0.99999, "per slide differs from per tile");
         }
       }
     }
@@ -312,7 +315,7 @@ class SlideIngestTest {
             IndexProvenance.of(model.bundle()),
             IndexSettings.defaults())) {
       IllegalArgumentException e =
-          org.junit.jupiter.api.Assertions.assertThrows(
+          Assertions.assertThrows(
               IllegalArgumentException.class,
               () ->
                   new SlideIngest(

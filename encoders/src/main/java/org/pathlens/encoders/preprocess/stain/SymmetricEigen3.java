@@ -1,5 +1,7 @@
 package org.pathlens.encoders.preprocess.stain;
 
+import java.util.Arrays;
+
 /**
  * Eigenvalues and eigenvectors of a symmetric 3 × 3 matrix by cyclic Jacobi rotations (Golub &amp;
  * Van Loan, Matrix Computations, §8.5): exact to rounding for a covariance matrix, and small enough
@@ -26,7 +28,7 @@ final class SymmetricEigen3 {
       rotate(a, v, 1, 2);
     }
     Integer[] order = {0, 1, 2};
-    java.util.Arrays.sort(order, (i, j) -> Double.compare(a[j][j], a[i][i]));
+    Arrays.sort(order, (i, j) -> Double.compare(a[j][j], a[i][i]));
     for (int k = 0; k < 3; k++) {
       values[k] = a[order[k]][order[k]];
       for (int c = 0; c < 3; c++) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -155,7 +156,7 @@ class StainNormalizationTest {
 
   @Test
   void sampleTakesEvenlySpacedItems() {
-    List<Integer> items = java.util.stream.IntStream.range(0, 100).boxed().toList();
+    List<Integer> items = IntStream.range(0, 100).boxed().toList();
     List<Integer> sample = StainNormalization.sample(items);
     assertEquals(StainNormalization.SLIDE_SAMPLE, sample.size());
     assertEquals(0, sample.getFirst());
