@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +24,10 @@ import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.eval.classify.EmbeddedTiles;
+import org.pathlens.eval.classify.LabelledTiles;
+import org.pathlens.eval.metrics.Metric;
+import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
@@ -178,18 +182,22 @@ final class DemoCommand implements Callable<Integer> {
 
       ZeroShotClassifier classifier =
           ZeroShotClassifier.build(prompts, vlm.texts(), vlm.logitScale());
-      Map<String, int[]> perSite = new TreeMap<>();
+      // Per center, by the evaluation's own code: the numbers `eval zeroshot` would report.
+      List<LabelledTiles.Tile> labelled = new ArrayList<>();
+      List<float[]> vectors = new ArrayList<>();
       for (ManifestRow row : rows) {
         float[] embedding = embeddings.get(row.tileId());
-        if (embedding == null) {
-          continue;
-        }
-        int[] counts = perSite.computeIfAbsent(row.site(), s -> new int[2]);
-        counts[1]++;
-        if (classifier.classify(embedding).prediction().equals(row.label())) {
-          counts[0]++;
+        if (embedding != null) {
+          labelled.add(
+              new LabelledTiles.Tile(
+                  tiles.resolve(row.path()), row.label(), row.slideId(), row.site()));
+          vectors.add(embedding);
         }
       }
+      SortedMap<String, Predictions> perSite =
+          new EmbeddedTiles(labelled, vectors)
+              .predict(classifier)
+              .split(labelled.stream().map(LabelledTiles.Tile::site).toList());
       TrainingData training = TrainingData.of(vlm);
       System.out.printf(
           Locale.ROOT,
@@ -211,15 +219,15 @@ final class DemoCommand implements Callable<Integer> {
       }
       List<String> lines = new ArrayList<>();
       perSite.forEach(
-          (site, c) ->
+          (site, p) ->
               lines.add(
                   String.format(
                       Locale.ROOT,
                       "  %-9s accuracy %5.1f %%  (%d/%d)%s",
                       site,
-                      100.0 * c[0] / c[1],
-                      c[0],
-                      c[1],
+                      100 * Metric.ACCURACY.of(p),
+                      p.correct(),
+                      p.size(),
                       !sameCenters
                           ? ""
                           : site.equals(training.heldOutCenter())

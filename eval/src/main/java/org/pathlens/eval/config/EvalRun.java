@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -363,9 +362,9 @@ public final class EvalRun {
    */
   private static List<MetricValue> accuracyBySite(
       EvalConfig config, EmbeddedTiles tiles, Classified classified) {
-    Map<String, List<Integer>> bySite = new TreeMap<>();
-    for (int p = 0; p < classified.tileIndices().size(); p++) {
-      LabelledTiles.Tile tile = tiles.tiles().get(classified.tileIndices().get(p));
+    List<String> sites = new ArrayList<>();
+    for (int tileIndex : classified.tileIndices()) {
+      LabelledTiles.Tile tile = tiles.tiles().get(tileIndex);
       if (tile.site() == null) {
         throw new IllegalArgumentException(
             config.file()
@@ -373,19 +372,17 @@ public final class EvalRun {
                 + tile.file()
                 + " has none");
       }
-      bySite.computeIfAbsent(tile.site(), s -> new ArrayList<>()).add(p);
+      sites.add(tile.site());
     }
     List<MetricValue> values = new ArrayList<>();
-    bySite.forEach(
-        (site, predictions) -> {
-          Predictions p =
-              classified
-                  .predictions()
-                  .select(predictions.stream().mapToInt(Integer::intValue).toArray());
-          values.add(
-              new MetricValue(
-                  "accuracy@" + site, config.bootstrap().interval(p, Metric.ACCURACY::of)));
-        });
+    classified
+        .predictions()
+        .split(sites)
+        .forEach(
+            (site, p) ->
+                values.add(
+                    new MetricValue(
+                        "accuracy@" + site, config.bootstrap().interval(p, Metric.ACCURACY::of))));
     return values;
   }
 

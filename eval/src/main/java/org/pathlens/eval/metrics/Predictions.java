@@ -1,6 +1,9 @@
 package org.pathlens.eval.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What a classifier said about labelled items: the input of every classification metric.
@@ -70,5 +73,37 @@ public record Predictions(
       }
     }
     return new Predictions(classIds, t, p, prob, g);
+  }
+
+  /** Items whose prediction is their true class. */
+  public int correct() {
+    int correct = 0;
+    for (int i = 0; i < truth.length; i++) {
+      correct += truth[i] == predicted[i] ? 1 : 0;
+    }
+    return correct;
+  }
+
+  /**
+   * The items split by a key per item (a center, a scanner), keys in name order: the input of every
+   * per-center number.
+   *
+   * @throws IllegalArgumentException when {@code keys} is not one key per item, or a key is null
+   */
+  public SortedMap<String, Predictions> split(List<String> keys) {
+    if (keys.size() != size()) {
+      throw new IllegalArgumentException(keys.size() + " keys for " + size() + " items");
+    }
+    SortedMap<String, List<Integer>> indices = new TreeMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i) == null) {
+        throw new IllegalArgumentException("item " + i + " has no key");
+      }
+      indices.computeIfAbsent(keys.get(i), k -> new ArrayList<>()).add(i);
+    }
+    SortedMap<String, Predictions> out = new TreeMap<>();
+    indices.forEach(
+        (key, items) -> out.put(key, select(items.stream().mapToInt(Integer::intValue).toArray())));
+    return out;
   }
 }
