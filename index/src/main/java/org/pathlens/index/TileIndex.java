@@ -19,7 +19,6 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -48,12 +47,6 @@ import org.pathlens.index.batch.BatchCorrectionFile;
  * saw, and kept raw otherwise (field {@code batch_corrected} says which).
  */
 public final class TileIndex implements AutoCloseable {
-
-  private static final String M_KEY = "pathlens.hnsw.m";
-  private static final String BEAM_KEY = "pathlens.hnsw.beam";
-  private static final String QUANTIZATION_KEY = "pathlens.hnsw.quantization";
-  private static final String BATCH_FILE_KEY = "pathlens.batch_correction.file";
-  private static final String BATCH_SHA_KEY = "pathlens.batch_correction.sha256";
 
   private final Path dir;
   private final Directory directory;
@@ -100,13 +93,10 @@ public final class TileIndex implements AutoCloseable {
     Directory directory = FSDirectory.open(dir);
     ExecutorService mergeExecutor = null;
     try {
-      Map<String, String> recorded =
-          DirectoryReader.indexExists(directory)
-              ? SegmentInfos.readLatestCommit(directory).getUserData()
-              : Map.of();
-      checkProvenance(dir, recorded, provenance, true);
-      BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
-      IndexSettings effective = recordedGraph(recorded, settings);
+      Map<String, String> recorded = IndexCommitData.read(directory);
+      IndexCommitData.checkProvenance(dir, recorded, provenance, true);
+      BatchCorrection correction = IndexCommitData.batchCorrection(dir, recorded, provenance);
+      IndexSettings effective = IndexCommitData.graph(recorded, settings);
       mergeExecutor =
           effective.mergeWorkers() > 1
               ? Executors.newFixedThreadPool(
@@ -121,21 +111,7 @@ public final class TileIndex implements AutoCloseable {
               // close.
               .setCommitOnClose(false);
       IndexWriter writer = new IndexWriter(directory, config);
-      Map<String, String> userData = new HashMap<>(provenance.toUserData());
-      userData.put(M_KEY, Integer.toString(effective.m()));
-      userData.put(BEAM_KEY, Integer.toString(effective.beamWidth()));
-      userData.put(QUANTIZATION_KEY, effective.quantization().name());
-      for (String key : List.of(BATCH_FILE_KEY, BATCH_SHA_KEY)) {
-        if (recorded.containsKey(key)) {
-          userData.put(key, recorded.get(key));
-        }
-      }
-      if (provenance.engine() == null) { // vectors handed in: the index keeps the engine it records
-        IndexProvenance.ENGINE_KEYS.stream()
-            .filter(recorded::containsKey)
-            .forEach(k -> userData.put(k, recorded.get(k)));
-        userData.putIfAbsent(IndexProvenance.ENGINE_KEY, IndexProvenance.GIVEN_VECTORS);
-      }
+      Map<String, String> userData = IndexCommitData.forWriting(recorded, provenance, effective);
       writer.setLiveCommitData(userData.entrySet());
       if (!userData.equals(recorded)) {
         writer.commit(); // a new index records its bundle before its first tile
@@ -176,16 +152,16 @@ public final class TileIndex implements AutoCloseable {
       if (!DirectoryReader.indexExists(directory)) {
         throw new IllegalArgumentException("no tile index in " + dir);
       }
-      Map<String, String> recorded = SegmentInfos.readLatestCommit(directory).getUserData();
-      checkProvenance(dir, recorded, provenance, false);
+      Map<String, String> recorded = IndexCommitData.read(directory);
+      IndexCommitData.checkProvenance(dir, recorded, provenance, false);
       IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
-      BatchCorrection correction = recordedBatchCorrection(dir, recorded, provenance);
+      BatchCorrection correction = IndexCommitData.batchCorrection(dir, recorded, provenance);
       SearcherManager searchers = new SearcherManager(directory, null);
       return new TileIndex(
           dir,
           directory,
           actual != null ? actual : provenance,
-          recordedGraph(recorded, settings),
+          IndexCommitData.graph(recorded, settings),
           null,
           null,
           searchers,
@@ -207,75 +183,8 @@ public final class TileIndex implements AutoCloseable {
         return Optional.empty();
       }
       return Optional.ofNullable(
-          IndexProvenance.fromUserData(
-              SegmentInfos.readLatestCommit(directory).getUserData(), dir));
+          IndexProvenance.fromUserData(IndexCommitData.read(directory), dir));
     }
-  }
-
-  private static void checkProvenance(
-      Path dir, Map<String, String> recorded, IndexProvenance expected, boolean checkStain) {
-    IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
-    if (actual == null) {
-      return;
-    }
-    if (!recorded.containsKey(IndexProvenance.ENGINE_KEY)) {
-      throw new IllegalStateException(
-          "index "
-              + dir
-              + " records no engine: it was built before PathLens checked its"
-              + " engine against the model's reference, maybe by a libtorch that computed wrong embeddings on this CPU"
-              + " (see the README, \"Numerics\"); rebuild it: ingest into a new index directory");
-    }
-    if (!actual.sameBundle(expected)) {
-      throw new IllegalStateException(
-          "index "
-              + dir
-              + " holds embeddings of bundle "
-              + actual.bundle()
-              + " but this run uses bundle "
-              + expected.bundle()
-              + ": use the index's bundle, or ingest into a new index directory");
-    }
-    actual.requireCompatibleEngine(expected, dir);
-    if (checkStain && !actual.stain().equals(expected.stain())) {
-      throw new IllegalStateException(
-          "index "
-              + dir
-              + " holds tiles embedded with "
-              + actual.stain().describe()
-              + " but this run uses "
-              + expected.stain().describe()
-              + ": ingest with the index's --stain-norm/--stain-target/--stain-fit/--tta options, or into a new index"
-              + " directory (tiles of two stain targets would not compare)");
-    }
-  }
-
-  private static BatchCorrection recordedBatchCorrection(
-      Path dir, Map<String, String> recorded, IndexProvenance provenance) throws IOException {
-    if (!recorded.containsKey(BATCH_FILE_KEY)) {
-      return null;
-    }
-    BatchCorrection correction =
-        BatchCorrectionFile.read(dir, recorded.get(BATCH_FILE_KEY), recorded.get(BATCH_SHA_KEY));
-    if (correction.dimension() != provenance.embeddingDim()) {
-      throw new IllegalStateException(
-          dir.resolve(recorded.get(BATCH_FILE_KEY))
-              + ": batch correction of dimension "
-              + correction.dimension()
-              + " in an index of D="
-              + provenance.embeddingDim());
-    }
-    return correction;
-  }
-
-  /** The graph shape an existing index was built with wins over the caller's settings. */
-  private static IndexSettings recordedGraph(Map<String, String> recorded, IndexSettings settings) {
-    if (!recorded.containsKey(QUANTIZATION_KEY)) {
-      return settings;
-    }
-    return settings
-        .withGraph(Integer.parseInt(recorded.get(M_KEY)), Integer.parseInt(recorded.get(BEAM_KEY)))
-        .withQuantization(Quantization.valueOf(recorded.get(QUANTIZATION_KEY)));
   }
 
   public Path dir() {
@@ -339,7 +248,7 @@ public final class TileIndex implements AutoCloseable {
 
   /** The file holding the batch correction's parameters, if the index has one. */
   public Optional<Path> batchCorrectionFile() {
-    String name = commitData.get(BATCH_FILE_KEY);
+    String name = commitData.get(IndexCommitData.BATCH_FILE_KEY);
     return name == null ? Optional.empty() : Optional.of(dir.resolve(name));
   }
 
@@ -382,13 +291,7 @@ public final class TileIndex implements AutoCloseable {
       writer.rollback();
       throw e;
     }
-    if (written == null) {
-      commitData.remove(BATCH_FILE_KEY);
-      commitData.remove(BATCH_SHA_KEY);
-    } else {
-      commitData.put(BATCH_FILE_KEY, written.name());
-      commitData.put(BATCH_SHA_KEY, written.sha256());
-    }
+    IndexCommitData.recordBatchCorrection(commitData, written);
     writer.setLiveCommitData(commitData.entrySet());
     commit();
     batchCorrection = correction;
