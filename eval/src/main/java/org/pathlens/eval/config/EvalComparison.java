@@ -72,7 +72,7 @@ public final class EvalComparison {
   /** A side's tiles and what its task made of them. */
   private record Evaluated(
       Side side,
-      EvalRun.Tiles tiles,
+      EvalDatasets.Tiles tiles,
       EvalRun.Classified classified,
       RetrievalEvaluation.Items items,
       List<RetrievalEvaluation.QueryScores> queries) {}
@@ -106,7 +106,7 @@ public final class EvalComparison {
     Evaluated sideA;
     Evaluated sideB = null;
     try (VisionLanguageModel model = VisionLanguageModel.load(a.model(), encoderOptions)) {
-      EvalRun.Tiles tiles = EvalRun.tiles(a, model, encoderOptions, onSkipped);
+      EvalDatasets.Tiles tiles = EvalDatasets.tiles(a, model, encoderOptions, onSkipped);
       sideA = evaluate(a, tiles, model);
       if (b.sameTilesAs(a)) {
         sideB = evaluate(b, tiles, model);
@@ -114,7 +114,7 @@ public final class EvalComparison {
     }
     if (sideB == null) {
       try (VisionLanguageModel model = VisionLanguageModel.load(b.model(), encoderOptions)) {
-        sideB = evaluate(b, EvalRun.tiles(b, model, encoderOptions, onSkipped), model);
+        sideB = evaluate(b, EvalDatasets.tiles(b, model, encoderOptions, onSkipped), model);
       }
     }
     requireSameTiles(sideA, sideB);
@@ -124,9 +124,9 @@ public final class EvalComparison {
   }
 
   private static Evaluated evaluate(
-      EvalConfig config, EvalRun.Tiles embedded, VisionLanguageModel model) {
-    EvalRun.Tiles tiles =
-        EvalRun.robustify(config, embedded); // each side its own, on the shared embeddings
+      EvalConfig config, EvalDatasets.Tiles embedded, VisionLanguageModel model) {
+    EvalDatasets.Tiles tiles =
+        EvalTasks.robustify(config, embedded); // each side its own, on the shared embeddings
     Side side =
         new Side(
             config,
@@ -136,9 +136,9 @@ public final class EvalComparison {
             tiles.ids().size());
     if (isClassification(config.task())) {
       return new Evaluated(
-          side, tiles, EvalRun.classify(config, tiles.embedded(), model), null, null);
+          side, tiles, EvalTasks.classify(config, tiles.embedded(), model), null, null);
     }
-    RetrievalEvaluation.Items items = EvalRun.retrievalItems(tiles, model);
+    RetrievalEvaluation.Items items = EvalTasks.retrievalItems(tiles, model);
     return new Evaluated(side, tiles, null, items, RetrievalEvaluation.scores(items));
   }
 

@@ -1,0 +1,211 @@
+package org.pathlens.eval.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.eval.classify.EmbeddedTiles;
+import org.pathlens.eval.classify.LabelledTiles;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.StoredTile;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+import org.pathlens.index.ingest.CsvRecords;
+
+/**
+ * The tiles an evaluation config runs on, with their embeddings: generated into a temporary folder
+ * and embedded, read from a labels CSV and embedded, or read with their stored embeddings from a
+ * tile index.
+ */
+final class EvalDatasets {
+
+  private EvalDatasets() {}
+
+  /**
+   * The dataset's tiles with their embeddings by {@code model}: generated into a temporary folder
+   * (deleted once embedded) or read from a labels CSV and embedded, or read from a tile index with
+   * their stored embeddings. What every task of the config, and {@link EvalComparison}, works on,
+   * after {@link EvalTasks#robustify}.
+   */
+  static Tiles tiles(
+      EvalConfig config,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped) {
+    return tiles(config, model, encoderOptions, onSkipped, new EvalRun.TileCache());
+  }
+
+  /** As above; image tiles are embedded with the config's stain handling ({@code robustify}). */
+  static Tiles tiles(
+      EvalConfig config,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped,
+      EvalRun.TileCache cache) {
+    List<Path> generated = new ArrayList<>();
+    try {
+      return switch (config.dataset()) {
+        case EvalConfig.Generated g ->
+            fromFiles(
+                config,
+                cache.generate(g, generated),
+                LabelledTiles.DEFAULT_LABEL_COLUMN,
+                model,
+                encoderOptions,
+                onSkipped);
+        case EvalConfig.LabelsCsv l ->
+            fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+        case EvalConfig.IndexTiles i -> {
+          if (!config.robustify().stain().isNone()) {
+            throw new IllegalArgumentException(
+                config.file()
+                    + ": robustify: stain_norm and tta act on images, and an"
+                    + " index holds embeddings; ingest with the stain options instead (pathlens ingest --stain-norm ...)");
+          }
+          yield fromIndex(config, i, model);
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(config.file() + ": " + e.getMessage(), e);
+    } finally {
+      generated.forEach(EvalRun::deleteQuietly);
+    }
+  }
+
+  /**
+   * The tiles of a dataset with their embeddings, ids and captions (blank when none).
+   *
+   * @param embedded tiles and unit image embeddings; a tile's {@code group} is its slide
+   */
+  record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
+
+  private static Tiles fromFiles(
+      EvalConfig config,
+      Path csv,
+      String labelColumn,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped) {
+    LabelledTiles labelled =
+        keepSites(
+            LabelledTiles.read(csv, labelColumn, LabelledTiles.DEFAULT_GROUP_COLUMN),
+            config.dataset().sites(),
+            config.file());
+    EmbeddedTiles embedded =
+        EmbeddedTiles.embed(
+            labelled,
+            model.images().withStain(config.robustify().stain()),
+            encoderOptions.batchSize(),
+            onSkipped);
+    Map<Path, String[]> idAndCaption = idsAndCaptions(csv);
+    List<String> ids = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (LabelledTiles.Tile tile : embedded.tiles()) {
+      String[] row = idAndCaption.get(tile.file());
+      ids.add(row[0]);
+      captions.add(row[1]);
+    }
+    return new Tiles(embedded, ids, captions);
+  }
+
+  /**
+   * Stored embeddings of an index's tiles, in id order (the index's own order depends on its
+   * segments).
+   */
+  private static Tiles fromIndex(
+      EvalConfig config, EvalConfig.IndexTiles dataset, VisionLanguageModel model)
+      throws IOException {
+    List<StoredTile> stored = new ArrayList<>();
+    TileFilter filter =
+        dataset.filter() == null ? TileFilter.ALL : TileFilter.parse(dataset.filter());
+    try (TileIndex index =
+        TileIndex.openForSearch(
+            dataset.index(), IndexProvenance.of(model), IndexSettings.defaults())) {
+      index.forEachTile(filter, stored::add);
+    }
+    stored.sort(Comparator.comparing(t -> t.record().id()));
+    List<LabelledTiles.Tile> tiles = new ArrayList<>();
+    List<float[]> embeddings = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (StoredTile t : stored) {
+      TileRecord r = t.record();
+      if (!dataset.sites().isEmpty() && !dataset.sites().contains(r.site())) {
+        continue;
+      }
+      if (r.label() == null || r.label().isBlank()) {
+        throw new IllegalArgumentException(
+            config.file()
+                + ": dataset.index: tile "
+                + r.id()
+                + " of "
+                + dataset.index()
+                + " has no label (ingest with a manifest that has a label column, or filter it out with -label:*)");
+      }
+      tiles.add(new LabelledTiles.Tile(Path.of(r.id()), r.label(), r.slideId(), r.site()));
+      embeddings.add(t.embedding());
+      ids.add(r.id());
+      captions.add(r.caption() == null ? "" : r.caption());
+    }
+    if (tiles.isEmpty()) {
+      throw new IllegalArgumentException(
+          config.file()
+              + ": dataset: no tile of "
+              + dataset.index()
+              + " matches filter "
+              + dataset.filter()
+              + " and sites "
+              + dataset.sites());
+    }
+    return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
+  }
+
+  /**
+   * Per tile file: its id ({@code tile_id}, else the path as written) and caption (blank when
+   * none).
+   */
+  private static Map<Path, String[]> idsAndCaptions(Path csv) {
+    List<List<String>> records;
+    try {
+      records = CsvRecords.read(csv);
+    } catch (IOException e) {
+      throw new UncheckedIOException(csv + ": cannot be read: " + e.getMessage(), e);
+    }
+    List<String> header = records.getFirst();
+    int path = header.indexOf("path");
+    int id = header.indexOf("tile_id");
+    int caption = header.indexOf("caption");
+    Path base = csv.toAbsolutePath().getParent();
+    Map<Path, String[]> out = new HashMap<>();
+    for (List<String> row : records.subList(1, records.size())) {
+      out.put(
+          base.resolve(row.get(path)).normalize(),
+          new String[] {
+            id >= 0 ? row.get(id) : row.get(path), caption >= 0 ? row.get(caption) : ""
+          });
+    }
+    return out;
+  }
+
+  private static LabelledTiles keepSites(LabelledTiles all, List<String> sites, Path configFile) {
+    if (sites.isEmpty()) {
+      return all;
+    }
+    List<LabelledTiles.Tile> kept =
+        all.tiles().stream().filter(t -> sites.contains(t.site())).toList();
+    if (kept.isEmpty()) {
+      throw new IllegalArgumentException(
+          configFile + ": dataset.sites: no tile of " + all.csv() + " is from " + sites);
+    }
+    return new LabelledTiles(all.csv(), kept);
+  }
+}
