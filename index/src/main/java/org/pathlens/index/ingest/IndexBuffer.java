@@ -26,6 +26,12 @@ final class IndexBuffer {
     this.capacity = index.settings().commitSize();
   }
 
+  /** Adds one embedded tile; commits when a commit batch is full. */
+  void add(TileRecord tile, float[] embedding) throws IOException {
+    add(List.of(tile), List.of(embedding));
+  }
+
+  /** Adds an encoder batch of embedded tiles; commits when a commit batch is full. */
   void add(List<TileRecord> batchTiles, List<float[]> batchEmbeddings) throws IOException {
     tiles.addAll(batchTiles);
     embeddings.addAll(batchEmbeddings);

@@ -124,19 +124,18 @@ public record TileFolderIngest(
       listener.unchanged(unchanged, tileDir.toString());
     }
     listener.planned(toEmbed.size(), tileDir.toString());
+    // The embedder batches forward passes, the buffer batches commits: no third batching here.
     IndexBuffer buffer = new IndexBuffer(index, listener);
-    List<TileRecord> batchTiles = new ArrayList<>();
-    List<float[]> batchEmbeddings = new ArrayList<>();
     try (ImageFileEmbedder embedder =
         new ImageFileEmbedder(encoder, decoder, batchSize, decodeThreads)) {
       embedder.embed(
           toEmbed,
           file -> records.get(file).slideId(),
           done -> {
-            batchTiles.add(records.get(done.file()));
-            batchEmbeddings.add(done.embedding());
-            if (batchTiles.size() == batchSize) {
-              addBatch(buffer, batchTiles, batchEmbeddings);
+            try {
+              buffer.add(records.get(done.file()), done.embedding());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
             }
           },
           failed ->
@@ -144,24 +143,12 @@ public record TileFolderIngest(
                   listener,
                   skipped,
                   new SkippedInput(failed.file().toString(), failed.reason(), failed.nonFinite())));
-      addBatch(buffer, batchTiles, batchEmbeddings);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
     buffer.flush();
     return new IngestSummary(
         buffer.added(), unchanged, 0, skipped, (System.nanoTime() - start) / 1e9);
-  }
-
-  private static void addBatch(
-      IndexBuffer buffer, List<TileRecord> tiles, List<float[]> embeddings) {
-    try {
-      buffer.add(List.copyOf(tiles), List.copyOf(embeddings));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    tiles.clear();
-    embeddings.clear();
   }
 
   private static void report(
