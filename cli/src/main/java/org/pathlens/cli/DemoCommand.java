@@ -29,7 +29,6 @@ import org.pathlens.eval.classify.LabelledTiles;
 import org.pathlens.eval.metrics.Metric;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.fixtures.Fixtures;
-import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.fixtures.synth.SyntheticTiles;
@@ -40,6 +39,7 @@ import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
+import org.pathlens.index.ingest.TileManifest;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.Command;
@@ -125,9 +125,9 @@ final class DemoCommand implements Callable<Integer> {
     } else {
       System.out.println("Reusing synthetic tiles in " + tiles);
     }
-    List<ManifestRow> rows = ManifestRow.read(manifest);
-    Map<String, ManifestRow> byId = new HashMap<>();
-    rows.forEach(r -> byId.put(r.tileId(), r));
+    List<TileManifest.Entry> rows = TileManifest.read(manifest, tiles); // as ingest reads it
+    Map<String, TileManifest.Entry> byId = new HashMap<>();
+    rows.forEach(r -> byId.put(r.tile().id(), r));
 
     model = bundle != null ? bundle : Fixtures.demoBundle();
     PromptSet prompts =
@@ -144,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
       long start = System.nanoTime();
       List<Path> files = rows.stream().map(r -> tiles.resolve(r.path())).toList();
       Map<Path, String> idOf = new HashMap<>();
-      rows.forEach(r -> idOf.put(tiles.resolve(r.path()), r.tileId()));
+      rows.forEach(r -> idOf.put(tiles.resolve(r.path()), r.tile().id()));
       try (ImageFileEmbedder embedder =
           new ImageFileEmbedder(
               vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 32, 1)) {
@@ -169,13 +169,13 @@ final class DemoCommand implements Callable<Integer> {
       for (String query : QUERIES) {
         System.out.println("Query: \"" + query + "\"");
         for (SearchHit hit : search.search(vlm.texts().encode(query), 5)) {
-          ManifestRow row = byId.get(hit.id());
+          TileManifest.Entry row = byId.get(hit.id());
           System.out.printf(
               Locale.ROOT,
               "  %6.3f  %-5s %-9s %s%n",
               hit.score(),
-              row.label(),
-              row.site(),
+              row.tile().label(),
+              row.tile().site(),
               row.path());
         }
       }
@@ -185,12 +185,15 @@ final class DemoCommand implements Callable<Integer> {
       // Per center, by the evaluation's own code: the numbers `eval zeroshot` would report.
       List<LabelledTiles.Tile> labelled = new ArrayList<>();
       List<float[]> vectors = new ArrayList<>();
-      for (ManifestRow row : rows) {
-        float[] embedding = embeddings.get(row.tileId());
+      for (TileManifest.Entry row : rows) {
+        float[] embedding = embeddings.get(row.tile().id());
         if (embedding != null) {
           labelled.add(
               new LabelledTiles.Tile(
-                  tiles.resolve(row.path()), row.label(), row.slideId(), row.site()));
+                  tiles.resolve(row.path()),
+                  row.tile().label(),
+                  row.tile().slideId(),
+                  row.tile().site()));
           vectors.add(embedding);
         }
       }
