@@ -98,7 +98,8 @@ final class EvalCompareCommand implements Callable<Integer> {
             b,
             bootstrap,
             new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
-            reason -> System.err.println("pathlens eval compare: skipped " + reason));
+            reason -> System.err.println("pathlens eval compare: skipped " + reason),
+            SyntheticDatasets.GENERATOR);
     System.out.print(ComparisonReport.toText(result));
     if (json != null) {
       ComparisonReport.writeJson(result, json);

@@ -84,7 +84,9 @@ final class EvalRunCommand implements Callable<Integer> {
     checkReportDirsDiffer(read);
     boolean allOk = true;
     EvalRun.TileCache cache =
-        new EvalRun.TileCache(); // configs over the same model and data embed their tiles once
+        new EvalRun.TileCache(
+            SyntheticDatasets
+                .GENERATOR); // configs over the same model and data embed their tiles once
     for (EvalConfig config : read) {
       EvalRun.Result result =
           EvalRun.run(

@@ -73,7 +73,8 @@ final class EvalTableCommand implements Callable<Integer> {
     long failed = 0;
     long start = System.nanoTime();
     // Rows that embed the same generated tiles with other stain handling generate them once.
-    try (EvalRun.TileCache cache = EvalRun.TileCache.keepingGeneratedTiles()) {
+    try (EvalRun.TileCache cache =
+        EvalRun.TileCache.keepingGeneratedTiles(SyntheticDatasets.GENERATOR)) {
       for (EvalConfig config : read) {
         long t0 = System.nanoTime();
         EvalRun.Result result =

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The module structure, checked on the compiled production classes of every module: data flows
  * encoders → slides → index → classify → api; eval and bench sit beside the flow; the command line
- * sits on top; the synthetic generator (fixtures) serves tests, the demo, evaluation on generated
- * data and benchmarks, never the production path. An import against these rules fails the build.
+ * sits on top; the synthetic generator (fixtures) serves tests, the command line (demo, generate,
+ * and generated datasets handed to eval) and the benchmarks' inputs, never the library modules. An
+ * import against these rules fails the build.
  */
 class ArchitectureTest {
 

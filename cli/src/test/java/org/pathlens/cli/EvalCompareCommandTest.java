@@ -171,7 +171,10 @@ class EvalCompareCommandTest {
     EvalConfig config =
         EvalConfigReader.read(Path.of(file("eval/configs/demo-tiny-zeroshot.yaml")));
     requireSidesAsEvalRunMeasures(
-        root, config, null, EvalRun.run(config.withModel(TINY), CPU, skipped -> {}).values());
+        root,
+        config,
+        null,
+        EvalRun.run(config.withModel(TINY), CPU, skipped -> {}, cache()).values());
   }
 
   @Test
@@ -209,8 +212,8 @@ class EvalCompareCommandTest {
     requireSidesAsEvalRunMeasures(
         root,
         read,
-        EvalRun.run(read, CPU, skipped -> {}).values(),
-        EvalRun.run(read.withModel(TINY), CPU, skipped -> {}).values());
+        EvalRun.run(read, CPU, skipped -> {}, cache()).values(),
+        EvalRun.run(read.withModel(TINY), CPU, skipped -> {}, cache()).values());
     // From a first run: the untrained model finds a caption's own tile among its first 5 for 4 of
     // 18 captions, the demo model for all.
     JsonNode recall = metric(root, "t2i_recall@5");
@@ -377,5 +380,9 @@ class EvalCompareCommandTest {
       out.put(node.get("input").asText(), node.get("prediction").asText());
     }
     return out;
+  }
+
+  private static EvalRun.TileCache cache() {
+    return new EvalRun.TileCache(SyntheticDatasets.GENERATOR);
   }
 }

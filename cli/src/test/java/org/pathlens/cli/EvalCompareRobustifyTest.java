@@ -68,7 +68,8 @@ class EvalCompareRobustifyTest {
         EvalRun.run(
                 b,
                 new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, 1),
-                skipped -> {})
+                skipped -> {},
+                new EvalRun.TileCache(SyntheticDatasets.GENERATOR))
             .values();
     for (String name : List.of("macro_auroc", "weighted_f1", "accuracy")) {
       JsonNode m = EvalCompareCommandTest.metric(out, name);

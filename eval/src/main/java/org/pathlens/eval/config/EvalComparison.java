@@ -85,7 +85,8 @@ public final class EvalComparison {
       EvalConfig b,
       Bootstrap bootstrap,
       EncoderOptions encoderOptions,
-      Consumer<String> onSkipped) {
+      Consumer<String> onSkipped,
+      DatasetGenerator generator) {
     boolean classification = isClassification(a.task());
     if (classification != isClassification(b.task())
         || a.task() instanceof EvalConfig.Robustness
@@ -106,7 +107,7 @@ public final class EvalComparison {
     Evaluated sideA;
     Evaluated sideB = null;
     try (VisionLanguageModel model = VisionLanguageModel.load(a.model(), encoderOptions)) {
-      EvalDatasets.Tiles tiles = EvalDatasets.tiles(a, model, encoderOptions, onSkipped);
+      EvalDatasets.Tiles tiles = EvalDatasets.tiles(a, model, encoderOptions, onSkipped, generator);
       sideA = evaluate(a, tiles, model);
       if (b.sameTilesAs(a)) {
         sideB = evaluate(b, tiles, model);
@@ -114,7 +115,8 @@ public final class EvalComparison {
     }
     if (sideB == null) {
       try (VisionLanguageModel model = VisionLanguageModel.load(b.model(), encoderOptions)) {
-        sideB = evaluate(b, EvalDatasets.tiles(b, model, encoderOptions, onSkipped), model);
+        sideB =
+            evaluate(b, EvalDatasets.tiles(b, model, encoderOptions, onSkipped, generator), model);
       }
     }
     requireSameTiles(sideA, sideB);

@@ -40,8 +40,9 @@ final class EvalDatasets {
       EvalConfig config,
       VisionLanguageModel model,
       EncoderOptions encoderOptions,
-      Consumer<String> onSkipped) {
-    return tiles(config, model, encoderOptions, onSkipped, new EvalRun.TileCache());
+      Consumer<String> onSkipped,
+      DatasetGenerator generator) {
+    return tiles(config, model, encoderOptions, onSkipped, new EvalRun.TileCache(generator));
   }
 
   /** As above; image tiles are embedded with the config's stain handling ({@code robustify}). */

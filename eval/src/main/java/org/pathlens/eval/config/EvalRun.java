@@ -16,7 +16,6 @@ import org.pathlens.eval.classify.EmbeddedTiles;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
-import org.pathlens.fixtures.synth.SyntheticTiles;
 
 /**
  * Runs an {@link EvalConfig}: gets its embedded tiles ({@link EvalDatasets}, kept between configs
@@ -48,11 +47,6 @@ public final class EvalRun {
 
   private EvalRun() {}
 
-  public static Result run(
-      EvalConfig config, EncoderOptions encoderOptions, Consumer<String> onSkipped) {
-    return run(config, encoderOptions, onSkipped, new TileCache());
-  }
-
   /**
    * Embedded tiles kept between runs of one process: configs over the same model, dataset and stain
    * handling (as the rows of a robustification table are) embed their tiles once; batch correction
@@ -63,19 +57,25 @@ public final class EvalRun {
   public static final class TileCache implements AutoCloseable {
     private final Map<String, EvalDatasets.Tiles> tiles = new HashMap<>();
     private final Map<String, Path> generated;
+    private final DatasetGenerator generator;
 
-    /** Keeps embedded tiles only: a generated folder is deleted once its tiles are embedded. */
-    public TileCache() {
-      this.generated = null;
+    /**
+     * Keeps embedded tiles only: a generated folder is deleted once its tiles are embedded.
+     *
+     * @param generator writes the datasets of {@code dataset: generate:} configs
+     */
+    public TileCache(DatasetGenerator generator) {
+      this(generator, null);
     }
 
-    private TileCache(Map<String, Path> generated) {
+    private TileCache(DatasetGenerator generator, Map<String, Path> generated) {
+      this.generator = generator;
       this.generated = generated;
     }
 
     /** Keeps generated tile folders too, until {@link #close()}. */
-    public static TileCache keepingGeneratedTiles() {
-      return new TileCache(new HashMap<>());
+    public static TileCache keepingGeneratedTiles(DatasetGenerator generator) {
+      return new TileCache(generator, new HashMap<>());
     }
 
     private EvalDatasets.Tiles get(EvalConfig config) {
@@ -96,14 +96,18 @@ public final class EvalRun {
       Path dir = generated == null ? null : generated.get(key);
       if (dir == null) {
         dir = Files.createTempDirectory("pathlens-eval-");
-        SyntheticTiles.write(dir, g.perClass(), g.centers(), g.seed());
+        Path manifest = generator.write(dir, g.perClass(), g.centers(), g.seed());
+        if (!manifest.equals(dir.resolve("manifest.csv"))) {
+          throw new IllegalStateException(
+              "the generator wrote " + manifest + ", not " + dir + "/manifest.csv");
+        }
         if (generated == null) {
           toDelete.add(dir);
         } else {
           generated.put(key, dir);
         }
       }
-      return dir.resolve("manifest.csv"); // SyntheticTiles.write's manifest
+      return dir.resolve("manifest.csv");
     }
 
     @Override
@@ -116,8 +120,8 @@ public final class EvalRun {
   }
 
   /**
-   * As {@link #run(EvalConfig, EncoderOptions, Consumer)}, taking and leaving embedded tiles in
-   * {@code cache}.
+   * Runs {@code config}, taking and leaving embedded tiles in {@code cache} (whose generator writes
+   * generated datasets).
    */
   public static Result run(
       EvalConfig config,
