@@ -155,30 +155,9 @@ class IngestKillResumeTest {
 
   /** {@code pathlens ARGS} in a JVM of its own, started as {@code ./pathlens} starts it. */
   private static Process childJvm(List<String> args) throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--add-modules",
-                "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED",
-                "-Dai.djl.offline=true",
-                "-Xmx1g",
-                "-Dpathlens.root=" + System.getProperty("pathlens.root", ""),
-                "-cp",
-                System.getProperty("java.class.path"),
-                PathLens.class.getName()));
-    command.addAll(args);
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().put("OPT_OUT_TRACKING", "true");
-    return builder.start();
+    return ChildJvm.of(List.of(), args)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,29 +173,10 @@ class NumericsCommandTest {
    * variable.
    */
   private Child child(List<String> jvmFlags, List<String> args) throws Exception {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--add-modules",
-                "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED",
-                "-Dai.djl.offline=true",
-                "-Xmx1g",
-                "-Dpathlens.root=" + System.getProperty("pathlens.root", "")));
-    command.addAll(jvmFlags);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), PathLens.class.getName()));
-    command.addAll(args);
     Path out = Files.createTempFile(tmp, "out", ".txt");
     Path err = Files.createTempFile(tmp, "err", ".txt");
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().put("OPT_OUT_TRACKING", "true");
+        ChildJvm.of(jvmFlags, args).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().remove(CpuIsaCap.VARIABLE);
     builder.environment().remove("DNNL_MAX_CPU_ISA");
     Process process = builder.start();

@@ -1,9 +1,6 @@
 package org.pathlens.encoders.bundle;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +30,6 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
   /** The lowest cosine to the reference the engine accepts, per input. */
   public static final double MIN_COSINE = 0.9999;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /**
    * One input and its expected unit embedding.
    *
@@ -63,25 +58,7 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
     if (!Files.exists(file)) {
       return null;
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (JsonProcessingException e) {
-      throw new BundleException(
-          file,
-          "not valid JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + "): "
-              + e.getOriginalMessage(),
-          e);
-    } catch (IOException e) {
-      throw new BundleException(file, "cannot be read: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new BundleException(file, "must hold a JSON object with \"images\" and \"texts\"");
-    }
+    JsonNode root = BundleJson.readObject(file, " with \"images\" and \"texts\"");
     List<Item> images = items(file, dir, root, "images", "file");
     List<Item> texts = items(file, dir, root, "texts", "text");
     if (images.isEmpty() && texts.isEmpty()) {

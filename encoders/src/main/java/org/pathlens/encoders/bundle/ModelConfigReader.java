@@ -1,10 +1,6 @@
 package org.pathlens.encoders.bundle;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +12,6 @@ import java.util.List;
  */
 final class ModelConfigReader {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<List<String>> TEXT_INPUTS =
       List.of(List.of("input_ids"), List.of("input_ids", "attention_mask"));
 
@@ -31,25 +26,7 @@ final class ModelConfigReader {
   }
 
   private ModelConfig parse() {
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (JsonProcessingException e) {
-      throw new BundleException(
-          file,
-          "not valid JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + "): "
-              + e.getOriginalMessage(),
-          e);
-    } catch (IOException e) {
-      throw new BundleException(file, "cannot be read: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new BundleException(file, "must hold a JSON object");
-    }
+    JsonNode root = BundleJson.readObject(file, "");
     String name = text(root, "name");
     int dim = positiveInt(root, "embedding_dim");
     double logitScale = number(root, "logit_scale");
