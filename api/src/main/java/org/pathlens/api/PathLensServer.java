@@ -92,6 +92,7 @@ public final class PathLensServer implements AutoCloseable {
    * @throws IOException when the index cannot be opened (or was built with another bundle)
    */
   public static PathLensServer start(ServerConfig config) throws IOException {
+    BindCheck.requireBindable(config.host(), config.port());
     VisionLanguageModel model = VisionLanguageModel.load(config.bundleDir(), config.encoder());
     TileIndex index = null;
     try {

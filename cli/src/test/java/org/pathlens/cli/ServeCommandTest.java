@@ -3,6 +3,9 @@ package org.pathlens.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,5 +32,40 @@ class ServeCommandTest {
     CliRun token = CliRun.of("serve", "--model", model, "--index", tmp.toString(), "--token", " ");
     assertEquals(2, token.exitCode());
     assertTrue(token.err().contains("--token"), token.err());
+  }
+
+  @Test
+  void aBusyPortOrAForeignHostIsOneLineAndAMissingIndexIsNotCreated() throws Exception {
+    String model = Fixtures.demoBundle().toString();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      CliRun busy =
+          CliRun.of(
+              "serve",
+              "--model",
+              model,
+              "--index",
+              tmp.toString(),
+              "--port",
+              Integer.toString(taken.getLocalPort()));
+      assertEquals(2, busy.exitCode());
+      assertEquals(
+          "pathlens serve: port "
+              + taken.getLocalPort()
+              + " on 127.0.0.1 is already in use: stop"
+              + " what listens there or choose --port",
+          busy.err().strip());
+    }
+    CliRun host =
+        CliRun.of("serve", "--model", model, "--index", tmp.toString(), "--host", "999.1.1.1");
+    assertEquals(2, host.exitCode());
+    assertEquals(1, host.err().strip().lines().count(), host.err());
+    assertTrue(host.err().startsWith("pathlens serve: --host 999.1.1.1: "), host.err());
+
+    Path missing = tmp.resolve("no-index");
+    CliRun search =
+        CliRun.of("search", "--model", model, "--index", missing.toString(), "--text", "fat");
+    assertEquals(2, search.exitCode(), search.err());
+    assertTrue(search.err().contains("no tile index in " + missing), search.err());
+    assertTrue(Files.notExists(missing), "a reader created " + missing);
   }
 }

@@ -1,8 +1,10 @@
 package org.pathlens.index;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +18,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
@@ -24,6 +29,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.index.batch.BatchCorrection;
@@ -110,7 +116,16 @@ public final class TileIndex implements AutoCloseable {
               // Only add() commits, and only whole batches: a failed batch must not be committed on
               // close.
               .setCommitOnClose(false);
-      IndexWriter writer = new IndexWriter(directory, config);
+      IndexWriter writer;
+      try {
+        writer = new IndexWriter(directory, config);
+      } catch (LockObtainFailedException e) {
+        throw new IllegalStateException(
+            "index "
+                + dir
+                + " is being written by another process (its write.lock is held): wait for that"
+                + " ingest to finish, or ingest into another directory");
+      }
       Map<String, String> userData = IndexCommitData.forWriting(recorded, provenance, effective);
       writer.setLiveCommitData(userData.entrySet());
       if (!userData.equals(recorded)) {
@@ -132,6 +147,9 @@ public final class TileIndex implements AutoCloseable {
         mergeExecutor.shutdownNow();
       }
       directory.close();
+      if (isDamage(e)) {
+        throw damage(dir, e);
+      }
       throw e;
     }
   }
@@ -147,6 +165,9 @@ public final class TileIndex implements AutoCloseable {
    */
   public static TileIndex openForSearch(
       Path dir, IndexProvenance provenance, IndexSettings settings) throws IOException {
+    if (!Files.isDirectory(dir)) { // FSDirectory.open would create it: a reader never creates
+      throw new IllegalArgumentException("no tile index in " + dir + " (no such directory)");
+    }
     Directory directory = FSDirectory.open(dir);
     try {
       if (!DirectoryReader.indexExists(directory)) {
@@ -169,8 +190,36 @@ public final class TileIndex implements AutoCloseable {
           correction);
     } catch (IOException | RuntimeException e) {
       directory.close();
+      if (isDamage(e)) {
+        throw damage(dir, e);
+      }
       throw e;
     }
+  }
+
+  /**
+   * True when a failure to open means the files on disk are not a whole index (truncated, missing
+   * or foreign files), not a fault of the caller's.
+   */
+  private static boolean isDamage(Exception e) {
+    return e instanceof CorruptIndexException
+        || e instanceof IndexFormatTooOldException
+        || e instanceof IndexFormatTooNewException
+        || e instanceof EOFException
+        || e instanceof NoSuchFileException;
+  }
+
+  /** A damaged index as one message naming the directory, the fault and the way out. */
+  private static IllegalStateException damage(Path dir, Exception e) {
+    return new IllegalStateException(
+        "index "
+            + dir
+            + " is damaged ("
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + "): restore it from a copy, or rebuild it by ingesting into a new directory",
+        e);
   }
 
   /** The bundle recorded in the index in {@code dir}, if there is an index with one. */

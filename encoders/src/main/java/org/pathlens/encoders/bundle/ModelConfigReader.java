@@ -15,6 +15,9 @@ final class ModelConfigReader {
   private static final List<List<String>> TEXT_INPUTS =
       List.of(List.of("input_ids"), List.of("input_ids", "attention_mask"));
 
+  /** The largest square input side accepted (CONCH uses 448, most CLIP models 224). */
+  static final int MAX_IMAGE_SIZE = 4096;
+
   private final Path file;
 
   private ModelConfigReader(Path file) {
@@ -39,6 +42,10 @@ final class ModelConfigReader {
 
   private ImageConfig image(JsonNode node) {
     int size = positiveInt(node, "image.size", "size");
+    if (size > MAX_IMAGE_SIZE) {
+      // A float32 [3, S, S] input of S = 4096 is 200 MB already; larger is a typo, not a model.
+      throw fieldError("image.size", "must be at most " + MAX_IMAGE_SIZE + " pixels, got " + size);
+    }
     ResizeMode resize;
     Interpolation interpolation;
     try {

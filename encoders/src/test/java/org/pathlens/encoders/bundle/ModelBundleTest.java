@@ -75,6 +75,17 @@ class ModelBundleTest {
   }
 
   @Test
+  void anAbsurdImageSizeIsNamedBeforeAnyArrayIsSized() {
+    Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
+    BundleCopies.edit(
+        copy.resolve("model.json"), s -> s.replaceFirst("\"size\": *\\d+", "\"size\": 100000"));
+    BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load(copy));
+    assertTrue(
+        e.getMessage().contains("image.size") && e.getMessage().contains("at most 4096"),
+        e.getMessage());
+  }
+
+  @Test
   void unknownResizeModeIsNamed() {
     Path copy = BundleCopies.copy(BundleCopies.tinyClip(), tmp);
     BundleCopies.edit(copy.resolve("model.json"), s -> s.replace("\"squash\"", "\"longest\""));
