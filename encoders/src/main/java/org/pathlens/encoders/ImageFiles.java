@@ -28,7 +28,9 @@ public final class ImageFiles {
     for (Path path : paths) {
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
-          walk.filter(Files::isRegularFile)
+          // A broken link is kept (isRegularFile follows links and would drop it): decoding then
+          // names it as unreadable instead of leaving it out without a word.
+          walk.filter(f -> Files.isRegularFile(f) || Files.isSymbolicLink(f))
               .filter(ImageFiles::hasImageExtension)
               .sorted()
               .forEach(files::add);
