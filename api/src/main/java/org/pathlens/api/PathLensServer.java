@@ -70,6 +70,7 @@ public final class PathLensServer implements AutoCloseable {
         Javalin.create(
             javalin -> {
               javalin.startup.showJavalinBanner = false;
+              javalin.http.prefer405over404 = true; // a known route asked with another method
               javalin.jsonMapper(new JavalinJackson(json, false));
               javalin.jetty.multipartConfig.maxFileSize(
                   config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);

@@ -35,13 +35,20 @@ public record ServerConfig(
     Path cacheDir,
     EncoderOptions encoder) {
 
+  /** The shortest token accepted. */
+  public static final int MIN_TOKEN_LENGTH = 12;
+
   public ServerConfig {
     if (maxUploadBytes < 1) {
       throw new IllegalArgumentException(
           "the upload limit must be at least 1 byte, got " + maxUploadBytes);
     }
-    if (token != null && token.isBlank()) {
-      throw new IllegalArgumentException("--token must not be blank");
+    if (token != null && token.strip().length() < MIN_TOKEN_LENGTH) {
+      // A short token is guessed: sign-in answers as fast as a client asks.
+      throw new IllegalArgumentException(
+          "--token must have at least "
+              + MIN_TOKEN_LENGTH
+              + " characters (e.g. openssl rand -hex 16)");
     }
   }
 }

@@ -88,4 +88,22 @@ class HostAndHeadersTest {
           path);
     }
   }
+
+  @Test
+  void aKnownRouteAskedWithAnotherMethodIsAJson405() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String[] call : new String[][] {{"POST", "/api/health"}, {"DELETE", "/api/search"}}) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + call[1]))
+                  .method(call[0], HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, response.statusCode(), call[0] + " " + call[1] + ": " + response.body());
+      assertTrue(
+          response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+          response.headers().toString());
+      assertTrue(response.body().startsWith("{\"error\":"), response.body());
+    }
+  }
 }

@@ -1,6 +1,11 @@
 package org.pathlens.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.pathlens.api.PathLensServer;
@@ -53,8 +58,22 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "T",
       description =
           "Require this token on every API request"
-              + " ('Authorization: Bearer T' or 'X-PathLens-Token: T'; the web UI asks for it once and keeps a session cookie).")
+              + " ('Authorization: Bearer T' or 'X-PathLens-Token: T'; the web UI asks for it once and keeps a session"
+              + " cookie). Visible to other users in the process list: prefer --token-file or PATHLENS_TOKEN.")
   String token;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Read the token from the first line of FILE (or set PATHLENS_TOKEN in the environment).")
+  Path tokenFile;
+
+  @Option(
+      names = "--insecure-no-token",
+      description =
+          "Serve without a token on an address other than loopback: anyone who reaches it can read the index.")
+  boolean insecureNoToken;
 
   @Option(
       names = "--max-upload-mb",
@@ -98,6 +117,14 @@ final class ServeCommand implements Callable<Integer> {
     if (maxUploadMb < 1) {
       throw new IllegalArgumentException("--max-upload-mb must be at least 1, got " + maxUploadMb);
     }
+    String secret = token();
+    if (secret == null && !insecureNoToken && !isLoopback(host)) {
+      throw new IllegalArgumentException(
+          "--host "
+              + host
+              + " exposes the server beyond this machine: give a token (--token-file FILE or"
+              + " PATHLENS_TOKEN), or --insecure-no-token to serve the index to anyone who reaches it");
+    }
     ServerConfig config =
         new ServerConfig(
             index,
@@ -105,7 +132,7 @@ final class ServeCommand implements Callable<Integer> {
             prompts,
             host,
             port,
-            token,
+            secret,
             maxUploadMb * 1024L * 1024L,
             maxPixels,
             inferenceThreads,
@@ -113,6 +140,33 @@ final class ServeCommand implements Callable<Integer> {
             cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory(),
             model.toEncoderOptions());
     return serveUntilStopped(config);
+  }
+
+  /** The token: --token, else the first line of --token-file, else PATHLENS_TOKEN, else none. */
+  private String token() throws IOException {
+    if (token != null && tokenFile != null) {
+      throw new IllegalArgumentException("give --token or --token-file, not both");
+    }
+    if (token != null) {
+      return token;
+    }
+    if (tokenFile != null) {
+      List<String> lines = Files.readAllLines(tokenFile);
+      if (lines.isEmpty()) {
+        throw new IllegalArgumentException("--token-file " + tokenFile + " is empty");
+      }
+      return lines.getFirst().strip();
+    }
+    String fromEnvironment = System.getenv("PATHLENS_TOKEN");
+    return fromEnvironment == null || fromEnvironment.isEmpty() ? null : fromEnvironment;
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return true; // not an address at all: BindCheck names it
+    }
   }
 
   /** Starts the server, prints the ready line once it accepts requests, and runs until Ctrl-C. */

@@ -37,7 +37,7 @@ import org.pathlens.index.ingest.TileFolderIngest;
  */
 class BenchServeCommandTest {
 
-  private static final String TOKEN = "bench-token";
+  private static final String TOKEN = "bench-token-0123";
 
   @TempDir static Path tmp;
   private static Path tile;

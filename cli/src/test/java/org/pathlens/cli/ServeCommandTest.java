@@ -68,4 +68,27 @@ class ServeCommandTest {
     assertTrue(search.err().contains("no tile index in " + missing), search.err());
     assertTrue(Files.notExists(missing), "a reader created " + missing);
   }
+
+  @Test
+  void aServerReachableBeyondThisMachineNeedsAToken() throws Exception {
+    String model = Fixtures.demoBundle().toString();
+    CliRun open =
+        CliRun.of("serve", "--model", model, "--index", tmp.toString(), "--host", "0.0.0.0");
+    assertEquals(2, open.exitCode());
+    assertTrue(
+        open.err()
+            .startsWith("pathlens serve: --host 0.0.0.0 exposes the server beyond this machine"),
+        open.err());
+    CliRun shortToken =
+        CliRun.of("serve", "--model", model, "--index", tmp.toString(), "--token", "abc");
+    assertEquals(2, shortToken.exitCode());
+    assertTrue(
+        shortToken.err().contains("--token must have at least 12 characters"), shortToken.err());
+    Path empty = Files.writeString(tmp.resolve("empty-token"), "");
+    CliRun emptyFile =
+        CliRun.of(
+            "serve", "--model", model, "--index", tmp.toString(), "--token-file", empty.toString());
+    assertEquals(2, emptyFile.exitCode());
+    assertTrue(emptyFile.err().contains("--token-file " + empty + " is empty"), emptyFile.err());
+  }
 }
