@@ -58,7 +58,7 @@ public final class PathLensServer implements AutoCloseable {
     ImageDecoder decoder = new ImageDecoder(config.maxPixels());
     this.queries = new IndexQueries(index, model, decoder);
     this.inference = new InferencePool(config.inferenceThreads(), config.inferenceQueue());
-    this.uploads = Files.createTempDirectory("pathlens-uploads-");
+    this.uploads = UploadFolders.create(Path.of(System.getProperty("java.io.tmpdir")));
     ClassEmbeddingCache cache =
         config.cacheDir() == null
             ? ClassEmbeddingCache.inMemory()
