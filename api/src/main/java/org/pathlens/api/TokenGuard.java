@@ -40,6 +40,7 @@ final class TokenGuard {
   private final byte[] token;
   private final Sessions sessions;
   private final ObjectMapper json;
+  private final WrongTokens wrongTokens = new WrongTokens();
 
   /** A guard for {@code token}, or one that lets everything through when it is null. */
   TokenGuard(String token, Sessions sessions, ObjectMapper json) {
@@ -61,8 +62,16 @@ final class TokenGuard {
   }
 
   private void check(Context ctx) {
-    if (token == null || matches(headerToken(ctx)) || ownSessionCookie(ctx)) {
+    if (token == null || ownSessionCookie(ctx)) {
       return;
+    }
+    String given = headerToken(ctx);
+    if (given != null) {
+      wrongTokens.requireAllowed(ctx, ctx.ip());
+      if (matches(given)) {
+        return;
+      }
+      wrongTokens.record(ctx.ip());
     }
     ctx.header("WWW-Authenticate", "Bearer");
     throw new ApiException(
@@ -80,7 +89,10 @@ final class TokenGuard {
       ctx.status(204); // nothing to sign in to
       return;
     }
-    if (!matches(tokenFromBody(ctx.body()))) {
+    String given = tokenFromBody(ctx.body());
+    wrongTokens.requireAllowed(ctx, ctx.ip());
+    if (!matches(given)) {
+      wrongTokens.record(ctx.ip());
       throw new ApiException(401, "wrong token", "token");
     }
     Cookie cookie =
