@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -49,6 +52,9 @@ public final class PathLensServer implements AutoCloseable {
   private final TokenGuard guard;
   private final ApiRoutes routes;
   private final Javalin app;
+  private final ScheduledExecutorService refresher =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("pathlens-index-refresh").factory());
 
   private PathLensServer(ServerConfig config, VisionLanguageModel model, TileIndex index)
       throws IOException {
@@ -66,6 +72,7 @@ public final class PathLensServer implements AutoCloseable {
     PromptSets prompts = new PromptSets(config.promptsDir(), model, cache);
     this.guard = new TokenGuard(config.token(), Sessions.defaults(), json);
     this.routes = new ApiRoutes(this, prompts, new TileImages(config.indexDir(), decoder), decoder);
+
     this.app =
         Javalin.create(
             javalin -> {
@@ -88,6 +95,14 @@ public final class PathLensServer implements AutoCloseable {
               javalin.routes.exception(HttpResponseException.class, errors::handle);
               javalin.routes.exception(Exception.class, errors::handle);
             });
+  }
+
+  private void refreshIndex() {
+    try {
+      index.refresh();
+    } catch (IOException | RuntimeException e) {
+      // the next tick tries again; searches keep the last good view meanwhile
+    }
   }
 
   /**
@@ -120,6 +135,9 @@ public final class PathLensServer implements AutoCloseable {
               config.indexDir(), IndexProvenance.of(model), IndexSettings.defaults());
       PathLensServer server = new PathLensServer(config, model, index);
       server.app.start(config.host(), config.port());
+      // An ingest may write the index while it is served: its commits become searchable within a
+      // second, without a restart (a refresh that finds no new commit costs a file listing).
+      server.refresher.scheduleWithFixedDelay(server::refreshIndex, 1, 1, TimeUnit.SECONDS);
       return server;
     } catch (IOException | RuntimeException e) {
       if (index != null) {
@@ -248,6 +266,7 @@ public final class PathLensServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    refresher.shutdownNow();
     app.stop();
     inference.close();
     try {
