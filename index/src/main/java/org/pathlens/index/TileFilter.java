@@ -3,6 +3,8 @@ package org.pathlens.index;
 import java.text.NumberFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
@@ -16,7 +18,10 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.RegexpQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.automaton.ByteRunAutomaton;
 
 /**
  * Which tiles a search may return, written in Lucene's query syntax over the metadata fields:
@@ -54,11 +59,77 @@ public final class TileFilter {
             TileFields.Y, new PointsConfig(plain, Integer.class),
             TileFields.MPP, new PointsConfig(plain, Double.class)));
     parser.setAllowLeadingWildcard(true);
+    if (hasRegularExpression(text)) { // refused before parsing: the parser compiles them
+      throw new IllegalArgumentException(
+          "bad filter '"
+              + text
+              + "': regular expressions (/.../) are not allowed; use words, phrases, prefixes (word*)"
+              + " or ranges (a literal slash: \\/ or inside quotes)");
+    }
+    Query parsed;
     try {
-      return new TileFilter(text, keepAllBesideNegations(parser.parse(text, TileFields.CAPTION)));
+      parsed = parser.parse(text, TileFields.CAPTION);
     } catch (QueryNodeException | RuntimeException e) {
       throw new IllegalArgumentException("bad filter '" + text + "': " + e.getMessage(), e);
     }
+    requireMetadataOnly(parsed, text);
+    return new TileFilter(text, keepAllBesideNegations(parsed));
+  }
+
+  /** True when {@code text} has a slash that is neither escaped nor inside a quoted phrase. */
+  private static boolean hasRegularExpression(String text) {
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++; // the next character is literal
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '/' && !quoted) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fields a filter may not name: where a tile's file lies on the server, and the vectors. */
+  static final Set<String> HIDDEN =
+      Set.of(TileFields.SOURCE, TileFields.EMBEDDING, TileFields.EMBEDDING_RAW);
+
+  /**
+   * A filter selects by metadata: it may not ask about server paths ({@code source}) or internal
+   * fields (the vectors, anything starting with {@code _}), and may not hold regular expressions,
+   * whose matching cost a client could make unbounded.
+   */
+  private static void requireMetadataOnly(Query query, String text) {
+    query.visit(
+        new QueryVisitor() {
+          @Override
+          public boolean acceptField(String field) {
+            if (HIDDEN.contains(field) || field.startsWith("_")) {
+              throw new IllegalArgumentException(
+                  "bad filter '" + text + "': field '" + field + "' cannot be filtered on");
+            }
+            return true;
+          }
+
+          @Override
+          public void consumeTermsMatching(
+              Query leaf, String field, Supplier<ByteRunAutomaton> automaton) {
+            if (leaf instanceof RegexpQuery) {
+              throw new IllegalArgumentException(
+                  "bad filter '"
+                      + text
+                      + "': regular expressions (/.../) are not allowed; use words,"
+                      + " phrases, prefixes (word*) or ranges");
+            }
+          }
+
+          @Override
+          public QueryVisitor getSubVisitor(Occur occur, Query parent) {
+            return this;
+          }
+        });
   }
 
   /** The tiles of one slide. */

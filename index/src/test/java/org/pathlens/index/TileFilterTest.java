@@ -1,0 +1,48 @@
+package org.pathlens.index;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a client's filter may ask: metadata, by words, prefixes and ranges; not paths, not regexes.
+ */
+class TileFilterTest {
+
+  @Test
+  void metadataFiltersParse() {
+    for (String filter :
+        new String[] {
+          "label:TUM AND site:center-a",
+          "x:[0 TO 1000] AND mpp:[0.4 TO 0.6]",
+          "caption:fat*",
+          "NOT slide_id:S-1",
+          "\"smooth muscle\"",
+          "batch_corrected:false",
+          "id:tile-7"
+        }) {
+      TileFilter.parse(filter); // no exception
+    }
+  }
+
+  @Test
+  void serverPathsInternalFieldsAndRegularExpressionsAreRefusedByName() {
+    Map<String, String> refused =
+        Map.of(
+            "source:\\/etc*", "field 'source' cannot be filtered on",
+            "label:TUM AND NOT source:x", "field 'source' cannot be filtered on",
+            "_id:1", "field '_id' cannot be filtered on",
+            "embedding:x", "field 'embedding' cannot be filtered on",
+            "caption:/[^a]{0,60000}b/", "regular expressions (/.../) are not allowed",
+            "label:TUM OR /.*/", "regular expressions (/.../) are not allowed");
+    refused.forEach(
+        (filter, reason) -> {
+          IllegalArgumentException e =
+              assertThrows(IllegalArgumentException.class, () -> TileFilter.parse(filter));
+          assertTrue(e.getMessage().startsWith("bad filter '" + filter + "': "), e.getMessage());
+          assertTrue(e.getMessage().contains(reason), e.getMessage());
+        });
+  }
+}
