@@ -1,19 +1,15 @@
 package org.pathlens.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.LuceneVectorization;
 import org.pathlens.index.Quantization;
@@ -183,7 +179,7 @@ public final class IndexBenchmark {
         }
       }
     }
-    delete(options.workDir());
+    WorkFolders.delete(options.workDir());
     out.println();
     out.printf(
         Locale.ROOT,
@@ -349,16 +345,5 @@ public final class IndexBenchmark {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

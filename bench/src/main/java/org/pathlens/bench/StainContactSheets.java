@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -55,11 +54,7 @@ public final class StainContactSheets {
           out.resolve("generated-" + tissue + ".png"));
       written.add(out.resolve("generated-" + tissue + ".png"));
     }
-    try (var files = Files.walk(tiles)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    WorkFolders.delete(tiles);
     if (shared.isPresent()) {
       List<ContactSheetPlot.Row> rows = new ArrayList<>();
       Path multistain = shared.get().resolve("data/multistain");

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,6 +14,7 @@ import org.pathlens.bench.PoolingSweep;
 import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.bench.StainBenchmark;
 import org.pathlens.bench.StainContactSheets;
+import org.pathlens.bench.WorkFolders;
 import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
@@ -538,11 +538,7 @@ final class BenchCommand implements Runnable {
                 + prompts);
       } finally {
         if (work == null) {
-          try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-              Files.deleteIfExists(p);
-            }
-          }
+          WorkFolders.delete(dir);
         }
       }
       return 0;

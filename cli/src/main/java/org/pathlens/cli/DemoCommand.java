@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pathlens.api.ServerConfig;
+import org.pathlens.bench.WorkFolders;
 import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.classify.PromptSet;
 import org.pathlens.classify.PromptSetReader;
@@ -275,14 +275,6 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
   private Path demoIndex(Path dir) {
     return dir.resolve("index-seed" + seed + "-n" + perClass);
   }
@@ -302,7 +294,7 @@ final class DemoCommand implements Callable<Integer> {
         return;
       }
       System.out.println("Rebuilding the demo index in " + index + ": " + stale);
-      deleteRecursively(index);
+      WorkFolders.delete(index);
     }
     Path slide = dir.resolve("slide-seed" + seed + ".tiff");
     if (!Files.isRegularFile(slide)) {
