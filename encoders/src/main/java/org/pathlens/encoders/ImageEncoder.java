@@ -1,7 +1,6 @@
 package org.pathlens.encoders;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.pathlens.encoders.preprocess.ImagePreprocessor;
@@ -125,24 +124,21 @@ public final class ImageEncoder implements AutoCloseable {
       try {
         embedded = encoder.encode(batch, batch.size());
       } catch (NonFiniteEmbeddingException e) {
-        embedded = e.embeddings(); // null views make their tile non-finite below
+        embedded = e.embeddings(); // null at each failed view
       }
       for (int t = 0; t < tiles.size(); t++) {
-        out.add(mean(embedded.subList(t * views, (t + 1) * views)));
+        List<float[]> tileViews = embedded.subList(t * views, (t + 1) * views);
+        out.add(
+            tileViews.contains(null) ? null : mean(tileViews)); // one failed view fails its tile
       }
     }
     return NonFiniteEmbeddingException.requireFinite(encoder.file().toString(), out);
   }
 
-  /** The normalised mean of unit vectors; NaN when a view has none. */
+  /** The normalised mean of unit vectors. */
   private static float[] mean(List<float[]> vectors) {
-    double[] sum = new double[encoderDim(vectors)];
+    double[] sum = new double[vectors.getFirst().length];
     for (float[] v : vectors) {
-      if (v == null) {
-        float[] failed = new float[sum.length];
-        Arrays.fill(failed, Float.NaN);
-        return failed;
-      }
       for (int i = 0; i < sum.length; i++) {
         sum[i] += v[i];
       }
@@ -152,15 +148,6 @@ public final class ImageEncoder implements AutoCloseable {
       out[i] = (float) (sum[i] / vectors.size());
     }
     return Embeddings.l2Normalize(out);
-  }
-
-  private static int encoderDim(List<float[]> vectors) {
-    for (float[] v : vectors) {
-      if (v != null) {
-        return v.length;
-      }
-    }
-    return 1;
   }
 
   /** The preprocessing this encoder applies, e.g. to show users the model's input crop. */

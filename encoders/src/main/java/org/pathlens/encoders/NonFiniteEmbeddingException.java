@@ -54,14 +54,14 @@ public final class NonFiniteEmbeddingException extends EncoderException {
   }
 
   /**
-   * Throws when any of {@code embeddings} (one per input) is not finite.
+   * Throws when any of {@code embeddings} (one per input) is missing (null) or not finite.
    *
    * @param what the encoder or caller, for the message
    */
   public static List<float[]> requireFinite(String what, List<float[]> embeddings) {
     List<Integer> failed = new ArrayList<>();
     for (int i = 0; i < embeddings.size(); i++) {
-      if (!isFinite(embeddings.get(i))) {
+      if (embeddings.get(i) == null || !isFinite(embeddings.get(i))) {
         failed.add(i);
       }
     }
