@@ -43,21 +43,30 @@ public final class PromptSetReader {
     return parse(file.toString(), text);
   }
 
-  /** The names of the prompt sets PathLens ships, sorted. */
+  /** The names of the prompt sets PathLens ships, sorted (read once, from {@value #INDEX}). */
   public static List<String> builtInNames() {
-    try (InputStream in = PromptSetReader.class.getResourceAsStream(BUILT_IN + INDEX)) {
-      if (in == null) {
-        throw new IllegalStateException(
-            "the built-in prompt sets are missing from the class path (" + BUILT_IN + ")");
+    return BuiltInNames.NAMES;
+  }
+
+  /** Reads the index on first use: every API request that names a set asks for the list. */
+  private static final class BuiltInNames {
+    static final List<String> NAMES = read();
+
+    private static List<String> read() {
+      try (InputStream in = PromptSetReader.class.getResourceAsStream(BUILT_IN + INDEX)) {
+        if (in == null) {
+          throw new IllegalStateException(
+              "the built-in prompt sets are missing from the class path (" + BUILT_IN + ")");
+        }
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+            .lines()
+            .map(String::strip)
+            .filter(n -> !n.isEmpty())
+            .sorted()
+            .toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list the built-in prompt sets", e);
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .lines()
-          .map(String::strip)
-          .filter(n -> !n.isEmpty())
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the built-in prompt sets", e);
     }
   }
 
