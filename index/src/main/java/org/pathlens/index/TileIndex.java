@@ -96,7 +96,13 @@ public final class TileIndex implements AutoCloseable {
   public static TileIndex open(Path dir, IndexProvenance provenance, IndexSettings settings)
       throws IOException {
     Files.createDirectories(dir);
-    Directory directory = FSDirectory.open(dir);
+    return open(dir, FSDirectory.open(dir), provenance, settings);
+  }
+
+  /** Opens the index in {@code directory} (the files of {@code dir}) for writing: see above. */
+  static TileIndex open(
+      Path dir, Directory directory, IndexProvenance provenance, IndexSettings settings)
+      throws IOException {
     ExecutorService mergeExecutor = null;
     try {
       Map<String, String> recorded = IndexCommitData.read(directory);
@@ -266,13 +272,48 @@ public final class TileIndex implements AutoCloseable {
     }
     for (int start = 0; start < tiles.size(); start += settings.commitSize()) {
       int end = Math.min(tiles.size(), start + settings.commitSize());
-      for (int i = start; i < end; i++) {
-        TileRecord tile = tiles.get(i);
-        writer.updateDocument(
-            new Term(TileFields.ID, tile.id()), document(tile, embeddings.get(i), batchCorrection));
+      try {
+        for (int i = start; i < end; i++) {
+          TileRecord tile = tiles.get(i);
+          writer.updateDocument(
+              new Term(TileFields.ID, tile.id()),
+              document(tile, embeddings.get(i), batchCorrection));
+        }
+        commit();
+      } catch (IOException e) {
+        throw writeFailed(e);
       }
-      commit();
     }
+  }
+
+  /**
+   * Rolls the writer back after a failed write (a full disk, above all): the index on disk stays
+   * its last commit and the files written since are deleted, instead of lying beside it until the
+   * next writer happens to clean them. The index is closed for writing afterwards.
+   */
+  private IndexWriteException writeFailed(IOException cause) {
+    int kept = -1;
+    try {
+      kept = count(TileFilter.ALL); // searches see the last commit: they are refreshed on commit
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    try {
+      writer.rollback();
+      deleteUncommittedFiles();
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    return new IndexWriteException(
+        "cannot write index "
+            + dir
+            + ": "
+            + cause.getMessage()
+            + "; the index keeps its last commit"
+            + (kept >= 0 ? " (" + kept + " tiles)" : "")
+            + " and the files of the failed write were removed: free space (or fix the cause) and"
+            + " run the command again (an ingest goes on from that commit)",
+        cause);
   }
 
   /** The tile's document: with the corrected vector where {@code correction} covers its batch. */
@@ -384,13 +425,31 @@ public final class TileIndex implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes the files a rolled-back writer left: a rollback after a failed flush keeps the segment
+   * files it was writing. A writer opened on the last commit deletes every file that commit does
+   * not reference (Lucene's own rule), and writes nothing, so this works on a full disk too.
+   */
+  private void deleteUncommittedFiles() throws IOException {
+    IndexWriterConfig cleanup =
+        new IndexWriterConfig(TileFilter.ANALYZER)
+            .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
+            .setCodec(TileCodec.of(settings, null))
+            .setCommitOnClose(false);
+    new IndexWriter(directory, cleanup).close();
+  }
+
   /** Removes every tile of a slide, metadata and vector alike, and commits; returns how many. */
   public int deleteSlide(String slideId) throws IOException {
     requireWriter("delete a slide");
     TermQuery slide = new TermQuery(new Term(TileFields.SLIDE_ID, slideId));
     int removed = count(TileFilter.slide(slideId));
-    writer.deleteDocuments(slide);
-    commit();
+    try {
+      writer.deleteDocuments(slide);
+      commit();
+    } catch (IOException e) {
+      throw writeFailed(e);
+    }
     return removed;
   }
 
@@ -400,15 +459,23 @@ public final class TileIndex implements AutoCloseable {
    */
   public void expungeDeletes() throws IOException {
     requireWriter("expunge deletes");
-    writer.forceMergeDeletes(true);
-    commit();
+    try {
+      writer.forceMergeDeletes(true);
+      commit();
+    } catch (IOException e) {
+      throw writeFailed(e);
+    }
   }
 
   /** Merges the index into one segment (one HNSW graph: the fastest searches), and commits. */
   public void forceMerge() throws IOException {
     requireWriter("merge");
-    writer.forceMerge(1, true);
-    commit();
+    try {
+      writer.forceMerge(1, true);
+      commit();
+    } catch (IOException e) {
+      throw writeFailed(e);
+    }
   }
 
   private void commit() throws IOException {

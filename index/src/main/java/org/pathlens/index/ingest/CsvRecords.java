@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,14 +45,23 @@ public final class CsvRecords {
         }
       }
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(
-          file
-              + ": not valid CSV (line "
-              + e.getLocation().getLineNr()
-              + "): "
-              + e.getOriginalMessage(),
-          e);
+      throw notCsv(file, e);
+    } catch (FileSystemException e) {
+      throw e; // names the file already
+    } catch (IOException e) {
+      // A read error of the open file ("Is a directory", an I/O error) comes without its name.
+      throw new FileSystemException(file.toString(), null, e.getMessage());
     }
     return records;
+  }
+
+  private static IllegalArgumentException notCsv(Path file, JacksonException e) {
+    return new IllegalArgumentException(
+        file
+            + ": not valid CSV (line "
+            + e.getLocation().getLineNr()
+            + "): "
+            + e.getOriginalMessage(),
+        e);
   }
 }
