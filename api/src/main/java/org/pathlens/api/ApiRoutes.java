@@ -117,7 +117,7 @@ final class ApiRoutes {
   private void searchImage(Context ctx) {
     int k = Params.k(ctx, 10);
     TileFilter filter = Params.filter(ctx);
-    UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
+    UploadedImage image = server.upload(ctx);
     server.async(ctx, () -> withFile(image, file -> hits(server.queries().image(file, k, filter))));
   }
 
@@ -138,7 +138,7 @@ final class ApiRoutes {
   private void similarToImage(Context ctx) {
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
-    UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
+    UploadedImage image = server.upload(ctx);
     server.async(
         ctx,
         () ->
@@ -152,10 +152,14 @@ final class ApiRoutes {
   }
 
   private void classifyImage(Context ctx) {
+    if (ctx.queryParam("prompts") != null) {
+      prompts.read(ctx.queryParam("prompts"), "prompts"); // a bad name costs no upload
+    }
+    UploadedImage image = server.upload(ctx);
+    // The form was parsed with the upload, so reading a field of it reads no more of the body.
     String name =
         ctx.formParam("prompts") != null ? ctx.formParam("prompts") : ctx.queryParam("prompts");
     prompts.read(name, "prompts");
-    UploadedImage image = UploadedImage.from(ctx, server.config().maxUploadBytes());
     server.async(
         ctx,
         () -> {

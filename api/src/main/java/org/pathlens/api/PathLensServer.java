@@ -41,6 +41,15 @@ public final class PathLensServer implements AutoCloseable {
   /** Room for multipart headers around an upload of the maximum size. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
+  /** The longest request line and headers (Jetty's default): 414 or 431 above. */
+  static final int MAX_REQUEST_HEADER_BYTES = 8192;
+
+  /**
+   * How long a connection may send nothing, in its headers or a body, before it is closed (an
+   * upload is held to a minimum rate besides: {@link UploadGate}).
+   */
+  static final long READ_DEADLINE_MS = 10_000;
+
   private final ServerConfig config;
   private final ObjectMapper json = new ObjectMapper();
   private final ErrorResponses errors = new ErrorResponses(json);
@@ -50,6 +59,7 @@ public final class PathLensServer implements AutoCloseable {
   private final InferencePool inference;
   private final Path uploads;
   private final TokenGuard guard;
+  private final UploadGate uploadGate;
   private final ApiRoutes routes;
   private final Javalin app;
   private final ScheduledExecutorService refresher =
@@ -71,6 +81,7 @@ public final class PathLensServer implements AutoCloseable {
             : ClassEmbeddingCache.inDirectory(config.cacheDir());
     PromptSets prompts = new PromptSets(config.promptsDir(), model, cache);
     this.guard = new TokenGuard(config.token(), Sessions.defaults(), json);
+    this.uploadGate = new UploadGate(config.uploadsAtOnce());
     this.routes = new ApiRoutes(this, prompts, new TileImages(config.indexDir(), decoder), decoder);
 
     this.app =
@@ -83,8 +94,15 @@ public final class PathLensServer implements AutoCloseable {
                   config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
               javalin.jetty.multipartConfig.maxTotalRequestSize(
                   config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
+              javalin.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors()));
+              javalin.jetty.modifyHttpConfiguration(
+                  http -> {
+                    http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+                    http.setIdleTimeout(READ_DEADLINE_MS);
+                  });
               HostCheck hosts = new HostCheck(config.host());
               javalin.routes.before(hosts::check);
+              javalin.routes.before(OriginCheck::check);
               javalin.routes.before(PathLensServer::securityHeaders);
               javalin.routes.before(this::checkRequestSize);
               routes.register(javalin.routes, guard);
@@ -182,6 +200,11 @@ public final class PathLensServer implements AutoCloseable {
     return uploads;
   }
 
+  /** The upload of a request, received within the bound on uploads at once. */
+  UploadedImage upload(Context ctx) {
+    return uploadGate.receive(ctx, config.maxUploadBytes());
+  }
+
   TokenGuard guard() {
     return guard;
   }
@@ -268,6 +291,7 @@ public final class PathLensServer implements AutoCloseable {
   public void close() throws IOException {
     refresher.shutdownNow();
     app.stop();
+    uploadGate.close();
     inference.close();
     try {
       index.close();

@@ -35,6 +35,15 @@ public record ServerConfig(
     Path cacheDir,
     EncoderOptions encoder) {
 
+  /**
+   * Uploads received at once (more get 503 before their body is read): twice the inference threads,
+   * at least 8, so that receiving keeps inference fed while bounding the Jetty threads and memory
+   * that slow or stalled uploads can hold.
+   */
+  public int uploadsAtOnce() {
+    return Math.max(8, 2 * inferenceThreads);
+  }
+
   /** The shortest token accepted. */
   public static final int MIN_TOKEN_LENGTH = 12;
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeoutException;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
 
@@ -58,19 +59,27 @@ record UploadedImage(String name, byte[] bytes) {
 
   /**
    * The part, parsed by Jetty; a body over Jetty's multipart limit (one sent without a length, so
-   * the declared-length check could not see it) is a 413, any other unparsable body a 400.
+   * the declared-length check could not see it) is a 413, one that stalled a 408, any other
+   * unparsable body a 400.
    */
   private static UploadedFile part(Context ctx, long maxBytes) {
     try {
       return ctx.uploadedFile(PART);
     } catch (Exception e) { // Kotlin code: the servlet's checked exceptions arrive undeclared
+      Throwable root = e;
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof IllegalStateException
             && String.valueOf(t.getMessage()).contains("max length exceeded")) {
           throw new ApiException(413, "upload over the limit of " + maxBytes + " bytes", PART, e);
         }
+        if (t instanceof TimeoutException) {
+          // The read deadline or the minimum data rate (PathLensServer) cut a stalled upload.
+          throw new ApiException(
+              408, "the upload stalled and was cut off (" + t.getMessage() + ")", PART, e);
+        }
+        root = t;
       }
-      throw new ApiException(400, "malformed multipart body: " + e.getMessage(), PART, e);
+      throw new ApiException(400, "malformed multipart body: " + root.getMessage(), PART, e);
     }
   }
 
