@@ -21,6 +21,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.RegexpQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.WildcardQuery;
 import org.apache.lucene.util.automaton.ByteRunAutomaton;
 
 /**
@@ -29,8 +30,19 @@ import org.apache.lucene.util.automaton.ByteRunAutomaton;
  * x:[0 TO 4096]}, {@code mpp:[0.4 TO 0.6]}. Ids and metadata values are matched whole (a keyword
  * analyzer, so {@code slide_id:S-07} is not split at the hyphen); {@code caption} and bare words
  * are analysed full text. A filter of only negations keeps everything else.
+ *
+ * <p>What a filter may cost is bounded, since clients of the API write them: at most {@value
+ * #MAX_LENGTH} characters and {@value #MAX_CLAUSES} terms, phrases, prefixes and ranges; no regular
+ * expressions; no leading wildcard ({@code *osis}) on caption text; no server paths ({@code
+ * source}) or internal fields.
  */
 public final class TileFilter {
+
+  /** The longest filter accepted, in characters. */
+  public static final int MAX_LENGTH = 2000;
+
+  /** The most terms, phrases, prefixes and ranges a filter may combine. */
+  public static final int MAX_CLAUSES = 64;
 
   /** Every tile. */
   public static final TileFilter ALL = new TileFilter("*", null);
@@ -49,6 +61,14 @@ public final class TileFilter {
   public static TileFilter parse(String text) {
     if (text == null || text.isBlank()) {
       return ALL;
+    }
+    if (text.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "bad filter of "
+              + text.length()
+              + " characters: at most "
+              + MAX_LENGTH
+              + " (select by fewer values, or by a range)");
     }
     StandardQueryParser parser = new StandardQueryParser(ANALYZER);
     NumberFormat plain = NumberFormat.getNumberInstance(Locale.ROOT);
@@ -102,8 +122,31 @@ public final class TileFilter {
    * whose matching cost a client could make unbounded.
    */
   private static void requireMetadataOnly(Query query, String text) {
+    int[] clauses = {0};
     query.visit(
         new QueryVisitor() {
+          @Override
+          public void consumeTerms(Query leaf, Term... terms) {
+            count(leaf);
+          }
+
+          @Override
+          public void visitLeaf(Query leaf) {
+            count(leaf);
+          }
+
+          private void count(Query leaf) {
+            if (++clauses[0] > MAX_CLAUSES) {
+              throw new IllegalArgumentException(
+                  "bad filter '"
+                      + text
+                      + "': more than "
+                      + MAX_CLAUSES
+                      + " terms, phrases, prefixes and ranges (select by a range, or split the"
+                      + " search)");
+            }
+          }
+
           @Override
           public boolean acceptField(String field) {
             if (HIDDEN.contains(field) || field.startsWith("_")) {
@@ -116,12 +159,26 @@ public final class TileFilter {
           @Override
           public void consumeTermsMatching(
               Query leaf, String field, Supplier<ByteRunAutomaton> automaton) {
+            count(leaf);
             if (leaf instanceof RegexpQuery) {
               throw new IllegalArgumentException(
                   "bad filter '"
                       + text
                       + "': regular expressions (/.../) are not allowed; use words,"
                       + " phrases, prefixes (word*) or ranges");
+            }
+            if (leaf instanceof WildcardQuery wildcard
+                && TileFields.CAPTION.equals(field)
+                && startsWithWildcard(wildcard.getTerm().text())) {
+              // A leading wildcard walks every word of every caption: unbounded in a large index.
+              // Metadata fields hold few distinct values, so there it stays allowed.
+              throw new IllegalArgumentException(
+                  "bad filter '"
+                      + text
+                      + "': '"
+                      + wildcard.getTerm().text()
+                      + "' starts with a wildcard, not allowed on caption text; put letters"
+                      + " first (fib*)");
             }
           }
 
@@ -130,6 +187,10 @@ public final class TileFilter {
             return this;
           }
         });
+  }
+
+  private static boolean startsWithWildcard(String pattern) {
+    return pattern.startsWith("*") || pattern.startsWith("?");
   }
 
   /** The tiles of one slide. */

@@ -21,7 +21,9 @@ class TileFilterTest {
           "NOT slide_id:S-1",
           "\"smooth muscle\"",
           "batch_corrected:false",
-          "id:tile-7"
+          "id:tile-7",
+          "slide_id:*-07",
+          "caption:fib?osis"
         }) {
       TileFilter.parse(filter); // no exception
     }
@@ -44,5 +46,36 @@ class TileFilterTest {
           assertTrue(e.getMessage().startsWith("bad filter '" + filter + "': "), e.getMessage());
           assertTrue(e.getMessage().contains(reason), e.getMessage());
         });
+  }
+
+  @Test
+  void whatAFilterMayCostIsBounded() {
+    String manyTerms =
+        String.join(
+            " OR ", java.util.stream.IntStream.range(0, 65).mapToObj(i -> "label:L" + i).toList());
+    String nested = "(".repeat(900) + "label:TUM" + ")".repeat(900);
+    Map<String, String> refused =
+        Map.of(
+            "caption:*osis",
+            "'*osis' starts with a wildcard, not allowed on caption text",
+            "?ibrosis",
+            "'?ibrosis' starts with a wildcard",
+            "label:TUM AND caption:*",
+            "'*' starts with a wildcard",
+            manyTerms,
+            "more than 64 terms, phrases, prefixes and ranges");
+    refused.forEach(
+        (filter, reason) -> {
+          IllegalArgumentException e =
+              assertThrows(IllegalArgumentException.class, () -> TileFilter.parse(filter));
+          assertTrue(e.getMessage().contains(reason), e.getMessage());
+        });
+    IllegalArgumentException tooLong =
+        assertThrows(IllegalArgumentException.class, () -> TileFilter.parse("a".repeat(2001)));
+    assertTrue(tooLong.getMessage().startsWith("bad filter of 2001 characters: at most 2000"));
+    TileFilter.parse(
+        String.join(
+            " OR ", java.util.stream.IntStream.range(0, 64).mapToObj(i -> "label:L" + i).toList()));
+    TileFilter.parse(nested); // deep nesting within the length limit costs the parser little
   }
 }
