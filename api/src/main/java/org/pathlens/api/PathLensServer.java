@@ -62,6 +62,7 @@ public final class PathLensServer implements AutoCloseable {
   private final UploadGate uploadGate;
   private final ApiRoutes routes;
   private final Javalin app;
+  private String lastRefreshFailure; // only the refresher thread reads and writes it
   private final ScheduledExecutorService refresher =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("pathlens-index-refresh").factory());
@@ -118,8 +119,20 @@ public final class PathLensServer implements AutoCloseable {
   private void refreshIndex() {
     try {
       index.refresh();
+      lastRefreshFailure = null;
     } catch (IOException | RuntimeException e) {
-      // the next tick tries again; searches keep the last good view meanwhile
+      // Searches keep the last good view; the next tick tries again. Said once per fault, loudly:
+      // a commit that fails its checksums is never served.
+      String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+      if (!failure.equals(lastRefreshFailure)) {
+        System.err.println(
+            "pathlens serve: the new commit of index "
+                + config.indexDir()
+                + " is not served, searches keep the last good one ("
+                + failure
+                + ")");
+        lastRefreshFailure = failure;
+      }
     }
   }
 

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description = "Maintain a tile index: batch correction of its embeddings.",
-    subcommands = {IndexBatchCorrectCommand.class})
+    description =
+        "Maintain a tile index: check that it is whole; batch correction of its embeddings.",
+    subcommands = {IndexCheckCommand.class, IndexBatchCorrectCommand.class})
 final class IndexCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

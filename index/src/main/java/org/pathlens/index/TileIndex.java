@@ -137,6 +137,8 @@ public final class TileIndex implements AutoCloseable {
       if (!userData.equals(recorded)) {
         writer.commit(); // a new index records its bundle before its first tile
       }
+      // Not verified: the writer wrote its new segments itself, and a merge verifies the checksums
+      // of the segments it reads (a damaged old segment fails the ingest there).
       SearcherManager searchers = new SearcherManager(writer, null);
       return new TileIndex(
           dir,
@@ -183,7 +185,7 @@ public final class TileIndex implements AutoCloseable {
       IndexCommitData.checkProvenance(dir, recorded, provenance, false);
       IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
       BatchCorrection correction = IndexCommitData.batchCorrection(dir, recorded, provenance);
-      SearcherManager searchers = new SearcherManager(directory, null);
+      SearcherManager searchers = new SearcherManager(directory, new VerifyingSearcherFactory());
       return new TileIndex(
           dir,
           directory,
@@ -224,7 +226,10 @@ public final class TileIndex implements AutoCloseable {
             + e.getClass().getSimpleName()
             + ": "
             + e.getMessage()
-            + "): restore it from a copy, or rebuild it by ingesting into a new directory",
+            + "): restore it from a copy, or rebuild it by ingesting into a new directory;"
+            + " ./pathlens index check --index "
+            + dir
+            + " reports every fault",
         e);
   }
 

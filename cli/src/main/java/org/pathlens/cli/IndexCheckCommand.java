@@ -1,0 +1,32 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.pathlens.index.IndexCheck;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens index check}: is the index whole, and what does it hold. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check a tile index whole, without changing it: Lucene's CheckIndex over every segment (checksums of every",
+      "file, postings, stored fields and vectors decoded) and PathLens's records (the bundle and engine the index",
+      "records, the vector dimension, the batch correction file, slide records and thumbnails against the tiles).",
+      "Prints what the index holds, then one line per problem. Exit code 0 when whole, 1 when a problem is found.",
+      "It takes the index's write lock: run it when no ingest is writing. No model is loaded."
+    })
+final class IndexCheckCommand implements Callable<Integer> {
+
+  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
+  Path index;
+
+  @Override
+  public Integer call() throws Exception {
+    System.out.println("index " + index);
+    IndexCheck.Report report = IndexCheck.run(index);
+    report.print(System.out);
+    return report.ok() ? 0 : 1;
+  }
+}
