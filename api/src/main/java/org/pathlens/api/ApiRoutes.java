@@ -303,8 +303,16 @@ final class ApiRoutes {
           try {
             views = SlideViews.open(server.index(), slide, classifier, tilePixels);
           } catch (IllegalArgumentException e) {
+            // The reason names the slide files on the server: it goes to the log, not the client.
+            System.err.println(
+                "pathlens serve: slide '" + slide + "' cannot be drawn: " + e.getMessage());
             throw new ApiException(
-                404, "slide '" + slide + "' cannot be drawn: " + e.getMessage(), null, e);
+                404,
+                "slide '"
+                    + slide
+                    + "' cannot be drawn from its source file; the server's log says why",
+                null,
+                e);
           }
           try (views) {
             return png(drawing.draw(views, classId));

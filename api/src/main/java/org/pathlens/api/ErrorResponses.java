@@ -13,7 +13,8 @@ import org.pathlens.encoders.preprocess.ImageDecodeException;
  * Every failure as a JSON body {@code {"error": ..., "parameter": ...}} with its status, never an
  * HTML page or a stack trace: refusals the routes raise, images that do not decode (400, naming the
  * {@code image} part), a model output that is not finite (500, saying so), Javalin's own (unknown
- * route, bad method), and anything unexpected (500, logged).
+ * route, bad method), and anything unexpected (500, logged; its message only in the log, since it
+ * may name files on the server).
  */
 final class ErrorResponses {
 
@@ -48,12 +49,13 @@ final class ErrorResponses {
       default -> {
         System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + " failed");
         e.printStackTrace();
+        // The message stays in the log: it may name files on the server.
         write(
             ctx,
             500,
-            "internal error: "
+            "internal error ("
                 + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                + "); the server's log has the details",
             null);
       }
     }

@@ -257,6 +257,22 @@ class HostileClientsTest {
     assertTrue(error.contains("over 8192 bytes"), error);
   }
 
+  /**
+   * A slide whose source is no slide file (the markup tile's slide names a PNG): every view of it
+   * fails, and no answer names a file or folder of the server.
+   */
+  @Test
+  void noAnswerNamesAServerPath() throws IOException {
+    String root = server.config().indexDir().getParent().toString();
+    for (String view : List.of("heatmap.png", "overlay.png")) {
+      Answer answer =
+          request("GET", "/api/slides/XSS-1/" + view + "?prompts=demo-crc9&class=TUM", "", "");
+      String body = new String(answer.body(), StandardCharsets.UTF_8);
+      assertTrue(answer.status() >= 400, view + ": " + answer.status() + " " + body);
+      assertTrue(!body.contains(root) && !body.contains("/tmp"), view + ": " + body);
+    }
+  }
+
   @Test
   void aPageOfTheServersOwnOriginMayPost() throws IOException {
     Answer own =
