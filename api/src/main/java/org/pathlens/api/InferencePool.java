@@ -53,6 +53,20 @@ final class InferencePool implements AutoCloseable {
   }
 
   /**
+   * Refuses at once when every thread is busy and the queue is full: called before an upload's body
+   * is read, so that a request the pool would refuse anyway costs no upload. (A check, not a
+   * reservation: {@link #submit} may still refuse when others got there first.)
+   *
+   * @throws ApiException 503 as {@link #submit} would
+   */
+  void requireRoom() {
+    if (executor.getActiveCount() >= executor.getMaximumPoolSize()
+        && executor.getQueue().remainingCapacity() == 0) {
+      throw busy(null);
+    }
+  }
+
+  /**
    * Runs {@code task} on the pool.
    *
    * @throws ApiException 503 when every thread is busy and the queue is full
@@ -69,19 +83,23 @@ final class InferencePool implements AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
-      throw new ApiException(
-          503,
-          "the server is busy: "
-              + executor.getActiveCount()
-              + " inference tasks running and "
-              + executor.getQueue().size()
-              + " waiting; retry after "
-              + RETRY_AFTER_SECONDS
-              + " s",
-          null,
-          e);
+      throw busy(e);
     }
     return result;
+  }
+
+  private ApiException busy(Exception cause) {
+    return new ApiException(
+        503,
+        "the server is busy: "
+            + executor.getActiveCount()
+            + " inference tasks running and "
+            + executor.getQueue().size()
+            + " waiting; retry after "
+            + RETRY_AFTER_SECONDS
+            + " s",
+        null,
+        cause);
   }
 
   @Override

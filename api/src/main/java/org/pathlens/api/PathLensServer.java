@@ -215,6 +215,12 @@ public final class PathLensServer implements AutoCloseable {
 
   /** The upload of a request, received within the bound on uploads at once. */
   UploadedImage upload(Context ctx) {
+    try {
+      inference.requireRoom(); // a request the pool would refuse is refused before its upload
+    } catch (ApiException busy) {
+      ctx.header("Connection", "close"); // its body stays unread
+      throw busy;
+    }
     return uploadGate.receive(ctx, config.maxUploadBytes());
   }
 
