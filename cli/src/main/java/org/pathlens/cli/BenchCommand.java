@@ -92,7 +92,8 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--torch-threads",
         paramLabel = "N",
-        description = "libtorch intra-op threads (default: one per core).")
+        description =
+            "libtorch intra-op threads (default: one per processor this process may use).")
     int torchThreads;
 
     @Override
@@ -182,7 +183,8 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--torch-threads",
         paramLabel = "N",
-        description = "libtorch intra-op threads (default: one per core).")
+        description =
+            "libtorch intra-op threads (default: one per processor this process may use).")
     int torchThreads;
 
     @Option(

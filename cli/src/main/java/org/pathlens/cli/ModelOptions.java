@@ -38,7 +38,7 @@ final class ModelOptions {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "libtorch intra-op threads (default: one per core).")
+      description = "libtorch intra-op threads (default: one per processor this process may use).")
   int threads;
 
   EncoderOptions toEncoderOptions() {

@@ -8,8 +8,9 @@ package org.pathlens.encoders;
  *     ({@code model.half()} before tracing; GPU only). DJL cannot cast a loaded TorchScript module,
  *     so the precision is chosen at export.
  * @param batchSize inputs per forward pass
- * @param threads libtorch intra-op threads; 0 keeps libtorch's default (one per core). Set it when
- *     PathLens runs its own worker pools beside inference, so the two do not oversubscribe cores.
+ * @param threads libtorch intra-op threads; 0 for one per processor this JVM may use (container
+ *     limits counted: {@link TorchRuntime#engine}). Set it when PathLens runs its own worker pools
+ *     beside inference, so the two do not oversubscribe cores.
  */
 public record EncoderOptions(DeviceChoice device, boolean fp16, int batchSize, int threads) {
 

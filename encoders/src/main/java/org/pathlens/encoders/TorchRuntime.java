@@ -21,9 +21,16 @@ public final class TorchRuntime {
 
   private TorchRuntime() {}
 
-  /** The PyTorch engine, started with {@code threads} intra-op threads (0 = libtorch default). */
+  /**
+   * The PyTorch engine, started with {@code threads} intra-op threads; 0 for one per processor this
+   * JVM may use ({@link Runtime#availableProcessors}, which counts a container's CPU quota and
+   * affinity; libtorch's own default counts the host's cores, and a 2-CPU container on a 64-core
+   * host would run 32 threads against each other). Once started, a positive count changes the
+   * (process-wide) setting and 0 leaves it as it is.
+   */
   public static synchronized Engine engine(int threads) {
     if (engine == null) {
+      threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
       // Before libtorch loads: oneDNN reads its ISA cap once, on its first kernel.
       cpuIsaCap = CpuIsaCap.apply();
       System.setProperty("ai.djl.offline", "true");
@@ -32,12 +39,10 @@ public final class TorchRuntime {
       if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
       }
-      if (threads > 0) {
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        // Inter-op parallelism only helps graphs with independent branches; one thread keeps
-        // the total thread count predictable next to PathLens's own pools.
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-      }
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      // Inter-op parallelism only helps graphs with independent branches; one thread keeps
+      // the total thread count predictable next to PathLens's own pools.
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
       try {
         engine = Engine.getEngine(ENGINE);
       } catch (RuntimeException | UnsatisfiedLinkError e) {
