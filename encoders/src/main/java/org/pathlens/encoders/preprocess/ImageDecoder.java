@@ -59,6 +59,12 @@ public final class ImageDecoder {
 
   private static final int TAIL_BYTES = 1024;
 
+  /**
+   * Larger JPEG files take the general path, whose pixel-count check reads only the header before
+   * the file is read whole.
+   */
+  private static final long TURBO_MAX_FILE_BYTES = 64L << 20;
+
   private final long maxPixels;
   private final TurboJpeg turbo;
 
@@ -97,6 +103,12 @@ public final class ImageDecoder {
     if (size == 0) {
       throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
     }
+    if (turbo != null && size <= TURBO_MAX_FILE_BYTES) {
+      RgbImage jpeg = decodeJpegFile(file);
+      if (jpeg != null) {
+        return jpeg;
+      }
+    }
     // File-backed stream: the header is checked before the file is read in full.
     return decode(
         new Source() {
@@ -111,6 +123,27 @@ public final class ImageDecoder {
           }
         },
         name);
+  }
+
+  /**
+   * A JPEG tile read once and decoded by libjpeg-turbo, without the JDK's reader lookup and header
+   * pass (a tenth of the time of a 224 px tile); null for anything else, which the general path
+   * then decodes or refuses with its messages (a file that is not a JPEG, is truncated, too large
+   * in pixels, CMYK).
+   */
+  private RgbImage decodeJpegFile(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      return null;
+    }
+    boolean jpeg =
+        bytes.length > 3
+            && bytes[0] == (byte) 0xFF
+            && bytes[1] == (byte) 0xD8
+            && bytes[2] == (byte) 0xFF;
+    return jpeg && hasEndMarker(bytes) ? turbo.decode(bytes, maxPixels) : null;
   }
 
   /**
