@@ -27,6 +27,7 @@ import org.pathlens.classify.slides.IndexClassifier;
 import org.pathlens.classify.slides.SlideClassification;
 import org.pathlens.classify.slides.SlidePooling;
 import org.pathlens.classify.slides.SlideViews;
+import org.pathlens.classify.slides.ZeroShotGeoJson;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.SearchHit;
@@ -85,6 +86,7 @@ final class ApiRoutes {
     routes.get("/api/slides/{id}/classify", guard.protect(this::classifySlide));
     routes.get("/api/slides/{id}/heatmap.png", guard.protect(this::heatmap));
     routes.get("/api/slides/{id}/overlay.png", guard.protect(this::overlay));
+    routes.get("/api/slides/{id}/zeroshot.geojson", guard.protect(this::zeroShotGeoJson));
     // <id> may span segments: a tile folder ingested without a manifest names tiles by their
     // relative
     // path (ADI/tile-1.png), and Jetty refuses an encoded slash (%2F) inside one segment.
@@ -222,6 +224,25 @@ final class ApiRoutes {
       throw ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail");
     }
     ctx.contentType("image/png").result(Files.readAllBytes(file));
+  }
+
+  /**
+   * The slide's tiles, classified, as GeoJSON for QuPath: one polygon per tile in level-0 pixels,
+   * the predicted class and the class probabilities ({@link ZeroShotGeoJson}).
+   */
+  private void zeroShotGeoJson(Context ctx) throws IOException {
+    String slide = ctx.pathParam("id");
+    String name = Params.required(ctx, "prompts");
+    prompts.read(name, "prompts");
+    server.requireIndexedSlide(slide);
+    server.async(
+        ctx,
+        () -> {
+          ObjectNode body =
+              ZeroShotGeoJson.of(server.index(), slide, prompts.classifier(name, "prompts"));
+          return new TileImages.Encoded(
+              body.toString().getBytes(StandardCharsets.UTF_8), "application/geo+json");
+        });
   }
 
   private void classifySlide(Context ctx) throws IOException {

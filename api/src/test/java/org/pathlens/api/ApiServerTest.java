@@ -186,6 +186,41 @@ class ApiServerTest {
     assertError(get("/api/slides/S-2/classify?prompts=demo-crc9"), 404, null);
   }
 
+  /** QuPath's GeoJSON: one classified tile polygon per indexed tile of the slide. */
+  @Test
+  void zeroShotGeoJsonHasOneClassifiedPolygonPerTile() throws Exception {
+    HttpResponse<byte[]> response = get("/api/slides/S-1/zeroshot.geojson?prompts=demo-crc9");
+    assertEquals(200, response.statusCode());
+    assertEquals(
+        "application/geo+json", response.headers().firstValue("Content-Type").orElseThrow());
+    JsonNode collection = new ObjectMapper().readTree(response.body());
+    JsonNode slide = json(get("/api/slides/S-1"), 200);
+    assertEquals(slide.get("tiles").asInt(), collection.get("features").size());
+    List<String> classes = List.of("ADI", "BACK", "DEB", "LYM", "MUC", "MUS", "NORM", "STR", "TUM");
+    for (JsonNode feature : collection.get("features")) {
+      assertEquals("Polygon", feature.get("geometry").get("type").asText());
+      assertEquals(5, feature.get("geometry").get("coordinates").get(0).size());
+      JsonNode properties = feature.get("properties");
+      String predicted = properties.get("classification").get("name").asText();
+      assertTrue(classes.contains(predicted), predicted);
+      double best = -1;
+      String argmax = null;
+      double sum = 0;
+      for (String c : classes) {
+        double p = properties.get("measurements").get("p(" + c + ")").asDouble();
+        sum += p;
+        if (p > best) {
+          best = p;
+          argmax = c;
+        }
+      }
+      assertEquals(1.0, sum, 1e-4);
+      assertEquals(argmax, predicted);
+    }
+    assertError(get("/api/slides/S-1/zeroshot.geojson"), 400, "prompts");
+    assertError(get("/api/slides/S-9/zeroshot.geojson?prompts=demo-crc9"), 404, null);
+  }
+
   @Test
   void overlayPaintsExactlyEachTileFootprintOnTheStoredThumbnail() throws Exception {
     String url =

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import org.pathlens.classify.slides.IndexClassifier;
 import org.pathlens.classify.slides.SlideClassification;
 import org.pathlens.classify.slides.SlidePooling;
 import org.pathlens.classify.slides.TileClassification;
+import org.pathlens.classify.slides.ZeroShotGeoJson;
 import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -119,6 +121,15 @@ final class ClassifyCommand implements Callable<Integer> {
   String pooling;
 
   @Option(
+      names = "--geojson",
+      paramLabel = "DIR",
+      description =
+          "With --slides: also write each slide's tiles, classified, as <slide_id>.geojson in DIR"
+              + " for QuPath (File > Import objects): a polygon per tile in level-0 pixels, the"
+              + " predicted class as its classification, the class probabilities as measurements.")
+  Path geojson;
+
+  @Option(
       names = "--cache",
       paramLabel = "DIR",
       description =
@@ -140,6 +151,9 @@ final class ClassifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (inputs.index == null && (filter != null || slides)) {
       throw new IllegalArgumentException("--filter and --slides work with --index only");
+    }
+    if (!slides && geojson != null) {
+      throw new IllegalArgumentException("--geojson writes slides: add --slides (and --index)");
     }
     if (!slides && (topK != null || pooling != null)) {
       throw new IllegalArgumentException(
@@ -189,11 +203,28 @@ final class ClassifyCommand implements Callable<Integer> {
         List<SlideClassification> results =
             IndexClassifier.slides(index, tiles, classifier, slidePooling);
         results.forEach(slide -> printSlide(out, slide));
+        if (geojson != null) {
+          writeGeoJson(index, classifier, results);
+        }
         return results.size();
       }
       List<TileClassification> results = IndexClassifier.tiles(index, tiles, classifier);
       results.forEach(tile -> print(out, tile.tile().id(), tile.result()));
       return results.size();
+    }
+  }
+
+  /** One {@code <slide_id>.geojson} per slide in {@link #geojson}, named on stderr. */
+  private void writeGeoJson(
+      TileIndex index, ZeroShotClassifier classifier, List<SlideClassification> results)
+      throws IOException {
+    Files.createDirectories(geojson);
+    for (SlideClassification slide : results) {
+      // A slide id is a file name stem as a rule; anything that could leave the folder is replaced.
+      String fileName = slide.slideId().replaceAll("[^A-Za-z0-9._@,+-]", "_") + ".geojson";
+      Path file = geojson.resolve(fileName);
+      Files.writeString(file, ZeroShotGeoJson.of(index, slide.slideId(), classifier).toString());
+      System.err.println("pathlens classify: wrote " + file);
     }
   }
 

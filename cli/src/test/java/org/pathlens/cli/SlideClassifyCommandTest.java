@@ -237,6 +237,92 @@ class SlideClassifyCommandTest {
     assertTrue(badSlide.err().contains("'S-9'"), badSlide.err());
   }
 
+  /**
+   * {@code --geojson}: one QuPath feature per tile, a closed square of the grid's stride at the
+   * tile's level-0 position, classified as the per-tile output classifies the same tile, with its
+   * probabilities as measurements.
+   */
+  @Test
+  void slideTilesAsGeoJsonForQuPath() throws IOException {
+    Path slide =
+        SyntheticSlide.write(
+                tmp.resolve("S-2.tiff"),
+                new SyntheticSlide.Options(
+                    1536, 1024, "center-b", 5, 3, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    Path indexDir = tmp.resolve("index");
+    int tiles = indexSlide(slide, "S-2", indexDir);
+    String model = Fixtures.demoBundle().toString();
+    Path out = tmp.resolve("geojson");
+    CliRun run =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            "demo-crc9",
+            "--index",
+            indexDir.toString(),
+            "--slides",
+            "--geojson",
+            out.toString(),
+            "--no-cache");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode collection = JSON.readTree(out.resolve("S-2.geojson").toFile());
+    assertEquals("FeatureCollection", collection.get("type").asText());
+    JsonNode features = collection.get("features");
+    assertEquals(tiles, features.size());
+    double side = collection.get("properties").get("tile_side_level0").asDouble();
+    assertEquals(224.0, side); // the grid's stride: 224 px tiles at 0.5 µm/px on a 0.5 µm/px slide
+
+    CliRun perTile =
+        CliRun.of(
+            "classify",
+            "--model",
+            model,
+            "--prompts",
+            "demo-crc9",
+            "--index",
+            indexDir.toString(),
+            "--no-cache");
+    Map<String, JsonNode> byId = new java.util.HashMap<>();
+    for (String line : perTile.outLines()) {
+      JsonNode json = JSON.readTree(line);
+      byId.put(json.get("input").asText(), json);
+    }
+    for (JsonNode feature : features) {
+      String id = feature.get("id").asText();
+      JsonNode ring = feature.get("geometry").get("coordinates").get(0);
+      assertEquals(5, ring.size(), id);
+      assertEquals(ring.get(0), ring.get(4), id + ": the ring is closed");
+      String[] position = id.substring(id.indexOf('@') + 1).split(",");
+      assertEquals(Double.parseDouble(position[0]), ring.get(0).get(0).asDouble(), id);
+      assertEquals(Double.parseDouble(position[1]), ring.get(0).get(1).asDouble(), id);
+      assertEquals(ring.get(0).get(0).asDouble() + side, ring.get(2).get(0).asDouble(), id);
+      assertEquals(ring.get(0).get(1).asDouble() + side, ring.get(2).get(1).asDouble(), id);
+      JsonNode properties = feature.get("properties");
+      assertEquals("tile", properties.get("objectType").asText());
+      JsonNode expected = byId.get(id);
+      assertEquals(
+          expected.get("prediction").asText(),
+          properties.get("classification").get("name").asText(),
+          id);
+      assertEquals(3, properties.get("classification").get("color").size());
+      JsonNode measurements = properties.get("measurements");
+      assertEquals(9, measurements.size());
+      expected
+          .get("probabilities")
+          .fields()
+          .forEachRemaining(
+              p ->
+                  assertEquals(
+                      p.getValue().asDouble(),
+                      measurements.get("p(" + p.getKey() + ")").asDouble(),
+                      1e-6,
+                      id + " " + p.getKey()));
+    }
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
