@@ -83,6 +83,29 @@ function searchParams() {
   return params;
 }
 
+/**
+ * Slide ids with a record (GET /api/slides): only those have a slide page. Tiles of a tile folder carry a
+ * slide_id too, with no slide behind it; they are shown without a link rather than with a dead one.
+ */
+let knownSlides = null;
+
+async function loadKnownSlides() {
+  if (!knownSlides) knownSlides = new Set((await api("/api/slides")).slides.map((s) => s.slide_id));
+  return knownSlides;
+}
+
+/** A link to the slide's page when it has one, else its id as plain text. */
+function slideRef(slideId) {
+  if (!knownSlides || !knownSlides.has(slideId)) {
+    const text = el("span", slideId);
+    text.title = "No slide record in this index (tiles ingested from a folder, not cut from a slide)";
+    return text;
+  }
+  const link = el("a", slideId);
+  link.href = "#/slide/" + segment(slideId);
+  return link;
+}
+
 function tileCard(hit) {
   const li = el("li", null, "card result");
   const img = el("img");
@@ -96,9 +119,7 @@ function tileCard(hit) {
   body.append(top);
   if (hit.slide_id) {
     const meta = el("div", null, "meta");
-    const link = el("a", hit.slide_id);
-    link.href = "#/slide/" + segment(hit.slide_id);
-    meta.append("Slide ", link);
+    meta.append("Slide ", slideRef(hit.slide_id));
     body.append(meta);
   }
   const where = [hit.site, hit.stain, hit.patient_id && "patient " + hit.patient_id].filter(Boolean).join(" · ");
@@ -121,12 +142,18 @@ function showCases(slides) {
   const list = $("cases");
   list.replaceChildren(...slides.map((s) => {
     const li = el("li");
-    const link = el("a", s.slide_id);
-    link.href = "#/slide/" + segment(s.slide_id);
-    li.append(link, " ", el("span", Number(s.score).toFixed(3) + " · " + count(s.matched_tiles, "tile"), "muted"));
+    li.append(slideRef(s.slide_id), " ", el("span", Number(s.score).toFixed(3) + " · " + count(s.matched_tiles, "tile"), "muted"));
     return li;
   }));
   $("cases-box").hidden = slides.length === 0;
+}
+
+/** Empties the results of the last search, so that a failed search never shows them under a new query. */
+function clearResults() {
+  $("results").replaceChildren();
+  $("results-title").hidden = true;
+  $("cases").replaceChildren();
+  $("cases-box").hidden = true;
 }
 
 async function searchText(event) {
@@ -140,9 +167,9 @@ async function searchText(event) {
   const params = searchParams();
   params.set("text", text);
   $("query-image-box").hidden = true;
-  $("cases-box").hidden = true;
+  clearResults();
   await busy($("search-button"), $("status"), "Searching…", async () => {
-    const body = await api("/api/search?" + params);
+    const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
     showHits(body.hits, "\u201c" + text + "\u201d");
   });
 }
@@ -157,11 +184,13 @@ async function searchImage(file) {
   if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
   preview.src = URL.createObjectURL(file);
   $("query-image-box").hidden = false;
+  clearResults();
   const form = () => { const f = new FormData(); f.append("image", file, file.name); return f; };
   await busy($("search-button"), $("status"), "Finding tiles like " + file.name + "…", async () => {
     const [tiles, cases] = await Promise.all([
       api("/api/search?" + searchParams(), { method: "POST", body: form() }),
       api("/api/similar?k=5", { method: "POST", body: form() }),
+      loadKnownSlides(),
     ]);
     showHits(tiles.hits, file.name);
     showCases(cases.slides);
@@ -210,6 +239,7 @@ async function showSlides() {
   setStatus(status, "Loading slides…", "loading");
   try {
     const body = await api("/api/slides");
+    knownSlides = new Set(body.slides.map((s) => s.slide_id));
     $("slides").replaceChildren(...body.slides.map((s) => {
       const li = el("li", null, "card");
       const img = el("img");
@@ -229,22 +259,30 @@ async function showSlides() {
 }
 
 let promptSets = null;
+const PROMPT_SET_KEY = "pathlens.promptSet";
 
 async function loadPromptSets() {
   if (!promptSets) promptSets = (await api("/api/prompts")).prompt_sets;
   const picker = $("prompt-set");
   if (picker.options.length === 0) {
     picker.replaceChildren(...promptSets.map((p) => {
-      const option = el("option", p.name + (p.description ? " — " + p.description : ""));
+      const option = el("option", p.name);
       option.value = p.name;
+      if (p.description) option.title = p.description;
       return option;
     }));
+    const remembered = localStorage.getItem(PROMPT_SET_KEY);
+    if (remembered && promptSets.some((p) => p.name === remembered)) picker.value = remembered;
   }
   fillClasses();
 }
 
 function fillClasses() {
   const set = promptSets.find((p) => p.name === $("prompt-set").value);
+  if (set) {
+    localStorage.setItem(PROMPT_SET_KEY, set.name);
+    $("prompt-set").title = set.description || "";
+  }
   const auto = el("option", "the prediction");
   auto.value = "";
   $("heat-class").replaceChildren(auto, ...(set ? set.classes : []).map((c) => {
@@ -264,12 +302,20 @@ async function showSlide(id) {
   $("probabilities").hidden = true;
   hideOverlay();
   const thumb = $("slide-thumb");
+  // Nothing of the previous slide may stay under this one's title: no picture, no way to classify,
+  // until this slide's record has come back.
+  thumb.removeAttribute("src");
+  thumb.hidden = true;
+  $("classify-button").disabled = true;
   thumb.alt = "Thumbnail of slide " + id;
   const status = $("slide-status");
   setStatus(status, "Loading slide…", "loading");
   try {
     const record = await api("/api/slides/" + segment(id));
+    if (currentSlide !== id) return; // another slide was asked for meanwhile
     thumb.src = record.thumbnail_url;
+    thumb.hidden = false;
+    $("classify-button").disabled = false;
     $("slide-meta").textContent = [record.vendor, record.width && record.width + " × " + record.height + " px",
       record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && count(record.tiles, "tile")]
       .filter(Boolean).join(" · ");

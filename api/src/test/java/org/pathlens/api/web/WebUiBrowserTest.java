@@ -167,8 +167,11 @@ class WebUiBrowserTest {
     assertEquals(tile.label(), cards.getFirst().findElement(By.className("label")).getText());
     assertEquals("1.000", cards.getFirst().findElement(By.className("score")).getText());
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cases-box")));
-    List<WebElement> cases = browser.findElements(By.cssSelector("#cases li a"));
-    assertEquals(tile.slideId(), cases.getFirst().getText());
+    List<WebElement> cases = browser.findElements(By.cssSelector("#cases li"));
+    assertTrue(
+        cases.getFirst().getText().startsWith(tile.slideId() + " "), cases.getFirst().getText());
+    // A generated tile's slide has no record, so no page to link to.
+    assertTrue(cases.getFirst().findElements(By.tagName("a")).isEmpty());
     assertTrue(loaded(browser.findElement(By.id("query-image"))));
     screenshot("search-image");
   }
@@ -272,15 +275,79 @@ class WebUiBrowserTest {
     screenshot("caption-escaped");
   }
 
+  /**
+   * A slide id with no record (a generated tile's, or any other) shows its error under its title,
+   * and nothing of the slide shown before: no thumbnail, no Classify button to press.
+   */
+  @Test
+  void aSlideWithoutARecordShowsNoStalePictureAndCannotBeClassified() {
+    open("/#/slide/" + ServedIndex.SLIDE);
+    WebElement thumbnail =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("slide-thumb")));
+    wait.until(d -> loaded(thumbnail));
+    assertTrue(browser.findElement(By.id("classify-button")).isEnabled());
+    String tileSlide = served.first("ADI").slideId(); // a generated tile's slide: no record
+    browser.get(server.url() + "/#/slide/" + tileSlide);
+    wait.until(
+        ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#slide-status.error")));
+    assertEquals("Slide " + tileSlide, browser.findElement(By.id("slide-title")).getText());
+    assertFalse(browser.findElement(By.id("slide-thumb")).isDisplayed());
+    assertNull(browser.findElement(By.id("slide-thumb")).getAttribute("src"));
+    assertFalse(browser.findElement(By.id("classify-button")).isEnabled());
+  }
+
+  /** Only slides with a record are links; a generated tile's slide id is plain text. */
+  @Test
+  void tilesLinkOnlyToSlidesThatHaveAPage() {
+    open("/#/");
+    browser.findElement(By.id("q")).sendKeys("dense stroma and tumour", Keys.ENTER);
+    List<WebElement> cards = results();
+    int plain = 0;
+    for (WebElement card : cards) {
+      List<WebElement> links = card.findElements(By.cssSelector(".meta a"));
+      if (links.isEmpty()) {
+        plain++;
+      } else {
+        assertEquals(
+            ServedIndex.SLIDE, links.getFirst().getText(), "only the ingested slide links");
+      }
+    }
+    assertTrue(plain > 0, "generated tiles show their slide id without a link");
+  }
+
+  /** The prompt set picker shows short names, keeps the description for hover, and remembers. */
+  @Test
+  void thePromptSetChoiceSurvivesAReload() {
+    open("/#/slide/" + ServedIndex.SLIDE);
+    wait.until(d -> new Select(d.findElement(By.id("prompt-set"))).getOptions().size() > 1);
+    Select picker = new Select(browser.findElement(By.id("prompt-set")));
+    for (WebElement option : picker.getOptions()) {
+      assertEquals(option.getAttribute("value"), option.getText(), "a short label");
+    }
+    String other = picker.getOptions().getLast().getAttribute("value");
+    picker.selectByValue(other);
+    browser.navigate().refresh();
+    wait.until(d -> new Select(d.findElement(By.id("prompt-set"))).getOptions().size() > 1);
+    assertEquals(
+        other,
+        new Select(browser.findElement(By.id("prompt-set")))
+            .getFirstSelectedOption()
+            .getAttribute("value"));
+  }
+
   @Test
   void anUploadThatIsNotAnImageShowsTheServersError() throws IOException {
     open("/#/");
+    // Results of an earlier search must not stay under the failed upload's preview.
+    browser.findElement(By.id("q")).sendKeys("large empty fat cells", Keys.ENTER);
+    assertFalse(results().isEmpty());
     Path notes = Files.writeString(tmp.resolve("notes.png"), "these are notes, not pixels");
     browser.findElement(By.id("file")).sendKeys(notes.toAbsolutePath().toString());
     WebElement status =
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#status.error")));
     assertTrue(
         status.getText().contains("notes.png: not a recognised image format"), status.getText());
+    assertTrue(browser.findElements(By.cssSelector("#results li")).isEmpty(), "stale results");
   }
 
   private static void open(String path) {
