@@ -51,6 +51,10 @@ const count = (n, noun) => n + " " + noun + (Number(n) === 1 ? "" : "s");
 
 function route() {
   if (!$("page-login").hidden) return; // signing in first; the page comes back after
+  // A shared link may carry its search before the hash (/?q=adipose+tissue): move it into the hash.
+  if (location.search && !location.hash) {
+    history.replaceState(null, "", location.pathname + "#/" + location.search);
+  }
   const hash = location.hash || "#/";
   const slide = hash.match(/^#\/slide\/(.+)$/);
   const page = slide ? "slide" : hash.startsWith("#/slides") ? "slides" : "search";
@@ -61,7 +65,7 @@ function route() {
   else $("nav-slides").setAttribute("aria-current", "page");
   if (page === "slides") showSlides();
   if (page === "slide") showSlide(decodeURIComponent(slide[1]));
-  if (page === "search") $("q").focus();
+  if (page === "search") searchFromUrl(hash);
 }
 
 // ---- search ----
@@ -133,9 +137,14 @@ function showHits(hits, what) {
   const list = $("results");
   list.replaceChildren(...hits.map(tileCard));
   $("results-title").hidden = hits.length === 0;
-  setStatus($("status"), hits.length === 0
-    ? "No tiles match " + what + ". Try other words or fewer filters."
-    : count(hits.length, "tile") + " for " + what + ".");
+  // A search returns the nearest tiles whatever the words, so no tile at all means the filters
+  // excluded every tile: say that, not that the words found nothing.
+  const filter = filterQuery();
+  setStatus($("status"), hits.length > 0
+    ? count(hits.length, "tile") + " for " + what + "."
+    : filter
+      ? "No tile passes the filters (" + filter + "): check their values, or clear one."
+      : "No tiles match " + what + ".");
 }
 
 function showCases(slides) {
@@ -150,13 +159,46 @@ function showCases(slides) {
 
 /** Empties the results of the last search, so that a failed search never shows them under a new query. */
 function clearResults() {
+  $("more").hidden = true;
   $("results").replaceChildren();
   $("results-title").hidden = true;
   $("cases").replaceChildren();
   $("cases-box").hidden = true;
 }
 
-async function searchText(event) {
+/**
+ * A text search lives in the page's URL (#/?q=TEXT&site=..&stain=..&label=..&k=N), so it can be
+ * reloaded, shared, and gone back and forth through: submitting the form changes the URL, and the URL
+ * runs the search.
+ */
+function searchUrl(k) {
+  const state = new URLSearchParams({ q: $("q").value.trim() });
+  for (const field of ["site", "stain", "label"]) {
+    const value = $("f-" + field).value.trim();
+    if (value) state.set(field, value);
+  }
+  state.set("k", String(k));
+  return "#/?" + state;
+}
+
+function searchFromUrl(hash) {
+  const query = hash.indexOf("?");
+  const state = new URLSearchParams(query < 0 ? "" : hash.slice(query + 1));
+  const text = state.get("q");
+  if (!text) {
+    $("q").focus();
+    return;
+  }
+  $("q").value = text;
+  for (const field of ["site", "stain", "label"]) $("f-" + field).value = state.get(field) || "";
+  const k = Math.min(1000, Math.max(1, Number(state.get("k")) || PAGE));
+  runTextSearch(text, k);
+}
+
+/** Results per page; "More results" asks for a page more. */
+const PAGE = 24;
+
+function submitSearch(event) {
   event.preventDefault();
   const text = $("q").value.trim();
   if (!text) {
@@ -164,13 +206,26 @@ async function searchText(event) {
     $("q").focus();
     return;
   }
+  const target = searchUrl(Number($("f-k").value) || PAGE);
+  if (location.hash === target) route(); // the same search again: no hashchange to run it
+  else location.hash = target;
+}
+
+function moreResults() {
+  const k = $("results").children.length + PAGE;
+  location.hash = searchUrl(Math.min(1000, k));
+}
+
+async function runTextSearch(text, k) {
   const params = searchParams();
+  params.set("k", String(k));
   params.set("text", text);
   $("query-image-box").hidden = true;
   clearResults();
   await busy($("search-button"), $("status"), "Searching…", async () => {
     const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
     showHits(body.hits, "\u201c" + text + "\u201d");
+    $("more").hidden = body.hits.length < k || k >= 1000;
   });
 }
 
@@ -432,13 +487,16 @@ async function showHealth() {
   try {
     const h = await api("/api/health");
     $("health").textContent = h.model + " · " + count(h.tiles, "tile") + " · " + count(h.slides, "slide");
+    // The demo model was trained on generated tissue only: its scores say nothing about real slides.
+    $("demo-banner").hidden = h.model !== "pathlens-demo-crc9";
     $("sign-out").hidden = !h.token_required;
   } catch (e) {
     $("health").textContent = e instanceof SignInNeeded ? "" : "server unreachable: " + e.message;
   }
 }
 
-$("search-form").addEventListener("submit", searchText);
+$("search-form").addEventListener("submit", submitSearch);
+$("more").addEventListener("click", moreResults);
 $("slide-form").addEventListener("submit", classifySlide);
 $("prompt-set").addEventListener("change", fillClasses);
 $("opacity").addEventListener("input", applyOpacity);

@@ -148,8 +148,77 @@ class WebUiBrowserTest {
     browser.findElement(By.id("q")).sendKeys("tissue", Keys.ENTER);
     assertTrue(results().isEmpty());
     assertEquals(
-        "No tiles match \u201ctissue\u201d. Try other words or fewer filters.",
+        "No tile passes the filters (label:NO-SUCH-LABEL): check their values, or clear one.",
         browser.findElement(By.id("status")).getText());
+  }
+
+  /** Waits until the status reports a finished search for {@code text}; returns its tiles. */
+  private static List<WebElement> resultsFor(String text) {
+    wait.until(d -> d.findElement(By.id("status")).getText().contains("\u201c" + text + "\u201d"));
+    return results();
+  }
+
+  /** A search is a URL: a link with ?q= opens with its results, and the hash holds the search. */
+  @Test
+  void aSharedLinkOpensWithItsResults() {
+    browser.get("about:blank");
+    browser.get(server.url() + "/?q=large%20empty%20fat%20cells&k=12");
+    List<WebElement> cards = resultsFor("large empty fat cells");
+    assertEquals(12, cards.size());
+    assertEquals("ADI", cards.getFirst().findElement(By.className("label")).getText());
+    assertEquals("large empty fat cells", browser.findElement(By.id("q")).getAttribute("value"));
+    assertTrue(
+        browser.getCurrentUrl().contains("#/?q=large%20empty%20fat%20cells&k=12"),
+        browser.getCurrentUrl());
+  }
+
+  @Test
+  void backAndForwardGoThroughSearches() {
+    open("/#/");
+    WebElement box = browser.findElement(By.id("q"));
+    box.sendKeys("large empty fat cells", Keys.ENTER);
+    resultsFor("large empty fat cells");
+    box.clear();
+    box.sendKeys("dense sheets of small round lymphocytes", Keys.ENTER);
+    assertEquals(
+        "LYM",
+        resultsFor("dense sheets of small round lymphocytes")
+            .getFirst()
+            .findElement(By.className("label"))
+            .getText());
+    browser.navigate().back();
+    List<WebElement> cards = resultsFor("large empty fat cells");
+    assertEquals("ADI", cards.getFirst().findElement(By.className("label")).getText());
+    assertEquals("large empty fat cells", browser.findElement(By.id("q")).getAttribute("value"));
+  }
+
+  @Test
+  void moreResultsAsksForAnotherPage() {
+    open("/#/?q=tissue&k=12");
+    assertEquals(12, resultsFor("tissue").size());
+    browser.findElement(By.id("more")).click();
+    // A page (24) more than shown, up to every tile of the small index.
+    wait.until(d -> d.findElements(By.cssSelector("#results li.result")).size() > 12);
+    assertTrue(browser.getCurrentUrl().endsWith("k=36"), browser.getCurrentUrl());
+  }
+
+  /** The demo model says what it is on every page; the page has an icon. */
+  @Test
+  void theDemoModelIsAnnouncedAndThePageHasAnIcon() throws Exception {
+    open("/#/");
+    assertTrue(browser.findElement(By.id("demo-banner")).isDisplayed());
+    assertTrue(
+        browser.findElement(By.id("demo-banner")).getText().contains("Demo model"),
+        browser.findElement(By.id("demo-banner")).getText());
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.url() + "/favicon.svg"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    assertTrue(response.body().startsWith("<svg"), response.body());
   }
 
   @Test
