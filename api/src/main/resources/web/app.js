@@ -229,12 +229,38 @@ async function runTextSearch(text, k) {
   });
 }
 
+/** The image of the last image search, which "Classify tile" classifies. */
+let lastUpload = null;
+
+/** Zero-shot probabilities of the uploaded tile for the chosen prompt set (POST /api/classify). */
+async function classifyTile(event) {
+  event.preventDefault();
+  if (!lastUpload) return;
+  const form = new FormData();
+  form.append("image", lastUpload, lastUpload.name);
+  const params = new URLSearchParams({ prompts: $("tile-prompt-set").value });
+  await busy($("tile-classify-button"), $("status"), "Classifying " + lastUpload.name + "…", async () => {
+    const result = await api("/api/classify?" + params, { method: "POST", body: form });
+    const rows = Object.entries(result.probabilities).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    $("tile-probabilities").tBodies[0].replaceChildren(...rows.map(([name, p]) => {
+      const tr = el("tr", null, name === result.prediction ? "top" : "");
+      tr.append(el("td", name), el("td", (100 * p).toFixed(1) + " %", "num"));
+      return tr;
+    }));
+    $("tile-probabilities").hidden = false;
+    setStatus($("status"), lastUpload.name + ": " + result.prediction + " (" + result.prompts + ").");
+  });
+}
+
 async function searchImage(file) {
   if (!file) return;
   if (!file.type.startsWith("image/") && file.type !== "") {
     setStatus($("status"), file.name + " is not an image.", "error");
     return;
   }
+  lastUpload = file;
+  $("tile-probabilities").hidden = true;
+  fillPromptPicker($("tile-prompt-set")).catch(() => {});
   const preview = $("query-image");
   if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
   preview.src = URL.createObjectURL(file);
@@ -317,8 +343,13 @@ let promptSets = null;
 const PROMPT_SET_KEY = "pathlens.promptSet";
 
 async function loadPromptSets() {
+  await fillPromptPicker($("prompt-set"));
+  fillClasses();
+}
+
+/** Fills a prompt-set picker once: names (descriptions on hover), the remembered choice selected. */
+async function fillPromptPicker(picker) {
   if (!promptSets) promptSets = (await api("/api/prompts")).prompt_sets;
-  const picker = $("prompt-set");
   if (picker.options.length === 0) {
     picker.replaceChildren(...promptSets.map((p) => {
       const option = el("option", p.name);
@@ -329,7 +360,6 @@ async function loadPromptSets() {
     const remembered = localStorage.getItem(PROMPT_SET_KEY);
     if (remembered && promptSets.some((p) => p.name === remembered)) picker.value = remembered;
   }
-  fillClasses();
 }
 
 function fillClasses() {
@@ -348,6 +378,24 @@ function fillClasses() {
 }
 
 let currentSlide = null;
+
+/** Slides like this one (GET /api/similar?slide=), linked where they have a page. */
+async function showSlideCases(id) {
+  $("slide-cases").replaceChildren();
+  try {
+    const [body] = await Promise.all([api("/api/similar?k=5&slide=" + segment(id)), loadKnownSlides()]);
+    if (currentSlide !== id) return;
+    $("slide-cases").replaceChildren(...(body.slides.length === 0
+      ? [el("li", "No other slide in this index.", "muted")]
+      : body.slides.map((s) => {
+        const li = el("li");
+        li.append(slideRef(s.slide_id), " ", el("span", Number(s.score).toFixed(3), "muted"));
+        return li;
+      })));
+  } catch (e) {
+    $("slide-cases").replaceChildren(el("li", e instanceof SignInNeeded ? "" : "Error: " + e.message, "muted"));
+  }
+}
 
 async function showSlide(id) {
   currentSlide = id;
@@ -376,6 +424,7 @@ async function showSlide(id) {
       .filter(Boolean).join(" · ");
     await loadPromptSets();
     setStatus(status, "Pick a prompt set and press Classify slide.");
+    showSlideCases(id);
   } catch (e) {
     showError(status, e);
   }
@@ -498,7 +547,9 @@ async function showHealth() {
 $("search-form").addEventListener("submit", submitSearch);
 $("more").addEventListener("click", moreResults);
 $("slide-form").addEventListener("submit", classifySlide);
+$("tile-form").addEventListener("submit", classifyTile);
 $("prompt-set").addEventListener("change", fillClasses);
+$("tile-prompt-set").addEventListener("change", (e) => localStorage.setItem(PROMPT_SET_KEY, e.target.value));
 $("opacity").addEventListener("input", applyOpacity);
 $("login-form").addEventListener("submit", signIn);
 $("sign-out").addEventListener("click", signOut);

@@ -152,6 +152,69 @@ class WebUiBrowserTest {
         browser.findElement(By.id("status")).getText());
   }
 
+  @Test
+  void anUploadedTileIsClassifiedWithTheChosenPromptSet() throws IOException {
+    open("/#/");
+    ManifestRow tile = served.first("TUM");
+    Path upload =
+        Files.copy(
+            served.tiles().resolve(tile.path()),
+            tmp.resolve("classify-me.png"),
+            StandardCopyOption.REPLACE_EXISTING);
+    browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
+    assertFalse(results().isEmpty());
+    wait.until(d -> new Select(d.findElement(By.id("tile-prompt-set"))).getOptions().size() > 1);
+    new Select(browser.findElement(By.id("tile-prompt-set"))).selectByValue("demo-crc9");
+    browser.findElement(By.id("tile-classify-button")).click();
+    WebElement table =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tile-probabilities")));
+    List<WebElement> rows = table.findElements(By.cssSelector("tbody tr"));
+    assertEquals(9, rows.size());
+    String top = rows.getFirst().findElement(By.tagName("td")).getText();
+    assertEquals(
+        "classify-me.png: " + top + " (demo-crc9).",
+        browser.findElement(By.id("status")).getText());
+    assertEquals("TUM", top, "the demo model knows its own tumour tile");
+    screenshot("classify-tile");
+  }
+
+  /**
+   * Similar cases on a slide page: other slides by their tiles, linked only where they have one.
+   */
+  @Test
+  void aSlidePageShowsSimilarCases() {
+    open("/#/slide/" + ServedIndex.SLIDE);
+    wait.until(d -> !d.findElements(By.cssSelector("#slide-cases li")).isEmpty());
+    List<WebElement> cases = browser.findElements(By.cssSelector("#slide-cases li"));
+    for (WebElement entry : cases) {
+      assertFalse(entry.getText().startsWith(ServedIndex.SLIDE + " "), "the slide itself");
+      assertTrue(entry.findElements(By.tagName("a")).isEmpty(), "no other slide has a record");
+    }
+  }
+
+  /** At a phone's width nothing is wider than the screen, on the search and the slide page. */
+  @Test
+  void phoneWidthPagesFitTheScreen() {
+    var size = browser.manage().window().getSize();
+    try {
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+      for (String page : List.of("/#/?q=tissue&k=12", "/#/slide/" + ServedIndex.SLIDE)) {
+        open(page);
+        wait.until(
+            d ->
+                !d.findElement(By.id("status")).getText().isEmpty()
+                    || !d.findElement(By.id("slide-status")).getText().isEmpty());
+        Object overflow =
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertEquals(0L, ((Number) overflow).longValue(), page + " scrolls sideways");
+      }
+    } finally {
+      browser.manage().window().setSize(size);
+    }
+  }
+
   /** Waits until the status reports a finished search for {@code text}; returns its tiles. */
   private static List<WebElement> resultsFor(String text) {
     wait.until(d -> d.findElement(By.id("status")).getText().contains("\u201c" + text + "\u201d"));
