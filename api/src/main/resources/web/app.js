@@ -70,11 +70,37 @@ function route() {
 
 // ---- search ----
 
+/** Values of the filter fields in the index (GET /api/facets), loaded once. */
+let facets = null;
+
+async function loadFacets() {
+  if (facets) return;
+  facets = (await api("/api/facets")).facets;
+  for (const field of ["site", "stain", "label"]) {
+    $("values-" + field).replaceChildren(...(facets[field] || []).map((f) => {
+      const option = el("option", count(f.tiles, "tile"));
+      option.value = f.value;
+      return option;
+    }));
+  }
+}
+
+/**
+ * A filter box's value as the index spells it: values match whole and case-sensitively in the index,
+ * so "TUM", "tum" and "Tum" all become the indexed "TUM" when the index holds exactly one of them.
+ */
+function indexedValue(field, typed) {
+  const values = facets && facets[field] ? facets[field].map((f) => f.value) : [];
+  if (values.includes(typed)) return typed;
+  const same = values.filter((v) => v.toLowerCase() === typed.toLowerCase());
+  return same.length === 1 ? same[0] : typed;
+}
+
 /** The filter query from the site/stain/label boxes, in TileFilter syntax. */
 function filterQuery() {
   const parts = [];
   for (const field of ["site", "stain", "label"]) {
-    const value = $("f-" + field).value.trim();
+    const value = indexedValue(field, $("f-" + field).value.trim());
     if (value) parts.push(field + ":" + (/[\s:()"]/.test(value) ? '"' + value.replace(/"/g, "") + '"' : value));
   }
   return parts.join(" AND ");
@@ -217,6 +243,7 @@ function moreResults() {
 }
 
 async function runTextSearch(text, k) {
+  try { await loadFacets(); } catch (e) { /* the filter boxes are then used as typed */ }
   const params = searchParams();
   params.set("k", String(k));
   params.set("text", text);
@@ -294,6 +321,12 @@ async function busy(button, status, message, work) {
     showError(status, e);
   } finally {
     button.disabled = false;
+  }
+}
+
+function wireFacets() {
+  for (const field of ["site", "stain", "label"]) {
+    $("f-" + field).addEventListener("focus", () => loadFacets().catch(() => {}), { once: true });
   }
 }
 
@@ -556,5 +589,6 @@ $("sign-out").addEventListener("click", signOut);
 $("slide-thumb").addEventListener("load", fitViewer);
 window.addEventListener("hashchange", route);
 wireDrop();
+wireFacets();
 showHealth();
 route();

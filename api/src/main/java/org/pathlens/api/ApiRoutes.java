@@ -30,6 +30,7 @@ import org.pathlens.classify.slides.SlideViews;
 import org.pathlens.classify.slides.ZeroShotGeoJson;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.FacetValue;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
@@ -80,6 +81,7 @@ final class ApiRoutes {
     routes.post("/api/similar", guard.protect(this::similarToImage));
     routes.post("/api/classify", guard.protect(this::classifyImage));
     routes.get("/api/prompts", guard.protect(this::promptSets));
+    routes.get("/api/facets", guard.protect(this::facets));
     routes.get("/api/slides", guard.protect(this::slides));
     routes.get("/api/slides/{id}", guard.protect(this::slide));
     routes.get("/api/slides/{id}/thumbnail.png", guard.protect(this::thumbnail));
@@ -173,6 +175,45 @@ final class ApiRoutes {
           putResult(body, classifier.classify(embedding));
           return body;
         });
+  }
+
+  /** Most values of a facet returned. */
+  private static final int FACET_LIMIT = 100;
+
+  /**
+   * The values of metadata fields with their tile counts (default: site, stain, label), and the
+   * tiles passing {@code filter}: what the UI offers in its filter boxes, and how it tells a filter
+   * that leaves nothing from a query that matches nothing.
+   */
+  private void facets(Context ctx) throws IOException {
+    String fields = ctx.queryParam("fields");
+    List<String> names =
+        fields == null || fields.isBlank()
+            ? List.of("site", "stain", "label")
+            : Arrays.stream(fields.split(","))
+                .map(String::strip)
+                .filter(f -> !f.isEmpty())
+                .toList();
+    if (names.size() > 10) {
+      throw ApiException.badParameter("fields", "at most 10 fields, got " + names.size());
+    }
+    TileFilter filter = Params.filter(ctx);
+    ObjectNode body = server.object();
+    body.put("tiles", server.index().count(filter));
+    ObjectNode facets = body.putObject("facets");
+    for (String name : names) {
+      List<FacetValue> values;
+      try {
+        values = server.index().facet(name, FACET_LIMIT);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(400, e.getMessage(), "fields", e);
+      }
+      ArrayNode list = facets.putArray(name);
+      for (FacetValue value : values) {
+        list.addObject().put("value", value.value()).put("tiles", value.tiles());
+      }
+    }
+    ctx.json(body);
   }
 
   private void promptSets(Context ctx) {

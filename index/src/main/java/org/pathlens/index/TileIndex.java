@@ -505,6 +505,24 @@ public final class TileIndex implements AutoCloseable {
     return count(TileFilter.ALL);
   }
 
+  /**
+   * The values of a metadata field (site, stain, label, scanner, patient_id, slide_id, or a
+   * manifest column) with their tile counts, most tiles first, at most {@code limit}: what a filter
+   * can ask for.
+   *
+   * @throws IllegalArgumentException for a field that is not metadata (caption text, server paths,
+   *     vectors, internal fields)
+   */
+  public List<FacetValue> facet(String field, int limit) throws IOException {
+    if (TileFilter.HIDDEN.contains(field)
+        || field.startsWith("_")
+        || field.equals(TileFields.CAPTION)
+        || field.equals(TileFields.ID)) {
+      throw new IllegalArgumentException("field '" + field + "' has no facet");
+    }
+    return search.facet(field, limit);
+  }
+
   /** Tiles that pass {@code filter}. */
   public int count(TileFilter filter) throws IOException {
     return search.count(filter);

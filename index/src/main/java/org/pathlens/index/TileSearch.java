@@ -3,12 +3,14 @@ package org.pathlens.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -22,6 +24,8 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause.Occur;
@@ -40,6 +44,7 @@ import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.knn.KnnSearchStrategy;
+import org.apache.lucene.util.BytesRef;
 
 /** The read side of a {@link TileIndex}: every search runs on one acquired, consistent snapshot. */
 final class TileSearch {
@@ -166,6 +171,46 @@ final class TileSearch {
       searchers.release(searcher);
     }
   }
+
+  /**
+   * The values of a metadata field with their tile counts, most tiles first (ties by value), at
+   * most {@code limit} of them.
+   */
+  List<FacetValue> facet(String field, int limit) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      SortedSet<String> values = new TreeSet<>();
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        Terms terms = leaf.reader().terms(field);
+        if (terms == null) {
+          continue;
+        }
+        TermsEnum each = terms.iterator();
+        for (BytesRef term = each.next(); term != null; term = each.next()) {
+          values.add(term.utf8ToString());
+          if (values.size() > MAX_FACET_VALUES) {
+            break; // an id-like field: counting each value is not what facets are for
+          }
+        }
+      }
+      List<FacetValue> counted = new ArrayList<>();
+      for (String value : values) {
+        // Counted live (deleted tiles left out), which the terms' document frequencies are not.
+        int tiles = searcher.count(new TermQuery(new Term(field, value)));
+        if (tiles > 0) {
+          counted.add(new FacetValue(value, tiles));
+        }
+      }
+      counted.sort(
+          Comparator.comparingInt(FacetValue::tiles).reversed().thenComparing(FacetValue::value));
+      return counted.subList(0, Math.min(limit, counted.size()));
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Values looked at per facet: past this many a field is an id, not a facet. */
+  static final int MAX_FACET_VALUES = 1000;
 
   Optional<TileRecord> record(String id) throws IOException {
     IndexSearcher searcher = searchers.acquire();

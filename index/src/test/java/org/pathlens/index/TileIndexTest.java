@@ -25,6 +25,29 @@ class TileIndexTest {
     return TileIndex.open(dir, TestTiles.PROVENANCE, IndexSettings.defaults().withCommitSize(100));
   }
 
+  /** Facets count live tiles per value, most first, and refuse what a filter may not name. */
+  @Test
+  void facetsCountLiveTilesPerValue() throws IOException {
+    try (TileIndex index = open()) {
+      index.add(data.tiles, data.embeddings);
+      assertEquals(
+          List.of(new FacetValue("NORM", 150), new FacetValue("TUM", 150)),
+          index.facet("label", 10));
+      List<FacetValue> sites = index.facet("site", 3);
+      assertEquals(3, sites.size());
+      assertEquals(new FacetValue("site-0", 30), sites.getFirst());
+      index.deleteSlide("S-0"); // tiles 0..49: five of each site gone
+      assertEquals(new FacetValue("site-0", 25), index.facet("site", 1).getFirst());
+      // A manifest column: b50..b99 keep their 3 tiles, b0..b49 lost one; ties by value.
+      List<FacetValue> buckets = index.facet("bucket", 100);
+      assertEquals(new FacetValue("b50", 3), buckets.getFirst());
+      assertEquals(new FacetValue("b0", 2), buckets.get(50));
+      for (String field : List.of("source", "caption", "embedding", "_id", "id")) {
+        assertThrows(IllegalArgumentException.class, () -> index.facet(field, 10), field);
+      }
+    }
+  }
+
   @Test
   void anotherBundleIsRefusedNamingBoth() throws IOException {
     try (TileIndex index = open()) {

@@ -152,6 +152,26 @@ class WebUiBrowserTest {
         browser.findElement(By.id("status")).getText());
   }
 
+  /**
+   * The filter boxes offer the index's values, and a value typed in another case finds the indexed
+   * one: "XSS-SITE" filters to the tile of site "xss-site".
+   */
+  @Test
+  void filterBoxesOfferTheIndexedValuesAndIgnoreCase() {
+    open("/#/");
+    WebElement site = browser.findElement(By.id("f-site"));
+    site.click(); // focusing a filter box loads the values
+    wait.until(d -> !d.findElements(By.cssSelector("#values-site option")).isEmpty());
+    List<String> offered =
+        browser.findElements(By.cssSelector("#values-site option")).stream()
+            .map(o -> o.getAttribute("value"))
+            .toList();
+    assertTrue(offered.contains("xss-site") && offered.contains("center-a"), offered.toString());
+    site.sendKeys("XSS-SITE");
+    browser.findElement(By.id("q")).sendKeys("tumour", Keys.ENTER);
+    assertEquals(1, resultsFor("tumour").size());
+  }
+
   @Test
   void anUploadedTileIsClassifiedWithTheChosenPromptSet() throws IOException {
     open("/#/");

@@ -1,0 +1,9 @@
+package org.pathlens.index;
+
+/**
+ * One value of a metadata field and how many tiles have it.
+ *
+ * @param value the value, as indexed (whole, case kept)
+ * @param tiles live tiles with it
+ */
+public record FacetValue(String value, int tiles) {}
