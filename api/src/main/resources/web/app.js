@@ -279,6 +279,18 @@ async function classifyTile(event) {
   });
 }
 
+async function serverPreview(img, file) {
+  img.onerror = null; // once: a file the server cannot read either keeps the broken picture
+  const form = new FormData();
+  form.append("image", file, file.name);
+  try {
+    const response = await fetch("/api/preview", { method: "POST", body: form });
+    if (!response.ok) return;
+    if (img.src.startsWith("blob:")) URL.revokeObjectURL(img.src);
+    img.src = URL.createObjectURL(await response.blob());
+  } catch (e) { /* the search's own status reports what went wrong */ }
+}
+
 async function searchImage(file) {
   if (!file) return;
   if (!file.type.startsWith("image/") && file.type !== "") {
@@ -290,6 +302,9 @@ async function searchImage(file) {
   fillPromptPicker($("tile-prompt-set")).catch(() => {});
   const preview = $("query-image");
   if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
+  // A file the browser cannot show (TIFF, as NCT-CRC-HE ships its tiles) is previewed from a PNG the
+  // server renders of it.
+  preview.onerror = () => serverPreview(preview, file);
   preview.src = URL.createObjectURL(file);
   $("query-image-box").hidden = false;
   clearResults();

@@ -28,8 +28,11 @@ import org.pathlens.classify.slides.SlideClassification;
 import org.pathlens.classify.slides.SlidePooling;
 import org.pathlens.classify.slides.SlideViews;
 import org.pathlens.classify.slides.ZeroShotGeoJson;
+import org.pathlens.encoders.bundle.Interpolation;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.PilResize;
+import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.index.FacetValue;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
@@ -80,6 +83,7 @@ final class ApiRoutes {
     routes.get("/api/similar", guard.protect(this::similarToSlide));
     routes.post("/api/similar", guard.protect(this::similarToImage));
     routes.post("/api/classify", guard.protect(this::classifyImage));
+    routes.post("/api/preview", guard.protect(this::preview));
     routes.get("/api/prompts", guard.protect(this::promptSets));
     routes.get("/api/facets", guard.protect(this::facets));
     routes.get("/api/slides", guard.protect(this::slides));
@@ -153,6 +157,35 @@ final class ApiRoutes {
                         byEmbedding
                             ? server.queries().similarToImageByEmbedding(file, k)
                             : server.queries().similarToImage(file, k))));
+  }
+
+  /** Longest side of a preview, in pixels. */
+  static final int PREVIEW_SIDE = 512;
+
+  /**
+   * An uploaded image as a PNG of at most {@value #PREVIEW_SIDE} px on its longest side: the web
+   * UI's preview of files a browser cannot show itself (TIFF, as NCT-CRC-HE ships its tiles). The
+   * image is decoded as for embedding (the same limits), and scaled with PIL's antialiased bilinear
+   * filter.
+   */
+  private void preview(Context ctx) {
+    UploadedImage image = server.upload(ctx);
+    server.async(
+        ctx,
+        () -> {
+          RgbImage decoded = decoder.decode(image.bytes(), image.name());
+          double scale =
+              Math.min(1.0, PREVIEW_SIDE / (double) Math.max(decoded.width(), decoded.height()));
+          RgbImage shown =
+              scale == 1.0
+                  ? decoded
+                  : PilResize.resize(
+                      decoded,
+                      Math.max(1, (int) Math.round(decoded.width() * scale)),
+                      Math.max(1, (int) Math.round(decoded.height() * scale)),
+                      Interpolation.BILINEAR);
+          return TileImages.png(shown);
+        });
   }
 
   private void classifyImage(Context ctx) {

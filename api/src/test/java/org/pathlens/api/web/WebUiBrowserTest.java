@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -196,6 +198,23 @@ class WebUiBrowserTest {
         browser.findElement(By.id("status")).getText());
     assertEquals("TUM", top, "the demo model knows its own tumour tile");
     screenshot("classify-tile");
+  }
+
+  /** A TIFF tile, which the browser cannot show itself, is previewed from the server's PNG. */
+  @Test
+  void aTiffUploadIsPreviewedAndSearched() throws IOException {
+    open("/#/");
+    ManifestRow tile = served.first("MUS");
+    BufferedImage pixels = ImageIO.read(served.tiles().resolve(tile.path()).toFile());
+    Path tiff = tmp.resolve("query.tif");
+    assertTrue(ImageIO.write(pixels, "tiff", tiff.toFile()));
+    browser.findElement(By.id("file")).sendKeys(tiff.toAbsolutePath().toString());
+    List<WebElement> cards = results();
+    assertEquals(tile.label(), cards.getFirst().findElement(By.className("label")).getText());
+    WebElement preview = browser.findElement(By.id("query-image"));
+    wait.until(d -> loaded(preview));
+    assertEquals(
+        List.of((long) pixels.getWidth(), (long) pixels.getHeight()), naturalSize(preview));
   }
 
   /**
