@@ -183,9 +183,28 @@ function showCases(slides) {
   $("cases-box").hidden = slides.length === 0;
 }
 
+/**
+ * Scores are cosines, and every query gets its nearest tiles: a typo or "a cat" gets them too. The
+ * server also scores a text that names no tissue on the same tiles; when the best hit does not beat
+ * that by WEAK_MARGIN, the matches are said to be weak.
+ */
+const WEAK_MARGIN = 0.05;
+
+function warnIfWeak(body) {
+  const best = body.hits.length > 0 ? body.hits[0].score : null;
+  const reference = body.reference;
+  $("weak").hidden = !(best !== null && reference && best < reference.best_score + WEAK_MARGIN);
+  if (!$("weak").hidden) {
+    $("weak").textContent = "Weak match: the best tile scores " + Number(best).toFixed(3) + ", about what the unrelated text \u201c"
+      + reference.text + "\u201d gets here (" + Number(reference.best_score).toFixed(3)
+      + "). The model may not know these words; try other terms.";
+  }
+}
+
 /** Empties the results of the last search, so that a failed search never shows them under a new query. */
 function clearResults() {
   $("more").hidden = true;
+  $("weak").hidden = true;
   $("results").replaceChildren();
   $("results-title").hidden = true;
   $("cases").replaceChildren();
@@ -253,6 +272,7 @@ async function runTextSearch(text, k) {
     const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
     showHits(body.hits, "\u201c" + text + "\u201d");
     $("more").hidden = body.hits.length < k || k >= 1000;
+    warnIfWeak(body);
   });
 }
 

@@ -115,11 +115,28 @@ final class ApiRoutes {
     ctx.contentType("application/json").result(PathLensServer.resource("openapi.json"));
   }
 
+  /**
+   * A text that names no tissue: the best score it gets on the same tiles is the level a query has
+   * to rise above before its matches mean anything (answered as {@code reference}).
+   */
+  static final String UNRELATED_TEXT = "a photo of a cat";
+
   private void searchText(Context ctx) {
     String text = Params.required(ctx, "text");
     int k = Params.k(ctx, 10);
     TileFilter filter = Params.filter(ctx);
-    server.async(ctx, () -> hits(server.queries().text(text, k, filter)));
+    server.async(
+        ctx,
+        () -> {
+          ObjectNode body = hits(server.queries().text(text, k, filter));
+          List<SearchHit> unrelated = server.queries().text(UNRELATED_TEXT, 1, filter);
+          if (!unrelated.isEmpty()) {
+            ObjectNode reference = body.putObject("reference");
+            reference.put("text", UNRELATED_TEXT);
+            reference.put("best_score", unrelated.getFirst().score());
+          }
+          return body;
+        });
   }
 
   private void searchImage(Context ctx) {

@@ -186,6 +186,22 @@ class ApiServerTest {
     assertError(get("/api/slides/S-2/classify?prompts=demo-crc9"), 404, null);
   }
 
+  /**
+   * A text search answers with the best score of a text that names no tissue on the same tiles: a
+   * tissue query beats it clearly, the unrelated text itself does not.
+   */
+  @Test
+  void textSearchAnswersWithTheUnrelatedTextsBestScore() throws Exception {
+    JsonNode fat = json(get("/api/search?text=" + q("large empty fat cells") + "&k=3"), 200);
+    JsonNode reference = fat.get("reference");
+    assertEquals("a photo of a cat", reference.get("text").asText());
+    double unrelated = reference.get("best_score").asDouble();
+    double best = fat.get("hits").get(0).get("score").asDouble();
+    assertTrue(best > unrelated + 0.05, best + " against " + unrelated);
+    JsonNode cat = json(get("/api/search?text=" + q("a photo of a cat") + "&k=3"), 200);
+    assertEquals(unrelated, cat.get("hits").get(0).get("score").asDouble(), 1e-6);
+  }
+
   @Test
   void facetsListTheIndexedValuesWithTheirTileCounts() throws Exception {
     JsonNode health = json(get("/api/health"), 200);

@@ -294,6 +294,19 @@ class WebUiBrowserTest {
     assertEquals("large empty fat cells", browser.findElement(By.id("q")).getAttribute("value"));
   }
 
+  /** A query that scores no better than an unrelated text is called weak; a tissue query is not. */
+  @Test
+  void weakMatchesAreSaidToBeWeak() {
+    open("/#/?q=a%20photo%20of%20a%20cat&k=12");
+    resultsFor("a photo of a cat");
+    WebElement weak = browser.findElement(By.id("weak"));
+    assertTrue(weak.isDisplayed());
+    assertTrue(weak.getText().startsWith("Weak match"), weak.getText());
+    open("/#/?q=large%20empty%20fat%20cells&k=12");
+    resultsFor("large empty fat cells");
+    assertFalse(browser.findElement(By.id("weak")).isDisplayed());
+  }
+
   @Test
   void moreResultsAsksForAnotherPage() {
     open("/#/?q=tissue&k=12");
