@@ -408,6 +408,8 @@ async function showSlides() {
 }
 
 let promptSets = null;
+/** The served model's name, from /api/health. */
+let servedModel = null;
 const PROMPT_SET_KEY = "pathlens.promptSet";
 
 async function loadPromptSets() {
@@ -427,7 +429,22 @@ async function fillPromptPicker(picker) {
     }));
     const remembered = localStorage.getItem(PROMPT_SET_KEY);
     if (remembered && promptSets.some((p) => p.name === remembered)) picker.value = remembered;
+    else picker.value = await fittingPromptSet();
   }
+}
+
+/**
+ * The prompt set that fits the index: the one whose classes are most of the labels its tiles carry
+ * (case aside); among equals, one made for the served model (its name inside the model's, as
+ * demo-crc9 in pathlens-demo-crc9); then the first by name.
+ */
+async function fittingPromptSet() {
+  try { await loadFacets(); } catch (e) { /* no labels to go by */ }
+  const labels = new Set(((facets && facets.label) || []).map((f) => f.value.toLowerCase()));
+  const fit = (p) => p.classes.filter((c) => labels.has(c.toLowerCase())).length;
+  const madeFor = (p) => (servedModel && servedModel.includes(p.name) ? 1 : 0);
+  const ranked = [...promptSets].sort((a, b) => fit(b) - fit(a) || madeFor(b) - madeFor(a) || a.name.localeCompare(b.name));
+  return ranked.length > 0 ? ranked[0].name : "";
 }
 
 function fillClasses() {
@@ -603,6 +620,7 @@ async function signOut() {
 async function showHealth() {
   try {
     const h = await api("/api/health");
+    servedModel = h.model;
     $("health").textContent = h.model + " · " + count(h.tiles, "tile") + " · " + count(h.slides, "slide");
     // The demo model was trained on generated tissue only: its scores say nothing about real slides.
     $("demo-banner").hidden = h.model !== "pathlens-demo-crc9";

@@ -499,6 +499,26 @@ class WebUiBrowserTest {
     assertTrue(plain > 0, "generated tiles show their slide id without a link");
   }
 
+  /**
+   * With no remembered choice, the slide page offers the set that fits the index: the demo index's
+   * labels are the nine CRC classes, which two sets have; demo-crc9 is the one made for the demo
+   * model (the breast set, first by name, used to be offered).
+   */
+  @Test
+  void theFirstPromptSetOfferedFitsTheIndex() {
+    open("/#/");
+    ((JavascriptExecutor) browser).executeScript("localStorage.clear()");
+    open("/#/slide/" + ServedIndex.SLIDE);
+    wait.until(d -> new Select(d.findElement(By.id("prompt-set"))).getOptions().size() > 1);
+    wait.until(
+        d ->
+            "demo-crc9"
+                .equals(
+                    new Select(d.findElement(By.id("prompt-set")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value")));
+  }
+
   /** The prompt set picker shows short names, keeps the description for hover, and remembers. */
   @Test
   void thePromptSetChoiceSurvivesAReload() {
