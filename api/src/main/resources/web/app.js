@@ -64,7 +64,12 @@ function route() {
   if (page === "search") $("nav-search").setAttribute("aria-current", "page");
   else $("nav-slides").setAttribute("aria-current", "page");
   if (page === "slides") showSlides();
-  if (page === "slide") showSlide(decodeURIComponent(slide[1]));
+  if (page === "slide") {
+    // #/slide/ID or #/slide/ID?x=X&y=Y (a tile's level-0 corner, to mark on the slide)
+    const [encoded, query] = slide[1].split("?");
+    const at = new URLSearchParams(query || "");
+    showSlide(decodeURIComponent(encoded), at.has("x") ? { x: Number(at.get("x")), y: Number(at.get("y")) } : null);
+  }
   if (page === "search") searchFromUrl(hash);
 }
 
@@ -124,15 +129,18 @@ async function loadKnownSlides() {
   return knownSlides;
 }
 
-/** A link to the slide's page when it has one, else its id as plain text. */
-function slideRef(slideId) {
+/**
+ * A link to the slide's page when it has one, else its id as plain text; with a tile's level-0 x and y,
+ * the page marks where the tile lies on the slide.
+ */
+function slideRef(slideId, x, y) {
   if (!knownSlides || !knownSlides.has(slideId)) {
     const text = el("span", slideId);
     text.title = "No slide record in this index (tiles ingested from a folder, not cut from a slide)";
     return text;
   }
   const link = el("a", slideId);
-  link.href = "#/slide/" + segment(slideId);
+  link.href = "#/slide/" + segment(slideId) + (Number.isFinite(x) && Number.isFinite(y) ? "?x=" + x + "&y=" + y : "");
   return link;
 }
 
@@ -149,7 +157,7 @@ function tileCard(hit) {
   body.append(top);
   if (hit.slide_id) {
     const meta = el("div", null, "meta");
-    meta.append("Slide ", slideRef(hit.slide_id));
+    meta.append("Slide ", slideRef(hit.slide_id, hit.x, hit.y));
     body.append(meta);
   }
   const where = [hit.site, hit.stain, hit.patient_id && "patient " + hit.patient_id].filter(Boolean).join(" · ");
@@ -482,8 +490,9 @@ async function showSlideCases(id) {
   }
 }
 
-async function showSlide(id) {
+async function showSlide(id, tileAt) {
   currentSlide = id;
+  $("tile-marker").hidden = true;
   $("slide-title").textContent = "Slide " + id;
   $("slide-meta").textContent = "";
   $("prediction").textContent = "Not classified yet.";
@@ -504,7 +513,8 @@ async function showSlide(id) {
     thumb.src = record.thumbnail_url;
     thumb.hidden = false;
     $("classify-button").disabled = false;
-    $("slide-meta").textContent = [record.vendor, record.width && record.width + " × " + record.height + " px",
+    if (tileAt) markTile(record, tileAt);
+    $("slide-meta").textContent = [record.vendor, record.levels && record.levels.length > 0 && record.levels[0].width + " × " + record.levels[0].height + " px",
       record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && count(record.tiles, "tile")]
       .filter(Boolean).join(" · ");
     await loadPromptSets();
@@ -513,6 +523,22 @@ async function showSlide(id) {
   } catch (e) {
     showError(status, e);
   }
+}
+
+/**
+ * Outlines a tile on the thumbnail: its level-0 square (side: the tiles' pixels at their µm/px, in the
+ * slide's µm/px) as a share of the slide's level-0 size, which the thumbnail covers whole.
+ */
+function markTile(record, at) {
+  const side = record.tile_size * record.tile_mpp / record.mpp_x;
+  const marker = $("tile-marker");
+  const { width, height } = record.levels[0];
+  marker.style.left = (100 * at.x / width) + "%";
+  marker.style.top = (100 * at.y / height) + "%";
+  marker.style.width = (100 * side / width) + "%";
+  marker.style.height = (100 * side / height) + "%";
+  marker.title = "The tile at " + at.x + ", " + at.y + " (level 0)";
+  marker.hidden = false;
 }
 
 /**

@@ -200,6 +200,36 @@ class WebUiBrowserTest {
     screenshot("classify-tile");
   }
 
+  /**
+   * From a result to its place on the slide: #/slide/S-1?x=&y= outlines the tile's level-0 square
+   * on the thumbnail (the 1536 x 1024 slide, 224 px tiles at its own 0.5 µm/px), and the slide's
+   * size shows in its details.
+   */
+  @Test
+  void aTileIsOutlinedWhereItLiesOnItsSlide() {
+    open("/#/slide/" + ServedIndex.SLIDE + "?x=448&y=224");
+    WebElement marker =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tile-marker")));
+    WebElement thumbnail = browser.findElement(By.id("slide-thumb"));
+    wait.until(d -> loaded(thumbnail));
+    Map<?, ?> box = box(thumbnail);
+    Map<?, ?> tile = box(marker);
+    double width = ((Number) box.get("width")).doubleValue();
+    double height = ((Number) box.get("height")).doubleValue();
+    double left =
+        ((Number) tile.get("left")).doubleValue() - ((Number) box.get("left")).doubleValue();
+    double top = ((Number) tile.get("top")).doubleValue() - ((Number) box.get("top")).doubleValue();
+    assertEquals(448.0 / 1536, left / width, 0.01, "left");
+    assertEquals(224.0 / 1024, top / height, 0.01, "top");
+    assertEquals(224.0 / 1536, ((Number) tile.get("width")).doubleValue() / width, 0.01, "side");
+    assertTrue(
+        browser.findElement(By.id("slide-meta")).getText().contains("1536 × 1024 px"),
+        browser.findElement(By.id("slide-meta")).getText());
+    open("/#/slide/" + ServedIndex.SLIDE);
+    wait.until(d -> loaded(browser.findElement(By.id("slide-thumb"))));
+    assertFalse(browser.findElement(By.id("tile-marker")).isDisplayed(), "no tile asked for");
+  }
+
   /** A TIFF tile, which the browser cannot show itself, is previewed from the server's PNG. */
   @Test
   void aTiffUploadIsPreviewedAndSearched() throws IOException {
