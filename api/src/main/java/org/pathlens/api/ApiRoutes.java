@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -60,6 +62,7 @@ final class ApiRoutes {
   private final PromptSets prompts;
   private final TileImages tileImages;
   private final ImageDecoder decoder;
+  private final DeepZoom deepZoom = new DeepZoom();
 
   ApiRoutes(
       PathLensServer server, PromptSets prompts, TileImages tileImages, ImageDecoder decoder) {
@@ -93,6 +96,8 @@ final class ApiRoutes {
     routes.get("/api/slides/{id}/heatmap.png", guard.protect(this::heatmap));
     routes.get("/api/slides/{id}/overlay.png", guard.protect(this::overlay));
     routes.get("/api/slides/{id}/zeroshot.geojson", guard.protect(this::zeroShotGeoJson));
+    routes.get("/api/slides/{id}/image.dzi", guard.protect(this::deepZoomDescriptor));
+    routes.get("/api/slides/{id}/image_files/{level}/{tile}", guard.protect(this::deepZoomTile));
     // <id> may span segments: a tile folder ingested without a manifest names tiles by their
     // relative
     // path (ADI/tile-1.png), and Jetty refuses an encoded slash (%2F) inside one segment.
@@ -334,6 +339,49 @@ final class ApiRoutes {
           return new TileImages.Encoded(
               body.toString().getBytes(StandardCharsets.UTF_8), "application/geo+json");
         });
+  }
+
+  /** The slide as a Deep Zoom Image, for OpenSeadragon: its descriptor. */
+  private void deepZoomDescriptor(Context ctx) throws IOException {
+    SlideRecord record = SlideRecord.read(server.config().indexDir(), knownSlide(ctx));
+    ctx.contentType("application/xml")
+        .result(
+            DeepZoom.descriptor(
+                record.levels().getFirst().width(), record.levels().getFirst().height()));
+  }
+
+  private static final Pattern DEEP_ZOOM_TILE = Pattern.compile("(\\d{1,9})_(\\d{1,9})\\.jpeg");
+
+  /** One JPEG tile of the Deep Zoom Image: {@code image_files/<level>/<col>_<row>.jpeg}. */
+  private void deepZoomTile(Context ctx) throws IOException {
+    String id = knownSlide(ctx);
+    SlideRecord record = SlideRecord.read(server.config().indexDir(), id);
+    Matcher tile = DEEP_ZOOM_TILE.matcher(ctx.pathParam("tile"));
+    int level;
+    try {
+      level = Integer.parseInt(ctx.pathParam("level"));
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("no deep-zoom level '" + ctx.pathParam("level") + "'");
+    }
+    if (!tile.matches()) {
+      throw ApiException.notFound("no deep-zoom tile '" + ctx.pathParam("tile") + "'");
+    }
+    int col = Integer.parseInt(tile.group(1));
+    int row = Integer.parseInt(tile.group(2));
+    server.async(
+        ctx,
+        () ->
+            new TileImages.Encoded(
+                deepZoom.tile(
+                    id,
+                    Path.of(record.path()),
+                    SlideRecord.thumbnailFile(server.config().indexDir(), id),
+                    record.levels().getFirst().width(),
+                    record.levels().getFirst().height(),
+                    level,
+                    col,
+                    row),
+                "image/jpeg"));
   }
 
   private void classifySlide(Context ctx) throws IOException {

@@ -226,6 +226,37 @@ class ApiServerTest {
     return names;
   }
 
+  /**
+   * The slide as a Deep Zoom Image: the descriptor OpenSeadragon reads, and JPEG tiles of the sizes
+   * the layout gives (254 px with a 1 px overlap, levels halving down to one pixel).
+   */
+  @Test
+  void deepZoomDescriptorAndTiles() throws Exception {
+    HttpResponse<byte[]> dzi = get("/api/slides/S-1/image.dzi");
+    assertEquals(200, dzi.statusCode());
+    String xml = new String(dzi.body(), StandardCharsets.UTF_8);
+    assertTrue(xml.contains("TileSize=\"254\"") && xml.contains("Overlap=\"1\""), xml);
+    assertTrue(xml.contains("<Size Width=\"1536\" Height=\"1024\"/>"), xml);
+    // Level 11 is full resolution (2^11 = 2048 >= 1536); level 9 is a quarter (384 x 256).
+    Map<String, List<Integer>> sizes =
+        Map.of(
+            "11/0_0", List.of(255, 255),
+            "11/6_4", List.of(13, 9), // x from 1523 to 1536, y from 1015 to 1024
+            "9/1_0", List.of(131, 255),
+            "0/0_0", List.of(1, 1));
+    for (var entry : sizes.entrySet()) {
+      HttpResponse<byte[]> tile = get("/api/slides/S-1/image_files/" + entry.getKey() + ".jpeg");
+      assertEquals(200, tile.statusCode(), entry.getKey());
+      assertEquals("image/jpeg", tile.headers().firstValue("Content-Type").orElseThrow());
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(tile.body()));
+      assertEquals(entry.getValue(), List.of(image.getWidth(), image.getHeight()), entry.getKey());
+    }
+    for (String missing : List.of("12/0_0.jpeg", "11/7_0.jpeg", "11/0_5.jpeg", "11/a_b.jpeg")) {
+      assertError(get("/api/slides/S-1/image_files/" + missing), 404, null);
+    }
+    assertError(get("/api/slides/S-9/image.dzi"), 404, null);
+  }
+
   /** QuPath's GeoJSON: one classified tile polygon per indexed tile of the slide. */
   @Test
   void zeroShotGeoJsonHasOneClassifiedPolygonPerTile() throws Exception {
@@ -488,7 +519,12 @@ class ApiServerTest {
       if (parts[1].equals("/api/session")) {
         continue;
       }
-      String path = parts[1].replace("{id}", "S-1").replace("<id>", "S-1");
+      String path =
+          parts[1]
+              .replace("{id}", "S-1")
+              .replace("<id>", "S-1")
+              .replace("{level}", "11")
+              .replace("{tile}", "0_0.jpeg");
       assertError(
           send(
               guarded,

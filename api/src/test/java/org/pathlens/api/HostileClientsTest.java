@@ -140,7 +140,12 @@ class HostileClientsTest {
     for (String route : server.registeredRoutes()) {
       String[] parts = route.split(" ", 2);
       String path =
-          parts[1].replace("{id}", ServedIndex.SLIDE).replace("<id>", "no-such-tile") + "?k=1";
+          parts[1]
+                  .replace("{id}", ServedIndex.SLIDE)
+                  .replace("<id>", "no-such-tile")
+                  .replace("{level}", "11")
+                  .replace("{tile}", "0_0.jpeg")
+              + "?k=1";
       routes.add(new String[] {parts[0], path});
     }
     assertTrue(routes.size() >= 15, routes.toString());
