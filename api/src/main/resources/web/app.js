@@ -514,6 +514,7 @@ async function showSlide(id, tileAt) {
     thumb.hidden = false;
     $("classify-button").disabled = false;
     if (tileAt) markTile(record, tileAt);
+    openZoom(id, tileAt, record);
     $("slide-meta").textContent = [record.vendor, record.levels && record.levels.length > 0 && record.levels[0].width + " × " + record.levels[0].height + " px",
       record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && count(record.tiles, "tile")]
       .filter(Boolean).join(" · ");
@@ -523,6 +524,41 @@ async function showSlide(id, tileAt) {
   } catch (e) {
     showError(status, e);
   }
+}
+
+/** The deep-zoom viewer of the slide page (OpenSeadragon over GET /api/slides/{id}/image.dzi). */
+let zoomViewer = null;
+
+function openZoom(id, tileAt, record) {
+  if (typeof OpenSeadragon === "undefined") return; // the viewer script did not load: the thumbnail stays
+  if (zoomViewer) zoomViewer.destroy();
+  zoomViewer = OpenSeadragon({
+    element: $("zoom"),
+    prefixUrl: "/webjars/openseadragon/2.4.2/build/openseadragon/images/",
+    tileSources: "/api/slides/" + segment(id) + "/image.dzi",
+    showNavigator: true,
+    maxZoomPixelRatio: 2,
+  });
+  window.zoomViewer = zoomViewer; // for the browser tests
+  if (tileAt) {
+    // Open on the tile a search result came from.
+    zoomViewer.addOnceHandler("open", () => {
+      const width = record.levels[0].width;
+      const side = record.tile_size * record.tile_mpp / record.mpp_x;
+      // Viewport coordinates: the slide's width is 1, heights in the same unit. The tile and a tile
+      // of context on each side.
+      zoomViewer.viewport.fitBounds(new OpenSeadragon.Rect(
+        (tileAt.x - side) / width, (tileAt.y - side) / width, 3 * side / width, 3 * side / width), true);
+    });
+  }
+}
+
+/** Lays the class heatmap's colour layer over the deep-zoom view, over the whole slide. */
+function overlayZoom(url) {
+  if (!zoomViewer) return;
+  const world = zoomViewer.world;
+  while (world.getItemCount() > 1) world.removeItem(world.getItemAt(1));
+  zoomViewer.addSimpleImage({ url, x: 0, y: 0, width: 1, opacity: $("opacity").value / 100 });
 }
 
 /**
@@ -596,6 +632,7 @@ async function classifySlide(event) {
     const drawn = params.get("class") || result.prediction;
     overlay.alt = "Heatmap of P(" + drawn + ") per tile over slide " + currentSlide;
     await loadImage(overlay, result.overlay_url, "the heatmap");
+    overlayZoom(result.overlay_url);
     overlay.hidden = false;
     $("heatmap-empty").hidden = true;
     $("legend-title").textContent = "P(" + drawn + ")";
@@ -609,6 +646,7 @@ async function classifySlide(event) {
 function applyOpacity() {
   const value = $("opacity").value;
   $("overlay").style.opacity = value / 100;
+  if (zoomViewer && zoomViewer.world.getItemCount() > 1) zoomViewer.world.getItemAt(1).setOpacity(value / 100);
   $("opacity-value").textContent = value + " %";
 }
 

@@ -111,6 +111,7 @@ public final class PathLensServer implements AutoCloseable {
               // web/index.html). They
               // hold no data, so the token does not guard them: the page has to load to ask for it.
               javalin.staticFiles.add("/web", Location.CLASSPATH);
+              javalin.staticFiles.enableWebjars(); // OpenSeadragon, at /webjars/openseadragon/
               javalin.routes.exception(HttpResponseException.class, errors::handle);
               javalin.routes.exception(Exception.class, errors::handle);
             });

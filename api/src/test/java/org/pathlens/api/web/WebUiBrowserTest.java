@@ -230,6 +230,42 @@ class WebUiBrowserTest {
     assertFalse(browser.findElement(By.id("tile-marker")).isDisplayed(), "no tile asked for");
   }
 
+  /**
+   * The deep-zoom view: OpenSeadragon (from the server's jar) opens the slide's Deep Zoom Image and
+   * draws its tiles; after Classify slide the heatmap lies on it as a second image, whose opacity
+   * follows the slider.
+   */
+  @Test
+  void theSlideOpensInADeepZoomViewerWithTheHeatmapOnIt() throws IOException {
+    open("/#/slide/" + ServedIndex.SLIDE);
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    wait.until(
+        d ->
+            (Boolean)
+                js.executeScript(
+                    "const v = window.zoomViewer; return !!v && v.world.getItemCount() === 1"
+                        + " && v.world.getItemAt(0).getFullyLoaded()"));
+    assertEquals(
+        1536L,
+        ((Number) js.executeScript("return zoomViewer.world.getItemAt(0).getContentSize().x"))
+            .longValue());
+    new Select(browser.findElement(By.id("prompt-set"))).selectByValue("demo-crc9");
+    browser.findElement(By.id("classify-button")).click();
+    wait.until(
+        d ->
+            (Boolean)
+                js.executeScript(
+                    "return zoomViewer.world.getItemCount() === 2"
+                        + " && zoomViewer.world.getItemAt(1).getFullyLoaded()"));
+    browser.findElement(By.id("opacity")).sendKeys(Keys.END);
+    assertEquals(
+        1.0,
+        ((Number) js.executeScript("return zoomViewer.world.getItemAt(1).getOpacity()"))
+            .doubleValue());
+    js.executeScript("document.getElementById('zoom').scrollIntoView()");
+    screenshot("slide-zoom");
+  }
+
   /** A TIFF tile, which the browser cannot show itself, is previewed from the server's PNG. */
   @Test
   void aTiffUploadIsPreviewedAndSearched() throws IOException {
