@@ -1,16 +1,10 @@
 package org.pathlens.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.pathlens.encoders.bundle.Interpolation;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.PilResize;
@@ -118,7 +112,7 @@ final class DeepZoom {
         region.width() == w && region.height() == h
             ? region
             : PilResize.resize(region, w, h, Interpolation.BILINEAR);
-    byte[] jpeg = jpeg(shown);
+    byte[] jpeg = RgbImages.jpeg(RgbImages.toBufferedImage(shown), JPEG_QUALITY);
     synchronized (this) {
       cache.put(key, jpeg);
       cachedBytes += jpeg.length;
@@ -153,20 +147,5 @@ final class DeepZoom {
           cropWidth * 3);
     }
     return new RgbImage(cropWidth, cropHeight, rgb);
-  }
-
-  private static byte[] jpeg(RgbImage image) throws IOException {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-      writer.setOutput(stream);
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(JPEG_QUALITY);
-      writer.write(null, new IIOImage(RgbImages.toBufferedImage(image), null, null), param);
-    } finally {
-      writer.dispose();
-    }
-    return out.toByteArray();
   }
 }

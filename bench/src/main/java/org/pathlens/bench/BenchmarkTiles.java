@@ -1,16 +1,9 @@
 package org.pathlens.bench;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.pathlens.encoders.preprocess.RgbImages;
 import org.pathlens.fixtures.synth.Center;
 import org.pathlens.fixtures.synth.Centers;
 import org.pathlens.fixtures.synth.TissueClass;
@@ -35,25 +28,8 @@ final class BenchmarkTiles {
       BufferedImage tile =
           TissueRenderer.tile(
               classes[i % classes.length], centers.get(i % centers.size()), seed + i, size, size);
-      tiles.add(jpeg(tile, 0.9f));
+      tiles.add(RgbImages.jpeg(tile, 0.9f));
     }
     return tiles;
-  }
-
-  private static byte[] jpeg(BufferedImage image, float quality) {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-      writer.setOutput(out);
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(quality);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
   }
 }
