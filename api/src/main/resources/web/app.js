@@ -540,6 +540,9 @@ function openZoom(id, tileAt, record) {
     maxZoomPixelRatio: 2,
   });
   window.zoomViewer = zoomViewer; // for the browser tests
+  zoomTiles = null;
+  $("zoom-tile").hidden = true;
+  wireZoomPointer();
   if (tileAt) {
     // Open on the tile a search result came from.
     zoomViewer.addOnceHandler("open", () => {
@@ -551,6 +554,61 @@ function openZoom(id, tileAt, record) {
         (tileAt.x - side) / width, (tileAt.y - side) / width, 3 * side / width, 3 * side / width), true);
     });
   }
+}
+
+/**
+ * The classified tiles of the slide on view, from its GeoJSON (GET .../zeroshot.geojson), indexed by
+ * grid cell so that pointing at the slide finds its tile at once.
+ */
+let zoomTiles = null;
+
+async function loadZoomTiles(slideId, promptSet) {
+  zoomTiles = null;
+  const collection = await api("/api/slides/" + segment(slideId) + "/zeroshot.geojson?" + new URLSearchParams({ prompts: promptSet }));
+  const side = collection.properties.tile_side_level0;
+  const cells = new Map();
+  for (const feature of collection.features) {
+    const [x, y] = feature.geometry.coordinates[0][0];
+    cells.set(Math.floor(x / side + 1e-6) + "," + Math.floor(y / side + 1e-6), { id: feature.id, x, y, properties: feature.properties });
+  }
+  zoomTiles = { side, cells };
+}
+
+/** The classified tile under level-0 point (x, y), if any. */
+function tileAt(x, y) {
+  if (!zoomTiles) return null;
+  const tile = zoomTiles.cells.get(Math.floor(x / zoomTiles.side) + "," + Math.floor(y / zoomTiles.side));
+  return tile && x >= tile.x && y >= tile.y && x < tile.x + zoomTiles.side && y < tile.y + zoomTiles.side ? tile : null;
+}
+
+/** "STR 43.2 % · TUM 34.3 % · DEB 10.5 %": a tile's three likeliest classes. */
+function topClasses(tile) {
+  return Object.entries(tile.properties.measurements)
+    .sort((a, b) => b[1] - a[1]).slice(0, 3)
+    .map(([name, p]) => name.replace(/^p\((.*)\)$/, "$1") + " " + (100 * p).toFixed(1) + " %").join(" · ");
+}
+
+function wireZoomPointer() {
+  const imagePoint = (position) => zoomViewer.viewport.viewerElementToImageCoordinates(position);
+  new OpenSeadragon.MouseTracker({
+    element: zoomViewer.element,
+    moveHandler: (event) => {
+      if (!zoomTiles) return;
+      const at = imagePoint(event.position);
+      const tile = tileAt(at.x, at.y);
+      $("zoom-info").textContent = tile ? "Tile " + tile.id + ": " + topClasses(tile) : "No classified tile here.";
+    },
+  });
+  zoomViewer.addHandler("canvas-click", (event) => {
+    if (!event.quick || !zoomTiles) return;
+    const at = imagePoint(event.position);
+    const tile = tileAt(at.x, at.y);
+    if (!tile) return;
+    $("zoom-tile-image").src = "/api/tiles/" + tile.id.split("/").map(segment).join("/") + "/image";
+    $("zoom-tile-image").alt = "Tile " + tile.id;
+    $("zoom-tile-caption").textContent = "Tile " + tile.id + " (level 0 at " + tile.x + ", " + tile.y + "): " + topClasses(tile);
+    $("zoom-tile").hidden = false;
+  });
 }
 
 /** Lays the class heatmap's colour layer over the deep-zoom view, over the whole slide. */
@@ -633,6 +691,7 @@ async function classifySlide(event) {
     overlay.alt = "Heatmap of P(" + drawn + ") per tile over slide " + currentSlide;
     await loadImage(overlay, result.overlay_url, "the heatmap");
     overlayZoom(result.overlay_url);
+    await loadZoomTiles(currentSlide, params.get("prompts"));
     overlay.hidden = false;
     $("heatmap-empty").hidden = true;
     $("legend-title").textContent = "P(" + drawn + ")";

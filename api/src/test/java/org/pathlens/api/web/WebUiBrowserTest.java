@@ -29,6 +29,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -262,7 +263,35 @@ class WebUiBrowserTest {
         1.0,
         ((Number) js.executeScript("return zoomViewer.world.getItemAt(1).getOpacity()"))
             .doubleValue());
-    js.executeScript("document.getElementById('zoom').scrollIntoView()");
+    // Pointing at a tile names it with its likeliest classes; clicking opens it.
+    wait.until(d -> (Boolean) js.executeScript("return zoomTiles !== null"));
+    WebElement zoom = browser.findElement(By.id("zoom"));
+    js.executeScript("arguments[0].scrollIntoView()", zoom);
+    List<?> target =
+        (List<?>)
+            js.executeScript(
+                "const t = [...zoomTiles.cells.values()][0];"
+                    + " const p = zoomViewer.viewport.imageToViewerElementCoordinates("
+                    + "new OpenSeadragon.Point(t.x + zoomTiles.side / 2, t.y + zoomTiles.side / 2));"
+                    + " return [t.id, p.x, p.y, zoomViewer.element.clientWidth,"
+                    + " zoomViewer.element.clientHeight]");
+    String id = (String) target.get(0);
+    int dx =
+        (int) (((Number) target.get(1)).doubleValue() - ((Number) target.get(3)).doubleValue() / 2);
+    int dy =
+        (int) (((Number) target.get(2)).doubleValue() - ((Number) target.get(4)).doubleValue() / 2);
+    new Actions(browser).moveToElement(zoom, dx, dy).perform();
+    wait.until(d -> d.findElement(By.id("zoom-info")).getText().startsWith("Tile " + id + ": "));
+    assertTrue(
+        browser.findElement(By.id("zoom-info")).getText().contains(" %"),
+        browser.findElement(By.id("zoom-info")).getText());
+    new Actions(browser).moveToElement(zoom, dx, dy).click().perform();
+    WebElement opened =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("zoom-tile-image")));
+    assertTrue(loaded(opened), "the tile's image");
+    assertTrue(
+        browser.findElement(By.id("zoom-tile-caption")).getText().startsWith("Tile " + id),
+        browser.findElement(By.id("zoom-tile-caption")).getText());
     screenshot("slide-zoom");
   }
 
