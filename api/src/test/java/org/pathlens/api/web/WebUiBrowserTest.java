@@ -293,6 +293,14 @@ class WebUiBrowserTest {
         browser.findElement(By.id("zoom-tile-caption")).getText().startsWith("Tile " + id),
         browser.findElement(By.id("zoom-tile-caption")).getText());
     screenshot("slide-zoom");
+    // The viewer itself, with the opened tile below it.
+    Files.copy(
+        browser
+            .findElement(By.cssSelector(".zoom-panel"))
+            .getScreenshotAs(OutputType.FILE)
+            .toPath(),
+        SCREENSHOTS.resolve("slide-zoom-viewer.png"),
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** A TIFF tile, which the browser cannot show itself, is previewed from the server's PNG. */
