@@ -164,7 +164,25 @@ public final class IndexCheck {
             + graph.beamWidth()
             + ", quantization "
             + graph.quantization().name().toLowerCase(Locale.ROOT));
+    long opening = System.nanoTime();
     try (DirectoryReader reader = DirectoryReader.open(directory)) {
+      long opened = System.nanoTime();
+      for (LeafReaderContext leaf : reader.leaves()) {
+        leaf.reader().checkIntegrity(); // what readers do on open (VerifyingSearcherFactory)
+      }
+      long verified = System.nanoTime();
+      long bytes = 0;
+      for (String file : directory.listAll()) {
+        bytes += directory.fileLength(file);
+      }
+      facts.add(
+          String.format(
+              Locale.ROOT,
+              "open for search: %.0f ms to open, %.0f ms to verify every checksum (%d MB), as"
+                  + " search, classify and serve do",
+              (opened - opening) / 1e6,
+              (verified - opened) / 1e6,
+              bytes >> 20));
       vectors(reader, provenance);
       facts.add("tiles: " + reader.numDocs());
       slides(reader);
