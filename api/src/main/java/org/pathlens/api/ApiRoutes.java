@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -525,11 +526,15 @@ final class ApiRoutes {
     return body;
   }
 
-  private ObjectNode slideHits(List<SlideHit> hits) {
+  private ObjectNode slideHits(List<SlideHit> hits) throws IOException {
     ArrayNode list = server.array();
+    Set<String> recorded = Set.copyOf(server.slideIds());
     for (int i = 0; i < hits.size(); i++) {
       ObjectNode hit = HitJson.slideNode(i + 1, hits.get(i));
-      hit.put("url", "/api/slides/" + segment(hits.get(i).slideId()));
+      // Only a slide with a record has a page; a tile folder's slide id would point at a 404.
+      if (recorded.contains(hits.get(i).slideId())) {
+        hit.put("url", "/api/slides/" + segment(hits.get(i).slideId()));
+      }
       list.add(hit);
     }
     ObjectNode body = server.object();

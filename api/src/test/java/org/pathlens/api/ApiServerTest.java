@@ -129,6 +129,10 @@ class ApiServerTest {
     JsonNode byImage =
         json(post("/api/similar?k=2", tileUpload(manifest.getFirst()), null), 200).get("slides");
     assertEquals(manifest.getFirst().slideId(), byImage.get(0).get("slide_id").asText());
+    // A url only where there is a slide page: the generated tiles' slides have no record.
+    for (JsonNode s : byImage) {
+      assertEquals(s.get("slide_id").asText().equals("S-1"), s.has("url"), s.toString());
+    }
     assertError(get("/api/similar?slide=nope"), 404, null);
     assertError(get("/api/similar?slide=S-1&method=median"), 400, "method");
   }
