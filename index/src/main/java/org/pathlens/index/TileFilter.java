@@ -86,14 +86,65 @@ public final class TileFilter {
               + "': regular expressions (/.../) are not allowed; use words, phrases, prefixes (word*)"
               + " or ranges (a literal slash: \\/ or inside quotes)");
     }
+    String unbalanced = unbalanced(text);
+    if (unbalanced != null) {
+      throw new IllegalArgumentException("bad filter '" + text + "': " + unbalanced);
+    }
     Query parsed;
     try {
       parsed = parser.parse(text, TileFields.CAPTION);
     } catch (QueryNodeException | RuntimeException e) {
-      throw new IllegalArgumentException("bad filter '" + text + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "bad filter '" + text + "': " + plainWords(String.valueOf(e.getMessage())), e);
     }
     requireMetadataOnly(parsed, text);
     return new TileFilter(text, keepAllBesideNegations(parsed));
+  }
+
+  /**
+   * What is left open in {@code text}, in plain words (a quote, a parenthesis, a range bracket), or
+   * null: the parser's own message for these is a list of the tokens it expected.
+   */
+  private static String unbalanced(String text) {
+    boolean quoted = false;
+    int parens = 0;
+    int brackets = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted) {
+        switch (c) {
+          case '(' -> parens++;
+          case ')' -> parens--;
+          case '[', '{' -> brackets++;
+          case ']', '}' -> brackets--;
+          default -> {}
+        }
+        if (parens < 0) {
+          return "a ')' at position " + (i + 1) + " closes nothing";
+        }
+      }
+    }
+    if (quoted) {
+      return "a quote (\") is not closed";
+    }
+    if (parens > 0) {
+      return parens == 1 ? "a '(' is not closed" : parens + " '(' are not closed";
+    }
+    if (brackets != 0) {
+      return "a range is not closed: write it as field:[low TO high]";
+    }
+    return null;
+  }
+
+  /** The parser's message without its list of expected tokens (the position is kept). */
+  private static String plainWords(String message) {
+    int expecting = message.indexOf("Was expecting");
+    String first = (expecting < 0 ? message : message.substring(0, expecting)).strip();
+    return first.replace("Syntax Error, cannot parse", "cannot read").replace('\n', ' ');
   }
 
   /** True when {@code text} has a slash that is neither escaped nor inside a quoted phrase. */

@@ -1,5 +1,6 @@
 package org.pathlens.index;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,28 @@ class TileFilterTest {
           assertTrue(e.getMessage().startsWith("bad filter '" + filter + "': "), e.getMessage());
           assertTrue(e.getMessage().contains(reason), e.getMessage());
         });
+  }
+
+  /** Open quotes, parentheses and ranges are named in plain words, not as the parser's tokens. */
+  @Test
+  void unclosedPartsAreNamedInPlainWords() {
+    Map<String, String> said =
+        Map.of(
+            "site:(center-a", "bad filter 'site:(center-a': a '(' is not closed",
+            "label:TUM)", "bad filter 'label:TUM)': a ')' at position 10 closes nothing",
+            "caption:\"fat cells", "bad filter 'caption:\"fat cells': a quote (\") is not closed",
+            "x:[0 TO 10",
+                "bad filter 'x:[0 TO 10': a range is not closed: write it as field:[low TO high]");
+    said.forEach(
+        (filter, message) ->
+            assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> TileFilter.parse(filter))
+                    .getMessage()));
+    String other =
+        assertThrows(IllegalArgumentException.class, () -> TileFilter.parse("site:")).getMessage();
+    assertTrue(other.startsWith("bad filter 'site:': cannot read"), other);
+    assertTrue(!other.contains("Was expecting"), other);
   }
 
   @Test
