@@ -163,6 +163,9 @@ function tileCard(hit) {
   const where = [hit.site, hit.stain, hit.patient_id && "patient " + hit.patient_id].filter(Boolean).join(" · ");
   if (where) body.append(el("div", where, "meta"));
   if (hit.caption) body.append(el("div", hit.caption, "caption"));
+  const more = el("a", "More like this", "more-like");
+  more.href = "#/?" + new URLSearchParams({ tile: hit.id, k: String(PAGE) });
+  body.append(more);
   li.append(body);
   return li;
 }
@@ -226,6 +229,7 @@ function clearResults() {
  */
 function searchUrl(k) {
   const state = new URLSearchParams({ q: $("q").value.trim() });
+  if ($("f-mode").value !== "text") state.set("mode", $("f-mode").value);
   for (const field of ["site", "stain", "label"]) {
     const value = $("f-" + field).value.trim();
     if (value) state.set(field, value);
@@ -238,11 +242,17 @@ function searchFromUrl(hash) {
   const query = hash.indexOf("?");
   const state = new URLSearchParams(query < 0 ? "" : hash.slice(query + 1));
   const text = state.get("q");
+  const tile = state.get("tile");
+  if (tile) {
+    runTileSearch(tile, Math.min(1000, Math.max(1, Number(state.get("k")) || PAGE)));
+    return;
+  }
   if (!text) {
     $("q").focus();
     return;
   }
   $("q").value = text;
+  $("f-mode").value = ["keywords", "hybrid"].includes(state.get("mode")) ? state.get("mode") : "text";
   for (const field of ["site", "stain", "label"]) $("f-" + field).value = state.get(field) || "";
   const k = Math.min(1000, Math.max(1, Number(state.get("k")) || PAGE));
   runTextSearch(text, k);
@@ -269,11 +279,26 @@ function moreResults() {
   location.hash = searchUrl(Math.min(1000, k));
 }
 
+/** Tiles like an indexed tile, by its stored embedding ("More like this"). */
+async function runTileSearch(tile, k) {
+  const params = searchParams();
+  params.set("k", String(k));
+  params.set("tile", tile);
+  $("query-image-box").hidden = true;
+  clearResults();
+  await busy($("search-button"), $("status"), "Finding tiles like " + tile + "…", async () => {
+    const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
+    showHits(body.hits, "tile " + tile);
+  });
+}
+
 async function runTextSearch(text, k) {
   try { await loadFacets(); } catch (e) { /* the filter boxes are then used as typed */ }
   const params = searchParams();
   params.set("k", String(k));
   params.set("text", text);
+  const mode = $("f-mode").value;
+  if (mode !== "text") params.set("mode", mode);
   $("query-image-box").hidden = true;
   clearResults();
   await busy($("search-button"), $("status"), "Searching…", async () => {
@@ -606,7 +631,11 @@ function wireZoomPointer() {
     if (!tile) return;
     $("zoom-tile-image").src = "/api/tiles/" + tile.id.split("/").map(segment).join("/") + "/image";
     $("zoom-tile-image").alt = "Tile " + tile.id;
-    $("zoom-tile-caption").textContent = "Tile " + tile.id + " (level 0 at " + tile.x + ", " + tile.y + "): " + topClasses(tile);
+    const caption = $("zoom-tile-caption");
+    caption.textContent = "Tile " + tile.id + " (level 0 at " + tile.x + ", " + tile.y + "): " + topClasses(tile) + " ";
+    const more = el("a", "More like this");
+    more.href = "#/?" + new URLSearchParams({ tile: tile.id, k: String(PAGE) });
+    caption.append(more);
     $("zoom-tile").hidden = false;
   });
 }

@@ -128,9 +128,38 @@ final class ApiRoutes {
   static final String UNRELATED_TEXT = "a photo of a cat";
 
   private void searchText(Context ctx) {
-    String text = Params.required(ctx, "text");
     int k = Params.k(ctx, 10);
     TileFilter filter = Params.filter(ctx);
+    String tile = ctx.queryParam("tile");
+    if (tile != null) {
+      // More like an indexed tile: its stored embedding is the query.
+      server.async(
+          ctx,
+          () -> {
+            try {
+              return hits(server.queries().likeTile(tile, k, filter));
+            } catch (IllegalArgumentException e) {
+              throw new ApiException(404, e.getMessage(), "tile", e);
+            }
+          });
+      return;
+    }
+    String text = Params.required(ctx, "text");
+    String mode = ctx.queryParam("mode") == null ? "text" : ctx.queryParam("mode");
+    if (mode.equals("keywords") || mode.equals("hybrid")) {
+      server.async(
+          ctx,
+          () ->
+              hits(
+                  mode.equals("keywords")
+                      ? server.queries().keywords(text, k, filter)
+                      : server.queries().hybrid(text, k, filter)));
+      return;
+    }
+    if (!mode.equals("text")) {
+      throw ApiException.badParameter(
+          "mode", "mode must be text, keywords or hybrid, got '" + mode + "'");
+    }
     server.async(
         ctx,
         () -> {

@@ -206,6 +206,25 @@ class ApiServerTest {
     assertEquals(unrelated, cat.get("hits").get(0).get("score").asDouble(), 1e-6);
   }
 
+  /** Search modes beside the text's meaning: caption words, both, and "more like" a tile. */
+  @Test
+  void keywordHybridAndMoreLikeATile() throws Exception {
+    String adi =
+        manifest.stream().filter(r -> r.label().equals("ADI")).findFirst().orElseThrow().tileId();
+    JsonNode like = json(get("/api/search?tile=" + q(adi) + "&k=3"), 200).get("hits");
+    assertEquals(adi, like.get(0).get("id").asText(), "the tile itself first");
+    assertEquals(1.0, like.get(0).get("score").asDouble(), 1e-4);
+    assertError(get("/api/search?tile=no-such-tile"), 404, "tile");
+    JsonNode words = json(get("/api/search?text=fat&mode=keywords&k=3"), 200).get("hits");
+    assertTrue(words.size() > 0);
+    for (JsonNode hit : words) {
+      assertTrue(hit.get("caption").asText().toLowerCase().contains("fat"), hit.toString());
+    }
+    JsonNode both = json(get("/api/search?text=fat&mode=hybrid&k=3"), 200).get("hits");
+    assertEquals("ADI", both.get(0).get("label").asText());
+    assertError(get("/api/search?text=fat&mode=regex"), 400, "mode");
+  }
+
   @Test
   void facetsListTheIndexedValuesWithTheirTileCounts() throws Exception {
     JsonNode health = json(get("/api/health"), 200);

@@ -244,6 +244,12 @@ public final class TileFilter {
     return pattern.startsWith("*") || pattern.startsWith("?");
   }
 
+  /** One tile, by id. */
+  public static TileFilter id(String tileId) {
+    return new TileFilter(
+        TileFields.ID + ":" + tileId, new TermQuery(new Term(TileFields.ID, tileId)));
+  }
+
   /** The tiles of one slide. */
   public static TileFilter slide(String slideId) {
     return new TileFilter(

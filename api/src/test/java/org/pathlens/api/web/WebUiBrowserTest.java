@@ -292,6 +292,12 @@ class WebUiBrowserTest {
     assertTrue(
         browser.findElement(By.id("zoom-tile-caption")).getText().startsWith("Tile " + id),
         browser.findElement(By.id("zoom-tile-caption")).getText());
+    assertTrue(
+        browser
+            .findElement(By.cssSelector("#zoom-tile-caption a"))
+            .getAttribute("href")
+            .contains("#/?tile="),
+        "more like the opened tile");
     screenshot("slide-zoom");
     // The viewer itself, with the opened tile below it.
     Files.copy(
@@ -408,6 +414,31 @@ class WebUiBrowserTest {
     open("/#/?q=large%20empty%20fat%20cells&k=12");
     resultsFor("large empty fat cells");
     assertFalse(browser.findElement(By.id("weak")).isDisplayed());
+  }
+
+  /** "More like this" searches by a result tile's own embedding; "caption words" by BM25. */
+  @Test
+  void moreLikeThisAndCaptionWords() {
+    open("/#/?q=large%20empty%20fat%20cells&k=12");
+    WebElement first = resultsFor("large empty fat cells").getFirst();
+    String firstImage = first.findElement(By.tagName("img")).getAttribute("src");
+    first.findElement(By.className("more-like")).click();
+    wait.until(d -> d.findElement(By.id("status")).getText().contains(" for tile "));
+    List<WebElement> like = results();
+    assertEquals(firstImage, like.getFirst().findElement(By.tagName("img")).getAttribute("src"));
+    assertEquals("1.000", like.getFirst().findElement(By.className("score")).getText());
+
+    open("/#/");
+    new Select(browser.findElement(By.id("f-mode"))).selectByValue("keywords");
+    browser.findElement(By.id("q")).sendKeys("fat", Keys.ENTER);
+    List<WebElement> words = resultsFor("fat");
+    assertFalse(words.isEmpty());
+    assertTrue(browser.getCurrentUrl().contains("mode=keywords"), browser.getCurrentUrl());
+    for (WebElement card : words) {
+      assertTrue(
+          card.findElement(By.className("caption")).getText().toLowerCase().contains("fat"),
+          card.getText());
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.pathlens.index.query;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -28,6 +29,21 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   /** Tiles nearest to the text's embedding: "text-to-image" search. */
   public List<SearchHit> text(String text, int k, TileFilter filter) throws IOException {
     return index.search(encoders().texts().encode(text), k, filter);
+  }
+
+  /**
+   * Tiles nearest to an indexed tile's own stored embedding (itself first): "more like this" with
+   * no image to upload.
+   *
+   * @throws IllegalArgumentException when the index has no tile {@code tileId}
+   */
+  public List<SearchHit> likeTile(String tileId, int k, TileFilter filter) throws IOException {
+    List<float[]> found = new ArrayList<>();
+    index.forEachTile(TileFilter.id(tileId), tile -> found.add(tile.embedding()));
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException("no tile '" + tileId + "' in the index");
+    }
+    return index.search(found.getFirst(), k, filter);
   }
 
   /** Tiles nearest to an image file's embedding. */
