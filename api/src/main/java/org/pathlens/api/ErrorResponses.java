@@ -1,6 +1,6 @@
 package org.pathlens.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -17,12 +17,6 @@ import org.pathlens.encoders.preprocess.ImageDecodeException;
  * may name files on the server).
  */
 final class ErrorResponses {
-
-  private final ObjectMapper json;
-
-  ErrorResponses(ObjectMapper json) {
-    this.json = json;
-  }
 
   void handle(Throwable failure, Context ctx) {
     Throwable e = unwrap(failure);
@@ -70,11 +64,20 @@ final class ErrorResponses {
   }
 
   void write(Context ctx, int status, String message, String parameter) {
-    ObjectNode body = json.createObjectNode();
+    ctx.status(status).contentType("application/json").result(body(message, parameter));
+  }
+
+  /**
+   * The error body, {@code {"error": ..., "parameter": ...}} (the parameter when one is at fault):
+   * built here only, for the routes' errors and for those Jetty raises itself ({@link
+   * JettyErrors}).
+   */
+  static String body(String message, String parameter) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("error", message);
     if (parameter != null) {
       body.put("parameter", parameter);
     }
-    ctx.status(status).contentType("application/json").result(body.toString());
+    return body.toString();
   }
 }

@@ -1,7 +1,5 @@
 package org.pathlens.api;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
@@ -37,9 +35,7 @@ final class JettyErrors extends ErrorHandler {
   }
 
   static byte[] body(int code, String message) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("error", explain(code, message));
-    return body.toString().getBytes(StandardCharsets.UTF_8);
+    return ErrorResponses.body(explain(code, message), null).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Jetty's reason, with what to do about it where that is not obvious. */

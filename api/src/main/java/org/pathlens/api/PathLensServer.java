@@ -52,7 +52,7 @@ public final class PathLensServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ObjectMapper json = new ObjectMapper();
-  private final ErrorResponses errors = new ErrorResponses(json);
+  private final ErrorResponses errors = new ErrorResponses();
   private final VisionLanguageModel model;
   private final TileIndex index;
   private final IndexQueries queries;

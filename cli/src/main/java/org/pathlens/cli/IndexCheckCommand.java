@@ -10,13 +10,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = {
-      "Check a tile index whole, without changing it: Lucene's CheckIndex over every segment (checksums of every",
-      "file, postings, stored fields and vectors decoded) and PathLens's records (the bundle and engine the index",
-      "records, the vector dimension, the batch correction file, slide records and thumbnails against the tiles).",
-      "Prints what the index holds, then one line per problem. Exit code 0 when whole, 1 when a problem is found.",
-      "It takes the index's write lock: run it when no ingest is writing. No model is loaded."
-    })
+    description =
+        "Check a tile index whole, without changing it: Lucene's CheckIndex over every segment"
+            + " (checksums of every file, postings, stored fields and vectors decoded) and PathLens's"
+            + " records (the bundle and engine the index records, the vector dimension, the batch"
+            + " correction file, slide records and thumbnails against the tiles). Prints what the"
+            + " index holds, then one line per problem. Exit code 0 when whole, 1 when a problem is"
+            + " found. It takes the index's write lock: run it when no ingest is writing. No model"
+            + " is loaded.")
 final class IndexCheckCommand implements Callable<Integer> {
 
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
