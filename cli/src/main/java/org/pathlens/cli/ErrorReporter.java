@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.pathlens.encoders.EncoderException;
 import org.pathlens.encoders.bundle.BundleException;
+import org.pathlens.encoders.export.ExportException;
 import org.pathlens.slides.SlideException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -47,6 +48,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         || e instanceof EncoderException
         || e instanceof IllegalArgumentException
         || e instanceof IllegalStateException
+        || e instanceof ExportException
         || e instanceof SlideException) {
       return e.getMessage();
     }

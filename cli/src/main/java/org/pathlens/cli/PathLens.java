@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       GenerateCommand.class,
       EmbedCommand.class,
+      ExportCommand.class,
       BenchCommand.class,
       SlideCommand.class,
       ClassifyCommand.class,

@@ -3,6 +3,7 @@ package org.pathlens.encoders;
 import ai.djl.Device;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.pathlens.encoders.bundle.BundleException;
@@ -64,6 +65,7 @@ public record CanaryCheck(
     String worstInput = null;
     List<float[]> actual = new ArrayList<>();
     List<Canary.Item> items = new ArrayList<>();
+    checkTokenIds(canary, texts.tokenizer());
     try {
       if (!canary.images().isEmpty()) {
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
@@ -124,6 +126,37 @@ public record CanaryCheck(
               remedy(device, fp16)));
     }
     return check;
+  }
+
+  /**
+   * A canary that lists the model's own token ids must get the same from {@code tokenizer.json}: a
+   * tokenizer fault is named as one, before it shows as a low text cosine.
+   */
+  private static void checkTokenIds(Canary canary, BundleTokenizer tokenizer) {
+    for (Canary.Item item : canary.texts()) {
+      if (item.inputIds() == null) {
+        continue;
+      }
+      long[] ids = tokenizer.encode(item.input()).getIds();
+      if (!Arrays.equals(ids, item.inputIds())) {
+        int at = Arrays.mismatch(ids, item.inputIds());
+        throw new BundleException(
+            canary.file(),
+            "tokenizer.json gives other token ids than the model's own tokenizer for \""
+                + item.input()
+                + "\": from position "
+                + at
+                + " "
+                + Arrays.toString(tail(ids, at))
+                + " instead of "
+                + Arrays.toString(tail(item.inputIds(), at))
+                + "; re-export the bundle's tokenizer");
+      }
+    }
+  }
+
+  private static long[] tail(long[] ids, int from) {
+    return Arrays.copyOfRange(ids, Math.min(from, ids.length), Math.min(from + 6, ids.length));
   }
 
   private static String remedy(Device device, boolean fp16) {

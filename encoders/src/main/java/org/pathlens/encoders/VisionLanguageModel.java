@@ -170,7 +170,19 @@ public final class VisionLanguageModel implements AutoCloseable {
     return images;
   }
 
+  /**
+   * The text encoder; refused for a bundle whose image embeddings are pre-projection features,
+   * where a text-to-image cosine would be a number without meaning.
+   */
   public TextEncoder texts() {
+    if (!bundle.config().textComparable()) {
+      throw new BundleException(
+          bundle.dir().resolve("model.json"),
+          "image.feature is \"pre-projection\": its image embeddings are not in the text"
+              + " space, so text search, prompts and zero-shot cannot use it (image search,"
+              + " similar cases and few-shot can); export with --image-feature projected for"
+              + " text");
+    }
     return texts;
   }
 

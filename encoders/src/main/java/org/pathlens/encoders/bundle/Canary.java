@@ -35,8 +35,15 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
    *
    * @param input the text, or the image path relative to the bundle as written in the file
    * @param path the image file, or null for a text
+   * @param inputIds for a text, the ids the model's own tokenizer gave it, when the canary lists
+   *     them (exporters do); null otherwise
    */
-  public record Item(String input, Path path, float[] embedding) {}
+  public record Item(String input, Path path, float[] embedding, long[] inputIds) {
+
+    public Item(String input, Path path, float[] embedding) {
+      this(input, path, embedding, null);
+    }
+  }
 
   public Canary {
     images = List.copyOf(images);
@@ -104,8 +111,25 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
         }
         embedding[d] = (float) vector.get(d).asDouble();
       }
-      items.add(new Item(input, path, embedding));
+      items.add(new Item(input, path, embedding, inputIds(file, where, item.path("input_ids"))));
     }
     return items;
+  }
+
+  private static long[] inputIds(Path file, String where, JsonNode ids) {
+    if (ids.isMissingNode()) {
+      return null;
+    }
+    if (!ids.isArray()) {
+      throw new BundleException(file, where + ".input_ids must be a list of token ids");
+    }
+    long[] out = new long[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!ids.get(i).canConvertToLong()) {
+        throw new BundleException(file, where + ".input_ids[" + i + "] is not an integer");
+      }
+      out[i] = ids.get(i).asLong();
+    }
+    return out;
   }
 }

@@ -36,8 +36,14 @@ final class ModelConfigReader {
     if (!(logitScale > 0) || Double.isInfinite(logitScale)) {
       throw fieldError("logit_scale", "must be a positive number (the exp'd scale, e.g. 100.0)");
     }
+    JsonNode imageNode = object(root, "image");
+    String feature = imageNode.path("feature").asText(ModelConfig.PROJECTED);
+    if (!feature.equals(ModelConfig.PROJECTED) && !feature.equals(ModelConfig.PRE_PROJECTION)) {
+      throw fieldError(
+          "image.feature", "must be \"projected\" or \"pre-projection\", got \"" + feature + "\"");
+    }
     return new ModelConfig(
-        name, dim, logitScale, image(object(root, "image")), text(object(root, "text")));
+        name, dim, logitScale, image(imageNode), text(object(root, "text")), feature);
   }
 
   private ImageConfig image(JsonNode node) {
@@ -48,9 +54,15 @@ final class ModelConfigReader {
     }
     ResizeMode resize;
     Interpolation interpolation;
+    CropOffset cropOffset;
     try {
       resize = ResizeMode.parse(text(node, "image.resize", "resize"));
       interpolation = Interpolation.parse(text(node, "image.interpolation", "interpolation"));
+      // optional: only Hugging Face image processors need "floor"
+      cropOffset =
+          node.has("crop_offset")
+              ? CropOffset.parse(text(node, "image.crop_offset", "crop_offset"))
+              : CropOffset.ROUND;
     } catch (IllegalArgumentException e) {
       throw new BundleException(file, e.getMessage(), e);
     }
@@ -61,7 +73,7 @@ final class ModelConfigReader {
         throw fieldError("image.std", "values must be positive");
       }
     }
-    return new ImageConfig(size, resize, interpolation, mean, std);
+    return new ImageConfig(size, resize, interpolation, mean, std, cropOffset);
   }
 
   private TextConfig text(JsonNode node) {

@@ -1,5 +1,7 @@
 package org.pathlens.encoders.preprocess;
 
+import org.pathlens.encoders.bundle.CropOffset;
+
 /**
  * torchvision 0.14's {@code CenterCrop}: the window starts at {@code int(round((size - crop) /
  * 2.0))}, and Python's {@code round} rounds halves to even, so an odd margin of 1 gives offset 0
@@ -15,12 +17,23 @@ public final class CenterCrop {
    * {@code crop <= size}.
    */
   public static int offset(int size, int crop) {
+    return offset(size, crop, CropOffset.ROUND);
+  }
+
+  /**
+   * Offset of a {@code crop}-long window centered in {@code size}, rounded as torchvision or
+   * Hugging Face image processors do; {@code crop <= size}.
+   */
+  public static int offset(int size, int crop, CropOffset rounding) {
     if (crop > size) {
       throw new IllegalArgumentException("crop " + crop + " is larger than the size " + size);
     }
-    // (size - crop) / 2.0 is an integer or an integer plus one half: Math.rint rounds the
-    // latter to even, like Python 3's round.
-    return (int) Math.rint((size - crop) / 2.0);
+    return switch (rounding) {
+      // (size - crop) / 2.0 is an integer or an integer plus one half: Math.rint rounds the
+      // latter to even, like Python 3's round.
+      case ROUND -> (int) Math.rint((size - crop) / 2.0);
+      case FLOOR -> (size - crop) / 2;
+    };
   }
 
   /** The {@code width x height} center of {@code src}, padded with black if it is smaller. */

@@ -83,8 +83,8 @@ public final class ImagePreprocessor {
         newW,
         newH,
         config.interpolation(),
-        CenterCrop.offset(newW, size),
-        CenterCrop.offset(newH, size),
+        CenterCrop.offset(newW, size, config.cropOffset()),
+        CenterCrop.offset(newH, size, config.cropOffset()),
         size,
         size);
   }

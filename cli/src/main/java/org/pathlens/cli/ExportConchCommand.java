@@ -1,0 +1,60 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens export conch}: CONCH v1 (Lu et al. 2024), CC BY-NC-ND 4.0. */
+@Command(
+    name = "conch",
+    mixinStandardHelpOptions = true,
+    description =
+        "Export CONCH v1 (MahmoodLab/CONCH pytorch_model.bin; gated, non-commercial licence) with"
+            + " its own code: 448 px bicubic, OpenAI mean/std, 127 token ids + <pad>, attentional"
+            + " pooler + proj_contrast. Needs the conch package (and transformers + tokenizers) in"
+            + " your Python.")
+final class ExportConchCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--checkpoint",
+      required = true,
+      paramLabel = "FILE",
+      description = "CONCH's pytorch_model.bin.")
+  Path checkpoint;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "A CoCa model config JSON instead of CONCH's conch_ViT-B-16.json.")
+  Path config;
+
+  @Option(
+      names = "--image-feature",
+      paramLabel = "projected|pre-projection",
+      description =
+          "projected (default): image embeddings in the text space, for search and zero-shot;"
+              + " pre-projection: the attentional pooler's output before proj_contrast, which"
+              + " CONCH's README advises for linear probes and MIL (text cannot be compared with"
+              + " it; recorded in model.json).")
+  String imageFeature = "projected";
+
+  @Mixin ExportOptions export;
+
+  @Override
+  public Integer call() {
+    if (!imageFeature.equals("projected") && !imageFeature.equals("pre-projection")) {
+      throw new IllegalArgumentException(
+          "--image-feature must be projected or pre-projection, got " + imageFeature);
+    }
+    List<String> args = new ArrayList<>(List.of("--checkpoint", checkpoint.toString()));
+    if (config != null) {
+      args.addAll(List.of("--config", config.toString()));
+    }
+    args.addAll(List.of("--image-feature", imageFeature));
+    return export.run("conch", args);
+  }
+}

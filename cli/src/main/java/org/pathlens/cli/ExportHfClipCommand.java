@@ -1,0 +1,33 @@
+package org.pathlens.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pathlens export hf-clip}: PLIP and any Hugging Face CLIPModel directory. */
+@Command(
+    name = "hf-clip",
+    mixinStandardHelpOptions = true,
+    description =
+        "Export a Hugging Face CLIPModel directory (PLIP: vinid/plip) holding config.json, the"
+            + " weights, vocab.json, merges.txt and preprocessor_config.json. Needs transformers in"
+            + " your Python.")
+final class ExportHfClipCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--model-dir",
+      required = true,
+      paramLabel = "DIR",
+      description = "The downloaded model directory.")
+  Path modelDir;
+
+  @Mixin ExportOptions export;
+
+  @Override
+  public Integer call() {
+    return export.run("hf-clip", List.of("--model-dir", modelDir.toString()));
+  }
+}

@@ -1,0 +1,313 @@
+package org.pathlens.encoders.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.Embeddings;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.bundle.BundleException;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.fixtures.Fixtures;
+
+/**
+ * The exporters against the original model code: for each family, {@code
+ * fixtures/scripts/refmodels_reference.py} builds a seeded small model of the family's own classes
+ * from {@code ../shared/refmodels} and writes what the original code computes (its preprocessing,
+ * its tokenizer, its forward); {@link ModelExport} exports the same files; PathLens's token ids
+ * must then be identical and its embeddings within cosine 0.9999, on real tiles, crops with odd
+ * margins (where torchvision and Hugging Face crop one pixel apart) and texts with punctuation,
+ * accents, emoji, tabs, nothing and far too many words. Skipped only where {@code
+ * ../shared/refmodels}, a Python with torch, or (for CONCH's Rust tokenizer) node with npm {@code
+ * tokenizers} is missing; {@code .ci/run} installs them.
+ */
+class ExportParityTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final double MIN_COSINE = 0.9999;
+  private static final Map<String, JsonNode> REFERENCES = new HashMap<>();
+  private static final List<String> TEXTS =
+      List.of(
+          "an H&E image of lung adenocarcinoma.",
+          "Tumor-infiltrating lymphocytes, 20x magnification; mitotic figures!",
+          "naïve café — résumé 😀",
+          "  multiple   spaces\tand\ttabs  ",
+          "CD3+/CD8+ T-cells (IHC), Ki-67 ≈ 30%",
+          "",
+          "mitotic figures ".repeat(60).strip());
+
+  @TempDir static Path work;
+  private static Path refmodels;
+  private static String python;
+  private static List<Path> images;
+
+  @BeforeAll
+  static void inputs() throws IOException {
+    refmodels = Fixtures.shared().map(s -> s.resolve("refmodels")).orElse(null);
+    assumeTrue(
+        refmodels != null && Files.isDirectory(refmodels),
+        "../shared/refmodels not found: exporter parity skipped");
+    python = pythonWithTorch();
+    Path tiles = refmodels.resolveSibling("data").resolve("tiles");
+    Path wide = tiles.resolve("qc-tiles/medium-nuclei-score-level0.png"); // RGBA, 1001 x 777
+    images = new ArrayList<>();
+    images.add(tiles.resolve("crc-he/ADI-AAQEFMRI.tif")); // 224 x 224 RGB TIFF
+    images.add(wide);
+    // margins of 7 and 79 pixels: torchvision starts the crop at 4 and 40, Hugging Face at 3, 39
+    images.add(crop(wide, 231, 224, work.resolve("crop_231x224.png")));
+    images.add(crop(wide, 224, 303, work.resolve("crop_224x303.png")));
+  }
+
+  @Test
+  void openClipMatchesTheOriginalCode() throws Exception {
+    Result r = exportAndCompare("open_clip");
+    assertEquals(77, r.modelJson.at("/text/context_length").asInt());
+    assertEquals(0, r.modelJson.at("/text/pad_id").asInt());
+    assertEquals("bicubic", r.modelJson.at("/image/interpolation").asText());
+  }
+
+  @Test
+  void hfClipMatchesTheOriginalCode() throws Exception {
+    Result r = exportAndCompare("hf-clip");
+    assertEquals("floor", r.modelJson.at("/image/crop_offset").asText());
+    assertEquals(49407, r.modelJson.at("/text/pad_id").asInt());
+    assertEquals("[\"input_ids\",\"attention_mask\"]", r.modelJson.at("/text/inputs").toString());
+
+    // Without the Hugging Face crop offsets the odd-margin crop lands one pixel off: visibly
+    // further from the original code than with them (the canary, whose margins are even, cannot
+    // tell). On this smooth tile and a small random model one pixel costs about 5e-5 of cosine.
+    Path torchvisionCrop = work.resolve("hf-clip-round");
+    copyTree(r.bundle, torchvisionCrop);
+    ObjectNode json = (ObjectNode) JSON.readTree(torchvisionCrop.resolve("model.json").toFile());
+    ((ObjectNode) json.get("image")).remove("crop_offset");
+    JSON.writeValue(torchvisionCrop.resolve("model.json").toFile(), json);
+    double floorGap = 1 - r.imageCosines.get(2);
+    try (VisionLanguageModel model = VisionLanguageModel.load(torchvisionCrop, cpu())) {
+      double roundGap =
+          1 - Embeddings.dot(model.images().encode(decode(images.get(2))), r.imageReference.get(2));
+      assertTrue(
+          roundGap > 1e-5 && roundGap > 20 * floorGap,
+          "1 - cosine with torchvision's offsets "
+              + roundGap
+              + ", with Hugging Face's "
+              + floorGap);
+    }
+  }
+
+  @Test
+  void conchMatchesTheOriginalCode() throws Exception {
+    assumeTrue(
+        Files.isDirectory(nodeModules().resolve("tokenizers")),
+        "npm tokenizers not in " + nodeModules() + ": CONCH's tokenizer cannot run, skipped");
+    Result r = exportAndCompare("conch");
+    assertEquals(448, r.modelJson.at("/image/size").asInt());
+    assertEquals(127, r.modelJson.at("/text/context_length").asInt());
+    assertEquals("conch", r.modelJson.at("/source/family").asText());
+  }
+
+  @Test
+  void conchPreProjectionFeaturesRefuseText() throws Exception {
+    assumeTrue(Files.isDirectory(nodeModules().resolve("tokenizers")), "npm tokenizers missing");
+    Path dir = work.resolve("conch");
+    JsonNode ref = reference("conch");
+    List<String> args = new ArrayList<>(strings(ref.get("export_args")));
+    args.remove(0);
+    args.addAll(List.of("--image-feature", "pre-projection"));
+    Path bundle = dir.resolve("bundle-pre-projection");
+    export("conch", ref, args, bundle);
+    JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
+    assertEquals("pre-projection", modelJson.at("/image/feature").asText());
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      assertTrue(model.canary().passed());
+      BundleException e = assertThrows(BundleException.class, model::texts);
+      assertTrue(e.getMessage().contains("pre-projection"), e.getMessage());
+    }
+  }
+
+  private record Result(
+      Path bundle, JsonNode modelJson, List<float[]> imageReference, List<Double> imageCosines) {}
+
+  private Result exportAndCompare(String family) throws Exception {
+    Path dir = work.resolve(family);
+    JsonNode ref = reference(family);
+    List<String> args = new ArrayList<>(strings(ref.get("export_args")));
+    assertEquals(family, args.remove(0));
+    Path bundle = dir.resolve("bundle");
+    export(family, ref, args, bundle);
+
+    List<float[]> imageReference = new ArrayList<>();
+    List<Double> imageCosines = new ArrayList<>();
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      assertTrue(model.canary().passed(), model.canary().describe());
+      JsonNode refImages = ref.get("images");
+      for (int i = 0; i < images.size(); i++) {
+        float[] want = floats(refImages.get(i).get("embedding"));
+        imageReference.add(want);
+        float[] got = model.images().encode(decode(images.get(i)));
+        double cosine = Embeddings.dot(want, got);
+        imageCosines.add(cosine);
+        assertTrue(
+            cosine >= MIN_COSINE,
+            String.format(Locale.ROOT, "%s image %s: cosine %.6f", family, images.get(i), cosine));
+      }
+      JsonNode refTexts = ref.get("texts");
+      List<float[]> got = model.texts().encode(TEXTS);
+      for (int i = 0; i < TEXTS.size(); i++) {
+        long[] wantIds = longs(refTexts.get(i).get("input_ids"));
+        if (family.equals("conch")) {
+          // CONCH's tokenize() gives 127 ids and a <pad>; the bundle's tower appends that pad
+          assertEquals(0, wantIds[wantIds.length - 1]);
+          wantIds = Arrays.copyOf(wantIds, wantIds.length - 1);
+        }
+        long[] gotIds = model.texts().tokenizer().encode(TEXTS.get(i)).getIds();
+        assertArrayEquals(wantIds, gotIds, family + " token ids of \"" + TEXTS.get(i) + "\"");
+        double cosine = Embeddings.dot(floats(refTexts.get(i).get("embedding")), got.get(i));
+        assertTrue(
+            cosine >= MIN_COSINE,
+            String.format(
+                Locale.ROOT, "%s text \"%s\": cosine %.6f", family, TEXTS.get(i), cosine));
+      }
+    }
+    return new Result(
+        bundle, JSON.readTree(bundle.resolve("model.json").toFile()), imageReference, imageCosines);
+  }
+
+  private static void export(String family, JsonNode ref, List<String> args, Path bundle) {
+    List<Path> pythonPath = strings(ref.get("pythonpath")).stream().map(Path::of).toList();
+    new ModelExport(
+            python, pythonPath, Map.of("NODE_PATH", nodeModules().toString()), family, args, bundle)
+        .run(cpu(), line -> System.out.println("  [export] " + line));
+  }
+
+  /**
+   * Runs the original code once per family: writes {@code work/FAMILY/reference.json} and the model
+   * files a user would have.
+   */
+  private static synchronized JsonNode reference(String family) throws Exception {
+    if (REFERENCES.containsKey(family)) {
+      return REFERENCES.get(family);
+    }
+    Path dir = work.resolve(family);
+    Files.writeString(dir.resolveSibling("texts.json"), JSON.writeValueAsString(TEXTS));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                python,
+                Fixtures.dir().resolve("scripts/refmodels_reference.py").toString(),
+                family,
+                "--size",
+                "small",
+                "--work",
+                dir.toString(),
+                "--texts-file",
+                dir.resolveSibling("texts.json").toString(),
+                "--images"));
+    images.forEach(p -> command.add(p.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("REFMODELS", refmodels.toString());
+    builder.environment().put("REFMODELS_NODE_MODULES", nodeModules().toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(10, TimeUnit.MINUTES), "reference timed out");
+    assertEquals(0, process.exitValue(), "refmodels_reference.py " + family + ":\n" + output);
+    JsonNode ref = JSON.readTree(dir.resolve("reference.json").toFile());
+    REFERENCES.put(family, ref);
+    return ref;
+  }
+
+  /** PATHLENS_PYTHON, else Debian's /usr/bin/python3 (the python3 first on PATH may lack torch). */
+  private static String pythonWithTorch() {
+    String env = System.getenv("PATHLENS_PYTHON");
+    String candidate = env != null && !env.isBlank() ? env : "/usr/bin/python3";
+    try {
+      Process p = new ProcessBuilder(candidate, "-c", "import torch, PIL, numpy").start();
+      assumeTrue(
+          p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+          candidate + " has no torch: exporter parity skipped");
+    } catch (IOException | InterruptedException e) {
+      assumeTrue(false, candidate + " cannot run: " + e.getMessage());
+    }
+    return candidate;
+  }
+
+  private static Path nodeModules() {
+    String env = System.getenv("REFMODELS_NODE_MODULES");
+    return env != null && !env.isBlank()
+        ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".cache/refmodels-node/node_modules");
+  }
+
+  private static EncoderOptions cpu() {
+    return EncoderOptions.defaults().withDevice(EncoderOptions.DeviceChoice.CPU);
+  }
+
+  private static RgbImage decode(Path file) throws IOException {
+    return new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS).decode(file);
+  }
+
+  private static Path crop(Path source, int width, int height, Path out) throws IOException {
+    BufferedImage image = ImageIO.read(source.toFile());
+    BufferedImage cropped = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    cropped.getGraphics().drawImage(image.getSubimage(300, 200, width, height), 0, 0, null);
+    ImageIO.write(cropped, "png", out.toFile());
+    return out;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  private static float[] floats(JsonNode array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) array.get(i).asDouble();
+    }
+    return out;
+  }
+
+  private static long[] longs(JsonNode array) {
+    long[] out = new long[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asLong();
+    }
+    return out;
+  }
+}
