@@ -171,16 +171,11 @@ class ExportCommandTest {
     assertTrue(cosine >= 0.9999, "cosine " + cosine);
   }
 
-  /** PATHLENS_PYTHON, else Debian's /usr/bin/python3 (the first python3 on PATH may lack torch). */
   private static String pythonWithTorch() {
-    String env = System.getenv("PATHLENS_PYTHON");
-    String python = env != null && !env.isBlank() ? env : "/usr/bin/python3";
-    try {
-      Process p = new ProcessBuilder(python, "-c", "import torch, PIL, numpy").start();
-      assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, python + ": no torch");
-    } catch (IOException | InterruptedException e) {
-      assumeTrue(false, python + " cannot run: " + e.getMessage());
-    }
-    return python;
+    return Fixtures.pythonWithTorch()
+        .orElseThrow(
+            () ->
+                new org.opentest4j.TestAbortedException(
+                    "no Python with torch (PATHLENS_PYTHON or /usr/bin/python3): skipped"));
   }
 }

@@ -238,19 +238,12 @@ class ExportParityTest {
     return ref;
   }
 
-  /** PATHLENS_PYTHON, else Debian's /usr/bin/python3 (the python3 first on PATH may lack torch). */
   private static String pythonWithTorch() {
-    String env = System.getenv("PATHLENS_PYTHON");
-    String candidate = env != null && !env.isBlank() ? env : "/usr/bin/python3";
-    try {
-      Process p = new ProcessBuilder(candidate, "-c", "import torch, PIL, numpy").start();
-      assumeTrue(
-          p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
-          candidate + " has no torch: exporter parity skipped");
-    } catch (IOException | InterruptedException e) {
-      assumeTrue(false, candidate + " cannot run: " + e.getMessage());
-    }
-    return candidate;
+    return Fixtures.pythonWithTorch()
+        .orElseThrow(
+            () ->
+                new org.opentest4j.TestAbortedException(
+                    "no Python with torch (PATHLENS_PYTHON or /usr/bin/python3): skipped"));
   }
 
   private static Path nodeModules() {
