@@ -59,6 +59,8 @@ public final class EncodeBenchmark {
         Runtime.getRuntime().availableProcessors(),
         Runtime.version());
     out.println("command: " + command);
+    // what shapes the figures besides the code: how libtorch's buffers are allocated
+    out.println(org.pathlens.encoders.NativeAllocator.apply());
     out.println();
     out.println("Preprocessing (decode JPEG + PIL resize/crop + normalise), tiles/s");
     out.printf(

@@ -33,6 +33,8 @@ public final class TorchRuntime {
       threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
       // Before libtorch loads: oneDNN reads its ISA cap once, on its first kernel.
       cpuIsaCap = CpuIsaCap.apply();
+      // Before the first tensor: activations reuse heap memory instead of fresh pages.
+      NativeAllocator.apply();
       System.setProperty("ai.djl.offline", "true");
       // libtorch's profiling graph executor re-optimises for every new input shape, which makes
       // the first calls at each batch size slow; encoders see many batch sizes, so keep it off.
