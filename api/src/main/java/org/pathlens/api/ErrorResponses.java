@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
+import org.pathlens.encoders.TextNotComparableException;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 
 /**
@@ -28,6 +29,8 @@ final class ErrorResponses {
         write(ctx, api.status(), api.getMessage(), api.parameter());
       }
       case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
+      case TextNotComparableException text ->
+          write(ctx, 422, TextNotComparableException.REASON, null);
       case NonFiniteEmbeddingException nonFinite -> {
         // The model's fault, not the client's: a 500 that says so, never a 200 carrying NaN.
         System.err.println(

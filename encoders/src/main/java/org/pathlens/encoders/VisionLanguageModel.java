@@ -176,12 +176,7 @@ public final class VisionLanguageModel implements AutoCloseable {
    */
   public TextEncoder texts() {
     if (!bundle.config().textComparable()) {
-      throw new BundleException(
-          bundle.dir().resolve("model.json"),
-          "image.feature is \"pre-projection\": its image embeddings are not in the text"
-              + " space, so text search, prompts and zero-shot cannot use it (image search,"
-              + " similar cases and few-shot can); export with --image-feature projected for"
-              + " text");
+      throw new TextNotComparableException(bundle.dir().resolve("model.json"));
     }
     return texts;
   }

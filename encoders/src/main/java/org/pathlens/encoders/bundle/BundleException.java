@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A model bundle that cannot be used: the message names the file and says what is wrong with it, so
  * a user can fix the export without reading a native stack trace.
  */
-public final class BundleException extends RuntimeException {
+public class BundleException extends RuntimeException {
 
   private final Path file;
 
