@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +37,6 @@ class NonFiniteApiTest {
 
   private static final Path BUNDLE = Fixtures.bundle(NanBundleImages.BUNDLE);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final String BOUNDARY = "pathlens-nan-boundary";
 
   @TempDir static Path dir;
   private static PathLensServer server;
@@ -132,28 +127,10 @@ class NonFiniteApiTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestRequests.get(server.port(), path);
   }
 
   private static HttpResponse<String> post(String path, byte[] image) throws Exception {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(
-        ("--"
-                + BOUNDARY
-                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"tile.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.write(image);
-    body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-            .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return TestRequests.postImage(server.port(), path, image);
   }
 }
