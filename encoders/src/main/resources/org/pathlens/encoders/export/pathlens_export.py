@@ -570,10 +570,8 @@ def export(family, out):
                            [tuple(t[2:3] for t in tokens), tuple(t[1:4] for t in tokens)],
                            out / "text_encoder.pt")
     if dim_image != dim_text:
-        raise ExportError(f"image embeddings have {dim_image} dimensions, text {dim_text}: "
-                          "not one space (for --image-feature pre-projection, the text tower is not comparable)"
-                          if family.source.get("image_feature") != "pre-projection" else
-                          f"pre-projection image features have {dim_image} dimensions, text {dim_text}")
+        raise ExportError(f"image embeddings have {dim_image} dimensions, text {dim_text}: a bundle has "
+                          "one embedding_dim for both")
     spec = family.tokenizer_json()
     check_token_ids(family, spec, texts)
     with open(out / "tokenizer.json", "w", encoding="utf-8") as f:
@@ -621,12 +619,19 @@ def write_canary(family, out):
     canary = {"reference": f"{family.source.get('library', family.source['family'])} "
                            f"(the model's own preprocessing, tokenizer and eager forward), torch {torch.__version__}",
               "images": image_rows, "texts": text_rows}
-    with open(out / "canary.json", "w", encoding="utf-8") as f:
-        f.write("{\n" + f'  "reference": {json.dumps(canary["reference"])},\n')
-        for key, last in (("images", False), ("texts", True)):
-            rows = [f"    {json.dumps(r, ensure_ascii=False)}" for r in canary[key]]
-            f.write(f'  "{key}": [\n' + ",\n".join(rows) + "\n  ]" + ("" if last else ",") + "\n")
-        f.write("}\n")
+    (out / "canary.json").write_text(canary_json(canary), encoding="utf-8")
+
+
+def canary_json(canary):
+    """canary.json with one input per line, so that a regenerated canary diffs readably
+    (fixtures/scripts/make_canary.py writes the project's own canaries with it too)."""
+    def block(key, last):
+        rows = [f"    {json.dumps(item, ensure_ascii=False)}" for item in canary[key]]
+        return [f'  "{key}": ['] + [r + ("," if i + 1 < len(rows) else "") for i, r in enumerate(rows)] + \
+            ["  ]" + ("" if last else ",")]
+    lines = ["{", f'  "reference": {json.dumps(canary["reference"])},'] + block("images", False) + \
+        block("texts", True) + ["}", ""]
+    return "\n".join(lines)
 
 
 def main(argv):
