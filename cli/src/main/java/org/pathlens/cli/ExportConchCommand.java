@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pathlens.encoders.bundle.ImageFeature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,15 +47,18 @@ final class ExportConchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!imageFeature.equals("projected") && !imageFeature.equals("pre-projection")) {
+    ImageFeature feature;
+    try {
+      feature = ImageFeature.parse(imageFeature);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--image-feature must be projected or pre-projection, got " + imageFeature);
+          "--image-feature must be projected or pre-projection, got " + imageFeature, e);
     }
     List<String> args = new ArrayList<>(List.of("--checkpoint", checkpoint.toString()));
     if (config != null) {
       args.addAll(List.of("--config", config.toString()));
     }
-    args.addAll(List.of("--image-feature", imageFeature));
+    args.addAll(List.of("--image-feature", feature.value()));
     return export.run("conch", args);
   }
 }

@@ -42,15 +42,15 @@ final class ExportOpenClipCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (arch == null && config == null) {
+      throw new IllegalArgumentException("give --arch NAME or --config FILE");
+    }
     List<String> args = new ArrayList<>(List.of("--checkpoint", checkpoint.toString()));
     if (arch != null) {
       args.addAll(List.of("--arch", arch));
     }
     if (config != null) {
       args.addAll(List.of("--config", config.toString()));
-    }
-    if (arch == null && config == null) {
-      throw new IllegalArgumentException("give --arch NAME or --config FILE");
     }
     return export.run("open_clip", args);
   }

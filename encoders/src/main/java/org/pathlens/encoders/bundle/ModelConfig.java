@@ -8,9 +8,7 @@ package org.pathlens.encoders.bundle;
  * @param logitScale the exponentiated temperature (e.g. 100.0) multiplying cosine similarities
  * @param image image preprocessing
  * @param text text tokenisation
- * @param imageFeature {@code "projected"} (the default: image and text embeddings share one space)
- *     or {@code "pre-projection"} (image features before the model's projection, as CONCH's README
- *     recommends for linear probes and MIL; texts cannot be compared with them)
+ * @param imageFeature whether image embeddings are in the text space ({@code image.feature})
  */
 public record ModelConfig(
     String name,
@@ -18,13 +16,10 @@ public record ModelConfig(
     double logitScale,
     ImageConfig image,
     TextConfig text,
-    String imageFeature) {
-
-  public static final String PROJECTED = "projected";
-  public static final String PRE_PROJECTION = "pre-projection";
+    ImageFeature imageFeature) {
 
   /** True when text embeddings can be compared with this bundle's image embeddings. */
   public boolean textComparable() {
-    return PROJECTED.equals(imageFeature);
+    return imageFeature == ImageFeature.PROJECTED;
   }
 }

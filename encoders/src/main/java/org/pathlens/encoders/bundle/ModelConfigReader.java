@@ -37,10 +37,11 @@ final class ModelConfigReader {
       throw fieldError("logit_scale", "must be a positive number (the exp'd scale, e.g. 100.0)");
     }
     JsonNode imageNode = object(root, "image");
-    String feature = imageNode.path("feature").asText(ModelConfig.PROJECTED);
-    if (!feature.equals(ModelConfig.PROJECTED) && !feature.equals(ModelConfig.PRE_PROJECTION)) {
-      throw fieldError(
-          "image.feature", "must be \"projected\" or \"pre-projection\", got \"" + feature + "\"");
+    ImageFeature feature;
+    try {
+      feature = ImageFeature.parse(imageNode.path("feature").asText("projected"));
+    } catch (IllegalArgumentException e) {
+      throw new BundleException(file, e.getMessage(), e);
     }
     return new ModelConfig(
         name, dim, logitScale, image(imageNode), text(object(root, "text")), feature);
