@@ -17,16 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathlens.encoders.EncoderOptions;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.NanBundleImages;
-import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
-import org.pathlens.index.TileIndex;
-import org.pathlens.index.ingest.IngestListener;
-import org.pathlens.index.ingest.TileFolderIngest;
 
 /**
  * The API over the nan-on-red bundle (NaN for pure-red images and for texts with an unknown
@@ -43,18 +35,6 @@ class NonFiniteApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path tiles = Files.createDirectories(dir.resolve("tiles"));
-    for (int i = 0; i < 3; i++) {
-      ImageIO.write(
-          NanBundleImages.tissue(64, 64, i), "png", tiles.resolve("t" + i + ".png").toFile());
-    }
-    try (VisionLanguageModel model = VisionLanguageModel.load(BUNDLE, EncoderOptions.defaults());
-        TileIndex index =
-            TileIndex.open(
-                dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
-      new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 4, 1)
-          .ingest(tiles, null, index, IngestListener.NONE);
-    }
     Path prompts = Files.createDirectories(dir.resolve("prompts"));
     Files.writeString(
         prompts.resolve("plain.json"),
@@ -66,21 +46,7 @@ class NonFiniteApiTest {
         """
         {"name": "shouting", "description": "unknown characters", "templates": ["CLASSNAME!"],
          "classes": {"FAT": ["fat"], "LYM": ["lymphocytes"]}}""");
-    server =
-        PathLensServer.start(
-            new ServerConfig(
-                dir.resolve("index"),
-                BUNDLE,
-                prompts,
-                "127.0.0.1",
-                0,
-                null,
-                1 << 20,
-                ImageDecoder.DEFAULT_MAX_PIXELS,
-                1,
-                4,
-                null,
-                EncoderOptions.defaults()));
+    server = SmallIndexServer.start(BUNDLE, dir, prompts);
   }
 
   @AfterAll

@@ -15,17 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.TextNotComparableException;
-import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.NanBundleImages;
-import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
-import org.pathlens.index.TileIndex;
-import org.pathlens.index.ingest.IngestListener;
-import org.pathlens.index.ingest.TileFolderIngest;
 
 /**
  * A bundle whose image embeddings are pre-projection features ({@code image.feature}, as {@code
@@ -57,33 +49,7 @@ class PreProjectionApiTest {
         .put("feature", "pre-projection");
     JSON.writeValue(bundle.resolve("model.json").toFile(), model);
 
-    Path tiles = Files.createDirectories(dir.resolve("tiles"));
-    for (int i = 0; i < 3; i++) {
-      ImageIO.write(
-          NanBundleImages.tissue(64, 64, i), "png", tiles.resolve("t" + i + ".png").toFile());
-    }
-    try (VisionLanguageModel vlm = VisionLanguageModel.load(bundle, EncoderOptions.defaults());
-        TileIndex index =
-            TileIndex.open(
-                dir.resolve("index"), IndexProvenance.of(vlm), IndexSettings.defaults())) {
-      new TileFolderIngest(vlm.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 4, 1)
-          .ingest(tiles, null, index, IngestListener.NONE);
-    }
-    server =
-        PathLensServer.start(
-            new ServerConfig(
-                dir.resolve("index"),
-                bundle,
-                null,
-                "127.0.0.1",
-                0,
-                null,
-                1 << 20,
-                ImageDecoder.DEFAULT_MAX_PIXELS,
-                1,
-                4,
-                null,
-                EncoderOptions.defaults()));
+    server = SmallIndexServer.start(bundle, dir, null);
   }
 
   @AfterAll

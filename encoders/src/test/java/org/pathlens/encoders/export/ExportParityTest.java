@@ -133,11 +133,8 @@ class ExportParityTest {
     assumeTrue(Files.isDirectory(nodeModules().resolve("tokenizers")), "npm tokenizers missing");
     Path dir = work.resolve("conch");
     JsonNode ref = reference("conch");
-    List<String> args = new ArrayList<>(strings(ref.get("export_args")));
-    args.remove(0);
-    args.addAll(List.of("--image-feature", "pre-projection"));
     Path bundle = dir.resolve("bundle-pre-projection");
-    export("conch", ref, args, bundle);
+    export("conch", ref, List.of("--image-feature", "pre-projection"), bundle);
     JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
     assertEquals("pre-projection", modelJson.at("/image/feature").asText());
     try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
@@ -153,10 +150,8 @@ class ExportParityTest {
   private Result exportAndCompare(String family) throws Exception {
     Path dir = work.resolve(family);
     JsonNode ref = reference(family);
-    List<String> args = new ArrayList<>(strings(ref.get("export_args")));
-    assertEquals(family, args.remove(0));
     Path bundle = dir.resolve("bundle");
-    export(family, ref, args, bundle);
+    export(family, ref, List.of(), bundle);
 
     List<float[]> imageReference = new ArrayList<>();
     List<Double> imageCosines = new ArrayList<>();
@@ -195,7 +190,11 @@ class ExportParityTest {
         bundle, JSON.readTree(bundle.resolve("model.json").toFile()), imageReference, imageCosines);
   }
 
-  private static void export(String family, JsonNode ref, List<String> args, Path bundle) {
+  /** Exports the reference's model files with {@code extra} arguments after its own. */
+  private static void export(String family, JsonNode ref, List<String> extra, Path bundle) {
+    List<String> args = new ArrayList<>(strings(ref.get("export_args")));
+    assertEquals(family, args.remove(0));
+    args.addAll(extra);
     List<Path> pythonPath = strings(ref.get("pythonpath")).stream().map(Path::of).toList();
     new ModelExport(
             python, pythonPath, Map.of("NODE_PATH", nodeModules().toString()), family, args, bundle)
