@@ -25,6 +25,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.BundleCopies;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -100,7 +101,7 @@ class ExportParityTest {
     // further from the original code than with them (the canary, whose margins are even, cannot
     // tell). On this smooth tile and a small random model one pixel costs about 5e-5 of cosine.
     Path torchvisionCrop = work.resolve("hf-clip-round");
-    copyTree(r.bundle, torchvisionCrop);
+    BundleCopies.copy(r.bundle, torchvisionCrop);
     ObjectNode json = (ObjectNode) JSON.readTree(torchvisionCrop.resolve("model.json").toFile());
     ((ObjectNode) json.get("image")).remove("crop_offset");
     JSON.writeValue(torchvisionCrop.resolve("model.json").toFile(), json);
@@ -266,19 +267,6 @@ class ExportParityTest {
     cropped.getGraphics().drawImage(image.getSubimage(300, 200, width, height), 0, 0, null);
     ImageIO.write(cropped, "png", out.toFile());
     return out;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (var walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 
   private static List<String> strings(JsonNode array) {
