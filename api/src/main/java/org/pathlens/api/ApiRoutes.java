@@ -318,7 +318,7 @@ final class ApiRoutes {
   private void slides(Context ctx) throws IOException {
     ArrayNode slides = server.array();
     for (String id : server.slideIds()) {
-      SlideRecord record = SlideRecord.read(server.config().indexDir(), id);
+      SlideRecord record = server.slideRecords().read(id);
       ObjectNode entry = slides.addObject();
       entry.put("slide_id", id);
       entry.put("vendor", record.vendor());
@@ -336,7 +336,7 @@ final class ApiRoutes {
 
   private void slide(Context ctx) throws IOException {
     String id = knownSlide(ctx);
-    ObjectNode body = SNAKE.valueToTree(SlideRecord.read(server.config().indexDir(), id));
+    ObjectNode body = SNAKE.valueToTree(server.slideRecords().read(id));
     // The server's own paths are no business of the client's; it gets URLs instead.
     body.remove("path");
     body.remove("thumbnail");
@@ -345,10 +345,13 @@ final class ApiRoutes {
   }
 
   private void thumbnail(Context ctx) throws IOException {
-    Path file = SlideRecord.thumbnailFile(server.config().indexDir(), knownSlide(ctx));
-    if (!Files.isRegularFile(file)) {
-      throw ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail");
-    }
+    Path file =
+        server
+            .slideRecords()
+            .thumbnail(knownSlide(ctx))
+            .orElseThrow(
+                () ->
+                    ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail"));
     ctx.contentType("image/png").result(Files.readAllBytes(file));
   }
 
@@ -373,7 +376,7 @@ final class ApiRoutes {
 
   /** The slide as a Deep Zoom Image, for OpenSeadragon: its descriptor. */
   private void deepZoomDescriptor(Context ctx) throws IOException {
-    SlideRecord record = SlideRecord.read(server.config().indexDir(), knownSlide(ctx));
+    SlideRecord record = server.slideRecords().read(knownSlide(ctx));
     ctx.contentType("application/xml")
         .result(
             DeepZoom.descriptor(
@@ -385,7 +388,7 @@ final class ApiRoutes {
   /** One JPEG tile of the Deep Zoom Image: {@code image_files/<level>/<col>_<row>.jpeg}. */
   private void deepZoomTile(Context ctx) throws IOException {
     String id = knownSlide(ctx);
-    SlideRecord record = SlideRecord.read(server.config().indexDir(), id);
+    SlideRecord record = server.slideRecords().read(id);
     Matcher tile = DEEP_ZOOM_TILE.matcher(ctx.pathParam("tile"));
     int level;
     try {
@@ -405,7 +408,13 @@ final class ApiRoutes {
                 deepZoom.tile(
                     id,
                     Path.of(record.path()),
-                    SlideRecord.thumbnailFile(server.config().indexDir(), id),
+                    server
+                        .slideRecords()
+                        .thumbnail(id)
+                        .orElseThrow(
+                            () ->
+                                ApiException.notFound(
+                                    "slide '" + id + "' has no thumbnail for its overview levels")),
                     record.levels().getFirst().width(),
                     record.levels().getFirst().height(),
                     level,
@@ -454,11 +463,16 @@ final class ApiRoutes {
    * UI.
    */
   private void overlay(Context ctx) throws IOException {
-    Path thumbnail = SlideRecord.thumbnailFile(server.config().indexDir(), knownSlide(ctx));
-    if (!Files.isRegularFile(thumbnail)) {
-      throw ApiException.notFound(
-          "slide '" + ctx.pathParam("id") + "' has no thumbnail to lay a heatmap over");
-    }
+    Path thumbnail =
+        server
+            .slideRecords()
+            .thumbnail(knownSlide(ctx))
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "slide '"
+                            + ctx.pathParam("id")
+                            + "' has no thumbnail to lay a heatmap over"));
     drawSlide(
         ctx,
         (views, classId) -> {

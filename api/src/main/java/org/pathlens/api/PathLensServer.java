@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -28,6 +26,7 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
+import org.pathlens.index.ingest.SlideRecords;
 import org.pathlens.index.query.IndexQueries;
 
 /**
@@ -55,6 +54,7 @@ public final class PathLensServer implements AutoCloseable {
   private final ErrorResponses errors = new ErrorResponses();
   private final VisionLanguageModel model;
   private final TileIndex index;
+  private final SlideRecords slideRecords;
   private final IndexQueries queries;
   private final InferencePool inference;
   private final Path uploads;
@@ -72,6 +72,7 @@ public final class PathLensServer implements AutoCloseable {
     this.config = config;
     this.model = model;
     this.index = index;
+    this.slideRecords = SlideRecords.of(index);
     ImageDecoder decoder = new ImageDecoder(config.maxPixels());
     this.queries = new IndexQueries(index, model, decoder);
     this.inference = new InferencePool(config.inferenceThreads(), config.inferenceQueue());
@@ -83,7 +84,7 @@ public final class PathLensServer implements AutoCloseable {
     PromptSets prompts = new PromptSets(config.promptsDir(), model, cache);
     this.guard = new TokenGuard(config.token(), Sessions.defaults(), json);
     this.uploadGate = new UploadGate(config.uploadsAtOnce());
-    this.routes = new ApiRoutes(this, prompts, new TileImages(config.indexDir(), decoder), decoder);
+    this.routes = new ApiRoutes(this, prompts, new TileImages(slideRecords, decoder), decoder);
 
     this.app =
         Javalin.create(
@@ -128,7 +129,7 @@ public final class PathLensServer implements AutoCloseable {
       if (!failure.equals(lastRefreshFailure)) {
         System.err.println(
             "pathlens serve: the new commit of index "
-                + config.indexDir()
+                + config.index()
                 + " is not served, searches keep the last good one ("
                 + failure
                 + ")");
@@ -164,7 +165,7 @@ public final class PathLensServer implements AutoCloseable {
     try {
       index =
           TileIndex.openForSearch(
-              config.indexDir(), IndexProvenance.of(model), IndexSettings.defaults());
+              config.index(), IndexProvenance.of(model), IndexSettings.defaults());
       PathLensServer server = new PathLensServer(config, model, index);
       server.app.start(config.host(), config.port());
       // An ingest may write the index while it is served: its commits become searchable within a
@@ -264,23 +265,14 @@ public final class PathLensServer implements AutoCloseable {
     }
   }
 
-  /** Slide ids with a record in {@code <index>/slides/}, sorted. */
+  /** Slide ids with a record in the index, sorted. */
   List<String> slideIds() throws IOException {
-    Path dir = config.indexDir().resolve("slides");
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      List<String> ids =
-          new ArrayList<>(
-              files
-                  .map(f -> f.getFileName().toString())
-                  .filter(n -> n.endsWith(".json"))
-                  .map(n -> n.substring(0, n.length() - ".json".length()))
-                  .toList());
-      ids.sort(Comparator.naturalOrder());
-      return ids;
-    }
+    return slideRecords.slideIds();
+  }
+
+  /** The index's slide records and thumbnails. */
+  SlideRecords slideRecords() {
+    return slideRecords;
   }
 
   /** A slide with at least one tile in the index, else 404. */

@@ -2,11 +2,12 @@ package org.pathlens.api;
 
 import java.nio.file.Path;
 import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.index.IndexLocation;
 
 /**
  * What {@code pathlens serve} starts the API with.
  *
- * @param indexDir the tile index to serve
+ * @param index the tile index to serve: a directory or an OpenSearch index
  * @param bundleDir the model bundle the index was built with
  * @param promptsDir prompt sets offered by name ({@code <name>.json}), or null for the built-in
  *     sets
@@ -22,7 +23,7 @@ import org.pathlens.encoders.EncoderOptions;
  * @param encoder how the model runs
  */
 public record ServerConfig(
-    Path indexDir,
+    IndexLocation index,
     Path bundleDir,
     Path promptsDir,
     String host,

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -17,6 +18,7 @@ import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.RgbImages;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.SlideRecord;
+import org.pathlens.index.ingest.SlideRecords;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
 
@@ -31,20 +33,20 @@ final class TileImages {
   /** An encoded image and its media type. */
   record Encoded(byte[] bytes, String contentType) {}
 
-  private final Path indexDir;
+  private final SlideRecords slides;
   private final ImageDecoder decoder;
 
-  TileImages(Path indexDir, ImageDecoder decoder) {
-    this.indexDir = indexDir;
+  TileImages(SlideRecords slides, ImageDecoder decoder) {
+    this.slides = slides;
     this.decoder = decoder;
   }
 
   Encoded of(TileRecord tile) throws IOException {
-    if (tile.slideId() != null
-        && tile.x() != null
-        && tile.y() != null
-        && Files.isRegularFile(SlideRecord.file(indexDir, tile.slideId()))) {
-      return png(fromSlide(tile, SlideRecord.read(indexDir, tile.slideId())));
+    if (tile.slideId() != null && tile.x() != null && tile.y() != null) {
+      Optional<SlideRecord> slide = slides.find(tile.slideId());
+      if (slide.isPresent()) {
+        return png(fromSlide(tile, slide.get()));
+      }
     }
     if (tile.source() == null) {
       throw ApiException.notFound("tile " + tile.id() + " records no image file");

@@ -268,7 +268,7 @@ class HostileClientsTest {
    */
   @Test
   void noAnswerNamesAServerPath() throws IOException {
-    String root = server.config().indexDir().getParent().toString();
+    String root = server.config().index().requireDirectory("test").getParent().toString();
     for (String view : List.of("heatmap.png", "overlay.png")) {
       Answer answer =
           request("GET", "/api/slides/XSS-1/" + view + "?prompts=demo-crc9&class=TUM", "", "");

@@ -17,8 +17,10 @@ import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.NanBundleImages;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 
@@ -37,7 +39,7 @@ class IndexRefreshTest {
       try (PathLensServer server =
           PathLensServer.start(
               new ServerConfig(
-                  indexDir,
+                  new IndexLocation.Directory(indexDir),
                   BUNDLE,
                   null,
                   "127.0.0.1",
@@ -64,7 +66,7 @@ class IndexRefreshTest {
 
   private static void add(Path indexDir, VisionLanguageModel model, int from, int count)
       throws Exception {
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.open(indexDir, IndexProvenance.of(model), IndexSettings.defaults())) {
       List<TileRecord> records = new ArrayList<>();
       List<float[]> embeddings = new ArrayList<>();

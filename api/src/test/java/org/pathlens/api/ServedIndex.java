@@ -19,8 +19,10 @@ import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.IngestListener;
@@ -75,7 +77,7 @@ public final class ServedIndex implements AutoCloseable {
     try (VisionLanguageModel model =
             VisionLanguageModel.load(
                 Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        TileIndex index =
+        LuceneTileIndex index =
             TileIndex.open(
                 dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
       ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
@@ -121,7 +123,7 @@ public final class ServedIndex implements AutoCloseable {
       throws IOException {
     return PathLensServer.start(
         new ServerConfig(
-            indexDir(),
+            new IndexLocation.Directory(indexDir()),
             Fixtures.demoBundle(),
             null,
             "127.0.0.1",

@@ -8,8 +8,10 @@ import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.NanBundleImages;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.TileFolderIngest;
@@ -33,7 +35,7 @@ final class SmallIndexServer {
           NanBundleImages.tissue(64, 64, i), "png", tiles.resolve("t" + i + ".png").toFile());
     }
     try (VisionLanguageModel model = VisionLanguageModel.load(bundle, EncoderOptions.defaults());
-        TileIndex index =
+        LuceneTileIndex index =
             TileIndex.open(
                 dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
       new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 4, 1)
@@ -41,7 +43,7 @@ final class SmallIndexServer {
     }
     return PathLensServer.start(
         new ServerConfig(
-            dir.resolve("index"),
+            new IndexLocation.Directory(dir.resolve("index")),
             bundle,
             prompts,
             "127.0.0.1",

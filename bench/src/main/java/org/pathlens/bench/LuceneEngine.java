@@ -12,15 +12,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 
 /**
- * The product path: {@link TileIndex} (Lucene HNSW). Tiles are added by {@code threads} writers at
- * once (each builds the graph of its own segment), then merged to one segment by the multi-threaded
- * HNSW merge, which is what a finished ingest serves from.
+ * The product path: {@link TileIndex} embedded ({@link LuceneTileIndex}, Lucene HNSW). Tiles are
+ * added by {@code threads} writers at once (each builds the graph of its own segment), then merged
+ * to one segment by the multi-threaded HNSW merge, which is what a finished ingest serves from.
  */
 final class LuceneEngine implements VectorEngine {
 
@@ -28,7 +29,7 @@ final class LuceneEngine implements VectorEngine {
   private final Path dir;
   private final IndexSettings settings;
   private final int threads;
-  private TileIndex index;
+  private LuceneTileIndex index;
   private final Map<String, TileFilter> filters = new HashMap<>();
 
   LuceneEngine(String name, Path dir, IndexSettings settings, int threads) {

@@ -26,6 +26,7 @@ import org.pathlens.classify.slides.ZeroShotGeoJson;
 import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileFilter;
@@ -79,11 +80,11 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(
         names = "--index",
         required = true,
-        paramLabel = "DIR",
+        paramLabel = "DIR|URL",
         description =
             "A tile index built with this bundle: classify its stored embeddings (one line per tile,"
                 + " \"input\" being the tile id, in id order), or its slides with --slides.")
-    Path index;
+    IndexLocation index;
   }
 
   @Option(

@@ -33,6 +33,7 @@ import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.ExactSearch;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SearchHit;
@@ -248,7 +249,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     ServerConfig config =
         new ServerConfig(
-            demoIndex(dir),
+            new IndexLocation.Directory(demoIndex(dir)),
             model,
             null,
             "127.0.0.1",

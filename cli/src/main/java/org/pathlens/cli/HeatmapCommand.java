@@ -11,6 +11,7 @@ import org.pathlens.classify.PromptSetReader;
 import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.classify.slides.SlideViews;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
@@ -34,9 +35,9 @@ final class HeatmapCommand implements Callable<Integer> {
   @Option(
       names = "--index",
       required = true,
-      paramLabel = "DIR",
-      description = "A tile index built with this bundle.")
-  Path indexDir;
+      paramLabel = "DIR|URL",
+      description = IndexLocation.HELP + " Built with this bundle.")
+  IndexLocation indexDir;
 
   @Option(
       names = "--prompts",

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.batch.ComBat;
@@ -71,7 +72,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
                 () -> new IllegalArgumentException("--index " + index + ": no tile index there"));
     ComBat.Options options =
         remove ? null : new ComBat.Options(ComBat.Method.parse(method), minTiles);
-    try (TileIndex tiles = TileIndex.open(index, provenance, IndexSettings.defaults())) {
+    try (LuceneTileIndex tiles = TileIndex.open(index, provenance, IndexSettings.defaults())) {
       if (remove) {
         boolean had = tiles.batchCorrection().isPresent();
         IndexBatchCorrection.remove(tiles);

@@ -1,10 +1,10 @@
 package org.pathlens.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
@@ -22,7 +22,7 @@ record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQuerie
    *     need more than the default to keep recall, see README "Index"
    */
   static IndexQuerySession open(
-      ModelOptions options, Path indexDir, boolean embedsQuery, float oversample)
+      ModelOptions options, IndexLocation indexDir, boolean embedsQuery, float oversample)
       throws IOException {
     if (!(oversample >= 1)) {
       throw new IllegalArgumentException("--oversample must be at least 1, got " + oversample);

@@ -10,6 +10,7 @@ import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
@@ -48,9 +49,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(
       names = "--index",
       required = true,
-      paramLabel = "DIR",
-      description = "Index directory (created if absent).")
-  Path index;
+      paramLabel = "DIR|URL",
+      description = IndexLocation.HELP + " Created if absent.")
+  IndexLocation index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;

@@ -2,6 +2,7 @@ package org.pathlens.cli;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.pathlens.index.IndexLocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       SimilarCommand.class,
       HeatmapCommand.class,
       ServeCommand.class,
+      OpenSearchCommand.class,
       EvalCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -53,6 +55,7 @@ public final class PathLens implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PathLens());
     cli.setExecutionExceptionHandler(new ErrorReporter());
+    cli.registerConverter(IndexLocation.class, IndexLocation::parse); // --index DIR or URL
     cli.setCaseInsensitiveEnumValuesAllowed(
         true); // --engines float,hnswlib as the help prints them
     return cli;

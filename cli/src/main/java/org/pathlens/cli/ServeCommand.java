@@ -12,6 +12,7 @@ import org.pathlens.api.PathLensServer;
 import org.pathlens.api.ServerConfig;
 import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.IndexLocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,8 +30,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
-  Path index;
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR|URL",
+      description = IndexLocation.HELP)
+  IndexLocation index;
 
   @Option(
       names = "--prompts",

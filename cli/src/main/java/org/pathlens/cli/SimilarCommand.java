@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.query.HitJson;
@@ -32,8 +33,12 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
-  Path index;
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR|URL",
+      description = IndexLocation.HELP)
+  IndexLocation index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Query query;

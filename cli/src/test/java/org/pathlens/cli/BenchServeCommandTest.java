@@ -28,8 +28,10 @@ import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.TileFolderIngest;
@@ -55,7 +57,7 @@ class BenchServeCommandTest {
     try (VisionLanguageModel model =
             VisionLanguageModel.load(
                 Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        TileIndex index =
+        LuceneTileIndex index =
             TileIndex.open(
                 indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
       new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 16, 2)
@@ -71,7 +73,7 @@ class BenchServeCommandTest {
   private static PathLensServer startServer() throws IOException {
     return PathLensServer.start(
         new ServerConfig(
-            tmp.resolve("index"),
+            new IndexLocation.Directory(tmp.resolve("index")),
             Fixtures.demoBundle(),
             null,
             "127.0.0.1",

@@ -25,6 +25,7 @@ import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 
@@ -80,7 +81,7 @@ class IngestKillResumeTest {
     }
     int held;
     ModelBundle bundle = ModelBundle.load(Fixtures.demoBundle());
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.openForSearch(killed, IndexProvenance.of(bundle), IndexSettings.defaults())) {
       held = index.size();
     }
@@ -146,7 +147,7 @@ class IngestKillResumeTest {
 
   private static Map<String, float[]> embeddings(Path dir, ModelBundle bundle) throws IOException {
     Map<String, float[]> byId = new TreeMap<>();
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.openForSearch(dir, IndexProvenance.of(bundle), IndexSettings.defaults())) {
       index.forEachTile(TileFilter.ALL, tile -> byId.put(tile.record().id(), tile.embedding()));
     }

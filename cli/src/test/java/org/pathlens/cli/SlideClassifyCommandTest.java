@@ -21,6 +21,7 @@ import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
@@ -338,7 +339,7 @@ class SlideClassifyCommandTest {
             VisionLanguageModel.load(
                 Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
         SlideReader reader = SlideReaders.open(slide);
-        TileIndex index =
+        LuceneTileIndex index =
             TileIndex.open(
                 indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
       SlideTiler tiler = SlideTiler.of(reader, TilingOptions.defaults(), TissueDetector.defaults());

@@ -74,7 +74,7 @@ final class IndexCommitData {
    * an engine PathLens cannot vouch for, or (when writing) with other stain handling.
    */
   static void checkProvenance(
-      Path dir, Map<String, String> recorded, IndexProvenance expected, boolean checkStain) {
+      Object dir, Map<String, String> recorded, IndexProvenance expected, boolean checkStain) {
     IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
     if (actual == null) {
       return;

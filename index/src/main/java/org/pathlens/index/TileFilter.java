@@ -271,6 +271,14 @@ public final class TileFilter {
     return query;
   }
 
+  /**
+   * The parsed filter as a Lucene query, or null for {@link #ALL}: what another backend translates
+   * ({@link org.pathlens.index.opensearch.OpenSearchFilter}).
+   */
+  public Query luceneQuery() {
+    return query;
+  }
+
   public boolean keepsAll() {
     return query == null;
   }

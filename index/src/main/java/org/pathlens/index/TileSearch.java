@@ -116,7 +116,7 @@ final class TileSearch {
    * Caption text in Lucene syntax; text that does not parse (a stray quote, "H&E:") is taken
    * literally.
    */
-  private static Query parseCaption(String text) {
+  static Query parseCaption(String text) {
     QueryParser parser = new QueryParser(TileFields.CAPTION, TileFilter.ANALYZER);
     try {
       return parser.parse(text);

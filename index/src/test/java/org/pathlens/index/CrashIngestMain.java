@@ -15,7 +15,7 @@ public final class CrashIngestMain {
     int tiles = Integer.parseInt(args[1]);
     int commitSize = Integer.parseInt(args[2]);
     TestTiles data = new TestTiles(tiles, 64, CrashSafetyTest.SEED);
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.open(
             dir,
             TestTiles.PROVENANCE,

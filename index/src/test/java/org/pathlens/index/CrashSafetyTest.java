@@ -50,7 +50,7 @@ class CrashSafetyTest {
 
     assertTrue(isClean(), "CheckIndex finds problems after the kill");
     TestTiles data = new TestTiles(TILES, 64, SEED);
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       int size = index.size();
       assertTrue(size < TILES, "the child finished before it was killed; make the ingest longer");
@@ -67,7 +67,7 @@ class CrashSafetyTest {
     String output = new String(rerun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(rerun.waitFor(300, TimeUnit.SECONDS), "the re-run did not finish");
     assertEquals(0, rerun.exitValue(), output);
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       assertEquals(TILES, index.size());
       for (int i = 0; i < TILES; i += 97) {

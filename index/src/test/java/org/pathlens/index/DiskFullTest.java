@@ -31,7 +31,7 @@ class DiskFullTest {
     Path dir = tmp.resolve("idx");
     IndexSettings settings = IndexSettings.defaults().withCommitSize(100);
     FullDisk disk = new FullDisk(FSDirectory.open(dir), Long.MAX_VALUE);
-    try (TileIndex index = TileIndex.open(dir, disk, TestTiles.PROVENANCE, settings)) {
+    try (LuceneTileIndex index = LuceneTileIndex.open(dir, disk, TestTiles.PROVENANCE, settings)) {
       index.add(data.tiles.subList(0, 100), data.embeddings.subList(0, 100));
       disk.setBudget(20_000); // less than the next 100 tiles need
       IndexWriteException e =
@@ -44,7 +44,7 @@ class DiskFullTest {
       assertTrue(e.getMessage().contains("keeps its last commit (100 tiles)"), e.getMessage());
     }
     assertEquals(committedFiles(dir), filesIn(dir), "files beyond the last commit");
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       assertEquals(100, index.size());
     }

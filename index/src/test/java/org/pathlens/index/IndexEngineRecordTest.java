@@ -41,7 +41,7 @@ class IndexEngineRecordTest {
   void anIngestRecordsTheEngineAndItsCanaryResult() throws IOException {
     try (VisionLanguageModel model =
             VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
-        TileIndex index =
+        LuceneTileIndex index =
             TileIndex.open(dir, IndexProvenance.of(model), IndexSettings.defaults())) {
       index.add(
           List.of(TileRecord.of("a", "a.png")),
@@ -55,7 +55,7 @@ class IndexEngineRecordTest {
 
   @Test
   void anIndexFromBeforeEngineRecordsIsRefusedWithTheWayOut() throws IOException {
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.open(dir, BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
       index.add(List.of(TileRecord.of("a", "a.png")), List.of(new float[] {1, 0, 0, 0}));
     }
@@ -65,7 +65,7 @@ class IndexEngineRecordTest {
           assertThrows(
               IllegalStateException.class,
               () -> {
-                try (TileIndex index =
+                try (LuceneTileIndex index =
                     forSearch
                         ? TileIndex.openForSearch(dir, BUNDLE, IndexSettings.defaults())
                         : TileIndex.open(
@@ -81,7 +81,7 @@ class IndexEngineRecordTest {
 
   @Test
   void anotherEngineIsRefusedUnlessBothPassedTheCanary() throws IOException {
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.open(dir, BUNDLE.withEngine(CPU_UNCHECKED), IndexSettings.defaults())) {
       index.add(List.of(TileRecord.of("a", "a.png")), List.of(new float[] {1, 0, 0, 0}));
     }
@@ -109,12 +109,12 @@ class IndexEngineRecordTest {
 
     // Rebuilt by an engine that passed the canary: another engine that passed it may add and
     // search.
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.open(
             dir.resolve("checked"), BUNDLE.withEngine(CPU_CHECKED), IndexSettings.defaults())) {
       index.add(List.of(TileRecord.of("a", "a.png")), List.of(new float[] {1, 0, 0, 0}));
     }
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.open(
             dir.resolve("checked"), BUNDLE.withEngine(GPU_CHECKED), IndexSettings.defaults())) {
       assertEquals(1, index.size());

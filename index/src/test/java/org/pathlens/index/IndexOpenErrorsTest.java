@@ -37,7 +37,7 @@ class IndexOpenErrorsTest {
   @Test
   void anIndexBeingWrittenIsNamedAsSuch() throws IOException {
     Path dir = tmp.resolve("idx");
-    try (TileIndex writer = TileIndex.open(dir, BUNDLE, IndexSettings.defaults())) {
+    try (LuceneTileIndex writer = TileIndex.open(dir, BUNDLE, IndexSettings.defaults())) {
       IllegalStateException e =
           assertThrows(
               IllegalStateException.class,
@@ -52,7 +52,7 @@ class IndexOpenErrorsTest {
   @Test
   void aTruncatedCommitIsADamagedIndexWithTheWayOut() throws IOException {
     Path dir = tmp.resolve("idx");
-    try (TileIndex index = TileIndex.open(dir, BUNDLE, IndexSettings.defaults())) {
+    try (LuceneTileIndex index = TileIndex.open(dir, BUNDLE, IndexSettings.defaults())) {
       index.add(List.of(TileRecord.of("a", "a.png")), List.of(new float[] {1, 0, 0, 0}));
     }
     Path segments;
@@ -95,7 +95,8 @@ class IndexOpenErrorsTest {
   void flippedBytesInASegmentAreFoundOnOpen() throws IOException {
     Path dir = tmp.resolve("idx");
     TestTiles data = new TestTiles(300, 64, 5);
-    try (TileIndex index = TileIndex.open(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
+    try (LuceneTileIndex index =
+        TileIndex.open(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       index.add(data.tiles, data.embeddings);
     }
     Path largest = largestFile(dir);
@@ -114,13 +115,13 @@ class IndexOpenErrorsTest {
     Path dir = tmp.resolve("idx");
     TestTiles data = new TestTiles(200, 64, 6);
     IndexSettings settings = IndexSettings.defaults().withCommitSize(100);
-    try (TileIndex writer = TileIndex.open(dir, TestTiles.PROVENANCE, settings)) {
+    try (LuceneTileIndex writer = TileIndex.open(dir, TestTiles.PROVENANCE, settings)) {
       writer.add(data.tiles.subList(0, 100), data.embeddings.subList(0, 100));
     }
-    try (TileIndex reader =
+    try (LuceneTileIndex reader =
         TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       Set<String> before = fileNames(dir);
-      try (TileIndex writer = TileIndex.open(dir, TestTiles.PROVENANCE, settings)) {
+      try (LuceneTileIndex writer = TileIndex.open(dir, TestTiles.PROVENANCE, settings)) {
         writer.add(data.tiles.subList(100, 200), data.embeddings.subList(100, 200));
       }
       Path newest =

@@ -21,14 +21,14 @@ class TileIndexTest {
 
   private final TestTiles data = new TestTiles(300, 64, 7);
 
-  private TileIndex open() throws IOException {
+  private LuceneTileIndex open() throws IOException {
     return TileIndex.open(dir, TestTiles.PROVENANCE, IndexSettings.defaults().withCommitSize(100));
   }
 
   /** Facets count live tiles per value, most first, and refuse what a filter may not name. */
   @Test
   void facetsCountLiveTilesPerValue() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       index.add(data.tiles, data.embeddings);
       assertEquals(
           List.of(new FacetValue("NORM", 150), new FacetValue("TUM", 150)),
@@ -50,7 +50,7 @@ class TileIndexTest {
 
   @Test
   void anotherBundleIsRefusedNamingBoth() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       index.add(data.tiles.subList(0, 5), data.embeddings.subList(0, 5));
     }
     IndexProvenance other = new IndexProvenance("other-model", "fedcba9876543210", 64);
@@ -74,7 +74,7 @@ class TileIndexTest {
 
   @Test
   void embeddingsOfTheWrongShapeAreRefused() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       TileRecord tile = data.tiles.getFirst();
       var e =
           assertThrows(
@@ -92,7 +92,7 @@ class TileIndexTest {
 
   @Test
   void reAddingUpdatesInsteadOfDuplicating() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       index.add(data.tiles, data.embeddings);
       index.add(data.tiles, data.embeddings);
       assertEquals(300, index.size());
@@ -122,7 +122,7 @@ class TileIndexTest {
 
   @Test
   void deletingASlideRemovesItsTilesFromMetadataAndVectors() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       index.add(data.tiles, data.embeddings);
       assertEquals(50, index.deleteSlide("S-2"));
       assertEquals(250, index.size());
@@ -140,7 +140,7 @@ class TileIndexTest {
 
   @Test
   void forEachTileVisitsEveryLiveTileWithItsRecordAndEmbedding() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       index.add(data.tiles, data.embeddings);
       index.deleteSlide("S-1");
       Map<String, StoredTile> seen = new TreeMap<>();
@@ -162,7 +162,7 @@ class TileIndexTest {
 
   @Test
   void filtersUseLuceneSyntaxOverWholeValues() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       index.add(data.tiles, data.embeddings);
       assertEquals(30, index.count(TileFilter.parse("site:site-3")));
       assertEquals(30, index.count(TileFilter.parse("site:(site-3 OR site-4) AND label:TUM")));
@@ -196,7 +196,7 @@ class TileIndexTest {
     float[] east = unit(1, 0);
     float[] north = unit(0, 1);
     List<float[]> vectors = List.of(unit(0.6f, 0.8f), east, unit(0.8f, 0.6f), north);
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         TileIndex.open(dir, new IndexProvenance("m", "h", 2), IndexSettings.defaults())) {
       index.add(tiles, vectors);
       assertEquals(List.of("d", "a"), ids(index.searchCaptions("glands", 10, TileFilter.ALL)));
@@ -229,7 +229,7 @@ class TileIndexTest {
 
   @Test
   void searchesDuringAnIngestSeeWholeBatches() throws Exception {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       Thread writer =
           Thread.ofPlatform()
               .start(
@@ -253,9 +253,9 @@ class TileIndexTest {
 
   @Test
   void aSearchOnlyIndexSeesNewCommitsAfterRefresh() throws IOException {
-    try (TileIndex writer = open()) {
+    try (LuceneTileIndex writer = open()) {
       writer.add(data.tiles.subList(0, 100), data.embeddings.subList(0, 100));
-      try (TileIndex reader =
+      try (LuceneTileIndex reader =
           TileIndex.openForSearch(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
         assertEquals(100, reader.size());
         writer.add(data.tiles.subList(100, 200), data.embeddings.subList(100, 200));

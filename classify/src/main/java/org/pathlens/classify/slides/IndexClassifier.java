@@ -44,7 +44,7 @@ public final class IndexClassifier {
     List<TileClassification> tiles = tiles(index, TileFilter.slide(slideId), classifier);
     if (tiles.isEmpty()) {
       throw new IllegalArgumentException(
-          "no tiles of slide '" + slideId + "' in index " + index.dir());
+          "no tiles of slide '" + slideId + "' in index " + index.location());
     }
     return tiles;
   }

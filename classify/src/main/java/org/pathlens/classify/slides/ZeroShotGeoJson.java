@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.pathlens.classify.ClassProbabilities;
 import org.pathlens.classify.Classifier;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
-import org.pathlens.index.ingest.SlideRecord;
+import org.pathlens.index.ingest.SlideRecords;
 
 /**
  * A slide's zero-shot tile classification as GeoJSON that QuPath imports (File › Import objects, or
@@ -46,19 +44,17 @@ public final class ZeroShotGeoJson {
     List<TileClassification> tiles = IndexClassifier.slide(index, slideId, classifier);
     TileFootprint footprint =
         TileFootprint.of(
-            tiles.stream().map(TileClassification::tile).toList(),
-            sideFromRecord(index.dir(), slideId));
+            tiles.stream().map(TileClassification::tile).toList(), sideFromRecord(index, slideId));
     return featureCollection(slideId, classifier.classIds(), tiles, footprint);
   }
 
   /** The tile side from the slide's record (a one-tile slide has no grid to read it from). */
-  private static OptionalDouble sideFromRecord(Path indexDir, String slideId) {
-    if (!Files.isRegularFile(SlideRecord.file(indexDir, slideId))) {
-      return OptionalDouble.empty();
-    }
+  private static OptionalDouble sideFromRecord(TileIndex index, String slideId) {
     try {
-      SlideRecord record = SlideRecord.read(indexDir, slideId);
-      return OptionalDouble.of(record.tileSize() * record.tileMpp() / record.mppX());
+      return SlideRecords.of(index)
+          .find(slideId)
+          .map(r -> OptionalDouble.of(r.tileSize() * r.tileMpp() / r.mppX()))
+          .orElse(OptionalDouble.empty());
     } catch (IOException | RuntimeException e) {
       return OptionalDouble.empty();
     }

@@ -14,6 +14,7 @@ import org.pathlens.fixtures.synth.SlideRegions;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
@@ -89,7 +90,7 @@ record IndexedSlide(String slideId, Path slide, SlideRegions regions, List<TileR
         Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
   }
 
-  static TileIndex openIndex(Path dir, VisionLanguageModel model) throws IOException {
+  static LuceneTileIndex openIndex(Path dir, VisionLanguageModel model) throws IOException {
     return TileIndex.open(dir, IndexProvenance.of(model.bundle()), IndexSettings.defaults());
   }
 

@@ -25,8 +25,8 @@ import org.pathlens.classify.PromptSetReader;
 import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileFilter;
-import org.pathlens.index.TileIndex;
 
 /**
  * Slide-level zero-shot and heatmaps on a generated 2048 x 1536 slide (center-a, seed 7: 35 tiles
@@ -37,7 +37,7 @@ class SlideZeroShotTest {
   @TempDir static Path tmp;
 
   private static VisionLanguageModel model;
-  private static TileIndex index;
+  private static LuceneTileIndex index;
   private static ZeroShotClassifier classifier;
   private static IndexedSlide slide;
 

@@ -3,8 +3,8 @@ package org.pathlens.index.batch;
 import java.io.IOException;
 import java.util.Set;
 import java.util.SortedMap;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileFilter;
-import org.pathlens.index.TileIndex;
 
 /**
  * Fits a batch correction on an index's own tiles and applies it ({@code pathlens index
@@ -56,7 +56,8 @@ public final class IndexBatchCorrection {
    * @throws IllegalArgumentException if {@code by} cannot name batches, or too few batches have
    *     enough tiles
    */
-  public static Summary fit(TileIndex index, String by, ComBat.Options options) throws IOException {
+  public static Summary fit(LuceneTileIndex index, String by, ComBat.Options options)
+      throws IOException {
     if (NOT_BATCHES.contains(by)) {
       throw new IllegalArgumentException(
           "--by "
@@ -97,7 +98,7 @@ public final class IndexBatchCorrection {
   }
 
   /** Removes the index's batch correction: every vector is its raw embedding again. */
-  public static void remove(TileIndex index) throws IOException {
+  public static void remove(LuceneTileIndex index) throws IOException {
     index.setBatchCorrection(null);
   }
 }

@@ -2,6 +2,7 @@ package org.pathlens.index.ingest;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +10,23 @@ import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 import org.pathlens.encoders.preprocess.RgbImage;
 
-/** Writes an RGB image as PNG, whole or not at all (through a temporary file). */
+/**
+ * Writes an RGB image as PNG: to a file whole or not at all (through a temporary file), or to
+ * bytes.
+ */
 final class PngFiles {
   private PngFiles() {}
 
   static void write(RgbImage image, Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(temporary, encode(image));
+    Files.move(
+        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The image as PNG bytes. */
+  static byte[] encode(RgbImage image) throws IOException {
     BufferedImage out =
         new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
@@ -23,12 +36,10 @@ final class PngFiles {
       bgr[i + 1] = rgb[i + 1];
       bgr[i + 2] = rgb[i];
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    if (!ImageIO.write(out, "png", temporary.toFile())) {
-      throw new IOException(file + ": the JDK has no PNG writer");
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    if (!ImageIO.write(out, "png", png)) {
+      throw new IOException("the JDK has no PNG writer");
     }
-    Files.move(
-        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return png.toByteArray();
   }
 }

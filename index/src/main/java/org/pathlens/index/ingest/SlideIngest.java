@@ -1,7 +1,6 @@
 package org.pathlens.index.ingest;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -176,12 +175,13 @@ public record SlideIngest(
         }
       }
       buffer.flush(); // the record and thumbnail describe committed tiles only
-      Path thumbnail = SlideRecord.thumbnailFile(index.dir(), slideId);
-      if (!toEmbed.isEmpty()
-          || !Files.isRegularFile(thumbnail)) { // reading it costs a pass over a level
-        PngFiles.write(reader.thumbnail(thumbnailSize), thumbnail);
-      }
-      new SlideRecord(
+      SlideRecords records = SlideRecords.of(index);
+      RgbImage thumbnail =
+          !toEmbed.isEmpty() || records.thumbnail(slideId).isEmpty() // costs a pass over a level
+              ? reader.thumbnail(thumbnailSize)
+              : null;
+      records.write(
+          new SlideRecord(
               slideId,
               source,
               vendor,
@@ -194,9 +194,9 @@ public record SlideIngest(
               tiling.minTissue(),
               tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(),
               buffer.added() - before + unchanged,
-              index.dir().relativize(thumbnail).toString(),
-              reader.properties())
-          .write(index.dir());
+              SlideRecord.THUMBNAILS + "/" + slideId + ".png",
+              reader.properties()),
+          thumbnail);
       return unchanged;
     }
   }
@@ -233,7 +233,7 @@ public record SlideIngest(
               + " differs from the "
               + index.provenance().stain().describe()
               + " index "
-              + index.dir()
+              + index.location()
               + " records");
     }
   }

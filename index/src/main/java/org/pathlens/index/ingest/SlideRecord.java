@@ -93,6 +93,16 @@ public record SlideRecord(
     }
   }
 
+  /** The record as its JSON file holds it. */
+  String toJson() throws IOException {
+    return JSON.writeValueAsString(this);
+  }
+
+  /** A record from its JSON. */
+  static SlideRecord fromJson(String json) throws IOException {
+    return JSON.readValue(json, SlideRecord.class);
+  }
+
   /** Level-0 width in pixels. */
   public long width() {
     return levels.getFirst().width();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFilter;
@@ -42,7 +43,7 @@ class IndexBatchCorrectionTest {
   private final SplittableRandom random = new SplittableRandom(11);
   private final Map<String, float[]> raw = new HashMap<>();
 
-  private TileIndex open() throws IOException {
+  private LuceneTileIndex open() throws IOException {
     return TileIndex.open(dir, PROVENANCE, IndexSettings.defaults().withCommitSize(50));
   }
 
@@ -99,7 +100,7 @@ class IndexBatchCorrectionTest {
   @Test
   void aFitIsStoredWithTheIndexAndAppliedToKnownSitesOnly() throws IOException {
     IndexBatchCorrection.Summary summary;
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       add(index, "center-a", 30, "a");
       add(index, "center-b", 25, "b");
       add(index, "center-c", 20, "c");
@@ -118,7 +119,8 @@ class IndexBatchCorrectionTest {
         List.copyOf(summary.correction().batches().keySet()));
     assertEquals(1, correctionFiles().size());
 
-    try (TileIndex index = TileIndex.openForSearch(dir, PROVENANCE, IndexSettings.defaults())) {
+    try (LuceneTileIndex index =
+        TileIndex.openForSearch(dir, PROVENANCE, IndexSettings.defaults())) {
       BatchCorrection stored = index.batchCorrection().orElseThrow();
       assertArrayEquals(summary.correction().mean(), stored.mean(), 0);
       assertArrayEquals(
@@ -150,12 +152,12 @@ class IndexBatchCorrectionTest {
   @Test
   void tilesIngestedLaterAreCorrectedWhenTheirSiteWasFittedAndKeptRawOtherwise()
       throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       add(index, "center-a", 20, "a");
       add(index, "center-b", 20, "b");
       IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults());
     }
-    try (TileIndex index =
+    try (LuceneTileIndex index =
         open()) { // a later ingest opens the index again and finds the stored parameters
       BatchCorrection stored = index.batchCorrection().orElseThrow();
       add(index, "center-b", 2, "b-late");
@@ -185,7 +187,7 @@ class IndexBatchCorrectionTest {
   @Test
   void refittingTheSameTilesGivesTheSameParametersAndRemovingRestoresTheRawEmbeddings()
       throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       add(index, "center-a", 15, "a");
       add(index, "center-b", 15, "b");
       BatchCorrection first =
@@ -203,14 +205,14 @@ class IndexBatchCorrectionTest {
       vectors(index).forEach((id, v) -> assertArrayEquals(raw.get(id), v, 0f, id));
       assertEquals(0, index.count(TileFilter.parse("batch_corrected:*")));
     }
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       assertFalse(index.batchCorrection().isPresent());
     }
   }
 
   @Test
   void anAlteredOrMissingParameterFileStopsTheIndexFromOpening() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       add(index, "center-a", 12, "a");
       add(index, "center-b", 12, "b");
       IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults());
@@ -231,7 +233,7 @@ class IndexBatchCorrectionTest {
 
   @Test
   void batchesAreNotNamedByTheClassOrAFieldNoTileHas() throws IOException {
-    try (TileIndex index = open()) {
+    try (LuceneTileIndex index = open()) {
       add(index, "center-a", 12, "a");
       IllegalArgumentException label =
           assertThrows(

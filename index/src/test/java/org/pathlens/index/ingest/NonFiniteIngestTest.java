@@ -23,6 +23,7 @@ import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.NanBundleImages;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.slides.TilingOptions;
@@ -51,7 +52,7 @@ class NonFiniteIngestTest {
     model.close();
   }
 
-  private TileIndex openIndex() throws IOException {
+  private LuceneTileIndex openIndex() throws IOException {
     return TileIndex.open(indexDir, IndexProvenance.of(model), IndexSettings.defaults());
   }
 
@@ -65,7 +66,7 @@ class NonFiniteIngestTest {
           "png",
           tiles.resolve("t" + i + ".png").toFile());
     }
-    try (TileIndex index = openIndex()) {
+    try (LuceneTileIndex index = openIndex()) {
       IngestSummary summary =
           new TileFolderIngest(
                   model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 2, 1)
@@ -94,7 +95,7 @@ class NonFiniteIngestTest {
     assertTrue(ImageIO.write(image, "tiff", slide.toFile()));
     TilingOptions tiling =
         TilingOptions.defaults().withTileSize(64).withMpp(0.5).withAssumedMpp(0.5).withMinTissue(0);
-    try (TileIndex index = openIndex()) {
+    try (LuceneTileIndex index = openIndex()) {
       IngestSummary summary =
           new SlideIngest(model.images(), tiling, TissueDetector.defaults(), 3, 1, 64)
               .ingest(List.of(slide), index, IngestListener.NONE);
@@ -112,7 +113,7 @@ class NonFiniteIngestTest {
 
   @Test
   void theIndexRefusesANonFiniteVector() throws IOException {
-    try (TileIndex index = openIndex()) {
+    try (LuceneTileIndex index = openIndex()) {
       float[] nan = new float[16];
       nan[3] = Float.NaN;
       IllegalArgumentException e =

@@ -1,0 +1,50 @@
+package org.pathlens.index;
+
+import org.pathlens.encoders.Embeddings;
+import org.pathlens.encoders.NonFiniteEmbeddingException;
+
+/** What every backend checks of a vector before it is indexed or searched with. */
+final class EmbeddingChecks {
+  private EmbeddingChecks() {}
+
+  /**
+   * Refuses a vector that is not finite, not of the index's dimension or not of unit norm.
+   *
+   * @param location the index, for the message
+   */
+  static void check(IndexProvenance provenance, Object location, String id, float[] embedding) {
+    if (!NonFiniteEmbeddingException.isFinite(embedding)) {
+      throw new IllegalArgumentException(
+          "embedding of tile " + id + " is not finite (NaN or infinity): never indexed");
+    }
+    if (embedding.length != provenance.embeddingDim()) {
+      throw new IllegalArgumentException(
+          "embedding of tile "
+              + id
+              + " has dimension "
+              + embedding.length
+              + ", index "
+              + location
+              + " holds D="
+              + provenance.embeddingDim()
+              + " (bundle "
+              + provenance.bundleName()
+              + ")");
+    }
+    float norm = (float) Math.sqrt(Embeddings.dot(embedding, embedding));
+    if (Math.abs(norm - 1) > 1e-3f) {
+      throw new IllegalArgumentException(
+          "embedding of tile " + id + " has norm " + norm + ", must be a unit vector");
+    }
+  }
+
+  /** Refuses a field that has no facet: caption text, server paths, vectors, internal fields. */
+  static void requireFacetField(String field) {
+    if (TileFilter.HIDDEN.contains(field)
+        || field.startsWith("_")
+        || field.equals(TileFields.CAPTION)
+        || field.equals(TileFields.ID)) {
+      throw new IllegalArgumentException("field '" + field + "' has no facet");
+    }
+  }
+}

@@ -1,0 +1,513 @@
+package org.pathlens.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.pathlens.encoders.Embeddings;
+import org.pathlens.index.batch.BatchCorrection;
+import org.pathlens.index.opensearch.ClusterClient;
+import org.pathlens.index.opensearch.ClusterCredentials;
+import org.pathlens.index.opensearch.OpenSearchFilter;
+
+/**
+ * A tile index on an OpenSearch cluster (k-NN plugin, Lucene engine): the same documents, filters
+ * and rankings as {@link LuceneTileIndex}, for collections past one machine.
+ *
+ * <ul>
+ *   <li><b>Ids and routing.</b> A tile's document id is its PathLens id ({@link TileIds}:
+ *       deterministic), routed by slide so that a slide's tiles share a shard. Re-adding a tile
+ *       overwrites it: a second identical ingest adds nothing, and an ingest cut short resumes
+ *       where it stopped (it skips the tiles the index already holds, as on Lucene).
+ *   <li><b>Durability.</b> {@link #add} returns once OpenSearch acknowledged every tile (written to
+ *       the translog of the primary and its replicas) and refreshed them into searches ({@code
+ *       refresh=wait_for}). Tiles refused with 429 or a 5xx (a node gone, a shard relocating) are
+ *       sent again with backoff; a tile refused for good fails the call naming the tile.
+ *   <li><b>Scores.</b> The kNN query collects {@link IndexSettings#candidates} per query under the
+ *       filter (a true pre-filter: Lucene's filtered HNSW search on each shard); the candidates are
+ *       then scored exactly, as the dot product of the query with each tile's stored float32
+ *       embedding, and ranked by {@link SearchHit#RANKING}. An int8 ({@code sq}) index is so
+ *       rescored at full precision, like the Lucene backend's.
+ *   <li><b>Provenance.</b> The bundle, engine check and graph shape are recorded in the mapping's
+ *       {@code _meta.pathlens}, and checked on open as Lucene's commit data is: an index another
+ *       bundle, another engine or no PathLens made is refused.
+ *   <li><b>Alias.</b> A new index {@code NAME} is created as {@code NAME-000001} behind an alias
+ *       {@code NAME}, so a full rebuild can be written beside it and swapped in atomically.
+ * </ul>
+ */
+public final class OpenSearchTileIndex implements TileIndex {
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /**
+   * OpenSearch scores BM25 with Lucene's {@code LegacyBM25Similarity}, which keeps the constant
+   * factor {@code k1 + 1} (k1 = 1.2) that Lucene 8 dropped: dividing by it gives Lucene's scores,
+   * so caption and hybrid scores read the same on both backends. The ranking is unchanged either
+   * way.
+   */
+  static final double LEGACY_BM25_SCALE = 1.2 + 1;
+
+  /** Tiles read per page when visiting an index ({@link #forEachTile}). */
+  static final int PAGE = 1000;
+
+  /** Ids looked up per request ({@link #records}). */
+  static final int IDS_PER_REQUEST = 1000;
+
+  private final IndexLocation.Cluster location;
+  private final ClusterClient client;
+  private final String path;
+  private final IndexProvenance provenance;
+  private final IndexSettings settings;
+  private final boolean writable;
+
+  private OpenSearchTileIndex(
+      IndexLocation.Cluster location,
+      ClusterClient client,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      boolean writable) {
+    this.location = location;
+    this.client = client;
+    this.path = "/" + location.name();
+    this.provenance = provenance;
+    this.settings = settings;
+    this.writable = writable;
+  }
+
+  /**
+   * Opens (for writing: creating if absent) the index at {@code location}, with credentials from
+   * the environment ({@link ClusterCredentials}).
+   */
+  static OpenSearchTileIndex open(
+      IndexLocation.Cluster location,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      boolean forWriting)
+      throws IOException {
+    return open(
+        location,
+        new ClusterClient(location.endpoint(), ClusterCredentials.fromEnvironment()),
+        provenance,
+        settings,
+        forWriting,
+        ClusterLayout.DEFAULT);
+  }
+
+  /**
+   * Shards and replicas of a new index; {@code 0} shards means one per data node, and {@code -1}
+   * replicas means one where there is a second node, else none.
+   */
+  public record ClusterLayout(int shards, int replicas) {
+    public static final ClusterLayout DEFAULT = new ClusterLayout(0, -1);
+  }
+
+  /** As above, with the client and the layout of a new index given. */
+  public static OpenSearchTileIndex open(
+      IndexLocation.Cluster location,
+      ClusterClient client,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      boolean forWriting,
+      ClusterLayout layout)
+      throws IOException {
+    Optional<JsonNode> mappings = client.getIfExists("/" + location.name() + "/_mapping");
+    if (mappings.isEmpty()) {
+      if (!forWriting) {
+        throw new IllegalArgumentException("no tile index at " + location);
+      }
+      create(location, client, provenance, settings, layout);
+      return new OpenSearchTileIndex(location, client, provenance, settings, true);
+    }
+    if (mappings.get().size() != 1) {
+      throw new IllegalStateException(
+          "alias "
+              + location
+              + " points at "
+              + mappings.get().size()
+              + " indexes: PathLens reads one index (point the alias at one)");
+    }
+    JsonNode meta =
+        mappings.get().elements().next().path("mappings").path("_meta").path("pathlens");
+    Map<String, String> recorded = new HashMap<>();
+    meta.properties().forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
+    if (recorded.isEmpty()) {
+      throw new IllegalStateException(
+          "index "
+              + location
+              + " is not a PathLens tile index (its mapping records no bundle in"
+              + " _meta.pathlens): ingest into a new index name");
+    }
+    IndexCommitData.checkProvenance(location, recorded, provenance, forWriting);
+    IndexSettings effective = IndexCommitData.graph(recorded, settings);
+    if (forWriting) {
+      Map<String, String> updated = IndexCommitData.forWriting(recorded, provenance, effective);
+      if (!updated.equals(recorded)) {
+        ObjectNode body = NODES.objectNode();
+        ObjectNode pathlens = body.putObject("_meta").putObject("pathlens");
+        updated.forEach(pathlens::put);
+        client.send("PUT", "/" + location.name() + "/_mapping", body);
+      }
+      return new OpenSearchTileIndex(location, client, provenance, effective, true);
+    }
+    IndexProvenance actual = IndexProvenance.fromUserData(recorded, location);
+    return new OpenSearchTileIndex(location, client, actual, effective, false);
+  }
+
+  private static void create(
+      IndexLocation.Cluster location,
+      ClusterClient client,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      ClusterLayout layout)
+      throws IOException {
+    int dataNodes = client.get("/_cluster/health").path("number_of_data_nodes").asInt(1);
+    int shards = layout.shards() > 0 ? layout.shards() : Math.max(1, dataNodes);
+    int replicas = layout.replicas() >= 0 ? layout.replicas() : Math.min(1, dataNodes - 1);
+    Map<String, String> meta = IndexCommitData.forWriting(Map.of(), provenance, settings);
+    ObjectNode body =
+        OpenSearchDocuments.createBody(provenance.embeddingDim(), settings, shards, replicas, meta);
+    body.putObject("aliases").putObject(location.name());
+    String concrete = location.name() + "-000001";
+    client.send("PUT", "/" + concrete + "?wait_for_active_shards=all", body);
+  }
+
+  @Override
+  public String location() {
+    return location.toString();
+  }
+
+  /** The cluster and index name. */
+  public IndexLocation.Cluster cluster() {
+    return location;
+  }
+
+  /** The client this index talks to the cluster with. */
+  public ClusterClient client() {
+    return client;
+  }
+
+  @Override
+  public IndexProvenance provenance() {
+    return provenance;
+  }
+
+  @Override
+  public IndexSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+    requireWritable("add tiles");
+    if (tiles.size() != embeddings.size()) {
+      throw new IllegalArgumentException(
+          tiles.size() + " tiles but " + embeddings.size() + " embeddings");
+    }
+    for (int i = 0; i < tiles.size(); i++) {
+      EmbeddingChecks.check(provenance, location, tiles.get(i).id(), embeddings.get(i));
+    }
+    for (int start = 0; start < tiles.size(); start += settings.commitSize()) {
+      int end = Math.min(tiles.size(), start + settings.commitSize());
+      bulk(tiles.subList(start, end), embeddings.subList(start, end));
+    }
+  }
+
+  /**
+   * Writes one batch. A tile already in the index under another slide lives on that slide's shard:
+   * its old copy is deleted in the same request, so an id never has two documents.
+   */
+  private void bulk(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+    Map<String, TileRecord> existing = records(tiles.stream().map(TileRecord::id).toList());
+    Map<String, String> actions = new LinkedHashMap<>(); // key: what the answer's item refers to
+    for (int i = 0; i < tiles.size(); i++) {
+      TileRecord tile = tiles.get(i);
+      TileRecord old = existing.get(tile.id());
+      if (old != null && !Objects.equals(old.slideId(), tile.slideId())) {
+        actions.put("delete " + tile.id(), action("delete", tile.id(), old.slideId()) + "\n");
+      }
+      actions.put(
+          "index " + tile.id(),
+          action("index", tile.id(), tile.slideId())
+              + "\n"
+              + OpenSearchDocuments.toDocument(tile, embeddings.get(i)).toString()
+              + "\n");
+    }
+    for (int attempt = 0; ; attempt++) {
+      JsonNode answer =
+          client.bulk(path + "/_bulk?refresh=wait_for", String.join("", actions.values()));
+      if (!answer.path("errors").asBoolean(false)) {
+        return;
+      }
+      Map<String, String> retry = new LinkedHashMap<>();
+      for (JsonNode item : answer.path("items")) {
+        Map.Entry<String, JsonNode> only = item.properties().iterator().next();
+        JsonNode result = only.getValue();
+        int status = result.path("status").asInt();
+        String key = only.getKey() + " " + result.path("_id").asText();
+        if (status < 300 || (only.getKey().equals("delete") && status == 404)) {
+          continue;
+        }
+        if ((status == 429 || status >= 500) && attempt < ClusterClient.MAX_RETRIES) {
+          retry.put(key, actions.get(key));
+          continue;
+        }
+        throw new IndexWriteException(
+            "cannot write tile "
+                + result.path("_id").asText()
+                + " to "
+                + location
+                + " (HTTP "
+                + status
+                + "): "
+                + result.path("error").path("type").asText()
+                + ": "
+                + result.path("error").path("reason").asText()
+                + "; the tiles acknowledged so far are kept, and running the command again goes on"
+                + " from them",
+            null);
+      }
+      if (retry.isEmpty()) {
+        return;
+      }
+      ClusterClient.backOff(attempt);
+      actions = retry;
+    }
+  }
+
+  private static String action(String type, String id, String routing) {
+    ObjectNode meta = NODES.objectNode();
+    ObjectNode of = meta.putObject(type);
+    of.put("_id", id);
+    if (routing != null) {
+      of.put("routing", routing);
+    }
+    return meta.toString();
+  }
+
+  @Override
+  public Optional<BatchCorrection> batchCorrection() {
+    return Optional.empty();
+  }
+
+  @Override
+  public int deleteSlide(String slideId) throws IOException {
+    requireWritable("delete a slide");
+    ObjectNode body = NODES.objectNode();
+    body.set("query", term(TileFields.SLIDE_ID, slideId));
+    JsonNode answer =
+        client.send(
+            "POST",
+            path
+                + "/_delete_by_query?refresh=true&conflicts=proceed&routing="
+                + URLEncoder.encode(slideId, StandardCharsets.UTF_8),
+            body);
+    return answer.path("deleted").asInt();
+  }
+
+  @Override
+  public void refresh() {
+    // Searches see every acknowledged write: add() waits for OpenSearch's refresh.
+  }
+
+  @Override
+  public List<FacetValue> facet(String field, int limit) throws IOException {
+    EmbeddingChecks.requireFacetField(field);
+    ObjectNode body = NODES.objectNode();
+    body.put("size", 0);
+    ObjectNode terms = body.putObject("aggs").putObject("values").putObject("terms");
+    terms.put("field", field).put("size", Math.max(1, limit));
+    terms.put("shard_size", TileSearch.MAX_FACET_VALUES);
+    ArrayNode order = terms.putArray("order");
+    order.addObject().put("_count", "desc");
+    order.addObject().put("_key", "asc");
+    JsonNode buckets = search(body).path("aggregations").path("values").path("buckets");
+    List<FacetValue> values = new ArrayList<>();
+    for (JsonNode bucket : buckets) {
+      String value =
+          bucket.has("key_as_string")
+              ? bucket.get("key_as_string").asText()
+              : bucket.get("key").asText();
+      values.add(new FacetValue(value, bucket.path("doc_count").asInt()));
+    }
+    return values.subList(0, Math.min(limit, values.size()));
+  }
+
+  @Override
+  public int count(TileFilter filter) throws IOException {
+    ObjectNode body = NODES.objectNode();
+    body.set("query", OpenSearchFilter.toQuery(filter.luceneQuery()));
+    return client.send("POST", path + "/_count", body).path("count").asInt();
+  }
+
+  @Override
+  public List<SearchHit> search(float[] query, int k, TileFilter filter) throws IOException {
+    EmbeddingChecks.check(provenance, location, "(query)", query);
+    return vector(query, k, settings.candidates(k), filter, true);
+  }
+
+  @Override
+  public List<SearchHit> searchIds(float[] query, int k, int candidates, TileFilter filter)
+      throws IOException {
+    EmbeddingChecks.check(provenance, location, "(query)", query);
+    if (candidates < k) {
+      throw new IllegalArgumentException(
+          "candidates (" + candidates + ") must be at least k (" + k + ")");
+    }
+    return vector(query, k, candidates, filter, false);
+  }
+
+  private List<SearchHit> vector(
+      float[] query, int k, int candidates, TileFilter filter, boolean records) throws IOException {
+    ObjectNode body = NODES.objectNode();
+    body.put("size", candidates);
+    body.put("_source", records);
+    body.putArray("stored_fields").add(OpenSearchDocuments.EMBEDDING_F32);
+    ObjectNode knn = body.putObject("query").putObject("knn").putObject(TileFields.EMBEDDING);
+    ArrayNode vector = knn.putArray("vector");
+    for (float v : query) {
+      vector.add(v);
+    }
+    knn.put("k", candidates);
+    if (!filter.keepsAll()) {
+      knn.set("filter", OpenSearchFilter.toQuery(filter.luceneQuery()));
+    }
+    List<SearchHit> hits = new ArrayList<>();
+    for (JsonNode hit : search(body).path("hits").path("hits")) {
+      float score = Embeddings.dot(query, OpenSearchDocuments.embedding(hit));
+      TileRecord tile = records ? OpenSearchDocuments.toRecord(hit.path("_source")) : null;
+      hits.add(new SearchHit(hit.path("_id").asText(), score, tile));
+    }
+    hits.sort(SearchHit.RANKING);
+    return new ArrayList<>(hits.subList(0, Math.min(k, hits.size())));
+  }
+
+  @Override
+  public List<SearchHit> searchCaptions(String text, int k, TileFilter filter) throws IOException {
+    ObjectNode body = NODES.objectNode();
+    body.put("size", settings.candidates(k));
+    ObjectNode bool = body.putObject("query").putObject("bool");
+    bool.putArray("must").add(OpenSearchFilter.toQuery(TileSearch.parseCaption(text)));
+    if (!filter.keepsAll()) {
+      bool.putArray("filter").add(OpenSearchFilter.toQuery(filter.luceneQuery()));
+    }
+    // BM25 with the whole index's term statistics, not each shard's: the Lucene backend's scores.
+    JsonNode answer = client.send("POST", path + "/_search?search_type=dfs_query_then_fetch", body);
+    List<SearchHit> hits = new ArrayList<>();
+    for (JsonNode hit : answer.path("hits").path("hits")) {
+      hits.add(
+          new SearchHit(
+              hit.path("_id").asText(),
+              (float) (hit.path("_score").asDouble() / LEGACY_BM25_SCALE),
+              OpenSearchDocuments.toRecord(hit.path("_source"))));
+    }
+    hits.sort(SearchHit.RANKING);
+    return new ArrayList<>(hits.subList(0, Math.min(k, hits.size())));
+  }
+
+  @Override
+  public List<SlideHit> similarSlides(List<float[]> queryTiles, String excludeSlideId, int k)
+      throws IOException {
+    for (float[] tile : queryTiles) {
+      EmbeddingChecks.check(provenance, location, "(query tile)", tile);
+    }
+    return TileIndex.super.similarSlides(queryTiles, excludeSlideId, k);
+  }
+
+  @Override
+  public List<float[]> slideEmbeddings(String slideId) throws IOException {
+    Map<String, float[]> byId = new TreeMap<>();
+    forEachTile(TileFilter.slide(slideId), t -> byId.put(t.record().id(), t.embedding()));
+    return new ArrayList<>(byId.values());
+  }
+
+  /** Pages through the tiles in id order ({@code search_after}), {@value #PAGE} at a time. */
+  @Override
+  public void forEachTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
+    JsonNode after = null;
+    while (true) {
+      ObjectNode body = NODES.objectNode();
+      body.put("size", PAGE);
+      body.put("_source", true);
+      body.putArray("stored_fields").add(OpenSearchDocuments.EMBEDDING_F32);
+      body.set("query", OpenSearchFilter.toQuery(filter.luceneQuery()));
+      body.putArray("sort").addObject().put(TileFields.ID, "asc");
+      if (after != null) {
+        body.set("search_after", after);
+      }
+      JsonNode hits = search(body).path("hits").path("hits");
+      for (JsonNode hit : hits) {
+        action.accept(
+            new StoredTile(
+                OpenSearchDocuments.toRecord(hit.path("_source")),
+                OpenSearchDocuments.embedding(hit)));
+        after = hit.path("sort");
+      }
+      if (hits.size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  /** No batch correction on a cluster index: the raw embeddings are the searched ones. */
+  @Override
+  public void forEachRawTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
+    forEachTile(filter, action);
+  }
+
+  @Override
+  public Optional<TileRecord> get(String id) throws IOException {
+    return Optional.ofNullable(records(List.of(id)).get(id));
+  }
+
+  @Override
+  public Map<String, TileRecord> records(Collection<String> ids) throws IOException {
+    Map<String, TileRecord> found = new HashMap<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int start = 0; start < all.size(); start += IDS_PER_REQUEST) {
+      List<String> some = all.subList(start, Math.min(all.size(), start + IDS_PER_REQUEST));
+      ObjectNode body = NODES.objectNode();
+      body.put("size", some.size());
+      ArrayNode values = body.putObject("query").putObject("terms").putArray(TileFields.ID);
+      some.forEach(values::add);
+      for (JsonNode hit : search(body).path("hits").path("hits")) {
+        TileRecord record = OpenSearchDocuments.toRecord(hit.path("_source"));
+        found.put(record.id(), record);
+      }
+    }
+    return found;
+  }
+
+  private JsonNode search(ObjectNode body) throws IOException {
+    return client.send("POST", path + "/_search", body);
+  }
+
+  private static ObjectNode term(String field, String value) {
+    ObjectNode term = NODES.objectNode();
+    term.putObject("term").put(field, value);
+    return term;
+  }
+
+  private void requireWritable(String action) {
+    if (!writable) {
+      throw new IllegalStateException(
+          "cannot " + action + ": index " + location + " is open for search only");
+    }
+  }
+
+  /** Nothing to release: each call is one HTTP request. */
+  @Override
+  public void close() {}
+}
