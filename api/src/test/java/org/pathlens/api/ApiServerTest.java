@@ -42,13 +42,13 @@ import org.pathlens.index.ingest.SlideIngest;
 class ApiServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long MAX_UPLOAD = 1024 * 1024;
-  private static final String TOKEN = ServedIndex.TOKEN;
+  static final long MAX_UPLOAD = 1024 * 1024;
+  static final String TOKEN = ServedIndex.TOKEN;
 
-  private static Path tiles;
-  private static List<ManifestRow> manifest;
-  private static PathLensServer server;
-  private static PathLensServer guarded;
+  static Path tiles;
+  static List<ManifestRow> manifest;
+  static PathLensServer server;
+  static PathLensServer guarded;
   private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
+import org.pathlens.index.opensearch.LocalCluster;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 
@@ -56,6 +58,8 @@ public final class ServedIndex implements AutoCloseable {
 
   private final Path dir;
   private final List<ManifestRow> manifest;
+  private LocalCluster cluster;
+  private IndexLocation clusterIndex;
 
   private ServedIndex(Path dir, List<ManifestRow> manifest) {
     this.dir = dir;
@@ -80,50 +84,111 @@ public final class ServedIndex implements AutoCloseable {
         LuceneTileIndex index =
             TileIndex.open(
                 dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
-      ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
-      new TileFolderIngest(model.images(), decoder, 16, 2)
-          .ingest(dir.resolve("tiles"), manifestFile, index, IngestListener.NONE);
-      new SlideIngest(
-              model.images(),
-              TilingOptions.defaults(),
-              TissueDetector.defaults(),
-              16,
-              2,
-              SlideIngest.DEFAULT_THUMBNAIL_SIZE)
-          .ingest(List.of(slide), index, IngestListener.NONE);
-      // A tumour tile again, captioned with markup: the UI must show the caption as text, never run
-      // it.
-      ManifestRow tumour =
-          manifest.stream().filter(r -> r.label().equals("TUM")).toList().getLast();
-      Path file = dir.resolve("tiles").resolve(tumour.path()).toAbsolutePath();
-      index.add(
-          List.of(
-              new TileRecord(
-                  MARKUP_TILE,
-                  "XSS-1",
-                  "P-x",
-                  "xss-site",
-                  "HE",
-                  "scanner-x",
-                  "TUM",
-                  SCRIPT_CAPTION,
-                  null,
-                  null,
-                  0.5,
-                  file.toString(),
-                  Map.of())),
-          List.of(model.images().encode(decoder.decode(file))));
+      ingest(dir, manifestFile, manifest, slide, model, index);
     }
     return new ServedIndex(dir, manifest);
+  }
+
+  /**
+   * The index's content, into either backend: the tile folder with its manifest, the slide, and the
+   * markup-captioned tile.
+   */
+  private static void ingest(
+      Path dir,
+      Path manifestFile,
+      List<ManifestRow> manifest,
+      Path slide,
+      VisionLanguageModel model,
+      TileIndex index)
+      throws IOException {
+    ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
+    new TileFolderIngest(model.images(), decoder, 16, 2)
+        .ingest(dir.resolve("tiles"), manifestFile, index, IngestListener.NONE);
+    new SlideIngest(
+            model.images(),
+            TilingOptions.defaults(),
+            TissueDetector.defaults(),
+            16,
+            2,
+            SlideIngest.DEFAULT_THUMBNAIL_SIZE)
+        .ingest(List.of(slide), index, IngestListener.NONE);
+    // A tumour tile again, captioned with markup: the UI must show the caption as text, never run
+    // it.
+    ManifestRow tumour = manifest.stream().filter(r -> r.label().equals("TUM")).toList().getLast();
+    Path file = dir.resolve("tiles").resolve(tumour.path()).toAbsolutePath();
+    index.add(
+        List.of(
+            new TileRecord(
+                MARKUP_TILE,
+                "XSS-1",
+                "P-x",
+                "xss-site",
+                "HE",
+                "scanner-x",
+                "TUM",
+                SCRIPT_CAPTION,
+                null,
+                null,
+                0.5,
+                file.toString(),
+                Map.of())),
+        List.of(model.images().encode(decoder.decode(file))));
+  }
+
+  /**
+   * The same content on a real two-node OpenSearch cluster (k-NN plugin), started and ingested the
+   * first time a test asks for it, stopped when the run ends: what the API tests run on to show
+   * that a server over a cluster answers as one over the embedded index.
+   */
+  public synchronized IndexLocation onCluster() throws IOException {
+    if (clusterIndex == null) {
+      cluster =
+          LocalCluster.start(
+              dir.resolve("cluster"), 2, 0, LocalCluster.DEFAULT_HEAP, Duration.ofMinutes(3));
+      IndexLocation location = IndexLocation.parse(cluster.endpoint() + "/served");
+      try (VisionLanguageModel model =
+              VisionLanguageModel.load(
+                  Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
+          TileIndex index =
+              TileIndex.open(location, IndexProvenance.of(model), IndexSettings.defaults())) {
+        ingest(
+            dir,
+            dir.resolve("tiles").resolve("manifest.csv"),
+            manifest,
+            dir.resolve("slides/" + SLIDE + ".tiff"),
+            model,
+            index);
+      }
+      clusterIndex = location;
+    }
+    return clusterIndex;
   }
 
   /** Starts a server over the index on a free port of 127.0.0.1. */
   public PathLensServer start(
       String token, long maxUploadBytes, long maxPixels, int inferenceThreads, int inferenceQueue)
       throws IOException {
+    return start(
+        new IndexLocation.Directory(indexDir()),
+        token,
+        maxUploadBytes,
+        maxPixels,
+        inferenceThreads,
+        inferenceQueue);
+  }
+
+  /** As {@link #start(String, long, long, int, int)}, over the index at {@code location}. */
+  public PathLensServer start(
+      IndexLocation location,
+      String token,
+      long maxUploadBytes,
+      long maxPixels,
+      int inferenceThreads,
+      int inferenceQueue)
+      throws IOException {
     return PathLensServer.start(
         new ServerConfig(
-            new IndexLocation.Directory(indexDir()),
+            location,
             Fixtures.demoBundle(),
             null,
             "127.0.0.1",
@@ -157,6 +222,9 @@ public final class ServedIndex implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (cluster != null) {
+      cluster.close();
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

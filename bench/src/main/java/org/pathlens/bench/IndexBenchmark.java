@@ -2,7 +2,9 @@ package org.pathlens.bench;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,9 +12,11 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.LuceneVectorization;
 import org.pathlens.index.Quantization;
+import org.pathlens.index.opensearch.LocalCluster;
 
 /**
  * Lucene HNSW (float, int8, int4) against hnswlib-core on random clustered unit vectors: build
@@ -42,6 +46,9 @@ public final class IndexBenchmark {
    * @param engines which engines run, in this order (see {@link Engine})
    * @param seed everything random follows from it
    * @param workDir where the indexes are written (removed afterwards)
+   * @param cluster the OpenSearch cluster of the opensearch engines, or null to start {@code
+   *     clusterNodes} local nodes (in {@code workDir}) for the run
+   * @param clusterNodes nodes of a cluster started for the run
    */
   public record Options(
       int n,
@@ -57,7 +64,9 @@ public final class IndexBenchmark {
       int filteredPercent,
       List<Engine> engines,
       long seed,
-      Path workDir) {
+      Path workDir,
+      URI cluster,
+      int clusterNodes) {
 
     public Options {
       engines = List.copyOf(engines);
@@ -88,7 +97,11 @@ public final class IndexBenchmark {
     FLOAT,
     INT8,
     INT4,
-    HNSWLIB
+    HNSWLIB,
+    /** The cluster backend, float vectors: OpenSearch k-NN (Lucene engine), the same M and beam. */
+    OPENSEARCH,
+    /** The cluster backend with {@code encoder: sq} (int8), rescored from the stored floats. */
+    OPENSEARCH_INT8
   }
 
   private final Options options;
@@ -152,38 +165,40 @@ public final class IndexBenchmark {
         Locale.ROOT, "(data and exact answers: %.1f s)%n", (System.nanoTime() - start) / 1e9);
     List<String> builds = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
-    for (VectorEngine engine : engines()) {
-      try (engine) {
-        long heapBefore = usedHeap();
-        long t0 = System.nanoTime();
-        engine.build(data);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long heap = usedHeap() - heapBefore;
-        builds.add(
-            String.format(
-                Locale.ROOT,
-                "%-34s %9.1f %11.0f %9.1f %9.1f",
-                engine.name(),
-                seconds,
-                options.n() / seconds,
-                engine.diskBytes() / 1e6,
-                heap / 1e6));
-        out.println("built " + builds.getLast().trim().replaceAll(" +", " "));
-        for (float oversample : options.oversamples()) {
-          for (int f = 0; f < data.filters().size(); f++) {
-            rows.add(measure(engine, data, f, options.candidates(oversample)));
-            // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps
-            // what it measured.
-            out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
-          }
-        }
+    LocalCluster local = null;
+    if (usesCluster() && options.cluster() == null) {
+      long t0 = System.nanoTime();
+      local =
+          LocalCluster.start(
+              options.workDir().resolve("cluster"),
+              options.clusterNodes(),
+              0,
+              LocalCluster.DEFAULT_HEAP,
+              Duration.ofMinutes(5));
+      clusterEndpoint = local.endpoint();
+      nodes = options.clusterNodes() + " local nodes";
+      out.printf(
+          Locale.ROOT,
+          "(OpenSearch: %d local nodes of %s heap, each its own JVM, green in %.1f s)%n",
+          options.clusterNodes(),
+          LocalCluster.DEFAULT_HEAP,
+          (System.nanoTime() - t0) / 1e9);
+    } else if (usesCluster()) {
+      clusterEndpoint = options.cluster();
+      nodes = options.cluster().getHost();
+    }
+    try {
+      measureEngines(data, builds, rows);
+    } finally {
+      if (local != null) {
+        local.close();
       }
     }
     WorkFolders.delete(options.workDir());
     out.println();
     out.printf(
         Locale.ROOT,
-        "%-34s %9s %11s %9s %9s%n",
+        "%-47s %9s %11s %9s %9s%n",
         "build",
         "seconds",
         "vectors/s",
@@ -193,7 +208,7 @@ public final class IndexBenchmark {
     out.println();
     out.printf(
         Locale.ROOT,
-        "%-34s %5s %-6s %9s %8s %9s %8s %8s %9s%n",
+        "%-47s %5s %-6s %9s %8s %9s %8s %8s %9s%n",
         "search",
         "ef",
         "filter",
@@ -217,10 +232,42 @@ public final class IndexBenchmark {
     return List.copyOf(rows);
   }
 
+  /** Builds and measures each engine in turn, printing each row as soon as it is known. */
+  private void measureEngines(IndexBenchData data, List<String> builds, List<Row> rows)
+      throws Exception {
+    for (VectorEngine engine : engines()) {
+      try (engine) {
+        long heapBefore = usedHeap();
+        long t0 = System.nanoTime();
+        engine.build(data);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long heap = usedHeap() - heapBefore;
+        builds.add(
+            String.format(
+                Locale.ROOT,
+                "%-47s %9.1f %11.0f %9.1f %9.1f",
+                engine.name(),
+                seconds,
+                options.n() / seconds,
+                engine.diskBytes() / 1e6,
+                heap / 1e6));
+        out.println("built " + builds.getLast().trim().replaceAll(" +", " "));
+        for (float oversample : options.oversamples()) {
+          for (int f = 0; f < data.filters().size(); f++) {
+            rows.add(measure(engine, data, f, options.candidates(oversample)));
+            // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps
+            // what it measured.
+            out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
+          }
+        }
+      }
+    }
+  }
+
   private static String format(Row row) {
     return String.format(
         Locale.ROOT,
-        "%-34s %5d %-6s %9.4f %8.5f %9.2f %8.3f %8.3f %9.0f",
+        "%-47s %5d %-6s %9.4f %8.5f %9.2f %8.3f %8.3f %9.0f",
         row.engine(),
         row.ef(),
         row.filter(),
@@ -239,6 +286,21 @@ public final class IndexBenchmark {
         options.oversamples().stream()
             .map(x -> x == Math.rint(x) ? Integer.toString(x.intValue()) : x.toString())
             .toList());
+  }
+
+  /** The cluster the opensearch engines write to, once known ({@link #run}). */
+  private URI clusterEndpoint;
+
+  /** What the cluster is, for the engines' names: {@code 2 local nodes}. */
+  private String nodes = "";
+
+  private IndexLocation.Cluster clusterIndex(String name) {
+    return (IndexLocation.Cluster) IndexLocation.parse(clusterEndpoint + "/" + name);
+  }
+
+  private boolean usesCluster() {
+    return options.engines().contains(Engine.OPENSEARCH)
+        || options.engines().contains(Engine.OPENSEARCH_INT8);
   }
 
   private List<VectorEngine> engines() {
@@ -276,6 +338,18 @@ public final class IndexBenchmark {
                     options.workDir().resolve("hnswlib.bin"),
                     options.m(),
                     options.beamWidth(),
+                    options.threads());
+            case OPENSEARCH ->
+                new OpenSearchEngine(
+                    "opensearch k-NN float32 (" + nodes + ")",
+                    clusterIndex("pathlens-bench-float"),
+                    lucene,
+                    options.threads());
+            case OPENSEARCH_INT8 ->
+                new OpenSearchEngine(
+                    "opensearch k-NN int8 + rescore (" + nodes + ")",
+                    clusterIndex("pathlens-bench-int8"),
+                    lucene.withQuantization(Quantization.INT8),
                     options.threads());
           });
     }

@@ -52,21 +52,7 @@ final class LuceneEngine implements VectorEngine {
             dir, new IndexProvenance("bench-random", "random-clustered-vectors", dim), settings);
     List<TileRecord> tiles = new ArrayList<>();
     for (int i = 0; i < data.vectors().length; i++) {
-      tiles.add(
-          new TileRecord(
-              Integer.toString(i),
-              null,
-              null,
-              IndexBenchData.site(i),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              Map.of("bucket", IndexBenchData.bucket(i))));
+      tiles.add(record(i));
     }
     List<float[]> vectors = Arrays.asList(data.vectors());
     ExecutorService writers = Executors.newFixedThreadPool(threads);
@@ -93,6 +79,24 @@ final class LuceneEngine implements VectorEngine {
     for (IndexBenchData.FilterCase filter : data.filters()) {
       filters.put(filter.name(), TileFilter.parse(filter.query()));
     }
+  }
+
+  /** Tile {@code i} of the benchmark: its id, and the site and bucket its filters select by. */
+  static TileRecord record(int i) {
+    return new TileRecord(
+        Integer.toString(i),
+        null,
+        null,
+        IndexBenchData.site(i),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of("bucket", IndexBenchData.bucket(i)));
   }
 
   @Override

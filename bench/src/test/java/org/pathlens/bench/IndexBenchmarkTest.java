@@ -43,7 +43,9 @@ class IndexBenchmarkTest {
             IndexSettings.defaults().filteredSearchPercent(),
             engines,
             42,
-            work);
+            work,
+            null,
+            2);
     return new IndexBenchmark(options, new PrintStream(OutputStream.nullOutputStream()))
         .run("test");
   }

@@ -306,8 +306,31 @@ final class BenchCommand implements Runnable {
         split = ",",
         paramLabel = "E",
         description =
-            "Engines to run, in this order: float, int8, int4, hnswlib (default: all four).")
-    List<IndexBenchmark.Engine> engines = new ArrayList<>(List.of(IndexBenchmark.Engine.values()));
+            "Engines to run, in this order: float, int8, int4, hnswlib, opensearch,"
+                + " opensearch_int8 (default: the first four; with --backend opensearch: float, int8).")
+    List<IndexBenchmark.Engine> engines;
+
+    @Option(
+        names = "--backend",
+        paramLabel = "B",
+        description =
+            "lucene, or opensearch: each Lucene float/int8 row is followed by the same index on an"
+                + " OpenSearch cluster, side by side (default: ${DEFAULT-VALUE}).")
+    String backend = "lucene";
+
+    @Option(
+        names = "--cluster",
+        paramLabel = "URL",
+        description =
+            "The OpenSearch cluster of --backend opensearch, e.g. http://127.0.0.1:9200"
+                + " (default: start --cluster-nodes local nodes for the run).")
+    URI cluster;
+
+    @Option(
+        names = "--cluster-nodes",
+        paramLabel = "N",
+        description = "Local OpenSearch nodes started for the run (default: ${DEFAULT-VALUE}).")
+    int clusterNodes = 2;
 
     @Option(names = "--skip-int4", description = "Leave Lucene int4 out.")
     boolean skipInt4;
@@ -337,8 +360,39 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException(
             "--n, --dim, --k, --queries, --clusters and --threads must be positive");
       }
+      if (!backend.equals("lucene") && !backend.equals("opensearch")) {
+        throw new IllegalArgumentException(
+            "--backend must be lucene or opensearch, got " + backend);
+      }
+      boolean opensearch = backend.equals("opensearch");
+      if (engines == null) {
+        engines =
+            new ArrayList<>(
+                opensearch
+                    ? List.of(IndexBenchmark.Engine.FLOAT, IndexBenchmark.Engine.INT8)
+                    : List.of(
+                        IndexBenchmark.Engine.FLOAT,
+                        IndexBenchmark.Engine.INT8,
+                        IndexBenchmark.Engine.INT4,
+                        IndexBenchmark.Engine.HNSWLIB));
+      }
       if (skipInt4) {
         engines.remove(IndexBenchmark.Engine.INT4);
+      }
+      if (opensearch) { // each Lucene row followed by its cluster twin
+        List<IndexBenchmark.Engine> paired = new ArrayList<>();
+        for (IndexBenchmark.Engine engine : engines) {
+          paired.add(engine);
+          if (engine == IndexBenchmark.Engine.FLOAT) {
+            paired.add(IndexBenchmark.Engine.OPENSEARCH);
+          } else if (engine == IndexBenchmark.Engine.INT8) {
+            paired.add(IndexBenchmark.Engine.OPENSEARCH_INT8);
+          }
+        }
+        engines = paired.stream().distinct().toList();
+      }
+      if (clusterNodes < 1) {
+        throw new IllegalArgumentException("--cluster-nodes must be at least 1");
       }
       Path workDir = work != null ? work : Files.createTempDirectory("pathlens-bench-index");
       IndexBenchmark benchmark =
@@ -357,7 +411,9 @@ final class BenchCommand implements Runnable {
                   filteredPercent,
                   engines,
                   seed,
-                  workDir),
+                  workDir,
+                  cluster,
+                  clusterNodes),
               System.out);
       String command =
           "./pathlens bench index --n "
@@ -386,7 +442,13 @@ final class BenchCommand implements Runnable {
               + String.join(
                   ",", engines.stream().map(e -> e.name().toLowerCase(Locale.ROOT)).toList())
               + " --seed "
-              + seed;
+              + seed
+              + (opensearch
+                  ? " --backend opensearch"
+                      + (cluster != null ? " --cluster " + cluster : "")
+                      + " --cluster-nodes "
+                      + clusterNodes
+                  : "");
       benchmark.run(command);
       return 0;
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.LuceneTileIndex;
@@ -30,8 +31,12 @@ import picocli.CommandLine.Option;
     })
 final class IndexBatchCorrectCommand implements Callable<Integer> {
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
-  Path index;
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR",
+      description = "The tile index (a directory: batch correction lives beside the Lucene files).")
+  IndexLocation indexLocation;
 
   @Option(
       names = "--by",
@@ -66,6 +71,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Path index = indexLocation.requireDirectory("index batch-correct");
     IndexProvenance provenance =
         TileIndex.readProvenance(index)
             .orElseThrow(
@@ -95,7 +101,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "batch correction of %s by %s: %s, batches of at least %d tiles%n",
-        index,
+        indexLocation,
         by,
         c.method().id(),
         options.minTiles());

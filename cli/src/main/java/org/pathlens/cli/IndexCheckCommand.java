@@ -1,8 +1,8 @@
 package org.pathlens.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pathlens.index.IndexCheck;
+import org.pathlens.index.IndexLocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
 final class IndexCheckCommand implements Callable<Integer> {
 
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
-  Path index;
+  IndexLocation index;
 
   @Override
   public Integer call() throws Exception {
     System.out.println("index " + index);
-    IndexCheck.Report report = IndexCheck.run(index);
+    IndexCheck.Report report = IndexCheck.run(index.requireDirectory("index check"));
     report.print(System.out);
     return report.ok() ? 0 : 1;
   }

@@ -13,6 +13,7 @@ import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.OpenSearchTileIndex;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
@@ -142,6 +143,14 @@ final class IngestCommand implements Callable<Integer> {
       description = "HNSW construction beam width of a new index (default: ${DEFAULT-VALUE}).")
   int beam = IndexSettings.defaults().beamWidth();
 
+  @Option(
+      names = "--rebuild",
+      description =
+          "On a cluster index: write a new index beside the one the alias NAME points at, and point"
+              + " the alias at it once the ingest is done (one atomic step; readers keep the old index"
+              + " until then, which is kept). Run again after a crash to resume the rebuild.")
+  boolean rebuild;
+
   @Override
   public Integer call() throws Exception {
     if (manifest != null && inputs.tiles == null) {
@@ -153,8 +162,7 @@ final class IngestCommand implements Callable<Integer> {
     StainOptions stainOptions = stain.toStainOptions(decoder);
     try (VisionLanguageModel vlm =
             VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex tileIndex =
-            TileIndex.open(index, IndexProvenance.of(vlm, stainOptions), indexSettings());
+        TileIndex tileIndex = open(IndexProvenance.of(vlm, stainOptions));
         IngestProgress progress = IngestProgress.forConsole(System.err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
@@ -182,10 +190,32 @@ final class IngestCommand implements Callable<Integer> {
                 .ingest(slides, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary
+      if (tileIndex instanceof OpenSearchTileIndex cluster
+          && cluster.isRebuild()
+          && summary.tiles() + summary.unchanged() > 0) {
+        String old = cluster.finishRebuild();
+        System.err.printf(
+            "pathlens ingest: %s now serves the rebuilt index; the one it replaced, %s, is kept"
+                + " (delete it once the new one is trusted: curl -XDELETE %s/%s)%n",
+            index, old, ((IndexLocation.Cluster) index).endpoint(), old);
+      }
       System.out.println(summaryLine(summary, tileIndex.size()));
       warnIfUncorrected(tileIndex);
     }
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
+  }
+
+  /** The index to write: the one {@code --index} names, or with --rebuild a new one beside it. */
+  private TileIndex open(IndexProvenance provenance) throws IOException {
+    if (!rebuild) {
+      return TileIndex.open(index, provenance, indexSettings());
+    }
+    if (!(index instanceof IndexLocation.Cluster cluster)) {
+      throw new IllegalArgumentException(
+          "--rebuild works on a cluster index (http://HOST:PORT/NAME); to rebuild a directory,"
+              + " ingest into a new one");
+    }
+    return OpenSearchTileIndex.openRebuild(cluster, provenance, indexSettings());
   }
 
   /**

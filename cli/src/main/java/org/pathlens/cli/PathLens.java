@@ -50,12 +50,24 @@ public final class PathLens implements Runnable {
   }
 
   /**
+   * {@code --index} as a directory or cluster URL. The reason alone reaches the user: picocli's
+   * default message would repeat the whole value, credentials included.
+   */
+  private static IndexLocation indexLocation(String text) {
+    try {
+      return IndexLocation.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
+    }
+  }
+
+  /**
    * The command line with PathLens's error handling: bad input gives one clear line, not a trace.
    */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PathLens());
     cli.setExecutionExceptionHandler(new ErrorReporter());
-    cli.registerConverter(IndexLocation.class, IndexLocation::parse); // --index DIR or URL
+    cli.registerConverter(IndexLocation.class, PathLens::indexLocation); // --index DIR or URL
     cli.setCaseInsensitiveEnumValuesAllowed(
         true); // --engines float,hnswlib as the help prints them
     return cli;

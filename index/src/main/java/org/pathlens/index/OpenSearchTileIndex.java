@@ -12,11 +12,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.opensearch.ClusterClient;
@@ -68,7 +71,16 @@ public final class OpenSearchTileIndex implements TileIndex {
 
   private final IndexLocation.Cluster location;
   private final ClusterClient client;
-  private final String path;
+
+  /**
+   * Where requests go: the alias for writers; for readers, the index behind it when opened, so that
+   * an alias swapped to another bundle's index is never searched ({@link #refresh}).
+   */
+  private volatile String path;
+
+  /** For a rebuild: the index the alias points at until {@link #finishRebuild}; else null. */
+  private final String replaces;
+
   private final IndexProvenance provenance;
   private final IndexSettings settings;
   private final boolean writable;
@@ -79,9 +91,25 @@ public final class OpenSearchTileIndex implements TileIndex {
       IndexProvenance provenance,
       IndexSettings settings,
       boolean writable) {
+    this(location, location.name(), null, client, provenance, settings, writable);
+  }
+
+  /**
+   * @param target the index or alias requests go to
+   * @param replaces for a rebuild, the index the alias points at until it is finished
+   */
+  private OpenSearchTileIndex(
+      IndexLocation.Cluster location,
+      String target,
+      String replaces,
+      ClusterClient client,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      boolean writable) {
     this.location = location;
     this.client = client;
-    this.path = "/" + location.name();
+    this.path = "/" + target;
+    this.replaces = replaces;
     this.provenance = provenance;
     this.settings = settings;
     this.writable = writable;
@@ -163,11 +191,25 @@ public final class OpenSearchTileIndex implements TileIndex {
       return new OpenSearchTileIndex(location, client, provenance, effective, true);
     }
     IndexProvenance actual = IndexProvenance.fromUserData(recorded, location);
-    return new OpenSearchTileIndex(location, client, actual, effective, false);
+    String concrete = mappings.get().properties().iterator().next().getKey();
+    return new OpenSearchTileIndex(location, concrete, null, client, actual, effective, false);
   }
 
   private static void create(
       IndexLocation.Cluster location,
+      ClusterClient client,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      ClusterLayout layout)
+      throws IOException {
+    createConcrete(
+        location.name() + "-000001", location.name(), client, provenance, settings, layout);
+  }
+
+  /** Creates index {@code concrete}, behind {@code alias} (null: behind none, for a rebuild). */
+  private static void createConcrete(
+      String concrete,
+      String alias,
       ClusterClient client,
       IndexProvenance provenance,
       IndexSettings settings,
@@ -179,9 +221,112 @@ public final class OpenSearchTileIndex implements TileIndex {
     Map<String, String> meta = IndexCommitData.forWriting(Map.of(), provenance, settings);
     ObjectNode body =
         OpenSearchDocuments.createBody(provenance.embeddingDim(), settings, shards, replicas, meta);
-    body.putObject("aliases").putObject(location.name());
-    String concrete = location.name() + "-000001";
+    if (alias != null) {
+      body.putObject("aliases").putObject(alias);
+    }
     client.send("PUT", "/" + concrete + "?wait_for_active_shards=all", body);
+  }
+
+  private static final Pattern GENERATION = Pattern.compile("(.+)-(\\d{6})");
+
+  /**
+   * {@link #openRebuild(IndexLocation.Cluster, ClusterClient, IndexProvenance, IndexSettings,
+   * ClusterLayout)} with credentials from the environment and the default layout.
+   */
+  public static OpenSearchTileIndex openRebuild(
+      IndexLocation.Cluster location, IndexProvenance provenance, IndexSettings settings)
+      throws IOException {
+    return openRebuild(
+        location,
+        new ClusterClient(location.endpoint(), ClusterCredentials.fromEnvironment()),
+        provenance,
+        settings,
+        ClusterLayout.DEFAULT);
+  }
+
+  /**
+   * Opens a full rebuild of the alias at {@code location} ({@code ingest --rebuild}): a new index
+   * {@code NAME-00000N+1} beside the one the alias points at. This object writes and reads the new
+   * index while every reader of {@code NAME} keeps the old one, until {@link #finishRebuild} points
+   * the alias at the new index in one atomic request. A rebuild cut short is resumed, not started
+   * again: a {@code NAME-*} index newer than the alias's, and not behind it, is that rebuild.
+   */
+  public static OpenSearchTileIndex openRebuild(
+      IndexLocation.Cluster location,
+      ClusterClient client,
+      IndexProvenance provenance,
+      IndexSettings settings,
+      ClusterLayout layout)
+      throws IOException {
+    String alias = location.name();
+    Optional<JsonNode> behind = client.getIfExists("/_alias/" + alias);
+    if (behind.isEmpty()) {
+      if (client.getIfExists("/" + alias).isPresent()) {
+        throw new IllegalArgumentException(
+            "--rebuild needs "
+                + location
+                + " to be an alias (as every index PathLens creates is): it is an index");
+      }
+      return open(location, client, provenance, settings, true, layout); // nothing to replace yet
+    }
+    if (behind.get().size() != 1) {
+      throw new IllegalStateException(
+          "alias " + location + " points at " + behind.get().size() + " indexes: point it at one");
+    }
+    String current = behind.get().properties().iterator().next().getKey();
+    Matcher generation = GENERATION.matcher(current);
+    int number = generation.matches() ? Integer.parseInt(generation.group(2)) : 0;
+    String next = null;
+    for (JsonNode index : client.get("/_cat/indices/" + alias + "-*?format=json&h=index")) {
+      Matcher other = GENERATION.matcher(index.path("index").asText());
+      if (other.matches()
+          && other.group(1).equals(alias)
+          && Integer.parseInt(other.group(2)) > number) {
+        next = other.group(0); // an unfinished rebuild: resume it
+        number = Integer.parseInt(other.group(2));
+      }
+    }
+    if (next == null) {
+      // A new index: this run's bundle and graph settings, whatever the old one was built with.
+      next = String.format(Locale.ROOT, "%s-%06d", alias, number + 1);
+      createConcrete(next, null, client, provenance, settings, layout);
+    }
+    OpenSearchTileIndex target =
+        open(
+            new IndexLocation.Cluster(location.endpoint(), next),
+            client,
+            provenance,
+            settings,
+            true,
+            layout);
+    return new OpenSearchTileIndex(
+        location, next, current, client, provenance, target.settings(), true);
+  }
+
+  /**
+   * Points the alias at the rebuilt index, in one request (readers see the old index or the new,
+   * never a mix), and returns the index it replaced, which is kept: delete it once the new one is
+   * trusted ({@code DELETE /NAME-00000N}).
+   */
+  public String finishRebuild() throws IOException {
+    if (replaces == null) {
+      throw new IllegalStateException("index " + location + " is not a rebuild");
+    }
+    ObjectNode body = NODES.objectNode();
+    ArrayNode actions = body.putArray("actions");
+    actions.addObject().putObject("remove").put("index", replaces).put("alias", location.name());
+    actions
+        .addObject()
+        .putObject("add")
+        .put("index", path.substring(1))
+        .put("alias", location.name());
+    client.send("POST", "/_aliases", body);
+    return replaces;
+  }
+
+  /** Whether this is a rebuild ({@link #openRebuild}) not yet finished. */
+  public boolean isRebuild() {
+    return replaces != null;
   }
 
   @Override
@@ -318,8 +463,36 @@ public final class OpenSearchTileIndex implements TileIndex {
   }
 
   @Override
-  public void refresh() {
-    // Searches see every acknowledged write: add() waits for OpenSearch's refresh.
+  public void refresh() throws IOException {
+    // Searches see every acknowledged write (add() waits for OpenSearch's refresh). What can change
+    // is the index behind the alias (a finished rebuild): a reader follows it only to an index of
+    // its own bundle and engine, else it keeps the one it has and says why, once per call.
+    if (writable) {
+      return;
+    }
+    JsonNode mappings = client.get("/" + location.name() + "/_mapping");
+    if (mappings.size() != 1) {
+      throw new IllegalStateException(
+          "alias " + location + " points at " + mappings.size() + " indexes: not followed");
+    }
+    Map.Entry<String, JsonNode> only = mappings.properties().iterator().next();
+    if (path.equals("/" + only.getKey())) {
+      return;
+    }
+    Map<String, String> recorded = new HashMap<>();
+    only.getValue()
+        .path("mappings")
+        .path("_meta")
+        .path("pathlens")
+        .properties()
+        .forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
+    if (recorded.isEmpty()) {
+      throw new IllegalStateException(
+          "alias " + location + " now points at " + only.getKey() + ", not a PathLens index");
+    }
+    IndexCommitData.checkProvenance(
+        location + " (now " + only.getKey() + ")", recorded, provenance, true);
+    path = "/" + only.getKey();
   }
 
   @Override
@@ -488,6 +661,41 @@ public final class OpenSearchTileIndex implements TileIndex {
       }
     }
     return found;
+  }
+
+  /**
+   * Merges each shard to one segment (one HNSW graph each: the fastest searches); what {@code bench
+   * index} does before measuring, as it does for the Lucene index.
+   */
+  public void forceMerge() throws IOException {
+    requireWritable("merge");
+    client.send("POST", path + "/_forcemerge?max_num_segments=1", null);
+    client.send("POST", path + "/_refresh", null);
+  }
+
+  /** Bytes of the primary shards on disk (one copy of the index). */
+  public long sizeOnDisk() throws IOException {
+    return client
+        .get(path + "/_stats/store")
+        .path("_all")
+        .path("primaries")
+        .path("store")
+        .path("size_in_bytes")
+        .asLong();
+  }
+
+  /** Deletes the index behind the name (and so the alias): for benchmarks and tests only. */
+  public void drop() throws IOException {
+    requireWritable("delete the index");
+    for (String concrete : concreteIndexes()) {
+      client.send("DELETE", "/" + concrete, null);
+    }
+  }
+
+  private List<String> concreteIndexes() throws IOException {
+    List<String> names = new ArrayList<>();
+    client.get(path + "/_mapping").properties().forEach(e -> names.add(e.getKey()));
+    return names;
   }
 
   private JsonNode search(ObjectNode body) throws IOException {

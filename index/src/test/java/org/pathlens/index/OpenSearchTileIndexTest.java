@@ -316,4 +316,47 @@ class OpenSearchTileIndexTest {
     assertEquals(N, index.size());
     assertEquals(N, index.records(more.tiles.stream().map(TileRecord::id).toList()).size());
   }
+
+  /**
+   * A full rebuild behind the alias: readers of {@code tiles} keep the old index until the rebuild
+   * is finished, a rebuild cut short is resumed rather than started again, and the swap is one
+   * step.
+   */
+  @Test
+  @Order(7)
+  void aRebuildIsResumedAndSwappedInThroughTheAlias() throws IOException {
+    IndexLocation.Cluster alias =
+        (IndexLocation.Cluster) IndexLocation.parse(cluster.endpoint() + "/tiles");
+    ClusterClient client = new ClusterClient(alias.endpoint(), ClusterCredentials.none());
+    OpenSearchTileIndex.ClusterLayout layout = new OpenSearchTileIndex.ClusterLayout(2, 1);
+    OpenSearchTileIndex rebuild =
+        OpenSearchTileIndex.openRebuild(alias, client, TestTiles.PROVENANCE, EXACT_ENOUGH, layout);
+    rebuild.add(data.tiles.subList(0, 500), data.embeddings.subList(0, 500));
+    assertEquals(500, rebuild.size());
+    assertEquals(N, cluster1.size()); // readers of the alias still see the old index
+
+    TileIndex reader =
+        TileIndex.openForSearch(alias, TestTiles.PROVENANCE, IndexSettings.defaults());
+    OpenSearchTileIndex resumed =
+        OpenSearchTileIndex.openRebuild(alias, client, TestTiles.PROVENANCE, EXACT_ENOUGH, layout);
+    assertEquals(500, resumed.size()); // the same new index, not a third one
+    resumed.add(data.tiles.subList(500, 1000), data.embeddings.subList(500, 1000));
+    assertEquals("tiles-000001", resumed.finishRebuild());
+    assertEquals(1000, cluster1.size()); // the alias now reads tiles-000002
+    assertEquals(N, reader.size()); // a reader keeps the index it opened...
+    reader.refresh();
+    assertEquals(1000, reader.size()); // ...and follows the swap to an index of its bundle
+    assertTrue(client.getIfExists("/tiles-000001").isPresent(), "the old index is kept");
+    assertTrue(client.getIfExists("/_alias/tiles").orElseThrow().has("tiles-000002"));
+
+    // A rebuild with another bundle: a reader of the old one never follows it.
+    IndexProvenance other = new IndexProvenance("other-model", "fedcba9876543210fedc", DIM);
+    OpenSearchTileIndex foreign =
+        OpenSearchTileIndex.openRebuild(alias, client, other, EXACT_ENOUGH, layout);
+    foreign.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
+    assertEquals("tiles-000002", foreign.finishRebuild());
+    IllegalStateException refused = assertThrows(IllegalStateException.class, reader::refresh);
+    assertTrue(refused.getMessage().contains("other-model"), refused.getMessage());
+    assertEquals(1000, reader.size()); // still the index of its own bundle
+  }
 }

@@ -9,6 +9,7 @@ import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
+import org.pathlens.index.IndexLocation;
 
 /**
  * One reproducible evaluation, as an {@code eval/configs/*.yaml} file describes it: the data, the
@@ -185,11 +186,12 @@ public record EvalConfig(
   }
 
   /**
-   * Tiles already in a tile index ({@code pathlens ingest}), with their stored embeddings (no image
-   * is decoded), those matching {@code filter} (Lucene syntax; null: all). The index must have been
-   * built with the config's bundle.
+   * Tiles already in a tile index ({@code pathlens ingest}; a directory, or an OpenSearch index's
+   * URL), with their stored embeddings (no image is decoded), those matching {@code filter} (Lucene
+   * syntax; null: all). The index must have been built with the config's bundle.
    */
-  public record IndexTiles(Path index, String filter, List<String> sites) implements Dataset {
+  public record IndexTiles(IndexLocation index, String filter, List<String> sites)
+      implements Dataset {
     public IndexTiles {
       sites = List.copyOf(sites);
     }

@@ -23,6 +23,7 @@ import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.batch.ComBat;
 
 /**
@@ -284,7 +285,13 @@ public final class EvalConfigReader {
     if (hasIndex) {
       String filter =
           d.has("filter") && !d.get("filter").isNull() ? d.get("filter").asText() : null;
-      return new EvalConfig.IndexTiles(path(text(d, "index", "dataset.index")), filter, sites);
+      String index = text(d, "index", "dataset.index");
+      return new EvalConfig.IndexTiles(
+          index.startsWith("http://") || index.startsWith("https://")
+              ? IndexLocation.parse(index)
+              : new IndexLocation.Directory(path(index)),
+          filter,
+          sites);
     }
     if (g != null) {
       return new EvalConfig.Generated(

@@ -78,16 +78,19 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * The node's classpath: {@code PATHLENS_OPENSEARCH_NODE} if set, else {@code
-   * opensearch-node/target/node} under the repository root ({@code -Dpathlens.root}).
+   * The node's classpath: {@code PATHLENS_OPENSEARCH_NODE} if set, else {@code opensearch-node/} of
+   * an installed copy, else {@code opensearch-node/target/node} of a checkout (both under {@code
+   * -Dpathlens.root}).
    */
   static Path nodeHome() {
     String override = System.getenv("PATHLENS_OPENSEARCH_NODE");
+    Path root = Path.of(System.getProperty("pathlens.root", "."));
     Path home =
         override != null && !override.isBlank()
             ? Path.of(override)
-            : Path.of(
-                System.getProperty("pathlens.root", "."), "opensearch-node", "target", "node");
+            : Files.isDirectory(root.resolve("opensearch-node/lib")) // an installed copy
+                ? root.resolve("opensearch-node")
+                : root.resolve("opensearch-node/target/node"); // a checkout
     if (!Files.isDirectory(home.resolve("lib")) || !Files.isDirectory(home.resolve("knn"))) {
       throw new IllegalStateException(
           "no OpenSearch node in "

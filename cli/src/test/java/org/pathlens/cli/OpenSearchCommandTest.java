@@ -1,0 +1,238 @@
+package org.pathlens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.index.ExactSearch;
+import org.pathlens.index.IndexLocation;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SearchHit;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+
+/**
+ * The issue's path to a cluster, as a user types it: {@code pathlens opensearch start --nodes 2} in
+ * a process of its own, then ingest a tile folder into {@code http://127.0.0.1:PORT/tiles}, search
+ * it, ingest again, filter, classify; and Ctrl-C (SIGTERM) stops every node.
+ */
+class OpenSearchCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern READY = Pattern.compile("OpenSearch ready at (http://\\S+) ");
+
+  @TempDir static Path data;
+  private static Process cluster;
+  private static String endpoint;
+  private static Path tiles, manifest;
+
+  @BeforeAll
+  static void startClusterAndGenerateTiles() throws IOException {
+    cluster =
+        ChildJvm.of(
+                List.of(),
+                List.of(
+                    "opensearch",
+                    "start",
+                    "--nodes",
+                    "2",
+                    "--data",
+                    data.resolve("cluster").toString(),
+                    "--http-port",
+                    "0"))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(cluster.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      Matcher ready = READY.matcher(line);
+      if (ready.find()) {
+        endpoint = ready.group(1);
+        break;
+      }
+    }
+    assertTrue(endpoint != null, "the cluster printed no ready line");
+    tiles = data.resolve("tiles");
+    manifest = SyntheticTiles.write(tiles, new SyntheticTiles.Options(4, 4, 5, 224, 2)).manifest();
+  }
+
+  private static CliRun ingest(String index) {
+    return CliRun.of(
+        "ingest",
+        "--model",
+        Fixtures.demoBundle().toString(),
+        "--index",
+        index,
+        "--threads",
+        "2",
+        "--tiles",
+        tiles.toString(),
+        "--manifest",
+        manifest.toString());
+  }
+
+  private static List<JsonNode> lines(String out) throws IOException {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : out.strip().split("\n")) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void ingestSearchReingestFilterAndClassifyOnTheCluster() throws Exception {
+    String url = endpoint + "/tiles";
+    CliRun first = ingest(url);
+    assertEquals(0, first.exitCode(), first.err());
+    assertTrue(first.out().contains("the index holds 144 tiles"), first.out());
+
+    CliRun again = ingest(url);
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains("unchanged 144"), again.out());
+    assertTrue(again.out().contains("the index holds 144 tiles"), again.out());
+
+    // Brute force over the embeddings the cluster stores, with the query embedded by the bundle.
+    ExactSearch exact = new ExactSearch();
+    try (VisionLanguageModel model =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex index =
+            TileIndex.openForSearch(
+                IndexLocation.parse(url), IndexProvenance.of(model), IndexSettings.defaults())) {
+      index.forEachTile(TileFilter.ALL, t -> exact.add(t.record().id(), t.embedding()));
+      for (String text :
+          List.of("tumor epithelium", "adipose tissue", "smooth muscle", "lymphocytes", "mucus")) {
+        CliRun search =
+            CliRun.of(
+                "search",
+                "--model",
+                Fixtures.demoBundle().toString(),
+                "--index",
+                url,
+                "--text",
+                text,
+                "--k",
+                "10");
+        assertEquals(0, search.exitCode(), search.err());
+        List<String> found = lines(search.out()).stream().map(h -> h.get("id").asText()).toList();
+        List<String> truth =
+            exact.search(model.texts().encode(text), 10).stream().map(SearchHit::id).toList();
+        assertEquals(truth, found, text);
+      }
+    }
+
+    CliRun filtered =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            url,
+            "--text",
+            "tumor",
+            "--filter",
+            "site:center-b AND NOT label:TUM",
+            "--k",
+            "20");
+    assertEquals(0, filtered.exitCode(), filtered.err());
+    List<JsonNode> hits = lines(filtered.out());
+    assertEquals(20, hits.size());
+    for (JsonNode hit : hits) {
+      assertEquals("center-b", hit.get("site").asText(), hit.toString());
+      assertTrue(!hit.get("label").asText().equals("TUM"), hit.toString());
+    }
+
+    // Classification from stored embeddings prints the same lines as over the embedded index.
+    Path lucene = data.resolve("lucene");
+    assertEquals(0, ingest(lucene.toString()).exitCode());
+    CliRun onCluster =
+        CliRun.of(
+            "classify",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--prompts",
+            "demo-crc9",
+            "--index",
+            url,
+            "--slides");
+    CliRun onLucene =
+        CliRun.of(
+            "classify",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--prompts",
+            "demo-crc9",
+            "--index",
+            lucene.toString(),
+            "--slides");
+    assertEquals(0, onCluster.exitCode(), onCluster.err());
+    assertTrue(onCluster.out().lines().count() >= 16, onCluster.out()); // 16 synthetic slides
+    assertEquals(onLucene.out(), onCluster.out());
+  }
+
+  @Test
+  void badClusterUrlsAreOneLineNamingTheParameter() {
+    CliRun credentials =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            "http://user:secret@127.0.0.1:9/tiles",
+            "--text",
+            "fat");
+    assertEquals(2, credentials.exitCode());
+    assertTrue(credentials.err().contains("never put them on the command line"), credentials.err());
+    assertTrue(!credentials.err().contains("secret"), credentials.err());
+    CliRun nothing =
+        CliRun.of(
+            "search",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            endpoint + "/no-such-index",
+            "--text",
+            "fat");
+    assertEquals(2, nothing.exitCode(), nothing.err());
+    assertTrue(nothing.err().contains("no tile index at"), nothing.err());
+  }
+
+  /** Last: SIGTERM, as Ctrl-C sends, stops the command and every node it started. */
+  @AfterAll
+  static void sigtermStopsEveryNode() throws Exception {
+    if (cluster == null) {
+      return;
+    }
+    List<ProcessHandle> nodes = cluster.descendants().toList();
+    assertEquals(2, nodes.size(), "one JVM per node");
+    cluster.destroy();
+    boolean stopped = cluster.waitFor(90, TimeUnit.SECONDS);
+    if (!stopped) {
+      cluster.destroyForcibly();
+      nodes.forEach(ProcessHandle::destroyForcibly);
+    }
+    assertTrue(stopped, "opensearch start did not stop on SIGTERM");
+    for (ProcessHandle node : nodes) {
+      assertTrue(node.onExit().get(30, TimeUnit.SECONDS) != null);
+      assertTrue(!node.isAlive());
+    }
+  }
+}
