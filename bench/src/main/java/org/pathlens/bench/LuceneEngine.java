@@ -3,13 +3,9 @@ package org.pathlens.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.LuceneTileIndex;
@@ -54,27 +50,8 @@ final class LuceneEngine implements VectorEngine {
     for (int i = 0; i < data.vectors().length; i++) {
       tiles.add(record(i));
     }
-    List<float[]> vectors = Arrays.asList(data.vectors());
-    ExecutorService writers = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> parts = new ArrayList<>();
-      int slice = (tiles.size() + threads - 1) / threads;
-      for (int start = 0; start < tiles.size(); start += slice) {
-        int from = start;
-        int to = Math.min(tiles.size(), start + slice);
-        parts.add(
-            writers.submit(
-                () -> {
-                  index.add(tiles.subList(from, to), vectors.subList(from, to));
-                  return null;
-                }));
-      }
-      for (Future<?> part : parts) {
-        part.get();
-      }
-    } finally {
-      writers.shutdown();
-    }
+    // One slice per writer: each builds the graph of its own segment.
+    ParallelAdd.add(index, tiles, data.vectors(), threads, (tiles.size() + threads - 1) / threads);
     index.forceMerge();
     for (IndexBenchData.FilterCase filter : data.filters()) {
       filters.put(filter.name(), TileFilter.parse(filter.query()));

@@ -2,13 +2,9 @@ package org.pathlens.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -67,26 +63,7 @@ final class OpenSearchEngine implements VectorEngine {
     for (int i = 0; i < data.vectors().length; i++) {
       tiles.add(LuceneEngine.record(i));
     }
-    List<float[]> vectors = Arrays.asList(data.vectors());
-    ExecutorService writers = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> parts = new ArrayList<>();
-      for (int start = 0; start < tiles.size(); start += BULK) {
-        int from = start;
-        int to = Math.min(tiles.size(), start + BULK);
-        parts.add(
-            writers.submit(
-                () -> {
-                  index.add(tiles.subList(from, to), vectors.subList(from, to));
-                  return null;
-                }));
-      }
-      for (Future<?> part : parts) {
-        part.get();
-      }
-    } finally {
-      writers.shutdown();
-    }
+    ParallelAdd.add(index, tiles, data.vectors(), threads, BULK);
     index.forceMerge();
     for (IndexBenchData.FilterCase filter : data.filters()) {
       filters.put(filter.name(), TileFilter.parse(filter.query()));

@@ -167,10 +167,7 @@ public final class OpenSearchTileIndex implements TileIndex {
               + mappings.get().size()
               + " indexes: PathLens reads one index (point the alias at one)");
     }
-    JsonNode meta =
-        mappings.get().elements().next().path("mappings").path("_meta").path("pathlens");
-    Map<String, String> recorded = new HashMap<>();
-    meta.properties().forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> recorded = recorded(mappings.get().elements().next());
     if (recorded.isEmpty()) {
       throw new IllegalStateException(
           "index "
@@ -193,6 +190,20 @@ public final class OpenSearchTileIndex implements TileIndex {
     IndexProvenance actual = IndexProvenance.fromUserData(recorded, location);
     String concrete = mappings.get().properties().iterator().next().getKey();
     return new OpenSearchTileIndex(location, concrete, null, client, actual, effective, false);
+  }
+
+  /**
+   * What an index records in {@code _meta.pathlens}, from its entry in a {@code _mapping} answer.
+   */
+  private static Map<String, String> recorded(JsonNode indexMapping) {
+    Map<String, String> recorded = new HashMap<>();
+    indexMapping
+        .path("mappings")
+        .path("_meta")
+        .path("pathlens")
+        .properties()
+        .forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
+    return recorded;
   }
 
   private static void create(
@@ -479,13 +490,7 @@ public final class OpenSearchTileIndex implements TileIndex {
     if (path.equals("/" + only.getKey())) {
       return;
     }
-    Map<String, String> recorded = new HashMap<>();
-    only.getValue()
-        .path("mappings")
-        .path("_meta")
-        .path("pathlens")
-        .properties()
-        .forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> recorded = recorded(only.getValue());
     if (recorded.isEmpty()) {
       throw new IllegalStateException(
           "alias " + location + " now points at " + only.getKey() + ", not a PathLens index");
