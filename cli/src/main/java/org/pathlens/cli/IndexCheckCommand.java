@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pathlens.index.IndexCheck;
 import org.pathlens.index.IndexLocation;
@@ -25,8 +26,9 @@ final class IndexCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    System.out.println("index " + index);
-    IndexCheck.Report report = IndexCheck.run(index.requireDirectory("index check"));
+    Path dir = index.requireDirectory("index check");
+    System.out.println("index " + dir);
+    IndexCheck.Report report = IndexCheck.run(dir);
     report.print(System.out);
     return report.ok() ? 0 : 1;
   }

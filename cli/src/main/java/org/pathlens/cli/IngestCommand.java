@@ -156,6 +156,11 @@ final class IngestCommand implements Callable<Integer> {
     if (manifest != null && inputs.tiles == null) {
       throw new IllegalArgumentException("--manifest goes with --tiles, not --slides");
     }
+    if (rebuild && !(index instanceof IndexLocation.Cluster)) {
+      throw new IllegalArgumentException(
+          "--rebuild works on a cluster index (http://HOST:PORT/NAME); to rebuild a directory,"
+              + " ingest into a new one");
+    }
     List<Path> slides = inputs.slides == null ? List.of() : SlideFiles.expand(inputs.slides);
     IngestSummary summary;
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
@@ -210,12 +215,8 @@ final class IngestCommand implements Callable<Integer> {
     if (!rebuild) {
       return TileIndex.open(index, provenance, indexSettings());
     }
-    if (!(index instanceof IndexLocation.Cluster cluster)) {
-      throw new IllegalArgumentException(
-          "--rebuild works on a cluster index (http://HOST:PORT/NAME); to rebuild a directory,"
-              + " ingest into a new one");
-    }
-    return OpenSearchTileIndex.openRebuild(cluster, provenance, indexSettings());
+    return OpenSearchTileIndex.openRebuild(
+        (IndexLocation.Cluster) index, provenance, indexSettings());
   }
 
   /**

@@ -186,6 +186,38 @@ class OpenSearchCommandTest {
     assertEquals(0, onCluster.exitCode(), onCluster.err());
     assertTrue(onCluster.out().lines().count() >= 16, onCluster.out()); // 16 synthetic slides
     assertEquals(onLucene.out(), onCluster.out());
+
+    // Similar cases by both methods rank the same slides; scores agree to float rounding (the
+    // embedded index scores (1 + cos) / 2 in float, the cluster the exact cosine).
+    String slide = lines(onLucene.out()).getFirst().get("slide_id").asText();
+    for (String method : List.of("tiles", "embedding")) {
+      List<JsonNode> expected = lines(similar(lucene.toString(), slide, method).out());
+      List<JsonNode> found = lines(similar(url, slide, method).out());
+      assertEquals(5, found.size(), method);
+      for (int i = 0; i < expected.size(); i++) {
+        assertEquals(expected.get(i).get("slide_id"), found.get(i).get("slide_id"), method);
+        assertEquals(
+            expected.get(i).get("score").asDouble(), found.get(i).get("score").asDouble(), 1e-6);
+      }
+    }
+  }
+
+  private static CliRun similar(String index, String slide, String method) {
+    CliRun run =
+        CliRun.of(
+            "similar",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index,
+            "--slide",
+            slide,
+            "--method",
+            method,
+            "--k",
+            "5");
+    assertEquals(0, run.exitCode(), run.err());
+    return run;
   }
 
   @Test
