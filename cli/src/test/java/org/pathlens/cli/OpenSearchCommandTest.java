@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,6 +201,35 @@ class OpenSearchCommandTest {
             expected.get(i).get("score").asDouble(), found.get(i).get("score").asDouble(), 1e-6);
       }
     }
+  }
+
+  /** An evaluation config over the cluster index gives the numbers it gives over a directory. */
+  @Test
+  void evalOverTheClusterIndexGivesTheEmbeddedIndexsNumbers() throws IOException {
+    String url = endpoint + "/eval";
+    Path lucene = data.resolve("eval-lucene");
+    assertEquals(0, ingest(url).exitCode());
+    assertEquals(0, ingest(lucene.toString()).exitCode());
+    String common =
+        """
+        model: %s
+        task: {type: retrieval}
+        metrics: [i2t_recall@5, t2i_label_precision@5, i2i_mmv@5, i2i_map@5]
+        bootstrap: {resamples: 50}
+        expected: {}
+        """
+            .formatted(Fixtures.demoBundle().toAbsolutePath());
+    List<String> outputs = new ArrayList<>();
+    for (String index : List.of(url, lucene.toString())) {
+      Path config = data.resolve("eval-" + outputs.size() + ".yaml");
+      Files.writeString(
+          config,
+          "name: index\ndataset: {index: '" + index + "', filter: 'site:center-b'}\n" + common);
+      CliRun run = CliRun.of("eval", "run", "--threads", "1", config.toString());
+      assertTrue(run.out().contains("i2i_map@5"), run.out() + run.err());
+      outputs.add(run.out().replace(index, "INDEX").replace(config.toString(), "CONFIG"));
+    }
+    assertEquals(outputs.get(1), outputs.get(0));
   }
 
   private static CliRun similar(String index, String slide, String method) {
