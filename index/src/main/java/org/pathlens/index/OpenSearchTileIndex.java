@@ -24,6 +24,7 @@ import org.pathlens.encoders.Embeddings;
 import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.opensearch.ClusterClient;
 import org.pathlens.index.opensearch.ClusterCredentials;
+import org.pathlens.index.opensearch.ClusterException;
 import org.pathlens.index.opensearch.OpenSearchFilter;
 
 /**
@@ -549,10 +550,37 @@ public final class OpenSearchTileIndex implements TileIndex {
 
   private List<SearchHit> vector(
       float[] query, int k, int candidates, TileFilter filter, boolean records) throws IOException {
+    ObjectNode body =
+        knnBody(query, k, candidates, filter, records ? Source.ALL : Source.NONE, true);
+    return hits(search(body), query, k, records, true);
+  }
+
+  /** What of a hit's {@code _source} a kNN search returns. */
+  private enum Source {
+    NONE,
+    SLIDE_ONLY,
+    ALL
+  }
+
+  /**
+   * A kNN search for {@code query}: {@code candidates} per shard (HNSW's ef) under the filter, a
+   * true pre-filter. With {@code exact}, or on an int8 index, the hits carry their stored float32
+   * vector to be rescored from; a float index returns only its top {@code k}, whose order the exact
+   * scores keep, an int8 index every candidate, since its own scores are estimates.
+   */
+  private ObjectNode knnBody(
+      float[] query, int k, int candidates, TileFilter filter, Source source, boolean exact) {
+    boolean rescore = exact || settings.quantization() != Quantization.NONE;
     ObjectNode body = NODES.objectNode();
-    body.put("size", candidates);
-    body.put("_source", records);
-    body.putArray("stored_fields").add(OpenSearchDocuments.EMBEDDING_F32);
+    body.put("size", settings.quantization() == Quantization.NONE ? k : candidates);
+    switch (source) {
+      case NONE -> body.put("_source", false);
+      case SLIDE_ONLY -> body.putArray("_source").add(TileFields.ID).add(TileFields.SLIDE_ID);
+      case ALL -> body.put("_source", true);
+    }
+    if (rescore) {
+      body.putArray("stored_fields").add(OpenSearchDocuments.EMBEDDING_F32);
+    }
     ObjectNode knn = body.putObject("query").putObject("knn").putObject(TileFields.EMBEDDING);
     ArrayNode vector = knn.putArray("vector");
     for (float v : query) {
@@ -562,14 +590,76 @@ public final class OpenSearchTileIndex implements TileIndex {
     if (!filter.keepsAll()) {
       knn.set("filter", OpenSearchFilter.toQuery(filter.luceneQuery()));
     }
+    return body;
+  }
+
+  /**
+   * The top {@code k} of a kNN answer by {@link SearchHit#RANKING}: scored from the stored float32
+   * vectors where the body asked for them, else from OpenSearch's own score.
+   */
+  private List<SearchHit> hits(
+      JsonNode answer, float[] query, int k, boolean records, boolean exact) {
+    boolean rescore = exact || settings.quantization() != Quantization.NONE;
     List<SearchHit> hits = new ArrayList<>();
-    for (JsonNode hit : search(body).path("hits").path("hits")) {
-      float score = Embeddings.dot(query, OpenSearchDocuments.embedding(hit));
+    for (JsonNode hit : answer.path("hits").path("hits")) {
+      float score =
+          rescore
+              ? Embeddings.dot(query, OpenSearchDocuments.embedding(hit))
+              : cosine(hit.path("_score").asDouble());
       TileRecord tile = records ? OpenSearchDocuments.toRecord(hit.path("_source")) : null;
       hits.add(new SearchHit(hit.path("_id").asText(), score, tile));
     }
     hits.sort(SearchHit.RANKING);
     return new ArrayList<>(hits.subList(0, Math.min(k, hits.size())));
+  }
+
+  /**
+   * The inner product behind the k-NN plugin's Lucene-engine score for {@code innerproduct}: {@code
+   * 1 + dot} for {@code dot >= 0}, {@code 1 / (1 - dot)} below (Lucene's maximum-inner-product
+   * scaling).
+   */
+  static float cosine(double score) {
+    return (float) (score >= 1 ? score - 1 : 1 - 1 / score);
+  }
+
+  /** kNN searches per {@code _msearch} request ({@link #similarSlides}). */
+  static final int QUERIES_PER_REQUEST = 64;
+
+  /**
+   * The nearest tiles of each query, in one {@code _msearch} per {@value #QUERIES_PER_REQUEST}
+   * queries, with each hit's slide id only and OpenSearch's own score (rescored on an int8 index):
+   * what similar cases need, without a round trip and 100 vectors per query tile.
+   */
+  private List<List<SearchHit>> nearestSlides(List<float[]> queries, int n, TileFilter filter)
+      throws IOException {
+    List<List<SearchHit>> all = new ArrayList<>();
+    for (int from = 0; from < queries.size(); from += QUERIES_PER_REQUEST) {
+      List<float[]> some =
+          queries.subList(from, Math.min(queries.size(), from + QUERIES_PER_REQUEST));
+      StringBuilder ndjson = new StringBuilder();
+      for (float[] query : some) {
+        ndjson.append("{}\n");
+        ndjson.append(
+            knnBody(query, n, settings.candidates(n), filter, Source.SLIDE_ONLY, false).toString());
+        ndjson.append('\n');
+      }
+      JsonNode responses = client.bulk(path + "/_msearch", ndjson.toString()).path("responses");
+      for (int i = 0; i < some.size(); i++) {
+        JsonNode answer = responses.path(i);
+        if (answer.has("error")) {
+          throw new ClusterException(
+              "OpenSearch at "
+                  + location
+                  + " refused a similar-cases search: "
+                  + answer.path("error").path("type").asText()
+                  + ": "
+                  + answer.path("error").path("reason").asText(),
+              answer.path("status").asInt(-1));
+        }
+        all.add(hits(answer, some.get(i), n, true, false));
+      }
+    }
+    return all;
   }
 
   @Override
@@ -601,7 +691,22 @@ public final class OpenSearchTileIndex implements TileIndex {
     for (float[] tile : queryTiles) {
       EmbeddingChecks.check(provenance, location, "(query tile)", tile);
     }
-    return TileIndex.super.similarSlides(queryTiles, excludeSlideId, k);
+    TileFilter others =
+        excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
+    return SlideSimilarity.DEFAULT.rank(
+        queryTiles,
+        k,
+        new SlideSimilarity.TileNeighbours() {
+          @Override
+          public List<SearchHit> nearest(float[] query, int n) throws IOException {
+            return nearestSlides(List.of(query), n, others).getFirst();
+          }
+
+          @Override
+          public List<List<SearchHit>> nearest(List<float[]> queries, int n) throws IOException {
+            return nearestSlides(queries, n, others);
+          }
+        });
   }
 
   @Override

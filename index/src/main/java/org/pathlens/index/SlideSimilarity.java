@@ -34,14 +34,23 @@ public record SlideSimilarity(int maxQueryTiles, int neighbours, int topTiles) {
   /** Nearest tiles of one query vector, best first, with their records. */
   interface TileNeighbours {
     List<SearchHit> nearest(float[] query, int n) throws IOException;
+
+    /** The nearest tiles of each query, in order: one call where an index can batch them. */
+    default List<List<SearchHit>> nearest(List<float[]> queries, int n) throws IOException {
+      List<List<SearchHit>> all = new ArrayList<>();
+      for (float[] query : queries) {
+        all.add(nearest(query, n));
+      }
+      return all;
+    }
   }
 
   List<SlideHit> rank(List<float[]> queryTiles, int k, TileNeighbours index) throws IOException {
     List<float[]> queries = subsample(queryTiles);
     Map<String, List<Float>> bestPerSlide = new HashMap<>();
-    for (float[] query : queries) {
+    for (List<SearchHit> nearest : index.nearest(queries, neighbours)) {
       Map<String, Float> best = new HashMap<>();
-      for (SearchHit hit : index.nearest(query, neighbours)) {
+      for (SearchHit hit : nearest) {
         String slide = hit.tile() == null ? null : hit.tile().slideId();
         if (slide != null) {
           best.merge(slide, hit.score(), Math::max);

@@ -8,7 +8,7 @@ import java.io.IOException;
 public final class ClusterException extends IOException {
   private final int status;
 
-  ClusterException(String message, int status) {
+  public ClusterException(String message, int status) {
     super(message);
     this.status = status;
   }
