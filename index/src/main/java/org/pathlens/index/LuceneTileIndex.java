@@ -540,21 +540,6 @@ public final class LuceneTileIndex implements TileIndex {
     return search.captions(text, k, filter);
   }
 
-  /**
-   * Slides ranked by similarity to the given tile embeddings, leaving out {@code excludeSlideId}
-   * (or none).
-   */
-  public List<SlideHit> similarSlides(List<float[]> queryTiles, String excludeSlideId, int k)
-      throws IOException {
-    for (float[] tile : queryTiles) {
-      checkEmbedding("(query tile)", tile);
-    }
-    TileFilter others =
-        excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
-    return SlideSimilarity.DEFAULT.rank(
-        queryTiles, k, (query, n) -> search.vector(query, n, settings.candidates(n), others, true));
-  }
-
   /** The embeddings of a slide's tiles, in tile id order. */
   public List<float[]> slideEmbeddings(String slideId) throws IOException {
     return new ArrayList<>(search.embeddings(TileFilter.slide(slideId)).values());

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -622,15 +621,16 @@ public final class OpenSearchTileIndex implements TileIndex {
     return (float) (score >= 1 ? score - 1 : 1 - 1 / score);
   }
 
-  /** kNN searches per {@code _msearch} request ({@link #similarSlides}). */
+  /** kNN searches per {@code _msearch} request ({@link #nearestTiles}). */
   static final int QUERIES_PER_REQUEST = 64;
 
   /**
-   * The nearest tiles of each query, in one {@code _msearch} per {@value #QUERIES_PER_REQUEST}
-   * queries, with each hit's slide id only and OpenSearch's own score (rescored on an int8 index):
-   * what similar cases need, without a round trip and 100 vectors per query tile.
+   * In one {@code _msearch} per {@value #QUERIES_PER_REQUEST} queries, with each hit's slide id
+   * only and OpenSearch's own score (rescored on an int8 index): what similar cases need, without a
+   * round trip and 100 vectors per query tile.
    */
-  private List<List<SearchHit>> nearestSlides(List<float[]> queries, int n, TileFilter filter)
+  @Override
+  public List<List<SearchHit>> nearestTiles(List<float[]> queries, int n, TileFilter filter)
       throws IOException {
     List<List<SearchHit>> all = new ArrayList<>();
     for (int from = 0; from < queries.size(); from += QUERIES_PER_REQUEST) {
@@ -683,37 +683,6 @@ public final class OpenSearchTileIndex implements TileIndex {
     }
     hits.sort(SearchHit.RANKING);
     return new ArrayList<>(hits.subList(0, Math.min(k, hits.size())));
-  }
-
-  @Override
-  public List<SlideHit> similarSlides(List<float[]> queryTiles, String excludeSlideId, int k)
-      throws IOException {
-    for (float[] tile : queryTiles) {
-      EmbeddingChecks.check(provenance, location, "(query tile)", tile);
-    }
-    TileFilter others =
-        excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
-    return SlideSimilarity.DEFAULT.rank(
-        queryTiles,
-        k,
-        new SlideSimilarity.TileNeighbours() {
-          @Override
-          public List<SearchHit> nearest(float[] query, int n) throws IOException {
-            return nearestSlides(List.of(query), n, others).getFirst();
-          }
-
-          @Override
-          public List<List<SearchHit>> nearest(List<float[]> queries, int n) throws IOException {
-            return nearestSlides(queries, n, others);
-          }
-        });
-  }
-
-  @Override
-  public List<float[]> slideEmbeddings(String slideId) throws IOException {
-    Map<String, float[]> byId = new TreeMap<>();
-    forEachTile(TileFilter.slide(slideId), t -> byId.put(t.record().id(), t.embedding()));
-    return new ArrayList<>(byId.values());
   }
 
   /** Pages through the tiles in id order ({@code search_after}), {@value #PAGE} at a time. */

@@ -31,18 +31,12 @@ public record SlideSimilarity(int maxQueryTiles, int neighbours, int topTiles) {
 
   public static final SlideSimilarity DEFAULT = new SlideSimilarity(256, 100, 8);
 
-  /** Nearest tiles of one query vector, best first, with their records. */
+  /**
+   * The nearest tiles of each query vector, best first, each hit with its slide id: one call for
+   * all queries, so that an index can batch them.
+   */
   interface TileNeighbours {
-    List<SearchHit> nearest(float[] query, int n) throws IOException;
-
-    /** The nearest tiles of each query, in order: one call where an index can batch them. */
-    default List<List<SearchHit>> nearest(List<float[]> queries, int n) throws IOException {
-      List<List<SearchHit>> all = new ArrayList<>();
-      for (float[] query : queries) {
-        all.add(nearest(query, n));
-      }
-      return all;
-    }
+    List<List<SearchHit>> nearest(List<float[]> queries, int n) throws IOException;
   }
 
   List<SlideHit> rank(List<float[]> queryTiles, int k, TileNeighbours index) throws IOException {

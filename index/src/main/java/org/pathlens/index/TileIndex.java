@@ -151,9 +151,27 @@ public interface TileIndex extends AutoCloseable {
    */
   default List<SlideHit> similarSlides(List<float[]> queryTiles, String excludeSlideId, int k)
       throws IOException {
+    for (float[] tile : queryTiles) {
+      EmbeddingChecks.check(provenance(), location(), "(query tile)", tile);
+    }
     TileFilter others =
         excludeSlideId == null ? TileFilter.ALL : TileFilter.ALL.excludingSlide(excludeSlideId);
-    return SlideSimilarity.DEFAULT.rank(queryTiles, k, (query, n) -> search(query, n, others));
+    return SlideSimilarity.DEFAULT.rank(
+        queryTiles, k, (queries, n) -> nearestTiles(queries, n, others));
+  }
+
+  /**
+   * The {@code n} nearest tiles of each query among those passing {@code filter}, in order: what
+   * similar cases rank slides by. Each hit carries at least its slide id, and its score is the
+   * cosine up to float rounding. Here one {@link #search} per query; a backend may batch them.
+   */
+  default List<List<SearchHit>> nearestTiles(List<float[]> queries, int n, TileFilter filter)
+      throws IOException {
+    List<List<SearchHit>> all = new ArrayList<>();
+    for (float[] query : queries) {
+      all.add(search(query, n, filter));
+    }
+    return all;
   }
 
   /** The embeddings of a slide's tiles, in tile id order. */

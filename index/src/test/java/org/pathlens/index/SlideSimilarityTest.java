@@ -83,9 +83,9 @@ class SlideSimilarityTest {
     similarity.rank(
         query,
         5,
-        (vector, n) -> {
-          seen.add(vector);
-          return List.of();
+        (queries, n) -> {
+          seen.addAll(queries);
+          return queries.stream().map(q -> List.<SearchHit>of()).toList();
         });
     assertEquals(List.of(query.get(0), query.get(2)), seen);
   }
