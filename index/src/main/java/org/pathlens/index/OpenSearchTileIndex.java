@@ -688,29 +688,20 @@ public final class OpenSearchTileIndex implements TileIndex {
   /** Pages through the tiles in id order ({@code search_after}), {@value #PAGE} at a time. */
   @Override
   public void forEachTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
-    JsonNode after = null;
-    while (true) {
-      ObjectNode body = NODES.objectNode();
-      body.put("size", PAGE);
-      body.put("_source", true);
-      body.putArray("stored_fields").add(OpenSearchDocuments.EMBEDDING_F32);
-      body.set("query", OpenSearchFilter.toQuery(filter.luceneQuery()));
-      body.putArray("sort").addObject().put(TileFields.ID, "asc");
-      if (after != null) {
-        body.set("search_after", after);
-      }
-      JsonNode hits = search(body).path("hits").path("hits");
-      for (JsonNode hit : hits) {
-        action.accept(
-            new StoredTile(
-                OpenSearchDocuments.toRecord(hit.path("_source")),
-                OpenSearchDocuments.embedding(hit)));
-        after = hit.path("sort");
-      }
-      if (hits.size() < PAGE) {
-        return;
-      }
-    }
+    ObjectNode body = NODES.objectNode();
+    body.put("_source", true);
+    body.putArray("stored_fields").add(OpenSearchDocuments.EMBEDDING_F32);
+    body.set("query", OpenSearchFilter.toQuery(filter.luceneQuery()));
+    client.forEachHit(
+        path,
+        body,
+        TileFields.ID,
+        PAGE,
+        hit ->
+            action.accept(
+                new StoredTile(
+                    OpenSearchDocuments.toRecord(hit.path("_source")),
+                    OpenSearchDocuments.embedding(hit))));
   }
 
   /** No batch correction on a cluster index: the raw embeddings are the searched ones. */

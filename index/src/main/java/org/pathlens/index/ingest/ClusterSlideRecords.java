@@ -46,24 +46,10 @@ final class ClusterSlideRecords implements SlideRecords {
     if (client.getIfExists(path).isEmpty()) {
       return ids;
     }
-    JsonNode after = null;
-    while (true) {
-      ObjectNode body = NODES.objectNode();
-      body.put("size", PAGE);
-      body.put("_source", false);
-      body.putArray("sort").addObject().put("slide_id", "asc");
-      if (after != null) {
-        body.set("search_after", after);
-      }
-      JsonNode hits = client.send("POST", path + "/_search", body).path("hits").path("hits");
-      for (JsonNode hit : hits) {
-        ids.add(hit.path("_id").asText());
-        after = hit.path("sort");
-      }
-      if (hits.size() < PAGE) {
-        return ids;
-      }
-    }
+    ObjectNode body = NODES.objectNode();
+    body.put("_source", false);
+    client.forEachHit(path, body, "slide_id", PAGE, hit -> ids.add(hit.path("_id").asText()));
+    return ids;
   }
 
   @Override

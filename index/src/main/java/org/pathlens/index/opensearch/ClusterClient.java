@@ -2,6 +2,7 @@ package org.pathlens.index.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -68,6 +69,35 @@ public final class ClusterClient {
   public JsonNode send(String method, String path, JsonNode body) throws IOException {
     return send(
         method, path, body == null ? null : JSON.writeValueAsString(body), "application/json");
+  }
+
+  /** What {@link #forEachHit} hands each hit to. */
+  @FunctionalInterface
+  public interface HitConsumer {
+    void accept(JsonNode hit) throws IOException;
+  }
+
+  /**
+   * Every hit of the search {@code body} (its query and fields; size and sort are set here) on
+   * {@code index}, in {@code sortField} order, {@code page} per request ({@code search_after}):
+   * nothing is kept, so a whole index can be visited in little memory.
+   */
+  public void forEachHit(
+      String index, ObjectNode body, String sortField, int page, HitConsumer action)
+      throws IOException {
+    ObjectNode request = body.deepCopy();
+    request.put("size", page);
+    request.putArray("sort").addObject().put(sortField, "asc");
+    while (true) {
+      JsonNode hits = send("POST", index + "/_search", request).path("hits").path("hits");
+      for (JsonNode hit : hits) {
+        action.accept(hit);
+      }
+      if (hits.size() < page) {
+        return;
+      }
+      request.set("search_after", hits.get(hits.size() - 1).path("sort"));
+    }
   }
 
   /** A {@code _bulk} request of newline-delimited JSON; the parsed answer. */
