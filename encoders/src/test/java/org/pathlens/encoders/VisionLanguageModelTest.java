@@ -45,6 +45,37 @@ class VisionLanguageModelTest {
       assertEquals(1.0, Embeddings.dot(one.get(i), one.get(i)), 1e-5);
       assertArrayEquals(one.get(i), three.get(i), 1e-5f, "image " + i);
     }
+    // The translator reuses one native batch buffer: it must grow for a larger batch and hand
+    // libtorch only the slots of a smaller one (3, then 7 in passes of 5 + 2, then 1).
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(
+            BundleCopies.tinyClip(), EncoderOptions.defaults().withBatchSize(5))) {
+      List<float[]> got = new ArrayList<>(vlm.images().encode(images.subList(0, 3)));
+      List<float[]> all = vlm.images().encode(images);
+      got.add(vlm.images().encode(images.get(6)));
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(one.get(i), got.get(i), 1e-5f, "first call, image " + i);
+      }
+      for (int i = 0; i < images.size(); i++) {
+        assertArrayEquals(one.get(i), all.get(i), 1e-5f, "second call, image " + i);
+      }
+      assertArrayEquals(one.get(6), got.get(3), 1e-5f, "third call");
+    }
+  }
+
+  @Test
+  void aPromptAloneGetsTheEmbeddingItGetsInABatch() {
+    List<String> prompts = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      prompts.add("an H&E image of tissue type " + i + " with crowded glands");
+    }
+    try (VisionLanguageModel vlm =
+        VisionLanguageModel.load(BundleCopies.tinyClip(), EncoderOptions.defaults())) {
+      List<float[]> batched = vlm.texts().encode(prompts); // passes of 9: all intra-op threads
+      for (int i = 0; i < prompts.size(); i++) {
+        assertArrayEquals(batched.get(i), vlm.texts().encode(prompts.get(i)), 1e-5f, "prompt " + i);
+      }
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.pathlens.encoders.preprocess;
 
+import java.nio.FloatBuffer;
 import org.pathlens.encoders.bundle.ImageConfig;
 import org.pathlens.encoders.bundle.ResizeMode;
 
@@ -99,6 +100,14 @@ public final class ImagePreprocessor {
     toTensor(resizeAndCrop(image), out, offset);
   }
 
+  /**
+   * {@code resizeAndCrop} then {@code toTensor} into {@code out} at float index {@code offset},
+   * e.g. a slot of a native batch buffer that libtorch reads in place.
+   */
+  public void preprocess(RgbImage image, FloatBuffer out, int offset) {
+    toTensor(resizeAndCrop(image), out, offset);
+  }
+
   /** The normalised CHW tensor of an S x S image, length {@link #tensorLength()}. */
   public float[] toTensor(RgbImage image) {
     float[] out = new float[tensorLength()];
@@ -111,6 +120,14 @@ public final class ImagePreprocessor {
    * e.g. one slot of a batch buffer.
    */
   public void toTensor(RgbImage image, float[] out, int offset) {
+    toTensor(image, FloatBuffer.wrap(out), offset);
+  }
+
+  /**
+   * Writes the normalised CHW tensor of an S x S image into {@code out} at float indices {@code
+   * [offset .. offset + 3 S S)}, whatever the buffer's position (absolute puts).
+   */
+  public void toTensor(RgbImage image, FloatBuffer out, int offset) {
     if (image.width() != size || image.height() != size) {
       throw new IllegalArgumentException(
           "toTensor needs a "
@@ -124,23 +141,23 @@ public final class ImagePreprocessor {
               + "; call resizeAndCrop first");
     }
     int plane = size * size;
-    if (offset < 0 || offset > out.length - 3 * plane) {
+    if (offset < 0 || offset > out.limit() - 3 * plane) {
       throw new IndexOutOfBoundsException(
           "tensor of "
               + 3 * plane
               + " floats at offset "
               + offset
-              + " overflows an array of "
-              + out.length);
+              + " overflows a buffer of "
+              + out.limit());
     }
     byte[] rgb = image.rgb();
     int r = offset;
     int g = offset + plane;
     int b = offset + 2 * plane;
     for (int i = 0, p = 0; i < plane; i++, p += 3) {
-      out[r + i] = lut[rgb[p] & 0xFF];
-      out[g + i] = lut[256 + (rgb[p + 1] & 0xFF)];
-      out[b + i] = lut[512 + (rgb[p + 2] & 0xFF)];
+      out.put(r + i, lut[rgb[p] & 0xFF]);
+      out.put(g + i, lut[256 + (rgb[p + 1] & 0xFF)]);
+      out.put(b + i, lut[512 + (rgb[p + 2] & 0xFF)]);
     }
   }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +59,14 @@ class ImagePreprocessorTest {
     assertEquals(0f, batch[15]);
     assertArrayEquals(p.toTensor(img), Arrays.copyOfRange(batch, 3, 15));
     assertThrows(IndexOutOfBoundsException.class, () -> p.toTensor(img, new float[12], 1));
+    // the same values into native memory, as the encoder's batch buffer takes them
+    FloatBuffer direct =
+        ByteBuffer.allocateDirect(4 * batch.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    p.toTensor(img, direct, 3);
+    float[] back = new float[batch.length];
+    direct.get(0, back);
+    assertArrayEquals(batch, back);
+    assertThrows(IndexOutOfBoundsException.class, () -> p.toTensor(img, direct.slice(0, 14), 3));
     assertThrows(
         IllegalArgumentException.class, () -> p.toTensor(new RgbImage(3, 2, new byte[18])));
   }
