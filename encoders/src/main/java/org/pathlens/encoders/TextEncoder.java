@@ -22,6 +22,11 @@ public final class TextEncoder implements AutoCloseable {
     return encoder.encode(List.of(text)).getFirst();
   }
 
+  /** True when calls whose passes hold {@code inputs} texts now run single-threaded. */
+  boolean runsSingleThreaded(int inputs) {
+    return encoder.isTiny(inputs);
+  }
+
   /** The tokenizer the encoder feeds; exposed for inspection and tests. */
   public BundleTokenizer tokenizer() {
     return tokenizer;

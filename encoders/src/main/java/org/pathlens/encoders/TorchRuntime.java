@@ -18,6 +18,7 @@ public final class TorchRuntime {
   private static volatile Engine engine;
   private static int startedThreads = -1;
   private static CpuIsaCap.Cap cpuIsaCap;
+  private static SingleThreadLane singleThreadLane;
 
   private TorchRuntime() {}
 
@@ -60,6 +61,20 @@ public final class TorchRuntime {
       startedThreads = threads;
     }
     return engine;
+  }
+
+  /**
+   * The thread on which libtorch runs calls too small for intra-op parallelism (started on first
+   * use, after the engine); inactive where the engine runs one thread anyway.
+   */
+  static synchronized SingleThreadLane singleThreadLane() {
+    if (engine == null) {
+      throw new IllegalStateException("start the engine first");
+    }
+    if (singleThreadLane == null) {
+      singleThreadLane = SingleThreadLane.start(startedThreads);
+    }
+    return singleThreadLane;
   }
 
   /** The oneDNN instruction-set cap in force, or null before the engine is started. */

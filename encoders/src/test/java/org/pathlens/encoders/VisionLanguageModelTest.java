@@ -2,6 +2,7 @@ package org.pathlens.encoders;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,12 @@ class VisionLanguageModelTest {
       for (int i = 0; i < prompts.size(); i++) {
         assertArrayEquals(batched.get(i), vlm.texts().encode(prompts.get(i)), 1e-5f, "prompt " + i);
       }
+      // The tiny model's single-prompt passes take well under a millisecond: after the first of
+      // them ran on every intra-op thread, the rest ran single-threaded (the lane), where there is
+      // more than one thread to begin with; the embeddings above are the same either way.
+      boolean lane = TorchRuntime.singleThreadLane().active();
+      assertEquals(lane, vlm.texts().runsSingleThreaded(1));
+      assertFalse(vlm.texts().runsSingleThreaded(TorchScriptEncoder.ALWAYS_PARALLEL));
     }
   }
 
