@@ -96,6 +96,13 @@ final class BenchCommand implements Runnable {
             "libtorch intra-op threads (default: one per processor this process may use).")
     int torchThreads;
 
+    @Option(
+        names = "--fp16",
+        description =
+            "Also measure float16 inputs on the GPU (a bundle exported in half precision, as"
+                + " `embed --fp16` runs it); needs a GPU.")
+    boolean fp16;
+
     @Override
     public Integer call() throws Exception {
       Path model = bundle != null ? bundle : Fixtures.demoBundle();
@@ -103,8 +110,16 @@ final class BenchCommand implements Runnable {
       EncoderOptions cpu =
           EncoderOptions.defaults().withDevice(DeviceChoice.CPU).withThreads(torchThreads);
       List<EncoderOptions> runs = new ArrayList<>(List.of(cpu));
-      if (TorchRuntime.engine(torchThreads).getGpuCount() > 0) {
+      boolean gpu = TorchRuntime.engine(torchThreads).getGpuCount() > 0;
+      if (fp16 && !gpu) {
+        System.err.println("pathlens bench encode: --fp16: libtorch sees no GPU");
+        return 2;
+      }
+      if (gpu) {
         runs.add(cpu.withDevice(DeviceChoice.GPU));
+      }
+      if (fp16) {
+        runs.add(cpu.withDevice(DeviceChoice.GPU).withFp16(true));
       }
       String command =
           "./pathlens bench encode --model "
@@ -117,7 +132,8 @@ final class BenchCommand implements Runnable {
               + join(threadCounts)
               + " --batches "
               + join(batches)
-              + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
+              + (torchThreads > 0 ? " --torch-threads " + torchThreads : "")
+              + (fp16 ? " --fp16" : "");
       new EncodeBenchmark(
               new EncodeBenchmark.Options(model, tiles, sizes, threadCounts, batches, runs),
               System.out)
