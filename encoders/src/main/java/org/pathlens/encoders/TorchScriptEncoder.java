@@ -27,8 +27,12 @@ import org.pathlens.encoders.bundle.BundleException;
  * <ul>
  *   <li>text, 1 prompt per pass: 1.4 ms on two threads, 0.7 ms on one;
  *   <li>text, 8 per pass: 3.8 ms on two, 3.6 ms on one;
- *   <li>images, 4 per pass: 4.1 ms on two, 3.9 ms on one; from 8 per pass two threads win.
+ *   <li>images, 4 per pass: 4.1 ms on two, 3.9 ms on one;
+ *   <li>images, 8 per pass: 7.0 ms on two, 7.4 ms on one; at 16, two threads win clearly.
  * </ul>
+ *
+ * <p>The limit sits between the slowest pass where one thread still won (3.8 ms) and where two did
+ * (7.0 ms), clear of a single tile's 2–3 ms on a noisy machine.
  *
  * <p>A large model never takes the lane: a ViT-B/16 text pass of one prompt took 67 ms on two
  * threads, 90 ms on one. The rule is a time, not a size, for that reason.
@@ -36,7 +40,7 @@ import org.pathlens.encoders.bundle.BundleException;
 final class TorchScriptEncoder<I> implements AutoCloseable {
 
   /** Passes faster than this on every intra-op thread run single-threaded instead. */
-  static final long TINY_PASS_NANOS = 3_000_000;
+  static final long TINY_PASS_NANOS = 5_000_000;
 
   /** Passes of this many inputs or more always use every intra-op thread. */
   static final int ALWAYS_PARALLEL = 16;
