@@ -20,9 +20,10 @@ import org.pathlens.encoders.bundle.BundleException;
  * uses libtorch's intra-op threads.
  *
  * <p>Tiny passes run single-threaded. On the CPU, once a pass of some size (classes 1, 2–3, 4–7,
- * 8–15 inputs) has taken less than {@value #TINY_PASS_NANOS} ns on every intra-op thread, calls
- * whose passes are that size run on the {@link SingleThreadLane}. Below that time OpenMP's fork and
- * join cost more than a second thread gives back. Measured with the demo bundle on two cores:
+ * 8–15 inputs) has taken less than {@value #TINY_PASS_NANOS} ns on every intra-op thread, passes of
+ * that size run on the {@link SingleThreadLane} (from then on, within the same call too). Below
+ * that time OpenMP's fork and join cost more than a second thread gives back. Measured with the
+ * demo bundle on two cores:
  *
  * <ul>
  *   <li>text, 1 prompt per pass: 1.4 ms on two threads, 0.7 ms on one;
@@ -113,10 +114,18 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
    * @throws NonFiniteEmbeddingException after every batch ran, when some outputs were not finite
    */
   List<float[]> encode(List<I> inputs, int batchSize) {
-    if (isTiny(Math.min(inputs.size(), batchSize))) {
-      return lane.call(() -> encodeHere(inputs, batchSize, false));
+    List<float[]> out = new ArrayList<>(inputs.size());
+    for (int from = 0; from < inputs.size(); from += batchSize) {
+      int passInputs = Math.min(batchSize, inputs.size() - from);
+      if (isTiny(passInputs)) {
+        // Decided (possibly by this call's own first passes): the rest goes to the lane at once.
+        List<I> rest = inputs.subList(from, inputs.size());
+        out.addAll(lane.call(() -> encodeHere(rest, batchSize, false)));
+        break;
+      }
+      out.addAll(encodeHere(inputs.subList(from, from + passInputs), batchSize, lane != null));
     }
-    return encodeHere(inputs, batchSize, lane != null);
+    return NonFiniteEmbeddingException.requireFinite(file.toString(), out);
   }
 
   /** True when passes of {@code inputs} inputs have run faster than a tiny pass on every thread. */
@@ -127,7 +136,10 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
         && fastestParallelPass.get(sizeClass(inputs)) < TINY_PASS_NANOS;
   }
 
-  /** {@link #encode(List, int)} on this thread, timing each pass when {@code timed}. */
+  /**
+   * The forward passes over {@code inputs} on this thread, timing each when {@code timed}; outputs
+   * not yet checked for NaN.
+   */
   private synchronized List<float[]> encodeHere(List<I> inputs, int batchSize, boolean timed) {
     List<float[]> out = new ArrayList<>(inputs.size());
     for (int from = 0; from < inputs.size(); from += batchSize) {
@@ -148,7 +160,7 @@ final class TorchScriptEncoder<I> implements AutoCloseable {
             sizeClass(batch.size()), System.nanoTime() - start, Math::min);
       }
     }
-    return NonFiniteEmbeddingException.requireFinite(file.toString(), out);
+    return out;
   }
 
   /** 0 for 1 input, 1 for 2–3, 2 for 4–7, 3 for 8–15. */
