@@ -16,8 +16,8 @@ import org.pathlens.encoders.bundle.BundleException;
 
 /**
  * One TorchScript encoder of a bundle with its translator: batches inputs, runs them, returns unit
- * embeddings. DJL predictors are not thread-safe, so calls are serialised; the forward pass itself
- * uses libtorch's intra-op threads.
+ * embeddings. DJL predictors are not thread-safe, so forward passes are serialised; each pass uses
+ * libtorch's intra-op threads.
  *
  * <p>Tiny passes run single-threaded. On the CPU, once a pass of some size (classes 1, 2–3, 4–7,
  * 8–15 inputs) has taken less than {@value #TINY_PASS_NANOS} ns on every intra-op thread, passes of
