@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A tile as an OpenSearch document, and the index's mapping. The fields and their names are the
@@ -29,17 +28,6 @@ final class OpenSearchDocuments {
   static final String EMBEDDING_F32 = "embedding_f32";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-  private static final Set<String> KEYWORDS =
-      Set.of(
-          TileFields.ID,
-          TileFields.SLIDE_ID,
-          TileFields.PATIENT_ID,
-          TileFields.SITE,
-          TileFields.STAIN,
-          TileFields.SCANNER,
-          TileFields.LABEL,
-          TileFields.SOURCE);
 
   private OpenSearchDocuments() {}
 
@@ -68,7 +56,8 @@ final class OpenSearchDocuments {
     ObjectNode pathlens = mappings.putObject("_meta").putObject("pathlens");
     meta.forEach(pathlens::put);
     ObjectNode properties = mappings.putObject("properties");
-    for (String keyword : KEYWORDS) {
+    properties.putObject(TileFields.ID).put("type", "keyword");
+    for (String keyword : TileFields.KEYWORDS) {
       properties.putObject(keyword).put("type", "keyword");
     }
     properties.putObject(TileFields.CAPTION).put("type", "text").put("analyzer", "standard");
@@ -99,14 +88,10 @@ final class OpenSearchDocuments {
   static ObjectNode toDocument(TileRecord tile, float[] embedding) {
     ObjectNode doc = NODES.objectNode();
     doc.put(TileFields.ID, tile.id());
-    putIfPresent(doc, TileFields.SLIDE_ID, tile.slideId());
-    putIfPresent(doc, TileFields.PATIENT_ID, tile.patientId());
-    putIfPresent(doc, TileFields.SITE, tile.site());
-    putIfPresent(doc, TileFields.STAIN, tile.stain());
-    putIfPresent(doc, TileFields.SCANNER, tile.scanner());
-    putIfPresent(doc, TileFields.LABEL, tile.label());
-    putIfPresent(doc, TileFields.CAPTION, tile.caption());
-    putIfPresent(doc, TileFields.SOURCE, tile.source());
+    TileFields.keywords(tile).forEach(doc::put);
+    if (tile.caption() != null) {
+      doc.put(TileFields.CAPTION, tile.caption());
+    }
     if (tile.x() != null) {
       doc.put(TileFields.X, tile.x());
     }
@@ -130,12 +115,6 @@ final class OpenSearchDocuments {
     }
     doc.put(EMBEDDING_F32, encode(embedding));
     return doc;
-  }
-
-  private static void putIfPresent(ObjectNode doc, String field, String value) {
-    if (value != null) {
-      doc.put(field, value);
-    }
   }
 
   /** The record held in a hit's {@code _source}. */

@@ -49,13 +49,7 @@ final class TileDocuments {
     // Doc values too: ranking candidates by (score, id) then reads ids without decompressing
     // documents.
     doc.add(new SortedDocValuesField(TileFields.ID, new BytesRef(tile.id())));
-    keyword(doc, TileFields.SLIDE_ID, tile.slideId());
-    keyword(doc, TileFields.PATIENT_ID, tile.patientId());
-    keyword(doc, TileFields.SITE, tile.site());
-    keyword(doc, TileFields.STAIN, tile.stain());
-    keyword(doc, TileFields.SCANNER, tile.scanner());
-    keyword(doc, TileFields.LABEL, tile.label());
-    keyword(doc, TileFields.SOURCE, tile.source());
+    TileFields.keywords(tile).forEach((field, value) -> keyword(doc, field, value));
     if (tile.caption() != null) {
       doc.add(new TextField(TileFields.CAPTION, tile.caption(), Field.Store.YES));
     }

@@ -1,5 +1,8 @@
 package org.pathlens.index;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Names of the Lucene fields of a tile document; filters use these names. */
@@ -29,6 +32,33 @@ final class TileFields {
    * corrected.
    */
   static final String BATCH_CORRECTED = "batch_corrected";
+
+  /**
+   * The record's whole-value (keyword) fields besides the id, in the order documents add them: a
+   * keyword in the Lucene index, a {@code keyword} in the OpenSearch mapping.
+   */
+  static final List<String> KEYWORDS =
+      List.of(SLIDE_ID, PATIENT_ID, SITE, STAIN, SCANNER, LABEL, SOURCE);
+
+  /** The values {@code tile} has for {@link #KEYWORDS}, in that order; absent ones left out. */
+  static Map<String, String> keywords(TileRecord tile) {
+    Map<String, String> values = new LinkedHashMap<>();
+    String[] byField = {
+      tile.slideId(),
+      tile.patientId(),
+      tile.site(),
+      tile.stain(),
+      tile.scanner(),
+      tile.label(),
+      tile.source()
+    };
+    for (int i = 0; i < KEYWORDS.size(); i++) {
+      if (byField[i] != null) {
+        values.put(KEYWORDS.get(i), byField[i]);
+      }
+    }
+    return values;
+  }
 
   /** Fields an extra metadata key may not take. */
   static final Set<String> RESERVED =
