@@ -35,16 +35,6 @@ final class LuceneEngine extends TileIndexEngine<LuceneTileIndex> {
   }
 
   @Override
-  void merge(LuceneTileIndex index) throws IOException {
-    index.forceMerge();
-  }
-
-  @Override
-  public long diskBytes() throws IOException {
-    return index.sizeOnDisk();
-  }
-
-  @Override
   public void close() throws IOException {
     if (index != null) {
       index.close();

@@ -47,17 +47,6 @@ final class OpenSearchEngine extends TileIndexEngine<OpenSearchTileIndex> {
   }
 
   @Override
-  void merge(OpenSearchTileIndex index) throws IOException {
-    index.forceMerge();
-  }
-
-  /** The primaries' store: one copy, as the Lucene row's directory is. */
-  @Override
-  public long diskBytes() throws IOException {
-    return index.sizeOnDisk();
-  }
-
-  @Override
   public void close() throws IOException {
     if (index != null) {
       index.drop();

@@ -38,12 +38,14 @@ abstract class TileIndexEngine<T extends TileIndex> implements VectorEngine {
   /** Tiles per {@code add} call (each writer thread makes such calls). */
   abstract int slice(int tiles, int threads);
 
-  /** Merges what the writers wrote, as a finished ingest is served. */
-  abstract void merge(T index) throws IOException;
-
   @Override
   public final String name() {
     return name;
+  }
+
+  @Override
+  public final long diskBytes() throws IOException {
+    return index.sizeOnDisk();
   }
 
   @Override
@@ -75,7 +77,7 @@ abstract class TileIndexEngine<T extends TileIndex> implements VectorEngine {
     } finally {
       writers.shutdown();
     }
-    merge(index);
+    index.forceMerge(); // one graph per shard, as a finished ingest is served
     for (IndexBenchData.FilterCase filter : data.filters()) {
       filters.put(filter.name(), TileFilter.parse(filter.query()));
     }

@@ -454,6 +454,7 @@ public final class LuceneTileIndex implements TileIndex {
   }
 
   /** Merges the index into one segment (one HNSW graph: the fastest searches), and commits. */
+  @Override
   public void forceMerge() throws IOException {
     requireWriter("merge");
     try {
@@ -576,6 +577,7 @@ public final class LuceneTileIndex implements TileIndex {
   }
 
   /** Bytes the index takes on disk. */
+  @Override
   public long sizeOnDisk() throws IOException {
     long bytes = 0;
     for (String file : directory.listAll()) {

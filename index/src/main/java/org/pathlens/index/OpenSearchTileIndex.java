@@ -737,6 +737,7 @@ public final class OpenSearchTileIndex implements TileIndex {
    * Merges each shard to one segment (one HNSW graph each: the fastest searches); what {@code bench
    * index} does before measuring, as it does for the Lucene index.
    */
+  @Override
   public void forceMerge() throws IOException {
     requireWritable("merge");
     client.send("POST", path + "/_forcemerge?max_num_segments=1", null);
@@ -748,6 +749,7 @@ public final class OpenSearchTileIndex implements TileIndex {
    * {@code _stats/store} caches each shard's size for {@code index.store.stats_refresh_interval}
    * (10 s), and read right after a merge it gave 208 bytes for a shard of 874 kB.
    */
+  @Override
   public long sizeOnDisk() throws IOException {
     long bytes = 0;
     for (JsonNode index : client.get(path + "/_segments").path("indices")) {

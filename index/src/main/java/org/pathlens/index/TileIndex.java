@@ -199,6 +199,15 @@ public interface TileIndex extends AutoCloseable {
   /** The stored records of those of {@code ids} already in the index (absent ids left out). */
   Map<String, TileRecord> records(Collection<String> ids) throws IOException;
 
+  /**
+   * Merges the index to one segment per shard (one HNSW graph each: the fastest searches), and
+   * makes it durable and visible. Needs an index opened for writing.
+   */
+  void forceMerge() throws IOException;
+
+  /** Bytes the index takes on disk, one copy (a cluster's replicas not counted). */
+  long sizeOnDisk() throws IOException;
+
   @Override
   void close() throws IOException;
 }
