@@ -62,8 +62,8 @@ final class ImageTranslator implements Translator<RgbImage, float[]> {
    * <p>Why not a {@code float[]}: DJL copies a heap array into a fresh direct buffer for every
    * batch (19 MB at batch 32, 224 px), freed only when the GC gets to it. Those allocations took
    * the warm heap that libtorch's activations reuse (see {@link NativeAllocator}), and the demo
-   * CNN's forward pass at batch 32 on two threads took 38–60 ms instead of 16 ms; the copy itself
-   * took another 2–70 ms.
+   * CNN's forward pass at batch 32 on two threads took 38–62 ms instead of 16 ms; the copy itself
+   * took another 3–61 ms.
    */
   @Override
   public NDList batchProcessInput(TranslatorContext ctx, List<RgbImage> images) {
