@@ -16,7 +16,7 @@ import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.LuceneVectorization;
 import org.pathlens.index.Quantization;
-import org.pathlens.index.opensearch.LocalCluster;
+import org.pathlens.index.cluster.LocalCluster;
 
 /**
  * Lucene HNSW (float, int8, int4) against hnswlib-core on random clustered unit vectors: build
@@ -294,8 +294,8 @@ public final class IndexBenchmark {
   /** What the cluster is, for the engines' names: {@code 2 local nodes}. */
   private String nodes = "";
 
-  private IndexLocation.Cluster clusterIndex(String name) {
-    return (IndexLocation.Cluster) IndexLocation.parse(clusterEndpoint + "/" + name);
+  private IndexLocation clusterIndex(String name) {
+    return IndexLocation.parse(clusterEndpoint + "/" + name);
   }
 
   private boolean usesCluster() {

@@ -2,17 +2,17 @@ package org.pathlens.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 
 /**
- * The product path: {@link TileIndex} embedded ({@link LuceneTileIndex}, Lucene HNSW). Tiles are
- * added by {@code threads} writers at once (each builds the graph of its own segment), then merged
- * to one segment by the multi-threaded HNSW merge, which is what a finished ingest serves from.
+ * The product path: {@link TileIndex} embedded (a directory: Lucene HNSW). Tiles are added by
+ * {@code threads} writers at once (each builds the graph of its own segment), then merged to one
+ * segment by the multi-threaded HNSW merge, which is what a finished ingest serves from.
  */
-final class LuceneEngine extends TileIndexEngine<LuceneTileIndex> {
+final class LuceneEngine extends TileIndexEngine {
 
   private final Path dir;
   private final IndexSettings settings;
@@ -24,8 +24,8 @@ final class LuceneEngine extends TileIndexEngine<LuceneTileIndex> {
   }
 
   @Override
-  LuceneTileIndex open(IndexProvenance provenance) throws IOException {
-    return TileIndex.open(dir, provenance, settings);
+  TileIndex open(IndexProvenance provenance) throws IOException {
+    return IndexLocation.of(dir).open(provenance, settings);
   }
 
   /** One slice per writer: each builds the graph of its own segment. */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
-import org.pathlens.classify.slides.ContactSheetPlot;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.stain.StainAugmentation;
@@ -17,6 +16,7 @@ import org.pathlens.encoders.preprocess.stain.StainMethod;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.prompts.slides.ContactSheetPlot;
 
 /**
  * Before/after contact sheets for looking at what stain handling does: one generated tile per

@@ -20,12 +20,12 @@ import org.pathlens.index.TileRecord;
  * by {@code threads} writers, a slice per call, then merged; filters parsed as the product parses
  * them; searches through {@link TileIndex#searchIds}.
  */
-abstract class TileIndexEngine<T extends TileIndex> implements VectorEngine {
+abstract class TileIndexEngine implements VectorEngine {
 
   private final String name;
   private final int threads;
   private final Map<String, TileFilter> filters = new HashMap<>();
-  T index;
+  TileIndex index;
 
   TileIndexEngine(String name, int threads) {
     this.name = name;
@@ -33,7 +33,7 @@ abstract class TileIndexEngine<T extends TileIndex> implements VectorEngine {
   }
 
   /** Creates the empty index, recording {@code provenance}. */
-  abstract T open(IndexProvenance provenance) throws IOException;
+  abstract TileIndex open(IndexProvenance provenance) throws IOException;
 
   /** Tiles per {@code add} call (each writer thread makes such calls). */
   abstract int slice(int tiles, int threads);

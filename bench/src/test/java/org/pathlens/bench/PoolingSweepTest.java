@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.prompts.PromptSetReader;
 
 /**
  * The K sweep on real generated slides through the real ingest: its rows are what they claim to be,
- * and the README's table is still what {@code pathlens bench pooling} computes.
+ * and the table in docs/zero-shot.md is still what {@code pathlens bench pooling} computes.
  */
 class PoolingSweepTest {
 
@@ -42,7 +42,7 @@ class PoolingSweepTest {
       assertEquals(
           row.cells().get(6).probability(), row.cells().get(4).probability(), 1e-6, row.slideId());
     }
-    String readme = Files.readString(Fixtures.root().resolve("README.md"));
+    String readme = Files.readString(Fixtures.root().resolve("docs/zero-shot.md"));
     String begin = "<!-- bench pooling summary -->\n";
     String table =
         readme.substring(
@@ -51,6 +51,6 @@ class PoolingSweepTest {
     assertEquals(
         PoolingSweep.summary(rows),
         table,
-        "the README's pooling table is out of date: paste the summary of ./pathlens bench pooling");
+        "the pooling table in docs/zero-shot.md is out of date: paste the summary of ./pathlens bench pooling");
   }
 }

@@ -15,13 +15,13 @@ import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.bench.StainBenchmark;
 import org.pathlens.bench.StainContactSheets;
 import org.pathlens.bench.WorkFolders;
-import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.TorchRuntime;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.prompts.PromptSetReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks; each prints a table and the command that reproduces it.",
+    header = "Run benchmarks; each prints a table and the command to rerun it.",
     subcommands = {
       BenchCommand.Encode.class,
       BenchCommand.Index.class,
@@ -50,9 +50,14 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "encode",
       mixinStandardHelpOptions = true,
+      header = "Measure preprocessing and encoding throughput on the CPU and GPU.",
       description = {
         "Preprocessing throughput (224 and 448 px inputs, per thread count) and encoding",
         "throughput of a bundle on the CPU and, when libtorch sees one, the GPU."
+      },
+      footer = {
+        "%nExample:",
+        "  ./pathlens bench encode --tiles 32 --sizes 224 --threads 1 --batches 8"
       })
   static final class Encode implements Callable<Integer> {
 
@@ -157,11 +162,13 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "stain",
       mixinStandardHelpOptions = true,
+      header = "Measure what stain normalisation and augmentation cost.",
       description = {
         "Cost of stain normalisation and test-time augmentation: the pixel work per tile (Reinhard and",
         "Macenko fitted per tile or applied per slide, one HED-jittered view) and embeddings per second",
         "with each option against none."
-      })
+      },
+      footer = {"%nExample:", "  ./pathlens bench stain --tiles 8 --sizes 224 --views 4"})
   static final class Stain implements Callable<Integer> {
 
     @Option(
@@ -248,10 +255,16 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "index",
       mixinStandardHelpOptions = true,
+      header = "Compare vector index engines on synthetic vectors: speed and recall.",
       description = {
         "Lucene HNSW (float, int8, int4) against hnswlib-core on seeded random clustered unit vectors:",
         "build time, disk, heap, single-thread latency p50/p99, QPS on all threads and recall@k",
         "against exact brute force, without a filter and with filters keeping 10 %% and 1 %%."
+      },
+      footer = {
+        "%nExample:",
+        "  ./pathlens bench index --n 2000 --dim 64 --queries 20 \\",
+        "      --engines float,int8,hnswlib"
       })
   static final class Index implements Callable<Integer> {
 
@@ -473,10 +486,16 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "serve",
       mixinStandardHelpOptions = true,
+      header = "Load-test a running 'pathlens serve' over loopback.",
       description = {
         "Load on a running `pathlens serve` over loopback: text search (GET /api/search?text=) and image",
         "search (POST /api/search with a tile) at each client count: requests/s, p50/p99 latency, errors",
         "by status. Exits 1 when any request failed."
+      },
+      footer = {
+        "%nExample (with ./pathlens serve running on port 7070):",
+        "  ./pathlens bench serve --url http://127.0.0.1:7070 --duration 2 --warmup 1 \\",
+        "      --clients 1"
       })
   static final class Serve implements Callable<Integer> {
 
@@ -574,12 +593,14 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "pooling",
       mixinStandardHelpOptions = true,
+      header = "Compare slide-level zero-shot pooling methods on generated slides.",
       description = {
         "Slide-level zero-shot with top-K pooling for K in {1, 5, 10, 50, 100}, the automatic",
         "default and mean pooling, on one generated slide per center, whole and as a tumour",
         "biopsy: how often each pooling names the slide's majority class and the biopsy's tumour.",
-        "The README's table is this command's summary (a test checks that it still is)."
-      })
+        "The table in docs/zero-shot.md is this command's summary (a test checks that it still is)."
+      },
+      footer = {"%nExample:", "  ./pathlens bench pooling"})
   static final class Pooling implements Callable<Integer> {
 
     @Option(

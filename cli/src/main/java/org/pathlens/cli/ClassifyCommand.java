@@ -13,16 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pathlens.classify.ClassEmbeddingCache;
-import org.pathlens.classify.ClassProbabilities;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.PromptSetReader;
-import org.pathlens.classify.ZeroShotClassifier;
-import org.pathlens.classify.slides.IndexClassifier;
-import org.pathlens.classify.slides.SlideClassification;
-import org.pathlens.classify.slides.SlidePooling;
-import org.pathlens.classify.slides.TileClassification;
-import org.pathlens.classify.slides.ZeroShotGeoJson;
 import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -31,6 +21,16 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
+import org.pathlens.prompts.ClassEmbeddingCache;
+import org.pathlens.prompts.ClassProbabilities;
+import org.pathlens.prompts.PromptSet;
+import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.slides.IndexClassifier;
+import org.pathlens.prompts.slides.SlideClassification;
+import org.pathlens.prompts.slides.SlidePooling;
+import org.pathlens.prompts.slides.TileClassification;
+import org.pathlens.prompts.slides.ZeroShotGeoJson;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "classify",
     mixinStandardHelpOptions = true,
+    header = "Classify tiles or slides zero-shot with a prompt set.",
     description = {
       "Classify tiles zero-shot with a prompt set (CONCH prompt ensemble), from image files or from the",
       "embeddings stored in a tile index; prints one JSON line per tile:",
@@ -47,6 +48,14 @@ import picocli.CommandLine.Option;
       "with classes in prompt-set order, or with --index DIR --slides one line per slide.",
       "Unreadable images are reported on stderr and skipped;",
       "the exit code is 1 if nothing was classified."
+    },
+    footer = {
+      "%nExamples:",
+      "  ./pathlens classify --model fixtures/demo-bundle --prompts demo-crc9 \\",
+      "      --images fixtures/golden/zeroshot/tiles",
+      "  ./pathlens classify --model fixtures/demo-bundle --prompts demo-crc9 \\",
+      "      --index /tmp/pl/idx --filter \"slide_id:slide\" --slides \\",
+      "      --geojson /tmp/pl/geojson"
     })
 final class ClassifyCommand implements Callable<Integer> {
 

@@ -14,12 +14,7 @@ import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pathlens.api.ServerConfig;
 import org.pathlens.bench.WorkFolders;
-import org.pathlens.classify.ClassEmbeddingCache;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.PromptSetReader;
-import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -41,6 +36,11 @@ import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
 import org.pathlens.index.ingest.TileManifest;
+import org.pathlens.prompts.ClassEmbeddingCache;
+import org.pathlens.prompts.PromptSet;
+import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.server.ServerConfig;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.Command;
@@ -53,10 +53,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    header = "Try search and zero-shot on synthetic data, then serve the web UI.",
     description = {
       "Generate synthetic H&E tiles, embed them with the demo bundle, show text-to-image search",
       "and zero-shot accuracy per center. Needs no download."
-    })
+    },
+    footer = {"%nExamples:", "  ./pathlens demo", "  ./pathlens demo --no-serve"})
 final class DemoCommand implements Callable<Integer> {
 
   static final List<String> QUERIES =
@@ -249,7 +251,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     ServerConfig config =
         new ServerConfig(
-            new IndexLocation.Directory(demoIndex(dir)),
+            IndexLocation.of(demoIndex(dir)),
             model,
             null,
             "127.0.0.1",

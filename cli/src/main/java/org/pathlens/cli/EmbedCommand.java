@@ -22,10 +22,18 @@ import picocli.CommandLine.Option;
 @Command(
     name = "embed",
     mixinStandardHelpOptions = true,
+    header = "Print the embeddings of images or texts, one JSON line each.",
     description = {
       "Embed images or texts with a model bundle; prints one JSON line per input:",
       "  {\"input\": \"<path or text>\", \"embedding\": [...]} (L2-normalised).",
       "Unreadable images are reported on stderr and skipped; the exit code is 1 if nothing was embedded."
+    },
+    footer = {
+      "%nExamples:",
+      "  ./pathlens embed --model fixtures/demo-bundle \\",
+      "      --images fixtures/golden/demo-bundle/images",
+      "  ./pathlens embed --model fixtures/demo-bundle \\",
+      "      --text \"an H&E image of tumor epithelium.\""
     })
 final class EmbedCommand implements Callable<Integer> {
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Evaluate models and prompt sets on labelled data.",
+    header = "Evaluate models and prompt sets on labelled data.",
     subcommands = {
       EvalZeroShotCommand.class,
       EvalRunCommand.class,

@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
+    header = "Compare two models, prompt sets or settings on the same tiles.",
     description = {
       "Is B better than A on the same tiles? Per metric: A, B and B-A with a",
       "paired-bootstrap 95 %% CI and p-value, and McNemar's exact test of accuracy.",
@@ -28,6 +29,11 @@ import picocli.CommandLine.Parameters;
       "                            few-shot setting, zero-shot against few-shot)",
       "Classification (zeroshot, fewshot) and retrieval configs; their expected:",
       "blocks are not checked."
+    },
+    footer = {
+      "%nExample:",
+      "  ./pathlens eval compare eval/configs/demo-tiny-zeroshot.yaml \\",
+      "      --prompts-b eval/configs/prompts/demo-crc9-lay-terms.json"
     })
 final class EvalCompareCommand implements Callable<Integer> {
 

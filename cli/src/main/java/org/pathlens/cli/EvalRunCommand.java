@@ -26,11 +26,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    header = "Run evaluation configs and check metrics against expected values.",
     description = {
       "Run evaluation configs (YAML, see eval/configs/) and check each metric against its expected value:",
       "one line per metric, OK or FAIL (value, expected, tolerance, bootstrap CI). Exit code 1 if any",
       "metric FAILs or has no expected value; --update records the measured values in the files instead.",
       "--report DIR also writes an HTML page with tables and plots, the numbers as JSON and the plots as PNG."
+    },
+    footer = {
+      "%nExamples:",
+      "  ./pathlens eval run eval/configs/demo-tiny-zeroshot.yaml",
+      "  ./pathlens eval run eval/configs/demo-tiny-zeroshot.yaml \\",
+      "      --report /tmp/pl/eval-report"
     })
 final class EvalRunCommand implements Callable<Integer> {
 

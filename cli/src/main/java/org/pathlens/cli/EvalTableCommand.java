@@ -24,12 +24,19 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "table",
     mixinStandardHelpOptions = true,
+    header = "Run evaluation configs and lay their results out as one table.",
     description = {
       "Run evaluation configs, check them as eval run does, and write one table of their results: a row per",
       "robustify setting (table.row, else the setting described; 'none' without one), a column per metric",
       "(renamed by table.columns), cells 'value [95 %% CI]'. PREFIX.md gets the markdown table between its",
       "table markers (the text around them is kept; a new file is created), PREFIX.json every number.",
       "Configs over the same model and dataset embed their tiles once. Exit code 1 if any metric is not OK."
+    },
+    footer = {
+      "%nExample:",
+      "  ./pathlens eval table --out /tmp/pl/table --metrics accuracy \\",
+      "      eval/configs/demo-tiny-zeroshot.yaml \\",
+      "      eval/configs/demo-tiny-zeroshot-combat.yaml"
     })
 final class EvalTableCommand implements Callable<Integer> {
 

@@ -3,8 +3,6 @@ package org.pathlens.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
@@ -13,6 +11,8 @@ import org.pathlens.eval.classify.ZeroShotEvaluation;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.report.ReportWriter;
 import org.pathlens.eval.report.ZeroShotReports;
+import org.pathlens.prompts.PromptSet;
+import org.pathlens.prompts.PromptSetReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,11 +26,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "zeroshot",
     mixinStandardHelpOptions = true,
+    header = "Measure a prompt set's zero-shot accuracy on labelled tiles.",
     description = {
       "Evaluate a prompt set on labelled tiles: accuracy, balanced accuracy, weighted F1, macro AUROC,",
       "Cohen's kappa (plain and quadratic) with bootstrap 95 %% intervals, per-class precision and recall,",
       "the confusion matrix, and the accuracy with each template or synonym left out (which prompts help).",
       "With --few-shot, also linear-probe, prototype and kNN classifiers trained on N labelled tiles per class."
+    },
+    footer = {
+      "%nExample:",
+      "  ./pathlens eval zeroshot --model fixtures/demo-bundle --prompts demo-crc9 \\",
+      "      --labels /tmp/pl/tiles/manifest.csv --report /tmp/pl/report"
     })
 final class EvalZeroShotCommand implements Callable<Integer> {
 

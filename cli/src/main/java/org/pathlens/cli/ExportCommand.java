@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
+    header = "Export a vision-language model to a PathLens bundle.",
     description =
         "Export a vision-language model to a PathLens bundle with the model's own Python code:"
             + " your Python (PATHLENS_PYTHON, else python3) with torch and the family's library"

@@ -13,11 +13,18 @@ import picocli.CommandLine.Option;
 @Command(
     name = "conch",
     mixinStandardHelpOptions = true,
+    header = "Export CONCH v1 from its checkpoint.",
     description =
         "Export CONCH v1 (MahmoodLab/CONCH pytorch_model.bin; gated, non-commercial licence) with"
             + " its own code: 448 px bicubic, OpenAI mean/std, 127 token ids + <pad>, attentional"
             + " pooler + proj_contrast. Needs the conch package (and transformers + tokenizers) in"
-            + " your Python.")
+            + " your Python.",
+    footer = {
+      "%nExamples:",
+      "  ./pathlens export conch --checkpoint pytorch_model.bin --out conch",
+      "  ./pathlens export conch --checkpoint pytorch_model.bin \\",
+      "      --image-feature pre-projection --out conch-pre-projection"
+    })
 final class ExportConchCommand implements Callable<Integer> {
 
   @Option(

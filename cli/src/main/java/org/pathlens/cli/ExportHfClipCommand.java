@@ -11,10 +11,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "hf-clip",
     mixinStandardHelpOptions = true,
+    header = "Export a Hugging Face CLIP model directory, such as PLIP.",
     description =
         "Export a Hugging Face CLIPModel directory (PLIP: vinid/plip) holding config.json, the"
             + " weights, vocab.json, merges.txt and preprocessor_config.json. Needs transformers in"
-            + " your Python.")
+            + " your Python.",
+    footer = {"%nExample:", "  ./pathlens export hf-clip --model-dir plip/ --out plip-bundle"})
 final class ExportHfClipCommand implements Callable<Integer> {
 
   @Option(

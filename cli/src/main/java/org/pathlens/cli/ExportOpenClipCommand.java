@@ -12,9 +12,17 @@ import picocli.CommandLine.Option;
 @Command(
     name = "open_clip",
     mixinStandardHelpOptions = true,
+    header = "Export an open_clip model: QuiltNet, OpenAI CLIP or BiomedCLIP.",
     description =
         "Export an open_clip model (QuiltNet-B-32/B-16, OpenAI CLIP, BiomedCLIP through its"
-            + " open_clip config) from a checkpoint file. Needs open_clip_torch in your Python.")
+            + " open_clip config) from a checkpoint file. Needs open_clip_torch in your Python.",
+    footer = {
+      "%nExamples:",
+      "  ./pathlens export open_clip --arch ViT-B-32 \\",
+      "      --checkpoint open_clip_pytorch_model.bin --out quiltnet-b32",
+      "  ./pathlens export open_clip --config open_clip_config.json \\",
+      "      --checkpoint open_clip_pytorch_model.bin --out biomedclip"
+    })
 final class ExportOpenClipCommand implements Callable<Integer> {
 
   @Option(

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
-    description = "Generate synthetic H&E data.",
+    header = "Generate synthetic H&E tiles and slides of known classes.",
     subcommands = {GenerateCommand.Tiles.class, GenerateCommand.Slide.class})
 public final class GenerateCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -28,9 +28,15 @@ public final class GenerateCommand implements Runnable {
   @Command(
       name = "tiles",
       mixinStandardHelpOptions = true,
+      header = "Write synthetic labelled H&E tiles and their manifest.",
       description =
           "Write labelled, captioned tiles of the nine NCT-CRC-HE classes from several simulated centers,"
-              + " with manifest.csv.")
+              + " with manifest.csv.",
+      footer = {
+        "%nExample:",
+        "  ./pathlens generate tiles --out /tmp/pl/tiles --per-class 2 --centers 2 \\",
+        "      --seed 7"
+      })
   static final class Tiles implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
@@ -91,8 +97,13 @@ public final class GenerateCommand implements Runnable {
   @Command(
       name = "slide",
       mixinStandardHelpOptions = true,
+      header = "Write a synthetic whole-slide TIFF of known tissue regions.",
       description =
-          "Write a pyramidal tiled TIFF slide of known tissue regions (0.5 µm/px) and its <name>.regions.json.")
+          "Write a pyramidal tiled TIFF slide of known tissue regions (0.5 µm/px) and its <name>.regions.json.",
+      footer = {
+        "%nExample:",
+        "  ./pathlens generate slide --out /tmp/pl/slide.tiff --width 2048 --height 1536"
+      })
   static final class Slide implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .tiff file.")
     Path out;

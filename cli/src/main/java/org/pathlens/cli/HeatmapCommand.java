@@ -6,15 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.pathlens.classify.ClassEmbeddingCache;
-import org.pathlens.classify.PromptSetReader;
-import org.pathlens.classify.ZeroShotClassifier;
-import org.pathlens.classify.slides.SlideViews;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
+import org.pathlens.prompts.ClassEmbeddingCache;
+import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.slides.SlideViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,10 +23,17 @@ import picocli.CommandLine.Option;
 @Command(
     name = "heatmap",
     mixinStandardHelpOptions = true,
+    header = "Draw one class's zero-shot probabilities over a slide's thumbnail.",
     description = {
       "Draw one class's zero-shot probability per tile of an indexed slide over the slide's thumbnail (PNG, viridis,",
       "with a colour bar), and optionally each class's most probable tiles as a contact sheet. Tiles come from the",
       "index (their stored embeddings and level-0 x/y); pixels from the slide file the tiles record as their source."
+    },
+    footer = {
+      "%nExample:",
+      "  ./pathlens heatmap --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --prompts demo-crc9 --slide slide --class TUM --out /tmp/pl/heatmap.png \\",
+      "      --contact-sheet /tmp/pl/sheet.png --top 4"
     })
 final class HeatmapCommand implements Callable<Integer> {
 

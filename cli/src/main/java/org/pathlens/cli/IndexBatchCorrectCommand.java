@@ -1,13 +1,12 @@
 package org.pathlens.cli;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pathlens.index.IndexCapability;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.batch.ComBat;
@@ -22,12 +21,18 @@ import picocli.CommandLine.Option;
 @Command(
     name = "batch-correct",
     mixinStandardHelpOptions = true,
+    header = "Batch-correct an index's embeddings by center (ComBat).",
     description = {
       "Fit a ComBat batch correction (Johnson et al. 2007) on the index's own embeddings, one batch per value of",
       "a metadata field (the center: site), store it with the index and rewrite the vectors searches use. Tiles",
       "ingested later are corrected with the stored parameters when their batch was fitted and kept raw otherwise;",
       "query images and texts are never corrected. Run it again to refit (from the raw embeddings, kept in the",
       "index), --remove to go back to them. No model is loaded."
+    },
+    footer = {
+      "%nExamples:",
+      "  ./pathlens index batch-correct --index /tmp/pl/idx --by site",
+      "  ./pathlens index batch-correct --index /tmp/pl/idx --remove"
     })
 final class IndexBatchCorrectCommand implements Callable<Integer> {
 
@@ -71,14 +76,17 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path index = indexLocation.requireDirectory("index batch-correct");
+    indexLocation.require(IndexCapability.BATCH_CORRECTION, "index batch-correct");
     IndexProvenance provenance =
-        TileIndex.readProvenance(index)
+        indexLocation
+            .readProvenance()
             .orElseThrow(
-                () -> new IllegalArgumentException("--index " + index + ": no tile index there"));
+                () ->
+                    new IllegalArgumentException(
+                        "--index " + indexLocation + ": no tile index there"));
     ComBat.Options options =
         remove ? null : new ComBat.Options(ComBat.Method.parse(method), minTiles);
-    try (LuceneTileIndex tiles = TileIndex.open(index, provenance, IndexSettings.defaults())) {
+    try (TileIndex tiles = indexLocation.open(provenance, IndexSettings.defaults())) {
       if (remove) {
         boolean had = tiles.batchCorrection().isPresent();
         IndexBatchCorrection.remove(tiles);
@@ -91,12 +99,12 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
         return 0;
       }
       IndexBatchCorrection.Summary summary = IndexBatchCorrection.fit(tiles, by, options);
-      print(summary, options, tiles.batchCorrectionFile().orElseThrow());
+      print(summary, options);
     }
     return 0;
   }
 
-  private void print(IndexBatchCorrection.Summary summary, ComBat.Options options, Path file) {
+  private void print(IndexBatchCorrection.Summary summary, ComBat.Options options) {
     BatchCorrection c = summary.correction();
     System.out.printf(
         Locale.ROOT,
@@ -135,6 +143,6 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
         "corrected %d tiles, kept %d raw; parameters in %s%n",
         summary.corrected(),
         summary.uncorrected(),
-        file);
+        summary.parameters());
   }
 }

@@ -1,8 +1,8 @@
 package org.pathlens.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.pathlens.index.IndexCheck;
+import org.pathlens.index.IndexCapability;
+import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexLocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
+    header = "Check that a tile index is whole, without changing it.",
     description =
         "Check a tile index whole, without changing it: Lucene's CheckIndex over every segment"
             + " (checksums of every file, postings, stored fields and vectors decoded) and PathLens's"
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
             + " correction file, slide records and thumbnails against the tiles). Prints what the"
             + " index holds, then one line per problem. Exit code 0 when whole, 1 when a problem is"
             + " found. It takes the index's write lock: run it when no ingest is writing. No model"
-            + " is loaded.")
+            + " is loaded.",
+    footer = {"%nExample:", "  ./pathlens index check --index /tmp/pl/idx"})
 final class IndexCheckCommand implements Callable<Integer> {
 
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
@@ -26,9 +28,9 @@ final class IndexCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = index.requireDirectory("index check");
-    System.out.println("index " + dir);
-    IndexCheck.Report report = IndexCheck.run(dir);
+    index.require(IndexCapability.CHECK, "index check");
+    System.out.println("index " + index);
+    IndexCheckReport report = index.check();
     report.print(System.out);
     return report.ok() ? 0 : 1;
   }

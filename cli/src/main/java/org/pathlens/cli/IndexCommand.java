@@ -7,8 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description =
-        "Maintain a tile index: check that it is whole; batch correction of its embeddings.",
+    header = "Check that a tile index is whole, or batch-correct its embeddings.",
     subcommands = {IndexCheckCommand.class, IndexBatchCorrectCommand.class})
 final class IndexCommand implements Runnable {
 

@@ -19,7 +19,7 @@ record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQuerie
 
   /**
    * @param oversample graph candidates per result (search ef = k × oversample); large collections
-   *     need more than the default to keep recall, see README "Index"
+   *     need more than the default to keep recall, see docs/tile-index.md
    */
   static IndexQuerySession open(
       ModelOptions options, IndexLocation indexDir, boolean embedsQuery, float oversample)

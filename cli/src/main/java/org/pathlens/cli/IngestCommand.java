@@ -4,17 +4,19 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
+import org.pathlens.index.IndexCapability;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.OpenSearchTileIndex;
 import org.pathlens.index.Quantization;
+import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.ExistingTiles;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
+    header = "Embed tile images or whole-slide images into a tile index.",
     description = {
       "Embed tiles into an index: a folder of tile images (with an optional manifest CSV of metadata), or",
       "whole-slide images cut into tissue tiles. Progress goes to stderr (a bar on a terminal), one summary",
@@ -40,6 +43,13 @@ import picocli.CommandLine.Option;
       "same metadata are kept as they are (not embedded again), so a re-run after a crash does only what",
       "is left. Inputs that cannot be read are named on stderr and skipped; the exit code is 1 if the",
       "inputs gave no tile at all."
+    },
+    footer = {
+      "%nExamples:",
+      "  ./pathlens ingest --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --tiles /tmp/pl/tiles --manifest /tmp/pl/tiles/manifest.csv",
+      "  ./pathlens ingest --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --slides /tmp/pl/slide.tiff --mpp 0.5"
     })
 final class IngestCommand implements Callable<Integer> {
 
@@ -156,10 +166,8 @@ final class IngestCommand implements Callable<Integer> {
     if (manifest != null && inputs.tiles == null) {
       throw new IllegalArgumentException("--manifest goes with --tiles, not --slides");
     }
-    if (rebuild && !(index instanceof IndexLocation.Cluster)) {
-      throw new IllegalArgumentException(
-          "--rebuild works on a cluster index (http://HOST:PORT/NAME); to rebuild a directory,"
-              + " ingest into a new one");
+    if (rebuild) {
+      index.require(IndexCapability.REBUILD, "--rebuild"); // before the model loads
     }
     List<Path> slides = inputs.slides == null ? List.of() : SlideFiles.expand(inputs.slides);
     IngestSummary summary;
@@ -195,14 +203,14 @@ final class IngestCommand implements Callable<Integer> {
                 .ingest(slides, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary
-      if (tileIndex instanceof OpenSearchTileIndex cluster
-          && cluster.isRebuild()
-          && summary.tiles() + summary.unchanged() > 0) {
-        String old = cluster.finishRebuild();
-        System.err.printf(
-            "pathlens ingest: %s now serves the rebuilt index; the one it replaced, %s, is kept"
-                + " (delete it once the new one is trusted: curl -XDELETE %s/%s)%n",
-            index, old, ((IndexLocation.Cluster) index).endpoint(), old);
+      if (rebuilding != null && summary.tiles() + summary.unchanged() > 0) {
+        Optional<String> old = rebuilding.finish();
+        if (old.isPresent()) {
+          System.err.printf(
+              "pathlens ingest: %s now serves the rebuilt index; the one it replaced, %s, is kept"
+                  + " (delete it once the new one is trusted: curl -XDELETE %s)%n",
+              index, old.get(), old.get());
+        }
       }
       System.out.println(summaryLine(summary, tileIndex.size()));
       warnIfUncorrected(tileIndex);
@@ -210,13 +218,16 @@ final class IngestCommand implements Callable<Integer> {
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
   }
 
+  /** With --rebuild: the new index being written beside the alias's, set by {@link #open}. */
+  private RebuildingIndex rebuilding;
+
   /** The index to write: the one {@code --index} names, or with --rebuild a new one beside it. */
   private TileIndex open(IndexProvenance provenance) throws IOException {
     if (!rebuild) {
-      return TileIndex.open(index, provenance, indexSettings());
+      return index.open(provenance, indexSettings());
     }
-    return OpenSearchTileIndex.openRebuild(
-        (IndexLocation.Cluster) index, provenance, indexSettings());
+    rebuilding = index.openRebuild(provenance, indexSettings());
+    return rebuilding;
   }
 
   /**

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "opensearch",
     mixinStandardHelpOptions = true,
+    header = "Run a local OpenSearch cluster to try the cluster backend on.",
     description =
         "A local OpenSearch cluster (k-NN plugin) to try the cluster backend on: --index"
             + " http://127.0.0.1:PORT/NAME.",

@@ -3,7 +3,7 @@ package org.pathlens.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.pathlens.index.opensearch.LocalCluster;
+import org.pathlens.index.cluster.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,11 +11,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,
+    header = "Start a local OpenSearch cluster that runs until Ctrl-C.",
     description = {
       "Start OpenSearch 2.19 nodes with the k-NN plugin, each in its own JVM, on this machine; print",
       "'OpenSearch ready at http://127.0.0.1:PORT' once the cluster is green; stop them all on Ctrl-C",
       "or SIGTERM. Starting again on the same --data restarts the same cluster with its indexes."
-    })
+    },
+    footer = {"%nExample:", "  ./pathlens opensearch start --nodes 2 --data /tmp/os"})
 final class OpenSearchStartCommand implements Callable<Integer> {
 
   @Option(

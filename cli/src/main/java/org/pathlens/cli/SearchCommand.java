@@ -19,11 +19,23 @@ import picocli.CommandLine.Option;
 @Command(
     name = "search",
     mixinStandardHelpOptions = true,
+    header = "Search a tile index by text, image, keywords or text and keywords.",
     description = {
       "Search a tile index; prints one JSON line per hit, best first:",
       "  {\"rank\", \"id\", \"score\", \"slide_id\", \"x\", \"y\" (slide tiles) or \"source\" (tile files), \"label\", ...}",
       "Scores: cosine for --text and --image, BM25 for --keywords, reciprocal-rank fusion for --hybrid.",
       "Ties are broken by tile id, so runs repeat."
+    },
+    footer = {
+      "%nExamples:",
+      "  ./pathlens search --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --text \"tumor epithelium\" --filter \"site:center-a AND -label:BACK\" --k 3",
+      "  ./pathlens search --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --image fixtures/golden/demo-bundle/images/he_224x224.png",
+      "  ./pathlens search --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --keywords \"fat\"",
+      "  ./pathlens search --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --hybrid \"fat cells\""
     })
 final class SearchCommand implements Callable<Integer> {
 

@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.pathlens.api.PathLensServer;
-import org.pathlens.api.ServerConfig;
-import org.pathlens.classify.ClassEmbeddingCache;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.IndexLocation;
+import org.pathlens.prompts.ClassEmbeddingCache;
+import org.pathlens.server.PathLensServer;
+import org.pathlens.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,10 +21,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    header = "Serve the REST API and the web UI over a tile index.",
     description = {
       "Serve the REST API (/api/...; /api/openapi.json describes it) over a tile index built with the bundle.",
       "Binds 127.0.0.1 unless --host says otherwise; prints 'PathLens ready at http://HOST:PORT' once it",
       "accepts requests, and runs until stopped (Ctrl-C)."
+    },
+    footer = {
+      "%nExample:",
+      "  ./pathlens serve --model fixtures/demo-bundle --index /tmp/pl/idx --port 7070"
     })
 final class ServeCommand implements Callable<Integer> {
 

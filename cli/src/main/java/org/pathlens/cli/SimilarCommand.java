@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "similar",
     mixinStandardHelpOptions = true,
+    header = "Find the slides most similar to an indexed slide or an image.",
     description = {
       "Similar cases: slides ranked by how closely their tiles match the query's; prints one JSON line per",
       "slide: {\"rank\", \"slide_id\", \"score\", \"matched_tiles\"}. The query slide itself is left out.",
@@ -28,6 +29,14 @@ import picocli.CommandLine.Option;
       "slide embedding would blur a small matching region into the rest of a large slide. That is why it",
       "is the default; --method embedding ranks by the cosine of whole-slide embeddings (mean of the",
       "slide's tile embeddings, normalised; matched_tiles is then the slide's tile count)."
+    },
+    footer = {
+      "%nExamples:",
+      "  ./pathlens similar --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --slide slide",
+      "  ./pathlens similar --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --image fixtures/golden/demo-bundle/images/he_224x224.png \\",
+      "      --method embedding"
     })
 final class SimilarCommand implements Callable<Integer> {
 

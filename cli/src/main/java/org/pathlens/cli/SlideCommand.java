@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "slide",
     mixinStandardHelpOptions = true,
+    header = "Inspect whole-slide images.",
     description =
         "Whole-slide images: generic TIFF in Java, vendor formats (SVS, NDPI, MRXS, ...) through OpenSlide.",
     subcommands = {SlideCommand.Info.class})
@@ -39,9 +40,15 @@ public final class SlideCommand implements Runnable {
   @Command(
       name = "info",
       mixinStandardHelpOptions = true,
+      header = "Show a slide's levels, resolution, tissue share and tile count.",
       description = {
         "Levels, resolution, vendor, tissue fraction and the number of tiles a slide gives.",
         "With --read-tiles, also reads and resamples every kept tile and reports tiles/s (no encoding)."
+      },
+      footer = {
+        "%nExample:",
+        "  ./pathlens slide info /tmp/pl/slide.tiff --mpp 0.5 \\",
+        "      --thumbnail /tmp/pl/thumbnail.png"
       })
   static final class Info implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The slide.")

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathlens.api.PathLensServer;
-import org.pathlens.api.ServerConfig;
 import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -31,10 +29,11 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.TileFolderIngest;
+import org.pathlens.server.PathLensServer;
+import org.pathlens.server.ServerConfig;
 
 /**
  * {@code bench serve} against a real server on a free loopback port (9 generated tiles, a token).
@@ -57,7 +56,7 @@ class BenchServeCommandTest {
     try (VisionLanguageModel model =
             VisionLanguageModel.load(
                 Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
-        LuceneTileIndex index =
+        TileIndex index =
             TileIndex.open(
                 indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
       new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 16, 2)
@@ -73,7 +72,7 @@ class BenchServeCommandTest {
   private static PathLensServer startServer() throws IOException {
     return PathLensServer.start(
         new ServerConfig(
-            new IndexLocation.Directory(tmp.resolve("index")),
+            IndexLocation.of(tmp.resolve("index")),
             Fixtures.demoBundle(),
             null,
             "127.0.0.1",

@@ -38,7 +38,7 @@ class ClassifyCommandTest {
             Fixtures.demoBundle().toString(),
             "--prompts",
             Fixtures.root()
-                .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                .resolve("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")
                 .toString(),
             "--images",
             tiles.toString(),
@@ -78,7 +78,7 @@ class ClassifyCommandTest {
             Fixtures.demoBundle().toString(),
             "--prompts",
             Fixtures.root()
-                .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                .resolve("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")
                 .toString(),
             "--images",
             tiles.toString(),

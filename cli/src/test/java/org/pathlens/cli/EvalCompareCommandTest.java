@@ -119,7 +119,7 @@ class EvalCompareCommandTest {
     Map<String, String> truth = labelsById(tiles.resolve("manifest.csv"));
     Map<String, String> demo =
         classify(
-            index, file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json"));
+            index, file("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json"));
     Map<String, String> weak = classify(index, lay);
     int rightA = 0;
     int rightB = 0;
@@ -304,7 +304,7 @@ class EvalCompareCommandTest {
         """
             .formatted(
                 bundle,
-                file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")));
+                file("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")));
     Path indexed = tmp.resolve("indexed.yaml");
     Files.writeString(
         indexed,
@@ -316,7 +316,7 @@ class EvalCompareCommandTest {
         """
             .formatted(
                 bundle,
-                file("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")));
+                file("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")));
     Map<List<String>, String> problems =
         Map.of(
             List.of(zeroShot),

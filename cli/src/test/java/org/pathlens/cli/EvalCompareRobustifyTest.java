@@ -35,7 +35,7 @@ class EvalCompareRobustifyTest {
         model: %s/fixtures/demo-bundle
         dataset:
           generate: {per_class: 2, centers: 2, seed: 7}
-        task: {type: zeroshot, prompts: %s/classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json}
+        task: {type: zeroshot, prompts: %s/prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json}
         bootstrap: {resamples: 100, seed: 20260}
         """
             .formatted(root, root);

@@ -57,8 +57,7 @@ class EvalRobustifyStainTest {
             .formatted(
                 bundle,
                 Fixtures.root()
-                    .resolve(
-                        "classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                    .resolve("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")
                     .toAbsolutePath());
     String stain =
         "robustify: {stain_norm: {method: macenko, target: default, fit: slide}, tta: {views: 2}}\n";

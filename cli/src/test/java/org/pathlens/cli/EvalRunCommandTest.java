@@ -72,7 +72,7 @@ class EvalRunCommandTest {
         model: %s/fixtures/demo-bundle
         dataset:
           generate: {per_class: 2, centers: 1, seed: 7}
-        task: {type: zeroshot, prompts: %s/classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json}
+        task: {type: zeroshot, prompts: %s/prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json}
         metrics: [accuracy, macro_auroc]
         bootstrap: {resamples: 50}
         expected:

@@ -37,7 +37,7 @@ class EvalZeroShotCommandTest {
       Fixtures.demoBundle().toString(),
       "--prompts",
       Fixtures.root()
-          .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+          .resolve("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")
           .toString(),
       "--labels",
       manifest.toString(),
@@ -126,7 +126,7 @@ class EvalZeroShotCommandTest {
             Fixtures.demoBundle().toString(),
             "--prompts",
             Fixtures.root()
-                .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                .resolve("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")
                 .toString(),
             "--labels",
             csv.toString());

@@ -25,7 +25,6 @@ import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 
@@ -81,7 +80,7 @@ class IngestKillResumeTest {
     }
     int held;
     ModelBundle bundle = ModelBundle.load(Fixtures.demoBundle());
-    try (LuceneTileIndex index =
+    try (TileIndex index =
         TileIndex.openForSearch(killed, IndexProvenance.of(bundle), IndexSettings.defaults())) {
       held = index.size();
     }
@@ -147,7 +146,7 @@ class IngestKillResumeTest {
 
   private static Map<String, float[]> embeddings(Path dir, ModelBundle bundle) throws IOException {
     Map<String, float[]> byId = new TreeMap<>();
-    try (LuceneTileIndex index =
+    try (TileIndex index =
         TileIndex.openForSearch(dir, IndexProvenance.of(bundle), IndexSettings.defaults())) {
       index.forEachTile(TileFilter.ALL, tile -> byId.put(tile.record().id(), tile.embedding()));
     }

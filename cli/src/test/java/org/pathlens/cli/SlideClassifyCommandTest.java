@@ -21,7 +21,6 @@ import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
@@ -55,7 +54,7 @@ class SlideClassifyCommandTest {
     String model = Fixtures.demoBundle().toString();
     String prompts =
         Fixtures.root()
-            .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+            .resolve("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")
             .toString();
     String cache = tmp.resolve("cache").toString();
 
@@ -339,7 +338,7 @@ class SlideClassifyCommandTest {
             VisionLanguageModel.load(
                 Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));
         SlideReader reader = SlideReaders.open(slide);
-        LuceneTileIndex index =
+        TileIndex index =
             TileIndex.open(
                 indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults())) {
       SlideTiler tiler = SlideTiler.of(reader, TilingOptions.defaults(), TissueDetector.defaults());

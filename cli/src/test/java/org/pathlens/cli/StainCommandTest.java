@@ -18,8 +18,8 @@ import org.pathlens.encoders.preprocess.stain.StainMethod;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.TileIndex;
 
 /**
  * --stain-norm, --stain-target, --stain-fit and --tta on ingest, search, embed and eval zeroshot.
@@ -65,7 +65,7 @@ class StainCommandTest {
   void theIndexRecordsItsStainHandling() throws IOException {
     assertEquals(0, ingest.exitCode(), ingest.err());
     StainOptions recorded =
-        TileIndex.readProvenance(index).map(IndexProvenance::stain).orElseThrow();
+        IndexLocation.of(index).readProvenance().map(IndexProvenance::stain).orElseThrow();
     assertEquals(StainMethod.MACENKO, recorded.normalization().method());
     assertEquals(StainFit.TILE, recorded.normalization().fit());
     assertEquals(2, recorded.augmentation().views());
@@ -147,7 +147,7 @@ class StainCommandTest {
     assertTrue(run.out().startsWith("tiles 18, "), run.out());
     assertEquals(
         StainFit.SLIDE,
-        TileIndex.readProvenance(perSlide).orElseThrow().stain().normalization().fit());
+        IndexLocation.of(perSlide).readProvenance().orElseThrow().stain().normalization().fit());
   }
 
   @Test
@@ -179,7 +179,9 @@ class StainCommandTest {
     CliRun fit = ingest(scratch, "--stain-norm", "macenko", "--stain-fit", "patient");
     assertEquals(2, fit.exitCode());
     assertTrue(fit.err().contains("unknown stain fit \"patient\": use tile or slide"), fit.err());
-    assertTrue(TileIndex.readProvenance(scratch).isEmpty(), "no index is created by a refused run");
+    assertTrue(
+        IndexLocation.of(scratch).readProvenance().isEmpty(),
+        "no index is created by a refused run");
   }
 
   @Test
@@ -194,7 +196,7 @@ class StainCommandTest {
             "2",
             "--prompts",
             Fixtures.root()
-                .resolve("classify/src/main/resources/org/pathlens/classify/sets/demo-crc9.json")
+                .resolve("prompts/src/main/resources/org/pathlens/prompts/sets/demo-crc9.json")
                 .toString(),
             "--labels",
             manifest.toString(),

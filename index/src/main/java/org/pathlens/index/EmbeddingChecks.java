@@ -4,7 +4,7 @@ import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 
 /** What every backend checks of a vector before it is indexed or searched with. */
-final class EmbeddingChecks {
+public final class EmbeddingChecks {
   private EmbeddingChecks() {}
 
   /**
@@ -12,7 +12,8 @@ final class EmbeddingChecks {
    *
    * @param location the index, for the message
    */
-  static void check(IndexProvenance provenance, Object location, String id, float[] embedding) {
+  public static void check(
+      IndexProvenance provenance, Object location, String id, float[] embedding) {
     if (!NonFiniteEmbeddingException.isFinite(embedding)) {
       throw new IllegalArgumentException(
           "embedding of tile " + id + " is not finite (NaN or infinity): never indexed");
@@ -39,7 +40,7 @@ final class EmbeddingChecks {
   }
 
   /** Refuses a field that has no facet: caption text, server paths, vectors, internal fields. */
-  static void requireFacetField(String field) {
+  public static void requireFacetField(String field) {
     if (TileFilter.HIDDEN.contains(field)
         || field.startsWith("_")
         || field.equals(TileFields.CAPTION)

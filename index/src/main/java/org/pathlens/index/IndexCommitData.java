@@ -17,18 +17,18 @@ import org.pathlens.index.batch.BatchCorrectionFile;
  * shape it was built with, and the file of its batch correction. Every commit carries the whole
  * record, so the newest commit alone says how the index's vectors were made.
  */
-final class IndexCommitData {
+public final class IndexCommitData {
 
-  static final String M_KEY = "pathlens.hnsw.m";
-  static final String BEAM_KEY = "pathlens.hnsw.beam";
-  static final String QUANTIZATION_KEY = "pathlens.hnsw.quantization";
-  static final String BATCH_FILE_KEY = "pathlens.batch_correction.file";
-  static final String BATCH_SHA_KEY = "pathlens.batch_correction.sha256";
+  public static final String M_KEY = "pathlens.hnsw.m";
+  public static final String BEAM_KEY = "pathlens.hnsw.beam";
+  public static final String QUANTIZATION_KEY = "pathlens.hnsw.quantization";
+  public static final String BATCH_FILE_KEY = "pathlens.batch_correction.file";
+  public static final String BATCH_SHA_KEY = "pathlens.batch_correction.sha256";
 
   private IndexCommitData() {}
 
   /** The newest commit's record, empty when {@code directory} holds no index yet. */
-  static Map<String, String> read(Directory directory) throws IOException {
+  public static Map<String, String> read(Directory directory) throws IOException {
     return DirectoryReader.indexExists(directory)
         ? SegmentInfos.readLatestCommit(directory).getUserData()
         : Map.of();
@@ -38,7 +38,7 @@ final class IndexCommitData {
    * The record a writer commits: this run's provenance and the effective graph shape, the batch
    * correction and (for vectors handed in) the engine the index already records.
    */
-  static Map<String, String> forWriting(
+  public static Map<String, String> forWriting(
       Map<String, String> recorded, IndexProvenance provenance, IndexSettings effective) {
     Map<String, String> data = new HashMap<>(provenance.toUserData());
     data.put(M_KEY, Integer.toString(effective.m()));
@@ -59,7 +59,8 @@ final class IndexCommitData {
   }
 
   /** Records {@code written} (null: no batch correction) in a writer's commit data. */
-  static void recordBatchCorrection(Map<String, String> data, BatchCorrectionFile.Written written) {
+  public static void recordBatchCorrection(
+      Map<String, String> data, BatchCorrectionFile.Written written) {
     if (written == null) {
       data.remove(BATCH_FILE_KEY);
       data.remove(BATCH_SHA_KEY);
@@ -73,7 +74,7 @@ final class IndexCommitData {
    * Refuses an index this run cannot use: one from before engine records, of another bundle, from
    * an engine PathLens cannot vouch for, or (when writing) with other stain handling.
    */
-  static void checkProvenance(
+  public static void checkProvenance(
       Object dir, Map<String, String> recorded, IndexProvenance expected, boolean checkStain) {
     IndexProvenance actual = IndexProvenance.fromUserData(recorded, dir);
     if (actual == null) {
@@ -85,7 +86,7 @@ final class IndexCommitData {
               + dir
               + " records no engine: it was built before PathLens checked its"
               + " engine against the model's reference, maybe by a libtorch that computed wrong embeddings on this CPU"
-              + " (see the README, \"Numerics\"); rebuild it: ingest into a new index directory");
+              + " (see docs/fidelity.md); rebuild it: ingest into a new index directory");
     }
     if (!actual.sameBundle(expected)) {
       throw new IllegalStateException(
@@ -112,7 +113,7 @@ final class IndexCommitData {
   }
 
   /** The recorded batch correction, read and checked against its SHA-256, or null for none. */
-  static BatchCorrection batchCorrection(
+  public static BatchCorrection batchCorrection(
       Path dir, Map<String, String> recorded, IndexProvenance provenance) throws IOException {
     if (!recorded.containsKey(BATCH_FILE_KEY)) {
       return null;
@@ -131,7 +132,7 @@ final class IndexCommitData {
   }
 
   /** The graph shape an existing index was built with wins over the caller's settings. */
-  static IndexSettings graph(Map<String, String> recorded, IndexSettings settings) {
+  public static IndexSettings graph(Map<String, String> recorded, IndexSettings settings) {
     if (!recorded.containsKey(QUANTIZATION_KEY)) {
       return settings;
     }

@@ -1,38 +1,19 @@
 package org.pathlens.index;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Where a tile index lives, as {@code --index} names it: a directory (the embedded Lucene index) or
- * {@code http(s)://HOST:PORT/NAME}, an index or alias on an OpenSearch cluster. Credentials never
- * appear here: they come from the environment ({@link
- * org.pathlens.index.opensearch.ClusterCredentials}).
+ * Where a tile index lives, as {@code --index} names it, and what can be done there: a directory
+ * (the embedded Lucene index) or {@code http(s)://HOST:PORT/NAME} (an index or alias on an
+ * OpenSearch cluster). The backend that recognises the text ({@link TileIndexBackend}) makes the
+ * location, so callers open, check or rebuild an index without knowing which backend serves it.
+ * Credentials never appear here: a cluster backend takes them from the environment.
  */
-public sealed interface IndexLocation {
-
-  /** An embedded Lucene index in a directory. */
-  record Directory(Path path) implements IndexLocation {
-    @Override
-    public String toString() {
-      return path.toString();
-    }
-  }
-
-  /**
-   * An OpenSearch index or alias.
-   *
-   * @param endpoint the cluster's HTTP endpoint, {@code scheme://host:port}
-   * @param name the index or alias
-   */
-  record Cluster(URI endpoint, String name) implements IndexLocation {
-    @Override
-    public String toString() {
-      return endpoint + "/" + name;
-    }
-  }
+public interface IndexLocation {
 
   /** What {@code --index} takes, for the commands' help. */
   String HELP =
@@ -40,61 +21,107 @@ public sealed interface IndexLocation {
           + " index or alias (credentials from PATHLENS_OPENSEARCH_USER/_PASSWORD, _API_KEY or"
           + " _CREDENTIALS_FILE).";
 
-  /** OpenSearch's rules for an index name (lowercase, no separators or wildcards). */
-  Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,254}");
-
   /**
-   * Reads {@code --index}: a URL with scheme http or https is a cluster index, anything else a
-   * directory.
+   * Reads {@code --index}: the first backend that recognises {@code text} makes its location.
    *
-   * @throws IllegalArgumentException naming what is wrong with a cluster URL
+   * @throws IllegalArgumentException naming what is wrong with {@code text}
    */
   static IndexLocation parse(String text) {
-    if (!(text.startsWith("http://") || text.startsWith("https://"))) {
-      return new Directory(Path.of(text));
-    }
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("bad --index URL '" + text + "': " + e.getReason());
-    }
-    if (uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException(
-          "--index URL '"
-              + uri.getScheme()
-              + "://...@"
-              + uri.getHost()
-              + "' holds credentials: never put them on the command line; set"
-              + " PATHLENS_OPENSEARCH_USER and PATHLENS_OPENSEARCH_PASSWORD (or _API_KEY, or"
-              + " PATHLENS_OPENSEARCH_CREDENTIALS_FILE) instead");
-    }
-    if (uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
-      throw new IllegalArgumentException(
-          "bad --index URL '" + text + "': write it as http(s)://HOST:PORT/INDEX");
-    }
-    String path = uri.getPath() == null ? "" : uri.getPath();
-    String name = path.startsWith("/") ? path.substring(1) : path;
-    if (name.endsWith("/")) {
-      name = name.substring(0, name.length() - 1);
-    }
-    if (!INDEX_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "bad --index URL '"
-              + text
-              + "': the path must be one OpenSearch index or alias name (lowercase letters,"
-              + " digits, '.', '_', '-'), as in http://127.0.0.1:9200/tiles");
-    }
-    int port = uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
-    return new Cluster(URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + port), name);
-  }
-
-  /** The directory of an embedded index; refuses a cluster index, naming {@code action}. */
-  default Path requireDirectory(String action) {
-    if (this instanceof Directory d) {
-      return d.path();
+    for (TileIndexBackend backend : TileIndexBackend.all()) {
+      Optional<IndexLocation> location = backend.locate(text);
+      if (location.isPresent()) {
+        return location.get();
+      }
     }
     throw new IllegalArgumentException(
-        action + " works on an embedded index (a directory), not on the cluster index " + this);
+        "--index '"
+            + text
+            + "': no index backend recognises it; --index takes "
+            + TileIndexBackend.all().stream()
+                .map(TileIndexBackend::form)
+                .collect(Collectors.joining(" or ")));
   }
+
+  /** The embedded index in {@code dir}. */
+  static IndexLocation of(Path dir) {
+    return parse(dir.toString());
+  }
+
+  /**
+   * Opens the index here for writing and searching, creating it if there is none.
+   *
+   * @throws IllegalStateException if the index was built with another bundle or other stain
+   *     handling
+   */
+  TileIndex open(IndexProvenance provenance, IndexSettings settings) throws IOException;
+
+  /**
+   * Opens the existing index here for searching only. Its {@link TileIndex#provenance()} is the
+   * recorded one.
+   *
+   * @throws IllegalArgumentException if there is no index here
+   * @throws IllegalStateException if the index was built with another bundle
+   */
+  TileIndex openForSearch(IndexProvenance provenance, IndexSettings settings) throws IOException;
+
+  /** The bundle recorded in the index here, if there is an index with one. */
+  Optional<IndexProvenance> readProvenance() throws IOException;
+
+  /** The backend that serves this location. */
+  TileIndexBackend backend();
+
+  /** What this location's backend can do beyond the contract every backend keeps. */
+  default Set<IndexCapability> capabilities() {
+    return backend().capabilities();
+  }
+
+  /**
+   * Refuses {@code action} unless this backend has {@code capability}, in one line that names what
+   * does.
+   *
+   * @throws IllegalArgumentException if it has not
+   */
+  default void require(IndexCapability capability, String action) {
+    if (capabilities().contains(capability)) {
+      return;
+    }
+    String where =
+        TileIndexBackend.all().stream()
+            .filter(b -> b.capabilities().contains(capability))
+            .map(TileIndexBackend::form)
+            .collect(Collectors.joining(" or "));
+    throw new IllegalArgumentException(
+        action
+            + ": "
+            + capability.what()
+            + " is not available on the index "
+            + this
+            + (where.isEmpty() ? "" : "; it works on " + where));
+  }
+
+  /**
+   * Starts writing a new index beside the one the alias here serves; {@link RebuildingIndex#finish}
+   * moves the alias. Needs {@link IndexCapability#REBUILD}.
+   */
+  default RebuildingIndex openRebuild(IndexProvenance provenance, IndexSettings settings)
+      throws IOException {
+    require(IndexCapability.REBUILD, "--rebuild");
+    throw new UnsupportedOperationException("--rebuild declared but not built for " + this);
+  }
+
+  /**
+   * Verifies every file and record of the index here; repairs nothing. Needs {@link
+   * IndexCapability#CHECK}.
+   *
+   * @throws IllegalArgumentException when there is no index here
+   * @throws IllegalStateException when an ingest is writing the index
+   */
+  default IndexCheckReport check() throws IOException {
+    require(IndexCapability.CHECK, "index check");
+    throw new UnsupportedOperationException("index check declared but not built for " + this);
+  }
+
+  /** The location as the user named it. */
+  @Override
+  String toString();
 }

@@ -34,10 +34,11 @@ public record IndexProvenance(
   static final String HASH_KEY = "pathlens.bundle.hash";
   static final String DIM_KEY = "pathlens.embedding.dim";
   static final String STAIN_KEY = "pathlens.image.stain";
-  static final String ENGINE_KEY = "pathlens.engine";
+  public static final String ENGINE_KEY = "pathlens.engine";
   static final String CANARY_INPUTS_KEY = "pathlens.engine.canary.inputs";
   static final String CANARY_COSINE_KEY = "pathlens.engine.canary.worst_cosine";
-  static final List<String> ENGINE_KEYS = List.of(ENGINE_KEY, CANARY_INPUTS_KEY, CANARY_COSINE_KEY);
+  public static final List<String> ENGINE_KEYS =
+      List.of(ENGINE_KEY, CANARY_INPUTS_KEY, CANARY_COSINE_KEY);
 
   /** Recorded for vectors that no encoder of this run computed (benchmarks, vectors handed in). */
   static final String GIVEN_VECTORS = "none: vectors handed in by the caller";
@@ -141,7 +142,7 @@ public record IndexProvenance(
   }
 
   /** The provenance recorded in a commit, or null for an index that has none. */
-  static IndexProvenance fromUserData(Map<String, String> data, Object index) {
+  public static IndexProvenance fromUserData(Map<String, String> data, Object index) {
     if (!data.containsKey(NAME_KEY)) {
       return null;
     }

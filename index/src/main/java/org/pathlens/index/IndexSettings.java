@@ -68,7 +68,7 @@ public record IndexSettings(
 
   /**
    * M for new indexes: 32, twice Lucene's and hnswlib's 16, by measurement ({@code bench index},
-   * 512-d vectors in 256 clusters, ef = 40; README, "The tile index"). At 1M vectors M 16 reached
+   * 512-d vectors in 256 clusters, ef = 40; docs/tile-index.md). At 1M vectors M 16 reached
    * recall@10 0.55 (0.90 at ef 640) and M 32 0.72 (0.99 at ef 640; 0.93 at ef 160 in 1.2 ms, more
    * than M 16 at ef 640 in 1.9 ms), for a build 21 % longer and 1 % more disk. At 100k: 0.975
    * against 0.990, 0.43 against 0.57 ms. Pathology collections reach millions of tiles, where the

@@ -9,7 +9,7 @@ import java.io.IOException;
  */
 public final class IndexWriteException extends IOException {
 
-  IndexWriteException(String message, IOException cause) {
+  public IndexWriteException(String message, IOException cause) {
     super(message, cause);
   }
 }

@@ -1,83 +1,171 @@
 package org.pathlens.index;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
-/** Names of the Lucene fields of a tile document; filters use these names. */
-final class TileFields {
+/**
+ * The tile schema, declared once: every field a {@link TileRecord} has, how it is indexed, and how
+ * it reads from a record. The Lucene document, the OpenSearch mapping and document, the hit JSON,
+ * the manifest reader and the facets are all derived from {@link #SCHEMA}; a manifest column that
+ * is not in it is kept as extra metadata, indexed as a {@link Kind#KEYWORD} under its own name.
+ * Filters name these fields.
+ */
+public final class TileFields {
 
-  static final String ID = "id";
-  static final String SLIDE_ID = "slide_id";
-  static final String PATIENT_ID = "patient_id";
-  static final String SITE = "site";
-  static final String STAIN = "stain";
-  static final String SCANNER = "scanner";
-  static final String LABEL = "label";
-  static final String CAPTION = "caption";
-  static final String X = "x";
-  static final String Y = "y";
-  static final String MPP = "mpp";
-  static final String SOURCE = "source";
-  static final String EMBEDDING = "embedding";
+  public static final String ID = "id";
+  public static final String SLIDE_ID = "slide_id";
+  public static final String PATIENT_ID = "patient_id";
+  public static final String SITE = "site";
+  public static final String STAIN = "stain";
+  public static final String SCANNER = "scanner";
+  public static final String LABEL = "label";
+  public static final String CAPTION = "caption";
+  public static final String X = "x";
+  public static final String Y = "y";
+  public static final String MPP = "mpp";
+  public static final String SOURCE = "source";
+  public static final String EMBEDDING = "embedding";
 
   /**
    * The embedding as encoded, stored beside a batch-corrected one so that a new fit starts from it.
    */
-  static final String EMBEDDING_RAW = "embedding_raw";
+  public static final String EMBEDDING_RAW = "embedding_raw";
 
   /**
    * {@code true}/{@code false} in an index with a batch correction: whether the tile's vector is
    * corrected.
    */
-  static final String BATCH_CORRECTED = "batch_corrected";
+  public static final String BATCH_CORRECTED = "batch_corrected";
 
-  /**
-   * The record's whole-value (keyword) fields besides the id, in the order documents add them: a
-   * keyword in the Lucene index, a {@code keyword} in the OpenSearch mapping.
-   */
-  static final List<String> KEYWORDS =
-      List.of(SLIDE_ID, PATIENT_ID, SITE, STAIN, SCANNER, LABEL, SOURCE);
+  /** How a field is indexed; every backend maps a kind the same way. */
+  public enum Kind {
+    /** A whole value (case kept): exact-match filters and facet counts. */
+    KEYWORD,
+    /** Analysed full text, searched with BM25. */
+    TEXT,
+    /** A whole number: range filters ({@code x:[0 TO 1120]}). */
+    INT,
+    /** A real number: range filters. */
+    DOUBLE;
 
-  /** The values {@code tile} has for {@link #KEYWORDS}, in that order; absent ones left out. */
-  static Map<String, String> keywords(TileRecord tile) {
-    Map<String, String> values = new LinkedHashMap<>();
-    String[] byField = {
-      tile.slideId(),
-      tile.patientId(),
-      tile.site(),
-      tile.stain(),
-      tile.scanner(),
-      tile.label(),
-      tile.source()
-    };
-    for (int i = 0; i < KEYWORDS.size(); i++) {
-      if (byField[i] != null) {
-        values.put(KEYWORDS.get(i), byField[i]);
-      }
+    /**
+     * A value read from a document, a JSON source or a manifest cell, as this kind holds it.
+     *
+     * @throws IllegalArgumentException naming the field when a number does not parse
+     */
+    Object convert(String field, Object raw) {
+      return switch (this) {
+        case KEYWORD, TEXT -> raw.toString();
+        case INT -> {
+          if (raw instanceof Number n) {
+            yield n.intValue();
+          }
+          try {
+            yield Integer.valueOf(raw.toString().trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "column " + field + " must be a whole number of pixels, got '" + raw + "'", e);
+          }
+        }
+        case DOUBLE -> {
+          if (raw instanceof Number n) {
+            yield n.doubleValue();
+          }
+          try {
+            yield Double.valueOf(raw.toString().trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "column " + field + " must be a number, got '" + raw + "'", e);
+          }
+        }
+      };
     }
-    return values;
   }
 
-  /** Fields an extra metadata key may not take. */
-  static final Set<String> RESERVED =
-      Set.of(
-          ID,
-          SLIDE_ID,
-          PATIENT_ID,
-          SITE,
-          STAIN,
-          SCANNER,
-          LABEL,
-          CAPTION,
-          X,
-          Y,
-          MPP,
-          SOURCE,
-          EMBEDDING,
-          EMBEDDING_RAW,
-          BATCH_CORRECTED);
+  /**
+   * One field of the schema.
+   *
+   * @param name the field's name in every backend, in filters, in hit JSON and as a manifest column
+   * @param kind how it is indexed
+   * @param faceted whether its values are counted for filters ({@link TileIndex#facet}): metadata
+   *     that groups tiles, not identifiers or positions
+   * @param value how it reads from a record (null: the tile has none)
+   */
+  public record Field(
+      String name, Kind kind, boolean faceted, Function<TileRecord, Object> value) {}
+
+  /** The schema, in the order hit JSON lists a tile: what identifies it, then what is known. */
+  public static final List<Field> SCHEMA =
+      List.of(
+          new Field(ID, Kind.KEYWORD, false, TileRecord::id),
+          new Field(SLIDE_ID, Kind.KEYWORD, true, TileRecord::slideId),
+          new Field(X, Kind.INT, false, TileRecord::x),
+          new Field(Y, Kind.INT, false, TileRecord::y),
+          new Field(SOURCE, Kind.KEYWORD, false, TileRecord::source),
+          new Field(LABEL, Kind.KEYWORD, true, TileRecord::label),
+          new Field(PATIENT_ID, Kind.KEYWORD, true, TileRecord::patientId),
+          new Field(SITE, Kind.KEYWORD, true, TileRecord::site),
+          new Field(STAIN, Kind.KEYWORD, true, TileRecord::stain),
+          new Field(SCANNER, Kind.KEYWORD, true, TileRecord::scanner),
+          new Field(MPP, Kind.DOUBLE, false, TileRecord::mpp),
+          new Field(CAPTION, Kind.TEXT, false, TileRecord::caption));
+
+  private static final Map<String, Field> BY_NAME = new HashMap<>();
+
+  static {
+    SCHEMA.forEach(f -> BY_NAME.put(f.name(), f));
+  }
+
+  /** The schema's field of that name, if it is one (not an extra metadata key). */
+  public static Optional<Field> field(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** Fields an extra metadata key may not take: the schema's and the vectors'. */
+  public static final Set<String> RESERVED = reserved();
+
+  private static Set<String> reserved() {
+    Set<String> names = new LinkedHashSet<>(BY_NAME.keySet());
+    names.addAll(List.of(EMBEDDING, EMBEDDING_RAW, BATCH_CORRECTED));
+    return Set.copyOf(names);
+  }
+
+  /**
+   * A record from its values read by field name: a stored document, a JSON source, a manifest row.
+   * Numbers may come as numbers or as text.
+   *
+   * @param valueOf a field's value, or null where the tile has none
+   * @param extra metadata beyond the schema
+   * @throws IllegalArgumentException naming a field whose value does not fit its kind
+   */
+  public static TileRecord record(Function<String, Object> valueOf, Map<String, String> extra) {
+    Map<String, Object> values = new HashMap<>();
+    for (Field field : SCHEMA) {
+      Object raw = valueOf.apply(field.name());
+      if (raw != null) {
+        values.put(field.name(), field.kind().convert(field.name(), raw));
+      }
+    }
+    return new TileRecord(
+        (String) values.get(ID),
+        (String) values.get(SLIDE_ID),
+        (String) values.get(PATIENT_ID),
+        (String) values.get(SITE),
+        (String) values.get(STAIN),
+        (String) values.get(SCANNER),
+        (String) values.get(LABEL),
+        (String) values.get(CAPTION),
+        (Integer) values.get(X),
+        (Integer) values.get(Y),
+        (Double) values.get(MPP),
+        (String) values.get(SOURCE),
+        extra);
+  }
 
   private TileFields() {}
 }

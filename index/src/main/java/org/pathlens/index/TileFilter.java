@@ -4,12 +4,15 @@ import java.text.NumberFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.queryparser.flexible.core.QueryNodeException;
 import org.apache.lucene.queryparser.flexible.standard.StandardQueryParser;
 import org.apache.lucene.queryparser.flexible.standard.config.PointsConfig;
@@ -267,16 +270,56 @@ public final class TileFilter {
   }
 
   /** The Lucene query, or null for {@link #ALL}. */
-  Query query() {
-    return query;
-  }
-
   /**
-   * The parsed filter as a Lucene query, or null for {@link #ALL}: what another backend translates
-   * ({@link org.pathlens.index.opensearch.OpenSearchFilter}).
+   * The parsed filter as a Lucene query, or null for {@link #ALL}: what the embedded backend runs
+   * and another backend translates.
    */
   public Query luceneQuery() {
     return query;
+  }
+
+  /** The fields the filter names, sorted. */
+  public Set<String> fields() {
+    Set<String> named = new TreeSet<>();
+    if (query != null) {
+      query.visit(
+          new QueryVisitor() {
+            @Override
+            public boolean acceptField(String field) {
+              named.add(field);
+              return true;
+            }
+
+            @Override
+            public QueryVisitor getSubVisitor(Occur occur, Query parent) {
+              return this;
+            }
+          });
+    }
+    return named;
+  }
+
+  /**
+   * Refuses this filter if it names a field no tile has (a typo would otherwise match nothing, or
+   * everything under NOT), listing the fields there are.
+   *
+   * @param known the fields the index's tiles have
+   * @throws IllegalArgumentException naming the field and the known ones
+   */
+  public void requireKnownFields(Set<String> known) {
+    for (String field : fields()) {
+      if (!TileFields.RESERVED.contains(field) && !known.contains(field)) {
+        Set<String> listed = new TreeSet<>(known);
+        listed.remove(TileFields.EMBEDDING);
+        throw new IllegalArgumentException(
+            "filter '"
+                + this
+                + "' names field '"
+                + field
+                + "', which no tile has; fields: "
+                + String.join(", ", listed));
+      }
+    }
   }
 
   public boolean keepsAll() {
@@ -289,7 +332,7 @@ public final class TileFilter {
   }
 
   /** The analyzers that indexed the fields: whole values everywhere but the caption. */
-  static final Analyzer ANALYZER =
+  public static final Analyzer ANALYZER =
       new PerFieldAnalyzerWrapper(
           new KeywordAnalyzer(), Map.of(TileFields.CAPTION, new StandardAnalyzer()));
 
@@ -312,5 +355,23 @@ public final class TileFilter {
       rebuilt.add(new MatchAllDocsQuery(), Occur.FILTER);
     }
     return rebuilt.build();
+  }
+
+  /**
+   * A caption search: text in Lucene syntax (plain words are OR-ed); text that does not parse (a
+   * stray quote, "H&E:") is taken literally.
+   */
+  public static Query captionQuery(String text) {
+    QueryParser parser = new QueryParser(TileFields.CAPTION, TileFilter.ANALYZER);
+    try {
+      return parser.parse(text);
+    } catch (ParseException e) {
+      try {
+        return parser.parse(QueryParser.escape(text));
+      } catch (ParseException stillBad) {
+        throw new IllegalArgumentException(
+            "bad caption query '" + text + "': " + stillBad.getMessage(), stillBad);
+      }
+    }
   }
 }

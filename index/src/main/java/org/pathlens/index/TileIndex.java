@@ -13,64 +13,46 @@ import org.pathlens.index.batch.BatchCorrection;
 
 /**
  * A tile index: a document per tile (metadata, caption, embedding in an HNSW graph) that records
- * which model bundle made its embeddings and refuses any other. Two backends behave the same: an
- * embedded Lucene index in a directory ({@link LuceneTileIndex}, the default) and an OpenSearch
- * index on a cluster ({@link OpenSearchTileIndex}), chosen by where {@code --index} points ({@link
- * IndexLocation}).
+ * which model bundle made its embeddings and refuses any other. Every backend keeps this contract
+ * alike (the embedded Lucene index in a directory, the default, and an OpenSearch index on a
+ * cluster); which one serves an index follows from where {@code --index} points ({@link
+ * IndexLocation}, {@link TileIndexBackend}). What only some backends can do is declared as an
+ * {@link IndexCapability}.
  *
  * <p>Rankings are {@link SearchHit#RANKING} on both: cosine first, ties by tile id.
  */
 public interface TileIndex extends AutoCloseable {
 
-  /**
-   * Opens the index at {@code location} for writing and searching, creating it if there is none.
-   *
-   * @throws IllegalStateException if the index was built with another bundle or other stain
-   *     handling
-   */
+  /** {@code location.open(provenance, settings)}: see {@link IndexLocation#open}. */
   static TileIndex open(IndexLocation location, IndexProvenance provenance, IndexSettings settings)
       throws IOException {
-    return switch (location) {
-      case IndexLocation.Directory d -> LuceneTileIndex.open(d.path(), provenance, settings);
-      case IndexLocation.Cluster c -> OpenSearchTileIndex.open(c, provenance, settings, true);
-    };
+    return location.open(provenance, settings);
   }
 
-  /**
-   * Opens an existing index for searching only. Its {@link #provenance()} is the recorded one.
-   *
-   * @throws IllegalArgumentException if there is no index at {@code location}
-   * @throws IllegalStateException if the index was built with another bundle
-   */
+  /** {@code location.openForSearch(...)}: see {@link IndexLocation#openForSearch}. */
   static TileIndex openForSearch(
       IndexLocation location, IndexProvenance provenance, IndexSettings settings)
       throws IOException {
-    return switch (location) {
-      case IndexLocation.Directory d ->
-          LuceneTileIndex.openForSearch(d.path(), provenance, settings);
-      case IndexLocation.Cluster c -> OpenSearchTileIndex.open(c, provenance, settings, false);
-    };
+    return location.openForSearch(provenance, settings);
   }
 
-  /** An embedded index in {@code dir}: see {@link LuceneTileIndex#open}. */
-  static LuceneTileIndex open(Path dir, IndexProvenance provenance, IndexSettings settings)
+  /** The embedded index in {@code dir}: {@code open(IndexLocation.of(dir), ...)}. */
+  static TileIndex open(Path dir, IndexProvenance provenance, IndexSettings settings)
       throws IOException {
-    return LuceneTileIndex.open(dir, provenance, settings);
+    return open(IndexLocation.of(dir), provenance, settings);
   }
 
-  /** An embedded index in {@code dir}, for searching: see {@link LuceneTileIndex#openForSearch}. */
-  static LuceneTileIndex openForSearch(Path dir, IndexProvenance provenance, IndexSettings settings)
+  /**
+   * The embedded index in {@code dir}, for searching: {@code openForSearch(IndexLocation.of(dir),
+   * ...)}.
+   */
+  static TileIndex openForSearch(Path dir, IndexProvenance provenance, IndexSettings settings)
       throws IOException {
-    return LuceneTileIndex.openForSearch(dir, provenance, settings);
-  }
-
-  /** The bundle recorded in the index in {@code dir}, if there is an index with one. */
-  static Optional<IndexProvenance> readProvenance(Path dir) throws IOException {
-    return LuceneTileIndex.readProvenance(dir);
+    return openForSearch(IndexLocation.of(dir), provenance, settings);
   }
 
   /** Where the index is, as the user named it: a directory, or an OpenSearch index's URL. */
-  String location();
+  IndexLocation location();
 
   IndexProvenance provenance();
 
@@ -84,6 +66,27 @@ public interface TileIndex extends AutoCloseable {
 
   /** The batch correction applied to this index's tiles, if any. */
   Optional<BatchCorrection> batchCorrection();
+
+  /**
+   * Replaces the index's batch correction ({@code null}: removes it), correcting every tile of a
+   * batch it covers from its raw embedding; tiles of other batches stay raw. Needs {@link
+   * IndexCapability#BATCH_CORRECTION}.
+   *
+   * @return where the correction's parameters are kept, for the user
+   */
+  default String setBatchCorrection(BatchCorrection correction) throws IOException {
+    location().require(IndexCapability.BATCH_CORRECTION, "index batch-correct");
+    throw new UnsupportedOperationException("batch correction declared but not built");
+  }
+
+  /** The records and thumbnails of this index's slides. */
+  SlideRecords slideRecords();
+
+  /**
+   * Deletes this index with every tile and record in it, and closes it: for the throwaway indexes
+   * of benchmarks and tests.
+   */
+  void drop() throws IOException;
 
   /** Removes every tile of a slide, metadata and vector alike; returns how many. */
   int deleteSlide(String slideId) throws IOException;

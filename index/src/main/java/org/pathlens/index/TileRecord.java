@@ -57,8 +57,15 @@ public record TileRecord(
 
   /** A tile known only by its id and source (no manifest). */
   public static TileRecord of(String id, String source) {
-    return new TileRecord(
-        id, null, null, null, null, null, null, null, null, null, null, source, Map.of());
+    return of(Map.of(TileFields.ID, id, TileFields.SOURCE, source), Map.of());
+  }
+
+  /**
+   * A record from the values it knows, by field name ({@link TileFields#SCHEMA}); fields left out
+   * are unknown.
+   */
+  public static TileRecord of(Map<String, ?> values, Map<String, String> extra) {
+    return TileFields.record(values::get, extra);
   }
 
   /**
@@ -67,14 +74,8 @@ public record TileRecord(
    * tile has none.
    */
   public String metadata(String field) {
-    return switch (field) {
-      case TileFields.SLIDE_ID -> slideId;
-      case TileFields.PATIENT_ID -> patientId;
-      case TileFields.SITE -> site;
-      case TileFields.STAIN -> stain;
-      case TileFields.SCANNER -> scanner;
-      case TileFields.LABEL -> label;
-      default -> extra.get(field);
-    };
+    return TileFields.field(field)
+        .map(f -> f.faceted() ? (String) f.value().apply(this) : null)
+        .orElseGet(() -> extra.get(field));
   }
 }

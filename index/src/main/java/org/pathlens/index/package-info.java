@@ -1,13 +1,12 @@
 /**
- * The tile index: {@link TileIndex} keeps a Lucene index in one directory, a document per tile
- * ({@link TileRecord}: id, metadata, caption, level-0 position) with its embedding in an HNSW
- * graph, stored as floats or quantized to int8 or int4 and rescored exactly ({@link IndexSettings},
- * {@link Quantization}). It searches by vector, by caption (BM25) and both fused by reciprocal
- * rank, under a {@link TileFilter} in Lucene's query syntax, and ranks similar slides ({@link
- * SlideSimilarity}, {@link SlideEmbeddings}); {@link ExactSearch} is the brute-force ground truth.
- * {@link IndexProvenance} records the bundle and stain handling that made the embeddings, and the
- * index refuses tiles made otherwise, since two models' embeddings live in unrelated spaces. Lucene
- * stays in this package and nothing here runs a model: tiles arrive embedded from {@code ingest},
- * queries are embedded in {@code query}, and batch corrections are fitted in {@code batch}.
+ * The index contract: {@link TileIndex} (a document per tile: {@link TileRecord} with its
+ * embedding; vector, caption and hybrid search under a {@link TileFilter}; similar slides; {@link
+ * SlideRecords}), where an index lives ({@link IndexLocation}), what made its embeddings ({@link
+ * IndexProvenance}: an index refuses tiles of another bundle, since two models' embeddings live in
+ * unrelated spaces) and how it is built ({@link IndexSettings}). Backends live in their own
+ * packages ({@code lucene}, {@code opensearch}) and are found through {@link TileIndexBackend};
+ * what only some can do is an {@link IndexCapability}. {@link ExactSearch} is the brute-force
+ * ground truth. Nothing here runs a model: tiles arrive embedded from {@code ingest}, queries are
+ * embedded in {@code query}, and batch corrections are fitted in {@code batch}.
  */
 package org.pathlens.index;

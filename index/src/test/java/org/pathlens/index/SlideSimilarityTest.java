@@ -28,7 +28,7 @@ class SlideSimilarityTest {
     add(tiles, vectors, "A", deg(10), deg(15), deg(80), deg(85));
     add(tiles, vectors, "B", deg(0), deg(-90), deg(-95), deg(-100));
     add(tiles, vectors, "C", deg(-80), deg(-90), deg(-100), deg(-110));
-    try (LuceneTileIndex index =
+    try (TileIndex index =
         TileIndex.open(dir, new IndexProvenance("m", "h", 2), IndexSettings.defaults())) {
       index.add(tiles, vectors);
       List<SlideHit> similar = index.similarSlides("Q", 5);
@@ -56,7 +56,7 @@ class SlideSimilarityTest {
     add(tiles, vectors, "A", deg(10), deg(15), deg(80), deg(85));
     add(tiles, vectors, "B", deg(0), deg(-90), deg(-95), deg(-100));
     add(tiles, vectors, "C", deg(-80), deg(-90), deg(-100), deg(-110));
-    try (LuceneTileIndex index =
+    try (TileIndex index =
         TileIndex.open(dir, new IndexProvenance("m", "h", 2), IndexSettings.defaults())) {
       index.add(tiles, vectors);
       SlideEmbeddings slides = SlideEmbeddings.of(index);

@@ -8,19 +8,19 @@ import java.util.stream.Collectors;
 import org.pathlens.fixtures.synth.ClusteredVectors;
 
 /** Tiles with clustered random embeddings and metadata that make 10 % and 1 % filters. */
-final class TestTiles {
+public final class TestTiles {
 
-  static final IndexProvenance PROVENANCE =
+  public static final IndexProvenance PROVENANCE =
       new IndexProvenance("test-model", "0123456789abcdef0123", 64);
 
-  final List<TileRecord> tiles = new ArrayList<>();
-  final List<float[]> embeddings = new ArrayList<>();
+  public final List<TileRecord> tiles = new ArrayList<>();
+  public final List<float[]> embeddings = new ArrayList<>();
 
   /**
    * Tile i is on slide {@code S<i/50>}, site {@code site-<i%10>} (10 % each) and has extra key
    * {@code bucket} {@code b<i%100>} (1 % each).
    */
-  TestTiles(int n, int dim, long seed) {
+  public TestTiles(int n, int dim, long seed) {
     ClusteredVectors vectors = new ClusteredVectors(Math.max(1, n / 40), dim, 1f, seed);
     for (int i = 0; i < n; i++) {
       String slide = "S-" + (i / 50);
@@ -44,7 +44,7 @@ final class TestTiles {
     }
   }
 
-  ExactSearch exact(Predicate<TileRecord> keep) {
+  public ExactSearch exact(Predicate<TileRecord> keep) {
     ExactSearch exact = new ExactSearch();
     for (int i = 0; i < tiles.size(); i++) {
       if (keep.test(tiles.get(i))) {
@@ -54,7 +54,7 @@ final class TestTiles {
     return exact;
   }
 
-  static double recall(List<SearchHit> truth, List<SearchHit> found) {
+  public static double recall(List<SearchHit> truth, List<SearchHit> found) {
     var truthIds = truth.stream().map(SearchHit::id).collect(Collectors.toSet());
     return found.stream().filter(h -> truthIds.contains(h.id())).count() / (double) truth.size();
   }

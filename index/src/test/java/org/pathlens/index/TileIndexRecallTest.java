@@ -32,7 +32,7 @@ class TileIndexRecallTest {
     queries = new ClusteredVectors(N / 40, 64, 1f, 42).next(2 * QUERIES);
   }
 
-  private static LuceneTileIndex build(Quantization quantization) throws IOException {
+  private static TileIndex build(Quantization quantization) throws IOException {
     // Small flushes so that the index has several segments and a multi-threaded merge builds the
     // graph.
     IndexSettings settings =
@@ -41,7 +41,7 @@ class TileIndexRecallTest {
             .withCommitSize(500)
             .withRamBufferMb(1)
             .withMergeWorkers(2);
-    LuceneTileIndex index =
+    TileIndex index =
         TileIndex.open(tmp.resolve(quantization.name()), TestTiles.PROVENANCE, settings);
     index.add(data.tiles, data.embeddings);
     return index;
@@ -52,7 +52,7 @@ class TileIndexRecallTest {
       value = Quantization.class,
       names = {"NONE", "INT8"})
   void recallAtTenIsAtLeast095WithAndWithoutFilters(Quantization quantization) throws IOException {
-    try (LuceneTileIndex index = build(quantization)) {
+    try (TileIndex index = build(quantization)) {
       assertEquals(N, index.size());
       assertEquals(quantization, index.settings().quantization());
       check(index, TileFilter.ALL, t -> true, null);
@@ -92,7 +92,7 @@ class TileIndexRecallTest {
 
   @Test
   void int4IndexSearchesWithRescoredCosines() throws IOException {
-    try (LuceneTileIndex index = build(Quantization.INT4)) {
+    try (TileIndex index = build(Quantization.INT4)) {
       ExactSearch exact = data.exact(t -> true);
       double recall = 0;
       for (float[] query : queries) {
@@ -117,15 +117,14 @@ class TileIndexRecallTest {
   @Test
   void reopeningKeepsTheRecordedGraphSettings() throws IOException {
     Path dir = tmp.resolve("reopen");
-    try (LuceneTileIndex index =
+    try (TileIndex index =
         TileIndex.open(
             dir,
             TestTiles.PROVENANCE,
             IndexSettings.defaults().withQuantization(Quantization.INT8).withGraph(8, 40))) {
       index.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
     }
-    try (LuceneTileIndex index =
-        TileIndex.open(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
+    try (TileIndex index = TileIndex.open(dir, TestTiles.PROVENANCE, IndexSettings.defaults())) {
       assertEquals(Quantization.INT8, index.settings().quantization());
       assertEquals(8, index.settings().m());
       assertEquals(40, index.settings().beamWidth());

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.opensearch.common.logging.LogConfigurator;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
+import org.opensearch.index.reindex.ReindexPlugin;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.painless.PainlessPlugin;
@@ -23,7 +24,8 @@ import org.opensearch.transport.Netty4Plugin;
  * path.home=DIR}, {@code http.port=9200}, ...): PathLens's cluster supervisor composes them, and
  * they read the same as an {@code opensearch.yml}. The plugins are loaded from the classpath, as
  * OpenSearch's own test clusters do, instead of from a plugins folder: the k-NN plugin (its jars
- * unpacked beside OpenSearch's), Painless (which k-NN extends) and the Netty transport.
+ * unpacked beside OpenSearch's), Painless (which k-NN extends), the Netty transport and the reindex
+ * module.
  *
  * <p>Prints {@code node started} on stdout once the node accepts requests; SIGTERM closes it
  * cleanly (flushes and releases its data folder), SIGKILL is what the crash tests use.
@@ -90,6 +92,7 @@ public final class NodeMain {
     List<Class<? extends Plugin>> plugins = new ArrayList<>();
     plugins.add(Netty4Plugin.class);
     plugins.add(PainlessPlugin.class);
+    plugins.add(ReindexPlugin.class); // _delete_by_query, a module of every distribution
     // By name: the k-NN jar comes from the plugin's zip, not from a Maven dependency.
     plugins.add(Class.forName(KNN_PLUGIN).asSubclass(Plugin.class));
     return plugins;

@@ -6,13 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.pathlens.classify.ClassProbabilities;
-import org.pathlens.classify.Classifier;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.eval.metrics.Predictions;
+import org.pathlens.prompts.ClassProbabilities;
+import org.pathlens.prompts.Classifier;
 
 /**
  * Labelled tiles with their image embeddings: embedded once, then classified by as many classifiers

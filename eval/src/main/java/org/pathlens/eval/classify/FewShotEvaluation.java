@@ -5,13 +5,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.pathlens.classify.Classifier;
-import org.pathlens.classify.fewshot.KnnClassifier;
-import org.pathlens.classify.fewshot.LabelledEmbeddings;
-import org.pathlens.classify.fewshot.LinearProbe;
-import org.pathlens.classify.fewshot.PrototypeClassifier;
 import org.pathlens.eval.metrics.Metric;
 import org.pathlens.eval.metrics.Predictions;
+import org.pathlens.prompts.Classifier;
+import org.pathlens.prompts.fewshot.KnnClassifier;
+import org.pathlens.prompts.fewshot.LabelledEmbeddings;
+import org.pathlens.prompts.fewshot.LinearProbe;
+import org.pathlens.prompts.fewshot.PrototypeClassifier;
 
 /**
  * How many labels beat the prompts: few-shot classifiers trained on N labelled tiles per class

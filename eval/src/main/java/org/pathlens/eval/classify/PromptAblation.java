@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.pathlens.classify.PromptEmbeddings;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.eval.metrics.Metric;
+import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptSet;
+import org.pathlens.prompts.ZeroShotClassifier;
 
 /**
  * Leave-one-out ablation of a prompt set: the accuracy with each template left out (of every

@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.pathlens.classify.PromptEmbeddings;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.ZeroShotClassifier;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.Predictions;
+import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptSet;
+import org.pathlens.prompts.ZeroShotClassifier;
 
 /**
  * Evaluates a prompt set on labelled tiles: metrics with bootstrap intervals, the confusion matrix,

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
@@ -19,6 +18,7 @@ import org.pathlens.eval.metrics.Metric;
 import org.pathlens.eval.metrics.PairedBootstrap;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
+import org.pathlens.prompts.PromptSetReader;
 
 /**
  * Runs two evaluation configs, A and B, on the same tiles and compares them metric by metric: A, B

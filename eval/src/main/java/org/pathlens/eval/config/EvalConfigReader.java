@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pathlens.classify.PromptSetReader;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainAugmentation;
 import org.pathlens.encoders.preprocess.stain.StainFit;
@@ -25,6 +24,7 @@ import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.batch.ComBat;
+import org.pathlens.prompts.PromptSetReader;
 
 /**
  * Reads an evaluation config from YAML. Every problem names the file and the field; paths are
@@ -287,9 +287,9 @@ public final class EvalConfigReader {
           d.has("filter") && !d.get("filter").isNull() ? d.get("filter").asText() : null;
       String index = text(d, "index", "dataset.index");
       return new EvalConfig.IndexTiles(
-          index.startsWith("http://") || index.startsWith("https://")
+          index.contains("://") // a URL is as written; a folder is relative to this config
               ? IndexLocation.parse(index)
-              : new IndexLocation.Directory(path(index)),
+              : IndexLocation.of(path(index)),
           filter,
           sites);
     }

@@ -5,15 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
-import org.pathlens.classify.Classifier;
-import org.pathlens.classify.PromptEmbeddings;
-import org.pathlens.classify.PromptSet;
-import org.pathlens.classify.PromptSetReader;
-import org.pathlens.classify.ZeroShotClassifier;
-import org.pathlens.classify.fewshot.KnnClassifier;
-import org.pathlens.classify.fewshot.LabelledEmbeddings;
-import org.pathlens.classify.fewshot.LinearProbe;
-import org.pathlens.classify.fewshot.PrototypeClassifier;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.classify.EmbeddedTiles;
 import org.pathlens.eval.classify.FewShotEvaluation;
@@ -26,6 +17,15 @@ import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.ClusteringScore;
 import org.pathlens.eval.robustness.PerformanceDrop;
+import org.pathlens.prompts.Classifier;
+import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptSet;
+import org.pathlens.prompts.PromptSetReader;
+import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.fewshot.KnnClassifier;
+import org.pathlens.prompts.fewshot.LabelledEmbeddings;
+import org.pathlens.prompts.fewshot.LinearProbe;
+import org.pathlens.prompts.fewshot.PrototypeClassifier;
 
 /**
  * The tasks of an evaluation config on embedded tiles: the config's robustification, zero-shot and

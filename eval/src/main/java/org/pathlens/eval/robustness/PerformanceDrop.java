@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.pathlens.classify.fewshot.LabelledEmbeddings;
-import org.pathlens.classify.fewshot.LinearProbe;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.prompts.fewshot.LabelledEmbeddings;
+import org.pathlens.prompts.fewshot.LinearProbe;
 
 /**
  * PathoROB's average performance drop: how much a linear probe loses on a balanced test set when

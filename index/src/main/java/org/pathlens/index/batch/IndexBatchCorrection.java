@@ -3,8 +3,9 @@ package org.pathlens.index.batch;
 import java.io.IOException;
 import java.util.Set;
 import java.util.SortedMap;
-import org.pathlens.index.LuceneTileIndex;
+import org.pathlens.index.IndexCapability;
 import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
 
 /**
  * Fits a batch correction on an index's own tiles and applies it ({@code pathlens index
@@ -39,13 +40,15 @@ public final class IndexBatchCorrection {
    * @param withoutBatch tiles that have no value for the field (they stay raw)
    * @param corrected tiles whose vectors are now corrected
    * @param uncorrected tiles kept raw
+   * @param parameters where the index keeps the fitted parameters
    */
   public record Summary(
       BatchCorrection correction,
       SortedMap<String, Long> skipped,
       long withoutBatch,
       int corrected,
-      int uncorrected) {}
+      int uncorrected,
+      String parameters) {}
 
   private IndexBatchCorrection() {}
 
@@ -56,8 +59,8 @@ public final class IndexBatchCorrection {
    * @throws IllegalArgumentException if {@code by} cannot name batches, or too few batches have
    *     enough tiles
    */
-  public static Summary fit(LuceneTileIndex index, String by, ComBat.Options options)
-      throws IOException {
+  public static Summary fit(TileIndex index, String by, ComBat.Options options) throws IOException {
+    index.location().require(IndexCapability.BATCH_CORRECTION, "index batch-correct");
     if (NOT_BATCHES.contains(by)) {
       throw new IllegalArgumentException(
           "--by "
@@ -83,7 +86,7 @@ public final class IndexBatchCorrection {
     if (stats.batches().isEmpty()) {
       throw new IllegalArgumentException(
           "no tile of index "
-              + index.dir()
+              + index.location()
               + " has a value for "
               + by
               + (withoutBatch[0] == 0
@@ -91,14 +94,19 @@ public final class IndexBatchCorrection {
                   : " (ingest with a manifest that has a " + by + " column)"));
     }
     ComBat.Fit fit = ComBat.fit(by, stats, options);
-    index.setBatchCorrection(fit.correction());
+    String parameters = index.setBatchCorrection(fit.correction());
     int corrected = index.count(TileFilter.parse("batch_corrected:true"));
     return new Summary(
-        fit.correction(), fit.skipped(), withoutBatch[0], corrected, index.size() - corrected);
+        fit.correction(),
+        fit.skipped(),
+        withoutBatch[0],
+        corrected,
+        index.size() - corrected,
+        parameters);
   }
 
   /** Removes the index's batch correction: every vector is its raw embedding again. */
-  public static void remove(LuceneTileIndex index) throws IOException {
+  public static void remove(TileIndex index) throws IOException {
     index.setBatchCorrection(null);
   }
 }

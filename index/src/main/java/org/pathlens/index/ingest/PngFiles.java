@@ -14,10 +14,10 @@ import org.pathlens.encoders.preprocess.RgbImage;
  * Writes an RGB image as PNG: to a file whole or not at all (through a temporary file), or to
  * bytes.
  */
-final class PngFiles {
+public final class PngFiles {
   private PngFiles() {}
 
-  static void write(RgbImage image, Path file) throws IOException {
+  public static void write(RgbImage image, Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     Files.write(temporary, encode(image));
@@ -26,7 +26,7 @@ final class PngFiles {
   }
 
   /** The image as PNG bytes. */
-  static byte[] encode(RgbImage image) throws IOException {
+  public static byte[] encode(RgbImage image) throws IOException {
     BufferedImage out =
         new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();

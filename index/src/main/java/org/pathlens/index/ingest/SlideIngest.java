@@ -16,6 +16,9 @@ import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
+import org.pathlens.index.SlideRecord;
+import org.pathlens.index.SlideRecords;
+import org.pathlens.index.TileFields;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
@@ -175,7 +178,7 @@ public record SlideIngest(
         }
       }
       buffer.flush(); // the record and thumbnail describe committed tiles only
-      SlideRecords records = SlideRecords.of(index);
+      SlideRecords records = index.slideRecords();
       RgbImage thumbnail =
           !toEmbed.isEmpty() || records.thumbnail(slideId).isEmpty() // costs a pass over a level
               ? reader.thumbnail(thumbnailSize)
@@ -205,19 +208,14 @@ public record SlideIngest(
   private static TileRecord tileRecord(
       String slideId, TilePosition position, TilingPlan plan, String source, String vendor) {
     int x = Math.toIntExact(position.x()), y = Math.toIntExact(position.y());
-    return new TileRecord(
-        TileIds.ofPosition(slideId, x, y),
-        slideId,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        x,
-        y,
-        plan.tileMpp(),
-        source,
+    return TileRecord.of(
+        Map.of(
+            TileFields.ID, TileIds.ofPosition(slideId, x, y),
+            TileFields.SLIDE_ID, slideId,
+            TileFields.X, x,
+            TileFields.Y, y,
+            TileFields.MPP, plan.tileMpp(),
+            TileFields.SOURCE, source),
         Map.of("vendor", vendor));
   }
 

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pathlens.index.TileFields;
 import org.pathlens.index.TileRecord;
 
 /**
@@ -25,23 +27,22 @@ public final class TileManifest {
 
   static final String PATH = "path";
   static final String TILE_ID = "tile_id";
-  private static final Set<String> BUILT_IN =
-      Set.of(
-          PATH,
-          TILE_ID,
-          "slide_id",
-          "patient_id",
-          "site",
-          "stain",
-          "scanner",
-          "label",
-          "caption",
-          "x",
-          "y",
-          "mpp");
 
   /** Index fields a column may not fill: they are set by the ingest. */
-  private static final Set<String> FORBIDDEN = Set.of("id", "source", "embedding");
+  private static final Set<String> FORBIDDEN =
+      Set.of(TileFields.ID, TileFields.SOURCE, TileFields.EMBEDDING);
+
+  /** Columns read into the record's own fields; any other column is extra metadata. */
+  private static final Set<String> BUILT_IN = builtIn();
+
+  private static Set<String> builtIn() {
+    Set<String> columns = new HashSet<>(List.of(PATH, TILE_ID));
+    TileFields.SCHEMA.stream()
+        .map(TileFields.Field::name)
+        .filter(name -> !FORBIDDEN.contains(name))
+        .forEach(columns::add);
+    return Set.copyOf(columns);
+  }
 
   /** One row: the tile's path relative to the folder and its record (source: the resolved file). */
   public record Entry(String path, TileRecord tile) {}
@@ -123,43 +124,18 @@ public final class TileManifest {
             extra.put(column, value);
           }
         });
+    String source = tileDir.resolve(path).toAbsolutePath().normalize().toString();
     try {
-      return new TileRecord(
-          values.getOrDefault(TILE_ID, path),
-          values.get("slide_id"),
-          values.get("patient_id"),
-          values.get("site"),
-          values.get("stain"),
-          values.get("scanner"),
-          values.get("label"),
-          values.get("caption"),
-          integer(values, "x"),
-          integer(values, "y"),
-          decimal(values, "mpp"),
-          tileDir.resolve(path).toAbsolutePath().normalize().toString(),
+      return TileFields.record(
+          field ->
+              switch (field) {
+                case TileFields.ID -> values.getOrDefault(TILE_ID, path);
+                case TileFields.SOURCE -> source;
+                default -> values.get(field);
+              },
           extra);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(manifest + ": row " + line + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Integer integer(Map<String, String> values, String column) {
-    String value = values.get(column);
-    try {
-      return value == null ? null : Integer.valueOf(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "column " + column + " must be a whole number of pixels, got '" + value + "'", e);
-    }
-  }
-
-  private static Double decimal(Map<String, String> values, String column) {
-    String value = values.get(column);
-    try {
-      return value == null ? null : Double.valueOf(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "column " + column + " must be a number, got '" + value + "'", e);
     }
   }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.TreeMap;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
+import org.pathlens.index.TileFields;
 import org.pathlens.index.TileRecord;
 
 /**
@@ -34,25 +34,18 @@ public final class HitJson {
     line.put("score", hit.score());
     TileRecord tile = hit.tile();
     if (tile != null) {
-      putIfKnown(line, "slide_id", tile.slideId());
-      if (tile.x() != null) {
-        line.put("x", tile.x());
+      for (TileFields.Field field : TileFields.SCHEMA) {
+        Object value = field.value().apply(tile);
+        if (value == null || field.name().equals(TileFields.ID)) {
+          continue; // the id leads the line already
+        }
+        switch (value) {
+          case Integer i -> line.put(field.name(), i);
+          case Double d -> line.put(field.name(), d);
+          default -> line.put(field.name(), value.toString());
+        }
       }
-      if (tile.y() != null) {
-        line.put("y", tile.y());
-      }
-      putIfKnown(line, "source", tile.source());
-      putIfKnown(line, "label", tile.label());
-      putIfKnown(line, "patient_id", tile.patientId());
-      putIfKnown(line, "site", tile.site());
-      putIfKnown(line, "stain", tile.stain());
-      putIfKnown(line, "scanner", tile.scanner());
-      if (tile.mpp() != null) {
-        line.put("mpp", tile.mpp());
-      }
-      putIfKnown(line, "caption", tile.caption());
-      Map<String, String> extra = new TreeMap<>(tile.extra());
-      extra.forEach(line::put);
+      new TreeMap<>(tile.extra()).forEach(line::put);
     }
     return line;
   }
@@ -70,12 +63,6 @@ public final class HitJson {
     line.put("score", hit.score());
     line.put("matched_tiles", hit.matchedTiles());
     return line;
-  }
-
-  private static void putIfKnown(ObjectNode line, String key, String value) {
-    if (value != null) {
-      line.put(key, value);
-    }
   }
 
   private static String write(ObjectNode line) {

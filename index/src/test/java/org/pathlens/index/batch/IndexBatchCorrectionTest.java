@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFilter;
@@ -43,7 +42,7 @@ class IndexBatchCorrectionTest {
   private final SplittableRandom random = new SplittableRandom(11);
   private final Map<String, float[]> raw = new HashMap<>();
 
-  private LuceneTileIndex open() throws IOException {
+  private TileIndex open() throws IOException {
     return TileIndex.open(dir, PROVENANCE, IndexSettings.defaults().withCommitSize(50));
   }
 
@@ -100,7 +99,7 @@ class IndexBatchCorrectionTest {
   @Test
   void aFitIsStoredWithTheIndexAndAppliedToKnownSitesOnly() throws IOException {
     IndexBatchCorrection.Summary summary;
-    try (LuceneTileIndex index = open()) {
+    try (TileIndex index = open()) {
       add(index, "center-a", 30, "a");
       add(index, "center-b", 25, "b");
       add(index, "center-c", 20, "c");
@@ -119,8 +118,7 @@ class IndexBatchCorrectionTest {
         List.copyOf(summary.correction().batches().keySet()));
     assertEquals(1, correctionFiles().size());
 
-    try (LuceneTileIndex index =
-        TileIndex.openForSearch(dir, PROVENANCE, IndexSettings.defaults())) {
+    try (TileIndex index = TileIndex.openForSearch(dir, PROVENANCE, IndexSettings.defaults())) {
       BatchCorrection stored = index.batchCorrection().orElseThrow();
       assertArrayEquals(summary.correction().mean(), stored.mean(), 0);
       assertArrayEquals(
@@ -152,12 +150,12 @@ class IndexBatchCorrectionTest {
   @Test
   void tilesIngestedLaterAreCorrectedWhenTheirSiteWasFittedAndKeptRawOtherwise()
       throws IOException {
-    try (LuceneTileIndex index = open()) {
+    try (TileIndex index = open()) {
       add(index, "center-a", 20, "a");
       add(index, "center-b", 20, "b");
       IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults());
     }
-    try (LuceneTileIndex index =
+    try (TileIndex index =
         open()) { // a later ingest opens the index again and finds the stored parameters
       BatchCorrection stored = index.batchCorrection().orElseThrow();
       add(index, "center-b", 2, "b-late");
@@ -187,7 +185,7 @@ class IndexBatchCorrectionTest {
   @Test
   void refittingTheSameTilesGivesTheSameParametersAndRemovingRestoresTheRawEmbeddings()
       throws IOException {
-    try (LuceneTileIndex index = open()) {
+    try (TileIndex index = open()) {
       add(index, "center-a", 15, "a");
       add(index, "center-b", 15, "b");
       BatchCorrection first =
@@ -205,14 +203,14 @@ class IndexBatchCorrectionTest {
       vectors(index).forEach((id, v) -> assertArrayEquals(raw.get(id), v, 0f, id));
       assertEquals(0, index.count(TileFilter.parse("batch_corrected:*")));
     }
-    try (LuceneTileIndex index = open()) {
+    try (TileIndex index = open()) {
       assertFalse(index.batchCorrection().isPresent());
     }
   }
 
   @Test
   void anAlteredOrMissingParameterFileStopsTheIndexFromOpening() throws IOException {
-    try (LuceneTileIndex index = open()) {
+    try (TileIndex index = open()) {
       add(index, "center-a", 12, "a");
       add(index, "center-b", 12, "b");
       IndexBatchCorrection.fit(index, "site", ComBat.Options.defaults());
@@ -233,7 +231,7 @@ class IndexBatchCorrectionTest {
 
   @Test
   void batchesAreNotNamedByTheClassOrAFieldNoTileHas() throws IOException {
-    try (LuceneTileIndex index = open()) {
+    try (TileIndex index = open()) {
       add(index, "center-a", 12, "a");
       IllegalArgumentException label =
           assertThrows(

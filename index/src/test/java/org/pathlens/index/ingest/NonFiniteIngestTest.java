@@ -23,7 +23,6 @@ import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.NanBundleImages;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.slides.TilingOptions;
@@ -52,7 +51,7 @@ class NonFiniteIngestTest {
     model.close();
   }
 
-  private LuceneTileIndex openIndex() throws IOException {
+  private TileIndex openIndex() throws IOException {
     return TileIndex.open(indexDir, IndexProvenance.of(model), IndexSettings.defaults());
   }
 
@@ -66,7 +65,7 @@ class NonFiniteIngestTest {
           "png",
           tiles.resolve("t" + i + ".png").toFile());
     }
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       IngestSummary summary =
           new TileFolderIngest(
                   model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 2, 1)
@@ -95,7 +94,7 @@ class NonFiniteIngestTest {
     assertTrue(ImageIO.write(image, "tiff", slide.toFile()));
     TilingOptions tiling =
         TilingOptions.defaults().withTileSize(64).withMpp(0.5).withAssumedMpp(0.5).withMinTissue(0);
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       IngestSummary summary =
           new SlideIngest(model.images(), tiling, TissueDetector.defaults(), 3, 1, 64)
               .ingest(List.of(slide), index, IngestListener.NONE);
@@ -113,7 +112,7 @@ class NonFiniteIngestTest {
 
   @Test
   void theIndexRefusesANonFiniteVector() throws IOException {
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       float[] nan = new float[16];
       nan[3] = Float.NaN;
       IllegalArgumentException e =

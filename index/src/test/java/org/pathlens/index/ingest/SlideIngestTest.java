@@ -35,8 +35,8 @@ import org.pathlens.fixtures.synth.RegionTruth;
 import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.SearchHit;
+import org.pathlens.index.SlideRecord;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
@@ -77,7 +77,7 @@ class SlideIngestTest {
     model.close();
   }
 
-  private LuceneTileIndex openIndex() throws IOException {
+  private TileIndex openIndex() throws IOException {
     return TileIndex.open(
         indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults().withCommitSize(7));
   }
@@ -89,7 +89,7 @@ class SlideIngestTest {
 
   @Test
   void tissueTilesAtLevelZeroWithThumbnailAndRecordAndNoDuplicatesOnRerun() throws IOException {
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       IngestSummary summary = ingest().ingest(List.of(slide), index, IngestListener.NONE);
       assertEquals(1, summary.slides());
       assertTrue(summary.skipped().isEmpty(), summary.skipped().toString());
@@ -173,13 +173,12 @@ class SlideIngestTest {
     IndexProvenance provenance = IndexProvenance.of(model.bundle(), stain);
     IndexSettings commitsOf7 = IndexSettings.defaults().withCommitSize(7);
     Map<String, float[]> whole = new TreeMap<>();
-    try (LuceneTileIndex index =
-        TileIndex.open(indexDir.resolve("whole"), provenance, commitsOf7)) {
+    try (TileIndex index = TileIndex.open(indexDir.resolve("whole"), provenance, commitsOf7)) {
       ingest.ingest(List.of(slide), index, IngestListener.NONE);
       index.forEachTile(TileFilter.ALL, tile -> whole.put(tile.record().id(), tile.embedding()));
     }
     Path resumedDir = indexDir.resolve("resumed");
-    try (LuceneTileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
+    try (TileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
       IllegalStateException crash =
           Assertions.assertThrows(
               IllegalStateException.class,
@@ -201,7 +200,7 @@ class SlideIngestTest {
       assertEquals("crash", crash.getMessage());
       assertEquals(8, index.size());
     }
-    try (LuceneTileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
+    try (TileIndex index = TileIndex.open(resumedDir, provenance, commitsOf7)) {
       IngestSummary resumed = ingest.ingest(List.of(slide), index, IngestListener.NONE);
       assertEquals(8, resumed.unchanged());
       assertEquals(whole.size() - 8, resumed.tiles());
@@ -227,7 +226,7 @@ class SlideIngestTest {
     if (!Files.exists(broken)) {
       Files.write(broken, new byte[0]);
     }
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       IngestSummary summary = ingest().ingest(List.of(broken, slide), index, IngestListener.NONE);
       assertEquals(1, summary.slides());
       assertEquals(1, summary.skipped().size());
@@ -251,7 +250,7 @@ class SlideIngestTest {
             .orElse(null);
     assumeTrue(
         svs != null, "../shared is absent (or set PATHLENS_SHARED): no CMU-1-Small-Region.svs");
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       IngestSummary summary = ingest().ingest(List.of(svs), index, IngestListener.NONE);
       assertTrue(summary.skipped().isEmpty(), summary.skipped().toString());
       assertTrue(summary.tiles() > 10, summary.tiles() + " tiles");
@@ -286,7 +285,7 @@ class SlideIngestTest {
             StainNormalization.toward(
                 StainTargets.defaultFor(StainMethod.MACENKO), StainFit.SLIDE));
     ImageEncoder encoder = model.images().withStain(stain);
-    try (LuceneTileIndex index =
+    try (TileIndex index =
         TileIndex.open(
             indexDir, IndexProvenance.of(model.bundle(), stain), IndexSettings.defaults())) {
       new SlideIngest(encoder, TilingOptions.defaults(), TissueDetector.defaults(), 4, 2, 256)
@@ -311,7 +310,7 @@ class SlideIngestTest {
         }
       }
     }
-    try (LuceneTileIndex plain =
+    try (TileIndex plain =
         TileIndex.open(
             indexDir.resolve("plain"),
             IndexProvenance.of(model.bundle()),

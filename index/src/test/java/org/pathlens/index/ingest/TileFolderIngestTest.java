@@ -21,7 +21,6 @@ import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
-import org.pathlens.index.LuceneTileIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
@@ -47,7 +46,7 @@ class TileFolderIngestTest {
     model.close();
   }
 
-  private LuceneTileIndex openIndex() throws IOException {
+  private TileIndex openIndex() throws IOException {
     // Small commits, so an ingest spans several of them.
     return TileIndex.open(
         indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults().withCommitSize(10));
@@ -60,7 +59,7 @@ class TileFolderIngestTest {
 
   @Test
   void manifestMetadataIsSearchableAndReingestAddsNoDuplicates() throws IOException {
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       List<Long> indexed = new ArrayList<>();
       IngestSummary first =
           ingest()
@@ -135,7 +134,7 @@ class TileFolderIngestTest {
     }
     Path changed = tiles.resolve("relabelled.csv");
     ManifestRow.write(changed, relabelled);
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       ingest().ingest(tiles, manifest, index, IngestListener.NONE);
       List<Long> kept = new ArrayList<>();
       IngestSummary again =
@@ -163,7 +162,7 @@ class TileFolderIngestTest {
 
   @Test
   void withoutManifestTilesAreKnownByRelativePath() throws IOException {
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       IngestSummary summary = ingest().ingest(tiles, null, index, IngestListener.NONE);
       assertEquals(36, summary.tiles());
       String someTile;
@@ -196,7 +195,7 @@ class TileFolderIngestTest {
         broken.png,TUM,b-7,
         gone.png,NORM,b-8,
         """);
-    try (LuceneTileIndex index = openIndex()) {
+    try (TileIndex index = openIndex()) {
       List<SkippedInput> reported = new ArrayList<>();
       IngestSummary summary =
           ingest()

@@ -1,0 +1,258 @@
+package org.pathlens.index.lucene;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.lucene.index.CheckIndex;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.pathlens.index.IndexCheckReport;
+import org.pathlens.index.IndexCommitData;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SlideRecord;
+import org.pathlens.index.TileFields;
+import org.pathlens.index.TileFilter;
+
+/**
+ * Checks a tile index whole: Lucene's {@link CheckIndex} over every segment (checksums of every
+ * file, then postings, stored fields and vectors decoded), and PathLens's own records (the bundle
+ * and engine a commit records, the vector dimension, the batch correction file, the slide records
+ * and thumbnails against the tiles). The report is a few lines of facts, then one line per problem;
+ * nothing is repaired.
+ */
+final class IndexCheck {
+
+  private final Path dir;
+  private final List<String> facts = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
+
+  private IndexCheck(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Checks the index in {@code dir}.
+   *
+   * @throws IllegalArgumentException when {@code dir} holds no index
+   * @throws IllegalStateException when an ingest is writing the index (check it when that ends)
+   */
+  static IndexCheckReport run(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no tile index in " + dir + " (no such directory)");
+    }
+    IndexCheck check = new IndexCheck(dir);
+    try (Directory directory = FSDirectory.open(dir)) {
+      if (!DirectoryReader.indexExists(directory)) {
+        throw new IllegalArgumentException("no tile index in " + dir);
+      }
+      boolean luceneOk = check.lucene(directory);
+      if (luceneOk) {
+        check.records(directory);
+      }
+    }
+    return new IndexCheckReport(List.copyOf(check.facts), List.copyOf(check.problems));
+  }
+
+  /** Lucene's own check, holding the write lock so that no ingest changes files meanwhile. */
+  private boolean lucene(Directory directory) throws IOException {
+    long start = System.nanoTime();
+    CheckIndex.Status status;
+    try (CheckIndex lucene = new CheckIndex(directory)) {
+      lucene.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_INTEGRITY_CHECKS);
+      status = lucene.checkIndex();
+    } catch (LockObtainFailedException e) {
+      throw new IllegalStateException(
+          "index "
+              + dir
+              + " is being written by another process (its write.lock is held): check it when"
+              + " that ingest has finished");
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long docs = 0;
+    long deleted = 0;
+    for (CheckIndex.Status.SegmentInfoStatus segment : status.segmentInfos) {
+      docs += segment.maxDoc;
+      deleted += segment.liveDocStatus == null ? 0 : segment.liveDocStatus.numDeleted;
+      if (segment.error != null) {
+        problems.add(
+            "segment "
+                + segment.name
+                + " ("
+                + segment.maxDoc
+                + " documents) is damaged: "
+                + describe(segment.error));
+      }
+    }
+    if (status.missingSegments) {
+      problems.add(
+          "the latest commit ("
+              + status.segmentsFileName
+              + ") cannot be read: files of the index are missing or damaged");
+    }
+    facts.add(
+        String.format(
+            Locale.ROOT,
+            "lucene: %d segments, %d documents (%d deleted), checked in %.1f s: %s",
+            status.segmentInfos.size(),
+            docs,
+            deleted,
+            seconds,
+            status.clean ? "checksums and structure intact" : "damaged"));
+    if (!status.clean && problems.isEmpty()) {
+      problems.add("Lucene's CheckIndex found the index damaged");
+    }
+    return status.clean;
+  }
+
+  private static String describe(Object error) {
+    if (error instanceof Throwable t) {
+      return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+    return String.valueOf(error);
+  }
+
+  /** PathLens's records, read from the latest commit and beside the index. */
+  private void records(Directory directory) throws IOException {
+    Map<String, String> recorded = IndexCommitData.read(directory);
+    IndexProvenance provenance = IndexProvenance.fromUserData(recorded, dir);
+    if (provenance == null) {
+      problems.add(
+          "the index records no model bundle: it was not built by PathLens (or by a version before"
+              + " bundles were recorded), so no search can vouch for its vectors");
+      return;
+    }
+    facts.add("bundle: " + provenance);
+    facts.add(
+        "engine: "
+            + (provenance.engine() == null
+                ? recorded.getOrDefault(IndexProvenance.ENGINE_KEY, "not recorded")
+                : provenance.engine().engine() + "; canary " + provenance.engine().describe()));
+    if (!recorded.containsKey(IndexProvenance.ENGINE_KEY)) {
+      problems.add("the index records no engine; PathLens refuses to search it: ingest it anew");
+    }
+    IndexSettings graph = IndexCommitData.graph(recorded, IndexSettings.defaults());
+    facts.add(
+        "graph: m="
+            + graph.m()
+            + ", beam="
+            + graph.beamWidth()
+            + ", quantization "
+            + graph.quantization().name().toLowerCase(Locale.ROOT));
+    long opening = System.nanoTime();
+    try (DirectoryReader reader = DirectoryReader.open(directory)) {
+      long opened = System.nanoTime();
+      for (LeafReaderContext leaf : reader.leaves()) {
+        leaf.reader().checkIntegrity(); // what readers do on open (VerifyingSearcherFactory)
+      }
+      long verified = System.nanoTime();
+      long bytes = 0;
+      for (String file : directory.listAll()) {
+        bytes += directory.fileLength(file);
+      }
+      facts.add(
+          String.format(
+              Locale.ROOT,
+              "open for search: %.0f ms to open, %.0f ms to verify every checksum (%d MB), as"
+                  + " search, classify and serve do",
+              (opened - opening) / 1e6,
+              (verified - opened) / 1e6,
+              bytes >> 20));
+      vectors(reader, provenance);
+      facts.add("tiles: " + reader.numDocs());
+      slides(reader);
+    }
+    try {
+      var correction = IndexCommitData.batchCorrection(dir, recorded, provenance);
+      facts.add(
+          "batch correction: "
+              + (correction == null
+                  ? "none"
+                  : "by "
+                      + correction.by()
+                      + ", file "
+                      + recorded.get(IndexCommitData.BATCH_FILE_KEY)
+                      + " (checksum matches)"));
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+  }
+
+  private void vectors(DirectoryReader reader, IndexProvenance provenance) {
+    for (LeafReaderContext leaf : reader.leaves()) {
+      FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(TileFields.EMBEDDING);
+      if (field != null && field.getVectorDimension() != provenance.embeddingDim()) {
+        problems.add(
+            "segment "
+                + leaf.ord
+                + " holds vectors of dimension "
+                + field.getVectorDimension()
+                + ", the bundle's is "
+                + provenance.embeddingDim());
+      }
+    }
+  }
+
+  /** Every slide record parses, has its thumbnail and has tiles in the index. */
+  private void slides(DirectoryReader reader) throws IOException {
+    Path records = dir.resolve("slides");
+    if (!Files.isDirectory(records)) {
+      facts.add("slides: no slide records (a tile-folder index)");
+      return;
+    }
+    List<String> ids;
+    try (Stream<Path> files = Files.list(records)) {
+      ids =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.endsWith(".json"))
+              .map(n -> n.substring(0, n.length() - ".json".length()))
+              .sorted()
+              .toList();
+    }
+    TileSearch search = null;
+    int whole = 0;
+    for (String id : ids) {
+      SlideRecord record;
+      try {
+        record = SlideRecord.read(dir, id);
+      } catch (IOException | RuntimeException e) {
+        problems.add(
+            "slide record " + SlideRecord.file(dir, id) + " cannot be read: " + e.getMessage());
+        continue;
+      }
+      boolean ok = true;
+      if (!Files.isRegularFile(SlideRecord.thumbnailFile(dir, id))) {
+        problems.add(
+            "slide " + id + ": thumbnail " + SlideRecord.thumbnailFile(dir, id) + " is missing");
+        ok = false;
+      }
+      int tiles = countTiles(reader, id);
+      if (tiles == 0) {
+        problems.add(
+            "slide "
+                + id
+                + ": a record ("
+                + record.tiles()
+                + " tiles ingested) but no tile in the index");
+        ok = false;
+      }
+      whole += ok ? 1 : 0;
+    }
+    facts.add("slides: " + ids.size() + " records, " + whole + " with their thumbnail and tiles");
+  }
+
+  private static int countTiles(DirectoryReader reader, String slideId) throws IOException {
+    return new org.apache.lucene.search.IndexSearcher(reader)
+        .count(TileFilter.slide(slideId).luceneQuery());
+  }
+}

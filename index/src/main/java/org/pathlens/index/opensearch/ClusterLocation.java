@@ -1,0 +1,66 @@
+package org.pathlens.index.opensearch;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+import org.pathlens.index.IndexLocation;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.RebuildingIndex;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileIndexBackend;
+
+/**
+ * An OpenSearch index or alias; credentials come from the environment ({@link ClusterCredentials}),
+ * never from here.
+ *
+ * @param endpoint the cluster's HTTP endpoint, {@code scheme://host:port}
+ * @param name the index or alias
+ */
+record ClusterLocation(URI endpoint, String name, TileIndexBackend backend)
+    implements IndexLocation {
+
+  /** The same cluster, another index or alias. */
+  ClusterLocation withName(String other) {
+    return new ClusterLocation(endpoint, other, backend);
+  }
+
+  @Override
+  public TileIndex open(IndexProvenance provenance, IndexSettings settings) throws IOException {
+    return OpenSearchTileIndex.open(this, provenance, settings, true);
+  }
+
+  @Override
+  public TileIndex openForSearch(IndexProvenance provenance, IndexSettings settings)
+      throws IOException {
+    return OpenSearchTileIndex.open(this, provenance, settings, false);
+  }
+
+  @Override
+  public Optional<IndexProvenance> readProvenance() throws IOException {
+    return OpenSearchTileIndex.readProvenance(this);
+  }
+
+  @Override
+  public RebuildingIndex openRebuild(IndexProvenance provenance, IndexSettings settings)
+      throws IOException {
+    return OpenSearchTileIndex.openRebuild(this, provenance, settings);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ClusterLocation other
+        && endpoint.equals(other.endpoint)
+        && name.equals(other.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return endpoint.hashCode() * 31 + name.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return endpoint + "/" + name;
+  }
+}

@@ -1,0 +1,488 @@
+package org.pathlens.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.pathlens.encoders.preprocess.RgbImage;
+
+/**
+ * The index contract, run in full by every backend (Lucene's way: {@code
+ * BaseKnnVectorsFormatTestCase}): extend this class and say where a fresh index lives. Each test
+ * makes its own index, so the methods run in any order. Expectations come from brute force over the
+ * same tiles ({@link ExactSearch}), never from another backend.
+ */
+public abstract class BaseTileIndexTestCase {
+
+  /** A location where no index is yet, unique to the calling test. */
+  protected abstract IndexLocation newLocation(String name) throws IOException;
+
+  /** Candidate lists deep enough that HNSW is exact on a few hundred tiles. */
+  protected static final IndexSettings EXACT_ENOUGH =
+      IndexSettings.defaults().withOversample(10).withCommitSize(100);
+
+  private static final int DIM = 64;
+
+  protected final TestTiles data = new TestTiles(300, DIM, 7);
+
+  private TileIndex filled(String name) throws IOException {
+    TileIndex index = newLocation(name).open(TestTiles.PROVENANCE, EXACT_ENOUGH);
+    index.add(data.tiles, data.embeddings);
+    return index;
+  }
+
+  private List<float[]> queries(int n, long seed) {
+    Random random = new Random(seed);
+    List<float[]> queries = new ArrayList<>();
+    for (int q = 0; q < n; q++) {
+      float[] v = data.embeddings.get(random.nextInt(data.tiles.size())).clone();
+      for (int d = 0; d < DIM; d++) {
+        v[d] += (float) (random.nextGaussian() * 0.05);
+      }
+      queries.add(unit(v));
+    }
+    return queries;
+  }
+
+  protected static float[] unit(float... v) {
+    double norm = 0;
+    for (float x : v) {
+      norm += x * x;
+    }
+    float[] u = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      u[i] = (float) (v[i] / Math.sqrt(norm));
+    }
+    return u;
+  }
+
+  protected static List<String> ids(List<SearchHit> hits) {
+    return hits.stream().map(SearchHit::id).toList();
+  }
+
+  @Test
+  void searchesReturnBruteForcesTopTenWithExactCosines() throws IOException {
+    try (TileIndex index = filled("search")) {
+      assertEquals(300, index.size());
+      ExactSearch exact = data.exact(t -> true);
+      for (float[] query : queries(20, 1)) {
+        List<SearchHit> truth = exact.search(query, 10);
+        List<SearchHit> found = index.search(query, 10, TileFilter.ALL);
+        assertEquals(ids(truth), ids(found));
+        for (int i = 0; i < truth.size(); i++) {
+          assertEquals(truth.get(i).score(), found.get(i).score(), 1e-6f);
+          assertEquals(truth.get(i).id(), found.get(i).tile().id()); // hits carry their records
+        }
+        assertEquals(ids(truth), ids(index.searchIds(query, 10, TileFilter.ALL)));
+      }
+    }
+  }
+
+  @Test
+  void filteredSearchesReturnOnlyMatchingTilesAndTheFilteredTopTen() throws IOException {
+    Map<String, Predicate<TileRecord>> filters = new LinkedHashMap<>();
+    filters.put("site:site-3", t -> t.site().equals("site-3"));
+    filters.put("bucket:b7", t -> t.extra().get("bucket").equals("b7"));
+    filters.put(
+        "label:TUM AND NOT site:site-1",
+        t -> t.label().equals("TUM") && !t.site().equals("site-1"));
+    filters.put("x:[0 TO 1000]", t -> t.x() <= 1000);
+    filters.put("-label:TUM", t -> !t.label().equals("TUM"));
+    filters.put(
+        "slide_id:S-3 OR slide_id:S-4",
+        t -> t.slideId().equals("S-3") || t.slideId().equals("S-4"));
+    try (TileIndex index = filled("filtered")) {
+      for (Map.Entry<String, Predicate<TileRecord>> entry : filters.entrySet()) {
+        TileFilter filter = TileFilter.parse(entry.getKey());
+        ExactSearch exact = data.exact(entry.getValue());
+        assertEquals(exact.size(), index.count(filter), entry.getKey());
+        for (float[] query : queries(3, 2)) {
+          List<SearchHit> found = index.search(query, 10, filter);
+          for (SearchHit hit : found) {
+            assertTrue(entry.getValue().test(hit.tile()), entry.getKey() + " let in " + hit.id());
+          }
+          assertEquals(ids(exact.search(query, 10)), ids(found), entry.getKey());
+        }
+      }
+    }
+  }
+
+  @Test
+  void filtersUseLuceneSyntaxOverWholeValues() throws IOException {
+    try (TileIndex index = filled("syntax")) {
+      assertEquals(30, index.count(TileFilter.parse("site:site-3")));
+      assertEquals(30, index.count(TileFilter.parse("site:(site-3 OR site-4) AND label:TUM")));
+      assertEquals(25, index.count(TileFilter.parse("site:site-3 AND NOT slide_id:S-0")));
+      assertEquals(270, index.count(TileFilter.parse("NOT site:site-3")));
+      assertEquals(6 * 6, index.count(TileFilter.parse("x:[0 TO 1120]")));
+      assertEquals(300, index.count(TileFilter.parse("mpp:[0.4 TO 0.6]")));
+      assertEquals(0, index.count(TileFilter.parse("site:site")));
+      assertEquals(3, index.count(TileFilter.parse("bucket:b7")));
+      var unknown =
+          assertThrows(
+              IllegalArgumentException.class, () -> index.count(TileFilter.parse("lable:TUM")));
+      assertTrue(
+          unknown.getMessage().contains("'lable'") && unknown.getMessage().contains("label"),
+          unknown.getMessage());
+    }
+  }
+
+  /** Facets count live tiles per value, most first, and refuse what a filter may not name. */
+  @Test
+  void facetsCountLiveTilesPerValue() throws IOException {
+    try (TileIndex index = filled("facets")) {
+      assertEquals(
+          List.of(new FacetValue("NORM", 150), new FacetValue("TUM", 150)),
+          index.facet("label", 10));
+      assertEquals(new FacetValue("site-0", 30), index.facet("site", 3).getFirst());
+      assertEquals(3, index.facet("site", 3).size());
+      index.deleteSlide("S-0"); // tiles 0..49: five of each site gone
+      assertEquals(new FacetValue("site-0", 25), index.facet("site", 1).getFirst());
+      // A manifest column: b50..b99 keep their 3 tiles, b0..b49 lost one; ties by value.
+      List<FacetValue> buckets = index.facet("bucket", 100);
+      assertEquals(new FacetValue("b50", 3), buckets.getFirst());
+      assertEquals(new FacetValue("b0", 2), buckets.get(50));
+      for (String field : List.of("source", "caption", "embedding", "id")) {
+        assertThrows(IllegalArgumentException.class, () -> index.facet(field, 10), field);
+      }
+    }
+  }
+
+  @Test
+  void anotherBundleIsRefusedNamingBoth() throws IOException {
+    IndexLocation location = newLocation("bundle");
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 5), data.embeddings.subList(0, 5));
+    }
+    IndexProvenance other = new IndexProvenance("other-model", "fedcba9876543210", DIM);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> location.open(other, IndexSettings.defaults()));
+    assertTrue(e.getMessage().contains("test-model (0123456789ab, D=64)"), e.getMessage());
+    assertTrue(e.getMessage().contains("other-model (fedcba987654, D=64)"), e.getMessage());
+    assertThrows(
+        IllegalStateException.class, () -> location.openForSearch(other, IndexSettings.defaults()));
+    assertEquals(TestTiles.PROVENANCE, location.readProvenance().orElseThrow());
+  }
+
+  @Test
+  void aNewIndexRecordsItsBundleBeforeItsFirstTile() throws IOException {
+    IndexLocation location = newLocation("new");
+    assertTrue(location.readProvenance().isEmpty());
+    location.open(TestTiles.PROVENANCE, EXACT_ENOUGH).close();
+    assertEquals(TestTiles.PROVENANCE, location.readProvenance().orElseThrow());
+  }
+
+  @Test
+  void aMissingIndexIsNotCreatedBySearching() throws IOException {
+    IndexLocation location = newLocation("absent");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> location.openForSearch(TestTiles.PROVENANCE, IndexSettings.defaults()));
+    assertTrue(location.readProvenance().isEmpty());
+  }
+
+  @Test
+  void embeddingsOfTheWrongShapeOrNotFiniteAreRefused() throws IOException {
+    try (TileIndex index = newLocation("shape").open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      TileRecord tile = data.tiles.getFirst();
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> index.add(List.of(tile), List.of(new float[32])));
+      assertTrue(
+          e.getMessage().contains(tile.id()) && e.getMessage().contains("D=64"), e.getMessage());
+      float[] notUnit = data.embeddings.getFirst().clone();
+      notUnit[0] += 1;
+      assertThrows(
+          IllegalArgumentException.class, () -> index.add(List.of(tile), List.of(notUnit)));
+      float[] nan = data.embeddings.getFirst().clone();
+      nan[3] = Float.NaN;
+      assertThrows(IllegalArgumentException.class, () -> index.add(List.of(tile), List.of(nan)));
+      assertThrows(IllegalArgumentException.class, () -> index.search(nan, 5, TileFilter.ALL));
+      assertEquals(0, index.size());
+    }
+  }
+
+  @Test
+  void reAddingUpdatesInsteadOfDuplicatingAndAMovedTileKeepsOneDocument() throws IOException {
+    try (TileIndex index = filled("resume")) {
+      index.add(data.tiles, data.embeddings); // a resumed ingest sends the same tiles again
+      assertEquals(300, index.size());
+      TileRecord first = data.tiles.getFirst();
+      TileRecord moved =
+          new TileRecord(
+              first.id(),
+              "S-moved",
+              first.patientId(),
+              first.site(),
+              first.stain(),
+              first.scanner(),
+              "STR",
+              "relabelled by a pathologist",
+              first.x(),
+              first.y(),
+              first.mpp(),
+              first.source(),
+              first.extra());
+      index.add(List.of(moved), List.of(data.embeddings.getFirst()));
+      assertEquals(300, index.size());
+      assertEquals(moved, index.get(first.id()).orElseThrow());
+      assertEquals(1, index.count(TileFilter.slide("S-moved")));
+      assertEquals(
+          first.id(), index.search(data.embeddings.getFirst(), 1, TileFilter.ALL).getFirst().id());
+      index.add(List.of(first), List.of(data.embeddings.getFirst()));
+      assertEquals(0, index.count(TileFilter.slide("S-moved")));
+      assertEquals(300, index.size());
+    }
+  }
+
+  @Test
+  void recordsAreReadBackAsWritten() throws IOException {
+    try (TileIndex index = filled("records")) {
+      List<String> asked = List.of(data.tiles.get(4).id(), "no-such-tile", data.tiles.get(9).id());
+      Map<String, TileRecord> found = index.records(asked);
+      assertEquals(2, found.size());
+      assertEquals(data.tiles.get(4), found.get(data.tiles.get(4).id()));
+      assertEquals(data.tiles.get(9), index.get(data.tiles.get(9).id()).orElseThrow());
+      assertTrue(index.get("no-such-tile").isEmpty());
+    }
+  }
+
+  @Test
+  void deletingASlideRemovesItsTilesFromMetadataAndVectors() throws IOException {
+    try (TileIndex index = filled("delete")) {
+      assertEquals(50, index.deleteSlide("S-2"));
+      assertEquals(250, index.size());
+      assertEquals(0, index.count(TileFilter.slide("S-2")));
+      assertTrue(index.slideEmbeddings("S-2").isEmpty());
+      for (SearchHit hit : index.search(data.embeddings.get(100), 50, TileFilter.ALL)) {
+        assertFalse(hit.tile().slideId().equals("S-2"), hit.id());
+      }
+      assertEquals(50, index.slideEmbeddings("S-3").size());
+    }
+  }
+
+  @Test
+  void forEachTileVisitsEveryLiveTileWithItsRecordAndEmbedding() throws IOException {
+    try (TileIndex index = filled("visit")) {
+      index.deleteSlide("S-1");
+      Map<String, StoredTile> seen = new TreeMap<>();
+      index.forEachTile(
+          TileFilter.parse("site:site-3"), tile -> seen.put(tile.record().id(), tile));
+      assertEquals(25, seen.size()); // 30 at site-3, 5 of them on the deleted slide
+      for (int i = 0; i < data.tiles.size(); i++) {
+        TileRecord tile = data.tiles.get(i);
+        if (tile.site().equals("site-3") && !tile.slideId().equals("S-1")) {
+          assertEquals(tile, seen.get(tile.id()).record());
+          assertArrayEquals(data.embeddings.get(i), seen.get(tile.id()).embedding());
+        }
+      }
+      int[] all = {0};
+      index.forEachTile(TileFilter.ALL, tile -> all[0]++);
+      assertEquals(250, all[0]);
+      // Bit for bit, in tile id order: what slide classification reads.
+      List<float[]> slide = index.slideEmbeddings("S-2");
+      List<Integer> order = new ArrayList<>();
+      for (int i = 100; i < 150; i++) {
+        order.add(i);
+      }
+      order.sort(Comparator.comparing(i -> data.tiles.get(i).id()));
+      for (int j = 0; j < order.size(); j++) {
+        assertArrayEquals(data.embeddings.get(order.get(j)), slide.get(j));
+      }
+    }
+  }
+
+  @Test
+  void captionSearchRanksByBm25AndHybridFusesBothRankings() throws IOException {
+    List<TileRecord> tiles =
+        List.of(
+            captioned("a", "crowded atypical glands of adenocarcinoma"),
+            captioned("b", "adipose tissue with large empty cells"),
+            captioned("c", "smooth muscle bundles"),
+            captioned("d", "glands glands and more glands of normal mucosa"));
+    float[] east = unit(1, 0);
+    List<float[]> vectors = List.of(unit(0.6f, 0.8f), east, unit(0.8f, 0.6f), unit(0, 1));
+    IndexProvenance twoD = new IndexProvenance("m", "h", 2);
+    try (TileIndex index = newLocation("captions").open(twoD, IndexSettings.defaults())) {
+      index.add(tiles, vectors);
+      assertEquals(List.of("d", "a"), ids(index.searchCaptions("glands", 10, TileFilter.ALL)));
+      assertEquals(
+          List.of("a"), ids(index.searchCaptions("glands", 10, TileFilter.parse("-id:d"))));
+      assertEquals(List.of("b"), ids(index.searchCaptions("\"empty cells\"", 10, TileFilter.ALL)));
+      assertEquals(List.of("b"), ids(index.searchCaptions("empty cells:(", 10, TileFilter.ALL)));
+      // Vector ranking for east: b, c, a, d; caption ranking for "glands": d, a. Fused:
+      // d 1/64 + 1/61 = 0.03202 > a 1/63 + 1/62 = 0.03200 > b 1/61 > c 1/62.
+      List<SearchHit> hybrid = index.searchHybrid(east, "glands", 4, TileFilter.ALL);
+      assertEquals(List.of("d", "a", "b", "c"), ids(hybrid));
+      assertEquals(1f / 64 + 1f / 61, hybrid.getFirst().score(), 1e-6f);
+      assertEquals("crowded atypical glands of adenocarcinoma", hybrid.get(1).tile().caption());
+    }
+  }
+
+  private static TileRecord captioned(String id, String caption) {
+    return new TileRecord(
+        id, "S", null, null, null, null, null, caption, null, null, null, null, Map.of());
+  }
+
+  /** Similar cases rank slides as {@link SlideSimilarity} does over brute-force neighbours. */
+  @Test
+  void similarSlidesRankAsOverBruteForceNeighbours() throws IOException {
+    Map<String, TileRecord> byId =
+        data.tiles.stream().collect(Collectors.toMap(TileRecord::id, t -> t));
+    try (TileIndex index = filled("similar")) {
+      for (String slide : List.of("S-1", "S-5")) {
+        ExactSearch others = data.exact(t -> !t.slideId().equals(slide));
+        List<SlideHit> expected =
+            SlideSimilarity.DEFAULT.rank(
+                index.slideEmbeddings(slide),
+                5,
+                (queries, n) -> {
+                  List<List<SearchHit>> all = new ArrayList<>();
+                  for (float[] q : queries) {
+                    all.add(
+                        others.search(q, n).stream()
+                            .map(h -> new SearchHit(h.id(), h.score(), byId.get(h.id())))
+                            .toList());
+                  }
+                  return all;
+                });
+        List<SlideHit> found = index.similarSlides(slide, 5);
+        assertEquals(
+            expected.stream().map(SlideHit::slideId).toList(),
+            found.stream().map(SlideHit::slideId).toList());
+        for (int i = 0; i < expected.size(); i++) {
+          assertEquals(expected.get(i).score(), found.get(i).score(), 1e-5f);
+          assertEquals(expected.get(i).matchedTiles(), found.get(i).matchedTiles());
+        }
+      }
+      assertThrows(IllegalArgumentException.class, () -> index.similarSlides("S-none", 5));
+    }
+  }
+
+  @Test
+  void slideRecordsAndThumbnailsAreKeptWithTheIndex() throws IOException {
+    try (TileIndex index = filled("slides")) {
+      SlideRecords records = index.slideRecords();
+      assertTrue(records.slideIds().isEmpty());
+      SlideRecord record =
+          new SlideRecord(
+              "S-1",
+              "/slides/S-1.svs",
+              "aperio",
+              0.25,
+              0.25,
+              List.of(),
+              0.5,
+              224,
+              0,
+              0.5,
+              0.4,
+              50,
+              SlideRecord.THUMBNAILS + "/S-1.png",
+              Map.of("aperio.AppMag", "40"));
+      byte[] red = new byte[4 * 3 * 3];
+      for (int p = 0; p < red.length; p += 3) {
+        red[p] = (byte) 200;
+      }
+      records.write(record, new RgbImage(4, 3, red));
+      records.write(
+          new SlideRecord(
+              "S-0",
+              "/slides/S-0.svs",
+              "aperio",
+              0.25,
+              0.25,
+              List.of(),
+              0.5,
+              224,
+              0,
+              0.5,
+              0.4,
+              50,
+              SlideRecord.THUMBNAILS + "/S-0.png",
+              Map.of()),
+          null);
+      assertEquals(List.of("S-0", "S-1"), records.slideIds());
+      assertEquals(record, records.find("S-1").orElseThrow());
+      assertTrue(records.find("S-9").isEmpty());
+      assertTrue(Files.size(records.thumbnail("S-1").orElseThrow()) > 0);
+      assertTrue(records.thumbnail("S-0").isEmpty());
+      assertThrows(IOException.class, () -> records.read("S-9"));
+    }
+  }
+
+  @Test
+  void aSearchOnlyIndexSeesNewWritesAfterRefreshAndRefusesWrites() throws IOException {
+    IndexLocation location = newLocation("reader");
+    try (TileIndex writer = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      writer.add(data.tiles.subList(0, 100), data.embeddings.subList(0, 100));
+      try (TileIndex reader = location.openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+        assertEquals(100, reader.size());
+        writer.add(data.tiles.subList(100, 200), data.embeddings.subList(100, 200));
+        reader.refresh();
+        assertEquals(200, reader.size());
+        assertThrows(IllegalStateException.class, () -> reader.deleteSlide("S-0"));
+        assertEquals(TestTiles.PROVENANCE, reader.provenance());
+      }
+    }
+  }
+
+  @Test
+  void theLocationNamesTheIndexAndReopensIt() throws IOException {
+    IndexLocation location = newLocation("reopen");
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
+      assertEquals(location.toString(), index.location().toString());
+      assertEquals(location, IndexLocation.parse(location.toString()));
+      try (TileIndex again = index.location().openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+        assertEquals(10, again.size());
+      }
+    }
+  }
+
+  @Test
+  void capabilitiesAreDeclaredAndWhatIsMissingIsRefusedInOneLine() throws IOException {
+    IndexLocation location = newLocation("capabilities");
+    for (IndexCapability capability : IndexCapability.values()) {
+      if (location.capabilities().contains(capability)) {
+        location.require(capability, "test"); // no refusal
+      } else {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> location.require(capability, "x"));
+        assertTrue(e.getMessage().contains(location.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(capability.what()), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void droppingAnIndexRemovesEverything() throws IOException {
+    IndexLocation location = newLocation("dropped");
+    TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH);
+    index.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
+    index.drop();
+    assertTrue(location.readProvenance().isEmpty());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> location.openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH));
+    assertNotEquals(null, location.toString());
+  }
+}

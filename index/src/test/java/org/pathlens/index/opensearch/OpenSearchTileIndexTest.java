@@ -1,0 +1,181 @@
+package org.pathlens.index.opensearch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.index.BaseTileIndexTestCase;
+import org.pathlens.index.IndexLocation;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.RebuildingIndex;
+import org.pathlens.index.SearchHit;
+import org.pathlens.index.TestTiles;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+import org.pathlens.index.cluster.LocalCluster;
+
+/**
+ * The index contract on a real two-node OpenSearch cluster (k-NN plugin, two shards with a replica
+ * each), and what only a cluster does: survive a node's death, rebuild through an alias.
+ */
+class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
+
+  @TempDir static Path tmp;
+
+  private static LocalCluster cluster;
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @BeforeAll
+  static void startCluster() throws IOException {
+    cluster = LocalCluster.start(tmp.resolve("cluster"), 2, 0, "512m", Duration.ofMinutes(3));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Override
+  protected IndexLocation newLocation(String name) {
+    return IndexLocation.parse(
+        cluster.endpoint() + "/" + name.toLowerCase() + "-" + NAMES.incrementAndGet());
+  }
+
+  private static ClusterClient client() {
+    return new ClusterClient(cluster.endpoint(), ClusterCredentials.none());
+  }
+
+  @Test
+  void anHttpUrlIsTheClusterBackend() {
+    IndexLocation location = IndexLocation.parse("http://127.0.0.1:9200/tiles");
+    assertTrue(location.backend() instanceof OpenSearchBackend);
+    assertEquals("http://127.0.0.1:9200/tiles", location.toString());
+    assertEquals(
+        "http://127.0.0.1:80/tiles", IndexLocation.parse("http://127.0.0.1/tiles/").toString());
+    for (String bad :
+        List.of("http://127.0.0.1:9200/Tiles", "http://u:p@127.0.0.1:9200/t", "http://h:1/a/b")) {
+      assertThrows(IllegalArgumentException.class, () -> IndexLocation.parse(bad), bad);
+    }
+  }
+
+  @Test
+  void anIndexNotOfPathLensIsRefused() throws IOException {
+    client().send("PUT", "/foreign", null);
+    IllegalStateException foreign =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                IndexLocation.parse(cluster.endpoint() + "/foreign")
+                    .open(TestTiles.PROVENANCE, IndexSettings.defaults()));
+    assertTrue(foreign.getMessage().contains("not a PathLens tile index"), foreign.getMessage());
+  }
+
+  /**
+   * SIGKILL of the data-only node while tiles are being added and searched: the ingest goes on (the
+   * surviving node promotes its replicas; refused items are sent again), searches keep answering,
+   * and every acknowledged tile is there once the node is back.
+   */
+  @Test
+  void killingANodeMidIngestAndMidSearchLosesNothingAcknowledged() throws Exception {
+    int n = 1500;
+    TileIndex index =
+        newLocation("crash")
+            .open(TestTiles.PROVENANCE, IndexSettings.defaults().withCommitSize(100));
+    TestTiles more = new TestTiles(n, 64, 11);
+    AtomicInteger acknowledged = new AtomicInteger();
+    ExecutorService ingest = Executors.newSingleThreadExecutor();
+    Future<?> writing =
+        ingest.submit(
+            () -> {
+              for (int start = 0; start < n; start += 100) {
+                index.add(
+                    more.tiles.subList(start, start + 100),
+                    more.embeddings.subList(start, start + 100));
+                acknowledged.addAndGet(100);
+              }
+              return null;
+            });
+    try {
+      while (acknowledged.get() < 300) {
+        Thread.sleep(50);
+      }
+      cluster.kill(1);
+      assertTrue(acknowledged.get() < n, "the node died before the ingest was done");
+      for (int q = 0; q < 20; q++) {
+        List<SearchHit> hits = index.search(more.embeddings.get(q * 7), 10, TileFilter.ALL);
+        assertTrue(hits.size() <= 10);
+      }
+      writing.get();
+    } finally {
+      ingest.shutdown();
+      if (!cluster.isAlive(1)) {
+        cluster.restart(1);
+      }
+      cluster.awaitGreen(Duration.ofMinutes(3));
+    }
+    assertEquals(n, acknowledged.get());
+    assertEquals(n, index.size());
+    assertEquals(n, index.records(more.tiles.stream().map(TileRecord::id).toList()).size());
+  }
+
+  /**
+   * A full rebuild behind the alias: readers keep the old index until the rebuild is finished, a
+   * rebuild cut short is resumed rather than started again, the swap is one step, and a reader
+   * never follows a swap to an index of another bundle.
+   */
+  @Test
+  void aRebuildIsResumedAndSwappedInThroughTheAlias() throws IOException {
+    IndexLocation alias = newLocation("rebuilt");
+    String name = alias.toString().substring(alias.toString().lastIndexOf('/') + 1);
+    try (TileIndex old = alias.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      old.add(data.tiles, data.embeddings);
+    }
+    RebuildingIndex rebuild = alias.openRebuild(TestTiles.PROVENANCE, EXACT_ENOUGH);
+    rebuild.add(data.tiles.subList(0, 100), data.embeddings.subList(0, 100));
+    assertEquals(100, rebuild.size());
+    TileIndex reader = alias.openForSearch(TestTiles.PROVENANCE, IndexSettings.defaults());
+    assertEquals(300, reader.size()); // readers of the alias still see the old index
+
+    RebuildingIndex resumed = alias.openRebuild(TestTiles.PROVENANCE, EXACT_ENOUGH);
+    assertEquals(100, resumed.size()); // the same new index, not a third one
+    resumed.add(data.tiles.subList(100, 200), data.embeddings.subList(100, 200));
+    assertEquals(cluster.endpoint() + "/" + name + "-000001", resumed.finish().orElseThrow());
+    assertEquals(300, reader.size()); // a reader keeps the index it opened...
+    reader.refresh();
+    assertEquals(200, reader.size()); // ...and follows the swap to an index of its bundle
+    assertTrue(client().getIfExists("/" + name + "-000001").isPresent(), "the old index is kept");
+    assertTrue(client().getIfExists("/_alias/" + name).orElseThrow().has(name + "-000002"));
+
+    IndexProvenance other = new IndexProvenance("other-model", "fedcba9876543210fedc", 64);
+    RebuildingIndex foreign = alias.openRebuild(other, EXACT_ENOUGH);
+    foreign.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
+    assertEquals(cluster.endpoint() + "/" + name + "-000002", foreign.finish().orElseThrow());
+    IllegalStateException refused = assertThrows(IllegalStateException.class, reader::refresh);
+    assertTrue(refused.getMessage().contains("other-model"), refused.getMessage());
+    assertEquals(200, reader.size()); // still the index of its own bundle
+  }
+
+  @Test
+  void aFirstRebuildThroughANewAliasReplacesNothing() throws IOException {
+    RebuildingIndex first = newLocation("fresh").openRebuild(TestTiles.PROVENANCE, EXACT_ENOUGH);
+    first.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
+    assertTrue(first.finish().isEmpty());
+    assertEquals(10, first.size());
+  }
+}

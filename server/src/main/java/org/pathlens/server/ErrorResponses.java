@@ -1,0 +1,86 @@
+package org.pathlens.server;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.pathlens.encoders.NonFiniteEmbeddingException;
+import org.pathlens.encoders.TextNotComparableException;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
+
+/**
+ * Every failure as a JSON body {@code {"error": ..., "parameter": ...}} with its status, never an
+ * HTML page or a stack trace: refusals the routes raise, images that do not decode (400, naming the
+ * {@code image} part), a model output that is not finite (500, saying so), Javalin's own (unknown
+ * route, bad method), and anything unexpected (500, logged; its message only in the log, since it
+ * may name files on the server).
+ */
+final class ErrorResponses {
+
+  void handle(Throwable failure, Context ctx) {
+    Throwable e = unwrap(failure);
+    switch (e) {
+      case ApiException api -> {
+        if (api.status() == 503) {
+          ctx.header("Retry-After", Integer.toString(InferencePool.RETRY_AFTER_SECONDS));
+        }
+        write(ctx, api.status(), api.getMessage(), api.parameter());
+      }
+      case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
+      case TextNotComparableException text ->
+          write(ctx, 422, TextNotComparableException.REASON, null);
+      case NonFiniteEmbeddingException nonFinite -> {
+        // The model's fault, not the client's: a 500 that says so, never a 200 carrying NaN.
+        System.err.println(
+            "pathlens serve: " + ctx.method() + " " + ctx.path() + ": " + nonFinite.getMessage());
+        write(
+            ctx,
+            500,
+            "the model produced a non-finite output (NaN or infinity) for this request; no result is"
+                + " served",
+            null);
+      }
+      case HttpResponseException http -> write(ctx, http.getStatus(), http.getMessage(), null);
+      default -> {
+        System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + " failed");
+        e.printStackTrace();
+        // The message stays in the log: it may name files on the server.
+        write(
+            ctx,
+            500,
+            "internal error ("
+                + e.getClass().getSimpleName()
+                + "); the server's log has the details",
+            null);
+      }
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  void write(Context ctx, int status, String message, String parameter) {
+    ctx.status(status).contentType("application/json").result(body(message, parameter));
+  }
+
+  /**
+   * The error body, {@code {"error": ..., "parameter": ...}} (the parameter when one is at fault):
+   * built here only, for the routes' errors and for those Jetty raises itself ({@link
+   * JettyErrors}).
+   */
+  static String body(String message, String parameter) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("error", message);
+    if (parameter != null) {
+      body.put("parameter", parameter);
+    }
+    return body.toString();
+  }
+}
