@@ -78,16 +78,44 @@ function route() {
 /** Values of the filter fields in the index (GET /api/facets), loaded once. */
 let facets = null;
 
+/**
+ * The fields the filter boxes stand for: site, stain and label, then the index's own manifest
+ * columns, as /api/facets lists them (a box is added for each once the facets are loaded).
+ */
+let filterFields = ["site", "stain", "label"];
+
+/** A field name that can be an element id and a filter term as it stands. */
+const PLAIN_FIELD = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
 async function loadFacets() {
   if (facets) return;
   facets = (await api("/api/facets")).facets;
-  for (const field of ["site", "stain", "label"]) {
+  filterFields = Object.keys(facets).filter((field) => PLAIN_FIELD.test(field));
+  for (const field of filterFields) {
+    if (!$("f-" + field)) addFilterBox(field);
     $("values-" + field).replaceChildren(...(facets[field] || []).map((f) => {
       const option = el("option", count(f.tiles, "tile"));
       option.value = f.value;
       return option;
     }));
   }
+}
+
+/** A filter box for one of the index's own columns, after the built-in ones. */
+function addFilterBox(field) {
+  const words = field.replace(/_/g, " ");
+  const label = el("label", words.charAt(0).toUpperCase() + words.slice(1));
+  label.htmlFor = "f-" + field;
+  const input = el("input");
+  input.id = "f-" + field;
+  input.type = "text";
+  input.placeholder = "any";
+  input.setAttribute("list", "values-" + field);
+  input.dataset.extra = "true";
+  const values = el("datalist");
+  values.id = "values-" + field;
+  const before = $("f-mode").previousElementSibling; // the "Match by" label
+  before.before(label, input, values);
 }
 
 /**
@@ -104,7 +132,7 @@ function indexedValue(field, typed) {
 /** The filter query from the site/stain/label boxes, in TileFilter syntax. */
 function filterQuery() {
   const parts = [];
-  for (const field of ["site", "stain", "label"]) {
+  for (const field of filterFields) {
     const value = indexedValue(field, $("f-" + field).value.trim());
     if (value) parts.push(field + ":" + (/[\s:()"]/.test(value) ? '"' + value.replace(/"/g, "") + '"' : value));
   }
@@ -144,6 +172,10 @@ function slideRef(slideId, x, y) {
   return link;
 }
 
+/** Keys of a hit the card shows in their own places (or not at all); any other is a manifest column. */
+const HIT_FIELDS = new Set(["rank", "id", "score", "slide_id", "x", "y", "source", "file_name", "label",
+  "patient_id", "site", "stain", "scanner", "mpp", "caption", "thumbnail_url"]);
+
 function tileCard(hit) {
   const li = el("li", null, "card result");
   const img = el("img");
@@ -155,13 +187,20 @@ function tileCard(hit) {
   const top = el("div", null, "top");
   top.append(el("span", hit.label || "unlabelled", "label"), el("span", Number(hit.score).toFixed(3), "score"));
   body.append(top);
+  // What identifies the tile: its slide and position, else its file.
   if (hit.slide_id) {
     const meta = el("div", null, "meta");
     meta.append("Slide ", slideRef(hit.slide_id, hit.x, hit.y));
+    if (Number.isFinite(hit.x) && Number.isFinite(hit.y)) meta.append(" at (" + hit.x + ", " + hit.y + ")");
     body.append(meta);
+  } else if (hit.file_name) {
+    body.append(el("div", hit.file_name, "meta file"));
   }
   const where = [hit.site, hit.stain, hit.patient_id && "patient " + hit.patient_id].filter(Boolean).join(" · ");
   if (where) body.append(el("div", where, "meta"));
+  const extra = Object.keys(hit).filter((key) => !HIT_FIELDS.has(key)).sort()
+    .map((key) => key.replace(/_/g, " ") + " " + hit[key]).join(" · ");
+  if (extra) body.append(el("div", extra, "meta extra"));
   if (hit.caption) body.append(el("div", hit.caption, "caption"));
   const more = el("a", "More like this", "more-like");
   more.href = "#/?" + new URLSearchParams({ tile: hit.id, k: String(PAGE) });
@@ -230,7 +269,7 @@ function clearResults() {
 function searchUrl(k) {
   const state = new URLSearchParams({ q: $("q").value.trim() });
   if ($("f-mode").value !== "text") state.set("mode", $("f-mode").value);
-  for (const field of ["site", "stain", "label"]) {
+  for (const field of filterFields) {
     const value = $("f-" + field).value.trim();
     if (value) state.set(field, value);
   }
@@ -238,7 +277,7 @@ function searchUrl(k) {
   return "#/?" + state;
 }
 
-function searchFromUrl(hash) {
+async function searchFromUrl(hash) {
   const query = hash.indexOf("?");
   const state = new URLSearchParams(query < 0 ? "" : hash.slice(query + 1));
   const text = state.get("q");
@@ -253,7 +292,11 @@ function searchFromUrl(hash) {
   }
   $("q").value = text;
   $("f-mode").value = ["keywords", "hybrid"].includes(state.get("mode")) ? state.get("mode") : "text";
-  for (const field of ["site", "stain", "label"]) $("f-" + field).value = state.get(field) || "";
+  // The index's own columns have boxes once the facets are loaded.
+  if ([...state.keys()].some((key) => !$("f-" + key) && PLAIN_FIELD.test(key))) {
+    try { await loadFacets(); } catch (e) { /* the built-in boxes only */ }
+  }
+  for (const field of filterFields) $("f-" + field).value = state.get(field) || "";
   const k = Math.min(1000, Math.max(1, Number(state.get("k")) || PAGE));
   runTextSearch(text, k);
 }
@@ -393,7 +436,7 @@ async function busy(button, status, message, work) {
 }
 
 function wireFacets() {
-  for (const field of ["site", "stain", "label"]) {
+  for (const field of filterFields) {
     $("f-" + field).addEventListener("focus", () => loadFacets().catch(() => {}), { once: true });
   }
 }

@@ -25,8 +25,10 @@ class HelpTextTest {
       args.add("--help");
       CliRun run = CliRun.of(args.toArray(String[]::new));
       assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.err());
+      // The one-sentence summary (the header) first, then the usage line.
       assertTrue(
-          run.out().startsWith("Usage: pathlens"), String.join(" ", args) + ": " + run.out());
+          run.out().lines().limit(2).anyMatch(l -> l.startsWith("Usage: pathlens")),
+          String.join(" ", args) + ": " + run.out());
       assertFalse(run.err().contains("picocli WARN"), String.join(" ", args) + ": " + run.err());
     }
   }

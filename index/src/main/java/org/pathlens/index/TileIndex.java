@@ -107,6 +107,13 @@ public interface TileIndex extends AutoCloseable {
    */
   List<FacetValue> facet(String field, int limit) throws IOException;
 
+  /**
+   * The metadata columns beyond {@link TileFields#SCHEMA} that the index's tiles have (a manifest's
+   * own columns, a slide's vendor), sorted: what filters and result cards offer beside the schema's
+   * fields.
+   */
+  List<String> extraFields() throws IOException;
+
   /** Tiles that pass {@code filter}. */
   int count(TileFilter filter) throws IOException;
 

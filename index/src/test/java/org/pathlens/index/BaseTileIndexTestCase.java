@@ -163,6 +163,22 @@ public abstract class BaseTileIndexTestCase {
     }
   }
 
+  /** A manifest's own columns are metadata like the schema's: listed, filtered, returned. */
+  @Test
+  void extraColumnsAreListedFilteredAndReturned() throws IOException {
+    try (TileIndex index = filled("extra")) {
+      assertEquals(List.of("bucket"), index.extraFields());
+      assertEquals(3, index.count(TileFilter.parse("bucket:b42")));
+      SearchHit hit =
+          index.search(data.embeddings.get(42), 1, TileFilter.parse("bucket:b42")).getFirst();
+      assertEquals("b42", hit.tile().extra().get("bucket"));
+      assertEquals("b42", hit.tile().metadata("bucket"));
+    }
+    try (TileIndex empty = newLocation("no-extra").open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      assertEquals(List.of(), empty.extraFields());
+    }
+  }
+
   @Test
   void anotherBundleIsRefusedNamingBoth() throws IOException {
     IndexLocation location = newLocation("bundle");

@@ -1,5 +1,6 @@
 package org.pathlens.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,6 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -265,22 +267,29 @@ final class ApiRoutes {
   /** Most values of a facet returned. */
   private static final int FACET_LIMIT = 100;
 
+  /** Fields one facets request counts at most. */
+  private static final int MAX_FACET_FIELDS = 10;
+
   /**
-   * The values of metadata fields with their tile counts (default: site, stain, label), and the
-   * tiles passing {@code filter}: what the UI offers in its filter boxes, and how it tells a filter
-   * that leaves nothing from a query that matches nothing.
+   * The values of metadata fields with their tile counts, and the tiles passing {@code filter}:
+   * what the UI offers in its filter boxes, and how it tells a filter that leaves nothing from a
+   * query that matches nothing. By default site, stain and label, then the index's own columns
+   * ({@link org.pathlens.index.TileIndex#extraFields}), {@value #MAX_FACET_FIELDS} fields at most.
    */
   private void facets(Context ctx) throws IOException {
     String fields = ctx.queryParam("fields");
-    List<String> names =
-        fields == null || fields.isBlank()
-            ? List.of("site", "stain", "label")
-            : Arrays.stream(fields.split(","))
-                .map(String::strip)
-                .filter(f -> !f.isEmpty())
-                .toList();
-    if (names.size() > 10) {
-      throw ApiException.badParameter("fields", "at most 10 fields, got " + names.size());
+    List<String> names;
+    if (fields == null || fields.isBlank()) {
+      List<String> defaults = new ArrayList<>(List.of("site", "stain", "label"));
+      defaults.addAll(server.index().extraFields());
+      names = defaults.subList(0, Math.min(MAX_FACET_FIELDS, defaults.size()));
+    } else {
+      names =
+          Arrays.stream(fields.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
+    }
+    if (names.size() > MAX_FACET_FIELDS) {
+      throw ApiException.badParameter(
+          "fields", "at most " + MAX_FACET_FIELDS + " fields, got " + names.size());
     }
     TileFilter filter = Params.filter(ctx);
     ObjectNode body = server.object();
@@ -560,7 +569,12 @@ final class ApiRoutes {
     ArrayNode list = server.array();
     for (int i = 0; i < hits.size(); i++) {
       ObjectNode hit = HitJson.tileNode(i + 1, hits.get(i));
-      hit.remove("source"); // a path on the server
+      // The source is a path on the server: only its file name leaves it, for a tile that no
+      // slide position identifies (a tile of a folder).
+      JsonNode source = hit.remove("source");
+      if (source != null && !(hit.has("x") && hit.has("y"))) {
+        hit.put("file_name", Path.of(source.asText()).getFileName().toString());
+      }
       hit.put("thumbnail_url", "/api/tiles/" + segments(hits.get(i).id()) + "/image");
       list.add(hit);
     }

@@ -236,6 +236,17 @@ class ApiServerTest {
     assertEquals(3, labels.get(0).get("tiles").asInt());
     assertEquals("ADI", labels.get(1).get("value").asText(), "then 2 each, by value");
     assertEquals(2, labels.get(1).get("tiles").asInt());
+    // After the built-in fields, the index's own columns: the manifest's label_code, the slide's
+    // vendor.
+    assertEquals(
+        List.of("site", "stain", "label", "label_code", "vendor"), fieldNames(all.get("facets")));
+    JsonNode codes = all.get("facets").get("label_code");
+    assertEquals(9, codes.size(), codes.toString()); // one code per class; the XSS tile has none
+    assertEquals("0", codes.get(0).get("value").asText(), "2 tiles each: by value");
+    assertEquals(2, codes.get(0).get("tiles").asInt());
+    JsonNode coded = json(get("/api/search?text=fat&k=1&filter=" + q("label_code:0")), 200);
+    assertEquals("ADI", coded.get("hits").get(0).get("label").asText());
+    assertEquals("0", coded.get("hits").get(0).get("label_code").asText());
     JsonNode filtered = json(get("/api/facets?fields=site&filter=" + q("label:ADI")), 200);
     assertEquals(2, filtered.get("tiles").asInt());
     assertEquals(List.of("site"), fieldNames(filtered.get("facets")));

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,7 @@ public final class ServedIndex implements AutoCloseable {
         SyntheticTiles.write(dir.resolve("tiles"), new SyntheticTiles.Options(2, 1, 5, 224, 2))
             .manifest();
     List<ManifestRow> manifest = ManifestRow.read(manifestFile);
+    manifestFile = withLabelCodes(manifestFile, manifest);
     Path slide =
         SyntheticSlide.write(
                 dir.resolve("slides/" + SLIDE + ".tiff"),
@@ -86,6 +88,27 @@ public final class ServedIndex implements AutoCloseable {
       ingest(dir, manifestFile, manifest, slide, model, index);
     }
     return new ServedIndex(dir, manifest);
+  }
+
+  /** The manifest ingested: the generator's, with a column of its own. */
+  static final String CODED_MANIFEST = "manifest-coded.csv";
+
+  /**
+   * The generator's manifest with one more column, {@code label_code} (the class's number in
+   * alphabetical order, as NCT-CRC-HE-100K numbers its classes): a lab's own column, which the API
+   * and the UI must carry like the built-in ones.
+   */
+  private static Path withLabelCodes(Path manifestFile, List<ManifestRow> rows) throws IOException {
+    List<String> labels = rows.stream().map(ManifestRow::label).distinct().sorted().toList();
+    List<String> lines = Files.readAllLines(manifestFile);
+    List<String> coded = new ArrayList<>();
+    coded.add(lines.getFirst() + ",label_code");
+    for (int i = 0; i < rows.size(); i++) {
+      coded.add(lines.get(i + 1) + "," + labels.indexOf(rows.get(i).label()));
+    }
+    Path out = manifestFile.resolveSibling(CODED_MANIFEST);
+    Files.write(out, coded);
+    return out;
   }
 
   /**
@@ -152,7 +175,7 @@ public final class ServedIndex implements AutoCloseable {
               TileIndex.open(location, IndexProvenance.of(model), IndexSettings.defaults())) {
         ingest(
             dir,
-            dir.resolve("tiles").resolve("manifest.csv"),
+            dir.resolve("tiles").resolve(CODED_MANIFEST),
             manifest,
             dir.resolve("slides/" + SLIDE + ".tiff"),
             model,

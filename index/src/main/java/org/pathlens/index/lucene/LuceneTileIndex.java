@@ -523,7 +523,13 @@ public final class LuceneTileIndex implements TileIndex {
     return search.facet(field, limit);
   }
 
+  @Override
+  public List<String> extraFields() throws IOException {
+    return search.extraFields();
+  }
+
   /** Tiles that pass {@code filter}. */
+  @Override
   public int count(TileFilter filter) throws IOException {
     return search.count(filter);
   }

@@ -346,6 +346,19 @@ final class TileSearch {
    * The filter's query, after checking that every field it names exists: a misspelt field ({@code
    * lable:TUM}) would otherwise silently match nothing.
    */
+  /** Indexed fields beyond the schema and the vectors, sorted. */
+  List<String> extraFields() throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Set<String> names = new TreeSet<>();
+      FieldInfos.getMergedFieldInfos(searcher.getIndexReader()).forEach(f -> names.add(f.name));
+      names.removeAll(TileFields.RESERVED);
+      return List.copyOf(names);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
   private static Query checkedFilter(IndexSearcher searcher, TileFilter filter) {
     Query query = filter.luceneQuery();
     if (query == null || searcher.getIndexReader().numDocs() == 0) {

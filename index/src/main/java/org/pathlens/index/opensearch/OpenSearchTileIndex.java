@@ -530,14 +530,28 @@ final class OpenSearchTileIndex implements RebuildingIndex {
    */
   private ObjectNode filterQuery(TileFilter filter) throws IOException {
     if (!mappedFields.containsAll(filter.fields())) {
-      Set<String> fields = new TreeSet<>();
-      for (JsonNode index : client.get(path + "/_mapping")) {
-        index.path("mappings").path("properties").fieldNames().forEachRemaining(fields::add);
-      }
-      mappedFields = fields;
-      filter.requireKnownFields(fields);
+      mappedFields = readMappedFields();
+      filter.requireKnownFields(mappedFields);
     }
     return OpenSearchFilter.toQuery(filter.luceneQuery());
+  }
+
+  private Set<String> readMappedFields() throws IOException {
+    Set<String> fields = new TreeSet<>();
+    for (JsonNode index : client.get(path + "/_mapping")) {
+      index.path("mappings").path("properties").fieldNames().forEachRemaining(fields::add);
+    }
+    return fields;
+  }
+
+  @Override
+  public List<String> extraFields() throws IOException {
+    Set<String> fields = readMappedFields();
+    mappedFields = fields;
+    return fields.stream()
+        .filter(
+            f -> !TileFields.RESERVED.contains(f) && !f.equals(OpenSearchDocuments.EMBEDDING_F32))
+        .toList();
   }
 
   @Override

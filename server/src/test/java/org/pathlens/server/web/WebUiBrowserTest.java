@@ -175,6 +175,50 @@ class WebUiBrowserTest {
     assertEquals(1, resultsFor("tumour").size());
   }
 
+  /**
+   * A lab's own manifest column ({@code label_code}) is on every card of a tile that has it, gets a
+   * filter box with the index's values and their counts, filters, and survives in a shared link; a
+   * card says what identifies its tile (its slide and position).
+   */
+  @Test
+  void aManifestColumnIsShownOnCardsAndOfferedAsAFilter() throws IOException {
+    open("/#/");
+    browser.findElement(By.id("q")).sendKeys("large empty fat cells", Keys.ENTER);
+    List<WebElement> cards = resultsFor("large empty fat cells");
+    WebElement first = cards.getFirst();
+    assertEquals("ADI", first.findElement(By.className("label")).getText());
+    assertEquals("label code 0", first.findElement(By.className("extra")).getText());
+    assertTrue(
+        first.findElement(By.className("meta")).getText().matches("Slide \\S+ at \\(\\d+, \\d+\\)"),
+        first.findElement(By.className("meta")).getText());
+    // The box appears once the index's fields are known, with the values and their tile counts.
+    WebElement code = wait.until(d -> d.findElement(By.id("f-label_code")));
+    assertEquals(
+        "label code", browser.findElement(By.cssSelector("label[for='f-label_code']")).getText());
+    List<WebElement> offered = browser.findElements(By.cssSelector("#values-label_code option"));
+    assertEquals(9, offered.size());
+    assertEquals("0", offered.getFirst().getAttribute("value")); // 2 tiles each: by value
+    assertEquals("2 tiles", offered.getFirst().getDomProperty("textContent")); // not displayed
+    code.sendKeys("8");
+    WebElement box = browser.findElement(By.id("q"));
+    box.clear();
+    box.sendKeys("tumour", Keys.ENTER);
+    wait.until(d -> d.getCurrentUrl().contains("label_code=8"));
+    List<WebElement> coded = resultsFor("tumour");
+    assertEquals(2, coded.size());
+    for (WebElement card : coded) {
+      assertEquals("TUM", card.findElement(By.className("label")).getText());
+      assertEquals("label code 8", card.findElement(By.className("extra")).getText());
+    }
+    screenshot("search-manifest-column");
+    // The link holds the column's filter: opened afresh, it shows the same two tiles.
+    String link = browser.getCurrentUrl();
+    browser.get("about:blank");
+    browser.get(link);
+    assertEquals(2, resultsFor("tumour").size());
+    assertEquals("8", browser.findElement(By.id("f-label_code")).getAttribute("value"));
+  }
+
   @Test
   void anUploadedTileIsClassifiedWithTheChosenPromptSet() throws IOException {
     open("/#/");
