@@ -109,6 +109,18 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /** Test support is for tests: no production class of any module uses it. */
+  @Test
+  void nothingInProductionUsesTheTestKit() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("org.pathlens.testkit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.pathlens.testkit..")
+        .check(classes);
+  }
+
   @Test
   void theEncodersStandAlone() {
     noClasses()

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /** {@code pathlens classify} end to end with the demo bundle on the zero-shot golden tiles. */
 class ClassifyCommandTest {
@@ -23,7 +24,7 @@ class ClassifyCommandTest {
 
   @Test
   void oneLinePerTileWithProbabilitiesInClassOrder() throws IOException {
-    Path golden = Fixtures.golden("zeroshot");
+    Path golden = TestData.golden("zeroshot");
     JsonNode expected = JSON.readTree(golden.resolve("zeroshot.json").toFile());
     Path tiles = Files.createDirectories(tmp.resolve("tiles"));
     for (JsonNode item : expected.get("items")) {

@@ -15,13 +15,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /** {@code pathlens embed} end to end, in-process, with the tiny CLIP bundle. */
 class EmbedCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String BUNDLE = Fixtures.bundle("tiny-clip-bpe").toString();
+  private static final String BUNDLE = TestData.bundle("tiny-clip-bpe").toString();
 
   @TempDir static Path tmp;
   static Path good;

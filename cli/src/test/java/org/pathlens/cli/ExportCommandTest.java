@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * {@code pathlens export} as a user meets it: one line and exit code 2 for what they can fix, no
@@ -172,7 +173,7 @@ class ExportCommandTest {
   }
 
   private static String pythonWithTorch() {
-    return Fixtures.pythonWithTorch()
+    return TestData.pythonWithTorch()
         .orElseThrow(
             () ->
                 new org.opentest4j.TestAbortedException(

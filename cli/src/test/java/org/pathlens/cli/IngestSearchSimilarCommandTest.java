@@ -25,6 +25,7 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.TileIndex;
+import org.pathlens.testkit.TestData;
 
 /** ingest, search and similar from the command line, on generated tiles and a generated slide. */
 class IngestSearchSimilarCommandTest {
@@ -321,7 +322,7 @@ class IngestSearchSimilarCommandTest {
         CliRun.of(
             "search",
             "--model",
-            Fixtures.bundle("tiny-clip-bpe").toString(),
+            TestData.bundle("tiny-clip-bpe").toString(),
             "--index",
             index.toString(),
             "--keywords",

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.CpuIsaCap;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.fixtures.Fixtures;
-import org.pathlens.fixtures.NanBundleImages;
+import org.pathlens.testkit.NanBundleImages;
+import org.pathlens.testkit.TestData;
 
 /**
  * The command line's numbers: a non-finite model output is named and never printed or indexed, and
@@ -79,7 +80,7 @@ class NumericsCommandTest {
 
   @Test
   void aLaunchedJvmMatchesTheGoldenEmbeddingsAndACapLiftedOneIsCaughtOrRight() throws Exception {
-    Path golden = Fixtures.golden("demo-bundle");
+    Path golden = TestData.golden("demo-bundle");
     Map<String, float[]> expected = new HashMap<>();
     for (JsonNode item :
         JSON.readTree(golden.resolve("image_embeddings.json").toFile()).get("items")) {
@@ -139,7 +140,7 @@ class NumericsCommandTest {
   }
 
   private static String nanBundle() {
-    return Fixtures.bundle(NanBundleImages.BUNDLE).toString();
+    return TestData.bundle(NanBundleImages.BUNDLE).toString();
   }
 
   private static double worstCosine(String jsonLines, Map<String, float[]> expected)

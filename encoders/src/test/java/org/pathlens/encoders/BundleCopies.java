@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /** Copies of a committed bundle that a test can break one file at a time. */
 public final class BundleCopies {
@@ -17,7 +17,7 @@ public final class BundleCopies {
   private BundleCopies() {}
 
   public static Path tinyClip() {
-    return Fixtures.bundle(TINY_CLIP);
+    return TestData.bundle(TINY_CLIP);
   }
 
   /** Copies {@code bundle} (with its canary folder) into {@code dir} and returns the copy. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * Golden-vector tests: for every bundle with reference outputs under {@code fixtures/golden/}
@@ -41,7 +42,7 @@ class GoldenEmbeddingTest {
     // mask, shortest/bicubic) and the third-party-style CLIP (BPE, input_ids only,
     // squash/bilinear).
     assertEquals(
-        List.of(Fixtures.golden("demo-bundle"), Fixtures.golden("tiny-clip-bpe")),
+        List.of(TestData.golden("demo-bundle"), TestData.golden("tiny-clip-bpe")),
         goldens.stream().filter(d -> !d.getFileName().toString().equals("preprocess")).toList());
     return goldens.stream()
         .flatMap(

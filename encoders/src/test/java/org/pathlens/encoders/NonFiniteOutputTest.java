@@ -18,8 +18,8 @@ import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.stain.StainAugmentation;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
-import org.pathlens.fixtures.Fixtures;
-import org.pathlens.fixtures.NanBundleImages;
+import org.pathlens.testkit.NanBundleImages;
+import org.pathlens.testkit.TestData;
 
 /**
  * The nan-on-red bundle (fixtures/scripts/make_nan_bundle.py) returns NaN for pure-red images and
@@ -28,7 +28,7 @@ import org.pathlens.fixtures.NanBundleImages;
  */
 class NonFiniteOutputTest {
 
-  static final Path NAN_BUNDLE = Fixtures.bundle(NanBundleImages.BUNDLE);
+  static final Path NAN_BUNDLE = TestData.bundle(NanBundleImages.BUNDLE);
 
   @TempDir Path tmp;
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 class ClassEmbeddingCacheTest {
 
@@ -93,7 +93,7 @@ class ClassEmbeddingCacheTest {
   void cachedClassifierEqualsAFreshlyBuiltOne() {
     PromptSet prompts = set("tumour");
     try (VisionLanguageModel model =
-        VisionLanguageModel.load(Fixtures.bundle("tiny-clip-bpe"), EncoderOptions.defaults())) {
+        VisionLanguageModel.load(TestData.bundle("tiny-clip-bpe"), EncoderOptions.defaults())) {
       ZeroShotClassifier fresh =
           ZeroShotClassifier.build(prompts, model.texts(), model.logitScale());
       ClassEmbeddingCache.inDirectory(tmp).classifier(model, prompts);

@@ -13,6 +13,7 @@ import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * The demo bundle's zero-shot classifier against the Python reference
@@ -28,7 +29,7 @@ class ZeroShotGoldenTest {
 
   @BeforeAll
   static void load() throws IOException {
-    dir = Fixtures.golden("zeroshot");
+    dir = TestData.golden("zeroshot");
     golden = new ObjectMapper().readTree(dir.resolve("zeroshot.json").toFile());
     model =
         VisionLanguageModel.load(

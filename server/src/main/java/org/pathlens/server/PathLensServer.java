@@ -84,7 +84,13 @@ public final class PathLensServer implements AutoCloseable {
     PromptSets prompts = new PromptSets(config.promptsDir(), model, cache);
     this.guard = new TokenGuard(config.token(), Sessions.defaults(), json);
     this.uploadGate = new UploadGate(config.uploadsAtOnce());
-    this.routes = new ApiRoutes(this, prompts, new TileImages(slideRecords, decoder), decoder);
+    this.routes =
+        new ApiRoutes(
+            new StatusRoutes(this, index, new TileImages(slideRecords, decoder)),
+            new SearchRoutes(this, queries, index),
+            new ClassifyRoutes(this, prompts, decoder, queries),
+            new SlideRoutes(
+                this, prompts, index, slideRecords, model.bundle().config().image().size()));
 
     this.app =
         Javalin.create(

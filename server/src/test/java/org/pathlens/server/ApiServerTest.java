@@ -518,7 +518,7 @@ class ApiServerTest {
 
   @Test
   void tileIdsThatArePathsServeTheirImage() throws Exception {
-    String url = "/api/tiles/" + ApiRoutes.segments(ServedIndex.MARKUP_TILE) + "/image";
+    String url = "/api/tiles/" + ApiJson.segments(ServedIndex.MARKUP_TILE) + "/image";
     assertEquals("/api/tiles/xss/tile%20%231.png/image", url);
     HttpResponse<byte[]> image = get(url);
     assertEquals(200, image.statusCode(), new String(image.body(), StandardCharsets.UTF_8));

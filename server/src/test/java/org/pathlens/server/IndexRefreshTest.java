@@ -15,18 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.RgbImage;
-import org.pathlens.fixtures.Fixtures;
-import org.pathlens.fixtures.NanBundleImages;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
+import org.pathlens.testkit.NanBundleImages;
+import org.pathlens.testkit.TestData;
 
 /** Tiles committed while the server runs become searchable without a restart. */
 class IndexRefreshTest {
 
-  private static final Path BUNDLE = Fixtures.bundle(NanBundleImages.BUNDLE);
+  private static final Path BUNDLE = TestData.bundle(NanBundleImages.BUNDLE);
 
   @TempDir Path dir;
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pathlens.fixtures.Fixtures;
-import org.pathlens.fixtures.NanBundleImages;
+import org.pathlens.testkit.NanBundleImages;
+import org.pathlens.testkit.TestData;
 
 /**
  * The API over the nan-on-red bundle (NaN for pure-red images and for texts with an unknown
@@ -27,7 +27,7 @@ import org.pathlens.fixtures.NanBundleImages;
  */
 class NonFiniteApiTest {
 
-  private static final Path BUNDLE = Fixtures.bundle(NanBundleImages.BUNDLE);
+  private static final Path BUNDLE = TestData.bundle(NanBundleImages.BUNDLE);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;

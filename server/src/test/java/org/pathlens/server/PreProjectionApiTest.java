@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.TextNotComparableException;
 import org.pathlens.fixtures.Fixtures;
-import org.pathlens.fixtures.NanBundleImages;
+import org.pathlens.testkit.NanBundleImages;
 
 /**
  * A bundle whose image embeddings are pre-projection features ({@code image.feature}, as {@code

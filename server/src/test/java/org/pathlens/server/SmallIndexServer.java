@@ -7,13 +7,13 @@ import javax.imageio.ImageIO;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.fixtures.NanBundleImages;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.TileFolderIngest;
+import org.pathlens.testkit.NanBundleImages;
 
 /**
  * A server over a three-tile index built with a test's own bundle (when the shared {@link

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * OpenSlide through FFM on the shared real slides; skipped where {@code libopenslide.so.0} or
@@ -183,7 +184,7 @@ class OpenSlideReaderTest {
   private static String goldenHash(String region) throws IOException {
     var root =
         new ObjectMapper()
-            .readTree(Fixtures.golden("slides").resolve("cmu-1-small-region.json").toFile());
+            .readTree(TestData.golden("slides").resolve("cmu-1-small-region.json").toFile());
     return root.get("regions").get(region).get("sha256_rgb").asText();
   }
 

@@ -33,6 +33,7 @@ import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * The exporters against the original model code: for each family, {@code
@@ -239,7 +240,7 @@ class ExportParityTest {
   }
 
   private static String pythonWithTorch() {
-    return Fixtures.pythonWithTorch()
+    return TestData.pythonWithTorch()
         .orElseThrow(
             () ->
                 new org.opentest4j.TestAbortedException(

@@ -15,6 +15,7 @@ import org.pathlens.encoders.bundle.ImageConfig;
 import org.pathlens.encoders.bundle.Interpolation;
 import org.pathlens.encoders.bundle.ResizeMode;
 import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /** Locates and reads fixtures/golden/preprocess (written by make_preprocess_golden.py). */
 final class GoldenFiles {
@@ -22,7 +23,7 @@ final class GoldenFiles {
   private GoldenFiles() {}
 
   static Path dir() {
-    return Fixtures.golden("preprocess");
+    return TestData.golden("preprocess");
   }
 
   static Optional<Path> shared() {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
-import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * ARI on cases worked by hand and against fixtures/golden/ari/reference.json
@@ -45,7 +45,7 @@ class AdjustedRandIndexTest {
   @Test
   void matchesTheNumpyReference() throws IOException {
     JsonNode ref =
-        new ObjectMapper().readTree(Fixtures.golden("ari").resolve("reference.json").toFile());
+        new ObjectMapper().readTree(TestData.golden("ari").resolve("reference.json").toFile());
     assertEquals(8, ref.get("cases").size());
     for (JsonNode c : ref.get("cases")) {
       assertEquals(

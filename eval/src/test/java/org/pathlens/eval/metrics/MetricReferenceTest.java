@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * Every metric against fixtures/golden/metrics/reference.json
@@ -24,7 +24,7 @@ class MetricReferenceTest {
   @BeforeAll
   static void load() throws IOException {
     ref =
-        new ObjectMapper().readTree(Fixtures.golden("metrics").resolve("reference.json").toFile());
+        new ObjectMapper().readTree(TestData.golden("metrics").resolve("reference.json").toFile());
     List<String> classes = new ArrayList<>();
     ref.get("classes").forEach(c -> classes.add(c.asText()));
     int n = ref.get("truth").size();

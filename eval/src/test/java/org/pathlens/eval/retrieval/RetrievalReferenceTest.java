@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.metrics.MetricValue;
-import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * Every retrieval metric against fixtures/golden/retrieval/reference.json
@@ -23,7 +23,7 @@ class RetrievalReferenceTest {
   void matchesTheNumpyReference() throws IOException {
     JsonNode ref =
         new ObjectMapper()
-            .readTree(Fixtures.golden("retrieval").resolve("reference.json").toFile());
+            .readTree(TestData.golden("retrieval").resolve("reference.json").toFile());
     List<String> ids = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<String> slides = new ArrayList<>();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -29,6 +30,29 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   /** Tiles nearest to the text's embedding: "text-to-image" search. */
   public List<SearchHit> text(String text, int k, TileFilter filter) throws IOException {
     return index.search(encoders().texts().encode(text), k, filter);
+  }
+
+  /**
+   * A text that names no tissue: the best score it gets on the same tiles is the level a query has
+   * to rise above before its matches mean anything.
+   */
+  public static final String UNRELATED_TEXT = "a photo of a cat";
+
+  /**
+   * A text search with what it has to beat: the best score {@link #UNRELATED_TEXT} gets on the same
+   * tiles under the same filter.
+   *
+   * @param hits the tiles nearest to the text, best first
+   * @param unrelatedBest the unrelated text's best score, or empty when no tile passes the filter
+   */
+  public record TextHits(List<SearchHit> hits, Optional<Float> unrelatedBest) {}
+
+  /** {@link #text} and the unrelated text's best score beside it: how the UI tells a weak match. */
+  public TextHits textWithReference(String text, int k, TileFilter filter) throws IOException {
+    List<SearchHit> hits = text(text, k, filter);
+    List<SearchHit> unrelated = text(UNRELATED_TEXT, 1, filter);
+    return new TextHits(
+        hits, unrelated.isEmpty() ? Optional.empty() : Optional.of(unrelated.getFirst().score()));
   }
 
   /**

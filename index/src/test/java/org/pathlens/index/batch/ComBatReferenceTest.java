@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pathlens.fixtures.Fixtures;
+import org.pathlens.testkit.TestData;
 
 /**
  * ComBat against fixtures/golden/combat/reference.json (fixtures/scripts/make_combat_golden.py:
@@ -25,7 +25,7 @@ class ComBatReferenceTest {
   @Test
   void locationScaleAndEmpiricalBayesMatchTheNumpyReference() throws IOException {
     JsonNode ref =
-        new ObjectMapper().readTree(Fixtures.golden("combat").resolve("reference.json").toFile());
+        new ObjectMapper().readTree(TestData.golden("combat").resolve("reference.json").toFile());
     assertEquals(2, ref.get("cases").size());
     for (JsonNode c : ref.get("cases")) {
       String name = c.get("name").asText();

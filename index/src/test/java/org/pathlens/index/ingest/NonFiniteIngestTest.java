@@ -19,14 +19,14 @@ import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.fixtures.Fixtures;
-import org.pathlens.fixtures.NanBundleImages;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
+import org.pathlens.testkit.NanBundleImages;
+import org.pathlens.testkit.TestData;
 
 /**
  * Ingest with the nan-on-red bundle (NaN for pure-red images, real TorchScript): such tiles are
@@ -43,7 +43,7 @@ class NonFiniteIngestTest {
   static void loadModel() {
     model =
         VisionLanguageModel.load(
-            Fixtures.bundle(NanBundleImages.BUNDLE), EncoderOptions.defaults());
+            TestData.bundle(NanBundleImages.BUNDLE), EncoderOptions.defaults());
   }
 
   @AfterAll

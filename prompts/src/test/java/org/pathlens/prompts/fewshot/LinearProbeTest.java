@@ -11,8 +11,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pathlens.fixtures.Fixtures;
 import org.pathlens.prompts.ClassProbabilities;
+import org.pathlens.testkit.TestData;
 
 /**
  * The probe against Newton's-method optima computed in float64 numpy by
@@ -22,7 +22,7 @@ class LinearProbeTest {
 
   private static JsonNode golden() throws IOException {
     return new ObjectMapper()
-        .readTree(Fixtures.golden("fewshot").resolve("linear_probe.json").toFile());
+        .readTree(TestData.golden("fewshot").resolve("linear_probe.json").toFile());
   }
 
   private static LabelledEmbeddings data(JsonNode c) {

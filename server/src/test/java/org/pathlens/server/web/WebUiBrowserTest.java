@@ -194,7 +194,7 @@ class WebUiBrowserTest {
     // The box appears once the index's fields are known, with the values and their tile counts.
     WebElement code = wait.until(d -> d.findElement(By.id("f-label_code")));
     assertEquals(
-        "label code", browser.findElement(By.cssSelector("label[for='f-label_code']")).getText());
+        "Label code", browser.findElement(By.cssSelector("label[for='f-label_code']")).getText());
     List<WebElement> offered = browser.findElements(By.cssSelector("#values-label_code option"));
     assertEquals(9, offered.size());
     assertEquals("0", offered.getFirst().getAttribute("value")); // 2 tiles each: by value

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
-import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.testkit.TestData;
 
 /**
  * The tiles the stain goldens were computed on ({@code generate tiles --per-class 1 --centers 5
@@ -47,7 +47,7 @@ final class StainTiles {
   static synchronized JsonNode golden() {
     if (golden == null) {
       try {
-        golden = JSON.readTree(Fixtures.golden("stain").resolve("stain.json").toFile());
+        golden = JSON.readTree(TestData.golden("stain").resolve("stain.json").toFile());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -1,0 +1,187 @@
+package org.pathlens.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.FacetValue;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.query.IndexQueries;
+
+/** Searches: tiles by text, image or example tile; similar slides; facets for filters. */
+final class SearchRoutes {
+
+  private final PathLensServer server;
+  private final IndexQueries queries;
+  private final TileIndex index;
+
+  SearchRoutes(PathLensServer server, IndexQueries queries, TileIndex index) {
+    this.server = server;
+    this.queries = queries;
+    this.index = index;
+  }
+
+  void searchText(Context ctx) {
+    int k = Params.k(ctx, 10);
+    TileFilter filter = Params.filter(ctx);
+    String tile = ctx.queryParam("tile");
+    if (tile != null) {
+      // More like an indexed tile: its stored embedding is the query.
+      server.async(
+          ctx,
+          () -> {
+            try {
+              return ApiJson.tileHits(server, queries.likeTile(tile, k, filter));
+            } catch (IllegalArgumentException e) {
+              throw new ApiException(404, e.getMessage(), "tile", e);
+            }
+          });
+      return;
+    }
+    String text = Params.required(ctx, "text");
+    String mode = ctx.queryParam("mode") == null ? "text" : ctx.queryParam("mode");
+    if (mode.equals("keywords") || mode.equals("hybrid")) {
+      server.async(
+          ctx,
+          () ->
+              ApiJson.tileHits(
+                  server,
+                  mode.equals("keywords")
+                      ? queries.keywords(text, k, filter)
+                      : queries.hybrid(text, k, filter)));
+      return;
+    }
+    if (!mode.equals("text")) {
+      throw ApiException.badParameter(
+          "mode", "mode must be text, keywords or hybrid, got '" + mode + "'");
+    }
+    server.async(
+        ctx,
+        () -> {
+          IndexQueries.TextHits found = queries.textWithReference(text, k, filter);
+          ObjectNode body = ApiJson.tileHits(server, found.hits());
+          found
+              .unrelatedBest()
+              .ifPresent(
+                  best -> {
+                    ObjectNode reference = body.putObject("reference");
+                    reference.put("text", IndexQueries.UNRELATED_TEXT);
+                    reference.put("best_score", best);
+                  });
+          return body;
+        });
+  }
+
+  void searchImage(Context ctx) {
+    int k = Params.k(ctx, 10);
+    TileFilter filter = Params.filter(ctx);
+    UploadedImage image = server.upload(ctx);
+    server.async(
+        ctx,
+        () -> withFile(image, file -> ApiJson.tileHits(server, queries.image(file, k, filter))));
+  }
+
+  void similarToSlide(Context ctx) throws IOException {
+    String slide = Params.required(ctx, "slide");
+    int k = Params.k(ctx, 5);
+    boolean byEmbedding = Params.byEmbedding(ctx);
+    server.requireIndexedSlide(slide);
+    server.async(
+        ctx,
+        () ->
+            ApiJson.slideHits(
+                server,
+                byEmbedding
+                    ? queries.similarToSlideByEmbedding(slide, k)
+                    : queries.similarToSlide(slide, k)));
+  }
+
+  void similarToImage(Context ctx) {
+    int k = Params.k(ctx, 5);
+    boolean byEmbedding = Params.byEmbedding(ctx);
+    UploadedImage image = server.upload(ctx);
+    server.async(
+        ctx,
+        () ->
+            withFile(
+                image,
+                file ->
+                    ApiJson.slideHits(
+                        server,
+                        byEmbedding
+                            ? queries.similarToImageByEmbedding(file, k)
+                            : queries.similarToImage(file, k))));
+  }
+
+  /** Most values of a facet returned. */
+  private static final int FACET_LIMIT = 100;
+
+  /** Fields one facets request counts at most. */
+  private static final int MAX_FACET_FIELDS = 10;
+
+  /**
+   * The values of metadata fields with their tile counts, and the tiles passing {@code filter}:
+   * what the UI offers in its filter boxes, and how it tells a filter that leaves nothing from a
+   * query that matches nothing. By default site, stain and label, then the index's own columns
+   * ({@link org.pathlens.index.TileIndex#extraFields}), {@value #MAX_FACET_FIELDS} fields at most.
+   */
+  void facets(Context ctx) throws IOException {
+    String fields = ctx.queryParam("fields");
+    List<String> names;
+    if (fields == null || fields.isBlank()) {
+      List<String> defaults = new ArrayList<>(List.of("site", "stain", "label"));
+      defaults.addAll(index.extraFields());
+      names = defaults.subList(0, Math.min(MAX_FACET_FIELDS, defaults.size()));
+    } else {
+      names =
+          Arrays.stream(fields.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
+    }
+    if (names.size() > MAX_FACET_FIELDS) {
+      throw ApiException.badParameter(
+          "fields", "at most " + MAX_FACET_FIELDS + " fields, got " + names.size());
+    }
+    TileFilter filter = Params.filter(ctx);
+    ObjectNode body = server.object();
+    body.put("tiles", index.count(filter));
+    ObjectNode facets = body.putObject("facets");
+    for (String name : names) {
+      List<FacetValue> values;
+      try {
+        values = index.facet(name, FACET_LIMIT);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(400, e.getMessage(), "fields", e);
+      }
+      ArrayNode list = facets.putArray(name);
+      for (FacetValue value : values) {
+        list.addObject().put("value", value.value()).put("tiles", value.tiles());
+      }
+    }
+    ctx.json(body);
+  }
+
+  @FunctionalInterface
+  private interface FileWork<T> {
+    T run(Path file) throws IOException;
+  }
+
+  /** Runs {@code work} on the upload saved to a temporary file, deleted afterwards. */
+  private <T> T withFile(UploadedImage image, FileWork<T> work) throws IOException {
+    Path file = image.toTemporaryFile(server.uploads());
+    try {
+      return work.run(file);
+    } catch (ImageDecodeException e) {
+      // The message would name the temporary file; name the client's instead.
+      throw new ApiException(
+          400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package org.pathlens.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.awt.Dimension;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.pathlens.index.SlideRecord;
+import org.pathlens.index.SlideRecords;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.slides.IndexClassifier;
+import org.pathlens.prompts.slides.SlideClassification;
+import org.pathlens.prompts.slides.SlidePooling;
+import org.pathlens.prompts.slides.SlideViews;
+import org.pathlens.prompts.slides.ZeroShotGeoJson;
+
+/**
+ * A slide's pages: its record and thumbnail, zero-shot classification, heatmaps and overlays,
+ * GeoJSON for QuPath, and the Deep Zoom pyramid for the viewer.
+ */
+final class SlideRoutes {
+
+  /**
+   * Longer side of a heatmap's slide thumbnail, as {@code pathlens heatmap} draws it by default.
+   */
+  private static final int HEATMAP_SIDE = 1024;
+
+  /** Slide records as JSON with the API's snake_case names. */
+  private static final ObjectMapper SNAKE =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+  private final PathLensServer server;
+  private final PromptSets prompts;
+  private final TileIndex index;
+  private final SlideRecords records;
+  private final int tilePixels;
+  private final DeepZoom deepZoom = new DeepZoom();
+
+  /**
+   * @param tilePixels the side of the model's input tiles, which heatmaps draw tiles at
+   */
+  SlideRoutes(
+      PathLensServer server,
+      PromptSets prompts,
+      TileIndex index,
+      SlideRecords records,
+      int tilePixels) {
+    this.server = server;
+    this.prompts = prompts;
+    this.index = index;
+    this.records = records;
+    this.tilePixels = tilePixels;
+  }
+
+  void slides(Context ctx) throws IOException {
+    ArrayNode slides = server.array();
+    for (String id : server.slideIds()) {
+      SlideRecord record = records.read(id);
+      ObjectNode entry = slides.addObject();
+      entry.put("slide_id", id);
+      entry.put("vendor", record.vendor());
+      entry.put("width", record.width());
+      entry.put("height", record.height());
+      entry.put("mpp", record.mppX());
+      entry.put("tiles", record.tiles());
+      entry.put("url", "/api/slides/" + ApiJson.segment(id));
+      entry.put("thumbnail_url", "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png");
+    }
+    ObjectNode body = server.object();
+    body.set("slides", slides);
+    ctx.json(body);
+  }
+
+  void slide(Context ctx) throws IOException {
+    String id = knownSlide(ctx);
+    ObjectNode body = SNAKE.valueToTree(records.read(id));
+    // The server's own paths are no business of the client's; it gets URLs instead.
+    body.remove("path");
+    body.remove("thumbnail");
+    body.put("thumbnail_url", "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png");
+    ctx.json(body);
+  }
+
+  void thumbnail(Context ctx) throws IOException {
+    Path file =
+        server
+            .slideRecords()
+            .thumbnail(knownSlide(ctx))
+            .orElseThrow(
+                () ->
+                    ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail"));
+    ctx.contentType("image/png").result(Files.readAllBytes(file));
+  }
+
+  /**
+   * The slide's tiles, classified, as GeoJSON for QuPath: one polygon per tile in level-0 pixels,
+   * the predicted class and the class probabilities ({@link ZeroShotGeoJson}).
+   */
+  void zeroShotGeoJson(Context ctx) throws IOException {
+    String slide = ctx.pathParam("id");
+    String name = Params.required(ctx, "prompts");
+    prompts.read(name, "prompts");
+    server.requireIndexedSlide(slide);
+    server.async(
+        ctx,
+        () -> {
+          ObjectNode body = ZeroShotGeoJson.of(index, slide, prompts.classifier(name, "prompts"));
+          return new TileImages.Encoded(
+              body.toString().getBytes(StandardCharsets.UTF_8), "application/geo+json");
+        });
+  }
+
+  /** The slide as a Deep Zoom Image, for OpenSeadragon: its descriptor. */
+  void deepZoomDescriptor(Context ctx) throws IOException {
+    SlideRecord record = records.read(knownSlide(ctx));
+    ctx.contentType("application/xml")
+        .result(
+            DeepZoom.descriptor(
+                record.levels().getFirst().width(), record.levels().getFirst().height()));
+  }
+
+  private static final Pattern DEEP_ZOOM_TILE = Pattern.compile("(\\d{1,9})_(\\d{1,9})\\.jpeg");
+
+  /** One JPEG tile of the Deep Zoom Image: {@code image_files/<level>/<col>_<row>.jpeg}. */
+  void deepZoomTile(Context ctx) throws IOException {
+    String id = knownSlide(ctx);
+    SlideRecord record = records.read(id);
+    Matcher tile = DEEP_ZOOM_TILE.matcher(ctx.pathParam("tile"));
+    int level;
+    try {
+      level = Integer.parseInt(ctx.pathParam("level"));
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("no deep-zoom level '" + ctx.pathParam("level") + "'");
+    }
+    if (!tile.matches()) {
+      throw ApiException.notFound("no deep-zoom tile '" + ctx.pathParam("tile") + "'");
+    }
+    int col = Integer.parseInt(tile.group(1));
+    int row = Integer.parseInt(tile.group(2));
+    server.async(
+        ctx,
+        () ->
+            new TileImages.Encoded(
+                deepZoom.tile(
+                    id,
+                    Path.of(record.path()),
+                    server
+                        .slideRecords()
+                        .thumbnail(id)
+                        .orElseThrow(
+                            () ->
+                                ApiException.notFound(
+                                    "slide '" + id + "' has no thumbnail for its overview levels")),
+                    record.levels().getFirst().width(),
+                    record.levels().getFirst().height(),
+                    level,
+                    col,
+                    row),
+                "image/jpeg"));
+  }
+
+  void classifySlide(Context ctx) throws IOException {
+    String slide = ctx.pathParam("id");
+    String name = Params.required(ctx, "prompts");
+    String classId = ctx.queryParam("class");
+    prompts.read(name, "prompts");
+    server.requireIndexedSlide(slide);
+    server.async(
+        ctx,
+        () -> {
+          ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+          if (classId != null && !classifier.classIds().contains(classId)) {
+            throw unknownClass(classId, name, classifier);
+          }
+          SlideClassification result =
+              IndexClassifier.slides(
+                      index, TileFilter.slide(slide), classifier, SlidePooling.DEFAULT)
+                  .getFirst();
+          ObjectNode body = server.object();
+          body.put("slide_id", result.slideId());
+          body.put("prompts", name);
+          ApiJson.putResult(body, result.result());
+          body.put("tiles", result.tiles());
+          body.put("pooling", result.pooling());
+          String drawn = classId != null ? classId : result.result().prediction();
+          String view = "?prompts=" + ApiJson.query(name) + "&class=" + ApiJson.query(drawn);
+          body.put("heatmap_url", "/api/slides/" + ApiJson.segment(slide) + "/heatmap.png" + view);
+          body.put("overlay_url", "/api/slides/" + ApiJson.segment(slide) + "/overlay.png" + view);
+          return body;
+        });
+  }
+
+  void heatmap(Context ctx) throws IOException {
+    drawSlide(ctx, (views, classId) -> views.heatmap(classId, HEATMAP_SIDE));
+  }
+
+  /**
+   * The heatmap's colour layer alone, at the stored thumbnail's exact size, to stack on it in the
+   * UI.
+   */
+  void overlay(Context ctx) throws IOException {
+    Path thumbnail =
+        server
+            .slideRecords()
+            .thumbnail(knownSlide(ctx))
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "slide '"
+                            + ctx.pathParam("id")
+                            + "' has no thumbnail to lay a heatmap over"));
+    drawSlide(
+        ctx,
+        (views, classId) -> {
+          Dimension size = imageSize(thumbnail);
+          return views.overlay(classId, size.width, size.height);
+        });
+  }
+
+  @FunctionalInterface
+  private interface SlideDrawing {
+    BufferedImage draw(SlideViews views, String classId) throws IOException;
+  }
+
+  /**
+   * Checks {@code prompts} and {@code class}, then draws the slide on the inference pool as a PNG.
+   */
+  private void drawSlide(Context ctx, SlideDrawing drawing) throws IOException {
+    String slide = ctx.pathParam("id");
+    String name = Params.required(ctx, "prompts");
+    String classId = Params.required(ctx, "class");
+    prompts.read(name, "prompts");
+    server.requireIndexedSlide(slide);
+    server.async(
+        ctx,
+        () -> {
+          ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+          if (!classifier.classIds().contains(classId)) {
+            throw unknownClass(classId, name, classifier);
+          }
+          SlideViews views;
+          try {
+            views = SlideViews.open(index, slide, classifier, tilePixels);
+          } catch (IllegalArgumentException e) {
+            // The reason names the slide files on the server: it goes to the log, not the client.
+            System.err.println(
+                "pathlens serve: slide '" + slide + "' cannot be drawn: " + e.getMessage());
+            throw new ApiException(
+                404,
+                "slide '"
+                    + slide
+                    + "' cannot be drawn from its source file; the server's log says why",
+                null,
+                e);
+          }
+          try (views) {
+            return ApiJson.png(drawing.draw(views, classId));
+          }
+        });
+  }
+
+  private String knownSlide(Context ctx) throws IOException {
+    String id = ctx.pathParam("id");
+    // Only ids listed in the index's slides/ folder resolve: a client's string never becomes a
+    // path.
+    if (!server.slideIds().contains(id)) {
+      throw ApiException.notFound("no slide '" + id + "' in the index");
+    }
+    return id;
+  }
+
+  private static ApiException unknownClass(
+      String classId, String name, ZeroShotClassifier classifier) {
+    return ApiException.badParameter(
+        "class",
+        "no class '"
+            + classId
+            + "' in prompt set "
+            + name
+            + "; its classes: "
+            + String.join(", ", classifier.classIds()));
+  }
+
+  /** An image file's pixel size, from its header: the pixels are not decoded. */
+  private static Dimension imageSize(Path file) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException(file + ": not an image the JDK reads");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in);
+        return new Dimension(reader.getWidth(0), reader.getHeight(0));
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+}

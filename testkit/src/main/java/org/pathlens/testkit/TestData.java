@@ -1,0 +1,49 @@
+package org.pathlens.testkit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.pathlens.fixtures.Fixtures;
+
+/**
+ * What tests find beside the product's fixtures: the committed test bundles and golden reference
+ * outputs by name, and a Python that can run the reference scripts.
+ */
+public final class TestData {
+
+  private TestData() {}
+
+  /** A bundle under {@code fixtures/bundles/}, e.g. {@code tiny-clip-bpe}. */
+  public static Path bundle(String name) {
+    return Fixtures.dir().resolve("bundles").resolve(name);
+  }
+
+  /** Golden reference outputs for a bundle, under {@code fixtures/golden/}. */
+  public static Path golden(String name) {
+    return Fixtures.dir().resolve("golden").resolve(name);
+  }
+
+  /**
+   * A Python with torch, Pillow and numpy for the reference scripts: {@code $PATHLENS_PYTHON}, else
+   * Debian's {@code /usr/bin/python3} (the {@code python3} first on the PATH may be another one,
+   * without torch); empty when it cannot import them. Tests that need it must skip then.
+   */
+  public static Optional<String> pythonWithTorch() {
+    String env = System.getenv("PATHLENS_PYTHON");
+    String python = env != null && !env.isBlank() ? env : "/usr/bin/python3";
+    try {
+      Process p = new ProcessBuilder(python, "-c", "import torch, PIL, numpy").start();
+      p.getInputStream().close();
+      p.getErrorStream().close();
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0
+          ? Optional.of(python)
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+}
