@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutionException;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.TextNotComparableException;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every failure as a JSON body {@code {"error": ..., "parameter": ...}} with its status, never an
@@ -18,6 +20,9 @@ import org.pathlens.encoders.preprocess.ImageDecodeException;
  * may name files on the server).
  */
 final class ErrorResponses {
+
+  /** Server-side diagnostics (slf4j): the application's binding decides where they go. */
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
   void handle(Throwable failure, Context ctx) {
     Throwable e = unwrap(failure);
@@ -33,8 +38,7 @@ final class ErrorResponses {
           write(ctx, 422, TextNotComparableException.REASON, null);
       case NonFiniteEmbeddingException nonFinite -> {
         // The model's fault, not the client's: a 500 that says so, never a 200 carrying NaN.
-        System.err.println(
-            "pathlens serve: " + ctx.method() + " " + ctx.path() + ": " + nonFinite.getMessage());
+        LOG.error("pathlens serve: {} {}: {}", ctx.method(), ctx.path(), nonFinite.getMessage());
         write(
             ctx,
             500,
@@ -44,8 +48,8 @@ final class ErrorResponses {
       }
       case HttpResponseException http -> write(ctx, http.getStatus(), http.getMessage(), null);
       default -> {
-        System.err.println("pathlens serve: " + ctx.method() + " " + ctx.path() + " failed");
-        e.printStackTrace();
+        // The throwable as the last argument: the binding prints its stack trace after the line.
+        LOG.error("pathlens serve: {} {} failed", ctx.method(), ctx.path(), e);
         // The message stays in the log: it may name files on the server.
         write(
             ctx,

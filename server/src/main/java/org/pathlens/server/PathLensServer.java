@@ -28,6 +28,8 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.IndexQueries;
 import org.pathlens.prompts.ClassEmbeddingCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST API over one tile index and the bundle that built it, on Javalin. Each route is a thin
@@ -36,6 +38,9 @@ import org.pathlens.prompts.ClassEmbeddingCache;
  * run on a bounded {@link InferencePool}, never on Jetty's threads without bound.
  */
 public final class PathLensServer implements AutoCloseable {
+
+  /** Server-side diagnostics (slf4j): the application's binding decides where they go. */
+  private static final Logger LOG = LoggerFactory.getLogger(PathLensServer.class);
 
   /** Room for multipart headers around an upload of the maximum size. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
@@ -133,12 +138,11 @@ public final class PathLensServer implements AutoCloseable {
       // a commit that fails its checksums is never served.
       String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
       if (!failure.equals(lastRefreshFailure)) {
-        System.err.println(
-            "pathlens serve: the new commit of index "
-                + config.index()
-                + " is not served, searches keep the last good one ("
-                + failure
-                + ")");
+        LOG.warn(
+            "pathlens serve: the new commit of index {} is not served, searches keep the last"
+                + " good one ({})",
+            config.index(),
+            failure);
         lastRefreshFailure = failure;
       }
     }

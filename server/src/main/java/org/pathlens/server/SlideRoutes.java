@@ -27,12 +27,17 @@ import org.pathlens.prompts.slides.SlideClassification;
 import org.pathlens.prompts.slides.SlidePooling;
 import org.pathlens.prompts.slides.SlideViews;
 import org.pathlens.prompts.slides.ZeroShotGeoJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A slide's pages: its record and thumbnail, zero-shot classification, heatmaps and overlays,
  * GeoJSON for QuPath, and the Deep Zoom pyramid for the viewer.
  */
 final class SlideRoutes {
+
+  /** Server-side diagnostics (slf4j): the application's binding decides where they go. */
+  private static final Logger LOG = LoggerFactory.getLogger(SlideRoutes.class);
 
   /**
    * Longer side of a heatmap's slide thumbnail, as {@code pathlens heatmap} draws it by default.
@@ -257,8 +262,7 @@ final class SlideRoutes {
             views = SlideViews.open(index, slide, classifier, tilePixels);
           } catch (IllegalArgumentException e) {
             // The reason names the slide files on the server: it goes to the log, not the client.
-            System.err.println(
-                "pathlens serve: slide '" + slide + "' cannot be drawn: " + e.getMessage());
+            LOG.warn("pathlens serve: slide '{}' cannot be drawn: {}", slide, e.getMessage());
             throw new ApiException(
                 404,
                 "slide '"

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bounds the uploads a server receives at once, checked before a byte of the body is read, and cuts
@@ -19,6 +21,9 @@ import org.eclipse.jetty.io.Connection;
  * parsing its body.
  */
 final class UploadGate implements AutoCloseable {
+
+  /** Server-side diagnostics (slf4j): the application's binding decides where they go. */
+  private static final Logger LOG = LoggerFactory.getLogger(UploadGate.class);
 
   /** The slowest upload accepted, in bytes per second averaged since its start. */
   static final long MIN_BYTES_PER_SECOND = 4096;
@@ -90,7 +95,7 @@ final class UploadGate implements AutoCloseable {
                     + MIN_BYTES_PER_SECOND
                     + " bytes/s";
             // The connection is closed, so the client gets no answer: say it here.
-            System.err.println("pathlens serve: cut off an upload from " + client + ": " + why);
+            LOG.warn("pathlens serve: cut off an upload from {}: {}", client, why);
             connection.getEndPoint().close(new TimeoutException(why));
           }
         },
