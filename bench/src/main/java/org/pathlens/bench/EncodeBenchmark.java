@@ -1,6 +1,6 @@
 package org.pathlens.bench;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +41,9 @@ public final class EncodeBenchmark {
       List<EncoderOptions> encoders) {}
 
   private final Options options;
-  private final PrintStream out;
+  private final PrintWriter out;
 
-  public EncodeBenchmark(Options options, PrintStream out) {
+  public EncodeBenchmark(Options options, PrintWriter out) {
     this.options = options;
     this.out = out;
   }

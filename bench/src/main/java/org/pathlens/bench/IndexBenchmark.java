@@ -1,6 +1,6 @@
 package org.pathlens.bench;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
@@ -105,9 +105,9 @@ public final class IndexBenchmark {
   }
 
   private final Options options;
-  private final PrintStream out;
+  private final PrintWriter out;
 
-  public IndexBenchmark(Options options, PrintStream out) {
+  public IndexBenchmark(Options options, PrintWriter out) {
     this.options = options;
     this.out = out;
   }

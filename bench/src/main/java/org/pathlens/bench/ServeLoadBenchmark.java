@@ -3,7 +3,7 @@ package org.pathlens.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -125,11 +125,11 @@ public final class ServeLoadBenchmark {
   }
 
   private final Options options;
-  private final PrintStream out;
+  private final PrintWriter out;
   private final HttpClient http;
   private final byte[] imageBody;
 
-  public ServeLoadBenchmark(Options options, PrintStream out) {
+  public ServeLoadBenchmark(Options options, PrintWriter out) {
     this.options = options;
     this.out = out;
     // HTTP/1.1: the server speaks it, and one connection per client is what concurrency means here.

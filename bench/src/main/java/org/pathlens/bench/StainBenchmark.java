@@ -1,6 +1,6 @@
 package org.pathlens.bench;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +39,9 @@ public final class StainBenchmark {
   private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
 
   private final Options options;
-  private final PrintStream out;
+  private final PrintWriter out;
 
-  public StainBenchmark(Options options, PrintStream out) {
+  public StainBenchmark(Options options, PrintWriter out) {
     this.options = options;
     this.out = out;
   }

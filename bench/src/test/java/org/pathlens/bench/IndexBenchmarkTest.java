@@ -3,8 +3,8 @@ package org.pathlens.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,8 +46,7 @@ class IndexBenchmarkTest {
             work,
             null,
             2);
-    return new IndexBenchmark(options, new PrintStream(OutputStream.nullOutputStream()))
-        .run("test");
+    return new IndexBenchmark(options, new PrintWriter(Writer.nullWriter())).run("test");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(
@@ -60,6 +61,8 @@ final class BenchCommand implements Runnable {
         "  ./pathlens bench encode --tiles 32 --sizes 224 --threads 1 --batches 8"
       })
   static final class Encode implements Callable<Integer> {
+    // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
         names = "--model",
@@ -117,7 +120,7 @@ final class BenchCommand implements Runnable {
       List<EncoderOptions> runs = new ArrayList<>(List.of(cpu));
       boolean gpu = TorchRuntime.engine(torchThreads).getGpuCount() > 0;
       if (fp16 && !gpu) {
-        System.err.println("pathlens bench encode: --fp16: libtorch sees no GPU");
+        spec.commandLine().getErr().println("pathlens bench encode: --fp16: libtorch sees no GPU");
         return 2;
       }
       if (gpu) {
@@ -141,7 +144,7 @@ final class BenchCommand implements Runnable {
               + (fp16 ? " --fp16" : "");
       new EncodeBenchmark(
               new EncodeBenchmark.Options(model, tiles, sizes, threadCounts, batches, runs),
-              System.out)
+              spec.commandLine().getOut())
           .run(command);
       return 0;
     }
@@ -170,6 +173,8 @@ final class BenchCommand implements Runnable {
       },
       footer = {"%nExample:", "  ./pathlens bench stain --tiles 8 --sizes 224 --views 4"})
   static final class Stain implements Callable<Integer> {
+    // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
         names = "--model",
@@ -223,7 +228,7 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       if (contactSheets != null) {
         for (Path sheet : StainContactSheets.write(contactSheets, Fixtures.shared())) {
-          System.out.println("wrote " + sheet);
+          spec.commandLine().getOut().println("wrote " + sheet);
         }
         return 0;
       }
@@ -246,7 +251,8 @@ final class BenchCommand implements Runnable {
               .withThreads(torchThreads)
               .withBatchSize(batch);
       new StainBenchmark(
-              new StainBenchmark.Options(model, tiles, sizes, views, encoder), System.out)
+              new StainBenchmark.Options(model, tiles, sizes, views, encoder),
+              spec.commandLine().getOut())
           .run(command);
       return 0;
     }
@@ -267,6 +273,8 @@ final class BenchCommand implements Runnable {
         "      --engines float,int8,hnswlib"
       })
   static final class Index implements Callable<Integer> {
+    // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
         names = "--n",
@@ -443,7 +451,7 @@ final class BenchCommand implements Runnable {
                   workDir,
                   cluster,
                   clusterNodes),
-              System.out);
+              spec.commandLine().getOut());
       String command =
           "./pathlens bench index --n "
               + n
@@ -498,6 +506,8 @@ final class BenchCommand implements Runnable {
         "      --clients 1"
       })
   static final class Serve implements Callable<Integer> {
+    // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
         names = "--url",
@@ -575,9 +585,10 @@ final class BenchCommand implements Runnable {
               + (image != null ? " --image " + image : "")
               + " --k "
               + k;
-      ServeLoadBenchmark.Result result = new ServeLoadBenchmark(options, System.out).run(command);
+      ServeLoadBenchmark.Result result =
+          new ServeLoadBenchmark(options, spec.commandLine().getOut()).run(command);
       if (result.failed()) {
-        System.err.println("error: some requests failed (see the errors column)");
+        spec.commandLine().getErr().println("error: some requests failed (see the errors column)");
         return 1;
       }
       return 0;
@@ -602,6 +613,8 @@ final class BenchCommand implements Runnable {
       },
       footer = {"%nExample:", "  ./pathlens bench pooling"})
   static final class Pooling implements Callable<Integer> {
+    // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
         names = "--model",
@@ -628,11 +641,12 @@ final class BenchCommand implements Runnable {
       try (VisionLanguageModel vlm =
           VisionLanguageModel.load(model, EncoderOptions.defaults().withThreads(2))) {
         List<PoolingSweep.Row> rows = PoolingSweep.run(vlm, PromptSetReader.resolve(prompts), dir);
-        System.out.print(PoolingSweep.summary(rows));
-        System.out.println();
-        System.out.print(PoolingSweep.details(rows));
-        System.out.println();
-        System.out.println(
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(PoolingSweep.summary(rows));
+        out.println();
+        out.print(PoolingSweep.details(rows));
+        out.println();
+        out.println(
             "command: ./pathlens bench pooling"
                 + (bundle != null ? " --model " + bundle : "")
                 + " --prompts "

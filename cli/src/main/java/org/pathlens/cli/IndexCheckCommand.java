@@ -1,11 +1,14 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.pathlens.index.IndexCapability;
 import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexLocation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens index check}: is the index whole, and what does it hold. */
 @Command(
@@ -23,15 +26,18 @@ import picocli.CommandLine.Option;
     footer = {"%nExample:", "  ./pathlens index check --index /tmp/pl/idx"})
 final class IndexCheckCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec; // prints to the command line's out, not System.out
+
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
   IndexLocation index;
 
   @Override
   public Integer call() throws Exception {
     index.require(IndexCapability.CHECK, "index check");
-    System.out.println("index " + index);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("index " + index);
     IndexCheckReport report = index.check();
-    report.print(System.out);
+    report.print(out);
     return report.ok() ? 0 : 1;
   }
 }

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +100,7 @@ class BenchServeCommandTest {
   void countsRequestsAndMeasuresLatencyWithoutErrors() throws Exception {
     byte[] image = ServeLoadBenchmark.tileFromServer(url(), TOKEN);
     assertTrue(image.length > 1000, "a served tile: " + image.length + " bytes");
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    StringWriter printed = new StringWriter();
     ServeLoadBenchmark.Result result =
         new ServeLoadBenchmark(
                 new ServeLoadBenchmark.Options(
@@ -114,7 +113,7 @@ class BenchServeCommandTest {
                     "tile.png",
                     ServeLoadBenchmark.DEFAULT_QUERIES,
                     5),
-                new PrintStream(printed, true, StandardCharsets.UTF_8))
+                new PrintWriter(printed, true))
             .run("cmd");
     assertEquals(
         List.of("text search/1", "text search/4", "image search/1", "image search/4"),
@@ -129,7 +128,7 @@ class BenchServeCommandTest {
       assertEquals(row.requests() / row.seconds(), row.requestsPerSecond(), 1e-9);
     }
     assertTrue(!result.failed());
-    String out = printed.toString(StandardCharsets.UTF_8);
+    String out = printed.toString();
     assertTrue(out.contains("command: cmd"), out);
     assertTrue(out.contains("p99 ms"), out);
   }

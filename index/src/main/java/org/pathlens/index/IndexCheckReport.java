@@ -1,6 +1,6 @@
 package org.pathlens.index;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 
 /**
@@ -15,7 +15,8 @@ public record IndexCheckReport(List<String> facts, List<String> problems) {
     return problems.isEmpty();
   }
 
-  public void print(PrintStream out) {
+  /** The report as {@code index check} prints it, to the caller's output (a table, not a log). */
+  public void print(PrintWriter out) {
     facts.forEach(f -> out.println("  " + f));
     if (ok()) {
       out.println("ok: no problem found");
