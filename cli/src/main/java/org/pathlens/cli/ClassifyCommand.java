@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +33,9 @@ import org.pathlens.prompts.slides.ZeroShotGeoJson;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens classify}: zero-shot class probabilities per tile with a prompt set. */
 @Command(
@@ -58,6 +59,9 @@ import picocli.CommandLine.Option;
       "      --geojson /tmp/pl/geojson"
     })
 final class ClassifyCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -176,7 +180,7 @@ final class ClassifyCommand implements Callable<Integer> {
             ? ClassEmbeddingCache.inMemory()
             : ClassEmbeddingCache.inDirectory(
                 cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
-    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+    PrintWriter out = spec.commandLine().getOut(); // JSON lines, flushed below
     int classified;
     try (VisionLanguageModel vlm =
         VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
@@ -189,7 +193,7 @@ final class ClassifyCommand implements Callable<Integer> {
       out.flush();
     }
     if (classified == 0) {
-      System.err.println("pathlens classify: nothing could be classified");
+      spec.commandLine().getErr().println("pathlens classify: nothing could be classified");
       return 1;
     }
     return 0;
@@ -234,7 +238,7 @@ final class ClassifyCommand implements Callable<Integer> {
       String fileName = slide.slideId().replaceAll("[^A-Za-z0-9._@,+-]", "_") + ".geojson";
       Path file = geojson.resolve(fileName);
       Files.writeString(file, ZeroShotGeoJson.of(index, slide.slideId(), classifier).toString());
-      System.err.println("pathlens classify: wrote " + file);
+      spec.commandLine().getErr().println("pathlens classify: wrote " + file);
     }
   }
 
@@ -249,6 +253,7 @@ final class ClassifyCommand implements Callable<Integer> {
         decoder,
         model.batchSize,
         "classify",
+        spec.commandLine().getErr(),
         done -> {
           print(out, done.file().toString(), classifier.classify(done.embedding()));
           classified.incrementAndGet();

@@ -2,6 +2,7 @@ package org.pathlens.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,9 @@ import org.pathlens.server.ServerConfig;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pathlens demo}: generates synthetic tiles from five simulated centers, embeds them with
@@ -60,6 +63,9 @@ import picocli.CommandLine.Option;
     },
     footer = {"%nExamples:", "  ./pathlens demo", "  ./pathlens demo --no-serve"})
 final class DemoCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   static final List<String> QUERIES =
       List.of(
@@ -114,19 +120,21 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     Path dir = work != null ? work : Fixtures.root().resolve("work").resolve("demo");
     Path tiles = dir.resolve("tiles-seed" + seed + "-n" + perClass);
     Path manifest = tiles.resolve("manifest.csv");
     if (!Files.isRegularFile(manifest)) {
       var summary = SyntheticTiles.write(tiles, perClass, 5, seed);
-      System.out.printf(
+      out.printf(
           Locale.ROOT,
           "Generated %d synthetic tiles from 5 centers in %s (%.1f s)%n",
           summary.tiles(),
           tiles,
           summary.elapsed().toMillis() / 1000.0);
     } else {
-      System.out.println("Reusing synthetic tiles in " + tiles);
+      out.println("Reusing synthetic tiles in " + tiles);
     }
     List<TileManifest.Entry> rows = TileManifest.read(manifest, tiles); // as ingest reads it
     Map<String, TileManifest.Entry> byId = new HashMap<>();
@@ -136,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
     PromptSet prompts =
         PromptSetReader.resolve(promptsFile != null ? promptsFile : Path.of("demo-crc9"));
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model, EncoderOptions.defaults())) {
-      System.out.printf(
+      out.printf(
           Locale.ROOT,
           "Model %s (%s) on %s%n%n",
           vlm.bundle().config().name(),
@@ -159,21 +167,20 @@ final class DemoCommand implements Callable<Integer> {
               embeddings.put(id, done.embedding());
             },
             ImageFileEmbedder.failOnNonFinite(
-                skipped -> System.err.println("skipped " + skipped.reason())));
+                skipped -> err.println("skipped " + skipped.reason())));
       }
-      System.out.printf(
+      out.printf(
           Locale.ROOT,
           "Embedded %d tiles in %.1f s%n%n",
           search.size(),
           (System.nanoTime() - start) / 1e9);
-      System.out.println(
-          "Text-to-image search (cosine, true label, center, tile under " + tiles + ")");
+      out.println("Text-to-image search (cosine, true label, center, tile under " + tiles + ")");
 
       for (String query : QUERIES) {
-        System.out.println("Query: \"" + query + "\"");
+        out.println("Query: \"" + query + "\"");
         for (SearchHit hit : search.search(vlm.texts().encode(query), 5)) {
           TileManifest.Entry row = byId.get(hit.id());
-          System.out.printf(
+          out.printf(
               Locale.ROOT,
               "  %6.3f  %-5s %-9s %s%n",
               hit.score(),
@@ -205,7 +212,7 @@ final class DemoCommand implements Callable<Integer> {
               .predict(classifier)
               .split(labelled.stream().map(LabelledTiles.Tile::site).toList());
       TrainingData training = TrainingData.of(vlm);
-      System.out.printf(
+      out.printf(
           Locale.ROOT,
           "%nZero-shot classification with prompt set %s (%d classes x %d synonyms x %d templates)%n",
           prompts.name(),
@@ -214,7 +221,7 @@ final class DemoCommand implements Callable<Integer> {
           prompts.templates().size());
       boolean sameCenters = training.seed() == seed;
       if (!sameCenters) {
-        System.out.println(
+        out.println(
             "(seed "
                 + seed
                 + ": every center's stain and scanner is new to the model"
@@ -239,14 +246,14 @@ final class DemoCommand implements Callable<Integer> {
                           : site.equals(training.heldOutCenter())
                               ? "  <- center never seen in training"
                               : "  (training tiles)")));
-      lines.forEach(System.out::println);
+      lines.forEach(out::println);
       if (noServe) {
-        System.out.println();
-        System.out.println(
+        out.println();
+        out.println(
             "Next: ./pathlens demo (serves the web UI)   |   ./pathlens embed --model fixtures/demo-bundle --text \"...\"   |   ./pathlens --help");
         return 0;
       }
-      System.out.println();
+      out.println();
       indexForTheUi(vlm, tiles, manifest, dir);
     }
     ServerConfig config =
@@ -263,7 +270,7 @@ final class DemoCommand implements Callable<Integer> {
             64,
             ClassEmbeddingCache.defaultDirectory(),
             EncoderOptions.defaults());
-    return ServeCommand.serveUntilStopped(config);
+    return ServeCommand.serveUntilStopped(config, out, err);
   }
 
   /**
@@ -288,15 +295,16 @@ final class DemoCommand implements Callable<Integer> {
    */
   private void indexForTheUi(VisionLanguageModel vlm, Path tiles, Path manifest, Path dir)
       throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     Path index = demoIndex(dir);
     Path done = index.resolve("demo-complete");
     if (Files.isRegularFile(done)) {
       String stale = staleness(vlm, index);
       if (stale == null) {
-        System.out.println("Reusing the demo index in " + index);
+        out.println("Reusing the demo index in " + index);
         return;
       }
-      System.out.println("Rebuilding the demo index in " + index + ": " + stale);
+      out.println("Rebuilding the demo index in " + index + ": " + stale);
       WorkFolders.delete(index);
     }
     Path slide = dir.resolve("slide-seed" + seed + ".tiff");
@@ -312,10 +320,10 @@ final class DemoCommand implements Callable<Integer> {
               PyramidTiffWriter.Compression.JPEG,
               Runtime.getRuntime().availableProcessors()));
     }
-    System.out.println("Indexing the tiles and a generated slide for the web UI in " + index);
+    out.println("Indexing the tiles and a generated slide for the web UI in " + index);
     try (TileIndex tileIndex =
             TileIndex.open(index, IndexProvenance.of(vlm), IndexSettings.defaults());
-        IngestProgress progress = IngestProgress.forConsole(System.err)) {
+        IngestProgress progress = IngestProgress.forConsole(spec.commandLine().getErr())) {
       ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
       new TileFolderIngest(vlm.images(), decoder, 32, 1)
           .ingest(tiles, manifest, tileIndex, progress);
@@ -330,7 +338,7 @@ final class DemoCommand implements Callable<Integer> {
               SlideIngest.DEFAULT_THUMBNAIL_SIZE)
           .ingest(List.of(slide), tileIndex, progress);
       progress.close();
-      System.out.println("The index holds " + tileIndex.size() + " tiles");
+      out.println("The index holds " + tileIndex.size() + " tiles");
     }
     Files.writeString(done, "");
   }

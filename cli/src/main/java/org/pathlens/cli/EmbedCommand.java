@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,7 +15,9 @@ import org.pathlens.encoders.preprocess.ImageDecoder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens embed}: one JSON line of unit-norm embedding per image or text. */
 @Command(
@@ -36,6 +37,9 @@ import picocli.CommandLine.Option;
       "      --text \"an H&E image of tumor epithelium.\""
     })
 final class EmbedCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,7 +72,7 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+    PrintWriter out = spec.commandLine().getOut(); // JSON lines, flushed below
     AtomicInteger embedded = new AtomicInteger();
     try (VisionLanguageModel vlm =
         VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
@@ -87,6 +91,7 @@ final class EmbedCommand implements Callable<Integer> {
             decoder,
             model.batchSize,
             "embed",
+            spec.commandLine().getErr(),
             done -> {
               print(out, done.file().toString(), done.embedding());
               embedded.incrementAndGet();
@@ -96,7 +101,7 @@ final class EmbedCommand implements Callable<Integer> {
       out.flush();
     }
     if (embedded.get() == 0) {
-      System.err.println("pathlens embed: nothing could be embedded");
+      spec.commandLine().getErr().println("pathlens embed: nothing could be embedded");
       return 1;
     }
     return 0;

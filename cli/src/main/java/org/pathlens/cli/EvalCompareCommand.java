@@ -12,8 +12,10 @@ import org.pathlens.eval.config.EvalConfig;
 import org.pathlens.eval.config.EvalConfigReader;
 import org.pathlens.eval.metrics.Bootstrap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens eval compare}: is B better than A on the same tiles? */
 @Command(
@@ -36,6 +38,9 @@ import picocli.CommandLine.Parameters;
       "      --prompts-b eval/configs/prompts/demo-crc9-lay-terms.json"
     })
 final class EvalCompareCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Parameters(
       arity = "1..2",
@@ -104,9 +109,10 @@ final class EvalCompareCommand implements Callable<Integer> {
             b,
             bootstrap,
             new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
-            reason -> System.err.println("pathlens eval compare: skipped " + reason),
+            reason ->
+                spec.commandLine().getErr().println("pathlens eval compare: skipped " + reason),
             SyntheticDatasets.GENERATOR);
-    System.out.print(ComparisonReport.toText(result));
+    spec.commandLine().getOut().print(ComparisonReport.toText(result));
     if (json != null) {
       ComparisonReport.writeJson(result, json);
     }

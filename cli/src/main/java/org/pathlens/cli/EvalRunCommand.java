@@ -1,6 +1,7 @@
 package org.pathlens.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -75,6 +76,8 @@ final class EvalRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     DeviceChoice choice =
         switch (device.toLowerCase(Locale.ROOT)) {
           case "cpu" -> DeviceChoice.CPU;
@@ -99,9 +102,9 @@ final class EvalRunCommand implements Callable<Integer> {
           EvalRun.run(
               config,
               encoder,
-              reason -> System.err.println("pathlens eval run: skipped " + reason),
+              reason -> err.println("pathlens eval run: skipped " + reason),
               cache);
-      System.out.printf(
+      out.printf(
           Locale.ROOT,
           "%s: %s, %d tiles, model %s (%s), bootstrap %d resamples, seed %d%n",
           config.file(),
@@ -117,23 +120,21 @@ final class EvalRunCommand implements Callable<Integer> {
                 EvalRunReports.of(
                     result, Expectations.check(config, result.values()), TypedCommand.of(spec)),
                 reportDir(config, read.size()));
-        System.err.println(
-            "pathlens eval run: wrote " + page + ", report.json and the figures beside it");
+        err.println("pathlens eval run: wrote " + page + ", report.json and the figures beside it");
       }
       if (update) {
         int changed = ExpectedValuesWriter.update(config.file(), result.values());
         result
             .values()
-            .forEach(v -> System.out.printf(Locale.ROOT, "  %-24s %.6f%n", v.name(), v.value()));
-        System.out.printf(
-            Locale.ROOT, "updated %d expected values in %s%n%n", changed, config.file());
+            .forEach(v -> out.printf(Locale.ROOT, "  %-24s %.6f%n", v.name(), v.value()));
+        out.printf(Locale.ROOT, "updated %d expected values in %s%n%n", changed, config.file());
         continue;
       }
       List<Expectations.Check> checks = Expectations.check(config, result.values());
-      System.out.println(Expectations.HEADER);
-      checks.forEach(c -> System.out.println(c.toText()));
+      out.println(Expectations.HEADER);
+      checks.forEach(c -> out.println(c.toText()));
       long failed = checks.stream().filter(c -> c.status() != Expectations.Status.OK).count();
-      System.out.printf(Locale.ROOT, "%d OK, %d FAIL%n%n", checks.size() - failed, failed);
+      out.printf(Locale.ROOT, "%d OK, %d FAIL%n%n", checks.size() - failed, failed);
       allOk &= failed == 0;
     }
     return allOk ? 0 : 1;

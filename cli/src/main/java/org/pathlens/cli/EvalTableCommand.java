@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,10 @@ import org.pathlens.eval.config.Expectations;
 import org.pathlens.eval.config.ExpectedValuesWriter;
 import org.pathlens.eval.config.ResultTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pathlens eval table}: run configs and lay their results out as one methods × metrics
@@ -39,6 +42,9 @@ import picocli.CommandLine.Parameters;
       "      eval/configs/demo-tiny-zeroshot-combat.yaml"
     })
 final class EvalTableCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "Evaluation config files.")
   List<Path> configs;
@@ -72,6 +78,7 @@ final class EvalTableCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
     // CPU as eval run: the expected values are recorded there.
     EncoderOptions encoder =
         new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
@@ -88,7 +95,8 @@ final class EvalTableCommand implements Callable<Integer> {
             EvalRun.run(
                 config,
                 encoder,
-                reason -> System.err.println("pathlens eval table: skipped " + reason),
+                reason ->
+                    spec.commandLine().getErr().println("pathlens eval table: skipped " + reason),
                 cache);
         if (update) {
           ExpectedValuesWriter.update(config.file(), result.values());
@@ -96,7 +104,7 @@ final class EvalTableCommand implements Callable<Integer> {
         }
         List<Expectations.Check> checks = Expectations.check(config, result.values());
         long bad = checks.stream().filter(c -> c.status() != Expectations.Status.OK).count();
-        System.out.printf(
+        stdout.printf(
             Locale.ROOT,
             "%s: %s [%s], %d tiles, %d OK, %d FAIL, %.0f s%n",
             config.file(),
@@ -108,7 +116,7 @@ final class EvalTableCommand implements Callable<Integer> {
             (System.nanoTime() - t0) / 1e9);
         checks.stream()
             .filter(c -> c.status() != Expectations.Status.OK)
-            .forEach(c -> System.out.println("  " + c.toText()));
+            .forEach(c -> stdout.println("  " + c.toText()));
         failed += bad;
         table.add(result);
       }
@@ -121,7 +129,7 @@ final class EvalTableCommand implements Callable<Integer> {
     Path json = Path.of(out + ".json");
     table.writeMarkdown(md, metrics, command);
     table.writeJson(json, command);
-    System.out.printf(
+    stdout.printf(
         Locale.ROOT,
         "%n%s%nwrote %s and %s (%d configs, %.0f s)%n",
         table.toMarkdown(metrics),

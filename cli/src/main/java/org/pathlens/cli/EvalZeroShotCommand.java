@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -121,6 +122,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     PromptSet prompts = PromptSetReader.resolve(promptsFile);
     LabelledTiles labels = LabelledTiles.read(labelsFile, labelColumn, groupColumn);
     LabelledTiles train =
@@ -145,15 +147,16 @@ final class EvalZeroShotCommand implements Callable<Integer> {
               prompts,
               labels,
               options,
-              reason -> System.err.println("pathlens eval zeroshot: skipped " + reason));
+              reason ->
+                  spec.commandLine().getErr().println("pathlens eval zeroshot: skipped " + reason));
       if (!stainOptions.isNone()) {
-        System.out.println("tiles embedded with " + stainOptions.describe());
+        out.println("tiles embedded with " + stainOptions.describe());
       }
-      System.out.print(report.toText());
+      out.print(report.toText());
       if (reportDir != null) {
         report.write(reportDir);
         ReportWriter.write(ZeroShotReports.of(report, TypedCommand.of(spec)), reportDir);
-        System.out.println(
+        out.println(
             "\nwrote "
                 + reportDir.resolve("report.txt")
                 + ", metrics.json, report.html, report.json and the figures");

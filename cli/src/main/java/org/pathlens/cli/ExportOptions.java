@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,10 +10,16 @@ import org.pathlens.encoders.CanaryCheck;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.export.ModelExport;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** What every {@code pathlens export FAMILY} shares: where to write, which Python, then run. */
 final class ExportOptions {
+
+  // The export command this is mixed into: its out gets the progress and the check.
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
 
   @Option(
       names = "--out",
@@ -44,12 +51,13 @@ final class ExportOptions {
 
   /** Runs the export of {@code family} with {@code arguments}; prints progress and the check. */
   int run(String family, List<String> arguments) {
+    PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out bundle
     ModelExport export = new ModelExport(python, pythonPath, Map.of(), family, arguments, out);
     CanaryCheck check =
         export.run(
             new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
-            System.out::println);
-    System.out.printf(
+            stdout::println);
+    stdout.printf(
         Locale.ROOT,
         "checked in PathLens (%s): canary %s%nbundle ready: --model %s%n",
         check.engine(),

@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,7 +23,7 @@ public final class GenerateCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(
@@ -38,6 +39,8 @@ public final class GenerateCommand implements Runnable {
         "      --seed 7"
       })
   static final class Tiles implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec; // prints to picocli's out
+
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
 
@@ -72,14 +75,15 @@ public final class GenerateCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
       var summary =
           SyntheticTiles.write(
               out, new SyntheticTiles.Options(perClass, centers, seed, size, threads));
       for (Center center : summary.centers()) {
-        System.out.println("  " + center);
+        stdout.println("  " + center);
       }
       double seconds = summary.elapsed().toNanos() / 1e9;
-      System.out.printf(
+      stdout.printf(
           Locale.ROOT,
           "wrote %d tiles (%d classes x %d centers x %d) and %s in %.1f s (%.0f tiles/s, %d threads)%n",
           summary.tiles(),
@@ -105,6 +109,8 @@ public final class GenerateCommand implements Runnable {
         "  ./pathlens generate slide --out /tmp/pl/slide.tiff --width 2048 --height 1536"
       })
   static final class Slide implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec; // prints to picocli's out
+
     @Option(names = "--out", required = true, description = "Output .tiff file.")
     Path out;
 
@@ -152,14 +158,15 @@ public final class GenerateCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
       var summary =
           SyntheticSlide.write(
               out,
               new SyntheticSlide.Options(
                   width, height, center, centers, seed, compression, threads));
-      System.out.println("  " + summary.center());
+      stdout.println("  " + summary.center());
       for (var level : summary.levels()) {
-        System.out.printf(
+        stdout.printf(
             Locale.ROOT,
             "  level %dx: %d x %d%n",
             level.downsample(),
@@ -167,7 +174,7 @@ public final class GenerateCommand implements Runnable {
             level.height());
       }
       double seconds = summary.elapsed().toNanos() / 1e9;
-      System.out.printf(
+      stdout.printf(
           Locale.ROOT,
           "wrote %s and %s in %.1f s (%.1f Mpx/s at level 0, %d threads)%n",
           summary.slide(),

@@ -2,6 +2,7 @@ package org.pathlens.cli;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +18,9 @@ import org.pathlens.prompts.ZeroShotClassifier;
 import org.pathlens.prompts.slides.SlideViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens heatmap}: a class's zero-shot probability per tile over a slide's thumbnail. */
 @Command(
@@ -36,6 +39,9 @@ import picocli.CommandLine.Option;
       "      --contact-sheet /tmp/pl/sheet.png --top 4"
     })
 final class HeatmapCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Mixin ModelOptions model;
 
@@ -106,6 +112,7 @@ final class HeatmapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
     ClassEmbeddingCache cache =
         ClassEmbeddingCache.inDirectory(
             cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
@@ -127,7 +134,7 @@ final class HeatmapCommand implements Callable<Integer> {
       try (SlideViews views =
           SlideViews.open(index, slideId, classifier, vlm.bundle().config().image().size())) {
         write(views.heatmap(classId, thumbnailSize), out);
-        System.out.println(
+        stdout.println(
             "heatmap: "
                 + out
                 + " ("
@@ -139,8 +146,7 @@ final class HeatmapCommand implements Callable<Integer> {
                 + ")");
         if (contactSheet != null) {
           write(views.contactSheet(top, cropSize), contactSheet);
-          System.out.println(
-              "contact sheet: " + contactSheet + " (top " + top + " tiles per class)");
+          stdout.println("contact sheet: " + contactSheet + " (top " + top + " tiles per class)");
         }
       }
     }

@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -12,7 +13,9 @@ import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.batch.ComBat;
 import org.pathlens.index.batch.IndexBatchCorrection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pathlens index batch-correct}: fit ComBat on an index's tiles by center and rewrite its
@@ -35,6 +38,9 @@ import picocli.CommandLine.Option;
       "  ./pathlens index batch-correct --index /tmp/pl/idx --remove"
     })
 final class IndexBatchCorrectCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--index",
@@ -90,7 +96,8 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
       if (remove) {
         boolean had = tiles.batchCorrection().isPresent();
         IndexBatchCorrection.remove(tiles);
-        System.out.println(
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(
             had
                 ? "removed the batch correction: the "
                     + tiles.size()
@@ -105,15 +112,16 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
   }
 
   private void print(IndexBatchCorrection.Summary summary, ComBat.Options options) {
+    PrintWriter out = spec.commandLine().getOut();
     BatchCorrection c = summary.correction();
-    System.out.printf(
+    out.printf(
         Locale.ROOT,
         "batch correction of %s by %s: %s, batches of at least %d tiles%n",
         indexLocation,
         by,
         c.method().id(),
         options.minTiles());
-    System.out.printf(
+    out.printf(
         Locale.ROOT,
         "%-24s %7s  %s%n",
         by,
@@ -122,7 +130,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
     c.batches()
         .forEach(
             (name, b) ->
-                System.out.printf(
+                out.printf(
                     Locale.ROOT,
                     "%-24s %7d  fitted: %.3f, %.3f%n",
                     name,
@@ -132,13 +140,11 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
     summary
         .skipped()
         .forEach(
-            (name, n) ->
-                System.out.printf(Locale.ROOT, "%-24s %7d  too few tiles: kept raw%n", name, n));
+            (name, n) -> out.printf(Locale.ROOT, "%-24s %7d  too few tiles: kept raw%n", name, n));
     if (summary.withoutBatch() > 0) {
-      System.out.printf(
-          Locale.ROOT, "%-24s %7d  kept raw%n", "(no " + by + ")", summary.withoutBatch());
+      out.printf(Locale.ROOT, "%-24s %7d  kept raw%n", "(no " + by + ")", summary.withoutBatch());
     }
-    System.out.printf(
+    out.printf(
         Locale.ROOT,
         "corrected %d tiles, kept %d raw; parameters in %s%n",
         summary.corrected(),

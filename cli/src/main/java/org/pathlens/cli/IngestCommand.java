@@ -1,6 +1,7 @@
 package org.pathlens.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,9 @@ import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens ingest}: embed a tile folder or whole-slide images into a tile index. */
 @Command(
@@ -52,6 +55,9 @@ import picocli.CommandLine.Option;
       "      --slides /tmp/pl/slide.tiff --mpp 0.5"
     })
 final class IngestCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Mixin ModelOptions model;
 
@@ -163,6 +169,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     if (manifest != null && inputs.tiles == null) {
       throw new IllegalArgumentException("--manifest goes with --tiles, not --slides");
     }
@@ -176,7 +183,7 @@ final class IngestCommand implements Callable<Integer> {
     try (VisionLanguageModel vlm =
             VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
         TileIndex tileIndex = open(IndexProvenance.of(vlm, stainOptions));
-        IngestProgress progress = IngestProgress.forConsole(System.err)) {
+        IngestProgress progress = IngestProgress.forConsole(err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
       if (inputs.tiles != null) {
@@ -206,14 +213,14 @@ final class IngestCommand implements Callable<Integer> {
       if (rebuilding != null && summary.tiles() + summary.unchanged() > 0) {
         Optional<String> old = rebuilding.finish();
         if (old.isPresent()) {
-          System.err.printf(
+          err.printf(
               "pathlens ingest: %s now serves the rebuilt index; the one it replaced, %s, is kept"
                   + " (delete it once the new one is trusted: curl -XDELETE %s)%n",
               index, old.get(), old.get());
         }
       }
-      System.out.println(summaryLine(summary, tileIndex.size()));
-      warnIfUncorrected(tileIndex);
+      spec.commandLine().getOut().println(summaryLine(summary, tileIndex.size()));
+      warnIfUncorrected(tileIndex, err);
     }
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
   }
@@ -234,14 +241,14 @@ final class IngestCommand implements Callable<Integer> {
    * In a batch-corrected index, tiles of batches the fit did not see stay raw: say how many, and
    * how to refit.
    */
-  private static void warnIfUncorrected(TileIndex tileIndex) throws IOException {
+  private static void warnIfUncorrected(TileIndex tileIndex, PrintWriter err) throws IOException {
     var correction = tileIndex.batchCorrection();
     if (correction.isEmpty()) {
       return;
     }
     int raw = tileIndex.count(TileFilter.parse("batch_corrected:false"));
     if (raw > 0) {
-      System.err.printf(
+      err.printf(
           Locale.ROOT,
           "pathlens ingest: warning: the index's batch correction by %s covers %s; tiles of"
               + " another or no %s are kept raw: %d (pathlens index batch-correct refits with them)%n",

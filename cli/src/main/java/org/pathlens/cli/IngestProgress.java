@@ -1,6 +1,6 @@
 package org.pathlens.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
@@ -19,14 +19,18 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
 
   static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
-  final PrintStream err;
+  final PrintWriter err;
 
-  IngestProgress(PrintStream err) {
+  IngestProgress(PrintWriter err) {
     this.err = err;
   }
 
-  /** A bar when stderr is a terminal, log lines otherwise. */
-  static IngestProgress forConsole(PrintStream err) {
+  /**
+   * A bar when the process has a terminal, log lines on {@code err} otherwise. The bar itself is
+   * drawn by me.tongfei:progressbar on the console's stderr (System.err): it redraws a line with
+   * carriage returns, which only a terminal shows, and its library takes no PrintWriter.
+   */
+  static IngestProgress forConsole(PrintWriter err) {
     boolean terminal = System.console() != null && System.console().isTerminal();
     return terminal ? new Bar(err) : new Lines(err, System.nanoTime());
   }
@@ -59,7 +63,7 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
     private final ProgressBar bar;
     private boolean closed;
 
-    Bar(PrintStream err) {
+    Bar(PrintWriter err) {
       super(err);
       bar =
           new ProgressBarBuilder()
@@ -100,7 +104,7 @@ abstract sealed class IngestProgress implements IngestListener, AutoCloseable {
     private long done;
     private long lastLine;
 
-    Lines(PrintStream err, long startNanos) {
+    Lines(PrintWriter err, long startNanos) {
       super(err);
       this.start = startNanos;
       this.lastLine = startNanos;

@@ -1,11 +1,14 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.pathlens.index.cluster.LocalCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens opensearch start}: N real OpenSearch nodes in their own JVMs until Ctrl-C. */
 @Command(
@@ -19,6 +22,9 @@ import picocli.CommandLine.Option;
     },
     footer = {"%nExample:", "  ./pathlens opensearch start --nodes 2 --data /tmp/os"})
 final class OpenSearchStartCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--nodes",
@@ -59,6 +65,7 @@ final class OpenSearchStartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     if (!heap.matches("\\d+[mMgG]")) {
       throw new IllegalArgumentException("--heap must be like 512m or 2g, got " + heap);
     }
@@ -68,7 +75,7 @@ final class OpenSearchStartCommand implements Callable<Integer> {
     LocalCluster cluster =
         LocalCluster.start(data, nodes, httpPort, heap, Duration.ofSeconds(timeoutSeconds));
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "pathlens-opensearch-stop"));
-    System.out.println(
+    out.println(
         "OpenSearch ready at "
             + cluster.endpoint()
             + " ("
@@ -79,7 +86,7 @@ final class OpenSearchStartCommand implements Callable<Integer> {
             + "); index into --index "
             + cluster.endpoint()
             + "/NAME");
-    System.out.flush();
+    out.flush(); // a parent process waits for this line
     cluster.awaitExit();
     return 0;
   }

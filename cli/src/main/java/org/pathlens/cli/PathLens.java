@@ -1,5 +1,7 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.pathlens.index.IndexLocation;
@@ -36,7 +38,7 @@ public final class PathLens implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   // Held so the level sticks: java.util.logging keeps loggers only weakly. Lucene announces its
@@ -46,7 +48,18 @@ public final class PathLens implements Runnable {
 
   public static void main(String[] args) {
     LUCENE_LOG.setLevel(Level.WARNING);
-    System.exit(commandLine().execute(args));
+    CommandLine cli = commandLine();
+    // The process's real streams, the only place the CLI names them: commands print through
+    // picocli's writers, which tests replace with their own. Set on the root so that every
+    // subcommand shares one pair; UTF-8 as picocli's own writers and the JSON lines had it;
+    // autoflush writes each line as it comes, and the flush below keeps a last print() without a
+    // newline from being lost to System.exit.
+    cli.setOut(new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    System.exit(code);
   }
 
   /**

@@ -13,7 +13,9 @@ import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens search}: tiles of an index by text, image, caption keywords or both. */
 @Command(
@@ -38,6 +40,9 @@ import picocli.CommandLine.Option;
       "      --hybrid \"fat cells\""
     })
 final class SearchCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Mixin ModelOptions model;
 
@@ -117,7 +122,7 @@ final class SearchCommand implements Callable<Integer> {
         hits = queries.hybrid(query.hybrid, k, tiles);
       }
       for (int i = 0; i < hits.size(); i++) {
-        System.out.println(HitJson.tile(i + 1, hits.get(i)));
+        spec.commandLine().getOut().println(HitJson.tile(i + 1, hits.get(i)));
       }
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

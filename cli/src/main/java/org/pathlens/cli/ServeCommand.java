@@ -1,6 +1,7 @@
 package org.pathlens.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -15,7 +16,9 @@ import org.pathlens.server.PathLensServer;
 import org.pathlens.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens serve}: the REST API over a tile index. */
 @Command(
@@ -32,6 +35,9 @@ import picocli.CommandLine.Option;
       "  ./pathlens serve --model fixtures/demo-bundle --index /tmp/pl/idx --port 7070"
     })
 final class ServeCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Mixin ModelOptions model;
 
@@ -149,7 +155,7 @@ final class ServeCommand implements Callable<Integer> {
             inferenceQueue,
             cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory(),
             model.toEncoderOptions());
-    return serveUntilStopped(config);
+    return serveUntilStopped(config, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   /** The token: --token, else the first line of --token-file, else PATHLENS_TOKEN, else none. */
@@ -179,8 +185,12 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** Starts the server, prints the ready line once it accepts requests, and runs until Ctrl-C. */
-  static int serveUntilStopped(ServerConfig config) throws Exception {
+  /**
+   * Starts the server, prints the ready line on {@code out} once it accepts requests, and runs
+   * until Ctrl-C; a failure to stop goes to {@code err}.
+   */
+  static int serveUntilStopped(ServerConfig config, PrintWriter out, PrintWriter err)
+      throws Exception {
     PathLensServer server = PathLensServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -190,12 +200,12 @@ final class ServeCommand implements Callable<Integer> {
                   try {
                     server.close();
                   } catch (Exception e) {
-                    System.err.println("pathlens: stopping the server: " + e.getMessage());
+                    err.println("pathlens: stopping the server: " + e.getMessage());
                   }
                   stopped.countDown();
                 }));
-    System.out.println("PathLens ready at " + server.url());
-    System.out.flush();
+    out.println("PathLens ready at " + server.url());
+    out.flush(); // a parent process waits for this line
     stopped.await();
     return 0;
   }

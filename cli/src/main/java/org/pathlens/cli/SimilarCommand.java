@@ -12,7 +12,9 @@ import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pathlens similar}: slides like a slide of the index, or like an image. */
 @Command(
@@ -39,6 +41,9 @@ import picocli.CommandLine.Option;
       "      --method embedding"
     })
 final class SimilarCommand implements Callable<Integer> {
+
+  // picocli's out and err: the real streams from main(), a test's writers in-process.
+  @Spec CommandSpec spec;
 
   @Mixin ModelOptions model;
 
@@ -114,7 +119,7 @@ final class SimilarCommand implements Callable<Integer> {
                 : queries.similarToImage(query.image, k);
       }
       for (int i = 0; i < slides.size(); i++) {
-        System.out.println(HitJson.slide(i + 1, slides.get(i)));
+        spec.commandLine().getOut().println(HitJson.slide(i + 1, slides.get(i)));
       }
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

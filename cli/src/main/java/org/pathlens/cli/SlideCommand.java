@@ -2,6 +2,7 @@ package org.pathlens.cli;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -34,7 +35,7 @@ public final class SlideCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(
@@ -51,6 +52,8 @@ public final class SlideCommand implements Runnable {
         "      --thumbnail /tmp/pl/thumbnail.png"
       })
   static final class Info implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec; // picocli's out and err
+
     @Parameters(paramLabel = "FILE", description = "The slide.")
     Path file;
 
@@ -92,6 +95,7 @@ public final class SlideCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
       TilingOptions options =
           new TilingOptions(
               mpp,
@@ -99,18 +103,17 @@ public final class SlideCommand implements Runnable {
               minTissue,
               mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
       try (SlideReader slide = SlideReaders.open(file)) {
-        printLevels(slide);
+        printLevels(slide, out);
         if (thumbnail != null) {
           RgbImage image = slide.thumbnail(thumbnailSize);
           ImageIO.write(toBufferedImage(image), "png", thumbnail.toFile());
-          System.out.printf(
+          out.printf(
               Locale.ROOT, "thumbnail: %s (%d x %d)%n", thumbnail, image.width(), image.height());
         }
         SlideSummary summary = SlideSummary.of(slide, options, TissueDetector.defaults());
         var plan = summary.plan();
-        System.out.printf(
-            Locale.ROOT, "tissue: %.1f %% of the slide%n", 100 * summary.tissueFraction());
-        System.out.printf(
+        out.printf(Locale.ROOT, "tissue: %.1f %% of the slide%n", 100 * summary.tissueFraction());
+        out.printf(
             Locale.ROOT,
             "tiles at %.3f µm/px, %d px: %d of %d with >= %.0f %% tissue"
                 + " (level %d read %d x %d px per tile, %.4f µm/px as read)%n",
@@ -123,13 +126,15 @@ public final class SlideCommand implements Runnable {
             plan.readWidth(),
             plan.readHeight(),
             plan.tileMpp());
-        plan.warnings().forEach(w -> System.err.println("pathlens slide info: warning: " + w));
+        plan.warnings()
+            .forEach(
+                w -> spec.commandLine().getErr().println("pathlens slide info: warning: " + w));
         if (readTiles) {
           SlideTiler tiler = SlideTiler.of(slide, options, TissueDetector.defaults());
           long start = System.nanoTime();
           long count = tiler.tiles().count();
           double seconds = (System.nanoTime() - start) / 1e9;
-          System.out.printf(
+          out.printf(
               Locale.ROOT,
               "read %d tiles in %.2f s: %.0f tiles/s (one thread, read + resample)%n",
               count,
@@ -142,11 +147,11 @@ public final class SlideCommand implements Runnable {
       return 0;
     }
 
-    private static void printLevels(SlideReader slide) {
-      System.out.println("slide: " + slide.path());
-      System.out.println(
+    private static void printLevels(SlideReader slide, PrintWriter out) {
+      out.println("slide: " + slide.path());
+      out.println(
           "vendor: " + slide.vendor() + " (read by " + slide.getClass().getSimpleName() + ")");
-      System.out.println(
+      out.println(
           "mpp: "
               + slide
                   .mpp()
@@ -154,7 +159,7 @@ public final class SlideCommand implements Runnable {
                   .orElse("unknown"));
       for (int k = 0; k < slide.levelCount(); k++) {
         SlideLevel level = slide.level(k);
-        System.out.printf(
+        out.printf(
             Locale.ROOT,
             "level %d: %d x %d, downsample %.4f%n",
             k,

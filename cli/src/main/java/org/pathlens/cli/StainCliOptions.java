@@ -1,5 +1,6 @@
 package org.pathlens.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -115,8 +116,8 @@ final class StainCliOptions {
   /**
    * Embeds image files with these stain options ({@code embed}, {@code classify --images}): a
    * folder counts as a slide for {@code --stain-fit slide}; files that cannot be embedded are
-   * reported on stderr under {@code command}'s name and skipped; a file the model gives NaN or
-   * infinity for stops the command, naming it.
+   * reported on {@code err} (the command's stderr) under {@code command}'s name and skipped; a file
+   * the model gives NaN or infinity for stops the command, naming it.
    */
   void embedFiles(
       VisionLanguageModel vlm,
@@ -124,6 +125,7 @@ final class StainCliOptions {
       ImageDecoder decoder,
       int batchSize,
       String command,
+      PrintWriter err,
       Consumer<ImageFileEmbedder.Embedded> onEmbedded) {
     try (ImageFileEmbedder embedder =
         new ImageFileEmbedder(
@@ -133,8 +135,7 @@ final class StainCliOptions {
           file -> file.getParent() == null ? null : file.getParent().toString(),
           onEmbedded,
           ImageFileEmbedder.failOnNonFinite(
-              skipped ->
-                  System.err.println("pathlens " + command + ": skipped " + skipped.reason())));
+              skipped -> err.println("pathlens " + command + ": skipped " + skipped.reason())));
     }
   }
 }

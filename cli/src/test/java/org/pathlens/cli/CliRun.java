@@ -1,37 +1,29 @@
 package org.pathlens.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
 
-/** Runs the CLI in-process and captures what it printed. */
+/**
+ * Runs the CLI in-process and captures what it printed: the command line's out and err are this
+ * run's own writers (commands print only through them), so System.out and System.err are left alone
+ * and runs may go in parallel. What libraries log (slf4j) goes to the real stderr.
+ */
 record CliRun(int exitCode, String out, String err) {
 
   static CliRun of(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      CommandLine cli = PathLens.commandLine();
-      cli.setErr(new PrintWriter(System.err, true));
-      cli.setOut(new PrintWriter(System.out, true));
-      code = cli.execute(args);
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
-    CliRun run =
-        new CliRun(
-            code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    originalErr.println(
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = PathLens.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    CliRun run = new CliRun(code, out.toString(), err.toString());
+    System.err.println(
         "pathlens " + String.join(" ", Arrays.asList(args)) + " -> " + code + "\n" + run.err);
     return run;
   }

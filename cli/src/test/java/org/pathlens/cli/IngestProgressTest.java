@@ -2,9 +2,8 @@ package org.pathlens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.pathlens.index.ingest.SkippedInput;
 
@@ -22,8 +21,8 @@ class IngestProgressTest {
 
   @Test
   void linesAppearPerPlannedInputAndAfterTheIntervalOnly() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    StringWriter printed = new StringWriter();
+    PrintWriter err = new PrintWriter(printed, true);
     long longAgo = System.nanoTime() - IngestProgress.LOG_INTERVAL.toNanos() - 1;
     try (IngestProgress progress = new IngestProgress.Lines(err, longAgo)) {
       progress.planned(100, "slide-1");
@@ -31,7 +30,7 @@ class IngestProgressTest {
       progress.indexed(10); // just after it: none
       progress.skipped(new SkippedInput("b.svs", "b.svs: not a slide"));
     }
-    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    String[] lines = printed.toString().split("\n");
     assertEquals(3, lines.length, String.join("\n", lines));
     assertEquals("pathlens ingest: slide-1: 100 tiles", lines[0]);
     assertEquals(true, lines[1].startsWith("pathlens ingest: 50/100 tiles (50 %), "), lines[1]);
