@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import com.tngtech.archunit.library.GeneralCodingRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pathlens.cli.PathLens;
 
 /**
  * The module structure, checked on the compiled production classes of every module: data flows
@@ -205,6 +207,20 @@ class ArchitectureTest {
       }
     }
     assertEquals(List.of(), offenders);
+  }
+
+  /**
+   * Libraries log through slf4j or print to a writer they are given, and commands print through
+   * picocli's out and err; only the launcher's main names the process's streams. In-process tests
+   * can then capture a run without swapping System.out and System.err.
+   */
+  @Test
+  void onlyTheLauncherTouchesTheStandardStreams() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName(PathLens.class.getName())
+        .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
+        .check(classes);
   }
 
   @Test
