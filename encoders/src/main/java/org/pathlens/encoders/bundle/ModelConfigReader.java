@@ -1,16 +1,79 @@
 package org.pathlens.encoders.bundle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Parses and validates {@code model.json}. Every error names the field, so that a hand-written or
- * exported file can be fixed from the message alone. Unknown keys are ignored on purpose: bundles
- * may carry their own notes (recipe, licence, scores).
+ * Parses and validates {@code model.json}: Jackson binds it to {@link Json}, then each field is
+ * checked. Every error names the field, so that a hand-written or exported file can be fixed from
+ * the message alone. Unknown keys are ignored on purpose: bundles may carry their own notes
+ * (recipe, licence, scores).
  */
 final class ModelConfigReader {
+
+  /**
+   * {@code model.json} as written, null where a key is missing or its value is null or of the wrong
+   * JSON type. Numbers are {@link Number}s, not Doubles: Jackson reads the strings "NaN" and
+   * "Infinity" as Doubles even with coercion off (jackson-databind#2942), and model.json never took
+   * them.
+   */
+  record Json(String name, Integer embeddingDim, Number logitScale, Image image, Text text) {}
+
+  /**
+   * @param cropOffset a reference, not a String: a missing key means "round", a null (or a value of
+   *     the wrong type) is refused
+   * @param feature a node: any scalar is read as its text, as {@code image.feature} always was
+   */
+  record Image(
+      Integer size,
+      String resize,
+      String interpolation,
+      AtomicReference<String> cropOffset,
+      List<Number> mean,
+      List<Number> std,
+      JsonNode feature) {}
+
+  /**
+   * @param inputs nodes, read as text, so that a wrong list is reported as it was ({@code is [5]})
+   */
+  record Text(Integer contextLength, List<JsonNode> inputs, Long padId) {}
+
+  private static final String OBJECT = "missing or not an object";
+  private static final String INPUTS =
+      "must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]";
+
+  /**
+   * Binds only what JSON spells as such: no number or boolean read as text, no text or fraction
+   * read as a number, no null as a number inside a list.
+   */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .withCoercionConfig(
+              LogicalType.Textual,
+              c ->
+                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+          .build();
 
   private static final List<List<String>> TEXT_INPUTS =
       List.of(List.of("input_ids"), List.of("input_ids", "attention_mask"));
@@ -29,46 +92,81 @@ final class ModelConfigReader {
   }
 
   private ModelConfig parse() {
-    JsonNode root = BundleJson.readObject(file, "");
-    String name = text(root, "name");
-    int dim = positiveInt(root, "embedding_dim");
-    double logitScale = number(root, "logit_scale");
+    // The tree first, so that a syntax error anywhere is reported before any field.
+    return config(bind((ObjectNode) BundleJson.readObject(file, "")));
+  }
+
+  /**
+   * Binds the tree. A value of the wrong type is made null and the binding retried, so that {@link
+   * #config} names it as it names a missing one: in the order fields were always checked, which
+   * decides which of several faults is reported.
+   */
+  private Json bind(ObjectNode root) {
+    while (true) {
+      try {
+        return JSON.treeToValue(root, Json.class);
+      } catch (JsonMappingException e) {
+        // the field at fault: for an element of a list (a reference with no name), the list
+        List<String> path =
+            e.getPath().stream().map(JsonMappingException.Reference::getFieldName).toList();
+        path = path.subList(0, path.contains(null) ? path.indexOf(null) : path.size());
+        if (path.isEmpty()) {
+          throw new BundleException(file, e.getOriginalMessage(), e); // the root is an object
+        }
+        JsonNode parent = root;
+        for (String field : path.subList(0, path.size() - 1)) {
+          parent = parent.get(field);
+        }
+        if (parent.get(path.getLast()).isNull()) {
+          throw new BundleException(file, e.getOriginalMessage(), e); // a null always binds
+        }
+        ((ObjectNode) parent).putNull(path.getLast());
+      } catch (JsonProcessingException e) { // declared, but a tree has no syntax to get wrong
+        throw new BundleException(file, e.getOriginalMessage(), e);
+      }
+    }
+  }
+
+  /** Checks each field, in the order they were always checked. */
+  private ModelConfig config(Json json) {
+    String name = text(json.name(), "name");
+    int dim = positive(json.embeddingDim(), "embedding_dim");
+    double logitScale =
+        check(json.logitScale(), "logit_scale", "missing or not a number", s -> true).doubleValue();
     if (!(logitScale > 0) || Double.isInfinite(logitScale)) {
       throw fieldError("logit_scale", "must be a positive number (the exp'd scale, e.g. 100.0)");
     }
-    JsonNode imageNode = object(root, "image");
-    ImageFeature feature;
-    try {
-      feature = ImageFeature.parse(imageNode.path("feature").asText("projected"));
-    } catch (IllegalArgumentException e) {
-      throw new BundleException(file, e.getMessage(), e);
-    }
+    Image image = check(json.image(), "image", OBJECT, i -> true);
+    ImageFeature feature =
+        parse(
+            ImageFeature::parse,
+            image.feature() == null ? "projected" : image.feature().asText("projected"));
+    ImageConfig imageConfig = image(image);
     return new ModelConfig(
-        name, dim, logitScale, image(imageNode), text(object(root, "text")), feature);
+        name,
+        dim,
+        logitScale,
+        imageConfig,
+        text(check(json.text(), "text", OBJECT, t -> true)),
+        feature);
   }
 
-  private ImageConfig image(JsonNode node) {
-    int size = positiveInt(node, "image.size", "size");
+  private ImageConfig image(Image image) {
+    int size = positive(image.size(), "image.size");
     if (size > MAX_IMAGE_SIZE) {
       // A float32 [3, S, S] input of S = 4096 is 200 MB already; larger is a typo, not a model.
       throw fieldError("image.size", "must be at most " + MAX_IMAGE_SIZE + " pixels, got " + size);
     }
-    ResizeMode resize;
-    Interpolation interpolation;
-    CropOffset cropOffset;
-    try {
-      resize = ResizeMode.parse(text(node, "image.resize", "resize"));
-      interpolation = Interpolation.parse(text(node, "image.interpolation", "interpolation"));
-      // optional: only Hugging Face image processors need "floor"
-      cropOffset =
-          node.has("crop_offset")
-              ? CropOffset.parse(text(node, "image.crop_offset", "crop_offset"))
-              : CropOffset.ROUND;
-    } catch (IllegalArgumentException e) {
-      throw new BundleException(file, e.getMessage(), e);
-    }
-    float[] mean = triple(node, "image.mean", "mean");
-    float[] std = triple(node, "image.std", "std");
+    ResizeMode resize = parse(ResizeMode::parse, text(image.resize(), "image.resize"));
+    Interpolation interpolation =
+        parse(Interpolation::parse, text(image.interpolation(), "image.interpolation"));
+    // optional: only Hugging Face image processors need "floor"
+    CropOffset cropOffset =
+        image.cropOffset() == null
+            ? CropOffset.ROUND
+            : parse(CropOffset::parse, text(image.cropOffset().get(), "image.crop_offset"));
+    float[] mean = triple(image.mean(), "image.mean");
+    float[] std = triple(image.std(), "image.std");
     for (float s : std) {
       if (!(s > 0)) {
         throw fieldError("image.std", "values must be positive");
@@ -77,80 +175,56 @@ final class ModelConfigReader {
     return new ImageConfig(size, resize, interpolation, mean, std, cropOffset);
   }
 
-  private TextConfig text(JsonNode node) {
-    int contextLength = positiveInt(node, "text.context_length", "context_length");
-    JsonNode inputsNode = node.get("inputs");
-    if (inputsNode == null || !inputsNode.isArray()) {
-      throw fieldError(
-          "text.inputs", "missing; must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]");
-    }
-    List<String> inputs = new ArrayList<>();
-    inputsNode.forEach(n -> inputs.add(n.asText()));
+  private TextConfig text(Text text) {
+    int contextLength = positive(text.contextLength(), "text.context_length");
+    List<String> inputs =
+        check(text.inputs(), "text.inputs", "missing; " + INPUTS, l -> true).stream()
+            .map(JsonNode::asText)
+            .toList();
     if (!TEXT_INPUTS.contains(inputs)) {
-      throw fieldError(
-          "text.inputs",
-          "is " + inputs + "; must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]");
+      throw fieldError("text.inputs", "is " + inputs + "; " + INPUTS);
     }
-    JsonNode pad = node.get("pad_id");
-    if (pad == null || !pad.canConvertToLong() || !pad.isIntegralNumber() || pad.asLong() < 0) {
-      throw fieldError("text.pad_id", "missing or not a non-negative integer");
-    }
-    return new TextConfig(contextLength, List.copyOf(inputs), pad.asLong());
+    long padId =
+        check(text.padId(), "text.pad_id", "missing or not a non-negative integer", p -> p >= 0);
+    return new TextConfig(contextLength, inputs, padId);
   }
 
-  private JsonNode object(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isObject()) {
-      throw fieldError(field, "missing or not an object");
-    }
-    return node;
+  private String text(String value, String field) {
+    return check(value, field, "missing or not a non-empty string", s -> !s.isBlank());
   }
 
-  private String text(JsonNode parent, String field) {
-    return text(parent, field, field);
+  private int positive(Integer value, String field) {
+    return check(value, field, "missing or not a positive integer", n -> n > 0);
   }
 
-  private String text(JsonNode parent, String path, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isTextual() || node.asText().isBlank()) {
-      throw fieldError(path, "missing or not a non-empty string");
-    }
-    return node.asText();
-  }
-
-  private int positiveInt(JsonNode parent, String field) {
-    return positiveInt(parent, field, field);
-  }
-
-  private int positiveInt(JsonNode parent, String path, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() <= 0) {
-      throw fieldError(path, "missing or not a positive integer");
-    }
-    return node.asInt();
-  }
-
-  private double number(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isNumber()) {
-      throw fieldError(field, "missing or not a number");
-    }
-    return node.asDouble();
-  }
-
-  private float[] triple(JsonNode parent, String path, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isArray() || node.size() != 3) {
-      throw fieldError(path, "must be an array of 3 numbers (R, G, B)");
-    }
-    float[] values = new float[3];
+  private float[] triple(List<Number> values, String field) {
+    check(
+        values,
+        field,
+        "must be an array of 3 numbers (R, G, B)",
+        v -> v.size() == 3 && !v.contains(null));
+    float[] triple = new float[3];
     for (int i = 0; i < 3; i++) {
-      if (!node.get(i).isNumber()) {
-        throw fieldError(path, "must be an array of 3 numbers (R, G, B)");
-      }
-      values[i] = (float) node.get(i).asDouble();
+      triple[i] = (float) values.get(i).doubleValue(); // through double, as they were always read
     }
-    return values;
+    return triple;
+  }
+
+  /** {@code value} if it is there and {@code valid}, else an error naming the field. */
+  private <T> T check(T value, String field, String problem, Predicate<T> valid) {
+    if (value == null || !valid.test(value)) {
+      throw fieldError(field, problem);
+    }
+    return value;
+  }
+
+  /** An enum's parse, whose message already names the field and the values it takes. */
+  private <T> T parse(Function<String, T> parse, String value) {
+    try {
+      return parse.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new BundleException(file, e.getMessage(), e);
+    }
   }
 
   private BundleException fieldError(String field, String problem) {
