@@ -1,36 +1,25 @@
 package org.pathlens.encoders.bundle;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.pathlens.encoders.json.TreeBinding;
 
 /**
- * Parses and validates {@code model.json}: Jackson binds it to {@link Json}, then each field is
- * checked. Every error names the field, so that a hand-written or exported file can be fixed from
- * the message alone. Unknown keys are ignored on purpose: bundles may carry their own notes
- * (recipe, licence, scores).
+ * Parses and validates {@code model.json}: {@link TreeBinding} binds it to {@link Json}, then each
+ * field is checked. Every error names the field, so that a hand-written or exported file can be
+ * fixed from the message alone. Unknown keys are ignored on purpose: bundles may carry their own
+ * notes (recipe, licence, scores).
  */
 final class ModelConfigReader {
 
   /**
    * {@code model.json} as written, null where a key is missing or its value is null or of the wrong
-   * JSON type. Numbers are {@link Number}s, not Doubles: Jackson reads the strings "NaN" and
-   * "Infinity" as Doubles even with coercion off (jackson-databind#2942), and model.json never took
-   * them.
+   * JSON type (see {@link TreeBinding}).
    */
   record Json(String name, Integer embeddingDim, Number logitScale, Image image, Text text) {}
 
@@ -57,24 +46,6 @@ final class ModelConfigReader {
   private static final String INPUTS =
       "must be [\"input_ids\"] or [\"input_ids\", \"attention_mask\"]";
 
-  /**
-   * Binds only what JSON spells as such: no number or boolean read as text, no text or fraction
-   * read as a number, no null as a number inside a list.
-   */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .withCoercionConfig(
-              LogicalType.Textual,
-              c ->
-                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-          .build();
-
   private static final List<List<String>> TEXT_INPUTS =
       List.of(List.of("input_ids"), List.of("input_ids", "attention_mask"));
 
@@ -93,38 +64,7 @@ final class ModelConfigReader {
 
   private ModelConfig parse() {
     // The tree first, so that a syntax error anywhere is reported before any field.
-    return config(bind((ObjectNode) BundleJson.readObject(file, "")));
-  }
-
-  /**
-   * Binds the tree. A value of the wrong type is made null and the binding retried, so that {@link
-   * #config} names it as it names a missing one: in the order fields were always checked, which
-   * decides which of several faults is reported.
-   */
-  private Json bind(ObjectNode root) {
-    while (true) {
-      try {
-        return JSON.treeToValue(root, Json.class);
-      } catch (JsonMappingException e) {
-        // the field at fault: for an element of a list (a reference with no name), the list
-        List<String> path =
-            e.getPath().stream().map(JsonMappingException.Reference::getFieldName).toList();
-        path = path.subList(0, path.contains(null) ? path.indexOf(null) : path.size());
-        if (path.isEmpty()) {
-          throw new BundleException(file, e.getOriginalMessage(), e); // the root is an object
-        }
-        JsonNode parent = root;
-        for (String field : path.subList(0, path.size() - 1)) {
-          parent = parent.get(field);
-        }
-        if (parent.get(path.getLast()).isNull()) {
-          throw new BundleException(file, e.getOriginalMessage(), e); // a null always binds
-        }
-        ((ObjectNode) parent).putNull(path.getLast());
-      } catch (JsonProcessingException e) { // declared, but a tree has no syntax to get wrong
-        throw new BundleException(file, e.getOriginalMessage(), e);
-      }
-    }
+    return config(TreeBinding.bind((ObjectNode) BundleJson.readObject(file, ""), Json.class));
   }
 
   /** Checks each field, in the order they were always checked. */
