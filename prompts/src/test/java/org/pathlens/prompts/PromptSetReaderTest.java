@@ -73,6 +73,62 @@ class PromptSetReaderTest {
     assertTrue(e.getMessage().startsWith(file + ": line 2"), e.getMessage());
   }
 
+  private String error(String json) throws IOException {
+    Path file = write(json);
+    return assertThrows(PromptSetException.class, () -> PromptSetReader.read(file))
+        .getMessage()
+        .substring(file.toString().length() + 2);
+  }
+
+  @Test
+  void eachFieldOfTheWrongShapeIsNamed() throws IOException {
+    String classes = "\"classes\": {\"A\": [\"a\"], \"B\": [\"b\"]}";
+    assertEquals(
+        "must hold a JSON object with \"name\", \"templates\" and \"classes\"", error("[]"));
+    assertEquals(
+        "\"name\" must be a non-empty string",
+        error("{\"name\": 5, \"templates\": [\"CLASSNAME\"], " + classes + "}"));
+    assertEquals(
+        "\"templates\" must be a non-empty array of strings",
+        error("{\"name\": \"t\", \"templates\": \"CLASSNAME\", " + classes + "}"));
+    assertEquals(
+        "\"templates\" must be a non-empty array of strings",
+        error("{\"name\": \"t\", \"templates\": [], " + classes + "}"));
+    assertEquals(
+        "templates[0] \"5\" has no CLASSNAME placeholder",
+        error("{\"name\": \"t\", \"templates\": [5], " + classes + "}"));
+    assertEquals(
+        "\"classes\" must be an object of class id -> [synonyms]",
+        error("{\"name\": \"t\", \"templates\": [\"CLASSNAME\"], \"classes\": [\"A\", \"B\"]}"));
+    assertEquals(
+        "class \"A\" has no synonyms (a non-empty array of strings)",
+        error(
+            "{\"name\": \"t\", \"templates\": [\"CLASSNAME\"], \"classes\": {\"A\": \"a\", \"B\": [\"b\"]}}"));
+    assertEquals(
+        "a classifier needs at least 2 classes, found [A]",
+        error("{\"name\": \"t\", \"templates\": [\"CLASSNAME\"], \"classes\": {\"A\": [\"a\"]}}"));
+  }
+
+  @Test
+  void ofSeveralFaultsTheNameThenTheTemplatesThenTheClassesAreNamed() throws IOException {
+    assertEquals(
+        "\"name\" must be a non-empty string",
+        error("{\"classes\": 5, \"templates\": 5, \"name\": \"\"}"));
+    assertEquals(
+        "\"templates\" must be a non-empty array of strings",
+        error("{\"classes\": 5, \"templates\": {}, \"name\": \"t\"}"));
+  }
+
+  @Test
+  void aMissingDescriptionIsEmptyAndBlankSynonymsAreDropped() throws IOException {
+    PromptSet set =
+        PromptSetReader.read(
+            write(
+                "{\"name\": \"t\", \"templates\": [\"CLASSNAME\"], \"classes\": {\"A\": [\"a\", \" \"], \"B\": [\"b\"]}}"));
+    assertEquals("", set.description());
+    assertEquals(List.of("a"), set.classes().get("A"));
+  }
+
   @Test
   void everyBuiltInSetLoadsFromTheClassPathAndTheIndexListsThemAll() throws IOException {
     List<String> files;
