@@ -4,16 +4,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pathlens.encoders.json.TreeBinding;
 
 /**
  * Reads a prompt-set JSON file. Errors name the file and the place: the JSON line and column, the
@@ -24,6 +25,17 @@ public final class PromptSetReader {
   // Duplicate class ids would otherwise silently keep the last one.
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  /**
+   * A prompt-set file as written, null where a key is missing or its value of the wrong JSON type
+   * (see {@link TreeBinding}). The description, templates and synonyms are nodes, read as text as
+   * they always were: a template 5 is reported as "5", a synonym 5 is kept as "5".
+   */
+  private record Json(
+      String name,
+      JsonNode description,
+      List<JsonNode> templates,
+      Map<String, List<JsonNode>> classes) {}
 
   private PromptSetReader() {}
 
@@ -120,63 +132,49 @@ public final class PromptSetReader {
       throw new PromptSetException(
           file, "must hold a JSON object with \"name\", \"templates\" and \"classes\"");
     }
-    String name = requireText(file, root, "name");
-    String description = root.has("description") ? root.get("description").asText() : "";
-    JsonNode templatesNode = root.get("templates");
-    if (templatesNode == null || !templatesNode.isArray() || templatesNode.isEmpty()) {
+    Json json = TreeBinding.bind((ObjectNode) root, Json.class);
+    if (json.name() == null || json.name().isBlank()) {
+      throw new PromptSetException(file, "\"name\" must be a non-empty string");
+    }
+    String description = json.description() == null ? "" : json.description().asText();
+    if (json.templates() == null || json.templates().isEmpty()) {
       throw new PromptSetException(file, "\"templates\" must be a non-empty array of strings");
     }
-    List<String> templates = new ArrayList<>();
-    for (int i = 0; i < templatesNode.size(); i++) {
-      String template = templatesNode.get(i).asText();
-      if (!template.contains(PromptSet.PLACEHOLDER)) {
+    List<String> templates = json.templates().stream().map(JsonNode::asText).toList();
+    for (int i = 0; i < templates.size(); i++) {
+      if (!templates.get(i).contains(PromptSet.PLACEHOLDER)) {
         throw new PromptSetException(
             file,
             "templates["
                 + i
                 + "] \""
-                + template
+                + templates.get(i)
                 + "\" has no "
                 + PromptSet.PLACEHOLDER
                 + " placeholder");
       }
-      templates.add(template);
     }
-    JsonNode classesNode = root.get("classes");
-    if (classesNode == null || !classesNode.isObject() || classesNode.isEmpty()) {
+    if (json.classes() == null || json.classes().isEmpty()) {
       throw new PromptSetException(file, "\"classes\" must be an object of class id -> [synonyms]");
     }
     Map<String, List<String>> classes = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> entry : classesNode.properties()) {
-      JsonNode synonymsNode = entry.getValue();
-      List<String> synonyms = new ArrayList<>();
-      if (synonymsNode.isArray()) {
-        synonymsNode.forEach(
-            s -> {
-              if (!s.asText().isBlank()) {
-                synonyms.add(s.asText());
+    json.classes()
+        .forEach(
+            (id, nodes) -> {
+              List<String> synonyms =
+                  nodes == null
+                      ? List.of()
+                      : nodes.stream().map(JsonNode::asText).filter(s -> !s.isBlank()).toList();
+              if (synonyms.isEmpty()) {
+                throw new PromptSetException(
+                    file, "class \"" + id + "\" has no synonyms (a non-empty array of strings)");
               }
+              classes.put(id, synonyms);
             });
-      }
-      if (synonyms.isEmpty()) {
-        throw new PromptSetException(
-            file,
-            "class \"" + entry.getKey() + "\" has no synonyms (a non-empty array of strings)");
-      }
-      classes.put(entry.getKey(), synonyms);
-    }
     if (classes.size() < 2) {
       throw new PromptSetException(
           file, "a classifier needs at least 2 classes, found " + classes.keySet());
     }
-    return new PromptSet(name, description, templates, classes);
-  }
-
-  private static String requireText(String file, JsonNode root, String field) {
-    JsonNode node = root.get(field);
-    if (node == null || !node.isTextual() || node.asText().isBlank()) {
-      throw new PromptSetException(file, "\"" + field + "\" must be a non-empty string");
-    }
-    return node.asText();
+    return new PromptSet(json.name(), description, templates, classes);
   }
 }
