@@ -397,44 +397,13 @@ public abstract class BaseTileIndexTestCase {
     try (TileIndex index = filled("slides")) {
       SlideRecords records = index.slideRecords();
       assertTrue(records.slideIds().isEmpty());
-      SlideRecord record =
-          new SlideRecord(
-              "S-1",
-              "/slides/S-1.svs",
-              "aperio",
-              0.25,
-              0.25,
-              List.of(),
-              0.5,
-              224,
-              0,
-              0.5,
-              0.4,
-              50,
-              SlideRecord.THUMBNAILS + "/S-1.png",
-              Map.of("aperio.AppMag", "40"));
+      SlideRecord record = slideRecord("S-1", Map.of("aperio.AppMag", "40"));
       byte[] red = new byte[4 * 3 * 3];
       for (int p = 0; p < red.length; p += 3) {
         red[p] = (byte) 200;
       }
       records.write(record, new RgbImage(4, 3, red));
-      records.write(
-          new SlideRecord(
-              "S-0",
-              "/slides/S-0.svs",
-              "aperio",
-              0.25,
-              0.25,
-              List.of(),
-              0.5,
-              224,
-              0,
-              0.5,
-              0.4,
-              50,
-              SlideRecord.THUMBNAILS + "/S-0.png",
-              Map.of()),
-          null);
+      records.write(slideRecord("S-0", Map.of()), null);
       assertEquals(List.of("S-0", "S-1"), records.slideIds());
       assertEquals(record, records.find("S-1").orElseThrow());
       assertTrue(records.find("S-9").isEmpty());
@@ -442,6 +411,25 @@ public abstract class BaseTileIndexTestCase {
       assertTrue(records.thumbnail("S-0").isEmpty());
       assertThrows(IOException.class, () -> records.read("S-9"));
     }
+  }
+
+  /** The record an ingest of a 0.25 µm/px SVS writes, with the file's metadata. */
+  private static SlideRecord slideRecord(String slideId, Map<String, String> properties) {
+    return new SlideRecord(
+        slideId,
+        "/slides/" + slideId + ".svs",
+        "aperio",
+        0.25,
+        0.25,
+        List.of(),
+        0.5,
+        224,
+        0,
+        0.5,
+        0.4,
+        50,
+        SlideRecord.THUMBNAILS + "/" + slideId + ".png",
+        properties);
   }
 
   @Test
