@@ -58,7 +58,8 @@ final class BenchCommand implements Runnable {
       },
       footer = {
         "%nExample:",
-        "  ./pathlens bench encode --tiles 32 --sizes 224 --threads 1 --batches 8"
+        "  ./pathlens bench encode --tile-count 32 --sizes 224 --preprocess-threads 1 \\",
+        "      --batches 8"
       })
   static final class Encode implements Callable<Integer> {
     // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
@@ -71,7 +72,7 @@ final class BenchCommand implements Runnable {
     Path bundle;
 
     @Option(
-        names = "--tiles",
+        names = "--tile-count",
         paramLabel = "N",
         description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
     int tiles = 256;
@@ -84,11 +85,13 @@ final class BenchCommand implements Runnable {
     List<Integer> sizes = List.of(224, 448);
 
     @Option(
-        names = "--threads",
+        names = "--preprocess-threads",
         split = ",",
         paramLabel = "N",
-        description = "Preprocessing thread counts (default: 1 up to the core count).")
-    List<Integer> threads;
+        description =
+            "Preprocessing thread counts, each measured (default: 1, 2, 4, ... up to the core"
+                + " count).")
+    List<Integer> preprocessThreads;
 
     @Option(
         names = "--batches",
@@ -98,7 +101,7 @@ final class BenchCommand implements Runnable {
     List<Integer> batches = List.of(1, 8, 32);
 
     @Option(
-        names = "--torch-threads",
+        names = "--threads",
         paramLabel = "N",
         description =
             "libtorch intra-op threads (default: one per processor this process may use).")
@@ -114,7 +117,8 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path model = bundle != null ? bundle : Fixtures.demoBundle();
-      List<Integer> threadCounts = threads != null ? threads : defaultThreadCounts();
+      List<Integer> threadCounts =
+          preprocessThreads != null ? preprocessThreads : defaultThreadCounts();
       EncoderOptions cpu =
           EncoderOptions.defaults().withDevice(DeviceChoice.CPU).withThreads(torchThreads);
       List<EncoderOptions> runs = new ArrayList<>(List.of(cpu));
@@ -132,15 +136,15 @@ final class BenchCommand implements Runnable {
       String command =
           "./pathlens bench encode --model "
               + Fixtures.root().relativize(model.toAbsolutePath().normalize())
-              + " --tiles "
+              + " --tile-count "
               + tiles
               + " --sizes "
               + join(sizes)
-              + " --threads "
+              + " --preprocess-threads "
               + join(threadCounts)
               + " --batches "
               + join(batches)
-              + (torchThreads > 0 ? " --torch-threads " + torchThreads : "")
+              + (torchThreads > 0 ? " --threads " + torchThreads : "")
               + (fp16 ? " --fp16" : "");
       new EncodeBenchmark(
               new EncodeBenchmark.Options(model, tiles, sizes, threadCounts, batches, runs),
@@ -171,7 +175,7 @@ final class BenchCommand implements Runnable {
         "Macenko fitted per tile or applied per slide, one HED-jittered view) and embeddings per second",
         "with each option against none."
       },
-      footer = {"%nExample:", "  ./pathlens bench stain --tiles 8 --sizes 224 --views 4"})
+      footer = {"%nExample:", "  ./pathlens bench stain --tile-count 8 --sizes 224 --views 4"})
   static final class Stain implements Callable<Integer> {
     // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -183,7 +187,7 @@ final class BenchCommand implements Runnable {
     Path bundle;
 
     @Option(
-        names = "--tiles",
+        names = "--tile-count",
         paramLabel = "N",
         description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
     int tiles = 128;
@@ -209,7 +213,7 @@ final class BenchCommand implements Runnable {
     int batch = 32;
 
     @Option(
-        names = "--torch-threads",
+        names = "--threads",
         paramLabel = "N",
         description =
             "libtorch intra-op threads (default: one per processor this process may use).")
@@ -236,7 +240,7 @@ final class BenchCommand implements Runnable {
       String command =
           "./pathlens bench stain --model "
               + Fixtures.root().relativize(model.toAbsolutePath().normalize())
-              + " --tiles "
+              + " --tile-count "
               + tiles
               + " --sizes "
               + Encode.join(sizes)
@@ -244,7 +248,7 @@ final class BenchCommand implements Runnable {
               + Encode.join(views)
               + " --batch "
               + batch
-              + (torchThreads > 0 ? " --torch-threads " + torchThreads : "");
+              + (torchThreads > 0 ? " --threads " + torchThreads : "");
       EncoderOptions encoder =
           EncoderOptions.defaults()
               .withDevice(DeviceChoice.CPU)
@@ -264,7 +268,7 @@ final class BenchCommand implements Runnable {
       header = "Compare vector index engines on synthetic vectors: speed and recall.",
       description = {
         "Lucene HNSW (float, int8, int4) against hnswlib-core on seeded random clustered unit vectors:",
-        "build time, disk, heap, single-thread latency p50/p99, QPS on all threads and recall@k",
+        "build time, disk, heap, single-thread latency p50/p99, QPS on --workers threads and recall@k",
         "against exact brute force, without a filter and with filters keeping 10 %% and 1 %%."
       },
       footer = {
@@ -327,10 +331,11 @@ final class BenchCommand implements Runnable {
     int clusters = 256;
 
     @Option(
-        names = "--threads",
+        names = "--workers",
         paramLabel = "T",
-        description = "Indexing, merge and QPS threads (default: the core count).")
-    int threads = Runtime.getRuntime().availableProcessors();
+        description =
+            "Worker threads: indexing, merging and the QPS measurement (default: the core count).")
+    int workers = Runtime.getRuntime().availableProcessors();
 
     @Option(
         names = "--commit",
@@ -360,14 +365,16 @@ final class BenchCommand implements Runnable {
         paramLabel = "URL",
         description =
             "The OpenSearch cluster of --backend opensearch, e.g. http://127.0.0.1:9200"
-                + " (default: start --cluster-nodes local nodes for the run).")
+                + " (default: start --nodes local nodes for the run).")
     URI cluster;
 
     @Option(
-        names = "--cluster-nodes",
+        names = "--nodes",
         paramLabel = "N",
-        description = "Local OpenSearch nodes started for the run (default: ${DEFAULT-VALUE}).")
-    int clusterNodes = 2;
+        description =
+            "Local OpenSearch nodes started for the run without --cluster (default:"
+                + " ${DEFAULT-VALUE}).")
+    int nodes = 2;
 
     @Option(names = "--skip-int4", description = "Leave Lucene int4 out.")
     boolean skipInt4;
@@ -393,9 +400,9 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (n < 1 || dim < 1 || k < 1 || queries < 1 || threads < 1 || clusters < 1) {
+      if (n < 1 || dim < 1 || k < 1 || queries < 1 || workers < 1 || clusters < 1) {
         throw new IllegalArgumentException(
-            "--n, --dim, --k, --queries, --clusters and --threads must be positive");
+            "--n, --dim, --k, --queries, --clusters and --workers must be positive");
       }
       if (!backend.equals("lucene") && !backend.equals("opensearch")) {
         throw new IllegalArgumentException(
@@ -428,8 +435,8 @@ final class BenchCommand implements Runnable {
         }
         engines = paired.stream().distinct().toList();
       }
-      if (clusterNodes < 1) {
-        throw new IllegalArgumentException("--cluster-nodes must be at least 1");
+      if (nodes < 1) {
+        throw new IllegalArgumentException("--nodes must be at least 1");
       }
       Path workDir = work != null ? work : Files.createTempDirectory("pathlens-bench-index");
       IndexBenchmark benchmark =
@@ -443,14 +450,14 @@ final class BenchCommand implements Runnable {
                   beam,
                   oversamples,
                   clusters,
-                  threads,
+                  workers,
                   commit,
                   filteredPercent,
                   engines,
                   seed,
                   workDir,
                   cluster,
-                  clusterNodes),
+                  nodes),
               spec.commandLine().getOut());
       String command =
           "./pathlens bench index --n "
@@ -469,8 +476,8 @@ final class BenchCommand implements Runnable {
               + benchmark.oversamples()
               + " --clusters "
               + clusters
-              + " --threads "
-              + threads
+              + " --workers "
+              + workers
               + " --commit "
               + commit
               + " --filtered-percent "
@@ -483,8 +490,8 @@ final class BenchCommand implements Runnable {
               + (opensearch
                   ? " --backend opensearch"
                       + (cluster != null ? " --cluster " + cluster : "")
-                      + " --cluster-nodes "
-                      + clusterNodes
+                      + " --nodes "
+                      + nodes
                   : "");
       benchmark.run(command);
       return 0;

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
       "Classify tiles zero-shot with a prompt set (CONCH prompt ensemble), from image files or from the",
       "embeddings stored in a tile index; prints one JSON line per tile:",
       "  {\"input\": \"<path>\", \"prediction\": \"<class id>\", \"probabilities\": {\"<class id>\": p, ...}}",
-      "with classes in prompt-set order, or with --index DIR --slides one line per slide.",
+      "with classes in prompt-set order, or with --index DIR --per-slide one line per slide.",
       "Unreadable images are reported on stderr and skipped;",
       "the exit code is 1 if nothing was classified."
     },
@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
       "  ./pathlens classify --model fixtures/demo-bundle --prompts demo-crc9 \\",
       "      --images fixtures/golden/zeroshot/tiles",
       "  ./pathlens classify --model fixtures/demo-bundle --prompts demo-crc9 \\",
-      "      --index /tmp/pl/idx --filter \"slide_id:slide\" --slides \\",
+      "      --index /tmp/pl/idx --filter \"slide_id:slide\" --per-slide \\",
       "      --geojson /tmp/pl/geojson"
     })
 final class ClassifyCommand implements Callable<Integer> {
@@ -96,7 +96,7 @@ final class ClassifyCommand implements Callable<Integer> {
         paramLabel = "DIR|URL",
         description =
             "A tile index built with this bundle: classify its stored embeddings (one line per tile,"
-                + " \"input\" being the tile id, in id order), or its slides with --slides.")
+                + " \"input\" being the tile id, in id order), or its slides with --per-slide.")
     IndexLocation index;
   }
 
@@ -109,20 +109,20 @@ final class ClassifyCommand implements Callable<Integer> {
   String filter;
 
   @Option(
-      names = "--slides",
+      names = "--per-slide",
       description = {
         "With --index: one line per slide, in slide id order:",
         "  {\"slide_id\": ..., \"prediction\": ..., \"probabilities\": {...}, \"tiles\": n, \"pooling\": \"topk:K\"}",
         "per class, the mean of the slide's K highest tile cosines (MI-Zero/CONCH); probabilities are",
         "softmax(logit_scale x pooled)."
       })
-  boolean slides;
+  boolean perSlide;
 
   @Option(
       names = "--top-k",
       paramLabel = "K",
       description =
-          "With --slides: pool the K most similar tiles per class"
+          "With --per-slide: pool the K most similar tiles per class"
               + " (default: 5 %% of the slide's tiles, at least 5, at most 100).")
   Integer topK;
 
@@ -130,7 +130,7 @@ final class ClassifyCommand implements Callable<Integer> {
       names = "--pooling",
       paramLabel = "auto|mean",
       description =
-          "With --slides: auto (top-K, K from the tile"
+          "With --per-slide: auto (top-K, K from the tile"
               + " count, the default) or mean (every tile).")
   String pooling;
 
@@ -138,7 +138,7 @@ final class ClassifyCommand implements Callable<Integer> {
       names = "--geojson",
       paramLabel = "DIR",
       description =
-          "With --slides: also write each slide's tiles, classified, as <slide_id>.geojson in DIR"
+          "With --per-slide: also write each slide's tiles, classified, as <slide_id>.geojson in DIR"
               + " for QuPath (File > Import objects): a polygon per tile in level-0 pixels, the"
               + " predicted class as its classification, the class probabilities as measurements.")
   Path geojson;
@@ -163,15 +163,15 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (inputs.index == null && (filter != null || slides)) {
-      throw new IllegalArgumentException("--filter and --slides work with --index only");
+    if (inputs.index == null && (filter != null || perSlide)) {
+      throw new IllegalArgumentException("--filter and --per-slide work with --index only");
     }
-    if (!slides && geojson != null) {
-      throw new IllegalArgumentException("--geojson writes slides: add --slides (and --index)");
+    if (!perSlide && geojson != null) {
+      throw new IllegalArgumentException("--geojson writes slides: add --per-slide (and --index)");
     }
-    if (!slides && (topK != null || pooling != null)) {
+    if (!perSlide && (topK != null || pooling != null)) {
       throw new IllegalArgumentException(
-          "--top-k and --pooling choose how --slides pools tiles; add --slides");
+          "--top-k and --pooling choose how --per-slide pools tiles; add --per-slide");
     }
     SlidePooling slidePooling = slidePooling();
     PromptSet prompts = PromptSetReader.resolve(promptsFile);
@@ -213,7 +213,7 @@ final class ClassifyCommand implements Callable<Integer> {
     try (TileIndex index =
         TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileFilter tiles = TileFilter.parse(filter);
-      if (slides) {
+      if (perSlide) {
         List<SlideClassification> results =
             IndexClassifier.slides(index, tiles, classifier, slidePooling);
         results.forEach(slide -> printSlide(out, slide));

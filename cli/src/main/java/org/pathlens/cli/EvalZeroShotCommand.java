@@ -86,7 +86,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--bootstrap",
+      names = "--resamples",
       paramLabel = "N",
       description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
   int resamples = 1000;

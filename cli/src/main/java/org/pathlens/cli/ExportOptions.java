@@ -46,7 +46,9 @@ final class ExportOptions {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Threads for tracing and for the check in PathLens (default: all).")
+      description =
+          "libtorch intra-op threads, of Python's torch for tracing and of PathLens for the check"
+              + " (default: one per processor this process may use).")
   int threads;
 
   /** Runs the export of {@code family} with {@code arguments}; prints progress and the check. */

@@ -69,16 +69,19 @@ public final class GenerateCommand implements Runnable {
     int size;
 
     @Option(
-        names = "--threads",
-        description = "Worker threads; the output does not depend on it (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+        names = "--workers",
+        paramLabel = "N",
+        description =
+            "Worker threads generating in parallel; the output does not depend on it (default: all"
+                + " cores).")
+    int workers = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
       PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
       var summary =
           SyntheticTiles.write(
-              out, new SyntheticTiles.Options(perClass, centers, seed, size, threads));
+              out, new SyntheticTiles.Options(perClass, centers, seed, size, workers));
       for (Center center : summary.centers()) {
         stdout.println("  " + center);
       }
@@ -93,7 +96,7 @@ public final class GenerateCommand implements Runnable {
           summary.manifest(),
           seconds,
           summary.tiles() / seconds,
-          threads);
+          workers);
       return 0;
     }
   }
@@ -152,9 +155,12 @@ public final class GenerateCommand implements Runnable {
     PyramidTiffWriter.Compression compression;
 
     @Option(
-        names = "--threads",
-        description = "Worker threads; the output does not depend on it (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+        names = "--workers",
+        paramLabel = "N",
+        description =
+            "Worker threads generating in parallel; the output does not depend on it (default: all"
+                + " cores).")
+    int workers = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
@@ -163,7 +169,7 @@ public final class GenerateCommand implements Runnable {
           SyntheticSlide.write(
               out,
               new SyntheticSlide.Options(
-                  width, height, center, centers, seed, compression, threads));
+                  width, height, center, centers, seed, compression, workers));
       stdout.println("  " + summary.center());
       for (var level : summary.levels()) {
         stdout.printf(
@@ -181,7 +187,7 @@ public final class GenerateCommand implements Runnable {
           summary.regions(),
           seconds,
           (double) width * height / 1e6 / seconds,
-          threads);
+          workers);
       return 0;
     }
   }

@@ -49,11 +49,11 @@ final class ServeCommand implements Callable<Integer> {
   IndexLocation index;
 
   @Option(
-      names = "--prompts",
+      names = "--prompts-dir",
       paramLabel = "DIR",
       description =
-          "A folder of prompt sets (NAME.json) offered by name" + " (default: the built-in sets).")
-  Path prompts;
+          "A folder of prompt sets (NAME.json) offered by name (default: the built-in sets).")
+  Path promptsDir;
 
   @Option(
       names = "--host",
@@ -145,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
         new ServerConfig(
             index,
             model.bundle,
-            prompts,
+            promptsDir,
             host,
             port,
             secret,

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
       "best query-tile matches (missing ones count 0). The best match per query tile ignores the",
       "candidate's unrelated tissue, and averaging several keeps one look-alike tile from winning; a mean",
       "slide embedding would blur a small matching region into the rest of a large slide. That is why it",
-      "is the default; --method embedding ranks by the cosine of whole-slide embeddings (mean of the",
+      "is the default; --rank-by embedding ranks by the cosine of whole-slide embeddings (mean of the",
       "slide's tile embeddings, normalised; matched_tiles is then the slide's tile count)."
     },
     footer = {
@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "      --slide slide",
       "  ./pathlens similar --model fixtures/demo-bundle --index /tmp/pl/idx \\",
       "      --image fixtures/golden/demo-bundle/images/he_224x224.png \\",
-      "      --method embedding"
+      "      --rank-by embedding"
     })
 final class SimilarCommand implements Callable<Integer> {
 
@@ -72,11 +72,11 @@ final class SimilarCommand implements Callable<Integer> {
   }
 
   @Option(
-      names = "--method",
+      names = "--rank-by",
       defaultValue = "tiles",
       paramLabel = "tiles|embedding",
       description = "Slide score: best tile matches (default) or whole-slide embedding cosine.")
-  String method;
+  String rankBy;
 
   @Option(
       names = "--k",
@@ -96,12 +96,12 @@ final class SimilarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     IndexQuerySession.requirePositiveK(k);
     boolean byEmbedding =
-        switch (method) {
+        switch (rankBy) {
           case "tiles" -> false;
           case "embedding" -> true;
           default ->
               throw new IllegalArgumentException(
-                  "--method must be tiles or embedding, got " + method);
+                  "--rank-by must be tiles or embedding, got " + rankBy);
         };
     try (IndexQuerySession session =
         IndexQuerySession.open(model, index, query.image != null, oversample)) {

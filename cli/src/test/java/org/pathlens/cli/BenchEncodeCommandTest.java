@@ -20,11 +20,11 @@ class BenchEncodeCommandTest {
         CliRun.of(
             "bench",
             "encode",
-            "--tiles",
+            "--tile-count",
             "8",
             "--sizes",
             "224",
-            "--threads",
+            "--preprocess-threads",
             "1",
             "--batches",
             "1,4");
@@ -32,8 +32,8 @@ class BenchEncodeCommandTest {
     assertTrue(
         run.out()
             .contains(
-                "command: ./pathlens bench encode --model fixtures/demo-bundle --tiles 8 --sizes 224"
-                    + " --threads 1 --batches 1,4"),
+                "command: ./pathlens bench encode --model fixtures/demo-bundle --tile-count 8 --sizes"
+                    + " 224 --preprocess-threads 1 --batches 1,4"),
         run.out());
     List<String> rows =
         run.outLines().stream().filter(l -> l.matches("(1|4) +[0-9.]+ +[0-9.]+ +[0-9]+")).toList();
@@ -44,7 +44,7 @@ class BenchEncodeCommandTest {
   @Test
   void fp16WithoutAGpuIsAOneLineError() {
     assumeTrue(TorchRuntime.engine(0).getGpuCount() == 0, "this machine has a GPU");
-    CliRun run = CliRun.of("bench", "encode", "--fp16", "--tiles", "8", "--sizes", "224");
+    CliRun run = CliRun.of("bench", "encode", "--fp16", "--tile-count", "8", "--sizes", "224");
     assertEquals(2, run.exitCode(), run.out());
     assertEquals(
         List.of("pathlens bench encode: --fp16: libtorch sees no GPU"), run.err().lines().toList());

@@ -41,7 +41,7 @@ class EvalZeroShotCommandTest {
           .toString(),
       "--labels",
       manifest.toString(),
-      "--bootstrap",
+      "--resamples",
       "200"
     };
     String[] all = new String[base.length + extra.length];

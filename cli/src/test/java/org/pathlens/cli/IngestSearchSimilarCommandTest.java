@@ -254,7 +254,7 @@ class IngestSearchSimilarCommandTest {
             querySlide,
             "--k",
             "3",
-            "--method",
+            "--rank-by",
             "embedding");
     assertEquals(0, byEmbedding.exitCode(), byEmbedding.err());
     List<JsonNode> embedded = json(byEmbedding);
@@ -271,11 +271,12 @@ class IngestSearchSimilarCommandTest {
             index.toString(),
             "--slide",
             querySlide,
-            "--method",
+            "--rank-by",
             "vote");
     assertEquals(2, badMethod.exitCode());
     assertTrue(
-        badMethod.err().contains("--method must be tiles or embedding, got vote"), badMethod.err());
+        badMethod.err().contains("--rank-by must be tiles or embedding, got vote"),
+        badMethod.err());
   }
 
   @Test

@@ -173,7 +173,7 @@ class OpenSearchCommandTest {
             "demo-crc9",
             "--index",
             url,
-            "--slides");
+            "--per-slide");
     CliRun onLucene =
         CliRun.of(
             "classify",
@@ -183,7 +183,7 @@ class OpenSearchCommandTest {
             "demo-crc9",
             "--index",
             lucene.toString(),
-            "--slides");
+            "--per-slide");
     assertEquals(0, onCluster.exitCode(), onCluster.err());
     assertTrue(onCluster.out().lines().count() >= 16, onCluster.out()); // 16 synthetic slides
     assertEquals(onLucene.out(), onCluster.out());
@@ -242,7 +242,7 @@ class OpenSearchCommandTest {
             index,
             "--slide",
             slide,
-            "--method",
+            "--rank-by",
             method,
             "--k",
             "5");

@@ -32,7 +32,7 @@ import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 
 /**
- * {@code classify --index [--slides]} and {@code heatmap} on a generated slide indexed with the
+ * {@code classify --index [--per-slide]} and {@code heatmap} on a generated slide indexed with the
  * demo bundle.
  */
 class SlideClassifyCommandTest {
@@ -91,7 +91,7 @@ class SlideClassifyCommandTest {
             prompts,
             "--index",
             indexDir.toString(),
-            "--slides",
+            "--per-slide",
             "--cache",
             cache);
     assertEquals(0, slides.exitCode());
@@ -113,7 +113,7 @@ class SlideClassifyCommandTest {
             prompts,
             "--index",
             indexDir.toString(),
-            "--slides",
+            "--per-slide",
             "--pooling",
             "mean",
             "--cache",
@@ -128,7 +128,7 @@ class SlideClassifyCommandTest {
             prompts,
             "--index",
             indexDir.toString(),
-            "--slides",
+            "--per-slide",
             "--top-k",
             "50",
             "--cache",
@@ -150,7 +150,7 @@ class SlideClassifyCommandTest {
             prompts,
             "--index",
             indexDir.toString(),
-            "--slides",
+            "--per-slide",
             "--top-k",
             "5",
             "--pooling",
@@ -165,7 +165,7 @@ class SlideClassifyCommandTest {
             prompts,
             "--images",
             tmp.toString(),
-            "--slides");
+            "--per-slide");
     assertEquals(2, noSlides.exitCode());
     assertTrue(noSlides.err().contains("--index"), noSlides.err());
 
@@ -263,7 +263,7 @@ class SlideClassifyCommandTest {
             "demo-crc9",
             "--index",
             indexDir.toString(),
-            "--slides",
+            "--per-slide",
             "--geojson",
             out.toString(),
             "--no-cache");

@@ -201,7 +201,7 @@ class StainCommandTest {
             "--labels",
             manifest.toString(),
             "--no-ablation",
-            "--bootstrap",
+            "--resamples",
             "20",
             "--stain-norm",
             "reinhard",

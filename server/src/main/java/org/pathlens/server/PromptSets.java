@@ -31,7 +31,8 @@ final class PromptSets {
    */
   PromptSets(Path dir, VisionLanguageModel model, ClassEmbeddingCache cache) {
     if (dir != null && !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("--prompts " + dir + ": not a directory of prompt sets");
+      throw new IllegalArgumentException(
+          "--prompts-dir " + dir + ": not a directory of prompt sets");
     }
     this.dir = dir;
     this.model = model;
