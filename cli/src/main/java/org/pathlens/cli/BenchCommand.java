@@ -25,6 +25,7 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.prompts.PromptSetReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pathlens bench}: benchmarks that print tables and the command that made them. */
@@ -65,24 +66,7 @@ final class BenchCommand implements Runnable {
     // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--model",
-        paramLabel = "DIR",
-        description = "Model bundle (default: the demo bundle).")
-    Path bundle;
-
-    @Option(
-        names = "--tile-count",
-        paramLabel = "N",
-        description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
-    int tiles = 256;
-
-    @Option(
-        names = "--sizes",
-        split = ",",
-        paramLabel = "PX",
-        description = "Input tile sizes (default: 224,448).")
-    List<Integer> sizes = List.of(224, 448);
+    @Mixin BenchOptions common = new BenchOptions(256);
 
     @Option(
         names = "--preprocess-threads",
@@ -101,13 +85,6 @@ final class BenchCommand implements Runnable {
     List<Integer> batches = List.of(1, 8, 32);
 
     @Option(
-        names = "--threads",
-        paramLabel = "N",
-        description =
-            "libtorch intra-op threads (default: one per processor this process may use).")
-    int torchThreads;
-
-    @Option(
         names = "--fp16",
         description =
             "Also measure float16 inputs on the GPU (a bundle exported in half precision, as"
@@ -116,9 +93,10 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Path model = bundle != null ? bundle : Fixtures.demoBundle();
+      Path model = common.model.orDemoBundle();
       List<Integer> threadCounts =
           preprocessThreads != null ? preprocessThreads : defaultThreadCounts();
+      int torchThreads = common.threads.threads;
       EncoderOptions cpu =
           EncoderOptions.defaults().withDevice(DeviceChoice.CPU).withThreads(torchThreads);
       List<EncoderOptions> runs = new ArrayList<>(List.of(cpu));
@@ -134,20 +112,17 @@ final class BenchCommand implements Runnable {
         runs.add(cpu.withDevice(DeviceChoice.GPU).withFp16(true));
       }
       String command =
-          "./pathlens bench encode --model "
-              + Fixtures.root().relativize(model.toAbsolutePath().normalize())
-              + " --tile-count "
-              + tiles
-              + " --sizes "
-              + join(sizes)
+          "./pathlens bench encode"
+              + common.commonArguments(model)
               + " --preprocess-threads "
-              + join(threadCounts)
+              + BenchOptions.join(threadCounts)
               + " --batches "
-              + join(batches)
-              + (torchThreads > 0 ? " --threads " + torchThreads : "")
+              + BenchOptions.join(batches)
+              + common.threadsArgument()
               + (fp16 ? " --fp16" : "");
       new EncodeBenchmark(
-              new EncodeBenchmark.Options(model, tiles, sizes, threadCounts, batches, runs),
+              new EncodeBenchmark.Options(
+                  model, common.tileCount, common.sizes, threadCounts, batches, runs),
               spec.commandLine().getOut())
           .run(command);
       return 0;
@@ -159,10 +134,6 @@ final class BenchCommand implements Runnable {
         counts.add(t);
       }
       return counts;
-    }
-
-    private static String join(List<Integer> values) {
-      return String.join(",", values.stream().map(String::valueOf).toList());
     }
   }
 
@@ -180,24 +151,7 @@ final class BenchCommand implements Runnable {
     // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--model",
-        paramLabel = "DIR",
-        description = "Model bundle (default: the demo bundle).")
-    Path bundle;
-
-    @Option(
-        names = "--tile-count",
-        paramLabel = "N",
-        description = "Tiles per measurement (default: ${DEFAULT-VALUE}).")
-    int tiles = 128;
-
-    @Option(
-        names = "--sizes",
-        split = ",",
-        paramLabel = "PX",
-        description = "Tile sizes of the pixel-work table (default: 224,448).")
-    List<Integer> sizes = List.of(224, 448);
+    @Mixin BenchOptions common = new BenchOptions(128);
 
     @Option(
         names = "--views",
@@ -206,18 +160,7 @@ final class BenchCommand implements Runnable {
         description = "Test-time augmentation views to time (default: 4,8).")
     List<Integer> views = List.of(4, 8);
 
-    @Option(
-        names = "--batch",
-        paramLabel = "N",
-        description = "Encoder batch size (default: ${DEFAULT-VALUE}).")
-    int batch = 32;
-
-    @Option(
-        names = "--threads",
-        paramLabel = "N",
-        description =
-            "libtorch intra-op threads (default: one per processor this process may use).")
-    int torchThreads;
+    @Mixin BatchOption batch;
 
     @Option(
         names = "--contact-sheets",
@@ -236,26 +179,22 @@ final class BenchCommand implements Runnable {
         }
         return 0;
       }
-      Path model = bundle != null ? bundle : Fixtures.demoBundle();
+      Path model = common.model.orDemoBundle();
       String command =
-          "./pathlens bench stain --model "
-              + Fixtures.root().relativize(model.toAbsolutePath().normalize())
-              + " --tile-count "
-              + tiles
-              + " --sizes "
-              + Encode.join(sizes)
+          "./pathlens bench stain"
+              + common.commonArguments(model)
               + " --views "
-              + Encode.join(views)
+              + BenchOptions.join(views)
               + " --batch "
-              + batch
-              + (torchThreads > 0 ? " --threads " + torchThreads : "");
+              + batch.batchSize
+              + common.threadsArgument();
       EncoderOptions encoder =
           EncoderOptions.defaults()
               .withDevice(DeviceChoice.CPU)
-              .withThreads(torchThreads)
-              .withBatchSize(batch);
+              .withThreads(common.threads.threads)
+              .withBatchSize(batch.batchSize);
       new StainBenchmark(
-              new StainBenchmark.Options(model, tiles, sizes, views, encoder),
+              new StainBenchmark.Options(model, common.tileCount, common.sizes, views, encoder),
               spec.commandLine().getOut())
           .run(command);
       return 0;
@@ -304,17 +243,7 @@ final class BenchCommand implements Runnable {
         description = "Queries per measurement (default: ${DEFAULT-VALUE}).")
     int queries = 200;
 
-    @Option(
-        names = "--m",
-        paramLabel = "M",
-        description = "HNSW max connections (default: the index's, ${DEFAULT-VALUE}).")
-    int m = IndexSettings.defaults().m();
-
-    @Option(
-        names = "--beam",
-        paramLabel = "B",
-        description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
-    int beam = IndexSettings.defaults().beamWidth();
+    @Mixin GraphOptions graph;
 
     @Option(
         names = "--oversample",
@@ -446,8 +375,8 @@ final class BenchCommand implements Runnable {
                   dim,
                   k,
                   queries,
-                  m,
-                  beam,
+                  graph.m,
+                  graph.beam,
                   oversamples,
                   clusters,
                   workers,
@@ -469,9 +398,9 @@ final class BenchCommand implements Runnable {
               + " --queries "
               + queries
               + " --m "
-              + m
+              + graph.m
               + " --beam "
-              + beam
+              + graph.beam
               + " --oversample "
               + benchmark.oversamples()
               + " --clusters "
@@ -623,17 +552,7 @@ final class BenchCommand implements Runnable {
     // Tables go to the command line's out, problems to its err (picocli's writers, not System's).
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--model",
-        paramLabel = "DIR",
-        description = "Model bundle (default: the demo bundle).")
-    Path bundle;
-
-    @Option(
-        names = "--prompts",
-        paramLabel = "FILE|NAME",
-        description = "Prompt set (default: ${DEFAULT-VALUE}).")
-    Path prompts = Path.of("demo-crc9");
+    @Mixin DemoOptions demo;
 
     @Option(
         names = "--work",
@@ -643,11 +562,12 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Path model = bundle != null ? bundle : Fixtures.demoBundle();
+      Path model = demo.model.orDemoBundle();
       Path dir = work != null ? work : Files.createTempDirectory("pathlens-pooling-");
       try (VisionLanguageModel vlm =
           VisionLanguageModel.load(model, EncoderOptions.defaults().withThreads(2))) {
-        List<PoolingSweep.Row> rows = PoolingSweep.run(vlm, PromptSetReader.resolve(prompts), dir);
+        List<PoolingSweep.Row> rows =
+            PoolingSweep.run(vlm, PromptSetReader.resolve(demo.prompts), dir);
         PrintWriter out = spec.commandLine().getOut();
         out.print(PoolingSweep.summary(rows));
         out.println();
@@ -655,9 +575,9 @@ final class BenchCommand implements Runnable {
         out.println();
         out.println(
             "command: ./pathlens bench pooling"
-                + (bundle != null ? " --model " + bundle : "")
+                + (demo.model.bundle != null ? " --model " + demo.model.bundle : "")
                 + " --prompts "
-                + prompts);
+                + demo.prompts);
       } finally {
         if (work == null) {
           WorkFolders.delete(dir);

@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -69,12 +68,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Option(
-      names = "--prompts",
-      required = true,
-      paramLabel = "FILE|NAME",
-      description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
-  Path promptsFile;
+  @Mixin PromptSetOption prompts;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;
@@ -90,23 +84,19 @@ final class ClassifyCommand implements Callable<Integer> {
             "Image files or directories (searched recursively for png, jpg, tif, bmp, gif).")
     List<Path> images;
 
+    // Not IndexOption: picocli takes no mixin in an argument group.
     @Option(
         names = "--index",
         required = true,
         paramLabel = "DIR|URL",
         description =
             "A tile index built with this bundle: classify its stored embeddings (one line per tile,"
-                + " \"input\" being the tile id, in id order), or its slides with --per-slide.")
+                + " \"input\" being the tile id, in id order), or its slides with --per-slide. "
+                + IndexLocation.HELP)
     IndexLocation index;
   }
 
-  @Option(
-      names = "--filter",
-      paramLabel = "Q",
-      description =
-          "With --index: only tiles passing this filter,"
-              + " e.g. 'site:center-a AND -label:BACK'.")
-  String filter;
+  @Mixin FilterOption filter; // with --index
 
   @Option(
       names = "--per-slide",
@@ -143,27 +133,16 @@ final class ClassifyCommand implements Callable<Integer> {
               + " predicted class as its classification, the class probabilities as measurements.")
   Path geojson;
 
-  @Option(
-      names = "--cache",
-      paramLabel = "DIR",
-      description =
-          "Keep class embeddings here, per (bundle, prompt set) content hash (default: $PATHLENS_CACHE,"
-              + " $XDG_CACHE_HOME/pathlens or ~/.cache/pathlens).")
-  Path cacheDir;
+  @Mixin CacheOption cache;
 
   @Option(names = "--no-cache", description = "Encode the prompts afresh and write no cache file.")
   boolean noCache;
 
-  @Option(
-      names = "--max-pixels",
-      paramLabel = "N",
-      description =
-          "Refuse images with more pixels than this, before decoding them (default: ${DEFAULT-VALUE}).")
-  long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+  @Mixin MaxPixelsOption maxPixels;
 
   @Override
   public Integer call() throws Exception {
-    if (inputs.index == null && (filter != null || perSlide)) {
+    if (inputs.index == null && (filter.given() || perSlide)) {
       throw new IllegalArgumentException("--filter and --per-slide work with --index only");
     }
     if (!perSlide && geojson != null) {
@@ -174,17 +153,16 @@ final class ClassifyCommand implements Callable<Integer> {
           "--top-k and --pooling choose how --per-slide pools tiles; add --per-slide");
     }
     SlidePooling slidePooling = slidePooling();
-    PromptSet prompts = PromptSetReader.resolve(promptsFile);
-    ClassEmbeddingCache cache =
+    PromptSet promptSet = PromptSetReader.resolve(prompts.file);
+    ClassEmbeddingCache classEmbeddings =
         noCache
             ? ClassEmbeddingCache.inMemory()
-            : ClassEmbeddingCache.inDirectory(
-                cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
+            : ClassEmbeddingCache.inDirectory(cache.directory());
     PrintWriter out = spec.commandLine().getOut(); // JSON lines, flushed below
     int classified;
     try (VisionLanguageModel vlm =
         VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
-      ZeroShotClassifier classifier = cache.classifier(vlm, prompts);
+      ZeroShotClassifier classifier = classEmbeddings.classifier(vlm, promptSet);
       classified =
           inputs.index != null
               ? classifyIndex(out, vlm, classifier, slidePooling)
@@ -205,14 +183,14 @@ final class ClassifyCommand implements Callable<Integer> {
       ZeroShotClassifier classifier,
       SlidePooling slidePooling)
       throws IOException {
-    if (!stain.toStainOptions(new ImageDecoder(maxPixels)).isNone()) {
+    if (!stain.toStainOptions(maxPixels.decoder()).isNone()) {
       throw new IllegalArgumentException(
           "--stain-norm and --tta go with --images: an index's tiles were embedded"
               + " (and normalised) when they were ingested");
     }
     try (TileIndex index =
         TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
-      TileFilter tiles = TileFilter.parse(filter);
+      TileFilter tiles = filter.parse();
       if (perSlide) {
         List<SlideClassification> results =
             IndexClassifier.slides(index, tiles, classifier, slidePooling);
@@ -246,12 +224,11 @@ final class ClassifyCommand implements Callable<Integer> {
       PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier) {
     AtomicInteger classified = new AtomicInteger();
     List<Path> files = ImageFiles.expand(inputs.images);
-    ImageDecoder decoder = new ImageDecoder(maxPixels);
     stain.embedFiles(
         vlm,
         files,
-        decoder,
-        model.batchSize,
+        maxPixels.decoder(),
+        model.batchSize(),
         "classify",
         spec.commandLine().getErr(),
         done -> {

@@ -45,6 +45,7 @@ import org.pathlens.server.ServerConfig;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -93,17 +94,7 @@ final class DemoCommand implements Callable<Integer> {
           "Generator seed; the demo model was trained on seed 1 (default: ${DEFAULT-VALUE}).")
   long seed = 2026;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "Model bundle (default: the demo bundle).")
-  Path bundle;
-
-  @Option(
-      names = "--prompts",
-      paramLabel = "FILE|NAME",
-      description = "Prompt set file or built-in name (default: demo-crc9).")
-  Path promptsFile;
+  @Mixin DemoOptions demo;
 
   @Option(
       names = "--port",
@@ -140,9 +131,8 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, TileManifest.Entry> byId = new HashMap<>();
     rows.forEach(r -> byId.put(r.tile().id(), r));
 
-    model = bundle != null ? bundle : Fixtures.demoBundle();
-    PromptSet prompts =
-        PromptSetReader.resolve(promptsFile != null ? promptsFile : Path.of("demo-crc9"));
+    model = demo.model.orDemoBundle();
+    PromptSet prompts = PromptSetReader.resolve(demo.prompts);
     try (VisionLanguageModel vlm = VisionLanguageModel.load(model, EncoderOptions.defaults())) {
       out.printf(
           Locale.ROOT,

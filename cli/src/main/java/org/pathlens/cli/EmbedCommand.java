@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.encoders.preprocess.ImageDecoder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,12 +62,7 @@ final class EmbedCommand implements Callable<Integer> {
     List<String> texts;
   }
 
-  @Option(
-      names = "--max-pixels",
-      paramLabel = "N",
-      description =
-          "Refuse images with more pixels than this, before decoding them (default: ${DEFAULT-VALUE}).")
-  long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+  @Mixin MaxPixelsOption maxPixels;
 
   @Override
   public Integer call() throws Exception {
@@ -84,12 +78,11 @@ final class EmbedCommand implements Callable<Integer> {
         }
       } else {
         List<Path> files = ImageFiles.expand(inputs.images);
-        ImageDecoder decoder = new ImageDecoder(maxPixels);
         stain.embedFiles(
             vlm,
             files,
-            decoder,
-            model.batchSize,
+            maxPixels.decoder(),
+            model.batchSize(),
             "embed",
             spec.commandLine().getErr(),
             done -> {

@@ -2,16 +2,14 @@ package org.pathlens.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.pathlens.encoders.EncoderOptions;
-import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.eval.config.ComparisonReport;
 import org.pathlens.eval.config.EvalComparison;
 import org.pathlens.eval.config.EvalConfig;
 import org.pathlens.eval.config.EvalConfigReader;
 import org.pathlens.eval.metrics.Bootstrap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,30 +70,10 @@ final class EvalCompareCommand implements Callable<Integer> {
       description = "Bootstrap resamples (default: A's bootstrap.resamples).")
   Integer resamples;
 
-  // CPU by default, as eval run: the numbers then match the configs' recorded values.
-  @Option(
-      names = "--device",
-      paramLabel = "cpu|gpu|auto",
-      description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
-  String device = "cpu";
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "libtorch intra-op threads (default: libtorch's choice).")
-  int threads;
+  @Mixin EvalOptions encoders;
 
   @Override
   public Integer call() {
-    DeviceChoice choice =
-        switch (device.toLowerCase(Locale.ROOT)) {
-          case "cpu" -> DeviceChoice.CPU;
-          case "gpu", "cuda" -> DeviceChoice.GPU;
-          case "auto" -> DeviceChoice.AUTO;
-          default ->
-              throw new IllegalArgumentException(
-                  "--device: \"" + device + "\" is not cpu, gpu or auto");
-        };
     EvalConfig a = EvalConfigReader.read(configs.getFirst());
     EvalConfig b = sideB(a);
     Bootstrap bootstrap =
@@ -108,7 +86,7 @@ final class EvalCompareCommand implements Callable<Integer> {
             a,
             b,
             bootstrap,
-            new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
+            encoders.toEncoderOptions(),
             reason ->
                 spec.commandLine().getErr().println("pathlens eval compare: skipped " + reason),
             SyntheticDatasets.GENERATOR);

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.EncoderOptions;
-import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.eval.config.EvalConfig;
 import org.pathlens.eval.config.EvalConfigReader;
 import org.pathlens.eval.config.EvalRun;
@@ -18,6 +17,7 @@ import org.pathlens.eval.config.ExpectedValuesWriter;
 import org.pathlens.eval.report.EvalRunReports;
 import org.pathlens.eval.report.ReportWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,19 +50,7 @@ final class EvalRunCommand implements Callable<Integer> {
       description = "Write the measured values into each config's expected: block (comments kept).")
   boolean update;
 
-  // CPU by default: expected values are recorded on the CPU, and a GPU's kernels may move the
-  // last digits of an embedding.
-  @Option(
-      names = "--device",
-      paramLabel = "cpu|gpu|auto",
-      description = "Where the encoders run (default: ${DEFAULT-VALUE}).")
-  String device = "cpu";
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "libtorch intra-op threads (default: libtorch's choice).")
-  int threads;
+  @Mixin EvalOptions encoders;
 
   @Option(
       names = "--report",
@@ -78,17 +66,7 @@ final class EvalRunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DeviceChoice choice =
-        switch (device.toLowerCase(Locale.ROOT)) {
-          case "cpu" -> DeviceChoice.CPU;
-          case "gpu", "cuda" -> DeviceChoice.GPU;
-          case "auto" -> DeviceChoice.AUTO;
-          default ->
-              throw new IllegalArgumentException(
-                  "--device: \"" + device + "\" is not cpu, gpu or auto");
-        };
-    EncoderOptions encoder =
-        new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
+    EncoderOptions encoder = encoders.toEncoderOptions();
     // Read every config first, so a typo in the last one fails before minutes of work on the first.
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
     checkReportDirsDiffer(read);

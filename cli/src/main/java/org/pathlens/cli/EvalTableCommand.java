@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.EncoderOptions;
-import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.eval.config.EvalConfig;
 import org.pathlens.eval.config.EvalConfigReader;
 import org.pathlens.eval.config.EvalRun;
@@ -15,6 +14,7 @@ import org.pathlens.eval.config.Expectations;
 import org.pathlens.eval.config.ExpectedValuesWriter;
 import org.pathlens.eval.config.ResultTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,11 +63,7 @@ final class EvalTableCommand implements Callable<Integer> {
       description = "Columns, in order (default: every metric).")
   List<String> metrics = new ArrayList<>();
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "libtorch intra-op threads (default: libtorch's choice).")
-  int threads;
+  @Mixin EvalOptions encoders;
 
   @Option(
       names = "--update",
@@ -79,9 +75,7 @@ final class EvalTableCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
-    // CPU as eval run: the expected values are recorded there.
-    EncoderOptions encoder =
-        new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads);
+    EncoderOptions encoder = encoders.toEncoderOptions();
     List<EvalConfig> read = configs.stream().map(EvalConfigReader::read).toList();
     ResultTable table = new ResultTable();
     long failed = 0;

@@ -45,12 +45,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Option(
-      names = "--prompts",
-      required = true,
-      paramLabel = "FILE|NAME",
-      description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
-  Path promptsFile;
+  @Mixin PromptSetOption prompts;
 
   @Option(
       names = "--labels",
@@ -123,7 +118,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    PromptSet prompts = PromptSetReader.resolve(promptsFile);
+    PromptSet promptSet = PromptSetReader.resolve(prompts.file);
     LabelledTiles labels = LabelledTiles.read(labelsFile, labelColumn, groupColumn);
     LabelledTiles train =
         trainFile == null ? null : LabelledTiles.read(trainFile, labelColumn, groupColumn);
@@ -135,7 +130,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
             repeats,
             seed,
             train,
-            model.batchSize);
+            model.batchSize());
     StainOptions stainOptions =
         stain.toStainOptions(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
     try (VisionLanguageModel vlm =
@@ -144,7 +139,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
           ZeroShotEvaluation.run(
               vlm,
               vlm.images().withStain(stainOptions),
-              prompts,
+              promptSet,
               labels,
               options,
               reason ->

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
             + " your Python (PATHLENS_PYTHON, else python3) with torch and the family's library"
             + " traces the towers, converts the tokenizer, records the preprocessing and computes a"
             + " canary with the original code; PathLens then loads the bundle, canary included,"
-            + " before it is moved to --out. Nothing is downloaded: give local files.",
+            + " before it is moved to --out. --threads sets libtorch's intra-op threads of both:"
+            + " Python's torch while tracing, PathLens for the check. Nothing is downloaded: give"
+            + " local files.",
     subcommands = {
       ExportOpenClipCommand.class,
       ExportHfClipCommand.class,

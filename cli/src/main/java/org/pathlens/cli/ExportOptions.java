@@ -10,6 +10,7 @@ import org.pathlens.encoders.CanaryCheck;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.export.ModelExport;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,13 +44,8 @@ final class ExportOptions {
           "Put DIR in front of PYTHONPATH, e.g. a source checkout of the library (repeatable).")
   List<Path> pythonPath = new ArrayList<>();
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description =
-          "libtorch intra-op threads, of Python's torch for tracing and of PathLens for the check"
-              + " (default: one per processor this process may use).")
-  int threads;
+  // Python's torch takes it for tracing, PathLens for the check.
+  @Mixin ThreadsOption threads;
 
   /** Runs the export of {@code family} with {@code arguments}; prints progress and the check. */
   int run(String family, List<String> arguments) {
@@ -57,7 +53,8 @@ final class ExportOptions {
     ModelExport export = new ModelExport(python, pythonPath, Map.of(), family, arguments, out);
     CanaryCheck check =
         export.run(
-            new EncoderOptions(DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads),
+            new EncoderOptions(
+                DeviceChoice.CPU, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads.threads),
             stdout::println);
     stdout.printf(
         Locale.ROOT,

@@ -10,6 +10,7 @@ import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.fixtures.synth.SyntheticTiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pathlens generate}: synthetic H&E data (tiles with a manifest, or a pyramidal slide). */
@@ -50,17 +51,7 @@ public final class GenerateCommand implements Runnable {
         description = "Tiles per class per center (default: ${DEFAULT-VALUE}).")
     int perClass;
 
-    @Option(
-        names = "--centers",
-        defaultValue = "5",
-        description = "Number of centers (default: ${DEFAULT-VALUE}).")
-    int centers;
-
-    @Option(
-        names = "--seed",
-        defaultValue = "1",
-        description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin GeneratorOptions generator;
 
     @Option(
         names = "--size",
@@ -68,20 +59,14 @@ public final class GenerateCommand implements Runnable {
         description = "Tile edge in pixels at 0.5 µm/px (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(
-        names = "--workers",
-        paramLabel = "N",
-        description =
-            "Worker threads generating in parallel; the output does not depend on it (default: all"
-                + " cores).")
-    int workers = Runtime.getRuntime().availableProcessors();
-
     @Override
     public Integer call() throws Exception {
       PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
       var summary =
           SyntheticTiles.write(
-              out, new SyntheticTiles.Options(perClass, centers, seed, size, workers));
+              out,
+              new SyntheticTiles.Options(
+                  perClass, generator.centers, generator.seed, size, generator.workers));
       for (Center center : summary.centers()) {
         stdout.println("  " + center);
       }
@@ -91,12 +76,12 @@ public final class GenerateCommand implements Runnable {
           "wrote %d tiles (%d classes x %d centers x %d) and %s in %.1f s (%.0f tiles/s, %d threads)%n",
           summary.tiles(),
           9,
-          centers,
+          generator.centers,
           perClass,
           summary.manifest(),
           seconds,
           summary.tiles() / seconds,
-          workers);
+          generator.workers);
       return 0;
     }
   }
@@ -135,32 +120,13 @@ public final class GenerateCommand implements Runnable {
         description = "Center whose stain and scanner to use (default: ${DEFAULT-VALUE}).")
     String center;
 
-    @Option(
-        names = "--centers",
-        defaultValue = "5",
-        description =
-            "How many centers the seed defines, as for tiles (default: ${DEFAULT-VALUE}).")
-    int centers;
-
-    @Option(
-        names = "--seed",
-        defaultValue = "1",
-        description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin GeneratorOptions generator;
 
     @Option(
         names = "--compression",
         defaultValue = "JPEG",
         description = "JPEG or DEFLATE (default: ${DEFAULT-VALUE}).")
     PyramidTiffWriter.Compression compression;
-
-    @Option(
-        names = "--workers",
-        paramLabel = "N",
-        description =
-            "Worker threads generating in parallel; the output does not depend on it (default: all"
-                + " cores).")
-    int workers = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
@@ -169,7 +135,13 @@ public final class GenerateCommand implements Runnable {
           SyntheticSlide.write(
               out,
               new SyntheticSlide.Options(
-                  width, height, center, centers, seed, compression, workers));
+                  width,
+                  height,
+                  center,
+                  generator.centers,
+                  generator.seed,
+                  compression,
+                  generator.workers));
       stdout.println("  " + summary.center());
       for (var level : summary.levels()) {
         stdout.printf(
@@ -187,7 +159,7 @@ public final class GenerateCommand implements Runnable {
           summary.regions(),
           seconds,
           (double) width * height / 1e6 / seconds,
-          workers);
+          generator.workers);
       return 0;
     }
   }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.pathlens.encoders.VisionLanguageModel;
-import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIndex;
@@ -45,19 +44,9 @@ final class HeatmapCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(
-      names = "--index",
-      required = true,
-      paramLabel = "DIR|URL",
-      description = IndexLocation.HELP + " Built with this bundle.")
-  IndexLocation indexDir;
+  @Mixin IndexOption index;
 
-  @Option(
-      names = "--prompts",
-      required = true,
-      paramLabel = "FILE|NAME",
-      description = "Prompt set: a JSON file, or the name of a built-in set (e.g. crc-nct9).")
-  Path promptsFile;
+  @Mixin PromptSetOption prompts;
 
   @Option(
       names = "--slide",
@@ -104,35 +93,30 @@ final class HeatmapCommand implements Callable<Integer> {
       description = "Side of each contact-sheet tile (default: ${DEFAULT-VALUE}).")
   int cropSize = 128;
 
-  @Option(
-      names = "--cache",
-      paramLabel = "DIR",
-      description = "Class-embedding cache directory (default: as for classify).")
-  Path cacheDir;
+  @Mixin CacheOption cache;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
-    ClassEmbeddingCache cache =
-        ClassEmbeddingCache.inDirectory(
-            cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory());
-    var prompts = PromptSetReader.resolve(promptsFile);
-    if (!prompts.classIds().contains(classId)) {
+    ClassEmbeddingCache classEmbeddings = ClassEmbeddingCache.inDirectory(cache.directory());
+    var promptSet = PromptSetReader.resolve(prompts.file);
+    if (!promptSet.classIds().contains(classId)) {
       throw new IllegalArgumentException(
           "--class "
               + classId
               + " is not in prompt set "
-              + promptsFile
+              + prompts.file
               + "; its classes: "
-              + String.join(", ", prompts.classIds()));
+              + String.join(", ", promptSet.classIds()));
     }
     try (VisionLanguageModel vlm =
             VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex index =
-            TileIndex.openForSearch(indexDir, IndexProvenance.of(vlm), IndexSettings.defaults())) {
-      ZeroShotClassifier classifier = cache.classifier(vlm, prompts);
+        TileIndex tiles =
+            TileIndex.openForSearch(
+                index.location, IndexProvenance.of(vlm), IndexSettings.defaults())) {
+      ZeroShotClassifier classifier = classEmbeddings.classifier(vlm, promptSet);
       try (SlideViews views =
-          SlideViews.open(index, slideId, classifier, vlm.bundle().config().image().size())) {
+          SlideViews.open(tiles, slideId, classifier, vlm.bundle().config().image().size())) {
         write(views.heatmap(classId, thumbnailSize), out);
         stdout.println(
             "heatmap: "

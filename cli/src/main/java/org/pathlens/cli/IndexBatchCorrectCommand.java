@@ -13,6 +13,7 @@ import org.pathlens.index.batch.BatchCorrection;
 import org.pathlens.index.batch.ComBat;
 import org.pathlens.index.batch.IndexBatchCorrection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,12 +43,8 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
   // picocli's out and err: the real streams from main(), a test's writers in-process.
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--index",
-      required = true,
-      paramLabel = "DIR",
-      description = "The tile index (a directory: batch correction lives beside the Lucene files).")
-  IndexLocation indexLocation;
+  // A directory: batch correction lives beside the Lucene files; a cluster says it has none.
+  @Mixin IndexOption index;
 
   @Option(
       names = "--by",
@@ -82,6 +79,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    IndexLocation indexLocation = index.location;
     indexLocation.require(IndexCapability.BATCH_CORRECTION, "index batch-correct");
     IndexProvenance provenance =
         indexLocation
@@ -117,7 +115,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "batch correction of %s by %s: %s, batches of at least %d tiles%n",
-        indexLocation,
+        index.location,
         by,
         c.method().id(),
         options.minTiles());

@@ -6,8 +6,8 @@ import org.pathlens.index.IndexCapability;
 import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexLocation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pathlens index check}: is the index whole, and what does it hold. */
@@ -28,15 +28,15 @@ final class IndexCheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec; // prints to the command line's out, not System.out
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "The tile index.")
-  IndexLocation index;
+  @Mixin IndexOption index; // a directory: a cluster says it has no such check
 
   @Override
   public Integer call() throws Exception {
-    index.require(IndexCapability.CHECK, "index check");
+    IndexLocation location = index.location;
+    location.require(IndexCapability.CHECK, "index check");
     PrintWriter out = spec.commandLine().getOut();
-    out.println("index " + index);
-    IndexCheckReport report = index.check();
+    out.println("index " + location);
+    IndexCheckReport report = location.check();
     report.print(out);
     return report.ok() ? 0 : 1;
   }

@@ -49,12 +49,6 @@ record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQuerie
     }
   }
 
-  static void requirePositiveK(int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("--k must be at least 1, got " + k);
-    }
-  }
-
   @Override
   public void close() throws IOException {
     try {

@@ -6,14 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.index.IndexCapability;
-import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
@@ -25,7 +23,6 @@ import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
-import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -40,7 +37,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Embed tile images or whole-slide images into a tile index.",
     description = {
-      "Embed tiles into an index: a folder of tile images (with an optional manifest CSV of metadata), or",
+      "Embed tiles into an index (created if absent): a folder of tile images (with an optional manifest CSV of metadata), or",
       "whole-slide images cut into tissue tiles. Progress goes to stderr (a bar on a terminal), one summary",
       "line to stdout. Re-running an ingest never duplicates tiles: tiles already in the index with the",
       "same metadata are kept as they are (not embedded again), so a re-run after a crash does only what",
@@ -63,12 +60,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Option(
-      names = "--index",
-      required = true,
-      paramLabel = "DIR|URL",
-      description = IndexLocation.HELP + " Created if absent.")
-  IndexLocation index;
+  @Mixin IndexOption index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;
@@ -96,11 +88,7 @@ final class IngestCommand implements Callable<Integer> {
               + " its rows are the tiles ingested.")
   Path manifest;
 
-  @Option(
-      names = "--mpp",
-      defaultValue = "0.5",
-      description = "Slide tile resolution in µm/px (default: ${DEFAULT-VALUE}).")
-  double mpp;
+  @Mixin TilingCliOptions tiling;
 
   @Option(
       names = "--tile-size",
@@ -109,20 +97,9 @@ final class IngestCommand implements Callable<Integer> {
   Integer tileSize;
 
   @Option(
-      names = "--min-tissue",
-      defaultValue = "0.5",
-      description = "Smallest tissue share of a kept slide tile (default: ${DEFAULT-VALUE}).")
-  double minTissue;
-
-  @Option(
-      names = "--mpp-override",
-      paramLabel = "MPP",
-      description = "Level-0 µm/px to use instead of the slides' own.")
-  Double mppOverride;
-
-  @Option(
       names = "--read-threads",
       defaultValue = "2",
+      paramLabel = "N",
       description = "Threads decoding tiles beside inference (default: ${DEFAULT-VALUE}).")
   int readThreads;
 
@@ -149,15 +126,7 @@ final class IngestCommand implements Callable<Integer> {
               + " (after image files were replaced in place, which the metadata cannot show).")
   boolean reembed;
 
-  @Option(
-      names = "--m",
-      description = "HNSW neighbours per node of a new index (default: ${DEFAULT-VALUE}).")
-  int m = IndexSettings.defaults().m();
-
-  @Option(
-      names = "--beam",
-      description = "HNSW construction beam width of a new index (default: ${DEFAULT-VALUE}).")
-  int beam = IndexSettings.defaults().beamWidth();
+  @Mixin GraphOptions graph;
 
   @Option(
       names = "--rebuild",
@@ -174,7 +143,7 @@ final class IngestCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--manifest goes with --tiles, not --slides");
     }
     if (rebuild) {
-      index.require(IndexCapability.REBUILD, "--rebuild"); // before the model loads
+      index.location.require(IndexCapability.REBUILD, "--rebuild"); // before the model loads
     }
     List<Path> slides = inputs.slides == null ? List.of() : SlideFiles.expand(inputs.slides);
     IngestSummary summary;
@@ -188,22 +157,16 @@ final class IngestCommand implements Callable<Integer> {
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
       if (inputs.tiles != null) {
         summary =
-            new TileFolderIngest(encoder, decoder, model.batchSize, readThreads, existing)
+            new TileFolderIngest(encoder, decoder, model.batchSize(), readThreads, existing)
                 .ingest(inputs.tiles, manifest, tileIndex, progress);
       } else {
         int size = tileSize != null ? tileSize : vlm.bundle().config().image().size();
-        TilingOptions tiling =
-            new TilingOptions(
-                mpp,
-                size,
-                minTissue,
-                mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
         summary =
             new SlideIngest(
                     encoder,
-                    tiling,
+                    tiling.toTilingOptions(size),
                     TissueDetector.defaults(),
-                    model.batchSize,
+                    model.batchSize(),
                     readThreads,
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing)
@@ -216,7 +179,7 @@ final class IngestCommand implements Callable<Integer> {
           err.printf(
               "pathlens ingest: %s now serves the rebuilt index; the one it replaced, %s, is kept"
                   + " (delete it once the new one is trusted: curl -XDELETE %s)%n",
-              index, old.get(), old.get());
+              index.location, old.get(), old.get());
         }
       }
       spec.commandLine().getOut().println(summaryLine(summary, tileIndex.size()));
@@ -231,9 +194,9 @@ final class IngestCommand implements Callable<Integer> {
   /** The index to write: the one {@code --index} names, or with --rebuild a new one beside it. */
   private TileIndex open(IndexProvenance provenance) throws IOException {
     if (!rebuild) {
-      return index.open(provenance, indexSettings());
+      return index.location.open(provenance, indexSettings());
     }
-    rebuilding = index.openRebuild(provenance, indexSettings());
+    rebuilding = index.location.openRebuild(provenance, indexSettings());
     return rebuilding;
   }
 
@@ -291,6 +254,9 @@ final class IngestCommand implements Callable<Integer> {
     if (commit < 1) {
       throw new IllegalArgumentException("--commit must be at least 1, got " + commit);
     }
-    return IndexSettings.defaults().withGraph(m, beam).withQuantization(q).withCommitSize(commit);
+    return IndexSettings.defaults()
+        .withGraph(graph.m, graph.beam)
+        .withQuantization(q)
+        .withCommitSize(commit);
   }
 }

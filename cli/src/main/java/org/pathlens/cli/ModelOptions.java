@@ -4,9 +4,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options every command that loads a model bundle shares. */
+/**
+ * The options every command that loads a model bundle of the user's shares: the bundle, and how its
+ * encoders run.
+ */
 final class ModelOptions {
 
   @Option(
@@ -17,11 +21,7 @@ final class ModelOptions {
           "Model bundle directory (model.json, image_encoder.pt, text_encoder.pt, tokenizer.json).")
   Path bundle;
 
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
-  int batchSize = EncoderOptions.DEFAULT_BATCH_SIZE;
+  @Mixin BatchOption batch;
 
   @Option(
       names = "--device",
@@ -35,11 +35,11 @@ final class ModelOptions {
       description = "Feed float16 images to a bundle exported in half precision (GPU only).")
   boolean fp16;
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "libtorch intra-op threads (default: one per processor this process may use).")
-  int threads;
+  @Mixin ThreadsOption threads;
+
+  int batchSize() {
+    return batch.batchSize;
+  }
 
   EncoderOptions toEncoderOptions() {
     DeviceChoice choice =
@@ -51,6 +51,6 @@ final class ModelOptions {
               throw new IllegalArgumentException(
                   "--device must be auto, cpu or gpu, got " + device);
         };
-    return new EncoderOptions(choice, fp16, batchSize, threads);
+    return new EncoderOptions(choice, fp16, batch.batchSize, threads.threads);
   }
 }

@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
-import org.pathlens.index.IndexLocation;
-import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.query.HitJson;
@@ -46,12 +44,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(
-      names = "--index",
-      required = true,
-      paramLabel = "DIR|URL",
-      description = IndexLocation.HELP)
-  IndexLocation index;
+  @Mixin IndexOption index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Query query;
@@ -83,33 +76,16 @@ final class SearchCommand implements Callable<Integer> {
     String hybrid;
   }
 
-  @Option(
-      names = "--filter",
-      paramLabel = "QUERY",
-      description =
-          "Metadata filter in Lucene syntax, e.g. 'site:center-a AND -label:BACK', 'x:[0 TO 4096]'.")
-  String filter;
+  @Mixin FilterOption filter;
 
-  @Option(
-      names = "--k",
-      defaultValue = "10",
-      description = "Hits to return (default: ${DEFAULT-VALUE}).")
-  int k;
-
-  @Option(
-      names = "--oversample",
-      paramLabel = "X",
-      description =
-          "Graph candidates per result: search ef = k × X"
-              + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
-  float oversample = IndexSettings.defaults().oversample();
+  @Mixin QueryOptions results = new QueryOptions(10);
 
   @Override
   public Integer call() throws Exception {
-    IndexQuerySession.requirePositiveK(k);
-    TileFilter tiles = TileFilter.parse(filter);
+    int k = results.k();
+    TileFilter tiles = filter.parse();
     try (IndexQuerySession session =
-        IndexQuerySession.open(model, index, query.keywords == null, oversample)) {
+        IndexQuerySession.open(model, index.location, query.keywords == null, results.oversample)) {
       IndexQueries queries = session.queries();
       List<SearchHit> hits;
       if (query.text != null) {

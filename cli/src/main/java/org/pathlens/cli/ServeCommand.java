@@ -9,9 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.pathlens.encoders.preprocess.ImageDecoder;
-import org.pathlens.index.IndexLocation;
-import org.pathlens.prompts.ClassEmbeddingCache;
 import org.pathlens.server.PathLensServer;
 import org.pathlens.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -41,12 +38,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(
-      names = "--index",
-      required = true,
-      paramLabel = "DIR|URL",
-      description = IndexLocation.HELP)
-  IndexLocation index;
+  @Mixin IndexOption index;
 
   @Option(
       names = "--prompts-dir",
@@ -97,13 +89,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest uploaded image in MB (default: ${DEFAULT-VALUE}).")
   int maxUploadMb = 20;
 
-  @Option(
-      names = "--max-pixels",
-      paramLabel = "N",
-      description =
-          "Most pixels of an uploaded image, read from its header"
-              + " (default: ${DEFAULT-VALUE}).")
-  long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+  @Mixin MaxPixelsOption maxPixels;
 
   @Option(
       names = "--inference-threads",
@@ -119,11 +105,7 @@ final class ServeCommand implements Callable<Integer> {
               + " more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
   int inferenceQueue = 64;
 
-  @Option(
-      names = "--cache",
-      paramLabel = "DIR",
-      description = "Class-embedding cache directory (default: as for classify).")
-  Path cacheDir;
+  @Mixin CacheOption cache;
 
   @Override
   public Integer call() throws Exception {
@@ -143,17 +125,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config =
         new ServerConfig(
-            index,
+            index.location,
             model.bundle,
             promptsDir,
             host,
             port,
             secret,
             maxUploadMb * 1024L * 1024L,
-            maxPixels,
+            maxPixels.maxPixels,
             inferenceThreads,
             inferenceQueue,
-            cacheDir != null ? cacheDir : ClassEmbeddingCache.defaultDirectory(),
+            cache.directory(),
             model.toEncoderOptions());
     return serveUntilStopped(config, spec.commandLine().getOut(), spec.commandLine().getErr());
   }

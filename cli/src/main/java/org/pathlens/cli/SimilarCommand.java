@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
-import org.pathlens.index.IndexLocation;
-import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
@@ -47,12 +45,7 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(
-      names = "--index",
-      required = true,
-      paramLabel = "DIR|URL",
-      description = IndexLocation.HELP)
-  IndexLocation index;
+  @Mixin IndexOption index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Query query;
@@ -78,23 +71,11 @@ final class SimilarCommand implements Callable<Integer> {
       description = "Slide score: best tile matches (default) or whole-slide embedding cosine.")
   String rankBy;
 
-  @Option(
-      names = "--k",
-      defaultValue = "5",
-      description = "Slides to return (default: ${DEFAULT-VALUE}).")
-  int k;
-
-  @Option(
-      names = "--oversample",
-      paramLabel = "X",
-      description =
-          "Graph candidates per result: search ef = k × X"
-              + " (default: ${DEFAULT-VALUE}; raise it for collections of a million tiles and more).")
-  float oversample = IndexSettings.defaults().oversample();
+  @Mixin QueryOptions results = new QueryOptions(5);
 
   @Override
   public Integer call() throws Exception {
-    IndexQuerySession.requirePositiveK(k);
+    int k = results.k();
     boolean byEmbedding =
         switch (rankBy) {
           case "tiles" -> false;
@@ -104,7 +85,7 @@ final class SimilarCommand implements Callable<Integer> {
                   "--rank-by must be tiles or embedding, got " + rankBy);
         };
     try (IndexQuerySession session =
-        IndexQuerySession.open(model, index, query.image != null, oversample)) {
+        IndexQuerySession.open(model, index.location, query.image != null, results.oversample)) {
       IndexQueries queries = session.queries();
       List<SlideHit> slides;
       if (query.slide != null) {

@@ -5,7 +5,6 @@ import java.awt.image.DataBufferByte;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.pathlens.encoders.preprocess.RgbImage;
@@ -19,6 +18,7 @@ import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,29 +57,14 @@ public final class SlideCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "The slide.")
     Path file;
 
-    @Option(
-        names = "--mpp",
-        defaultValue = "0.5",
-        description = "Tile resolution in µm/px (default: ${DEFAULT-VALUE}).")
-    double mpp;
+    @Mixin TilingCliOptions tiling;
 
     @Option(
         names = "--tile-size",
         defaultValue = "224",
+        paramLabel = "N",
         description = "Tile side in pixels (default: ${DEFAULT-VALUE}).")
     int tileSize;
-
-    @Option(
-        names = "--min-tissue",
-        defaultValue = "0.5",
-        description = "Smallest tissue share of a kept tile (default: ${DEFAULT-VALUE}).")
-    double minTissue;
-
-    @Option(
-        names = "--mpp-override",
-        paramLabel = "MPP",
-        description = "Level-0 µm/px to use instead of the slide's (for slides that record none).")
-    Double mppOverride;
 
     @Option(names = "--thumbnail", paramLabel = "OUT.png", description = "Write a thumbnail PNG.")
     Path thumbnail;
@@ -96,12 +81,7 @@ public final class SlideCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      TilingOptions options =
-          new TilingOptions(
-              mpp,
-              tileSize,
-              minTissue,
-              mppOverride == null ? OptionalDouble.empty() : OptionalDouble.of(mppOverride));
+      TilingOptions options = tiling.toTilingOptions(tileSize);
       try (SlideReader slide = SlideReaders.open(file)) {
         printLevels(slide, out);
         if (thumbnail != null) {
@@ -117,11 +97,11 @@ public final class SlideCommand implements Runnable {
             Locale.ROOT,
             "tiles at %.3f µm/px, %d px: %d of %d with >= %.0f %% tissue"
                 + " (level %d read %d x %d px per tile, %.4f µm/px as read)%n",
-            mpp,
+            tiling.mpp,
             tileSize,
             summary.keptTiles(),
             plan.gridSize(),
-            100 * minTissue,
+            100 * tiling.minTissue,
             plan.level(),
             plan.readWidth(),
             plan.readHeight(),
