@@ -283,11 +283,19 @@ final class BenchCommand implements Runnable {
 
     @Option(
         names = "--backend",
-        paramLabel = "B",
+        paramLabel = "lucene|opensearch",
         description =
             "lucene, or opensearch: each Lucene float/int8 row is followed by the same index on an"
-                + " OpenSearch cluster, side by side (default: ${DEFAULT-VALUE}).")
-    String backend = "lucene";
+                + " OpenSearch cluster, side by side (default: lucene).")
+    Backend backend = Backend.LUCENE;
+
+    /** Where the benchmarked indexes live. */
+    enum Backend {
+      /** Lucene in this process (and hnswlib-core beside it). */
+      LUCENE,
+      /** Each Lucene float/int8 row followed by the same index on an OpenSearch cluster. */
+      OPENSEARCH
+    }
 
     @Option(
         names = "--cluster",
@@ -333,11 +341,7 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException(
             "--n, --dim, --k, --queries, --clusters and --workers must be positive");
       }
-      if (!backend.equals("lucene") && !backend.equals("opensearch")) {
-        throw new IllegalArgumentException(
-            "--backend must be lucene or opensearch, got " + backend);
-      }
-      boolean opensearch = backend.equals("opensearch");
+      boolean opensearch = backend == Backend.OPENSEARCH;
       if (engines == null) {
         engines =
             new ArrayList<>(

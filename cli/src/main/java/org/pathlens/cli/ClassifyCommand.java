@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pathlens.encoders.ImageFiles;
@@ -122,7 +121,15 @@ final class ClassifyCommand implements Callable<Integer> {
       description =
           "With --per-slide: auto (top-K, K from the tile"
               + " count, the default) or mean (every tile).")
-  String pooling;
+  Pooling pooling;
+
+  /** How --per-slide pools a slide's tiles, besides --top-k K. */
+  enum Pooling {
+    /** Top-K with K from the slide's tile count ({@link SlidePooling#DEFAULT}). */
+    AUTO,
+    /** Every tile. */
+    MEAN
+  }
 
   @Option(
       names = "--geojson",
@@ -247,12 +254,9 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     return pooling == null
         ? SlidePooling.DEFAULT
-        : switch (pooling.toLowerCase(Locale.ROOT)) {
-          case "auto" -> SlidePooling.DEFAULT;
-          case "mean" -> new SlidePooling.Mean();
-          default ->
-              throw new IllegalArgumentException(
-                  "--pooling must be auto or mean (or give --top-k K), got " + pooling);
+        : switch (pooling) {
+          case AUTO -> SlidePooling.DEFAULT;
+          case MEAN -> new SlidePooling.Mean();
         };
   }
 

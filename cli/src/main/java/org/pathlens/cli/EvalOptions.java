@@ -1,6 +1,5 @@
 package org.pathlens.cli;
 
-import java.util.Locale;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import picocli.CommandLine.Mixin;
@@ -16,23 +15,15 @@ final class EvalOptions {
   @Option(
       names = "--device",
       paramLabel = "cpu|gpu|auto",
+      converter = Spellings.Device.class,
       description =
-          "Where the encoders run (default: ${DEFAULT-VALUE}, where the configs' expected values"
-              + " are recorded).")
-  String device = "cpu";
+          "Where the encoders run (default: cpu, where the configs' expected values are"
+              + " recorded).")
+  DeviceChoice device = DeviceChoice.CPU;
 
   @Mixin ThreadsOption threads;
 
   EncoderOptions toEncoderOptions() {
-    DeviceChoice choice =
-        switch (device.toLowerCase(Locale.ROOT)) {
-          case "cpu" -> DeviceChoice.CPU;
-          case "gpu", "cuda" -> DeviceChoice.GPU;
-          case "auto" -> DeviceChoice.AUTO;
-          default ->
-              throw new IllegalArgumentException(
-                  "--device: \"" + device + "\" is not cpu, gpu or auto");
-        };
-    return new EncoderOptions(choice, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads.threads);
+    return new EncoderOptions(device, false, EncoderOptions.DEFAULT_BATCH_SIZE, threads.threads);
   }
 }

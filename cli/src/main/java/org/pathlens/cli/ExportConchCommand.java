@@ -43,29 +43,23 @@ final class ExportConchCommand implements Callable<Integer> {
   @Option(
       names = "--image-feature",
       paramLabel = "projected|pre-projection",
+      converter = Spellings.ImageFeatures.class,
       description =
           "projected (default): image embeddings in the text space, for search and zero-shot;"
               + " pre-projection: the attentional pooler's output before proj_contrast, which"
               + " CONCH's README advises for linear probes and MIL (text cannot be compared with"
               + " it; recorded in model.json).")
-  String imageFeature = "projected";
+  ImageFeature imageFeature = ImageFeature.PROJECTED;
 
   @Mixin ExportOptions export;
 
   @Override
   public Integer call() {
-    ImageFeature feature;
-    try {
-      feature = ImageFeature.parse(imageFeature);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--image-feature must be projected or pre-projection, got " + imageFeature, e);
-    }
     List<String> args = new ArrayList<>(List.of("--checkpoint", checkpoint.toString()));
     if (config != null) {
       args.addAll(List.of("--config", config.toString()));
     }
-    args.addAll(List.of("--image-feature", feature.value()));
+    args.addAll(List.of("--image-feature", imageFeature.value()));
     return export.run("conch", args);
   }
 }

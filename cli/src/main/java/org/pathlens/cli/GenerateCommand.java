@@ -125,7 +125,8 @@ public final class GenerateCommand implements Runnable {
     @Option(
         names = "--compression",
         defaultValue = "JPEG",
-        description = "JPEG or DEFLATE (default: ${DEFAULT-VALUE}).")
+        paramLabel = "JPEG|DEFLATE",
+        description = "Tile compression (default: ${DEFAULT-VALUE}).")
     PyramidTiffWriter.Compression compression;
 
     @Override

@@ -56,12 +56,12 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
 
   @Option(
       names = "--method",
-      defaultValue = "combat",
       paramLabel = "combat|location_scale",
+      converter = Spellings.BatchCorrectionMethod.class,
       description =
           "combat: per-feature estimates shrunk by ComBat's empirical Bayes priors; location_scale: the plain"
-              + " batch mean and variance (default: ${DEFAULT-VALUE}).")
-  String method;
+              + " batch mean and variance (default: combat).")
+  ComBat.Method method = ComBat.Method.EMPIRICAL_BAYES;
 
   @Option(
       names = "--min-tiles",
@@ -88,8 +88,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
                 () ->
                     new IllegalArgumentException(
                         "--index " + indexLocation + ": no tile index there"));
-    ComBat.Options options =
-        remove ? null : new ComBat.Options(ComBat.Method.parse(method), minTiles);
+    ComBat.Options options = remove ? null : new ComBat.Options(method, minTiles);
     try (TileIndex tiles = indexLocation.open(provenance, IndexSettings.defaults())) {
       if (remove) {
         boolean had = tiles.batchCorrection().isPresent();

@@ -105,12 +105,12 @@ final class IngestCommand implements Callable<Integer> {
 
   @Option(
       names = "--quantization",
-      defaultValue = "none",
       paramLabel = "none|int8|int4",
+      converter = Spellings.Quantizations.class,
       description =
           "How a new index's HNSW graph stores vectors; quantized searches rescore at full precision"
-              + " (default: ${DEFAULT-VALUE}). An existing index keeps what it was created with.")
-  String quantization;
+              + " (default: none). An existing index keeps what it was created with.")
+  Quantization quantization = Quantization.NONE;
 
   @Option(
       names = "--commit",
@@ -242,21 +242,12 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   private IndexSettings indexSettings() {
-    Quantization q =
-        switch (quantization.toLowerCase(Locale.ROOT)) {
-          case "none", "float" -> Quantization.NONE;
-          case "int8" -> Quantization.INT8;
-          case "int4" -> Quantization.INT4;
-          default ->
-              throw new IllegalArgumentException(
-                  "--quantization must be none, int8 or int4, got " + quantization);
-        };
     if (commit < 1) {
       throw new IllegalArgumentException("--commit must be at least 1, got " + commit);
     }
     return IndexSettings.defaults()
         .withGraph(graph.m, graph.beam)
-        .withQuantization(q)
+        .withQuantization(quantization)
         .withCommitSize(commit);
   }
 }

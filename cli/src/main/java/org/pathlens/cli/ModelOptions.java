@@ -1,7 +1,6 @@
 package org.pathlens.cli;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import picocli.CommandLine.Mixin;
@@ -26,9 +25,9 @@ final class ModelOptions {
   @Option(
       names = "--device",
       paramLabel = "auto|cpu|gpu",
-      description =
-          "Where inference runs (default: ${DEFAULT-VALUE}: a GPU when libtorch sees one).")
-  String device = "auto";
+      converter = Spellings.Device.class,
+      description = "Where inference runs (default: auto: a GPU when libtorch sees one).")
+  DeviceChoice device = DeviceChoice.AUTO;
 
   @Option(
       names = "--fp16",
@@ -42,15 +41,6 @@ final class ModelOptions {
   }
 
   EncoderOptions toEncoderOptions() {
-    DeviceChoice choice =
-        switch (device.toLowerCase(Locale.ROOT)) {
-          case "auto" -> DeviceChoice.AUTO;
-          case "cpu" -> DeviceChoice.CPU;
-          case "gpu", "cuda" -> DeviceChoice.GPU;
-          default ->
-              throw new IllegalArgumentException(
-                  "--device must be auto, cpu or gpu, got " + device);
-        };
-    return new EncoderOptions(choice, fp16, batch.batchSize, threads.threads);
+    return new EncoderOptions(device, fp16, batch.batchSize, threads.threads);
   }
 }

@@ -66,24 +66,24 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Option(
       names = "--rank-by",
-      defaultValue = "tiles",
       paramLabel = "tiles|embedding",
       description = "Slide score: best tile matches (default) or whole-slide embedding cosine.")
-  String rankBy;
+  RankBy rankBy = RankBy.TILES;
+
+  /** What a candidate slide's score is. */
+  enum RankBy {
+    /** The mean of the best matches of the query's tiles among the slide's. */
+    TILES,
+    /** The cosine of whole-slide embeddings. */
+    EMBEDDING
+  }
 
   @Mixin QueryOptions results = new QueryOptions(5);
 
   @Override
   public Integer call() throws Exception {
     int k = results.k();
-    boolean byEmbedding =
-        switch (rankBy) {
-          case "tiles" -> false;
-          case "embedding" -> true;
-          default ->
-              throw new IllegalArgumentException(
-                  "--rank-by must be tiles or embedding, got " + rankBy);
-        };
+    boolean byEmbedding = rankBy == RankBy.EMBEDDING;
     try (IndexQuerySession session =
         IndexQuerySession.open(model, index.location, query.image != null, results.oversample)) {
       IndexQueries queries = session.queries();

@@ -22,11 +22,10 @@ final class StainCliOptions {
   @Option(
       names = "--stain-norm",
       paramLabel = "none|reinhard|macenko",
-      defaultValue = "none",
       description =
-          "Stain normalisation before the model (default: ${DEFAULT-VALUE}): Reinhard (Lab statistics) or"
+          "Stain normalisation before the model (default: none): Reinhard (Lab statistics) or"
               + " Macenko (stain vectors), toward --stain-target.")
-  String method;
+  StainMethod method = StainMethod.NONE;
 
   @Option(
       names = "--stain-target",
@@ -39,11 +38,10 @@ final class StainCliOptions {
   @Option(
       names = "--stain-fit",
       paramLabel = "tile|slide",
-      defaultValue = "tile",
       description =
           "Estimate each tile's staining from the tile itself, or once per slide from a sample of its"
-              + " tiles (tile folders: the manifest's slide_id) (default: ${DEFAULT-VALUE}).")
-  String fit;
+              + " tiles (tile folders: the manifest's slide_id) (default: tile).")
+  StainFit fit = StainFit.TILE;
 
   @Option(
       names = "--tta",
@@ -77,27 +75,15 @@ final class StainCliOptions {
           "Mixed into each tile's jitter seed (which comes from its pixels) (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  /** The options asked for; a bad method, fit or target file is an error naming it. */
+  /** The options asked for; a bad target file or view count is an error naming it. */
   StainOptions toStainOptions(ImageDecoder decoder) {
-    StainMethod stainMethod;
-    StainFit stainFit;
-    try {
-      stainMethod = StainMethod.parse(method);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--stain-norm: " + e.getMessage(), e);
-    }
-    try {
-      stainFit = StainFit.parse(fit);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--stain-fit: " + e.getMessage(), e);
-    }
     StainNormalization normalization = StainNormalization.NONE;
-    if (stainMethod != StainMethod.NONE) {
+    if (method != StainMethod.NONE) {
       StainTarget stainTarget =
           target == null
-              ? StainTargets.defaultFor(stainMethod)
-              : StainTargets.load(target, stainMethod, decoder);
-      normalization = StainNormalization.toward(stainTarget, stainFit);
+              ? StainTargets.defaultFor(method)
+              : StainTargets.load(target, method, decoder);
+      normalization = StainNormalization.toward(stainTarget, fit);
     } else if (target != null) {
       throw new IllegalArgumentException(
           "--stain-target " + target + " needs --stain-norm reinhard or macenko");

@@ -93,7 +93,10 @@ class ExportCommandTest {
             "--out",
             dir.resolve("b").toString());
     assertEquals(2, feature.exitCode());
-    assertTrue(feature.err().contains("--image-feature must be"), feature.err());
+    assertEquals(
+        "Invalid value for option '--image-feature': expected one of [projected, pre-projection]"
+            + " (case-insensitive) but was 'penultimate'",
+        feature.err().lines().findFirst().orElseThrow());
   }
 
   @Test

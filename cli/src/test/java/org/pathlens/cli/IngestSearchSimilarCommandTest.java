@@ -138,8 +138,10 @@ class IngestSearchSimilarCommandTest {
             "--quantization",
             "int2");
     assertEquals(2, bad.exitCode());
-    assertTrue(
-        bad.err().contains("--quantization must be none, int8 or int4, got int2"), bad.err());
+    assertEquals(
+        "Invalid value for option '--quantization': expected one of [none, int8, int4]"
+            + " (case-insensitive) but was 'int2'",
+        bad.err().lines().findFirst().orElseThrow());
   }
 
   @Test
@@ -274,9 +276,10 @@ class IngestSearchSimilarCommandTest {
             "--rank-by",
             "vote");
     assertEquals(2, badMethod.exitCode());
-    assertTrue(
-        badMethod.err().contains("--rank-by must be tiles or embedding, got vote"),
-        badMethod.err());
+    assertEquals(
+        "Invalid value for option '--rank-by': expected one of [TILES, EMBEDDING]"
+            + " (case-insensitive) but was 'vote'",
+        badMethod.err().lines().findFirst().orElseThrow());
   }
 
   @Test
