@@ -54,9 +54,10 @@ public final class GenerateCommand implements Runnable {
     @Mixin GeneratorOptions generator;
 
     @Option(
-        names = "--size",
+        names = "--tile-size",
         defaultValue = "224",
-        description = "Tile edge in pixels at 0.5 µm/px (default: ${DEFAULT-VALUE}).")
+        paramLabel = "N",
+        description = "Tile side in pixels at 0.5 µm/px (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Override
