@@ -1,8 +1,9 @@
 package org.pathlens.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
 import org.pathlens.encoders.bundle.Interpolation;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.PilResize;
@@ -79,16 +80,17 @@ final class ClassifyRoutes {
   }
 
   void promptSets(Context ctx) {
-    ArrayNode sets = server.array();
+    List<PromptSetEntry> sets = new ArrayList<>();
     for (String name : prompts.names()) {
       PromptSet set = prompts.read(name, "prompts");
-      ObjectNode entry = sets.addObject();
-      entry.put("name", name);
-      entry.put("description", set.description());
-      set.classIds().forEach(entry.putArray("classes")::add);
+      sets.add(new PromptSetEntry(name, set.description(), set.classIds()));
     }
-    ObjectNode body = server.object();
-    body.set("prompt_sets", sets);
-    ctx.json(body);
+    ctx.json(new PromptSetList(sets));
   }
+
+  /** {@code GET /api/prompts}: the prompt sets the server offers. */
+  record PromptSetList(List<PromptSetEntry> promptSets) {}
+
+  /** One prompt set of {@link PromptSetList}. */
+  record PromptSetEntry(String name, String description, List<String> classes) {}
 }

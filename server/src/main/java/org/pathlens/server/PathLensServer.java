@@ -1,6 +1,7 @@
 package org.pathlens.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
@@ -55,7 +56,14 @@ public final class PathLensServer implements AutoCloseable {
   static final long READ_DEADLINE_MS = 10_000;
 
   private final ServerConfig config;
-  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * The API's JSON: records answer with snake_case names ({@code model_hash}), as the trees built
+   * by hand do.
+   */
+  private final ObjectMapper json =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
   private final ErrorResponses errors = new ErrorResponses();
   private final VisionLanguageModel model;
   private final TileIndex index;

@@ -1,6 +1,5 @@
 package org.pathlens.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -8,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.index.FacetValue;
 import org.pathlens.index.TileFilter;
@@ -148,23 +149,24 @@ final class SearchRoutes {
           "fields", "at most " + MAX_FACET_FIELDS + " fields, got " + names.size());
     }
     TileFilter filter = Params.filter(ctx);
-    ObjectNode body = server.object();
-    body.put("tiles", index.count(filter));
-    ObjectNode facets = body.putObject("facets");
+    Map<String, List<FacetValue>> facets = new LinkedHashMap<>();
     for (String name : names) {
-      List<FacetValue> values;
       try {
-        values = index.facet(name, FACET_LIMIT);
+        facets.put(name, index.facet(name, FACET_LIMIT));
       } catch (IllegalArgumentException e) {
         throw new ApiException(400, e.getMessage(), "fields", e);
       }
-      ArrayNode list = facets.putArray(name);
-      for (FacetValue value : values) {
-        list.addObject().put("value", value.value()).put("tiles", value.tiles());
-      }
     }
-    ctx.json(body);
+    ctx.json(new Facets(index.count(filter), facets));
   }
+
+  /**
+   * {@code GET /api/facets}.
+   *
+   * @param tiles the tiles passing the filter
+   * @param facets each field's values with their tile counts, in the order asked
+   */
+  record Facets(int tiles, Map<String, List<FacetValue>> facets) {}
 
   @FunctionalInterface
   private interface FileWork<T> {

@@ -1,8 +1,5 @@
 package org.pathlens.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.awt.Dimension;
@@ -11,7 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -44,10 +43,6 @@ final class SlideRoutes {
    */
   private static final int HEATMAP_SIDE = 1024;
 
-  /** Slide records as JSON with the API's snake_case names. */
-  private static final ObjectMapper SNAKE =
-      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-
   private final PathLensServer server;
   private final PromptSets prompts;
   private final TileIndex index;
@@ -72,27 +67,40 @@ final class SlideRoutes {
   }
 
   void slides(Context ctx) throws IOException {
-    ArrayNode slides = server.array();
+    List<SlideEntry> slides = new ArrayList<>();
     for (String id : server.slideIds()) {
       SlideRecord record = records.read(id);
-      ObjectNode entry = slides.addObject();
-      entry.put("slide_id", id);
-      entry.put("vendor", record.vendor());
-      entry.put("width", record.width());
-      entry.put("height", record.height());
-      entry.put("mpp", record.mppX());
-      entry.put("tiles", record.tiles());
-      entry.put("url", "/api/slides/" + ApiJson.segment(id));
-      entry.put("thumbnail_url", "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png");
+      slides.add(
+          new SlideEntry(
+              id,
+              record.vendor(),
+              record.width(),
+              record.height(),
+              record.mppX(),
+              record.tiles(),
+              "/api/slides/" + ApiJson.segment(id),
+              "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png"));
     }
-    ObjectNode body = server.object();
-    body.set("slides", slides);
-    ctx.json(body);
+    ctx.json(new SlideList(slides));
   }
+
+  /** {@code GET /api/slides}: the slides with a page. */
+  record SlideList(List<SlideEntry> slides) {}
+
+  /** One slide of {@link SlideList}. */
+  record SlideEntry(
+      String slideId,
+      String vendor,
+      long width,
+      long height,
+      double mpp,
+      long tiles,
+      String url,
+      String thumbnailUrl) {}
 
   void slide(Context ctx) throws IOException {
     String id = knownSlide(ctx);
-    ObjectNode body = SNAKE.valueToTree(records.read(id));
+    ObjectNode body = server.json().valueToTree(records.read(id));
     // The server's own paths are no business of the client's; it gets URLs instead.
     body.remove("path");
     body.remove("thumbnail");

@@ -1,6 +1,5 @@
 package org.pathlens.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import org.pathlens.index.TileIndex;
@@ -23,16 +22,26 @@ final class StatusRoutes {
 
   /** The model and index being served, and whether a token is needed: what the UI shows first. */
   void health(Context ctx) throws IOException {
-    ObjectNode body = server.object();
-    body.put("status", "ok");
-    body.put("model", server.model().bundle().config().name());
-    body.put("model_hash", server.model().bundle().contentHash());
-    body.put("stain", index.provenance().stain().describe());
-    body.put("tiles", index.size());
-    body.put("slides", server.slideIds().size());
-    body.put("token_required", server.guard().required());
-    ctx.json(body);
+    ctx.json(
+        new Health(
+            "ok",
+            server.model().bundle().config().name(),
+            server.model().bundle().contentHash(),
+            index.provenance().stain().describe(),
+            index.size(),
+            server.slideIds().size(),
+            server.guard().required()));
   }
+
+  /** {@code GET /api/health}. */
+  record Health(
+      String status,
+      String model,
+      String modelHash,
+      String stain,
+      int tiles,
+      int slides,
+      boolean tokenRequired) {}
 
   void openApi(Context ctx) throws IOException {
     ctx.contentType("application/json").result(PathLensServer.resource("openapi.json"));
