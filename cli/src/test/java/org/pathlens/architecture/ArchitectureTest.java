@@ -185,7 +185,7 @@ class ArchitectureTest {
     Pattern named =
         Pattern.compile(
             "org\\.pathlens\\.index\\.(lucene|opensearch)\\.|\\b(LuceneTileIndex|OpenSearchTileIndex)\\b");
-    Pattern instanceOfIndex = Pattern.compile("instanceof [\\w.]*TileIndex\\b");
+    Pattern instanceOfIndex = Pattern.compile("instanceof\\s+[\\w.]*TileIndex\\b");
     List<String> offenders = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file :
