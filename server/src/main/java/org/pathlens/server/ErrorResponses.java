@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.TextNotComparableException;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.IndexUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,20 @@ final class ErrorResponses {
           ctx.header("Retry-After", Integer.toString(InferencePool.RETRY_AFTER_SECONDS));
         }
         write(ctx, api.status(), api.getMessage(), api.parameter());
+      }
+      case IndexUnavailableException unavailable -> {
+        // A cluster that cannot answer whole: say so and when to retry, never a partial 200.
+        LOG.warn("pathlens serve: {} {}: {}", ctx.method(), ctx.path(), unavailable.getMessage());
+        ctx.header("Retry-After", Integer.toString(IndexUnavailableException.RETRY_AFTER_SECONDS));
+        // The details (the cluster's address, its shards) stay in the log.
+        write(
+            ctx,
+            503,
+            "the tile index cannot give a whole answer now (a cluster node is down, recovering or"
+                + " unreachable): a partial answer is never served; retry after "
+                + IndexUnavailableException.RETRY_AFTER_SECONDS
+                + " s",
+            null);
       }
       case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
       case TextNotComparableException text ->

@@ -28,6 +28,12 @@ final class SmallIndexServer {
    * @param prompts a folder of prompt sets, or null for the built-in ones
    */
   static PathLensServer start(Path bundle, Path dir, Path prompts) throws IOException {
+    return start(bundle, dir, prompts, IndexLocation.of(dir.resolve("index")));
+  }
+
+  /** As {@link #start(Path, Path, Path)}, with the index at {@code location} (a cluster's too). */
+  static PathLensServer start(Path bundle, Path dir, Path prompts, IndexLocation location)
+      throws IOException {
     Path tiles = Files.createDirectories(dir.resolve("tiles"));
     for (int i = 0; i < 3; i++) {
       ImageIO.write(
@@ -35,14 +41,13 @@ final class SmallIndexServer {
     }
     try (VisionLanguageModel model = VisionLanguageModel.load(bundle, EncoderOptions.defaults());
         TileIndex index =
-            TileIndex.open(
-                dir.resolve("index"), IndexProvenance.of(model), IndexSettings.defaults())) {
+            TileIndex.open(location, IndexProvenance.of(model), IndexSettings.defaults())) {
       new TileFolderIngest(model.images(), new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS), 4, 1)
           .ingest(tiles, null, index, IngestListener.NONE);
     }
     return PathLensServer.start(
         new ServerConfig(
-            IndexLocation.of(dir.resolve("index")),
+            location,
             bundle,
             prompts,
             "127.0.0.1",

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import org.pathlens.index.IndexUnavailableException;
 
 /**
  * PathLens's whole OpenSearch client: JSON over HTTP with the JDK's client and Jackson.
@@ -71,6 +72,48 @@ public final class ClusterClient {
         method, path, body == null ? null : JSON.writeValueAsString(body), "application/json");
   }
 
+  /**
+   * A read ({@code _search}, {@code _count}): the answer, refused when it is not whole (see {@link
+   * #requireWhole}).
+   */
+  public JsonNode read(String path, JsonNode body) throws IOException {
+    return requireWhole(send("POST", path, body), path);
+  }
+
+  /**
+   * {@code answer} if every shard answered in time; else the index is unavailable: a search with a
+   * shard missing (its node down, its primary unassigned) returns other tiles than the whole index
+   * holds, and counts and facets that are too small, with HTTP 200. OpenSearch retries a failed
+   * shard on its other copies first, so with replicas this refuses only what no copy could answer.
+   *
+   * @throws IndexUnavailableException naming how many shards answered
+   */
+  JsonNode requireWhole(JsonNode answer, String what) throws IndexUnavailableException {
+    JsonNode shards = answer.path("_shards");
+    boolean timedOut = answer.path("timed_out").asBoolean(false);
+    int total = shards.path("total").asInt(0);
+    // A shard with no copy left may be counted in total but neither failed nor successful:
+    // whole means every shard answered (or was skipped as holding nothing that could match).
+    int answered = shards.path("successful").asInt(total) + shards.path("skipped").asInt(0);
+    if (shards.path("failed").asInt(0) > 0 || answered < total || timedOut) {
+      throw new IndexUnavailableException(
+          "OpenSearch at "
+              + endpoint
+              + " answered "
+              + what
+              + " from "
+              + shards.path("successful").asInt()
+              + " of "
+              + shards.path("total").asInt()
+              + " shards"
+              + (timedOut ? ", timed out" : "")
+              + " (a node is down or recovering): a partial answer is not served; retry once "
+              + endpoint
+              + "/_cluster/health says green or yellow");
+    }
+    return answer;
+  }
+
   /** What {@link #forEachHit} hands each hit to. */
   @FunctionalInterface
   public interface HitConsumer {
@@ -89,7 +132,7 @@ public final class ClusterClient {
     request.put("size", page);
     request.putArray("sort").addObject().put(sortField, "asc");
     while (true) {
-      JsonNode hits = send("POST", index + "/_search", request).path("hits").path("hits");
+      JsonNode hits = read(index + "/_search", request).path("hits").path("hits");
       for (JsonNode hit : hits) {
         action.accept(hit);
       }
@@ -123,14 +166,14 @@ public final class ClusterClient {
       try {
         response = http.send(built, HttpResponse.BodyHandlers.ofString());
       } catch (ConnectException e) {
-        throw new ClusterException(
+        throw new IndexUnavailableException(
             "cannot reach OpenSearch at "
                 + endpoint
                 + " (connection refused): is the cluster running? ./pathlens opensearch start"
                 + " starts a local one",
             e);
       } catch (HttpTimeoutException e) {
-        throw new ClusterException(
+        throw new IndexUnavailableException(
             "OpenSearch at " + endpoint + " did not answer " + method + " " + path + " in time", e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -143,6 +186,20 @@ public final class ClusterClient {
       if (status == 429 && attempt < MAX_RETRIES) {
         backOff(attempt);
         continue;
+      }
+      if (status == 503) { // no shard copy at all, or a cluster still forming
+        throw new IndexUnavailableException(
+            "OpenSearch at "
+                + endpoint
+                + " cannot answer "
+                + method
+                + " "
+                + path
+                + " now (HTTP 503): "
+                + reason(response.body())
+                + "; retry once "
+                + endpoint
+                + "/_cluster/health says green or yellow");
       }
       if (status >= 400) {
         throw new ClusterException(

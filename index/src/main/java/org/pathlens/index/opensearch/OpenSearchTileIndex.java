@@ -28,6 +28,7 @@ import org.pathlens.index.IndexCommitData;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.IndexUnavailableException;
 import org.pathlens.index.IndexWriteException;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
@@ -581,7 +582,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   public int count(TileFilter filter) throws IOException {
     ObjectNode body = NODES.objectNode();
     body.set("query", filterQuery(filter));
-    return client.send("POST", path + "/_count", body).path("count").asInt();
+    return client.read(path + "/_count", body).path("count").asInt();
   }
 
   @Override
@@ -701,6 +702,14 @@ final class OpenSearchTileIndex implements RebuildingIndex {
       JsonNode responses = client.bulk(path + "/_msearch", ndjson.toString()).path("responses");
       for (int i = 0; i < some.size(); i++) {
         JsonNode answer = responses.path(i);
+        if (answer.path("status").asInt(200) == 503) {
+          throw new IndexUnavailableException(
+              "OpenSearch at "
+                  + location
+                  + " cannot answer a similar-cases search now: "
+                  + answer.path("error").path("reason").asText()
+                  + "; retry once the cluster is green or yellow");
+        }
         if (answer.has("error")) {
           throw new ClusterException(
               "OpenSearch at "
@@ -711,7 +720,13 @@ final class OpenSearchTileIndex implements RebuildingIndex {
                   + answer.path("error").path("reason").asText(),
               answer.path("status").asInt(-1));
         }
-        all.add(hits(answer, some.get(i), n, true, false));
+        all.add(
+            hits(
+                client.requireWhole(answer, "a similar-cases search"),
+                some.get(i),
+                n,
+                true,
+                false));
       }
     }
     return all;
@@ -727,7 +742,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
       bool.putArray("filter").add(filterQuery(filter));
     }
     // BM25 with the whole index's term statistics, not each shard's: the Lucene backend's scores.
-    JsonNode answer = client.send("POST", path + "/_search?search_type=dfs_query_then_fetch", body);
+    JsonNode answer = client.read(path + "/_search?search_type=dfs_query_then_fetch", body);
     List<SearchHit> hits = new ArrayList<>();
     for (JsonNode hit : answer.path("hits").path("hits")) {
       hits.add(
@@ -837,7 +852,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   }
 
   private JsonNode search(ObjectNode body) throws IOException {
-    return client.send("POST", path + "/_search", body);
+    return client.read(path + "/_search", body);
   }
 
   private static ObjectNode term(String field, String value) {

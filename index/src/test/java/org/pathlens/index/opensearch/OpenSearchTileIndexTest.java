@@ -20,6 +20,7 @@ import org.pathlens.index.BaseTileIndexTestCase;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.IndexUnavailableException;
 import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.TestTiles;
@@ -169,6 +170,59 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     IllegalStateException refused = assertThrows(IllegalStateException.class, reader::refresh);
     assertTrue(refused.getMessage().contains("other-model"), refused.getMessage());
     assertEquals(200, reader.size()); // still the index of its own bundle
+  }
+
+  /**
+   * Without replicas, a node's death leaves shards with no copy: every read is refused as
+   * unavailable (never a 200 from the shards left), and once the node is back the same index
+   * answers whole again, without being reopened.
+   */
+  @Test
+  void aReadWithAShardMissingIsRefusedNeverServedPartial() throws Exception {
+    ClusterLocation location = (ClusterLocation) newLocation("partial");
+    OpenSearchTileIndex index =
+        OpenSearchTileIndex.open(
+            location,
+            client(),
+            TestTiles.PROVENANCE,
+            EXACT_ENOUGH,
+            true,
+            new OpenSearchTileIndex.ClusterLayout(2, 0));
+    index.add(data.tiles, data.embeddings);
+    List<SearchHit> whole = index.search(data.embeddings.get(5), 10, TileFilter.ALL);
+    String shards = client().send("GET", "/_cat/shards?format=json", null).toString();
+    cluster.kill(1);
+    try {
+      // Until the manager notices, reads may also fail while reaching the dead node: the same
+      // refusal.
+      List<ThrowingRead> reads =
+          List.<ThrowingRead>of(
+              () -> index.search(data.embeddings.get(5), 10, TileFilter.ALL),
+              () -> index.count(TileFilter.ALL),
+              () -> index.facet("site", 10),
+              () -> index.searchCaptions("tumor", 10, TileFilter.ALL),
+              () -> index.forEachTile(TileFilter.ALL, t -> {}),
+              () -> index.similarSlides("S-1", 3));
+      for (int i = 0; i < reads.size(); i++) {
+        IndexUnavailableException refused =
+            assertThrows(
+                IndexUnavailableException.class, reads.get(i)::run, "read " + i + " " + shards);
+        assertTrue(
+            refused.getMessage().contains("partial answer is not served")
+                || refused.getMessage().contains("cannot answer"),
+            refused.getMessage());
+      }
+    } finally {
+      cluster.restart(1);
+      cluster.awaitGreen(Duration.ofMinutes(3));
+    }
+    assertEquals(300, index.size());
+    assertEquals(ids(whole), ids(index.search(data.embeddings.get(5), 10, TileFilter.ALL)));
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRead {
+    void run() throws Exception;
   }
 
   @Test
