@@ -196,6 +196,31 @@ public abstract class BaseTileIndexTestCase {
     assertEquals(TestTiles.PROVENANCE, location.readProvenance().orElseThrow());
   }
 
+  /**
+   * One writer at a time, as two ingests at once would write a tile twice: a second writer is
+   * refused in one line while the first is open (readers are not writers), and may write once it
+   * has closed.
+   */
+  @Test
+  void aSecondWriterIsRefusedUntilTheFirstCloses() throws IOException {
+    IndexLocation location = newLocation("writers");
+    try (TileIndex first = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      first.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
+      IllegalStateException refused =
+          assertThrows(
+              IllegalStateException.class, () -> location.open(TestTiles.PROVENANCE, EXACT_ENOUGH));
+      assertTrue(refused.getMessage().contains("is being written by"), refused.getMessage());
+      assertTrue(refused.getMessage().contains(location.toString()), refused.getMessage());
+      try (TileIndex reader = location.openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+        assertEquals(10, reader.size());
+      }
+    }
+    try (TileIndex second = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      second.add(data.tiles.subList(10, 20), data.embeddings.subList(10, 20));
+      assertEquals(20, second.size());
+    }
+  }
+
   @Test
   void aNewIndexRecordsItsBundleBeforeItsFirstTile() throws IOException {
     IndexLocation location = newLocation("new");

@@ -27,7 +27,7 @@ record ClusterLocation(URI endpoint, String name, TileIndexBackend backend)
 
   @Override
   public TileIndex open(IndexProvenance provenance, IndexSettings settings) throws IOException {
-    return OpenSearchTileIndex.open(this, provenance, settings, true);
+    return leased(() -> OpenSearchTileIndex.open(this, provenance, settings, true));
   }
 
   @Override
@@ -44,7 +44,30 @@ record ClusterLocation(URI endpoint, String name, TileIndexBackend backend)
   @Override
   public RebuildingIndex openRebuild(IndexProvenance provenance, IndexSettings settings)
       throws IOException {
-    return OpenSearchTileIndex.openRebuild(this, provenance, settings);
+    return leased(() -> OpenSearchTileIndex.openRebuild(this, provenance, settings));
+  }
+
+  @FunctionalInterface
+  private interface Opening {
+    OpenSearchTileIndex open() throws IOException;
+  }
+
+  /**
+   * A writer: the lease on this name first (a second writer is refused before it reads anything),
+   * released again when the open fails.
+   */
+  private OpenSearchTileIndex leased(Opening opening) throws IOException {
+    ClusterWriterLease lease =
+        ClusterWriterLease.take(
+            new ClusterClient(endpoint, ClusterCredentials.fromEnvironment()), this);
+    try {
+      OpenSearchTileIndex index = opening.open();
+      index.holdLease(lease);
+      return index;
+    } catch (IOException | RuntimeException e) {
+      lease.close();
+      throw e;
+    }
   }
 
   @Override

@@ -388,6 +388,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
 
   @Override
   public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+    requireLease();
     requireWritable("add tiles");
     if (tiles.size() != embeddings.size()) {
       throw new IllegalArgumentException(
@@ -481,6 +482,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
 
   @Override
   public int deleteSlide(String slideId) throws IOException {
+    requireLease();
     requireWritable("delete a slide");
     ObjectNode body = NODES.objectNode();
     body.set("query", term(TileFields.SLIDE_ID, slideId));
@@ -523,6 +525,21 @@ final class OpenSearchTileIndex implements RebuildingIndex {
 
   /** Fields of the index's mapping, as last read: what a filter may name. */
   private volatile Set<String> mappedFields = Set.of();
+
+  /** This writer's lease on the index ({@link ClusterWriterLease}); null for a reader. */
+  private volatile ClusterWriterLease lease;
+
+  /** Makes {@code lease} this writer's: checked before each write, released on close. */
+  void holdLease(ClusterWriterLease lease) {
+    this.lease = lease;
+  }
+
+  private void requireLease() {
+    ClusterWriterLease held = lease;
+    if (held != null) {
+      held.requireHeld();
+    }
+  }
 
   /**
    * {@code filter} as an OpenSearch query, refused (as the embedded index refuses it) when it names
@@ -809,6 +826,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
    */
   @Override
   public void forceMerge() throws IOException {
+    requireLease();
     requireWritable("merge");
     client.send("POST", path + "/_forcemerge?max_num_segments=1", null);
     client.send("POST", path + "/_refresh", null);
@@ -843,6 +861,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
     for (String concrete : concreteIndexes()) {
       client.send("DELETE", "/" + concrete, null);
     }
+    close();
   }
 
   private List<String> concreteIndexes() throws IOException {
@@ -868,7 +887,13 @@ final class OpenSearchTileIndex implements RebuildingIndex {
     }
   }
 
-  /** Nothing to release: each call is one HTTP request. */
+  /** Releases a writer's lease; otherwise nothing to release: each call is one HTTP request. */
   @Override
-  public void close() {}
+  public void close() throws IOException {
+    ClusterWriterLease held = lease;
+    lease = null;
+    if (held != null) {
+      held.close();
+    }
+  }
 }

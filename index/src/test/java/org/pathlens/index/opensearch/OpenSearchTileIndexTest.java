@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,6 +134,7 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     assertEquals(n, acknowledged.get());
     assertEquals(n, index.size());
     assertEquals(n, index.records(more.tiles.stream().map(TileRecord::id).toList()).size());
+    index.close();
   }
 
   /**
@@ -150,6 +152,7 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     RebuildingIndex rebuild = alias.openRebuild(TestTiles.PROVENANCE, EXACT_ENOUGH);
     rebuild.add(data.tiles.subList(0, 100), data.embeddings.subList(0, 100));
     assertEquals(100, rebuild.size());
+    rebuild.close(); // cut short: a resumed rebuild picks it up (a crashed one's lease expires)
     TileIndex reader = alias.openForSearch(TestTiles.PROVENANCE, IndexSettings.defaults());
     assertEquals(300, reader.size()); // readers of the alias still see the old index
 
@@ -157,6 +160,7 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     assertEquals(100, resumed.size()); // the same new index, not a third one
     resumed.add(data.tiles.subList(100, 200), data.embeddings.subList(100, 200));
     assertEquals(cluster.endpoint() + "/" + name + "-000001", resumed.finish().orElseThrow());
+    resumed.close();
     assertEquals(300, reader.size()); // a reader keeps the index it opened...
     reader.refresh();
     assertEquals(200, reader.size()); // ...and follows the swap to an index of its bundle
@@ -167,6 +171,7 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     RebuildingIndex foreign = alias.openRebuild(other, EXACT_ENOUGH);
     foreign.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
     assertEquals(cluster.endpoint() + "/" + name + "-000002", foreign.finish().orElseThrow());
+    foreign.close();
     IllegalStateException refused = assertThrows(IllegalStateException.class, reader::refresh);
     assertTrue(refused.getMessage().contains("other-model"), refused.getMessage());
     assertEquals(200, reader.size()); // still the index of its own bundle
@@ -225,11 +230,49 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     void run() throws Exception;
   }
 
+  /**
+   * A writer that died leaves its lease behind: it blocks the index until it expires, and is then
+   * taken over.
+   */
+  @Test
+  void anExpiredLeaseOfAWriterThatDiedIsTakenOver() throws IOException {
+    IndexLocation location = newLocation("stale");
+    String name = location.toString().substring(location.toString().lastIndexOf('/') + 1);
+    long now = System.currentTimeMillis();
+    client()
+        .send(
+            "PUT",
+            "/" + name + "-writer/_create/lease?refresh=true",
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("owner", "pid 1 on a crashed host")
+                .put("renewed", now)
+                .put("expires", now + 60_000));
+    IllegalStateException refused =
+        assertThrows(
+            IllegalStateException.class, () -> location.open(TestTiles.PROVENANCE, EXACT_ENOUGH));
+    assertTrue(refused.getMessage().contains("pid 1 on a crashed host"), refused.getMessage());
+    client()
+        .send(
+            "PUT",
+            "/" + name + "-writer/_doc/lease?refresh=true",
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("owner", "pid 1 on a crashed host")
+                .put("renewed", now - 120_000)
+                .put("expires", now - 60_000));
+    try (TileIndex taken = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      taken.add(data.tiles.subList(0, 5), data.embeddings.subList(0, 5));
+      assertEquals(5, taken.size());
+    }
+  }
+
   @Test
   void aFirstRebuildThroughANewAliasReplacesNothing() throws IOException {
     RebuildingIndex first = newLocation("fresh").openRebuild(TestTiles.PROVENANCE, EXACT_ENOUGH);
     first.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
     assertTrue(first.finish().isEmpty());
     assertEquals(10, first.size());
+    first.close();
   }
 }
