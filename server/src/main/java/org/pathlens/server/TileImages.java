@@ -18,6 +18,7 @@ import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.RgbImages;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.SlideRecords;
+import org.pathlens.index.TileIds;
 import org.pathlens.index.TileRecord;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
@@ -25,8 +26,8 @@ import org.pathlens.slides.SlideReaders;
 /**
  * A tile's pixels for the browser, found from what the index records about the tile, never from a
  * path a client sends: a region read from the slide for a slide tile (one with a slide record in
- * the index), the tile's own file otherwise (PNG and JPEG as stored, other formats converted to
- * PNG).
+ * the index; a tile cut from a slide whose record is missing is an error, never the whole slide),
+ * the tile's own file otherwise (PNG and JPEG as stored, other formats converted to PNG).
  */
 final class TileImages {
 
@@ -46,6 +47,17 @@ final class TileImages {
       Optional<SlideRecord> slide = slides.find(tile.slideId());
       if (slide.isPresent()) {
         return png(fromSlide(tile, slide.get()));
+      }
+      if (tile.id().equals(TileIds.ofPosition(tile.slideId(), tile.x(), tile.y()))) {
+        // A tile cut from a slide names the slide file as its source: without the slide's record
+        // (the tile size and level to read) that file is the whole slide, never this tile.
+        throw ApiException.notFound(
+            "tile "
+                + tile.id()
+                + " is a region of slide "
+                + tile.slideId()
+                + ", whose record is missing from the index: re-ingest the slide (index check"
+                + " reports what is missing)");
       }
     }
     if (tile.source() == null) {

@@ -1,0 +1,92 @@
+package org.pathlens.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.synth.PyramidTiffWriter;
+import org.pathlens.fixtures.synth.SyntheticSlide;
+import org.pathlens.index.IndexLocation;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SlideRecord;
+import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+import org.pathlens.index.ingest.IngestListener;
+import org.pathlens.index.ingest.SlideIngest;
+import org.pathlens.slides.TilingOptions;
+import org.pathlens.slides.TissueDetector;
+
+/**
+ * A slide tile whose slide record is gone: its image is a JSON 404 naming the slide, never the
+ * whole slide file its source names (the issue saw a 15.8 MB PNG of the slide under every tile).
+ */
+class MissingSlideRecordTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void aSlideTileWithoutItsSlideRecordIsANotFoundNeverTheWholeSlide() throws Exception {
+    Path slide =
+        SyntheticSlide.write(
+                tmp.resolve("s1.tiff"),
+                new SyntheticSlide.Options(
+                    1536, 1024, "center-a", 5, 7, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    Path dir = tmp.resolve("index");
+    String tileId;
+    try (VisionLanguageModel model =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex index =
+            TileIndex.open(dir, IndexProvenance.of(model), IndexSettings.defaults())) {
+      new SlideIngest(
+              model.images(),
+              TilingOptions.defaults(),
+              TissueDetector.defaults(),
+              16,
+              1,
+              SlideIngest.DEFAULT_THUMBNAIL_SIZE)
+          .ingest(List.of(slide), index, IngestListener.NONE);
+      List<TileRecord> tiles = new ArrayList<>();
+      index.forEachTile(TileFilter.slide("s1"), t -> tiles.add(t.record()));
+      tileId = tiles.getFirst().id();
+    }
+    try (PathLensServer server =
+        PathLensServer.start(
+            new ServerConfig(
+                IndexLocation.of(dir),
+                Fixtures.demoBundle(),
+                null,
+                "127.0.0.1",
+                0,
+                null,
+                1 << 20,
+                ImageDecoder.DEFAULT_MAX_PIXELS,
+                1,
+                4,
+                null,
+                EncoderOptions.defaults()))) {
+      String url = "/api/tiles/" + ApiJson.segments(tileId) + "/image";
+      HttpResponse<String> withRecord = TestRequests.get(server.port(), url);
+      assertEquals(200, withRecord.statusCode(), withRecord.body());
+      Files.delete(dir.resolve(SlideRecord.RECORDS).resolve("s1.json"));
+      HttpResponse<String> without = TestRequests.get(server.port(), url);
+      assertEquals(404, without.statusCode(), without.body());
+      assertTrue(
+          without.body().contains("is a region of slide s1, whose record is missing"),
+          without.body());
+      assertEquals("application/json", without.headers().firstValue("Content-Type").orElse(""));
+    }
+  }
+}
