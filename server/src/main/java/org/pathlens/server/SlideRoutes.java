@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.pathlens.index.IndexUnavailableException;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.SlideRecords;
 import org.pathlens.index.TileFilter;
@@ -68,8 +69,19 @@ final class SlideRoutes {
 
   void slides(Context ctx) throws IOException {
     List<SlideEntry> slides = new ArrayList<>();
+    List<UnreadableSlide> unreadable = new ArrayList<>();
     for (String id : server.slideIds()) {
-      SlideRecord record = records.read(id);
+      SlideRecord record;
+      try {
+        record = records.read(id);
+      } catch (IndexUnavailableException e) {
+        throw e; // the cluster, not this record: a 503 for the whole list
+      } catch (IOException e) {
+        // One damaged record costs its own slide, not the list.
+        LOG.warn("pathlens serve: the record of slide '{}' cannot be read: {}", id, e.getMessage());
+        unreadable.add(new UnreadableSlide(id, DAMAGED));
+        continue;
+      }
       slides.add(
           new SlideEntry(
               id,
@@ -81,11 +93,23 @@ final class SlideRoutes {
               "/api/slides/" + ApiJson.segment(id),
               "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png"));
     }
-    ctx.json(new SlideList(slides));
+    ctx.json(new SlideList(slides, unreadable));
   }
 
-  /** {@code GET /api/slides}: the slides with a page. */
-  record SlideList(List<SlideEntry> slides) {}
+  /** Why a slide whose record does not parse is left out; the details go to the log. */
+  private static final String DAMAGED =
+      "its record cannot be read (damaged or cut short): ./pathlens index check names the fault;"
+          + " re-ingest the slide";
+
+  /**
+   * {@code GET /api/slides}: the slides with a page, and those whose record cannot be read.
+   *
+   * @param unreadable slides left out of {@code slides}, each with the reason
+   */
+  record SlideList(List<SlideEntry> slides, List<UnreadableSlide> unreadable) {}
+
+  /** A slide of {@link SlideList} whose record cannot be read. */
+  record UnreadableSlide(String slideId, String error) {}
 
   /** One slide of {@link SlideList}. */
   record SlideEntry(
@@ -100,7 +124,16 @@ final class SlideRoutes {
 
   void slide(Context ctx) throws IOException {
     String id = knownSlide(ctx);
-    ObjectNode body = server.json().valueToTree(records.read(id));
+    SlideRecord record;
+    try {
+      record = records.read(id);
+    } catch (IndexUnavailableException e) {
+      throw e;
+    } catch (IOException e) {
+      LOG.warn("pathlens serve: the record of slide '{}' cannot be read: {}", id, e.getMessage());
+      throw new ApiException(500, "slide '" + id + "': " + DAMAGED, null, e);
+    }
+    ObjectNode body = server.json().valueToTree(record);
     // The server's own paths are no business of the client's; it gets URLs instead.
     body.remove("path");
     body.remove("thumbnail");

@@ -29,10 +29,11 @@ import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 
 /**
- * A slide tile whose slide record is gone: its image is a JSON 404 naming the slide, never the
- * whole slide file its source names (the issue saw a 15.8 MB PNG of the slide under every tile).
+ * Slide records gone or damaged cost their own slide only. A slide tile whose record is gone: its
+ * image is a JSON 404 naming the slide, never the whole slide file its source names (the issue saw
+ * a 15.8 MB PNG of the slide under every tile).
  */
-class MissingSlideRecordTest {
+class DamagedSlideRecordsTest {
 
   @TempDir Path tmp;
 
@@ -87,6 +88,16 @@ class MissingSlideRecordTest {
           without.body().contains("is a region of slide s1, whose record is missing"),
           without.body());
       assertEquals("application/json", without.headers().firstValue("Content-Type").orElse(""));
+      // A damaged record of another slide costs that slide only: the list names it apart.
+      Path other = dir.resolve(SlideRecord.RECORDS).resolve("s2.json");
+      Files.writeString(other, "{\"slide_id\": \"s2\", \"path\": garbled");
+      HttpResponse<String> list = TestRequests.get(server.port(), "/api/slides");
+      assertEquals(200, list.statusCode(), list.body());
+      assertTrue(list.body().contains("\"unreadable\":[{\"slide_id\":\"s2\""), list.body());
+      assertTrue(!list.body().contains(dir.toString()), "no server path: " + list.body());
+      HttpResponse<String> page = TestRequests.get(server.port(), "/api/slides/s2");
+      assertEquals(500, page.statusCode(), page.body());
+      assertTrue(page.body().contains("its record cannot be read"), page.body());
     }
   }
 }
