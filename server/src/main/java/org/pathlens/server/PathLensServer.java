@@ -99,7 +99,7 @@ public final class PathLensServer implements AutoCloseable {
     this.uploadGate = new UploadGate(config.uploadsAtOnce());
     this.routes =
         new ApiRoutes(
-            new StatusRoutes(this, index, new TileImages(slideRecords, decoder)),
+            new StatusRoutes(this, index, new TileImages(slideRecords, decoder), model.bundle()),
             new SearchRoutes(this, queries, index),
             new ClassifyRoutes(this, prompts, decoder, queries),
             new SlideRoutes(

@@ -142,13 +142,7 @@ final class SlideRoutes {
   }
 
   void thumbnail(Context ctx) throws IOException {
-    Path file =
-        server
-            .slideRecords()
-            .thumbnail(knownSlide(ctx))
-            .orElseThrow(
-                () ->
-                    ApiException.notFound("slide '" + ctx.pathParam("id") + "' has no thumbnail"));
+    Path file = thumbnail(knownSlide(ctx), "");
     ctx.contentType("image/png").result(Files.readAllBytes(file));
   }
 
@@ -204,13 +198,7 @@ final class SlideRoutes {
                 deepZoom.tile(
                     id,
                     Path.of(record.path()),
-                    server
-                        .slideRecords()
-                        .thumbnail(id)
-                        .orElseThrow(
-                            () ->
-                                ApiException.notFound(
-                                    "slide '" + id + "' has no thumbnail for its overview levels")),
+                    thumbnail(id, " for its overview levels"),
                     record.levels().getFirst().width(),
                     record.levels().getFirst().height(),
                     level,
@@ -259,16 +247,7 @@ final class SlideRoutes {
    * UI.
    */
   void overlay(Context ctx) throws IOException {
-    Path thumbnail =
-        server
-            .slideRecords()
-            .thumbnail(knownSlide(ctx))
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        "slide '"
-                            + ctx.pathParam("id")
-                            + "' has no thumbnail to lay a heatmap over"));
+    Path thumbnail = thumbnail(knownSlide(ctx), " to lay a heatmap over");
     drawSlide(
         ctx,
         (views, classId) -> {
@@ -316,6 +295,14 @@ final class SlideRoutes {
             return ApiJson.png(drawing.draw(views, classId));
           }
         });
+  }
+
+  /** The slide's stored thumbnail; a 404 saying the slide has none {@code forWhat}. */
+  private Path thumbnail(String slideId, String forWhat) throws IOException {
+    return records
+        .thumbnail(slideId)
+        .orElseThrow(
+            () -> ApiException.notFound("slide '" + slideId + "' has no thumbnail" + forWhat));
   }
 
   private String knownSlide(Context ctx) throws IOException {

@@ -2,6 +2,7 @@ package org.pathlens.server;
 
 import io.javalin.http.Context;
 import java.io.IOException;
+import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 
@@ -13,11 +14,13 @@ final class StatusRoutes {
   private final PathLensServer server;
   private final TileIndex index;
   private final TileImages tileImages;
+  private final ModelBundle bundle;
 
-  StatusRoutes(PathLensServer server, TileIndex index, TileImages tileImages) {
+  StatusRoutes(PathLensServer server, TileIndex index, TileImages tileImages, ModelBundle bundle) {
     this.server = server;
     this.index = index;
     this.tileImages = tileImages;
+    this.bundle = bundle;
   }
 
   /** The model and index being served, and whether a token is needed: what the UI shows first. */
@@ -25,8 +28,8 @@ final class StatusRoutes {
     ctx.json(
         new Health(
             "ok",
-            server.model().bundle().config().name(),
-            server.model().bundle().contentHash(),
+            bundle.config().name(),
+            bundle.contentHash(),
             index.provenance().stain().describe(),
             index.size(),
             server.slideIds().size(),
