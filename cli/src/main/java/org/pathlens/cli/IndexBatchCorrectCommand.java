@@ -80,7 +80,7 @@ final class IndexBatchCorrectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     IndexLocation indexLocation = index.location;
-    indexLocation.require(IndexCapability.BATCH_CORRECTION, "index batch-correct");
+    indexLocation.require(IndexCapability.BATCH_CORRECTION);
     IndexProvenance provenance =
         indexLocation
             .readProvenance()

@@ -33,7 +33,7 @@ final class IndexCheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     IndexLocation location = index.location;
-    location.require(IndexCapability.CHECK, "index check");
+    location.require(IndexCapability.CHECK);
     PrintWriter out = spec.commandLine().getOut();
     out.println("index " + location);
     IndexCheckReport report = location.check();

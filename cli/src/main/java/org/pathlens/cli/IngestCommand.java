@@ -143,7 +143,7 @@ final class IngestCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--manifest goes with --tiles, not --slides");
     }
     if (rebuild) {
-      index.location.require(IndexCapability.REBUILD, "--rebuild"); // before the model loads
+      index.location.require(IndexCapability.REBUILD); // before the model loads
     }
     List<Path> slides = inputs.slides == null ? List.of() : SlideFiles.expand(inputs.slides);
     IngestSummary summary;

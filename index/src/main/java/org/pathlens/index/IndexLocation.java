@@ -76,12 +76,12 @@ public interface IndexLocation {
   }
 
   /**
-   * Refuses {@code action} unless this backend has {@code capability}, in one line that names what
-   * does.
+   * Refuses unless this backend has {@code capability}, in one line that names the capability in
+   * the user's words and the backends that have it (the command line puts its own name before it).
    *
    * @throws IllegalArgumentException if it has not
    */
-  default void require(IndexCapability capability, String action) {
+  default void require(IndexCapability capability) {
     if (capabilities().contains(capability)) {
       return;
     }
@@ -91,9 +91,7 @@ public interface IndexLocation {
             .map(TileIndexBackend::form)
             .collect(Collectors.joining(" or "));
     throw new IllegalArgumentException(
-        action
-            + ": "
-            + capability.what()
+        capability.what()
             + " is not available on the index "
             + this
             + (where.isEmpty() ? "" : "; it works on " + where));
@@ -105,7 +103,7 @@ public interface IndexLocation {
    */
   default RebuildingIndex openRebuild(IndexProvenance provenance, IndexSettings settings)
       throws IOException {
-    require(IndexCapability.REBUILD, "--rebuild");
+    require(IndexCapability.REBUILD);
     throw new UnsupportedOperationException("--rebuild declared but not built for " + this);
   }
 
@@ -117,7 +115,7 @@ public interface IndexLocation {
    * @throws IllegalStateException when an ingest is writing the index
    */
   default IndexCheckReport check() throws IOException {
-    require(IndexCapability.CHECK, "index check");
+    require(IndexCapability.CHECK);
     throw new UnsupportedOperationException("index check declared but not built for " + this);
   }
 

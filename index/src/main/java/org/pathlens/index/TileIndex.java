@@ -75,7 +75,7 @@ public interface TileIndex extends AutoCloseable {
    * @return where the correction's parameters are kept, for the user
    */
   default String setBatchCorrection(BatchCorrection correction) throws IOException {
-    location().require(IndexCapability.BATCH_CORRECTION, "index batch-correct");
+    location().require(IndexCapability.BATCH_CORRECTION);
     throw new UnsupportedOperationException("batch correction declared but not built");
   }
 

@@ -491,10 +491,10 @@ public abstract class BaseTileIndexTestCase {
     IndexLocation location = newLocation("capabilities");
     for (IndexCapability capability : IndexCapability.values()) {
       if (location.capabilities().contains(capability)) {
-        location.require(capability, "test"); // no refusal
+        location.require(capability); // no refusal
       } else {
         IllegalArgumentException e =
-            assertThrows(IllegalArgumentException.class, () -> location.require(capability, "x"));
+            assertThrows(IllegalArgumentException.class, () -> location.require(capability));
         assertTrue(e.getMessage().contains(location.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(capability.what()), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());

@@ -60,7 +60,7 @@ public final class IndexBatchCorrection {
    *     enough tiles
    */
   public static Summary fit(TileIndex index, String by, ComBat.Options options) throws IOException {
-    index.location().require(IndexCapability.BATCH_CORRECTION, "index batch-correct");
+    index.location().require(IndexCapability.BATCH_CORRECTION);
     if (NOT_BATCHES.contains(by)) {
       throw new IllegalArgumentException(
           "--by "
