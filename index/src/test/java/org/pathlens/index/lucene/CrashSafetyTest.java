@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.CheckIndex;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TestTiles;
 import org.pathlens.index.TileFilter;
+import org.pathlens.testkit.ChildJvm;
 
 /**
  * kill -9 in the middle of an ingest: the index opens, holds only whole committed batches, and
@@ -84,26 +84,13 @@ class CrashSafetyTest {
   }
 
   private Process ingest() throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--add-modules",
-                "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashIngestMain.class.getName(),
-                dir.toString(),
-                Integer.toString(TILES),
-                Integer.toString(BATCH)));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return ChildJvm.of(
+            "512m",
+            List.of(),
+            CrashIngestMain.class,
+            List.of(dir.toString(), Integer.toString(TILES), Integer.toString(BATCH)))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 
   private boolean isClean() throws IOException {
