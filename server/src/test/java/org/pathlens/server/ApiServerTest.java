@@ -752,13 +752,15 @@ class ApiServerTest {
             .POST(HttpRequest.BodyPublishers.ofByteArray(multipart));
     // A fresh connection per upload: a server may close one after refusing a body it did not read.
     try (HttpClient fresh = HttpClient.newHttpClient()) {
-      return fresh.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return OpenApiContract.SERVED.check(
+          fresh.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
     }
   }
 
   private static HttpResponse<byte[]> send(PathLensServer s, HttpRequest.Builder request)
       throws Exception {
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return OpenApiContract.SERVED.check(
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   private static JsonNode json(HttpResponse<byte[]> response, int status) throws IOException {
