@@ -141,9 +141,7 @@ class IndexCheckCommandTest {
     assertEquals(1, garbled.exitCode(), garbled.out());
     assertTrue(garbled.out().contains("1 problem:"), garbled.out());
     assertTrue(
-        garbled
-            .out()
-            .contains("  problem: slide S-9: thumbnail " + thumbnail + " of slide S-9: SHA-256 "),
+        garbled.out().contains("  problem: slide S-9: thumbnail " + thumbnail + ": SHA-256 "),
         garbled.out());
     assertTrue(garbled.out().contains("the file was altered; re-ingest the slide"), garbled.out());
 

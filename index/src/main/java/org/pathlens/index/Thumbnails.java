@@ -22,7 +22,10 @@ public final class Thumbnails {
 
   private Thumbnails() {}
 
-  /** A thumbnail that fails its hash or does not decode; the message names the file and why. */
+  /**
+   * A thumbnail that fails its hash or does not decode; the message names the file and why (the
+   * caller names the slide).
+   */
   public static final class DamagedThumbnailException extends IOException {
     DamagedThumbnailException(String message, Throwable cause) {
       super(message, cause);
@@ -44,8 +47,6 @@ public final class Thumbnails {
         throw new DamagedThumbnailException(
             "thumbnail "
                 + file
-                + " of slide "
-                + record.slideId()
                 + ": SHA-256 "
                 + actual
                 + " differs from the "
@@ -56,8 +57,7 @@ public final class Thumbnails {
       return png;
     }
     if (!Arrays.equals(PNG_SIGNATURE, 0, PNG_SIGNATURE.length, png, 0, Math.min(8, png.length))) {
-      throw new DamagedThumbnailException(
-          "thumbnail " + file + " of slide " + record.slideId() + " is not a PNG file", null);
+      throw new DamagedThumbnailException("thumbnail " + file + " is not a PNG file", null);
     }
     try {
       new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS).decode(png, file.toString());
@@ -65,8 +65,6 @@ public final class Thumbnails {
       throw new DamagedThumbnailException(
           "thumbnail "
               + file
-              + " of slide "
-              + record.slideId()
               + " does not decode (its record keeps no hash to check): "
               + e.getMessage(),
           e);

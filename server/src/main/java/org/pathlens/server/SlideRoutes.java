@@ -316,7 +316,7 @@ final class SlideRoutes {
     try {
       return Thumbnails.readVerified(file, record);
     } catch (Thumbnails.DamagedThumbnailException e) {
-      LOG.warn("pathlens serve: {}", e.getMessage());
+      LOG.warn("pathlens serve: slide '{}': {}", record.slideId(), e.getMessage());
       throw new ApiException(
           500, "slide '" + record.slideId() + "': " + DAMAGED_THUMBNAIL, null, e);
     }

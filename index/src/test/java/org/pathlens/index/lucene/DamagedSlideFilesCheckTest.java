@@ -113,7 +113,7 @@ class DamagedSlideFilesCheckTest {
         problems.stream()
             .anyMatch(
                 p ->
-                    p.startsWith("slide altered-thumbnail: thumbnail " + altered + " of slide")
+                    p.startsWith("slide altered-thumbnail: thumbnail " + altered + ": SHA-256 ")
                         && p.contains("differs from the")
                         && p.contains("the file was altered")),
         String.join("\n", problems));
@@ -121,8 +121,8 @@ class DamagedSlideFilesCheckTest {
         problems.stream()
             .anyMatch(
                 p ->
-                    p.startsWith("slide old-record: thumbnail " + cut + " of slide old-record")
-                        && p.contains("does not decode")),
+                    p.startsWith("slide old-record: thumbnail " + cut + " does not decode")
+                        && p.endsWith("; re-ingest the slide")),
         String.join("\n", problems));
     assertTrue(
         problems.stream()
