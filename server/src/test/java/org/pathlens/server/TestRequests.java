@@ -9,8 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Plain requests against a test server on 127.0.0.1: a GET, and a POST of one image upload; each
- * answer is checked against openapi.json ({@link OpenApiContract}).
+ * Plain requests against a test server on 127.0.0.1: a GET (text or bytes), and a POST of one image
+ * upload; each answer is checked against openapi.json ({@link OpenApiContract}).
  */
 final class TestRequests {
 
@@ -24,6 +24,15 @@ final class TestRequests {
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
             HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** A GET whose body is kept as bytes (images). */
+  static HttpResponse<byte[]> getBytes(int port, String path)
+      throws IOException, InterruptedException {
+    return OpenApiContract.SERVED.check(
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   /** POSTs {@code image} as the multipart part {@code image} (file name tile.png). */
