@@ -221,7 +221,9 @@ function tileCard(hit) {
   if (extra) body.append(el("div", extra, "meta extra"));
   if (hit.caption) body.append(el("div", hit.caption, "caption"));
   const more = el("a", "More like this", "more-like");
-  more.href = "#/?" + new URLSearchParams({ tile: hit.id, k: String(PAGE) });
+  const like = new URLSearchParams({ tile: hit.id, k: String(PAGE) });
+  if ($("f-partial").checked) like.set("partial", "1"); // the choice made for this search holds for the next
+  more.href = "#/?" + like;
   body.append(more);
   li.append(body);
   return li;
