@@ -80,13 +80,15 @@ final class SearchCommand implements Callable<Integer> {
 
   @Mixin QueryOptions results = new QueryOptions(10);
 
+  @Mixin AllowPartialOption partial;
+
   @Override
   public Integer call() throws Exception {
     int k = results.k();
     TileFilter tiles = filter.parse();
     try (IndexQuerySession session =
         IndexQuerySession.open(model, index.location, query.keywords == null, results.oversample)) {
-      IndexQueries queries = session.queries();
+      IndexQueries queries = session.queries().over(partial.reading(session.index()));
       List<SearchHit> hits;
       if (query.text != null) {
         hits = queries.text(query.text, k, tiles);
@@ -100,6 +102,7 @@ final class SearchCommand implements Callable<Integer> {
       for (int i = 0; i < hits.size(); i++) {
         spec.commandLine().getOut().println(HitJson.tile(i + 1, hits.get(i)));
       }
+      partial.report(spec);
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.index.SlideHit;
+import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
@@ -80,15 +81,19 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Mixin QueryOptions results = new QueryOptions(5);
 
+  @Mixin AllowPartialOption partial;
+
   @Override
   public Integer call() throws Exception {
     int k = results.k();
     boolean byEmbedding = rankBy == RankBy.EMBEDDING;
     try (IndexQuerySession session =
         IndexQuerySession.open(model, index.location, query.image != null, results.oversample)) {
-      IndexQueries queries = session.queries();
+      TileIndex reads = partial.reading(session.index());
+      IndexQueries queries = session.queries().over(reads);
       List<SlideHit> slides;
       if (query.slide != null) {
+        partial.requireSlideSeen(reads, query.slide);
         slides =
             byEmbedding
                 ? queries.similarToSlideByEmbedding(query.slide, k)
@@ -102,6 +107,7 @@ final class SimilarCommand implements Callable<Integer> {
       for (int i = 0; i < slides.size(); i++) {
         spec.commandLine().getOut().println(HitJson.slide(i + 1, slides.get(i)));
       }
+      partial.report(spec);
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

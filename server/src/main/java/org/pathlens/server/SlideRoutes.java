@@ -68,9 +68,12 @@ final class SlideRoutes {
   }
 
   void slides(Context ctx) throws IOException {
+    IndexReads reads = IndexReads.of(ctx, index);
+    // The index's own records unless this request reads through a view that accepts partial lists.
+    SlideRecords records = reads.index() == index ? this.records : reads.index().slideRecords();
     List<SlideEntry> slides = new ArrayList<>();
     List<UnreadableSlide> unreadable = new ArrayList<>();
-    for (String id : server.slideIds()) {
+    for (String id : records.slideIds()) {
       SlideRecord record;
       try {
         record = records.read(id);
@@ -93,7 +96,7 @@ final class SlideRoutes {
               "/api/slides/" + ApiJson.segment(id),
               "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png"));
     }
-    ctx.json(new SlideList(slides, unreadable));
+    ctx.json(reads.mark(server.json().valueToTree(new SlideList(slides, unreadable))));
   }
 
   /** Why a slide whose record does not parse is left out; the details go to the log. */
@@ -206,7 +209,8 @@ final class SlideRoutes {
     String name = Params.required(ctx, "prompts");
     String classId = ctx.queryParam("class");
     prompts.read(name, "prompts");
-    server.requireIndexedSlide(slide);
+    IndexReads reads = IndexReads.of(ctx, index);
+    reads.requireIndexedSlide(slide);
     server.async(
         ctx,
         () -> {
@@ -216,7 +220,7 @@ final class SlideRoutes {
           }
           SlideClassification result =
               IndexClassifier.slides(
-                      index, TileFilter.slide(slide), classifier, SlidePooling.DEFAULT)
+                      reads.index(), TileFilter.slide(slide), classifier, SlidePooling.DEFAULT)
                   .getFirst();
           ObjectNode body = server.object();
           body.put("slide_id", result.slideId());
@@ -228,7 +232,7 @@ final class SlideRoutes {
           String view = "?prompts=" + ApiJson.query(name) + "&class=" + ApiJson.query(drawn);
           body.put("heatmap_url", "/api/slides/" + ApiJson.segment(slide) + "/heatmap.png" + view);
           body.put("overlay_url", "/api/slides/" + ApiJson.segment(slide) + "/overlay.png" + view);
-          return body;
+          return reads.mark(body);
         });
   }
 
