@@ -355,7 +355,8 @@ public record FeatureIngest(
                 1.0,
                 tiles,
                 SlideRecord.THUMBNAILS + "/" + file.slideId() + ".png",
-                properties),
+                properties,
+                null), // the backend records the hash of the PNG it writes
             thumbnail);
   }
 }
