@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     name = "index",
     mixinStandardHelpOptions = true,
     header = "Check that a tile index is whole, or batch-correct its embeddings.",
-    subcommands = {IndexCheckCommand.class, IndexBatchCorrectCommand.class})
+    subcommands = {
+      IndexCheckCommand.class,
+      IndexBatchCorrectCommand.class,
+      IndexExportCommand.class
+    })
 final class IndexCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -121,6 +121,120 @@ class IngestFeaturesCommandTest {
     assertTrue(refused.err().contains("S-7.h5") && refused.err().contains("768"), refused.err());
   }
 
+  @Test
+  void anExportedIndexIsReadByH5pyAndIngestsBackToTheSameAnswers() throws Exception {
+    String python = TestData.pythonWithH5py().orElse(null);
+    assumeTrue(python != null, "needs /usr/bin/python3 with h5py");
+    Path slide =
+        SyntheticSlide.write(
+                tmp.resolve("slides/S-8.tiff"),
+                new SyntheticSlide.Options(
+                    2048, 1536, "center-c", 5, 9, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    String model = Fixtures.demoBundle().toString();
+    Path original = tmp.resolve("original");
+    assertEquals(
+        0,
+        CliRun.of(
+                "ingest",
+                "--model",
+                model,
+                "--index",
+                original.toString(),
+                "--slides",
+                slide.toString(),
+                "--mpp",
+                "1.0")
+            .exitCode());
+    Path exported = tmp.resolve("exported");
+    CliRun export =
+        CliRun.of("index", "export", "--index", original.toString(), "--out", exported.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    Path file = exported.resolve("features_pathlens-demo-crc9/S-8.h5");
+    assertTrue(Files.isRegularFile(file), export.out());
+
+    // What a TRIDENT-style loader does: open it with h5py, read features and coords, use
+    // patch_size_level0.
+    Process p =
+        new ProcessBuilder(
+                python,
+                "-c",
+                "import h5py, json, sys\n"
+                    + "f = h5py.File(sys.argv[1], 'r')\n"
+                    + "c, x = f['coords'], f['features']\n"
+                    + "print(json.dumps({'coords': [str(c.dtype), list(c.shape)],"
+                    + " 'features': [str(x.dtype), list(x.shape)],"
+                    + " 'attrs': {k: int(v) for k, v in c.attrs.items() if k not in ('name', 'savetodir')},"
+                    + " 'encoder': x.attrs['encoder'].decode() if isinstance(x.attrs['encoder'], bytes)"
+                    + " else x.attrs['encoder']}))",
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(p.getInputStream().readAllBytes()).trim();
+    assertEquals(0, p.waitFor(), printed);
+    JsonNode read = JSON.readTree(printed);
+    assertEquals("int64", read.get("coords").get(0).asText());
+    assertEquals("float32", read.get("features").get(0).asText());
+    assertEquals(128, read.get("features").get(1).get(1).asInt());
+    assertEquals(224, read.get("attrs").get("patch_size").asInt());
+    assertEquals(448, read.get("attrs").get("patch_size_level0").asInt()); // 1.0 µm/px on 0.5
+    assertEquals(20, read.get("attrs").get("level0_magnification").asInt());
+    assertEquals(10, read.get("attrs").get("target_magnification").asInt());
+    assertEquals(2048, read.get("attrs").get("level0_width").asInt());
+    assertEquals("pathlens-demo-crc9", read.get("encoder").asText());
+
+    Path back = tmp.resolve("back");
+    CliRun imported =
+        CliRun.of(
+            "ingest",
+            "--model",
+            model,
+            "--index",
+            back.toString(),
+            "--features",
+            exported.toString(),
+            "--slides",
+            slide.toString());
+    assertEquals(0, imported.exitCode(), imported.err());
+    for (List<String> extra : List.of(List.of("--per-slide"), List.<String>of())) {
+      assertEquals(
+          classify(model, original, extra).toString(), classify(model, back, extra).toString());
+    }
+
+    CliRun npy =
+        CliRun.of(
+            "index",
+            "export",
+            "--index",
+            original.toString(),
+            "--out",
+            tmp.resolve("npy").toString(),
+            "--format",
+            "npy",
+            "--slides",
+            "S-8");
+    assertEquals(0, npy.exitCode(), npy.err());
+    Process same =
+        new ProcessBuilder(
+                python,
+                "-c",
+                "import h5py, numpy, sys\n"
+                    + "f = h5py.File(sys.argv[1], 'r')\n"
+                    + "a = numpy.load(sys.argv[2] + '/features.npy')\n"
+                    + "c = numpy.load(sys.argv[2] + '/coords.npy')\n"
+                    + "assert a.dtype == numpy.float32 and (a == f['features'][:]).all()\n"
+                    + "assert (c == f['coords'][:]).all()\n"
+                    + "print(len(a))",
+                file.toString(),
+                tmp.resolve("npy/S-8").toString())
+            .redirectErrorStream(true)
+            .start();
+    String rows = new String(same.getInputStream().readAllBytes()).trim();
+    assertEquals(0, same.waitFor(), rows);
+    assertEquals(
+        Files.readAllLines(tmp.resolve("npy/S-8/tile_ids.csv")).size() - 1, Integer.parseInt(rows));
+  }
+
   private static List<JsonNode> classify(String model, Path index, List<String> extra)
       throws Exception {
     List<String> args =

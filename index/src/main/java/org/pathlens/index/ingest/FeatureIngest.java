@@ -258,7 +258,7 @@ public record FeatureIngest(
               int row = (int) first + r;
               if (write.get(row)) {
                 records.add(tileRecord(file, row, slideId, tileMpp, source, extra));
-                embeddings.add(Embeddings.l2Normalize(features[r]));
+                embeddings.add(unitLength(features[r]));
               }
             }
             if (!records.isEmpty()) {
@@ -275,6 +275,18 @@ public record FeatureIngest(
         reader.close();
       }
     }
+  }
+
+  /**
+   * The row scaled to unit length; a row already of unit length (PathLens's own exports) is kept
+   * bit for bit, so that an export ingested again is the same index, not one a rounding away.
+   */
+  static float[] unitLength(float[] row) {
+    double sum = 0;
+    for (float v : row) {
+      sum += (double) v * v;
+    }
+    return Math.abs(Math.sqrt(sum) - 1) < 1e-6 ? row : Embeddings.l2Normalize(row);
   }
 
   /** Rows with a NaN or an infinity, found in a first pass so that nothing else is half-written. */
