@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -405,17 +404,14 @@ final class OpenSearchTileIndex implements RebuildingIndex {
 
   /**
    * Writes one batch. A tile already in the index under another slide lives on that slide's shard:
-   * its old copy is deleted in the same request, so an id never has two documents.
+   * every such copy is deleted first, by id across all shards ({@link #deleteCopiesElsewhere}), so
+   * an id never has two documents.
    */
   private void bulk(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
-    Map<String, TileRecord> existing = records(tiles.stream().map(TileRecord::id).toList());
+    deleteCopiesElsewhere(tiles);
     Map<String, String> actions = new LinkedHashMap<>(); // key: what the answer's item refers to
     for (int i = 0; i < tiles.size(); i++) {
       TileRecord tile = tiles.get(i);
-      TileRecord old = existing.get(tile.id());
-      if (old != null && !Objects.equals(old.slideId(), tile.slideId())) {
-        actions.put("delete " + tile.id(), action("delete", tile.id(), old.slideId()) + "\n");
-      }
       actions.put(
           "index " + tile.id(),
           action("index", tile.id(), tile.slideId())
@@ -473,6 +469,72 @@ final class OpenSearchTileIndex implements RebuildingIndex {
       of.put("routing", routing);
     }
     return meta.toString();
+  }
+
+  /**
+   * Deletes every document of the batch's ids that is not where the batch writes it: routed by
+   * another slide (the tile moved, or an earlier fault doubled it), or routed at all for a tile
+   * without a slide. One {@code _delete_by_query} on {@code _id}, without routing, so every shard
+   * is searched, whatever slide the old copy was filed under; the records' own slide fields are not
+   * trusted to find it. A delete that could not search every shard refuses the write: a copy on the
+   * shard it missed would stay beside the new one. Run before the bulk write, a crash in between
+   * leaves a moved tile absent (the resumed ingest writes it), never doubled.
+   *
+   * @throws IndexUnavailableException when a shard could not be searched
+   */
+  private void deleteCopiesElsewhere(List<TileRecord> tiles) throws IOException {
+    Map<String, List<String>> idsBySlide = new LinkedHashMap<>();
+    List<String> unrouted = new ArrayList<>();
+    for (TileRecord tile : tiles) {
+      if (tile.slideId() == null) {
+        unrouted.add(tile.id());
+      } else {
+        idsBySlide.computeIfAbsent(tile.slideId(), s -> new ArrayList<>()).add(tile.id());
+      }
+    }
+    ObjectNode body = NODES.objectNode();
+    ObjectNode bool = body.putObject("query").putObject("bool");
+    bool.put("minimum_should_match", 1);
+    ArrayNode should = bool.putArray("should");
+    idsBySlide.forEach(
+        (slide, ids) -> {
+          ObjectNode elsewhere = should.addObject().putObject("bool");
+          ArrayNode values =
+              elsewhere.putArray("filter").addObject().putObject("terms").putArray("_id");
+          ids.forEach(values::add);
+          elsewhere.putArray("must_not").addObject().putObject("term").put("_routing", slide);
+        });
+    if (!unrouted.isEmpty()) {
+      // Written without routing: a copy filed under a slide (which PathLens routes by) is stale.
+      ObjectNode elsewhere = should.addObject().putObject("bool");
+      ArrayNode filter = elsewhere.putArray("filter");
+      ArrayNode values = filter.addObject().putObject("terms").putArray("_id");
+      unrouted.forEach(values::add);
+      filter.addObject().putObject("exists").put("field", TileFields.SLIDE_ID);
+    }
+    // refresh=true refreshes only when something was deleted: then searches stop seeing it.
+    JsonNode answer = client.send("POST", path + "/_delete_by_query?refresh=true", body);
+    if (answer.path("timed_out").asBoolean(false) || !answer.path("failures").isEmpty()) {
+      throw new IndexUnavailableException(
+          "OpenSearch at "
+              + location
+              + " could not look for other copies of "
+              + tiles.size()
+              + " tiles on every shard ("
+              + failure(answer.path("failures").path(0))
+              + "): nothing of them is written, so no id gets two documents; retry once "
+              + location.endpoint()
+              + "/_cluster/health says green or yellow");
+    }
+  }
+
+  /** One failure of a {@code _delete_by_query} answer (a shard's, or a document's), in a line. */
+  static String failure(JsonNode failure) {
+    JsonNode reason = failure.has("reason") ? failure.path("reason") : failure.path("cause");
+    if (reason.isTextual()) {
+      return reason.asText();
+    }
+    return reason.path("type").asText("timed out") + ": " + reason.path("reason").asText();
   }
 
   @Override

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -265,6 +269,118 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
       taken.add(data.tiles.subList(0, 5), data.embeddings.subList(0, 5));
       assertEquals(5, taken.size());
     }
+  }
+
+  /**
+   * Tiles moving to other slides (so to other routings, mostly other shards) leave one document per
+   * id, and so do ids an earlier fault had doubled: copies filed by hand under another routing, one
+   * of them under the new slide's own name in {@code slide_id}, so that only the document's routing
+   * tells it apart.
+   */
+  @Test
+  void movingTilesBetweenSlidesLeavesOneDocumentPerId() throws IOException {
+    IndexLocation location = newLocation("moves");
+    String name = name(location);
+    List<TileRecord> tiles = data.tiles.subList(0, 100);
+    List<float[]> embeddings = data.embeddings.subList(0, 100);
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(tiles, embeddings);
+      List<TileRecord> moved = tiles.stream().map(t -> onSlide(t, "M-" + t.slideId())).toList();
+      writeByHand(name, tiles.get(3), "S-stale", "S-stale");
+      writeByHand(name, tiles.get(4), "elsewhere", moved.get(4).slideId());
+      assertEquals(102, documents(name));
+      index.add(moved, embeddings);
+      assertEquals(100, documents(name));
+      assertEquals(Map.of(), doubledIds(name));
+      assertEquals(100, index.size());
+      for (TileRecord tile : index.records(moved.stream().map(TileRecord::id).toList()).values()) {
+        assertTrue(tile.slideId().startsWith("M-"), tile.toString());
+      }
+      assertEquals(0, index.count(TileFilter.slide("S-0")));
+      assertEquals(50, index.count(TileFilter.slide("M-S-0")));
+    }
+  }
+
+  private static String name(IndexLocation location) {
+    return location.toString().substring(location.toString().lastIndexOf('/') + 1);
+  }
+
+  private static TileRecord onSlide(TileRecord t, String slide) {
+    return new TileRecord(
+        t.id(),
+        slide,
+        t.patientId(),
+        t.site(),
+        t.stain(),
+        t.scanner(),
+        t.label(),
+        t.caption(),
+        t.x(),
+        t.y(),
+        t.mpp(),
+        t.source(),
+        t.extra());
+  }
+
+  /**
+   * Writes a copy of {@code tile} straight through the cluster's HTTP API, filed under the first of
+   * {@code routing}, {@code routing-1}, ... that puts it on another shard than PathLens's own copy
+   * (on the same shard it would overwrite it): what a fault or another writer could leave.
+   *
+   * @return the routing it was filed under
+   */
+  private String writeByHand(String index, TileRecord tile, String routing, String slide)
+      throws IOException {
+    int own = shard(index, tile.slideId());
+    String other = routing;
+    for (int i = 1; shard(index, other) == own; i++) {
+      other = routing + "-" + i;
+    }
+    client()
+        .send(
+            "PUT",
+            "/" + index + "/_doc/" + tile.id() + "?routing=" + other + "&refresh=true",
+            OpenSearchDocuments.toDocument(
+                onSlide(tile, slide), data.embeddings.get(data.tiles.indexOf(tile))));
+    return other;
+  }
+
+  /** The shard a document routed by {@code routing} goes to. */
+  private static int shard(String index, String routing) throws IOException {
+    return client()
+        .get("/" + index + "/_search_shards?routing=" + routing)
+        .path("shards")
+        .path(0)
+        .path(0)
+        .path("shard")
+        .asInt();
+  }
+
+  /** Documents in the index, counted by OpenSearch (not by distinct id). */
+  private static long documents(String index) throws IOException {
+    return client().get("/" + index + "/_count").path("count").asLong();
+  }
+
+  /** Ids with more than one document, and how many each has. */
+  private static Map<String, Long> doubledIds(String index) throws IOException {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("size", 0);
+    body.putObject("aggs")
+        .putObject("ids")
+        .putObject("terms")
+        .put("field", "id")
+        .put("size", 10_000)
+        .put("min_doc_count", 2);
+    Map<String, Long> doubled = new TreeMap<>();
+    for (JsonNode bucket :
+        client()
+            .send("POST", "/" + index + "/_search", body)
+            .path("aggregations")
+            .path("ids")
+            .path("buckets")) {
+      doubled.put(bucket.path("key").asText(), bucket.path("doc_count").asLong());
+    }
+    return doubled;
   }
 
   @Test
