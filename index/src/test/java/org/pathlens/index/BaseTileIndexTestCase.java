@@ -502,6 +502,22 @@ public abstract class BaseTileIndexTestCase {
     }
   }
 
+  /** {@code index check}, where a backend has it, finds a freshly written index whole. */
+  @Test
+  void aWholeIndexChecksWithoutAProblem() throws IOException {
+    IndexLocation location = newLocation("checked");
+    if (!location.capabilities().contains(IndexCapability.CHECK)) {
+      return;
+    }
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
+    }
+    IndexCheckReport report = location.check();
+    assertTrue(report.ok(), report.problems().toString());
+    assertTrue(
+        report.facts().contains("bundle: " + TestTiles.PROVENANCE), report.facts().toString());
+  }
+
   @Test
   void droppingAnIndexRemovesEverything() throws IOException {
     IndexLocation location = newLocation("dropped");

@@ -409,6 +409,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
    */
   private void bulk(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
     deleteCopiesElsewhere(tiles);
+    long writtenAt = System.currentTimeMillis();
     Map<String, String> actions = new LinkedHashMap<>(); // key: what the answer's item refers to
     for (int i = 0; i < tiles.size(); i++) {
       TileRecord tile = tiles.get(i);
@@ -416,7 +417,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
           "index " + tile.id(),
           action("index", tile.id(), tile.slideId())
               + "\n"
-              + OpenSearchDocuments.toDocument(tile, embeddings.get(i)).toString()
+              + OpenSearchDocuments.toDocument(tile, embeddings.get(i), writtenAt).toString()
               + "\n");
     }
     for (int attempt = 0; ; attempt++) {
@@ -630,7 +631,10 @@ final class OpenSearchTileIndex implements RebuildingIndex {
     mappedFields = fields;
     return fields.stream()
         .filter(
-            f -> !TileFields.RESERVED.contains(f) && !f.equals(OpenSearchDocuments.EMBEDDING_F32))
+            f ->
+                !TileFields.RESERVED.contains(f)
+                    && !f.equals(OpenSearchDocuments.EMBEDDING_F32)
+                    && !f.equals(OpenSearchDocuments.WRITTEN_AT))
         .toList();
   }
 

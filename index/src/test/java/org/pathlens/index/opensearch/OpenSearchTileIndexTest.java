@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.index.BaseTileIndexTestCase;
+import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -331,6 +332,13 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
    */
   private String writeByHand(String index, TileRecord tile, String routing, String slide)
       throws IOException {
+    return writeByHand(index, tile, routing, slide, System.currentTimeMillis());
+  }
+
+  /** As above, recorded as written at {@code writtenAt} (epoch milliseconds). */
+  private String writeByHand(
+      String index, TileRecord tile, String routing, String slide, long writtenAt)
+      throws IOException {
     int own = shard(index, tile.slideId());
     String other = routing;
     for (int i = 1; shard(index, other) == own; i++) {
@@ -341,7 +349,7 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
             "PUT",
             "/" + index + "/_doc/" + tile.id() + "?routing=" + other + "&refresh=true",
             OpenSearchDocuments.toDocument(
-                onSlide(tile, slide), data.embeddings.get(data.tiles.indexOf(tile))));
+                onSlide(tile, slide), data.embeddings.get(data.tiles.indexOf(tile)), writtenAt));
     return other;
   }
 
@@ -354,6 +362,66 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
         .path(0)
         .path("shard")
         .asInt();
+  }
+
+  /**
+   * Ids doubled on purpose, one copy newer than PathLens's and one older: {@code index check} names
+   * both; {@code --repair} is refused while a writer holds the lease, then leaves one document per
+   * id, the newest.
+   */
+  @Test
+  void checkNamesDoubledIdsAndRepairKeepsTheNewestCopy() throws IOException {
+    IndexLocation location = newLocation("doubled");
+    String name = name(location);
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 60), data.embeddings.subList(0, 60));
+    }
+    IndexCheckReport whole = location.check();
+    assertTrue(whole.ok(), whole.problems().toString());
+    assertTrue(
+        whole
+            .facts()
+            .contains("tiles: 60 documents, 60 ids, 0 of them with more than one document"),
+        whole.facts().toString());
+    assertTrue(whole.facts().contains("writer: none"), whole.facts().toString());
+
+    TileRecord newer = data.tiles.get(1);
+    TileRecord older = data.tiles.get(52);
+    writeByHand(name, newer, "S-newer", "S-newer", System.currentTimeMillis() + 60_000);
+    writeByHand(name, older, "S-older", "S-older", 1);
+    IndexCheckReport doubled = location.check();
+    assertTrue(
+        doubled
+            .facts()
+            .contains("tiles: 62 documents, 60 ids, 2 of them with more than one document"),
+        doubled.facts().toString());
+    assertEquals(2, doubled.problems().size(), doubled.problems().toString());
+    for (TileRecord tile : List.of(newer, older)) {
+      assertTrue(
+          doubled.problems().stream()
+              .anyMatch(p -> p.startsWith("tile " + tile.id() + " has 2 documents (filed under")),
+          doubled.problems().toString());
+    }
+
+    try (TileIndex writer = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      IllegalStateException busy = assertThrows(IllegalStateException.class, location::repair);
+      assertTrue(busy.getMessage().contains("is being written by"), busy.getMessage());
+    }
+    assertEquals(62, documents(name));
+
+    IndexCheckReport repaired = location.repair();
+    assertTrue(repaired.ok(), repaired.problems().toString());
+    assertEquals(
+        "repair: deleted 2 stale copies of 2 ids, keeping each id's newest copy (the last"
+            + " written)",
+        repaired.facts().getFirst());
+    assertEquals(60, documents(name));
+    assertEquals(Map.of(), doubledIds(name));
+    try (TileIndex reader = location.openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      assertEquals("S-newer", reader.get(newer.id()).orElseThrow().slideId());
+      assertEquals(older.slideId(), reader.get(older.id()).orElseThrow().slideId());
+      assertEquals(60, reader.size());
+    }
   }
 
   /** Documents in the index, counted by OpenSearch (not by distinct id). */
