@@ -1,6 +1,7 @@
 package org.pathlens.index.opensearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,9 +95,10 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
   }
 
   /**
-   * SIGKILL of the data-only node while tiles are being added and searched: the ingest goes on (the
-   * surviving node promotes its replicas; refused items are sent again), searches keep answering,
-   * and every acknowledged tile is there once the node is back.
+   * SIGKILL of the data-only node while tiles are being added and searched: searches keep answering
+   * (the surviving node promotes its replicas); the ingest acknowledges nothing while every tile
+   * could have only one of its two copies, waits, and goes on once the node is back; every
+   * acknowledged tile is there.
    */
   @Test
   void killingANodeMidIngestAndMidSearchLosesNothingAcknowledged() throws Exception {
@@ -123,11 +125,16 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
         Thread.sleep(50);
       }
       cluster.kill(1);
-      assertTrue(acknowledged.get() < n, "the node died before the ingest was done");
+      Thread.sleep(1000); // a batch whose answer was on its way when the node died
+      int beforeTheNodeIsBack = acknowledged.get();
+      assertTrue(beforeTheNodeIsBack < n, "the node died before the ingest was done");
       for (int q = 0; q < 20; q++) {
         List<SearchHit> hits = index.search(more.embeddings.get(q * 7), 10, TileFilter.ALL);
         assertTrue(hits.size() <= 10);
       }
+      Thread.sleep(5000);
+      assertEquals(beforeTheNodeIsBack, acknowledged.get(), "acknowledged with one copy");
+      cluster.restart(1);
       writing.get();
     } finally {
       ingest.shutdown();
@@ -230,6 +237,55 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     assertEquals(ids(whole), ids(index.search(data.embeddings.get(5), 10, TileFilter.ALL)));
   }
 
+  /**
+   * With replicas 1 and one of the two nodes stopped, no tile can have its two copies: an ingest
+   * write is not reported as written; it waits, then is refused naming the cluster's state, and
+   * {@code index check} reports the cluster yellow. Once the node is back the same writer goes on.
+   */
+  @Test
+  void aWriteThatTooFewCopiesTookIsRefusedNotReportedWritten() throws Exception {
+    ClusterLocation location = (ClusterLocation) newLocation("copies");
+    OpenSearchTileIndex index =
+        OpenSearchTileIndex.open(
+            location,
+            client(),
+            TestTiles.PROVENANCE,
+            EXACT_ENOUGH,
+            true,
+            new OpenSearchTileIndex.ClusterLayout(2, 1));
+    index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
+    index.writePatience(Duration.ofSeconds(15));
+    cluster.kill(1);
+    try {
+      IndexUnavailableException refused =
+          assertThrows(
+              IndexUnavailableException.class,
+              () -> index.add(data.tiles.subList(20, 40), data.embeddings.subList(20, 40)));
+      assertTrue(
+          refused.getMessage().contains("did not write 20 tiles to every copy the index keeps"),
+          refused.getMessage());
+      assertTrue(refused.getMessage().contains("cluster health yellow"), refused.getMessage());
+      assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+      IndexCheckReport yellow = location.check();
+      assertTrue(
+          yellow.problems().stream().anyMatch(p -> p.startsWith("cluster health yellow for ")),
+          yellow.problems().toString());
+
+      // An operator who accepts one copy says so (PATHLENS_OPENSEARCH_ACTIVE_SHARDS=1): written.
+      // (The refused tiles may be there too: a write that reached the primary is not undone.)
+      index.writeCopies(WriteCopies.parse("1"));
+      index.add(data.tiles.subList(20, 30), data.embeddings.subList(20, 30));
+      assertEquals(10, index.records(tileIds(data.tiles.subList(20, 30))).size());
+      index.writeCopies(WriteCopies.ALL);
+    } finally {
+      cluster.restart(1);
+      cluster.awaitGreen(Duration.ofMinutes(3));
+    }
+    index.add(data.tiles.subList(30, 40), data.embeddings.subList(30, 40));
+    assertEquals(40, index.size());
+    assertTrue(location.check().ok());
+  }
+
   @FunctionalInterface
   private interface ThrowingRead {
     void run() throws Exception;
@@ -300,6 +356,10 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
       assertEquals(0, index.count(TileFilter.slide("S-0")));
       assertEquals(50, index.count(TileFilter.slide("M-S-0")));
     }
+  }
+
+  private static List<String> tileIds(List<TileRecord> tiles) {
+    return tiles.stream().map(TileRecord::id).toList();
   }
 
   private static String name(IndexLocation location) {
