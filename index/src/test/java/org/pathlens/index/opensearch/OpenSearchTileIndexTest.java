@@ -229,11 +229,24 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
                 || refused.getMessage().contains("cannot answer"),
             refused.getMessage());
       }
+      // Moving a tile needs its old copies found on every shard: with one missing, refused.
+      index.writePatience(Duration.ofSeconds(10));
+      TileRecord tile = data.tiles.get(7);
+      IndexUnavailableException move =
+          assertThrows(
+              IndexUnavailableException.class,
+              () -> index.add(List.of(onSlide(tile, "M-moved")), List.of(data.embeddings.get(7))));
+      assertTrue(
+          move.getMessage().contains("nothing of them is written")
+              || move.getMessage().contains("cannot answer"),
+          move.getMessage());
     } finally {
       cluster.restart(1);
       cluster.awaitGreen(Duration.ofMinutes(3));
     }
     assertEquals(300, index.size());
+    assertEquals(
+        data.tiles.get(7).slideId(), index.get(data.tiles.get(7).id()).orElseThrow().slideId());
     assertEquals(ids(whole), ids(index.search(data.embeddings.get(5), 10, TileFilter.ALL)));
   }
 
