@@ -439,7 +439,7 @@ public abstract class BaseTileIndexTestCase {
   }
 
   /** The record an ingest of a 0.25 µm/px SVS writes, with the file's metadata. */
-  private static SlideRecord slideRecord(String slideId, Map<String, String> properties) {
+  protected static SlideRecord slideRecord(String slideId, Map<String, String> properties) {
     return new SlideRecord(
         slideId,
         "/slides/" + slideId + ".svs",

@@ -495,6 +495,23 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
       assertEquals(older.slideId(), reader.get(older.id()).orElseThrow().slideId());
       assertEquals(60, reader.size());
     }
+
+    // Slide records against the tiles: one with tiles, one without (a problem, as on Lucene).
+    try (TileIndex writer = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      writer.slideRecords().write(slideRecord("S-0", Map.of()), null);
+      writer.slideRecords().write(slideRecord("S-9", Map.of()), null);
+    }
+    IndexCheckReport slides = location.check();
+    assertEquals(
+        List.of("slide S-9: a record in /" + name + "-slides but no tile in the index"),
+        slides.problems());
+    assertTrue(
+        slides
+            .facts()
+            .contains(
+                "slides: 2 records, 1 with tiles; tiles name 2 slides without a record"
+                    + " (tile-folder tiles keep none)"),
+        slides.facts().toString());
   }
 
   /** Documents in the index, counted by OpenSearch (not by distinct id). */
