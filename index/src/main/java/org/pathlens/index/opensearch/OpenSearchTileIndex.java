@@ -441,7 +441,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
                   + "s",
               String.join("", actions.values()));
       Map<String, String> retry = new LinkedHashMap<>();
-      String short_ = null; // the first tile written to fewer copies than required, in words
+      String shortfall = null; // the first tile written to fewer copies than required, in words
       for (JsonNode item : answer.path("items")) {
         Map.Entry<String, JsonNode> only = item.properties().iterator().next();
         JsonNode result = only.getValue();
@@ -454,9 +454,9 @@ final class OpenSearchTileIndex implements RebuildingIndex {
             // Acknowledged by OpenSearch, but a copy failed or was missing: sent again, since
             // re-indexing an id is idempotent, until every required copy has it.
             retry.put(key, actions.get(key));
-            short_ =
-                short_ != null
-                    ? short_
+            shortfall =
+                shortfall != null
+                    ? shortfall
                     : "tile "
                         + result.path("_id").asText()
                         + " reached "
@@ -471,9 +471,9 @@ final class OpenSearchTileIndex implements RebuildingIndex {
         }
         if (status == 503) { // unavailable_shards_exception: too few copies active in time
           retry.put(key, actions.get(key));
-          short_ =
-              short_ != null
-                  ? short_
+          shortfall =
+              shortfall != null
+                  ? shortfall
                   : "tile "
                       + result.path("_id").asText()
                       + ": "
@@ -502,16 +502,16 @@ final class OpenSearchTileIndex implements RebuildingIndex {
       if (retry.isEmpty()) {
         return;
       }
-      if (short_ != null) {
+      if (shortfall != null) {
         if (System.nanoTime() > deadline) {
-          throw tooFewCopies(retry.size(), short_);
+          throw tooFewCopies(retry.size(), shortfall);
         }
         if (!waited) {
           waited = true;
           LOG.warn(
               "pathlens: {}: {} ({}); waiting up to {} s for every copy before going on",
               location,
-              short_,
+              shortfall,
               clusterState(),
               writePatience.toSeconds());
         }
