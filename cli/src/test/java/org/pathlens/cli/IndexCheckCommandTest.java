@@ -129,6 +129,23 @@ class IndexCheckCommandTest {
         run.out());
   }
 
+  /** {@code --repair} removes a cluster's doubled ids; a directory has none to remove. */
+  @Test
+  void repairOnADirectoryIsOneLineNamingWhereItWorks() {
+    CliRun run = CliRun.of("index", "check", "--index", index.toString(), "--repair");
+    assertEquals(ErrorReporter.USER_ERROR, run.exitCode(), run.out() + run.err());
+    List<String> said = run.err().lines().filter(l -> l.startsWith("pathlens")).toList();
+    assertEquals(1, said.size(), run.err());
+    assertTrue(
+        said.getFirst()
+            .startsWith(
+                "pathlens index check: index check --repair (the stale copies of ids with two"
+                    + " documents removed) is not available on the index "
+                    + index),
+        said.getFirst());
+    assertTrue(said.getFirst().contains("it works on http(s)://"), said.getFirst());
+  }
+
   @Test
   void aGarbledThumbnailAndADeletedRecordAreProblemsNamingTheirSlide(@TempDir Path tmp)
       throws IOException {

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,6 +236,91 @@ class OpenSearchCommandTest {
       outputs.add(run.out().replace(index, "INDEX").replace(config.toString(), "CONFIG"));
     }
     assertEquals(outputs.get(1), outputs.get(0));
+  }
+
+  /**
+   * {@code index check} on the cluster: whole after an ingest; an id doubled by hand (a copy under
+   * another slide, written later) is a problem, exit 1; {@code --repair} keeps the newer copy.
+   */
+  @Test
+  void indexCheckFindsADoubledIdAndRepairKeepsTheNewest() throws Exception {
+    String url = endpoint + "/checked";
+    assertEquals(0, ingest(url).exitCode());
+    CliRun whole = CliRun.of("index", "check", "--index", url);
+    assertEquals(0, whole.exitCode(), whole.out() + whole.err());
+    assertEquals("index " + url, whole.outLines().getFirst());
+    assertTrue(
+        whole.out().contains("  tiles: 144 documents, 144 ids, 0 of them with more than one"),
+        whole.out());
+    assertEquals("ok: no problem found", whole.outLines().getLast());
+
+    HttpClient http = HttpClient.newHttpClient();
+    JsonNode hit =
+        JSON.readTree(
+                http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/_search?size=1")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .path("hits")
+            .path("hits")
+            .path(0);
+    String id = hit.path("_id").asText();
+    ObjectNode copy = (ObjectNode) hit.path("_source").deepCopy();
+    copy.put("slide_id", "moved-by-hand");
+    copy.put("written_at", System.currentTimeMillis() + 60_000);
+    for (int i = 0; ; i++) { // a routing on the other shard: on the same one it would overwrite
+      String routing = "moved-by-hand-" + i;
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          url
+                              + "/_doc/"
+                              + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                              + "?routing="
+                              + routing
+                              + "&refresh=true"))
+                  .header("Content-Type", "application/json")
+                  .PUT(HttpRequest.BodyPublishers.ofString(copy.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(put.statusCode() < 300, put.body());
+      if (JSON.readTree(put.body()).path("result").asText().equals("created")) {
+        break;
+      }
+    }
+
+    CliRun doubled = CliRun.of("index", "check", "--index", url);
+    assertEquals(1, doubled.exitCode(), doubled.out() + doubled.err());
+    assertTrue(doubled.out().contains("  problem: tile " + id + " has 2 documents"), doubled.out());
+
+    CliRun repaired = CliRun.of("index", "check", "--index", url, "--repair");
+    assertEquals(0, repaired.exitCode(), repaired.out() + repaired.err());
+    assertTrue(
+        repaired.out().contains("  repair: deleted 1 stale copies of 1 ids"), repaired.out());
+    assertTrue(
+        repaired.out().contains("  tiles: 144 documents, 144 ids, 0 of them with more than one"),
+        repaired.out());
+    JsonNode kept =
+        JSON.readTree(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/_search"))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                            HttpRequest.BodyPublishers.ofString(
+                                JSON.createObjectNode()
+                                    .set(
+                                        "query",
+                                        JSON.createObjectNode()
+                                            .set("term", JSON.createObjectNode().put("id", id)))
+                                    .toString()))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    assertEquals(1, kept.path("hits").path("total").path("value").asInt(), kept.toString());
+    assertEquals(
+        "moved-by-hand",
+        kept.path("hits").path("hits").path(0).path("_source").path("slide_id").asText());
   }
 
   private static CliRun similar(String index, String slide, String method) {

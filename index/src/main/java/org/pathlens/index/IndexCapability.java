@@ -15,7 +15,13 @@ public enum IndexCapability {
    */
   BATCH_CORRECTION("batch correction"),
   /** Verifying every file of the index and its records ({@link IndexLocation#check}). */
-  CHECK("index check");
+  CHECK("index check"),
+  /**
+   * Removing the stale copies of ids that have more than one document ({@link
+   * IndexLocation#repair}): a cluster's documents are routed by slide, so a fault can leave an id
+   * on two shards, where a Lucene index replaces a document by its id.
+   */
+  REPAIR("index check --repair (the stale copies of ids with two documents removed)");
 
   private final String what;
 

@@ -119,6 +119,20 @@ public interface IndexLocation {
     throw new UnsupportedOperationException("index check declared but not built for " + this);
   }
 
+  /**
+   * Checks the index here as {@link #check} does, then removes the stale copies of every id with
+   * more than one document (keeping the newest), and returns the check after the repair. Needs
+   * {@link IndexCapability#REPAIR}.
+   *
+   * @throws IllegalArgumentException when there is no index here
+   * @throws IllegalStateException when an ingest is writing the index
+   */
+  default IndexCheckReport repair() throws IOException {
+    require(IndexCapability.REPAIR);
+    throw new UnsupportedOperationException(
+        "index check --repair declared but not built for " + this);
+  }
+
   /** The location as the user named it. */
   @Override
   String toString();

@@ -445,7 +445,7 @@ public abstract class BaseTileIndexTestCase {
   }
 
   /** The record an ingest of a 0.25 µm/px SVS writes, with the file's metadata. */
-  private static SlideRecord slideRecord(String slideId, Map<String, String> properties) {
+  protected static SlideRecord slideRecord(String slideId, Map<String, String> properties) {
     return new SlideRecord(
         slideId,
         "/slides/" + slideId + ".svs",
@@ -507,6 +507,22 @@ public abstract class BaseTileIndexTestCase {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
       }
     }
+  }
+
+  /** {@code index check}, where a backend has it, finds a freshly written index whole. */
+  @Test
+  void aWholeIndexChecksWithoutAProblem() throws IOException {
+    IndexLocation location = newLocation("checked");
+    if (!location.capabilities().contains(IndexCapability.CHECK)) {
+      return;
+    }
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
+    }
+    IndexCheckReport report = location.check();
+    assertTrue(report.ok(), report.problems().toString());
+    assertTrue(
+        report.facts().contains("bundle: " + TestTiles.PROVENANCE), report.facts().toString());
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.pathlens.index.opensearch;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
+import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -47,6 +48,22 @@ record ClusterLocation(URI endpoint, String name, TileIndexBackend backend)
     return leased(() -> OpenSearchTileIndex.openRebuild(this, provenance, settings));
   }
 
+  /** Health, provenance, doubled ids and slide records ({@link ClusterIndexCheck}). */
+  @Override
+  public IndexCheckReport check() throws IOException {
+    return ClusterIndexCheck.check(this, client());
+  }
+
+  /** The check, after deleting the stale copies of doubled ids under the writer lease. */
+  @Override
+  public IndexCheckReport repair() throws IOException {
+    return ClusterIndexCheck.repair(this, client());
+  }
+
+  private ClusterClient client() {
+    return new ClusterClient(endpoint, ClusterCredentials.fromEnvironment());
+  }
+
   @FunctionalInterface
   private interface Opening {
     OpenSearchTileIndex open() throws IOException;
@@ -57,9 +74,7 @@ record ClusterLocation(URI endpoint, String name, TileIndexBackend backend)
    * released again when the open fails.
    */
   private OpenSearchTileIndex leased(Opening opening) throws IOException {
-    ClusterWriterLease lease =
-        ClusterWriterLease.take(
-            new ClusterClient(endpoint, ClusterCredentials.fromEnvironment()), this);
+    ClusterWriterLease lease = ClusterWriterLease.take(client(), this);
     try {
       OpenSearchTileIndex index = opening.open();
       index.holdLease(lease);

@@ -60,7 +60,7 @@ public final class OpenSearchBackend implements TileIndexBackend {
 
   @Override
   public Set<IndexCapability> capabilities() {
-    return EnumSet.of(IndexCapability.REBUILD);
+    return EnumSet.of(IndexCapability.REBUILD, IndexCapability.CHECK, IndexCapability.REPAIR);
   }
 
   @Override

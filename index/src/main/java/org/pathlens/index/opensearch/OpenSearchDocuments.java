@@ -30,6 +30,13 @@ final class OpenSearchDocuments {
   /** The stored float32 copy of the embedding (little-endian, base64 in JSON). */
   static final String EMBEDDING_F32 = "embedding_f32";
 
+  /**
+   * When the document was written (the writer's clock, epoch milliseconds): what tells the newest
+   * of two copies of one id apart ({@code index check --repair}), since OpenSearch's sequence
+   * numbers count per shard and two copies of an id sit on different shards.
+   */
+  static final String WRITTEN_AT = "written_at";
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private OpenSearchDocuments() {}
@@ -85,11 +92,15 @@ final class OpenSearchDocuments {
                   + " int8): use int8 or none");
     }
     properties.putObject(EMBEDDING_F32).put("type", "binary").put("store", true);
+    properties.putObject(WRITTEN_AT).put("type", "long");
     return body;
   }
 
-  /** The document of a tile: its metadata, vector and stored float copy. */
-  static ObjectNode toDocument(TileRecord tile, float[] embedding) {
+  /**
+   * The document of a tile: its metadata, vector and stored float copy, and when it was written
+   * ({@link #WRITTEN_AT}).
+   */
+  static ObjectNode toDocument(TileRecord tile, float[] embedding, long writtenAt) {
     ObjectNode doc = NODES.objectNode();
     for (TileFields.Field field : TileFields.SCHEMA) {
       Object value = field.value().apply(tile);
@@ -103,7 +114,10 @@ final class OpenSearchDocuments {
     }
     for (Map.Entry<String, String> extra : tile.extra().entrySet()) {
       String key = extra.getKey();
-      if (key.startsWith("_") || key.equals(EMBEDDING_F32) || key.isBlank()) {
+      if (key.startsWith("_")
+          || key.equals(EMBEDDING_F32)
+          || key.equals(WRITTEN_AT)
+          || key.isBlank()) {
         throw new IllegalArgumentException(
             "metadata column '" + key + "' of tile " + tile.id() + " is not a valid field name");
       }
@@ -114,6 +128,7 @@ final class OpenSearchDocuments {
       vector.add(v);
     }
     doc.put(EMBEDDING_F32, encode(embedding));
+    doc.put(WRITTEN_AT, writtenAt);
     return doc;
   }
 

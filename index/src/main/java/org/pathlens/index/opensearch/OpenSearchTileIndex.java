@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,6 +41,8 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.batch.BatchCorrection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A tile index on an OpenSearch cluster (k-NN plugin, Lucene engine): the same documents, filters
@@ -51,10 +53,13 @@ import org.pathlens.index.batch.BatchCorrection;
  *       deterministic), routed by slide so that a slide's tiles share a shard. Re-adding a tile
  *       overwrites it: a second identical ingest adds nothing, and an ingest cut short resumes
  *       where it stopped (it skips the tiles the index already holds, as on Lucene).
- *   <li><b>Durability.</b> {@link #add} returns once OpenSearch acknowledged every tile (written to
- *       the translog of the primary and its replicas) and refreshed them into searches ({@code
- *       refresh=wait_for}). Tiles refused with 429 or a 5xx (a node gone, a shard relocating) are
- *       sent again with backoff; a tile refused for good fails the call naming the tile.
+ *   <li><b>Durability.</b> {@link #add} returns once every tile is in the translog of every copy
+ *       the index is configured for ({@code wait_for_active_shards=all}, and each item's {@code
+ *       _shards} checked: OpenSearch acknowledges a write whose replica failed) and refreshed into
+ *       searches ({@code refresh=wait_for}). Tiles that reached too few copies are sent again for
+ *       {@link #WRITE_PATIENCE}, then refused naming the cluster's health; tiles refused with 429
+ *       or a 5xx (a node gone, a shard relocating) are sent again with backoff; a tile refused for
+ *       good fails the call naming the tile. {@link WriteCopies} says what an operator may lower.
  *   <li><b>Scores.</b> The kNN query collects {@link IndexSettings#candidates} per query under the
  *       filter (a true pre-filter: Lucene's filtered HNSW search on each shard); the candidates are
  *       then scored exactly, as the dot product of the query with each tile's stored float32
@@ -69,6 +74,7 @@ import org.pathlens.index.batch.BatchCorrection;
  */
 final class OpenSearchTileIndex implements RebuildingIndex {
 
+  private static final Logger LOG = LoggerFactory.getLogger(OpenSearchTileIndex.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /**
@@ -426,37 +432,73 @@ final class OpenSearchTileIndex implements RebuildingIndex {
 
   /**
    * Writes one batch. A tile already in the index under another slide lives on that slide's shard:
-   * its old copy is deleted in the same request, so an id never has two documents.
+   * every such copy is deleted first, by id across all shards ({@link #deleteCopiesElsewhere}), so
+   * an id never has two documents.
    */
   private void bulk(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
-    Map<String, TileRecord> existing = records(tiles.stream().map(TileRecord::id).toList());
+    deleteCopiesElsewhere(tiles);
+    long writtenAt = System.currentTimeMillis();
     Map<String, String> actions = new LinkedHashMap<>(); // key: what the answer's item refers to
     for (int i = 0; i < tiles.size(); i++) {
       TileRecord tile = tiles.get(i);
-      TileRecord old = existing.get(tile.id());
-      if (old != null && !Objects.equals(old.slideId(), tile.slideId())) {
-        actions.put("delete " + tile.id(), action("delete", tile.id(), old.slideId()) + "\n");
-      }
       actions.put(
           "index " + tile.id(),
           action("index", tile.id(), tile.slideId())
               + "\n"
-              + OpenSearchDocuments.toDocument(tile, embeddings.get(i)).toString()
+              + OpenSearchDocuments.toDocument(tile, embeddings.get(i), writtenAt).toString()
               + "\n");
     }
+    int copies = configuredCopies(false);
+    long deadline = System.nanoTime() + writePatience.toNanos();
+    boolean waited = false;
     for (int attempt = 0; ; attempt++) {
       JsonNode answer =
-          client.bulk(path + "/_bulk?refresh=wait_for", String.join("", actions.values()));
-      if (!answer.path("errors").asBoolean(false)) {
-        return;
-      }
+          client.bulk(
+              path
+                  + "/_bulk?refresh=wait_for&wait_for_active_shards="
+                  + writeCopies.parameter(copies)
+                  + "&timeout="
+                  + COPY_TIMEOUT_SECONDS
+                  + "s",
+              String.join("", actions.values()));
       Map<String, String> retry = new LinkedHashMap<>();
+      String shortfall = null; // the first tile written to fewer copies than required, in words
       for (JsonNode item : answer.path("items")) {
         Map.Entry<String, JsonNode> only = item.properties().iterator().next();
         JsonNode result = only.getValue();
         int status = result.path("status").asInt();
         String key = only.getKey() + " " + result.path("_id").asText();
-        if (status < 300 || (only.getKey().equals("delete") && status == 404)) {
+        if (status < 300) {
+          JsonNode shards = result.path("_shards");
+          int reached = shards.path("successful").asInt(copies);
+          if (shards.path("failed").asInt(0) > 0 || reached < writeCopies.required(copies)) {
+            // Acknowledged by OpenSearch, but a copy failed or was missing: sent again, since
+            // re-indexing an id is idempotent, until every required copy has it.
+            retry.put(key, actions.get(key));
+            shortfall =
+                shortfall != null
+                    ? shortfall
+                    : "tile "
+                        + result.path("_id").asText()
+                        + " reached "
+                        + reached
+                        + " of "
+                        + copies
+                        + " copies";
+          } else if (reached < copies) {
+            warnFewerCopies(reached, copies);
+          }
+          continue;
+        }
+        if (status == 503) { // unavailable_shards_exception: too few copies active in time
+          retry.put(key, actions.get(key));
+          shortfall =
+              shortfall != null
+                  ? shortfall
+                  : "tile "
+                      + result.path("_id").asText()
+                      + ": "
+                      + result.path("error").path("reason").asText();
           continue;
         }
         if ((status == 429 || status >= 500) && attempt < ClusterClient.MAX_RETRIES) {
@@ -481,8 +523,114 @@ final class OpenSearchTileIndex implements RebuildingIndex {
       if (retry.isEmpty()) {
         return;
       }
+      if (shortfall != null) {
+        if (System.nanoTime() > deadline) {
+          throw tooFewCopies(retry.size(), shortfall);
+        }
+        if (!waited) {
+          waited = true;
+          LOG.warn(
+              "pathlens: {}: {} ({}); waiting up to {} s for every copy before going on",
+              location,
+              shortfall,
+              clusterState(),
+              writePatience.toSeconds());
+        }
+        copies = configuredCopies(true); // the replicas may have been changed meanwhile
+      }
       ClusterClient.backOff(attempt);
       actions = retry;
+    }
+  }
+
+  /** Seconds a bulk request waits for the copies it needs before its items fail with 503. */
+  static final int COPY_TIMEOUT_SECONDS = 10;
+
+  /**
+   * How long a batch is sent again while too few copies of a shard are active (a node down or
+   * restarting) before the write is refused: a restarted node rejoins in well under this.
+   */
+  static final Duration WRITE_PATIENCE = Duration.ofMinutes(2);
+
+  private volatile Duration writePatience = WRITE_PATIENCE;
+
+  /** For tests: how long a write waits for missing copies before it is refused. */
+  void writePatience(Duration patience) {
+    this.writePatience = patience;
+  }
+
+  private volatile WriteCopies writeCopies = WriteCopies.fromEnvironment();
+
+  /** For tests: the copies a write must reach, as {@link WriteCopies#VARIABLE} sets them. */
+  void writeCopies(WriteCopies copies) {
+    this.writeCopies = copies;
+  }
+
+  /** Copies of each shard the index is configured for (1 + replicas); 0 until first read. */
+  private volatile int configuredCopies;
+
+  private int configuredCopies(boolean again) throws IOException {
+    if (configuredCopies == 0 || again) {
+      JsonNode index = client.get(path + "/_settings").elements().next();
+      configuredCopies =
+          1 + index.path("settings").path("index").path("number_of_replicas").asInt(0);
+    }
+    return configuredCopies;
+  }
+
+  private volatile boolean warnedFewerCopies;
+
+  /** Once per writer: tiles written with fewer copies than configured, as the operator allowed. */
+  private void warnFewerCopies(int reached, int copies) {
+    if (!warnedFewerCopies) {
+      warnedFewerCopies = true;
+      LOG.warn(
+          "pathlens: {}: tiles are written to {} of the {} copies the index keeps, as {}={}"
+              + " allows: the cluster is yellow ({}); they get their other copies once the"
+              + " missing ones are assigned",
+          location,
+          reached,
+          copies,
+          WriteCopies.VARIABLE,
+          writeCopies,
+          clusterState());
+    }
+  }
+
+  /** The refusal of a batch that too few copies took for {@link #writePatience}. */
+  private IndexUnavailableException tooFewCopies(int tiles, String first) {
+    return new IndexUnavailableException(
+        "OpenSearch at "
+            + location
+            + " did not write "
+            + tiles
+            + " tiles to every copy the index keeps within "
+            + writePatience.toSeconds()
+            + " s ("
+            + first
+            + "; "
+            + clusterState()
+            + "): they are not reported as written; bring the missing node back (GET "
+            + location.endpoint()
+            + "/_cluster/allocation/explain says why a copy is unassigned) and run the command"
+            + " again, it goes on from the tiles written so far (or set "
+            + WriteCopies.VARIABLE
+            + " to the copies you accept)");
+  }
+
+  /** The cluster's health for this index, in words, for warnings and refusals. */
+  private String clusterState() {
+    try {
+      JsonNode health = client.get("/_cluster/health/" + path.substring(1));
+      return "cluster health "
+          + health.path("status").asText()
+          + ", "
+          + health.path("number_of_nodes").asInt()
+          + " nodes, "
+          + health.path("unassigned_shards").asInt()
+          + " shard copies unassigned";
+    } catch (IOException | RuntimeException e) {
+      return "cluster health unknown: " + e.getMessage();
     }
   }
 
@@ -494,6 +642,81 @@ final class OpenSearchTileIndex implements RebuildingIndex {
       of.put("routing", routing);
     }
     return meta.toString();
+  }
+
+  /**
+   * Deletes every document of the batch's ids that is not where the batch writes it: routed by
+   * another slide (the tile moved, or an earlier fault doubled it), or routed at all for a tile
+   * without a slide. One {@code _delete_by_query} on {@code _id}, without routing, so every shard
+   * is searched, whatever slide the old copy was filed under; the records' own slide fields are not
+   * trusted to find it. A delete that could not search every shard refuses the write: a copy on the
+   * shard it missed would stay beside the new one. Run before the bulk write, a crash in between
+   * leaves a moved tile absent (the resumed ingest writes it), never doubled.
+   *
+   * @throws IndexUnavailableException when a shard could not be searched
+   */
+  private void deleteCopiesElsewhere(List<TileRecord> tiles) throws IOException {
+    Map<String, List<String>> idsBySlide = new LinkedHashMap<>();
+    List<String> unrouted = new ArrayList<>();
+    for (TileRecord tile : tiles) {
+      if (tile.slideId() == null) {
+        unrouted.add(tile.id());
+      } else {
+        idsBySlide.computeIfAbsent(tile.slideId(), s -> new ArrayList<>()).add(tile.id());
+      }
+    }
+    ObjectNode body = NODES.objectNode();
+    ObjectNode bool = body.putObject("query").putObject("bool");
+    bool.put("minimum_should_match", 1);
+    ArrayNode should = bool.putArray("should");
+    idsBySlide.forEach(
+        (slide, ids) -> {
+          ObjectNode elsewhere = should.addObject().putObject("bool");
+          ArrayNode values =
+              elsewhere.putArray("filter").addObject().putObject("terms").putArray("_id");
+          ids.forEach(values::add);
+          elsewhere.putArray("must_not").addObject().putObject("term").put("_routing", slide);
+        });
+    if (!unrouted.isEmpty()) {
+      // Written without routing: a copy filed under a slide (which PathLens routes by) is stale.
+      ObjectNode elsewhere = should.addObject().putObject("bool");
+      ArrayNode filter = elsewhere.putArray("filter");
+      ArrayNode values = filter.addObject().putObject("terms").putArray("_id");
+      unrouted.forEach(values::add);
+      filter.addObject().putObject("exists").put("field", TileFields.SLIDE_ID);
+    }
+    // refresh=true refreshes only when something was deleted: then searches stop seeing it.
+    JsonNode answer =
+        client.send(
+            "POST",
+            path
+                + "/_delete_by_query?refresh=true&wait_for_active_shards="
+                + writeCopies.parameter(configuredCopies(false))
+                + "&timeout="
+                + COPY_TIMEOUT_SECONDS
+                + "s",
+            body);
+    if (answer.path("timed_out").asBoolean(false) || !answer.path("failures").isEmpty()) {
+      throw new IndexUnavailableException(
+          "OpenSearch at "
+              + location
+              + " could not look for other copies of "
+              + tiles.size()
+              + " tiles on every shard ("
+              + failure(answer.path("failures").path(0))
+              + "): nothing of them is written, so no id gets two documents; retry once "
+              + location.endpoint()
+              + "/_cluster/health says green or yellow");
+    }
+  }
+
+  /** One failure of a {@code _delete_by_query} answer (a shard's, or a document's), in a line. */
+  static String failure(JsonNode failure) {
+    JsonNode reason = failure.has("reason") ? failure.path("reason") : failure.path("cause");
+    if (reason.isTextual()) {
+      return reason.asText();
+    }
+    return reason.path("type").asText("timed out") + ": " + reason.path("reason").asText();
   }
 
   @Override
@@ -589,7 +812,10 @@ final class OpenSearchTileIndex implements RebuildingIndex {
     mappedFields = fields;
     return fields.stream()
         .filter(
-            f -> !TileFields.RESERVED.contains(f) && !f.equals(OpenSearchDocuments.EMBEDDING_F32))
+            f ->
+                !TileFields.RESERVED.contains(f)
+                    && !f.equals(OpenSearchDocuments.EMBEDDING_F32)
+                    && !f.equals(OpenSearchDocuments.WRITTEN_AT))
         .toList();
   }
 

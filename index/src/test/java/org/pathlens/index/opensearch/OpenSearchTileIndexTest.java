@@ -1,19 +1,23 @@
 package org.pathlens.index.opensearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.index.BaseTileIndexTestCase;
 import org.pathlens.index.FacetValue;
+import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
@@ -97,9 +102,10 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
   }
 
   /**
-   * SIGKILL of the data-only node while tiles are being added and searched: the ingest goes on (the
-   * surviving node promotes its replicas; refused items are sent again), searches keep answering,
-   * and every acknowledged tile is there once the node is back.
+   * SIGKILL of the data-only node while tiles are being added and searched: searches keep answering
+   * (the surviving node promotes its replicas); the ingest acknowledges nothing while every tile
+   * could have only one of its two copies, waits, and goes on once the node is back; every
+   * acknowledged tile is there.
    */
   @Test
   void killingANodeMidIngestAndMidSearchLosesNothingAcknowledged() throws Exception {
@@ -126,11 +132,16 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
         Thread.sleep(50);
       }
       cluster.kill(1);
-      assertTrue(acknowledged.get() < n, "the node died before the ingest was done");
+      Thread.sleep(1000); // a batch whose answer was on its way when the node died
+      int beforeTheNodeIsBack = acknowledged.get();
+      assertTrue(beforeTheNodeIsBack < n, "the node died before the ingest was done");
       for (int q = 0; q < 20; q++) {
         List<SearchHit> hits = index.search(more.embeddings.get(q * 7), 10, TileFilter.ALL);
         assertTrue(hits.size() <= 10);
       }
+      Thread.sleep(5000);
+      assertEquals(beforeTheNodeIsBack, acknowledged.get(), "acknowledged with one copy");
+      cluster.restart(1);
       writing.get();
     } finally {
       ingest.shutdown();
@@ -256,11 +267,24 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
       assertEquals(Optional.of(new PartialReads.Shards(1, 2, false)), similar.partial());
       // The index itself still refuses: accepting a partial answer is per reader, never global.
       assertThrows(IndexUnavailableException.class, () -> index.count(TileFilter.ALL));
+      // Moving a tile needs its old copies found on every shard: with one missing, refused.
+      index.writePatience(Duration.ofSeconds(10));
+      TileRecord tile = data.tiles.get(7);
+      IndexUnavailableException move =
+          assertThrows(
+              IndexUnavailableException.class,
+              () -> index.add(List.of(onSlide(tile, "M-moved")), List.of(data.embeddings.get(7))));
+      assertTrue(
+          move.getMessage().contains("nothing of them is written")
+              || move.getMessage().contains("cannot answer"),
+          move.getMessage());
     } finally {
       cluster.restart(1);
       cluster.awaitGreen(Duration.ofMinutes(3));
     }
     assertEquals(300, index.size());
+    assertEquals(
+        data.tiles.get(7).slideId(), index.get(data.tiles.get(7).id()).orElseThrow().slideId());
     assertEquals(ids(whole), ids(index.search(data.embeddings.get(5), 10, TileFilter.ALL)));
     PartialReads after = new PartialReads();
     assertEquals(300, index.allowingPartial(after).count(TileFilter.ALL));
@@ -350,6 +374,55 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     int run() throws Exception;
   }
 
+  /**
+   * With replicas 1 and one of the two nodes stopped, no tile can have its two copies: an ingest
+   * write is not reported as written; it waits, then is refused naming the cluster's state, and
+   * {@code index check} reports the cluster yellow. Once the node is back the same writer goes on.
+   */
+  @Test
+  void aWriteThatTooFewCopiesTookIsRefusedNotReportedWritten() throws Exception {
+    ClusterLocation location = (ClusterLocation) newLocation("copies");
+    OpenSearchTileIndex index =
+        OpenSearchTileIndex.open(
+            location,
+            client(),
+            TestTiles.PROVENANCE,
+            EXACT_ENOUGH,
+            true,
+            new OpenSearchTileIndex.ClusterLayout(2, 1));
+    index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
+    index.writePatience(Duration.ofSeconds(15));
+    cluster.kill(1);
+    try {
+      IndexUnavailableException refused =
+          assertThrows(
+              IndexUnavailableException.class,
+              () -> index.add(data.tiles.subList(20, 40), data.embeddings.subList(20, 40)));
+      assertTrue(
+          refused.getMessage().contains("did not write 20 tiles to every copy the index keeps"),
+          refused.getMessage());
+      assertTrue(refused.getMessage().contains("cluster health yellow"), refused.getMessage());
+      assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+      IndexCheckReport yellow = location.check();
+      assertTrue(
+          yellow.problems().stream().anyMatch(p -> p.startsWith("cluster health yellow for ")),
+          yellow.problems().toString());
+
+      // An operator who accepts one copy says so (PATHLENS_OPENSEARCH_ACTIVE_SHARDS=1): written.
+      // (The refused tiles may be there too: a write that reached the primary is not undone.)
+      index.writeCopies(WriteCopies.parse("1"));
+      index.add(data.tiles.subList(20, 30), data.embeddings.subList(20, 30));
+      assertEquals(10, index.records(tileIds(data.tiles.subList(20, 30))).size());
+      index.writeCopies(WriteCopies.ALL);
+    } finally {
+      cluster.restart(1);
+      cluster.awaitGreen(Duration.ofMinutes(3));
+    }
+    index.add(data.tiles.subList(30, 40), data.embeddings.subList(30, 40));
+    assertEquals(40, index.size());
+    assertTrue(location.check().ok());
+  }
+
   @FunctionalInterface
   private interface ThrowingRead {
     void run() throws Exception;
@@ -390,6 +463,206 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
       taken.add(data.tiles.subList(0, 5), data.embeddings.subList(0, 5));
       assertEquals(5, taken.size());
     }
+  }
+
+  /**
+   * Tiles moving to other slides (so to other routings, mostly other shards) leave one document per
+   * id, and so do ids an earlier fault had doubled: copies filed by hand under another routing, one
+   * of them under the new slide's own name in {@code slide_id}, so that only the document's routing
+   * tells it apart.
+   */
+  @Test
+  void movingTilesBetweenSlidesLeavesOneDocumentPerId() throws IOException {
+    IndexLocation location = newLocation("moves");
+    String name = name(location);
+    List<TileRecord> tiles = data.tiles.subList(0, 100);
+    List<float[]> embeddings = data.embeddings.subList(0, 100);
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(tiles, embeddings);
+      List<TileRecord> moved = tiles.stream().map(t -> onSlide(t, "M-" + t.slideId())).toList();
+      writeByHand(name, tiles.get(3), "S-stale", "S-stale");
+      writeByHand(name, tiles.get(4), "elsewhere", moved.get(4).slideId());
+      assertEquals(102, documents(name));
+      index.add(moved, embeddings);
+      assertEquals(100, documents(name));
+      assertEquals(Map.of(), doubledIds(name));
+      assertEquals(100, index.size());
+      for (TileRecord tile : index.records(moved.stream().map(TileRecord::id).toList()).values()) {
+        assertTrue(tile.slideId().startsWith("M-"), tile.toString());
+      }
+      assertEquals(0, index.count(TileFilter.slide("S-0")));
+      assertEquals(50, index.count(TileFilter.slide("M-S-0")));
+    }
+  }
+
+  private static List<String> tileIds(List<TileRecord> tiles) {
+    return tiles.stream().map(TileRecord::id).toList();
+  }
+
+  private static String name(IndexLocation location) {
+    return location.toString().substring(location.toString().lastIndexOf('/') + 1);
+  }
+
+  private static TileRecord onSlide(TileRecord t, String slide) {
+    return new TileRecord(
+        t.id(),
+        slide,
+        t.patientId(),
+        t.site(),
+        t.stain(),
+        t.scanner(),
+        t.label(),
+        t.caption(),
+        t.x(),
+        t.y(),
+        t.mpp(),
+        t.source(),
+        t.extra());
+  }
+
+  /**
+   * Writes a copy of {@code tile} straight through the cluster's HTTP API, filed under the first of
+   * {@code routing}, {@code routing-1}, ... that puts it on another shard than PathLens's own copy
+   * (on the same shard it would overwrite it): what a fault or another writer could leave.
+   *
+   * @return the routing it was filed under
+   */
+  private String writeByHand(String index, TileRecord tile, String routing, String slide)
+      throws IOException {
+    return writeByHand(index, tile, routing, slide, System.currentTimeMillis());
+  }
+
+  /** As above, recorded as written at {@code writtenAt} (epoch milliseconds). */
+  private String writeByHand(
+      String index, TileRecord tile, String routing, String slide, long writtenAt)
+      throws IOException {
+    int own = shard(index, tile.slideId());
+    String other = routing;
+    for (int i = 1; shard(index, other) == own; i++) {
+      other = routing + "-" + i;
+    }
+    client()
+        .send(
+            "PUT",
+            "/" + index + "/_doc/" + tile.id() + "?routing=" + other + "&refresh=true",
+            OpenSearchDocuments.toDocument(
+                onSlide(tile, slide), data.embeddings.get(data.tiles.indexOf(tile)), writtenAt));
+    return other;
+  }
+
+  /** The shard a document routed by {@code routing} goes to. */
+  private static int shard(String index, String routing) throws IOException {
+    return client()
+        .get("/" + index + "/_search_shards?routing=" + routing)
+        .path("shards")
+        .path(0)
+        .path(0)
+        .path("shard")
+        .asInt();
+  }
+
+  /**
+   * Ids doubled on purpose, one copy newer than PathLens's and one older: {@code index check} names
+   * both; {@code --repair} is refused while a writer holds the lease, then leaves one document per
+   * id, the newest.
+   */
+  @Test
+  void checkNamesDoubledIdsAndRepairKeepsTheNewestCopy() throws IOException {
+    IndexLocation location = newLocation("doubled");
+    String name = name(location);
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 60), data.embeddings.subList(0, 60));
+    }
+    IndexCheckReport whole = location.check();
+    assertTrue(whole.ok(), whole.problems().toString());
+    assertTrue(
+        whole
+            .facts()
+            .contains("tiles: 60 documents, 60 ids, 0 of them with more than one document"),
+        whole.facts().toString());
+    assertTrue(whole.facts().contains("writer: none"), whole.facts().toString());
+
+    TileRecord newer = data.tiles.get(1);
+    TileRecord older = data.tiles.get(52);
+    writeByHand(name, newer, "S-newer", "S-newer", System.currentTimeMillis() + 60_000);
+    writeByHand(name, older, "S-older", "S-older", 1);
+    IndexCheckReport doubled = location.check();
+    assertTrue(
+        doubled
+            .facts()
+            .contains("tiles: 62 documents, 60 ids, 2 of them with more than one document"),
+        doubled.facts().toString());
+    assertEquals(2, doubled.problems().size(), doubled.problems().toString());
+    for (TileRecord tile : List.of(newer, older)) {
+      assertTrue(
+          doubled.problems().stream()
+              .anyMatch(p -> p.startsWith("tile " + tile.id() + " has 2 documents (filed under")),
+          doubled.problems().toString());
+    }
+
+    try (TileIndex writer = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      IllegalStateException busy = assertThrows(IllegalStateException.class, location::repair);
+      assertTrue(busy.getMessage().contains("is being written by"), busy.getMessage());
+    }
+    assertEquals(62, documents(name));
+
+    IndexCheckReport repaired = location.repair();
+    assertTrue(repaired.ok(), repaired.problems().toString());
+    assertEquals(
+        "repair: deleted 2 stale copies of 2 ids, keeping each id's newest copy (the last"
+            + " written)",
+        repaired.facts().getFirst());
+    assertEquals(60, documents(name));
+    assertEquals(Map.of(), doubledIds(name));
+    try (TileIndex reader = location.openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      assertEquals("S-newer", reader.get(newer.id()).orElseThrow().slideId());
+      assertEquals(older.slideId(), reader.get(older.id()).orElseThrow().slideId());
+      assertEquals(60, reader.size());
+    }
+
+    // Slide records against the tiles: one with tiles, one without (a problem, as on Lucene).
+    try (TileIndex writer = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      writer.slideRecords().write(slideRecord("S-0", Map.of()), null);
+      writer.slideRecords().write(slideRecord("S-9", Map.of()), null);
+    }
+    IndexCheckReport slides = location.check();
+    assertEquals(
+        List.of("slide S-9: a record in /" + name + "-slides but no tile in the index"),
+        slides.problems());
+    assertTrue(
+        slides
+            .facts()
+            .contains(
+                "slides: 2 records, 1 with tiles; tiles name 2 slides without a record"
+                    + " (tile-folder tiles keep none)"),
+        slides.facts().toString());
+  }
+
+  /** Documents in the index, counted by OpenSearch (not by distinct id). */
+  private static long documents(String index) throws IOException {
+    return client().get("/" + index + "/_count").path("count").asLong();
+  }
+
+  /** Ids with more than one document, and how many each has. */
+  private static Map<String, Long> doubledIds(String index) throws IOException {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("size", 0);
+    body.putObject("aggs")
+        .putObject("ids")
+        .putObject("terms")
+        .put("field", "id")
+        .put("size", 10_000)
+        .put("min_doc_count", 2);
+    Map<String, Long> doubled = new TreeMap<>();
+    for (JsonNode bucket :
+        client()
+            .send("POST", "/" + index + "/_search", body)
+            .path("aggregations")
+            .path("ids")
+            .path("buckets")) {
+      doubled.put(bucket.path("key").asText(), bucket.path("doc_count").asLong());
+    }
+    return doubled;
   }
 
   @Test
