@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pathlens.bench.EncodeBenchmark;
+import org.pathlens.bench.FeatureImportBenchmark;
 import org.pathlens.bench.IndexBenchmark;
 import org.pathlens.bench.PoolingSweep;
 import org.pathlens.bench.ServeLoadBenchmark;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
       BenchCommand.Index.class,
       BenchCommand.Serve.class,
       BenchCommand.Stain.class,
-      BenchCommand.Pooling.class
+      BenchCommand.Pooling.class,
+      BenchCommand.Features.class
     })
 final class BenchCommand implements Runnable {
 
@@ -582,6 +584,51 @@ final class BenchCommand implements Runnable {
                 + (demo.model.bundle != null ? " --model " + demo.model.bundle : "")
                 + " --prompts "
                 + demo.prompts);
+      } finally {
+        if (work == null) {
+          WorkFolders.delete(dir);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "features",
+      mixinStandardHelpOptions = true,
+      header = "How fast a TRIDENT feature file is parsed and ingested, beside h5py.",
+      description = {
+        "Parse the file with PathLens's reader and with h5py (/usr/bin/python3, when it has h5py), then",
+        "ingest it into a new embedded index as ingest --features does (no model runs); prints rows/s and",
+        "the peak resident memory. fixtures/scripts/make_feature_file.py writes a file of N rows."
+      },
+      footer = {
+        "%nExample:",
+        "  /usr/bin/python3 fixtures/scripts/make_feature_file.py /tmp/pl/features.h5 100000 512",
+        "  ./pathlens bench features --features /tmp/pl/features.h5"
+      })
+  static final class Features implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--features",
+        required = true,
+        paramLabel = "FILE",
+        description = "A TRIDENT-layout .h5 feature file.")
+    Path features;
+
+    @Option(
+        names = "--work",
+        paramLabel = "DIR",
+        description = "Where the index goes (default: a temporary folder, deleted).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = work != null ? work : Files.createTempDirectory("pathlens-features-");
+      try {
+        FeatureImportBenchmark.run(
+            features, dir, FeatureImportBenchmark.pythonWithH5py(), spec.commandLine().getOut());
       } finally {
         if (work == null) {
           WorkFolders.delete(dir);

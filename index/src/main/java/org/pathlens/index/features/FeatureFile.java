@@ -145,17 +145,7 @@ public record FeatureFile(
   public void forEachBlock(Block block) throws java.io.IOException {
     try (HdfFile hdf = new HdfFile(file)) {
       Hdf5Rows rows = Hdf5Rows.of(dataset(hdf, file, FEATURES), file + ": dataset 'features'");
-      rows.forEachBlock(
-          (first, values) -> {
-            float[][] floats = new float[values.length][];
-            for (int i = 0; i < values.length; i++) {
-              floats[i] = new float[values[i].length];
-              for (int j = 0; j < values[i].length; j++) {
-                floats[i][j] = (float) values[i][j];
-              }
-            }
-            block.accept(first, floats);
-          });
+      rows.forEachFloatBlock(block::accept);
     } catch (HdfException e) {
       throw new FeatureFileException(file + ": not a readable HDF5 file (" + e.getMessage() + ")");
     }

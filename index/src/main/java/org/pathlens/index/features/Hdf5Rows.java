@@ -79,6 +79,50 @@ final class Hdf5Rows {
     return dataset.getDataType() instanceof FloatingPoint;
   }
 
+  /** Receives one block of float rows: row {@code first + i} is {@code values[i]}. */
+  interface FloatBlock {
+    void accept(long first, float[][] values) throws java.io.IOException;
+  }
+
+  /**
+   * Every row as float32, in order, in blocks: a chunked float32 dataset whose chunks span all
+   * columns (TRIDENT's) is copied row by row straight from the chunk's bytes, the rest through
+   * {@link #forEachBlock}.
+   */
+  void forEachFloatBlock(FloatBlock block) throws java.io.IOException {
+    DataType type = dataset.getDataType();
+    if (dataset instanceof ChunkedDataset chunked
+        && type instanceof FloatingPoint floating
+        && type.getSize() == Float.BYTES
+        && chunked.getChunkDimensions()[1] == columns) {
+      int chunkRows = chunked.getChunkDimensions()[0];
+      for (long first = 0; first < rows; first += chunkRows) {
+        int count = (int) Math.min(chunkRows, rows - first);
+        java.nio.FloatBuffer floats =
+            ByteBuffer.wrap(decompressedChunk(chunked, first, 0))
+                .order(floating.getByteOrder())
+                .asFloatBuffer();
+        float[][] values = new float[count][columns];
+        for (int r = 0; r < count; r++) {
+          floats.get(values[r]);
+        }
+        block.accept(first, values);
+      }
+      return;
+    }
+    forEachBlock(
+        (first, values) -> {
+          float[][] floats = new float[values.length][];
+          for (int i = 0; i < values.length; i++) {
+            floats[i] = new float[values[i].length];
+            for (int j = 0; j < values[i].length; j++) {
+              floats[i][j] = (float) values[i][j];
+            }
+          }
+          block.accept(first, floats);
+        });
+  }
+
   /** Every row, in order, in blocks. */
   void forEachBlock(DoubleBlock block) throws java.io.IOException {
     if (dataset instanceof ChunkedDataset chunked) {
@@ -103,13 +147,7 @@ final class Hdf5Rows {
       int count = (int) Math.min(chunk[0], rows - first);
       double[][] values = new double[count][columns];
       for (int col0 = 0; col0 < columns; col0 += chunk[1]) {
-        byte[] bytes;
-        try {
-          bytes = chunked.getDecompressedChunk(new int[] {Math.toIntExact(first), col0});
-        } catch (RuntimeException e) {
-          throw new FeatureFileException(
-              name + ": the chunk at row " + first + " cannot be read (" + e.getMessage() + ")");
-        }
+        byte[] bytes = decompressedChunk(chunked, first, col0);
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order);
         int width = Math.min(chunk[1], columns - col0);
         for (int r = 0; r < count; r++) {
@@ -120,6 +158,16 @@ final class Hdf5Rows {
         }
       }
       block.accept(first, values);
+    }
+  }
+
+  private byte[] decompressedChunk(ChunkedDataset chunked, long first, int col0)
+      throws FeatureFileException {
+    try {
+      return chunked.getDecompressedChunk(new int[] {Math.toIntExact(first), col0});
+    } catch (RuntimeException e) {
+      throw new FeatureFileException(
+          name + ": the chunk at row " + first + " cannot be read (" + e.getMessage() + ")");
     }
   }
 
