@@ -115,6 +115,9 @@ public final class PathLensServer implements AutoCloseable {
                   config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
               javalin.jetty.multipartConfig.maxTotalRequestSize(
                   config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
+              // Jetty spills a part to a file as it arrives; in our own folder, a killed server's
+              // spills are deleted by the next server (UploadFolders), not left in /tmp for good.
+              javalin.jetty.multipartConfig.cacheDirectory(uploads.toString());
               javalin.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors()));
               javalin.jetty.modifyHttpConfiguration(
                   http -> {
