@@ -80,12 +80,15 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Mixin QueryOptions results = new QueryOptions(5);
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() throws Exception {
     int k = results.k();
     boolean byEmbedding = rankBy == RankBy.EMBEDDING;
     try (IndexQuerySession session =
-        IndexQuerySession.open(model, index.location, query.image != null, results.oversample)) {
+        IndexQuerySession.open(
+            model, index.location, query.image != null, results.oversample, maxPixels.decoder())) {
       IndexQueries queries = session.queries();
       List<SlideHit> slides;
       if (query.slide != null) {

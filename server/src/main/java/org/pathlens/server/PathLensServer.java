@@ -21,7 +21,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.ImageHeader;
+import org.pathlens.encoders.preprocess.ImageTooLargeException;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideRecords;
@@ -69,6 +72,7 @@ public final class PathLensServer implements AutoCloseable {
   private final TileIndex index;
   private final SlideRecords slideRecords;
   private final IndexQueries queries;
+  private final ImageDecoder decoder;
   private final InferencePool inference;
   private final Path uploads;
   private final TokenGuard guard;
@@ -86,7 +90,7 @@ public final class PathLensServer implements AutoCloseable {
     this.model = model;
     this.index = index;
     this.slideRecords = index.slideRecords();
-    ImageDecoder decoder = new ImageDecoder(config.maxPixels());
+    this.decoder = new ImageDecoder(config.maxPixels());
     this.queries = new IndexQueries(index, model, decoder);
     this.inference = new InferencePool(config.inferenceThreads(), config.inferenceQueue());
     this.uploads = UploadFolders.create(Path.of(System.getProperty("java.io.tmpdir")));
@@ -262,6 +266,29 @@ public final class PathLensServer implements AutoCloseable {
         .filter(r -> r.startsWith("GET ") || r.startsWith("POST ") || r.startsWith("DELETE "))
         .sorted()
         .toList();
+  }
+
+  /**
+   * Runs {@code work}, which decodes {@code image}, as {@link #async} does, once the image's header
+   * allows it: the header is read here, on the request's thread, so that an image over {@code
+   * --max-pixels} is a 413 before any work is queued.
+   */
+  void asyncDecoding(Context ctx, UploadedImage image, Callable<?> work) {
+    header(image);
+    async(ctx, work);
+  }
+
+  /**
+   * The header of an upload; an image over the pixel limit is a 413, one that does not parse a 400.
+   */
+  private ImageHeader header(UploadedImage image) {
+    try {
+      return decoder.header(image.bytes(), image.name());
+    } catch (ImageTooLargeException e) {
+      throw new ApiException(413, e.getMessage(), UploadedImage.PART, e);
+    } catch (ImageDecodeException e) {
+      throw new ApiException(400, e.getMessage(), UploadedImage.PART, e);
+    }
   }
 
   /** Runs {@code work} on the inference pool and answers with its result (JSON, or image bytes). */

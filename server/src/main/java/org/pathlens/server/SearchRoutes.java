@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.encoders.preprocess.ImageTooLargeException;
 import org.pathlens.index.FacetValue;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
@@ -84,8 +85,9 @@ final class SearchRoutes {
     int k = Params.k(ctx, 10);
     TileFilter filter = Params.filter(ctx);
     UploadedImage image = server.upload(ctx);
-    server.async(
+    server.asyncDecoding(
         ctx,
+        image,
         () -> withFile(image, file -> ApiJson.tileHits(server, queries.image(file, k, filter))));
   }
 
@@ -108,8 +110,9 @@ final class SearchRoutes {
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
     UploadedImage image = server.upload(ctx);
-    server.async(
+    server.asyncDecoding(
         ctx,
+        image,
         () ->
             withFile(
                 image,
@@ -181,7 +184,10 @@ final class SearchRoutes {
     } catch (ImageDecodeException e) {
       // The message would name the temporary file; name the client's instead.
       throw new ApiException(
-          400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
+          e instanceof ImageTooLargeException ? 413 : 400,
+          e.getMessage().replace(file.toString(), image.name()),
+          UploadedImage.PART,
+          e);
     } finally {
       Files.deleteIfExists(file);
     }

@@ -16,7 +16,7 @@ import org.pathlens.index.IndexLocation;
  * @param token when not null, every API request must carry it ({@code Authorization: Bearer} or
  *     {@code X-PathLens-Token}) or a session cookie bought with it ({@link TokenGuard})
  * @param maxUploadBytes the largest uploaded image accepted (413 above)
- * @param maxPixels the most pixels an uploaded image may have, read from its header (400 above)
+ * @param maxPixels the most pixels an uploaded image may have, read from its header (413 above)
  * @param inferenceThreads requests running inference at once
  * @param inferenceQueue requests waiting for inference beyond those (503 above)
  * @param cacheDir class-embedding cache directory, or null to keep class embeddings in memory only

@@ -478,11 +478,17 @@ class ApiServerTest {
         post("/api/search", multipart(List.of(filePart("image", "big.png", over))), null),
         413,
         "image");
-    // Too many pixels, from the header (400 x 400 > 100,000).
-    assertError(
-        post("/api/search", multipart(List.of(filePart("image", "wide.png", png(400, 400)))), null),
-        400,
-        "image");
+    // Too many pixels, from the header (400 x 400 > 100,000): a 413 naming the limit and its
+    // option.
+    HttpResponse<byte[]> wide =
+        post("/api/search", multipart(List.of(filePart("image", "wide.png", png(400, 400)))), null);
+    assertError(wide, 413, "image");
+    String refusal = JSON.readTree(wide.body()).get("error").asText();
+    assertTrue(
+        refusal.startsWith(
+                "wide.png: PNG image is 400x400 = 160000 pixels, over the limit of 100000")
+            && refusal.contains("--max-pixels"),
+        refusal);
     // Not an image.
     assertError(
         post(

@@ -10,6 +10,7 @@ import java.util.Locale;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -178,8 +179,36 @@ public final class ImageDecoder {
   }
 
   @FunctionalInterface
-  private interface ReaderAction {
-    RgbImage run(ImageReader reader, String format) throws IOException;
+  private interface ReaderAction<T> {
+    T run(ImageReader reader, String format) throws IOException;
+  }
+
+  /**
+   * The header of an image held in memory, its pixel count checked against the limit; no pixel is
+   * decoded. What a server reads to refuse an upload, or to reserve the memory its decode will
+   * take, before queueing the work.
+   *
+   * @throws ImageTooLargeException over the pixel limit
+   * @throws ImageDecodeException not an image, or a header that does not parse
+   */
+  public ImageHeader header(byte[] bytes, String name) throws ImageDecodeException {
+    if (bytes.length == 0) {
+      throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
+    }
+    return withReader(
+        new Source() {
+          @Override
+          public ImageInputStream open() {
+            return memoryStream(bytes);
+          }
+
+          @Override
+          public byte[] all() {
+            return bytes;
+          }
+        },
+        name,
+        (reader, format) -> checkedHeader(reader, name, format));
   }
 
   private RgbImage decode(Source source, String name) throws ImageDecodeException {
@@ -187,7 +216,7 @@ public final class ImageDecoder {
         source,
         name,
         (reader, format) -> {
-          checkSize(reader, name, format);
+          checkedHeader(reader, name, format);
           if (!format.equals("JPEG")) {
             return PilRgbConversion.toRgb(reader.read(0), name);
           }
@@ -222,7 +251,7 @@ public final class ImageDecoder {
   }
 
   /** Opens the source, finds its reader, runs {@code action}, and turns failures into messages. */
-  private static RgbImage withReader(Source source, String name, ReaderAction action)
+  private static <T> T withReader(Source source, String name, ReaderAction<T> action)
       throws ImageDecodeException {
     try (ImageInputStream in = source.open()) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -257,27 +286,48 @@ public final class ImageDecoder {
     }
   }
 
-  private void checkSize(ImageReader reader, String name, String format) throws IOException {
+  /** The header, refused when its size is invalid or over {@link #maxPixels}. */
+  private ImageHeader checkedHeader(ImageReader reader, String name, String format)
+      throws IOException {
     int width = reader.getWidth(0);
     int height = reader.getHeight(0);
     if (width <= 0 || height <= 0) {
       throw new ImageDecodeException(
           name, format + " header gives an invalid size " + width + "x" + height);
     }
-    long pixels = (long) width * height;
-    if (pixels > maxPixels) {
-      throw new ImageDecodeException(
-          name,
-          format
-              + " image is "
-              + width
-              + "x"
-              + height
-              + " = "
-              + pixels
-              + " pixels, over the limit of "
-              + maxPixels
-              + " (decompression bomb or a slide rather than a tile? raise the limit if intended)");
+    // The size first: the image type below may read past the header, which a bomb may not have.
+    if ((long) width * height > maxPixels) {
+      throw new ImageTooLargeException(name, format, width, height, maxPixels);
+    }
+    return new ImageHeader(format, width, height, bitsPerPixel(reader));
+  }
+
+  /** Bits of a pixel where the reader cannot say: 16-bit RGBA's, the most a pixel takes here. */
+  private static final int UNKNOWN_BITS_PER_PIXEL = 64;
+
+  /**
+   * Bits of a pixel in the raster the reader will decode into, from the image type the file
+   * declares. Where the reader cannot tell (it reads the chunks before the pixel data, which a
+   * damaged file may lack), {@value #UNKNOWN_BITS_PER_PIXEL}: the estimate sizes a memory
+   * reservation, so it errs high, and the decode itself names what is wrong with the file.
+   */
+  private static int bitsPerPixel(ImageReader reader) {
+    try {
+      ImageTypeSpecifier type = reader.getRawImageType(0);
+      if (type == null) {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        type = types.hasNext() ? types.next() : null;
+      }
+      if (type == null) {
+        return UNKNOWN_BITS_PER_PIXEL;
+      }
+      int bits = 0;
+      for (int size : type.getSampleModel().getSampleSize()) {
+        bits += size;
+      }
+      return bits;
+    } catch (IOException | RuntimeException e) {
+      return UNKNOWN_BITS_PER_PIXEL;
     }
   }
 
