@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,7 @@ public final class PathLensServer implements AutoCloseable {
   private final SlideRecords slideRecords;
   private final IndexQueries queries;
   private final ImageDecoder decoder;
+  private final DecodeBudget decodeBudget;
   private final InferencePool inference;
   private final Path uploads;
   private final TokenGuard guard;
@@ -91,6 +93,8 @@ public final class PathLensServer implements AutoCloseable {
     this.index = index;
     this.slideRecords = index.slideRecords();
     this.decoder = new ImageDecoder(config.maxPixels());
+    this.decodeBudget =
+        new DecodeBudget(config.decodeMemoryBytes(), DecodeBudget.DEFAULT_WAIT_MILLIS);
     this.queries = new IndexQueries(index, model, decoder);
     this.inference = new InferencePool(config.inferenceThreads(), config.inferenceQueue());
     this.uploads = UploadFolders.create(Path.of(System.getProperty("java.io.tmpdir")));
@@ -270,12 +274,27 @@ public final class PathLensServer implements AutoCloseable {
 
   /**
    * Runs {@code work}, which decodes {@code image}, as {@link #async} does, once the image's header
-   * allows it: the header is read here, on the request's thread, so that an image over {@code
-   * --max-pixels} is a 413 before any work is queued.
+   * allows it and its decode fits the {@link DecodeBudget}: both are settled here, on the request's
+   * thread, so that an image over {@code --max-pixels} is a 413, and one the budget has no room for
+   * a 503, before any work is queued. The memory is reserved until the work ends.
    */
   void asyncDecoding(Context ctx, UploadedImage image, Callable<?> work) {
-    header(image);
-    async(ctx, work);
+    DecodeBudget.Reservation reservation = decodeBudget.reserve(header(image), image.name());
+    CompletableFuture<?> result;
+    try {
+      result = inference.submit(work);
+    } catch (RuntimeException e) {
+      reservation.close();
+      throw e;
+    }
+    // Given back however the work ends: its pixels are garbage by then.
+    var done = result.whenComplete((r, e) -> reservation.close()).thenAccept(r -> respond(ctx, r));
+    ctx.future(() -> done);
+  }
+
+  /** The budget the uploads being decoded share; tests take from it to fill it. */
+  DecodeBudget decodeBudget() {
+    return decodeBudget;
   }
 
   /**
