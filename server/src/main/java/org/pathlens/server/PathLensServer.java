@@ -76,6 +76,7 @@ public final class PathLensServer implements AutoCloseable {
   private final ImageDecoder decoder;
   private final DecodeBudget decodeBudget;
   private final InferencePool inference;
+  private final InferencePool uploadWork;
   private final Path uploads;
   private final TokenGuard guard;
   private final UploadGate uploadGate;
@@ -96,7 +97,11 @@ public final class PathLensServer implements AutoCloseable {
     this.decodeBudget =
         new DecodeBudget(config.decodeMemoryBytes(), DecodeBudget.DEFAULT_WAIT_MILLIS);
     this.queries = new IndexQueries(index, model, decoder);
-    this.inference = new InferencePool(config.inferenceThreads(), config.inferenceQueue());
+    this.inference =
+        new InferencePool("inference", config.inferenceThreads(), config.inferenceQueue());
+    // Uploads decode and embed on threads of their own: text searches never queue behind them.
+    this.uploadWork =
+        new InferencePool("upload", config.inferenceThreads(), config.inferenceQueue());
     this.uploads = UploadFolders.create(Path.of(System.getProperty("java.io.tmpdir")));
     ClassEmbeddingCache cache =
         config.cacheDir() == null
@@ -240,6 +245,11 @@ public final class PathLensServer implements AutoCloseable {
     return inference;
   }
 
+  /** The pool that runs the work of uploads ({@link #asyncDecoding}). */
+  InferencePool uploadWork() {
+    return uploadWork;
+  }
+
   Path uploads() {
     return uploads;
   }
@@ -247,7 +257,7 @@ public final class PathLensServer implements AutoCloseable {
   /** The upload of a request, received within the bound on uploads at once. */
   UploadedImage upload(Context ctx) {
     try {
-      inference.requireRoom(); // a request the pool would refuse is refused before its upload
+      uploadWork.requireRoom(); // a request the pool would refuse is refused before its upload
     } catch (ApiException busy) {
       ctx.header("Connection", "close"); // its body stays unread
       throw busy;
@@ -273,7 +283,7 @@ public final class PathLensServer implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work}, which decodes {@code image}, as {@link #async} does, once the image's header
+   * Runs {@code work}, which decodes {@code image}, on the upload pool, once the image's header
    * allows it and its decode fits the {@link DecodeBudget}: both are settled here, on the request's
    * thread, so that an image over {@code --max-pixels} is a 413, and one the budget has no room for
    * a 503, before any work is queued. The memory is reserved until the work ends.
@@ -282,7 +292,7 @@ public final class PathLensServer implements AutoCloseable {
     DecodeBudget.Reservation reservation = decodeBudget.reserve(header(image), image.name());
     CompletableFuture<?> result;
     try {
-      result = inference.submit(work);
+      result = uploadWork.submit(work);
     } catch (RuntimeException e) {
       reservation.close();
       throw e;
@@ -372,6 +382,7 @@ public final class PathLensServer implements AutoCloseable {
     app.stop();
     uploadGate.close();
     inference.close();
+    uploadWork.close();
     try {
       index.close();
     } finally {

@@ -708,6 +708,48 @@ class ApiServerTest {
   }
 
   @Test
+  void textSearchDoesNotQueueBehindUploads() throws Exception {
+    // The guarded server's upload pool (one thread, no queue) busy with an upload's work.
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(1);
+    var upload =
+        guarded
+            .uploadWork()
+            .submit(
+                () -> {
+                  running.countDown();
+                  release.await();
+                  return null;
+                });
+    try {
+      running.await();
+      // Text search runs on the other pool: answered.
+      assertEquals(
+          200,
+          send(
+                  guarded,
+                  HttpRequest.newBuilder(uri(guarded, "/api/search?text=fat"))
+                      .header("X-PathLens-Token", TOKEN)
+                      .GET())
+              .statusCode());
+      // Another upload has no room: 503 before its body is read.
+      HttpResponse<byte[]> busy =
+          send(
+              guarded,
+              HttpRequest.newBuilder(uri(guarded, "/api/search?k=1"))
+                  .header("X-PathLens-Token", TOKEN)
+                  .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(tileUpload(manifest.get(3)))));
+      assertError(busy, 503, null);
+      String error = JSON.readTree(busy.body()).get("error").asText();
+      assertTrue(error.contains("1 upload tasks running"), error);
+    } finally {
+      release.countDown();
+      upload.join();
+    }
+  }
+
+  @Test
   void openApiDescribesEveryRegisteredRoute() throws Exception {
     JsonNode paths = json(get("/api/openapi.json"), 200).get("paths");
     // OpenAPI writes every path parameter {id}; Javalin's <id> is one that may span segments.
