@@ -96,7 +96,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Memory the uploads being decoded at once may hold, in MB, as their headers tell it"
-              + " (a 16-bit RGBA PNG of 9,400 px side takes 972 MB); an upload beyond it waits up"
+              + " (a 16-bit RGBA PNG of 4,096 px side takes 184 MB; larger uploads are decoded at"
+              + " reduced scale); an upload beyond it waits up"
               + " to 2 s, then gets 503 with Retry-After (default: ${DEFAULT-VALUE}).")
   int decodeMemoryMb = (int) (ServerConfig.DEFAULT_DECODE_MEMORY_BYTES >> 20);
 

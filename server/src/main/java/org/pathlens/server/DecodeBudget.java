@@ -9,8 +9,8 @@ import org.pathlens.encoders.preprocess.ImageHeader;
  * The memory the uploads being decoded may hold at once, shared by all of them. Byte limits bound
  * what a client sends, not what decoding it costs: a 690 KB PNG can decode to 1 GB, and eight of
  * them at once took a server from 286 MB to 6.2 GB (issue 32). So each upload reserves what its
- * header says its decode holds ({@link ImageHeader#decodedBytes}) before its work is queued, and
- * gives it back when the work ends; an upload that does not fit waits up to {@link #waitMillis} for
+ * header says its decode holds (at the scale it is decoded at) before its work is queued, and gives
+ * it back when the work ends; an upload that does not fit waits up to {@link #waitMillis} for
  * others to finish, then is refused with 503 and {@code Retry-After}, the server's backpressure.
  * One that could never fit is a 413.
  */
@@ -44,12 +44,13 @@ final class DecodeBudget {
   /**
    * Reserves the memory decoding the image of {@code header} takes.
    *
+   * @param needed that memory, in bytes, as the decoder will decode it ({@link
+   *     org.pathlens.encoders.preprocess.ImageDecoder#decodeCost})
    * @param name the client's name of the image, for messages
    * @throws ApiException 413 when the decode alone is over the whole budget; 503 when there is no
    *     room after {@link #waitMillis}
    */
-  Reservation reserve(ImageHeader header, String name) {
-    long needed = header.decodedBytes();
+  Reservation reserve(ImageHeader header, long needed, String name) {
     if (needed > bytes) {
       throw new ApiException(
           413,

@@ -59,6 +59,18 @@ public final class PathLensServer implements AutoCloseable {
    */
   static final long READ_DEADLINE_MS = 10_000;
 
+  /**
+   * Uploads up to this many pixels (a 4,096 px square region) are decoded exactly, bit for bit as
+   * the Python reference; larger ones at reduced scale ({@link ImageDecoder#reducedAbove}).
+   */
+  static final long EXACT_DECODE_PIXELS = 4096L * 4096;
+
+  /**
+   * A reduced-scale decode keeps a short side of at least this many times the model's input side:
+   * the model sees 224–448 px, so a 9,400 px upload is decoded at 940 px, not 9,400.
+   */
+  static final int REDUCED_SCALE_MARGIN = 4;
+
   private final ServerConfig config;
 
   /**
@@ -93,7 +105,10 @@ public final class PathLensServer implements AutoCloseable {
     this.model = model;
     this.index = index;
     this.slideRecords = index.slideRecords();
-    this.decoder = new ImageDecoder(config.maxPixels());
+    ImageDecoder exact = new ImageDecoder(config.maxPixels());
+    this.decoder =
+        exact.reducedAbove(
+            EXACT_DECODE_PIXELS, REDUCED_SCALE_MARGIN * model.bundle().config().image().size());
     this.decodeBudget =
         new DecodeBudget(config.decodeMemoryBytes(), DecodeBudget.DEFAULT_WAIT_MILLIS);
     this.queries = new IndexQueries(index, model, decoder);
@@ -112,7 +127,8 @@ public final class PathLensServer implements AutoCloseable {
     this.uploadGate = new UploadGate(config.uploadsAtOnce());
     this.routes =
         new ApiRoutes(
-            new StatusRoutes(this, index, new TileImages(slideRecords, decoder), model.bundle()),
+            // The index's own tile images are served as they are: decoded exactly.
+            new StatusRoutes(this, index, new TileImages(slideRecords, exact), model.bundle()),
             new SearchRoutes(this, queries, index),
             new ClassifyRoutes(this, prompts, decoder, queries),
             new SlideRoutes(
@@ -289,7 +305,9 @@ public final class PathLensServer implements AutoCloseable {
    * a 503, before any work is queued. The memory is reserved until the work ends.
    */
   void asyncDecoding(Context ctx, UploadedImage image, Callable<?> work) {
-    DecodeBudget.Reservation reservation = decodeBudget.reserve(header(image), image.name());
+    ImageHeader header = header(image);
+    DecodeBudget.Reservation reservation =
+        decodeBudget.reserve(header, decoder.decodeCost(header), image.name());
     CompletableFuture<?> result;
     try {
       result = uploadWork.submit(work);

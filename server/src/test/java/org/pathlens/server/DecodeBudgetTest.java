@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -30,8 +31,10 @@ class DecodeBudgetTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** 2 MB: a 224 px tile (about 0.3 MB decoded) fits; a 600 x 600 RGB image (2.2 MB) never. */
-  private static final long BUDGET = 2L << 20;
+  /**
+   * 8 MB: a 224 px tile (about 0.3 MB decoded) fits; a 1,200 px square RGB image (8.6 MB) never.
+   */
+  private static final long BUDGET = 8L << 20;
 
   private static PathLensServer server;
   private static byte[] tile;
@@ -51,14 +54,14 @@ class DecodeBudgetTest {
 
   @Test
   void anImageWhoseDecodeIsOverTheWholeBudgetIsA413NamingTheOption() throws Exception {
-    HttpResponse<String> answer = post(png(600, 600));
+    HttpResponse<String> answer = post(png(1200, 1200));
     assertEquals(413, answer.statusCode(), answer.body());
     JsonNode body = JSON.readTree(answer.body());
     assertEquals("image", body.get("parameter").asText());
     String error = body.get("error").asText();
     assertTrue(
-        error.startsWith("tile.png: decoding this 600x600 PNG (24 bits a pixel) takes 3 MB")
-            && error.contains("decode-memory budget of 2 MB (--decode-memory-mb)"),
+        error.startsWith("tile.png: decoding this 1200x1200 PNG (24 bits a pixel) takes 9 MB")
+            && error.contains("decode-memory budget of 8 MB (--decode-memory-mb)"),
         error);
     assertEquals(BUDGET, server.decodeBudget().available(), "nothing stays reserved");
   }
@@ -67,9 +70,10 @@ class DecodeBudgetTest {
   void anUploadWaitsForRoomThenIsRefusedWith503AndRetryAfter() throws Exception {
     assertEquals(200, post(tile).statusCode(), "a tile fits");
 
-    // Other decodes hold all but 3 KB of the budget.
-    ImageHeader others = new ImageHeader("PNG", 349, 1000, 24); // 349,000 px x 6 bytes
-    DecodeBudget.Reservation held = server.decodeBudget().reserve(others, "others");
+    // Other decodes hold the whole budget.
+    ImageHeader others = new ImageHeader("PNG", 1398, 1000, 24); // 1,398,000 px x 6 bytes
+    DecodeBudget.Reservation held =
+        server.decodeBudget().reserve(others, others.decodedBytes(), "others");
     long start = System.nanoTime();
     HttpResponse<String> refused = post(tile);
     long waitedMs = (System.nanoTime() - start) / 1_000_000;
@@ -102,16 +106,29 @@ class DecodeBudgetTest {
     assertEquals(BUDGET, server.decodeBudget().available(), "every reservation was given back");
   }
 
+  @Test
+  void anImageOverTheExactDecodeThresholdIsDecodedAtReducedScaleAndServed() throws Exception {
+    // 5,000 px square: 150 MB decoded in full, far over the budget; at reduced scale (every 5th
+    // pixel of every 5th row, 1,000 px kept of 5,000: 4 x 224 or more) 6 MB, within it.
+    HttpResponse<String> answer = post(png(5000, 5000));
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals(1, JSON.readTree(answer.body()).get("hits").size());
+    assertEquals(BUDGET, server.decodeBudget().available());
+  }
+
   private static HttpResponse<String> post(byte[] image) throws Exception {
     return TestRequests.postImage(server.port(), "/api/search?k=1", image);
   }
 
-  /** A smooth RGB gradient as a PNG: small on the wire, {@code w × h × 6} bytes decoded. */
+  /** Flat 32 px squares of colour as a PNG: small on the wire, {@code w × h × 6} bytes decoded. */
   private static byte[] png(int width, int height) throws IOException {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, (x % 256) << 16 | (y % 256) << 8 | 128);
+    byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    for (int y = 0, i = 0; y < height; y++) {
+      for (int x = 0; x < width; x++, i += 3) {
+        bgr[i] = (byte) 128;
+        bgr[i + 1] = (byte) (y / 32);
+        bgr[i + 2] = (byte) (x / 32);
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -214,7 +214,7 @@ public final class ServedIndex implements AutoCloseable {
             "127.0.0.1",
             0,
             null,
-            1 << 20,
+            8 << 20,
             maxPixels,
             decodeMemoryBytes,
             inferenceThreads,
