@@ -143,7 +143,25 @@ function searchParams() {
   const params = new URLSearchParams({ k: $("f-k").value });
   const filter = filterQuery();
   if (filter) params.set("filter", filter);
+  if ($("f-partial").checked) params.set("allow_partial", "true");
   return params;
+}
+
+/**
+ * An answer the server marks partial (asked for with allow_partial=true while a cluster node is down)
+ * is said over the results, with how many of the index's shards answered: the tiles and cases of the
+ * other shards are missing from it. The least complete of the answers shown is the one named.
+ */
+function showPartial(...bodies) {
+  const partial = bodies.filter((body) => body && body.partial && body.shards);
+  $("partial").hidden = partial.length === 0;
+  if (partial.length === 0) return;
+  const least = partial.reduce((a, b) =>
+    a.shards.answered * b.shards.total <= b.shards.answered * a.shards.total ? a : b);
+  $("partial").textContent = "Partial answer: only " + least.shards.answered + " of "
+    + least.shards.total + " index shards answered (a cluster node is down or recovering)."
+    + " Tiles and cases on the other shards are missing from these results; search again once the"
+    + " cluster is whole.";
 }
 
 /**
@@ -203,7 +221,9 @@ function tileCard(hit) {
   if (extra) body.append(el("div", extra, "meta extra"));
   if (hit.caption) body.append(el("div", hit.caption, "caption"));
   const more = el("a", "More like this", "more-like");
-  more.href = "#/?" + new URLSearchParams({ tile: hit.id, k: String(PAGE) });
+  const like = new URLSearchParams({ tile: hit.id, k: String(PAGE) });
+  if ($("f-partial").checked) like.set("partial", "1"); // the choice made for this search holds for the next
+  more.href = "#/?" + like;
   body.append(more);
   li.append(body);
   return li;
@@ -255,6 +275,7 @@ function warnIfWeak(body) {
 function clearResults() {
   $("more").hidden = true;
   $("weak").hidden = true;
+  $("partial").hidden = true;
   $("results").replaceChildren();
   $("results-title").hidden = true;
   $("cases").replaceChildren();
@@ -274,6 +295,7 @@ function searchUrl(k) {
     if (value) state.set(field, value);
   }
   state.set("k", String(k));
+  if ($("f-partial").checked) state.set("partial", "1");
   return "#/?" + state;
 }
 
@@ -282,6 +304,7 @@ async function searchFromUrl(hash) {
   const state = new URLSearchParams(query < 0 ? "" : hash.slice(query + 1));
   const text = state.get("q");
   const tile = state.get("tile");
+  $("f-partial").checked = state.get("partial") === "1";
   if (tile) {
     runTileSearch(tile, Math.min(1000, Math.max(1, Number(state.get("k")) || PAGE)));
     return;
@@ -332,6 +355,7 @@ async function runTileSearch(tile, k) {
   await busy($("search-button"), $("status"), "Finding tiles like " + tile + "…", async () => {
     const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
     showHits(body.hits, "tile " + tile);
+    showPartial(body);
   });
 }
 
@@ -349,6 +373,7 @@ async function runTextSearch(text, k) {
     showHits(body.hits, "\u201c" + text + "\u201d");
     $("more").hidden = body.hits.length < k || k >= 1000;
     warnIfWeak(body);
+    showPartial(body);
   });
 }
 
@@ -405,14 +430,17 @@ async function searchImage(file) {
   $("query-image-box").hidden = false;
   clearResults();
   const form = () => { const f = new FormData(); f.append("image", file, file.name); return f; };
+  const similar = new URLSearchParams({ k: "5" });
+  if ($("f-partial").checked) similar.set("allow_partial", "true");
   await busy($("search-button"), $("status"), "Finding tiles like " + file.name + "…", async () => {
     const [tiles, cases] = await Promise.all([
       api("/api/search?" + searchParams(), { method: "POST", body: form() }),
-      api("/api/similar?k=5", { method: "POST", body: form() }),
+      api("/api/similar?" + similar, { method: "POST", body: form() }),
       loadKnownSlides(),
     ]);
     showHits(tiles.hits, file.name);
     showCases(cases.slides);
+    showPartial(tiles, cases);
   });
 }
 

@@ -97,6 +97,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin FilterOption filter; // with --index
 
+  @Mixin AllowPartialOption partial; // with --index
+
   @Option(
       names = "--per-slide",
       description = {
@@ -149,8 +151,9 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (inputs.index == null && (filter.given() || perSlide)) {
-      throw new IllegalArgumentException("--filter and --per-slide work with --index only");
+    if (inputs.index == null && (filter.given() || perSlide || partial.allow)) {
+      throw new IllegalArgumentException(
+          "--filter, --per-slide and --allow-partial work with --index only");
     }
     if (!perSlide && geojson != null) {
       throw new IllegalArgumentException("--geojson writes slides: add --per-slide (and --index)");
@@ -195,9 +198,11 @@ final class ClassifyCommand implements Callable<Integer> {
           "--stain-norm and --tta go with --images: an index's tiles were embedded"
               + " (and normalised) when they were ingested");
     }
-    try (TileIndex index =
+    try (TileIndex opened =
         TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
+      TileIndex index = partial.reading(opened);
       TileFilter tiles = filter.parse();
+      int classified;
       if (perSlide) {
         List<SlideClassification> results =
             IndexClassifier.slides(index, tiles, classifier, slidePooling);
@@ -205,11 +210,15 @@ final class ClassifyCommand implements Callable<Integer> {
         if (geojson != null) {
           writeGeoJson(index, classifier, results);
         }
-        return results.size();
+        classified = results.size();
+      } else {
+        List<TileClassification> results = IndexClassifier.tiles(index, tiles, classifier);
+        results.forEach(tile -> print(out, tile.tile().id(), tile.result()));
+        classified = results.size();
       }
-      List<TileClassification> results = IndexClassifier.tiles(index, tiles, classifier);
-      results.forEach(tile -> print(out, tile.tile().id(), tile.result()));
-      return results.size();
+      out.flush(); // the results before the line that says they are partial
+      partial.report(spec);
+      return classified;
     }
   }
 

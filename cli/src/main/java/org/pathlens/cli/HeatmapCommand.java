@@ -95,6 +95,8 @@ final class HeatmapCommand implements Callable<Integer> {
 
   @Mixin CacheOption cache;
 
+  @Mixin AllowPartialOption partial;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
@@ -111,9 +113,11 @@ final class HeatmapCommand implements Callable<Integer> {
     }
     try (VisionLanguageModel vlm =
             VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
-        TileIndex tiles =
+        TileIndex opened =
             TileIndex.openForSearch(
                 index.location, IndexProvenance.of(vlm), IndexSettings.defaults())) {
+      TileIndex tiles = partial.reading(opened);
+      partial.requireSlideSeen(tiles, slideId);
       ZeroShotClassifier classifier = classEmbeddings.classifier(vlm, promptSet);
       try (SlideViews views =
           SlideViews.open(tiles, slideId, classifier, vlm.bundle().config().image().size())) {
@@ -132,6 +136,7 @@ final class HeatmapCommand implements Callable<Integer> {
           write(views.contactSheet(top, cropSize), contactSheet);
           stdout.println("contact sheet: " + contactSheet + " (top " + top + " tiles per class)");
         }
+        partial.report(spec);
       }
     }
     return 0;

@@ -18,13 +18,14 @@ import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
+import org.pathlens.index.features.FeatureFiles;
 import org.pathlens.index.ingest.ExistingTiles;
+import org.pathlens.index.ingest.FeatureIngest;
 import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
 import org.pathlens.slides.TissueDetector;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
     header = "Embed tile images or whole-slide images into a tile index.",
     description = {
       "Embed tiles into an index (created if absent): a folder of tile images (with an optional manifest CSV of metadata), or",
-      "whole-slide images cut into tissue tiles. Progress goes to stderr (a bar on a terminal), one summary",
+      "whole-slide images cut into tissue tiles, or patch features from TRIDENT or CLAM (.h5) as their slides' tiles.",
+      "Progress goes to stderr (a bar on a terminal), one summary",
       "line to stdout. Re-running an ingest never duplicates tiles: tiles already in the index with the",
       "same metadata are kept as they are (not embedded again), so a re-run after a crash does only what",
       "is left. Inputs that cannot be read are named on stderr and skipped; the exit code is 1 if the",
@@ -49,7 +51,9 @@ import picocli.CommandLine.Spec;
       "  ./pathlens ingest --model fixtures/demo-bundle --index /tmp/pl/idx \\",
       "      --tiles /tmp/pl/tiles --manifest /tmp/pl/tiles/manifest.csv",
       "  ./pathlens ingest --model fixtures/demo-bundle --index /tmp/pl/idx \\",
-      "      --slides /tmp/pl/slide.tiff --mpp 0.5"
+      "      --slides /tmp/pl/slide.tiff --mpp 0.5",
+      "  ./pathlens ingest --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --features /tmp/pl/trident/features_pathlens-demo-crc9 --slides /tmp/pl/slide.tiff"
     })
 final class IngestCommand implements Callable<Integer> {
 
@@ -62,23 +66,37 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin IndexOption index;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Inputs inputs;
+  @Option(
+      names = "--tiles",
+      paramLabel = "DIR",
+      description = "A folder of tile images (searched recursively).")
+  Path tiles;
 
-  static final class Inputs {
-    @Option(
-        names = "--tiles",
-        paramLabel = "DIR",
-        description = "A folder of tile images (searched recursively).")
-    Path tiles;
+  @Option(
+      names = "--slides",
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "Slide files, or folders of them (svs, tif(f), ndpi, mrxs, scn, ...). With --features: the"
+              + " slides the feature files belong to (same name), for their pixels.")
+  List<Path> slides;
 
-    @Option(
-        names = "--slides",
-        arity = "1..*",
-        paramLabel = "PATH",
-        description = "Slide files, or folders of them (svs, tif(f), ndpi, mrxs, scn, ...).")
-    List<Path> slides;
-  }
+  @Option(
+      names = "--features",
+      paramLabel = "PATH",
+      description =
+          "Patch features computed elsewhere: a TRIDENT or CLAM .h5 file, a folder of them, or a"
+              + " TRIDENT job folder (its features_<encoder> folder). No pixel is read and no"
+              + " encoder runs; --model must be the model that made them.")
+  Path features;
+
+  @Option(
+      names = "--trust-features",
+      description =
+          "With --features: ingest features whose 'encoder' attribute names another model than the"
+              + " bundle (the same model under another name); the slide record keeps that it was"
+              + " trusted.")
+  boolean trustFeatures;
 
   @Option(
       names = "--manifest",
@@ -139,13 +157,18 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (manifest != null && inputs.tiles == null) {
+    requireOneInput();
+    if (manifest != null && tiles == null) {
       throw new IllegalArgumentException("--manifest goes with --tiles, not --slides");
+    }
+    if (trustFeatures && features == null) {
+      throw new IllegalArgumentException("--trust-features goes with --features");
     }
     if (rebuild) {
       index.location.require(IndexCapability.REBUILD); // before the model loads
     }
-    List<Path> slides = inputs.slides == null ? List.of() : SlideFiles.expand(inputs.slides);
+    List<Path> slideFiles = slides == null ? List.of() : SlideFiles.expand(slides);
+    List<Path> featureFiles = features == null ? List.of() : FeatureFiles.expand(features);
     IngestSummary summary;
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     StainOptions stainOptions = stain.toStainOptions(decoder);
@@ -155,10 +178,20 @@ final class IngestCommand implements Callable<Integer> {
         IngestProgress progress = IngestProgress.forConsole(err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
-      if (inputs.tiles != null) {
+      if (features != null) {
+        summary =
+            new FeatureIngest(
+                    vlm.bundle().config().name(),
+                    vlm.bundle().config().embeddingDim(),
+                    trustFeatures,
+                    tiling.toTilingOptions(vlm.bundle().config().image().size()).assumedMpp(),
+                    SlideIngest.DEFAULT_THUMBNAIL_SIZE,
+                    existing)
+                .ingest(featureFiles, slideFiles, tileIndex, progress);
+      } else if (tiles != null) {
         summary =
             new TileFolderIngest(encoder, decoder, model.batchSize(), readThreads, existing)
-                .ingest(inputs.tiles, manifest, tileIndex, progress);
+                .ingest(tiles, manifest, tileIndex, progress);
       } else {
         int size = tileSize != null ? tileSize : vlm.bundle().config().image().size();
         summary =
@@ -170,7 +203,7 @@ final class IngestCommand implements Callable<Integer> {
                     readThreads,
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing)
-                .ingest(slides, tileIndex, progress);
+                .ingest(slideFiles, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary
       if (rebuilding != null && summary.tiles() + summary.unchanged() > 0) {
@@ -186,6 +219,18 @@ final class IngestCommand implements Callable<Integer> {
       warnIfUncorrected(tileIndex, err);
     }
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
+  }
+
+  /** One of --tiles, --slides and --features; --slides may go with --features. */
+  private void requireOneInput() {
+    if (features != null && tiles != null) {
+      throw new IllegalArgumentException("give --features or --tiles, not both");
+    }
+    if (features == null && (tiles == null) == (slides == null)) {
+      throw new IllegalArgumentException(
+          "give one of --tiles DIR, --slides PATH... or --features PATH (with --slides for their"
+              + " slides' pixels)");
+    }
   }
 
   /** With --rebuild: the new index being written beside the alias's, set by {@link #open}. */

@@ -80,6 +80,8 @@ final class SearchCommand implements Callable<Integer> {
 
   @Mixin QueryOptions results = new QueryOptions(10);
 
+  @Mixin AllowPartialOption partial;
+
   @Mixin MaxPixelsOption maxPixels;
 
   @Override
@@ -93,7 +95,7 @@ final class SearchCommand implements Callable<Integer> {
             query.keywords == null,
             results.oversample,
             maxPixels.decoder())) {
-      IndexQueries queries = session.queries();
+      IndexQueries queries = session.queries().over(partial.reading(session.index()));
       List<SearchHit> hits;
       if (query.text != null) {
         hits = queries.text(query.text, k, tiles);
@@ -107,6 +109,7 @@ final class SearchCommand implements Callable<Integer> {
       for (int i = 0; i < hits.size(); i++) {
         spec.commandLine().getOut().println(HitJson.tile(i + 1, hits.get(i)));
       }
+      partial.report(spec);
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

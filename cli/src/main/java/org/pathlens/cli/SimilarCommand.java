@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.index.SlideHit;
+import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
 import picocli.CommandLine.ArgGroup;
@@ -80,6 +81,8 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Mixin QueryOptions results = new QueryOptions(5);
 
+  @Mixin AllowPartialOption partial;
+
   @Mixin MaxPixelsOption maxPixels;
 
   @Override
@@ -89,9 +92,11 @@ final class SimilarCommand implements Callable<Integer> {
     try (IndexQuerySession session =
         IndexQuerySession.open(
             model, index.location, query.image != null, results.oversample, maxPixels.decoder())) {
-      IndexQueries queries = session.queries();
+      TileIndex reads = partial.reading(session.index());
+      IndexQueries queries = session.queries().over(reads);
       List<SlideHit> slides;
       if (query.slide != null) {
+        partial.requireSlideSeen(reads, query.slide);
         slides =
             byEmbedding
                 ? queries.similarToSlideByEmbedding(query.slide, k)
@@ -105,6 +110,7 @@ final class SimilarCommand implements Callable<Integer> {
       for (int i = 0; i < slides.size(); i++) {
         spec.commandLine().getOut().println(HitJson.slide(i + 1, slides.get(i)));
       }
+      partial.report(spec);
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

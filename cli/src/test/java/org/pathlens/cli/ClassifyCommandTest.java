@@ -109,4 +109,25 @@ class ClassifyCommandTest {
         run.err().contains("bad.json: templates[0] \"a photo.\" has no CLASSNAME placeholder"),
         run.err());
   }
+
+  /** Image files are always read whole: --allow-partial goes with --index only. */
+  @Test
+  void allowPartialWithImagesIsOneLine() {
+    CliRun run =
+        CliRun.of(
+            "classify",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--prompts",
+            "demo-crc9",
+            "--images",
+            TestData.golden("zeroshot").resolve("tiles").toString(),
+            "--allow-partial",
+            "--no-cache");
+    assertEquals(ErrorReporter.USER_ERROR, run.exitCode());
+    assertEquals(
+        "pathlens classify: --filter, --per-slide and --allow-partial work with --index only",
+        run.err().strip());
+    assertTrue(run.out().isEmpty(), run.out());
+  }
 }

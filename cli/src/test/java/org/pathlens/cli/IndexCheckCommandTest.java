@@ -130,6 +130,43 @@ class IndexCheckCommandTest {
   }
 
   @Test
+  void aGarbledThumbnailAndADeletedRecordAreProblemsNamingTheirSlide(@TempDir Path tmp)
+      throws IOException {
+    Path copy = copyOfIndex(tmp.resolve("index"));
+    Path thumbnail = copy.resolve("thumbnails/S-9.png");
+    byte[] png = Files.readAllBytes(thumbnail);
+    png[png.length / 2] ^= 0x20;
+    Files.write(thumbnail, png);
+    CliRun garbled = CliRun.of("index", "check", "--index", copy.toString());
+    assertEquals(1, garbled.exitCode(), garbled.out());
+    assertTrue(garbled.out().contains("1 problem:"), garbled.out());
+    assertTrue(
+        garbled.out().contains("  problem: slide S-9: thumbnail " + thumbnail + ": SHA-256 "),
+        garbled.out());
+    assertTrue(garbled.out().contains("the file was altered; re-ingest the slide"), garbled.out());
+
+    String tiles =
+        garbled.outLines().stream()
+            .filter(l -> l.startsWith("  tiles: "))
+            .findFirst()
+            .orElseThrow()
+            .substring("  tiles: ".length());
+    Files.delete(copy.resolve("slides/S-9.json"));
+    CliRun deleted = CliRun.of("index", "check", "--index", copy.toString());
+    assertEquals(1, deleted.exitCode(), deleted.out());
+    assertTrue(
+        deleted
+            .out()
+            .contains(
+                "  problem: slide S-9: "
+                    + tiles
+                    + " tiles cut from a slide file but no slide record ("
+                    + copy.resolve("slides/S-9.json")
+                    + " is missing)"),
+        deleted.out());
+  }
+
+  @Test
   void aMissingIndexIsOneLine(@TempDir Path tmp) {
     CliRun run = CliRun.of("index", "check", "--index", tmp.resolve("none").toString());
     assertEquals(ErrorReporter.USER_ERROR, run.exitCode());

@@ -33,6 +33,9 @@ import org.pathlens.slides.SlideLevel;
  * @param tiles tiles of the slide indexed by this ingest
  * @param thumbnail the thumbnail's path relative to the index directory
  * @param properties the file's metadata, OpenSlide-style names
+ * @param thumbnailSha256 SHA-256 (hex) of the thumbnail's PNG bytes as written, checked before the
+ *     thumbnail is served ({@link Thumbnails}); null in records of earlier versions, and where the
+ *     backend keeps the thumbnail's hash elsewhere
  */
 public record SlideRecord(
     String slideId,
@@ -48,7 +51,8 @@ public record SlideRecord(
     double tissueFraction,
     long tiles,
     String thumbnail,
-    Map<String, String> properties) {
+    Map<String, String> properties,
+    String thumbnailSha256) {
 
   public static final String RECORDS = "slides";
   public static final String THUMBNAILS = "thumbnails";
@@ -61,6 +65,26 @@ public record SlideRecord(
   public SlideRecord {
     levels = List.copyOf(levels);
     properties = properties == null ? Map.of() : new TreeMap<>(properties);
+  }
+
+  /** This record with {@code sha256} as its thumbnail's hash. */
+  public SlideRecord withThumbnailSha256(String sha256) {
+    return new SlideRecord(
+        slideId,
+        path,
+        vendor,
+        mppX,
+        mppY,
+        levels,
+        tileMpp,
+        tileSize,
+        levelRead,
+        minTissue,
+        tissueFraction,
+        tiles,
+        thumbnail,
+        properties,
+        sha256);
   }
 
   /** Where the record of {@code slideId} lives in {@code indexDir}. */

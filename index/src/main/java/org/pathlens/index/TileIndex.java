@@ -79,6 +79,20 @@ public interface TileIndex extends AutoCloseable {
     throw new UnsupportedOperationException("batch correction declared but not built");
   }
 
+  /**
+   * This index for the reads of one request that accepts a partial answer ({@code --allow-partial},
+   * {@code allow_partial=true}): a read that fewer shards answered than the index has (a node down,
+   * a shard recovering) or that timed out is returned instead of refused, and noted in {@code
+   * partial} so that the caller marks its answer partial. A read no shard answered is still
+   * refused. The view reads only; writes go through the index itself, which never accepts a partial
+   * read.
+   *
+   * <p>A backend whose every answer is whole (the embedded index) returns itself and notes nothing.
+   */
+  default TileIndex allowingPartial(PartialReads partial) {
+    return this;
+  }
+
   /** The records and thumbnails of this index's slides. */
   SlideRecords slideRecords();
 

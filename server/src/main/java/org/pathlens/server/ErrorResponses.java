@@ -44,9 +44,13 @@ final class ErrorResponses {
             ctx,
             503,
             "the tile index cannot give a whole answer now (a cluster node is down, recovering or"
-                + " unreachable): a partial answer is never served; retry after "
+                + " unreachable): a partial answer is never served unasked; retry after "
                 + IndexUnavailableException.RETRY_AFTER_SECONDS
-                + " s",
+                + " s"
+                + ("true".equals(ctx.queryParam(IndexReads.PARAMETER))
+                    ? " (no shard that answered could give this answer)"
+                    : ", or add allow_partial=true to the request to accept an answer from the"
+                        + " shards that answered, marked \"partial\": true"),
             null);
       }
       case ImageTooLargeException tooLarge ->

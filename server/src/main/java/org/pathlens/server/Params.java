@@ -61,4 +61,19 @@ final class Params {
     throw ApiException.badParameter(
         "method", "method must be tiles or embedding, got '" + method + "'");
   }
+
+  /**
+   * A yes-or-no parameter: {@code true} or {@code false} (absent or empty: false), anything else a
+   * 400 naming it.
+   */
+  static boolean flag(Context ctx, String name) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isBlank() || value.strip().equals("false")) {
+      return false;
+    }
+    if (value.strip().equals("true")) {
+      return true;
+    }
+    throw ApiException.badParameter(name, name + " must be true or false, got '" + value + "'");
+  }
 }

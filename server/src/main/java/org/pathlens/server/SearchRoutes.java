@@ -33,6 +33,8 @@ final class SearchRoutes {
   void searchText(Context ctx) {
     int k = Params.k(ctx, 10);
     TileFilter filter = Params.filter(ctx);
+    IndexReads reads = IndexReads.of(ctx, index);
+    IndexQueries queries = this.queries.over(reads.index());
     String tile = ctx.queryParam("tile");
     if (tile != null) {
       // More like an indexed tile: its stored embedding is the query.
@@ -40,7 +42,7 @@ final class SearchRoutes {
           ctx,
           () -> {
             try {
-              return ApiJson.tileHits(server, queries.likeTile(tile, k, filter));
+              return reads.mark(ApiJson.tileHits(server, queries.likeTile(tile, k, filter)));
             } catch (IllegalArgumentException e) {
               throw new ApiException(404, e.getMessage(), "tile", e);
             }
@@ -53,11 +55,12 @@ final class SearchRoutes {
       server.async(
           ctx,
           () ->
-              ApiJson.tileHits(
-                  server,
-                  mode.equals("keywords")
-                      ? queries.keywords(text, k, filter)
-                      : queries.hybrid(text, k, filter)));
+              reads.mark(
+                  ApiJson.tileHits(
+                      server,
+                      mode.equals("keywords")
+                          ? queries.keywords(text, k, filter)
+                          : queries.hybrid(text, k, filter))));
       return;
     }
     if (!mode.equals("text")) {
@@ -77,38 +80,48 @@ final class SearchRoutes {
                     reference.put("text", IndexQueries.UNRELATED_TEXT);
                     reference.put("best_score", best);
                   });
-          return body;
+          return reads.mark(body);
         });
   }
 
   void searchImage(Context ctx) {
     int k = Params.k(ctx, 10);
     TileFilter filter = Params.filter(ctx);
+    IndexReads reads = IndexReads.of(ctx, index);
+    IndexQueries queries = this.queries.over(reads.index());
     UploadedImage image = server.upload(ctx);
     server.asyncDecoding(
         ctx,
         image,
-        () -> withFile(image, file -> ApiJson.tileHits(server, queries.image(file, k, filter))));
+        () ->
+            withFile(
+                image,
+                file -> reads.mark(ApiJson.tileHits(server, queries.image(file, k, filter)))));
   }
 
   void similarToSlide(Context ctx) throws IOException {
     String slide = Params.required(ctx, "slide");
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
-    server.requireIndexedSlide(slide);
+    IndexReads reads = IndexReads.of(ctx, index);
+    IndexQueries queries = this.queries.over(reads.index());
+    reads.requireIndexedSlide(slide);
     server.async(
         ctx,
         () ->
-            ApiJson.slideHits(
-                server,
-                byEmbedding
-                    ? queries.similarToSlideByEmbedding(slide, k)
-                    : queries.similarToSlide(slide, k)));
+            reads.mark(
+                ApiJson.slideHits(
+                    server,
+                    byEmbedding
+                        ? queries.similarToSlideByEmbedding(slide, k)
+                        : queries.similarToSlide(slide, k))));
   }
 
   void similarToImage(Context ctx) {
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
+    IndexReads reads = IndexReads.of(ctx, index);
+    IndexQueries queries = this.queries.over(reads.index());
     UploadedImage image = server.upload(ctx);
     server.asyncDecoding(
         ctx,
@@ -117,11 +130,12 @@ final class SearchRoutes {
             withFile(
                 image,
                 file ->
-                    ApiJson.slideHits(
-                        server,
-                        byEmbedding
-                            ? queries.similarToImageByEmbedding(file, k)
-                            : queries.similarToImage(file, k))));
+                    reads.mark(
+                        ApiJson.slideHits(
+                            server,
+                            byEmbedding
+                                ? queries.similarToImageByEmbedding(file, k)
+                                : queries.similarToImage(file, k)))));
   }
 
   /** Most values of a facet returned. */
@@ -137,6 +151,8 @@ final class SearchRoutes {
    * ({@link org.pathlens.index.TileIndex#extraFields}), {@value #MAX_FACET_FIELDS} fields at most.
    */
   void facets(Context ctx) throws IOException {
+    IndexReads reads = IndexReads.of(ctx, index);
+    TileIndex index = reads.index();
     String fields = ctx.queryParam("fields");
     List<String> names;
     if (fields == null || fields.isBlank()) {
@@ -160,7 +176,7 @@ final class SearchRoutes {
         throw new ApiException(400, e.getMessage(), "fields", e);
       }
     }
-    ctx.json(new Facets(index.count(filter), facets));
+    ctx.json(reads.mark(server.json().valueToTree(new Facets(index.count(filter), facets))));
   }
 
   /**

@@ -6,7 +6,6 @@ import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,6 +18,7 @@ import javax.imageio.stream.ImageInputStream;
 import org.pathlens.index.IndexUnavailableException;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.SlideRecords;
+import org.pathlens.index.Thumbnails;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.prompts.ZeroShotClassifier;
@@ -68,9 +68,12 @@ final class SlideRoutes {
   }
 
   void slides(Context ctx) throws IOException {
+    IndexReads reads = IndexReads.of(ctx, index);
+    // The index's own records unless this request reads through a view that accepts partial lists.
+    SlideRecords records = reads.index() == index ? this.records : reads.index().slideRecords();
     List<SlideEntry> slides = new ArrayList<>();
     List<UnreadableSlide> unreadable = new ArrayList<>();
-    for (String id : server.slideIds()) {
+    for (String id : records.slideIds()) {
       SlideRecord record;
       try {
         record = records.read(id);
@@ -93,7 +96,7 @@ final class SlideRoutes {
               "/api/slides/" + ApiJson.segment(id),
               "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png"));
     }
-    ctx.json(new SlideList(slides, unreadable));
+    ctx.json(reads.mark(server.json().valueToTree(new SlideList(slides, unreadable))));
   }
 
   /** Why a slide whose record does not parse is left out; the details go to the log. */
@@ -124,26 +127,20 @@ final class SlideRoutes {
 
   void slide(Context ctx) throws IOException {
     String id = knownSlide(ctx);
-    SlideRecord record;
-    try {
-      record = records.read(id);
-    } catch (IndexUnavailableException e) {
-      throw e;
-    } catch (IOException e) {
-      LOG.warn("pathlens serve: the record of slide '{}' cannot be read: {}", id, e.getMessage());
-      throw new ApiException(500, "slide '" + id + "': " + DAMAGED, null, e);
-    }
+    SlideRecord record = record(id);
     ObjectNode body = server.json().valueToTree(record);
-    // The server's own paths are no business of the client's; it gets URLs instead.
+    // The server's own paths and checks are no business of the client's; it gets URLs instead.
     body.remove("path");
     body.remove("thumbnail");
+    body.remove("thumbnail_sha256");
     body.put("thumbnail_url", "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png");
     ctx.json(body);
   }
 
   void thumbnail(Context ctx) throws IOException {
-    Path file = thumbnail(knownSlide(ctx), "");
-    ctx.contentType("image/png").result(Files.readAllBytes(file));
+    String id = knownSlide(ctx);
+    SlideRecord record = record(id);
+    ctx.contentType("image/png").result(verified(record, thumbnail(id, "")));
   }
 
   /**
@@ -166,7 +163,7 @@ final class SlideRoutes {
 
   /** The slide as a Deep Zoom Image, for OpenSeadragon: its descriptor. */
   void deepZoomDescriptor(Context ctx) throws IOException {
-    SlideRecord record = records.read(knownSlide(ctx));
+    SlideRecord record = record(knownSlide(ctx));
     ctx.contentType("application/xml")
         .result(
             DeepZoom.descriptor(
@@ -178,7 +175,7 @@ final class SlideRoutes {
   /** One JPEG tile of the Deep Zoom Image: {@code image_files/<level>/<col>_<row>.jpeg}. */
   void deepZoomTile(Context ctx) throws IOException {
     String id = knownSlide(ctx);
-    SlideRecord record = records.read(id);
+    SlideRecord record = record(id);
     Matcher tile = DEEP_ZOOM_TILE.matcher(ctx.pathParam("tile"));
     int level;
     try {
@@ -198,7 +195,7 @@ final class SlideRoutes {
                 deepZoom.tile(
                     id,
                     Path.of(record.path()),
-                    thumbnail(id, " for its overview levels"),
+                    verifiedThumbnail(record, " for its overview levels"),
                     record.levels().getFirst().width(),
                     record.levels().getFirst().height(),
                     level,
@@ -212,7 +209,8 @@ final class SlideRoutes {
     String name = Params.required(ctx, "prompts");
     String classId = ctx.queryParam("class");
     prompts.read(name, "prompts");
-    server.requireIndexedSlide(slide);
+    IndexReads reads = IndexReads.of(ctx, index);
+    reads.requireIndexedSlide(slide);
     server.async(
         ctx,
         () -> {
@@ -222,7 +220,7 @@ final class SlideRoutes {
           }
           SlideClassification result =
               IndexClassifier.slides(
-                      index, TileFilter.slide(slide), classifier, SlidePooling.DEFAULT)
+                      reads.index(), TileFilter.slide(slide), classifier, SlidePooling.DEFAULT)
                   .getFirst();
           ObjectNode body = server.object();
           body.put("slide_id", result.slideId());
@@ -234,7 +232,7 @@ final class SlideRoutes {
           String view = "?prompts=" + ApiJson.query(name) + "&class=" + ApiJson.query(drawn);
           body.put("heatmap_url", "/api/slides/" + ApiJson.segment(slide) + "/heatmap.png" + view);
           body.put("overlay_url", "/api/slides/" + ApiJson.segment(slide) + "/overlay.png" + view);
-          return body;
+          return reads.mark(body);
         });
   }
 
@@ -247,7 +245,7 @@ final class SlideRoutes {
    * UI.
    */
   void overlay(Context ctx) throws IOException {
-    Path thumbnail = thumbnail(knownSlide(ctx), " to lay a heatmap over");
+    Path thumbnail = verifiedThumbnail(record(knownSlide(ctx)), " to lay a heatmap over");
     drawSlide(
         ctx,
         (views, classId) -> {
@@ -295,6 +293,44 @@ final class SlideRoutes {
             return ApiJson.png(drawing.draw(views, classId));
           }
         });
+  }
+
+  /**
+   * The record of a known slide; one that cannot be read is a JSON error for this slide alone, its
+   * details in the log.
+   */
+  private SlideRecord record(String id) throws IOException {
+    try {
+      return records.read(id);
+    } catch (IndexUnavailableException e) {
+      throw e;
+    } catch (IOException e) {
+      LOG.warn("pathlens serve: the record of slide '{}' cannot be read: {}", id, e.getMessage());
+      throw new ApiException(500, "slide '" + id + "': " + DAMAGED, null, e);
+    }
+  }
+
+  /** Why a slide's thumbnail is not served; the details (the file, the hashes) go to the log. */
+  private static final String DAMAGED_THUMBNAIL =
+      "its thumbnail is damaged (it fails its hash or does not decode): ./pathlens index check"
+          + " names the fault; re-ingest the slide";
+
+  /** The bytes of {@code file}, the thumbnail of {@code record}'s slide, once verified. */
+  private static byte[] verified(SlideRecord record, Path file) throws IOException {
+    try {
+      return Thumbnails.readVerified(file, record);
+    } catch (Thumbnails.DamagedThumbnailException e) {
+      LOG.warn("pathlens serve: slide '{}': {}", record.slideId(), e.getMessage());
+      throw new ApiException(
+          500, "slide '" + record.slideId() + "': " + DAMAGED_THUMBNAIL, null, e);
+    }
+  }
+
+  /** The slide's stored thumbnail, verified; a 404 saying the slide has none {@code forWhat}. */
+  private Path verifiedThumbnail(SlideRecord record, String forWhat) throws IOException {
+    Path file = thumbnail(record.slideId(), forWhat);
+    verified(record, file);
+    return file;
   }
 
   /** The slide's stored thumbnail; a 404 saying the slide has none {@code forWhat}. */

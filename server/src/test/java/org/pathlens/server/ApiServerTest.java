@@ -707,6 +707,30 @@ class ApiServerTest {
             .statusCode());
   }
 
+  /**
+   * The embedded index always answers whole: allow_partial=true gives the same body as without it,
+   * with no partial mark; a value other than true or false is a 400 naming the parameter.
+   */
+  @Test
+  void allowPartialOnAnEmbeddedIndexChangesNothing() throws Exception {
+    for (String read :
+        List.of(
+            "/api/search?text=fat&k=3",
+            "/api/search?text=fat&mode=keywords",
+            "/api/similar?slide=S-1&k=3",
+            "/api/slides/S-1/classify?prompts=demo-crc9",
+            "/api/facets?",
+            "/api/slides?")) {
+      String whole = new String(get(read).body(), StandardCharsets.UTF_8);
+      HttpResponse<byte[]> allowed = get(read + "&allow_partial=true");
+      assertEquals(200, allowed.statusCode(), read);
+      assertEquals(whole, new String(allowed.body(), StandardCharsets.UTF_8), read);
+      assertFalse(json(allowed, 200).has("partial"), read);
+    }
+    assertError(get("/api/facets?allow_partial=1"), 400, "allow_partial");
+    assertError(get("/api/search?text=fat&allow_partial=yes"), 400, "allow_partial");
+  }
+
   @Test
   void textSearchDoesNotQueueBehindUploads() throws Exception {
     // The guarded server's upload pool (one thread, no queue) busy with an upload's work.
@@ -800,13 +824,15 @@ class ApiServerTest {
             .POST(HttpRequest.BodyPublishers.ofByteArray(multipart));
     // A fresh connection per upload: a server may close one after refusing a body it did not read.
     try (HttpClient fresh = HttpClient.newHttpClient()) {
-      return fresh.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return OpenApiContract.SERVED.check(
+          fresh.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
     }
   }
 
   private static HttpResponse<byte[]> send(PathLensServer s, HttpRequest.Builder request)
       throws Exception {
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return OpenApiContract.SERVED.check(
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   private static JsonNode json(HttpResponse<byte[]> response, int status) throws IOException {

@@ -8,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
-/** Plain requests against a test server on 127.0.0.1: a GET, and a POST of one image upload. */
+/**
+ * Plain requests against a test server on 127.0.0.1: a GET (text or bytes), and a POST of one image
+ * upload; each answer is checked against openapi.json ({@link OpenApiContract}).
+ */
 final class TestRequests {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -17,9 +20,19 @@ final class TestRequests {
   private TestRequests() {}
 
   static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return OpenApiContract.SERVED.check(
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** A GET whose body is kept as bytes (images). */
+  static HttpResponse<byte[]> getBytes(int port, String path)
+      throws IOException, InterruptedException {
+    return OpenApiContract.SERVED.check(
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   /** POSTs {@code image} as the multipart part {@code image} (file name tile.png). */
@@ -34,11 +47,12 @@ final class TestRequests {
             .getBytes(StandardCharsets.UTF_8));
     body.write(image);
     body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return OpenApiContract.SERVED.check(
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 }

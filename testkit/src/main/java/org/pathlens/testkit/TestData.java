@@ -30,10 +30,22 @@ public final class TestData {
    * without torch); empty when it cannot import them. Tests that need it must skip then.
    */
   public static Optional<String> pythonWithTorch() {
+    return pythonWith("torch, PIL, numpy");
+  }
+
+  /**
+   * As {@link #pythonWithTorch}, for the scripts that write HDF5 files with h5py (Debian's {@code
+   * python3-h5py}).
+   */
+  public static Optional<String> pythonWithH5py() {
+    return pythonWith("h5py, numpy");
+  }
+
+  private static Optional<String> pythonWith(String modules) {
     String env = System.getenv("PATHLENS_PYTHON");
     String python = env != null && !env.isBlank() ? env : "/usr/bin/python3";
     try {
-      Process p = new ProcessBuilder(python, "-c", "import torch, PIL, numpy").start();
+      Process p = new ProcessBuilder(python, "-c", "import " + modules).start();
       p.getInputStream().close();
       p.getErrorStream().close();
       return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0

@@ -11,16 +11,17 @@ import javax.imageio.ImageIO;
 import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
- * Writes an RGB image as PNG: to a file whole or not at all (through a temporary file), or to
- * bytes.
+ * Encodes an RGB image as PNG bytes, and writes such bytes to a file whole or not at all (through a
+ * temporary file).
  */
 public final class PngFiles {
   private PngFiles() {}
 
-  public static void write(RgbImage image, Path file) throws IOException {
+  /** Writes PNG bytes ({@link #encode}) to {@code file}, whole or not at all. */
+  public static void write(byte[] png, Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(temporary, encode(image));
+    Files.write(temporary, png);
     Files.move(
         temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

@@ -198,7 +198,8 @@ public record SlideIngest(
               tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction(),
               buffer.added() - before + unchanged,
               SlideRecord.THUMBNAILS + "/" + slideId + ".png",
-              reader.properties()),
+              reader.properties(),
+              null), // the backend records the hash of the PNG it writes
           thumbnail);
       return unchanged;
     }

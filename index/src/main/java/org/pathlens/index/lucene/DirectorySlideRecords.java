@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.SlideRecords;
+import org.pathlens.index.Thumbnails;
 import org.pathlens.index.ingest.PngFiles;
 
 /**
@@ -56,11 +57,35 @@ final class DirectorySlideRecords implements SlideRecords {
     return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
   }
 
+  /**
+   * Writes the thumbnail, then the record with the thumbnail's SHA-256 ({@link
+   * SlideRecord#thumbnailSha256}); without a new thumbnail, the record keeps the hash of the one
+   * there is.
+   */
   @Override
   public void write(SlideRecord record, RgbImage thumbnail) throws IOException {
+    String sha256;
     if (thumbnail != null) {
-      PngFiles.write(thumbnail, SlideRecord.thumbnailFile(indexDir, record.slideId()));
+      byte[] png = PngFiles.encode(thumbnail);
+      PngFiles.write(png, SlideRecord.thumbnailFile(indexDir, record.slideId()));
+      sha256 = Thumbnails.sha256(png);
+    } else {
+      sha256 = keptThumbnailHash(record);
     }
-    record.write(indexDir);
+    record.withThumbnailSha256(sha256).write(indexDir);
+  }
+
+  /**
+   * The hash the slide's earlier record keeps for the thumbnail that stays; none when that record
+   * is gone or damaged (the thumbnail is then only checked to decode, never blessed unseen).
+   */
+  private String keptThumbnailHash(SlideRecord record) {
+    try {
+      return find(record.slideId())
+          .map(SlideRecord::thumbnailSha256)
+          .orElse(record.thumbnailSha256());
+    } catch (IOException | RuntimeException e) {
+      return record.thumbnailSha256();
+    }
   }
 }

@@ -4,24 +4,38 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.CheckIndex;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
 import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexCommitData;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideRecord;
+import org.pathlens.index.Thumbnails;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIds;
 
 /**
  * Checks a tile index whole: Lucene's {@link CheckIndex} over every segment (checksums of every
@@ -202,24 +216,25 @@ final class IndexCheck {
     }
   }
 
-  /** Every slide record parses, has its thumbnail and has tiles in the index. */
+  /**
+   * Every slide record parses, has its thumbnail (which passes its hash, or decodes where the
+   * record keeps none) and has tiles in the index; and every slide whose tiles were cut from a
+   * slide file has a record.
+   */
   private void slides(DirectoryReader reader) throws IOException {
-    Path records = dir.resolve("slides");
-    if (!Files.isDirectory(records)) {
-      facts.add("slides: no slide records (a tile-folder index)");
-      return;
+    Path records = dir.resolve(SlideRecord.RECORDS);
+    List<String> ids = List.of();
+    if (Files.isDirectory(records)) {
+      try (Stream<Path> files = Files.list(records)) {
+        ids =
+            files
+                .map(f -> f.getFileName().toString())
+                .filter(n -> n.endsWith(".json"))
+                .map(n -> n.substring(0, n.length() - ".json".length()))
+                .sorted()
+                .toList();
+      }
     }
-    List<String> ids;
-    try (Stream<Path> files = Files.list(records)) {
-      ids =
-          files
-              .map(f -> f.getFileName().toString())
-              .filter(n -> n.endsWith(".json"))
-              .map(n -> n.substring(0, n.length() - ".json".length()))
-              .sorted()
-              .toList();
-    }
-    TileSearch search = null;
     int whole = 0;
     for (String id : ids) {
       SlideRecord record;
@@ -227,15 +242,13 @@ final class IndexCheck {
         record = SlideRecord.read(dir, id);
       } catch (IOException | RuntimeException e) {
         problems.add(
-            "slide record " + SlideRecord.file(dir, id) + " cannot be read: " + e.getMessage());
+            "slide record "
+                + SlideRecord.file(dir, id)
+                + " cannot be read: "
+                + firstLine(e.getMessage()));
         continue;
       }
-      boolean ok = true;
-      if (!Files.isRegularFile(SlideRecord.thumbnailFile(dir, id))) {
-        problems.add(
-            "slide " + id + ": thumbnail " + SlideRecord.thumbnailFile(dir, id) + " is missing");
-        ok = false;
-      }
+      boolean ok = thumbnail(record);
       int tiles = countTiles(reader, id);
       if (tiles == 0) {
         problems.add(
@@ -248,11 +261,111 @@ final class IndexCheck {
       }
       whole += ok ? 1 : 0;
     }
+    int unrecorded = slideTilesWithoutRecord(reader, ids);
+    if (ids.isEmpty() && unrecorded == 0) {
+      facts.add("slides: no slide records (a tile-folder index)");
+      return;
+    }
     facts.add("slides: " + ids.size() + " records, " + whole + " with their thumbnail and tiles");
   }
 
+  /** Whether the record's thumbnail is there and intact; a problem naming it when not. */
+  private boolean thumbnail(SlideRecord record) {
+    Path file = SlideRecord.thumbnailFile(dir, record.slideId());
+    if (!Files.isRegularFile(file)) {
+      problems.add("slide " + record.slideId() + ": thumbnail " + file + " is missing");
+      return false;
+    }
+    try {
+      Thumbnails.readVerified(file, record);
+      return true;
+    } catch (IOException e) {
+      problems.add(
+          "slide " + record.slideId() + ": " + firstLine(e.getMessage()) + "; re-ingest the slide");
+      return false;
+    }
+  }
+
+  /**
+   * Names every slide whose tiles were cut from a slide file (their ids are positions, {@link
+   * TileIds#ofPosition}) but which has no record file: the server cannot show such tiles (it needs
+   * the record to read their region), and the slide has no page. Returns how many there are.
+   */
+  private int slideTilesWithoutRecord(DirectoryReader reader, List<String> recorded)
+      throws IOException {
+    Terms slideIds = MultiTerms.getTerms(reader, TileFields.SLIDE_ID);
+    if (slideIds == null) {
+      return 0;
+    }
+    Set<String> withFile = new HashSet<>(recorded);
+    IndexSearcher searcher = new IndexSearcher(reader);
+    int found = 0;
+    TermsEnum terms = slideIds.iterator();
+    for (BytesRef term = terms.next(); term != null; term = terms.next()) {
+      String slideId = term.utf8ToString();
+      if (withFile.contains(slideId)) {
+        continue;
+      }
+      long cut = countTilesCutFromSlide(searcher, slideId);
+      if (cut > 0) {
+        found++;
+        problems.add(
+            "slide "
+                + slideId
+                + ": "
+                + cut
+                + " tiles cut from a slide file but no slide record ("
+                + SlideRecord.file(dir, slideId)
+                + " is missing): its tiles and page cannot be shown; re-ingest the slide");
+      }
+    }
+    return found;
+  }
+
+  /** Live tiles of {@code slideId} whose id is their position on the slide. */
+  private static long countTilesCutFromSlide(IndexSearcher searcher, String slideId)
+      throws IOException {
+    long[] count = {0};
+    Set<String> fields = Set.of(TileFields.ID, TileFields.X, TileFields.Y);
+    searcher.search(
+        TileFilter.slide(slideId).luceneQuery(),
+        new SimpleCollector() {
+          private StoredFields stored;
+
+          @Override
+          protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            stored = context.reader().storedFields();
+          }
+
+          @Override
+          public void collect(int doc) throws IOException {
+            Document d = stored.document(doc, fields);
+            IndexableField x = d.getField(TileFields.X);
+            IndexableField y = d.getField(TileFields.Y);
+            if (x != null
+                && y != null
+                && x.numericValue() != null
+                && y.numericValue() != null
+                && TileIds.ofPosition(
+                        slideId, x.numericValue().intValue(), y.numericValue().intValue())
+                    .equals(d.get(TileFields.ID))) {
+              count[0]++;
+            }
+          }
+
+          @Override
+          public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+          }
+        });
+    return count[0];
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
   private static int countTiles(DirectoryReader reader, String slideId) throws IOException {
-    return new org.apache.lucene.search.IndexSearcher(reader)
-        .count(TileFilter.slide(slideId).luceneQuery());
+    return new IndexSearcher(reader).count(TileFilter.slide(slideId).luceneQuery());
   }
 }

@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import org.pathlens.index.IndexUnavailableException;
+import org.pathlens.index.PartialReads;
 
 /**
  * PathLens's whole OpenSearch client: JSON over HTTP with the JDK's client and Jackson.
@@ -34,15 +35,41 @@ public final class ClusterClient {
   private final HttpClient http;
   private final Duration timeout;
 
+  /** Where partial reads are noted when they are accepted; null: they are refused. */
+  private final PartialReads partial;
+
   public ClusterClient(URI endpoint, ClusterCredentials credentials) {
     this(endpoint, credentials, Duration.ofMinutes(2));
   }
 
   ClusterClient(URI endpoint, ClusterCredentials credentials, Duration timeout) {
+    this(
+        endpoint,
+        credentials,
+        timeout,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+        null);
+  }
+
+  private ClusterClient(
+      URI endpoint,
+      ClusterCredentials credentials,
+      Duration timeout,
+      HttpClient http,
+      PartialReads partial) {
     this.endpoint = endpoint;
     this.credentials = credentials;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.http = http;
+    this.partial = partial;
+  }
+
+  /**
+   * This client (the same connections) for reads that accept a partial answer: {@link
+   * #requireWhole} notes it in {@code partial} and returns it, unless no shard answered at all.
+   */
+  ClusterClient allowingPartial(PartialReads partial) {
+    return new ClusterClient(endpoint, credentials, timeout, http, partial);
   }
 
   public URI endpoint() {
@@ -85,33 +112,51 @@ public final class ClusterClient {
    * shard missing (its node down, its primary unassigned) returns other tiles than the whole index
    * holds, and counts and facets that are too small, with HTTP 200. OpenSearch retries a failed
    * shard on its other copies first, so with replicas this refuses only what no copy could answer.
+   * A client {@link #allowingPartial allowing partial reads} notes such an answer and returns it,
+   * unless no shard answered at all.
    *
    * @throws IndexUnavailableException naming how many shards answered
    */
   JsonNode requireWhole(JsonNode answer, String what) throws IndexUnavailableException {
-    JsonNode shards = answer.path("_shards");
-    boolean timedOut = answer.path("timed_out").asBoolean(false);
-    int total = shards.path("total").asInt(0);
-    // A shard with no copy left may be counted in total but neither failed nor successful:
-    // whole means every shard answered (or was skipped as holding nothing that could match).
-    int answered = shards.path("successful").asInt(total) + shards.path("skipped").asInt(0);
-    if (shards.path("failed").asInt(0) > 0 || answered < total || timedOut) {
-      throw new IndexUnavailableException(
-          "OpenSearch at "
-              + endpoint
-              + " answered "
-              + what
-              + " from "
-              + shards.path("successful").asInt()
-              + " of "
-              + shards.path("total").asInt()
-              + " shards"
-              + (timedOut ? ", timed out" : "")
-              + " (a node is down or recovering): a partial answer is not served; retry once "
-              + endpoint
-              + "/_cluster/health says green or yellow");
+    PartialReads.Shards shards = shards(answer);
+    if (!shards.partial()) {
+      return answer;
     }
-    return answer;
+    if (partial != null && shards.answered() > 0) {
+      partial.note(shards);
+      return answer;
+    }
+    throw new IndexUnavailableException(
+        "OpenSearch at "
+            + endpoint
+            + " answered "
+            + what
+            + " from "
+            + shards.answered()
+            + " of "
+            + shards.total()
+            + " shards"
+            + (shards.timedOut() ? ", timed out" : "")
+            + " (a node is down or recovering): a partial answer is not served"
+            + (partial == null ? " unless asked for (--allow-partial, allow_partial=true)" : "")
+            + "; retry once "
+            + endpoint
+            + "/_cluster/health says green or yellow");
+  }
+
+  /**
+   * How many shards answered a search or count. Shards skipped as holding nothing that could match
+   * are counted among the successful ones already (OpenSearch's {@code skipped} is a part of {@code
+   * successful}, not an addition to it). A shard with no copy left may be counted in the total but
+   * neither failed nor successful (OpenSearch 2.19: failed 0, HTTP 200).
+   */
+  static PartialReads.Shards shards(JsonNode answer) {
+    JsonNode shards = answer.path("_shards");
+    int total = shards.path("total").asInt(0);
+    int answered =
+        Math.min(shards.path("successful").asInt(total), total - shards.path("failed").asInt(0));
+    return new PartialReads.Shards(
+        Math.max(0, answered), total, answer.path("timed_out").asBoolean(false));
   }
 
   /** What {@link #forEachHit} hands each hit to. */

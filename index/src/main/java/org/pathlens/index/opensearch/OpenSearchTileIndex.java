@@ -30,6 +30,7 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.IndexUnavailableException;
 import org.pathlens.index.IndexWriteException;
+import org.pathlens.index.PartialReads;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.SearchHit;
@@ -37,6 +38,7 @@ import org.pathlens.index.SlideRecords;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.batch.BatchCorrection;
 
@@ -359,6 +361,25 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   @Override
   public IndexLocation location() {
     return location;
+  }
+
+  /**
+   * A reader of the same index (the one behind the alias now) whose reads accept a partial answer
+   * and note it in {@code partial}: for one request, so the notes are that request's alone.
+   */
+  @Override
+  public TileIndex allowingPartial(PartialReads partial) {
+    OpenSearchTileIndex view =
+        new OpenSearchTileIndex(
+            location,
+            path.substring(1),
+            null,
+            client.allowingPartial(partial),
+            provenance,
+            settings,
+            false);
+    view.mappedFields = mappedFields;
+    return view;
   }
 
   /** The cluster and index name. */

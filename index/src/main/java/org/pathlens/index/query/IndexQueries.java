@@ -27,6 +27,14 @@ import org.pathlens.index.TileIndex;
  */
 public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDecoder decoder) {
 
+  /**
+   * The same searches over {@code reads}: this index as one request reads it ({@link
+   * TileIndex#allowingPartial}).
+   */
+  public IndexQueries over(TileIndex reads) {
+    return reads == index ? this : new IndexQueries(reads, model, decoder);
+  }
+
   /** Tiles nearest to the text's embedding: "text-to-image" search. */
   public List<SearchHit> text(String text, int k, TileFilter filter) throws IOException {
     return index.search(encoders().texts().encode(text), k, filter);

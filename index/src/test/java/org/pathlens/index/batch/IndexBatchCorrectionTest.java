@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.Embeddings;
+import org.pathlens.index.IndexCheckReport;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SearchHit;
@@ -221,6 +223,14 @@ class IndexBatchCorrectionTest {
     assertTrue(
         altered.getMessage().contains(file.toString()) && altered.getMessage().contains("altered"),
         altered.getMessage());
+    // index check names the file, the only problem of an index otherwise whole.
+    IndexCheckReport check = IndexLocation.of(dir).check();
+    assertFalse(check.ok());
+    assertEquals(1, check.problems().size(), check.problems().toString());
+    assertTrue(
+        check.problems().getFirst().contains(file.toString())
+            && check.problems().getFirst().contains("the file was altered"),
+        check.problems().toString());
     Files.delete(file);
     IllegalStateException missing =
         assertThrows(

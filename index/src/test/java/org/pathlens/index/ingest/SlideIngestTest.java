@@ -37,6 +37,7 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecord;
+import org.pathlens.index.Thumbnails;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
@@ -125,6 +126,9 @@ class SlideIngestTest {
       assertEquals(0.5, record.mppX(), 1e-9);
       assertEquals(summary.tiles(), record.tiles());
       assertEquals("thumbnails/gen-a.png", record.thumbnail());
+      String thumbnailSha256 =
+          Thumbnails.sha256(Files.readAllBytes(SlideRecord.thumbnailFile(indexDir, "gen-a")));
+      assertEquals(thumbnailSha256, record.thumbnailSha256());
 
       long thumbnailWritten =
           Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis();
@@ -140,6 +144,10 @@ class SlideIngestTest {
           thumbnailWritten,
           Files.getLastModifiedTime(SlideRecord.thumbnailFile(indexDir, "gen-a")).toMillis(),
           "thumbnail rewritten");
+      assertEquals(
+          thumbnailSha256,
+          SlideRecord.read(indexDir, "gen-a").thumbnailSha256(),
+          "the rewritten record keeps the hash of the thumbnail that stays");
 
       IngestSummary reembedded =
           ingest()

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,10 +24,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.index.BaseTileIndexTestCase;
+import org.pathlens.index.FacetValue;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.IndexUnavailableException;
+import org.pathlens.index.PartialReads;
 import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.TestTiles;
@@ -179,8 +187,9 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
 
   /**
    * Without replicas, a node's death leaves shards with no copy: every read is refused as
-   * unavailable (never a 200 from the shards left), and once the node is back the same index
-   * answers whole again, without being reopened.
+   * unavailable (never a 200 from the shards left); a read that allows a partial answer gets the
+   * living shard's answer, noted as 1 of 2 shards, whose counts are that shard's; and once the node
+   * is back the same index answers whole again, without being reopened.
    */
   @Test
   void aReadWithAShardMissingIsRefusedNeverServedPartial() throws Exception {
@@ -196,6 +205,8 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     index.add(data.tiles, data.embeddings);
     List<SearchHit> whole = index.search(data.embeddings.get(5), 10, TileFilter.ALL);
     String shards = client().send("GET", "/_cat/shards?format=json", null).toString();
+    int onLivingNode = docsOnNode(location.name(), "node-0");
+    assertTrue(onLivingNode > 0 && onLivingNode < 300, shards);
     cluster.kill(1);
     try {
       // Until the manager notices, reads may also fail while reaching the dead node: the same
@@ -217,12 +228,126 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
                 || refused.getMessage().contains("cannot answer"),
             refused.getMessage());
       }
+
+      // Asked for, the partial answer is the living shard's, and says so.
+      PartialReads counted = new PartialReads();
+      int partialCount =
+          awaitPartialRead(() -> index.allowingPartial(counted).count(TileFilter.ALL));
+      assertEquals(onLivingNode, partialCount, shards);
+      assertEquals(Optional.of(new PartialReads.Shards(1, 2, false)), counted.partial());
+      PartialReads faceted = new PartialReads();
+      int facetTotal =
+          index.allowingPartial(faceted).facet("site", 10).stream()
+              .mapToInt(FacetValue::tiles)
+              .sum();
+      assertEquals(onLivingNode, facetTotal);
+      assertEquals(Optional.of(new PartialReads.Shards(1, 2, false)), faceted.partial());
+      PartialReads searched = new PartialReads();
+      TileIndex partialReader = index.allowingPartial(searched);
+      List<SearchHit> some = partialReader.search(data.embeddings.get(5), 10, TileFilter.ALL);
+      Set<String> living = new HashSet<>();
+      partialReader.forEachTile(TileFilter.ALL, t -> living.add(t.record().id()));
+      assertEquals(onLivingNode, living.size());
+      assertEquals(10, some.size());
+      assertTrue(living.containsAll(ids(some)), "hits come from the shard that answered");
+      assertEquals(Optional.of(new PartialReads.Shards(1, 2, false)), searched.partial());
+      PartialReads similar = new PartialReads();
+      index.allowingPartial(similar).similarSlides(List.of(data.embeddings.get(5)), null, 3);
+      assertEquals(Optional.of(new PartialReads.Shards(1, 2, false)), similar.partial());
+      // The index itself still refuses: accepting a partial answer is per reader, never global.
+      assertThrows(IndexUnavailableException.class, () -> index.count(TileFilter.ALL));
     } finally {
       cluster.restart(1);
       cluster.awaitGreen(Duration.ofMinutes(3));
     }
     assertEquals(300, index.size());
     assertEquals(ids(whole), ids(index.search(data.embeddings.get(5), 10, TileFilter.ALL)));
+    PartialReads after = new PartialReads();
+    assertEquals(300, index.allowingPartial(after).count(TileFilter.ALL));
+    assertEquals(Optional.empty(), after.partial(), "a whole answer is not marked partial");
+  }
+
+  /**
+   * With a replica of each shard, a node's death costs no answer: every read, refusing or allowing
+   * partial answers, equals the healthy cluster's, and none is noted partial.
+   */
+  @Test
+  void withReplicasANodeDownChangesNoAnswer() throws Exception {
+    ClusterLocation location = (ClusterLocation) newLocation("replicated");
+    OpenSearchTileIndex index =
+        OpenSearchTileIndex.open(
+            location,
+            client(),
+            TestTiles.PROVENANCE,
+            EXACT_ENOUGH,
+            true,
+            new OpenSearchTileIndex.ClusterLayout(2, 1));
+    index.add(data.tiles, data.embeddings);
+    cluster.awaitGreen(Duration.ofMinutes(1));
+    List<String> healthy = answers(index);
+    cluster.kill(1);
+    try {
+      assertEquals(healthy, answers(index));
+      PartialReads partial = new PartialReads();
+      assertEquals(healthy, answers(index.allowingPartial(partial)));
+      assertEquals(Optional.empty(), partial.partial());
+    } finally {
+      cluster.restart(1);
+      cluster.awaitGreen(Duration.ofMinutes(3));
+    }
+    assertEquals(healthy, answers(index));
+  }
+
+  /** What the reads of an index answer, as text to compare. */
+  private List<String> answers(TileIndex index) throws IOException {
+    List<String> answers = new ArrayList<>();
+    answers.add(String.valueOf(index.count(TileFilter.ALL)));
+    answers.add(index.facet("site", 10).toString());
+    answers.add(hitsText(index.search(data.embeddings.get(5), 10, TileFilter.ALL)));
+    answers.add(hitsText(index.searchCaptions("tumor", 10, TileFilter.ALL)));
+    answers.add(index.similarSlides("S-1", 3).toString());
+    Set<String> all = new TreeSet<>();
+    index.forEachTile(TileFilter.ALL, t -> all.add(t.record().id()));
+    answers.add(String.valueOf(all.size()) + " " + all.hashCode());
+    return answers;
+  }
+
+  private static String hitsText(List<SearchHit> hits) {
+    return hits.stream().map(h -> h.id() + ":" + h.score()).toList().toString();
+  }
+
+  /** Documents of {@code index}'s shards on {@code node}, from {@code _cat/shards}. */
+  private static int docsOnNode(String index, String node) throws IOException {
+    int docs = 0;
+    for (JsonNode shard : client().get("/_cat/shards/" + index + "*?format=json&h=node,docs")) {
+      if (node.equals(shard.path("node").asText())) {
+        docs += shard.path("docs").asInt();
+      }
+    }
+    return docs;
+  }
+
+  /**
+   * The read's answer once it is a partial one: right after a node dies, a read reaching it may be
+   * refused outright (connection refused) until the cluster manager notices.
+   */
+  private static int awaitPartialRead(ThrowingCount read) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      try {
+        return read.run();
+      } catch (IndexUnavailableException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingCount {
+    int run() throws Exception;
   }
 
   @FunctionalInterface

@@ -1,0 +1,362 @@
+package org.pathlens.index.ingest;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.pathlens.encoders.Embeddings;
+import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.index.SlideRecord;
+import org.pathlens.index.TileFields;
+import org.pathlens.index.TileIds;
+import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
+import org.pathlens.index.features.FeatureFile;
+import org.pathlens.index.features.FeatureFileException;
+import org.pathlens.slides.Mpp;
+import org.pathlens.slides.SlideReader;
+import org.pathlens.slides.SlideReaders;
+
+/**
+ * Ingests patch features computed elsewhere (TRIDENT, CLAM: {@link FeatureFile}) as the tiles of
+ * their slides, without reading a pixel or running the encoder: a row's tile is {@code
+ * <slide>@<x>,<y>} as for a slide PathLens tiled itself, its embedding the row scaled to unit
+ * length, as the bundle's own embeddings are.
+ *
+ * <p>Every file is opened and checked before anything is written: the features' length must be the
+ * bundle's embedding dimension, a file's {@code encoder} attribute must name the bundle (unless the
+ * user vouches for the features with {@code trustFeatures}, which the slide record keeps), CLAM's
+ * level coordinates need their slide, and with a slide every patch must lie on it. A file that
+ * fails is refused in one line and the index is left as it was. Rows that are not finite are named
+ * and skipped, as a tile whose embedding is not finite is.
+ *
+ * <p>With the slide file of the same id (among {@code slides}), the tiles link to it: they record
+ * it as their source and their µm/px, and the slide gets its {@link SlideRecord} and thumbnail, so
+ * tile images, deep zoom, heatmaps and GeoJSON work as for a slide PathLens tiled. Without it the
+ * tiles name the feature file as their source and everything that needs no pixels works.
+ *
+ * @param bundleName the bundle's name, checked against a file's {@code encoder} attribute
+ * @param embeddingDim the bundle's image embedding dimension
+ * @param trustFeatures ingest features whose {@code encoder} attribute names another model
+ * @param assumedMpp level-0 µm/px for linked slides that record none
+ * @param thumbnailSize the thumbnail's longer side for linked slides
+ * @param existing what to do with tiles the index already holds unchanged
+ */
+public record FeatureIngest(
+    String bundleName,
+    int embeddingDim,
+    boolean trustFeatures,
+    OptionalDouble assumedMpp,
+    int thumbnailSize,
+    ExistingTiles existing) {
+
+  /** A file checked, with the slide it links to and the tile footprint at level 0. */
+  private record Checked(FeatureFile file, Optional<Path> slide, double footprint0) {}
+
+  /**
+   * Ingests {@code files}, linking each to the slide of the same id among {@code slides}.
+   *
+   * @throws FeatureFileException for the first file that cannot be ingested; nothing was written
+   */
+  public IngestSummary ingest(
+      List<Path> files, List<Path> slides, TileIndex index, IngestListener listener)
+      throws IOException, FeatureFileException {
+    long start = System.nanoTime();
+    Map<String, Path> slidesById = new HashMap<>();
+    for (Path slide : slides) {
+      slidesById.put(SlideFiles.slideId(slide), slide);
+    }
+    Map<String, Path> seen = new LinkedHashMap<>();
+    for (Path file : files) {
+      Checked checked = check(FeatureFile.open(file), slidesById);
+      Path earlier = seen.putIfAbsent(checked.file().slideId(), file);
+      if (earlier != null) {
+        throw new FeatureFileException(
+            file
+                + " and "
+                + earlier
+                + " are both features of slide '"
+                + checked.file().slideId()
+                + "': give one of them");
+      }
+    }
+    IndexBuffer buffer = new IndexBuffer(index, listener);
+    List<SkippedInput> skipped = new ArrayList<>();
+    long unchanged = 0;
+    for (Path file : files) {
+      // Opened again: a checked file's coordinates are not kept for the whole cohort.
+      Checked checked = check(FeatureFile.open(file), slidesById);
+      unchanged += ingestFile(checked, index, buffer, listener, skipped);
+    }
+    return new IngestSummary(
+        buffer.added(), unchanged, files.size(), skipped, (System.nanoTime() - start) / 1e9);
+  }
+
+  private Checked check(FeatureFile file, Map<String, Path> slides)
+      throws FeatureFileException, IOException {
+    if (file.dimension() != embeddingDim) {
+      throw new FeatureFileException(
+          file.file()
+              + ": features are "
+              + file.dimension()
+              + "-dimensional, the bundle's image embeddings "
+              + embeddingDim
+              + ": features of another model; give the bundle of the model that made them");
+    }
+    if (file.encoder().isPresent() && !sameModel(file.encoder().get()) && !trustFeatures) {
+      throw new FeatureFileException(
+          file.file()
+              + ": features made by '"
+              + file.encoder().get()
+              + "' (its 'encoder' attribute), the bundle is '"
+              + bundleName
+              + "': give that model's bundle, or --trust-features if it is the same model under"
+              + " another name");
+    }
+    Optional<Path> slide = Optional.ofNullable(slides.get(file.slideId()));
+    if (slide.isEmpty()) {
+      if (file.footprint() instanceof FeatureFile.LevelFootprint level) {
+        throw new FeatureFileException(
+            file.file()
+                + ": CLAM coordinates at patch_level "
+                + level.patchLevel()
+                + " need the slide for that level's downsample: add --slides with "
+                + file.slideId()
+                + "'s slide file");
+      }
+      return new Checked(
+          file, slide, ((FeatureFile.Level0Footprint) file.footprint()).patchSizeLevel0());
+    }
+    try (SlideReader reader = SlideReaders.open(slide.get())) {
+      double footprint0 =
+          switch (file.footprint()) {
+            case FeatureFile.Level0Footprint t -> t.patchSizeLevel0();
+            case FeatureFile.LevelFootprint c -> {
+              if (c.patchLevel() < 0 || c.patchLevel() >= reader.levelCount()) {
+                throw new FeatureFileException(
+                    file.file()
+                        + ": patch_level "
+                        + c.patchLevel()
+                        + " but slide "
+                        + slide.get()
+                        + " has "
+                        + reader.levelCount()
+                        + " levels: features of another slide?");
+              }
+              yield c.patchSize() * reader.level(c.patchLevel()).downsample();
+            }
+          };
+      long width = reader.level(0).width(), height = reader.level(0).height();
+      for (int i = 0; i < file.rows(); i++) {
+        if (file.xs()[i] >= width || file.ys()[i] >= height) {
+          throw new FeatureFileException(
+              file.file()
+                  + ": 'coords' row "
+                  + i
+                  + " ("
+                  + file.xs()[i]
+                  + ", "
+                  + file.ys()[i]
+                  + ") lies outside slide "
+                  + slide.get()
+                  + " ("
+                  + width
+                  + " x "
+                  + height
+                  + "): features of another slide?");
+        }
+      }
+      levelZeroMpp(reader);
+      return new Checked(file, slide, footprint0);
+    }
+  }
+
+  /** The slide's level-0 µm/px across: its own, else the one assumed, else the file is refused. */
+  private double levelZeroMpp(SlideReader reader) throws FeatureFileException {
+    if (assumedMpp.isPresent()) {
+      return assumedMpp.getAsDouble();
+    }
+    return reader
+        .mpp()
+        .map(Mpp::x)
+        .orElseThrow(
+            () ->
+                new FeatureFileException(
+                    reader.path()
+                        + " records no µm/px: give --mpp-override with its level-0 µm/px"));
+  }
+
+  /** Whether a file's {@code encoder} attribute names this bundle (case, '-' and '_' aside). */
+  boolean sameModel(String encoder) {
+    return canonical(encoder).equals(canonical(bundleName));
+  }
+
+  private static String canonical(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "");
+  }
+
+  /** Ingests one checked file; returns how many of its tiles were kept unchanged. */
+  private long ingestFile(
+      Checked checked,
+      TileIndex index,
+      IndexBuffer buffer,
+      IngestListener listener,
+      List<SkippedInput> skipped)
+      throws IOException, FeatureFileException {
+    FeatureFile file = checked.file();
+    String slideId = file.slideId();
+    SlideReader reader =
+        checked.slide().isPresent() ? SlideReaders.open(checked.slide().get()) : null;
+    try {
+      Double tileMpp =
+          reader == null
+              ? null
+              : levelZeroMpp(reader) * checked.footprint0() / file.footprint().patchSize();
+      String source =
+          (reader == null ? file.file() : checked.slide().get())
+              .toAbsolutePath()
+              .normalize()
+              .toString();
+      Map<String, String> extra = reader == null ? Map.of() : Map.of("vendor", reader.vendor());
+      List<Integer> rows = new ArrayList<>(file.rows());
+      for (int i = 0; i < file.rows(); i++) {
+        rows.add(i);
+      }
+      BitSet nonFinite = nonFiniteRows(file);
+      List<Integer> toWrite =
+          existing.toEmbed(rows, i -> tileRecord(file, i, slideId, tileMpp, source, extra), index);
+      long unchanged = rows.size() - toWrite.size();
+      if (unchanged > 0) {
+        listener.unchanged(unchanged, slideId);
+      }
+      BitSet write = new BitSet(file.rows());
+      toWrite.forEach(write::set);
+      write.andNot(nonFinite);
+      listener.planned(write.cardinality(), slideId);
+      for (int i = nonFinite.nextSetBit(0); i >= 0; i = nonFinite.nextSetBit(i + 1)) {
+        SkippedInput input =
+            new SkippedInput(
+                TileIds.ofPosition(slideId, (int) file.xs()[i], (int) file.ys()[i]),
+                file.file() + ": 'features' row " + i + " is not finite (NaN or infinity)",
+                true);
+        skipped.add(input);
+        listener.skipped(input);
+      }
+      long before = buffer.added();
+      file.forEachBlock(
+          (first, features) -> {
+            List<TileRecord> records = new ArrayList<>();
+            List<float[]> embeddings = new ArrayList<>();
+            for (int r = 0; r < features.length; r++) {
+              int row = (int) first + r;
+              if (write.get(row)) {
+                records.add(tileRecord(file, row, slideId, tileMpp, source, extra));
+                embeddings.add(Embeddings.l2Normalize(features[r]));
+              }
+            }
+            if (!records.isEmpty()) {
+              buffer.add(records, embeddings);
+            }
+          });
+      buffer.flush();
+      if (reader != null) {
+        writeSlideRecord(checked, reader, index, tileMpp, buffer.added() - before + unchanged);
+      }
+      return unchanged;
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
+    }
+  }
+
+  /** Rows with a NaN or an infinity, found in a first pass so that nothing else is half-written. */
+  private static BitSet nonFiniteRows(FeatureFile file) throws IOException {
+    BitSet rows = new BitSet(file.rows());
+    file.forEachBlock(
+        (first, features) -> {
+          for (int r = 0; r < features.length; r++) {
+            for (float v : features[r]) {
+              if (!Float.isFinite(v)) {
+                rows.set((int) first + r);
+                break;
+              }
+            }
+          }
+        });
+    return rows;
+  }
+
+  private static TileRecord tileRecord(
+      FeatureFile file,
+      int row,
+      String slideId,
+      Double tileMpp,
+      String source,
+      Map<String, String> extra) {
+    int x = (int) file.xs()[row], y = (int) file.ys()[row];
+    Map<String, Object> fields = new HashMap<>();
+    fields.put(TileFields.ID, TileIds.ofPosition(slideId, x, y));
+    fields.put(TileFields.SLIDE_ID, slideId);
+    fields.put(TileFields.X, x);
+    fields.put(TileFields.Y, y);
+    fields.put(TileFields.SOURCE, source);
+    if (tileMpp != null) {
+      fields.put(TileFields.MPP, tileMpp);
+    }
+    return TileRecord.of(fields, extra);
+  }
+
+  /**
+   * The linked slide's record: its pyramid and µm/px, the patch size as the tile size, and the
+   * feature file's attributes beside the slide's own properties.
+   */
+  private void writeSlideRecord(
+      Checked checked, SlideReader reader, TileIndex index, double tileMpp, long tiles)
+      throws IOException, FeatureFileException {
+    FeatureFile file = checked.file();
+    Map<String, String> properties = new HashMap<>(reader.properties());
+    file.attributes().forEach((k, v) -> properties.put("features." + k, v));
+    properties.put("features.file", file.file().toAbsolutePath().normalize().toString());
+    if (trustFeatures && file.encoder().isPresent() && !sameModel(file.encoder().get())) {
+      properties.put(
+          "features.trusted", "encoder '" + file.encoder().get() + "' read as " + bundleName);
+    }
+    double mpp0 = levelZeroMpp(reader);
+    int levelRead =
+        file.footprint() instanceof FeatureFile.LevelFootprint level
+            ? level.patchLevel()
+            : reader.bestLevelForDownsample(checked.footprint0() / file.footprint().patchSize());
+    RgbImage thumbnail =
+        index.slideRecords().thumbnail(file.slideId()).isEmpty() || tiles > 0
+            ? reader.thumbnail(thumbnailSize)
+            : null;
+    index
+        .slideRecords()
+        .write(
+            new SlideRecord(
+                file.slideId(),
+                reader.path().toAbsolutePath().normalize().toString(),
+                reader.vendor(),
+                mpp0,
+                reader.mpp().map(Mpp::y).filter(y -> assumedMpp.isEmpty()).orElse(mpp0),
+                reader.levels(),
+                tileMpp,
+                file.footprint().patchSize(),
+                levelRead,
+                0.0,
+                1.0,
+                tiles,
+                SlideRecord.THUMBNAILS + "/" + file.slideId() + ".png",
+                properties,
+                null), // the backend records the hash of the PNG it writes
+            thumbnail);
+  }
+}
