@@ -16,6 +16,7 @@ import org.pathlens.bench.PoolingSweep;
 import org.pathlens.bench.ServeLoadBenchmark;
 import org.pathlens.bench.StainBenchmark;
 import org.pathlens.bench.StainContactSheets;
+import org.pathlens.bench.UploadPressureBenchmark;
 import org.pathlens.bench.WorkFolders;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.EncoderOptions.DeviceChoice;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Encode.class,
       BenchCommand.Index.class,
       BenchCommand.Serve.class,
+      BenchCommand.Uploads.class,
       BenchCommand.Stain.class,
       BenchCommand.Pooling.class,
       BenchCommand.Features.class
@@ -429,6 +431,111 @@ final class BenchCommand implements Runnable {
                       + nodes
                   : "");
       benchmark.run(command);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "uploads",
+      mixinStandardHelpOptions = true,
+      header = "Text-search latency and server memory while clients upload a big image.",
+      description = {
+        "Uploads of a big image to running `pathlens serve` processes over loopback (issue 32): while",
+        "--uploaders clients post the image to POST /api/search back to back, --texters clients search",
+        "by text; prints text p50/p99 (and p50 without uploads), the uploads' answers by status and the",
+        "server's resident memory (peak of 100 ms samples of /proc/PID/status, and its high-water mark),",
+        "one line per server, side by side. The default image is made here: a 16-bit RGBA PNG of --side",
+        "pixels, about 0.7 MB at 9,400."
+      },
+      footer = {
+        "%nExample (a server before a change on port 7071, one after it on 7072):",
+        "  ./pathlens bench uploads --server before=http://127.0.0.1:7071@PID1 \\",
+        "      --server after=http://127.0.0.1:7072@PID2 --duration 30"
+      })
+  static final class Uploads implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--server",
+        required = true,
+        paramLabel = "LABEL=URL@PID",
+        description =
+            "A server to measure, its label for the table, its URL (loopback only) and its process"
+                + " id; repeat it to compare servers, measured in turn.")
+    List<String> servers;
+
+    @Option(
+        names = "--image",
+        paramLabel = "PATH",
+        description =
+            "The image to upload (default: a 16-bit RGBA PNG of --side pixels, made here).")
+    Path image;
+
+    @Option(
+        names = "--side",
+        paramLabel = "N",
+        description = "Side of the default image in pixels (default: ${DEFAULT-VALUE}).")
+    int side = 9400;
+
+    @Option(
+        names = "--uploaders",
+        paramLabel = "N",
+        description = "Clients uploading at once (default: ${DEFAULT-VALUE}).")
+    int uploaders = 8;
+
+    @Option(
+        names = "--texters",
+        paramLabel = "N",
+        description = "Clients searching by text meanwhile (default: ${DEFAULT-VALUE}).")
+    int texters = 1;
+
+    @Option(
+        names = "--duration",
+        paramLabel = "S",
+        description = "Seconds measured, with uploads and without (default: ${DEFAULT-VALUE}).")
+    int duration = 30;
+
+    @Override
+    public Integer call() throws Exception {
+      List<UploadPressureBenchmark.Server> measured = new ArrayList<>();
+      for (String server : servers) {
+        int eq = server.indexOf('=');
+        int at = server.lastIndexOf('@');
+        if (eq < 1 || at < eq) {
+          throw new IllegalArgumentException(
+              "--server must be LABEL=URL@PID, e.g. after=http://127.0.0.1:7072@12345, got "
+                  + server);
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(server.substring(at + 1));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "--server " + server + ": the process id after '@' is not a number");
+        }
+        measured.add(
+            new UploadPressureBenchmark.Server(
+                server.substring(0, eq), URI.create(server.substring(eq + 1, at)), pid));
+      }
+      if (side < 1 || side > 65535) {
+        throw new IllegalArgumentException("--side must be 1..65535, got " + side);
+      }
+      byte[] bytes =
+          image != null ? Files.readAllBytes(image) : UploadPressureBenchmark.bigRgba16Png(side);
+      var options =
+          new UploadPressureBenchmark.Options(
+              measured, bytes, uploaders, texters, Duration.ofSeconds(duration));
+      String command =
+          "./pathlens bench uploads"
+              + servers.stream().map(s -> " --server " + s).reduce("", String::concat)
+              + (image != null ? " --image " + image : " --side " + side)
+              + " --uploaders "
+              + uploaders
+              + " --texters "
+              + texters
+              + " --duration "
+              + duration;
+      new UploadPressureBenchmark(options, spec.commandLine().getOut()).run(command);
       return 0;
     }
   }

@@ -20,9 +20,14 @@ record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQuerie
   /**
    * @param oversample graph candidates per result (search ef = k × oversample); large collections
    *     need more than the default to keep recall, see docs/tile-index.md
+   * @param decoder decodes a query image ({@code --max-pixels})
    */
   static IndexQuerySession open(
-      ModelOptions options, IndexLocation indexDir, boolean embedsQuery, float oversample)
+      ModelOptions options,
+      IndexLocation indexDir,
+      boolean embedsQuery,
+      float oversample,
+      ImageDecoder decoder)
       throws IOException {
     if (!(oversample >= 1)) {
       throw new IllegalArgumentException("--oversample must be at least 1, got " + oversample);
@@ -37,10 +42,7 @@ record IndexQuerySession(VisionLanguageModel model, TileIndex index, IndexQuerie
               indexDir,
               model != null ? IndexProvenance.of(model) : IndexProvenance.of(bundle),
               settings);
-      return new IndexQuerySession(
-          model,
-          index,
-          new IndexQueries(index, model, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)));
+      return new IndexQuerySession(model, index, new IndexQueries(index, model, decoder));
     } catch (IOException | RuntimeException e) {
       if (model != null) {
         model.close();

@@ -82,12 +82,19 @@ final class SearchCommand implements Callable<Integer> {
 
   @Mixin AllowPartialOption partial;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() throws Exception {
     int k = results.k();
     TileFilter tiles = filter.parse();
     try (IndexQuerySession session =
-        IndexQuerySession.open(model, index.location, query.keywords == null, results.oversample)) {
+        IndexQuerySession.open(
+            model,
+            index.location,
+            query.keywords == null,
+            results.oversample,
+            maxPixels.decoder())) {
       IndexQueries queries = session.queries().over(partial.reading(session.index()));
       List<SearchHit> hits;
       if (query.text != null) {

@@ -92,6 +92,16 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin MaxPixelsOption maxPixels;
 
   @Option(
+      names = "--decode-memory-mb",
+      paramLabel = "N",
+      description =
+          "Memory the uploads being decoded at once may hold, in MB, as their headers tell it"
+              + " (a 16-bit RGBA PNG of 4,096 px side takes 184 MB; larger uploads are decoded at"
+              + " reduced scale); an upload beyond it waits up"
+              + " to 2 s, then gets 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+  int decodeMemoryMb = (int) (ServerConfig.DEFAULT_DECODE_MEMORY_BYTES >> 20);
+
+  @Option(
       names = "--inference-threads",
       paramLabel = "N",
       description = "Requests running inference at once" + " (default: ${DEFAULT-VALUE}).")
@@ -111,6 +121,10 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+    }
+    if (decodeMemoryMb < 1) {
+      throw new IllegalArgumentException(
+          "--decode-memory-mb must be at least 1, got " + decodeMemoryMb);
     }
     if (maxUploadMb < 1) {
       throw new IllegalArgumentException("--max-upload-mb must be at least 1, got " + maxUploadMb);
@@ -133,6 +147,7 @@ final class ServeCommand implements Callable<Integer> {
             secret,
             maxUploadMb * 1024L * 1024L,
             maxPixels.maxPixels,
+            decodeMemoryMb * 1024L * 1024L,
             inferenceThreads,
             inferenceQueue,
             cache.directory(),

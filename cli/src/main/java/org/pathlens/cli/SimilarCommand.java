@@ -83,12 +83,15 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Mixin AllowPartialOption partial;
 
+  @Mixin MaxPixelsOption maxPixels;
+
   @Override
   public Integer call() throws Exception {
     int k = results.k();
     boolean byEmbedding = rankBy == RankBy.EMBEDDING;
     try (IndexQuerySession session =
-        IndexQuerySession.open(model, index.location, query.image != null, results.oversample)) {
+        IndexQuerySession.open(
+            model, index.location, query.image != null, results.oversample, maxPixels.decoder())) {
       TileIndex reads = partial.reading(session.index());
       IndexQueries queries = session.queries().over(reads);
       List<SlideHit> slides;

@@ -169,6 +169,32 @@ class IngestSearchSimilarCommandTest {
   }
 
   @Test
+  void anImageOverMaxPixelsIsOneLineFromItsHeader() throws IOException {
+    String image = tiles.resolve(ManifestRow.read(manifest).get(5).path()).toString();
+    for (String command : List.of("search", "similar")) {
+      CliRun run =
+          CliRun.of(
+              command,
+              "--model",
+              Fixtures.demoBundle().toString(),
+              "--index",
+              index.toString(),
+              "--image",
+              image,
+              "--max-pixels",
+              "1000");
+      assertEquals(ErrorReporter.USER_ERROR, run.exitCode(), command + ": " + run.err());
+      assertEquals(1, run.err().strip().lines().count(), run.err());
+      assertTrue(
+          run.err()
+                  .contains(
+                      image + ": JPEG image is 224x224 = 50176 pixels, over the limit of 1000")
+              && run.err().contains("--max-pixels"),
+          run.err());
+    }
+  }
+
+  @Test
   void filtersKeepOnlyMatchingTiles() throws IOException {
     List<JsonNode> hits =
         search(

@@ -39,8 +39,9 @@ final class ClassifyRoutes {
    */
   void preview(Context ctx) {
     UploadedImage image = server.upload(ctx);
-    server.async(
+    server.asyncDecoding(
         ctx,
+        image,
         () -> {
           RgbImage decoded = decoder.decode(image.bytes(), image.name());
           double scale =
@@ -66,8 +67,9 @@ final class ClassifyRoutes {
     String name =
         ctx.formParam("prompts") != null ? ctx.formParam("prompts") : ctx.queryParam("prompts");
     prompts.read(name, "prompts");
-    server.async(
+    server.asyncDecoding(
         ctx,
+        image,
         () -> {
           ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
           float[] embedding =

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.TextNotComparableException;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.encoders.preprocess.ImageTooLargeException;
 import org.pathlens.index.IndexUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every failure as a JSON body {@code {"error": ..., "parameter": ...}} with its status, never an
  * HTML page or a stack trace: refusals the routes raise, images that do not decode (400, naming the
- * {@code image} part), a model output that is not finite (500, saying so), Javalin's own (unknown
- * route, bad method), and anything unexpected (500, logged; its message only in the log, since it
- * may name files on the server).
+ * {@code image} part; 413 for one over the pixel limit), a model output that is not finite (500,
+ * saying so), Javalin's own (unknown route, bad method), and anything unexpected (500, logged; its
+ * message only in the log, since it may name files on the server).
  */
 final class ErrorResponses {
 
@@ -52,6 +53,8 @@ final class ErrorResponses {
                         + " shards that answered, marked \"partial\": true"),
             null);
       }
+      case ImageTooLargeException tooLarge ->
+          write(ctx, 413, tooLarge.getMessage(), UploadedImage.PART);
       case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
       case TextNotComparableException text ->
           write(ctx, 422, TextNotComparableException.REASON, null);

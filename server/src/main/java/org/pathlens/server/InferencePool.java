@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Where model inference and other slow work of a request runs: a fixed number of threads and a
  * bounded queue, so that a burst of requests waits in a known place instead of holding Jetty's
- * threads, and a request beyond the queue is refused at once (503) instead of piling up.
+ * threads, and a request beyond the queue is refused at once (503) instead of piling up. The server
+ * has two: one for the work that decodes uploads, one for the rest, so that text searches never
+ * wait behind decodes.
  */
 final class InferencePool implements AutoCloseable {
 
@@ -21,12 +23,15 @@ final class InferencePool implements AutoCloseable {
   static final int RETRY_AFTER_SECONDS = 1;
 
   private final ThreadPoolExecutor executor;
+  private final String work;
 
   /**
+   * @param work what runs here, in messages and thread names ("inference", "upload")
    * @param threads tasks running at once
    * @param queue tasks waiting beyond those; 0 for none
    */
-  InferencePool(int threads, int queue) {
+  InferencePool(String work, int threads, int queue) {
+    this.work = work;
     if (threads < 1 || queue < 0) {
       throw new IllegalArgumentException(
           "inference threads must be at least 1 and the queue at least 0, got "
@@ -45,7 +50,7 @@ final class InferencePool implements AutoCloseable {
             TimeUnit.SECONDS,
             waiting,
             r -> {
-              Thread thread = new Thread(r, "pathlens-inference-" + count.incrementAndGet());
+              Thread thread = new Thread(r, "pathlens-" + work + "-" + count.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             },
@@ -93,7 +98,9 @@ final class InferencePool implements AutoCloseable {
         503,
         "the server is busy: "
             + executor.getActiveCount()
-            + " inference tasks running and "
+            + " "
+            + work
+            + " tasks running and "
             + executor.getQueue().size()
             + " waiting; retry after "
             + RETRY_AFTER_SECONDS

@@ -16,12 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.encoders.preprocess.ImageHeader;
+import org.pathlens.encoders.preprocess.ImageTooLargeException;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideRecords;
@@ -55,6 +59,18 @@ public final class PathLensServer implements AutoCloseable {
    */
   static final long READ_DEADLINE_MS = 10_000;
 
+  /**
+   * Uploads up to this many pixels (a 4,096 px square region) are decoded exactly, bit for bit as
+   * the Python reference; larger ones at reduced scale ({@link ImageDecoder#reducedAbove}).
+   */
+  static final long EXACT_DECODE_PIXELS = 4096L * 4096;
+
+  /**
+   * A reduced-scale decode keeps a short side of at least this many times the model's input side:
+   * the model sees 224–448 px, so a 9,400 px upload is decoded at 940 px, not 9,400.
+   */
+  static final int REDUCED_SCALE_MARGIN = 4;
+
   private final ServerConfig config;
 
   /**
@@ -69,7 +85,10 @@ public final class PathLensServer implements AutoCloseable {
   private final TileIndex index;
   private final SlideRecords slideRecords;
   private final IndexQueries queries;
+  private final ImageDecoder decoder;
+  private final DecodeBudget decodeBudget;
   private final InferencePool inference;
+  private final InferencePool uploadWork;
   private final Path uploads;
   private final TokenGuard guard;
   private final UploadGate uploadGate;
@@ -86,9 +105,18 @@ public final class PathLensServer implements AutoCloseable {
     this.model = model;
     this.index = index;
     this.slideRecords = index.slideRecords();
-    ImageDecoder decoder = new ImageDecoder(config.maxPixels());
+    ImageDecoder exact = new ImageDecoder(config.maxPixels());
+    this.decoder =
+        exact.reducedAbove(
+            EXACT_DECODE_PIXELS, REDUCED_SCALE_MARGIN * model.bundle().config().image().size());
+    this.decodeBudget =
+        new DecodeBudget(config.decodeMemoryBytes(), DecodeBudget.DEFAULT_WAIT_MILLIS);
     this.queries = new IndexQueries(index, model, decoder);
-    this.inference = new InferencePool(config.inferenceThreads(), config.inferenceQueue());
+    this.inference =
+        new InferencePool("inference", config.inferenceThreads(), config.inferenceQueue());
+    // Uploads decode and embed on threads of their own: text searches never queue behind them.
+    this.uploadWork =
+        new InferencePool("upload", config.inferenceThreads(), config.inferenceQueue());
     this.uploads = UploadFolders.create(Path.of(System.getProperty("java.io.tmpdir")));
     ClassEmbeddingCache cache =
         config.cacheDir() == null
@@ -99,7 +127,8 @@ public final class PathLensServer implements AutoCloseable {
     this.uploadGate = new UploadGate(config.uploadsAtOnce());
     this.routes =
         new ApiRoutes(
-            new StatusRoutes(this, index, new TileImages(slideRecords, decoder), model.bundle()),
+            // The index's own tile images are served as they are: decoded exactly.
+            new StatusRoutes(this, index, new TileImages(slideRecords, exact), model.bundle()),
             new SearchRoutes(this, queries, index),
             new ClassifyRoutes(this, prompts, decoder, queries),
             new SlideRoutes(
@@ -115,6 +144,9 @@ public final class PathLensServer implements AutoCloseable {
                   config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
               javalin.jetty.multipartConfig.maxTotalRequestSize(
                   config.maxUploadBytes() + MULTIPART_OVERHEAD, SizeUnit.BYTES);
+              // Jetty spills a part to a file as it arrives; in our own folder, a killed server's
+              // spills are deleted by the next server (UploadFolders), not left in /tmp for good.
+              javalin.jetty.multipartConfig.cacheDirectory(uploads.toString());
               javalin.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors()));
               javalin.jetty.modifyHttpConfiguration(
                   http -> {
@@ -229,6 +261,11 @@ public final class PathLensServer implements AutoCloseable {
     return inference;
   }
 
+  /** The pool that runs the work of uploads ({@link #asyncDecoding}). */
+  InferencePool uploadWork() {
+    return uploadWork;
+  }
+
   Path uploads() {
     return uploads;
   }
@@ -236,7 +273,7 @@ public final class PathLensServer implements AutoCloseable {
   /** The upload of a request, received within the bound on uploads at once. */
   UploadedImage upload(Context ctx) {
     try {
-      inference.requireRoom(); // a request the pool would refuse is refused before its upload
+      uploadWork.requireRoom(); // a request the pool would refuse is refused before its upload
     } catch (ApiException busy) {
       ctx.header("Connection", "close"); // its body stays unread
       throw busy;
@@ -259,6 +296,46 @@ public final class PathLensServer implements AutoCloseable {
         .filter(r -> r.startsWith("GET ") || r.startsWith("POST ") || r.startsWith("DELETE "))
         .sorted()
         .toList();
+  }
+
+  /**
+   * Runs {@code work}, which decodes {@code image}, on the upload pool, once the image's header
+   * allows it and its decode fits the {@link DecodeBudget}: both are settled here, on the request's
+   * thread, so that an image over {@code --max-pixels} is a 413, and one the budget has no room for
+   * a 503, before any work is queued. The memory is reserved until the work ends.
+   */
+  void asyncDecoding(Context ctx, UploadedImage image, Callable<?> work) {
+    ImageHeader header = header(image);
+    DecodeBudget.Reservation reservation =
+        decodeBudget.reserve(header, decoder.decodeCost(header), image.name());
+    CompletableFuture<?> result;
+    try {
+      result = uploadWork.submit(work);
+    } catch (RuntimeException e) {
+      reservation.close();
+      throw e;
+    }
+    // Given back however the work ends: its pixels are garbage by then.
+    var done = result.whenComplete((r, e) -> reservation.close()).thenAccept(r -> respond(ctx, r));
+    ctx.future(() -> done);
+  }
+
+  /** The budget the uploads being decoded share; tests take from it to fill it. */
+  DecodeBudget decodeBudget() {
+    return decodeBudget;
+  }
+
+  /**
+   * The header of an upload; an image over the pixel limit is a 413, one that does not parse a 400.
+   */
+  private ImageHeader header(UploadedImage image) {
+    try {
+      return decoder.header(image.bytes(), image.name());
+    } catch (ImageTooLargeException e) {
+      throw new ApiException(413, e.getMessage(), UploadedImage.PART, e);
+    } catch (ImageDecodeException e) {
+      throw new ApiException(400, e.getMessage(), UploadedImage.PART, e);
+    }
   }
 
   /** Runs {@code work} on the inference pool and answers with its result (JSON, or image bytes). */
@@ -323,6 +400,7 @@ public final class PathLensServer implements AutoCloseable {
     app.stop();
     uploadGate.close();
     inference.close();
+    uploadWork.close();
     try {
       index.close();
     } finally {

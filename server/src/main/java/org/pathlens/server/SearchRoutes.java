@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.encoders.preprocess.ImageTooLargeException;
 import org.pathlens.index.FacetValue;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
@@ -89,8 +90,9 @@ final class SearchRoutes {
     IndexReads reads = IndexReads.of(ctx, index);
     IndexQueries queries = this.queries.over(reads.index());
     UploadedImage image = server.upload(ctx);
-    server.async(
+    server.asyncDecoding(
         ctx,
+        image,
         () ->
             withFile(
                 image,
@@ -121,8 +123,9 @@ final class SearchRoutes {
     IndexReads reads = IndexReads.of(ctx, index);
     IndexQueries queries = this.queries.over(reads.index());
     UploadedImage image = server.upload(ctx);
-    server.async(
+    server.asyncDecoding(
         ctx,
+        image,
         () ->
             withFile(
                 image,
@@ -197,7 +200,10 @@ final class SearchRoutes {
     } catch (ImageDecodeException e) {
       // The message would name the temporary file; name the client's instead.
       throw new ApiException(
-          400, e.getMessage().replace(file.toString(), image.name()), UploadedImage.PART, e);
+          e instanceof ImageTooLargeException ? 413 : 400,
+          e.getMessage().replace(file.toString(), image.name()),
+          UploadedImage.PART,
+          e);
     } finally {
       Files.deleteIfExists(file);
     }

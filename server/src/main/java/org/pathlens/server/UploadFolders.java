@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The temporary folders uploads are written to while a request embeds them: one per server, named
- * {@value #PREFIX}..., holding an {@value #OWNER} file with the server's process id. A server that
- * was killed leaves its folder behind; the next server to start deletes every such folder whose
- * process is gone (and, from versions that wrote no owner file, those untouched for a day).
+ * The temporary folders uploads are written to while a request embeds them, and where Jetty spills
+ * a multipart body while it arrives (its {@code MultiPart*} files): one per server, named {@value
+ * #PREFIX}..., holding an {@value #OWNER} file with the server's process id. A server that was
+ * killed leaves its folder behind; the next server to start deletes every such folder whose process
+ * is gone (and, from versions that wrote no owner file, those untouched for a day).
  */
 final class UploadFolders {
 

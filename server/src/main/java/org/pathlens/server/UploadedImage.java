@@ -14,7 +14,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * The image of a multipart upload (part {@value #PART}), checked before any work is queued: present
  * (400), within the byte limit (413), and in a format an image reader recognises (415). The pixel
- * limit is checked later by {@link org.pathlens.encoders.preprocess.ImageDecoder} from the header.
+ * limit is checked next, from the header, before any work is queued ({@link
+ * PathLensServer#asyncDecoding}: 413).
  *
  * @param name the client's file name, for messages only (never a path on this machine)
  * @param bytes the encoded image

@@ -478,11 +478,17 @@ class ApiServerTest {
         post("/api/search", multipart(List.of(filePart("image", "big.png", over))), null),
         413,
         "image");
-    // Too many pixels, from the header (400 x 400 > 100,000).
-    assertError(
-        post("/api/search", multipart(List.of(filePart("image", "wide.png", png(400, 400)))), null),
-        400,
-        "image");
+    // Too many pixels, from the header (400 x 400 > 100,000): a 413 naming the limit and its
+    // option.
+    HttpResponse<byte[]> wide =
+        post("/api/search", multipart(List.of(filePart("image", "wide.png", png(400, 400)))), null);
+    assertError(wide, 413, "image");
+    String refusal = JSON.readTree(wide.body()).get("error").asText();
+    assertTrue(
+        refusal.startsWith(
+                "wide.png: PNG image is 400x400 = 160000 pixels, over the limit of 100000")
+            && refusal.contains("--max-pixels"),
+        refusal);
     // Not an image.
     assertError(
         post(
@@ -723,6 +729,48 @@ class ApiServerTest {
     }
     assertError(get("/api/facets?allow_partial=1"), 400, "allow_partial");
     assertError(get("/api/search?text=fat&allow_partial=yes"), 400, "allow_partial");
+  }
+
+  @Test
+  void textSearchDoesNotQueueBehindUploads() throws Exception {
+    // The guarded server's upload pool (one thread, no queue) busy with an upload's work.
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(1);
+    var upload =
+        guarded
+            .uploadWork()
+            .submit(
+                () -> {
+                  running.countDown();
+                  release.await();
+                  return null;
+                });
+    try {
+      running.await();
+      // Text search runs on the other pool: answered.
+      assertEquals(
+          200,
+          send(
+                  guarded,
+                  HttpRequest.newBuilder(uri(guarded, "/api/search?text=fat"))
+                      .header("X-PathLens-Token", TOKEN)
+                      .GET())
+              .statusCode());
+      // Another upload has no room: 503 before its body is read.
+      HttpResponse<byte[]> busy =
+          send(
+              guarded,
+              HttpRequest.newBuilder(uri(guarded, "/api/search?k=1"))
+                  .header("X-PathLens-Token", TOKEN)
+                  .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(tileUpload(manifest.get(3)))));
+      assertError(busy, 503, null);
+      String error = JSON.readTree(busy.body()).get("error").asText();
+      assertTrue(error.contains("1 upload tasks running"), error);
+    } finally {
+      release.countDown();
+      upload.join();
+    }
   }
 
   @Test

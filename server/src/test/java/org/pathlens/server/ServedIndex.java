@@ -199,6 +199,30 @@ public final class ServedIndex implements AutoCloseable {
         inferenceQueue);
   }
 
+  /**
+   * As {@link #start(String, long, long, int, int)}, without a token and with a decode-memory
+   * budget of {@code decodeMemoryBytes}.
+   */
+  public PathLensServer startWithDecodeMemory(
+      long decodeMemoryBytes, long maxPixels, int inferenceThreads, int inferenceQueue)
+      throws IOException {
+    return PathLensServer.start(
+        new ServerConfig(
+            IndexLocation.of(indexDir()),
+            Fixtures.demoBundle(),
+            null,
+            "127.0.0.1",
+            0,
+            null,
+            8 << 20,
+            maxPixels,
+            decodeMemoryBytes,
+            inferenceThreads,
+            inferenceQueue,
+            null,
+            EncoderOptions.defaults().withThreads(2)));
+  }
+
   /** As {@link #start(String, long, long, int, int)}, over the index at {@code location}. */
   public PathLensServer start(
       IndexLocation location,

@@ -4,10 +4,10 @@ import java.io.IOException;
 
 /**
  * An image file that cannot be turned into pixels: empty, truncated, corrupt, not an image, too
- * large, or in a pixel format PathLens does not convert. The message names the file and the reason;
- * the underlying exception, if any, is kept as the cause.
+ * large ({@link ImageTooLargeException}), or in a pixel format PathLens does not convert. The
+ * message names the file and the reason; the underlying exception, if any, is kept as the cause.
  */
-public final class ImageDecodeException extends IOException {
+public class ImageDecodeException extends IOException {
 
   private final String fileName;
 

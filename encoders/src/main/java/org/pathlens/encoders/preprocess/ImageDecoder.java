@@ -9,7 +9,9 @@ import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -36,6 +38,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *       from is tolerated, as PIL tolerates it.
  *   <li>Only the first image of a multi-image file (GIF animation, multi-page TIFF) is read, like
  *       PIL's {@code open}.
+ *   <li>A decoder made with {@link #reducedAbove} (the server's, for uploads) decodes images over a
+ *       threshold at reduced scale; every other decode is exact.
  *   <li>EXIF orientation is not applied: neither PIL's {@code open}/{@code convert} nor torchvision
  *       apply it, and the reference numbers were computed without it.
  * </ul>
@@ -68,6 +72,12 @@ public final class ImageDecoder {
   private final long maxPixels;
   private final TurboJpeg turbo;
 
+  /** Images up to this many pixels are decoded exactly; Long.MAX_VALUE: all of them. */
+  private final long exactPixels;
+
+  /** The short side a reduced-scale decode keeps at least. */
+  private final int minShortSide;
+
   /**
    * @param maxPixels images with more pixels (width x height) are rejected before decoding
    */
@@ -77,12 +87,70 @@ public final class ImageDecoder {
 
   /** A decoder that decodes JPEGs with {@code turbo}, or with the JDK alone when it is null. */
   ImageDecoder(long maxPixels, TurboJpeg turbo) {
+    this(maxPixels, turbo, Long.MAX_VALUE, 1);
+  }
+
+  private ImageDecoder(long maxPixels, TurboJpeg turbo, long exactPixels, int minShortSide) {
     if (maxPixels <= 0 || maxPixels > MAX_SUPPORTED_PIXELS) {
       throw new IllegalArgumentException(
           "maxPixels must be in 1.." + MAX_SUPPORTED_PIXELS + ", got " + maxPixels);
     }
+    if (exactPixels < 1 || minShortSide < 1) {
+      throw new IllegalArgumentException(
+          "exactPixels and minShortSide must be positive, got "
+              + exactPixels
+              + " and "
+              + minShortSide);
+    }
     this.maxPixels = maxPixels;
     this.turbo = turbo;
+    this.exactPixels = exactPixels;
+    this.minShortSide = minShortSide;
+  }
+
+  /**
+   * This decoder, but decoding images over {@code exactPixels} at reduced scale: every s-th pixel
+   * of every s-th row, s the largest whole number that keeps the short side at least {@code
+   * minShortSide} (a model that sees 224 px gains nothing from 9,400). The codec skips the other
+   * rows as it decodes (PNG and JPEG row by row), so neither its raster nor the RGB copy is ever
+   * full size. Images up to {@code exactPixels} are decoded exactly as before, bit for bit; above
+   * it the pixels kept are exactly those of the full decode (point sampling), and what the model
+   * then sees differs from the full decode's resize (measured in docs/api.md).
+   */
+  public ImageDecoder reducedAbove(long exactPixels, int minShortSide) {
+    return new ImageDecoder(maxPixels, turbo, exactPixels, minShortSide);
+  }
+
+  /**
+   * The subsampling step for an image of {@code header}: 1 (an exact decode) up to the exact-decode
+   * threshold, else the largest step that keeps the short side at least the minimum.
+   */
+  public int subsampling(ImageHeader header) {
+    if (header.pixels() <= exactPixels) {
+      return 1;
+    }
+    return Math.max(1, Math.min(header.width(), header.height()) / minShortSide);
+  }
+
+  /**
+   * The memory decoding the image of {@code header} with this decoder holds at its peak: {@link
+   * ImageHeader#decodedBytes} of the size it is decoded at, plus two rows of the full width for the
+   * codec's row buffers. Only PNG and JPEG are counted at their reduced size: the other readers may
+   * decode a whole strip or frame before they subsample it, so they are counted at full size.
+   */
+  public long decodeCost(ImageHeader header) {
+    int step = subsampling(header);
+    if (step == 1 || !(header.format().equals("PNG") || header.format().equals("JPEG"))) {
+      return header.decodedBytes();
+    }
+    ImageHeader reduced =
+        new ImageHeader(
+            header.format(),
+            Math.ceilDiv(header.width(), step),
+            Math.ceilDiv(header.height(), step),
+            header.bitsPerPixel());
+    long rowBytes = (long) header.width() * Math.max(1, Math.ceilDiv(header.bitsPerPixel(), 8));
+    return reduced.decodedBytes() + 2 * rowBytes;
   }
 
   public long maxPixels() {
@@ -143,7 +211,10 @@ public final class ImageDecoder {
             && bytes[0] == (byte) 0xFF
             && bytes[1] == (byte) 0xD8
             && bytes[2] == (byte) 0xFF;
-    return jpeg && hasEndMarker(bytes) ? turbo.decode(bytes, maxPixels) : null;
+    // Over the exact-decode threshold, the general path decodes at reduced scale.
+    return jpeg && hasEndMarker(bytes)
+        ? turbo.decode(bytes, Math.min(maxPixels, exactPixels))
+        : null;
   }
 
   /**
@@ -178,8 +249,36 @@ public final class ImageDecoder {
   }
 
   @FunctionalInterface
-  private interface ReaderAction {
-    RgbImage run(ImageReader reader, String format) throws IOException;
+  private interface ReaderAction<T> {
+    T run(ImageReader reader, String format) throws IOException;
+  }
+
+  /**
+   * The header of an image held in memory, its pixel count checked against the limit; no pixel is
+   * decoded. What a server reads to refuse an upload, or to reserve the memory its decode will
+   * take, before queueing the work.
+   *
+   * @throws ImageTooLargeException over the pixel limit
+   * @throws ImageDecodeException not an image, or a header that does not parse
+   */
+  public ImageHeader header(byte[] bytes, String name) throws ImageDecodeException {
+    if (bytes.length == 0) {
+      throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
+    }
+    return withReader(
+        new Source() {
+          @Override
+          public ImageInputStream open() {
+            return memoryStream(bytes);
+          }
+
+          @Override
+          public byte[] all() {
+            return bytes;
+          }
+        },
+        name,
+        (reader, format) -> checkedHeader(reader, name, format));
   }
 
   private RgbImage decode(Source source, String name) throws ImageDecodeException {
@@ -187,22 +286,27 @@ public final class ImageDecoder {
         source,
         name,
         (reader, format) -> {
-          checkSize(reader, name, format);
+          int step = subsampling(checkedHeader(reader, name, format));
+          // No parameters for an exact decode: the call every golden test pins.
+          ImageReadParam reduced = step == 1 ? null : reader.getDefaultReadParam();
+          if (reduced != null) {
+            reduced.setSourceSubsampling(step, step, 0, 0);
+          }
           if (!format.equals("JPEG")) {
-            return PilRgbConversion.toRgb(reader.read(0), name);
+            return PilRgbConversion.toRgb(reader.read(0, reduced), name);
           }
           byte[] bytes = source.all();
           if (!hasEndMarker(bytes)) {
             throw new ImageDecodeException(
                 name, "truncated JPEG file: no end-of-image marker (FF D9) at the end of the data");
           }
-          RgbImage fast = turbo == null ? null : turbo.decode(bytes, maxPixels);
+          RgbImage fast = turbo == null || step > 1 ? null : turbo.decode(bytes, maxPixels);
           if (fast != null) {
             return fast; // libjpeg-turbo, as Pillow decodes; ICC profiles are ignored there too
           }
           byte[] withoutIcc = JpegIccStripper.strip(bytes);
           if (withoutIcc == bytes) {
-            return PilRgbConversion.toRgb(reader.read(0), name);
+            return PilRgbConversion.toRgb(reader.read(0, reduced), name);
           }
           return withReader(
               new Source() {
@@ -217,12 +321,12 @@ public final class ImageDecoder {
                 }
               },
               name,
-              (r, f) -> PilRgbConversion.toRgb(r.read(0), name));
+              (r, f) -> PilRgbConversion.toRgb(r.read(0, reduced), name));
         });
   }
 
   /** Opens the source, finds its reader, runs {@code action}, and turns failures into messages. */
-  private static RgbImage withReader(Source source, String name, ReaderAction action)
+  private static <T> T withReader(Source source, String name, ReaderAction<T> action)
       throws ImageDecodeException {
     try (ImageInputStream in = source.open()) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -257,27 +361,48 @@ public final class ImageDecoder {
     }
   }
 
-  private void checkSize(ImageReader reader, String name, String format) throws IOException {
+  /** The header, refused when its size is invalid or over {@link #maxPixels}. */
+  private ImageHeader checkedHeader(ImageReader reader, String name, String format)
+      throws IOException {
     int width = reader.getWidth(0);
     int height = reader.getHeight(0);
     if (width <= 0 || height <= 0) {
       throw new ImageDecodeException(
           name, format + " header gives an invalid size " + width + "x" + height);
     }
-    long pixels = (long) width * height;
-    if (pixels > maxPixels) {
-      throw new ImageDecodeException(
-          name,
-          format
-              + " image is "
-              + width
-              + "x"
-              + height
-              + " = "
-              + pixels
-              + " pixels, over the limit of "
-              + maxPixels
-              + " (decompression bomb or a slide rather than a tile? raise the limit if intended)");
+    // The size first: the image type below may read past the header, which a bomb may not have.
+    if ((long) width * height > maxPixels) {
+      throw new ImageTooLargeException(name, format, width, height, maxPixels);
+    }
+    return new ImageHeader(format, width, height, bitsPerPixel(reader));
+  }
+
+  /** Bits of a pixel where the reader cannot say: 16-bit RGBA's, the most a pixel takes here. */
+  private static final int UNKNOWN_BITS_PER_PIXEL = 64;
+
+  /**
+   * Bits of a pixel in the raster the reader will decode into, from the image type the file
+   * declares. Where the reader cannot tell (it reads the chunks before the pixel data, which a
+   * damaged file may lack), {@value #UNKNOWN_BITS_PER_PIXEL}: the estimate sizes a memory
+   * reservation, so it errs high, and the decode itself names what is wrong with the file.
+   */
+  private static int bitsPerPixel(ImageReader reader) {
+    try {
+      ImageTypeSpecifier type = reader.getRawImageType(0);
+      if (type == null) {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        type = types.hasNext() ? types.next() : null;
+      }
+      if (type == null) {
+        return UNKNOWN_BITS_PER_PIXEL;
+      }
+      int bits = 0;
+      for (int size : type.getSampleModel().getSampleSize()) {
+        bits += size;
+      }
+      return bits;
+    } catch (IOException | RuntimeException e) {
+      return UNKNOWN_BITS_PER_PIXEL;
     }
   }
 

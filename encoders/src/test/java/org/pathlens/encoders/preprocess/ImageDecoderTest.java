@@ -42,6 +42,45 @@ class ImageDecoderTest {
   }
 
   @Test
+  void theHeaderTellsSizeDepthAndDecodeCostWithoutDecoding() throws Exception {
+    // The upload: 9,400 px square, 16-bit RGBA (its pixel data left out: never read).
+    byte[] big = png(9400, 9400, 16, 6, new byte[] {0});
+    ImageHeader header = new ImageDecoder(100_000_000L).header(big, "big.png");
+    assertEquals(new ImageHeader("PNG", 9400, 9400, 64), header);
+    assertEquals(88_360_000L * (8 + 3), header.decodedBytes());
+
+    var tooLarge =
+        assertThrows(
+            ImageTooLargeException.class, () -> new ImageDecoder(50_000_000L).header(big, "b.png"));
+    assertEquals(88_360_000L, tooLarge.pixels());
+    assertEquals(50_000_000L, tooLarge.limit());
+    assertTrue(
+        tooLarge.getMessage().startsWith("b.png: PNG image is 9400x9400"), tooLarge.getMessage());
+    assertTrue(tooLarge.getMessage().contains("--max-pixels"), tooLarge.getMessage());
+    // decode refuses it the same way, from the same header.
+    assertThrows(
+        ImageTooLargeException.class, () -> new ImageDecoder(50_000_000L).decode(big, "b.png"));
+
+    Path images = GoldenFiles.dir().resolve("images");
+    assertEquals(
+        new ImageHeader("PNG", 150, 150, 24),
+        decoder.header(Files.readAllBytes(images.resolve("rgb_150x150.png")), "rgb"));
+    assertEquals(
+        new ImageHeader("PNG", 240, 270, 48),
+        decoder.header(Files.readAllBytes(images.resolve("rgb16_240x270.png")), "rgb16"));
+    assertEquals(
+        new ImageHeader("JPEG", 400, 300, 24),
+        decoder.header(Files.readAllBytes(images.resolve("rgb_400x300.jpg")), "jpeg"));
+    ImageHeader palette =
+        decoder.header(Files.readAllBytes(images.resolve("palette_260x300.png")), "palette");
+    assertEquals(260L * 300 * (1 + 3), palette.decodedBytes(), palette.toString());
+    assertMessage(
+        () -> decoder.header("not an image".getBytes(StandardCharsets.UTF_8), "notes.txt"),
+        "notes.txt",
+        "not a recognised image format");
+  }
+
+  @Test
   void pixelLimitIsInclusive() throws Exception {
     byte[] file = Files.readAllBytes(GoldenFiles.dir().resolve("images/rgb_150x150.png"));
     assertEquals(150, new ImageDecoder(150 * 150).decode(file, "ok.png").width());
