@@ -518,6 +518,8 @@ public abstract class BaseTileIndexTestCase {
     }
     try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
       index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
+      // Tiles cut from a slide come with its record and thumbnail, as an ingest writes them.
+      index.slideRecords().write(slideRecord("S-0", Map.of()), new RgbImage(2, 2, new byte[12]));
     }
     IndexCheckReport report = location.check();
     assertTrue(report.ok(), report.problems().toString());

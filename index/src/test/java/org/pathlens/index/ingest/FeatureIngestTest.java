@@ -222,6 +222,9 @@ class FeatureIngestTest {
       assertEquals(file.toAbsolutePath().normalize().toString(), hits.getFirst().tile().source());
       assertEquals(null, hits.getFirst().tile().mpp());
     }
+    // No record by design: index check does not call the slide damaged.
+    var report = org.pathlens.index.IndexLocation.of(dir.resolve("no-slide")).check();
+    assertTrue(report.ok(), report.problems().toString());
   }
 
   @Test
