@@ -2,6 +2,8 @@ package org.pathlens.index;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code index check} found ({@link IndexLocation#check}).
@@ -13,6 +15,38 @@ public record IndexCheckReport(List<String> facts, List<String> problems) {
 
   public boolean ok() {
     return problems.isEmpty();
+  }
+
+  /**
+   * The lines both backends' checks give about what an index records of its making: the bundle, the
+   * engine and its canary (a problem when none is recorded: searches refuse such an index), and the
+   * graph's parameters.
+   *
+   * @param recorded the index's recorded key-value pairs (Lucene's commit data, the cluster's
+   *     _meta.pathlens)
+   */
+  public static void provenanceLines(
+      IndexProvenance provenance,
+      Map<String, String> recorded,
+      List<String> facts,
+      List<String> problems) {
+    facts.add("bundle: " + provenance);
+    facts.add(
+        "engine: "
+            + (provenance.engine() == null
+                ? recorded.getOrDefault(IndexProvenance.ENGINE_KEY, "not recorded")
+                : provenance.engine().engine() + "; canary " + provenance.engine().describe()));
+    if (!recorded.containsKey(IndexProvenance.ENGINE_KEY)) {
+      problems.add("the index records no engine; PathLens refuses to search it: ingest it anew");
+    }
+    IndexSettings graph = IndexCommitData.graph(recorded, IndexSettings.defaults());
+    facts.add(
+        "graph: m="
+            + graph.m()
+            + ", beam="
+            + graph.beamWidth()
+            + ", quantization "
+            + graph.quantization().name().toLowerCase(Locale.ROOT));
   }
 
   /** The report as {@code index check} prints it, to the caller's output (a table, not a log). */

@@ -226,19 +226,7 @@ public final class ImageDecoder {
     if (bytes.length == 0) {
       throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
     }
-    return decode(
-        new Source() {
-          @Override
-          public ImageInputStream open() {
-            return memoryStream(bytes);
-          }
-
-          @Override
-          public byte[] all() {
-            return bytes;
-          }
-        },
-        name);
+    return decode(inMemory(bytes), name);
   }
 
   /** Encoded bytes, opened as a stream first so that a large file is not read for nothing. */
@@ -246,6 +234,21 @@ public final class ImageDecoder {
     ImageInputStream open() throws IOException;
 
     byte[] all() throws IOException;
+  }
+
+  /** Bytes already in memory as a {@link Source}. */
+  private static Source inMemory(byte[] bytes) {
+    return new Source() {
+      @Override
+      public ImageInputStream open() {
+        return memoryStream(bytes);
+      }
+
+      @Override
+      public byte[] all() {
+        return bytes;
+      }
+    };
   }
 
   @FunctionalInterface
@@ -266,19 +269,7 @@ public final class ImageDecoder {
       throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
     }
     return withReader(
-        new Source() {
-          @Override
-          public ImageInputStream open() {
-            return memoryStream(bytes);
-          }
-
-          @Override
-          public byte[] all() {
-            return bytes;
-          }
-        },
-        name,
-        (reader, format) -> checkedHeader(reader, name, format));
+        inMemory(bytes), name, (reader, format) -> checkedHeader(reader, name, format));
   }
 
   private RgbImage decode(Source source, String name) throws ImageDecodeException {

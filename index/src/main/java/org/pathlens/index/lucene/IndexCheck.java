@@ -30,7 +30,6 @@ import org.apache.lucene.util.BytesRef;
 import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexCommitData;
 import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.Thumbnails;
 import org.pathlens.index.TileFields;
@@ -145,23 +144,7 @@ final class IndexCheck {
               + " bundles were recorded), so no search can vouch for its vectors");
       return;
     }
-    facts.add("bundle: " + provenance);
-    facts.add(
-        "engine: "
-            + (provenance.engine() == null
-                ? recorded.getOrDefault(IndexProvenance.ENGINE_KEY, "not recorded")
-                : provenance.engine().engine() + "; canary " + provenance.engine().describe()));
-    if (!recorded.containsKey(IndexProvenance.ENGINE_KEY)) {
-      problems.add("the index records no engine; PathLens refuses to search it: ingest it anew");
-    }
-    IndexSettings graph = IndexCommitData.graph(recorded, IndexSettings.defaults());
-    facts.add(
-        "graph: m="
-            + graph.m()
-            + ", beam="
-            + graph.beamWidth()
-            + ", quantization "
-            + graph.quantization().name().toLowerCase(Locale.ROOT));
+    IndexCheckReport.provenanceLines(provenance, recorded, facts, problems);
     long opening = System.nanoTime();
     try (DirectoryReader reader = DirectoryReader.open(directory)) {
       long opened = System.nanoTime();

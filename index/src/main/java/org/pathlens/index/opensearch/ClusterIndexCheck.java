@@ -16,9 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.pathlens.index.IndexCheckReport;
-import org.pathlens.index.IndexCommitData;
 import org.pathlens.index.IndexProvenance;
-import org.pathlens.index.IndexSettings;
 import org.pathlens.index.IndexWriteException;
 import org.pathlens.index.TileFields;
 
@@ -197,23 +195,7 @@ final class ClusterIndexCheck {
               + " search can vouch for its vectors");
       return false;
     }
-    facts.add("bundle: " + provenance);
-    facts.add(
-        "engine: "
-            + (provenance.engine() == null
-                ? recorded.getOrDefault(IndexProvenance.ENGINE_KEY, "not recorded")
-                : provenance.engine().engine() + "; canary " + provenance.engine().describe()));
-    if (!recorded.containsKey(IndexProvenance.ENGINE_KEY)) {
-      problems.add("the index records no engine; PathLens refuses to search it: ingest it anew");
-    }
-    IndexSettings graph = IndexCommitData.graph(recorded, IndexSettings.defaults());
-    facts.add(
-        "graph: m="
-            + graph.m()
-            + ", beam="
-            + graph.beamWidth()
-            + ", quantization "
-            + graph.quantization().name().toLowerCase(Locale.ROOT));
+    IndexCheckReport.provenanceLines(provenance, recorded, facts, problems);
     return true;
   }
 
