@@ -23,6 +23,7 @@ import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
+import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SearchHit;
@@ -110,8 +111,20 @@ class FeatureIngestTest {
   }
 
   private static TileIndex open(Path indexDir) throws IOException {
+    return open(IndexLocation.of(indexDir));
+  }
+
+  private static TileIndex open(IndexLocation location) throws IOException {
     return TileIndex.open(
-        indexDir, IndexProvenance.of(model.bundle()), IndexSettings.defaults().withCommitSize(16));
+        location, IndexProvenance.of(model.bundle()), IndexSettings.defaults().withCommitSize(16));
+  }
+
+  /**
+   * Where a test writes its index: a directory here; the cluster subclass ({@link
+   * FeatureIngestOnClusterTest}) puts it on OpenSearch, so that both backends take features.
+   */
+  protected IndexLocation location(String name) {
+    return IndexLocation.of(dir.resolve(name));
   }
 
   private static FeatureIngest ingest(boolean trust) {
@@ -161,8 +174,7 @@ class FeatureIngestTest {
   @Test
   void tridentFeaturesWithTheirSlideAnswerAsTheSlidesOwnIngest() throws Exception {
     Path file = tridentFile(dir.resolve("trident/features_demo"), coords, features);
-    Path indexDir = dir.resolve("from-trident");
-    try (TileIndex index = open(indexDir)) {
+    try (TileIndex index = open(location("from-trident"))) {
       IngestSummary summary =
           ingest(false).ingest(List.of(file), List.of(slide), index, IngestListener.NONE);
       assertEquals(coords.length, summary.tiles());
@@ -174,7 +186,7 @@ class FeatureIngestTest {
       assertEquals(224, record.tileSize());
       assertEquals(TILE_MPP, record.tileMpp(), 1e-12);
       assertEquals("448", record.properties().get("features.coords.patch_size_level0"));
-      assertTrue(Files.isRegularFile(SlideRecord.thumbnailFile(indexDir, SLIDE_ID)));
+      assertTrue(index.slideRecords().thumbnail(SLIDE_ID).isPresent());
 
       // A second run adds nothing.
       IngestSummary again =
@@ -197,7 +209,7 @@ class FeatureIngestTest {
             Map.of(
                 "coords", H5Files.Dataset.int64(coords, 0, clam),
                 "features", H5Files.Dataset.float32(features, 0, Map.of())));
-    try (TileIndex index = open(dir.resolve("from-clam"))) {
+    try (TileIndex index = open(location("from-clam"))) {
       FeatureFileException withoutSlide =
           assertThrows(
               FeatureFileException.class,
@@ -214,7 +226,7 @@ class FeatureIngestTest {
   @Test
   void withoutTheSlideTheTilesAreSearchableAndNameTheFeatureFile() throws Exception {
     Path file = tridentFile(dir.resolve("trident-alone/features_demo"), coords, features);
-    try (TileIndex index = open(dir.resolve("no-slide"))) {
+    try (TileIndex index = open(location("no-slide"))) {
       ingest(false).ingest(List.of(file), List.of(), index, IngestListener.NONE);
       assertEquals(coords.length, index.size());
       assertTrue(index.slideRecords().find(SLIDE_ID).isEmpty());
@@ -223,7 +235,7 @@ class FeatureIngestTest {
       assertEquals(null, hits.getFirst().tile().mpp());
     }
     // No record by design: index check does not call the slide damaged.
-    var report = org.pathlens.index.IndexLocation.of(dir.resolve("no-slide")).check();
+    var report = location("no-slide").check();
     assertTrue(report.ok(), report.problems().toString());
   }
 
@@ -233,7 +245,7 @@ class FeatureIngestTest {
     rows[3] = rows[3].clone();
     rows[3][5] = Float.NaN;
     Path file = tridentFile(dir.resolve("nan/features_demo"), coords, rows);
-    try (TileIndex index = open(dir.resolve("nan-index"))) {
+    try (TileIndex index = open(location("nan-index"))) {
       IngestSummary summary =
           ingest(false).ingest(List.of(file), List.of(slide), index, IngestListener.NONE);
       assertEquals(coords.length - 1, summary.tiles());
@@ -289,9 +301,8 @@ class FeatureIngestTest {
     cases.put(
         "lies outside slide",
         Map.of("coords", H5Files.Dataset.int64(outside, 0, attrs), "features", goodFeatures));
-    Path indexDir = dir.resolve("kept");
     Path good = tridentFile(dir.resolve("kept-features/features_demo"), coords, features);
-    try (TileIndex index = open(indexDir)) {
+    try (TileIndex index = open(location("kept"))) {
       ingest(false).ingest(List.of(good), List.of(slide), index, IngestListener.NONE);
       int before = index.size();
       int n = 0;
