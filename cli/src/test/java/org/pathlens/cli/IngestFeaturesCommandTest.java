@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.preprocess.RgbImages;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
@@ -24,6 +26,8 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
+import org.pathlens.slides.SlideReader;
+import org.pathlens.slides.SlideReaders;
 import org.pathlens.testkit.H5Files;
 import org.pathlens.testkit.TestData;
 
@@ -233,6 +237,120 @@ class IngestFeaturesCommandTest {
     assertEquals(0, same.waitFor(), rows);
     assertEquals(
         Files.readAllLines(tmp.resolve("npy/S-8/tile_ids.csv")).size() - 1, Integer.parseInt(rows));
+  }
+
+  /**
+   * The issue's own proof: features the model's original Python code computed at the coordinates of
+   * the slide's tiles (as TRIDENT would, from the same pixels), stored by h5py, answer as {@code
+   * ingest --slides} of the slide does.
+   */
+  @Test
+  void featuresThePythonModelCodeComputedAtTheTilesCoordsAnswerAsTheSlidesIngest()
+      throws Exception {
+    String python = TestData.pythonWithTorch().orElse(null);
+    assumeTrue(python != null && TestData.pythonWithH5py().isPresent(), "needs torch and h5py");
+    Path slide =
+        SyntheticSlide.write(
+                tmp.resolve("slides/S-9.tiff"),
+                new SyntheticSlide.Options(
+                    2048, 1536, "center-d", 5, 13, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    String model = Fixtures.demoBundle().toString();
+    Path fromSlide = tmp.resolve("from-slide");
+    // At the slide's own 0.5 µm/px: each tile is the 224 x 224 level-0 region at its position.
+    assertEquals(
+        0,
+        CliRun.of(
+                "ingest",
+                "--model",
+                model,
+                "--index",
+                fromSlide.toString(),
+                "--slides",
+                slide.toString(),
+                "--mpp",
+                "0.5")
+            .exitCode());
+    List<long[]> coords = new ArrayList<>();
+    try (VisionLanguageModel vlm =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex tiles =
+            TileIndex.openForSearch(
+                fromSlide, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
+      tiles.forEachTile(
+          TileFilter.ALL, t -> coords.add(new long[] {t.record().x(), t.record().y()}));
+    }
+    Path patches = Files.createDirectories(tmp.resolve("patches"));
+    StringBuilder csv = new StringBuilder("x,y,path\n");
+    try (SlideReader reader = SlideReaders.open(slide)) {
+      for (long[] xy : coords) {
+        Path png = patches.resolve(xy[0] + "_" + xy[1] + ".png");
+        ImageIO.write(
+            RgbImages.toBufferedImage(reader.readRegion(0, xy[0], xy[1], 224, 224)),
+            "png",
+            png.toFile());
+        csv.append(xy[0]).append(',').append(xy[1]).append(',').append(png).append('\n');
+      }
+    }
+    Path csvFile = Files.writeString(tmp.resolve("patches.csv"), csv);
+    Path h5 =
+        Files.createDirectories(tmp.resolve("trident/features_pathlens-demo-crc9"))
+            .resolve("S-9.h5");
+    Process p =
+        new ProcessBuilder(
+                python,
+                Fixtures.dir().resolve("scripts/trident_style_features.py").toString(),
+                model,
+                csvFile.toString(),
+                h5.toString(),
+                "224")
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), printed);
+
+    Path fromFeatures = tmp.resolve("from-python-features");
+    CliRun imported =
+        CliRun.of(
+            "ingest",
+            "--model",
+            model,
+            "--index",
+            fromFeatures.toString(),
+            "--features",
+            tmp.resolve("trident").toString(),
+            "--slides",
+            slide.toString());
+    assertEquals(0, imported.exitCode(), imported.err());
+    for (List<String> extra : List.of(List.of("--per-slide"), List.<String>of())) {
+      List<JsonNode> a = classify(model, fromSlide, extra);
+      List<JsonNode> b = classify(model, fromFeatures, extra);
+      assertEquals(a.size(), b.size());
+      for (int i = 0; i < a.size(); i++) {
+        assertEquals(a.get(i).path("input"), b.get(i).path("input"));
+        assertEquals(a.get(i).get("prediction"), b.get(i).get("prediction"), a.get(i).toString());
+        JsonNode pa = a.get(i).get("probabilities"), pb = b.get(i).get("probabilities");
+        for (String c : iterable(pa.fieldNames())) {
+          assertEquals(pa.get(c).asDouble(), pb.get(c).asDouble(), 1e-4, c);
+        }
+      }
+    }
+    for (String text : List.of("tumor epithelium", "adipose tissue", "lymphocytes")) {
+      assertEquals(topTen(model, fromSlide, text), topTen(model, fromFeatures, text), text);
+    }
+  }
+
+  /** The ids of {@code search --text}'s ten best tiles. */
+  private static List<String> topTen(String model, Path index, String text) throws Exception {
+    CliRun run =
+        CliRun.of(
+            "search", "--model", model, "--index", index.toString(), "--text", text, "--k", "10");
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> ids = new ArrayList<>();
+    for (String line : run.outLines()) {
+      ids.add(JSON.readTree(line).get("id").asText());
+    }
+    return ids;
   }
 
   private static List<JsonNode> classify(String model, Path index, List<String> extra)
