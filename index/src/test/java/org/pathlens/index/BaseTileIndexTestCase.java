@@ -527,6 +527,42 @@ public abstract class BaseTileIndexTestCase {
         report.facts().contains("bundle: " + TestTiles.PROVENANCE), report.facts().toString());
   }
 
+  /**
+   * {@code index check} names a slide whose tiles were cut from a slide file but whose record is
+   * gone (the server cannot show them), on both backends alike; tiles ingested from a feature file
+   * without their slide keep no record by design and are no problem.
+   */
+  @Test
+  void slideTilesWithoutTheirRecordAreNamedFeatureTilesAreNot() throws IOException {
+    IndexLocation location = newLocation("unrecorded");
+    if (!location.capabilities().contains(IndexCapability.CHECK)) {
+      return;
+    }
+    List<TileRecord> fromFeatures = new ArrayList<>();
+    for (TileRecord t : data.tiles.subList(50, 60)) { // slide S-1
+      fromFeatures.add(
+          TileRecord.of(
+              Map.of(
+                  TileFields.ID, TileIds.ofPosition("F-1", t.x(), t.y()),
+                  TileFields.SLIDE_ID, "F-1",
+                  TileFields.X, t.x(),
+                  TileFields.Y, t.y(),
+                  TileFields.SOURCE, "/features/features_x/F-1.h5"),
+              Map.of()));
+    }
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20)); // S-0, no record
+      index.add(fromFeatures, data.embeddings.subList(50, 60));
+    }
+    IndexCheckReport report = location.check();
+    assertFalse(report.ok());
+    assertEquals(1, report.problems().size(), report.problems().toString());
+    assertTrue(
+        report.problems().getFirst().startsWith("slide S-0: "), report.problems().toString());
+    assertTrue(
+        report.problems().getFirst().contains("no slide record"), report.problems().toString());
+  }
+
   @Test
   void droppingAnIndexRemovesEverything() throws IOException {
     IndexLocation location = newLocation("dropped");
