@@ -444,6 +444,16 @@ public abstract class BaseTileIndexTestCase {
     }
   }
 
+  /**
+   * Writes a record and a thumbnail for each of {@code slideIds}, as an ingest of their slide files
+   * does: tiles cut from a slide without its record are a problem to {@code index check}.
+   */
+  protected static void recordSlides(TileIndex index, String... slideIds) throws IOException {
+    for (String slideId : slideIds) {
+      index.slideRecords().write(slideRecord(slideId, Map.of()), new RgbImage(2, 2, new byte[12]));
+    }
+  }
+
   /** The record an ingest of a 0.25 µm/px SVS writes, with the file's metadata. */
   protected static SlideRecord slideRecord(String slideId, Map<String, String> properties) {
     return new SlideRecord(
@@ -518,8 +528,7 @@ public abstract class BaseTileIndexTestCase {
     }
     try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
       index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
-      // Tiles cut from a slide come with its record and thumbnail, as an ingest writes them.
-      index.slideRecords().write(slideRecord("S-0", Map.of()), new RgbImage(2, 2, new byte[12]));
+      recordSlides(index, "S-0");
     }
     IndexCheckReport report = location.check();
     assertTrue(report.ok(), report.problems().toString());

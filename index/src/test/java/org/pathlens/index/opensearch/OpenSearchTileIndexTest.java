@@ -420,7 +420,9 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     }
     index.add(data.tiles.subList(30, 40), data.embeddings.subList(30, 40));
     assertEquals(40, index.size());
-    assertTrue(location.check().ok());
+    recordSlides(index, "S-0");
+    IndexCheckReport green = location.check();
+    assertTrue(green.ok(), green.problems().toString());
   }
 
   @FunctionalInterface
@@ -572,6 +574,7 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
     String name = name(location);
     try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
       index.add(data.tiles.subList(0, 60), data.embeddings.subList(0, 60));
+      recordSlides(index, "S-0", "S-1");
     }
     IndexCheckReport whole = location.check();
     assertTrue(whole.ok(), whole.problems().toString());
@@ -620,7 +623,8 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
       assertEquals(60, reader.size());
     }
 
-    // Slide records against the tiles: one with tiles, one without (a problem, as on Lucene).
+    // Slide records against the tiles: S-0 and S-1 have theirs (written above), S-9 has no tile (a
+    // problem, as on Lucene); S-newer holds a copy of another slide's tile, not a tile cut from it.
     try (TileIndex writer = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
       writer.slideRecords().write(slideRecord("S-0", Map.of()), null);
       writer.slideRecords().write(slideRecord("S-9", Map.of()), null);
@@ -633,7 +637,7 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
         slides
             .facts()
             .contains(
-                "slides: 2 records, 1 with tiles; tiles name 2 slides without a record"
+                "slides: 3 records, 2 with tiles; tiles name 1 slides without a record"
                     + " (tile-folder tiles keep none)"),
         slides.facts().toString());
   }
