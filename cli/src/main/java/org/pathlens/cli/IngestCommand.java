@@ -36,12 +36,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
-    header = "Embed tile images or whole-slide images into a tile index.",
+    header = "Index tile images, whole slides or TRIDENT/CLAM features.",
     description = {
       "Embed tiles into an index (created if absent): a folder of tile images (with an optional manifest CSV of metadata), or",
-      "whole-slide images cut into tissue tiles, or patch features from TRIDENT or CLAM (.h5) as their slides' tiles.",
-      "Progress goes to stderr (a bar on a terminal), one summary",
-      "line to stdout. Re-running an ingest never duplicates tiles: tiles already in the index with the",
+      "whole-slide images cut into tissue tiles, or patch features from TRIDENT or CLAM (.h5) as their",
+      "slides' tiles. Progress goes to stderr (a bar on a terminal), one summary line to stdout.",
+      "Re-running an ingest never duplicates tiles: tiles already in the index with the",
       "same metadata are kept as they are (not embedded again), so a re-run after a crash does only what",
       "is left. Inputs that cannot be read are named on stderr and skipped; the exit code is 1 if the",
       "inputs gave no tile at all."

@@ -44,26 +44,9 @@ class IngestFeaturesCommandTest {
   @Test
   void aTridentJobFolderIngestsToTheSameZeroShotAnswersAsTheSlide() throws Exception {
     assumeTrue(TestData.pythonWithH5py().isPresent(), "needs /usr/bin/python3 with h5py");
-    Path slide =
-        SyntheticSlide.write(
-                tmp.resolve("slides/S-7.tiff"),
-                new SyntheticSlide.Options(
-                    2048, 1536, "center-b", 5, 5, PyramidTiffWriter.Compression.JPEG, 2))
-            .slide();
     String model = Fixtures.demoBundle().toString();
     Path fromSlide = tmp.resolve("from-slide");
-    CliRun tiled =
-        CliRun.of(
-            "ingest",
-            "--model",
-            model,
-            "--index",
-            fromSlide.toString(),
-            "--slides",
-            slide.toString(),
-            "--mpp",
-            "0.5");
-    assertEquals(0, tiled.exitCode(), tiled.err());
+    Path slide = slideIngested("S-7", "center-b", 5, fromSlide, "0.5");
 
     // TRIDENT's layout: <job>/<mag>x_<size>px_0px_overlap/features_<encoder>/<slide>.h5
     Path features =
@@ -87,20 +70,7 @@ class IngestFeaturesCommandTest {
     assertEquals(0, imported.exitCode(), imported.err());
     assertTrue(imported.out().startsWith("tiles "), imported.out());
 
-    for (List<String> extra : List.of(List.of("--per-slide"), List.<String>of())) {
-      List<JsonNode> a = classify(model, fromSlide, extra);
-      List<JsonNode> b = classify(model, fromFeatures, extra);
-      assertEquals(a.size(), b.size());
-      assertTrue(!a.isEmpty());
-      for (int i = 0; i < a.size(); i++) {
-        assertEquals(a.get(i).path("input"), b.get(i).path("input"));
-        assertEquals(a.get(i).get("prediction"), b.get(i).get("prediction"));
-        JsonNode pa = a.get(i).get("probabilities"), pb = b.get(i).get("probabilities");
-        for (String c : iterable(pa.fieldNames())) {
-          assertEquals(pa.get(c).asDouble(), pb.get(c).asDouble(), 1e-5, c);
-        }
-      }
-    }
+    assertSameZeroShot(model, fromSlide, fromFeatures, 1e-5);
 
     // Features of another model: one line naming the file, exit 2, the index as it was.
     Path other = Files.createDirectories(tmp.resolve("other"));
@@ -129,27 +99,9 @@ class IngestFeaturesCommandTest {
   void anExportedIndexIsReadByH5pyAndIngestsBackToTheSameAnswers() throws Exception {
     String python = TestData.pythonWithH5py().orElse(null);
     assumeTrue(python != null, "needs /usr/bin/python3 with h5py");
-    Path slide =
-        SyntheticSlide.write(
-                tmp.resolve("slides/S-8.tiff"),
-                new SyntheticSlide.Options(
-                    2048, 1536, "center-c", 5, 9, PyramidTiffWriter.Compression.JPEG, 2))
-            .slide();
     String model = Fixtures.demoBundle().toString();
     Path original = tmp.resolve("original");
-    assertEquals(
-        0,
-        CliRun.of(
-                "ingest",
-                "--model",
-                model,
-                "--index",
-                original.toString(),
-                "--slides",
-                slide.toString(),
-                "--mpp",
-                "1.0")
-            .exitCode());
+    Path slide = slideIngested("S-8", "center-c", 9, original, "1.0");
     Path exported = tmp.resolve("exported");
     CliRun export =
         CliRun.of("index", "export", "--index", original.toString(), "--out", exported.toString());
@@ -249,28 +201,10 @@ class IngestFeaturesCommandTest {
       throws Exception {
     String python = TestData.pythonWithTorch().orElse(null);
     assumeTrue(python != null && TestData.pythonWithH5py().isPresent(), "needs torch and h5py");
-    Path slide =
-        SyntheticSlide.write(
-                tmp.resolve("slides/S-9.tiff"),
-                new SyntheticSlide.Options(
-                    2048, 1536, "center-d", 5, 13, PyramidTiffWriter.Compression.JPEG, 2))
-            .slide();
     String model = Fixtures.demoBundle().toString();
     Path fromSlide = tmp.resolve("from-slide");
     // At the slide's own 0.5 µm/px: each tile is the 224 x 224 level-0 region at its position.
-    assertEquals(
-        0,
-        CliRun.of(
-                "ingest",
-                "--model",
-                model,
-                "--index",
-                fromSlide.toString(),
-                "--slides",
-                slide.toString(),
-                "--mpp",
-                "0.5")
-            .exitCode());
+    Path slide = slideIngested("S-9", "center-d", 13, fromSlide, "0.5");
     List<long[]> coords = new ArrayList<>();
     try (VisionLanguageModel vlm =
             VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
@@ -322,21 +256,55 @@ class IngestFeaturesCommandTest {
             "--slides",
             slide.toString());
     assertEquals(0, imported.exitCode(), imported.err());
+    assertSameZeroShot(model, fromSlide, fromFeatures, 1e-4);
+    for (String text : List.of("tumor epithelium", "adipose tissue", "lymphocytes")) {
+      assertEquals(topTen(model, fromSlide, text), topTen(model, fromFeatures, text), text);
+    }
+  }
+
+  /** A generated 2048 x 1536 slide, ingested into {@code index} with {@code ingest --slides}. */
+  private Path slideIngested(String slideId, String center, long seed, Path index, String mpp)
+      throws Exception {
+    Path slide =
+        SyntheticSlide.write(
+                tmp.resolve("slides/" + slideId + ".tiff"),
+                new SyntheticSlide.Options(
+                    2048, 1536, center, 5, seed, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    CliRun tiled =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--slides",
+            slide.toString(),
+            "--mpp",
+            mpp);
+    assertEquals(0, tiled.exitCode(), tiled.err());
+    return slide;
+  }
+
+  /**
+   * Per-slide and per-tile zero-shot of two indexes: the same inputs and predictions, and each
+   * probability within {@code tolerance}.
+   */
+  private static void assertSameZeroShot(String model, Path expected, Path actual, double tolerance)
+      throws Exception {
     for (List<String> extra : List.of(List.of("--per-slide"), List.<String>of())) {
-      List<JsonNode> a = classify(model, fromSlide, extra);
-      List<JsonNode> b = classify(model, fromFeatures, extra);
+      List<JsonNode> a = classify(model, expected, extra);
+      List<JsonNode> b = classify(model, actual, extra);
       assertEquals(a.size(), b.size());
+      assertTrue(!a.isEmpty());
       for (int i = 0; i < a.size(); i++) {
         assertEquals(a.get(i).path("input"), b.get(i).path("input"));
         assertEquals(a.get(i).get("prediction"), b.get(i).get("prediction"), a.get(i).toString());
         JsonNode pa = a.get(i).get("probabilities"), pb = b.get(i).get("probabilities");
         for (String c : iterable(pa.fieldNames())) {
-          assertEquals(pa.get(c).asDouble(), pb.get(c).asDouble(), 1e-4, c);
+          assertEquals(pa.get(c).asDouble(), pb.get(c).asDouble(), tolerance, c);
         }
       }
-    }
-    for (String text : List.of("tumor epithelium", "adipose tissue", "lymphocytes")) {
-      assertEquals(topTen(model, fromSlide, text), topTen(model, fromFeatures, text), text);
     }
   }
 
