@@ -9,6 +9,8 @@ package org.pathlens.encoders.bundle;
  * @param image image preprocessing
  * @param text text tokenisation
  * @param imageFeature whether image embeddings are in the text space ({@code image.feature})
+ * @param imageProjection the projection of pre-projection image features into the embedding space
+ *     ({@code image.projection}), or null for a bundle without one
  */
 public record ModelConfig(
     String name,
@@ -16,7 +18,8 @@ public record ModelConfig(
     double logitScale,
     ImageConfig image,
     TextConfig text,
-    ImageFeature imageFeature) {
+    ImageFeature imageFeature,
+    ImageProjectionConfig imageProjection) {
 
   /** True when text embeddings can be compared with this bundle's image embeddings. */
   public boolean textComparable() {

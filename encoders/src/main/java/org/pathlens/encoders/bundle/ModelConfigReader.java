@@ -35,7 +35,11 @@ final class ModelConfigReader {
       AtomicReference<String> cropOffset,
       List<Number> mean,
       List<Number> std,
-      JsonNode feature) {}
+      JsonNode feature,
+      JsonNode projection) {}
+
+  /** {@code image.projection}: optional, then {@code input_dim} is required. */
+  record Projection(Integer inputDim, String from) {}
 
   /**
    * @param inputs nodes, read as text, so that a wrong list is reported as it was ({@code is [5]})
@@ -88,7 +92,8 @@ final class ModelConfigReader {
         logitScale,
         imageConfig,
         text(check(json.text(), "text", OBJECT, t -> true)),
-        feature);
+        feature,
+        projection(image.projection()));
   }
 
   private ImageConfig image(Image image) {
@@ -113,6 +118,19 @@ final class ModelConfigReader {
       }
     }
     return new ImageConfig(size, resize, interpolation, mean, std, cropOffset);
+  }
+
+  private ImageProjectionConfig projection(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw fieldError("image.projection", "must be an object with \"input_dim\"");
+    }
+    Projection projection = TreeBinding.bind((ObjectNode) node, Projection.class);
+    int inputDim = positive(projection.inputDim(), "image.projection.input_dim");
+    return new ImageProjectionConfig(
+        inputDim, projection.from() == null ? "" : projection.from().strip());
   }
 
   private TextConfig text(Text text) {
