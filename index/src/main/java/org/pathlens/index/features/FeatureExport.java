@@ -28,7 +28,10 @@ import org.pathlens.index.TileIndex;
  * features_<bundle>/<slide>.h5} with {@code features} [N, D] float32 and {@code coords} [N, 2]
  * int64, and TRIDENT's attributes), or NumPy files for those without HDF5 ({@code
  * <slide>/features.npy}, {@code coords.npy}, {@code tile_ids.csv}). The features are the raw
- * embeddings, before any batch correction. Slides are the tiles cut from a slide ({@code
+ * embeddings, before any batch correction, or, for a slide whose every tile was imported from
+ * pre-projection features, those features as the file held them; the file says which ({@link
+ * FeatureSpace#ATTRIBUTE} on {@code features}, {@code feature_space.txt} beside the npy files), so
+ * that ingesting it again needs no flag. Slides are the tiles cut from a slide ({@code
  * <slide>@<x>,<y>}) with their slide record, which gives the patch size at level 0; a slide without
  * its record is left out and named.
  *
@@ -120,10 +123,10 @@ public final class FeatureExport {
     Files.createDirectories(dir);
     Path file = dir.resolve(slide.slideId() + ".h5");
     Path partial = dir.resolve(slide.slideId() + ".h5.partial");
-    float[][] features = new float[tiles.size()][];
+    Rows rows = Rows.of(tiles);
+    float[][] features = rows.values().toArray(float[][]::new);
     long[][] coords = new long[tiles.size()][];
     for (int i = 0; i < tiles.size(); i++) {
-      features[i] = tiles.get(i).embedding();
       coords[i] = new long[] {tiles.get(i).record().x(), tiles.get(i).record().y()};
     }
     long patchSizeLevel0 = Math.round(slide.tileSize() * slide.tileMpp() / slide.mppX());
@@ -142,6 +145,7 @@ public final class FeatureExport {
       f.putAttribute("name", slide.slideId());
       f.putAttribute("savetodir", dir.toAbsolutePath().toString());
       f.putAttribute("encoder", bundle);
+      f.putAttribute(FeatureSpace.ATTRIBUTE, rows.space().value());
     }
     // A reader never sees half a file: the finished one replaces any earlier in one step.
     Files.move(
@@ -150,6 +154,18 @@ public final class FeatureExport {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return file;
+  }
+
+  /**
+   * What a slide's file holds: its tiles' imported features where all have one, else embeddings.
+   */
+  private record Rows(List<float[]> values, FeatureSpace space) {
+    static Rows of(List<StoredTile> tiles) {
+      boolean features = tiles.stream().allMatch(t -> t.feature() != null);
+      return new Rows(
+          tiles.stream().map(t -> features ? t.feature() : t.embedding()).toList(),
+          features ? FeatureSpace.PRE_PROJECTION : FeatureSpace.EMBEDDING);
+    }
   }
 
   /**
@@ -163,7 +179,8 @@ public final class FeatureExport {
   /** {@code features.npy} (float32), {@code coords.npy} (int64) and the tile ids, row by row. */
   private static Path writeNpy(Path dir, List<StoredTile> tiles) throws IOException {
     Files.createDirectories(dir);
-    int d = tiles.getFirst().embedding().length;
+    Rows rows = Rows.of(tiles);
+    int d = rows.values().getFirst().length;
     ByteBuffer features =
         ByteBuffer.allocate(tiles.size() * d * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer coords =
@@ -171,7 +188,7 @@ public final class FeatureExport {
     StringBuilder ids = new StringBuilder("row,tile_id,x,y\n");
     for (int i = 0; i < tiles.size(); i++) {
       StoredTile t = tiles.get(i);
-      for (float v : t.embedding()) {
+      for (float v : rows.values().get(i)) {
         features.putFloat(v);
       }
       coords.putLong(t.record().x()).putLong(t.record().y());
@@ -187,6 +204,7 @@ public final class FeatureExport {
     writeNpy(dir.resolve("features.npy"), "<f4", tiles.size(), d, features.array());
     writeNpy(dir.resolve("coords.npy"), "<i8", tiles.size(), 2, coords.array());
     Files.writeString(dir.resolve("tile_ids.csv"), ids, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("feature_space.txt"), rows.space().value() + "\n");
     return dir;
   }
 
