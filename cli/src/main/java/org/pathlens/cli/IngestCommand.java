@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.ImageEncoder;
-import org.pathlens.encoders.ImageProjection;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.bundle.ImageFeature;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -24,6 +23,7 @@ import org.pathlens.index.features.FeatureFiles;
 import org.pathlens.index.features.FeatureSpace;
 import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.FeatureIngest;
+import org.pathlens.index.ingest.FeatureModel;
 import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
@@ -199,13 +199,11 @@ final class IngestCommand implements Callable<Integer> {
       if (features != null) {
         summary =
             new FeatureIngest(
-                    vlm.bundle().config().name(),
-                    vlm.bundle().config().embeddingDim(),
+                    FeatureModel.of(vlm),
                     trustFeatures,
                     tiling.toTilingOptions(vlm.bundle().config().image().size()).assumedMpp(),
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing,
-                    featureProjection(vlm),
                     featureSpace(vlm))
                 .ingest(featureFiles, slideFiles, tileIndex, progress);
       } else if (tiles != null) {
@@ -239,16 +237,6 @@ final class IngestCommand implements Callable<Integer> {
       warnIfUncorrected(tileIndex, err);
     }
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
-  }
-
-  /**
-   * The projection pre-projection features go through: the bundle's, unless its image embeddings
-   * are themselves pre-projection features (then such rows are its embeddings).
-   */
-  private static ImageProjection featureProjection(VisionLanguageModel vlm) {
-    return vlm.bundle().config().imageFeature() == ImageFeature.PRE_PROJECTION
-        ? null
-        : vlm.projection().orElse(null);
   }
 
   /** --feature-space, read for a bundle whose image embeddings are pre-projection features. */
