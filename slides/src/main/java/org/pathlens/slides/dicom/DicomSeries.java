@@ -127,7 +127,7 @@ public record DicomSeries(
   }
 
   /** The folder's DICOM files (a Part 10 preamble, whatever the name), sorted by name. */
-  static List<Path> files(Path folder) throws IOException {
+  public static List<Path> files(Path folder) throws IOException {
     try (Stream<Path> list = Files.list(folder)) {
       List<Path> candidates =
           list.filter(Files::isRegularFile)
