@@ -60,7 +60,7 @@ public record DicomSeries(
               + bySeries.size()
               + " series ("
               + bySeries.entrySet().stream()
-                  .map(e -> e.getKey() + ": " + e.getValue().size() + " files")
+                  .map(e -> e.getKey() + ": " + files(e.getValue().size()))
                   .collect(Collectors.joining(", "))
               + "); a slide folder holds the instances of one series");
     }
@@ -124,6 +124,10 @@ public record DicomSeries(
               + "), is RESAMPLED from a full-resolution instance that is not here");
     }
     return new DicomSeries(source, base.seriesUid(), List.copyOf(levels), List.copyOf(associated));
+  }
+
+  private static String files(int count) {
+    return count + (count == 1 ? " file" : " files");
   }
 
   /** The folder's DICOM files (a Part 10 preamble, whatever the name), sorted by name. */
