@@ -17,11 +17,11 @@ import org.pathlens.slides.dicom.LevelFrames;
 import org.pathlens.slides.dicom.TransferSyntax;
 
 /**
- * A DICOM whole-slide image (VL Whole Slide Microscopy) read in pure Java: a single file, or a
- * folder holding the instances of one series, one per pyramid level (see {@link DicomSeries}).
- * Frames are read by positioned reads through the offset tables, never the whole file; recently
- * decoded tiles are kept (64 MB) as for TIFF. A tile that no frame covers (a gap in a TILED_SPARSE
- * grid) is white, the colour of empty glass.
+ * A DICOM whole-slide image (VL Whole Slide Microscopy) read in pure Java (JPEG 2000 frames through
+ * OpenJPEG): a single file, or a folder holding the instances of one series, one per pyramid level
+ * (see {@link DicomSeries}). Frames are read by positioned reads through the offset tables, never
+ * the whole file; recently decoded tiles are kept (64 MB) as for TIFF. A tile that no frame covers
+ * (a gap in a TILED_SPARSE grid) is white, the colour of empty glass.
  *
  * <p>MPP comes from the base level's Pixel Measures (PixelSpacing, millimetres); a series without
  * it has none.

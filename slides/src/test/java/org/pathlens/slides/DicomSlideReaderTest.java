@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -117,6 +118,47 @@ class DicomSlideReaderTest {
   }
 
   @Test
+  void jpeg2000FramesDecodeThroughOpenJpegAsPillowDecodesThem() throws IOException {
+    for (String name : List.of("j2k-ict", "j2k-rgb")) {
+      try (SlideReader slide = openJpeg2000(series.resolve(name + ".dcm"))) {
+        assertEquals(List.of(new SlideLevel(300, 256, 1)), slide.levels());
+        assertEquals(
+            0,
+            maxDifference(
+                png(series.resolve("expected-" + name + ".png")),
+                slide.readRegion(0, 0, 0, 300, 256)),
+            name);
+      }
+    }
+  }
+
+  @Test
+  void aJpeg2000FrameThatDoesNotDecodeCostsOnlyItsTileWithOpenJpegsReason() throws IOException {
+    Path file = series.resolve("bad/j2k-bad-frame.dcm");
+    try (SlideReader slide = openJpeg2000(file)) {
+      slide.readRegion(0, 0, 0, 128, 256);
+      SlideException e =
+          assertThrows(SlideException.class, () -> slide.readRegion(0, 128, 0, 128, 128));
+      assertTrue(
+          e.getMessage().startsWith(file + ": cannot decode level 0 tile 1,0: frame 2: "),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+  }
+
+  /** Opens a JPEG 2000 slide; skips where OpenJPEG is not installed, which the refusal names. */
+  private static SlideReader openJpeg2000(Path file) throws SlideException {
+    try {
+      return SlideReaders.open(file);
+    } catch (SlideException e) {
+      assumeFalse(
+          e.getMessage().contains("frames need OpenJPEG"),
+          "needs OpenJPEG (apt-get install libopenjp2-7)");
+      throw e;
+    }
+  }
+
+  @Test
   void theSharedDicomSlideEqualsPydicomAndPillowsAssemblyOfItsFrames() throws IOException {
     Optional<Path> shared = Fixtures.shared();
     assumeTrue(shared.isPresent(), "needs ../shared (the real slides)");
@@ -158,8 +200,8 @@ class DicomSlideReaderTest {
         bad.resolve("short-native.dcm"),
         "the pixel data holds 195608 bytes, but 4 frames of 49152 bytes need 196608");
     assertOneLine(
-        bad.resolve("jpeg2000.dcm"),
-        "JPEG 2000 (1.2.840.10008.1.2.4.91) frames are not decoded yet");
+        bad.resolve("jpeg-ls.dcm"),
+        "JPEG-LS Lossless (1.2.840.10008.1.2.4.80) is not a transfer syntax PathLens reads");
     assertOneLine(
         bad.resolve("no-base"),
         "the series is missing its base level: its largest image, level1.dcm (128x128), is"

@@ -9,11 +9,15 @@ import org.pathlens.encoders.preprocess.RgbImage;
 /**
  * The tiles of one pyramid level: its instance's tile grid, frame table and file, and the decoding
  * of one frame into RGB. JPEG frames go through the decoder every image in PathLens goes through
- * (libjpeg-turbo, or the JDK's libjpeg), so that they decode as Pillow decodes them; native frames
- * are copied (8-bit RGB, interleaved or planar). Thread-safe: frames are read by positioned reads.
+ * (libjpeg-turbo, or the JDK's libjpeg), so that they decode as Pillow decodes them; JPEG 2000
+ * frames through OpenJPEG, as Pillow decodes them too ({@link OpenJpeg}); native frames are copied
+ * (8-bit RGB, interleaved or planar). Thread-safe: frames are read by positioned reads.
  */
 public final class LevelFrames implements AutoCloseable {
   private static final Set<String> JPEG_PHOTOMETRIC = Set.of("RGB", "YBR_FULL_422", "YBR_FULL");
+
+  /** OpenJPEG undoes the codestream's ICT or RCT itself: its output is RGB for all three. */
+  private static final Set<String> JPEG_2000_PHOTOMETRIC = Set.of("RGB", "YBR_ICT", "YBR_RCT");
 
   private final DicomInstance instance;
   private final TransferSyntax syntax;
@@ -102,12 +106,20 @@ public final class LevelFrames implements AutoCloseable {
       return instance.planarConfiguration() == 1 ? interleave(bytes, width * height) : bytes;
     }
     RgbImage image;
-    try {
-      image =
-          decoder.decode(
-              JpegColour.forPhotometric(bytes, instance.photometric()), "frame " + (frame + 1));
-    } catch (ImageDecodeException e) {
-      throw new DicomFormatException(e.getMessage());
+    if (syntax == TransferSyntax.JPEG_2000) {
+      try {
+        image = OpenJpeg.instance().decode(bytes);
+      } catch (DicomFormatException e) {
+        throw new DicomFormatException("frame " + (frame + 1) + ": " + e.getMessage());
+      }
+    } else {
+      try {
+        image =
+            decoder.decode(
+                JpegColour.forPhotometric(bytes, instance.photometric()), "frame " + (frame + 1));
+      } catch (ImageDecodeException e) {
+        throw new DicomFormatException(e.getMessage());
+      }
     }
     if (image.width() != width || image.height() != height) {
       throw new DicomFormatException(
@@ -143,9 +155,11 @@ public final class LevelFrames implements AutoCloseable {
     boolean readable =
         samples == 3
             && bits == 8
-            && (syntax.encapsulated()
-                ? JPEG_PHOTOMETRIC.contains(photometric)
-                : photometric.equals("RGB"));
+            && switch (syntax) {
+              case JPEG_BASELINE -> JPEG_PHOTOMETRIC.contains(photometric);
+              case JPEG_2000 -> JPEG_2000_PHOTOMETRIC.contains(photometric);
+              default -> photometric.equals("RGB");
+            };
     if (!readable) {
       throw new DicomFormatException(
           "pixels of "
@@ -156,7 +170,14 @@ public final class LevelFrames implements AutoCloseable {
               + (photometric.isEmpty() ? "no PhotometricInterpretation" : photometric)
               + ", in "
               + TransferSyntax.describe(instance.transferSyntaxUid())
-              + " are not read; PathLens reads 8-bit RGB (JPEG: RGB or YBR_FULL_422)");
+              + " are not read; PathLens reads 8-bit RGB (JPEG: RGB or YBR_FULL_422; JPEG 2000:"
+              + " RGB, YBR_ICT or YBR_RCT)");
+    }
+    if (syntax == TransferSyntax.JPEG_2000 && OpenJpeg.instance() == null) {
+      throw new DicomFormatException(
+          TransferSyntax.describe(instance.transferSyntaxUid())
+              + " frames need OpenJPEG (libopenjp2.so.7: apt-get install libopenjp2-7), which is"
+              + " not installed");
     }
   }
 

@@ -4,13 +4,14 @@ import java.util.Map;
 
 /**
  * The transfer syntaxes of whole-slide images, by UID: which ones the reader decodes (native little
- * endian and JPEG baseline) and the names of the ones it refuses, so that a refusal says what the
- * file holds.
+ * endian, JPEG baseline, and JPEG 2000 where OpenJPEG is installed) and the names of the ones it
+ * refuses, so that a refusal says what the file holds.
  */
 public enum TransferSyntax {
   IMPLICIT_VR_LITTLE_ENDIAN,
   EXPLICIT_VR_LITTLE_ENDIAN,
-  JPEG_BASELINE;
+  JPEG_BASELINE,
+  JPEG_2000;
 
   private static final Map<String, String> NAMES =
       Map.ofEntries(
@@ -49,22 +50,18 @@ public enum TransferSyntax {
       case "1.2.840.10008.1.2" -> IMPLICIT_VR_LITTLE_ENDIAN;
       case "1.2.840.10008.1.2.1" -> EXPLICIT_VR_LITTLE_ENDIAN;
       case "1.2.840.10008.1.2.4.50" -> JPEG_BASELINE;
-      case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91" ->
-          throw new DicomFormatException(
-              describe(uid)
-                  + " frames are not decoded yet (OpenJPEG through FFM is planned); PathLens reads"
-                  + " DICOM slides in JPEG Baseline or uncompressed");
+      case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91" -> JPEG_2000;
       default ->
           throw new DicomFormatException(
               describe(uid)
-                  + " is not a transfer syntax PathLens reads; DICOM slides in JPEG Baseline or"
-                  + " uncompressed (little endian) are");
+                  + " is not a transfer syntax PathLens reads; DICOM slides in JPEG Baseline, JPEG"
+                  + " 2000 or uncompressed (little endian) are");
     };
   }
 
   /** Whether frames are encapsulated (compressed) rather than native pixels. */
   public boolean encapsulated() {
-    return this == JPEG_BASELINE;
+    return this == JPEG_BASELINE || this == JPEG_2000;
   }
 
   /** Refuses the syntaxes whose data set this parser cannot even walk. */
