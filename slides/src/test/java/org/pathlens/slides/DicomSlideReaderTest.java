@@ -78,6 +78,8 @@ class DicomSlideReaderTest {
 
   @Test
   void oneInstanceOfTheSeriesIsASlideOfOneLevel() throws IOException {
+    // Level 1's functional groups have undefined lengths (explicit VR), level 2's defined ones
+    // without VRs (implicit VR): both give their PixelSpacing.
     try (SlideReader slide = SlideReaders.open(series.resolve("pyramid/level1.dcm"))) {
       assertEquals(List.of(new SlideLevel(300, 225, 1)), slide.levels());
       assertEquals(Optional.of(new Mpp(0.5, 1.0)), slide.mpp());
@@ -85,6 +87,14 @@ class DicomSlideReaderTest {
           0,
           maxDifference(
               png(series.resolve("expected-pyramid-1.png")), slide.readRegion(0, 0, 0, 300, 225)));
+    }
+    try (SlideReader slide = SlideReaders.open(series.resolve("pyramid/level2.dcm"))) {
+      assertEquals(List.of(new SlideLevel(150, 113, 1)), slide.levels());
+      assertEquals(Optional.of(new Mpp(1.0, 2.0)), slide.mpp());
+      assertEquals(
+          0,
+          maxDifference(
+              png(series.resolve("expected-pyramid-2.png")), slide.readRegion(0, 0, 0, 150, 113)));
     }
   }
 
