@@ -77,9 +77,20 @@ public final class DicomSlideReader implements SlideReader {
       return new DicomSlideReader(fileOrFolder, series, List.copyOf(opened), mppOf(series));
     } catch (IOException | RuntimeException e) {
       closeAll(opened);
-      throw e instanceof SlideException s
-          ? s
-          : new SlideException(fileOrFolder, "DICOM: " + e.getMessage(), e);
+      throw switch (e) {
+        case SlideException s -> s;
+        case DicomFormatException d ->
+            new SlideException(fileOrFolder, "DICOM: " + d.getMessage(), d);
+        default ->
+            new SlideException(
+                fileOrFolder,
+                "DICOM: cannot read it ("
+                    + e.getClass().getSimpleName()
+                    + ": "
+                    + e.getMessage()
+                    + ")",
+                e);
+      };
     }
   }
 

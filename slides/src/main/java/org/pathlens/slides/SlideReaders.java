@@ -1,5 +1,6 @@
 package org.pathlens.slides;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.pathlens.slides.dicom.DicomSeries;
@@ -14,6 +15,14 @@ import org.pathlens.slides.dicom.DicomSeries;
 public final class SlideReaders {
   private SlideReaders() {}
 
+  private static boolean isSeriesFolder(Path folder) throws SlideException {
+    try {
+      return DicomSeries.isSeriesFolder(folder);
+    } catch (IOException e) {
+      throw new SlideException(folder, "cannot list the folder: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * A reader for {@code file}, or for the DICOM series in the folder {@code file}.
    *
@@ -22,7 +31,11 @@ public final class SlideReaders {
    */
   public static SlideReader open(Path file) throws SlideException {
     if (Files.isDirectory(file)) {
-      return DicomSlideReader.open(file); // a folder is a slide only as one DICOM series
+      if (!isSeriesFolder(file)) {
+        throw new SlideException(
+            file, "a folder without DICOM files (a folder is a slide only as one DICOM series)");
+      }
+      return DicomSlideReader.open(file);
     }
     if (!Files.isRegularFile(file)) {
       throw new SlideException(file, Files.exists(file) ? "not a regular file" : "no such file");

@@ -219,7 +219,10 @@ class DicomSlideReaderTest {
     assertOneLine(bad.resolve("two-series"), "the folder holds 2 series (");
     Path empty = Files.createDirectories(work.resolve("empty"));
     Files.writeString(empty.resolve("notes.txt"), "not a slide");
-    assertOneLine(empty, "the folder holds no DICOM file");
+    SlideException e = assertThrows(SlideException.class, () -> SlideReaders.open(empty));
+    assertEquals(
+        empty + ": a folder without DICOM files (a folder is a slide only as one DICOM series)",
+        e.getMessage());
   }
 
   @Test

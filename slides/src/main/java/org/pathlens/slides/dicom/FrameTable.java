@@ -121,21 +121,27 @@ public final class FrameTable {
       bot[k] = in.u32();
     }
     long base = in.position(); // offsets in both tables count from the first fragment's item tag
+    long at = base;
     int capacity = Math.max(16, frames);
     long[] itemOffsets = new long[capacity], offsets = new long[capacity];
     int[] lengths = new int[capacity];
     boolean[] startsJpeg = new boolean[capacity];
     int count = 0;
+    // One small positioned read per fragment header: the fragments themselves are not read.
     while (true) {
-      if (in.atEnd()) {
+      if (at + 8 > in.size()) {
         throw new DicomFormatException(
             "truncated: the pixel data's fragments end at offset "
-                + in.position()
+                + at
                 + " without a sequence delimiter");
       }
-      long itemStart = in.position();
-      tag = (in.u16() << 16) | in.u16();
-      long length = in.u32();
+      long itemStart = at;
+      ByteBuffer header =
+          ByteBuffer.wrap(in.readAt(at, (int) Math.min(10, in.size() - at)))
+              .order(ByteOrder.LITTLE_ENDIAN);
+      tag = (Short.toUnsignedInt(header.getShort()) << 16) | Short.toUnsignedInt(header.getShort());
+      long length = Integer.toUnsignedLong(header.getInt());
+      at += 8;
       if (tag == Tags.SEQUENCE_DELIMITATION) {
         break;
       }
@@ -143,7 +149,7 @@ public final class FrameTable {
         throw new DicomFormatException(
             "a pixel data fragment expected at offset " + itemStart + ", found " + Tags.name(tag));
       }
-      if (in.position() + length > in.size()) {
+      if (at + length > in.size()) {
         throw new DicomFormatException(
             "truncated: fragment "
                 + (count + 1)
@@ -164,14 +170,11 @@ public final class FrameTable {
         startsJpeg = Arrays.copyOf(startsJpeg, count * 2);
       }
       itemOffsets[count] = itemStart - base;
-      offsets[count] = in.position();
+      offsets[count] = at;
       lengths[count] = (int) length;
-      if (length >= 2) {
-        long at = in.position();
-        startsJpeg[count] = in.u16() == JPEG_SOI_LE;
-        in.seek(at);
-      }
-      in.skip(length);
+      startsJpeg[count] =
+          length >= 2 && header.remaining() >= 2 && header.getShort() == (short) JPEG_SOI_LE;
+      at += length;
       count++;
     }
     if (count == 0) {
