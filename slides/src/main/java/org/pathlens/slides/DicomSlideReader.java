@@ -245,7 +245,7 @@ public final class DicomSlideReader implements SlideReader {
     }
     DicomInstance zero = series.levels().getFirst();
     p.put("dicom.SeriesInstanceUID", series.seriesUid());
-    p.put("dicom.TransferSyntaxUID", TransferSyntax.describe(zero.transferSyntaxUid()));
+    p.put("dicom.TransferSyntax", TransferSyntax.describe(zero.transferSyntaxUid()));
     p.put("dicom.PhotometricInterpretation", zero.photometric());
     zero.dimensionOrganization().ifPresent(o -> p.put("dicom.DimensionOrganizationType", o));
     zero.dataSet()
