@@ -183,8 +183,7 @@ class DicomSlideReaderTest {
       assertEquals(Optional.empty(), slide.mpp(), "the file has no functional groups");
       assertEquals("500", slide.properties().get("openslide.level[0].tile-width"));
       assertEquals(
-          "JPEG Baseline (1.2.840.10008.1.2.4.50)",
-          slide.properties().get("dicom.TransferSyntax"));
+          "JPEG Baseline (1.2.840.10008.1.2.4.50)", slide.properties().get("dicom.TransferSyntax"));
       assertEquals(0, maxDifference(png(png), slide.readRegion(0, 0, 0, 3236, 2638)));
     }
   }
