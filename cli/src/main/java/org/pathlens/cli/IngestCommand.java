@@ -87,8 +87,9 @@ final class IngestCommand implements Callable<Integer> {
       arity = "1..*",
       paramLabel = "PATH",
       description =
-          "Slide files, or folders of them (svs, tif(f), ndpi, mrxs, scn, ...). With --features: the"
-              + " slides the feature files belong to (same name), for their pixels.")
+          "Slide files, or folders of them (svs, tif(f), ndpi, mrxs, scn, dcm, ...); a folder of one"
+              + " DICOM series' instances is one slide. With --features: the slides the feature"
+              + " files belong to (same name), for their pixels.")
   List<Path> slides;
 
   @Option(
