@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.index.SlideHit;
+import org.pathlens.index.SlidePooling;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
@@ -78,6 +79,14 @@ final class SimilarCommand implements Callable<Integer> {
               + " (its patient_id), so the answer is other cases.")
   boolean excludePatient;
 
+  @Option(
+      names = "--slide-vectors",
+      paramLabel = "METHOD",
+      description =
+          "With --slide and --rank-by embedding: the index's slide vectors to compare (default mean;"
+              + " imported ones by their name, e.g. titan).")
+  String slideVectors = SlidePooling.MEAN;
+
   /** What a candidate slide's score is. */
   enum RankBy {
     /** The mean of the best matches of the query's tiles among the slide's. */
@@ -96,6 +105,10 @@ final class SimilarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int k = results.k();
     boolean byEmbedding = rankBy == RankBy.EMBEDDING;
+    if (!slideVectors.equals(SlidePooling.MEAN) && (!byEmbedding || query.slide == null)) {
+      throw new IllegalArgumentException(
+          "--slide-vectors goes with --slide and --rank-by embedding");
+    }
     if (excludePatient && (!byEmbedding || query.slide == null)) {
       throw new IllegalArgumentException(
           "--exclude-patient goes with --slide and --rank-by embedding");
@@ -110,7 +123,7 @@ final class SimilarCommand implements Callable<Integer> {
         partial.requireSlideSeen(reads, query.slide);
         slides =
             byEmbedding
-                ? queries.similarToSlideByEmbedding(query.slide, k, excludePatient)
+                ? queries.similarToSlideByEmbedding(query.slide, k, excludePatient, slideVectors)
                 : queries.similarToSlide(query.slide, k);
       } else {
         slides =

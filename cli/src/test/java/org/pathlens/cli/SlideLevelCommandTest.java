@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,6 +28,7 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.SlidePooling;
 import org.pathlens.index.SlideVector;
 import org.pathlens.index.TileIndex;
+import org.pathlens.testkit.H5Files;
 import org.pathlens.testkit.TestData;
 
 /**
@@ -183,6 +186,148 @@ class SlideLevelCommandTest {
     assertEquals(0, rebuilt.exitCode(), rebuilt.err());
     assertTrue(
         rebuilt.out().startsWith("slides " + stored.size() + " (method mean)"), rebuilt.out());
+  }
+
+  /**
+   * Slide embeddings in TRIDENT's files, both ways: the stored means are exported as {@code
+   * slide_features_mean-<bundle>/}, and slide features made elsewhere (a TITAN-like encoder's 96
+   * values per slide, written by h5py) are imported as vectors of their own method, compared by
+   * {@code similar --slide-vectors titan} exactly as their cosines rank them; bad files are refused
+   * in one line with nothing stored.
+   */
+  @Test
+  void slideFeaturesGoOutAndComeInInTridentsLayout() throws Exception {
+    String python = TestData.pythonWithH5py().orElse(null);
+    assumeTrue(python != null, "needs /usr/bin/python3 with h5py");
+    String model = Fixtures.demoBundle().toString();
+    Path tiles = tmp.resolve("tiles");
+    Path manifest =
+        SyntheticTiles.write(tiles, new SyntheticTiles.Options(2, 1, 5, 224, 2)).manifest();
+    Path index = tmp.resolve("index");
+    assertEquals(
+        0,
+        CliRun.of(
+                "ingest",
+                "--model",
+                model,
+                "--index",
+                index.toString(),
+                "--tiles",
+                tiles.toString(),
+                "--manifest",
+                manifest.toString())
+            .exitCode());
+    Map<String, SlideVector> means = new TreeMap<>();
+    try (VisionLanguageModel vlm =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex opened =
+            TileIndex.openForSearch(
+                index, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
+      opened.slideVectors().forEach(SlidePooling.MEAN, v -> means.put(v.slideId(), v));
+    }
+
+    Path out = tmp.resolve("export");
+    CliRun export =
+        CliRun.of("index", "export", "--index", index.toString(), "--out", out.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    Path folder = out.resolve("slide_features_mean-pathlens-demo-crc9");
+    for (SlideVector v : means.values()) {
+      Process p =
+          new ProcessBuilder(
+                  python,
+                  "-c",
+                  "import h5py, json, sys\n"
+                      + "x = h5py.File(sys.argv[1], 'r')['features']\n"
+                      + "print(json.dumps({'dtype': str(x.dtype), 'shape': list(x.shape),"
+                      + " 'encoder': x.attrs['encoder'].decode(), 'values': [float(a) for a in x[:]]}))",
+                  folder.resolve(v.slideId() + ".h5").toString())
+              .redirectErrorStream(true)
+              .start();
+      String printed = new String(p.getInputStream().readAllBytes()).trim();
+      assertEquals(0, p.waitFor(), printed);
+      JsonNode read = JSON.readTree(printed);
+      assertEquals("float32", read.get("dtype").asText());
+      assertEquals(List.of(128), List.of(read.get("shape").get(0).asInt()));
+      assertEquals("mean-pathlens-demo-crc9", read.get("encoder").asText());
+      for (int d = 0; d < 128; d++) {
+        assertEquals(v.embedding()[d], (float) read.get("values").get(d).asDouble(), v.slideId());
+      }
+    }
+
+    // A TITAN-like encoder's slide embeddings, one file per slide, as TRIDENT writes them.
+    Path titan = Files.createDirectories(tmp.resolve("job/slide_features_titan"));
+    Random random = new Random(27);
+    Map<String, float[]> written = new TreeMap<>();
+    for (String slide : means.keySet()) {
+      float[] values = new float[96];
+      for (int d = 0; d < values.length; d++) {
+        values[d] = (float) random.nextGaussian();
+      }
+      written.put(slide, values);
+      H5Files.write(
+          titan.resolve(slide + ".h5"),
+          Map.of("features", H5Files.Dataset.float32(values, Map.of("encoder", "titan"))));
+    }
+    Path badShape = Files.createDirectories(tmp.resolve("bad/slide_features_titan"));
+    H5Files.write(
+        badShape.resolve("X.h5"),
+        Map.of("features", H5Files.Dataset.float32(new float[][] {{1, 2}, {3, 4}}, 0, Map.of())));
+    CliRun refused =
+        CliRun.of(
+            "index", "slide-vectors", "--index", index.toString(), "--from", badShape.toString());
+    assertEquals(2, refused.exitCode());
+    assertTrue(refused.err().contains("X.h5: 'features' has shape [2, 2]"), refused.err());
+
+    CliRun imported =
+        CliRun.of(
+            "index", "slide-vectors", "--index", index.toString(), "--from", titan.toString());
+    assertEquals(0, imported.exitCode(), imported.err());
+    assertTrue(
+        imported.out().startsWith("slides " + means.size() + " (method titan)"), imported.out());
+    String query = means.keySet().iterator().next();
+    float[] q = Embeddings.l2Normalize(written.get(query).clone());
+    List<String> want =
+        written.entrySet().stream()
+            .filter(e -> !e.getKey().equals(query))
+            .sorted(
+                Comparator.comparingDouble(
+                        (Map.Entry<String, float[]> e) ->
+                            -Embeddings.dot(q, Embeddings.l2Normalize(e.getValue().clone())))
+                    .thenComparing(Map.Entry::getKey))
+            .map(Map.Entry::getKey)
+            .toList();
+    CliRun similar =
+        CliRun.of(
+            "similar",
+            "--model",
+            model,
+            "--index",
+            index.toString(),
+            "--slide",
+            query,
+            "--rank-by",
+            "embedding",
+            "--slide-vectors",
+            "titan",
+            "--k",
+            "20");
+    assertEquals(0, similar.exitCode(), similar.err());
+    assertEquals(want, slideIds(similar));
+    CliRun unknown =
+        CliRun.of(
+            "similar",
+            "--model",
+            model,
+            "--index",
+            index.toString(),
+            "--slide",
+            query,
+            "--rank-by",
+            "embedding",
+            "--slide-vectors",
+            "prism");
+    assertEquals(2, unknown.exitCode());
+    assertTrue(unknown.err().contains("[mean, titan]"), unknown.err());
   }
 
   private static CliRun similar(String model, Path index, String slide, boolean excludePatient) {

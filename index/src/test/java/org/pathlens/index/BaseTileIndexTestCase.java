@@ -128,12 +128,27 @@ public abstract class BaseTileIndexTestCase {
               .sorted()
               .toList());
 
+      // Another method's vectors, of another length (a slide encoder's), beside the means.
+      float[] a = unit(1, 0, 0, 1, 0, 0, 0, 0), b = unit(1, 0, 0, 0.5f, 0, 0, 0, 0);
+      store.write(
+          List.of(
+              new SlideVector("S-0", "titan", a, 0, Map.of()),
+              new SlideVector("S-1", "titan", b, 0, Map.of()),
+              new SlideVector("S-3", "titan", unit(0, 1, 0, 0, 0, 0, 0, 0), 0, Map.of())));
+      assertEquals(List.of(SlidePooling.MEAN, "titan"), store.methods());
+      List<SlideHit> titan = store.search(a, "titan", 5, Map.of(), "S-0", null);
+      assertEquals(List.of("S-1", "S-3"), titan.stream().map(SlideHit::slideId).toList());
+      assertEquals(Embeddings.dot(a, b), titan.getFirst().score(), 1e-6);
+      assertEquals(6, store.search(query, SlidePooling.MEAN, 10, Map.of(), null, null).size());
+
       // Written again: replaced, not doubled; deleting the slide deletes its vector.
       store.write(List.of(means.get(2)));
       assertEquals(6, store.search(query, SlidePooling.MEAN, 10, Map.of(), null, null).size());
       index.deleteSlide("S-2");
       assertTrue(store.find("S-2", SlidePooling.MEAN).isEmpty());
       assertEquals(5, store.search(query, SlidePooling.MEAN, 10, Map.of(), null, null).size());
+      index.deleteSlide("S-3");
+      assertEquals(1, store.search(a, "titan", 5, Map.of(), "S-0", null).size());
     }
   }
 

@@ -47,6 +47,16 @@ public final class H5Files {
           attrs);
     }
 
+    /** A float32 [D] dataset, contiguous (a slide's embedding, as TRIDENT writes it). */
+    public static Dataset float32(float[] values, Map<String, Object> attrs) {
+      ByteBuffer buffer =
+          ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : values) {
+        buffer.putFloat(v);
+      }
+      return new Dataset("float32", new long[] {values.length}, buffer.array(), null, attrs);
+    }
+
     /** An int64 [N, 2] dataset of (x, y), chunked by {@code chunkRows} rows when positive. */
     public static Dataset int64(long[][] rows, int chunkRows, Map<String, Object> attrs) {
       int d = rows.length == 0 ? 0 : rows[0].length;

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.pathlens.index.FacetValue;
+import org.pathlens.index.SlidePooling;
 import org.pathlens.index.SlideRecord;
+import org.pathlens.index.SlideVector;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
@@ -116,6 +118,9 @@ public final class FeatureExport {
               : writeNpy(out.resolve(slideId), slideTiles));
       tiles += slideTiles.size();
     }
+    if (format == Format.TRIDENT) {
+      files.addAll(writeSlideVectors(out, slides, bundle));
+    }
     if (slideIds.isEmpty()) {
       List<StoredTile> folderTiles = new ArrayList<>();
       index.forEachRawTile(
@@ -135,6 +140,43 @@ public final class FeatureExport {
       }
     }
     return new Summary(files, tiles, leftOut);
+  }
+
+  /**
+   * The slides' stored vectors, as TRIDENT writes slide embeddings: {@code
+   * slide_features_<encoder>/<slide>.h5} with {@code features} [D] float32; PathLens's own mean is
+   * written as TRIDENT names its mean pooling, {@code mean-<patch encoder>}.
+   */
+  private List<Path> writeSlideVectors(Path out, List<String> slides, String bundle)
+      throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (String method : index.slideVectors().methods()) {
+      String encoder = method.equals(SlidePooling.MEAN) ? "mean-" + bundle : method;
+      Path dir = out.resolve(SlideFeatureFile.FOLDER_PREFIX + encoder);
+      for (String slideId : slides) {
+        Optional<SlideVector> vector = index.slideVectors().find(slideId, method);
+        if (vector.isEmpty()) {
+          continue;
+        }
+        Files.createDirectories(dir);
+        Path file = dir.resolve(slideId + ".h5");
+        Path partial = dir.resolve(slideId + ".h5.partial");
+        try (WritableHdfFile hdf = HdfFile.write(partial)) {
+          WritableDataset f = hdf.putDataset(FeatureFile.FEATURES, vector.get().embedding());
+          f.putAttribute("encoder", encoder);
+          f.putAttribute("name", slideId);
+          f.putAttribute("savetodir", dir.toAbsolutePath().toString());
+          f.putAttribute("tiles", (long) vector.get().tiles());
+        }
+        Files.move(
+            partial,
+            file,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        files.add(file);
+      }
+    }
+    return files;
   }
 
   /** A tile cut from a slide at a level-0 position ({@code <slide>@<x>,<y>}). */

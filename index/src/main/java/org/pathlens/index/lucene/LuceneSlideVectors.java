@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +57,16 @@ final class LuceneSlideVectors implements SlideVectors {
   private static final String METHOD = "method";
   private static final String TILES = "tiles";
   private static final String METADATA = "metadata";
-  private static final String VECTOR = "vector";
+  private static final String DIM = "dim";
+
+  /**
+   * Vectors of D values are indexed in {@code vector_D}: Lucene keeps one dimension per vector
+   * field, and an imported slide encoder's vectors (TITAN's 768) sit beside the mean of tiles (the
+   * patch model's D).
+   */
+  private static String vectorField(int dimension) {
+    return "vector_" + dimension;
+  }
 
   /** Metadata fields are indexed under this prefix, clear of the document's own fields. */
   private static final String META = "meta.";
@@ -88,9 +98,12 @@ final class LuceneSlideVectors implements SlideVectors {
     doc.add(new StringField(SLIDE, slide.slideId(), Field.Store.YES));
     doc.add(new StringField(METHOD, slide.method(), Field.Store.YES));
     doc.add(new StoredField(TILES, slide.tiles()));
+    doc.add(new StoredField(DIM, slide.embedding().length));
     doc.add(new StoredField(METADATA, JSON.writeValueAsString(slide.metadata())));
     slide.metadata().forEach((k, v) -> doc.add(new StringField(META + k, v, Field.Store.NO)));
-    doc.add(new KnnFloatVectorField(VECTOR, slide.embedding(), TileDocuments.SIMILARITY));
+    doc.add(
+        new KnnFloatVectorField(
+            vectorField(slide.embedding().length), slide.embedding(), TileDocuments.SIMILARITY));
     return doc;
   }
 
@@ -205,29 +218,44 @@ final class LuceneSlideVectors implements SlideVectors {
                 query,
                 new SimpleCollector() {
                   private StoredFields stored;
-                  private FloatVectorValues vectors;
-                  private KnnVectorValues.DocIndexIterator vectorDocs;
+                  private LeafReaderContext leaf;
+
+                  /** Per vector length, this segment's vectors and their cursor. */
+                  private final Map<Integer, FloatVectorValues> vectors = new HashMap<>();
+
+                  private final Map<Integer, KnnVectorValues.DocIndexIterator> cursors =
+                      new HashMap<>();
 
                   @Override
                   protected void doSetNextReader(LeafReaderContext context) throws IOException {
                     stored = context.reader().storedFields();
-                    vectors = context.reader().getFloatVectorValues(VECTOR);
-                    vectorDocs = vectors == null ? null : vectors.iterator();
+                    leaf = context;
+                    vectors.clear();
+                    cursors.clear();
                   }
 
                   @Override
                   public void collect(int doc) throws IOException {
-                    if (vectorDocs == null) {
-                      return;
-                    }
-                    if (vectorDocs.docID() < doc) {
-                      vectorDocs.advance(doc);
-                    }
-                    if (vectorDocs.docID() != doc) {
-                      return;
-                    }
-                    float[] vector = vectors.vectorValue(vectorDocs.index());
                     Document document = stored.document(doc);
+                    int dimension = document.getField(DIM).numericValue().intValue();
+                    if (!vectors.containsKey(dimension)) {
+                      FloatVectorValues values =
+                          leaf.reader().getFloatVectorValues(vectorField(dimension));
+                      vectors.put(dimension, values);
+                      cursors.put(dimension, values == null ? null : values.iterator());
+                    }
+                    FloatVectorValues values = vectors.get(dimension);
+                    KnnVectorValues.DocIndexIterator cursor = cursors.get(dimension);
+                    if (cursor == null) {
+                      return;
+                    }
+                    if (cursor.docID() < doc) {
+                      cursor.advance(doc);
+                    }
+                    if (cursor.docID() != doc) {
+                      return;
+                    }
+                    float[] vector = values.vectorValue(cursor.index());
                     String slide = document.get(SLIDE);
                     int tiles = document.getField(TILES).numericValue().intValue();
                     if (whole != null) {

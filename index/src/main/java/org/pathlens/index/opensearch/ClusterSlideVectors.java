@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.SlideVector;
@@ -47,7 +48,11 @@ final class ClusterSlideVectors implements SlideVectors {
     if (slides.isEmpty()) {
       return;
     }
-    ensureIndex(slides.getFirst().embedding().length);
+    ensureIndex();
+    for (int dimension :
+        slides.stream().map(s -> s.embedding().length).collect(Collectors.toSet())) {
+      ensureVectorField(dimension);
+    }
     StringBuilder ndjson = new StringBuilder();
     for (SlideVector slide : slides) {
       ObjectNode action = NODES.objectNode();
@@ -59,7 +64,7 @@ final class ClusterSlideVectors implements SlideVectors {
       doc.put("metadata", JSON.writeValueAsString(slide.metadata()));
       ObjectNode meta = doc.putObject("meta");
       slide.metadata().forEach(meta::put);
-      ArrayNode vector = doc.putArray("vector");
+      ArrayNode vector = doc.putArray(vectorField(slide.embedding().length));
       for (float v : slide.embedding()) {
         vector.add(v);
       }
@@ -84,14 +89,43 @@ final class ClusterSlideVectors implements SlideVectors {
     }
   }
 
-  private void ensureIndex(int dimension) throws IOException {
+  /**
+   * Vectors of D values live in {@code vector_D}: a {@code knn_vector} has one dimension, and an
+   * imported slide encoder's vectors sit beside the mean of tiles.
+   */
+  private static String vectorField(int dimension) {
+    return "vector_" + dimension;
+  }
+
+  /** Maps {@code vector_D} once (adding a field to a live index's mapping is allowed). */
+  private void ensureVectorField(int dimension) throws IOException {
+    String field = vectorField(dimension);
+    JsonNode mapping = client.get(path + "/_mapping");
+    boolean mapped =
+        mapping.elements().hasNext()
+            && mapping.elements().next().path("mappings").path("properties").has(field);
+    if (mapped) {
+      return;
+    }
+    ObjectNode body = NODES.objectNode();
+    ObjectNode vector = body.putObject("properties").putObject(field);
+    vector.put("type", "knn_vector").put("dimension", dimension);
+    vector
+        .putObject("method")
+        .put("name", "hnsw")
+        .put("engine", "lucene")
+        .put("space_type", "innerproduct");
+    client.send("PUT", path + "/_mapping", body);
+  }
+
+  private void ensureIndex() throws IOException {
     if (client.getIfExists(path).isPresent()) {
       return;
     }
     ObjectNode body = NODES.objectNode();
     body.putObject("settings").putObject("index").put("knn", true);
     ObjectNode mappings = body.putObject("mappings");
-    mappings.putObject("_source").putArray("excludes").add("vector").add("vector_f32");
+    mappings.putObject("_source").putArray("excludes").add("vector_*").add("vector_f32");
     mappings
         .putArray("dynamic_templates")
         .addObject()
@@ -109,13 +143,6 @@ final class ClusterSlideVectors implements SlideVectors {
         .put("index", false)
         .put("doc_values", false);
     properties.putObject("meta").put("type", "object");
-    ObjectNode vector = properties.putObject("vector");
-    vector.put("type", "knn_vector").put("dimension", dimension);
-    vector
-        .putObject("method")
-        .put("name", "hnsw")
-        .put("engine", "lucene")
-        .put("space_type", "innerproduct");
     properties.putObject("vector_f32").put("type", "binary").put("store", true);
     try {
       client.send("PUT", path + "?wait_for_active_shards=all", body);
@@ -189,7 +216,7 @@ final class ClusterSlideVectors implements SlideVectors {
     ObjectNode script = scriptScore.putObject("script");
     script.put("source", "knn_score").put("lang", "knn");
     ObjectNode params = script.putObject("params");
-    params.put("field", "vector").put("space_type", "innerproduct");
+    params.put("field", vectorField(query.length)).put("space_type", "innerproduct");
     ArrayNode value = params.putArray("query_value");
     for (float v : query) {
       value.add(v);

@@ -126,7 +126,27 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
    */
   public List<SlideHit> similarToSlideByEmbedding(String slideId, int k, boolean excludePatient)
       throws IOException {
-    Optional<SlideVector> stored = index.slideVectors().find(slideId, SlidePooling.MEAN);
+    return similarToSlideByEmbedding(slideId, k, excludePatient, SlidePooling.MEAN);
+  }
+
+  /**
+   * As {@link #similarToSlideByEmbedding(String, int, boolean)}, over the slide vectors of {@code
+   * method} (imported ones, e.g. {@code titan}, are only stored, never computed here).
+   */
+  public List<SlideHit> similarToSlideByEmbedding(
+      String slideId, int k, boolean excludePatient, String method) throws IOException {
+    Optional<SlideVector> stored = index.slideVectors().find(slideId, method);
+    if (stored.isEmpty() && !method.equals(SlidePooling.MEAN)) {
+      throw new IllegalArgumentException(
+          "no slide vector of '"
+              + slideId
+              + "' by method '"
+              + method
+              + "' in "
+              + index.location()
+              + "; the index has "
+              + index.slideVectors().methods());
+    }
     if (stored.isPresent()) {
       String patient = stored.get().patientId();
       if (excludePatient && patient == null) {
@@ -137,7 +157,7 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
           .slideVectors()
           .search(
               stored.get().embedding(),
-              SlidePooling.MEAN,
+              method,
               k,
               Map.of(),
               slideId,
