@@ -168,7 +168,7 @@ public final class TileFilter {
 
   /** Fields a filter may not name: where a tile's file lies on the server, and the vectors. */
   static final Set<String> HIDDEN =
-      Set.of(TileFields.SOURCE, TileFields.EMBEDDING, TileFields.EMBEDDING_RAW);
+      Set.of(TileFields.SOURCE, TileFields.EMBEDDING, TileFields.EMBEDDING_RAW, TileFields.FEATURE);
 
   /**
    * A filter selects by metadata: it may not ask about server paths ({@code source}) or internal

@@ -852,6 +852,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
             f ->
                 !TileFields.RESERVED.contains(f)
                     && !f.equals(OpenSearchDocuments.EMBEDDING_F32)
+                    && !f.equals(OpenSearchDocuments.FEATURE_F32)
                     && !f.equals(OpenSearchDocuments.WRITTEN_AT))
         .toList();
   }
