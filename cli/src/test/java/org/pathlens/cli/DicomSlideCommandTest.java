@@ -98,6 +98,42 @@ class DicomSlideCommandTest {
         "the record names the vendor");
   }
 
+  /**
+   * One frame that does not decode costs its tile only: the slide's other tiles are ingested, the
+   * lost tile is named by its position, and its record counts what went in.
+   */
+  @Test
+  void aFrameThatDoesNotDecodeCostsItsTileOnly() throws IOException {
+    Path slides = Files.createDirectories(work.resolve("bad-frame-slides"));
+    Files.copy(series.resolve("bad/bad-frame.dcm"), slides.resolve("bad-frame.dcm"));
+    Path index = work.resolve("bad-frame-index");
+    CliRun run =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--min-tissue",
+            "0",
+            "--mpp-override",
+            "0.5",
+            "--mpp",
+            "0.5",
+            "--tile-size",
+            "128",
+            "--slides",
+            slides.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    // 256 x 256 in four 128 px frames; the second (x 128, y 0) is not JPEG.
+    assertTrue(run.out().startsWith("tiles 3"), run.out() + run.err());
+    assertTrue(run.out().contains("slides 1, skipped 1"), run.out());
+    assertTrue(run.err().contains("pathlens ingest: skipped bad-frame@128,0: "), run.err());
+    assertTrue(Files.readString(index.resolve("slides/bad-frame.json")).contains("\"tiles\" : 3"));
+    // the thumbnail is made around the bad frame, not lost with it
+    assertTrue(Files.isRegularFile(index.resolve("thumbnails/bad-frame.png")));
+  }
+
   @Test
   void theSharedDicomFileIngestsWithAnAssumedMpp() throws IOException {
     Optional<Path> shared = Fixtures.shared();

@@ -99,8 +99,53 @@ public interface SlideReader extends AutoCloseable {
               + maxSide
               + " px; the slide lacks coarser pyramid levels");
     }
-    RgbImage whole = readRegion(level, 0, 0, (int) source.width(), (int) source.height());
+    RgbImage whole;
+    try {
+      whole = readRegion(level, 0, 0, (int) source.width(), (int) source.height());
+    } catch (SlideException damaged) {
+      whole = readAroundDamage(level, source, damaged);
+    }
     return PilResize.resize(whole, width, height, Interpolation.BICUBIC);
+  }
+
+  /**
+   * Side of the blocks a damaged level is read in for its thumbnail, in level pixels: smaller than
+   * the tiles of any format read (128 px and more), so a bad tile blanks no more than itself.
+   */
+  int THUMBNAIL_BLOCK = 64;
+
+  /**
+   * A whole level read block by block, an unreadable block left white (as background is): one
+   * corrupt tile leaves a blank square in the thumbnail instead of costing the slide its thumbnail
+   * (the tile itself is reported when it is read for the index). Refused as {@code damaged} when no
+   * block can be read.
+   */
+  private RgbImage readAroundDamage(int level, SlideLevel source, SlideException damaged)
+      throws SlideException {
+    int w = (int) source.width(), h = (int) source.height();
+    byte[] rgb = new byte[w * h * 3];
+    java.util.Arrays.fill(rgb, (byte) 255);
+    boolean anyRead = false;
+    double down = source.downsample();
+    for (int by = 0; by < h; by += THUMBNAIL_BLOCK) {
+      for (int bx = 0; bx < w; bx += THUMBNAIL_BLOCK) {
+        int bw = Math.min(THUMBNAIL_BLOCK, w - bx), bh = Math.min(THUMBNAIL_BLOCK, h - by);
+        RgbImage block;
+        try {
+          block = readRegion(level, Math.round(bx * down), Math.round(by * down), bw, bh);
+        } catch (SlideException e) {
+          continue;
+        }
+        anyRead = true;
+        for (int row = 0; row < bh; row++) {
+          System.arraycopy(block.rgb(), row * bw * 3, rgb, ((by + row) * w + bx) * 3, bw * 3);
+        }
+      }
+    }
+    if (!anyRead) {
+      throw damaged;
+    }
+    return new RgbImage(w, h, rgb);
   }
 
   /** Releases the file and any native handle. */

@@ -251,9 +251,14 @@ public record SlideIngest(
     return images;
   }
 
+  /** A tile being read, and where. */
+  private record Read(TilePosition position, Future<SlideTile> tile) {}
+
   /**
-   * Reads batch n+1 on the pool while batch n is encoded; fails with the first bad tile's
-   * SlideException. Tiles whose embedding is not finite are reported and left out.
+   * Reads batch n+1 on the pool while batch n is encoded. One tile that cannot be read (a corrupt
+   * JPEG tile, a DICOM frame that does not decode) costs that tile: it is reported, named by its
+   * position, and the slide's other tiles go on. Tiles whose embedding is not finite are reported
+   * and left out too.
    */
   private void embedTiles(
       Iterator<TilePosition> positions,
@@ -266,17 +271,27 @@ public record SlideIngest(
       IndexBuffer buffer,
       Consumer<SkippedInput> report)
       throws IOException {
-    ArrayDeque<List<Future<SlideTile>>> inFlight = new ArrayDeque<>();
+    ArrayDeque<List<Read>> inFlight = new ArrayDeque<>();
     inFlight.add(submitBatch(positions, readers));
     while (!inFlight.peek().isEmpty()) {
-      List<Future<SlideTile>> current = inFlight.poll();
+      List<Read> current = inFlight.poll();
       inFlight.add(submitBatch(positions, readers));
       List<TileRecord> records = new ArrayList<>(current.size());
       List<RgbImage> images = new ArrayList<>(current.size());
-      for (Future<SlideTile> future : current) {
-        SlideTile tile = await(future);
+      for (Read read : current) {
+        SlideTile tile;
+        try {
+          tile = await(read.tile());
+        } catch (SlideException e) {
+          TileRecord lost = tileRecord(slideId, read.position(), plan, source, vendor);
+          report.accept(new SkippedInput(lost.id(), lost.id() + ": " + e.getMessage()));
+          continue;
+        }
         records.add(tileRecord(slideId, tile.position(), plan, source, vendor));
         images.add(tile.image());
+      }
+      if (records.isEmpty()) {
+        continue;
       }
       List<float[]> embeddings;
       try {
@@ -308,11 +323,11 @@ public record SlideIngest(
     }
   }
 
-  private List<Future<SlideTile>> submitBatch(
-      Iterator<TilePosition> positions, SlideTileReaders readers) {
-    List<Future<SlideTile>> batch = new ArrayList<>(batchSize);
+  private List<Read> submitBatch(Iterator<TilePosition> positions, SlideTileReaders readers) {
+    List<Read> batch = new ArrayList<>(batchSize);
     while (batch.size() < batchSize && positions.hasNext()) {
-      batch.add(readers.submit(positions.next()));
+      TilePosition position = positions.next();
+      batch.add(new Read(position, readers.submit(position)));
     }
     return batch;
   }
