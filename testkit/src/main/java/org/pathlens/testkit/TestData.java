@@ -67,6 +67,11 @@ public final class TestData {
     return pythonWith("h5py, numpy");
   }
 
+  /** As {@link #pythonWithTorch}, for the reference scripts that need numpy alone. */
+  public static Optional<String> pythonWithNumpy() {
+    return pythonWith("numpy");
+  }
+
   private static Optional<String> pythonWith(String modules) {
     String env = System.getenv("PATHLENS_PYTHON");
     String python = env != null && !env.isBlank() ? env : "/usr/bin/python3";
