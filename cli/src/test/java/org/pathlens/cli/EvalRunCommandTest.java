@@ -149,6 +149,42 @@ class EvalRunCommandTest {
   }
 
   @Test
+  void caseRetrievalSaysWhatItQueriedAndRefusesAKTooLargeForItsPatients() throws IOException {
+    String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
+    String common =
+        """
+        model: %s
+        dataset:
+          generate: {per_class: 4, centers: 2, seed: 7, layout: cases}
+        metrics: [slide_acc@1, slide_mv@3_macro, slide_map@3/TUM]
+        bootstrap: {resamples: 50}
+        expected: {}
+        """
+            .formatted(bundle);
+    Path slides = tmp.resolve("slides.yaml");
+    Files.writeString(
+        slides, "name: slides\ntask: {type: retrieval, level: slide, ks: [1, 3]}\n" + common);
+    CliRun run = CliRun.of("eval", "run", "--threads", "1", "--update", slides.toString());
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    // 9 classes x 2 centers x 2 patients x 2 slides of one tile each.
+    assertTrue(
+        run.out().contains("72 slides queried, each leaving out the query's own patient"),
+        run.out());
+    assertTrue(run.out().contains("updated 3 expected values"), run.out());
+    Path patients = tmp.resolve("patients.yaml");
+    Files.writeString(
+        patients,
+        "name: patients\ntask: {type: retrieval, level: patient, ks: [40]}\n"
+            + common.replace("metrics: [slide_acc@1, slide_mv@3_macro, slide_map@3/TUM]\n", ""));
+    CliRun refused = CliRun.of("eval", "run", "--threads", "1", patients.toString());
+    assertEquals(ErrorReporter.USER_ERROR, refused.exitCode(), refused.out() + refused.err());
+    assertTrue(
+        refused.err().contains(patients + ": task.ks: k = 40 needs 40 candidates per query")
+            && refused.err().contains("has 35 once the query patient is left out"),
+        refused.err());
+  }
+
+  @Test
   void aBadConfigIsNamedBeforeAnyWork() throws IOException {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(

@@ -120,10 +120,11 @@ public final class EvalRunReports {
           case EvalConfig.Generated g ->
               String.format(
                   Locale.ROOT,
-                  "generated tiles: %d per class and center, %d centers, seed %d",
+                  "generated tiles: %d per class and center, %d centers, seed %d%s",
                   g.perClass(),
                   g.centers(),
-                  g.seed());
+                  g.seed(),
+                  g.layout().equals("mixed") ? "" : ", " + g.layout() + " layout");
           case EvalConfig.LabelsCsv l ->
               "labels " + l.csv() + " (label column " + l.labelColumn() + ")";
           case EvalConfig.IndexTiles i ->

@@ -85,22 +85,19 @@ public record CaseItems(
 
   /** What a query's candidates leave out, in words for reports. */
   public String leftOut() {
+    if (level == RetrievalLevel.PATIENT) {
+      return "the query patient";
+    }
     if (patientsKnown()) {
       return "the query's own patient (all its " + plural() + ")";
     }
-    return switch (level) {
-      case TILE -> "the query's own slide (no patient ids)";
-      case SLIDE -> "the query slide only (no patient ids)";
-      case PATIENT -> "the query patient";
-    };
+    return level == RetrievalLevel.TILE
+        ? "the query's own slide (no patient ids)"
+        : "the query slide only (no patient ids)";
   }
 
   private String plural() {
-    return switch (level) {
-      case TILE -> "tiles";
-      case SLIDE -> "slides";
-      case PATIENT -> "slides";
-    };
+    return level == RetrievalLevel.TILE ? "tiles" : "slides";
   }
 
   /** The items of {@code level} made from {@code tiles}. */
