@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,16 +35,22 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.testkit.TestData;
 
 /**
- * The committed case retrieval configs (eval/configs/demo-cases-retrieval-*.yaml) run as {@code
- * eval run} runs them; their tiles' embeddings are exported with their ids, labels, slides and
- * patients, and fixtures/scripts/case_retrieval_reference.py computes every metric from that export
- * in numpy (its own pooling, labels, leave-one-patient-out and ranking). Every number must agree.
- * Each config's expected values and the report's level section are checked first, with or without
- * Python.
+ * The committed case retrieval configs (eval/configs/demo-cases-retrieval-*.yaml, the demo model's
+ * and the untrained tiny CLIP's) run as {@code eval run} runs them; each model's tile embeddings
+ * are exported with their ids, labels, slides and patients, and
+ * fixtures/scripts/case_retrieval_reference.py computes every metric from that export in numpy (its
+ * own pooling, labels, leave-one-patient-out and ranking). Every number must agree. Each config's
+ * expected values and the report's level section are checked first, with or without Python.
  */
 class CaseRetrievalNumpyTest {
 
-  static final List<String> CONFIGS = List.of("tile", "slide", "patient-early", "patient-late");
+  /** The configs by model: each model's tiles are embedded once and serve its levels. */
+  static final Map<String, List<String>> CONFIGS =
+      Map.of(
+          "demo",
+          List.of("tile", "slide", "patient-early", "patient-late"),
+          "untrained",
+          List.of("slide-untrained", "patient-early-untrained", "patient-late-untrained"));
 
   @TempDir Path tmp;
 
@@ -60,24 +67,26 @@ class CaseRetrievalNumpyTest {
     Map<String, EvalRun.Result> results = new HashMap<>();
     Map<Path, ManifestRow> rows = new HashMap<>();
     try (EvalRun.TileCache cache = EvalRun.TileCache.keepingGeneratedTiles(generator)) {
-      for (String name : CONFIGS) {
-        EvalConfig config =
-            EvalConfigReader.read(
-                Fixtures.root().resolve("eval/configs/demo-cases-retrieval-" + name + ".yaml"));
-        EvalRun.Result result =
-            EvalRun.run(
-                config,
-                EncoderOptions.defaults(),
-                reason -> {
-                  throw new AssertionError("skipped " + reason);
-                },
-                cache);
-        assertTrue(
-            Expectations.allOk(Expectations.check(config, result.values())),
-            name + ": " + Expectations.check(config, result.values()));
-        results.put(name, result);
+      for (List<String> names : CONFIGS.values()) {
+        for (String name : names) {
+          EvalConfig config =
+              EvalConfigReader.read(
+                  Fixtures.root().resolve("eval/configs/demo-cases-retrieval-" + name + ".yaml"));
+          EvalRun.Result result =
+              EvalRun.run(
+                  config,
+                  EncoderOptions.defaults(),
+                  reason -> {
+                    throw new AssertionError("skipped " + reason);
+                  },
+                  cache);
+          assertTrue(
+              Expectations.allOk(Expectations.check(config, result.values())),
+              name + ": " + Expectations.check(config, result.values()));
+          results.put(name, result);
+        }
       }
-      assertEquals(1, generated.size(), "the four configs share one generated dataset");
+      assertEquals(1, generated.size(), "the configs share one generated dataset");
       Path dir = generated.getFirst();
       for (ManifestRow row : ManifestRow.read(dir.resolve("manifest.csv"))) {
         rows.put(dir.resolve(row.path()).toAbsolutePath().normalize(), row);
@@ -101,8 +110,45 @@ class CaseRetrievalNumpyTest {
     Optional<String> python = TestData.pythonWithNumpy();
     assumeTrue(
         python.isPresent(), "needs a Python with numpy (/usr/bin/python3 or PATHLENS_PYTHON)");
-    // One embedding pass serves all four: export its tiles once.
-    EvalRun.Result any = results.get("tile");
+    for (Map.Entry<String, List<String>> model : CONFIGS.entrySet()) {
+      JsonNode numpy = numpy(python.get(), model.getKey(), model.getValue(), results, rows);
+      for (String name : model.getValue()) {
+        EvalRun.Result result = results.get(name);
+        JsonNode expected = numpy.get("expected").get(name);
+        assertEquals(expected.size(), result.values().size(), name + ": metric count");
+        for (MetricValue v : result.values()) {
+          assertTrue(expected.has(v.name()), name + ": numpy has " + v.name());
+          assertEquals(expected.get(v.name()).asDouble(), v.value(), 1e-9, name + " " + v.name());
+        }
+        List<String> numpyIds = new ArrayList<>();
+        numpy.get("item_ids").get(name).forEach(id -> numpyIds.add(id.asText()));
+        assertEquals(numpyIds, result.cases().ids(), name + ": the items");
+        List<String> numpyLabels = new ArrayList<>();
+        numpy.get("item_labels").get(name).forEach(l -> numpyLabels.add(l.asText()));
+        assertEquals(numpyLabels, result.cases().labels(), name + ": their labels");
+        assertEquals(numpy.get("mixed").get(name).asInt(), result.cases().mixedLabels(), name);
+      }
+    }
+    // The cases layout lends a third of each slide to the next class: labels are majorities.
+    assertTrue(results.get("slide").cases().mixedLabels() > 0);
+    // Early and late fusion differ where slides of a patient differ in size.
+    assertTrue(
+        results.get("patient-early-untrained").values().getFirst().value()
+            != results.get("patient-late-untrained").values().getFirst().value());
+  }
+
+  /**
+   * Exports the tiles one model embedded (any of its results holds them all) with their ids,
+   * labels, slides and patients, and runs the numpy reference on them for {@code names}.
+   */
+  private JsonNode numpy(
+      String python,
+      String model,
+      List<String> names,
+      Map<String, EvalRun.Result> results,
+      Map<Path, ManifestRow> rows)
+      throws IOException, InterruptedException {
+    EvalRun.Result any = results.get(names.getFirst());
     ObjectMapper json = new ObjectMapper();
     ObjectNode export = json.createObjectNode();
     ArrayNode ids = export.putArray("ids");
@@ -124,7 +170,7 @@ class CaseRetrievalNumpyTest {
     }
     assertEquals(9 * 13 * 3, ids.size());
     ArrayNode levels = export.putArray("levels");
-    for (String name : CONFIGS) {
+    for (String name : names) {
       EvalConfig.Retrieval task = (EvalConfig.Retrieval) results.get(name).config().task();
       ObjectNode level = levels.addObject();
       level.put("name", name);
@@ -138,13 +184,12 @@ class CaseRetrievalNumpyTest {
     }
     ArrayNode ks = export.putArray("ks");
     EvalConfig.Retrieval.DEFAULT_KS.forEach(ks::add);
-    Path tilesFile = tmp.resolve("tiles.json");
-    Path out = tmp.resolve("numpy.json");
+    Path tilesFile = tmp.resolve(model + "-tiles.json");
+    Path out = tmp.resolve(model + "-numpy.json");
     json.writeValue(tilesFile.toFile(), export);
-
     Process p =
         new ProcessBuilder(
-                python.get(),
+                python,
                 Fixtures.root().resolve("fixtures/scripts/case_retrieval_reference.py").toString(),
                 "--tiles",
                 tilesFile.toString(),
@@ -154,25 +199,6 @@ class CaseRetrievalNumpyTest {
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the reference script finished");
     assertEquals(0, p.exitValue(), log);
-
-    JsonNode numpy = json.readTree(out.toFile());
-    for (String name : CONFIGS) {
-      EvalRun.Result result = results.get(name);
-      JsonNode expected = numpy.get("expected").get(name);
-      assertEquals(expected.size(), result.values().size(), name + ": metric count");
-      for (MetricValue v : result.values()) {
-        assertTrue(expected.has(v.name()), name + ": numpy has " + v.name());
-        assertEquals(expected.get(v.name()).asDouble(), v.value(), 1e-9, name + " " + v.name());
-      }
-      List<String> numpyIds = new ArrayList<>();
-      numpy.get("item_ids").get(name).forEach(id -> numpyIds.add(id.asText()));
-      assertEquals(numpyIds, result.cases().ids(), name + ": the items");
-      List<String> numpyLabels = new ArrayList<>();
-      numpy.get("item_labels").get(name).forEach(l -> numpyLabels.add(l.asText()));
-      assertEquals(numpyLabels, result.cases().labels(), name + ": their labels");
-      assertEquals(numpy.get("mixed").get(name).asInt(), result.cases().mixedLabels(), name);
-    }
-    // The cases layout lends a third of each slide to the next class: labels are majorities.
-    assertTrue(results.get("slide").cases().mixedLabels() > 0);
+    return json.readTree(out.toFile());
   }
 }
