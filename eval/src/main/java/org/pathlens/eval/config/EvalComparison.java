@@ -290,10 +290,11 @@ public final class EvalComparison {
       case EvalConfig.Generated g ->
           String.format(
                   Locale.ROOT,
-                  "generate {per_class: %d, centers: %d, seed: %d}",
+                  "generate {per_class: %d, centers: %d, seed: %d%s}",
                   g.perClass(),
                   g.centers(),
-                  g.seed())
+                  g.seed(),
+                  g.layout().equals("mixed") ? "" : ", layout: " + g.layout())
               + sites;
       case EvalConfig.LabelsCsv l ->
           "labels " + l.csv() + " (column " + l.labelColumn() + ")" + sites;
