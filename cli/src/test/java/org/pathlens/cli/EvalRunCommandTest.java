@@ -185,6 +185,52 @@ class EvalRunCommandTest {
   }
 
   @Test
+  void anIndexKeepsThePatientsThatCaseRetrievalLeavesOut() throws IOException {
+    Path tiles = tmp.resolve("cases");
+    SyntheticTiles.write(tiles, 4, 2, 7, SyntheticTiles.Layout.CASES);
+    String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
+    CliRun ingest =
+        CliRun.of(
+            "ingest",
+            "--model",
+            bundle,
+            "--index",
+            tmp.resolve("index").toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            tiles.resolve("manifest.csv").toString());
+    assertEquals(0, ingest.exitCode(), ingest.err());
+    String common =
+        """
+        model: %s
+        task: {type: retrieval, level: patient, fusion: early, ks: [1, 5]}
+        metrics: [patient_acc@1, patient_mv@5, patient_map@5, patient_map@5_macro, patient_acc@1/LYM]
+        bootstrap: {resamples: 50}
+        expected: {}
+        """
+            .formatted(bundle);
+    Path fromFiles = tmp.resolve("files.yaml");
+    Files.writeString(fromFiles, "name: files\ndataset: {labels: cases/manifest.csv}\n" + common);
+    Path fromIndex = tmp.resolve("index.yaml");
+    Files.writeString(fromIndex, "name: index\ndataset: {index: index}\n" + common);
+    CliRun files = CliRun.of("eval", "run", "--threads", "1", "--update", fromFiles.toString());
+    CliRun index = CliRun.of("eval", "run", "--threads", "1", "--update", fromIndex.toString());
+    assertEquals(0, files.exitCode(), files.err());
+    assertEquals(0, index.exitCode(), index.err());
+    // 9 classes x 2 centers x 2 patients: the index kept every tile's patient.
+    assertTrue(
+        index.out().contains("36 patients queried, each leaving out the query patient"),
+        index.out());
+    String filesExpected =
+        Files.readString(fromFiles).substring(Files.readString(fromFiles).indexOf("expected:"));
+    String indexExpected =
+        Files.readString(fromIndex).substring(Files.readString(fromIndex).indexOf("expected:"));
+    assertEquals(filesExpected, indexExpected);
+    assertTrue(filesExpected.contains("patient_acc@1/LYM: "), filesExpected);
+  }
+
+  @Test
   void aBadConfigIsNamedBeforeAnyWork() throws IOException {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(
