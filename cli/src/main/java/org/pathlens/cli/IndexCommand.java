@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       IndexCheckCommand.class,
       IndexBatchCorrectCommand.class,
-      IndexExportCommand.class
+      IndexExportCommand.class,
+      IndexSlideVectorsCommand.class
     })
 final class IndexCommand implements Runnable {
 

@@ -3,12 +3,14 @@ package org.pathlens.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.ImageEncoder;
-import org.pathlens.encoders.ImageProjection;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.bundle.ImageFeature;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -18,13 +20,18 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
+import org.pathlens.index.SlidePooling;
+import org.pathlens.index.SlideVector;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.features.FeatureFiles;
 import org.pathlens.index.features.FeatureSpace;
 import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.FeatureIngest;
+import org.pathlens.index.ingest.FeatureModel;
+import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.IngestSummary;
+import org.pathlens.index.ingest.SkippedInput;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
@@ -80,8 +87,9 @@ final class IngestCommand implements Callable<Integer> {
       arity = "1..*",
       paramLabel = "PATH",
       description =
-          "Slide files, or folders of them (svs, tif(f), ndpi, mrxs, scn, ...). With --features: the"
-              + " slides the feature files belong to (same name), for their pixels.")
+          "Slide files, or folders of them (svs, tif(f), ndpi, mrxs, scn, dcm, ...); a folder of one"
+              + " DICOM series' instances is one slide. With --features: the slides the feature"
+              + " files belong to (same name), for their pixels.")
   List<Path> slides;
 
   @Option(
@@ -196,22 +204,21 @@ final class IngestCommand implements Callable<Integer> {
         IngestProgress progress = IngestProgress.forConsole(err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
+      NotingSlides noting = new NotingSlides(progress, new TreeSet<>());
       if (features != null) {
         summary =
             new FeatureIngest(
-                    vlm.bundle().config().name(),
-                    vlm.bundle().config().embeddingDim(),
+                    FeatureModel.of(vlm),
                     trustFeatures,
                     tiling.toTilingOptions(vlm.bundle().config().image().size()).assumedMpp(),
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing,
-                    featureProjection(vlm),
                     featureSpace(vlm))
-                .ingest(featureFiles, slideFiles, tileIndex, progress);
+                .ingest(featureFiles, slideFiles, tileIndex, noting);
       } else if (tiles != null) {
         summary =
             new TileFolderIngest(encoder, decoder, model.batchSize(), readThreads, existing)
-                .ingest(tiles, manifest, tileIndex, progress);
+                .ingest(tiles, manifest, tileIndex, noting);
       } else {
         int size = tileSize != null ? tileSize : vlm.bundle().config().image().size();
         summary =
@@ -223,9 +230,15 @@ final class IngestCommand implements Callable<Integer> {
                     readThreads,
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing)
-                .ingest(slideFiles, tileIndex, progress);
+                .ingest(slideFiles, tileIndex, noting);
       }
       progress.close(); // the bar's last redraw before the summary
+      if (tiles != null) {
+        // A tile folder's slides are whatever its manifest names: all of them are made again.
+        tileIndex.slideVectors().write(SlidePooling.mean(tileIndex, TileFilter.ALL));
+      } else {
+        updateSlideVectors(tileIndex, noting.slides());
+      }
       if (rebuilding != null && summary.tiles() + summary.unchanged() > 0) {
         Optional<String> old = rebuilding.finish();
         if (old.isPresent()) {
@@ -241,22 +254,56 @@ final class IngestCommand implements Callable<Integer> {
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
   }
 
-  /**
-   * The projection pre-projection features go through: the bundle's, unless its image embeddings
-   * are themselves pre-projection features (then such rows are its embeddings).
-   */
-  private static ImageProjection featureProjection(VisionLanguageModel vlm) {
-    return vlm.bundle().config().imageFeature() == ImageFeature.PRE_PROJECTION
-        ? null
-        : vlm.projection().orElse(null);
-  }
-
   /** --feature-space, read for a bundle whose image embeddings are pre-projection features. */
   private FeatureSpace featureSpace(VisionLanguageModel vlm) {
     return featureSpace == FeatureSpace.PRE_PROJECTION
             && vlm.bundle().config().imageFeature() == ImageFeature.PRE_PROJECTION
         ? FeatureSpace.EMBEDDING
         : featureSpace;
+  }
+
+  /**
+   * Keeps the index's mean slide vectors current: those of the slides this run wrote tiles of are
+   * made again from all their tiles (a tile folder's slides are those its manifest names).
+   */
+  private static void updateSlideVectors(TileIndex index, Set<String> slides) throws IOException {
+    List<SlideVector> vectors = new ArrayList<>();
+    for (String slide : slides) {
+      vectors.addAll(SlidePooling.mean(index, TileFilter.slide(slide)));
+    }
+    index.slideVectors().write(vectors);
+  }
+
+  /** Passes everything on to the progress display and notes the slides that got tiles. */
+  private record NotingSlides(IngestListener progress, Set<String> slides)
+      implements IngestListener {
+    @Override
+    public void planned(long tiles, String what) {
+      if (tiles > 0) {
+        slides.add(what);
+      }
+      progress.planned(tiles, what);
+    }
+
+    @Override
+    public void unchanged(long tiles, String what) {
+      progress.unchanged(tiles, what);
+    }
+
+    @Override
+    public void indexed(int tiles) {
+      progress.indexed(tiles);
+    }
+
+    @Override
+    public void skipped(SkippedInput skipped) {
+      progress.skipped(skipped);
+    }
+
+    @Override
+    public void warning(String message) {
+      progress.warning(message);
+    }
   }
 
   /** One of --tiles, --slides and --features; --slides may go with --features. */

@@ -2,9 +2,11 @@ package org.pathlens.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.index.SearchHit;
+import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Spec;
       "Search a tile index; prints one JSON line per hit, best first:",
       "  {\"rank\", \"id\", \"score\", \"slide_id\", \"x\", \"y\" (slide tiles) or \"source\" (tile files), \"label\", ...}",
       "Scores: cosine for --text and --image, BM25 for --keywords, reciprocal-rank fusion for --hybrid.",
-      "Ties are broken by tile id, so runs repeat."
+      "Ties are broken by tile id, so runs repeat. With --level slide, whole slides by their stored mean",
+      "embedding (index slide-vectors): {\"rank\", \"slide_id\", \"score\", \"matched_tiles\"} per slide."
     },
     footer = {
       "%nExamples:",
@@ -35,7 +38,9 @@ import picocli.CommandLine.Spec;
       "  ./pathlens search --model fixtures/demo-bundle --index /tmp/pl/idx \\",
       "      --keywords \"fat\"",
       "  ./pathlens search --model fixtures/demo-bundle --index /tmp/pl/idx \\",
-      "      --hybrid \"fat cells\""
+      "      --hybrid \"fat cells\"",
+      "  ./pathlens search --model fixtures/demo-bundle --index /tmp/pl/idx \\",
+      "      --text \"tumor epithelium\" --level slide"
     })
 final class SearchCommand implements Callable<Integer> {
 
@@ -78,6 +83,20 @@ final class SearchCommand implements Callable<Integer> {
 
   @Mixin FilterOption filter;
 
+  @Option(
+      names = "--level",
+      paramLabel = "tile|slide",
+      description =
+          "tile (default): tiles. slide: slides by the cosine of their mean embedding (--text or"
+              + " --image; the index's slide vectors, made by ingest or index slide-vectors).")
+  Level level = Level.TILE;
+
+  /** What a hit is. */
+  enum Level {
+    TILE,
+    SLIDE
+  }
+
   @Mixin QueryOptions results = new QueryOptions(10);
 
   @Mixin AllowPartialOption partial;
@@ -96,6 +115,9 @@ final class SearchCommand implements Callable<Integer> {
             results.oversample,
             maxPixels.decoder())) {
       IndexQueries queries = session.queries().over(partial.reading(session.index()));
+      if (level == Level.SLIDE) {
+        return slides(queries, k);
+      }
       List<SearchHit> hits;
       if (query.text != null) {
         hits = queries.text(query.text, k, tiles);
@@ -113,6 +135,26 @@ final class SearchCommand implements Callable<Integer> {
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+    return 0;
+  }
+
+  /** {@code --level slide}: slides by their mean embedding's cosine to the text or image. */
+  private int slides(IndexQueries queries, int k) throws Exception {
+    if (query.text == null && query.image == null) {
+      throw new IllegalArgumentException(
+          "--level slide searches by --text or --image (slides have no captions)");
+    }
+    if (filter.given()) {
+      throw new IllegalArgumentException("--filter selects tiles; --level slide takes no --filter");
+    }
+    List<SlideHit> slides =
+        query.text != null
+            ? queries.slidesByText(query.text, k, Map.of())
+            : queries.slidesByImage(query.image, k, Map.of());
+    for (int i = 0; i < slides.size(); i++) {
+      spec.commandLine().getOut().println(HitJson.slide(i + 1, slides.get(i)));
+    }
+    partial.report(spec);
     return 0;
   }
 }

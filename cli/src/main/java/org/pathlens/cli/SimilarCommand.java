@@ -71,6 +71,13 @@ final class SimilarCommand implements Callable<Integer> {
       description = "Slide score: best tile matches (default) or whole-slide embedding cosine.")
   RankBy rankBy = RankBy.TILES;
 
+  @Option(
+      names = "--exclude-patient",
+      description =
+          "With --slide and --rank-by embedding: leave out every slide of the query slide's patient"
+              + " (its patient_id), so the answer is other cases.")
+  boolean excludePatient;
+
   /** What a candidate slide's score is. */
   enum RankBy {
     /** The mean of the best matches of the query's tiles among the slide's. */
@@ -89,6 +96,10 @@ final class SimilarCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int k = results.k();
     boolean byEmbedding = rankBy == RankBy.EMBEDDING;
+    if (excludePatient && (!byEmbedding || query.slide == null)) {
+      throw new IllegalArgumentException(
+          "--exclude-patient goes with --slide and --rank-by embedding");
+    }
     try (IndexQuerySession session =
         IndexQuerySession.open(
             model, index.location, query.image != null, results.oversample, maxPixels.decoder())) {
@@ -99,7 +110,7 @@ final class SimilarCommand implements Callable<Integer> {
         partial.requireSlideSeen(reads, query.slide);
         slides =
             byEmbedding
-                ? queries.similarToSlideByEmbedding(query.slide, k)
+                ? queries.similarToSlideByEmbedding(query.slide, k, excludePatient)
                 : queries.similarToSlide(query.slide, k);
       } else {
         slides =

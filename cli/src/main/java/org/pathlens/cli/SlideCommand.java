@@ -54,7 +54,9 @@ public final class SlideCommand implements Runnable {
   static final class Info implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec; // picocli's out and err
 
-    @Parameters(paramLabel = "FILE", description = "The slide.")
+    @Parameters(
+        paramLabel = "FILE",
+        description = "The slide: a file, or a folder holding the instances of one DICOM series.")
     Path file;
 
     @Mixin TilingCliOptions tiling;

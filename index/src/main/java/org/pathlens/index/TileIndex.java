@@ -108,6 +108,9 @@ public interface TileIndex extends AutoCloseable {
   /** The records and thumbnails of this index's slides. */
   SlideRecords slideRecords();
 
+  /** The slides' embeddings, kept as documents beside the tiles ({@link SlidePooling}). */
+  SlideVectors slideVectors();
+
   /**
    * Deletes this index with every tile and record in it, and closes it: for the throwaway indexes
    * of benchmarks and tests.

@@ -50,6 +50,18 @@ final class Params {
   /**
    * {@code tiles} (best tile matches, the default) or {@code embedding} (whole-slide embeddings).
    */
+  /** {@code level}: {@code tile} (default) or {@code slide}; true for slide. */
+  static boolean slideLevel(Context ctx) {
+    String level = ctx.queryParam("level");
+    if (level == null || level.isBlank() || level.equals("tile")) {
+      return false;
+    }
+    if (level.equals("slide")) {
+      return true;
+    }
+    throw ApiException.badParameter("level", "level must be tile or slide, got '" + level + "'");
+  }
+
   static boolean byEmbedding(Context ctx) {
     String method = ctx.queryParam("method");
     if (method == null || method.isBlank() || method.equals("tiles")) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageTooLargeException;
 import org.pathlens.index.FacetValue;
+import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.IndexQueries;
@@ -50,6 +51,22 @@ final class SearchRoutes {
       return;
     }
     String text = Params.required(ctx, "text");
+    if (Params.slideLevel(ctx)) {
+      if (ctx.queryParam("filter") != null || ctx.queryParam("mode") != null) {
+        throw ApiException.badParameter(
+            "level", "level=slide searches slides by text alone: drop filter and mode");
+      }
+      server.async(
+          ctx,
+          () -> {
+            try {
+              return reads.mark(ApiJson.slideHits(server, queries.slidesByText(text, k, Map.of())));
+            } catch (IllegalArgumentException e) {
+              throw ApiException.badParameter("level", e.getMessage());
+            }
+          });
+      return;
+    }
     String mode = ctx.queryParam("mode") == null ? "text" : ctx.queryParam("mode");
     if (mode.equals("keywords") || mode.equals("hybrid")) {
       server.async(
@@ -103,6 +120,11 @@ final class SearchRoutes {
     String slide = Params.required(ctx, "slide");
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
+    boolean excludePatient = Params.flag(ctx, "exclude_patient");
+    if (excludePatient && !byEmbedding) {
+      throw ApiException.badParameter(
+          "exclude_patient", "exclude_patient=true goes with method=embedding");
+    }
     IndexReads reads = IndexReads.of(ctx, index);
     IndexQueries queries = this.queries.over(reads.index());
     reads.requireIndexedSlide(slide);
@@ -113,8 +135,17 @@ final class SearchRoutes {
                 ApiJson.slideHits(
                     server,
                     byEmbedding
-                        ? queries.similarToSlideByEmbedding(slide, k)
+                        ? similarByEmbedding(queries, slide, k, excludePatient)
                         : queries.similarToSlide(slide, k))));
+  }
+
+  private static List<SlideHit> similarByEmbedding(
+      IndexQueries queries, String slide, int k, boolean excludePatient) throws IOException {
+    try {
+      return queries.similarToSlideByEmbedding(slide, k, excludePatient);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badParameter("exclude_patient", e.getMessage());
+    }
   }
 
   void similarToImage(Context ctx) {

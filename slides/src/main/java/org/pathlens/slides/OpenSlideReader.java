@@ -238,7 +238,7 @@ public final class OpenSlideReader implements SlideReader {
 
   private static String unrecognised(Path file, String version) {
     String reason = "not a format OpenSlide " + version + " recognises";
-    if (DicomFiles.isDicom(file)) {
+    if (org.pathlens.slides.dicom.DicomSeries.isDicom(file)) {
       reason += " (a DICOM file: DICOM whole-slide images need OpenSlide 4.0 or newer)";
     }
     return reason;

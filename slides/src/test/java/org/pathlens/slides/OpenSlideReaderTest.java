@@ -129,7 +129,8 @@ class OpenSlideReaderTest {
     SlideException e = assertThrows(SlideException.class, () -> SlideReaders.open(broken));
     assertEquals(broken + ": not a format OpenSlide 3.4.1 recognises", e.getMessage());
     Path dicom = slides.resolve("small_dicom.dcm");
-    SlideException d = assertThrows(SlideException.class, () -> SlideReaders.open(dicom));
+    // SlideReaders reads it in Java (DicomSlideReaderTest); OpenSlide 3.4 says what it lacks.
+    SlideException d = assertThrows(SlideException.class, () -> OpenSlideReader.open(dicom));
     assertTrue(d.getMessage().startsWith(dicom + ": not a format OpenSlide"), d.getMessage());
     assertTrue(
         d.getMessage().contains("DICOM whole-slide images need OpenSlide 4.0 or newer"),

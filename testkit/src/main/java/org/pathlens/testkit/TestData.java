@@ -72,6 +72,14 @@ public final class TestData {
     return pythonWith("numpy");
   }
 
+  /**
+   * As {@link #pythonWithTorch}, for the script that writes DICOM whole-slide test series with
+   * pydicom (Debian's {@code python3-pydicom}).
+   */
+  public static Optional<String> pythonWithPydicom() {
+    return pythonWith("pydicom, PIL, numpy");
+  }
+
   private static Optional<String> pythonWith(String modules) {
     String env = System.getenv("PATHLENS_PYTHON");
     String python = env != null && !env.isBlank() ? env : "/usr/bin/python3";

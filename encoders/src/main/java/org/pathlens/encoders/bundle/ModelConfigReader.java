@@ -3,6 +3,7 @@ package org.pathlens.encoders.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -21,7 +22,8 @@ final class ModelConfigReader {
    * {@code model.json} as written, null where a key is missing or its value is null or of the wrong
    * JSON type (see {@link TreeBinding}).
    */
-  record Json(String name, Integer embeddingDim, Number logitScale, Image image, Text text) {}
+  record Json(
+      String name, Integer embeddingDim, Number logitScale, Image image, Text text, JsonNode aka) {}
 
   /**
    * @param cropOffset a reference, not a String: a missing key means "round", a null (or a value of
@@ -93,7 +95,8 @@ final class ModelConfigReader {
         imageConfig,
         text(check(json.text(), "text", OBJECT, t -> true)),
         feature,
-        projection(image.projection()));
+        projection(image.projection()),
+        aka(json.aka()));
   }
 
   private ImageConfig image(Image image) {
@@ -131,6 +134,27 @@ final class ModelConfigReader {
     int inputDim = positive(projection.inputDim(), "image.projection.input_dim");
     return new ImageProjectionConfig(
         inputDim, projection.from() == null ? "" : projection.from().strip());
+  }
+
+  /** {@code aka}: optional, a list of non-empty names. */
+  private List<String> aka(JsonNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    if (node.isArray()) {
+      for (JsonNode name : node) {
+        if (!name.isTextual() || name.asText().isBlank()) {
+          names = null;
+          break;
+        }
+        names.add(name.asText().strip());
+      }
+    }
+    if (!node.isArray() || names == null) {
+      throw fieldError("aka", "must be a list of names (e.g. [\"conch_v1\"])");
+    }
+    return names;
   }
 
   private TextConfig text(Text text) {

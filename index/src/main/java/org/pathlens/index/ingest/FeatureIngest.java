@@ -7,12 +7,10 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.pathlens.encoders.Embeddings;
-import org.pathlens.encoders.ImageProjection;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.index.SlideRecord;
@@ -53,37 +51,21 @@ import org.pathlens.slides.SlideReaders;
  * tile images, deep zoom, heatmaps and GeoJSON work as for a slide PathLens tiled. Without it the
  * tiles name the feature file as their source and everything that needs no pixels works.
  *
- * @param bundleName the bundle's name, checked against a file's {@code encoder} attribute
- * @param embeddingDim the bundle's image embedding dimension
+ * @param model the bundle: its names (checked against a file's {@code encoder} attribute), its
+ *     embedding length and its image projection
  * @param trustFeatures ingest features whose {@code encoder} attribute names another model
  * @param assumedMpp level-0 µm/px for linked slides that record none
  * @param thumbnailSize the thumbnail's longer side for linked slides
  * @param existing what to do with tiles the index already holds unchanged
- * @param projection the bundle's image projection, or null when it has none (a bundle whose image
- *     embeddings are themselves pre-projection features passes none: for it such features are
- *     {@link FeatureSpace#EMBEDDING}s)
  * @param space what the user says the rows are, or null to read it from the file or the lengths
  */
 public record FeatureIngest(
-    String bundleName,
-    int embeddingDim,
+    FeatureModel model,
     boolean trustFeatures,
     OptionalDouble assumedMpp,
     int thumbnailSize,
     ExistingTiles existing,
-    ImageProjection projection,
     FeatureSpace space) {
-
-  /** Features that are the bundle's image embeddings, as most files hold. */
-  public FeatureIngest(
-      String bundleName,
-      int embeddingDim,
-      boolean trustFeatures,
-      OptionalDouble assumedMpp,
-      int thumbnailSize,
-      ExistingTiles existing) {
-    this(bundleName, embeddingDim, trustFeatures, assumedMpp, thumbnailSize, existing, null, null);
-  }
 
   /**
    * A file checked, with the slide it links to, the tile footprint at level 0 and what its rows
@@ -134,13 +116,13 @@ public record FeatureIngest(
   private Checked check(FeatureFile file, Map<String, Path> slides)
       throws FeatureFileException, IOException {
     FeatureSpace rows = rowsOf(file);
-    if (file.encoder().isPresent() && !sameModel(file.encoder().get()) && !trustFeatures) {
+    if (file.encoder().isPresent() && !model.isNamed(file.encoder().get()) && !trustFeatures) {
       throw new FeatureFileException(
           file.file()
               + ": features made by '"
               + file.encoder().get()
               + "' (its 'encoder' attribute), the bundle is '"
-              + bundleName
+              + model.name()
               + "': give that model's bundle, or --trust-features if it is the same model under"
               + " another name");
     }
@@ -233,8 +215,9 @@ public record FeatureIngest(
               + ": drop --feature-space, or check which file this is");
     }
     FeatureSpace rows = space != null ? space : declared;
-    boolean fitEmbedding = file.dimension() == embeddingDim;
-    boolean fitProjection = projection != null && file.dimension() == projection.inputDim();
+    boolean fitEmbedding = file.dimension() == model.embeddingDim();
+    boolean fitProjection =
+        model.projection() != null && file.dimension() == model.projection().inputDim();
     if (rows == null) {
       if (fitEmbedding && fitProjection) {
         throw new FeatureFileException(
@@ -242,22 +225,23 @@ public record FeatureIngest(
                 + ": "
                 + file.dimension()
                 + "-dimensional features fit "
-                + bundleName
+                + model.name()
                 + " both before its image projection and after it: say which with"
                 + " --feature-space pre-projection (TRIDENT and CLAM store CONCH v1's features"
                 + " before proj_contrast) or --feature-space embedding");
       }
       rows = fitProjection ? FeatureSpace.PRE_PROJECTION : FeatureSpace.EMBEDDING;
     }
-    if (rows == FeatureSpace.PRE_PROJECTION && projection == null) {
+    if (rows == FeatureSpace.PRE_PROJECTION && model.projection() == null) {
       throw new FeatureFileException(
           file.file()
               + ": pre-projection features need the bundle's image projection, and "
-              + bundleName
+              + model.name()
               + " carries none (no image.projection in its model.json): export the model again"
               + " with ./pathlens export, which writes image_projection.pt");
     }
-    int wanted = rows == FeatureSpace.PRE_PROJECTION ? projection.inputDim() : embeddingDim;
+    int wanted =
+        rows == FeatureSpace.PRE_PROJECTION ? model.projection().inputDim() : model.embeddingDim();
     if (file.dimension() != wanted) {
       throw new FeatureFileException(
           file.file()
@@ -268,9 +252,9 @@ public record FeatureIngest(
                   ? "image projection takes " + wanted
                   : "image embeddings "
                       + wanted
-                      + (projection == null
+                      + (model.projection() == null
                           ? ""
-                          : " (its projection takes " + projection.inputDim() + ")"))
+                          : " (its projection takes " + model.projection().inputDim() + ")"))
               + ": features of another model; give the bundle of the model that made them");
     }
     return rows;
@@ -289,15 +273,6 @@ public record FeatureIngest(
                 new FeatureFileException(
                     reader.path()
                         + " records no µm/px: give --mpp-override with its level-0 µm/px"));
-  }
-
-  /** Whether a file's {@code encoder} attribute names this bundle (case, '-' and '_' aside). */
-  boolean sameModel(String encoder) {
-    return canonical(encoder).equals(canonical(bundleName));
-  }
-
-  private static String canonical(String name) {
-    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "");
   }
 
   /** Ingests one checked file; returns how many of its tiles were kept unchanged. */
@@ -403,7 +378,7 @@ public record FeatureIngest(
       return List.of();
     }
     try {
-      return projection.project(rows);
+      return model.projection().project(rows);
     } catch (NonFiniteEmbeddingException e) {
       for (int i : e.failed()) {
         int row = rowNumbers.get(i);
@@ -486,12 +461,14 @@ public record FeatureIngest(
     if (checked.rows() == FeatureSpace.PRE_PROJECTION) {
       properties.put(
           "features.projection",
-          projection.file().getFileName()
-              + (projection.from().isEmpty() ? "" : " (" + projection.from() + ")"));
+          model.projection().file().getFileName()
+              + (model.projection().from().isEmpty()
+                  ? ""
+                  : " (" + model.projection().from() + ")"));
     }
-    if (trustFeatures && file.encoder().isPresent() && !sameModel(file.encoder().get())) {
+    if (trustFeatures && file.encoder().isPresent() && !model.isNamed(file.encoder().get())) {
       properties.put(
-          "features.trusted", "encoder '" + file.encoder().get() + "' read as " + bundleName);
+          "features.trusted", "encoder '" + file.encoder().get() + "' read as " + model.name());
     }
     double mpp0 = levelZeroMpp(reader);
     int levelRead =

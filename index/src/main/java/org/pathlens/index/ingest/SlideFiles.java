@@ -10,9 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.pathlens.slides.dicom.DicomInstance;
+import org.pathlens.slides.dicom.DicomSeries;
 
 /**
  * The slides a user names: files as named, directories searched (not recursively) for slide files.
+ * DICOM series are grouped first: a folder whose DICOM files are the instances of one series is one
+ * slide (the reader takes its levels from the folder), whether named or found in a named folder.
  */
 public final class SlideFiles {
 
@@ -24,19 +28,38 @@ public final class SlideFiles {
 
   /**
    * Files are kept whatever their extension, so an unreadable one is reported rather than dropped;
-   * directories give their slide files, sorted, so runs are repeatable.
+   * directories give their slide files, sorted, so runs are repeatable. A directory whose DICOM
+   * files all belong to one series (two or more instances, nothing else) is itself one slide; in
+   * any other directory, each DICOM file is a slide of its own, and each subfolder holding DICOM
+   * files is one slide too.
    *
-   * @throws IllegalArgumentException when two slides would get the same id ({@link #slideId})
+   * @throws IllegalArgumentException when two slides would get the same id ({@link #slideId}), or a
+   *     directory holds several instances of one series among other slides (they would be ingested
+   *     as separate slides)
    */
   public static List<Path> expand(List<Path> paths) throws IOException {
     List<Path> files = new ArrayList<>();
     for (Path path : paths) {
       if (Files.isDirectory(path)) {
+        List<Path> listed;
         try (Stream<Path> list = Files.list(path)) {
-          list.filter(Files::isRegularFile)
-              .filter(SlideFiles::hasSlideExtension)
-              .sorted()
-              .forEach(files::add);
+          listed =
+              list.filter(Files::isRegularFile)
+                  .filter(SlideFiles::hasSlideExtension)
+                  .sorted()
+                  .toList();
+        }
+        if (isOneDicomSeries(path, listed)) {
+          files.add(path);
+          continue;
+        }
+        files.addAll(listed);
+        try (Stream<Path> list = Files.list(path)) {
+          for (Path sub : list.filter(Files::isDirectory).sorted().toList()) {
+            if (DicomSeries.isSeriesFolder(sub)) {
+              files.add(sub);
+            }
+          }
         }
       } else {
         files.add(path);
@@ -60,11 +83,45 @@ public final class SlideFiles {
   }
 
   /**
+   * Whether {@code folder}'s DICOM files are two or more instances of one series and its other
+   * slide files none: then the folder is the slide. Several instances of one series beside other
+   * slides are refused, since listing them would make each level a slide.
+   */
+  private static boolean isOneDicomSeries(Path folder, List<Path> listed) throws IOException {
+    List<Path> dicom = DicomSeries.files(folder);
+    Map<String, Integer> instances = new HashMap<>();
+    for (Path file : dicom) {
+      try {
+        instances.merge(DicomInstance.read(file).seriesUid(), 1, Integer::sum);
+      } catch (IOException e) {
+        // Counted with no series: the reader names what is wrong with it when it opens the slide.
+      }
+    }
+    if (dicom.size() >= 2 && instances.size() <= 1 && dicom.containsAll(listed)) {
+      return true;
+    }
+    instances.values().removeIf(n -> n < 2);
+    if (!instances.isEmpty()) {
+      throw new IllegalArgumentException(
+          folder
+              + " holds "
+              + instances.values().iterator().next()
+              + " instances of one DICOM series beside other slides: move them into a folder of"
+              + " their own (a folder of one series' instances is one slide)");
+    }
+    return false;
+  }
+
+  /**
    * A slide's id: its file name without the extension ({@code CMU-1.svs} → {@code CMU-1}), stable
-   * whatever folder the slide is ingested from, so re-ingesting replaces its tiles.
+   * whatever folder the slide is ingested from, so re-ingesting replaces its tiles; for a folder of
+   * one DICOM series, the folder's name as it is.
    */
   public static String slideId(Path slide) {
     String name = slide.getFileName().toString();
+    if (Files.isDirectory(slide)) {
+      return name;
+    }
     int dot = name.lastIndexOf('.');
     return dot > 0 ? name.substring(0, dot) : name;
   }

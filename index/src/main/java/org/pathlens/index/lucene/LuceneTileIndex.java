@@ -39,6 +39,7 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.IndexWriteException;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecords;
+import org.pathlens.index.SlideVectors;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
@@ -273,6 +274,11 @@ public final class LuceneTileIndex implements TileIndex {
     return new DirectorySlideRecords(dir);
   }
 
+  @Override
+  public SlideVectors slideVectors() {
+    return new LuceneSlideVectors(dir);
+  }
+
   public IndexProvenance provenance() {
     return provenance;
   }
@@ -467,6 +473,7 @@ public final class LuceneTileIndex implements TileIndex {
     } catch (IOException e) {
       throw writeFailed(e);
     }
+    slideVectors().delete(slideId); // a slide vector never outlives its tiles
     return removed;
   }
 

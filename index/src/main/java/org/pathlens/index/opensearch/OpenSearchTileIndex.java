@@ -35,6 +35,7 @@ import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecords;
+import org.pathlens.index.SlideVectors;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
@@ -396,6 +397,11 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   @Override
   public SlideRecords slideRecords() {
     return new ClusterSlideRecords(this);
+  }
+
+  @Override
+  public SlideVectors slideVectors() {
+    return new ClusterSlideVectors(this);
   }
 
   /** The client this index talks to the cluster with. */
@@ -767,6 +773,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
                 + "/_delete_by_query?refresh=true&conflicts=proceed&routing="
                 + URLEncoder.encode(slideId, StandardCharsets.UTF_8),
             body);
+    slideVectors().delete(slideId); // a slide vector never outlives its tiles
     return answer.path("deleted").asInt();
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -11,7 +12,9 @@ import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideEmbeddings;
 import org.pathlens.index.SlideHit;
+import org.pathlens.index.SlidePooling;
 import org.pathlens.index.SlideSimilarity;
+import org.pathlens.index.SlideVector;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 
@@ -109,17 +112,85 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   }
 
   /**
-   * Slides whose whole-slide embedding is nearest to {@code slideId}'s, leaving it out ({@link
-   * SlideEmbeddings}).
+   * Slides whose whole-slide embedding is nearest to {@code slideId}'s, leaving it out: the index's
+   * stored slide vectors ({@link SlidePooling#MEAN}) where it has them, else computed from its
+   * tiles in one pass ({@link SlideEmbeddings}).
    */
   public List<SlideHit> similarToSlideByEmbedding(String slideId, int k) throws IOException {
+    return similarToSlideByEmbedding(slideId, k, false);
+  }
+
+  /**
+   * As {@link #similarToSlideByEmbedding(String, int)}; with {@code excludePatient}, every slide of
+   * the query's patient is left out too (the other slides of one case are not "similar cases").
+   */
+  public List<SlideHit> similarToSlideByEmbedding(String slideId, int k, boolean excludePatient)
+      throws IOException {
+    Optional<SlideVector> stored = index.slideVectors().find(slideId, SlidePooling.MEAN);
+    if (stored.isPresent()) {
+      String patient = stored.get().patientId();
+      if (excludePatient && patient == null) {
+        throw new IllegalArgumentException(
+            "slide '" + slideId + "' has no patient_id: there is no patient to leave out");
+      }
+      return index
+          .slideVectors()
+          .search(
+              stored.get().embedding(),
+              SlidePooling.MEAN,
+              k,
+              Map.of(),
+              slideId,
+              excludePatient ? patient : null);
+    }
+    if (excludePatient) {
+      throw new IllegalArgumentException(
+          "--exclude-patient needs the index's slide vectors: run ./pathlens index slide-vectors"
+              + " --index "
+              + index.location());
+    }
     SlideEmbeddings slides = SlideEmbeddings.of(index);
     return slides.rank(slides.get(slideId).embedding(), slideId, k);
   }
 
   /** Slides whose whole-slide embedding is nearest to an image file's embedding. */
   public List<SlideHit> similarToImageByEmbedding(Path image, int k) throws IOException {
-    return SlideEmbeddings.of(index).rank(embedImage(image), null, k);
+    float[] query = embedImage(image);
+    if (index.slideVectors().methods().contains(SlidePooling.MEAN)) {
+      return index.slideVectors().search(query, SlidePooling.MEAN, k, Map.of(), null, null);
+    }
+    return SlideEmbeddings.of(index).rank(query, null, k);
+  }
+
+  /**
+   * Slides whose mean embedding is nearest to the text's: the cosine between the text and the
+   * slide's mean tile embedding, i.e. its tiles' mean cosine to the text divided by how much they
+   * agree with each other. Needs the index's slide vectors.
+   *
+   * @param where slide metadata every hit must have (e.g. {@code site}, {@code patient_id})
+   */
+  public List<SlideHit> slidesByText(String text, int k, Map<String, String> where)
+      throws IOException {
+    return slides(encoders().texts().encode(text), k, where);
+  }
+
+  /** Slides whose mean embedding is nearest to an image file's embedding. */
+  public List<SlideHit> slidesByImage(Path image, int k, Map<String, String> where)
+      throws IOException {
+    return slides(embedImage(image), k, where);
+  }
+
+  private List<SlideHit> slides(float[] query, int k, Map<String, String> where)
+      throws IOException {
+    if (!index.slideVectors().methods().contains(SlidePooling.MEAN)) {
+      throw new IllegalArgumentException(
+          "index "
+              + index.location()
+              + " has no slide vectors: make them with ./pathlens index slide-vectors --index "
+              + index.location()
+              + " (ingest keeps them up to date from then on)");
+    }
+    return index.slideVectors().search(query, SlidePooling.MEAN, k, where, null, null);
   }
 
   private float[] embedImage(Path image) throws IOException {

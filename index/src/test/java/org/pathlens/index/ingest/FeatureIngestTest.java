@@ -138,12 +138,7 @@ class FeatureIngestTest {
 
   private static FeatureIngest ingest(boolean trust) {
     return new FeatureIngest(
-        model.bundle().config().name(),
-        model.bundle().config().embeddingDim(),
-        trust,
-        OptionalDouble.empty(),
-        256,
-        ExistingTiles.KEEP);
+        FeatureModel.of(model), trust, OptionalDouble.empty(), 256, ExistingTiles.KEEP, null);
   }
 
   /** TRIDENT's attributes for this slide's tiling: 224-px patches, 448 px at level 0. */
@@ -409,13 +404,11 @@ class FeatureIngestTest {
               FeatureFileException.class,
               () ->
                   new FeatureIngest(
-                          model.bundle().config().name(),
-                          model.bundle().config().embeddingDim(),
+                          FeatureModel.of(model),
                           false,
                           OptionalDouble.empty(),
                           256,
                           ExistingTiles.KEEP,
-                          null,
                           FeatureSpace.PRE_PROJECTION)
                       .ingest(List.of(file), List.of(slide), index, IngestListener.NONE));
       assertTrue(none.getMessage().contains("carries none"), none.getMessage());
@@ -438,13 +431,15 @@ class FeatureIngestTest {
 
   private static FeatureIngest projectionIngest(ImageProjection projection, FeatureSpace space) {
     return new FeatureIngest(
-        model.bundle().config().name(),
-        model.bundle().config().embeddingDim(),
+        new FeatureModel(
+            model.bundle().config().name(),
+            List.of(),
+            model.bundle().config().embeddingDim(),
+            projection),
         false,
         OptionalDouble.empty(),
         256,
         ExistingTiles.KEEP,
-        projection,
         space);
   }
 
