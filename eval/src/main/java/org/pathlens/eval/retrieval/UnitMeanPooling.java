@@ -1,12 +1,15 @@
 package org.pathlens.eval.retrieval;
 
 import java.util.List;
+import org.pathlens.encoders.Embeddings;
 
 /**
  * The {@code mean} slide embedding: the mean of unit embeddings, renormalised to unit length (the
- * baseline every slide encoder is compared with). Sums in double, so the order of the inputs does
- * not change the result beyond float rounding. A patient's embedding is this pooling over its tiles
- * (early fusion) or over its slides' embeddings (late fusion).
+ * baseline every slide encoder is compared with). A patient's embedding is this pooling over its
+ * tiles (early fusion) or over its slides' embeddings (late fusion). The arithmetic is the index's
+ * ({@code org.pathlens.index.SlidePooling}, the stored slide vectors of {@code search --level
+ * slide}): sums in double, the mean cast to float, then {@link Embeddings#l2Normalize}; so a slide
+ * evaluated here is the slide the index searches, up to the order of the sums.
  */
 public final class UnitMeanPooling {
 
@@ -31,21 +34,16 @@ public final class UnitMeanPooling {
         sum[j] += v[j];
       }
     }
+    float[] mean = new float[d];
     double norm = 0;
     for (int j = 0; j < d; j++) {
-      double mean = sum[j] / unitVectors.size();
-      sum[j] = mean;
-      norm += mean * mean;
+      mean[j] = (float) (sum[j] / unitVectors.size());
+      norm += (double) mean[j] * mean[j];
     }
-    norm = Math.sqrt(norm);
-    if (!(norm > 1e-12)) {
+    if (!(Math.sqrt(norm) > 1e-6)) {
       throw new IllegalArgumentException(
           "the " + unitVectors.size() + " embeddings cancel out: their mean has no direction");
     }
-    float[] out = new float[d];
-    for (int j = 0; j < d; j++) {
-      out[j] = (float) (sum[j] / norm);
-    }
-    return out;
+    return Embeddings.l2Normalize(mean);
   }
 }
