@@ -1,15 +1,28 @@
 package org.pathlens.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.eval.config.EvalConfigReader;
+import org.pathlens.eval.config.EvalRun;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SlidePooling;
+import org.pathlens.index.SlideVector;
+import org.pathlens.index.TileIndex;
 
 /**
  * The committed tiny evaluation configs reproduce their expected numbers (as Anserini's tiny
@@ -228,6 +241,39 @@ class EvalRunCommandTest {
         Files.readString(fromIndex).substring(Files.readString(fromIndex).indexOf("expected:"));
     assertEquals(filesExpected, indexExpected);
     assertTrue(filesExpected.contains("patient_acc@1/LYM: "), filesExpected);
+
+    // Slide level on the index evaluates the very slide vectors ingest stored for slide search.
+    Path slides = tmp.resolve("slides.yaml");
+    Files.writeString(
+        slides,
+        "name: slides\ndataset: {index: index}\n"
+            + common
+                .replace("level: patient, fusion: early", "level: slide")
+                .replaceAll("metrics: .*\n", ""));
+    EvalRun.Result result =
+        EvalRun.run(
+            EvalConfigReader.read(slides),
+            EncoderOptions.defaults(),
+            reason -> {
+              throw new AssertionError(reason);
+            },
+            new EvalRun.TileCache(SyntheticDatasets.GENERATOR));
+    Map<String, SlideVector> stored = new TreeMap<>();
+    try (VisionLanguageModel vlm =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex opened =
+            TileIndex.openForSearch(
+                tmp.resolve("index"), IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
+      opened.slideVectors().forEach(SlidePooling.MEAN, v -> stored.put(v.slideId(), v));
+    }
+    assertEquals(new ArrayList<>(stored.keySet()), result.cases().ids());
+    for (int i = 0; i < result.cases().size(); i++) {
+      assertArrayEquals(
+          stored.get(result.cases().ids().get(i)).embedding(),
+          result.cases().embeddings().get(i),
+          1e-7f,
+          result.cases().ids().get(i));
+    }
   }
 
   @Test
