@@ -92,6 +92,15 @@ final class EvalRunCommand implements Callable<Integer> {
           result.bundleHash().substring(0, 12),
           config.bootstrap().resamples(),
           config.bootstrap().seed());
+      if (result.cases() != null) {
+        out.printf(
+            Locale.ROOT,
+            "  %d %ss queried, each leaving out %s; %d labelled by the majority of their tiles%n",
+            result.cases().size(),
+            result.cases().level(),
+            result.cases().leftOut(),
+            result.cases().mixedLabels());
+      }
       if (reportDir != null) {
         Path page =
             ReportWriter.write(

@@ -60,14 +60,35 @@ public final class GenerateCommand implements Runnable {
         description = "Tile side in pixels at 0.5 µm/px (default: ${DEFAULT-VALUE}).")
     int size;
 
+    @Option(
+        names = "--layout",
+        defaultValue = "mixed",
+        paramLabel = "mixed|cases",
+        description =
+            "How tiles go to slides and patients: mixed (each slide holds many classes) or cases"
+                + " (2 patients per class and center, 2 slides each, mostly of their class; needs"
+                + " --per-class >= 4) (default: ${DEFAULT-VALUE}).")
+    String layout;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
+      SyntheticTiles.Layout tileLayout;
+      try {
+        tileLayout = SyntheticTiles.Layout.parse(layout);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--layout: " + e.getMessage(), e);
+      }
       var summary =
           SyntheticTiles.write(
               out,
               new SyntheticTiles.Options(
-                  perClass, generator.centers, generator.seed, size, generator.workers));
+                  perClass,
+                  generator.centers,
+                  generator.seed,
+                  size,
+                  generator.workers,
+                  tileLayout));
       for (Center center : summary.centers()) {
         stdout.println("  " + center);
       }

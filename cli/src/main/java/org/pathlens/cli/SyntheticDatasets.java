@@ -11,8 +11,9 @@ import org.pathlens.fixtures.synth.SyntheticTiles;
 final class SyntheticDatasets {
 
   static final DatasetGenerator GENERATOR =
-      (dir, perClass, centers, seed) ->
-          SyntheticTiles.write(dir, perClass, centers, seed).manifest();
+      (dir, perClass, centers, seed, layout) ->
+          SyntheticTiles.write(dir, perClass, centers, seed, SyntheticTiles.Layout.parse(layout))
+              .manifest();
 
   private SyntheticDatasets() {}
 }

@@ -335,7 +335,10 @@ class EvalCompareCommandTest {
             List.of(indexed.toString(), "--model-b", bundle),
             "--model-b: " + indexed + " reads its tiles' embeddings from an index",
             List.of(zeroShot, "--model-b", bundle, "--resamples", "0"),
-            "--resamples must be >= 1, got 0");
+            "--resamples must be >= 1, got 0",
+            List.of(file("eval/configs/demo-cases-retrieval-slide.yaml"), "--model-b", bundle),
+            "demo-cases-retrieval-slide.yaml: task.level: eval compare pairs the tile retrieval"
+                + " task without a level");
     for (Map.Entry<List<String>, String> problem : problems.entrySet()) {
       List<String> args = new ArrayList<>(List.of("eval", "compare"));
       args.addAll(problem.getKey());

@@ -1,15 +1,28 @@
 package org.pathlens.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.eval.config.EvalConfigReader;
+import org.pathlens.eval.config.EvalRun;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.SyntheticTiles;
+import org.pathlens.index.IndexProvenance;
+import org.pathlens.index.IndexSettings;
+import org.pathlens.index.SlidePooling;
+import org.pathlens.index.SlideVector;
+import org.pathlens.index.TileIndex;
 
 /**
  * The committed tiny evaluation configs reproduce their expected numbers (as Anserini's tiny
@@ -146,6 +159,121 @@ class EvalRunCommandTest {
         Files.readString(fromIndex).substring(Files.readString(fromIndex).indexOf("expected:"));
     assertEquals(filesExpected, indexExpected);
     assertTrue(filesExpected.contains("i2i_map@5: "), filesExpected);
+  }
+
+  @Test
+  void caseRetrievalSaysWhatItQueriedAndRefusesAKTooLargeForItsPatients() throws IOException {
+    String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
+    String common =
+        """
+        model: %s
+        dataset:
+          generate: {per_class: 4, centers: 2, seed: 7, layout: cases}
+        metrics: [slide_acc@1, slide_mv@3_macro, slide_map@3/TUM]
+        bootstrap: {resamples: 50}
+        expected: {}
+        """
+            .formatted(bundle);
+    Path slides = tmp.resolve("slides.yaml");
+    Files.writeString(
+        slides, "name: slides\ntask: {type: retrieval, level: slide, ks: [1, 3]}\n" + common);
+    CliRun run = CliRun.of("eval", "run", "--threads", "1", "--update", slides.toString());
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    // 9 classes x 2 centers x 2 patients x 2 slides of one tile each.
+    assertTrue(
+        run.out().contains("72 slides queried, each leaving out the query's own patient"),
+        run.out());
+    assertTrue(run.out().contains("updated 3 expected values"), run.out());
+    Path patients = tmp.resolve("patients.yaml");
+    Files.writeString(
+        patients,
+        "name: patients\ntask: {type: retrieval, level: patient, ks: [40]}\n"
+            + common.replace("metrics: [slide_acc@1, slide_mv@3_macro, slide_map@3/TUM]\n", ""));
+    CliRun refused = CliRun.of("eval", "run", "--threads", "1", patients.toString());
+    assertEquals(ErrorReporter.USER_ERROR, refused.exitCode(), refused.out() + refused.err());
+    assertTrue(
+        refused.err().contains(patients + ": task.ks: k = 40 needs 40 candidates per query")
+            && refused.err().contains("has 35 once the query patient is left out"),
+        refused.err());
+  }
+
+  @Test
+  void anIndexKeepsThePatientsThatCaseRetrievalLeavesOut() throws IOException {
+    Path tiles = tmp.resolve("cases");
+    SyntheticTiles.write(tiles, 4, 2, 7, SyntheticTiles.Layout.CASES);
+    String bundle = Fixtures.demoBundle().toAbsolutePath().toString();
+    CliRun ingest =
+        CliRun.of(
+            "ingest",
+            "--model",
+            bundle,
+            "--index",
+            tmp.resolve("index").toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            tiles.resolve("manifest.csv").toString());
+    assertEquals(0, ingest.exitCode(), ingest.err());
+    String common =
+        """
+        model: %s
+        task: {type: retrieval, level: patient, fusion: early, ks: [1, 5]}
+        metrics: [patient_acc@1, patient_mv@5, patient_map@5, patient_map@5_macro, patient_acc@1/LYM]
+        bootstrap: {resamples: 50}
+        expected: {}
+        """
+            .formatted(bundle);
+    Path fromFiles = tmp.resolve("files.yaml");
+    Files.writeString(fromFiles, "name: files\ndataset: {labels: cases/manifest.csv}\n" + common);
+    Path fromIndex = tmp.resolve("index.yaml");
+    Files.writeString(fromIndex, "name: index\ndataset: {index: index}\n" + common);
+    CliRun files = CliRun.of("eval", "run", "--threads", "1", "--update", fromFiles.toString());
+    CliRun index = CliRun.of("eval", "run", "--threads", "1", "--update", fromIndex.toString());
+    assertEquals(0, files.exitCode(), files.err());
+    assertEquals(0, index.exitCode(), index.err());
+    // 9 classes x 2 centers x 2 patients: the index kept every tile's patient.
+    assertTrue(
+        index.out().contains("36 patients queried, each leaving out the query patient"),
+        index.out());
+    String filesExpected =
+        Files.readString(fromFiles).substring(Files.readString(fromFiles).indexOf("expected:"));
+    String indexExpected =
+        Files.readString(fromIndex).substring(Files.readString(fromIndex).indexOf("expected:"));
+    assertEquals(filesExpected, indexExpected);
+    assertTrue(filesExpected.contains("patient_acc@1/LYM: "), filesExpected);
+
+    // Slide level on the index evaluates the very slide vectors ingest stored for slide search.
+    Path slides = tmp.resolve("slides.yaml");
+    Files.writeString(
+        slides,
+        "name: slides\ndataset: {index: index}\n"
+            + common
+                .replace("level: patient, fusion: early", "level: slide")
+                .replaceAll("metrics: .*\n", ""));
+    EvalRun.Result result =
+        EvalRun.run(
+            EvalConfigReader.read(slides),
+            EncoderOptions.defaults(),
+            reason -> {
+              throw new AssertionError(reason);
+            },
+            new EvalRun.TileCache(SyntheticDatasets.GENERATOR));
+    Map<String, SlideVector> stored = new TreeMap<>();
+    try (VisionLanguageModel vlm =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex opened =
+            TileIndex.openForSearch(
+                tmp.resolve("index"), IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
+      opened.slideVectors().forEach(SlidePooling.MEAN, v -> stored.put(v.slideId(), v));
+    }
+    assertEquals(new ArrayList<>(stored.keySet()), result.cases().ids());
+    for (int i = 0; i < result.cases().size(); i++) {
+      assertArrayEquals(
+          stored.get(result.cases().ids().get(i)).embedding(),
+          result.cases().embeddings().get(i),
+          1e-7f,
+          result.cases().ids().get(i));
+    }
   }
 
   @Test

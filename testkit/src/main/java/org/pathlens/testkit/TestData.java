@@ -67,6 +67,11 @@ public final class TestData {
     return pythonWith("h5py, numpy");
   }
 
+  /** As {@link #pythonWithTorch}, for the reference scripts that need numpy alone. */
+  public static Optional<String> pythonWithNumpy() {
+    return pythonWith("numpy");
+  }
+
   /**
    * As {@link #pythonWithTorch}, for the script that writes DICOM whole-slide test series with
    * pydicom (Debian's {@code python3-pydicom}).

@@ -11,12 +11,15 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface DatasetGenerator {
 
-  /** Writes {@code perClass} tiles per class from {@code centers} centers; returns the manifest. */
-  Path write(Path dir, int perClass, int centers, long seed) throws IOException;
+  /**
+   * Writes {@code perClass} tiles per class from {@code centers} centers, spread over slides and
+   * patients by {@code layout} ({@link EvalConfig.Generated#LAYOUTS}); returns the manifest.
+   */
+  Path write(Path dir, int perClass, int centers, long seed, String layout) throws IOException;
 
   /** For callers that evaluate only datasets that exist: a generated one is refused by name. */
   DatasetGenerator NONE =
-      (dir, perClass, centers, seed) -> {
+      (dir, perClass, centers, seed, layout) -> {
         throw new IllegalArgumentException(
             "dataset: generate: this caller offers no tile generator (pathlens eval gives one)");
       };

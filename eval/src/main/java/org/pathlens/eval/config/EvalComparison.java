@@ -103,6 +103,14 @@ public final class EvalComparison {
               + " task: compare classification (zeroshot, fewshot) with classification or "
               + "retrieval with retrieval; robustness metrics are not compared");
     }
+    for (EvalConfig side : List.of(a, b)) {
+      if (side.task() instanceof EvalConfig.Retrieval r && r.level() != null) {
+        throw new IllegalArgumentException(
+            side.file()
+                + ": task.level: eval compare pairs the tile retrieval task without a level;"
+                + " compare case retrieval by running each config with eval run");
+      }
+    }
     requireSameDataset(a, b);
     Evaluated sideA;
     Evaluated sideB = null;
@@ -282,10 +290,11 @@ public final class EvalComparison {
       case EvalConfig.Generated g ->
           String.format(
                   Locale.ROOT,
-                  "generate {per_class: %d, centers: %d, seed: %d}",
+                  "generate {per_class: %d, centers: %d, seed: %d%s}",
                   g.perClass(),
                   g.centers(),
-                  g.seed())
+                  g.seed(),
+                  g.layout().equals("mixed") ? "" : ", layout: " + g.layout())
               + sites;
       case EvalConfig.LabelsCsv l ->
           "labels " + l.csv() + " (column " + l.labelColumn() + ")" + sites;

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.retrieval.PatientFusion;
+import org.pathlens.eval.retrieval.RetrievalLevel;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.index.IndexLocation;
@@ -167,11 +169,24 @@ public record EvalConfig(
   /**
    * Tiles made by the synthetic generator at evaluation time, so the config needs no data files
    * ({@code pathlens generate tiles --per-class N --centers K --seed S}).
+   *
+   * @param layout how tiles are spread over slides and patients: {@code mixed} (slides of many
+   *     classes) or {@code cases} (each patient has one class and two slides of it)
    */
-  public record Generated(int perClass, int centers, long seed, List<String> sites)
+  public record Generated(int perClass, int centers, long seed, String layout, List<String> sites)
       implements Dataset {
+    public static final List<String> LAYOUTS = List.of("mixed", "cases");
+
     public Generated {
       sites = List.copyOf(sites);
+      if (!LAYOUTS.contains(layout)) {
+        throw new IllegalArgumentException("layout \"" + layout + "\" is not one of " + LAYOUTS);
+      }
+    }
+
+    /** Tiles in the {@code mixed} layout. */
+    public Generated(int perClass, int centers, long seed, List<String> sites) {
+      this(perClass, centers, seed, "mixed", sites);
     }
   }
 
@@ -222,8 +237,29 @@ public record EvalConfig(
     public static final List<String> METHODS = List.of("linear_probe", "prototype", "knn");
   }
 
-  /** Text↔image and image→image retrieval over the tiles and their captions. */
-  public record Retrieval() implements Task {}
+  /**
+   * Retrieval. Without a level, text↔image and image→image over the tiles and their captions; with
+   * one, the image→image case retrieval the field reports (Acc@k, MV@k, mAP@k) among tiles, slides
+   * or patients.
+   *
+   * @param level null: the tile task with captions; else the level of the items
+   * @param fusion how a patient's embedding is made (patient level only, else null)
+   * @param ks the cut-offs of the case retrieval metrics (empty without a level)
+   */
+  public record Retrieval(RetrievalLevel level, PatientFusion fusion, List<Integer> ks)
+      implements Task {
+    /** The cut-offs when the config gives none: 1, 3 and 5, as Patho-Bench reports. */
+    public static final List<Integer> DEFAULT_KS = List.of(1, 3, 5);
+
+    public Retrieval {
+      ks = List.copyOf(ks);
+    }
+
+    /** The tile task with captions. */
+    public Retrieval() {
+      this(null, null, List.of());
+    }
+  }
 
   /**
    * PathoROB's robustness metrics of the image embeddings, centers from the {@code site} column:

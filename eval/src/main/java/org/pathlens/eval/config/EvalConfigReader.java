@@ -20,6 +20,8 @@ import org.pathlens.encoders.preprocess.stain.StainNormalization;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.encoders.preprocess.stain.StainTargets;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.retrieval.PatientFusion;
+import org.pathlens.eval.retrieval.RetrievalLevel;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.index.IndexLocation;
@@ -294,10 +296,17 @@ public final class EvalConfigReader {
           sites);
     }
     if (g != null) {
+      String layout = g.has("layout") ? text(g, "layout", "dataset.generate.layout") : "mixed";
+      if (!EvalConfig.Generated.LAYOUTS.contains(layout)) {
+        throw error(
+            "dataset.generate.layout",
+            "\"" + layout + "\" is not one of " + EvalConfig.Generated.LAYOUTS);
+      }
       return new EvalConfig.Generated(
           (int) integer(g, "per_class", "dataset.generate.per_class", -1),
           (int) integer(g, "centers", "dataset.generate.centers", -1),
           integer(g, "seed", "dataset.generate.seed", -1),
+          layout,
           sites);
     }
     String column = d.has("label_column") ? d.get("label_column").asText() : "label";
@@ -321,13 +330,69 @@ public final class EvalConfigReader {
             integer(t, "seed", "task.seed", 1),
             method);
       }
-      case "retrieval" -> new EvalConfig.Retrieval();
+      case "retrieval" -> retrieval(t);
       case "robustness" -> robustness(t);
       default ->
           throw error(
               "task.type",
               "\"" + type + "\" is not one of zeroshot, fewshot, retrieval, robustness");
     };
+  }
+
+  /**
+   * Without {@code level}, the tile task with captions; with {@code level: tile | slide | patient},
+   * case retrieval at that level with {@code ks} (default 1, 3, 5) and, for patients, {@code
+   * fusion: early | late} (default late).
+   */
+  private EvalConfig.Retrieval retrieval(JsonNode t) {
+    for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!List.of("type", "level", "fusion", "ks").contains(key)) {
+        throw error("task." + key, "unknown; a retrieval task takes level, fusion and ks");
+      }
+    }
+    if (!t.has("level")) {
+      if (t.has("fusion") || t.has("ks")) {
+        throw error(
+            "task",
+            "fusion and ks belong to case retrieval; give level: tile, slide or patient too");
+      }
+      return new EvalConfig.Retrieval();
+    }
+    RetrievalLevel level;
+    try {
+      level = RetrievalLevel.parse(text(t, "level", "task.level"));
+    } catch (IllegalArgumentException e) {
+      throw error("task.level", e.getMessage());
+    }
+    PatientFusion fusion = null;
+    if (t.has("fusion")) {
+      if (level != RetrievalLevel.PATIENT) {
+        throw error("task.fusion", "only patients are fused; this task's level is " + level);
+      }
+      try {
+        fusion = PatientFusion.parse(text(t, "fusion", "task.fusion"));
+      } catch (IllegalArgumentException e) {
+        throw error("task.fusion", e.getMessage());
+      }
+    } else if (level == RetrievalLevel.PATIENT) {
+      fusion = PatientFusion.LATE;
+    }
+    List<Integer> ks = new ArrayList<>(EvalConfig.Retrieval.DEFAULT_KS);
+    JsonNode k = t.get("ks");
+    if (k != null && !k.isNull()) {
+      if (!k.isArray() || k.isEmpty()) {
+        throw error("task.ks", "expected a list of cut-offs, e.g. [1, 3, 5]");
+      }
+      ks.clear();
+      for (JsonNode v : k) {
+        if (!v.isIntegralNumber() || v.asInt() < 1 || ks.contains(v.asInt())) {
+          throw error("task.ks", "expected distinct integers >= 1, got " + k);
+        }
+        ks.add(v.asInt());
+      }
+    }
+    return new EvalConfig.Retrieval(level, fusion, ks);
   }
 
   /**

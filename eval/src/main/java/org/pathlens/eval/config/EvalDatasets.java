@@ -83,11 +83,13 @@ final class EvalDatasets {
   }
 
   /**
-   * The tiles of a dataset with their embeddings, ids and captions (blank when none).
+   * The tiles of a dataset with their embeddings, ids, captions (blank when none) and patients.
    *
    * @param embedded tiles and unit image embeddings; a tile's {@code group} is its slide
+   * @param patients each tile's patient ({@code patient_id}), null when it has none
    */
-  record Tiles(EmbeddedTiles embedded, List<String> ids, List<String> captions) {}
+  record Tiles(
+      EmbeddedTiles embedded, List<String> ids, List<String> captions, List<String> patients) {}
 
   private static Tiles fromFiles(
       EvalConfig config,
@@ -110,12 +112,14 @@ final class EvalDatasets {
     Map<Path, String[]> idAndCaption = idsAndCaptions(csv);
     List<String> ids = new ArrayList<>();
     List<String> captions = new ArrayList<>();
+    List<String> patients = new ArrayList<>();
     for (LabelledTiles.Tile tile : embedded.tiles()) {
       String[] row = idAndCaption.get(tile.file());
       ids.add(row[0]);
       captions.add(row[1]);
+      patients.add(row[2]);
     }
-    return new Tiles(embedded, ids, captions);
+    return new Tiles(embedded, ids, captions, patients);
   }
 
   /**
@@ -138,6 +142,7 @@ final class EvalDatasets {
     List<float[]> embeddings = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     List<String> captions = new ArrayList<>();
+    List<String> patients = new ArrayList<>();
     for (StoredTile t : stored) {
       TileRecord r = t.record();
       if (!dataset.sites().isEmpty() && !dataset.sites().contains(r.site())) {
@@ -156,6 +161,7 @@ final class EvalDatasets {
       embeddings.add(t.embedding());
       ids.add(r.id());
       captions.add(r.caption() == null ? "" : r.caption());
+      patients.add(r.patientId() == null || r.patientId().isBlank() ? null : r.patientId());
     }
     if (tiles.isEmpty()) {
       throw new IllegalArgumentException(
@@ -167,12 +173,13 @@ final class EvalDatasets {
               + " and sites "
               + dataset.sites());
     }
-    return new Tiles(new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions);
+    return new Tiles(
+        new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)), ids, captions, patients);
   }
 
   /**
-   * Per tile file: its id ({@code tile_id}, else the path as written) and caption (blank when
-   * none).
+   * Per tile file: its id ({@code tile_id}, else the path as written), caption (blank when none)
+   * and patient ({@code patient_id}; null when none).
    */
   private static Map<Path, String[]> idsAndCaptions(Path csv) {
     List<List<String>> records;
@@ -185,13 +192,16 @@ final class EvalDatasets {
     int path = header.indexOf("path");
     int id = header.indexOf("tile_id");
     int caption = header.indexOf("caption");
+    int patient = header.indexOf("patient_id");
     Path base = csv.toAbsolutePath().getParent();
     Map<Path, String[]> out = new HashMap<>();
     for (List<String> row : records.subList(1, records.size())) {
       out.put(
           base.resolve(row.get(path)).normalize(),
           new String[] {
-            id >= 0 ? row.get(id) : row.get(path), caption >= 0 ? row.get(caption) : ""
+            id >= 0 ? row.get(id) : row.get(path),
+            caption >= 0 ? row.get(caption) : "",
+            patient >= 0 && !row.get(patient).isBlank() ? row.get(patient) : null
           });
     }
     return out;

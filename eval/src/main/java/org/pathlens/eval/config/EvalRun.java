@@ -15,6 +15,7 @@ import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.classify.EmbeddedTiles;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.Predictions;
+import org.pathlens.eval.retrieval.CaseItems;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
 
 /**
@@ -35,6 +36,8 @@ public final class EvalRun {
    * @param embedded every tile of the dataset with its image embedding (reports map them)
    * @param classified for zero-shot and few-shot tasks, the predictions the metrics came from and
    *     which of {@code embedded} they are about; null for other tasks
+   * @param cases for case retrieval (a retrieval task with a level), the items queried; null for
+   *     other tasks
    */
   public record Result(
       EvalConfig config,
@@ -43,7 +46,20 @@ public final class EvalRun {
       int tiles,
       List<MetricValue> values,
       EmbeddedTiles embedded,
-      Classified classified) {}
+      Classified classified,
+      CaseItems cases) {
+
+    public Result(
+        EvalConfig config,
+        String model,
+        String bundleHash,
+        int tiles,
+        List<MetricValue> values,
+        EmbeddedTiles embedded,
+        Classified classified) {
+      this(config, model, bundleHash, tiles, values, embedded, classified, null);
+    }
+  }
 
   private EvalRun() {}
 
@@ -92,11 +108,11 @@ public final class EvalRun {
 
     /** The manifest of the generated tiles, made now or kept from an earlier config. */
     Path generate(EvalConfig.Generated g, List<Path> toDelete) throws IOException {
-      String key = g.perClass() + "/" + g.centers() + "/" + g.seed();
+      String key = g.perClass() + "/" + g.centers() + "/" + g.seed() + "/" + g.layout();
       Path dir = generated == null ? null : generated.get(key);
       if (dir == null) {
         dir = Files.createTempDirectory("pathlens-eval-");
-        Path manifest = generator.write(dir, g.perClass(), g.centers(), g.seed());
+        Path manifest = generator.write(dir, g.perClass(), g.centers(), g.seed(), g.layout());
         if (!manifest.equals(dir.resolve("manifest.csv"))) {
           throw new IllegalStateException(
               "the generator wrote " + manifest + ", not " + dir + "/manifest.csv");
@@ -141,10 +157,16 @@ public final class EvalRun {
                 EvalTasks.classify(config, tiles.embedded(), model);
             default -> null;
           };
+      CaseItems cases =
+          config.task() instanceof EvalConfig.Retrieval r && r.level() != null
+              ? EvalTasks.caseItems(config, r, tiles)
+              : null;
       List<MetricValue> values =
           switch (config.task()) {
             case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
                 EvalTasks.classificationValues(config, tiles.embedded(), classified);
+            case EvalConfig.Retrieval r when cases != null ->
+                EvalTasks.caseRetrieval(config, r, cases);
             case EvalConfig.Retrieval r ->
                 RetrievalEvaluation.run(EvalTasks.retrievalItems(tiles, model), config.bootstrap());
             case EvalConfig.Robustness r -> EvalTasks.robustness(config, r, tiles.embedded());
@@ -156,7 +178,8 @@ public final class EvalRun {
           tiles.embedded().size(),
           select(values, config),
           tiles.embedded(),
-          classified);
+          classified,
+          cases);
     }
   }
 

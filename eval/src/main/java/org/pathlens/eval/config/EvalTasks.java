@@ -13,6 +13,8 @@ import org.pathlens.eval.classify.MetricsReport;
 import org.pathlens.eval.metrics.Metric;
 import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.RobustnessIndex;
+import org.pathlens.eval.retrieval.CaseItems;
+import org.pathlens.eval.retrieval.CaseRetrieval;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.ClusteringScore;
@@ -50,7 +52,7 @@ final class EvalTasks {
     try {
       EmbeddedTiles corrected =
           BatchCorrectedTiles.apply(tiles.embedded(), config.robustify().batchCorrection()).tiles();
-      return new EvalDatasets.Tiles(corrected, tiles.ids(), tiles.captions());
+      return new EvalDatasets.Tiles(corrected, tiles.ids(), tiles.captions(), tiles.patients());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           config.file() + ": robustify.batch_correction: " + e.getMessage(), e);
@@ -148,6 +150,37 @@ final class EvalTasks {
     return report.metrics().stream()
         .map(r -> new MetricValue(r.metric().name().toLowerCase(Locale.ROOT), r.interval()))
         .toList();
+  }
+
+  /**
+   * The items of a case retrieval task: the tiles, or their slides or patients pooled from their
+   * unit embeddings. A dataset that cannot make them (no patient ids for patients, a tie between
+   * labels) is refused naming the config.
+   */
+  static CaseItems caseItems(
+      EvalConfig config, EvalConfig.Retrieval task, EvalDatasets.Tiles tiles) {
+    EmbeddedTiles embedded = tiles.embedded();
+    List<String> slides = embedded.tiles().stream().map(LabelledTiles.Tile::group).toList();
+    try {
+      return CaseItems.of(
+          new CaseItems.Tiles(
+              tiles.ids(), embedded.embeddings(), embedded.labels(), slides, tiles.patients()),
+          task.level(),
+          task.fusion());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          config.file() + ": task.level " + task.level() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Acc@k, MV@k and mAP@k of the items, over all queries, macro and per class. */
+  static List<MetricValue> caseRetrieval(
+      EvalConfig config, EvalConfig.Retrieval task, CaseItems items) {
+    try {
+      return CaseRetrieval.run(items, task.ks(), config.bootstrap());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(config.file() + ": task.ks: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -108,6 +108,70 @@ public final class Retrieval {
     return out;
   }
 
+  /**
+   * Acc@k (Patho-Bench's {@code top{k}_acc}): 1 when any of the first k hits has the query's class.
+   */
+  public static double[] accuracyAtK(
+      int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+    requireK(k);
+    double[] out = new double[rankings.length];
+    for (int q = 0; q < rankings.length; q++) {
+      for (int r = 0; r < Math.min(k, rankings[q].length); r++) {
+        if (candidateLabels[rankings[q][r]].equals(queryLabels[q])) {
+          out[q] = 1;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * MV@k as Patho-Bench defines it ({@code mv@{k}_acc}): 1 when the query's class is one of the
+   * most frequent classes among the first k hits. A tie counts for every tied class, so a query
+   * whose class ties for the lead is right (unlike {@link #majorityVoteAtK}, SISH's first-seen
+   * rule).
+   */
+  public static double[] majorityVoteWithTiesAtK(
+      int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+    requireK(k);
+    double[] out = new double[rankings.length];
+    for (int q = 0; q < rankings.length; q++) {
+      Map<String, Integer> votes = new HashMap<>();
+      int n = Math.min(k, rankings[q].length);
+      int most = 0;
+      for (int r = 0; r < n; r++) {
+        most = Math.max(most, votes.merge(candidateLabels[rankings[q][r]], 1, Integer::sum));
+      }
+      out[q] = n > 0 && votes.getOrDefault(queryLabels[q], 0) == most ? 1 : 0;
+    }
+    return out;
+  }
+
+  /**
+   * Average precision over k as Patho-Bench computes its {@code mAP@k}: the sum of precision@i over
+   * the ranks i ≤ k that hold a hit of the query's class, divided by k (not by the relevant hits,
+   * as {@link #averagePrecisionAtK} does), 0 when none does.
+   */
+  public static double[] averagePrecisionOverK(
+      int[][] rankings, String[] queryLabels, String[] candidateLabels, int k) {
+    requireK(k);
+    double[] out = new double[rankings.length];
+    for (int q = 0; q < rankings.length; q++) {
+      int n = Math.min(k, rankings[q].length);
+      int relevant = 0;
+      double sum = 0;
+      for (int r = 0; r < n; r++) {
+        if (candidateLabels[rankings[q][r]].equals(queryLabels[q])) {
+          relevant++;
+          sum += (double) relevant / (r + 1);
+        }
+      }
+      out[q] = sum / k;
+    }
+    return out;
+  }
+
   public static double mean(double[] values) {
     if (values.length == 0) {
       return Double.NaN;

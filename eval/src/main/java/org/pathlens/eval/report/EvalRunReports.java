@@ -11,6 +11,9 @@ import org.pathlens.eval.config.EvalConfig;
 import org.pathlens.eval.config.EvalRun;
 import org.pathlens.eval.config.Expectations;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.retrieval.CaseItems;
+import org.pathlens.eval.retrieval.PatientFusion;
+import org.pathlens.eval.retrieval.RetrievalLevel;
 
 /**
  * The report of one {@code pathlens eval run} config: what {@link EvalRun} measured and how it
@@ -51,7 +54,7 @@ public final class EvalRunReports {
     return new EvalReport(
         config.name(),
         settings(result, commandLine),
-        metricTables(config.task(), rows),
+        metricTables(config.task(), rows, result.cases()),
         List.of(),
         classification,
         EmbeddingMap.pca(result.embedded()),
@@ -77,6 +80,20 @@ public final class EvalRunReports {
               + " classified, the rest trained the classifier)";
     }
     out.add(new EvalReport.Setting("tiles", "tiles", tiles));
+    if (result.cases() != null) {
+      CaseItems cases = result.cases();
+      out.add(
+          new EvalReport.Setting(
+              "retrieval_items",
+              cases.level() + "s queried",
+              cases.size()
+                  + (cases.level() == RetrievalLevel.TILE
+                      ? ""
+                      : " (" + cases.mixedLabels() + " labelled by the majority of their tiles)")));
+      out.add(
+          new EvalReport.Setting(
+              "left_out", "left out of each query's candidates", cases.leftOut()));
+    }
     Bootstrap b = config.bootstrap();
     out.add(
         new EvalReport.Setting(
@@ -103,10 +120,11 @@ public final class EvalRunReports {
           case EvalConfig.Generated g ->
               String.format(
                   Locale.ROOT,
-                  "generated tiles: %d per class and center, %d centers, seed %d",
+                  "generated tiles: %d per class and center, %d centers, seed %d%s",
                   g.perClass(),
                   g.centers(),
-                  g.seed());
+                  g.seed(),
+                  g.layout().equals("mixed") ? "" : ", " + g.layout() + " layout");
           case EvalConfig.LabelsCsv l ->
               "labels " + l.csv() + " (label column " + l.labelColumn() + ")";
           case EvalConfig.IndexTiles i ->
@@ -127,6 +145,14 @@ public final class EvalRunReports {
               f.method(),
               f.shots(),
               f.seed());
+      case EvalConfig.Retrieval r when r.level() != null ->
+          "case retrieval at "
+              + r.level()
+              + " level"
+              + (r.fusion() == null ? "" : ", " + r.fusion() + " fusion")
+              + ": Acc@k, MV@k, mAP@k for k in "
+              + r.ks()
+              + " (exact cosine search, Patho-Bench's definitions)";
       case EvalConfig.Retrieval r ->
           "retrieval: text to image, image to text, image to image (exact cosine search)";
       case EvalConfig.Robustness r ->
@@ -148,8 +174,9 @@ public final class EvalRunReports {
   }
 
   private static List<EvalReport.MetricTable> metricTables(
-      EvalConfig.Task task, List<EvalReport.MetricRow> rows) {
+      EvalConfig.Task task, List<EvalReport.MetricRow> rows, CaseItems cases) {
     return switch (task) {
+      case EvalConfig.Retrieval r when r.level() != null -> caseTables(r, rows, cases);
       case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
           List.of(
               new EvalReport.MetricTable(
@@ -200,6 +227,50 @@ public final class EvalRunReports {
                       + " level s; clustering_score: ARI(k-means, class) − ARI(k-means, center).",
                   rows));
     };
+  }
+
+  /**
+   * A case retrieval level's section: the metrics over all queries with their macro means, then per
+   * class.
+   */
+  private static List<EvalReport.MetricTable> caseTables(
+      EvalConfig.Retrieval task, List<EvalReport.MetricRow> rows, CaseItems cases) {
+    String level = task.level().label();
+    String title =
+        Character.toUpperCase(level.charAt(0))
+            + level.substring(1)
+            + " retrieval"
+            + (task.fusion() == null ? "" : " (" + task.fusion() + " fusion)");
+    String what =
+        switch (task.level()) {
+          case TILE -> "Each tile";
+          case SLIDE -> "Each slide (the mean of its unit tile embeddings, renormalised)";
+          case PATIENT ->
+              task.fusion() == PatientFusion.EARLY
+                  ? "Each patient (the mean of all its tiles' unit embeddings, renormalised)"
+                  : "Each patient (the mean of its slides' embeddings, renormalised)";
+        };
+    String leftOut = cases == null ? "its own patient" : cases.leftOut();
+    return nonEmpty(
+        List.of(
+            table(
+                level + "_retrieval",
+                title,
+                what
+                    + " searches the others, leaving out "
+                    + leftOut
+                    + ". acc@k: one of the top k has the query's class; mv@k: the query's class is"
+                    + " (one of) the most frequent in the top k; map@k: precision at each hit of the"
+                    + " query's class, summed and divided by k. _macro: the mean over classes.",
+                rows,
+                r -> !r.name().contains("/")),
+            table(
+                level + "_retrieval_per_class",
+                title + " per class",
+                "The same metrics over the queries of one class (metric/class).",
+                rows,
+                r -> r.name().contains("/")),
+            table("metrics", "Other metrics", "", rows, r -> !r.name().startsWith(level + "_"))));
   }
 
   private static EvalReport.MetricTable table(

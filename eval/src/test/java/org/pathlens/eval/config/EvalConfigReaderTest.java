@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.retrieval.PatientFusion;
+import org.pathlens.eval.retrieval.RetrievalLevel;
 import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.fixtures.Fixtures;
 
@@ -52,6 +54,59 @@ class EvalConfigReaderTest {
     e = assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
     assertTrue(
         e.getMessage().startsWith(f + ": expected.accuracy: expected a number"), e.getMessage());
+  }
+
+  @Test
+  void caseRetrievalTakesALevelFusionAndKsWithDefaults() throws IOException {
+    EvalConfig late =
+        EvalConfigReader.read(
+            Fixtures.root().resolve("eval/configs/demo-cases-retrieval-patient-late.yaml"));
+    assertEquals(new EvalConfig.Generated(13, 3, 7, "cases", List.of()), late.dataset());
+    assertEquals(
+        new EvalConfig.Retrieval(RetrievalLevel.PATIENT, PatientFusion.LATE, List.of(1, 3, 5)),
+        late.task());
+    Path f = tmp.resolve("cases.yaml");
+    String head = "name: x\nmodel: m\ndataset: {labels: l.csv}\n";
+    Files.writeString(f, head + "task: {type: retrieval, level: patient}\n");
+    assertEquals(
+        new EvalConfig.Retrieval(RetrievalLevel.PATIENT, PatientFusion.LATE, List.of(1, 3, 5)),
+        EvalConfigReader.read(f).task(),
+        "late fusion and k = 1, 3, 5 by default");
+    Files.writeString(f, head + "task: {type: retrieval, level: slide, ks: [10, 1]}\n");
+    assertEquals(
+        new EvalConfig.Retrieval(RetrievalLevel.SLIDE, null, List.of(10, 1)),
+        EvalConfigReader.read(f).task());
+    Files.writeString(f, head + "task: {type: retrieval}\n");
+    assertEquals(new EvalConfig.Retrieval(), EvalConfigReader.read(f).task(), "the tile task");
+
+    Map<String, String> refused =
+        Map.of(
+            "task: {type: retrieval, level: case}",
+            "task.level: \"case\" is not one of tile, slide, patient",
+            "task: {type: retrieval, level: slide, fusion: early}",
+            "task.fusion: only patients are fused; this task's level is slide",
+            "task: {type: retrieval, level: patient, fusion: middle}",
+            "task.fusion: \"middle\" is not one of early, late",
+            "task: {type: retrieval, level: tile, ks: [0]}",
+            "task.ks: expected distinct integers >= 1, got [0]",
+            "task: {type: retrieval, ks: [1]}",
+            "task: fusion and ks belong to case retrieval; give level: tile, slide or patient too",
+            "task: {type: retrieval, level: tile, k: 5}",
+            "task.k: unknown; a retrieval task takes level, fusion and ks");
+    for (Map.Entry<String, String> r : refused.entrySet()) {
+      Files.writeString(f, head + r.getKey() + "\n");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+      assertEquals(f + ": " + r.getValue(), e.getMessage());
+    }
+    Files.writeString(
+        f,
+        "name: x\nmodel: m\ndataset: {generate: {per_class: 4, centers: 1, seed: 1, layout: wards}}\n"
+            + "task: {type: retrieval}\n");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+    assertEquals(
+        f + ": dataset.generate.layout: \"wards\" is not one of [mixed, cases]", e.getMessage());
   }
 
   @Test

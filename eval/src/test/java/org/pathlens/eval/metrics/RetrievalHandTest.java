@@ -68,6 +68,50 @@ class RetrievalHandTest {
   }
 
   @Test
+  void accuracyAtKIsAnyHitOfTheQuerysClass() {
+    // Query A: hits B A ... -> right from k = 2. Query B: hits C A A -> never.
+    int[][] rankings = {{2, 0, 1}, {4, 0, 1}};
+    String[] queries = {"A", "B"};
+    assertArrayEquals(new double[] {0, 0}, Retrieval.accuracyAtK(rankings, queries, CANDIDATES, 1));
+    assertArrayEquals(new double[] {1, 0}, Retrieval.accuracyAtK(rankings, queries, CANDIDATES, 2));
+  }
+
+  @Test
+  void pathoBenchsMajorityVoteCountsATieForEveryTiedClass() {
+    // Query A, hits B A A C B -> A 2, B 2: a tie that includes A -> right (SISH: wrong).
+    // Query C, hits B A A C B -> C has 1 < 2 -> wrong.
+    // Query A, hits B C -> B 1, C 1: a tie without A -> wrong.
+    int[][] rankings = {{2, 0, 1, 4, 3}, {2, 0, 1, 4, 3}, {2, 4}};
+    String[] queries = {"A", "C", "A"};
+    assertArrayEquals(
+        new double[] {1, 0, 0},
+        Retrieval.majorityVoteWithTiesAtK(rankings, queries, CANDIDATES, 5));
+    // SISH's rule gives the first tie to B, seen first.
+    assertArrayEquals(
+        new double[] {0, 0, 0}, Retrieval.majorityVoteAtK(rankings, queries, CANDIDATES, 5));
+    // At k = 3: A 2, B 1 -> A wins outright.
+    assertEquals(1, Retrieval.majorityVoteWithTiesAtK(rankings, queries, CANDIDATES, 3)[0]);
+  }
+
+  @Test
+  void pathoBenchsAveragePrecisionDividesByK() {
+    // Hits B A A C B for query A: precision 1/2 and 2/3 at ranks 2 and 3 -> (1/2 + 2/3) / 5.
+    int[][] rankings = {{2, 0, 1, 4, 3}, {4}};
+    String[] queries = {"A", "A"};
+    assertArrayEquals(
+        new double[] {(0.5 + 2 / 3.0) / 5, 0},
+        Retrieval.averagePrecisionOverK(rankings, queries, CANDIDATES, 5),
+        1e-12);
+    // SISH's divides by the 2 hits instead.
+    assertEquals(
+        (0.5 + 2 / 3.0) / 2,
+        Retrieval.averagePrecisionAtK(rankings, queries, CANDIDATES, 5)[0],
+        1e-12);
+    assertEquals(
+        0.5 / 2, Retrieval.averagePrecisionOverK(rankings, queries, CANDIDATES, 2)[0], 1e-12);
+  }
+
+  @Test
   void kMustBePositive() {
     assertThrows(
         IllegalArgumentException.class,
