@@ -3,12 +3,9 @@ package org.pathlens.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -20,8 +17,6 @@ import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
-import org.pathlens.index.SlidePooling;
-import org.pathlens.index.SlideVector;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.features.FeatureFiles;
@@ -29,9 +24,7 @@ import org.pathlens.index.features.FeatureSpace;
 import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.FeatureIngest;
 import org.pathlens.index.ingest.FeatureModel;
-import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.IngestSummary;
-import org.pathlens.index.ingest.SkippedInput;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.TileFolderIngest;
@@ -204,7 +197,6 @@ final class IngestCommand implements Callable<Integer> {
         IngestProgress progress = IngestProgress.forConsole(err)) {
       ImageEncoder encoder = vlm.images().withStain(stainOptions);
       ExistingTiles existing = reembed ? ExistingTiles.REEMBED : ExistingTiles.KEEP;
-      NotingSlides noting = new NotingSlides(progress, new TreeSet<>());
       if (features != null) {
         summary =
             new FeatureIngest(
@@ -214,11 +206,11 @@ final class IngestCommand implements Callable<Integer> {
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing,
                     featureSpace(vlm))
-                .ingest(featureFiles, slideFiles, tileIndex, noting);
+                .ingest(featureFiles, slideFiles, tileIndex, progress);
       } else if (tiles != null) {
         summary =
             new TileFolderIngest(encoder, decoder, model.batchSize(), readThreads, existing)
-                .ingest(tiles, manifest, tileIndex, noting);
+                .ingest(tiles, manifest, tileIndex, progress);
       } else {
         int size = tileSize != null ? tileSize : vlm.bundle().config().image().size();
         summary =
@@ -230,15 +222,9 @@ final class IngestCommand implements Callable<Integer> {
                     readThreads,
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing)
-                .ingest(slideFiles, tileIndex, noting);
+                .ingest(slideFiles, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary
-      if (tiles != null) {
-        // A tile folder's slides are whatever its manifest names: all of them are made again.
-        tileIndex.slideVectors().write(SlidePooling.mean(tileIndex, TileFilter.ALL));
-      } else {
-        updateSlideVectors(tileIndex, noting.slides());
-      }
       if (rebuilding != null && summary.tiles() + summary.unchanged() > 0) {
         Optional<String> old = rebuilding.finish();
         if (old.isPresent()) {
@@ -260,50 +246,6 @@ final class IngestCommand implements Callable<Integer> {
             && vlm.bundle().config().imageFeature() == ImageFeature.PRE_PROJECTION
         ? FeatureSpace.EMBEDDING
         : featureSpace;
-  }
-
-  /**
-   * Keeps the index's mean slide vectors current: those of the slides this run wrote tiles of are
-   * made again from all their tiles (a tile folder's slides are those its manifest names).
-   */
-  private static void updateSlideVectors(TileIndex index, Set<String> slides) throws IOException {
-    List<SlideVector> vectors = new ArrayList<>();
-    for (String slide : slides) {
-      vectors.addAll(SlidePooling.mean(index, TileFilter.slide(slide)));
-    }
-    index.slideVectors().write(vectors);
-  }
-
-  /** Passes everything on to the progress display and notes the slides that got tiles. */
-  private record NotingSlides(IngestListener progress, Set<String> slides)
-      implements IngestListener {
-    @Override
-    public void planned(long tiles, String what) {
-      if (tiles > 0) {
-        slides.add(what);
-      }
-      progress.planned(tiles, what);
-    }
-
-    @Override
-    public void unchanged(long tiles, String what) {
-      progress.unchanged(tiles, what);
-    }
-
-    @Override
-    public void indexed(int tiles) {
-      progress.indexed(tiles);
-    }
-
-    @Override
-    public void skipped(SkippedInput skipped) {
-      progress.skipped(skipped);
-    }
-
-    @Override
-    public void warning(String message) {
-      progress.warning(message);
-    }
   }
 
   /** One of --tiles, --slides and --features; --slides may go with --features. */

@@ -2,10 +2,12 @@ package org.pathlens.index;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.pathlens.encoders.Embeddings;
 
 /**
@@ -35,6 +37,18 @@ public final class SlidePooling {
     List<SlideVector> vectors = new ArrayList<>();
     pools.forEach((slide, pool) -> vectors.add(pool.vector(slide)));
     return vectors;
+  }
+
+  /**
+   * Makes the mean vectors of {@code slideIds} again from all their tiles and stores them: what
+   * every ingest calls for the slides it wrote tiles of, so the stored vectors follow the tiles.
+   */
+  public static void update(TileIndex index, Collection<String> slideIds) throws IOException {
+    List<SlideVector> vectors = new ArrayList<>();
+    for (String slide : new TreeSet<>(slideIds)) {
+      vectors.addAll(mean(index, TileFilter.slide(slide)));
+    }
+    index.slideVectors().write(vectors);
   }
 
   /** One slide's running sum and shared metadata. */

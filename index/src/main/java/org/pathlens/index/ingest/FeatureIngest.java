@@ -13,6 +13,7 @@ import java.util.OptionalDouble;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.index.SlidePooling;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileIds;
@@ -353,6 +354,9 @@ public record FeatureIngest(
             }
           });
       buffer.flush();
+      if (buffer.added() > before) {
+        SlidePooling.update(index, List.of(slideId));
+      }
       if (reader != null) {
         writeSlideRecord(checked, reader, index, tileMpp, buffer.added() - before + unchanged);
       }

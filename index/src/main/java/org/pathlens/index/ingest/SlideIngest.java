@@ -16,6 +16,7 @@ import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
+import org.pathlens.index.SlidePooling;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.SlideRecords;
 import org.pathlens.index.TileFields;
@@ -178,6 +179,9 @@ public record SlideIngest(
         }
       }
       buffer.flush(); // the record and thumbnail describe committed tiles only
+      if (buffer.added() > before) {
+        SlidePooling.update(index, List.of(slideId));
+      }
       SlideRecords records = index.slideRecords();
       RgbImage thumbnail =
           !toEmbed.isEmpty() || records.thumbnail(slideId).isEmpty() // costs a pass over a level

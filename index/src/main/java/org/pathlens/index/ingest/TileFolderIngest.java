@@ -9,10 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.ImageFileEmbedder;
 import org.pathlens.encoders.ImageFiles;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.SlidePooling;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 
@@ -126,6 +129,7 @@ public record TileFolderIngest(
     listener.planned(toEmbed.size(), tileDir.toString());
     // The embedder batches forward passes, the buffer batches commits: no third batching here.
     IndexBuffer buffer = new IndexBuffer(index, listener);
+    Set<String> slidesWritten = new TreeSet<>();
     try (ImageFileEmbedder embedder =
         new ImageFileEmbedder(encoder, decoder, batchSize, decodeThreads)) {
       embedder.embed(
@@ -133,7 +137,11 @@ public record TileFolderIngest(
           file -> records.get(file).slideId(),
           done -> {
             try {
-              buffer.add(records.get(done.file()), done.embedding());
+              TileRecord record = records.get(done.file());
+              buffer.add(record, done.embedding());
+              if (record.slideId() != null) {
+                slidesWritten.add(record.slideId());
+              }
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -147,6 +155,7 @@ public record TileFolderIngest(
       throw e.getCause();
     }
     buffer.flush();
+    SlidePooling.update(index, slidesWritten);
     return new IngestSummary(
         buffer.added(), unchanged, 0, skipped, (System.nanoTime() - start) / 1e9);
   }
