@@ -280,6 +280,7 @@ function clearResults() {
   $("results-title").hidden = true;
   $("cases").replaceChildren();
   $("cases-box").hidden = true;
+  $("cases-title").textContent = "Similar cases";
 }
 
 /**
@@ -290,6 +291,7 @@ function clearResults() {
 function searchUrl(k) {
   const state = new URLSearchParams({ q: $("q").value.trim() });
   if ($("f-mode").value !== "text") state.set("mode", $("f-mode").value);
+  if ($("f-level").value === "slide") state.set("level", "slide");
   for (const field of filterFields) {
     const value = $("f-" + field).value.trim();
     if (value) state.set(field, value);
@@ -315,6 +317,7 @@ async function searchFromUrl(hash) {
   }
   $("q").value = text;
   $("f-mode").value = ["keywords", "hybrid"].includes(state.get("mode")) ? state.get("mode") : "text";
+  $("f-level").value = state.get("level") === "slide" ? "slide" : "tile";
   // The index's own columns have boxes once the facets are loaded.
   if ([...state.keys()].some((key) => !$("f-" + key) && PLAIN_FIELD.test(key))) {
     try { await loadFacets(); } catch (e) { /* the built-in boxes only */ }
@@ -359,7 +362,30 @@ async function runTileSearch(tile, k) {
   });
 }
 
+/**
+ * Whole slides by the cosine between the text and their stored mean embedding (level=slide). Slides
+ * have no captions and the filters select tiles, so neither applies; the status says so when set.
+ */
+async function runSlideSearch(text, k) {
+  const params = new URLSearchParams({ k: String(k), text, level: "slide" });
+  if ($("f-partial").checked) params.set("allow_partial", "true");
+  $("query-image-box").hidden = true;
+  clearResults();
+  await busy($("search-button"), $("status"), "Searching slides…", async () => {
+    const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
+    $("cases-title").textContent = "Slides for \u201c" + text + "\u201d";
+    showCases(body.slides);
+    const ignored = filterQuery() || $("f-mode").value !== "text" ? " (filters and caption words apply to tiles only)" : "";
+    setStatus($("status"), count(body.slides.length, "slide") + " for \u201c" + text + "\u201d, by their mean embedding" + ignored + ".");
+    showPartial(body);
+  });
+}
+
 async function runTextSearch(text, k) {
+  if ($("f-level").value === "slide") {
+    await runSlideSearch(text, k);
+    return;
+  }
   try { await loadFacets(); } catch (e) { /* the filter boxes are then used as typed */ }
   const params = searchParams();
   params.set("k", String(k));

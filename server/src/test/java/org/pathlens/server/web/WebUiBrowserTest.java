@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -382,6 +383,41 @@ class WebUiBrowserTest {
       assertFalse(entry.getText().startsWith(ServedIndex.SLIDE + " "), "the slide itself");
       assertTrue(entry.findElements(By.tagName("a")).isEmpty(), "no other slide has a record");
     }
+  }
+
+  /**
+   * "Find: whole slides" lists slides by their stored mean embedding, in the order the API gives,
+   * under a title that says what they are; the choice is part of the shareable URL.
+   */
+  @Test
+  void aTextSearchCanFindWholeSlides() throws Exception {
+    open("/#/?q=tissue&level=slide&k=5");
+    wait.until(d -> d.findElement(By.id("status")).getText().contains("by their mean embedding"));
+    assertEquals("slide", browser.findElement(By.id("f-level")).getAttribute("value"));
+    assertEquals(
+        "Slides for \u201ctissue\u201d", browser.findElement(By.id("cases-title")).getText());
+    List<String> shown =
+        browser.findElements(By.cssSelector("#cases li")).stream()
+            .map(li -> li.getText().split(" ")[0])
+            .toList();
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            server.url() + "/api/search?text=tissue&level=slide&k=5"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    List<String> api = new ArrayList<>();
+    new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(response.body())
+        .get("slides")
+        .forEach(slide -> api.add(slide.get("slide_id").asText()));
+    assertFalse(api.isEmpty());
+    assertEquals(api, shown);
+    assertTrue(browser.findElements(By.cssSelector("#results li")).isEmpty(), "no tiles shown");
+    screenshot("slide-search");
   }
 
   /** At a phone's width nothing is wider than the screen, on the search and the slide page. */
