@@ -14,6 +14,7 @@ import org.pathlens.bench.FeatureImportBenchmark;
 import org.pathlens.bench.IndexBenchmark;
 import org.pathlens.bench.PoolingSweep;
 import org.pathlens.bench.ServeLoadBenchmark;
+import org.pathlens.bench.SlideSearchBenchmark;
 import org.pathlens.bench.StainBenchmark;
 import org.pathlens.bench.StainContactSheets;
 import org.pathlens.bench.UploadPressureBenchmark;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
       BenchCommand.Uploads.class,
       BenchCommand.Stain.class,
       BenchCommand.Pooling.class,
-      BenchCommand.Features.class
+      BenchCommand.Features.class,
+      BenchCommand.Slides.class
     })
 final class BenchCommand implements Runnable {
 
@@ -740,6 +742,52 @@ final class BenchCommand implements Runnable {
         if (work == null) {
           WorkFolders.delete(dir);
         }
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "slides",
+      mixinStandardHelpOptions = true,
+      header = "Slide-level search beside means made per query.",
+      description = {
+        "Generated slides (a direction each, its tiles around it) as tiles of an embedded index, their",
+        "mean vectors stored; then p50/p99 latency of a slide-level search over the stored vectors (exact),",
+        "of the means made from the tiles per query (what similar --rank-by embedding did before), and of a",
+        "tile-level HNSW search for scale."
+      },
+      footer = {"%nExamples:", "  ./pathlens bench slides --slides 10000 --tiles-per-slide 20"})
+  static final class Slides implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--slides", paramLabel = "N", description = "Slides (default: 10000).")
+    int slides = 10_000;
+
+    @Option(
+        names = "--tiles-per-slide",
+        paramLabel = "N",
+        description = "Tiles of each slide (default: 20).")
+    int tilesPerSlide = 20;
+
+    @Option(names = "--dim", paramLabel = "D", description = "Vector length (default: 512).")
+    int dimension = 512;
+
+    @Option(names = "--queries", paramLabel = "N", description = "Queries (default: 200).")
+    int queries = 200;
+
+    @Override
+    public Integer call() throws Exception {
+      if (slides < 2 || tilesPerSlide < 1 || dimension < 2 || queries < 1) {
+        throw new IllegalArgumentException(
+            "--slides must be at least 2, --tiles-per-slide, --dim and --queries at least 1");
+      }
+      Path dir = Files.createTempDirectory("pathlens-bench-slides-");
+      try {
+        SlideSearchBenchmark.run(
+            slides, tilesPerSlide, dimension, queries, dir, spec.commandLine().getOut());
+      } finally {
+        WorkFolders.delete(dir);
       }
       return 0;
     }
