@@ -2,6 +2,7 @@ package org.pathlens.encoders.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -45,6 +46,11 @@ import org.pathlens.testkit.TestData;
  * accents, emoji, tabs, nothing and far too many words. Skipped only where {@code
  * ../shared/refmodels}, a Python with torch, or (for CONCH's Rust tokenizer) node with npm {@code
  * tokenizers} is missing; {@code .ci/run} installs them.
+ *
+ * <p>Each family's bundle also carries the model's projection of pre-projection image features
+ * (what TRIDENT and CLAM store) into the text space, {@code image_projection.pt}: run directly, it
+ * must take the original code's pre-projection feature of each image to the original code's
+ * projection of it and to the model's projected image embedding.
  */
 class ExportParityTest {
 
@@ -133,10 +139,7 @@ class ExportParityTest {
   @Test
   void conchPreProjectionFeaturesRefuseText() throws Exception {
     assumeTrue(Files.isDirectory(nodeModules().resolve("tokenizers")), "npm tokenizers missing");
-    Path dir = work.resolve("conch");
-    JsonNode ref = reference("conch");
-    Path bundle = dir.resolve("bundle-pre-projection");
-    export("conch", ref, List.of("--image-feature", "pre-projection"), bundle);
+    Path bundle = conchPreProjectionBundle();
     JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
     assertEquals("pre-projection", modelJson.at("/image/feature").asText());
     try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
@@ -144,6 +147,97 @@ class ExportParityTest {
       BundleException e = assertThrows(BundleException.class, model::texts);
       assertTrue(e.getMessage().contains("pre-projection"), e.getMessage());
     }
+  }
+
+  /**
+   * A pre-projection bundle records the projection too: its image tower gives the original code's
+   * pre-projection features, and those, through the bundle's image_projection.pt, the original
+   * code's projected embeddings.
+   */
+  @Test
+  void conchPreProjectionBundleCarriesTheProjection() throws Exception {
+    assumeTrue(Files.isDirectory(nodeModules().resolve("tokenizers")), "npm tokenizers missing");
+    JsonNode ref = reference("conch");
+    Path bundle = conchPreProjectionBundle();
+    assertProjectionMatchesTheOriginalCode("conch pre-projection", ref, bundle);
+    List<float[]> features = new ArrayList<>();
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      for (int i = 0; i < images.size(); i++) {
+        float[] feature = model.images().encode(decode(images.get(i)));
+        float[] want = Embeddings.l2Normalize(floats(ref.at("/images/" + i + "/feature")));
+        assertCosine(want, feature, "conch pre-projection tower, image " + images.get(i));
+        features.add(feature);
+      }
+    }
+    // the tower's unit features: the projection is linear, so their scale does not matter
+    List<float[]> projected =
+        DirectProjection.projectAndNormalise(bundle.resolve("image_projection.pt"), features);
+    for (int i = 0; i < images.size(); i++) {
+      assertCosine(
+          floats(ref.at("/images/" + i + "/projected")),
+          projected.get(i),
+          "conch pre-projection tower then projection, image " + images.get(i));
+    }
+  }
+
+  private static synchronized Path conchPreProjectionBundle() throws Exception {
+    Path bundle = work.resolve("conch").resolve("bundle-pre-projection");
+    if (!Files.isRegularFile(bundle.resolve("model.json"))) {
+      export("conch", reference("conch"), List.of("--image-feature", "pre-projection"), bundle);
+    }
+    return bundle;
+  }
+
+  /**
+   * model.json's image.projection and canary.json's "projections" describe the bundle's
+   * image_projection.pt, and that file, loaded directly, takes each reference image's
+   * pre-projection feature (original code) to unit(original projection of it) and to the original
+   * code's projected image embedding.
+   */
+  private static void assertProjectionMatchesTheOriginalCode(
+      String family, JsonNode ref, Path bundle) throws Exception {
+    JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
+    int embeddingDim = modelJson.get("embedding_dim").asInt();
+    int inputDim = ref.at("/images/0/feature").size();
+    assertTrue(inputDim > 0, family + ": the reference has no pre-projection features");
+    assertEquals(
+        inputDim, modelJson.at("/image/projection/input_dim").asInt(), family + " input_dim");
+    assertFalse(modelJson.at("/image/projection/from").asText().isBlank(), family + " from");
+    Path file = bundle.resolve("image_projection.pt");
+    assertTrue(Files.isRegularFile(file), file + " is missing");
+
+    JsonNode canary = JSON.readTree(bundle.resolve("canary.json").toFile());
+    JsonNode rows = canary.path("projections");
+    assertEquals(canary.get("images").size(), rows.size(), family + " canary projections");
+    List<float[]> canaryFeatures = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      JsonNode row = rows.get(i);
+      assertEquals(canary.at("/images/" + i + "/file").asText(), row.get("file").asText());
+      assertEquals(inputDim, row.get("feature").size(), family + " canary feature");
+      assertEquals(embeddingDim, row.get("embedding").size(), family + " canary embedding");
+      canaryFeatures.add(floats(row.get("feature")));
+    }
+    List<float[]> got = DirectProjection.projectAndNormalise(file, canaryFeatures);
+    for (int i = 0; i < rows.size(); i++) {
+      assertCosine(
+          floats(rows.get(i).get("embedding")), got.get(i), family + " canary projection " + i);
+    }
+
+    List<float[]> features = new ArrayList<>();
+    ref.get("images").forEach(image -> features.add(floats(image.get("feature"))));
+    got = DirectProjection.projectAndNormalise(file, features);
+    for (int i = 0; i < features.size(); i++) {
+      JsonNode image = ref.get("images").get(i);
+      String what = family + " projection of image " + images.get(i);
+      assertEquals(embeddingDim, got.get(i).length, what);
+      assertCosine(floats(image.get("projected")), got.get(i), what + " vs original projection");
+      assertCosine(floats(image.get("embedding")), got.get(i), what + " vs projected embedding");
+    }
+  }
+
+  private static void assertCosine(float[] want, float[] got, String what) {
+    double cosine = Embeddings.dot(want, got);
+    assertTrue(cosine >= MIN_COSINE, String.format(Locale.ROOT, "%s: cosine %.6f", what, cosine));
   }
 
   private record Result(
@@ -188,6 +282,7 @@ class ExportParityTest {
                 Locale.ROOT, "%s text \"%s\": cosine %.6f", family, TEXTS.get(i), cosine));
       }
     }
+    assertProjectionMatchesTheOriginalCode(family, ref, bundle);
     return new Result(
         bundle, JSON.readTree(bundle.resolve("model.json").toFile()), imageReference, imageCosines);
   }
