@@ -315,9 +315,15 @@ class OpenClipFamily(Family):
         visual = self.model.visual
         if self.vit_projection() is not None:
             return Tower(visual, lambda v, f: f @ v.proj), "visual.proj (pooled @ proj)"
-        if self.timm_projection() is not None:
-            return Tower(visual.head.proj, lambda p, f: p(f)), "visual.head.proj (Linear)"
-        print(f"  no image projection: open_clip's {type(visual).__name__} tower has no separate one")
+        proj = self.timm_projection()
+        if proj is not None:
+            bias = "" if proj.bias is not None else ", no bias"
+            return Tower(proj, lambda p, f: p(f)), f"visual.head.proj (Linear{bias})"
+        head = getattr(visual, "head", None)
+        layers = f" (head: {', '.join(n for n, _ in head.named_children()) or 'none'})" \
+            if isinstance(head, torch.nn.Sequential) else ""
+        print(f"  no image_projection.pt: open_clip's {type(visual).__name__} tower has no separate linear "
+              f"projection{layers}")
         return None
 
     def vit_projection(self):
@@ -663,7 +669,8 @@ def export(family, out):
     if dim_image != dim_text:
         raise ExportError(f"image embeddings have {dim_image} dimensions, text {dim_text}: a bundle has "
                           "one embedding_dim for both")
-    projection = trace_projection(family, images(1), dim_image, out)
+    projection = family.image_projection()
+    projection_json = trace_projection(family, projection, images(1), dim_image, out)
     spec = family.tokenizer_json()
     check_token_ids(family, spec, texts)
     with open(out / "tokenizer.json", "w", encoding="utf-8") as f:
@@ -682,23 +689,22 @@ def export(family, out):
         model_json["image"]["crop_offset"] = family.crop_offset
     if family.source.get("image_feature") == "pre-projection":
         model_json["image"]["feature"] = "pre-projection"
-    if projection is not None:
-        model_json["image"]["projection"] = projection
+    if projection_json is not None:
+        model_json["image"]["projection"] = projection_json
     with open(out / "model.json", "w", encoding="utf-8") as f:
         json.dump(model_json, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    write_canary(family, out)
+    write_canary(family, out, projection)
     print(f"exported {family.name}: {dim_image}-d, {family.image_size} px, "
           f"context {family.context_length}, logit scale {model_json['logit_scale']:g}")
 
 
-def trace_projection(family, image, embedding_dim, out):
-    """Writes image_projection.pt where the family has a projection, and returns model.json's
-    image.projection for it (None, and no file, where it has none)."""
-    found = family.image_projection()
-    if found is None:
+def trace_projection(family, projection, image, embedding_dim, out):
+    """Writes image_projection.pt where the family has a projection (family.image_projection()),
+    and returns model.json's image.projection for it (None, and no file, where it has none)."""
+    if projection is None:
         return None
-    module, origin = found
+    module, origin = projection
     with torch.no_grad():
         input_dim = int(family.image_feature(*image).shape[-1])
     features = lambda b: (torch.randn(b, input_dim),)  # noqa: E731
@@ -710,7 +716,7 @@ def trace_projection(family, image, embedding_dim, out):
     return {"input_dim": input_dim, "from": origin}
 
 
-def write_canary(family, out):
+def write_canary(family, out, projection=None):
     """Two images and two prompts embedded by the original code (its preprocessing, its tokenizer,
     its eager model), with the token ids, so PathLens can tell a tokenizer fault from a numeric one."""
     (out / "canary").mkdir(exist_ok=True)
@@ -718,7 +724,6 @@ def write_canary(family, out):
     he_like(224, 224, 11).save(out / names[0])
     he_like(256, 176, 12).save(out / names[1])
     tower_i, tower_t = family.image_tower().eval(), family.text_tower().eval()
-    projection = family.image_projection()
     with torch.no_grad():
         image_rows, projection_rows = [], []
         for n in names:
