@@ -95,6 +95,38 @@ class ExportParityTest {
     assertEquals(77, r.modelJson.at("/text/context_length").asInt());
     assertEquals(0, r.modelJson.at("/text/pad_id").asInt());
     assertEquals("bicubic", r.modelJson.at("/image/interpolation").asText());
+    assertEquals("visual.proj (pooled @ proj)", r.modelJson.at("/image/projection/from").asText());
+  }
+
+  /** BiomedCLIP's tower layout: a timm trunk and a Linear head.proj, the projection exported. */
+  @Test
+  void openClipTimmTowerMatchesTheOriginalCode() throws Exception {
+    Result r = exportAndCompare("open_clip-timm", "open_clip", List.of("--vision", "timm"));
+    assertEquals(
+        "visual.head.proj (Linear, no bias)", r.modelJson.at("/image/projection/from").asText());
+  }
+
+  /** A ResNet tower's attention pool ends in its own c_proj: no projection to export. */
+  @Test
+  void openClipResNetTowerHasNoProjection() throws Exception {
+    JsonNode ref = reference("open_clip-resnet", "open_clip", List.of("--vision", "resnet"));
+    assertTrue(ref.at("/images/0/feature").isMissingNode(), "a ResNet reference with features");
+    Path bundle = work.resolve("open_clip-resnet").resolve("bundle");
+    export("open_clip", ref, List.of(), bundle);
+    assertFalse(Files.exists(bundle.resolve("image_projection.pt")));
+    JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
+    assertTrue(modelJson.at("/image/projection").isMissingNode(), modelJson.toString());
+    JsonNode canary = JSON.readTree(bundle.resolve("canary.json").toFile());
+    assertTrue(canary.path("projections").isMissingNode(), "canary projections without a file");
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      assertTrue(model.canary().passed(), model.canary().describe());
+      for (int i = 0; i < images.size(); i++) {
+        assertCosine(
+            floats(ref.at("/images/" + i + "/embedding")),
+            model.images().encode(decode(images.get(i))),
+            "open_clip ResNet image " + images.get(i));
+      }
+    }
   }
 
   @Test
@@ -244,8 +276,17 @@ class ExportParityTest {
       Path bundle, JsonNode modelJson, List<float[]> imageReference, List<Double> imageCosines) {}
 
   private Result exportAndCompare(String family) throws Exception {
-    Path dir = work.resolve(family);
-    JsonNode ref = reference(family);
+    return exportAndCompare(family, family, List.of());
+  }
+
+  /**
+   * Exports the model of {@code reference(name, family, referenceArgs)} and compares it with the
+   * original code, its image projection included.
+   */
+  private Result exportAndCompare(String name, String family, List<String> referenceArgs)
+      throws Exception {
+    Path dir = work.resolve(name);
+    JsonNode ref = reference(name, family, referenceArgs);
     Path bundle = dir.resolve("bundle");
     export(family, ref, List.of(), bundle);
 
@@ -282,7 +323,7 @@ class ExportParityTest {
                 Locale.ROOT, "%s text \"%s\": cosine %.6f", family, TEXTS.get(i), cosine));
       }
     }
-    assertProjectionMatchesTheOriginalCode(family, ref, bundle);
+    assertProjectionMatchesTheOriginalCode(name, ref, bundle);
     return new Result(
         bundle, JSON.readTree(bundle.resolve("model.json").toFile()), imageReference, imageCosines);
   }
@@ -298,15 +339,21 @@ class ExportParityTest {
         .run(cpu(), line -> System.out.println("  [export] " + line));
   }
 
+  /** The family's reference: {@code work/FAMILY/reference.json}, its small model's files beside. */
+  private static JsonNode reference(String family) throws Exception {
+    return reference(family, family, List.of());
+  }
+
   /**
-   * Runs the original code once per family: writes {@code work/FAMILY/reference.json} and the model
-   * files a user would have.
+   * Runs the original code once per {@code name} (a family, or a variant of one with {@code args}
+   * for the script): writes {@code work/NAME/reference.json} and the model files a user would have.
    */
-  private static synchronized JsonNode reference(String family) throws Exception {
-    if (REFERENCES.containsKey(family)) {
-      return REFERENCES.get(family);
+  private static synchronized JsonNode reference(String name, String family, List<String> args)
+      throws Exception {
+    if (REFERENCES.containsKey(name)) {
+      return REFERENCES.get(name);
     }
-    Path dir = work.resolve(family);
+    Path dir = work.resolve(name);
     Files.writeString(dir.resolveSibling("texts.json"), JSON.writeValueAsString(TEXTS));
     List<String> command =
         new ArrayList<>(
@@ -322,15 +369,16 @@ class ExportParityTest {
                 dir.resolveSibling("texts.json").toString(),
                 "--images"));
     images.forEach(p -> command.add(p.toString()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("REFMODELS", refmodels.toString());
     builder.environment().put("REFMODELS_NODE_MODULES", nodeModules().toString());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(10, TimeUnit.MINUTES), "reference timed out");
-    assertEquals(0, process.exitValue(), "refmodels_reference.py " + family + ":\n" + output);
+    assertEquals(0, process.exitValue(), "refmodels_reference.py " + name + ":\n" + output);
     JsonNode ref = JSON.readTree(dir.resolve("reference.json").toFile());
-    REFERENCES.put(family, ref);
+    REFERENCES.put(name, ref);
     return ref;
   }
 
