@@ -62,6 +62,7 @@ except ImportError as e:  # pragma: no cover - depends on the interpreter
 
 CANARY_TEXTS = ["an H&E image of tumor epithelium.", "dense sheets of small round lymphocytes"]
 MAX_TRACE_DIFF = 1e-4
+MIN_PROJECTION_COSINE = 0.9999  # as PathLens's canary check: the projection must be the model's
 
 
 # ----------------------------------------------------------------------------- canary images
@@ -752,7 +753,7 @@ def projection_row(family, projection, name, x):
     feature = family.image_feature(x)
     projected = module.eval()(feature)
     c = cosine(projected, family.projected_image(x))
-    if c < 0.9999:
+    if c < MIN_PROJECTION_COSINE:
         raise ExportError(f"{origin} of {name}'s pre-projection feature is not the model's projected image "
                           f"embedding (cosine {c:.6f})")
     return {"file": name, "feature": feature[0].tolist(), "embedding": unit(projected)[0]}
