@@ -17,6 +17,7 @@ import org.pathlens.index.TileIndex;
 import org.pathlens.index.features.FeatureFile;
 import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.FeatureIngest;
+import org.pathlens.index.ingest.FeatureModel;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.IngestSummary;
 
@@ -57,7 +58,13 @@ public final class FeatureImportBenchmark {
         TileIndex.open(
             indexDir, new IndexProvenance(name, "0".repeat(64), d), IndexSettings.defaults())) {
       summary =
-          new FeatureIngest(name, d, false, OptionalDouble.empty(), 256, ExistingTiles.KEEP)
+          new FeatureIngest(
+                  new FeatureModel(name, d),
+                  false,
+                  OptionalDouble.empty(),
+                  256,
+                  ExistingTiles.KEEP,
+                  null)
               .ingest(List.of(file), List.of(), index, IngestListener.NONE);
     }
     double importSeconds = (System.nanoTime() - t1) / 1e9;

@@ -21,10 +21,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Write an index's tile features per slide, as TRIDENT does (or as NumPy files).",
     description = {
-      "Write each slide's tile features (the raw embeddings, before any batch correction) and level-0",
-      "coordinates for the next tool: trident writes features_<bundle>/<slide>.h5 with 'features' and 'coords'",
-      "and TRIDENT's attributes (ingest --features reads them back); npy writes <slide>/features.npy,",
-      "coords.npy and tile_ids.csv. Slides without a slide record are named and left out. No model is loaded."
+      "Write each slide's tile features (the raw embeddings, before any batch correction, or the",
+      "pre-projection features they were imported as) and level-0 coordinates for the next tool: trident",
+      "writes features_<bundle>/<slide>.h5 with 'features' and 'coords' and TRIDENT's attributes (ingest",
+      "--features reads them back); npy writes <slide>/features.npy, coords.npy and tile_ids.csv. Tiles of",
+      "tile folders go to tiles_<bundle>/tiles.h5 ('features', 'tile_ids'; npy: tiles/) when every slide is",
+      "exported. Slides without a slide record are named and left out. No model is loaded."
     },
     footer = {
       "%nExamples:",
@@ -73,7 +75,7 @@ final class IndexExportCommand implements Callable<Integer> {
       summary.leftOut().forEach(s -> err.println("pathlens index export: left out " + s));
       spec.commandLine()
           .getOut()
-          .printf("slides %d, tiles %d, in %s%n", summary.files().size(), summary.tiles(), out);
+          .printf("files %d, tiles %d, in %s%n", summary.files().size(), summary.tiles(), out);
       return summary.files().isEmpty() ? 1 : 0;
     }
   }

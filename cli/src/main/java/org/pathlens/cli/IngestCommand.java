@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.bundle.ImageFeature;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.stain.StainOptions;
 import org.pathlens.index.IndexCapability;
@@ -19,8 +20,10 @@ import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.features.FeatureFiles;
+import org.pathlens.index.features.FeatureSpace;
 import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.FeatureIngest;
+import org.pathlens.index.ingest.FeatureModel;
 import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
@@ -99,6 +102,18 @@ final class IngestCommand implements Callable<Integer> {
   boolean trustFeatures;
 
   @Option(
+      names = "--feature-space",
+      paramLabel = "embedding|pre-projection",
+      converter = Spellings.FeatureSpaces.class,
+      description =
+          "With --features: what the rows are. embedding: the model's image embeddings."
+              + " pre-projection: its image features before the projection into the text space"
+              + " (TRIDENT and CLAM store CONCH v1's so), projected with the bundle's"
+              + " image_projection.pt for text search and zero-shot, and kept for export. Default:"
+              + " the file's pathlens_feature_space attribute, else the one their length fits.")
+  FeatureSpace featureSpace;
+
+  @Option(
       names = "--manifest",
       paramLabel = "CSV",
       description =
@@ -164,6 +179,9 @@ final class IngestCommand implements Callable<Integer> {
     if (trustFeatures && features == null) {
       throw new IllegalArgumentException("--trust-features goes with --features");
     }
+    if (featureSpace != null && features == null) {
+      throw new IllegalArgumentException("--feature-space goes with --features");
+    }
     if (rebuild) {
       index.location.require(IndexCapability.REBUILD); // before the model loads
     }
@@ -181,12 +199,12 @@ final class IngestCommand implements Callable<Integer> {
       if (features != null) {
         summary =
             new FeatureIngest(
-                    vlm.bundle().config().name(),
-                    vlm.bundle().config().embeddingDim(),
+                    FeatureModel.of(vlm),
                     trustFeatures,
                     tiling.toTilingOptions(vlm.bundle().config().image().size()).assumedMpp(),
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
-                    existing)
+                    existing,
+                    featureSpace(vlm))
                 .ingest(featureFiles, slideFiles, tileIndex, progress);
       } else if (tiles != null) {
         summary =
@@ -219,6 +237,14 @@ final class IngestCommand implements Callable<Integer> {
       warnIfUncorrected(tileIndex, err);
     }
     return summary.tiles() + summary.unchanged() > 0 ? 0 : 1;
+  }
+
+  /** --feature-space, read for a bundle whose image embeddings are pre-projection features. */
+  private FeatureSpace featureSpace(VisionLanguageModel vlm) {
+    return featureSpace == FeatureSpace.PRE_PROJECTION
+            && vlm.bundle().config().imageFeature() == ImageFeature.PRE_PROJECTION
+        ? FeatureSpace.EMBEDDING
+        : featureSpace;
   }
 
   /** One of --tiles, --slides and --features; --slides may go with --features. */

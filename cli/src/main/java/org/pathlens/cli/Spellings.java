@@ -10,6 +10,7 @@ import org.pathlens.encoders.EncoderOptions.DeviceChoice;
 import org.pathlens.encoders.bundle.ImageFeature;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.batch.ComBat;
+import org.pathlens.index.features.FeatureSpace;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -79,6 +80,13 @@ final class Spellings {
           ComBat.Method.class,
           ComBat.Method::id,
           Map.of("location-scale", ComBat.Method.LOCATION_SCALE));
+    }
+  }
+
+  /** {@code --feature-space embedding|pre-projection}, as feature files' attribute spells them. */
+  static final class FeatureSpaces extends Spelled<FeatureSpace> {
+    FeatureSpaces() {
+      super(FeatureSpace.class, FeatureSpace::value, Map.of());
     }
   }
 

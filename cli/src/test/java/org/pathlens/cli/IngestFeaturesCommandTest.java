@@ -21,6 +21,7 @@ import org.pathlens.encoders.preprocess.RgbImages;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
+import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.StoredTile;
@@ -189,6 +190,89 @@ class IngestFeaturesCommandTest {
     assertEquals(0, same.waitFor(), rows);
     assertEquals(
         Files.readAllLines(tmp.resolve("npy/S-8/tile_ids.csv")).size() - 1, Integer.parseInt(rows));
+  }
+
+  /**
+   * Tiles of a tile folder have no place on a slide: the export writes them into one file of their
+   * own, beside the TRIDENT folder, with their ids; h5py reads back each tile's embedding exactly.
+   */
+  @Test
+  void tileFolderTilesExportToAFileOfTheirOwnWithTheirIds() throws Exception {
+    String python = TestData.pythonWithH5py().orElse(null);
+    assumeTrue(python != null, "needs /usr/bin/python3 with h5py");
+    String model = Fixtures.demoBundle().toString();
+    Path index = tmp.resolve("folder-index");
+    Path tiles = tmp.resolve("folder-tiles");
+    Path manifest =
+        SyntheticTiles.write(tiles, new SyntheticTiles.Options(1, 2, 5, 224, 2)).manifest();
+    CliRun ingest =
+        CliRun.of(
+            "ingest",
+            "--model",
+            model,
+            "--index",
+            index.toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            manifest.toString());
+    assertEquals(0, ingest.exitCode(), ingest.err());
+    Path out = tmp.resolve("folder-export");
+    CliRun export =
+        CliRun.of("index", "export", "--index", index.toString(), "--out", out.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    Path file = out.resolve("tiles_pathlens-demo-crc9/tiles.h5");
+    assertTrue(Files.isRegularFile(file), export.out());
+    assertTrue(Files.notExists(out.resolve("features_pathlens-demo-crc9")), export.out());
+
+    Process p =
+        new ProcessBuilder(
+                python,
+                "-c",
+                "import h5py, json, sys\n"
+                    + "f = h5py.File(sys.argv[1], 'r')\n"
+                    + "ids = [i.decode('utf-8') for i in f['tile_ids'][:]]\n"
+                    + "x = f['features']\n"
+                    + "assert 'coords' not in f and str(x.dtype) == 'float32'\n"
+                    + "print(json.dumps({'space': x.attrs['pathlens_feature_space'].decode(),"
+                    + " 'rows': {i: [float(v) for v in x[n]] for n, i in enumerate(ids)}}))",
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(p.getInputStream().readAllBytes()).trim();
+    assertEquals(0, p.waitFor(), printed);
+    JsonNode read = JSON.readTree(printed);
+    assertEquals("embedding", read.get("space").asText());
+    Map<String, float[]> stored = new LinkedHashMap<>();
+    try (VisionLanguageModel vlm =
+            VisionLanguageModel.load(Fixtures.demoBundle(), EncoderOptions.defaults());
+        TileIndex tileIndex =
+            TileIndex.openForSearch(
+                index, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults())) {
+      tileIndex.forEachTile(TileFilter.ALL, t -> stored.put(t.record().id(), t.embedding()));
+    }
+    assertEquals(stored.size(), read.get("rows").size());
+    for (Map.Entry<String, float[]> e : stored.entrySet()) {
+      JsonNode row = read.get("rows").get(e.getKey());
+      assertTrue(row != null, e.getKey() + " not in " + file);
+      for (int j = 0; j < e.getValue().length; j++) {
+        assertEquals(e.getValue()[j], (float) row.get(j).asDouble(), e.getKey());
+      }
+    }
+
+    CliRun npy =
+        CliRun.of(
+            "index",
+            "export",
+            "--index",
+            index.toString(),
+            "--out",
+            tmp.resolve("folder-npy").toString(),
+            "--format",
+            "npy");
+    assertEquals(0, npy.exitCode(), npy.err());
+    assertEquals(
+        stored.size() + 1, Files.readAllLines(tmp.resolve("folder-npy/tiles/tile_ids.csv")).size());
   }
 
   /**

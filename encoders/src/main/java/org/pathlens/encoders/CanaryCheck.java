@@ -57,7 +57,12 @@ public record CanaryCheck(
    *     input falls below {@link Canary#MIN_COSINE}, or the model gives a non-finite output for one
    */
   static CanaryCheck run(
-      ModelBundle bundle, ImageEncoder images, TextEncoder texts, Device device, boolean fp16) {
+      ModelBundle bundle,
+      ImageEncoder images,
+      TextEncoder texts,
+      ImageProjection projection,
+      Device device,
+      boolean fp16) {
     Canary canary = bundle.canary();
     String engine = TorchRuntime.describe(device) + (fp16 ? ", float16 inputs" : "");
     long start = System.nanoTime();
@@ -66,6 +71,11 @@ public record CanaryCheck(
     List<float[]> actual = new ArrayList<>();
     List<Canary.Item> items = new ArrayList<>();
     checkTokenIds(canary, texts.tokenizer());
+    if (!canary.projections().isEmpty() && projection == null) {
+      throw new BundleException(
+          canary.file(),
+          "lists \"projections\" but model.json declares no image.projection to check them with");
+    }
     try {
       if (!canary.images().isEmpty()) {
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
@@ -79,6 +89,15 @@ public record CanaryCheck(
       if (!canary.texts().isEmpty()) {
         actual.addAll(texts.encode(canary.texts().stream().map(Canary.Item::input).toList()));
         items.addAll(canary.texts());
+      }
+      if (!canary.projections().isEmpty()) {
+        actual.addAll(
+            projection.project(
+                canary.projections().stream().map(Canary.ProjectionItem::feature).toList()));
+        canary
+            .projections()
+            .forEach(
+                p -> items.add(new Canary.Item(p.input() + " (projected)", null, p.embedding())));
       }
     } catch (NonFiniteEmbeddingException e) {
       throw new BundleException(

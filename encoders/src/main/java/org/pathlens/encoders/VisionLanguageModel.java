@@ -4,8 +4,11 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.bundle.Canary;
+import org.pathlens.encoders.bundle.ImageProjectionConfig;
 import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.encoders.bundle.ModelConfig;
 import org.pathlens.encoders.preprocess.ImagePreprocessor;
@@ -27,6 +30,7 @@ public final class VisionLanguageModel implements AutoCloseable {
   private final Device device;
   private final ImageEncoder images;
   private final TextEncoder texts;
+  private final ImageProjection projection;
   private final boolean halfPrecision;
   private CanaryCheck canary;
 
@@ -35,8 +39,10 @@ public final class VisionLanguageModel implements AutoCloseable {
       Device device,
       ImageEncoder images,
       TextEncoder texts,
+      ImageProjection projection,
       boolean halfPrecision) {
     this.bundle = bundle;
+    this.projection = projection;
     this.halfPrecision = halfPrecision;
     this.device = device;
     this.images = images;
@@ -65,6 +71,7 @@ public final class VisionLanguageModel implements AutoCloseable {
     BundleTokenizer tokenizer = BundleTokenizer.load(bundle.tokenizerFile(), config.text());
     TorchScriptEncoder<RgbImage> imageModel = null;
     TorchScriptEncoder<String> textModel = null;
+    TorchScriptEncoder<float[]> projectionModel = null;
     try {
       imageModel =
           TorchScriptEncoder.load(bundle.imageEncoderFile(), imageTranslator, device, options);
@@ -78,18 +85,34 @@ public final class VisionLanguageModel implements AutoCloseable {
                   bundle.textEncoderFile().toString()),
               device,
               options);
+      ImageProjectionConfig projectionConfig = config.imageProjection();
+      if (projectionConfig != null) {
+        projectionModel =
+            TorchScriptEncoder.load(
+                bundle.imageProjectionFile(),
+                new FeatureTranslator(
+                    projectionConfig.inputDim(),
+                    config.embeddingDim(),
+                    bundle.imageProjectionFile().toString()),
+                device,
+                options);
+      }
       VisionLanguageModel model =
           new VisionLanguageModel(
               bundle,
               device,
               new ImageEncoder(imageModel, preprocessor),
               new TextEncoder(textModel, tokenizer),
+              projectionModel == null
+                  ? null
+                  : new ImageProjection(projectionModel, projectionConfig, config.embeddingDim()),
               options.fp16());
       model.probe();
       model.canary =
           bundle.canary() == null
               ? CanaryCheck.absent(TorchRuntime.describe(device))
-              : CanaryCheck.run(bundle, model.images, model.texts, device, options.fp16());
+              : CanaryCheck.run(
+                  bundle, model.images, model.texts, model.projection, device, options.fp16());
       if (bundle.canary() == null) {
         LoggerFactory.getLogger(VisionLanguageModel.class)
             .warn(
@@ -99,6 +122,17 @@ public final class VisionLanguageModel implements AutoCloseable {
                 Canary.FILE,
                 model.canary.engine());
       }
+      if (model.projection != null
+          && bundle.canary() != null
+          && bundle.canary().projections().isEmpty()) {
+        LoggerFactory.getLogger(VisionLanguageModel.class)
+            .warn(
+                "{}: {} lists no \"projections\": PathLens cannot check that {} computes what the"
+                    + " model's own projection does; exporters write them",
+                bundle.dir(),
+                Canary.FILE,
+                ModelBundle.IMAGE_PROJECTION_FILE);
+      }
       return model;
     } catch (RuntimeException e) {
       if (imageModel != null) {
@@ -106,6 +140,9 @@ public final class VisionLanguageModel implements AutoCloseable {
       }
       if (textModel != null) {
         textModel.close();
+      }
+      if (projectionModel != null) {
+        projectionModel.close();
       }
       tokenizer.close();
       throw e;
@@ -151,6 +188,21 @@ public final class VisionLanguageModel implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    if (projection != null) {
+      float[] feature = new float[projection.inputDim()];
+      Arrays.fill(feature, 1f);
+      try {
+        projection.project(List.of(feature));
+      } catch (EncoderException e) {
+        throw new BundleException(
+            projection.file(),
+            "fails on a [1, "
+                + projection.inputDim()
+                + "] float32 input (model.json image.projection.input_dim): "
+                + e.getMessage(),
+            e);
+      }
+    }
   }
 
   public ModelBundle bundle() {
@@ -181,6 +233,14 @@ public final class VisionLanguageModel implements AutoCloseable {
     return texts;
   }
 
+  /**
+   * The bundle's projection of pre-projection image features into its embedding space, when it
+   * carries one ({@code image.projection}).
+   */
+  public Optional<ImageProjection> projection() {
+    return Optional.ofNullable(projection);
+  }
+
   /** The exp'd temperature: probabilities are softmax(logitScale × cosine). */
   public double logitScale() {
     return bundle.config().logitScale();
@@ -190,5 +250,8 @@ public final class VisionLanguageModel implements AutoCloseable {
   public void close() {
     images.close();
     texts.close();
+    if (projection != null) {
+      projection.close();
+    }
   }
 }

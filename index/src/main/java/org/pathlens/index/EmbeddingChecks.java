@@ -1,5 +1,7 @@
 package org.pathlens.index;
 
+import java.util.List;
+import java.util.function.IntFunction;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 
@@ -36,6 +38,28 @@ public final class EmbeddingChecks {
     if (Math.abs(norm - 1) > 1e-3f) {
       throw new IllegalArgumentException(
           "embedding of tile " + id + " has norm " + norm + ", must be a unit vector");
+    }
+  }
+
+  /**
+   * Refuses {@code features} that are not one per tile, or a feature that is empty or not finite.
+   *
+   * @param features one per tile (null entries: none), or null for none at all
+   */
+  public static void checkFeatures(int tiles, List<float[]> features, IntFunction<String> id) {
+    if (features == null) {
+      return;
+    }
+    if (features.size() != tiles) {
+      throw new IllegalArgumentException(tiles + " tiles but " + features.size() + " features");
+    }
+    for (int i = 0; i < tiles; i++) {
+      float[] feature = features.get(i);
+      if (feature != null
+          && (feature.length == 0 || !NonFiniteEmbeddingException.isFinite(feature))) {
+        throw new IllegalArgumentException(
+            "feature of tile " + id.apply(i) + " is empty or not finite: never indexed");
+      }
     }
   }
 

@@ -42,6 +42,13 @@ public final class TileFields {
    */
   public static final String BATCH_CORRECTED = "batch_corrected";
 
+  /**
+   * The feature a tile was imported as, where it is not its embedding: a pre-projection feature
+   * (CONCH v1's before {@code proj_contrast}, as TRIDENT stores it), kept for export. Stored, never
+   * searched.
+   */
+  public static final String FEATURE = "feature";
+
   /** How a field is indexed; every backend maps a kind the same way. */
   public enum Kind {
     /** A whole value (case kept): exact-match filters and facet counts. */
@@ -131,7 +138,7 @@ public final class TileFields {
 
   private static Set<String> reserved() {
     Set<String> names = new LinkedHashSet<>(BY_NAME.keySet());
-    names.addAll(List.of(EMBEDDING, EMBEDDING_RAW, BATCH_CORRECTED));
+    names.addAll(List.of(EMBEDDING, EMBEDDING_RAW, BATCH_CORRECTED, FEATURE));
     return Set.copyOf(names);
   }
 

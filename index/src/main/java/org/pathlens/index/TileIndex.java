@@ -62,7 +62,19 @@ public interface TileIndex extends AutoCloseable {
    * Adds tiles, replacing any with the same id. Embeddings must be unit vectors of the bundle's
    * dimension. When this returns, the tiles are durable and visible to searches.
    */
-  void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException;
+  default void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+    add(tiles, embeddings, null);
+  }
+
+  /**
+   * As {@link #add(List, List)}, each tile with the feature it was imported as where that is not
+   * its embedding ({@link TileFields#FEATURE}: a pre-projection feature), kept for export and given
+   * back by {@link #forEachTile}.
+   *
+   * @param features one per tile, null for a tile without one; or null for none at all
+   */
+  void add(List<TileRecord> tiles, List<float[]> embeddings, List<float[]> features)
+      throws IOException;
 
   /** The batch correction applied to this index's tiles, if any. */
   Optional<BatchCorrection> batchCorrection();
@@ -95,6 +107,9 @@ public interface TileIndex extends AutoCloseable {
 
   /** The records and thumbnails of this index's slides. */
   SlideRecords slideRecords();
+
+  /** The slides' embeddings, kept as documents beside the tiles ({@link SlidePooling}). */
+  SlideVectors slideVectors();
 
   /**
    * Deletes this index with every tile and record in it, and closes it: for the throwaway indexes

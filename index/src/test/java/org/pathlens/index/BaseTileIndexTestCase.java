@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
@@ -44,6 +45,96 @@ public abstract class BaseTileIndexTestCase {
     TileIndex index = newLocation(name).open(TestTiles.PROVENANCE, EXACT_ENOUGH);
     index.add(data.tiles, data.embeddings);
     return index;
+  }
+
+  /**
+   * Slide vectors are documents of the index: the mean of each slide's stored tile embeddings
+   * (recomputed here in double precision), kept with the metadata all its tiles share, found again
+   * bit for bit, searched exactly with filters and exclusions, and gone with their slide.
+   */
+  @Test
+  void slideVectorsAreDocumentsSearchedExactly() throws IOException {
+    try (TileIndex index = filled("slide-vectors")) {
+      SlideVectors store = index.slideVectors();
+      assertEquals(List.of(), store.methods());
+      assertTrue(
+          store
+              .search(data.embeddings.get(0), SlidePooling.MEAN, 3, Map.of(), null, null)
+              .isEmpty());
+      List<SlideVector> means = SlidePooling.mean(index, TileFilter.ALL);
+      assertEquals(6, means.size());
+      for (SlideVector slide : means) {
+        double[] sum = new double[DIM];
+        int n = 0;
+        for (int i = 0; i < data.tiles.size(); i++) {
+          if (data.tiles.get(i).slideId().equals(slide.slideId())) {
+            for (int d = 0; d < DIM; d++) {
+              sum[d] += data.embeddings.get(i)[d];
+            }
+            n++;
+          }
+        }
+        double norm = 0;
+        for (double v : sum) {
+          norm += v * v;
+        }
+        for (int d = 0; d < DIM; d++) {
+          assertEquals(sum[d] / Math.sqrt(norm), slide.embedding()[d], 1e-6, slide.slideId());
+        }
+        assertEquals(n, slide.tiles());
+        // Tiles of a slide share patient and stain; their sites and labels differ.
+        assertEquals(
+            Map.of("patient_id", slide.slideId().compareTo("S-4") < 0 ? "P0" : "P1", "stain", "HE"),
+            slide.metadata());
+      }
+      store.write(means);
+      assertEquals(List.of(SlidePooling.MEAN), store.methods());
+      SlideVector s2 = store.find("S-2", SlidePooling.MEAN).orElseThrow();
+      assertArrayEquals(means.get(2).embedding(), s2.embedding());
+      assertEquals(means.get(2).metadata(), s2.metadata());
+      assertTrue(store.find("S-2", "titan").isEmpty());
+      List<String> all = new ArrayList<>();
+      store.forEach(SlidePooling.MEAN, v -> all.add(v.slideId()));
+      all.sort(null);
+      assertEquals(List.of("S-0", "S-1", "S-2", "S-3", "S-4", "S-5"), all);
+
+      // Exact: the ranking is the cosine order of the vectors, the scores their cosines.
+      float[] query = s2.embedding();
+      List<SlideHit> hits = store.search(query, SlidePooling.MEAN, 6, Map.of(), null, null);
+      List<SlideVector> byCosine = new ArrayList<>(means);
+      byCosine.sort(
+          Comparator.comparingDouble((SlideVector v) -> -Embeddings.dot(query, v.embedding()))
+              .thenComparing(SlideVector::slideId));
+      assertEquals(
+          byCosine.stream().map(SlideVector::slideId).toList(),
+          hits.stream().map(SlideHit::slideId).toList());
+      assertEquals("S-2", hits.getFirst().slideId());
+      assertEquals(1.0, hits.getFirst().score(), 1e-5);
+      assertEquals(50, hits.getFirst().matchedTiles());
+      assertEquals(
+          List.of("S-4", "S-5"),
+          store.search(query, SlidePooling.MEAN, 5, Map.of("patient_id", "P1"), null, null).stream()
+              .map(SlideHit::slideId)
+              .sorted()
+              .toList());
+      List<SlideHit> othersOfPatient =
+          store.search(query, SlidePooling.MEAN, 5, Map.of(), "S-2", null);
+      assertEquals(5, othersOfPatient.size());
+      assertTrue(othersOfPatient.stream().noneMatch(h -> h.slideId().equals("S-2")));
+      assertEquals(
+          List.of("S-4", "S-5"),
+          store.search(query, SlidePooling.MEAN, 5, Map.of(), null, "P0").stream()
+              .map(SlideHit::slideId)
+              .sorted()
+              .toList());
+
+      // Written again: replaced, not doubled; deleting the slide deletes its vector.
+      store.write(List.of(means.get(2)));
+      assertEquals(6, store.search(query, SlidePooling.MEAN, 10, Map.of(), null, null).size());
+      index.deleteSlide("S-2");
+      assertTrue(store.find("S-2", SlidePooling.MEAN).isEmpty());
+      assertEquals(5, store.search(query, SlidePooling.MEAN, 10, Map.of(), null, null).size());
+    }
   }
 
   private List<float[]> queries(int n, long seed) {

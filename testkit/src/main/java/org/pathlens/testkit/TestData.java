@@ -1,9 +1,11 @@
 package org.pathlens.testkit;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.pathlens.fixtures.Fixtures;
 
 /**
@@ -17,6 +19,30 @@ public final class TestData {
   /** A bundle under {@code fixtures/bundles/}, e.g. {@code tiny-clip-bpe}. */
   public static Path bundle(String name) {
     return Fixtures.dir().resolve("bundles").resolve(name);
+  }
+
+  /**
+   * A copy of the demo bundle in {@code dir} that carries an image projection: the files of {@code
+   * fixtures/bundles/demo-projection} ({@code fixtures/scripts/make_projection_fixture.py}) laid
+   * over the demo bundle's. Its image embeddings are the demo's; pre-projection features are the
+   * 128 pooled CNN activations before the tower's last linear.
+   */
+  public static Path demoBundleWithProjection(Path dir) throws IOException {
+    Path demo = Fixtures.demoBundle();
+    Path overlay = bundle("demo-projection");
+    try (Stream<Path> files = Files.walk(demo)) {
+      for (Path file : files.toList()) {
+        Path target = dir.resolve(demo.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Path replacement = overlay.resolve(demo.relativize(file).toString());
+          Files.copy(Files.exists(replacement) ? replacement : file, target);
+        }
+      }
+    }
+    Files.copy(overlay.resolve("image_projection.pt"), dir.resolve("image_projection.pt"));
+    return dir;
   }
 
   /** Golden reference outputs for a bundle, under {@code fixtures/golden/}. */

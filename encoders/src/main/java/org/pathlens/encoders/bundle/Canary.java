@@ -15,15 +15,28 @@ import java.util.List;
  * <pre>
  * {"reference": "pathlens_reference.py, torch 1.13.0, ...",
  *  "images": [{"file": "canary/he_224x224.png", "embedding": [D floats]}, ...],
- *  "texts":  [{"text": "an H&amp;E image of tumour", "embedding": [D floats]}, ...]}
+ *  "texts":  [{"text": "an H&amp;E image of tumour", "embedding": [D floats]}, ...],
+ *  "projections": [{"file": "canary/he_224x224.png", "feature": [D_pre floats],
+ *                   "embedding": [D floats]}, ...]}
  * </pre>
+ *
+ * <p>{@code projections} (optional; exporters write it for a bundle with an {@code
+ * image_projection.pt}) are pre-projection image features with the unit embedding the model's own
+ * projection gives them: the check that imported pre-projection features land where the model puts
+ * them.
  *
  * @param file the canary file
  * @param reference what computed the expected embeddings
  * @param images image inputs (paths resolved against the bundle) with their expected embeddings
  * @param texts text inputs with their expected embeddings
+ * @param projections pre-projection features with their expected embeddings
  */
-public record Canary(Path file, String reference, List<Item> images, List<Item> texts) {
+public record Canary(
+    Path file,
+    String reference,
+    List<Item> images,
+    List<Item> texts,
+    List<ProjectionItem> projections) {
 
   public static final String FILE = "canary.json";
 
@@ -45,14 +58,22 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
     }
   }
 
+  /**
+   * A pre-projection feature and its expected unit embedding.
+   *
+   * @param input where it came from as the file says (its {@code file}), or its place in the list
+   */
+  public record ProjectionItem(String input, float[] feature, float[] embedding) {}
+
   public Canary {
     images = List.copyOf(images);
     texts = List.copyOf(texts);
+    projections = List.copyOf(projections);
   }
 
   /** The number of inputs. */
   public int size() {
-    return images.size() + texts.size();
+    return images.size() + texts.size() + projections.size();
   }
 
   /**
@@ -73,7 +94,43 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
           file, "lists no input: give \"images\" and \"texts\" with their reference embeddings");
     }
     String reference = root.path("reference").asText("");
-    return new Canary(file, reference, images, texts);
+    return new Canary(file, reference, images, texts, projections(file, root));
+  }
+
+  private static List<ProjectionItem> projections(Path file, JsonNode root) {
+    JsonNode array = root.path("projections");
+    if (array.isMissingNode()) {
+      return List.of();
+    }
+    if (!array.isArray()) {
+      throw new BundleException(file, "\"projections\" must be a list");
+    }
+    List<ProjectionItem> items = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String where = "projections[" + i + "]";
+      JsonNode item = array.get(i);
+      String input = item.path("file").isTextual() ? item.get("file").asText() : where;
+      items.add(
+          new ProjectionItem(
+              input,
+              floats(file, where + ".feature", item.path("feature")),
+              floats(file, where + ".embedding", item.path("embedding"))));
+    }
+    return items;
+  }
+
+  private static float[] floats(Path file, String where, JsonNode vector) {
+    if (!vector.isArray() || vector.isEmpty()) {
+      throw new BundleException(file, where + " must be a list of numbers");
+    }
+    float[] values = new float[vector.size()];
+    for (int d = 0; d < values.length; d++) {
+      if (!vector.get(d).isNumber()) {
+        throw new BundleException(file, where + "[" + d + "] is not a number");
+      }
+      values[d] = (float) vector.get(d).asDouble();
+    }
+    return values;
   }
 
   private static List<Item> items(Path file, Path dir, JsonNode root, String field, String key) {
@@ -100,17 +157,7 @@ public record Canary(Path file, String reference, List<Item> images, List<Item> 
               file, where + ".file " + input + " is not a file inside the bundle");
         }
       }
-      JsonNode vector = item.path("embedding");
-      if (!vector.isArray() || vector.isEmpty()) {
-        throw new BundleException(file, where + ".embedding must be a list of numbers");
-      }
-      float[] embedding = new float[vector.size()];
-      for (int d = 0; d < embedding.length; d++) {
-        if (!vector.get(d).isNumber()) {
-          throw new BundleException(file, where + ".embedding[" + d + "] is not a number");
-        }
-        embedding[d] = (float) vector.get(d).asDouble();
-      }
+      float[] embedding = floats(file, where + ".embedding", item.path("embedding"));
       items.add(new Item(input, path, embedding, inputIds(file, where, item.path("input_ids"))));
     }
     return items;

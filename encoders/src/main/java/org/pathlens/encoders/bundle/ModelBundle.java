@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -19,8 +20,9 @@ import java.util.List;
  *
  * @param dir the bundle directory
  * @param config the parsed {@code model.json}
- * @param contentHash SHA-256 over the four files, so an index can tell which weights made it (the
- *     canary is left out: it checks the engine, it does not change what the model computes)
+ * @param contentHash SHA-256 over the four files (and the image projection where there is one), so
+ *     an index can tell which weights made it (the canary is left out: it checks the engine, it
+ *     does not change what the model computes)
  * @param canary the canary, or null for a bundle without one
  */
 public record ModelBundle(Path dir, ModelConfig config, String contentHash, Canary canary) {
@@ -29,6 +31,13 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
   public static final String IMAGE_ENCODER_FILE = "image_encoder.pt";
   public static final String TEXT_ENCODER_FILE = "text_encoder.pt";
   public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  /**
+   * Optional, declared by {@code image.projection}: TorchScript float32 [B, D_pre] to [B, D], the
+   * model's projection of its pre-projection image features into the embedding space.
+   */
+  public static final String IMAGE_PROJECTION_FILE = "image_projection.pt";
+
   private static final List<String> FILES =
       List.of(CONFIG_FILE, IMAGE_ENCODER_FILE, TEXT_ENCODER_FILE, TOKENIZER_FILE);
 
@@ -49,9 +58,23 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
     ModelConfig config = ModelConfigReader.read(dir.resolve(CONFIG_FILE));
     requireTorchScript(dir.resolve(IMAGE_ENCODER_FILE));
     requireTorchScript(dir.resolve(TEXT_ENCODER_FILE));
+    if (config.imageProjection() != null) {
+      Path projection = dir.resolve(IMAGE_PROJECTION_FILE);
+      if (!Files.isRegularFile(projection)) {
+        throw new BundleException(
+            projection,
+            "missing: model.json declares image.projection, which the bundle carries in this file");
+      }
+      requireTorchScript(projection);
+    }
     Path absolute = dir.toAbsolutePath().normalize();
     Canary canary = Canary.readIfPresent(absolute);
-    return new ModelBundle(absolute, config, hash(dir), canary);
+    return new ModelBundle(absolute, config, hash(dir, config), canary);
+  }
+
+  /** The image projection's file; present when {@code config().imageProjection()} is. */
+  public Path imageProjectionFile() {
+    return dir.resolve(IMAGE_PROJECTION_FILE);
   }
 
   public Path imageEncoderFile() {
@@ -94,11 +117,19 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
     }
   }
 
-  private static String hash(Path dir) {
+  /**
+   * The four files, then the projection where the bundle declares one: a bundle without it keeps
+   * the hash it always had, so indexes built with it stay its own.
+   */
+  private static String hash(Path dir, ModelConfig config) {
+    List<String> files = new ArrayList<>(FILES);
+    if (config.imageProjection() != null) {
+      files.add(IMAGE_PROJECTION_FILE);
+    }
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[1 << 16];
-      for (String name : FILES) {
+      for (String name : files) {
         digest.update(name.getBytes(StandardCharsets.UTF_8));
         try (InputStream in =
             new DigestInputStream(Files.newInputStream(dir.resolve(name)), digest)) {

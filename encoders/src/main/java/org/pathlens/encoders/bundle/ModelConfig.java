@@ -1,5 +1,7 @@
 package org.pathlens.encoders.bundle;
 
+import java.util.List;
+
 /**
  * The parsed {@code model.json} of a model bundle.
  *
@@ -9,6 +11,10 @@ package org.pathlens.encoders.bundle;
  * @param image image preprocessing
  * @param text text tokenisation
  * @param imageFeature whether image embeddings are in the text space ({@code image.feature})
+ * @param imageProjection the projection of pre-projection image features into the embedding space
+ *     ({@code image.projection}), or null for a bundle without one
+ * @param aka other names of the model, as other tools write them (TRIDENT's {@code conch_v1} for
+ *     CONCH): a feature file whose {@code encoder} attribute gives one of them is this model's
  */
 public record ModelConfig(
     String name,
@@ -16,7 +22,13 @@ public record ModelConfig(
     double logitScale,
     ImageConfig image,
     TextConfig text,
-    ImageFeature imageFeature) {
+    ImageFeature imageFeature,
+    ImageProjectionConfig imageProjection,
+    List<String> aka) {
+
+  public ModelConfig {
+    aka = List.copyOf(aka);
+  }
 
   /** True when text embeddings can be compared with this bundle's image embeddings. */
   public boolean textComparable() {

@@ -3,6 +3,7 @@ package org.pathlens.encoders.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -21,7 +22,8 @@ final class ModelConfigReader {
    * {@code model.json} as written, null where a key is missing or its value is null or of the wrong
    * JSON type (see {@link TreeBinding}).
    */
-  record Json(String name, Integer embeddingDim, Number logitScale, Image image, Text text) {}
+  record Json(
+      String name, Integer embeddingDim, Number logitScale, Image image, Text text, JsonNode aka) {}
 
   /**
    * @param cropOffset a reference, not a String: a missing key means "round", a null (or a value of
@@ -35,7 +37,11 @@ final class ModelConfigReader {
       AtomicReference<String> cropOffset,
       List<Number> mean,
       List<Number> std,
-      JsonNode feature) {}
+      JsonNode feature,
+      JsonNode projection) {}
+
+  /** {@code image.projection}: optional, then {@code input_dim} is required. */
+  record Projection(Integer inputDim, String from) {}
 
   /**
    * @param inputs nodes, read as text, so that a wrong list is reported as it was ({@code is [5]})
@@ -88,7 +94,9 @@ final class ModelConfigReader {
         logitScale,
         imageConfig,
         text(check(json.text(), "text", OBJECT, t -> true)),
-        feature);
+        feature,
+        projection(image.projection()),
+        aka(json.aka()));
   }
 
   private ImageConfig image(Image image) {
@@ -113,6 +121,40 @@ final class ModelConfigReader {
       }
     }
     return new ImageConfig(size, resize, interpolation, mean, std, cropOffset);
+  }
+
+  private ImageProjectionConfig projection(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw fieldError("image.projection", "must be an object with \"input_dim\"");
+    }
+    Projection projection = TreeBinding.bind((ObjectNode) node, Projection.class);
+    int inputDim = positive(projection.inputDim(), "image.projection.input_dim");
+    return new ImageProjectionConfig(
+        inputDim, projection.from() == null ? "" : projection.from().strip());
+  }
+
+  /** {@code aka}: optional, a list of non-empty names. */
+  private List<String> aka(JsonNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    if (node.isArray()) {
+      for (JsonNode name : node) {
+        if (!name.isTextual() || name.asText().isBlank()) {
+          names = null;
+          break;
+        }
+        names.add(name.asText().strip());
+      }
+    }
+    if (!node.isArray() || names == null) {
+      throw fieldError("aka", "must be a list of names (e.g. [\"conch_v1\"])");
+    }
+    return names;
   }
 
   private TextConfig text(Text text) {

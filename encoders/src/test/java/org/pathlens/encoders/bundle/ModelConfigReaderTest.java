@@ -97,6 +97,12 @@ class ModelConfigReaderTest {
           image.std           | "0.5"             | field "image.std" must be an array of 3 numbers (R, G, B)
           image.std           | [0.5, 0, 0.5]     | field "image.std" values must be positive
           text.context_length | -1                | field "text.context_length" missing or not a positive integer
+          image.projection    | "proj"            | field "image.projection" must be an object with "input_dim"
+          image.projection    | {}                | field "image.projection.input_dim" missing or not a positive integer
+          image.projection    | {"input_dim": 0}  | field "image.projection.input_dim" missing or not a positive integer
+          aka                 | "conch_v1"        | field "aka" must be a list of names (e.g. ["conch_v1"])
+          aka                 | ["conch_v1", ""]  | field "aka" must be a list of names (e.g. ["conch_v1"])
+          aka                 | null              | field "aka" must be a list of names (e.g. ["conch_v1"])
           text.inputs         | "input_ids"       | field "text.inputs" missing; must be ["input_ids"] or ["input_ids", "attention_mask"]
           text.inputs         | ["input_ids", 5]  | field "text.inputs" is [input_ids, 5]; must be ["input_ids"] or ["input_ids", "attention_mask"]
           text.inputs         | [null]            | field "text.inputs" is [null]; must be ["input_ids"] or ["input_ids", "attention_mask"]
@@ -163,5 +169,25 @@ class ModelConfigReaderTest {
     ModelConfig config = ModelConfigReader.read(file);
     assertEquals(CropOffset.FLOOR, config.image().cropOffset());
     assertEquals(ImageFeature.PRE_PROJECTION, config.imageFeature());
+  }
+
+  @Test
+  void projectionAndOtherNamesAreRead() throws IOException {
+    Path file =
+        edited(
+            root -> {
+              ((ObjectNode) root.get("image"))
+                  .putObject("projection")
+                  .put("input_dim", 768)
+                  .put("from", " visual.proj ");
+              root.putArray("aka").add("conch_v1").add("CONCH");
+            });
+    ModelConfig config = ModelConfigReader.read(file);
+    assertEquals(768, config.imageProjection().inputDim());
+    assertEquals("visual.proj", config.imageProjection().from());
+    assertEquals(List.of("conch_v1", "CONCH"), config.aka());
+    ModelConfig plain = ModelConfigReader.read(edited(root -> {}));
+    assertEquals(null, plain.imageProjection());
+    assertEquals(List.of(), plain.aka());
   }
 }

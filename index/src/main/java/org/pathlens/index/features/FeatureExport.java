@@ -22,15 +22,26 @@ import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
+import org.pathlens.index.TileRecord;
 
 /**
  * Writes an index's tile features back out per slide, for the next tool: TRIDENT's layout ({@code
  * features_<bundle>/<slide>.h5} with {@code features} [N, D] float32 and {@code coords} [N, 2]
  * int64, and TRIDENT's attributes), or NumPy files for those without HDF5 ({@code
  * <slide>/features.npy}, {@code coords.npy}, {@code tile_ids.csv}). The features are the raw
- * embeddings, before any batch correction. Slides are the tiles cut from a slide ({@code
+ * embeddings, before any batch correction, or, for a slide whose every tile was imported from
+ * pre-projection features, those features as the file held them; the file says which ({@link
+ * FeatureSpace#ATTRIBUTE} on {@code features}, {@code feature_space.txt} beside the npy files), so
+ * that ingesting it again needs no flag. Slides are the tiles cut from a slide ({@code
  * <slide>@<x>,<y>}) with their slide record, which gives the patch size at level 0; a slide without
  * its record is left out and named.
+ *
+ * <p>Tiles that are not a slide's position tiles (tile folders, with or without a slide id in their
+ * manifest) go, when the whole index is exported, into one file of their own: {@code
+ * tiles_<bundle>/tiles.h5} with {@code features} and {@code tile_ids} (UTF-8 strings, row by row)
+ * and no {@code coords}, since they have no place on a slide; or {@code tiles/features.npy} with
+ * {@code tile_ids.csv}. It sits outside {@code features_<bundle>/}, which stays the TRIDENT layout
+ * the next tool (and {@code ingest --features}) reads.
  *
  * <p>A slide's features are held in memory while its file is written (jHDF writes a dataset whole):
  * 100,000 tiles of D = 512 take 200 MB.
@@ -45,6 +56,9 @@ public final class FeatureExport {
 
   /** What an export wrote and left out. */
   public record Summary(List<Path> files, long tiles, List<String> leftOut) {}
+
+  /** The dataset of a tile folder's file that names each row's tile. */
+  public static final String TILE_IDS = "tile_ids";
 
   private final TileIndex index;
   private final Format format;
@@ -102,7 +116,86 @@ public final class FeatureExport {
               : writeNpy(out.resolve(slideId), slideTiles));
       tiles += slideTiles.size();
     }
+    if (slideIds.isEmpty()) {
+      List<StoredTile> folderTiles = new ArrayList<>();
+      index.forEachRawTile(
+          TileFilter.ALL,
+          t -> {
+            if (!isSlidePositionTile(t.record())) {
+              folderTiles.add(t);
+            }
+          });
+      if (!folderTiles.isEmpty()) {
+        folderTiles.sort(Comparator.comparing((StoredTile t) -> t.record().id()));
+        files.add(
+            format == Format.TRIDENT
+                ? writeTileFolder(out.resolve("tiles_" + bundle), folderTiles, bundle)
+                : writeNpyTileFolder(out.resolve("tiles"), folderTiles));
+        tiles += folderTiles.size();
+      }
+    }
     return new Summary(files, tiles, leftOut);
+  }
+
+  /** A tile cut from a slide at a level-0 position ({@code <slide>@<x>,<y>}). */
+  private static boolean isSlidePositionTile(TileRecord tile) {
+    return tile.slideId() != null
+        && tile.x() != null
+        && tile.y() != null
+        && tile.id().equals(TileIds.ofPosition(tile.slideId(), tile.x(), tile.y()));
+  }
+
+  /** The tiles without a place on a slide: their features and ids, no coordinates. */
+  private static Path writeTileFolder(Path dir, List<StoredTile> tiles, String bundle)
+      throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("tiles.h5");
+    Path partial = dir.resolve("tiles.h5.partial");
+    Rows rows = Rows.of(tiles);
+    try (WritableHdfFile hdf = HdfFile.write(partial)) {
+      WritableDataset f =
+          hdf.putDataset(FeatureFile.FEATURES, rows.values().toArray(float[][]::new));
+      f.putAttribute("encoder", bundle);
+      f.putAttribute(FeatureSpace.ATTRIBUTE, rows.space().value());
+      hdf.putDataset(TILE_IDS, tiles.stream().map(t -> t.record().id()).toArray(String[]::new));
+    }
+    Files.move(
+        partial,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return file;
+  }
+
+  /** {@code features.npy} and the tile ids (with their slide, where known), row by row. */
+  private static Path writeNpyTileFolder(Path dir, List<StoredTile> tiles) throws IOException {
+    Files.createDirectories(dir);
+    Rows rows = Rows.of(tiles);
+    int d = rows.values().getFirst().length;
+    ByteBuffer features =
+        ByteBuffer.allocate(tiles.size() * d * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    StringBuilder ids = new StringBuilder("row,tile_id,slide_id\n");
+    for (int i = 0; i < tiles.size(); i++) {
+      for (float v : rows.values().get(i)) {
+        features.putFloat(v);
+      }
+      TileRecord t = tiles.get(i).record();
+      ids.append(i)
+          .append(',')
+          .append(csv(t.id()))
+          .append(',')
+          .append(t.slideId() == null ? "" : csv(t.slideId()))
+          .append('\n');
+    }
+    writeNpy(dir.resolve("features.npy"), "<f4", tiles.size(), d, features.array());
+    Files.writeString(dir.resolve("tile_ids.csv"), ids, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("feature_space.txt"), rows.space().value() + "\n");
+    return dir;
+  }
+
+  /** A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+  private static String csv(String value) {
+    return value.matches("(?s).*[,\"\r\n].*") ? '"' + value.replace("\"", "\"\"") + '"' : value;
   }
 
   private List<String> allSlides() throws IOException {
@@ -120,10 +213,10 @@ public final class FeatureExport {
     Files.createDirectories(dir);
     Path file = dir.resolve(slide.slideId() + ".h5");
     Path partial = dir.resolve(slide.slideId() + ".h5.partial");
-    float[][] features = new float[tiles.size()][];
+    Rows rows = Rows.of(tiles);
+    float[][] features = rows.values().toArray(float[][]::new);
     long[][] coords = new long[tiles.size()][];
     for (int i = 0; i < tiles.size(); i++) {
-      features[i] = tiles.get(i).embedding();
       coords[i] = new long[] {tiles.get(i).record().x(), tiles.get(i).record().y()};
     }
     long patchSizeLevel0 = Math.round(slide.tileSize() * slide.tileMpp() / slide.mppX());
@@ -142,6 +235,7 @@ public final class FeatureExport {
       f.putAttribute("name", slide.slideId());
       f.putAttribute("savetodir", dir.toAbsolutePath().toString());
       f.putAttribute("encoder", bundle);
+      f.putAttribute(FeatureSpace.ATTRIBUTE, rows.space().value());
     }
     // A reader never sees half a file: the finished one replaces any earlier in one step.
     Files.move(
@@ -150,6 +244,18 @@ public final class FeatureExport {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return file;
+  }
+
+  /**
+   * What a slide's file holds: its tiles' imported features where all have one, else embeddings.
+   */
+  private record Rows(List<float[]> values, FeatureSpace space) {
+    static Rows of(List<StoredTile> tiles) {
+      boolean features = tiles.stream().allMatch(t -> t.feature() != null);
+      return new Rows(
+          tiles.stream().map(t -> features ? t.feature() : t.embedding()).toList(),
+          features ? FeatureSpace.PRE_PROJECTION : FeatureSpace.EMBEDDING);
+    }
   }
 
   /**
@@ -163,7 +269,8 @@ public final class FeatureExport {
   /** {@code features.npy} (float32), {@code coords.npy} (int64) and the tile ids, row by row. */
   private static Path writeNpy(Path dir, List<StoredTile> tiles) throws IOException {
     Files.createDirectories(dir);
-    int d = tiles.getFirst().embedding().length;
+    Rows rows = Rows.of(tiles);
+    int d = rows.values().getFirst().length;
     ByteBuffer features =
         ByteBuffer.allocate(tiles.size() * d * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer coords =
@@ -171,7 +278,7 @@ public final class FeatureExport {
     StringBuilder ids = new StringBuilder("row,tile_id,x,y\n");
     for (int i = 0; i < tiles.size(); i++) {
       StoredTile t = tiles.get(i);
-      for (float v : t.embedding()) {
+      for (float v : rows.values().get(i)) {
         features.putFloat(v);
       }
       coords.putLong(t.record().x()).putLong(t.record().y());
@@ -187,6 +294,7 @@ public final class FeatureExport {
     writeNpy(dir.resolve("features.npy"), "<f4", tiles.size(), d, features.array());
     writeNpy(dir.resolve("coords.npy"), "<i8", tiles.size(), 2, coords.array());
     Files.writeString(dir.resolve("tile_ids.csv"), ids, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("feature_space.txt"), rows.space().value() + "\n");
     return dir;
   }
 

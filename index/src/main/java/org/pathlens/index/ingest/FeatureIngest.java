@@ -7,11 +7,11 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.pathlens.encoders.Embeddings;
+import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.TileFields;
@@ -20,6 +20,7 @@ import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.features.FeatureFile;
 import org.pathlens.index.features.FeatureFileException;
+import org.pathlens.index.features.FeatureSpace;
 import org.pathlens.slides.Mpp;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
@@ -37,28 +38,41 @@ import org.pathlens.slides.SlideReaders;
  * fails is refused in one line and the index is left as it was. Rows that are not finite are named
  * and skipped, as a tile whose embedding is not finite is.
  *
+ * <p>Pre-projection features ({@link FeatureSpace#PRE_PROJECTION}: CONCH v1's output before {@code
+ * proj_contrast}, as TRIDENT and CLAM store it) go through the bundle's {@link ImageProjection} and
+ * are normalised, as the CONCH code's {@code forward_project} path does; the tile keeps the feature
+ * as the file held it ({@link org.pathlens.index.TileFields#FEATURE}) for export. Which the rows
+ * are is said by the user ({@code space}), by the file ({@link FeatureSpace#ATTRIBUTE}), or by
+ * their length where only one fits; when both fit (CONCH: 512 either way) the file is refused until
+ * someone says, since the two read as each other give answers without meaning.
+ *
  * <p>With the slide file of the same id (among {@code slides}), the tiles link to it: they record
  * it as their source and their µm/px, and the slide gets its {@link SlideRecord} and thumbnail, so
  * tile images, deep zoom, heatmaps and GeoJSON work as for a slide PathLens tiled. Without it the
  * tiles name the feature file as their source and everything that needs no pixels works.
  *
- * @param bundleName the bundle's name, checked against a file's {@code encoder} attribute
- * @param embeddingDim the bundle's image embedding dimension
+ * @param model the bundle: its names (checked against a file's {@code encoder} attribute), its
+ *     embedding length and its image projection
  * @param trustFeatures ingest features whose {@code encoder} attribute names another model
  * @param assumedMpp level-0 µm/px for linked slides that record none
  * @param thumbnailSize the thumbnail's longer side for linked slides
  * @param existing what to do with tiles the index already holds unchanged
+ * @param space what the user says the rows are, or null to read it from the file or the lengths
  */
 public record FeatureIngest(
-    String bundleName,
-    int embeddingDim,
+    FeatureModel model,
     boolean trustFeatures,
     OptionalDouble assumedMpp,
     int thumbnailSize,
-    ExistingTiles existing) {
+    ExistingTiles existing,
+    FeatureSpace space) {
 
-  /** A file checked, with the slide it links to and the tile footprint at level 0. */
-  private record Checked(FeatureFile file, Optional<Path> slide, double footprint0) {}
+  /**
+   * A file checked, with the slide it links to, the tile footprint at level 0 and what its rows
+   * are.
+   */
+  private record Checked(
+      FeatureFile file, Optional<Path> slide, double footprint0, FeatureSpace rows) {}
 
   /**
    * Ingests {@code files}, linking each to the slide of the same id among {@code slides}.
@@ -101,22 +115,14 @@ public record FeatureIngest(
 
   private Checked check(FeatureFile file, Map<String, Path> slides)
       throws FeatureFileException, IOException {
-    if (file.dimension() != embeddingDim) {
-      throw new FeatureFileException(
-          file.file()
-              + ": features are "
-              + file.dimension()
-              + "-dimensional, the bundle's image embeddings "
-              + embeddingDim
-              + ": features of another model; give the bundle of the model that made them");
-    }
-    if (file.encoder().isPresent() && !sameModel(file.encoder().get()) && !trustFeatures) {
+    FeatureSpace rows = rowsOf(file);
+    if (file.encoder().isPresent() && !model.isNamed(file.encoder().get()) && !trustFeatures) {
       throw new FeatureFileException(
           file.file()
               + ": features made by '"
               + file.encoder().get()
               + "' (its 'encoder' attribute), the bundle is '"
-              + bundleName
+              + model.name()
               + "': give that model's bundle, or --trust-features if it is the same model under"
               + " another name");
     }
@@ -132,7 +138,7 @@ public record FeatureIngest(
                 + "'s slide file");
       }
       return new Checked(
-          file, slide, ((FeatureFile.Level0Footprint) file.footprint()).patchSizeLevel0());
+          file, slide, ((FeatureFile.Level0Footprint) file.footprint()).patchSizeLevel0(), rows);
     }
     try (SlideReader reader = SlideReaders.open(slide.get())) {
       double footprint0 =
@@ -174,8 +180,84 @@ public record FeatureIngest(
         }
       }
       levelZeroMpp(reader);
-      return new Checked(file, slide, footprint0);
+      return new Checked(file, slide, footprint0, rows);
     }
+  }
+
+  /**
+   * What {@code file}'s rows are: as the user said, else as the file says, else what their length
+   * fits; checked against the bundle.
+   */
+  private FeatureSpace rowsOf(FeatureFile file) throws FeatureFileException {
+    String attribute = file.attributes().get(FeatureFile.FEATURES + "." + FeatureSpace.ATTRIBUTE);
+    FeatureSpace declared = null;
+    if (attribute != null) {
+      try {
+        declared = FeatureSpace.parse(attribute);
+      } catch (IllegalArgumentException e) {
+        throw new FeatureFileException(
+            file.file()
+                + ": attribute '"
+                + FeatureSpace.ATTRIBUTE
+                + "' of 'features': "
+                + e.getMessage());
+      }
+    }
+    if (space != null && declared != null && space != declared) {
+      throw new FeatureFileException(
+          file.file()
+              + ": its '"
+              + FeatureSpace.ATTRIBUTE
+              + "' attribute says the features are "
+              + declared
+              + ", --feature-space says "
+              + space
+              + ": drop --feature-space, or check which file this is");
+    }
+    FeatureSpace rows = space != null ? space : declared;
+    boolean fitEmbedding = file.dimension() == model.embeddingDim();
+    boolean fitProjection =
+        model.projection() != null && file.dimension() == model.projection().inputDim();
+    if (rows == null) {
+      if (fitEmbedding && fitProjection) {
+        throw new FeatureFileException(
+            file.file()
+                + ": "
+                + file.dimension()
+                + "-dimensional features fit "
+                + model.name()
+                + " both before its image projection and after it: say which with"
+                + " --feature-space pre-projection (TRIDENT and CLAM store CONCH v1's features"
+                + " before proj_contrast) or --feature-space embedding");
+      }
+      rows = fitProjection ? FeatureSpace.PRE_PROJECTION : FeatureSpace.EMBEDDING;
+    }
+    if (rows == FeatureSpace.PRE_PROJECTION && model.projection() == null) {
+      throw new FeatureFileException(
+          file.file()
+              + ": pre-projection features need the bundle's image projection, and "
+              + model.name()
+              + " carries none (no image.projection in its model.json): export the model again"
+              + " with ./pathlens export, which writes image_projection.pt");
+    }
+    int wanted =
+        rows == FeatureSpace.PRE_PROJECTION ? model.projection().inputDim() : model.embeddingDim();
+    if (file.dimension() != wanted) {
+      throw new FeatureFileException(
+          file.file()
+              + ": features are "
+              + file.dimension()
+              + "-dimensional, the bundle's "
+              + (rows == FeatureSpace.PRE_PROJECTION
+                  ? "image projection takes " + wanted
+                  : "image embeddings "
+                      + wanted
+                      + (model.projection() == null
+                          ? ""
+                          : " (its projection takes " + model.projection().inputDim() + ")"))
+              + ": features of another model; give the bundle of the model that made them");
+    }
+    return rows;
   }
 
   /** The slide's level-0 µm/px across: its own, else the one assumed, else the file is refused. */
@@ -191,15 +273,6 @@ public record FeatureIngest(
                 new FeatureFileException(
                     reader.path()
                         + " records no µm/px: give --mpp-override with its level-0 µm/px"));
-  }
-
-  /** Whether a file's {@code encoder} attribute names this bundle (case, '-' and '_' aside). */
-  boolean sameModel(String encoder) {
-    return canonical(encoder).equals(canonical(bundleName));
-  }
-
-  private static String canonical(String name) {
-    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "");
   }
 
   /** Ingests one checked file; returns how many of its tiles were kept unchanged. */
@@ -250,19 +323,33 @@ public record FeatureIngest(
         listener.skipped(input);
       }
       long before = buffer.added();
+      boolean project = checked.rows() == FeatureSpace.PRE_PROJECTION;
       file.forEachBlock(
           (first, features) -> {
-            List<TileRecord> records = new ArrayList<>();
-            List<float[]> embeddings = new ArrayList<>();
+            List<Integer> rowsHere = new ArrayList<>();
+            List<float[]> raw = new ArrayList<>();
             for (int r = 0; r < features.length; r++) {
-              int row = (int) first + r;
-              if (write.get(row)) {
-                records.add(tileRecord(file, row, slideId, tileMpp, source, extra));
-                embeddings.add(unitLength(features[r]));
+              if (write.get((int) first + r)) {
+                rowsHere.add((int) first + r);
+                raw.add(features[r]);
+              }
+            }
+            List<float[]> embeddings =
+                project
+                    ? projected(file, raw, rowsHere, skipped, listener)
+                    : raw.stream().map(FeatureIngest::unitLength).toList();
+            List<TileRecord> records = new ArrayList<>();
+            List<float[]> kept = new ArrayList<>();
+            List<float[]> keptEmbeddings = new ArrayList<>();
+            for (int i = 0; i < rowsHere.size(); i++) {
+              if (embeddings.get(i) != null) {
+                records.add(tileRecord(file, rowsHere.get(i), slideId, tileMpp, source, extra));
+                kept.add(raw.get(i));
+                keptEmbeddings.add(embeddings.get(i));
               }
             }
             if (!records.isEmpty()) {
-              buffer.add(records, embeddings);
+              buffer.add(records, keptEmbeddings, project ? kept : null);
             }
           });
       buffer.flush();
@@ -274,6 +361,39 @@ public record FeatureIngest(
       if (reader != null) {
         reader.close();
       }
+    }
+  }
+
+  /**
+   * The unit embeddings of pre-projection {@code rows} through the bundle's projection; null for a
+   * row whose projection is not finite, which is named and skipped as a non-finite row is.
+   */
+  private List<float[]> projected(
+      FeatureFile file,
+      List<float[]> rows,
+      List<Integer> rowNumbers,
+      List<SkippedInput> skipped,
+      IngestListener listener) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return model.projection().project(rows);
+    } catch (NonFiniteEmbeddingException e) {
+      for (int i : e.failed()) {
+        int row = rowNumbers.get(i);
+        SkippedInput input =
+            new SkippedInput(
+                TileIds.ofPosition(file.slideId(), (int) file.xs()[row], (int) file.ys()[row]),
+                file.file()
+                    + ": 'features' row "
+                    + row
+                    + " projects to a non-finite embedding (NaN or infinity)",
+                true);
+        skipped.add(input);
+        listener.skipped(input);
+      }
+      return e.embeddings();
     }
   }
 
@@ -337,9 +457,18 @@ public record FeatureIngest(
     Map<String, String> properties = new HashMap<>(reader.properties());
     file.attributes().forEach((k, v) -> properties.put("features." + k, v));
     properties.put("features.file", file.file().toAbsolutePath().normalize().toString());
-    if (trustFeatures && file.encoder().isPresent() && !sameModel(file.encoder().get())) {
+    properties.put("features.space", checked.rows().value());
+    if (checked.rows() == FeatureSpace.PRE_PROJECTION) {
       properties.put(
-          "features.trusted", "encoder '" + file.encoder().get() + "' read as " + bundleName);
+          "features.projection",
+          model.projection().file().getFileName()
+              + (model.projection().from().isEmpty()
+                  ? ""
+                  : " (" + model.projection().from() + ")"));
+    }
+    if (trustFeatures && file.encoder().isPresent() && !model.isNamed(file.encoder().get())) {
+      properties.put(
+          "features.trusted", "encoder '" + file.encoder().get() + "' read as " + model.name());
     }
     double mpp0 = levelZeroMpp(reader);
     int levelRead =

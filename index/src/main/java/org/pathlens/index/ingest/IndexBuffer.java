@@ -18,6 +18,8 @@ final class IndexBuffer {
   private final int capacity;
   private final List<TileRecord> tiles = new ArrayList<>();
   private final List<float[]> embeddings = new ArrayList<>();
+  private final List<float[]> features = new ArrayList<>();
+  private boolean anyFeature;
   private long added;
 
   IndexBuffer(TileIndex index, IngestListener listener) {
@@ -33,8 +35,21 @@ final class IndexBuffer {
 
   /** Adds an encoder batch of embedded tiles; commits when a commit batch is full. */
   void add(List<TileRecord> batchTiles, List<float[]> batchEmbeddings) throws IOException {
+    add(batchTiles, batchEmbeddings, null);
+  }
+
+  /**
+   * As {@link #add(List, List)}, with the features the tiles were imported as (null: none; see
+   * {@link TileIndex#add(List, List, List)}).
+   */
+  void add(List<TileRecord> batchTiles, List<float[]> batchEmbeddings, List<float[]> batchFeatures)
+      throws IOException {
     tiles.addAll(batchTiles);
     embeddings.addAll(batchEmbeddings);
+    for (int i = 0; i < batchTiles.size(); i++) {
+      features.add(batchFeatures == null ? null : batchFeatures.get(i));
+    }
+    anyFeature |= batchFeatures != null;
     listener.indexed(batchTiles.size());
     if (tiles.size() >= capacity) {
       flush();
@@ -46,10 +61,12 @@ final class IndexBuffer {
     if (tiles.isEmpty()) {
       return;
     }
-    index.add(tiles, embeddings);
+    index.add(tiles, embeddings, anyFeature ? features : null);
     added += tiles.size();
     tiles.clear();
     embeddings.clear();
+    features.clear();
+    anyFeature = false;
   }
 
   /** Tiles committed so far. */

@@ -39,6 +39,7 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.IndexWriteException;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecords;
+import org.pathlens.index.SlideVectors;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
@@ -273,6 +274,11 @@ public final class LuceneTileIndex implements TileIndex {
     return new DirectorySlideRecords(dir);
   }
 
+  @Override
+  public SlideVectors slideVectors() {
+    return new LuceneSlideVectors(dir);
+  }
+
   public IndexProvenance provenance() {
     return provenance;
   }
@@ -288,7 +294,9 @@ public final class LuceneTileIndex implements TileIndex {
    * other threads have added so far: the whole-batches guarantee after a crash holds for a single
    * writing thread.
    */
-  public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+  @Override
+  public void add(List<TileRecord> tiles, List<float[]> embeddings, List<float[]> features)
+      throws IOException {
     requireWriter("add tiles");
     if (tiles.size() != embeddings.size()) {
       throw new IllegalArgumentException(
@@ -297,6 +305,7 @@ public final class LuceneTileIndex implements TileIndex {
     for (int i = 0; i < tiles.size(); i++) {
       checkEmbedding(tiles.get(i).id(), embeddings.get(i));
     }
+    EmbeddingChecks.checkFeatures(tiles.size(), features, i -> tiles.get(i).id());
     for (int start = 0; start < tiles.size(); start += settings.commitSize()) {
       int end = Math.min(tiles.size(), start + settings.commitSize());
       try {
@@ -304,7 +313,11 @@ public final class LuceneTileIndex implements TileIndex {
           TileRecord tile = tiles.get(i);
           writer.updateDocument(
               new Term(TileFields.ID, tile.id()),
-              document(tile, embeddings.get(i), batchCorrection));
+              document(
+                  tile,
+                  embeddings.get(i),
+                  features == null ? null : features.get(i),
+                  batchCorrection));
         }
         commit();
       } catch (IOException e) {
@@ -344,15 +357,16 @@ public final class LuceneTileIndex implements TileIndex {
   }
 
   /** The tile's document: with the corrected vector where {@code correction} covers its batch. */
-  private static Document document(TileRecord tile, float[] raw, BatchCorrection correction) {
+  private static Document document(
+      TileRecord tile, float[] raw, float[] feature, BatchCorrection correction) {
     if (correction == null) {
-      return TileDocuments.toDocument(tile, raw);
+      return TileDocuments.toDocument(tile, raw, null, null, feature);
     }
     String batch = tile.metadata(correction.by());
     if (correction.covers(batch)) {
-      return TileDocuments.toDocument(tile, correction.apply(raw, batch), raw, true);
+      return TileDocuments.toDocument(tile, correction.apply(raw, batch), raw, true, feature);
     }
-    return TileDocuments.toDocument(tile, raw, null, false);
+    return TileDocuments.toDocument(tile, raw, null, false, feature);
   }
 
   /**
@@ -399,7 +413,7 @@ public final class LuceneTileIndex implements TileIndex {
             try {
               writer.updateDocument(
                   new Term(TileFields.ID, tile.record().id()),
-                  document(tile.record(), tile.embedding(), correction));
+                  document(tile.record(), tile.embedding(), tile.feature(), correction));
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -459,6 +473,7 @@ public final class LuceneTileIndex implements TileIndex {
     } catch (IOException e) {
       throw writeFailed(e);
     }
+    slideVectors().delete(slideId); // a slide vector never outlives its tiles
     return removed;
   }
 

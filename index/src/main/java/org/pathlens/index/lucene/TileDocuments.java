@@ -37,15 +37,17 @@ final class TileDocuments {
   private TileDocuments() {}
 
   static Document toDocument(TileRecord tile, float[] embedding) {
-    return toDocument(tile, embedding, null, null);
+    return toDocument(tile, embedding, null, null, null);
   }
 
   /**
    * A tile of an index with a batch correction: {@code vector} is what searches see, {@code raw}
    * (null when the vector is the raw embedding) the embedding as encoded, {@code corrected} whether
-   * the vector is corrected (null in an index without a correction).
+   * the vector is corrected (null in an index without a correction), {@code feature} the feature
+   * the tile was imported as where that is not its embedding (null: none).
    */
-  static Document toDocument(TileRecord tile, float[] vector, float[] raw, Boolean corrected) {
+  static Document toDocument(
+      TileRecord tile, float[] vector, float[] raw, Boolean corrected, float[] feature) {
     Document doc = new Document();
     // Doc values of the id too: ranking candidates by (score, id) then reads ids without
     // decompressing documents.
@@ -76,6 +78,9 @@ final class TileDocuments {
     if (raw != null) {
       doc.add(new StoredField(TileFields.EMBEDDING_RAW, toBytes(raw)));
     }
+    if (feature != null) {
+      doc.add(new StoredField(TileFields.FEATURE, toBytes(feature)));
+    }
     if (corrected != null) {
       doc.add(new StringField(TileFields.BATCH_CORRECTED, corrected.toString(), Field.Store.NO));
     }
@@ -87,7 +92,16 @@ final class TileDocuments {
    * one).
    */
   static float[] rawEmbedding(Document doc) {
-    BytesRef bytes = doc.getBinaryValue(TileFields.EMBEDDING_RAW);
+    return floats(doc, TileFields.EMBEDDING_RAW);
+  }
+
+  /** The feature stored in {@code doc} ({@link TileFields#FEATURE}), or null when it has none. */
+  static float[] feature(Document doc) {
+    return floats(doc, TileFields.FEATURE);
+  }
+
+  private static float[] floats(Document doc, String field) {
+    BytesRef bytes = doc.getBinaryValue(field);
     if (bytes == null) {
       return null;
     }

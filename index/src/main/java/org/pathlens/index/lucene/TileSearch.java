@@ -277,7 +277,11 @@ final class TileSearch {
                 if (embedding == null) {
                   embedding = vectors.vectorValue(vectorDocs.index()).clone();
                 }
-                action.accept(new StoredTile(TileDocuments.toRecord(document), embedding));
+                action.accept(
+                    new StoredTile(
+                        TileDocuments.toRecord(document),
+                        embedding,
+                        TileDocuments.feature(document)));
               }
             }
 

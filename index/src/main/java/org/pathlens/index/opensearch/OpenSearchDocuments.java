@@ -31,6 +31,13 @@ final class OpenSearchDocuments {
   static final String EMBEDDING_F32 = "embedding_f32";
 
   /**
+   * The feature a tile was imported as where that is not its embedding ({@link
+   * org.pathlens.index.TileFields#FEATURE}), stored as {@link #EMBEDDING_F32} is and, like it, left
+   * out of {@code _source}.
+   */
+  static final String FEATURE_F32 = "feature_f32";
+
+  /**
    * When the document was written (the writer's clock, epoch milliseconds): what tells the newest
    * of two copies of one id apart ({@code index check --repair}), since OpenSearch's sequence
    * numbers count per shard and two copies of an id sit on different shards.
@@ -54,7 +61,12 @@ final class OpenSearchDocuments {
     index.put("number_of_shards", shards);
     index.put("number_of_replicas", replicas);
     ObjectNode mappings = body.putObject("mappings");
-    mappings.putObject("_source").putArray("excludes").add(TileFields.EMBEDDING).add(EMBEDDING_F32);
+    mappings
+        .putObject("_source")
+        .putArray("excludes")
+        .add(TileFields.EMBEDDING)
+        .add(EMBEDDING_F32)
+        .add(FEATURE_F32);
     // Manifest columns beyond the built-in ones are whole-value metadata, as in the Lucene index.
     mappings
         .putArray("dynamic_templates")
@@ -92,15 +104,22 @@ final class OpenSearchDocuments {
                   + " int8): use int8 or none");
     }
     properties.putObject(EMBEDDING_F32).put("type", "binary").put("store", true);
+    properties.set(FEATURE_F32, featureMapping());
     properties.putObject(WRITTEN_AT).put("type", "long");
     return body;
   }
 
+  /** The mapping of {@link #FEATURE_F32}: stored bytes, never searched. */
+  static ObjectNode featureMapping() {
+    return NODES.objectNode().put("type", "binary").put("store", true);
+  }
+
   /**
-   * The document of a tile: its metadata, vector and stored float copy, and when it was written
-   * ({@link #WRITTEN_AT}).
+   * The document of a tile: its metadata, vector and stored float copy, its imported feature (null:
+   * none), and when it was written ({@link #WRITTEN_AT}).
    */
-  static ObjectNode toDocument(TileRecord tile, float[] embedding, long writtenAt) {
+  static ObjectNode toDocument(
+      TileRecord tile, float[] embedding, float[] feature, long writtenAt) {
     ObjectNode doc = NODES.objectNode();
     for (TileFields.Field field : TileFields.SCHEMA) {
       Object value = field.value().apply(tile);
@@ -116,6 +135,7 @@ final class OpenSearchDocuments {
       String key = extra.getKey();
       if (key.startsWith("_")
           || key.equals(EMBEDDING_F32)
+          || key.equals(FEATURE_F32)
           || key.equals(WRITTEN_AT)
           || key.isBlank()) {
         throw new IllegalArgumentException(
@@ -128,6 +148,9 @@ final class OpenSearchDocuments {
       vector.add(v);
     }
     doc.put(EMBEDDING_F32, encode(embedding));
+    if (feature != null) {
+      doc.put(FEATURE_F32, encode(feature));
+    }
     doc.put(WRITTEN_AT, writtenAt);
     return doc;
   }
@@ -161,6 +184,12 @@ final class OpenSearchDocuments {
           "tile " + hit.path("_id").asText() + " has no stored embedding: not a PathLens document");
     }
     return decode(stored.asText());
+  }
+
+  /** The stored feature of a hit ({@code fields.feature_f32}), or null when it has none. */
+  static float[] feature(JsonNode hit) {
+    JsonNode stored = hit.path("fields").path(FEATURE_F32).path(0);
+    return stored.isTextual() ? decode(stored.asText()) : null;
   }
 
   static String encode(float[] embedding) {

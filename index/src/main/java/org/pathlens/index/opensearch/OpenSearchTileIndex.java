@@ -35,6 +35,7 @@ import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecords;
+import org.pathlens.index.SlideVectors;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
@@ -398,6 +399,11 @@ final class OpenSearchTileIndex implements RebuildingIndex {
     return new ClusterSlideRecords(this);
   }
 
+  @Override
+  public SlideVectors slideVectors() {
+    return new ClusterSlideVectors(this);
+  }
+
   /** The client this index talks to the cluster with. */
   ClusterClient client() {
     return client;
@@ -414,7 +420,8 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   }
 
   @Override
-  public void add(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+  public void add(List<TileRecord> tiles, List<float[]> embeddings, List<float[]> features)
+      throws IOException {
     requireLease();
     requireWritable("add tiles");
     if (tiles.size() != embeddings.size()) {
@@ -424,10 +431,33 @@ final class OpenSearchTileIndex implements RebuildingIndex {
     for (int i = 0; i < tiles.size(); i++) {
       EmbeddingChecks.check(provenance, location, tiles.get(i).id(), embeddings.get(i));
     }
+    EmbeddingChecks.checkFeatures(tiles.size(), features, i -> tiles.get(i).id());
+    if (features != null && features.stream().anyMatch(f -> f != null)) {
+      requireFeatureMapping();
+    }
     for (int start = 0; start < tiles.size(); start += settings.commitSize()) {
       int end = Math.min(tiles.size(), start + settings.commitSize());
-      bulk(tiles.subList(start, end), embeddings.subList(start, end));
+      bulk(
+          tiles.subList(start, end),
+          embeddings.subList(start, end),
+          features == null ? null : features.subList(start, end));
     }
+  }
+
+  /**
+   * Maps the stored feature field in an index made before it existed: unmapped, the dynamic
+   * template would take its bytes for a keyword. Adding a field to a mapping is allowed on a live
+   * index and a no-op when it is there.
+   */
+  private void requireFeatureMapping() throws IOException {
+    if (featureMapped) {
+      return;
+    }
+    ObjectNode body = NODES.objectNode();
+    body.putObject("properties")
+        .set(OpenSearchDocuments.FEATURE_F32, OpenSearchDocuments.featureMapping());
+    client.send("PUT", path + "/_mapping", body);
+    featureMapped = true;
   }
 
   /**
@@ -435,7 +465,8 @@ final class OpenSearchTileIndex implements RebuildingIndex {
    * every such copy is deleted first, by id across all shards ({@link #deleteCopiesElsewhere}), so
    * an id never has two documents.
    */
-  private void bulk(List<TileRecord> tiles, List<float[]> embeddings) throws IOException {
+  private void bulk(List<TileRecord> tiles, List<float[]> embeddings, List<float[]> features)
+      throws IOException {
     deleteCopiesElsewhere(tiles);
     long writtenAt = System.currentTimeMillis();
     Map<String, String> actions = new LinkedHashMap<>(); // key: what the answer's item refers to
@@ -445,7 +476,9 @@ final class OpenSearchTileIndex implements RebuildingIndex {
           "index " + tile.id(),
           action("index", tile.id(), tile.slideId())
               + "\n"
-              + OpenSearchDocuments.toDocument(tile, embeddings.get(i), writtenAt).toString()
+              + OpenSearchDocuments.toDocument(
+                      tile, embeddings.get(i), features == null ? null : features.get(i), writtenAt)
+                  .toString()
               + "\n");
     }
     int copies = configuredCopies(false);
@@ -579,6 +612,9 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   }
 
   private volatile boolean warnedFewerCopies;
+
+  /** Whether {@link OpenSearchDocuments#FEATURE_F32} is known to be mapped. */
+  private volatile boolean featureMapped;
 
   /** Once per writer: tiles written with fewer copies than configured, as the operator allowed. */
   private void warnFewerCopies(int reached, int copies) {
@@ -737,6 +773,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
                 + "/_delete_by_query?refresh=true&conflicts=proceed&routing="
                 + URLEncoder.encode(slideId, StandardCharsets.UTF_8),
             body);
+    slideVectors().delete(slideId); // a slide vector never outlives its tiles
     return answer.path("deleted").asInt();
   }
 
@@ -1024,7 +1061,9 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   public void forEachTile(TileFilter filter, Consumer<StoredTile> action) throws IOException {
     ObjectNode body = NODES.objectNode();
     body.put("_source", true);
-    body.putArray("stored_fields").add(OpenSearchDocuments.EMBEDDING_F32);
+    body.putArray("stored_fields")
+        .add(OpenSearchDocuments.EMBEDDING_F32)
+        .add(OpenSearchDocuments.FEATURE_F32);
     body.set("query", filterQuery(filter));
     client.forEachHit(
         path,
@@ -1035,7 +1074,8 @@ final class OpenSearchTileIndex implements RebuildingIndex {
             action.accept(
                 new StoredTile(
                     OpenSearchDocuments.toRecord(hit.path("_source")),
-                    OpenSearchDocuments.embedding(hit))));
+                    OpenSearchDocuments.embedding(hit),
+                    OpenSearchDocuments.feature(hit))));
   }
 
   /** No batch correction on a cluster index: the raw embeddings are the searched ones. */

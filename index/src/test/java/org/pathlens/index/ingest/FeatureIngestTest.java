@@ -1,5 +1,6 @@
 package org.pathlens.index.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,16 +10,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.ImageProjection;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
@@ -30,8 +35,12 @@ import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.StoredTile;
 import org.pathlens.index.TileFilter;
+import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
+import org.pathlens.index.features.FeatureExport;
+import org.pathlens.index.features.FeatureFile;
 import org.pathlens.index.features.FeatureFileException;
+import org.pathlens.index.features.FeatureSpace;
 import org.pathlens.slides.SlideLevel;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
@@ -129,12 +138,7 @@ class FeatureIngestTest {
 
   private static FeatureIngest ingest(boolean trust) {
     return new FeatureIngest(
-        model.bundle().config().name(),
-        model.bundle().config().embeddingDim(),
-        trust,
-        OptionalDouble.empty(),
-        256,
-        ExistingTiles.KEEP);
+        FeatureModel.of(model), trust, OptionalDouble.empty(), 256, ExistingTiles.KEEP, null);
   }
 
   /** TRIDENT's attributes for this slide's tiling: 224-px patches, 448 px at level 0. */
@@ -252,6 +256,203 @@ class FeatureIngestTest {
       assertEquals(1, summary.nonFinite());
       assertTrue(summary.skipped().getFirst().reason().contains("row 3"), summary.toString());
     }
+  }
+
+  /**
+   * Pre-projection features (the demo tower's pooled activations before its last linear, seeded
+   * here: non-negative as post-ReLU features are) go through the bundle's projection: the stored
+   * embeddings are the projection's, normalised, the text top-10 is the one those embeddings give,
+   * and the tile keeps the feature bit for bit; the export writes it back with its space, and its
+   * ingest needs no flag.
+   */
+  @Test
+  void preProjectionFeaturesAreProjectedForTextAndKeptForExport() throws Exception {
+    try (VisionLanguageModel projected = projectionModel("pre-projection")) {
+      ImageProjection projection = projected.projection().orElseThrow();
+      float[][] pre = preProjectionRows(projection.inputDim());
+      Path file = tridentFile(dir.resolve("pre-projection/features_demo"), coords, pre);
+      List<float[]> expected = projection.project(List.of(pre));
+      FeatureIngest ingest = projectionIngest(projection, FeatureSpace.PRE_PROJECTION);
+      try (TileIndex index = openWith(projected, location("pre-projection"))) {
+        IngestSummary summary =
+            ingest.ingest(List.of(file), List.of(slide), index, IngestListener.NONE);
+        assertEquals(coords.length, summary.tiles());
+        Map<String, StoredTile> stored = new TreeMap<>();
+        index.forEachTile(TileFilter.ALL, t -> stored.put(t.record().id(), t));
+        Map<String, float[]> expectedById = new TreeMap<>();
+        for (int i = 0; i < coords.length; i++) {
+          String id = TileIds.ofPosition(SLIDE_ID, (int) coords[i][0], (int) coords[i][1]);
+          expectedById.put(id, expected.get(i));
+          StoredTile tile = stored.get(id);
+          assertEquals(1.0, Embeddings.dot(expected.get(i), tile.embedding()), 1e-6, id);
+          assertArrayEquals(pre[i], tile.feature(), id);
+        }
+        for (String text : List.of("tumor", "adipose tissue", "lymphocytes")) {
+          float[] query = projected.texts().encode(text);
+          List<String> want =
+              expectedById.entrySet().stream()
+                  .sorted(
+                      Comparator.comparingDouble(
+                              (Map.Entry<String, float[]> e) ->
+                                  -Embeddings.dot(e.getValue(), query))
+                          .thenComparing(Map.Entry::getKey))
+                  .limit(10)
+                  .map(Map.Entry::getKey)
+                  .toList();
+          assertEquals(
+              want,
+              index.search(query, 10, TileFilter.ALL).stream().map(h -> h.tile().id()).toList(),
+              text);
+        }
+        SlideRecord record = index.slideRecords().find(SLIDE_ID).orElseThrow();
+        assertEquals("pre-projection", record.properties().get("features.space"));
+        assertTrue(
+            record.properties().get("features.projection").startsWith("image_projection.pt"),
+            record.properties().toString());
+
+        Path exported =
+            new FeatureExport(index, FeatureExport.Format.TRIDENT)
+                .export(
+                    dir.resolve("pre-projection-export-" + index.location().toString().hashCode()),
+                    List.of())
+                .files()
+                .getFirst();
+        FeatureFile back = FeatureFile.open(exported);
+        assertEquals(
+            "pre-projection",
+            back.attributes().get(FeatureFile.FEATURES + "." + FeatureSpace.ATTRIBUTE));
+        Map<String, float[]> rowsBack = new TreeMap<>();
+        back.forEachBlock(
+            (first, rows) -> {
+              for (int r = 0; r < rows.length; r++) {
+                int row = (int) first + r;
+                rowsBack.put(
+                    TileIds.ofPosition(SLIDE_ID, (int) back.xs()[row], (int) back.ys()[row]),
+                    rows[r]);
+              }
+            });
+        for (int i = 0; i < coords.length; i++) {
+          assertArrayEquals(
+              pre[i],
+              rowsBack.get(TileIds.ofPosition(SLIDE_ID, (int) coords[i][0], (int) coords[i][1])));
+        }
+        try (TileIndex again = openWith(projected, location("pre-projection-again"))) {
+          projectionIngest(projection, null)
+              .ingest(List.of(exported), List.of(slide), again, IngestListener.NONE);
+          Map<String, StoredTile> reread = new TreeMap<>();
+          again.forEachTile(TileFilter.ALL, t -> reread.put(t.record().id(), t));
+          for (Map.Entry<String, StoredTile> e : stored.entrySet()) {
+            assertArrayEquals(e.getValue().feature(), reread.get(e.getKey()).feature());
+            assertEquals(
+                1.0,
+                Embeddings.dot(e.getValue().embedding(), reread.get(e.getKey()).embedding()),
+                1e-6);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether rows are pre-projection features is never guessed where it matters: both readings fit
+   * the demo's 128 values, so a file that does not say is refused until the user does; a bundle
+   * without a projection cannot take them; a file and a flag that disagree are refused. The index
+   * stays empty each time.
+   */
+  @Test
+  void preProjectionRowsAreNeverGuessed() throws Exception {
+    try (VisionLanguageModel projected = projectionModel("ambiguous")) {
+      ImageProjection projection = projected.projection().orElseThrow();
+      float[][] pre = preProjectionRows(projection.inputDim());
+      Path file = tridentFile(dir.resolve("ambiguous/features_demo"), coords, pre);
+      try (TileIndex index = openWith(projected, location("ambiguous"))) {
+        FeatureFileException unsaid =
+            assertThrows(
+                FeatureFileException.class,
+                () ->
+                    projectionIngest(projection, null)
+                        .ingest(List.of(file), List.of(slide), index, IngestListener.NONE));
+        assertTrue(unsaid.getMessage().startsWith(file.toString()), unsaid.getMessage());
+        assertTrue(
+            unsaid.getMessage().contains("--feature-space pre-projection"), unsaid.getMessage());
+        assertEquals(0, index.size());
+
+        Map<String, Object> says =
+            new LinkedHashMap<>(featureAttrs(model.bundle().config().name()));
+        says.put(FeatureSpace.ATTRIBUTE, "embedding");
+        Path saysEmbedding =
+            H5Files.write(
+                Files.createDirectories(dir.resolve("ambiguous/says")).resolve(SLIDE_ID + ".h5"),
+                Map.of(
+                    "coords", H5Files.Dataset.int64(coords, 8, tridentCoordsAttrs()),
+                    "features", H5Files.Dataset.float32(pre, 8, says)));
+        FeatureFileException disagree =
+            assertThrows(
+                FeatureFileException.class,
+                () ->
+                    projectionIngest(projection, FeatureSpace.PRE_PROJECTION)
+                        .ingest(
+                            List.of(saysEmbedding), List.of(slide), index, IngestListener.NONE));
+        assertTrue(disagree.getMessage().contains("attribute says"), disagree.getMessage());
+        assertEquals(0, index.size());
+      }
+    }
+    Path file = dir.resolve("ambiguous/features_demo/" + SLIDE_ID + ".h5");
+    try (TileIndex index = open(location("no-projection"))) {
+      FeatureFileException none =
+          assertThrows(
+              FeatureFileException.class,
+              () ->
+                  new FeatureIngest(
+                          FeatureModel.of(model),
+                          false,
+                          OptionalDouble.empty(),
+                          256,
+                          ExistingTiles.KEEP,
+                          FeatureSpace.PRE_PROJECTION)
+                      .ingest(List.of(file), List.of(slide), index, IngestListener.NONE));
+      assertTrue(none.getMessage().contains("carries none"), none.getMessage());
+      assertEquals(0, index.size());
+    }
+  }
+
+  /** The demo bundle with its projection, as a model (a copy per test: names must not clash). */
+  private static VisionLanguageModel projectionModel(String name) throws IOException {
+    return VisionLanguageModel.load(
+        TestData.demoBundleWithProjection(dir.resolve("bundle-" + name)),
+        EncoderOptions.defaults().withThreads(2));
+  }
+
+  private static TileIndex openWith(VisionLanguageModel vlm, IndexLocation location)
+      throws IOException {
+    return TileIndex.open(
+        location, IndexProvenance.of(vlm.bundle()), IndexSettings.defaults().withCommitSize(16));
+  }
+
+  private static FeatureIngest projectionIngest(ImageProjection projection, FeatureSpace space) {
+    return new FeatureIngest(
+        new FeatureModel(
+            model.bundle().config().name(),
+            List.of(),
+            model.bundle().config().embeddingDim(),
+            projection),
+        false,
+        OptionalDouble.empty(),
+        256,
+        ExistingTiles.KEEP,
+        space);
+  }
+
+  /** Seeded non-negative rows, one per tile, of the scale pooled post-ReLU activations have. */
+  private static float[][] preProjectionRows(int dimension) {
+    Random random = new Random(26);
+    float[][] rows = new float[coords.length][dimension];
+    for (float[] row : rows) {
+      for (int j = 0; j < dimension; j++) {
+        row[j] = (float) Math.max(0, random.nextGaussian() * 2);
+      }
+    }
+    return rows;
   }
 
   /** Each bad file: refused in one line naming the file and what is wrong; nothing written. */

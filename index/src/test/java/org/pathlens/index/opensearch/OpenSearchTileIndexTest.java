@@ -548,7 +548,10 @@ class OpenSearchTileIndexTest extends BaseTileIndexTestCase {
             "PUT",
             "/" + index + "/_doc/" + tile.id() + "?routing=" + other + "&refresh=true",
             OpenSearchDocuments.toDocument(
-                onSlide(tile, slide), data.embeddings.get(data.tiles.indexOf(tile)), writtenAt));
+                onSlide(tile, slide),
+                data.embeddings.get(data.tiles.indexOf(tile)),
+                null,
+                writtenAt));
     return other;
   }
 
