@@ -221,6 +221,7 @@ class Family:
     text_inputs = ["input_ids"]
     pad_id = 0
     source = {}
+    aka = []  # the model's names in other tools (model.json "aka"), e.g. TRIDENT's for its features
 
     def image_tower(self):
         raise NotImplementedError
@@ -511,9 +512,14 @@ class ConchFamily(Family):
         import_library("conch", "pip install git+https://github.com/Mahmoodlab/CONCH.git")
         from conch.open_clip_custom import create_model_from_pretrained
         from conch.open_clip_custom.custom_tokenizer import TOKENIZER_DIR, DEFAULT_TOKENIZER
+        from conch.open_clip_custom.factory import CFG_DIR
         cfg = "conch_ViT-B-16"
         if args.config:
             cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
+        # TRIDENT and CLAM name CONCH v1's features conch_v1: a bundle of CONCH v1's own architecture
+        # says it is that model (read before the factory pops keys of the config)
+        own = json.loads((CFG_DIR / "conch_ViT-B-16.json").read_text(encoding="utf-8"))
+        self.aka = ["conch_v1"] if args.config is None or cfg == own else []
         self.model, self.transform = create_model_from_pretrained(cfg, checkpoint_path=str(args.checkpoint))
         self.model.eval()
         self.tokenizer_file = TOKENIZER_DIR / DEFAULT_TOKENIZER
@@ -676,8 +682,10 @@ def export(family, out):
     check_token_ids(family, spec, texts)
     with open(out / "tokenizer.json", "w", encoding="utf-8") as f:
         json.dump(spec, f, ensure_ascii=False)
-    model_json = {
-        "name": family.name,
+    model_json = {"name": family.name}
+    if family.aka:
+        model_json["aka"] = list(family.aka)
+    model_json.update({
         "embedding_dim": dim_image,
         "logit_scale": round(family.logit_scale, 6),
         "image": {"size": family.image_size, "resize": family.resize, "interpolation": family.interpolation,
@@ -685,7 +693,7 @@ def export(family, out):
         "text": {"context_length": family.context_length, "inputs": family.text_inputs, "pad_id": family.pad_id},
         "source": family.source,
         "exported_with": f"pathlens_export.py, torch {torch.__version__}, python {sys.version.split()[0]}",
-    }
+    })
     if family.crop_offset != "round":
         model_json["image"]["crop_offset"] = family.crop_offset
     if family.source.get("image_feature") == "pre-projection":
