@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.BundleCopies;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.ImageProjection;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -120,6 +121,7 @@ class ExportParityTest {
     assertTrue(canary.path("projections").isMissingNode(), "canary projections without a file");
     try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
       assertTrue(model.canary().passed(), model.canary().describe());
+      assertTrue(model.projection().isEmpty());
       for (int i = 0; i < images.size(); i++) {
         assertCosine(
             floats(ref.at("/images/" + i + "/embedding")),
@@ -266,6 +268,24 @@ class ExportParityTest {
       assertEquals(embeddingDim, got.get(i).length, what);
       assertCosine(floats(image.get("projected")), got.get(i), what + " vs original projection");
       assertCosine(floats(image.get("embedding")), got.get(i), what + " vs projected embedding");
+    }
+
+    // PathLens's own loading of it (canary "projections" checked) gives the same
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      assertTrue(model.canary().passed(), model.canary().describe());
+      ImageProjection projection =
+          model
+              .projection()
+              .orElseThrow(() -> new AssertionError(family + ": loaded without its projection"));
+      assertEquals(inputDim, projection.inputDim());
+      assertEquals(modelJson.at("/image/projection/from").asText(), projection.from());
+      List<float[]> loaded = projection.project(features);
+      for (int i = 0; i < features.size(); i++) {
+        assertCosine(
+            floats(ref.get("images").get(i).get("projected")),
+            loaded.get(i),
+            family + " ImageProjection of image " + images.get(i));
+      }
     }
   }
 
