@@ -108,7 +108,7 @@ class ConchPreProjectionFeaturesTest {
         SyntheticSlide.write(
                 tmp.resolve("slides/" + slideId + ".tiff"),
                 new SyntheticSlide.Options(
-                    1344, 896, "center-e", 5, 17, PyramidTiffWriter.Compression.JPEG, 2))
+                    1344, 896, "center-e", 5, 16, PyramidTiffWriter.Compression.JPEG, 2))
             .slide();
     Path patches = Files.createDirectories(tmp.resolve("patches"));
     StringBuilder csv = new StringBuilder("x,y,path\n");

@@ -161,7 +161,9 @@ class ExportCommandTest {
     CliRun run = CliRun.of(args.toArray(String[]::new));
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("image tower traced"), run.out());
-    assertTrue(run.out().contains("canary passed: 4 inputs"), run.out());
+    assertTrue(run.out().contains("image projection traced"), run.out());
+    // two images, two prompts and the two images' pre-projection features through the projection
+    assertTrue(run.out().contains("canary passed: 6 inputs"), run.out());
     assertTrue(run.out().contains("bundle ready: --model " + out), run.out());
 
     CliRun embed = CliRun.of("embed", "--model", out.toString(), "--images", tile.toString());

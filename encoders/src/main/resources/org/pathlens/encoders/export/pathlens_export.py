@@ -14,10 +14,16 @@ What it writes (the bundle contract in PathLens's README):
                                       the eager model on other inputs and batch sizes
   tokenizer.json                      the family's own tokenizer as a HuggingFace `tokenizers` file,
                                       padded and truncated to the model's context
+  image_projection.pt                 where the architecture has one: the model's own projection of
+                                      pre-projection image features (what TRIDENT and CLAM store)
+                                      into the text space, TorchScript [B, D_pre] -> [B, D], traced
+                                      and checked as the towers are; not normalised
   model.json                          preprocessing, exp'd logit scale, context, where it came from
   canary/, canary.json                two H&E-like images and two prompts with the embeddings the
                                       ORIGINAL code gives them (its own preprocess and tokenizer),
-                                      so PathLens refuses the bundle if it computes anything else
+                                      so PathLens refuses the bundle if it computes anything else;
+                                      with a projection, each image's pre-projection feature and
+                                      its projected embedding too
 
 Failures that are the user's to fix (a library missing, a checkpoint that does not fit) end with
 one line on stderr starting "export: " and exit status 2.
@@ -56,6 +62,7 @@ except ImportError as e:  # pragma: no cover - depends on the interpreter
 
 CANARY_TEXTS = ["an H&E image of tumor epithelium.", "dense sheets of small round lymphocytes"]
 MAX_TRACE_DIFF = 1e-4
+MIN_PROJECTION_COSINE = 0.9999  # as PathLens's canary check: the projection must be the model's
 
 
 # ----------------------------------------------------------------------------- canary images
@@ -166,10 +173,11 @@ class Tower(torch.nn.Module):
         return self.fn(self.model, *inputs)
 
 
-def trace_tower(name, tower, trace_inputs, check_inputs, out_path):
-    """Traces under no_grad (torch 1.13's nn.MultiheadAttention switches to its fused path there,
-    and tracing with gradients on fails), saves, reloads, and compares with the eager tower on
-    inputs of other batch sizes: the batch dimension must stay dynamic and the numbers the same."""
+def trace_tower(what, tower, trace_inputs, check_inputs, out_path):
+    """Traces `what` (e.g. "image tower") under no_grad (torch 1.13's nn.MultiheadAttention
+    switches to its fused path there, and tracing with gradients on fails), saves, reloads, and
+    compares with the eager module on inputs of other batch sizes: the batch dimension must stay
+    dynamic and the numbers the same."""
     tower = tower.eval()
     with torch.no_grad():
         traced = torch.jit.trace(tower, trace_inputs, check_trace=False)
@@ -181,17 +189,21 @@ def trace_tower(name, tower, trace_inputs, check_inputs, out_path):
         for inputs in check_inputs:
             want, got = tower(*inputs), loaded(*inputs)
             if got.shape != want.shape:
-                raise ExportError(f"traced {name} tower gives {tuple(got.shape)} for batch {inputs[0].shape[0]}, "
+                raise ExportError(f"traced {what} gives {tuple(got.shape)} for batch {inputs[0].shape[0]}, "
                                   f"the model {tuple(want.shape)}")
             worst = max(worst, (want - got).abs().max().item())
     if worst > MAX_TRACE_DIFF:
-        raise ExportError(f"traced {name} tower differs from the model by {worst:.3g} (> {MAX_TRACE_DIFF})")
-    print(f"  {name} tower traced: {tuple(want.shape[1:])} per input, max |traced - eager| {worst:.2e}")
+        raise ExportError(f"traced {what} differs from the model by {worst:.3g} (> {MAX_TRACE_DIFF})")
+    print(f"  {what} traced: {tuple(want.shape[1:])} per input, max |traced - eager| {worst:.2e}")
     return int(want.shape[-1])
 
 
 def unit(v):
     return (v / v.norm(dim=-1, keepdim=True)).tolist()
+
+
+def cosine(a, b):
+    return float(F.cosine_similarity(a, b, dim=-1).min().item())
 
 
 # ----------------------------------------------------------------------------- families
@@ -209,6 +221,7 @@ class Family:
     text_inputs = ["input_ids"]
     pad_id = 0
     source = {}
+    aka = []  # the model's names in other tools (model.json "aka"), e.g. TRIDENT's for its features
 
     def image_tower(self):
         raise NotImplementedError
@@ -226,6 +239,21 @@ class Family:
 
     def tokenizer_json(self):
         raise NotImplementedError
+
+    def image_projection(self):
+        """(module, what it was traced from): the model's own map of pre-projection image features
+        [B, D_pre] to its projected image embedding [B, D], unnormalised; None where the
+        architecture has none."""
+        return None
+
+    def image_feature(self, x):
+        """The original code's pre-projection image feature of preprocessed x (where
+        image_projection is not None)."""
+        raise NotImplementedError
+
+    def projected_image(self, x):
+        """The original code's projected (text-space) image embedding of x, unnormalised."""
+        return self.image_tower()(x)
 
 
 class OpenClipFamily(Family):
@@ -281,6 +309,59 @@ class OpenClipFamily(Family):
 
     def image_tower(self):
         return Tower(self.model, lambda m, x: m.encode_image(x))
+
+    def image_projection(self):
+        """VisionTransformer: `pooled @ proj` in its forward (no function of its own); TimmModel:
+        head.proj where it is a Linear (an "mlp" head is not a single projection). ModifiedResNet
+        and other towers: none (a ResNet's attention pool ends in its own c_proj)."""
+        visual = self.model.visual
+        if self.vit_projection() is not None:
+            return Tower(visual, lambda v, f: f @ v.proj), "visual.proj (pooled @ proj)"
+        proj = self.timm_projection()
+        if proj is not None:
+            bias = "" if proj.bias is not None else ", no bias"
+            return Tower(proj, lambda p, f: p(f)), f"visual.head.proj (Linear{bias})"
+        head = getattr(visual, "head", None)
+        layers = f" (head: {', '.join(n for n, _ in head.named_children()) or 'none'})" \
+            if isinstance(head, torch.nn.Sequential) else ""
+        print(f"  no image_projection.pt: open_clip's {type(visual).__name__} tower has no separate linear "
+              f"projection{layers}")
+        return None
+
+    def vit_projection(self):
+        from open_clip.transformer import VisionTransformer
+        visual = self.model.visual
+        return visual.proj if isinstance(visual, VisionTransformer) else None
+
+    def timm_projection(self):
+        try:
+            from open_clip.timm_model import TimmModel
+        except ImportError:
+            return None
+        visual = self.model.visual
+        if not isinstance(visual, TimmModel):
+            return None
+        proj = getattr(visual.head, "proj", None)
+        return proj if isinstance(proj, torch.nn.Linear) else None
+
+    def image_feature(self, x):
+        """The tower's own forward up to its projection: a ViT's with visual.proj set to None (its
+        forward then returns the pooled feature), a timm tower's as the input of head.proj."""
+        visual = self.model.visual
+        proj = self.vit_projection()
+        if proj is not None:
+            visual.proj = None
+            try:
+                return self.model.encode_image(x, normalize=False)
+            finally:
+                visual.proj = proj
+        seen = []
+        hook = self.timm_projection().register_forward_pre_hook(lambda module, inputs: seen.append(inputs[0]))
+        try:
+            self.model.encode_image(x, normalize=False)
+        finally:
+            hook.remove()
+        return seen[0]
 
     def text_tower(self):
         return Tower(self.model, lambda m, ids: m.encode_text(ids))
@@ -351,6 +432,13 @@ class HfClipFamily(Family):
 
     def image_tower(self):
         return Tower(self.model, lambda m, x: m.get_image_features(pixel_values=x))
+
+    def image_projection(self):
+        bias = "" if self.model.visual_projection.bias is not None else ", no bias"
+        return Tower(self.model, lambda m, f: m.visual_projection(f)), f"visual_projection (Linear{bias})"
+
+    def image_feature(self, x):
+        return self.model.vision_model(pixel_values=x, return_dict=True).pooler_output
 
     def text_tower(self):
         return Tower(self.model, lambda m, ids, mask: m.get_text_features(input_ids=ids, attention_mask=mask))
@@ -424,9 +512,14 @@ class ConchFamily(Family):
         import_library("conch", "pip install git+https://github.com/Mahmoodlab/CONCH.git")
         from conch.open_clip_custom import create_model_from_pretrained
         from conch.open_clip_custom.custom_tokenizer import TOKENIZER_DIR, DEFAULT_TOKENIZER
+        from conch.open_clip_custom.factory import CFG_DIR
         cfg = "conch_ViT-B-16"
         if args.config:
             cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
+        # TRIDENT and CLAM name CONCH v1's features conch_v1: a bundle of CONCH v1's own architecture
+        # says it is that model (read before the factory pops keys of the config)
+        own = json.loads((CFG_DIR / "conch_ViT-B-16.json").read_text(encoding="utf-8"))
+        self.aka = ["conch_v1"] if args.config is None or cfg == own else []
         self.model, self.transform = create_model_from_pretrained(cfg, checkpoint_path=str(args.checkpoint))
         self.model.eval()
         self.tokenizer_file = TOKENIZER_DIR / DEFAULT_TOKENIZER
@@ -446,6 +539,17 @@ class ConchFamily(Family):
     def image_tower(self):
         projected = self.projected
         return Tower(self.model, lambda m, x: m.encode_image(x, normalize=False, proj_contrast=projected))
+
+    def image_projection(self):
+        """Also for pre-projection bundles: it records how their features reach the text space."""
+        return Tower(self.model, lambda m, f: m.visual.forward_project(f)), \
+            "visual.forward_project (proj_contrast)"
+
+    def image_feature(self, x):
+        return self.model.encode_image(x, proj_contrast=False, normalize=False)
+
+    def projected_image(self, x):
+        return self.model.encode_image(x, proj_contrast=True, normalize=False)
 
     def text_tower(self):
         pad = self.pad_id
@@ -561,23 +665,27 @@ def export(family, out):
     torch.manual_seed(0)
     s = family.image_size
     images = lambda b: (torch.randn(b, 3, s, s),)  # noqa: E731
-    dim_image = trace_tower("image", family.image_tower(), images(2), [images(1), images(3)],
+    dim_image = trace_tower("image tower", family.image_tower(), images(2), [images(1), images(3)],
                             out / "image_encoder.pt")
     texts = ["a photo of a cat", "tumor-infiltrating lymphocytes, 20x; mitotic figures!",
              "naïve café — résumé", "normal tissue " * 80]
     tokens = family.tokenize(texts)
-    dim_text = trace_tower("text", family.text_tower(), tuple(t[:2] for t in tokens),
+    dim_text = trace_tower("text tower", family.text_tower(), tuple(t[:2] for t in tokens),
                            [tuple(t[2:3] for t in tokens), tuple(t[1:4] for t in tokens)],
                            out / "text_encoder.pt")
     if dim_image != dim_text:
         raise ExportError(f"image embeddings have {dim_image} dimensions, text {dim_text}: a bundle has "
                           "one embedding_dim for both")
+    projection = family.image_projection()
+    projection_json = trace_projection(family, projection, images(1), dim_image, out)
     spec = family.tokenizer_json()
     check_token_ids(family, spec, texts)
     with open(out / "tokenizer.json", "w", encoding="utf-8") as f:
         json.dump(spec, f, ensure_ascii=False)
-    model_json = {
-        "name": family.name,
+    model_json = {"name": family.name}
+    if family.aka:
+        model_json["aka"] = list(family.aka)
+    model_json.update({
         "embedding_dim": dim_image,
         "logit_scale": round(family.logit_scale, 6),
         "image": {"size": family.image_size, "resize": family.resize, "interpolation": family.interpolation,
@@ -585,20 +693,39 @@ def export(family, out):
         "text": {"context_length": family.context_length, "inputs": family.text_inputs, "pad_id": family.pad_id},
         "source": family.source,
         "exported_with": f"pathlens_export.py, torch {torch.__version__}, python {sys.version.split()[0]}",
-    }
+    })
     if family.crop_offset != "round":
         model_json["image"]["crop_offset"] = family.crop_offset
     if family.source.get("image_feature") == "pre-projection":
         model_json["image"]["feature"] = "pre-projection"
+    if projection_json is not None:
+        model_json["image"]["projection"] = projection_json
     with open(out / "model.json", "w", encoding="utf-8") as f:
         json.dump(model_json, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    write_canary(family, out)
+    write_canary(family, out, projection)
     print(f"exported {family.name}: {dim_image}-d, {family.image_size} px, "
           f"context {family.context_length}, logit scale {model_json['logit_scale']:g}")
 
 
-def write_canary(family, out):
+def trace_projection(family, projection, image, embedding_dim, out):
+    """Writes image_projection.pt where the family has a projection (family.image_projection()),
+    and returns model.json's image.projection for it (None, and no file, where it has none)."""
+    if projection is None:
+        return None
+    module, origin = projection
+    with torch.no_grad():
+        input_dim = int(family.image_feature(*image).shape[-1])
+    features = lambda b: (torch.randn(b, input_dim),)  # noqa: E731
+    dim = trace_tower("image projection", module, features(2), [features(1), features(3)],
+                      out / "image_projection.pt")
+    if dim != embedding_dim:
+        raise ExportError(f"the image projection ({origin}) gives {dim} dimensions, the bundle's "
+                          f"embeddings have {embedding_dim}")
+    return {"input_dim": input_dim, "from": origin}
+
+
+def write_canary(family, out, projection=None):
     """Two images and two prompts embedded by the original code (its preprocessing, its tokenizer,
     its eager model), with the token ids, so PathLens can tell a tokenizer fault from a numeric one."""
     (out / "canary").mkdir(exist_ok=True)
@@ -607,11 +734,13 @@ def write_canary(family, out):
     he_like(256, 176, 12).save(out / names[1])
     tower_i, tower_t = family.image_tower().eval(), family.text_tower().eval()
     with torch.no_grad():
-        image_rows = []
+        image_rows, projection_rows = [], []
         for n in names:
             with Image.open(out / n) as im:
                 x = family.preprocess(im)
             image_rows.append({"file": n, "embedding": unit(tower_i(x))[0]})
+            if projection is not None:
+                projection_rows.append(projection_row(family, projection, n, x))
         tokens = family.tokenize(CANARY_TEXTS)
         emb = unit(tower_t(*tokens))
         text_rows = [{"text": t, "input_ids": tokens[0][i].tolist(), "embedding": emb[i]}
@@ -619,7 +748,23 @@ def write_canary(family, out):
     canary = {"reference": f"{family.source.get('library', family.source['family'])} "
                            f"(the model's own preprocessing, tokenizer and eager forward), torch {torch.__version__}",
               "images": image_rows, "texts": text_rows}
+    if projection_rows:
+        canary["projections"] = projection_rows
     (out / "canary.json").write_text(canary_json(canary), encoding="utf-8")
+
+
+def projection_row(family, projection, name, x):
+    """The canary image's pre-projection feature and unit(projection(feature)), both by the
+    original eager code; the latter must be the model's own projected embedding of the image,
+    or the projection written is not the one the projected tower uses."""
+    module, origin = projection
+    feature = family.image_feature(x)
+    projected = module.eval()(feature)
+    c = cosine(projected, family.projected_image(x))
+    if c < MIN_PROJECTION_COSINE:
+        raise ExportError(f"{origin} of {name}'s pre-projection feature is not the model's projected image "
+                          f"embedding (cosine {c:.6f})")
+    return {"file": name, "feature": feature[0].tolist(), "embedding": unit(projected)[0]}
 
 
 def canary_json(canary):
@@ -629,8 +774,11 @@ def canary_json(canary):
         rows = [f"    {json.dumps(item, ensure_ascii=False)}" for item in canary[key]]
         return [f'  "{key}": ['] + [r + ("," if i + 1 < len(rows) else "") for i, r in enumerate(rows)] + \
             ["  ]" + ("" if last else ",")]
-    lines = ["{", f'  "reference": {json.dumps(canary["reference"])},'] + block("images", False) + \
-        block("texts", True) + ["}", ""]
+    keys = [k for k in ("images", "texts", "projections") if k in canary]
+    lines = ["{", f'  "reference": {json.dumps(canary["reference"])},']
+    for i, key in enumerate(keys):
+        lines += block(key, i + 1 == len(keys))
+    lines += ["}", ""]
     return "\n".join(lines)
 
 

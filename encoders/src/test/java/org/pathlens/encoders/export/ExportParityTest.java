@@ -2,6 +2,7 @@ package org.pathlens.encoders.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.BundleCopies;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.EncoderOptions;
+import org.pathlens.encoders.ImageProjection;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
@@ -45,6 +47,11 @@ import org.pathlens.testkit.TestData;
  * accents, emoji, tabs, nothing and far too many words. Skipped only where {@code
  * ../shared/refmodels}, a Python with torch, or (for CONCH's Rust tokenizer) node with npm {@code
  * tokenizers} is missing; {@code .ci/run} installs them.
+ *
+ * <p>Each family's bundle also carries the model's projection of pre-projection image features
+ * (what TRIDENT and CLAM store) into the text space, {@code image_projection.pt}: run directly, it
+ * must take the original code's pre-projection feature of each image to the original code's
+ * projection of it and to the model's projected image embedding.
  */
 class ExportParityTest {
 
@@ -89,6 +96,39 @@ class ExportParityTest {
     assertEquals(77, r.modelJson.at("/text/context_length").asInt());
     assertEquals(0, r.modelJson.at("/text/pad_id").asInt());
     assertEquals("bicubic", r.modelJson.at("/image/interpolation").asText());
+    assertEquals("visual.proj (pooled @ proj)", r.modelJson.at("/image/projection/from").asText());
+  }
+
+  /** BiomedCLIP's tower layout: a timm trunk and a Linear head.proj, the projection exported. */
+  @Test
+  void openClipTimmTowerMatchesTheOriginalCode() throws Exception {
+    Result r = exportAndCompare("open_clip-timm", "open_clip", List.of("--vision", "timm"));
+    assertEquals(
+        "visual.head.proj (Linear, no bias)", r.modelJson.at("/image/projection/from").asText());
+  }
+
+  /** A ResNet tower's attention pool ends in its own c_proj: no projection to export. */
+  @Test
+  void openClipResNetTowerHasNoProjection() throws Exception {
+    JsonNode ref = reference("open_clip-resnet", "open_clip", List.of("--vision", "resnet"));
+    assertTrue(ref.at("/images/0/feature").isMissingNode(), "a ResNet reference with features");
+    Path bundle = work.resolve("open_clip-resnet").resolve("bundle");
+    export("open_clip", ref, List.of(), bundle);
+    assertFalse(Files.exists(bundle.resolve("image_projection.pt")));
+    JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
+    assertTrue(modelJson.at("/image/projection").isMissingNode(), modelJson.toString());
+    JsonNode canary = JSON.readTree(bundle.resolve("canary.json").toFile());
+    assertTrue(canary.path("projections").isMissingNode(), "canary projections without a file");
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      assertTrue(model.canary().passed(), model.canary().describe());
+      assertTrue(model.projection().isEmpty());
+      for (int i = 0; i < images.size(); i++) {
+        assertCosine(
+            floats(ref.at("/images/" + i + "/embedding")),
+            model.images().encode(decode(images.get(i))),
+            "open_clip ResNet image " + images.get(i));
+      }
+    }
   }
 
   @Test
@@ -128,15 +168,14 @@ class ExportParityTest {
     assertEquals(448, r.modelJson.at("/image/size").asInt());
     assertEquals(127, r.modelJson.at("/text/context_length").asInt());
     assertEquals("conch", r.modelJson.at("/source/family").asText());
+    // TRIDENT's name is CONCH v1's: a CoCa of another config (this small one) is not that model
+    assertTrue(r.modelJson.path("aka").isMissingNode(), r.modelJson.toString());
   }
 
   @Test
   void conchPreProjectionFeaturesRefuseText() throws Exception {
     assumeTrue(Files.isDirectory(nodeModules().resolve("tokenizers")), "npm tokenizers missing");
-    Path dir = work.resolve("conch");
-    JsonNode ref = reference("conch");
-    Path bundle = dir.resolve("bundle-pre-projection");
-    export("conch", ref, List.of("--image-feature", "pre-projection"), bundle);
+    Path bundle = conchPreProjectionBundle();
     JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
     assertEquals("pre-projection", modelJson.at("/image/feature").asText());
     try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
@@ -146,12 +185,130 @@ class ExportParityTest {
     }
   }
 
+  /**
+   * A pre-projection bundle records the projection too: its image tower gives the original code's
+   * pre-projection features, and those, through the bundle's image_projection.pt, the original
+   * code's projected embeddings.
+   */
+  @Test
+  void conchPreProjectionBundleCarriesTheProjection() throws Exception {
+    assumeTrue(Files.isDirectory(nodeModules().resolve("tokenizers")), "npm tokenizers missing");
+    JsonNode ref = reference("conch");
+    Path bundle = conchPreProjectionBundle();
+    assertProjectionMatchesTheOriginalCode("conch pre-projection", ref, bundle);
+    List<float[]> features = new ArrayList<>();
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      for (int i = 0; i < images.size(); i++) {
+        float[] feature = model.images().encode(decode(images.get(i)));
+        float[] want = Embeddings.l2Normalize(floats(ref.at("/images/" + i + "/feature")));
+        assertCosine(want, feature, "conch pre-projection tower, image " + images.get(i));
+        features.add(feature);
+      }
+    }
+    // the tower's unit features: the projection is linear, so their scale does not matter
+    List<float[]> projected =
+        DirectProjection.projectAndNormalise(bundle.resolve("image_projection.pt"), features);
+    for (int i = 0; i < images.size(); i++) {
+      assertCosine(
+          floats(ref.at("/images/" + i + "/projected")),
+          projected.get(i),
+          "conch pre-projection tower then projection, image " + images.get(i));
+    }
+  }
+
+  private static synchronized Path conchPreProjectionBundle() throws Exception {
+    Path bundle = work.resolve("conch").resolve("bundle-pre-projection");
+    if (!Files.isRegularFile(bundle.resolve("model.json"))) {
+      export("conch", reference("conch"), List.of("--image-feature", "pre-projection"), bundle);
+    }
+    return bundle;
+  }
+
+  /**
+   * model.json's image.projection and canary.json's "projections" describe the bundle's
+   * image_projection.pt, and that file, loaded directly, takes each reference image's
+   * pre-projection feature (original code) to unit(original projection of it) and to the original
+   * code's projected image embedding.
+   */
+  private static void assertProjectionMatchesTheOriginalCode(
+      String family, JsonNode ref, Path bundle) throws Exception {
+    JsonNode modelJson = JSON.readTree(bundle.resolve("model.json").toFile());
+    int embeddingDim = modelJson.get("embedding_dim").asInt();
+    int inputDim = ref.at("/images/0/feature").size();
+    assertTrue(inputDim > 0, family + ": the reference has no pre-projection features");
+    assertEquals(
+        inputDim, modelJson.at("/image/projection/input_dim").asInt(), family + " input_dim");
+    assertFalse(modelJson.at("/image/projection/from").asText().isBlank(), family + " from");
+    Path file = bundle.resolve("image_projection.pt");
+    assertTrue(Files.isRegularFile(file), file + " is missing");
+
+    JsonNode canary = JSON.readTree(bundle.resolve("canary.json").toFile());
+    JsonNode rows = canary.path("projections");
+    assertEquals(canary.get("images").size(), rows.size(), family + " canary projections");
+    List<float[]> canaryFeatures = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      JsonNode row = rows.get(i);
+      assertEquals(canary.at("/images/" + i + "/file").asText(), row.get("file").asText());
+      assertEquals(inputDim, row.get("feature").size(), family + " canary feature");
+      assertEquals(embeddingDim, row.get("embedding").size(), family + " canary embedding");
+      canaryFeatures.add(floats(row.get("feature")));
+    }
+    List<float[]> got = DirectProjection.projectAndNormalise(file, canaryFeatures);
+    for (int i = 0; i < rows.size(); i++) {
+      assertCosine(
+          floats(rows.get(i).get("embedding")), got.get(i), family + " canary projection " + i);
+    }
+
+    List<float[]> features = new ArrayList<>();
+    ref.get("images").forEach(image -> features.add(floats(image.get("feature"))));
+    got = DirectProjection.projectAndNormalise(file, features);
+    for (int i = 0; i < features.size(); i++) {
+      JsonNode image = ref.get("images").get(i);
+      String what = family + " projection of image " + images.get(i);
+      assertEquals(embeddingDim, got.get(i).length, what);
+      assertCosine(floats(image.get("projected")), got.get(i), what + " vs original projection");
+      assertCosine(floats(image.get("embedding")), got.get(i), what + " vs projected embedding");
+    }
+
+    // PathLens's own loading of it (canary "projections" checked) gives the same
+    try (VisionLanguageModel model = VisionLanguageModel.load(bundle, cpu())) {
+      assertTrue(model.canary().passed(), model.canary().describe());
+      ImageProjection projection =
+          model
+              .projection()
+              .orElseThrow(() -> new AssertionError(family + ": loaded without its projection"));
+      assertEquals(inputDim, projection.inputDim());
+      assertEquals(modelJson.at("/image/projection/from").asText(), projection.from());
+      List<float[]> loaded = projection.project(features);
+      for (int i = 0; i < features.size(); i++) {
+        assertCosine(
+            floats(ref.get("images").get(i).get("projected")),
+            loaded.get(i),
+            family + " ImageProjection of image " + images.get(i));
+      }
+    }
+  }
+
+  private static void assertCosine(float[] want, float[] got, String what) {
+    double cosine = Embeddings.dot(want, got);
+    assertTrue(cosine >= MIN_COSINE, String.format(Locale.ROOT, "%s: cosine %.6f", what, cosine));
+  }
+
   private record Result(
       Path bundle, JsonNode modelJson, List<float[]> imageReference, List<Double> imageCosines) {}
 
   private Result exportAndCompare(String family) throws Exception {
-    Path dir = work.resolve(family);
-    JsonNode ref = reference(family);
+    return exportAndCompare(family, family, List.of());
+  }
+
+  /**
+   * Exports the model of {@code reference(name, family, referenceArgs)} and compares it with the
+   * original code, its image projection included.
+   */
+  private Result exportAndCompare(String name, String family, List<String> referenceArgs)
+      throws Exception {
+    Path dir = work.resolve(name);
+    JsonNode ref = reference(name, family, referenceArgs);
     Path bundle = dir.resolve("bundle");
     export(family, ref, List.of(), bundle);
 
@@ -188,6 +345,7 @@ class ExportParityTest {
                 Locale.ROOT, "%s text \"%s\": cosine %.6f", family, TEXTS.get(i), cosine));
       }
     }
+    assertProjectionMatchesTheOriginalCode(name, ref, bundle);
     return new Result(
         bundle, JSON.readTree(bundle.resolve("model.json").toFile()), imageReference, imageCosines);
   }
@@ -203,15 +361,21 @@ class ExportParityTest {
         .run(cpu(), line -> System.out.println("  [export] " + line));
   }
 
+  /** The family's reference: {@code work/FAMILY/reference.json}, its small model's files beside. */
+  private static JsonNode reference(String family) throws Exception {
+    return reference(family, family, List.of());
+  }
+
   /**
-   * Runs the original code once per family: writes {@code work/FAMILY/reference.json} and the model
-   * files a user would have.
+   * Runs the original code once per {@code name} (a family, or a variant of one with {@code args}
+   * for the script): writes {@code work/NAME/reference.json} and the model files a user would have.
    */
-  private static synchronized JsonNode reference(String family) throws Exception {
-    if (REFERENCES.containsKey(family)) {
-      return REFERENCES.get(family);
+  private static synchronized JsonNode reference(String name, String family, List<String> args)
+      throws Exception {
+    if (REFERENCES.containsKey(name)) {
+      return REFERENCES.get(name);
     }
-    Path dir = work.resolve(family);
+    Path dir = work.resolve(name);
     Files.writeString(dir.resolveSibling("texts.json"), JSON.writeValueAsString(TEXTS));
     List<String> command =
         new ArrayList<>(
@@ -227,15 +391,16 @@ class ExportParityTest {
                 dir.resolveSibling("texts.json").toString(),
                 "--images"));
     images.forEach(p -> command.add(p.toString()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("REFMODELS", refmodels.toString());
     builder.environment().put("REFMODELS_NODE_MODULES", nodeModules().toString());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(10, TimeUnit.MINUTES), "reference timed out");
-    assertEquals(0, process.exitValue(), "refmodels_reference.py " + family + ":\n" + output);
+    assertEquals(0, process.exitValue(), "refmodels_reference.py " + name + ":\n" + output);
     JsonNode ref = JSON.readTree(dir.resolve("reference.json").toFile());
-    REFERENCES.put(family, ref);
+    REFERENCES.put(name, ref);
     return ref;
   }
 
