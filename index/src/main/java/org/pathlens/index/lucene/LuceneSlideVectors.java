@@ -16,14 +16,19 @@ import java.util.function.Consumer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -36,6 +41,7 @@ import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.VectorUtil;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.SlideVector;
@@ -96,6 +102,10 @@ final class LuceneSlideVectors implements SlideVectors {
     Document doc = new Document();
     doc.add(new StringField(KEY, key(slide.method(), slide.slideId()), Field.Store.NO));
     doc.add(new StringField(SLIDE, slide.slideId(), Field.Store.YES));
+    // Doc values of what a search reads, so that scoring every slide reads no stored document.
+    doc.add(new SortedDocValuesField(SLIDE, new BytesRef(slide.slideId())));
+    doc.add(new NumericDocValuesField(TILES, slide.tiles()));
+    doc.add(new NumericDocValuesField(DIM, slide.embedding().length));
     doc.add(new StringField(METHOD, slide.method(), Field.Store.YES));
     doc.add(new StoredField(TILES, slide.tiles()));
     doc.add(new StoredField(DIM, slide.embedding().length));
@@ -219,6 +229,9 @@ final class LuceneSlideVectors implements SlideVectors {
                 new SimpleCollector() {
                   private StoredFields stored;
                   private LeafReaderContext leaf;
+                  private SortedDocValues slideIds;
+                  private NumericDocValues tileCounts;
+                  private NumericDocValues dimensions;
 
                   /** Per vector length, this segment's vectors and their cursor. */
                   private final Map<Integer, FloatVectorValues> vectors = new HashMap<>();
@@ -230,14 +243,19 @@ final class LuceneSlideVectors implements SlideVectors {
                   protected void doSetNextReader(LeafReaderContext context) throws IOException {
                     stored = context.reader().storedFields();
                     leaf = context;
+                    slideIds = DocValues.getSorted(context.reader(), SLIDE);
+                    tileCounts = DocValues.getNumeric(context.reader(), TILES);
+                    dimensions = DocValues.getNumeric(context.reader(), DIM);
                     vectors.clear();
                     cursors.clear();
                   }
 
                   @Override
                   public void collect(int doc) throws IOException {
-                    Document document = stored.document(doc);
-                    int dimension = document.getField(DIM).numericValue().intValue();
+                    if (!dimensions.advanceExact(doc)) {
+                      return;
+                    }
+                    int dimension = (int) dimensions.longValue();
                     if (!vectors.containsKey(dimension)) {
                       FloatVectorValues values =
                           leaf.reader().getFloatVectorValues(vectorField(dimension));
@@ -256,9 +274,12 @@ final class LuceneSlideVectors implements SlideVectors {
                       return;
                     }
                     float[] vector = values.vectorValue(cursor.index());
-                    String slide = document.get(SLIDE);
-                    int tiles = document.getField(TILES).numericValue().intValue();
+                    slideIds.advanceExact(doc);
+                    String slide = slideIds.lookupOrd(slideIds.ordValue()).utf8ToString();
+                    tileCounts.advanceExact(doc);
+                    int tiles = (int) tileCounts.longValue();
                     if (whole != null) {
+                      Document document = stored.document(doc);
                       whole.add(
                           new SlideVector(
                               slide,
