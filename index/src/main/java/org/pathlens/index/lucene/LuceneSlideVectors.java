@@ -2,6 +2,7 @@ package org.pathlens.index.lucene;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
@@ -53,7 +55,7 @@ import org.pathlens.index.SlideVectors;
  * metadata as exact-match fields). A search scores every vector of the method that passes the
  * filter with the exact dot product, reading the vectors segment by segment.
  */
-final class LuceneSlideVectors implements SlideVectors {
+final class LuceneSlideVectors implements SlideVectors, Closeable {
 
   static final String DIR = "slide-vectors";
 
@@ -78,6 +80,11 @@ final class LuceneSlideVectors implements SlideVectors {
   private static final String META = "meta.";
 
   private final Path dir;
+
+  /** Kept open between searches, from the first search after the index exists; closed with it. */
+  private Directory directory;
+
+  private SearcherManager searchers;
 
   LuceneSlideVectors(Path indexDir) {
     this.dir = indexDir.resolve(DIR);
@@ -215,91 +222,121 @@ final class LuceneSlideVectors implements SlideVectors {
    * action}, or whole vectors (metadata included) into {@code whole}.
    */
   private void scan(Query query, VectorAction action, List<SlideVector> whole) throws IOException {
-    if (!Files.isDirectory(dir)) {
+    SearcherManager searchers = searchers();
+    if (searchers == null) {
       return;
     }
-    try (Directory directory = FSDirectory.open(dir)) {
-      if (!DirectoryReader.indexExists(directory)) {
-        return;
+    searchers.maybeRefreshBlocking(); // sees what any writer, in this process or another, committed
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      searcher.search(
+          query,
+          new SimpleCollector() {
+            private StoredFields stored;
+            private LeafReaderContext leaf;
+            private SortedDocValues slideIds;
+            private NumericDocValues tileCounts;
+            private NumericDocValues dimensions;
+
+            /** Per vector length, this segment's vectors and their cursor. */
+            private final Map<Integer, FloatVectorValues> vectors = new HashMap<>();
+
+            private final Map<Integer, KnnVectorValues.DocIndexIterator> cursors = new HashMap<>();
+
+            @Override
+            protected void doSetNextReader(LeafReaderContext context) throws IOException {
+              stored = context.reader().storedFields();
+              leaf = context;
+              slideIds = DocValues.getSorted(context.reader(), SLIDE);
+              tileCounts = DocValues.getNumeric(context.reader(), TILES);
+              dimensions = DocValues.getNumeric(context.reader(), DIM);
+              vectors.clear();
+              cursors.clear();
+            }
+
+            @Override
+            public void collect(int doc) throws IOException {
+              if (!dimensions.advanceExact(doc)) {
+                return;
+              }
+              int dimension = (int) dimensions.longValue();
+              if (!vectors.containsKey(dimension)) {
+                FloatVectorValues values =
+                    leaf.reader().getFloatVectorValues(vectorField(dimension));
+                vectors.put(dimension, values);
+                cursors.put(dimension, values == null ? null : values.iterator());
+              }
+              FloatVectorValues values = vectors.get(dimension);
+              KnnVectorValues.DocIndexIterator cursor = cursors.get(dimension);
+              if (cursor == null) {
+                return;
+              }
+              if (cursor.docID() < doc) {
+                cursor.advance(doc);
+              }
+              if (cursor.docID() != doc) {
+                return;
+              }
+              float[] vector = values.vectorValue(cursor.index());
+              slideIds.advanceExact(doc);
+              String slide = slideIds.lookupOrd(slideIds.ordValue()).utf8ToString();
+              tileCounts.advanceExact(doc);
+              int tiles = (int) tileCounts.longValue();
+              if (whole != null) {
+                Document document = stored.document(doc);
+                whole.add(
+                    new SlideVector(
+                        slide,
+                        document.get(METHOD),
+                        vector.clone(),
+                        tiles,
+                        JSON.readValue(
+                            document.get(METADATA), new TypeReference<Map<String, String>>() {})));
+              } else {
+                action.accept(slide, tiles, vector);
+              }
+            }
+
+            @Override
+            public ScoreMode scoreMode() {
+              return ScoreMode.COMPLETE_NO_SCORES;
+            }
+          });
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /**
+   * The searchers over the slide-vector index, opened once it exists and kept open between searches
+   * (opening a reader per search cost most of a search's time at 10^4 slides); null while there is
+   * no slide-vector index yet.
+   */
+  private synchronized SearcherManager searchers() throws IOException {
+    if (searchers == null) {
+      if (!Files.isDirectory(dir)) {
+        return null;
       }
-      try (DirectoryReader reader = DirectoryReader.open(directory)) {
-        new IndexSearcher(reader)
-            .search(
-                query,
-                new SimpleCollector() {
-                  private StoredFields stored;
-                  private LeafReaderContext leaf;
-                  private SortedDocValues slideIds;
-                  private NumericDocValues tileCounts;
-                  private NumericDocValues dimensions;
-
-                  /** Per vector length, this segment's vectors and their cursor. */
-                  private final Map<Integer, FloatVectorValues> vectors = new HashMap<>();
-
-                  private final Map<Integer, KnnVectorValues.DocIndexIterator> cursors =
-                      new HashMap<>();
-
-                  @Override
-                  protected void doSetNextReader(LeafReaderContext context) throws IOException {
-                    stored = context.reader().storedFields();
-                    leaf = context;
-                    slideIds = DocValues.getSorted(context.reader(), SLIDE);
-                    tileCounts = DocValues.getNumeric(context.reader(), TILES);
-                    dimensions = DocValues.getNumeric(context.reader(), DIM);
-                    vectors.clear();
-                    cursors.clear();
-                  }
-
-                  @Override
-                  public void collect(int doc) throws IOException {
-                    if (!dimensions.advanceExact(doc)) {
-                      return;
-                    }
-                    int dimension = (int) dimensions.longValue();
-                    if (!vectors.containsKey(dimension)) {
-                      FloatVectorValues values =
-                          leaf.reader().getFloatVectorValues(vectorField(dimension));
-                      vectors.put(dimension, values);
-                      cursors.put(dimension, values == null ? null : values.iterator());
-                    }
-                    FloatVectorValues values = vectors.get(dimension);
-                    KnnVectorValues.DocIndexIterator cursor = cursors.get(dimension);
-                    if (cursor == null) {
-                      return;
-                    }
-                    if (cursor.docID() < doc) {
-                      cursor.advance(doc);
-                    }
-                    if (cursor.docID() != doc) {
-                      return;
-                    }
-                    float[] vector = values.vectorValue(cursor.index());
-                    slideIds.advanceExact(doc);
-                    String slide = slideIds.lookupOrd(slideIds.ordValue()).utf8ToString();
-                    tileCounts.advanceExact(doc);
-                    int tiles = (int) tileCounts.longValue();
-                    if (whole != null) {
-                      Document document = stored.document(doc);
-                      whole.add(
-                          new SlideVector(
-                              slide,
-                              document.get(METHOD),
-                              vector.clone(),
-                              tiles,
-                              JSON.readValue(
-                                  document.get(METADATA),
-                                  new TypeReference<Map<String, String>>() {})));
-                    } else {
-                      action.accept(slide, tiles, vector);
-                    }
-                  }
-
-                  @Override
-                  public ScoreMode scoreMode() {
-                    return ScoreMode.COMPLETE_NO_SCORES;
-                  }
-                });
+      Directory opened = FSDirectory.open(dir);
+      if (!DirectoryReader.indexExists(opened)) {
+        opened.close();
+        return null;
       }
+      directory = opened;
+      searchers = new SearcherManager(opened, null);
+    }
+    return searchers;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    try (Directory open = directory) {
+      if (searchers != null) {
+        searchers.close();
+      }
+    } finally {
+      searchers = null;
+      directory = null;
     }
   }
 }

@@ -68,6 +68,10 @@ import org.pathlens.index.batch.BatchCorrectionFile;
 public final class LuceneTileIndex implements TileIndex {
 
   private final Path dir;
+
+  /** The slide vectors beside the tiles; one instance, so its searchers stay open. */
+  private final LuceneSlideVectors slideVectors;
+
   private final Directory directory;
   private final IndexProvenance provenance;
   private final IndexSettings settings;
@@ -89,6 +93,7 @@ public final class LuceneTileIndex implements TileIndex {
       Map<String, String> commitData,
       BatchCorrection batchCorrection) {
     this.dir = dir;
+    this.slideVectors = new LuceneSlideVectors(dir);
     this.directory = directory;
     this.provenance = provenance;
     this.settings = settings;
@@ -276,7 +281,7 @@ public final class LuceneTileIndex implements TileIndex {
 
   @Override
   public SlideVectors slideVectors() {
-    return new LuceneSlideVectors(dir);
+    return slideVectors;
   }
 
   public IndexProvenance provenance() {
@@ -643,7 +648,8 @@ public final class LuceneTileIndex implements TileIndex {
 
   @Override
   public void close() throws IOException {
-    try (directory) {
+    try (directory;
+        slideVectors) {
       searchers.close();
       if (writer != null) {
         writer.close();
