@@ -71,8 +71,10 @@ final class ClusterSlideVectors implements SlideVectors {
       doc.put("vector_f32", OpenSearchDocuments.encode(slide.embedding()));
       ndjson.append(action).append('\n').append(doc).append('\n');
     }
-    JsonNode answer =
-        client.bulk(path + "/_bulk?refresh=wait_for&wait_for_active_shards=all", ndjson.toString());
+    // Written as slide records are, without waiting for every copy: slide vectors are made from the
+    // tiles (index slide-vectors makes them again), and an ingest the cluster lets write fewer tile
+    // copies (PATHLENS_OPENSEARCH_ACTIVE_SHARDS) must not stall on them.
+    JsonNode answer = client.bulk(path + "/_bulk?refresh=wait_for", ndjson.toString());
     if (answer.path("errors").asBoolean(false)) {
       for (JsonNode item : answer.path("items")) {
         JsonNode error = item.path("index").path("error");
