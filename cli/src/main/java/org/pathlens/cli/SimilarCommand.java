@@ -1,9 +1,12 @@
 package org.pathlens.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.PatientPooling;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.SlidePooling;
 import org.pathlens.index.TileIndex;
@@ -30,7 +33,9 @@ import picocli.CommandLine.Spec;
       "candidate's unrelated tissue, and averaging several keeps one look-alike tile from winning; a mean",
       "slide embedding would blur a small matching region into the rest of a large slide. That is why it",
       "is the default; --rank-by embedding ranks by the cosine of whole-slide embeddings (mean of the",
-      "slide's tile embeddings, normalised; matched_tiles is then the slide's tile count)."
+      "slide's tile embeddings, normalised; matched_tiles is then the slide's tile count). With --patient:",
+      "other patients by the cosine of patient vectors ({\"rank\", \"patient_id\", \"score\", \"slides\"}); late",
+      "fusion (default) averages the patient's slide vectors, early fusion all its tiles."
     },
     footer = {
       "%nExamples:",
@@ -64,7 +69,21 @@ final class SimilarCommand implements Callable<Integer> {
         paramLabel = "PATH",
         description = "An image (a tile or region) to find slides for.")
     Path image;
+
+    @Option(
+        names = "--patient",
+        paramLabel = "ID",
+        description =
+            "A patient in the index (its patient_id): other patients like it; loads no encoder.")
+    String patient;
   }
+
+  @Option(
+      names = "--fusion",
+      paramLabel = "late|early",
+      description =
+          "With --patient: late (default) averages the patient's slide vectors, early all its tiles.")
+  PatientPooling.Fusion fusion;
 
   @Option(
       names = "--rank-by",
@@ -109,6 +128,12 @@ final class SimilarCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--slide-vectors goes with --slide and --rank-by embedding");
     }
+    if (query.patient != null) {
+      return patients(k);
+    }
+    if (fusion != null) {
+      throw new IllegalArgumentException("--fusion goes with --patient");
+    }
     if (excludePatient && (!byEmbedding || query.slide == null)) {
       throw new IllegalArgumentException(
           "--exclude-patient goes with --slide and --rank-by embedding");
@@ -137,6 +162,30 @@ final class SimilarCommand implements Callable<Integer> {
       partial.report(spec);
     } catch (ImageDecodeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return 0;
+  }
+
+  /** {@code --patient}: other patients by the cosine of patient vectors. */
+  private int patients(int k) throws Exception {
+    try (IndexQuerySession session =
+        IndexQuerySession.open(
+            model, index.location, false, results.oversample, maxPixels.decoder())) {
+      List<PatientPooling.PatientHit> hits =
+          PatientPooling.similar(
+              partial.reading(session.index()),
+              query.patient,
+              k,
+              fusion == null ? PatientPooling.Fusion.LATE : fusion);
+      for (int i = 0; i < hits.size(); i++) {
+        ObjectNode line = JsonNodeFactory.instance.objectNode();
+        line.put("rank", i + 1);
+        line.put("patient_id", hits.get(i).patientId());
+        line.put("score", hits.get(i).score());
+        line.put("slides", hits.get(i).slides());
+        spec.commandLine().getOut().println(line);
+      }
+      partial.report(spec);
     }
     return 0;
   }

@@ -101,6 +101,14 @@ class SlideLevelCommandTest {
                     + "for s in sorted({r['slide_id'] for r in rows}):\n"
                     + "    m = x[[int(r['row']) for r in rows if r['slide_id'] == s]].mean(axis=0)\n"
                     + "    out[s] = (m / np.linalg.norm(m)).tolist()\n"
+                    + "patients = {}\n"
+                    + "for p in sorted({r['slide_id'].rsplit('-S', 1)[0] for r in rows}):\n"
+                    + "    of = [r for r in rows if r['slide_id'].rsplit('-S', 1)[0] == p]\n"
+                    + "    e = x[[int(r['row']) for r in of]].mean(axis=0)\n"
+                    + "    l = np.mean([out[s] for s in sorted({r['slide_id'] for r in of})], axis=0)\n"
+                    + "    patients[p] = {'early': (e / np.linalg.norm(e)).tolist(),"
+                    + " 'late': (l / np.linalg.norm(l)).tolist()}\n"
+                    + "out['_patients'] = patients\n"
                     + "print(json.dumps(out))",
                 npy.resolve("tiles").toString())
             .redirectErrorStream(true)
@@ -108,6 +116,8 @@ class SlideLevelCommandTest {
     String printed = new String(p.getInputStream().readAllBytes()).trim();
     assertEquals(0, p.waitFor(), printed);
     JsonNode numpy = JSON.readTree(printed);
+    JsonNode numpyPatients =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) numpy).remove("_patients");
     Set<String> numpySlides = new TreeSet<>();
     numpy.fieldNames().forEachRemaining(numpySlides::add);
     assertEquals(stored.keySet(), numpySlides);
@@ -166,6 +176,45 @@ class SlideLevelCommandTest {
         otherCases.stream().noneMatch(s -> stored.get(s).patientId().equals(query.patientId())),
         otherCases.toString());
     assertEquals(stored.size() - ofPatient, otherCases.size());
+
+    // similar --patient: other patients ranked as NumPy's early and late fusions rank them.
+    String patient = query.patientId();
+    for (String fusion : List.of("late", "early")) {
+      float[] q = floats(numpyPatients.get(patient).get(fusion));
+      List<String> expected = new ArrayList<>();
+      numpyPatients.fieldNames().forEachRemaining(expected::add);
+      expected.remove(patient);
+      expected.sort(
+          Comparator.comparingDouble(
+                  (String p2) -> -Embeddings.dot(q, floats(numpyPatients.get(p2).get(fusion))))
+              .thenComparing(p2 -> p2));
+      CliRun patients =
+          CliRun.of(
+              "similar",
+              "--model",
+              model,
+              "--index",
+              index.toString(),
+              "--patient",
+              patient,
+              "--fusion",
+              fusion,
+              "--k",
+              "50");
+      assertEquals(0, patients.exitCode(), patients.err());
+      List<String> got = new ArrayList<>();
+      for (String line : patients.outLines()) {
+        JsonNode hit = JSON.readTree(line);
+        got.add(hit.get("patient_id").asText());
+        assertEquals(
+            Embeddings.dot(
+                q, floats(numpyPatients.get(hit.get("patient_id").asText()).get(fusion))),
+            hit.get("score").asDouble(),
+            1e-5,
+            fusion + " " + line);
+      }
+      assertEquals(expected, got, fusion);
+    }
 
     CliRun keywords =
         CliRun.of(
@@ -328,6 +377,14 @@ class SlideLevelCommandTest {
             "prism");
     assertEquals(2, unknown.exitCode());
     assertTrue(unknown.err().contains("[mean, titan]"), unknown.err());
+  }
+
+  private static float[] floats(JsonNode array) {
+    float[] values = new float[array.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) array.get(i).asDouble();
+    }
+    return values;
   }
 
   private static CliRun similar(String model, Path index, String slide, boolean excludePatient) {
