@@ -150,7 +150,8 @@ public final class SlideTiler {
                           slide.path(),
                           "the slide records no microns per pixel ("
                               + slide.vendor()
-                              + "); give the level-0 resolution to tile it (--mpp-override, or TilingOptions.withAssumedMpp)"));
+                              + "); give its level-0 µm/px with --mpp-override MPP (0.25 for a 40x"
+                              + " scan, 0.5 for 20x)"));
     }
     double requested = options.mpp();
     double upsample = mpp.coarser() / requested;

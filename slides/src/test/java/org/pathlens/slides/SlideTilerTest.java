@@ -212,6 +212,9 @@ class SlideTilerTest {
               .getMessage()
               .startsWith(GENERATED.slide() + ": the slide records no microns per pixel"),
           missing.getMessage());
+      // the fix is named as a user types it, not as a Java method
+      assertTrue(missing.getMessage().contains("--mpp-override MPP"), missing.getMessage());
+      assertTrue(!missing.getMessage().contains("TilingOptions"), missing.getMessage());
       TilingPlan assumed = SlideTiler.plan(noMpp, TilingOptions.defaults().withAssumedMpp(0.25));
       assertEquals(448.0, assumed.tileWidth0());
       assertNotEquals(List.of(), assumed.warnings());

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -149,6 +150,18 @@ public record SlideIngest(
       String source = slide.toAbsolutePath().normalize().toString();
       String vendor = reader.vendor();
       List<TilePosition> positions = tiler.positions().toList();
+      if (positions.isEmpty()) {
+        listener.warning(
+            String.format(
+                Locale.ROOT,
+                "%s: no tile has %.0f %% tissue (--min-tissue %s); tissue covers %.1f %% of the slide:"
+                    + " lower --min-tissue to keep the tiles there are, or check that this is the slide"
+                    + " you meant",
+                slide,
+                100 * tiling.minTissue(),
+                tiling.minTissue(),
+                100 * (tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction())));
+      }
       List<TilePosition> toEmbed =
           existing.toEmbed(
               positions, position -> tileRecord(slideId, position, plan, source, vendor), index);
