@@ -30,27 +30,12 @@ public final class SlideEmbeddings {
    * slide; tiles without a slide id are left out. Costs one pass over the index per call.
    */
   public static SlideEmbeddings of(TileIndex index) throws IOException {
-    Map<String, float[]> sums = new TreeMap<>();
-    Map<String, Integer> counts = new TreeMap<>();
-    index.forEachTile(
-        TileFilter.ALL,
-        tile -> {
-          String slide = tile.record().slideId();
-          if (slide == null) {
-            return;
-          }
-          float[] sum = sums.computeIfAbsent(slide, s -> new float[tile.embedding().length]);
-          float[] e = tile.embedding();
-          for (int i = 0; i < sum.length; i++) {
-            sum[i] += e[i];
-          }
-          counts.merge(slide, 1, Integer::sum);
-        });
+    // The one definition of a slide's mean: the one stored slide vectors are made by.
     Map<String, SlideEmbedding> bySlide = new TreeMap<>();
-    sums.forEach(
-        (slide, sum) ->
-            bySlide.put(
-                slide, new SlideEmbedding(slide, Embeddings.l2Normalize(sum), counts.get(slide))));
+    for (SlideVector slide : SlidePooling.mean(index, TileFilter.ALL)) {
+      bySlide.put(
+          slide.slideId(), new SlideEmbedding(slide.slideId(), slide.embedding(), slide.tiles()));
+    }
     return new SlideEmbeddings(bySlide);
   }
 
