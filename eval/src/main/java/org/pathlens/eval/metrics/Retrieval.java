@@ -94,16 +94,8 @@ public final class Retrieval {
     requireK(k);
     double[] out = new double[rankings.length];
     for (int q = 0; q < rankings.length; q++) {
-      int n = Math.min(k, rankings[q].length);
-      int relevant = 0;
-      double sum = 0;
-      for (int r = 0; r < n; r++) {
-        if (candidateLabels[rankings[q][r]].equals(queryLabels[q])) {
-          relevant++;
-          sum += (double) relevant / (r + 1);
-        }
-      }
-      out[q] = relevant == 0 ? 0 : sum / relevant;
+      double[] sumAndHits = precisionSum(rankings[q], queryLabels[q], candidateLabels, k);
+      out[q] = sumAndHits[1] == 0 ? 0 : sumAndHits[0] / sumAndHits[1];
     }
     return out;
   }
@@ -158,16 +150,7 @@ public final class Retrieval {
     requireK(k);
     double[] out = new double[rankings.length];
     for (int q = 0; q < rankings.length; q++) {
-      int n = Math.min(k, rankings[q].length);
-      int relevant = 0;
-      double sum = 0;
-      for (int r = 0; r < n; r++) {
-        if (candidateLabels[rankings[q][r]].equals(queryLabels[q])) {
-          relevant++;
-          sum += (double) relevant / (r + 1);
-        }
-      }
-      out[q] = sum / k;
+      out[q] = precisionSum(rankings[q], queryLabels[q], candidateLabels, k)[0] / k;
     }
     return out;
   }
@@ -181,6 +164,24 @@ public final class Retrieval {
       sum += v;
     }
     return sum / values.length;
+  }
+
+  /**
+   * The sum of precision@i over the ranks i ≤ k of {@code ranking} that hold a hit of {@code
+   * label}, and how many hits there were: what both mAP definitions divide, by the hits or by k.
+   */
+  private static double[] precisionSum(
+      int[] ranking, String label, String[] candidateLabels, int k) {
+    int n = Math.min(k, ranking.length);
+    int relevant = 0;
+    double sum = 0;
+    for (int r = 0; r < n; r++) {
+      if (candidateLabels[ranking[r]].equals(label)) {
+        relevant++;
+        sum += (double) relevant / (r + 1);
+      }
+    }
+    return new double[] {sum, relevant};
   }
 
   private static void requireK(int k) {
