@@ -168,11 +168,7 @@ public final class FeatureExport {
           f.putAttribute("savetodir", dir.toAbsolutePath().toString());
           f.putAttribute("tiles", (long) vector.get().tiles());
         }
-        Files.move(
-            partial,
-            file,
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        moveIntoPlace(partial, file);
         files.add(file);
       }
     }
@@ -201,11 +197,7 @@ public final class FeatureExport {
       f.putAttribute(FeatureSpace.ATTRIBUTE, rows.space().value());
       hdf.putDataset(TILE_IDS, tiles.stream().map(t -> t.record().id()).toArray(String[]::new));
     }
-    Files.move(
-        partial,
-        file,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    moveIntoPlace(partial, file);
     return file;
   }
 
@@ -280,11 +272,7 @@ public final class FeatureExport {
       f.putAttribute(FeatureSpace.ATTRIBUTE, rows.space().value());
     }
     // A reader never sees half a file: the finished one replaces any earlier in one step.
-    Files.move(
-        partial,
-        file,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    moveIntoPlace(partial, file);
     return file;
   }
 
@@ -298,6 +286,15 @@ public final class FeatureExport {
           tiles.stream().map(t -> features ? t.feature() : t.embedding()).toList(),
           features ? FeatureSpace.PRE_PROJECTION : FeatureSpace.EMBEDDING);
     }
+  }
+
+  /** A finished file replaces any earlier one in one step: a reader never sees half a file. */
+  private static void moveIntoPlace(Path partial, Path file) throws IOException {
+    Files.move(
+        partial,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
