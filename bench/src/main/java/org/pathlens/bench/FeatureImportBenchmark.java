@@ -20,6 +20,7 @@ import org.pathlens.index.ingest.FeatureIngest;
 import org.pathlens.index.ingest.FeatureModel;
 import org.pathlens.index.ingest.IngestListener;
 import org.pathlens.index.ingest.IngestSummary;
+import org.pathlens.slides.SlideMppRule;
 
 /**
  * How fast a TRIDENT feature file goes in, and what bounds it: parsing the HDF5 file alone
@@ -59,12 +60,7 @@ public final class FeatureImportBenchmark {
             indexDir, new IndexProvenance(name, "0".repeat(64), d), IndexSettings.defaults())) {
       summary =
           new FeatureIngest(
-                  new FeatureModel(name, d),
-                  false,
-                  OptionalDouble.empty(),
-                  256,
-                  ExistingTiles.KEEP,
-                  null)
+                  new FeatureModel(name, d), false, SlideMppRule.OWN, 256, ExistingTiles.KEEP, null)
               .ingest(List.of(file), List.of(), index, IngestListener.NONE);
     }
     double importSeconds = (System.nanoTime() - t1) / 1e9;

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -42,6 +41,7 @@ import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.PromptSetReader;
 import org.pathlens.prompts.ZeroShotClassifier;
 import org.pathlens.server.ServerConfig;
+import org.pathlens.slides.SlideMppRule;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.Command;
@@ -318,7 +318,7 @@ final class DemoCommand implements Callable<Integer> {
       new TileFolderIngest(vlm.images(), decoder, 32, 1)
           .ingest(tiles, manifest, tileIndex, progress);
       TilingOptions tiling =
-          new TilingOptions(0.5, vlm.bundle().config().image().size(), 0.5, OptionalDouble.empty());
+          new TilingOptions(0.5, vlm.bundle().config().image().size(), 0.5, SlideMppRule.OWN);
       new SlideIngest(
               vlm.images(),
               tiling,

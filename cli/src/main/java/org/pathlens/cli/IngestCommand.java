@@ -160,6 +160,14 @@ final class IngestCommand implements Callable<Integer> {
               + " (after image files were replaced in place, which the metadata cannot show).")
   boolean reembed;
 
+  @Option(
+      names = "--replace",
+      description =
+          "With --slides: ingest a slide whose id (its file name) the index already holds for another"
+              + " file, or cut another way, in place of it: its tiles are removed first. Without it"
+              + " such a slide is refused, so one id never mixes two files' tiles.")
+  boolean replace;
+
   @Mixin GraphOptions graph;
 
   @Option(
@@ -179,6 +187,9 @@ final class IngestCommand implements Callable<Integer> {
     }
     if (trustFeatures && features == null) {
       throw new IllegalArgumentException("--trust-features goes with --features");
+    }
+    if (replace && (slides == null || features != null)) {
+      throw new IllegalArgumentException("--replace goes with --slides (without --features)");
     }
     if (featureSpace != null && features == null) {
       throw new IllegalArgumentException("--feature-space goes with --features");
@@ -202,7 +213,7 @@ final class IngestCommand implements Callable<Integer> {
             new FeatureIngest(
                     FeatureModel.of(vlm),
                     trustFeatures,
-                    tiling.toTilingOptions(vlm.bundle().config().image().size()).assumedMpp(),
+                    tiling.slideMppRule(),
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing,
                     featureSpace(vlm))
@@ -221,7 +232,8 @@ final class IngestCommand implements Callable<Integer> {
                     model.batchSize(),
                     readThreads,
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
-                    existing)
+                    existing,
+                    replace)
                 .ingest(slideFiles, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary

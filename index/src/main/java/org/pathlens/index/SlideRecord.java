@@ -1,5 +1,6 @@
 package org.pathlens.index;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pathlens.slides.MppSource;
 import org.pathlens.slides.SlideLevel;
 
 /**
@@ -21,8 +23,8 @@ import org.pathlens.slides.SlideLevel;
  * @param slideId the slide's id (the tiles' {@code slide_id})
  * @param path the slide file, absolute
  * @param vendor OpenSlide's format name ({@code aperio}, {@code generic-tiff}, …)
- * @param mppX level-0 microns per pixel across that tiling used: the slide's own, or the assumed
- *     one ({@link org.pathlens.slides.TilingOptions#assumedMpp}) for a slide that records none
+ * @param mppX level-0 microns per pixel across that tiling used: the slide's own, or one a person
+ *     gave ({@link #mppSource})
  * @param mppY level-0 microns per pixel down, likewise
  * @param levels the pyramid, finest first (level 0 gives the dimensions)
  * @param tileMpp microns per pixel of the tiles as read
@@ -36,6 +38,10 @@ import org.pathlens.slides.SlideLevel;
  * @param thumbnailSha256 SHA-256 (hex) of the thumbnail's PNG bytes as written, checked before the
  *     thumbnail is served ({@link Thumbnails}); null in records of earlier versions, and where the
  *     backend keeps the thumbnail's hash elsewhere
+ * @param mppSource where {@code mppX}/{@code mppY} came from ({@link MppSource#key}: {@code file},
+ *     {@code csv}, {@code default}, {@code override}); null in records of earlier versions
+ * @param fingerprint the slide file's {@link SlideFingerprint}: what makes the slide id stand for
+ *     one file; null in records of earlier versions
  */
 public record SlideRecord(
     String slideId,
@@ -52,7 +58,9 @@ public record SlideRecord(
     long tiles,
     String thumbnail,
     Map<String, String> properties,
-    String thumbnailSha256) {
+    String thumbnailSha256,
+    String mppSource,
+    String fingerprint) {
 
   public static final String RECORDS = "slides";
   public static final String THUMBNAILS = "thumbnails";
@@ -84,7 +92,38 @@ public record SlideRecord(
         tiles,
         thumbnail,
         properties,
-        sha256);
+        sha256,
+        mppSource,
+        fingerprint);
+  }
+
+  /** This record for the slide file now at {@code newPath}, with its {@code newFingerprint}. */
+  public SlideRecord withFile(String newPath, String newFingerprint) {
+    return new SlideRecord(
+        slideId,
+        newPath,
+        vendor,
+        mppX,
+        mppY,
+        levels,
+        tileMpp,
+        tileSize,
+        levelRead,
+        minTissue,
+        tissueFraction,
+        tiles,
+        thumbnail,
+        properties,
+        thumbnailSha256,
+        mppSource,
+        newFingerprint);
+  }
+
+  /** Whether a person gave the µm/px rather than the slide file (see {@link #mppSource}). */
+  @JsonIgnore
+  public boolean mppAssumed() {
+    MppSource source = MppSource.ofKey(mppSource);
+    return source != null && source.assumed();
   }
 
   /** Where the record of {@code slideId} lives in {@code indexDir}. */

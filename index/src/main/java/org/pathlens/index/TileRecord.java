@@ -78,4 +78,14 @@ public record TileRecord(
         .map(f -> f.faceted() ? (String) f.value().apply(this) : null)
         .orElseGet(() -> extra.get(field));
   }
+
+  /** This tile with {@code newSource} as its source (its slide file moved), all else kept. */
+  public TileRecord withSource(String newSource) {
+    return TileFields.record(
+        name ->
+            name.equals(TileFields.SOURCE)
+                ? newSource
+                : TileFields.field(name).map(f -> f.value().apply(this)).orElse(null),
+        extra);
+  }
 }

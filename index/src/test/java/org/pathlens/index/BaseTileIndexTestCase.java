@@ -562,6 +562,12 @@ public abstract class BaseTileIndexTestCase {
 
   /** The record an ingest of a 0.25 µm/px SVS writes, with the file's metadata. */
   protected static SlideRecord slideRecord(String slideId, Map<String, String> properties) {
+    return slideRecord(slideId, properties, 50);
+  }
+
+  /** As {@link #slideRecord(String, Map)}, for an ingest that cut {@code tiles} tiles. */
+  protected static SlideRecord slideRecord(
+      String slideId, Map<String, String> properties, long tiles) {
     return new SlideRecord(
         slideId,
         "/slides/" + slideId + ".svs",
@@ -574,10 +580,12 @@ public abstract class BaseTileIndexTestCase {
         0,
         0.5,
         0.4,
-        50,
+        tiles,
         SlideRecord.THUMBNAILS + "/" + slideId + ".png",
         properties,
-        null);
+        null,
+        "file",
+        "v1:" + "0".repeat(64));
   }
 
   @Test
@@ -633,13 +641,61 @@ public abstract class BaseTileIndexTestCase {
       return;
     }
     try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
-      index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
+      index.add(data.tiles.subList(0, 50), data.embeddings.subList(0, 50)); // S-0 whole
       recordSlides(index, "S-0");
+      // a slide without a tissue tile keeps its record (its page says so) and is no problem
+      index
+          .slideRecords()
+          .write(slideRecord("S-empty", Map.of(), 0), new RgbImage(2, 2, new byte[12]));
     }
     IndexCheckReport report = location.check();
     assertTrue(report.ok(), report.problems().toString());
     assertTrue(
         report.facts().contains("bundle: " + TestTiles.PROVENANCE), report.facts().toString());
+  }
+
+  /**
+   * {@code index check} names a slide id that stands for two files: tiles of another file under the
+   * id beside the recorded file's, and more tiles than its record says (what re-ingesting a
+   * different file of the same name used to leave), on both backends alike.
+   */
+  @Test
+  void checkNamesASlideIdHoldingTilesOfTwoFiles() throws IOException {
+    IndexLocation location = newLocation("two-files");
+    if (!location.capabilities().contains(IndexCapability.CHECK)) {
+      return;
+    }
+    List<TileRecord> stale = new ArrayList<>();
+    for (int i = 0; i < 14; i++) {
+      stale.add(
+          TileRecord.of(
+              Map.of(
+                  TileFields.ID,
+                  TileIds.ofPosition("S-0", 100_000 + 224 * i, 0),
+                  TileFields.SLIDE_ID,
+                  "S-0",
+                  TileFields.X,
+                  100_000 + 224 * i,
+                  TileFields.Y,
+                  0,
+                  TileFields.SOURCE,
+                  "/elsewhere/S-0.svs"),
+              Map.of()));
+    }
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(stale, data.embeddings.subList(100, 114));
+      index.add(data.tiles.subList(0, 50), data.embeddings.subList(0, 50));
+      recordSlides(index, "S-0"); // the later file's record: 50 tiles of /slides/S-0.svs
+    }
+    IndexCheckReport report = location.check();
+    assertEquals(
+        List.of(
+            "slide S-0: 14 tiles come from /elsewhere/S-0.svs, not from its record's file"
+                + " /slides/S-0.svs: two files under one slide id; ingest the right file again with"
+                + " --replace",
+            "slide S-0: its record says 50 tiles, the index holds 64: tiles of another ingest under"
+                + " this id; ingest its file again with --replace"),
+        report.problems());
   }
 
   /**

@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.pathlens.encoders.bundle.Interpolation;
@@ -59,8 +60,12 @@ public final class SlideTiler {
   public static SlideTiler of(SlideReader slide, TilingOptions options, TissueDetector detector)
       throws SlideException {
     TilingPlan plan = plan(slide, options);
+    // the mask's view is sized by the resolution tiles are cut at, assumed or not
     return new SlideTiler(
-        slide, options, options.minTissue() > 0 ? detector.detect(slide) : null, plan);
+        slide,
+        options,
+        options.minTissue() > 0 ? detector.detect(slide, Optional.of(plan.slideMpp())) : null,
+        plan);
   }
 
   public TilingPlan plan() {
@@ -126,32 +131,32 @@ public final class SlideTiler {
 
   static TilingPlan plan(SlideReader slide, TilingOptions options) throws SlideException {
     List<String> warnings = new ArrayList<>();
-    Mpp mpp;
-    if (options.assumedMpp().isPresent()) {
-      mpp = Mpp.square(options.assumedMpp().getAsDouble());
+    SlideMppRule.SlideMpp resolved =
+        options
+            .slideMpp()
+            .resolve(slide.path(), slide.mpp())
+            .orElseThrow(
+                () ->
+                    new SlideException(
+                        slide.path(),
+                        "the slide records no microns per pixel ("
+                            + slide.vendor()
+                            + "); give its level-0 µm/px with --mpp-csv FILE (slide,mpp rows),"
+                            + " --mpp-default MPP for every slide that records none, or"
+                            + " --mpp-override MPP (0.25 for a 40x scan, 0.5 for 20x)"));
+    Mpp mpp = resolved.mpp();
+    if (resolved.source().assumed()) {
       warnings.add(
           String.format(
               Locale.ROOT,
-              "level-0 resolution assumed to be %.4f µm/px%s",
+              "level-0 resolution assumed to be %.4f µm/px (%s)%s",
               mpp.x(),
+              resolved.source().origin(),
               slide
                   .mpp()
                   .map(
-                      m ->
-                          String.format(Locale.ROOT, " (the slide says %.4f x %.4f)", m.x(), m.y()))
+                      m -> String.format(Locale.ROOT, "; the slide says %.4f x %.4f", m.x(), m.y()))
                   .orElse("")));
-    } else {
-      mpp =
-          slide
-              .mpp()
-              .orElseThrow(
-                  () ->
-                      new SlideException(
-                          slide.path(),
-                          "the slide records no microns per pixel ("
-                              + slide.vendor()
-                              + "); give its level-0 µm/px with --mpp-override MPP (0.25 for a 40x"
-                              + " scan, 0.5 for 20x)"));
     }
     double requested = options.mpp();
     double upsample = mpp.coarser() / requested;
@@ -198,6 +203,7 @@ public final class SlideTiler {
     double tileMpp = readWidth * downsample * mpp.x() / options.tileSize();
     return new TilingPlan(
         mpp,
+        resolved.source(),
         level,
         downsample,
         width0,

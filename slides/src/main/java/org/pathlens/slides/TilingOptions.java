@@ -1,6 +1,6 @@
 package org.pathlens.slides;
 
-import java.util.OptionalDouble;
+import java.util.Objects;
 
 /**
  * How to cut a slide into tiles.
@@ -9,10 +9,10 @@ import java.util.OptionalDouble;
  *     at)
  * @param tileSize tile side in pixels
  * @param minTissue the smallest share of tissue (0..1) a kept tile has; 0 keeps every tile
- * @param assumedMpp level-0 microns per pixel to use instead of the slide's own (for slides that
- *     record none, or record it wrongly); empty to use the slide's
+ * @param slideMpp which level-0 microns per pixel each slide is read at: its own, or one given for
+ *     slides that record none or record it wrongly
  */
-public record TilingOptions(double mpp, int tileSize, double minTissue, OptionalDouble assumedMpp) {
+public record TilingOptions(double mpp, int tileSize, double minTissue, SlideMppRule slideMpp) {
 
   public TilingOptions {
     if (!(mpp > 0) || Double.isInfinite(mpp)) {
@@ -25,30 +25,32 @@ public record TilingOptions(double mpp, int tileSize, double minTissue, Optional
       throw new IllegalArgumentException(
           "minimum tissue fraction must be in 0..1, got " + minTissue);
     }
-    if (assumedMpp.isPresent() && !(assumedMpp.getAsDouble() > 0)) {
-      throw new IllegalArgumentException(
-          "assumed microns per pixel must be positive, got " + assumedMpp.getAsDouble());
-    }
+    Objects.requireNonNull(slideMpp, "slide µm/px rule");
   }
 
   /** 224-pixel tiles at 0.5 µm/px with at least half tissue. */
   public static TilingOptions defaults() {
-    return new TilingOptions(0.5, 224, 0.5, OptionalDouble.empty());
+    return new TilingOptions(0.5, 224, 0.5, SlideMppRule.OWN);
   }
 
   public TilingOptions withMpp(double value) {
-    return new TilingOptions(value, tileSize, minTissue, assumedMpp);
+    return new TilingOptions(value, tileSize, minTissue, slideMpp);
   }
 
   public TilingOptions withTileSize(int value) {
-    return new TilingOptions(mpp, value, minTissue, assumedMpp);
+    return new TilingOptions(mpp, value, minTissue, slideMpp);
   }
 
   public TilingOptions withMinTissue(double value) {
-    return new TilingOptions(mpp, tileSize, value, assumedMpp);
+    return new TilingOptions(mpp, tileSize, value, slideMpp);
   }
 
+  /** Every slide read at {@code value} µm/px at level 0, whatever it records. */
   public TilingOptions withAssumedMpp(double value) {
-    return new TilingOptions(mpp, tileSize, minTissue, OptionalDouble.of(value));
+    return withSlideMpp(SlideMppRule.overriding(value));
+  }
+
+  public TilingOptions withSlideMpp(SlideMppRule rule) {
+    return new TilingOptions(mpp, tileSize, minTissue, rule);
   }
 }

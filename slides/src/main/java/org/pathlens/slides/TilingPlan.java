@@ -7,6 +7,7 @@ import java.util.List;
  * that level one tile is, and the grid of whole tiles over level 0.
  *
  * @param slideMpp the level-0 resolution used (the slide's, or the assumed one)
+ * @param mppSource where {@code slideMpp} came from
  * @param level the pyramid level read
  * @param downsample that level's downsample
  * @param tileWidth0 a tile's width in level-0 pixels (fractional; positions are rounded)
@@ -21,6 +22,7 @@ import java.util.List;
  */
 public record TilingPlan(
     Mpp slideMpp,
+    MppSource mppSource,
     int level,
     double downsample,
     double tileWidth0,

@@ -1,5 +1,6 @@
 package org.pathlens.slides;
 
+import java.util.Optional;
 import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
@@ -54,12 +55,18 @@ public record TissueDetector(
 
   /** The tissue mask of {@code slide}, computed on a thumbnail. */
   public TissueMask detect(SlideReader slide) throws SlideException {
+    return detect(slide, slide.mpp());
+  }
+
+  /**
+   * The tissue mask of {@code slide} read at level-0 resolution {@code mpp} (an assumed one for a
+   * slide that records none), computed on a thumbnail of about {@code viewMpp}.
+   */
+  public TissueMask detect(SlideReader slide, Optional<Mpp> mpp) throws SlideException {
     SlideLevel zero = slide.levels().getFirst();
     long longer = Math.max(zero.width(), zero.height());
     int side =
-        slide
-            .mpp()
-            .map(
+        mpp.map(
                 m ->
                     (int)
                         Math.min(

@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.index.SlideFingerprint;
 import org.pathlens.index.SlidePooling;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.TileFields;
@@ -22,7 +22,7 @@ import org.pathlens.index.TileRecord;
 import org.pathlens.index.features.FeatureFile;
 import org.pathlens.index.features.FeatureFileException;
 import org.pathlens.index.features.FeatureSpace;
-import org.pathlens.slides.Mpp;
+import org.pathlens.slides.SlideMppRule;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
 
@@ -55,7 +55,7 @@ import org.pathlens.slides.SlideReaders;
  * @param model the bundle: its names (checked against a file's {@code encoder} attribute), its
  *     embedding length and its image projection
  * @param trustFeatures ingest features whose {@code encoder} attribute names another model
- * @param assumedMpp level-0 µm/px for linked slides that record none
+ * @param slideMpp which level-0 µm/px linked slides are read at (their own, or one given)
  * @param thumbnailSize the thumbnail's longer side for linked slides
  * @param existing what to do with tiles the index already holds unchanged
  * @param space what the user says the rows are, or null to read it from the file or the lengths
@@ -63,7 +63,7 @@ import org.pathlens.slides.SlideReaders;
 public record FeatureIngest(
     FeatureModel model,
     boolean trustFeatures,
-    OptionalDouble assumedMpp,
+    SlideMppRule slideMpp,
     int thumbnailSize,
     ExistingTiles existing,
     FeatureSpace space) {
@@ -261,19 +261,16 @@ public record FeatureIngest(
     return rows;
   }
 
-  /** The slide's level-0 µm/px across: its own, else the one assumed, else the file is refused. */
-  private double levelZeroMpp(SlideReader reader) throws FeatureFileException {
-    if (assumedMpp.isPresent()) {
-      return assumedMpp.getAsDouble();
-    }
-    return reader
-        .mpp()
-        .map(Mpp::x)
+  /** The slide's level-0 µm/px and its source, by {@link #slideMpp}; else the file is refused. */
+  private SlideMppRule.SlideMpp levelZeroMpp(SlideReader reader) throws FeatureFileException {
+    return slideMpp
+        .resolve(reader.path(), reader.mpp())
         .orElseThrow(
             () ->
                 new FeatureFileException(
                     reader.path()
-                        + " records no µm/px: give --mpp-override with its level-0 µm/px"));
+                        + " records no µm/px: give its level-0 µm/px with --mpp-csv FILE,"
+                        + " --mpp-default MPP or --mpp-override MPP"));
   }
 
   /** Ingests one checked file; returns how many of its tiles were kept unchanged. */
@@ -292,7 +289,9 @@ public record FeatureIngest(
       Double tileMpp =
           reader == null
               ? null
-              : levelZeroMpp(reader) * checked.footprint0() / file.footprint().patchSize();
+              : levelZeroMpp(reader).mpp().x()
+                  * checked.footprint0()
+                  / file.footprint().patchSize();
       String source =
           (reader == null ? file.file() : checked.slide().get())
               .toAbsolutePath()
@@ -474,7 +473,7 @@ public record FeatureIngest(
       properties.put(
           "features.trusted", "encoder '" + file.encoder().get() + "' read as " + model.name());
     }
-    double mpp0 = levelZeroMpp(reader);
+    SlideMppRule.SlideMpp mpp0 = levelZeroMpp(reader);
     int levelRead =
         file.footprint() instanceof FeatureFile.LevelFootprint level
             ? level.patchLevel()
@@ -490,8 +489,8 @@ public record FeatureIngest(
                 file.slideId(),
                 reader.path().toAbsolutePath().normalize().toString(),
                 reader.vendor(),
-                mpp0,
-                reader.mpp().map(Mpp::y).filter(y -> assumedMpp.isEmpty()).orElse(mpp0),
+                mpp0.mpp().x(),
+                mpp0.mpp().y(),
                 reader.levels(),
                 tileMpp,
                 file.footprint().patchSize(),
@@ -501,7 +500,9 @@ public record FeatureIngest(
                 tiles,
                 SlideRecord.THUMBNAILS + "/" + file.slideId() + ".png",
                 properties,
-                null), // the backend records the hash of the PNG it writes
+                null, // the backend records the hash of the PNG it writes
+                mpp0.source().key(),
+                SlideFingerprint.of(reader.path())),
             thumbnail);
   }
 }

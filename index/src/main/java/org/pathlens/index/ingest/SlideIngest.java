@@ -17,6 +17,7 @@ import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.stain.StainNormalization;
+import org.pathlens.index.SlideFingerprint;
 import org.pathlens.index.SlidePooling;
 import org.pathlens.index.SlideRecord;
 import org.pathlens.index.SlideRecords;
@@ -62,6 +63,8 @@ import org.pathlens.slides.TissueDetector;
  * @param readThreads threads reading and resampling tiles beside inference
  * @param thumbnailSize the thumbnail's longer side in pixels
  * @param existing what to do with tiles the index already holds unchanged
+ * @param replace ingest a slide whose id the index holds for another file or tiling in place of it
+ *     (its tiles removed first) rather than refuse it ({@link SlideIdentity})
  */
 public record SlideIngest(
     ImageEncoder encoder,
@@ -70,7 +73,8 @@ public record SlideIngest(
     int batchSize,
     int readThreads,
     int thumbnailSize,
-    ExistingTiles existing) {
+    ExistingTiles existing,
+    boolean replace) {
 
   /** The thumbnail side the UI gets by default. */
   public static final int DEFAULT_THUMBNAIL_SIZE = 1024;
@@ -100,9 +104,26 @@ public record SlideIngest(
     this(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, ExistingTiles.KEEP);
   }
 
+  /** Refuses a slide whose id the index holds for another file or tiling. */
+  public SlideIngest(
+      ImageEncoder encoder,
+      TilingOptions tiling,
+      TissueDetector detector,
+      int batchSize,
+      int readThreads,
+      int thumbnailSize,
+      ExistingTiles existing) {
+    this(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing, false);
+  }
+
   public SlideIngest withExistingTiles(ExistingTiles existing) {
     return new SlideIngest(
-        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing);
+        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing, replace);
+  }
+
+  public SlideIngest withReplace(boolean replace) {
+    return new SlideIngest(
+        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing, replace);
   }
 
   /**
@@ -147,6 +168,9 @@ public record SlideIngest(
       SlideTiler tiler = SlideTiler.of(reader, tiling, detector);
       TilingPlan plan = tiler.plan();
       plan.warnings().forEach(w -> listener.warning(slide + ": " + w));
+      String fingerprint = SlideFingerprint.of(slide);
+      new SlideIdentity(replace)
+          .reconcile(index, slideId, slide, fingerprint, tiling, plan, listener);
       String source = slide.toAbsolutePath().normalize().toString();
       String vendor = reader.vendor();
       List<TilePosition> positions = tiler.positions().toList();
@@ -216,7 +240,9 @@ public record SlideIngest(
               buffer.added() - before + unchanged,
               SlideRecord.THUMBNAILS + "/" + slideId + ".png",
               reader.properties(),
-              null), // the backend records the hash of the PNG it writes
+              null, // the backend records the hash of the PNG it writes
+              plan.mppSource().key(),
+              fingerprint),
           thumbnail);
       return unchanged;
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.CheckIndex;
@@ -31,6 +32,7 @@ import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexCommitData;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.SlideRecord;
+import org.pathlens.index.SlideRecordCheck;
 import org.pathlens.index.Thumbnails;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileFilter;
@@ -232,16 +234,10 @@ final class IndexCheck {
         continue;
       }
       boolean ok = thumbnail(record);
-      int tiles = countTiles(reader, id);
-      if (tiles == 0) {
-        problems.add(
-            "slide "
-                + id
-                + ": a record ("
-                + record.tiles()
-                + " tiles ingested) but no tile in the index");
-        ok = false;
-      }
+      List<String> disagreements =
+          SlideRecordCheck.problems(record, tilesBySource(new IndexSearcher(reader), id));
+      problems.addAll(disagreements);
+      ok &= disagreements.isEmpty();
       whole += ok ? 1 : 0;
     }
     int unrecorded = slideTilesWithoutRecord(reader, ids);
@@ -353,7 +349,32 @@ final class IndexCheck {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
-  private static int countTiles(DirectoryReader reader, String slideId) throws IOException {
-    return new IndexSearcher(reader).count(TileFilter.slide(slideId).luceneQuery());
+  /** The live tiles of {@code slideId}, counted by their source (the file they were cut from). */
+  private static Map<String, Long> tilesBySource(IndexSearcher searcher, String slideId)
+      throws IOException {
+    Map<String, Long> counts = new TreeMap<>();
+    Set<String> fields = Set.of(TileFields.SOURCE);
+    searcher.search(
+        TileFilter.slide(slideId).luceneQuery(),
+        new SimpleCollector() {
+          private StoredFields stored;
+
+          @Override
+          protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            stored = context.reader().storedFields();
+          }
+
+          @Override
+          public void collect(int doc) throws IOException {
+            counts.merge(
+                String.valueOf(stored.document(doc, fields).get(TileFields.SOURCE)), 1L, Long::sum);
+          }
+
+          @Override
+          public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+          }
+        });
+    return counts;
   }
 }

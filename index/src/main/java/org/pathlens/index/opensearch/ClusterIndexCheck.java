@@ -14,10 +14,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexWriteException;
+import org.pathlens.index.SlideRecord;
+import org.pathlens.index.SlideRecordCheck;
 import org.pathlens.index.TileFields;
 import org.pathlens.index.TileIds;
 
@@ -313,17 +316,32 @@ final class ClusterIndexCheck {
       }
       return;
     }
+    List<SlideRecord> recorded = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     ObjectNode body = NODES.objectNode();
-    body.put("_source", false);
-    client.forEachHit(records, body, "slide_id", PAGE, hit -> ids.add(hit.path("_id").asText()));
+    body.putArray("_source").add("record");
+    client.forEachHit(
+        records,
+        body,
+        "slide_id",
+        PAGE,
+        hit -> {
+          ids.add(hit.path("_id").asText());
+          try {
+            recorded.add(SlideRecord.fromJson(hit.path("_source").path("record").asText()));
+          } catch (IOException e) {
+            problems.add(
+                "slide record " + hit.path("_id").asText() + " in " + records + " cannot be read");
+          }
+        });
     int whole = 0;
-    for (String id : ids) {
-      if (tiled.contains(id)) {
-        whole++;
-      } else {
-        problems.add("slide " + id + ": a record in " + records + " but no tile in the index");
-      }
+    for (SlideRecord record : recorded) {
+      List<String> disagreements =
+          SlideRecordCheck.problems(
+              record,
+              tiled.contains(record.slideId()) ? tilesBySource(record.slideId()) : Map.of());
+      problems.addAll(disagreements);
+      whole += disagreements.isEmpty() ? 1 : 0;
     }
     Set<String> unrecordedSlides = new TreeSet<>(tiled);
     unrecordedSlides.removeAll(ids);
@@ -380,6 +398,28 @@ final class ClusterIndexCheck {
       }
     }
     return found;
+  }
+
+  /** The tiles of {@code slideId}, counted by their source (the file they were cut from). */
+  private Map<String, Long> tilesBySource(String slideId) throws IOException {
+    ObjectNode body = NODES.objectNode();
+    body.put("size", 0);
+    body.putObject("query").putObject("term").put(TileFields.SLIDE_ID, slideId);
+    body.putObject("aggs")
+        .putObject("sources")
+        .putObject("terms")
+        .put("field", TileFields.SOURCE)
+        .put("size", PAGE);
+    Map<String, Long> counts = new TreeMap<>();
+    for (JsonNode bucket :
+        client
+            .read("/" + concrete + "/_search", body)
+            .path("aggregations")
+            .path("sources")
+            .path("buckets")) {
+      counts.merge(bucket.path("key").asText(), bucket.path("doc_count").asLong(), Long::sum);
+    }
+    return counts;
   }
 
   /** Every bucket of a composite aggregation on {@code field}, page by page, each page whole. */

@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +41,7 @@ import org.pathlens.index.features.FeatureFile;
 import org.pathlens.index.features.FeatureFileException;
 import org.pathlens.index.features.FeatureSpace;
 import org.pathlens.slides.SlideLevel;
+import org.pathlens.slides.SlideMppRule;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
 import org.pathlens.slides.TilingOptions;
@@ -138,7 +138,7 @@ class FeatureIngestTest {
 
   private static FeatureIngest ingest(boolean trust) {
     return new FeatureIngest(
-        FeatureModel.of(model), trust, OptionalDouble.empty(), 256, ExistingTiles.KEEP, null);
+        FeatureModel.of(model), trust, SlideMppRule.OWN, 256, ExistingTiles.KEEP, null);
   }
 
   /** TRIDENT's attributes for this slide's tiling: 224-px patches, 448 px at level 0. */
@@ -406,7 +406,7 @@ class FeatureIngestTest {
                   new FeatureIngest(
                           FeatureModel.of(model),
                           false,
-                          OptionalDouble.empty(),
+                          SlideMppRule.OWN,
                           256,
                           ExistingTiles.KEEP,
                           FeatureSpace.PRE_PROJECTION)
@@ -437,7 +437,7 @@ class FeatureIngestTest {
             model.bundle().config().embeddingDim(),
             projection),
         false,
-        OptionalDouble.empty(),
+        SlideMppRule.OWN,
         256,
         ExistingTiles.KEEP,
         space);
