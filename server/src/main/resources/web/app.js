@@ -638,14 +638,33 @@ async function showSlide(id, tileAt) {
     if (tileAt) markTile(record, tileAt);
     openZoom(id, tileAt, record);
     $("slide-meta").textContent = [record.vendor, record.levels && record.levels.length > 0 && record.levels[0].width + " × " + record.levels[0].height + " px",
-      record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px", record.tiles && count(record.tiles, "tile")]
+      record.mpp_x && Number(record.mpp_x).toFixed(3) + " µm/px" + mppOrigin(record.mpp_source),
+      record.tiles ? count(record.tiles, "tile") : noTissueTiles(record)]
       .filter(Boolean).join(" · ");
     await loadPromptSets();
-    setStatus(status, "Pick a prompt set and press Classify slide.");
+    if (!record.tiles) {
+      // a slide whose tissue fell below --min-tissue keeps its page, with nothing to classify
+      $("classify-button").disabled = true;
+      setStatus(status, "This slide has no tissue tiles: nothing to classify or search on it.");
+    } else {
+      setStatus(status, "Pick a prompt set and press Classify slide.");
+    }
     showSlideCases(id);
   } catch (e) {
     showError(status, e);
   }
+}
+
+/** Where a slide's µm/px came from, when a person gave it rather than the scanner. */
+function mppOrigin(source) {
+  const given = { csv: "--mpp-csv", default: "--mpp-default", override: "--mpp-override" };
+  return given[source] ? " (assumed: " + given[source] + ")" : "";
+}
+
+/** A slide ingested with no tile above --min-tissue: say so, and how much tissue was found. */
+function noTissueTiles(record) {
+  const found = record.tissue_fraction != null ? ", tissue " + (100 * record.tissue_fraction).toFixed(1) + " % of the slide" : "";
+  return "no tissue tiles (--min-tissue " + record.min_tissue + found + ")";
 }
 
 /** The deep-zoom viewer of the slide page (OpenSeadragon over GET /api/slides/{id}/image.dzi). */

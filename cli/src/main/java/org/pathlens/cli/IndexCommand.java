@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
       IndexCheckCommand.class,
       IndexBatchCorrectCommand.class,
       IndexExportCommand.class,
-      IndexSlideVectorsCommand.class
+      IndexSlideVectorsCommand.class,
+      IndexRelocateCommand.class
     })
 final class IndexCommand implements Runnable {
 

@@ -9,12 +9,16 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pathlens.fixtures.Fixtures;
+import org.pathlens.fixtures.synth.PyramidTiffWriter;
+import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.testkit.TestData;
 
 /** {@code pathlens embed} end to end, in-process, with the tiny CLIP bundle. */
@@ -66,6 +70,39 @@ class EmbedCommandTest {
       assertTrue(
           run.err().contains("skipped") && run.err().contains(bad),
           "stderr names " + bad + ": " + run.err());
+    }
+  }
+
+  /**
+   * Whole-slide files among tiles are refused by name with a pointer to {@code ingest --slides}: an
+   * SVS (once left out of a folder without a word) and a pyramidal TIFF (once embedded as one
+   * 224-px image), both real slides from ../shared; a generated tiled pyramid stands in without it.
+   */
+  @Test
+  void wholeSlideFilesAreRefusedWithAPointerToIngestSlides() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("with-slides"));
+    Files.copy(good, dir.resolve("a-good.png"));
+    SyntheticSlide.write(
+        dir.resolve("b-generated.tiff"),
+        new SyntheticSlide.Options(
+            1024, 768, "center-a", 5, 3, PyramidTiffWriter.Compression.JPEG, 1));
+    List<String> slides = new ArrayList<>(List.of("b-generated.tiff"));
+    Path shared = Fixtures.shared().map(s -> s.resolve("data/slides")).orElse(null);
+    if (shared != null && Files.isDirectory(shared)) {
+      Files.copy(shared.resolve("CMU-1-Small-Region.svs"), dir.resolve("c-cmu.svs"));
+      slides.add("c-cmu.svs");
+    }
+    CliRun run = CliRun.of("embed", "--model", BUNDLE, "--images", dir.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(1, run.outLines().size(), "only the tile is embedded");
+    for (String slide : slides) {
+      assertTrue(
+          run.err()
+              .contains(
+                  slide
+                      + ": a whole-slide image, not a tile: cut it into tiles with"
+                      + " ./pathlens ingest --slides"),
+          slide + ": " + run.err());
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.pathlens.encoders.preprocess.WholeSlideImages;
 
 /** Expands the paths a user names into image files: directories recursively, in sorted order. */
 public final class ImageFiles {
@@ -44,9 +45,15 @@ public final class ImageFiles {
     return files;
   }
 
+  /**
+   * Whether a folder walk keeps {@code file}: an image extension, or a whole-slide one (kept so
+   * that decoding refuses it by name with a pointer to {@code ingest --slides}, not left out
+   * without a word).
+   */
   public static boolean hasImageExtension(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))
+        || WholeSlideImages.isSlideName(name);
   }
 }

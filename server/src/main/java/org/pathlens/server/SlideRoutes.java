@@ -133,6 +133,7 @@ final class SlideRoutes {
     body.remove("path");
     body.remove("thumbnail");
     body.remove("thumbnail_sha256");
+    body.remove("fingerprint");
     body.put("thumbnail_url", "/api/slides/" + ApiJson.segment(id) + "/thumbnail.png");
     ctx.json(body);
   }

@@ -323,7 +323,10 @@ public final class ImageDecoder {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new ImageDecodeException(
-            name, "not a recognised image format (expected PNG, JPEG, TIFF, BMP or GIF)");
+            name,
+            WholeSlideImages.isSlideName(name) || WholeSlideImages.isBigTiff(in)
+                ? WholeSlideImages.NOT_A_TILE
+                : "not a recognised image format (expected PNG, JPEG, TIFF, BMP or GIF)");
       }
       ImageReader reader = readers.next();
       String format = formatName(reader);
@@ -355,6 +358,10 @@ public final class ImageDecoder {
   /** The header, refused when its size is invalid or over {@link #maxPixels}. */
   private ImageHeader checkedHeader(ImageReader reader, String name, String format)
       throws IOException {
+    if (WholeSlideImages.isSlideName(name)
+        || (format.equals("TIFF") && reader.isImageTiled(0) && reader.getNumImages(true) > 1)) {
+      throw new ImageDecodeException(name, WholeSlideImages.NOT_A_TILE);
+    }
     int width = reader.getWidth(0);
     int height = reader.getHeight(0);
     if (width <= 0 || height <= 0) {

@@ -268,9 +268,11 @@ class WebUiBrowserTest {
     assertEquals(448.0 / 1536, left / width, 0.01, "left");
     assertEquals(224.0 / 1024, top / height, 0.01, "top");
     assertEquals(224.0 / 1536, ((Number) tile.get("width")).doubleValue() / width, 0.01, "side");
-    assertTrue(
-        browser.findElement(By.id("slide-meta")).getText().contains("1536 × 1024 px"),
-        browser.findElement(By.id("slide-meta")).getText());
+    String meta = browser.findElement(By.id("slide-meta")).getText();
+    assertTrue(meta.contains("1536 × 1024 px"), meta);
+    // the generated slide records its resolution: shown as measured, not "assumed"
+    assertTrue(meta.contains("0.500 µm/px · "), meta);
+    assertFalse(meta.contains("assumed"), meta);
     open("/#/slide/" + ServedIndex.SLIDE);
     wait.until(d -> loaded(browser.findElement(By.id("slide-thumb"))));
     assertFalse(browser.findElement(By.id("tile-marker")).isDisplayed(), "no tile asked for");
