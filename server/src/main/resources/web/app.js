@@ -47,7 +47,7 @@ const segment = (value) => encodeURIComponent(value);
 /** "1 tile", "24 tiles". */
 const count = (n, noun) => n + " " + noun + (Number(n) === 1 ? "" : "s");
 
-// ---- routing: #/ search, #/slides, #/slide/ID ----
+// ---- routing: #/ search, #/slides, #/slide/ID, #/cases ----
 
 function route() {
   if (!$("page-login").hidden) return; // signing in first; the page comes back after
@@ -57,13 +57,15 @@ function route() {
   }
   const hash = location.hash || "#/";
   const slide = hash.match(/^#\/slide\/(.+)$/);
-  const page = slide ? "slide" : hash.startsWith("#/slides") ? "slides" : "search";
-  for (const p of ["search", "slides", "slide"]) $("page-" + p).hidden = p !== page;
-  $("nav-search").toggleAttribute("aria-current", page === "search");
-  $("nav-slides").toggleAttribute("aria-current", page !== "search");
-  if (page === "search") $("nav-search").setAttribute("aria-current", "page");
-  else $("nav-slides").setAttribute("aria-current", "page");
+  const page = slide ? "slide" : hash.startsWith("#/slides") ? "slides" : hash.startsWith("#/cases") ? "cases" : "search";
+  for (const p of ["search", "slides", "slide", "cases"]) $("page-" + p).hidden = p !== page;
+  const current = page === "slide" ? "slides" : page;
+  for (const nav of ["search", "slides", "cases"]) {
+    if (nav === current) $("nav-" + nav).setAttribute("aria-current", "page");
+    else $("nav-" + nav).removeAttribute("aria-current");
+  }
   if (page === "slides") showSlides();
+  if (page === "cases") showPatients(new URLSearchParams(hash.split("?")[1] || "").get("patient"));
   if (page === "slide") {
     // #/slide/ID or #/slide/ID?x=X&y=Y (a tile's level-0 corner, to mark on the slide)
     const [encoded, query] = slide[1].split("?");
@@ -291,7 +293,7 @@ function clearResults() {
 function searchUrl(k) {
   const state = new URLSearchParams({ q: $("q").value.trim() });
   if ($("f-mode").value !== "text") state.set("mode", $("f-mode").value);
-  if ($("f-level").value === "slide") state.set("level", "slide");
+  if ($("f-level").value !== "tile") state.set("level", $("f-level").value);
   for (const field of filterFields) {
     const value = $("f-" + field).value.trim();
     if (value) state.set(field, value);
@@ -317,7 +319,7 @@ async function searchFromUrl(hash) {
   }
   $("q").value = text;
   $("f-mode").value = ["keywords", "hybrid"].includes(state.get("mode")) ? state.get("mode") : "text";
-  $("f-level").value = state.get("level") === "slide" ? "slide" : "tile";
+  $("f-level").value = ["slide", "patient"].includes(state.get("level")) ? state.get("level") : "tile";
   // The index's own columns have boxes once the facets are loaded.
   if ([...state.keys()].some((key) => !$("f-" + key) && PLAIN_FIELD.test(key))) {
     try { await loadFacets(); } catch (e) { /* the built-in boxes only */ }
@@ -381,9 +383,48 @@ async function runSlideSearch(text, k) {
   });
 }
 
+/**
+ * Patients by the cosine between the text and the mean of their slides' stored embeddings
+ * (level=patient, late fusion); each links to its case in the cases view.
+ */
+async function runPatientSearch(text, k) {
+  const params = new URLSearchParams({ k: String(k), text, level: "patient" });
+  if ($("f-partial").checked) params.set("allow_partial", "true");
+  $("query-image-box").hidden = true;
+  clearResults();
+  await busy($("search-button"), $("status"), "Searching patients…", async () => {
+    const body = await api("/api/search?" + params);
+    $("cases-title").textContent = "Patients for \u201c" + text + "\u201d";
+    showPatientHits($("cases"), body.patients);
+    $("cases-box").hidden = body.patients.length === 0;
+    setStatus($("status"), count(body.patients.length, "patient") + " for \u201c" + text + "\u201d, by the mean of their slides' embeddings.");
+    showPartial(body);
+  });
+}
+
+/** Patient hits as a list: each patient (a link to its case), its score and how many slides it pools. */
+function showPatientHits(list, patients) {
+  list.replaceChildren(...patients.map((p) => {
+    const li = el("li");
+    li.append(patientRef(p.patient_id), " ", el("span", Number(p.score).toFixed(3) + " · " + count(p.slides, "slide"), "muted"));
+    return li;
+  }));
+}
+
+/** A link to a patient's case in the cases view. */
+function patientRef(patientId) {
+  const link = el("a", patientId);
+  link.href = "#/cases?" + new URLSearchParams({ patient: patientId });
+  return link;
+}
+
 async function runTextSearch(text, k) {
   if ($("f-level").value === "slide") {
     await runSlideSearch(text, k);
+    return;
+  }
+  if ($("f-level").value === "patient") {
+    await runPatientSearch(text, k);
     return;
   }
   try { await loadFacets(); } catch (e) { /* the filter boxes are then used as typed */ }
@@ -537,6 +578,64 @@ async function showSlides() {
   }
 }
 
+// ---- cases ----
+
+/** Patients by id with their slides (GET /api/patients), loaded once per page view. */
+let casesOf = null;
+
+async function loadCases() {
+  const body = await api("/api/patients");
+  casesOf = new Map(body.patients.map((p) => [p.patient_id, p.slides]));
+  return body;
+}
+
+/** The cases view: every patient with its slides; with ?patient=ID, that patient marked and in view. */
+async function showPatients(selected) {
+  const status = $("cases-status");
+  setStatus(status, "Loading cases…", "loading");
+  try {
+    const body = await loadCases();
+    $("patients").replaceChildren(...body.patients.map((p) => {
+      const li = el("li");
+      li.id = "patient-" + p.patient_id;
+      if (p.patient_id === selected) li.classList.add("selected");
+      li.append(el("strong", p.patient_id), " ", el("span", count(p.slides.length, "slide") + ": ", "muted"));
+      p.slides.forEach((s, i) => {
+        if (i > 0) li.append(", ");
+        li.append(slideRef(s.slide_id));
+      });
+      return li;
+    }));
+    setStatus(status, body.patients.length === 0
+      ? "No patients here: slides get a patient with ingest --patients CSV|tcga, tiles with a manifest's patient_id."
+      : count(body.patients.length, "patient") + ".");
+    if (selected && $("patient-" + selected)) $("patient-" + selected).scrollIntoView();
+  } catch (e) {
+    showError(status, e);
+  }
+}
+
+/** On a slide's page: the other patients most like this slide's patient, when it has one. */
+async function showSlidePatients(id) {
+  $("slide-patients").replaceChildren();
+  $("slide-patients").hidden = true;
+  $("slide-patients-title").hidden = true;
+  try {
+    if (!casesOf) await loadCases();
+    const patient = [...casesOf].find(([, slides]) => slides.some((s) => s.slide_id === id));
+    if (!patient || currentSlide !== id) return;
+    const body = await api("/api/similar?" + new URLSearchParams({ patient: patient[0], k: "5" }));
+    if (currentSlide !== id) return;
+    $("slide-patients-title").textContent = "Patients like " + patient[0];
+    showPatientHits($("slide-patients"), body.patients);
+    if (body.patients.length === 0) $("slide-patients").replaceChildren(el("li", "No other patient in this index.", "muted"));
+    $("slide-patients").hidden = false;
+    $("slide-patients-title").hidden = false;
+  } catch (e) {
+    // no slide vectors, or no patients: the page stays without the list
+  }
+}
+
 let promptSets = null;
 /** The served model's name, from /api/health. */
 let servedModel = null;
@@ -650,6 +749,7 @@ async function showSlide(id, tileAt) {
       setStatus(status, "Pick a prompt set and press Classify slide.");
     }
     showSlideCases(id);
+    showSlidePatients(id);
   } catch (e) {
     showError(status, e);
   }

@@ -27,6 +27,7 @@ import org.pathlens.index.ingest.FeatureModel;
 import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
+import org.pathlens.index.ingest.SlidePatients;
 import org.pathlens.index.ingest.TileFolderIngest;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine.Command;
@@ -168,6 +169,15 @@ final class IngestCommand implements Callable<Integer> {
               + " such a slide is refused, so one id never mixes two files' tiles.")
   boolean replace;
 
+  @Option(
+      names = "--patients",
+      paramLabel = "CSV|tcga",
+      description =
+          "With --slides: the patient of each slide, recorded as its tiles' patient_id. A CSV with"
+              + " slide_id (or slide, wsi) and patient_id (or patient, case_id) columns, or tcga:"
+              + " the TCGA barcode rule (TCGA-CR-7395-01A-01-TS1 belongs to patient TCGA-CR-7395).")
+  String patients;
+
   @Mixin GraphOptions graph;
 
   @Option(
@@ -188,6 +198,12 @@ final class IngestCommand implements Callable<Integer> {
     if (trustFeatures && features == null) {
       throw new IllegalArgumentException("--trust-features goes with --features");
     }
+    if (patients != null && (slides == null || features != null)) {
+      throw new IllegalArgumentException(
+          "--patients goes with --slides (tile folders take patient_id from --manifest)");
+    }
+    SlidePatients slidePatients =
+        patients == null ? SlidePatients.NONE : SlidePatients.parse(patients);
     if (replace && (slides == null || features != null)) {
       throw new IllegalArgumentException("--replace goes with --slides (without --features)");
     }
@@ -233,7 +249,8 @@ final class IngestCommand implements Callable<Integer> {
                     readThreads,
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
                     existing,
-                    replace)
+                    replace,
+                    slidePatients)
                 .ingest(slideFiles, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary

@@ -1,10 +1,13 @@
 package org.pathlens.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
+import org.pathlens.index.PatientPooling;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
@@ -85,17 +88,22 @@ final class SearchCommand implements Callable<Integer> {
 
   @Option(
       names = "--level",
-      paramLabel = "tile|slide",
+      paramLabel = "tile|slide|patient",
       description =
           "tile (default): tiles. slide: slides by the cosine of their mean embedding (--text or"
-              + " --image; the index's slide vectors, made by ingest or index slide-vectors).")
+              + " --image; the index's slide vectors, made by ingest or index slide-vectors)."
+              + " patient: patients (their tiles' patient_id) by the cosine of their pooled vector"
+              + " (--fusion).")
   Level level = Level.TILE;
 
   /** What a hit is. */
   enum Level {
     TILE,
-    SLIDE
+    SLIDE,
+    PATIENT
   }
+
+  @Mixin FusionOption fusion;
 
   @Mixin QueryOptions results = new QueryOptions(10);
 
@@ -115,8 +123,11 @@ final class SearchCommand implements Callable<Integer> {
             results.oversample,
             maxPixels.decoder())) {
       IndexQueries queries = session.queries().over(partial.reading(session.index()));
-      if (level == Level.SLIDE) {
-        return slides(queries, k);
+      if (level != Level.TILE) {
+        return wholes(queries, k);
+      }
+      if (fusion.given()) {
+        throw new IllegalArgumentException("--fusion pools patients: it goes with --level patient");
       }
       List<SearchHit> hits;
       if (query.text != null) {
@@ -138,22 +149,42 @@ final class SearchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code --level slide}: slides by their mean embedding's cosine to the text or image. */
-  private int slides(IndexQueries queries, int k) throws Exception {
+  /**
+   * {@code --level slide|patient}: slides by their mean embedding's cosine to the text or image, or
+   * patients by their pooled vector's.
+   */
+  private int wholes(IndexQueries queries, int k) throws Exception {
+    String what = level.name().toLowerCase(Locale.ROOT);
     if (query.text == null && query.image == null) {
       throw new IllegalArgumentException(
-          "--level slide searches by --text or --image (slides have no captions)");
+          "--level " + what + " searches by --text or --image (" + what + "s have no captions)");
     }
     if (filter.given()) {
-      throw new IllegalArgumentException("--filter selects tiles; --level slide takes no --filter");
+      throw new IllegalArgumentException(
+          "--filter selects tiles; --level " + what + " takes no --filter");
     }
-    List<SlideHit> slides =
-        query.text != null
-            ? queries.slidesByText(query.text, k, Map.of())
-            : queries.slidesByImage(query.image, k, Map.of());
-    for (int i = 0; i < slides.size(); i++) {
-      spec.commandLine().getOut().println(HitJson.slide(i + 1, slides.get(i)));
+    if (level == Level.SLIDE && fusion.given()) {
+      throw new IllegalArgumentException("--fusion pools patients: it goes with --level patient");
     }
+    List<String> lines = new ArrayList<>();
+    if (level == Level.SLIDE) {
+      List<SlideHit> slides =
+          query.text != null
+              ? queries.slidesByText(query.text, k, Map.of())
+              : queries.slidesByImage(query.image, k, Map.of());
+      for (int i = 0; i < slides.size(); i++) {
+        lines.add(HitJson.slide(i + 1, slides.get(i)));
+      }
+    } else {
+      List<PatientPooling.PatientHit> patients =
+          query.text != null
+              ? queries.patientsByText(query.text, k, fusion.fusion())
+              : queries.patientsByImage(query.image, k, fusion.fusion());
+      for (int i = 0; i < patients.size(); i++) {
+        lines.add(HitJson.patient(i + 1, patients.get(i)));
+      }
+    }
+    lines.forEach(spec.commandLine().getOut()::println);
     partial.report(spec);
     return 0;
   }

@@ -1,7 +1,5 @@
 package org.pathlens.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -78,12 +76,7 @@ final class SimilarCommand implements Callable<Integer> {
     String patient;
   }
 
-  @Option(
-      names = "--fusion",
-      paramLabel = "late|early",
-      description =
-          "With --patient: late (default) averages the patient's slide vectors, early all its tiles.")
-  PatientPooling.Fusion fusion;
+  @Mixin FusionOption fusion;
 
   @Option(
       names = "--rank-by",
@@ -131,7 +124,7 @@ final class SimilarCommand implements Callable<Integer> {
     if (query.patient != null) {
       return patients(k);
     }
-    if (fusion != null) {
+    if (fusion.given()) {
       throw new IllegalArgumentException("--fusion goes with --patient");
     }
     if (excludePatient && (!byEmbedding || query.slide == null)) {
@@ -173,17 +166,9 @@ final class SimilarCommand implements Callable<Integer> {
             model, index.location, false, results.oversample, maxPixels.decoder())) {
       List<PatientPooling.PatientHit> hits =
           PatientPooling.similar(
-              partial.reading(session.index()),
-              query.patient,
-              k,
-              fusion == null ? PatientPooling.Fusion.LATE : fusion);
+              partial.reading(session.index()), query.patient, k, fusion.fusion());
       for (int i = 0; i < hits.size(); i++) {
-        ObjectNode line = JsonNodeFactory.instance.objectNode();
-        line.put("rank", i + 1);
-        line.put("patient_id", hits.get(i).patientId());
-        line.put("score", hits.get(i).score());
-        line.put("slides", hits.get(i).slides());
-        spec.commandLine().getOut().println(line);
+        spec.commandLine().getOut().println(HitJson.patient(i + 1, hits.get(i)));
       }
       partial.report(spec);
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.pathlens.encoders.Embeddings;
 
 /**
@@ -39,12 +40,7 @@ public final class PatientPooling {
     Map<String, Integer> counts = new TreeMap<>();
     Map<String, Set<String>> slides = new TreeMap<>();
     if (fusion == Fusion.LATE) {
-      if (!index.slideVectors().methods().contains(SlidePooling.MEAN)) {
-        throw new IllegalArgumentException(
-            "late fusion pools the slide vectors, and "
-                + index.location()
-                + " has none: make them with ./pathlens index slide-vectors");
-      }
+      requireSlideVectors(index, "late fusion pools the slide vectors");
       index
           .slideVectors()
           .forEach(
@@ -96,8 +92,59 @@ public final class PatientPooling {
                             + ": no tile of that patient_id in "
                             + index.location()))
             .embedding();
+    return nearest(vectors, query, k, patientId);
+  }
+
+  /**
+   * The {@code k} patients whose vector (by {@code fusion}) is closest to {@code query} (a text's
+   * or an image's embedding, in the tiles' space), best first: patient-level search.
+   */
+  public static List<PatientHit> search(TileIndex index, float[] query, int k, Fusion fusion)
+      throws IOException {
+    return nearest(vectors(index, fusion), query, k, null);
+  }
+
+  /**
+   * Every patient with its slides, sorted by patient and slide id: the cases view. Read from the
+   * stored mean slide vectors, whose metadata keeps the patient_id all a slide's tiles share; an
+   * index made before slide vectors existed is read tile by tile instead.
+   */
+  public static Map<String, List<String>> cases(TileIndex index) throws IOException {
+    Map<String, Set<String>> cases = new TreeMap<>();
+    if (index.slideVectors().methods().contains(SlidePooling.MEAN)) {
+      index
+          .slideVectors()
+          .forEach(SlidePooling.MEAN, v -> addCase(cases, v.patientId(), v.slideId()));
+    } else {
+      index.forEachTile(
+          TileFilter.ALL, t -> addCase(cases, t.record().patientId(), t.record().slideId()));
+    }
+    Map<String, List<String>> sorted = new TreeMap<>();
+    cases.forEach((patient, slides) -> sorted.put(patient, List.copyOf(new TreeSet<>(slides))));
+    return sorted;
+  }
+
+  private static void addCase(Map<String, Set<String>> cases, String patient, String slide) {
+    if (patient != null && slide != null) {
+      cases.computeIfAbsent(patient, p -> new HashSet<>()).add(slide);
+    }
+  }
+
+  private static void requireSlideVectors(TileIndex index, String why) throws IOException {
+    if (!index.slideVectors().methods().contains(SlidePooling.MEAN)) {
+      throw new IllegalArgumentException(
+          why
+              + ", and "
+              + index.location()
+              + " has none: make them with ./pathlens index slide-vectors");
+    }
+  }
+
+  /** Ranks {@code vectors} by cosine to {@code query}, ties by id, {@code exclude} left out. */
+  private static List<PatientHit> nearest(
+      List<PatientVector> vectors, float[] query, int k, String exclude) {
     return vectors.stream()
-        .filter(v -> !v.patientId().equals(patientId))
+        .filter(v -> !v.patientId().equals(exclude))
         .map(v -> new PatientHit(v.patientId(), Embeddings.dot(query, v.embedding()), v.slides()))
         .sorted(
             Comparator.comparingDouble((PatientHit h) -> -h.score())

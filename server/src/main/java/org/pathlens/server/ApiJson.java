@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.pathlens.index.PatientPooling;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.query.HitJson;
@@ -45,6 +47,39 @@ final class ApiJson {
   }
 
   /** Slide hits; a slide with a page gets its URL. */
+  /** Patient hits, each with its rank, cosine and slide count. */
+  static ObjectNode patientHits(PathLensServer server, List<PatientPooling.PatientHit> hits) {
+    ArrayNode list = server.array();
+    for (int i = 0; i < hits.size(); i++) {
+      list.add(HitJson.patientNode(i + 1, hits.get(i)));
+    }
+    ObjectNode body = server.object();
+    body.set("patients", list);
+    return body;
+  }
+
+  /** Patients with their slides, each slide with its page's URL where it has one. */
+  static ObjectNode cases(PathLensServer server, Map<String, List<String>> cases)
+      throws IOException {
+    Set<String> recorded = Set.copyOf(server.slideIds());
+    ArrayNode list = server.array();
+    for (Map.Entry<String, List<String>> patient : cases.entrySet()) {
+      ObjectNode node = list.addObject();
+      node.put("patient_id", patient.getKey());
+      ArrayNode slides = node.putArray("slides");
+      for (String slide : patient.getValue()) {
+        ObjectNode s = slides.addObject();
+        s.put("slide_id", slide);
+        if (recorded.contains(slide)) {
+          s.put("url", "/api/slides/" + segment(slide));
+        }
+      }
+    }
+    ObjectNode body = server.object();
+    body.set("patients", list);
+    return body;
+  }
+
   static ObjectNode slideHits(PathLensServer server, List<SlideHit> hits) throws IOException {
     ArrayNode list = server.array();
     Set<String> recorded = Set.copyOf(server.slideIds());

@@ -39,6 +39,7 @@ final class ApiRoutes {
     routes.post("/api/preview", guard.protect(classify::preview));
     routes.get("/api/prompts", guard.protect(classify::promptSets));
     routes.get("/api/facets", guard.protect(search::facets));
+    routes.get("/api/patients", guard.protect(search::patients));
     routes.get("/api/slides", guard.protect(slides::slides));
     routes.get("/api/slides/{id}", guard.protect(slides::slide));
     routes.get("/api/slides/{id}/thumbnail.png", guard.protect(slides::thumbnail));

@@ -1,6 +1,7 @@
 package org.pathlens.server;
 
 import io.javalin.http.Context;
+import org.pathlens.index.PatientPooling;
 import org.pathlens.index.TileFilter;
 
 /** Query parameters read and checked, each failure a 400 naming the parameter. */
@@ -51,15 +52,29 @@ final class Params {
    * {@code tiles} (best tile matches, the default) or {@code embedding} (whole-slide embeddings).
    */
   /** {@code level}: {@code tile} (default) or {@code slide}; true for slide. */
-  static boolean slideLevel(Context ctx) {
+  /** {@code level}: {@code tile} (default), {@code slide} or {@code patient}. */
+  static String level(Context ctx) {
     String level = ctx.queryParam("level");
-    if (level == null || level.isBlank() || level.equals("tile")) {
-      return false;
+    if (level == null || level.isBlank()) {
+      return "tile";
     }
-    if (level.equals("slide")) {
-      return true;
+    if (level.equals("tile") || level.equals("slide") || level.equals("patient")) {
+      return level;
     }
-    throw ApiException.badParameter("level", "level must be tile or slide, got '" + level + "'");
+    throw ApiException.badParameter(
+        "level", "level must be tile, slide or patient, got '" + level + "'");
+  }
+
+  /** {@code fusion}: how patient vectors are pooled, {@code late} (default) or {@code early}. */
+  static PatientPooling.Fusion fusion(Context ctx) {
+    String fusion = ctx.queryParam("fusion");
+    if (fusion == null || fusion.isBlank() || fusion.equals("late")) {
+      return PatientPooling.Fusion.LATE;
+    }
+    if (fusion.equals("early")) {
+      return PatientPooling.Fusion.EARLY;
+    }
+    throw ApiException.badParameter("fusion", "fusion must be late or early, got '" + fusion + "'");
   }
 
   static boolean byEmbedding(Context ctx) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageTooLargeException;
 import org.pathlens.index.FacetValue;
+import org.pathlens.index.PatientPooling;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
@@ -51,16 +52,22 @@ final class SearchRoutes {
       return;
     }
     String text = Params.required(ctx, "text");
-    if (Params.slideLevel(ctx)) {
+    String level = Params.level(ctx);
+    if (!level.equals("tile")) {
       if (ctx.queryParam("filter") != null || ctx.queryParam("mode") != null) {
         throw ApiException.badParameter(
-            "level", "level=slide searches slides by text alone: drop filter and mode");
+            "level",
+            "level=" + level + " searches " + level + "s by text alone: drop filter and mode");
       }
+      PatientPooling.Fusion fusion = Params.fusion(ctx);
       server.async(
           ctx,
           () -> {
             try {
-              return reads.mark(ApiJson.slideHits(server, queries.slidesByText(text, k, Map.of())));
+              return reads.mark(
+                  level.equals("slide")
+                      ? ApiJson.slideHits(server, queries.slidesByText(text, k, Map.of()))
+                      : ApiJson.patientHits(server, queries.patientsByText(text, k, fusion)));
             } catch (IllegalArgumentException e) {
               throw ApiException.badParameter("level", e.getMessage());
             }
@@ -117,6 +124,10 @@ final class SearchRoutes {
   }
 
   void similarToSlide(Context ctx) throws IOException {
+    if (ctx.queryParam("patient") != null) {
+      similarToPatient(ctx);
+      return;
+    }
     String slide = Params.required(ctx, "slide");
     int k = Params.k(ctx, 5);
     boolean byEmbedding = Params.byEmbedding(ctx);
@@ -137,6 +148,34 @@ final class SearchRoutes {
                     byEmbedding
                         ? similarByEmbedding(queries, slide, k, excludePatient)
                         : queries.similarToSlide(slide, k))));
+  }
+
+  /** {@code GET /api/similar?patient=ID}: other patients by the cosine of patient vectors. */
+  private void similarToPatient(Context ctx) {
+    String patient = Params.required(ctx, "patient");
+    int k = Params.k(ctx, 5);
+    PatientPooling.Fusion fusion = Params.fusion(ctx);
+    IndexReads reads = IndexReads.of(ctx, index);
+    server.async(
+        ctx,
+        () -> {
+          try {
+            return reads.mark(
+                ApiJson.patientHits(
+                    server, PatientPooling.similar(reads.index(), patient, k, fusion)));
+          } catch (IllegalArgumentException e) {
+            throw new ApiException(404, e.getMessage(), "patient", e);
+          }
+        });
+  }
+
+  /**
+   * {@code GET /api/patients}: the cases view, every patient with its slides ({@link
+   * PatientPooling#cases}).
+   */
+  void patients(Context ctx) {
+    IndexReads reads = IndexReads.of(ctx, index);
+    server.async(ctx, () -> reads.mark(ApiJson.cases(server, PatientPooling.cases(reads.index()))));
   }
 
   private static List<SlideHit> similarByEmbedding(

@@ -93,6 +93,10 @@ class OpenApiConformanceTest {
     ask(open, "GET", "/api/prompts", null, null, 200);
     ask(open, "GET", "/api/facets", null, null, 200);
     ask(open, "GET", "/api/slides", null, null, 200);
+    ask(open, "GET", "/api/patients", null, null, 200);
+    ask(open, "GET", "/api/patients?allow_partial=maybe", null, null, 400);
+    ask(open, "GET", "/api/search?text=fat&level=patient&k=2", null, null, 200);
+    ask(open, "GET", "/api/similar?patient=nobody", null, null, 404);
     ask(open, "GET", "/api/search?text=fat&k=3", null, null, 200);
     ask(open, "GET", "/api/search?tile=" + tile + "&k=2", null, null, 200);
     ask(open, "GET", "/api/search?text=fat&k=zero", null, null, 400);

@@ -126,6 +126,17 @@ public final class SlideFiles {
     return dot > 0 ? name.substring(0, dot) : name;
   }
 
+  /**
+   * {@code name} without a slide file extension ({@code case-1.svs} → {@code case-1}), as {@link
+   * #slideId} names a slide; any other name as it is (ids may hold dots).
+   */
+  static String stripExtension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))
+        ? name.substring(0, dot)
+        : name;
+  }
+
   private static boolean hasSlideExtension(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');

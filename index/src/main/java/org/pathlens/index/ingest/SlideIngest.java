@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +75,8 @@ public record SlideIngest(
     int readThreads,
     int thumbnailSize,
     ExistingTiles existing,
-    boolean replace) {
+    boolean replace,
+    SlidePatients patients) {
 
   /** The thumbnail side the UI gets by default. */
   public static final int DEFAULT_THUMBNAIL_SIZE = 1024;
@@ -91,6 +93,7 @@ public record SlideIngest(
               + thumbnailSize);
     }
     Objects.requireNonNull(existing, "existing tiles");
+    Objects.requireNonNull(patients, "patients");
   }
 
   /** Keeps the tiles the index already holds unchanged. */
@@ -113,17 +116,55 @@ public record SlideIngest(
       int readThreads,
       int thumbnailSize,
       ExistingTiles existing) {
-    this(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing, false);
+    this(
+        encoder,
+        tiling,
+        detector,
+        batchSize,
+        readThreads,
+        thumbnailSize,
+        existing,
+        false,
+        SlidePatients.NONE);
   }
 
   public SlideIngest withExistingTiles(ExistingTiles existing) {
     return new SlideIngest(
-        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing, replace);
+        encoder,
+        tiling,
+        detector,
+        batchSize,
+        readThreads,
+        thumbnailSize,
+        existing,
+        replace,
+        patients);
   }
 
   public SlideIngest withReplace(boolean replace) {
     return new SlideIngest(
-        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, existing, replace);
+        encoder,
+        tiling,
+        detector,
+        batchSize,
+        readThreads,
+        thumbnailSize,
+        existing,
+        replace,
+        patients);
+  }
+
+  public SlideIngest withPatients(SlidePatients patients) {
+    return new SlideIngest(
+        encoder,
+        tiling,
+        detector,
+        batchSize,
+        readThreads,
+        thumbnailSize,
+        existing,
+        replace,
+        patients);
   }
 
   /**
@@ -171,6 +212,16 @@ public record SlideIngest(
       String fingerprint = SlideFingerprint.of(slide);
       new SlideIdentity(replace)
           .reconcile(index, slideId, slide, fingerprint, tiling, plan, listener);
+      if (patients != SlidePatients.NONE && patients.patientOf(slideId).isEmpty()) {
+        listener.warning(
+            slide
+                + ": no patient for slide "
+                + slideId
+                + (patients == SlidePatients.TCGA
+                    ? " (its id is no TCGA barcode, TCGA-XX-XXXX-...)"
+                    : " (no row in the --patients table)")
+                + ": its tiles get no patient_id");
+      }
       String source = slide.toAbsolutePath().normalize().toString();
       String vendor = reader.vendor();
       List<TilePosition> positions = tiler.positions().toList();
@@ -249,18 +300,18 @@ public record SlideIngest(
   }
 
   /** The record of the tile at {@code position}: known before its pixels are read. */
-  private static TileRecord tileRecord(
+  private TileRecord tileRecord(
       String slideId, TilePosition position, TilingPlan plan, String source, String vendor) {
     int x = Math.toIntExact(position.x()), y = Math.toIntExact(position.y());
-    return TileRecord.of(
-        Map.of(
-            TileFields.ID, TileIds.ofPosition(slideId, x, y),
-            TileFields.SLIDE_ID, slideId,
-            TileFields.X, x,
-            TileFields.Y, y,
-            TileFields.MPP, plan.tileMpp(),
-            TileFields.SOURCE, source),
-        Map.of("vendor", vendor));
+    Map<String, Object> fields = new HashMap<>();
+    fields.put(TileFields.ID, TileIds.ofPosition(slideId, x, y));
+    fields.put(TileFields.SLIDE_ID, slideId);
+    fields.put(TileFields.X, x);
+    fields.put(TileFields.Y, y);
+    fields.put(TileFields.MPP, plan.tileMpp());
+    fields.put(TileFields.SOURCE, source);
+    patients.patientOf(slideId).ifPresent(p -> fields.put(TileFields.PATIENT_ID, p));
+    return TileRecord.of(fields, Map.of("vendor", vendor));
   }
 
   /**

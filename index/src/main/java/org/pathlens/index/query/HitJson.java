@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.TreeMap;
+import org.pathlens.index.PatientPooling;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFields;
@@ -62,6 +63,21 @@ public final class HitJson {
     line.put("slide_id", hit.slideId());
     line.put("score", hit.score());
     line.put("matched_tiles", hit.matchedTiles());
+    return line;
+  }
+
+  /** A patient hit (patient-level search, similar patients) as one JSON line. */
+  public static String patient(int rank, PatientPooling.PatientHit hit) {
+    return write(patientNode(rank, hit));
+  }
+
+  /** A patient hit: its id, cosine and how many slides its vector pools. */
+  public static ObjectNode patientNode(int rank, PatientPooling.PatientHit hit) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("rank", rank);
+    line.put("patient_id", hit.patientId());
+    line.put("score", hit.score());
+    line.put("slides", hit.slides());
     return line;
   }
 

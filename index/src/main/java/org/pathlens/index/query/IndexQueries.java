@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
+import org.pathlens.index.PatientPooling;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideEmbeddings;
 import org.pathlens.index.SlideHit;
@@ -198,6 +199,18 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   public List<SlideHit> slidesByImage(Path image, int k, Map<String, String> where)
       throws IOException {
     return slides(embedImage(image), k, where);
+  }
+
+  /** Patients whose pooled embedding ({@code fusion}) is nearest to a text's embedding. */
+  public List<PatientPooling.PatientHit> patientsByText(
+      String text, int k, PatientPooling.Fusion fusion) throws IOException {
+    return PatientPooling.search(index, encoders().texts().encode(text), k, fusion);
+  }
+
+  /** Patients whose pooled embedding ({@code fusion}) is nearest to an image file's embedding. */
+  public List<PatientPooling.PatientHit> patientsByImage(
+      Path image, int k, PatientPooling.Fusion fusion) throws IOException {
+    return PatientPooling.search(index, embedImage(image), k, fusion);
   }
 
   private List<SlideHit> slides(float[] query, int k, Map<String, String> where)

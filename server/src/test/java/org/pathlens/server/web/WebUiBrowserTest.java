@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -420,6 +421,56 @@ class WebUiBrowserTest {
     assertEquals(api, shown);
     assertTrue(browser.findElements(By.cssSelector("#results li")).isEmpty(), "no tiles shown");
     screenshot("slide-search");
+  }
+
+  /**
+   * "Find: patients" lists patients as the API ranks them (late fusion: the mean of their slides'
+   * vectors); each links to its case in the cases view, which lists every patient with its slides.
+   */
+  @Test
+  void patientsAreFoundByTextAndListedWithTheirSlides() throws Exception {
+    open("/#/?q=tissue&level=patient&k=3");
+    wait.until(
+        d -> d.findElement(By.id("status")).getText().contains("by the mean of their slides"));
+    assertEquals("patient", browser.findElement(By.id("f-level")).getAttribute("value"));
+    List<String> shown =
+        browser.findElements(By.cssSelector("#cases li a")).stream()
+            .map(WebElement::getText)
+            .toList();
+    JsonNode api = apiJson("/api/search?text=tissue&level=patient&k=3");
+    List<String> ranked = new ArrayList<>();
+    api.get("patients").forEach(p -> ranked.add(p.get("patient_id").asText()));
+    assertEquals(3, ranked.size(), api.toString());
+    assertEquals(ranked, shown);
+    screenshot("patient-search");
+
+    browser.findElement(By.cssSelector("#cases li a")).click();
+    wait.until(d -> d.findElement(By.id("cases-status")).getText().endsWith("patients."));
+    WebElement selected = browser.findElement(By.cssSelector("#patients li.selected"));
+    assertTrue(selected.getText().startsWith(ranked.getFirst() + " "), selected.getText());
+    JsonNode cases = apiJson("/api/patients");
+    List<String> slides = new ArrayList<>();
+    for (JsonNode patient : cases.get("patients")) {
+      if (patient.get("patient_id").asText().equals(ranked.getFirst())) {
+        patient.get("slides").forEach(slide -> slides.add(slide.get("slide_id").asText()));
+      }
+    }
+    assertFalse(slides.isEmpty());
+    assertTrue(selected.getText().endsWith(": " + String.join(", ", slides)), selected.getText());
+    assertEquals(
+        cases.get("patients").size(), browser.findElements(By.cssSelector("#patients li")).size());
+    screenshot("cases");
+  }
+
+  private JsonNode apiJson(String path) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + path))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
   }
 
   /** At a phone's width nothing is wider than the screen, on the search and the slide page. */
