@@ -706,11 +706,12 @@ let zoomTiles = null;
 async function loadZoomTiles(slideId, promptSet) {
   zoomTiles = null;
   const collection = await api("/api/slides/" + segment(slideId) + "/zeroshot.geojson?" + new URLSearchParams({ prompts: promptSet }));
-  const side = collection.properties.tile_side_level0;
+  const side = collection.pathlens.tile_side_level0;
   const cells = new Map();
   for (const feature of collection.features) {
     const [x, y] = feature.geometry.coordinates[0][0];
-    cells.set(Math.floor(x / side + 1e-6) + "," + Math.floor(y / side + 1e-6), { id: feature.id, x, y, properties: feature.properties });
+    // The feature's id is the tile's UUID for QuPath; the tile id is its name.
+    cells.set(Math.floor(x / side + 1e-6) + "," + Math.floor(y / side + 1e-6), { id: feature.properties.name, x, y, properties: feature.properties });
   }
   zoomTiles = { side, cells };
 }
