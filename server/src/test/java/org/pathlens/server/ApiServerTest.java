@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import javax.imageio.ImageIO;
@@ -34,6 +35,8 @@ import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.prompts.slides.TileFootprint;
+import org.pathlens.prompts.slides.TileUuids;
+import org.pathlens.testkit.GeoJsonCheck;
 
 /**
  * The API over real HTTP on an ephemeral port, over the {@link ServedIndex}: the routes, and every
@@ -312,7 +315,11 @@ class ApiServerTest {
       JsonNode properties = feature.get("properties");
       assertEquals("tile", properties.get("objectType").asText());
       assertTrue(properties.get("name").asText().startsWith("S-1@"), properties.toString());
-      assertEquals(5, java.util.UUID.fromString(feature.get("id").asText()).version());
+      // The tile's UUID from the served index's identity: a directory's path, a cluster's URL.
+      assertEquals(
+          TileUuids.of(server.index().location().identity(), properties.get("name").asText())
+              .toString(),
+          feature.get("id").asText());
       String predicted = properties.get("classification").get("name").asText();
       assertTrue(classes.contains(predicted), predicted);
       double best = -1;
@@ -339,6 +346,18 @@ class ApiServerTest {
       assertEquals("annotation", feature.get("properties").get("objectType").asText());
       // The same tile is the same object (UUID) whatever QuPath is told to make of it.
       assertEquals(collection.get("features").get(i).get("id"), feature.get("id"));
+    }
+    // RFC 7946 as a validator written by others reads it (Placemark's check-geojson), where
+    // node is installed (GeoJsonOutTest checks every path that writes GeoJSON).
+    Optional<GeoJsonCheck> check = GeoJsonCheck.find();
+    if (check.isPresent()) {
+      Path file = Files.createTempFile("zeroshot-", ".geojson");
+      try {
+        Files.write(file, response.body());
+        assertEquals(List.of(), check.get().issues(List.of(file)));
+      } finally {
+        Files.delete(file);
+      }
     }
     assertError(
         get("/api/slides/S-1/zeroshot.geojson?prompts=demo-crc9&object_type=cell"),
