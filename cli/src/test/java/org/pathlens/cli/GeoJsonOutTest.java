@@ -188,6 +188,43 @@ class GeoJsonOutTest {
       }
     }
 
+    // --object-type without --geojson, and a type QuPath has no tiles as: one line, exit 2.
+    CliRun noFiles =
+        CliRun.of(
+            "classify",
+            "--model",
+            MODEL,
+            "--prompts",
+            "demo-crc9",
+            "--index",
+            index.toString(),
+            "--per-slide",
+            "--object-type",
+            "detection");
+    assertEquals(2, noFiles.exitCode());
+    assertEquals(
+        "pathlens classify: --object-type says what --geojson writes: add --geojson DIR (and"
+            + " --per-slide)",
+        noFiles.err().strip());
+    CliRun cell =
+        CliRun.of(
+            "classify",
+            "--model",
+            MODEL,
+            "--prompts",
+            "demo-crc9",
+            "--index",
+            index.toString(),
+            "--per-slide",
+            "--geojson",
+            tmp.resolve("cells").toString(),
+            "--object-type",
+            "cell");
+    assertEquals(2, cell.exitCode());
+    assertTrue(cell.err().contains("--object-type"), cell.err());
+    assertTrue(cell.err().contains("'cell'"), cell.err());
+    assertTrue(Files.notExists(tmp.resolve("cells")));
+
     assertEquals(14, written.size()); // 3 types x 2 slides by the CLI, 4 asks x 2 by the API
     assertEquals(List.of(), check.issues(written));
   }
