@@ -682,6 +682,7 @@ function fillClasses() {
     localStorage.setItem(PROMPT_SET_KEY, set.name);
     $("prompt-set").title = set.description || "";
   }
+  linkQuPathDownload();
   const auto = el("option", "the prediction");
   auto.value = "";
   $("heat-class").replaceChildren(auto, ...(set ? set.classes : []).map((c) => {
@@ -692,6 +693,23 @@ function fillClasses() {
 }
 
 let currentSlide = null;
+
+/**
+ * Points "Download for QuPath" at the slide's GeoJSON with the chosen prompt set (GET
+ * .../zeroshot.geojson), saved as <slide id>.geojson; hidden while there is no slide or prompt set.
+ */
+function linkQuPathDownload() {
+  const link = $("qupath-link");
+  const promptSet = $("prompt-set").value;
+  // Only once the slide's record has come back (as Classify slide).
+  link.hidden = !currentSlide || !promptSet || $("classify-button").disabled;
+  if (link.hidden) {
+    link.removeAttribute("href");
+    return;
+  }
+  link.href = "/api/slides/" + segment(currentSlide) + "/zeroshot.geojson?" + new URLSearchParams({ prompts: promptSet });
+  link.download = currentSlide.replace(/[^A-Za-z0-9._@,+-]/g, "_") + ".geojson";
+}
 
 /** Slides like this one (GET /api/similar?slide=), linked where they have a page. */
 async function showSlideCases(id) {
@@ -725,6 +743,7 @@ async function showSlide(id, tileAt) {
   thumb.removeAttribute("src");
   thumb.hidden = true;
   $("classify-button").disabled = true;
+  $("qupath-link").hidden = true;
   thumb.alt = "Thumbnail of slide " + id;
   const status = $("slide-status");
   setStatus(status, "Loading slide…", "loading");
@@ -741,6 +760,7 @@ async function showSlide(id, tileAt) {
       record.tiles ? count(record.tiles, "tile") : noTissueTiles(record)]
       .filter(Boolean).join(" · ");
     await loadPromptSets();
+    if (currentSlide !== id) return;
     if (!record.tiles) {
       // a slide whose tissue fell below --min-tissue keeps its page, with nothing to classify
       $("classify-button").disabled = true;
@@ -748,6 +768,7 @@ async function showSlide(id, tileAt) {
     } else {
       setStatus(status, "Pick a prompt set and press Classify slide.");
     }
+    linkQuPathDownload(); // nothing to download where there is nothing to classify
     showSlideCases(id);
     showSlidePatients(id);
   } catch (e) {
@@ -806,11 +827,12 @@ let zoomTiles = null;
 async function loadZoomTiles(slideId, promptSet) {
   zoomTiles = null;
   const collection = await api("/api/slides/" + segment(slideId) + "/zeroshot.geojson?" + new URLSearchParams({ prompts: promptSet }));
-  const side = collection.properties.tile_side_level0;
+  const side = collection.pathlens.tile_side_level0;
   const cells = new Map();
   for (const feature of collection.features) {
     const [x, y] = feature.geometry.coordinates[0][0];
-    cells.set(Math.floor(x / side + 1e-6) + "," + Math.floor(y / side + 1e-6), { id: feature.id, x, y, properties: feature.properties });
+    // The feature's id is the tile's UUID for QuPath; the tile id is its name.
+    cells.set(Math.floor(x / side + 1e-6) + "," + Math.floor(y / side + 1e-6), { id: feature.properties.name, x, y, properties: feature.properties });
   }
   zoomTiles = { side, cells };
 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pathlens.encoders.ImageFiles;
@@ -24,6 +25,7 @@ import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.PromptSetReader;
 import org.pathlens.prompts.ZeroShotClassifier;
 import org.pathlens.prompts.slides.IndexClassifier;
+import org.pathlens.prompts.slides.QuPathObjectType;
 import org.pathlens.prompts.slides.SlideClassification;
 import org.pathlens.prompts.slides.SlidePooling;
 import org.pathlens.prompts.slides.TileClassification;
@@ -139,8 +141,18 @@ final class ClassifyCommand implements Callable<Integer> {
       description =
           "With --per-slide: also write each slide's tiles, classified, as <slide_id>.geojson in DIR"
               + " for QuPath (File > Import objects): a polygon per tile in level-0 pixels, the"
-              + " predicted class as its classification, the class probabilities as measurements.")
+              + " predicted class as its classification, the class probabilities as measurements."
+              + " A slide id that is no plain file name (or equals another ignoring case) gets a"
+              + " short hash of the id appended, said on stderr.")
   Path geojson;
+
+  @Option(
+      names = "--object-type",
+      paramLabel = "tile|detection|annotation",
+      description =
+          "With --geojson: what QuPath makes of each tile: tile objects (the default), detections"
+              + " or annotations (editable by hand).")
+  QuPathObjectType objectType;
 
   @Mixin CacheOption cache;
 
@@ -157,6 +169,10 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     if (!perSlide && geojson != null) {
       throw new IllegalArgumentException("--geojson writes slides: add --per-slide (and --index)");
+    }
+    if (geojson == null && objectType != null) {
+      throw new IllegalArgumentException(
+          "--object-type says what --geojson writes: add --geojson DIR (and --per-slide)");
     }
     if (!perSlide && (topK != null || pooling != null)) {
       throw new IllegalArgumentException(
@@ -222,17 +238,34 @@ final class ClassifyCommand implements Callable<Integer> {
     }
   }
 
-  /** One {@code <slide_id>.geojson} per slide in {@link #geojson}, named on stderr. */
+  /**
+   * One GeoJSON file per slide in {@link #geojson} ({@link GeoJsonFileNames}: no two slides share
+   * one), each named on stderr, with its slide where the name carries a hash.
+   */
   private void writeGeoJson(
       TileIndex index, ZeroShotClassifier classifier, List<SlideClassification> results)
       throws IOException {
+    Map<String, GeoJsonFileNames.FileName> names =
+        GeoJsonFileNames.of(results.stream().map(SlideClassification::slideId).toList());
+    QuPathObjectType type = objectType == null ? QuPathObjectType.TILE : objectType;
     Files.createDirectories(geojson);
     for (SlideClassification slide : results) {
-      // A slide id is a file name stem as a rule; anything that could leave the folder is replaced.
-      String fileName = slide.slideId().replaceAll("[^A-Za-z0-9._@,+-]", "_") + ".geojson";
-      Path file = geojson.resolve(fileName);
-      Files.writeString(file, ZeroShotGeoJson.of(index, slide.slideId(), classifier).toString());
-      spec.commandLine().getErr().println("pathlens classify: wrote " + file);
+      GeoJsonFileNames.FileName name = names.get(slide.slideId());
+      Path file = geojson.resolve(name.name());
+      Files.writeString(
+          file, ZeroShotGeoJson.of(index, slide.slideId(), classifier, type).toString());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "pathlens classify: wrote "
+                  + file
+                  + (name.hashed()
+                      ? " (slide '"
+                          + slide.slideId()
+                          + "': "
+                          + name.whyHashed()
+                          + ", so a hash of it is appended)"
+                      : ""));
     }
   }
 

@@ -24,6 +24,7 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
+import org.pathlens.prompts.slides.TileUuids;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
 import org.pathlens.slides.SlideTile;
@@ -272,7 +273,8 @@ class SlideClassifyCommandTest {
     assertEquals("FeatureCollection", collection.get("type").asText());
     JsonNode features = collection.get("features");
     assertEquals(tiles, features.size());
-    double side = collection.get("properties").get("tile_side_level0").asDouble();
+    assertEquals("S-2", collection.get("pathlens").get("slide_id").asText());
+    double side = collection.get("pathlens").get("tile_side_level0").asDouble();
     assertEquals(224.0, side); // the grid's stride: 224 px tiles at 0.5 µm/px on a 0.5 µm/px slide
 
     CliRun perTile =
@@ -290,8 +292,11 @@ class SlideClassifyCommandTest {
       JsonNode json = JSON.readTree(line);
       byId.put(json.get("input").asText(), json);
     }
+    String identity = indexDir.toRealPath().toString();
     for (JsonNode feature : features) {
-      String id = feature.get("id").asText();
+      // QuPath's object id is the tile's UUID; the tile id is its name.
+      String id = feature.get("properties").get("name").asText();
+      assertEquals(TileUuids.of(identity, id).toString(), feature.get("id").asText(), id);
       JsonNode ring = feature.get("geometry").get("coordinates").get(0);
       assertEquals(5, ring.size(), id);
       assertEquals(ring.get(0), ring.get(4), id + ": the ring is closed");

@@ -67,6 +67,15 @@ public interface IndexLocation {
   /** The bundle recorded in the index here, if there is an index with one. */
   Optional<IndexProvenance> readProvenance() throws IOException;
 
+  /**
+   * What tells this index apart from others wherever it is named from, for ids derived from it
+   * (GeoJSON tile UUIDs): a directory's absolute, real path (so {@code idx} and {@code /data/idx}
+   * are one index), a cluster index's endpoint and name. Stable while the index stays where it is.
+   */
+  default String identity() {
+    return toString();
+  }
+
   /** The backend that serves this location. */
   TileIndexBackend backend();
 

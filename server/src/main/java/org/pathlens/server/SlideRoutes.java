@@ -23,6 +23,7 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.prompts.ZeroShotClassifier;
 import org.pathlens.prompts.slides.IndexClassifier;
+import org.pathlens.prompts.slides.QuPathObjectType;
 import org.pathlens.prompts.slides.SlideClassification;
 import org.pathlens.prompts.slides.SlidePooling;
 import org.pathlens.prompts.slides.SlideViews;
@@ -146,20 +147,38 @@ final class SlideRoutes {
 
   /**
    * The slide's tiles, classified, as GeoJSON for QuPath: one polygon per tile in level-0 pixels,
-   * the predicted class and the class probabilities ({@link ZeroShotGeoJson}).
+   * the predicted class and the class probabilities ({@link ZeroShotGeoJson}), each tile a QuPath
+   * object of the type {@code object_type} asks for ({@code tile} unless it says otherwise).
    */
   void zeroShotGeoJson(Context ctx) throws IOException {
     String slide = ctx.pathParam("id");
     String name = Params.required(ctx, "prompts");
+    QuPathObjectType objectType = objectType(ctx);
     prompts.read(name, "prompts");
     server.requireIndexedSlide(slide);
     server.async(
         ctx,
         () -> {
-          ObjectNode body = ZeroShotGeoJson.of(index, slide, prompts.classifier(name, "prompts"));
+          ObjectNode body =
+              ZeroShotGeoJson.of(index, slide, prompts.classifier(name, "prompts"), objectType);
           return new TileImages.Encoded(
               body.toString().getBytes(StandardCharsets.UTF_8), "application/geo+json");
         });
+  }
+
+  /** {@code object_type}: {@code tile} (the default), {@code detection} or {@code annotation}. */
+  private static QuPathObjectType objectType(Context ctx) {
+    String value = ctx.queryParam("object_type");
+    if (value == null || value.isBlank()) {
+      return QuPathObjectType.TILE;
+    }
+    try {
+      return QuPathObjectType.of(value.strip());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badParameter(
+          "object_type",
+          "object_type must be " + QuPathObjectType.choices() + ", got '" + value + "'");
+    }
   }
 
   /** The slide as a Deep Zoom Image, for OpenSeadragon: its descriptor. */

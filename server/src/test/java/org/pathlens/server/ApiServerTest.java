@@ -3,6 +3,7 @@ package org.pathlens.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import javax.imageio.ImageIO;
@@ -33,6 +35,8 @@ import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.prompts.slides.TileFootprint;
+import org.pathlens.prompts.slides.TileUuids;
+import org.pathlens.testkit.GeoJsonCheck;
 
 /**
  * The API over real HTTP on an ephemeral port, over the {@link ServedIndex}: the routes, and every
@@ -301,11 +305,21 @@ class ApiServerTest {
     JsonNode collection = new ObjectMapper().readTree(response.body());
     JsonNode slide = json(get("/api/slides/S-1"), 200);
     assertEquals(slide.get("tiles").asInt(), collection.get("features").size());
+    // RFC 7946 §7.1: no properties member on the collection; its facts are a foreign member.
+    assertNull(collection.get("properties"));
+    assertEquals("S-1", collection.get("pathlens").get("slide_id").asText());
     List<String> classes = List.of("ADI", "BACK", "DEB", "LYM", "MUC", "MUS", "NORM", "STR", "TUM");
     for (JsonNode feature : collection.get("features")) {
       assertEquals("Polygon", feature.get("geometry").get("type").asText());
       assertEquals(5, feature.get("geometry").get("coordinates").get(0).size());
       JsonNode properties = feature.get("properties");
+      assertEquals("tile", properties.get("objectType").asText());
+      assertTrue(properties.get("name").asText().startsWith("S-1@"), properties.toString());
+      // The tile's UUID from the served index's identity: a directory's path, a cluster's URL.
+      assertEquals(
+          TileUuids.of(server.index().location().identity(), properties.get("name").asText())
+              .toString(),
+          feature.get("id").asText());
       String predicted = properties.get("classification").get("name").asText();
       assertTrue(classes.contains(predicted), predicted);
       double best = -1;
@@ -322,6 +336,33 @@ class ApiServerTest {
       assertEquals(1.0, sum, 1e-4);
       assertEquals(argmax, predicted);
     }
+    JsonNode annotations =
+        new ObjectMapper()
+            .readTree(
+                get("/api/slides/S-1/zeroshot.geojson?prompts=demo-crc9&object_type=annotation")
+                    .body());
+    for (int i = 0; i < annotations.get("features").size(); i++) {
+      JsonNode feature = annotations.get("features").get(i);
+      assertEquals("annotation", feature.get("properties").get("objectType").asText());
+      // The same tile is the same object (UUID) whatever QuPath is told to make of it.
+      assertEquals(collection.get("features").get(i).get("id"), feature.get("id"));
+    }
+    // RFC 7946 as a validator written by others reads it (Placemark's check-geojson), where
+    // node is installed (GeoJsonOutTest checks every path that writes GeoJSON).
+    Optional<GeoJsonCheck> check = GeoJsonCheck.find();
+    if (check.isPresent()) {
+      Path file = Files.createTempFile("zeroshot-", ".geojson");
+      try {
+        Files.write(file, response.body());
+        assertEquals(List.of(), check.get().issues(List.of(file)));
+      } finally {
+        Files.delete(file);
+      }
+    }
+    assertError(
+        get("/api/slides/S-1/zeroshot.geojson?prompts=demo-crc9&object_type=cell"),
+        400,
+        "object_type");
     assertError(get("/api/slides/S-1/zeroshot.geojson"), 400, "prompts");
     assertError(get("/api/slides/S-9/zeroshot.geojson?prompts=demo-crc9"), 404, null);
   }

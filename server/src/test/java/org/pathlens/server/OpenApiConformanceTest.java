@@ -85,6 +85,7 @@ class OpenApiConformanceTest {
             "/heatmap.png?prompts=demo-crc9&class=ADI",
             "/overlay.png?prompts=demo-crc9&class=ADI",
             "/zeroshot.geojson?prompts=demo-crc9",
+            "/zeroshot.geojson?prompts=demo-crc9&object_type=detection",
             "/image.dzi",
             "/image_files/11/0_0.jpeg");
 
@@ -111,6 +112,13 @@ class OpenApiConformanceTest {
       ask(open, "GET", "/api/slides/S-9" + read, null, null, 404);
     }
     ask(open, "GET", "/api/slides/" + SLIDE + "/classify?prompts=../x", null, null, 400);
+    ask(
+        open,
+        "GET",
+        "/api/slides/" + SLIDE + "/zeroshot.geojson?prompts=demo-crc9&object_type=cell",
+        null,
+        null,
+        400);
     for (String path :
         List.of("/api/search?k=2", "/api/similar?k=2", "/api/classify?prompts=demo-crc9")) {
       ask(open, "POST", path, upload, null, 200);

@@ -35,6 +35,16 @@ record LuceneLocation(Path dir, TileIndexBackend backend) implements IndexLocati
   }
 
   @Override
+  public String identity() {
+    Path absolute = dir.toAbsolutePath().normalize();
+    try {
+      return absolute.toRealPath().toString();
+    } catch (IOException e) {
+      return absolute.toString(); // not created yet: nothing to resolve
+    }
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof LuceneLocation other && dir.equals(other.dir);
   }

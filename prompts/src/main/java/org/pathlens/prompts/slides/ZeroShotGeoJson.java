@@ -13,9 +13,13 @@ import org.pathlens.prompts.Classifier;
 
 /**
  * A slide's zero-shot tile classification as GeoJSON that QuPath imports (File › Import objects, or
- * drag and drop): a FeatureCollection with one Polygon per tile in level-0 pixel coordinates, each
- * a QuPath tile object whose classification is the predicted class (with a colour per class) and
- * whose measurements are the class probabilities, {@code p(<class>)}.
+ * drag and drop) and RFC 7946 validators accept: a FeatureCollection with one Polygon per tile in
+ * level-0 pixel coordinates. Each Feature's {@code id} is the tile's {@link TileUuids UUID} (the
+ * same in every export of the index, as QuPath wants object ids); its properties are QuPath's: the
+ * {@link QuPathObjectType object type}, {@code name} (the tile id), the predicted class as {@code
+ * classification} (with a colour per class) and the class probabilities as {@code measurements},
+ * {@code p(<class>)}. What describes the whole collection (slide id, tile side) is the foreign
+ * member {@code pathlens}: RFC 7946 §7.1 forbids {@code properties} on a FeatureCollection.
  */
 public final class ZeroShotGeoJson {
 
@@ -38,13 +42,15 @@ public final class ZeroShotGeoJson {
    * @throws IllegalArgumentException when the index has no tile of the slide, or a tile records no
    *     position
    */
-  public static ObjectNode of(TileIndex index, String slideId, Classifier classifier)
+  public static ObjectNode of(
+      TileIndex index, String slideId, Classifier classifier, QuPathObjectType objectType)
       throws IOException {
     List<TileClassification> tiles = IndexClassifier.slide(index, slideId, classifier);
     TileFootprint footprint =
         TileFootprint.of(
             tiles.stream().map(TileClassification::tile).toList(), sideFromRecord(index, slideId));
-    return featureCollection(slideId, classifier.classIds(), tiles, footprint);
+    return featureCollection(
+        index.location().identity(), slideId, classifier.classIds(), tiles, footprint, objectType);
   }
 
   /** The tile side from the slide's record (a one-tile slide has no grid to read it from). */
@@ -60,11 +66,17 @@ public final class ZeroShotGeoJson {
     }
   }
 
+  /**
+   * @param indexIdentity the index's {@link org.pathlens.index.IndexLocation#identity()}, which the
+   *     tiles' UUIDs are derived from
+   */
   static ObjectNode featureCollection(
+      String indexIdentity,
       String slideId,
       List<String> classIds,
       List<TileClassification> tiles,
-      TileFootprint footprint) {
+      TileFootprint footprint,
+      QuPathObjectType objectType) {
     ObjectNode collection = JSON.createObjectNode();
     collection.put("type", "FeatureCollection");
     ArrayNode features = collection.putArray("features");
@@ -73,7 +85,7 @@ public final class ZeroShotGeoJson {
       TileRecord record = tile.tile();
       ObjectNode feature = features.addObject();
       feature.put("type", "Feature");
-      feature.put("id", record.id());
+      feature.put("id", TileUuids.of(indexIdentity, record.id()).toString());
       ObjectNode geometry = feature.putObject("geometry");
       geometry.put("type", "Polygon");
       double x = record.x();
@@ -84,7 +96,7 @@ public final class ZeroShotGeoJson {
         ring.addArray().add(corner[0]).add(corner[1]);
       }
       ObjectNode properties = feature.putObject("properties");
-      properties.put("objectType", "tile");
+      properties.put("objectType", objectType.qupathName());
       properties.put("name", record.id());
       ClassProbabilities result = tile.result();
       int predicted = result.predictedIndex();
@@ -99,7 +111,8 @@ public final class ZeroShotGeoJson {
         measurements.put("p(" + classIds.get(c) + ")", result.probabilities()[c]);
       }
     }
-    ObjectNode about = collection.putObject("properties");
+    // A foreign member (RFC 7946 §6.1): "properties" here would make the file invalid GeoJSON.
+    ObjectNode about = collection.putObject("pathlens");
     about.put("slide_id", slideId);
     about.put("tile_side_level0", side);
     return collection;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +41,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pathlens.fixtures.synth.ManifestRow;
 import org.pathlens.server.PathLensServer;
 import org.pathlens.server.ServedIndex;
+import org.pathlens.testkit.GeoJsonCheck;
 
 /**
  * The web UI in Debian's headless Chromium against real servers over the {@link ServedIndex} (one
@@ -50,6 +54,7 @@ class WebUiBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target/screenshots");
+  private static final Path DOWNLOADS = Path.of("target/downloads");
 
   @TempDir static Path tmp;
   private static ServedIndex served;
@@ -66,6 +71,7 @@ class WebUiBrowserTest {
     served = index;
     server = index.start(null, 8L << 20, 10_000_000, 2, 16);
     guarded = index.start(ServedIndex.TOKEN, 8L << 20, 10_000_000, 2, 16);
+    deleteDownloads();
     browser = chromium();
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     Files.createDirectories(SCREENSHOTS);
@@ -95,6 +101,14 @@ class WebUiBrowserTest {
             + "OptimizationGuideModelDownloading,MediaRouter,Translate",
         "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium-profile-"),
         "--window-size=1366,900");
+    // Downloads ("Download for QuPath") land here without asking.
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory",
+            DOWNLOADS.toAbsolutePath().toString(),
+            "download.prompt_for_download",
+            false));
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
@@ -355,6 +369,60 @@ class WebUiBrowserTest {
             .toPath(),
         SCREENSHOTS.resolve("slide-zoom-viewer.png"),
         StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * "Download for QuPath" saves the slide's tiles, classified with the chosen prompt set, as a
+   * GeoJSON file that an RFC 7946 validator written by others accepts (when Node is there to run
+   * it): one feature per tile, each a QuPath tile object.
+   */
+  @Test
+  void theSlidePageDownloadsItsTilesForQuPath() throws Exception {
+    open("/#/slide/" + ServedIndex.SLIDE);
+    WebElement link =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("qupath-link")));
+    new Select(browser.findElement(By.id("prompt-set"))).selectByValue("demo-crc9");
+    assertEquals("Download for QuPath", link.getText());
+    assertEquals(ServedIndex.SLIDE + ".geojson", link.getAttribute("download"));
+    assertTrue(
+        link.getAttribute("href")
+            .endsWith("/api/slides/" + ServedIndex.SLIDE + "/zeroshot.geojson?prompts=demo-crc9"),
+        link.getAttribute("href"));
+    link.click();
+    Path file = DOWNLOADS.resolve(ServedIndex.SLIDE + ".geojson");
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> Files.isRegularFile(file));
+    JsonNode collection = new ObjectMapper().readTree(file.toFile());
+    assertEquals("FeatureCollection", collection.get("type").asText());
+    assertEquals(ServedIndex.SLIDE, collection.get("pathlens").get("slide_id").asText());
+    long tiles =
+        ((Number)
+                ((JavascriptExecutor) browser)
+                    .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                            + " fetch('/api/slides/"
+                            + ServedIndex.SLIDE
+                            + "').then(r => r.json()).then(r => done(r.tiles))"))
+            .longValue();
+    assertEquals(tiles, collection.get("features").size());
+    for (JsonNode feature : collection.get("features")) {
+      assertEquals("tile", feature.get("properties").get("objectType").asText());
+    }
+    Optional<GeoJsonCheck> check = GeoJsonCheck.find();
+    if (check.isPresent()) {
+      assertEquals(List.of(), check.get().issues(List.of(file)));
+    }
+  }
+
+  /** Files a previous run downloaded, so that each test sees only its own. */
+  private static void deleteDownloads() throws IOException {
+    if (Files.isDirectory(DOWNLOADS)) {
+      try (Stream<Path> files = Files.list(DOWNLOADS)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+    Files.createDirectories(DOWNLOADS);
   }
 
   /** A TIFF tile, which the browser cannot show itself, is previewed from the server's PNG. */
