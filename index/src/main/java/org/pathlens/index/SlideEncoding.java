@@ -1,0 +1,167 @@
+package org.pathlens.index;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.pathlens.encoders.EncoderException;
+import org.pathlens.encoders.SlideEncoder;
+import org.pathlens.encoders.SlideTiles;
+import org.pathlens.encoders.bundle.SlideEncoderConfig;
+import org.pathlens.index.features.FeatureExport;
+
+/**
+ * Slide vectors made by a slide-encoder bundle from what the index stores of each slide: its tiles'
+ * raw features (embeddings before any batch correction, or the pre-projection features they were
+ * imported from, as the encoder declares), their level-0 positions and the tile side at level 0
+ * from the slide record. Stored under the encoder's name, with the metadata all the slide's tiles
+ * share.
+ *
+ * <p>What the contract cannot express is refused before anything is written, naming the slide: an
+ * index embedded by another model than the encoder takes, features of another length, a slide
+ * without a slide record or with tiles that have no position, more tiles than the encoder's {@code
+ * max_tiles}, an output that is not finite. All slides are encoded first, then written at once.
+ */
+public final class SlideEncoding {
+
+  private SlideEncoding() {}
+
+  /**
+   * Encodes every slide of {@code index} with {@code encoder} and stores the vectors.
+   *
+   * @return the vectors written
+   * @throws IllegalArgumentException naming what the encoder cannot take; nothing was written
+   */
+  public static List<SlideVector> run(TileIndex index, SlideEncoder encoder) throws IOException {
+    SlideEncoderConfig config = encoder.bundle().config();
+    String method = encoder.name();
+    if (method.equals(SlidePooling.MEAN)) {
+      throw new IllegalArgumentException(
+          encoder.bundle().dir()
+              + ": a slide encoder named 'mean' would replace PathLens's own mean of the tiles;"
+              + " name it otherwise in model.json");
+    }
+    requireTilesOfItsModel(index, encoder);
+    int[] stored = {-1};
+    index.slideVectors().forEach(method, v -> stored[0] = v.embedding().length);
+    if (stored[0] >= 0 && stored[0] != config.embeddingDim()) {
+      throw new IllegalArgumentException(
+          "the index holds slide vectors of method '"
+              + method
+              + "' of "
+              + stored[0]
+              + " values; "
+              + encoder.bundle().dir()
+              + " returns "
+              + config.embeddingDim()
+              + ": another encoder of the same name? Rename one of them");
+    }
+    List<SlideVector> vectors = new ArrayList<>();
+    for (SlideVector mean : SlidePooling.mean(index, TileFilter.ALL)) {
+      float[] embedding = encode(index, encoder, mean.slideId());
+      vectors.add(
+          new SlideVector(mean.slideId(), method, embedding, mean.tiles(), mean.metadata()));
+    }
+    index.slideVectors().write(vectors);
+    return vectors;
+  }
+
+  /** The index's tiles must be the features the encoder was trained on: same model, same length. */
+  private static void requireTilesOfItsModel(TileIndex index, SlideEncoder encoder) {
+    SlideEncoderConfig.TileFeatures wanted = encoder.bundle().config().tileFeatures();
+    String model = index.provenance().bundleName();
+    if (!wanted.takesFeaturesOf(model)) {
+      throw new IllegalArgumentException(
+          "--slide-encoder "
+              + encoder.bundle().dir()
+              + " takes tile features of "
+              + String.join(" / ", wanted.names())
+              + " (model.json tile_features); the tiles of "
+              + index.location()
+              + " were embedded by "
+              + model
+              + ": features of another model mean nothing to it");
+    }
+    if (wanted.space() == SlideEncoderConfig.Space.EMBEDDING
+        && index.provenance().embeddingDim() != wanted.inputDim()) {
+      throw new IllegalArgumentException(
+          "--slide-encoder "
+              + encoder.bundle().dir()
+              + " takes tile embeddings of "
+              + wanted.inputDim()
+              + " values (tile_features.input_dim); "
+              + index.location()
+              + " holds embeddings of "
+              + index.provenance().embeddingDim());
+    }
+  }
+
+  /** One slide's tiles, in TRIDENT's export order (y, then x), through the encoder. */
+  private static float[] encode(TileIndex index, SlideEncoder encoder, String slideId)
+      throws IOException {
+    SlideEncoderConfig config = encoder.bundle().config();
+    Optional<SlideRecord> record = index.slideRecords().find(slideId);
+    if (record.isEmpty()) {
+      throw new IllegalArgumentException(
+          "slide "
+              + slideId
+              + ": no slide record, so its tile size at level 0 is unknown to a slide encoder;"
+              + " ingest it from its slide file (--slides)");
+    }
+    List<StoredTile> tiles = new ArrayList<>();
+    index.forEachRawTile(TileFilter.slide(slideId), tiles::add);
+    for (StoredTile tile : tiles) {
+      if (tile.record().x() == null || tile.record().y() == null) {
+        throw new IllegalArgumentException(
+            "slide "
+                + slideId
+                + ": tile "
+                + tile.record().id()
+                + " has no level-0 position, which a slide encoder takes with its feature");
+      }
+      if (config.tileFeatures().space() == SlideEncoderConfig.Space.PRE_PROJECTION
+          && tile.feature() == null) {
+        throw new IllegalArgumentException(
+            "slide "
+                + slideId
+                + ": tile "
+                + tile.record().id()
+                + " has no pre-projection feature stored, which "
+                + encoder.bundle().dir()
+                + " takes (tile_features.space); ingest the slide from TRIDENT's features with"
+                + " --feature-space pre-projection");
+      }
+    }
+    if (tiles.size() > config.maxTiles()) {
+      throw new IllegalArgumentException(
+          "slide "
+              + slideId
+              + ": "
+              + tiles.size()
+              + " tiles; "
+              + encoder.bundle().dir()
+              + " takes at most "
+              + config.maxTiles()
+              + " (model.json max_tiles)");
+    }
+    tiles.sort(
+        Comparator.comparingInt((StoredTile t) -> t.record().y())
+            .thenComparingInt(t -> t.record().x()));
+    boolean preProjection =
+        config.tileFeatures().space() == SlideEncoderConfig.Space.PRE_PROJECTION;
+    float[][] features = new float[tiles.size()][];
+    long[][] coords = new long[tiles.size()][];
+    for (int i = 0; i < features.length; i++) {
+      StoredTile tile = tiles.get(i);
+      features[i] = preProjection ? tile.feature() : tile.embedding();
+      coords[i] = new long[] {tile.record().x(), tile.record().y()};
+    }
+    try {
+      return encoder.encode(
+          new SlideTiles(features, coords, FeatureExport.patchSizeLevel0(record.get())));
+    } catch (EncoderException e) {
+      throw new IllegalArgumentException("slide " + slideId + ": " + e.getMessage(), e);
+    }
+  }
+}
