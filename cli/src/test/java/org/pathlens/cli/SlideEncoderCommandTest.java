@@ -161,6 +161,18 @@ class SlideEncoderCommandTest {
     edit(few.resolve("model.json"), s -> s.replace("\"max_tiles\": 100000", "\"max_tiles\": 6"));
     refused(index, few, " takes at most 6 (model.json max_tiles)");
 
+    Path titanLike = copy(ENCODER, tmp.resolve("titan-like"));
+    edit(
+        titanLike.resolve("model.json"),
+        s -> s.replace("\"tile_size\": 224", "\"tile_size\": 512"));
+    refused(
+        index,
+        titanLike,
+        "slide S-1: tiles of 224 px at 0.500 µm/px; "
+            + titanLike
+            + " takes tiles of 512 px at 0.5 µm/px (model.json tile_features.tile_size, mpp):"
+            + " ingest the slide with --tile-size 512 --mpp 0.5");
+
     Path tampered = copy(ENCODER, tmp.resolve("tampered"));
     // The first two values of the first reference embedding changed, as a kernel bug would.
     edit(

@@ -40,6 +40,11 @@ class SlideEncoderTest {
       assertEquals(128, config.tileFeatures().inputDim());
       assertEquals("pathlens-demo-crc9", config.tileFeatures().model());
       assertEquals(SlideEncoderConfig.Space.EMBEDDING, config.tileFeatures().space());
+      assertEquals(224, config.tileFeatures().tileSize());
+      assertEquals(0.5, config.tileFeatures().mpp());
+      assertTrue(config.tileFeatures().takesTiles(224, 0.51));
+      assertFalse(config.tileFeatures().takesTiles(224, 0.25));
+      assertFalse(config.tileFeatures().takesTiles(512, 0.5));
       assertTrue(config.provenance().contains("make_slide_encoder.py"), config.provenance());
       CanaryCheck check = encoder.canary();
       System.out.printf("slide encoder canary: %s (%s)%n", check.describe(), check.engine());

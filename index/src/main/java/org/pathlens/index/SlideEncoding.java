@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.pathlens.encoders.EncoderException;
 import org.pathlens.encoders.SlideEncoder;
@@ -109,6 +110,24 @@ public final class SlideEncoding {
               + ": no slide record, so its tile size at level 0 is unknown to a slide encoder;"
               + " ingest it from its slide file (--slides)");
     }
+    SlideRecord slide = record.get();
+    SlideEncoderConfig.TileFeatures wanted = config.tileFeatures();
+    if (!wanted.takesTiles(slide.tileSize(), slide.tileMpp())) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "slide %s: tiles of %d px at %.3g µm/px; %s takes tiles of %s px at %s µm/px"
+                  + " (model.json tile_features.tile_size, mpp): ingest the slide with"
+                  + " --tile-size %s --mpp %s",
+              slideId,
+              slide.tileSize(),
+              slide.tileMpp(),
+              encoder.bundle().dir(),
+              wanted.tileSize() == null ? "any" : wanted.tileSize(),
+              wanted.mpp() == null ? "any" : wanted.mpp(),
+              wanted.tileSize() == null ? slide.tileSize() : wanted.tileSize(),
+              wanted.mpp() == null ? slide.tileMpp() : wanted.mpp()));
+    }
     List<StoredTile> tiles = new ArrayList<>();
     index.forEachRawTile(TileFilter.slide(slideId), tiles::add);
     for (StoredTile tile : tiles) {
@@ -158,8 +177,7 @@ public final class SlideEncoding {
       coords[i] = new long[] {tile.record().x(), tile.record().y()};
     }
     try {
-      return encoder.encode(
-          new SlideTiles(features, coords, FeatureExport.patchSizeLevel0(record.get())));
+      return encoder.encode(new SlideTiles(features, coords, FeatureExport.patchSizeLevel0(slide)));
     } catch (EncoderException e) {
       throw new IllegalArgumentException("slide " + slideId + ": " + e.getMessage(), e);
     }

@@ -26,8 +26,15 @@ public record SlideEncoderConfig(
    * @param aka other names of that model, as other tools write them (TRIDENT's {@code conch_v15})
    * @param space whether it takes the image bundle's embeddings or its pre-projection features
    * @param inputDim D, the length of one tile feature
+   * @param tileSize the tile side in pixels the features were computed from, or null when the
+   *     encoder does not say (TITAN: 512)
+   * @param mpp the tiles' µm/px, or null when the encoder does not say (TITAN: 0.5, i.e. 20x)
    */
-  public record TileFeatures(String model, List<String> aka, Space space, int inputDim) {
+  public record TileFeatures(
+      String model, List<String> aka, Space space, int inputDim, Integer tileSize, Double mpp) {
+
+    /** How far a slide's tile µm/px may be from {@code mpp}, relatively. */
+    public static final double MPP_TOLERANCE = 0.05;
 
     public TileFeatures {
       aka = List.copyOf(aka);
@@ -38,6 +45,15 @@ public record SlideEncoderConfig(
       List<String> names = new ArrayList<>(List.of(model));
       names.addAll(aka);
       return names;
+    }
+
+    /**
+     * True when tiles of {@code size} px at {@code tileMpp} µm/px are what the encoder declares (or
+     * it declares nothing).
+     */
+    public boolean takesTiles(int size, double tileMpp) {
+      return (tileSize == null || tileSize == size)
+          && (mpp == null || Math.abs(tileMpp - mpp) <= MPP_TOLERANCE * mpp);
     }
 
     /** True when tiles embedded by the image bundle called {@code bundleName} are its input. */

@@ -55,7 +55,11 @@ final class SlideEncoderConfigReader {
             text(features.path("model"), "tile_features.model"),
             aka(features.path("aka")),
             space,
-            positive(features.path("input_dim"), "tile_features.input_dim"));
+            positive(features.path("input_dim"), "tile_features.input_dim"),
+            features.has("tile_size")
+                ? positive(features.path("tile_size"), "tile_features.tile_size")
+                : null,
+            features.has("mpp") ? mpp(features.path("mpp")) : null);
     JsonNode provenance = root.path("provenance");
     if (!provenance.isObject() || provenance.isEmpty()) {
       throw field(
@@ -81,6 +85,13 @@ final class SlideEncoderConfigReader {
       return names;
     }
     throw field("tile_features.aka", "must be a list of names (e.g. [\"conch_v15\"])");
+  }
+
+  private double mpp(JsonNode node) {
+    if (!node.isNumber() || !(node.asDouble() > 0) || Double.isInfinite(node.asDouble())) {
+      throw field("tile_features.mpp", "must be a positive number of µm per pixel (0.5 is 20x)");
+    }
+    return node.asDouble();
   }
 
   private String text(JsonNode node, String field) {
