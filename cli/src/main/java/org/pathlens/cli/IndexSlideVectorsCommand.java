@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
       "name): similar --rank-by embedding --slide-vectors NAME compares slides by them. With",
       "--slide-encoder: run a slide-encoder bundle (model.json kind slide-encoder, slide_encoder.pt,",
       "canary.json) over each slide's stored tile features and level-0 coordinates; its vectors are",
-      "stored under the encoder's name. Refused, with nothing stored: tiles of another model than the",
-      "encoder takes, a slide without its slide record or tile positions, more tiles than max_tiles."
+      "stored under the encoder's name. Refused, with nothing stored: tiles of another model, size or",
+      "um/px than the encoder takes, more tiles than its max_tiles, an output that is not finite. Slide",
+      "ids without a slide record (tile folders) are left out and named."
     },
     footer = {
       "%nExamples:",
@@ -117,7 +118,8 @@ final class IndexSlideVectorsCommand implements Callable<Integer> {
                 slideEncoder,
                 EncoderOptions.defaults().withDevice(device).withThreads(threads.threads))) {
           name = encoder.name();
-          vectors = SlideEncoding.run(tiles, encoder);
+          SlideEncoding.Result result = SlideEncoding.run(tiles, encoder);
+          vectors = result.vectors();
           spec.commandLine()
               .getErr()
               .printf(
@@ -126,6 +128,7 @@ final class IndexSlideVectorsCommand implements Callable<Integer> {
                   encoder.bundle().dir(),
                   encoder.bundle().shortHash(),
                   encoder.canary().describe());
+          result.leftOut().forEach(s -> spec.commandLine().getErr().println("left out: " + s));
         }
       } else if (from == null) {
         vectors = SlidePooling.mean(tiles, TileFilter.ALL);

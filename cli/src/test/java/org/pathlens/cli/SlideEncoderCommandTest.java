@@ -198,7 +198,12 @@ class SlideEncoderCommandTest {
             "--manifest",
             manifest.toString());
     assertEquals(0, folder.exitCode(), folder.err());
-    refused(folderIndex, ENCODER, ": no slide record, so its tile size at level 0 is unknown");
+    refused(
+        folderIndex,
+        ENCODER,
+        "no slide of "
+            + folderIndex
+            + " can be encoded: slide center-a-P01-S1: no slide record (tiles of a tile folder?)");
 
     CliRun both =
         CliRun.of(
@@ -213,6 +218,19 @@ class SlideEncoderCommandTest {
     assertEquals(2, both.exitCode());
     assertTrue(both.err().contains("give one of them"), both.err());
 
+    // Beside the slide, a tile folder whose manifest names slides: those are left out and named.
+    CliRun mixed =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            index.toString(),
+            "--tiles",
+            tiles.toString(),
+            "--manifest",
+            manifest.toString());
+    assertEquals(0, mixed.exitCode(), mixed.err());
     CliRun encoded =
         CliRun.of(
             "index",
@@ -223,6 +241,7 @@ class SlideEncoderCommandTest {
             ENCODER.toString());
     assertEquals(0, encoded.exitCode(), encoded.err());
     assertEquals("slides 1 (method " + METHOD + ") in " + index, encoded.out().strip());
+    assertTrue(encoded.err().contains("left out: center-a-P01-S1: no slide record"), encoded.err());
     SlideVector vector = storedVectors(index).get("S-1");
     SlideVector mean = storedVectors(index, SlidePooling.MEAN).get("S-1");
     assertEquals(64, vector.embedding().length);

@@ -19,22 +19,34 @@ import org.pathlens.index.features.FeatureExport;
  * from the slide record. Stored under the encoder's name, with the metadata all the slide's tiles
  * share.
  *
- * <p>What the contract cannot express is refused before anything is written, naming the slide: an
- * index embedded by another model than the encoder takes, features of another length, a slide
- * without a slide record or with tiles that have no position, more tiles than the encoder's {@code
- * max_tiles}, an output that is not finite. All slides are encoded first, then written at once.
+ * <p>A slide id without a slide record (tiles of a tile folder whose manifest names a slide) has no
+ * place on a slide's grid: it is left out and named, as {@code index export} leaves it out. What
+ * the contract cannot express of a whole-slide image is refused before anything is written, naming
+ * the slide: an index embedded by another model than the encoder takes, features of another length,
+ * tiles of another size or µm/px than it declares, tiles without a position, more tiles than its
+ * {@code max_tiles}, an output that is not finite. All slides are encoded first, then written at
+ * once.
  */
 public final class SlideEncoding {
+
+  /**
+   * What a run stored and left out.
+   *
+   * @param vectors the vectors written
+   * @param leftOut slide ids without a slide record, each with the reason
+   */
+  public record Result(List<SlideVector> vectors, List<String> leftOut) {}
 
   private SlideEncoding() {}
 
   /**
-   * Encodes every slide of {@code index} with {@code encoder} and stores the vectors.
+   * Encodes every slide of {@code index} that has a slide record with {@code encoder} and stores
+   * the vectors.
    *
-   * @return the vectors written
-   * @throws IllegalArgumentException naming what the encoder cannot take; nothing was written
+   * @throws IllegalArgumentException naming what the encoder cannot take, or saying that no slide
+   *     has a slide record; nothing was written
    */
-  public static List<SlideVector> run(TileIndex index, SlideEncoder encoder) throws IOException {
+  public static Result run(TileIndex index, SlideEncoder encoder) throws IOException {
     SlideEncoderConfig config = encoder.bundle().config();
     String method = encoder.name();
     if (method.equals(SlidePooling.MEAN)) {
@@ -59,13 +71,33 @@ public final class SlideEncoding {
               + ": another encoder of the same name? Rename one of them");
     }
     List<SlideVector> vectors = new ArrayList<>();
+    List<String> leftOut = new ArrayList<>();
     for (SlideVector mean : SlidePooling.mean(index, TileFilter.ALL)) {
-      float[] embedding = encode(index, encoder, mean.slideId());
+      Optional<SlideRecord> record = index.slideRecords().find(mean.slideId());
+      if (record.isEmpty()) {
+        leftOut.add(
+            mean.slideId()
+                + ": no slide record (tiles of a tile folder?), so no level-0 grid for a slide"
+                + " encoder; ingest it from its slide file (--slides)");
+        continue;
+      }
+      float[] embedding = encode(index, encoder, record.get());
       vectors.add(
           new SlideVector(mean.slideId(), method, embedding, mean.tiles(), mean.metadata()));
     }
+    if (vectors.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no slide of "
+              + index.location()
+              + " can be encoded"
+              + (leftOut.isEmpty()
+                  ? ": it holds no tiles with a slide id"
+                  : ": slide "
+                      + leftOut.getFirst()
+                      + (leftOut.size() > 1 ? " (and " + (leftOut.size() - 1) + " more)" : "")));
+    }
     index.slideVectors().write(vectors);
-    return vectors;
+    return new Result(vectors, leftOut);
   }
 
   /** The index's tiles must be the features the encoder was trained on: same model, same length. */
@@ -99,18 +131,10 @@ public final class SlideEncoding {
   }
 
   /** One slide's tiles, in TRIDENT's export order (y, then x), through the encoder. */
-  private static float[] encode(TileIndex index, SlideEncoder encoder, String slideId)
+  private static float[] encode(TileIndex index, SlideEncoder encoder, SlideRecord slide)
       throws IOException {
     SlideEncoderConfig config = encoder.bundle().config();
-    Optional<SlideRecord> record = index.slideRecords().find(slideId);
-    if (record.isEmpty()) {
-      throw new IllegalArgumentException(
-          "slide "
-              + slideId
-              + ": no slide record, so its tile size at level 0 is unknown to a slide encoder;"
-              + " ingest it from its slide file (--slides)");
-    }
-    SlideRecord slide = record.get();
+    String slideId = slide.slideId();
     SlideEncoderConfig.TileFeatures wanted = config.tileFeatures();
     if (!wanted.takesTiles(slide.tileSize(), slide.tileMpp())) {
       throw new IllegalArgumentException(
