@@ -53,6 +53,9 @@ import picocli.CommandLine.Spec;
     })
 final class IndexSlideVectorsCommand implements Callable<Integer> {
 
+  /** Slides left out are named up to this many; a tile folder of many slides gives a count. */
+  private static final int LEFT_OUT_SHOWN = 5;
+
   @Spec CommandSpec spec;
 
   @Mixin IndexOption index;
@@ -128,7 +131,17 @@ final class IndexSlideVectorsCommand implements Callable<Integer> {
                   encoder.bundle().dir(),
                   encoder.bundle().shortHash(),
                   encoder.canary().describe());
-          result.leftOut().forEach(s -> spec.commandLine().getErr().println("left out: " + s));
+          List<String> leftOut = result.leftOut();
+          leftOut.stream()
+              .limit(LEFT_OUT_SHOWN)
+              .forEach(s -> spec.commandLine().getErr().println("left out: " + s));
+          if (leftOut.size() > LEFT_OUT_SHOWN) {
+            spec.commandLine()
+                .getErr()
+                .printf(
+                    "left out: %d more slide ids without a slide record%n",
+                    leftOut.size() - LEFT_OUT_SHOWN);
+          }
         }
       } else if (from == null) {
         vectors = SlidePooling.mean(tiles, TileFilter.ALL);
