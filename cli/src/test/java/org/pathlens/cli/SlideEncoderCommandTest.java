@@ -250,6 +250,134 @@ class SlideEncoderCommandTest {
     assertEquals(mean.metadata(), vector.metadata());
   }
 
+  /**
+   * An encoder that declares {@code "space": "pre-projection"} gets the rows of the feature file
+   * the tiles were imported from, as the file held them (not unit length), not the projected
+   * embeddings: its vector equals the Python module's on the exported rows, and differs from what
+   * the same encoder makes of the embeddings.
+   */
+  @Test
+  void aPreProjectionEncoderGetsTheImportedRowsAsTheFileHeldThem() throws Exception {
+    String python = TestData.pythonWithTorch().orElse(null);
+    assumeTrue(
+        python != null && TestData.pythonWithH5py().isPresent(),
+        "needs /usr/bin/python3 with torch and h5py");
+    Path slide =
+        SyntheticSlide.write(
+                tmp.resolve("slides/S-3.tiff"),
+                new SyntheticSlide.Options(
+                    1536, 1024, "center-b", 5, 3, PyramidTiffWriter.Compression.JPEG, 2))
+            .slide();
+    Path tiled = tmp.resolve("tiled");
+    ingest(tiled, slide);
+    List<long[]> coords = new java.util.ArrayList<>();
+    try (TileIndex tiles =
+        TileIndex.openForSearch(
+            tiled,
+            IndexProvenance.of(ModelBundle.load(Fixtures.demoBundle())),
+            IndexSettings.defaults())) {
+      tiles.forEachRawTile(
+          org.pathlens.index.TileFilter.ALL,
+          t -> coords.add(new long[] {t.record().x(), t.record().y()}));
+    }
+    // TRIDENT-style rows of the demo tower before its last linear: non-negative, not unit length.
+    java.util.Random random = new java.util.Random(3);
+    float[][] rows = new float[coords.size()][128];
+    for (float[] row : rows) {
+      for (int d = 0; d < row.length; d++) {
+        row[d] = (float) Math.max(0, random.nextGaussian() * 2);
+      }
+    }
+    Path features = Files.createDirectories(tmp.resolve("job/features_pathlens-demo-crc9"));
+    Map<String, Object> attrs = new java.util.LinkedHashMap<>();
+    attrs.put("patch_size", 224);
+    attrs.put("patch_size_level0", 224);
+    attrs.put("level0_magnification", 20);
+    attrs.put("target_magnification", 20);
+    attrs.put("overlap", 0);
+    org.pathlens.testkit.H5Files.write(
+        features.resolve("S-3.h5"),
+        Map.of(
+            "coords",
+            org.pathlens.testkit.H5Files.Dataset.int64(coords.toArray(long[][]::new), 0, attrs),
+            "features",
+            org.pathlens.testkit.H5Files.Dataset.float32(
+                rows, 0, Map.of("encoder", "pathlens-demo-crc9"))));
+    Path bundle = TestData.demoBundleWithProjection(tmp.resolve("demo-projection"));
+    Path index = tmp.resolve("index");
+    CliRun imported =
+        CliRun.of(
+            "ingest",
+            "--model",
+            bundle.toString(),
+            "--index",
+            index.toString(),
+            "--features",
+            tmp.resolve("job").toString(),
+            "--slides",
+            slide.toString(),
+            "--feature-space",
+            "pre-projection");
+    assertEquals(0, imported.exitCode(), imported.err());
+
+    Path preProjection = copy(ENCODER, tmp.resolve("pre-projection"));
+    edit(
+        preProjection.resolve("model.json"),
+        s -> s.replace("\"space\": \"embedding\"", "\"space\": \"pre-projection\""));
+    refused(tiled, preProjection, "has no pre-projection feature stored");
+
+    CliRun ofEmbeddings =
+        CliRun.of(
+            "index",
+            "slide-vectors",
+            "--index",
+            index.toString(),
+            "--slide-encoder",
+            ENCODER.toString());
+    assertEquals(0, ofEmbeddings.exitCode(), ofEmbeddings.err());
+    float[] embeddingVector = storedVectors(index, METHOD, bundle).get("S-3").embedding();
+    CliRun encoded =
+        CliRun.of(
+            "index",
+            "slide-vectors",
+            "--index",
+            index.toString(),
+            "--slide-encoder",
+            preProjection.toString());
+    assertEquals(0, encoded.exitCode(), encoded.err());
+    SlideVector stored = storedVectors(index, METHOD, bundle).get("S-3");
+
+    Path export = tmp.resolve("export");
+    assertEquals(
+        0,
+        CliRun.of("index", "export", "--index", index.toString(), "--out", export.toString())
+            .exitCode());
+    Path result = tmp.resolve("python.json");
+    Process p =
+        new ProcessBuilder(
+                python,
+                Fixtures.dir().resolve("scripts/slide_encoder_reference.py").toString(),
+                export.toString(),
+                result.toString())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), printed);
+    JsonNode reference = JSON.readTree(result.toFile()).get("slides").get("S-3");
+    double cosine = 0;
+    double toEmbeddingVector = 0;
+    for (int d = 0; d < stored.embedding().length; d++) {
+      cosine += stored.embedding()[d] * reference.get("python").get(d).asDouble();
+      toEmbeddingVector += stored.embedding()[d] * embeddingVector[d];
+    }
+    System.out.printf(
+        "pre-projection rows: cosine %.7f to the Python module's, %.4f to the vector of the"
+            + " embeddings%n",
+        cosine, toEmbeddingVector);
+    assertTrue(cosine >= 0.9999, "cosine " + cosine);
+    assertTrue(toEmbeddingVector < 0.999, "the embeddings went in: cosine " + toEmbeddingVector);
+  }
+
   private void refused(Path index, Path encoder, String expected) throws IOException {
     CliRun run =
         CliRun.of(
@@ -287,12 +415,15 @@ class SlideEncoderCommandTest {
 
   private static Map<String, SlideVector> storedVectors(Path index, String method)
       throws IOException {
+    return storedVectors(index, method, Fixtures.demoBundle());
+  }
+
+  private static Map<String, SlideVector> storedVectors(Path index, String method, Path bundle)
+      throws IOException {
     Map<String, SlideVector> vectors = new TreeMap<>();
     try (TileIndex tiles =
         TileIndex.openForSearch(
-            index,
-            IndexProvenance.of(ModelBundle.load(Fixtures.demoBundle())),
-            IndexSettings.defaults())) {
+            index, IndexProvenance.of(ModelBundle.load(bundle)), IndexSettings.defaults())) {
       tiles.slideVectors().forEach(method, v -> vectors.put(v.slideId(), v));
     }
     return vectors;
