@@ -98,7 +98,7 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
    * TorchScript files are zip archives; checking the signature here turns a wrong file (a state
    * dict pickle, a checkpoint, an ONNX file) into a clear message instead of a libtorch error.
    */
-  private static void requireTorchScript(Path file) {
+  static void requireTorchScript(Path file) {
     byte[] head = new byte[4];
     int read;
     try (InputStream in = Files.newInputStream(file)) {

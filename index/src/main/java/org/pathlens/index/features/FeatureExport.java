@@ -253,7 +253,7 @@ public final class FeatureExport {
     for (int i = 0; i < tiles.size(); i++) {
       coords[i] = new long[] {tiles.get(i).record().x(), tiles.get(i).record().y()};
     }
-    long patchSizeLevel0 = Math.round(slide.tileSize() * slide.tileMpp() / slide.mppX());
+    long patchSizeLevel0 = patchSizeLevel0(slide);
     try (WritableHdfFile hdf = HdfFile.write(partial)) {
       WritableDataset c = hdf.putDataset(FeatureFile.COORDS, coords);
       c.putAttribute("patch_size", (long) slide.tileSize());
@@ -295,6 +295,15 @@ public final class FeatureExport {
         file,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * The side of the slide's tiles in level-0 pixels (TRIDENT's {@code patch_size_level0}): the tile
+   * size scaled from the tiles' µm/px to level 0's. What coordinates are counted in units of by a
+   * slide encoder.
+   */
+  public static long patchSizeLevel0(SlideRecord slide) {
+    return Math.round(slide.tileSize() * slide.tileMpp() / slide.mppX());
   }
 
   /**
