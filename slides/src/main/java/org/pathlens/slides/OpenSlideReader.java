@@ -31,7 +31,7 @@ public final class OpenSlideReader implements SlideReader {
   private final MemorySegment handle;
   private final List<SlideLevel> levels;
   private final Map<String, String> properties;
-  private final Optional<Mpp> mpp;
+  private final FileMpp mpp;
   private volatile boolean closed;
 
   private OpenSlideReader(Path path, OpenSlideLibrary library, MemorySegment handle)
@@ -41,7 +41,7 @@ public final class OpenSlideReader implements SlideReader {
     this.handle = handle;
     this.properties = readProperties();
     this.levels = readLevels();
-    this.mpp = mppOf(properties);
+    this.mpp = fileMppOf(properties);
   }
 
   /** Whether {@code libopenslide.so.0} can be loaded here. */
@@ -122,7 +122,18 @@ public final class OpenSlideReader implements SlideReader {
 
   @Override
   public Optional<Mpp> mpp() {
-    return mpp;
+    return mpp.mpp();
+  }
+
+  /** {@code openslide} or {@code tiff-resolution}; {@code none} without a usable value. */
+  @Override
+  public String mppSource() {
+    return mpp.source();
+  }
+
+  @Override
+  public Optional<String> mppRejection() {
+    return mpp.rejection();
   }
 
   @Override
@@ -221,9 +232,30 @@ public final class OpenSlideReader implements SlideReader {
   }
 
   /**
-   * MPP from {@code openslide.mpp-x/y}; OpenSlide 3.4.1 leaves them out for generic TIFF and some
-   * SVS.
+   * MPP from {@code openslide.mpp-x/y}, else from the TIFF resolution OpenSlide lists ({@code
+   * tiff.XResolution}, {@code tiff.YResolution}, {@code tiff.ResolutionUnit}): OpenSlide 3.4.1
+   * leaves the first out for generic TIFF (BigTIFF among them) and some SVS.
    */
+  static FileMpp fileMppOf(Map<String, String> properties) {
+    Optional<Mpp> vendor = mppOf(properties);
+    if (vendor.isPresent()) {
+      return new FileMpp(vendor, "openslide", Optional.empty());
+    }
+    return FileMpp.fromTiffResolution(
+        number(properties.get("tiff.XResolution")),
+        number(properties.get("tiff.YResolution")),
+        properties.getOrDefault("tiff.ResolutionUnit", "none"));
+  }
+
+  private static Optional<Double> number(String value) {
+    try {
+      return value == null ? Optional.empty() : Optional.of(Double.parseDouble(value));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** MPP from {@code openslide.mpp-x/y}. */
   static Optional<Mpp> mppOf(Map<String, String> properties) {
     try {
       String x = properties.get("openslide.mpp-x"), y = properties.get("openslide.mpp-y");
