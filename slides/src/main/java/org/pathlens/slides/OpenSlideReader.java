@@ -85,19 +85,20 @@ public final class OpenSlideReader implements SlideReader {
     }
     OpenSlideLibrary library = library(file);
     MemorySegment handle;
+    LibTiffMessages.clear();
     try (Arena arena = Arena.ofConfined()) {
       handle = (MemorySegment) library.open.invokeExact(filename(arena, file));
     } catch (Throwable e) {
       throw new SlideException(file, "OpenSlide failed to open the file: " + e, e);
     }
     if (handle.equals(MemorySegment.NULL)) {
-      throw new SlideException(file, unrecognised(file, library.version));
+      throw new SlideException(file, unrecognised(file, library.version) + libtiffSaid());
     }
     try {
       String error = error(library, handle);
       if (error != null) {
         throw new SlideException(
-            file, "OpenSlide " + library.version + " cannot read it: " + error);
+            file, "OpenSlide " + library.version + " cannot read it: " + error + libtiffSaid());
       }
       return new OpenSlideReader(file, library, handle);
     } catch (Throwable e) {
@@ -159,13 +160,23 @@ public final class OpenSlideReader implements SlideReader {
     }
     int count = width * height;
     int[] argb = new int[count];
+    LibTiffMessages.clear();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buffer = arena.allocate(JAVA_INT, count);
       library.readRegion.invokeExact(handle, buffer, x0, y0, level, (long) width, (long) height);
       String error = error(library, handle);
       if (error != null) {
         throw new SlideException(
-            path, "OpenSlide cannot read level " + level + " at " + x0 + "," + y0 + ": " + error);
+            path,
+            "OpenSlide cannot read level "
+                + level
+                + " at "
+                + x0
+                + ","
+                + y0
+                + ": "
+                + error
+                + libtiffSaid());
       }
       MemorySegment.copy(buffer, JAVA_INT, 0, argb, 0, count);
     } catch (SlideException e) {
@@ -266,6 +277,15 @@ public final class OpenSlideReader implements SlideReader {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * What libtiff reported on this thread since the call began (it would print it to stderr; {@link
+   * LibTiffMessages} keeps it instead), as {@code " (libtiff: ...)"}, or nothing.
+   */
+  private static String libtiffSaid() {
+    List<String> messages = LibTiffMessages.drain();
+    return messages.isEmpty() ? "" : " (libtiff: " + String.join("; ", messages) + ")";
   }
 
   private static String unrecognised(Path file, String version) {
