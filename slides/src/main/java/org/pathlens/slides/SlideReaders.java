@@ -62,7 +62,15 @@ public final class SlideReaders {
     if (!TiffStructure.isTiff(head)) {
       return OpenSlideReader.open(file); // MRXS, VMS, ...: OpenSlide's verdict is final
     }
-    TiffStructure structure = TiffStructure.read(file); // refuses a truncated file
+    TiffStructure structure;
+    try {
+      structure = TiffStructure.read(file);
+    } catch (TiffStructure.TruncatedException truncated) {
+      throw truncated;
+    } catch (SlideException malformed) {
+      // Directories this parser cannot follow (a vendor's extension?): OpenSlide may still read it.
+      return openSlideOr(file, malformed);
+    }
     try {
       return TiffSlideReader.open(file, structure, TiffSlideReader.DEFAULT_CACHE_BYTES);
     } catch (TiffSlideReader.OtherReadersTiffException forOpenSlide) {
@@ -78,19 +86,28 @@ public final class SlideReaders {
       if (!first.tiled() && !first.ndpi()) {
         throw javaReason;
       }
-      try {
-        return OpenSlideReader.open(file);
-      } catch (SlideException openSlideReason) {
-        SlideException both =
-            new SlideException(
-                file,
-                javaReason.reason()
-                    + "; OpenSlide cannot read it either: "
-                    + openSlideReason.reason(),
-                javaReason);
-        both.addSuppressed(openSlideReason);
-        throw both;
-      }
+      return openSlideOr(file, javaReason);
+    }
+  }
+
+  /**
+   * OpenSlide's reader for a TIFF the pure-Java checks refused, or, when OpenSlide refuses it too,
+   * the pure-Java reason first.
+   */
+  private static SlideReader openSlideOr(Path file, SlideException javaReason)
+      throws SlideException {
+    try {
+      return OpenSlideReader.open(file);
+    } catch (SlideException openSlideReason) {
+      SlideException both =
+          new SlideException(
+              file,
+              javaReason.reason()
+                  + "; OpenSlide cannot read it either: "
+                  + openSlideReason.reason(),
+              javaReason);
+      both.addSuppressed(openSlideReason);
+      throw both;
     }
   }
 }

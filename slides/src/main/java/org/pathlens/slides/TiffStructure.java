@@ -45,6 +45,13 @@ record TiffStructure(boolean bigTiff, long size, List<TiffStructure.Directory> p
       List<Directory> subIfds,
       Optional<String> description) {}
 
+  /** A file that ends before a part its directories point to: final, whatever the reader. */
+  static final class TruncatedException extends SlideException {
+    TruncatedException(Path file, String reason) {
+      super(file, reason);
+    }
+  }
+
   private static final int SUB_IFDS = 330;
   private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279;
   private static final int TILE_OFFSETS = 324, TILE_BYTE_COUNTS = 325;
@@ -117,8 +124,11 @@ record TiffStructure(boolean bigTiff, long size, List<TiffStructure.Directory> p
           throw new SlideException(file, "malformed TIFF: more than " + MAX_PAGES + " pages");
         }
         long[] following = new long[1];
-        pages.add(directory(next, "page " + pages.size(), following, true));
-        next = following[0];
+        Directory page = directory(next, "page " + pages.size(), following, true);
+        pages.add(page);
+        // NDPI files over 4 GB keep the high half of their offsets outside the TIFF structure
+        // (OpenSlide knows where): past page 0 a classic parser would read garbage.
+        next = page.ndpi() && size > 0xFFFF_FFFFL ? 0 : following[0];
       }
       if (pages.isEmpty()) {
         throw new SlideException(file, "the TIFF has no image (its first page offset is 0)");
@@ -263,7 +273,7 @@ record TiffStructure(boolean bigTiff, long size, List<TiffStructure.Directory> p
     }
 
     private SlideException truncated(long end, long start, String what) {
-      return new SlideException(
+      return new TruncatedException(
           file,
           "truncated: the file ends at byte "
               + size

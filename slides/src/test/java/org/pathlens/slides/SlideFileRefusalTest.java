@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -85,6 +87,38 @@ class SlideFileRefusalTest {
     Path cut = Files.write(dir.resolve("CMU-1-cut.svs"), Arrays.copyOf(bytes, bytes.length / 2));
     String message = refused(cut).reason();
     assertTrue(message.startsWith("truncated: the file ends at byte "), message);
+  }
+
+  @Test
+  void aTiledTiffBothReadersRefuseGivesThePureJavaReasonFirst() throws IOException {
+    assumeTrue(
+        OpenSlideReader.isAvailable(),
+        "libopenslide.so.0 is not installed (apt-get install libopenslide0)");
+    // The generated pyramid with page 0's Compression tag set to a scheme nobody implements.
+    byte[] bytes = Files.readAllBytes(GeneratedSlides.standard().slide());
+    ByteBuffer tiff =
+        ByteBuffer.wrap(bytes)
+            .order(bytes[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    int ifd = tiff.getInt(4), tags = tiff.getShort(ifd);
+    boolean patched = false;
+    for (int k = 0; k < tags; k++) {
+      int entry = ifd + 2 + 12 * k;
+      if (tiff.getShort(entry) == 259) {
+        tiff.putShort(entry + 8, (short) 60000);
+        patched = true;
+      }
+    }
+    assertTrue(patched, "page 0 has a Compression tag");
+    Path file = Files.write(dir.resolve("unknown-compression.tiff"), bytes);
+    SlideException e = assertThrows(SlideException.class, () -> SlideReaders.open(file));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                file
+                    + ": page 0 uses TIFF compression 60000, which the JDK cannot decode; OpenSlide"
+                    + " cannot read it either: "),
+        e.getMessage());
+    System.out.println(e.getMessage());
   }
 
   @Test

@@ -107,6 +107,42 @@ class SubIfdPyramidTest {
   }
 
   @Test
+  void jpegSubIfdLevelsReadAsTheSameLevelsStoredAsPages() throws Exception {
+    assumeTrue(
+        PyramidTiffFiles.hasVips(), "needs libvips' vips command (apt-get install libvips-tools)");
+    // libvips encodes each level alike whether it goes to a SubIFD or a page: the JPEG tiles (and
+    // their JPEGTables) are the same bytes, so the two files must read the same pixels.
+    Path source = GeneratedSlides.standard().slide();
+    Path subIfd = work.resolve("jpeg-subifd.tif"), pages = work.resolve("jpeg-pages.tif");
+    for (Path out : new Path[] {subIfd, pages}) {
+      String options = "tile,pyramid,compression=jpeg,Q=85" + (out == subIfd ? ",subifd" : "");
+      Process p =
+          new ProcessBuilder("vips", "copy", source.toString(), out + "[" + options + "]")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(p.getInputStream().readAllBytes());
+      assertTrue(
+          p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, output);
+    }
+    try (SlideReader sub = SlideReaders.open(subIfd);
+        SlideReader paged = SlideReaders.open(pages)) {
+      assertEquals(5, sub.levelCount(), "2048, 1024, 512, 256 and 128 px wide");
+      assertEquals(paged.levels(), sub.levels());
+      assertEquals("SubIFD 1 of page 0", sub.properties().get("tiff.level[1].stored-in"));
+      assertEquals("page 1", paged.properties().get("tiff.level[1].stored-in"));
+      for (int k = 0; k < sub.levelCount(); k++) {
+        SlideLevel level = sub.level(k);
+        int w = (int) Math.min(level.width(), 700), h = (int) Math.min(level.height(), 600);
+        long x0 = Math.round((level.width() - w) * level.downsample());
+        assertArrayEquals(
+            paged.readRegion(k, x0, 0, w, h).rgb(),
+            sub.readRegion(k, x0, 0, w, h).rgb(),
+            "level " + k);
+      }
+    }
+  }
+
+  @Test
   void omePhysicalSizeUnitsAreConvertedToMicrons() throws IOException {
     for (String unit : new String[] {"nm", "mm", "cm"}) {
       Path file = PyramidTiffFiles.ome(python, work.resolve("unit-" + unit + ".ome.tif"), 2, unit);
