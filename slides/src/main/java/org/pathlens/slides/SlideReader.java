@@ -44,7 +44,7 @@ public interface SlideReader extends AutoCloseable {
    * openslide.mpp-x/y}, from the vendor's metadata such as Aperio's {@code MPP}), {@code ome-xml}
    * (an OME-TIFF's {@code PhysicalSizeX/Y}), {@code tiff-resolution} (TIFF XResolution/YResolution
    * in pixels per centimetre or inch), {@code dicom} (the DICOM Pixel Spacing); {@code none} when
-   * {@link #mpp()} is empty.
+   * {@link #mpp()} is empty. A reader that does not say returns {@code file}.
    */
   default String mppSource() {
     return mpp().isPresent() ? "file" : "none";

@@ -51,6 +51,7 @@ class LibTiffMessagesTest {
           assertThrows(SlideException.class, () -> slide.readRegion(0, 0, 0, 64, 64));
       assertTrue(e.getMessage().contains("(libtiff: "), e.getMessage());
       assertTrue(e.getMessage().contains("ZIPDecode"), e.getMessage());
+      System.out.println(e.getMessage());
     }
   }
 
