@@ -126,7 +126,10 @@ public final class OpenSlideReader implements SlideReader {
     return mpp.mpp();
   }
 
-  /** {@code openslide} or {@code tiff-resolution}; {@code none} without a usable value. */
+  /**
+   * {@code openslide}, {@code ome-xml} or {@code tiff-resolution}; {@code none} without a usable
+   * value.
+   */
   @Override
   public String mppSource() {
     return mpp.source();
@@ -243,7 +246,8 @@ public final class OpenSlideReader implements SlideReader {
   }
 
   /**
-   * MPP from {@code openslide.mpp-x/y}, else from the TIFF resolution OpenSlide lists ({@code
+   * MPP from {@code openslide.mpp-x/y}, else from the OME-XML of an OME-TIFF's {@code
+   * tiff.ImageDescription}, else from the TIFF resolution OpenSlide lists ({@code
    * tiff.XResolution}, {@code tiff.YResolution}, {@code tiff.ResolutionUnit}): OpenSlide 3.4.1
    * leaves the first out for generic TIFF (BigTIFF among them) and some SVS.
    */
@@ -251,6 +255,13 @@ public final class OpenSlideReader implements SlideReader {
     Optional<Mpp> vendor = mppOf(properties);
     if (vendor.isPresent()) {
       return new FileMpp(vendor, "openslide", Optional.empty());
+    }
+    String description = properties.getOrDefault("tiff.ImageDescription", "");
+    if (OmeXml.isOme(description)) {
+      FileMpp ome = OmeXml.mpp(description);
+      if (ome.mpp().isPresent() || ome.rejection().isPresent()) {
+        return ome;
+      }
     }
     return FileMpp.fromTiffResolution(
         number(properties.get("tiff.XResolution")),

@@ -156,6 +156,21 @@ class SubIfdPyramidTest {
     }
   }
 
+  @Test
+  void anOmeBigTiffThroughOpenSlideTakesItsPhysicalSize() throws IOException {
+    assumeTrue(
+        OpenSlideReader.isAvailable(),
+        "libopenslide.so.0 is not installed (apt-get install libopenslide0)");
+    Path file = PyramidTiffFiles.omeBigTiff(python, work.resolve("big.ome.tif"), 2, "nm");
+    try (SlideReader slide = SlideReaders.open(file)) {
+      assertInstanceOf(OpenSlideReader.class, slide, "the JDK reads no BigTIFF");
+      Mpp mpp = slide.mpp().orElseThrow();
+      assertEquals(0.25, mpp.x(), 1e-9);
+      assertEquals(0.25, mpp.y(), 1e-9);
+      assertEquals("ome-xml", slide.mppSource());
+    }
+  }
+
   private static Path vipsIfPresent() throws IOException {
     return PyramidTiffFiles.hasVips() ? vips() : null;
   }

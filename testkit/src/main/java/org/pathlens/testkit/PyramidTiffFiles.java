@@ -49,6 +49,12 @@ public final class PyramidTiffFiles {
     return out;
   }
 
+  /** As {@link #ome}, as a BigTIFF (which the JDK cannot read: OpenSlide reads it). */
+  public static Path omeBigTiff(String python, Path out, int zoom, String unit) throws IOException {
+    run(python, "ome", out.toString(), Integer.toString(zoom), unit, "bigtiff");
+    return out;
+  }
+
   /**
    * Into {@code outDir}: {@code levels.json} (each level's width, height and compared region) and
    * {@code level-K.rgb}, that region's pixels as tifffile decodes them.
