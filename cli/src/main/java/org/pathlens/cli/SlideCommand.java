@@ -14,6 +14,7 @@ import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
 import org.pathlens.slides.SlideSummary;
 import org.pathlens.slides.SlideTiler;
+import org.pathlens.slides.TiffSlideReader;
 import org.pathlens.slides.TilingOptions;
 import org.pathlens.slides.TissueDetector;
 import picocli.CommandLine;
@@ -137,17 +138,26 @@ public final class SlideCommand implements Runnable {
           "mpp: "
               + slide
                   .mpp()
-                  .map(m -> String.format(Locale.ROOT, "%.4f x %.4f µm/px", m.x(), m.y()))
-                  .orElse("unknown"));
+                  .map(
+                      m ->
+                          String.format(
+                              Locale.ROOT,
+                              "%.4f x %.4f µm/px (from %s)",
+                              m.x(),
+                              m.y(),
+                              slide.mppSource()))
+                  .orElse("unknown" + slide.mppRejection().map(r -> " (" + r + ")").orElse("")));
       for (int k = 0; k < slide.levelCount(); k++) {
         SlideLevel level = slide.level(k);
+        String storedIn = slide.properties().get(TiffSlideReader.STORED_IN.formatted(k));
         out.printf(
             Locale.ROOT,
-            "level %d: %d x %d, downsample %.4f%n",
+            "level %d: %d x %d, downsample %.4f%s%n",
             k,
             level.width(),
             level.height(),
-            level.downsample());
+            level.downsample(),
+            storedIn == null ? "" : " (" + storedIn + ")");
       }
     }
 

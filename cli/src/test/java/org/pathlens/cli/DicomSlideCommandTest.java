@@ -39,7 +39,7 @@ class DicomSlideCommandTest {
             "--read-tiles");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.outLines().contains("vendor: dicom (read by DicomSlideReader)"), run.out());
-    assertTrue(run.outLines().contains("mpp: 0.2500 x 0.5000 µm/px"), run.out());
+    assertTrue(run.outLines().contains("mpp: 0.2500 x 0.5000 µm/px (from dicom)"), run.out());
     assertTrue(run.outLines().contains("level 1: 300 x 225, downsample 2.0000"), run.out());
     assertTrue(run.outLines().contains("level 2: 150 x 113, downsample 3.9912"), run.out());
     assertTrue(run.out().contains("tiles/s"), run.out());

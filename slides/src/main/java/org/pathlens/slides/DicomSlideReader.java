@@ -114,6 +114,12 @@ public final class DicomSlideReader implements SlideReader {
     return mpp;
   }
 
+  /** {@code dicom} (Pixel Spacing) when the series records one, else {@code none}. */
+  @Override
+  public String mppSource() {
+    return mpp.isPresent() ? "dicom" : "none";
+  }
+
   @Override
   public String vendor() {
     return "dicom";

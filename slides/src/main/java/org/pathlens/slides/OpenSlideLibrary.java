@@ -80,6 +80,8 @@ final class OpenSlideLibrary {
     MethodHandle getVersion =
         bind(linker, lookup, "openslide_get_version", FunctionDescriptor.of(ADDRESS));
     version = string((MemorySegment) getVersion.invokeExact()).orElse("unknown");
+    // libtiff, loaded with OpenSlide, would print its errors to stderr: keep them instead.
+    LibTiffMessages.install();
   }
 
   /** The bound library. */

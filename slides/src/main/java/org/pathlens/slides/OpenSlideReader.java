@@ -31,7 +31,7 @@ public final class OpenSlideReader implements SlideReader {
   private final MemorySegment handle;
   private final List<SlideLevel> levels;
   private final Map<String, String> properties;
-  private final Optional<Mpp> mpp;
+  private final FileMpp mpp;
   private volatile boolean closed;
 
   private OpenSlideReader(Path path, OpenSlideLibrary library, MemorySegment handle)
@@ -41,7 +41,7 @@ public final class OpenSlideReader implements SlideReader {
     this.handle = handle;
     this.properties = readProperties();
     this.levels = readLevels();
-    this.mpp = mppOf(properties);
+    this.mpp = fileMppOf(properties);
   }
 
   /** Whether {@code libopenslide.so.0} can be loaded here. */
@@ -85,19 +85,20 @@ public final class OpenSlideReader implements SlideReader {
     }
     OpenSlideLibrary library = library(file);
     MemorySegment handle;
+    LibTiffMessages.clear();
     try (Arena arena = Arena.ofConfined()) {
       handle = (MemorySegment) library.open.invokeExact(filename(arena, file));
     } catch (Throwable e) {
       throw new SlideException(file, "OpenSlide failed to open the file: " + e, e);
     }
     if (handle.equals(MemorySegment.NULL)) {
-      throw new SlideException(file, unrecognised(file, library.version));
+      throw new SlideException(file, unrecognised(file, library.version) + libtiffSaid());
     }
     try {
       String error = error(library, handle);
       if (error != null) {
         throw new SlideException(
-            file, "OpenSlide " + library.version + " cannot read it: " + error);
+            file, "OpenSlide " + library.version + " cannot read it: " + error + libtiffSaid());
       }
       return new OpenSlideReader(file, library, handle);
     } catch (Throwable e) {
@@ -122,7 +123,21 @@ public final class OpenSlideReader implements SlideReader {
 
   @Override
   public Optional<Mpp> mpp() {
-    return mpp;
+    return mpp.mpp();
+  }
+
+  /**
+   * {@code openslide}, {@code ome-xml} or {@code tiff-resolution}; {@code none} without a usable
+   * value.
+   */
+  @Override
+  public String mppSource() {
+    return mpp.source();
+  }
+
+  @Override
+  public Optional<String> mppRejection() {
+    return mpp.rejection();
   }
 
   @Override
@@ -148,13 +163,23 @@ public final class OpenSlideReader implements SlideReader {
     }
     int count = width * height;
     int[] argb = new int[count];
+    LibTiffMessages.clear();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buffer = arena.allocate(JAVA_INT, count);
       library.readRegion.invokeExact(handle, buffer, x0, y0, level, (long) width, (long) height);
       String error = error(library, handle);
       if (error != null) {
         throw new SlideException(
-            path, "OpenSlide cannot read level " + level + " at " + x0 + "," + y0 + ": " + error);
+            path,
+            "OpenSlide cannot read level "
+                + level
+                + " at "
+                + x0
+                + ","
+                + y0
+                + ": "
+                + error
+                + libtiffSaid());
       }
       MemorySegment.copy(buffer, JAVA_INT, 0, argb, 0, count);
     } catch (SlideException e) {
@@ -221,9 +246,38 @@ public final class OpenSlideReader implements SlideReader {
   }
 
   /**
-   * MPP from {@code openslide.mpp-x/y}; OpenSlide 3.4.1 leaves them out for generic TIFF and some
-   * SVS.
+   * MPP from {@code openslide.mpp-x/y}, else from the OME-XML of an OME-TIFF's {@code
+   * tiff.ImageDescription}, else from the TIFF resolution OpenSlide lists ({@code
+   * tiff.XResolution}, {@code tiff.YResolution}, {@code tiff.ResolutionUnit}): OpenSlide 3.4.1
+   * leaves the first out for generic TIFF (BigTIFF among them) and some SVS.
    */
+  static FileMpp fileMppOf(Map<String, String> properties) {
+    Optional<Mpp> vendor = mppOf(properties);
+    if (vendor.isPresent()) {
+      return new FileMpp(vendor, "openslide", Optional.empty());
+    }
+    String description = properties.getOrDefault("tiff.ImageDescription", "");
+    if (OmeXml.isOme(description)) {
+      FileMpp ome = OmeXml.mpp(description);
+      if (ome.mpp().isPresent() || ome.rejection().isPresent()) {
+        return ome;
+      }
+    }
+    return FileMpp.fromTiffResolution(
+        number(properties.get("tiff.XResolution")),
+        number(properties.get("tiff.YResolution")),
+        properties.getOrDefault("tiff.ResolutionUnit", "none"));
+  }
+
+  private static Optional<Double> number(String value) {
+    try {
+      return value == null ? Optional.empty() : Optional.of(Double.parseDouble(value));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** MPP from {@code openslide.mpp-x/y}. */
   static Optional<Mpp> mppOf(Map<String, String> properties) {
     try {
       String x = properties.get("openslide.mpp-x"), y = properties.get("openslide.mpp-y");
@@ -234,6 +288,15 @@ public final class OpenSlideReader implements SlideReader {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * What libtiff reported on this thread since the call began (it would print it to stderr; {@link
+   * LibTiffMessages} keeps it instead), as {@code " (libtiff: ...)"}, or nothing.
+   */
+  private static String libtiffSaid() {
+    List<String> messages = LibTiffMessages.drain();
+    return messages.isEmpty() ? "" : " (libtiff: " + String.join("; ", messages) + ")";
   }
 
   private static String unrecognised(Path file, String version) {

@@ -10,15 +10,23 @@ import java.nio.file.Path;
  */
 public class SlideException extends IOException {
   private final Path slide;
+  private final String reason;
 
   public SlideException(Path slide, String reason) {
     super(slide + ": " + reason);
     this.slide = slide;
+    this.reason = reason;
   }
 
   public SlideException(Path slide, String reason, Throwable cause) {
     super(slide + ": " + reason, cause);
     this.slide = slide;
+    this.reason = reason;
+  }
+
+  /** The reason alone, without the file's name. */
+  public String reason() {
+    return reason;
   }
 
   /** The slide file the problem is about. */

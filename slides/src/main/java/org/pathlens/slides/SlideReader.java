@@ -40,6 +40,27 @@ public interface SlideReader extends AutoCloseable {
   Optional<Mpp> mpp();
 
   /**
+   * Where in the file {@link #mpp()} came from: {@code openslide} (OpenSlide's {@code
+   * openslide.mpp-x/y}, from the vendor's metadata such as Aperio's {@code MPP}), {@code ome-xml}
+   * (an OME-TIFF's {@code PhysicalSizeX/Y}), {@code tiff-resolution} (TIFF XResolution/YResolution
+   * in pixels per centimetre or inch), {@code dicom} (the DICOM Pixel Spacing); {@code none} when
+   * {@link #mpp()} is empty. A reader that does not say returns {@code file}.
+   */
+  default String mppSource() {
+    return mpp().isPresent() ? "file" : "none";
+  }
+
+  /**
+   * Why a resolution the file records was not taken as its µm/px, when one was not: a value outside
+   * the plausible range of a microscope scan (the 72-dpi or 10-px/cm defaults of software that knew
+   * no resolution), a TIFF ResolutionUnit of none, an OME unit that is no length. Empty when the
+   * file records none or its value was taken.
+   */
+  default Optional<String> mppRejection() {
+    return Optional.empty();
+  }
+
+  /**
    * The format, with OpenSlide's names: {@code aperio}, {@code hamamatsu}, {@code generic-tiff}, …
    */
   String vendor();

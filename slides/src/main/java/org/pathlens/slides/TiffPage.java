@@ -56,26 +56,9 @@ record TiffPage(
         directory);
   }
 
-  /**
-   * Microns per pixel from the resolution tags, when they are present with an explicit unit of inch
-   * or centimetre and give at most 100 µm/px: coarser values (72 or 96 dpi) are screen defaults
-   * written by software that knew no resolution, not a scan's.
-   */
-  Optional<Mpp> mpp() {
-    double micronsPerUnit =
-        switch (resolutionUnit) {
-          case BaselineTIFFTagSet.RESOLUTION_UNIT_INCH -> 25_400;
-          case BaselineTIFFTagSet.RESOLUTION_UNIT_CENTIMETER -> 10_000;
-          default -> Double.NaN;
-        };
-    if (Double.isNaN(micronsPerUnit) || xResolution.isEmpty() || yResolution.isEmpty()) {
-      return Optional.empty();
-    }
-    double x = micronsPerUnit / xResolution.get(), y = micronsPerUnit / yResolution.get();
-    if (!(x > 0 && y > 0 && x <= 100 && y <= 100)) {
-      return Optional.empty();
-    }
-    return Optional.of(new Mpp(x, y));
+  /** µm/px from the resolution tags (see {@link FileMpp#fromTiffResolution}). */
+  FileMpp resolutionMpp() {
+    return FileMpp.fromTiffResolution(xResolution, yResolution, unitName());
   }
 
   String unitName() {

@@ -2,13 +2,14 @@ package org.pathlens.slides;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,13 +26,16 @@ import org.pathlens.encoders.preprocess.RgbImage;
 
 /**
  * A generic TIFF slide read in pure Java with the JDK's TIFF plugin, so that generated slides need
- * no native library: a tiled pyramid (level 0 in the first page, then every further tiled page of
- * the same aspect ratio and decreasing size, as OpenSlide's generic-tiff driver takes them) or a
- * plain stripped single-page RGB TIFF (one level). Only the tiles a region touches are decoded, and
+ * no native library: a tiled pyramid or a plain stripped single-page RGB TIFF (one level). Level 0
+ * is the first page; the coarser levels are the tiled pages of the same aspect ratio and decreasing
+ * size found among the further pages (as OpenSlide's generic-tiff driver takes them) and the first
+ * page's SubIFDs (TIFF tag 330: libvips {@code tiffsave --subifd}, tifffile's OME-TIFF, QuPath,
+ * bfconvert), which OpenSlide 3.4.1 does not see. Only the tiles a region touches are decoded, and
  * recently decoded tiles are kept (64 MB by default) so that neighbouring regions do not decode
  * them again.
  *
- * <p>MPP comes from the first page's resolution tags (see {@link TiffPage#mpp()}): OpenSlide 3.4.1
+ * <p>MPP comes from the OME-XML of an OME-TIFF ({@code PhysicalSizeX/Y}), else from the first
+ * page's resolution tags; implausible values are refused (see {@link FileMpp}). OpenSlide 3.4.1
  * reports none for generic TIFF.
  *
  * <p>Thread-safe by synchronization: the JDK's image readers are not, so reads from several threads
@@ -39,6 +43,13 @@ import org.pathlens.encoders.preprocess.RgbImage;
  */
 public final class TiffSlideReader implements SlideReader {
   static final long DEFAULT_CACHE_BYTES = 64L << 20;
+
+  /**
+   * The property naming where level {@code k} is stored: {@code page 0}, {@code page 2}, {@code
+   * SubIFD 1 of page 0}.
+   */
+  public static final String STORED_IN = "tiff.level[%d].stored-in";
+
   private static final Set<Integer> DECODABLE =
       Set.of(
           BaselineTIFFTagSet.COMPRESSION_NONE,
@@ -48,33 +59,47 @@ public final class TiffSlideReader implements SlideReader {
           BaselineTIFFTagSet.COMPRESSION_DEFLATE,
           BaselineTIFFTagSet.COMPRESSION_PACKBITS);
 
+  /**
+   * Thrown for a TIFF that is another reader's (a vendor TIFF, a BigTIFF): OpenSlide's verdict on
+   * it is the one that counts.
+   */
+  static final class OtherReadersTiffException extends SlideException {
+    OtherReadersTiffException(Path file, String reason) {
+      super(file, reason);
+    }
+  }
+
+  /**
+   * A pyramid level: the page it is stored in, the JDK reader (and image index in it) that decodes
+   * that page, and where in the file it is ({@code page 2}, {@code SubIFD 1 of page 0}).
+   */
+  private record Level(TiffPage page, ImageReader reader, String storedIn) {}
+
   private final Path path;
-  private final ImageInputStream input;
-  private final ImageReader reader;
-  private final List<TiffPage> pages;
+  private final List<Level> pages;
+  private final List<Closeable> opened;
   private final List<SlideLevel> levels;
-  private final Optional<Mpp> mpp;
+  private final FileMpp mpp;
   private final Map<String, String> properties;
   private final TileCache cache;
+  private final long[] decodedTiles;
 
   private TiffSlideReader(
-      Path path,
-      ImageInputStream input,
-      ImageReader reader,
-      List<TiffPage> pages,
-      long cacheBytes) {
+      Path path, List<Level> pages, List<Closeable> opened, FileMpp mpp, long cacheBytes) {
     this.path = path;
-    this.input = input;
-    this.reader = reader;
     this.pages = pages;
-    TiffPage zero = pages.getFirst();
+    this.opened = opened;
+    TiffPage zero = pages.getFirst().page();
     this.levels =
         pages.stream()
-            .map(p -> SlideLevel.of(p.width(), p.height(), zero.width(), zero.height()))
+            .map(
+                l ->
+                    SlideLevel.of(l.page().width(), l.page().height(), zero.width(), zero.height()))
             .toList();
-    this.mpp = zero.mpp();
+    this.mpp = mpp;
     this.properties = properties(zero, levels, pages, mpp);
     this.cache = new TileCache(cacheBytes);
+    this.decodedTiles = new long[pages.size()];
   }
 
   /**
@@ -91,26 +116,54 @@ public final class TiffSlideReader implements SlideReader {
     if (!Files.isRegularFile(file)) {
       throw new SlideException(file, "no such file");
     }
-    ImageInputStream input = null;
-    ImageReader reader = null;
+    if (!TiffStructure.isTiff(FileSignature.head(file))) {
+      throw new SlideException(file, "not a TIFF file (no TIFF header)");
+    }
+    return open(file, TiffStructure.read(file), cacheBytes);
+  }
+
+  /** As {@link #open(Path)}, for a file whose structure has been read. */
+  static TiffSlideReader open(Path file, TiffStructure structure, long cacheBytes)
+      throws SlideException {
+    if (structure.bigTiff()) {
+      throw new OtherReadersTiffException(
+          file, "a BigTIFF, which the JDK's TIFF reader cannot read");
+    }
+    List<Closeable> opened = new ArrayList<>();
     try {
-      input = ImageIO.createImageInputStream(file.toFile());
-      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tif");
-      reader = readers.next();
-      if (input == null || !reader.getOriginatingProvider().canDecodeInput(input)) {
-        throw new SlideException(
-            file, "not a TIFF file the JDK can read (a BigTIFF, or not TIFF at all)");
-      }
-      reader.setInput(input, false, false);
-      List<TiffPage> pages = pyramid(file, reader);
-      return new TiffSlideReader(file, input, reader, pages, cacheBytes);
+      ImageReader reader = jdkReader(ImageIO.createImageInputStream(file.toFile()), opened);
+      List<Level> pages = pyramid(file, reader, structure, opened);
+      return new TiffSlideReader(
+          file, pages, opened, mpp(structure, pages.getFirst().page()), cacheBytes);
     } catch (SlideException | RuntimeException e) {
-      release(reader, input);
+      release(opened);
       throw e;
     } catch (IOException e) {
-      release(reader, input);
+      release(opened);
       throw new SlideException(file, "cannot read the TIFF structure: " + e.getMessage(), e);
     }
+  }
+
+  /** A JDK TIFF reader on {@code input}, both recorded in {@code opened} for closing. */
+  private static ImageReader jdkReader(ImageInputStream input, List<Closeable> opened)
+      throws IOException {
+    opened.add(input);
+    ImageReader reader = ImageIO.getImageReadersByFormatName("tif").next();
+    opened.add(reader::dispose);
+    reader.setInput(input, false, false);
+    return reader;
+  }
+
+  /** The OME-XML's physical pixel size when it gives one, else the resolution tags'. */
+  private static FileMpp mpp(TiffStructure structure, TiffPage zero) {
+    Optional<String> description = structure.pages().getFirst().description().filter(OmeXml::isOme);
+    if (description.isPresent()) {
+      FileMpp ome = OmeXml.mpp(description.get());
+      if (ome.mpp().isPresent() || ome.rejection().isPresent()) {
+        return ome;
+      }
+    }
+    return zero.resolutionMpp();
   }
 
   @Override
@@ -125,7 +178,18 @@ public final class TiffSlideReader implements SlideReader {
 
   @Override
   public Optional<Mpp> mpp() {
-    return mpp;
+    return mpp.mpp();
+  }
+
+  /** {@code ome-xml} or {@code tiff-resolution}; {@code none} without a usable value. */
+  @Override
+  public String mppSource() {
+    return mpp.source();
+  }
+
+  @Override
+  public Optional<String> mppRejection() {
+    return mpp.rejection();
   }
 
   @Override
@@ -155,12 +219,11 @@ public final class TiffSlideReader implements SlideReader {
     long left = Math.max(x, 0), top = Math.max(y, 0);
     long right = Math.min(x + width, info.width()), bottom = Math.min(y + height, info.height());
     if (left < right && top < bottom) {
-      TiffPage page = pages.get(level);
       try {
-        if (page.tiled()) {
-          copyTiles(page, x, y, width, left, top, right, bottom, rgb);
+        if (pages.get(level).page().tiled()) {
+          copyTiles(level, x, y, width, left, top, right, bottom, rgb);
         } else {
-          copyStrips(page, x, y, width, left, top, right, bottom, rgb);
+          copyStrips(level, x, y, width, left, top, right, bottom, rgb);
         }
       } catch (IOException | RuntimeException e) {
         throw new SlideException(
@@ -174,7 +237,15 @@ public final class TiffSlideReader implements SlideReader {
 
   @Override
   public synchronized void close() {
-    release(reader, input);
+    release(opened);
+  }
+
+  /**
+   * How many tiles (or, on a stripped page, regions) of {@code level} were decoded since opening:
+   * what shows that a thumbnail came from a coarse level without decoding level 0.
+   */
+  synchronized long decodedTiles(int level) {
+    return decodedTiles[level];
   }
 
   @Override
@@ -187,7 +258,7 @@ public final class TiffSlideReader implements SlideReader {
    * {@code width}.
    */
   private void copyTiles(
-      TiffPage page,
+      int level,
       long x,
       long y,
       int width,
@@ -197,10 +268,11 @@ public final class TiffSlideReader implements SlideReader {
       long bottom,
       byte[] rgb)
       throws IOException {
+    TiffPage page = pages.get(level).page();
     int tw = page.tileWidth(), th = page.tileHeight();
     for (int row = (int) (top / th); row <= (bottom - 1) / th; row++) {
       for (int column = (int) (left / tw); column <= (right - 1) / tw; column++) {
-        TileCache.Tile tile = tile(page, column, row);
+        TileCache.Tile tile = tile(level, column, row);
         long tileX = (long) column * tw, tileY = (long) row * th;
         long fromX = Math.max(left, tileX), toX = Math.min(right, tileX + tile.width());
         long fromY = Math.max(top, tileY), toY = Math.min(bottom, tileY + tile.height());
@@ -214,11 +286,13 @@ public final class TiffSlideReader implements SlideReader {
     }
   }
 
-  private TileCache.Tile tile(TiffPage page, int column, int row) throws IOException {
-    long key = TileCache.key(page.index(), column, row);
+  private TileCache.Tile tile(int level, int column, int row) throws IOException {
+    long key = TileCache.key(level, column, row);
     TileCache.Tile tile = cache.get(key);
     if (tile == null) {
-      BufferedImage image = reader.readTile(page.index(), column, row);
+      Level source = pages.get(level);
+      decodedTiles[level]++;
+      BufferedImage image = source.reader().readTile(source.page().index(), column, row);
       tile = new TileCache.Tile(image.getWidth(), image.getHeight(), RasterRgb.of(image));
       cache.put(key, tile);
     }
@@ -227,7 +301,7 @@ public final class TiffSlideReader implements SlideReader {
 
   /** Stripped pages: the JDK decodes only the strips that the source region crosses. */
   private void copyStrips(
-      TiffPage page,
+      int level,
       long x,
       long y,
       int width,
@@ -237,10 +311,12 @@ public final class TiffSlideReader implements SlideReader {
       long bottom,
       byte[] rgb)
       throws IOException {
-    ImageReadParam param = reader.getDefaultReadParam();
+    Level source = pages.get(level);
+    ImageReadParam param = source.reader().getDefaultReadParam();
     param.setSourceRegion(
         new Rectangle((int) left, (int) top, (int) (right - left), (int) (bottom - top)));
-    byte[] part = RasterRgb.of(reader.read(page.index(), param));
+    decodedTiles[level]++;
+    byte[] part = RasterRgb.of(source.reader().read(source.page().index(), param));
     int length = (int) (right - left) * 3;
     for (long ly = top; ly < bottom; ly++) {
       System.arraycopy(
@@ -252,8 +328,14 @@ public final class TiffSlideReader implements SlideReader {
     }
   }
 
-  /** The pages that form the pyramid, or why the file is not a generic slide TIFF. */
-  private static List<TiffPage> pyramid(Path file, ImageReader reader) throws IOException {
+  /**
+   * The levels of the pyramid, or why the file is not a generic slide TIFF: page 0, then among the
+   * further pages and page 0's SubIFDs every tiled one of level 0's shape that is smaller than the
+   * previous level, largest first.
+   */
+  private static List<Level> pyramid(
+      Path file, ImageReader reader, TiffStructure structure, List<Closeable> opened)
+      throws IOException {
     int count = reader.getNumImages(true);
     if (count < 1) {
       throw new SlideException(file, "the TIFF has no image");
@@ -261,23 +343,35 @@ public final class TiffSlideReader implements SlideReader {
     TiffPage zero = TiffPage.read(reader, 0);
     Optional<String> vendor = vendorFormat(zero);
     if (vendor.isPresent()) {
-      throw new SlideException(
+      throw new OtherReadersTiffException(
           file, "a vendor TIFF (" + vendor.get() + "), read through OpenSlide's driver for it");
     }
-    requireDecodable(file, zero);
-    List<TiffPage> pages = new ArrayList<>(List.of(zero));
-    for (int k = 1; zero.tiled() && k < count; k++) {
-      TiffPage page = TiffPage.read(reader, k);
-      TiffPage last = pages.getLast();
+    requireDecodable(file, zero, "page 0");
+    List<Level> candidates = new ArrayList<>();
+    if (zero.tiled()) {
+      for (int k = 1; k < count; k++) {
+        candidates.add(new Level(TiffPage.read(reader, k), reader, "page " + k));
+      }
+      List<TiffStructure.Directory> subIfds = structure.pages().getFirst().subIfds();
+      for (int k = 0; k < subIfds.size(); k++) {
+        ImageReader sub =
+            jdkReader(new RootedTiffInput(file.toFile(), subIfds.get(k).offset()), opened);
+        candidates.add(new Level(TiffPage.read(sub, 0), sub, "SubIFD " + (k + 1) + " of page 0"));
+      }
+    }
+    candidates.sort(Comparator.comparingLong((Level l) -> l.page().width()).reversed());
+    List<Level> levels = new ArrayList<>(List.of(new Level(zero, reader, "page 0")));
+    for (Level candidate : candidates) {
+      TiffPage page = candidate.page(), last = levels.getLast().page();
       if (page.tiled()
           && page.width() < last.width()
           && page.height() < last.height()
           && sameShape(zero, page)) {
-        requireDecodable(file, page);
-        pages.add(page);
+        requireDecodable(file, page, candidate.storedIn());
+        levels.add(candidate);
       }
     }
-    return List.copyOf(pages);
+    return List.copyOf(levels);
   }
 
   /** A level whose size, scaled back by its height ratio, is level 0's width within rounding. */
@@ -286,12 +380,12 @@ public final class TiffSlideReader implements SlideReader {
     return Math.abs(zero.width() / ratio - page.width()) <= Math.max(1.5, 0.01 * page.width());
   }
 
-  private static void requireDecodable(Path file, TiffPage page) throws SlideException {
+  private static void requireDecodable(Path file, TiffPage page, String storedIn)
+      throws SlideException {
     if (!DECODABLE.contains(page.compression())) {
       throw new SlideException(
           file,
-          "page "
-              + page.index()
+          storedIn
               + " uses TIFF compression "
               + page.compression()
               + (page.compression() == 33003
@@ -303,8 +397,7 @@ public final class TiffSlideReader implements SlideReader {
     }
     if (page.samplesPerPixel() < 3) {
       throw new SlideException(
-          file,
-          "page " + page.index() + " is not RGB (" + page.samplesPerPixel() + " sample per pixel)");
+          file, storedIn + " is not RGB (" + page.samplesPerPixel() + " sample per pixel)");
     }
   }
 
@@ -322,7 +415,10 @@ public final class TiffSlideReader implements SlideReader {
     if (description.contains("DPUfsImport")) {
       return Optional.of("philips");
     }
-    if (description.startsWith("<?xml") && description.toLowerCase(Locale.ROOT).contains("leica")) {
+    // An OME-XML may name a Leica microscope among its instruments without being a Leica SCN.
+    if (description.startsWith("<?xml")
+        && !OmeXml.isOme(description)
+        && description.toLowerCase(Locale.ROOT).contains("leica")) {
       return Optional.of("leica");
     }
     if (zero.xmp().map(x -> x.contains("iScan")).orElse(false)) {
@@ -333,7 +429,7 @@ public final class TiffSlideReader implements SlideReader {
 
   /** The properties OpenSlide's generic-tiff driver gives, plus the MPP it leaves out. */
   private static Map<String, String> properties(
-      TiffPage zero, List<SlideLevel> levels, List<TiffPage> pages, Optional<Mpp> mpp) {
+      TiffPage zero, List<SlideLevel> levels, List<Level> pages, FileMpp mpp) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("openslide.vendor", "generic-tiff");
     p.put("openslide.level-count", Integer.toString(levels.size()));
@@ -342,14 +438,17 @@ public final class TiffSlideReader implements SlideReader {
       p.put("openslide.level[" + k + "].width", Long.toString(level.width()));
       p.put("openslide.level[" + k + "].height", Long.toString(level.height()));
       p.put("openslide.level[" + k + "].downsample", Double.toString(level.downsample()));
-      p.put("openslide.level[" + k + "].tile-width", Integer.toString(pages.get(k).tileWidth()));
-      p.put("openslide.level[" + k + "].tile-height", Integer.toString(pages.get(k).tileHeight()));
+      TiffPage page = pages.get(k).page();
+      p.put("openslide.level[" + k + "].tile-width", Integer.toString(page.tileWidth()));
+      p.put("openslide.level[" + k + "].tile-height", Integer.toString(page.tileHeight()));
+      p.put(STORED_IN.formatted(k), pages.get(k).storedIn());
     }
-    mpp.ifPresent(
-        m -> {
-          p.put("openslide.mpp-x", Double.toString(m.x()));
-          p.put("openslide.mpp-y", Double.toString(m.y()));
-        });
+    mpp.mpp()
+        .ifPresent(
+            m -> {
+              p.put("openslide.mpp-x", Double.toString(m.x()));
+              p.put("openslide.mpp-y", Double.toString(m.y()));
+            });
     zero.description().ifPresent(d -> p.put("tiff.ImageDescription", d));
     zero.xResolution().ifPresent(r -> p.put("tiff.XResolution", Double.toString(r)));
     zero.yResolution().ifPresent(r -> p.put("tiff.YResolution", Double.toString(r)));
@@ -369,16 +468,14 @@ public final class TiffSlideReader implements SlideReader {
     return Collections.unmodifiableMap(p);
   }
 
-  private static void release(ImageReader reader, ImageInputStream input) {
-    if (reader != null) {
-      reader.dispose();
-    }
-    try {
-      if (input != null) {
-        input.close();
+  /** Closes what was opened, last first. */
+  private static void release(List<Closeable> opened) {
+    for (Closeable c : opened.reversed()) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // Nothing was written; a failed close of a read-only stream loses nothing.
       }
-    } catch (IOException ignored) {
-      // Nothing was written; a failed close of a read-only stream loses nothing.
     }
   }
 }

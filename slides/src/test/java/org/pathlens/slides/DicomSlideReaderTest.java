@@ -53,6 +53,7 @@ class DicomSlideReaderTest {
               new SlideLevel(150, 113, (4 + 450.0 / 113) / 2)),
           slide.levels());
       assertEquals(Optional.of(new Mpp(0.25, 0.5)), slide.mpp(), "PixelSpacing 0.0005\\0.00025 mm");
+      assertEquals("dicom", slide.mppSource());
       assertEquals("dicom", slide.vendor());
       assertEquals(1, dicom.associatedImages().size());
       assertEquals("100", slide.properties().get("openslide.associated.label.width"));

@@ -46,6 +46,7 @@ class OpenSlideReaderTest {
       assertEquals("aperio", slide.vendor());
       assertEquals(List.of(new SlideLevel(2220, 2967, 1)), slide.levels());
       assertEquals(Optional.of(new Mpp(0.499, 0.499)), slide.mpp());
+      assertEquals("openslide", slide.mppSource());
       assertEquals("20", slide.properties().get("aperio.AppMag"));
       assertEquals(Optional.of("aperio"), OpenSlideReader.detectVendor(slide.path()));
     }

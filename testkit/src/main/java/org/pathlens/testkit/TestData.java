@@ -80,6 +80,14 @@ public final class TestData {
     return pythonWith("pydicom, PIL, numpy");
   }
 
+  /**
+   * As {@link #pythonWithTorch}, for the script that writes pyramid TIFFs and decodes their levels
+   * with tifffile (Debian's {@code python3-tifffile}).
+   */
+  public static Optional<String> pythonWithTifffile() {
+    return pythonWith("tifffile, numpy");
+  }
+
   private static Optional<String> pythonWith(String modules) {
     String env = System.getenv("PATHLENS_PYTHON");
     String python = env != null && !env.isBlank() ? env : "/usr/bin/python3";
