@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,52 @@ public abstract class BaseTileIndexTestCase {
     TileIndex index = newLocation(name).open(TestTiles.PROVENANCE, EXACT_ENOUGH);
     index.add(data.tiles, data.embeddings);
     return index;
+  }
+
+  /**
+   * Patients as wholes on every backend: late fusion is the normalised mean of a patient's stored
+   * slide vectors, early fusion of all its tiles (both recomputed here in double precision); the
+   * cases view lists each patient's slides; similar patients leave the query patient out.
+   */
+  @Test
+  void patientsArePooledByBothFusionsAndListedWithTheirSlides() throws IOException {
+    try (TileIndex index = filled("patients")) {
+      index.slideVectors().write(SlidePooling.mean(index, TileFilter.ALL));
+      Map<String, double[]> early = new TreeMap<>(), late = new TreeMap<>();
+      for (int i = 0; i < data.tiles.size(); i++) {
+        add(early, data.tiles.get(i).patientId(), data.embeddings.get(i));
+      }
+      index.slideVectors().forEach(SlidePooling.MEAN, v -> add(late, v.patientId(), v.embedding()));
+      for (PatientPooling.Fusion fusion : PatientPooling.Fusion.values()) {
+        Map<String, double[]> want = fusion == PatientPooling.Fusion.EARLY ? early : late;
+        List<PatientPooling.PatientVector> vectors = PatientPooling.vectors(index, fusion);
+        assertEquals(List.of("P0", "P1"), vectors.stream().map(v -> v.patientId()).toList());
+        for (PatientPooling.PatientVector v : vectors) {
+          double[] sum = want.get(v.patientId());
+          double norm = Math.sqrt(Arrays.stream(sum).map(x -> x * x).sum());
+          for (int d = 0; d < DIM; d++) {
+            assertEquals(sum[d] / norm, v.embedding()[d], 1e-6, fusion + " " + v.patientId());
+          }
+          assertEquals(v.patientId().equals("P0") ? 4 : 2, v.slides());
+        }
+        float[] query = vectors.get(1).embedding();
+        List<PatientPooling.PatientHit> found = PatientPooling.search(index, query, 5, fusion);
+        assertEquals("P1", found.getFirst().patientId());
+        assertEquals(1.0, found.getFirst().score(), 1e-5);
+        List<PatientPooling.PatientHit> similar = PatientPooling.similar(index, "P1", 5, fusion);
+        assertEquals(List.of("P0"), similar.stream().map(h -> h.patientId()).toList());
+      }
+      assertEquals(
+          Map.of("P0", List.of("S-0", "S-1", "S-2", "S-3"), "P1", List.of("S-4", "S-5")),
+          PatientPooling.cases(index));
+    }
+  }
+
+  private static void add(Map<String, double[]> sums, String patient, float[] embedding) {
+    double[] sum = sums.computeIfAbsent(patient, p -> new double[embedding.length]);
+    for (int d = 0; d < sum.length; d++) {
+      sum[d] += embedding[d];
+    }
   }
 
   /**
