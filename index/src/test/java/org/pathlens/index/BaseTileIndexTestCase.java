@@ -601,9 +601,14 @@ public abstract class BaseTileIndexTestCase {
    * Writes a record and a thumbnail for each of {@code slideIds}, as an ingest of their slide files
    * does: tiles cut from a slide without its record are a problem to {@code index check}.
    */
+  /** Writes each slide's record as its ingest would: saying how many tiles the index holds. */
   protected static void recordSlides(TileIndex index, String... slideIds) throws IOException {
     for (String slideId : slideIds) {
-      index.slideRecords().write(slideRecord(slideId, Map.of()), new RgbImage(2, 2, new byte[12]));
+      index
+          .slideRecords()
+          .write(
+              slideRecord(slideId, Map.of(), index.count(TileFilter.slide(slideId))),
+              new RgbImage(2, 2, new byte[12]));
     }
   }
 
@@ -732,7 +737,10 @@ public abstract class BaseTileIndexTestCase {
     try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
       index.add(stale, data.embeddings.subList(100, 114));
       index.add(data.tiles.subList(0, 50), data.embeddings.subList(0, 50));
-      recordSlides(index, "S-0"); // the later file's record: 50 tiles of /slides/S-0.svs
+      // the later file's record: 50 tiles of /slides/S-0.svs
+      index
+          .slideRecords()
+          .write(slideRecord("S-0", Map.of(), 50), new RgbImage(2, 2, new byte[12]));
     }
     IndexCheckReport report = location.check();
     assertEquals(
