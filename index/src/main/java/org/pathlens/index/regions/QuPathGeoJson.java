@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the annotations QuPath exports ({@code File > Export objects as GeoJSON}) as {@link
@@ -18,8 +19,9 @@ import java.util.List;
  * properties.name}.
  *
  * <p>Only annotations are regions: features whose {@code properties.objectType} names another
- * QuPath object (a detection, a cell, a tile) are left out, as are points and lines. A file that
- * does not parse, is not GeoJSON, or has no polygon annotation is refused in one line naming it.
+ * QuPath object (a detection, a cell, a tile), or whose {@code id} does in QuPath 0.2's exports
+ * ({@code PathDetectionObject}), are left out, as are points and lines. A file that does not parse,
+ * is not GeoJSON, or has no polygon annotation is refused in one line naming it.
  */
 public final class QuPathGeoJson {
 
@@ -63,8 +65,7 @@ public final class QuPathGeoJson {
     for (int i = 0; i < features.size(); i++) {
       JsonNode feature = features.get(i);
       JsonNode properties = feature.path("properties");
-      String objectType = text(properties.path("objectType"));
-      if (objectType != null && !objectType.equalsIgnoreCase("annotation")) {
+      if (!isAnnotation(feature)) {
         others++;
         continue;
       }
@@ -99,6 +100,24 @@ public final class QuPathGeoJson {
     }
     return new SlideRegions(file, regions);
   }
+
+  /**
+   * Whether a feature is an annotation: QuPath 0.3 and later say so in {@code
+   * properties.objectType}; QuPath 0.2 named the object's type in the feature's {@code id} ({@code
+   * PathDetectionObject}); a feature that says neither (another tool's) is taken as one.
+   */
+  private static boolean isAnnotation(JsonNode feature) {
+    String objectType = text(feature.path("properties").path("objectType"));
+    if (objectType != null) {
+      return objectType.equalsIgnoreCase("annotation");
+    }
+    String id = text(feature.path("id"));
+    return id == null || !QUPATH_02_OTHER_OBJECTS.contains(id);
+  }
+
+  /** The {@code id} QuPath 0.2 gave objects that are not annotations. */
+  private static final Set<String> QUPATH_02_OTHER_OBJECTS =
+      Set.of("PathDetectionObject", "PathCellObject", "PathTileObject", "TMACoreObject");
 
   /** The features of a FeatureCollection, a Feature, an array of them or a bare geometry. */
   private static List<JsonNode> features(Path file, JsonNode root) {

@@ -181,6 +181,11 @@ class RegionIngestTest {
       assertTrue(summary.skipped().isEmpty(), summary.skipped().toString());
       assertEquals(expected, indexed(index));
       assertEquals(expected.size(), SlideRecord.read(indexDir, "gen-r").tiles());
+      IngestSummary again =
+          ingest(everyTile, RegionFiles.read(regions, List.of(slide)))
+              .ingest(List.of(slide), index, IngestListener.NONE);
+      assertEquals(0, again.tiles(), "a re-run keeps the tiles with their regions");
+      assertEquals(expected.size(), again.unchanged());
 
       // The regions are not all or nothing: some tiles of each kind, and the rest of the grid out.
       Map<String, Long> byClass = new TreeMap<>();

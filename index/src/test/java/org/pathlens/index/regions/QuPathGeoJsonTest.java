@@ -132,6 +132,25 @@ class QuPathGeoJsonTest {
     assertEquals(1, regions.regions().getFirst().polygons().size());
   }
 
+  /** QuPath 0.2 wrote no objectType; its feature id names the kind of object. */
+  @Test
+  void qupath02DetectionsAreToldFromAnnotationsByTheirId() throws IOException {
+    String square = "{\"type\":\"Polygon\",\"coordinates\":" + SQUARE_WITH_HOLE + "}";
+    Path file =
+        write(
+            "q02.geojson",
+            "[{\"type\":\"Feature\",\"id\":\"PathAnnotationObject\",\"geometry\":"
+                + square
+                + ",\"properties\":{\"classification\":{\"name\":\"Tumor\",\"colorRGB\":-3670016},"
+                + "\"isLocked\":false,\"measurements\":[]}},"
+                + "{\"type\":\"Feature\",\"id\":\"PathCellObject\",\"geometry\":"
+                + square
+                + ",\"properties\":{\"classification\":{\"name\":\"Positive\"}}}]");
+    SlideRegions regions = QuPathGeoJson.read(file);
+    assertEquals(1, regions.regions().size());
+    assertEquals("Tumor", regions.regions().getFirst().className());
+  }
+
   @Test
   void whatIsNotGeoJsonOrHasNoPolygonIsRefusedNamingTheFile() throws IOException {
     Path notJson = write("slide.geojson", "Image\tName\tClass\nslide.svs\tT1\tTumor\n");
