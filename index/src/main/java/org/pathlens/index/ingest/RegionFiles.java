@@ -131,7 +131,7 @@ public final class RegionFiles {
         String slideId = SlideFiles.slideId(slide);
         regions.requireOnSlide(slideId, zero.width(), zero.height());
         SlideTiler grid = SlideTiler.of(reader, tiling.withMinTissue(0), (TissueMask) null);
-        if (grid.positions().noneMatch(p -> regions.at(p).isPresent())) {
+        if (regions.assign(grid.positions().toList()).positions().isEmpty()) {
           throw new IllegalArgumentException(
               String.format(
                   Locale.ROOT,

@@ -2,7 +2,9 @@ package org.pathlens.index.regions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,21 +50,50 @@ public record SlideRegions(Path file, List<Region> regions) {
 
   /** The region holding the centre of the tile at {@code position}. */
   public Optional<Region> at(TilePosition position) {
-    return at(position.x() + position.width() / 2.0, position.y() + position.height() / 2.0);
+    return at(centreX(position), centreY(position));
   }
 
-  /** Of {@code positions}, those whose centre lies in a region, each with its region. */
+  /**
+   * Of {@code positions}, those whose centre lies in a region, each with its region: as {@link
+   * #at(TilePosition)} decides, a row of centres at a time ({@link Polygon#row}), since an outline
+   * drawn with QuPath's brush has thousands of vertices and a slide a hundred thousand tiles.
+   */
   public TileRegions assign(List<TilePosition> positions) {
-    List<TilePosition> kept = new ArrayList<>();
-    Map<TilePosition, Region> regionOf = new HashMap<>();
+    Map<Double, List<TilePosition>> rows = new LinkedHashMap<>();
     for (TilePosition position : positions) {
-      Optional<Region> region = at(position);
-      if (region.isPresent()) {
-        kept.add(position);
-        regionOf.put(position, region.get());
-      }
+      rows.computeIfAbsent(centreY(position), y -> new ArrayList<>()).add(position);
     }
+    Map<TilePosition, Region> regionOf = new HashMap<>();
+    rows.forEach(
+        (y, row) -> {
+          double[] bestArea = new double[row.size()];
+          Arrays.fill(bestArea, Double.POSITIVE_INFINITY);
+          for (Region region : regions) {
+            BoundingBox box = region.bounds();
+            if (y < box.minY() || y > box.maxY()) {
+              continue;
+            }
+            List<Polygon.Row> parts = region.polygons().stream().map(p -> p.row(y)).toList();
+            double area = region.area();
+            for (int k = 0; k < row.size(); k++) {
+              double x = centreX(row.get(k));
+              if (area < bestArea[k] && parts.stream().anyMatch(part -> part.contains(x))) {
+                bestArea[k] = area;
+                regionOf.put(row.get(k), region);
+              }
+            }
+          }
+        });
+    List<TilePosition> kept = positions.stream().filter(regionOf::containsKey).toList();
     return new TileRegions(kept, regionOf);
+  }
+
+  private static double centreX(TilePosition position) {
+    return position.x() + position.width() / 2.0;
+  }
+
+  private static double centreY(TilePosition position) {
+    return position.y() + position.height() / 2.0;
   }
 
   /**

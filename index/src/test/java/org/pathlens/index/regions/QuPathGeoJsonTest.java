@@ -56,6 +56,34 @@ class QuPathGeoJsonTest {
     assertEquals(100 * 100 - 40 * 70, u.area(), 1e-9);
   }
 
+  /**
+   * A row of points tested by binary search over the row's crossings answers exactly as the
+   * crossing test does point by point, edges and vertices included: random star-shaped rings with
+   * holes, and points on a grid that hits vertices and horizontal edges.
+   */
+  @Test
+  void aRowAnswersAsThePointTestDoes() {
+    java.util.Random random = new java.util.Random(5);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 3 + random.nextInt(30);
+      double[] outer = new double[2 * n];
+      for (int i = 0; i < n; i++) {
+        double a = 2 * Math.PI * i / n, r = 20 + random.nextInt(30);
+        outer[2 * i] = Math.round(50 + r * Math.cos(a));
+        outer[2 * i + 1] = Math.round(50 + r * Math.sin(a));
+      }
+      double[] hole = {40, 40, 40 + random.nextInt(30), 40, 45, 40 + random.nextInt(30)};
+      Polygon polygon = new Polygon(List.of(outer, hole));
+      for (double y = -2; y <= 102; y += 0.5) {
+        Polygon.Row row = polygon.row(y);
+        for (double x = -2; x <= 102; x += 0.5) {
+          assertEquals(
+              polygon.contains(x, y), row.contains(x), "trial " + trial + " at " + x + "," + y);
+        }
+      }
+    }
+  }
+
   @Test
   void aFeatureCollectionGivesClassesNamesHolesAndMultiPolygons() throws IOException {
     Path file =
