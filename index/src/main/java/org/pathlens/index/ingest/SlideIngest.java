@@ -281,6 +281,10 @@ public record SlideIngest(
               .map(r -> r.assign(tissue))
               .orElseGet(() -> TileRegions.wholeSlide(tissue));
       List<TilePosition> positions = inRegions.positions();
+      if (regions.forSlide(slideId).isPresent()) {
+        new TilesOutsideRegions(replace)
+            .reconcile(index, slideId, slide, regions.forSlide(slideId).get(), positions, listener);
+      }
       if (positions.isEmpty()) {
         listener.warning(
             String.format(

@@ -211,6 +211,64 @@ class RegionIngestTest {
     }
   }
 
+  /**
+   * A slide ingested whole, then with regions: its tiles outside them would stay beside the
+   * region's, so the slide is refused (reported, skipped) unless --replace removes its tiles first;
+   * then the index holds the regions' tiles alone, as many as its record says.
+   */
+  @Test
+  void tilesAnEarlierIngestLeftOutsideTheRegionsAreRefusedOrReplaced() throws Exception {
+    TilingOptions everyTile = TilingOptions.defaults().withMinTissue(0);
+    Map<String, List<String>> expected = numpy(null);
+    RegionFiles regionFiles = RegionFiles.read(regions, List.of(slide));
+    try (TileIndex index = openIndex()) {
+      ingest(everyTile, RegionFiles.NONE).ingest(List.of(slide), index, IngestListener.NONE);
+      int whole = (WIDTH / TILE) * (HEIGHT / TILE);
+      assertEquals(whole, index.size());
+
+      IngestSummary refused =
+          ingest(everyTile, regionFiles).ingest(List.of(slide), index, IngestListener.NONE);
+      assertEquals(1, refused.skipped().size());
+      assertEquals(
+          slide
+              + ": slide id gen-r already holds "
+              + (whole - expected.size())
+              + " tiles outside the regions of "
+              + regions
+              + " (ingested without them, or with other regions); add --replace to remove the"
+              + " slide's tiles and ingest only those inside the regions, or ingest into another"
+              + " index",
+          refused.skipped().getFirst().reason());
+      assertEquals(whole, index.size(), "nothing changed");
+
+      List<String> warnings = new ArrayList<>();
+      ingest(everyTile, regionFiles)
+          .withReplace(true)
+          .ingest(
+              List.of(slide),
+              index,
+              new IngestListener() {
+                @Override
+                public void warning(String message) {
+                  warnings.add(message);
+                }
+              });
+      assertEquals(expected, indexed(index));
+      assertEquals(index.size(), SlideRecord.read(indexDir, "gen-r").tiles());
+      assertTrue(
+          warnings.contains(
+              slide
+                  + ": replaces slide gen-r ("
+                  + whole
+                  + " tiles, "
+                  + (whole - expected.size())
+                  + " of them outside the regions of "
+                  + regions
+                  + ")"),
+          warnings.toString());
+    }
+  }
+
   @Test
   void withTissueDetectionOnlyTissueTilesInsideRegionsAreIngested() throws Exception {
     TilingOptions tiling = TilingOptions.defaults();
