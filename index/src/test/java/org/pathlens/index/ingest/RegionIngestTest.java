@@ -289,6 +289,42 @@ class RegionIngestTest {
     }
   }
 
+  /** Regions over glass hold grid tiles but no tissue tile: the no-tissue warning names them. */
+  @Test
+  void regionsOverGlassOnlyGiveTheNoTissueWarningNamingTheFile() throws IOException {
+    Path corner =
+        Files.writeString(
+            Files.createDirectories(dir.resolve("corner")).resolve("gen-r.geojson"),
+            "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                + "[[[0,0],[224,0],[224,224],[0,224],[0,0]]]},\"properties\":{}}");
+    List<String> warnings = new ArrayList<>();
+    try (TileIndex index = openIndex()) {
+      IngestSummary summary =
+          ingest(TilingOptions.defaults(), RegionFiles.read(corner, List.of(slide)))
+              .ingest(
+                  List.of(slide),
+                  index,
+                  new IngestListener() {
+                    @Override
+                    public void warning(String message) {
+                      warnings.add(message);
+                    }
+                  });
+      assertEquals(0, summary.tiles());
+      assertEquals(0, index.size());
+    }
+    assertTrue(
+        warnings.stream()
+            .anyMatch(
+                w ->
+                    w.startsWith(
+                        slide
+                            + ": no tile inside the regions of "
+                            + corner
+                            + " has 50 % tissue (--min-tissue 0.5)")),
+        warnings.toString());
+  }
+
   @Test
   void regionFilesAreMatchedToSlidesByNameAndMustFitThem() throws IOException {
     Path other = dir.resolve("slides/other.tiff");
