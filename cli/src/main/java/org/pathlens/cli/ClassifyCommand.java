@@ -99,6 +99,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin FilterOption filter; // with --index
 
+  @Mixin RegionClassOption regionClass; // with --index
+
   @Mixin AllowPartialOption partial; // with --index
 
   @Option(
@@ -163,9 +165,15 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (inputs.index == null && (filter.given() || perSlide || partial.allow)) {
+    if (inputs.index == null
+        && (filter.given() || perSlide || partial.allow || regionClass.given())) {
       throw new IllegalArgumentException(
-          "--filter, --per-slide and --allow-partial work with --index only");
+          "--filter, --region-class, --per-slide and --allow-partial work with --index only");
+    }
+    if (geojson != null && regionClass.given()) {
+      throw new IllegalArgumentException(
+          "--geojson writes every tile of each slide, not only those of --region-class: run the"
+              + " two apart");
     }
     if (!perSlide && geojson != null) {
       throw new IllegalArgumentException("--geojson writes slides: add --per-slide (and --index)");
@@ -217,7 +225,7 @@ final class ClassifyCommand implements Callable<Integer> {
     try (TileIndex opened =
         TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileIndex index = partial.reading(opened);
-      TileFilter tiles = filter.parse();
+      TileFilter tiles = regionClass.restrict(filter.parse(), index);
       int classified;
       if (perSlide) {
         List<SlideClassification> results =

@@ -10,6 +10,7 @@ import javax.imageio.ImageIO;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
+import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.prompts.ClassEmbeddingCache;
 import org.pathlens.prompts.PromptSetReader;
@@ -93,6 +94,8 @@ final class HeatmapCommand implements Callable<Integer> {
       description = "Side of each contact-sheet tile (default: ${DEFAULT-VALUE}).")
   int cropSize = 128;
 
+  @Mixin RegionClassOption regionClass;
+
   @Mixin CacheOption cache;
 
   @Mixin AllowPartialOption partial;
@@ -120,7 +123,12 @@ final class HeatmapCommand implements Callable<Integer> {
       partial.requireSlideSeen(tiles, slideId);
       ZeroShotClassifier classifier = classEmbeddings.classifier(vlm, promptSet);
       try (SlideViews views =
-          SlideViews.open(tiles, slideId, classifier, vlm.bundle().config().image().size())) {
+          SlideViews.open(
+              tiles,
+              slideId,
+              regionClass.restrict(TileFilter.ALL, tiles),
+              classifier,
+              vlm.bundle().config().image().size())) {
         write(views.heatmap(classId, thumbnailSize), out);
         stdout.println(
             "heatmap: "
@@ -131,6 +139,7 @@ final class HeatmapCommand implements Callable<Integer> {
                 + slideId
                 + ", class "
                 + classId
+                + (regionClass.given() ? ", region class " + regionClass.regionClass : "")
                 + ")");
         if (contactSheet != null) {
           write(views.contactSheet(top, cropSize), contactSheet);

@@ -25,6 +25,7 @@ import org.pathlens.index.ingest.ExistingTiles;
 import org.pathlens.index.ingest.FeatureIngest;
 import org.pathlens.index.ingest.FeatureModel;
 import org.pathlens.index.ingest.IngestSummary;
+import org.pathlens.index.ingest.RegionFiles;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
 import org.pathlens.index.ingest.SlidePatients;
@@ -123,6 +124,16 @@ final class IngestCommand implements Callable<Integer> {
               + " its rows are the tiles ingested.")
   Path manifest;
 
+  @Option(
+      names = "--regions",
+      paramLabel = "DIR|FILE.geojson",
+      description =
+          "With --slides: ingest only the tiles whose centre lies inside a region drawn in QuPath"
+              + " (File > Export objects as GeoJSON, level-0 pixels; holes left out), each recording"
+              + " its region_class and region_name. A folder holds <slide>.geojson for every slide;"
+              + " a file is named after its one slide.")
+  Path regions;
+
   @Mixin TilingCliOptions tiling;
 
   @Option(
@@ -215,6 +226,13 @@ final class IngestCommand implements Callable<Integer> {
     }
     List<Path> slideFiles = slides == null ? List.of() : SlideFiles.expand(slides);
     List<Path> featureFiles = features == null ? List.of() : FeatureFiles.expand(features);
+    if (regions != null && (slides == null || features != null)) {
+      throw new IllegalArgumentException(
+          "--regions goes with --slides alone: it chooses which tiles of whole-slide images are"
+              + " cut");
+    }
+    RegionFiles regionFiles =
+        regions == null ? RegionFiles.NONE : RegionFiles.read(regions, slideFiles);
     IngestSummary summary;
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     StainOptions stainOptions = stain.toStainOptions(decoder);
@@ -251,6 +269,7 @@ final class IngestCommand implements Callable<Integer> {
                     existing,
                     replace,
                     slidePatients)
+                .withRegions(regionFiles)
                 .ingest(slideFiles, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary

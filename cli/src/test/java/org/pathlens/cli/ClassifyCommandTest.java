@@ -110,24 +110,33 @@ class ClassifyCommandTest {
         run.err());
   }
 
-  /** Image files are always read whole: --allow-partial goes with --index only. */
+  /**
+   * Image files are always read whole and carry no region: --allow-partial and --region-class go
+   * with --index only.
+   */
   @Test
-  void allowPartialWithImagesIsOneLine() {
-    CliRun run =
-        CliRun.of(
-            "classify",
-            "--model",
-            Fixtures.demoBundle().toString(),
-            "--prompts",
-            "demo-crc9",
-            "--images",
-            TestData.golden("zeroshot").resolve("tiles").toString(),
-            "--allow-partial",
-            "--no-cache");
-    assertEquals(ErrorReporter.USER_ERROR, run.exitCode());
-    assertEquals(
-        "pathlens classify: --filter, --per-slide and --allow-partial work with --index only",
-        run.err().strip());
-    assertTrue(run.out().isEmpty(), run.out());
+  void allowPartialOrRegionClassWithImagesIsOneLine() {
+    for (List<String> option :
+        List.of(List.of("--allow-partial"), List.of("--region-class", "Tumor"))) {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "classify",
+                  "--model",
+                  Fixtures.demoBundle().toString(),
+                  "--prompts",
+                  "demo-crc9",
+                  "--images",
+                  TestData.golden("zeroshot").resolve("tiles").toString(),
+                  "--no-cache"));
+      args.addAll(option);
+      CliRun run = CliRun.of(args.toArray(String[]::new));
+      assertEquals(ErrorReporter.USER_ERROR, run.exitCode());
+      assertEquals(
+          "pathlens classify: --filter, --region-class, --per-slide and --allow-partial work with"
+              + " --index only",
+          run.err().strip());
+      assertTrue(run.out().isEmpty(), run.out());
+    }
   }
 }

@@ -259,6 +259,31 @@ public final class TileFilter {
         TileFields.SLIDE_ID + ":" + slideId, new TermQuery(new Term(TileFields.SLIDE_ID, slideId)));
   }
 
+  /**
+   * The tiles whose metadata field {@code field} holds exactly {@code value}, spaces and colons
+   * included ({@code region_class} "Tumor: Positive"), with no query syntax to escape.
+   */
+  public static TileFilter keyword(String field, String value) {
+    if (HIDDEN.contains(field) || field.startsWith("_")) {
+      throw new IllegalArgumentException("field '" + field + "' cannot be filtered on");
+    }
+    String quoted = "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    return new TileFilter(field + ":" + quoted, new TermQuery(new Term(field, value)));
+  }
+
+  /** The tiles that pass both this filter and {@code other}. */
+  public TileFilter and(TileFilter other) {
+    if (other.keepsAll()) {
+      return this;
+    }
+    if (keepsAll()) {
+      return other;
+    }
+    BooleanQuery.Builder both =
+        new BooleanQuery.Builder().add(query, Occur.FILTER).add(other.query, Occur.FILTER);
+    return new TileFilter("(" + text + ") AND (" + other.text + ")", both.build());
+  }
+
   /** This filter without the tiles of {@code slideId}. */
   public TileFilter excludingSlide(String slideId) {
     BooleanQuery.Builder both =

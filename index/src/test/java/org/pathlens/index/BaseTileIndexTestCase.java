@@ -332,6 +332,68 @@ public abstract class BaseTileIndexTestCase {
     }
   }
 
+  /**
+   * Region metadata from QuPath annotations ({@code ingest --regions}) are metadata like a
+   * manifest's columns, with values holding spaces and colons (QuPath's derived classes): matched
+   * whole by {@link TileFilter#keyword} and by quoted filters, combined with other filters, counted
+   * as facets; tiles outside any region have none.
+   */
+  @Test
+  void regionClassesWithSpacesAndColonsAreFilteredAndCountedWhole() throws IOException {
+    List<TileRecord> tiles = new ArrayList<>();
+    Map<String, Integer> perClass = new TreeMap<>();
+    int inSlide0 = 0;
+    for (int i = 0; i < 120; i++) {
+      TileRecord t = data.tiles.get(i);
+      Map<String, String> extra = new TreeMap<>(t.extra());
+      String regionClass = i % 3 == 0 ? "Tumor: Positive" : i % 3 == 1 ? "Stroma" : null;
+      if (regionClass != null) {
+        extra.put("region_class", regionClass);
+        extra.put("region_name", "Region " + (i % 2));
+        perClass.merge(regionClass, 1, Integer::sum);
+        inSlide0 += regionClass.equals("Tumor: Positive") && t.slideId().equals("S-0") ? 1 : 0;
+      }
+      tiles.add(
+          new TileRecord(
+              t.id(),
+              t.slideId(),
+              t.patientId(),
+              t.site(),
+              t.stain(),
+              t.scanner(),
+              t.label(),
+              t.caption(),
+              t.x(),
+              t.y(),
+              t.mpp(),
+              t.source(),
+              extra));
+    }
+    try (TileIndex index = newLocation("regions").open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(tiles, data.embeddings.subList(0, tiles.size()));
+      assertEquals(List.of("bucket", "region_class", "region_name"), index.extraFields());
+      TileFilter positive = TileFilter.keyword("region_class", "Tumor: Positive");
+      assertEquals(40, perClass.get("Tumor: Positive"));
+      assertEquals(40, index.count(positive));
+      assertEquals(40, index.count(TileFilter.parse("region_class:\"Tumor: Positive\"")));
+      assertEquals(0, index.count(TileFilter.keyword("region_class", "Tumor")));
+      assertEquals(inSlide0, index.count(positive.and(TileFilter.slide("S-0"))));
+      assertEquals(17, inSlide0);
+      assertEquals(80, index.count(TileFilter.parse("region_class:*")));
+      assertEquals(40, index.count(TileFilter.parse("-region_class:*")));
+      assertEquals(
+          40, index.count(TileFilter.keyword("region_name", "Region 0")), "names are whole too");
+      assertEquals(
+          List.of(new FacetValue("Stroma", 40), new FacetValue("Tumor: Positive", 40)),
+          index.facet("region_class", 10));
+      for (SearchHit hit : index.search(data.embeddings.get(3), 10, positive)) {
+        assertEquals("Tumor: Positive", hit.tile().extra().get("region_class"), hit.id());
+        assertEquals("Tumor: Positive", hit.tile().metadata("region_class"));
+      }
+      assertEquals(10, index.search(data.embeddings.get(3), 10, positive).size());
+    }
+  }
+
   @Test
   void anotherBundleIsRefusedNamingBoth() throws IOException {
     IndexLocation location = newLocation("bundle");

@@ -30,6 +30,30 @@ class TileFilterTest {
     }
   }
 
+  /**
+   * A keyword filter is the whole value, whatever it holds; its text parses back to the same query,
+   * and joined filters keep both.
+   */
+  @Test
+  void keywordFiltersMatchWholeValuesAndReadBackAsTheyMatch() {
+    for (String value : new String[] {"Tumor: Positive", "a \"quoted\" name", "back\\slash", "x"}) {
+      TileFilter keyword = TileFilter.keyword("region_class", value);
+      assertEquals(
+          new org.apache.lucene.search.TermQuery(
+              new org.apache.lucene.index.Term("region_class", value)),
+          keyword.luceneQuery());
+      assertEquals(
+          keyword.luceneQuery(), TileFilter.parse(keyword.toString()).luceneQuery(), value);
+    }
+    TileFilter both =
+        TileFilter.parse("site:center-a").and(TileFilter.keyword("region_class", "Tumor"));
+    assertEquals("(site:center-a) AND (region_class:\"Tumor\")", both.toString());
+    assertEquals(java.util.Set.of("site", "region_class"), both.fields());
+    assertEquals(both.toString(), TileFilter.ALL.and(both).toString());
+    assertEquals(both.toString(), both.and(TileFilter.ALL).toString());
+    assertThrows(IllegalArgumentException.class, () -> TileFilter.keyword("source", "/etc"));
+  }
+
   @Test
   void serverPathsInternalFieldsAndRegularExpressionsAreRefusedByName() {
     Map<String, String> refused =

@@ -26,6 +26,7 @@ import org.pathlens.index.TileFields;
 import org.pathlens.index.TileIds;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
+import org.pathlens.index.regions.TileRegions;
 import org.pathlens.slides.SlideException;
 import org.pathlens.slides.SlideReader;
 import org.pathlens.slides.SlideReaders;
@@ -66,6 +67,10 @@ import org.pathlens.slides.TissueDetector;
  * @param existing what to do with tiles the index already holds unchanged
  * @param replace ingest a slide whose id the index holds for another file or tiling in place of it
  *     (its tiles removed first) rather than refuse it ({@link SlideIdentity})
+ * @param patients the patient of each slide, recorded on its tiles
+ * @param regions the regions each slide's tiles are restricted to ({@link RegionFiles}): only
+ *     tissue tiles whose centre lies in one are ingested, each recording its region's class and
+ *     name
  */
 public record SlideIngest(
     ImageEncoder encoder,
@@ -76,7 +81,8 @@ public record SlideIngest(
     int thumbnailSize,
     ExistingTiles existing,
     boolean replace,
-    SlidePatients patients) {
+    SlidePatients patients,
+    RegionFiles regions) {
 
   /** The thumbnail side the UI gets by default. */
   public static final int DEFAULT_THUMBNAIL_SIZE = 1024;
@@ -94,6 +100,31 @@ public record SlideIngest(
     }
     Objects.requireNonNull(existing, "existing tiles");
     Objects.requireNonNull(patients, "patients");
+    Objects.requireNonNull(regions, "regions");
+  }
+
+  /** Tiles every slide whole. */
+  public SlideIngest(
+      ImageEncoder encoder,
+      TilingOptions tiling,
+      TissueDetector detector,
+      int batchSize,
+      int readThreads,
+      int thumbnailSize,
+      ExistingTiles existing,
+      boolean replace,
+      SlidePatients patients) {
+    this(
+        encoder,
+        tiling,
+        detector,
+        batchSize,
+        readThreads,
+        thumbnailSize,
+        existing,
+        replace,
+        patients,
+        RegionFiles.NONE);
   }
 
   /** Keeps the tiles the index already holds unchanged. */
@@ -138,7 +169,8 @@ public record SlideIngest(
         thumbnailSize,
         existing,
         replace,
-        patients);
+        patients,
+        regions);
   }
 
   public SlideIngest withReplace(boolean replace) {
@@ -151,7 +183,8 @@ public record SlideIngest(
         thumbnailSize,
         existing,
         replace,
-        patients);
+        patients,
+        regions);
   }
 
   public SlideIngest withPatients(SlidePatients patients) {
@@ -164,7 +197,23 @@ public record SlideIngest(
         thumbnailSize,
         existing,
         replace,
-        patients);
+        patients,
+        regions);
+  }
+
+  /** Ingests only the tiles inside each slide's {@code regions}. */
+  public SlideIngest withRegions(RegionFiles regions) {
+    return new SlideIngest(
+        encoder,
+        tiling,
+        detector,
+        batchSize,
+        readThreads,
+        thumbnailSize,
+        existing,
+        replace,
+        patients,
+        regions);
   }
 
   /**
@@ -173,6 +222,7 @@ public record SlideIngest(
   public IngestSummary ingest(List<Path> slides, TileIndex index, IngestListener listener)
       throws IOException {
     requireSameStain(encoder, index);
+    regions.requireFit(slides, tiling); // a wrong region file stops the ingest before it starts
     long start = System.nanoTime();
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<SkippedInput> skipped = new ArrayList<>();
@@ -224,22 +274,35 @@ public record SlideIngest(
       }
       String source = slide.toAbsolutePath().normalize().toString();
       String vendor = reader.vendor();
-      List<TilePosition> positions = tiler.positions().toList();
+      List<TilePosition> tissue = tiler.positions().toList();
+      TileRegions inRegions =
+          regions
+              .forSlide(slideId)
+              .map(r -> r.assign(tissue))
+              .orElseGet(() -> TileRegions.wholeSlide(tissue));
+      List<TilePosition> positions = inRegions.positions();
+      if (regions.forSlide(slideId).isPresent()) {
+        new TilesOutsideRegions(replace)
+            .reconcile(index, slideId, slide, regions.forSlide(slideId).get(), positions, listener);
+      }
       if (positions.isEmpty()) {
         listener.warning(
             String.format(
                 Locale.ROOT,
-                "%s: no tile has %.0f %% tissue (--min-tissue %s); tissue covers %.1f %% of the slide:"
+                "%s: no tile%s has %.0f %% tissue (--min-tissue %s); tissue covers %.1f %% of the slide:"
                     + " lower --min-tissue to keep the tiles there are, or check that this is the slide"
                     + " you meant",
                 slide,
+                regions.forSlide(slideId).map(r -> " inside the regions of " + r.file()).orElse(""),
                 100 * tiling.minTissue(),
                 tiling.minTissue(),
                 100 * (tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction())));
       }
       List<TilePosition> toEmbed =
           existing.toEmbed(
-              positions, position -> tileRecord(slideId, position, plan, source, vendor), index);
+              positions,
+              position -> tileRecord(slideId, position, plan, source, vendor, inRegions),
+              index);
       long unchanged = positions.size() - toEmbed.size();
       if (unchanged > 0) {
         listener.unchanged(unchanged, slideId);
@@ -262,6 +325,7 @@ public record SlideIngest(
               source,
               vendor,
               plan,
+              inRegions,
               buffer,
               report);
         }
@@ -299,9 +363,17 @@ public record SlideIngest(
     }
   }
 
-  /** The record of the tile at {@code position}: known before its pixels are read. */
+  /**
+   * The record of the tile at {@code position}: known before its pixels are read. Its region's
+   * class and name, where regions restrict the slide, are metadata beside the vendor.
+   */
   private TileRecord tileRecord(
-      String slideId, TilePosition position, TilingPlan plan, String source, String vendor) {
+      String slideId,
+      TilePosition position,
+      TilingPlan plan,
+      String source,
+      String vendor,
+      TileRegions regions) {
     int x = Math.toIntExact(position.x()), y = Math.toIntExact(position.y());
     Map<String, Object> fields = new HashMap<>();
     fields.put(TileFields.ID, TileIds.ofPosition(slideId, x, y));
@@ -311,7 +383,9 @@ public record SlideIngest(
     fields.put(TileFields.MPP, plan.tileMpp());
     fields.put(TileFields.SOURCE, source);
     patients.patientOf(slideId).ifPresent(p -> fields.put(TileFields.PATIENT_ID, p));
-    return TileRecord.of(fields, Map.of("vendor", vendor));
+    Map<String, String> extra = new HashMap<>(regions.metadata(position));
+    extra.put("vendor", vendor);
+    return TileRecord.of(fields, extra);
   }
 
   /**
@@ -362,6 +436,7 @@ public record SlideIngest(
       String source,
       String vendor,
       TilingPlan plan,
+      TileRegions regions,
       IndexBuffer buffer,
       Consumer<SkippedInput> report)
       throws IOException {
@@ -377,11 +452,11 @@ public record SlideIngest(
         try {
           tile = await(read.tile());
         } catch (SlideException e) {
-          TileRecord lost = tileRecord(slideId, read.position(), plan, source, vendor);
+          TileRecord lost = tileRecord(slideId, read.position(), plan, source, vendor, regions);
           report.accept(new SkippedInput(lost.id(), lost.id() + ": " + e.getMessage()));
           continue;
         }
-        records.add(tileRecord(slideId, tile.position(), plan, source, vendor));
+        records.add(tileRecord(slideId, tile.position(), plan, source, vendor, regions));
         images.add(tile.image());
       }
       if (records.isEmpty()) {

@@ -41,10 +41,28 @@ public final class IndexClassifier {
    */
   public static List<TileClassification> slide(
       TileIndex index, String slideId, Classifier classifier) throws IOException {
-    List<TileClassification> tiles = tiles(index, TileFilter.slide(slideId), classifier);
+    return slide(index, slideId, TileFilter.ALL, classifier);
+  }
+
+  /**
+   * The tiles of one slide that pass {@code filter} (those of a region class, say), classified, in
+   * tile id order.
+   *
+   * @throws IllegalArgumentException when the index has no such tile, naming the filter
+   */
+  public static List<TileClassification> slide(
+      TileIndex index, String slideId, TileFilter filter, Classifier classifier)
+      throws IOException {
+    List<TileClassification> tiles =
+        tiles(index, TileFilter.slide(slideId).and(filter), classifier);
     if (tiles.isEmpty()) {
       throw new IllegalArgumentException(
-          "no tiles of slide '" + slideId + "' in index " + index.location());
+          "no tiles of slide '"
+              + slideId
+              + "'"
+              + (filter.keepsAll() ? "" : " passing " + filter)
+              + " in index "
+              + index.location());
     }
     return tiles;
   }

@@ -12,6 +12,7 @@ import org.pathlens.encoders.bundle.Interpolation;
 import org.pathlens.encoders.preprocess.PilResize;
 import org.pathlens.encoders.preprocess.RgbImage;
 import org.pathlens.encoders.preprocess.RgbImages;
+import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.prompts.Classifier;
@@ -57,7 +58,17 @@ public final class SlideViews implements AutoCloseable {
    */
   public static SlideViews open(
       TileIndex index, String slideId, Classifier classifier, int tilePixels) throws IOException {
-    List<TileClassification> tiles = IndexClassifier.slide(index, slideId, classifier);
+    return open(index, slideId, TileFilter.ALL, classifier, tilePixels);
+  }
+
+  /**
+   * As {@link #open(TileIndex, String, Classifier, int)}, with only the slide's tiles that pass
+   * {@code filter} (those inside regions of one class, say): the heatmap leaves the others blank.
+   */
+  public static SlideViews open(
+      TileIndex index, String slideId, TileFilter filter, Classifier classifier, int tilePixels)
+      throws IOException {
+    List<TileClassification> tiles = IndexClassifier.slide(index, slideId, filter, classifier);
     Path source = sourceOf(slideId, tiles);
     SlideReader slide = SlideReaders.open(source);
     try {
