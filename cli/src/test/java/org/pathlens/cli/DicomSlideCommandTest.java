@@ -134,6 +134,40 @@ class DicomSlideCommandTest {
     assertTrue(Files.isRegularFile(index.resolve("thumbnails/bad-frame.png")));
   }
 
+  /**
+   * A slide most of whose frames do not decode (12 of 16) is stopped once more than a quarter of
+   * its tiles are lost, and reported by name, rather than kept as a patchwork.
+   */
+  @Test
+  void aSlideMostlyUnreadableIsStoppedAndNamed() throws IOException {
+    Path slides = Files.createDirectories(work.resolve("mostly-bad-slides"));
+    Files.copy(series.resolve("bad/mostly-bad.dcm"), slides.resolve("mostly-bad.dcm"));
+    CliRun run =
+        CliRun.of(
+            "ingest",
+            "--model",
+            Fixtures.demoBundle().toString(),
+            "--index",
+            work.resolve("mostly-bad-index").toString(),
+            "--min-tissue",
+            "0",
+            "--mpp-override",
+            "0.5",
+            "--tile-size",
+            "128",
+            "--batch",
+            "1",
+            "--slides",
+            slides.toString());
+    assertTrue(run.out().contains("slides 0"), run.out() + run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "mostly-bad.dcm: 8 of its 16 tiles could not be decoded, more than a quarter: the"
+                    + " file is damaged"),
+        run.err());
+  }
+
   @Test
   void theSharedDicomFileIngestsWithAnAssumedMpp() throws IOException {
     Optional<Path> shared = Fixtures.shared();

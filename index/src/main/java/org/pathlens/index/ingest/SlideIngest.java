@@ -84,6 +84,12 @@ public record SlideIngest(
     SlidePatients patients,
     RegionFiles regions) {
 
+  /** The share of a slide's tiles that may fail to decode before the slide is stopped. */
+  static final double MAX_UNREADABLE_SHARE = 0.25;
+
+  /** Fewer unreadable tiles than this never stop a slide (a small slide's few losses). */
+  static final int MIN_UNREADABLE_TO_STOP = 8;
+
   /** The thumbnail side the UI gets by default. */
   public static final int DEFAULT_THUMBNAIL_SIZE = 1024;
 
@@ -319,6 +325,7 @@ public record SlideIngest(
                   : encoder.tileNormalizer();
           embedTiles(
               toEmbed.iterator(),
+              toEmbed.size(),
               readers,
               normalizer,
               slideId,
@@ -425,11 +432,15 @@ public record SlideIngest(
   /**
    * Reads batch n+1 on the pool while batch n is encoded. One tile that cannot be read (a corrupt
    * JPEG tile, a DICOM frame that does not decode) costs that tile: it is reported, named by its
-   * position, and the slide's other tiles go on. Tiles whose embedding is not finite are reported
-   * and left out too.
+   * position, and the slide's other tiles go on, unless more than {@link #MAX_UNREADABLE_SHARE} of
+   * the planned tiles (and at least {@link #MIN_UNREADABLE_TO_STOP}) cannot be read: such a file is
+   * damaged past what a partial slide can stand for, and the slide is stopped and reported (tiles
+   * committed before stay, as for any slide that fails partway). Tiles whose embedding is not
+   * finite are reported and left out too.
    */
   private void embedTiles(
       Iterator<TilePosition> positions,
+      int planned,
       SlideTileReaders readers,
       UnaryOperator<RgbImage> normalizer,
       String slideId,
@@ -441,6 +452,7 @@ public record SlideIngest(
       Consumer<SkippedInput> report)
       throws IOException {
     ArrayDeque<List<Read>> inFlight = new ArrayDeque<>();
+    int unreadable = 0;
     inFlight.add(submitBatch(positions, readers));
     while (!inFlight.peek().isEmpty()) {
       List<Read> current = inFlight.poll();
@@ -454,6 +466,16 @@ public record SlideIngest(
         } catch (SlideException e) {
           TileRecord lost = tileRecord(slideId, read.position(), plan, source, vendor, regions);
           report.accept(new SkippedInput(lost.id(), lost.id() + ": " + e.getMessage()));
+          unreadable++;
+          if (unreadable >= MIN_UNREADABLE_TO_STOP && unreadable > MAX_UNREADABLE_SHARE * planned) {
+            throw new SlideException(
+                Path.of(source),
+                unreadable
+                    + " of its "
+                    + planned
+                    + " tiles could not be decoded, more than a quarter: the file is damaged;"
+                    + " the slide is stopped (check the file, or re-export it from the scanner)");
+          }
           continue;
         }
         records.add(tileRecord(slideId, tile.position(), plan, source, vendor, regions));
