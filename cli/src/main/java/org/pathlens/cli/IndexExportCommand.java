@@ -63,12 +63,7 @@ final class IndexExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     IndexLocation location = index.location;
-    IndexProvenance provenance =
-        location
-            .readProvenance()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException("--index " + location + ": no tile index there"));
+    IndexProvenance provenance = index.existingProvenance();
     PrintWriter err = spec.commandLine().getErr();
     try (TileIndex tiles = location.openForSearch(provenance, IndexSettings.defaults())) {
       FeatureExport.Summary summary = new FeatureExport(tiles, format).export(out, slides);

@@ -1,6 +1,8 @@
 package org.pathlens.cli;
 
+import java.io.IOException;
 import org.pathlens.index.IndexLocation;
+import org.pathlens.index.IndexProvenance;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,4 +18,12 @@ final class IndexOption {
       paramLabel = "DIR|URL",
       description = IndexLocation.HELP)
   IndexLocation location;
+
+  /** What the index there records of its model: a command that needs an existing index refuses. */
+  IndexProvenance existingProvenance() throws IOException {
+    return location
+        .readProvenance()
+        .orElseThrow(
+            () -> new IllegalArgumentException("--index " + location + ": no tile index there"));
+  }
 }

@@ -51,12 +51,7 @@ final class IndexRelocateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     IndexLocation location = index.location;
-    IndexProvenance provenance =
-        location
-            .readProvenance()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException("--index " + location + ": no tile index there"));
+    IndexProvenance provenance = index.existingProvenance();
     if (!Files.isDirectory(to)) {
       throw new IllegalArgumentException("--to " + to + ": no such folder");
     }

@@ -96,12 +96,7 @@ final class IndexSlideVectorsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     IndexLocation location = index.location;
-    IndexProvenance provenance =
-        location
-            .readProvenance()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException("--index " + location + ": no tile index there"));
+    IndexProvenance provenance = index.existingProvenance();
     if (slideEncoder != null && from != null) {
       throw new IllegalArgumentException(
           "--slide-encoder computes slide vectors, --from imports them: give one of them");

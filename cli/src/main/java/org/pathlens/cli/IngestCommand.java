@@ -28,6 +28,7 @@ import org.pathlens.index.ingest.IngestSummary;
 import org.pathlens.index.ingest.RegionFiles;
 import org.pathlens.index.ingest.SlideFiles;
 import org.pathlens.index.ingest.SlideIngest;
+import org.pathlens.index.ingest.SlideIngestRules;
 import org.pathlens.index.ingest.SlidePatients;
 import org.pathlens.index.ingest.TileFolderIngest;
 import org.pathlens.slides.TissueDetector;
@@ -266,10 +267,7 @@ final class IngestCommand implements Callable<Integer> {
                     model.batchSize(),
                     readThreads,
                     SlideIngest.DEFAULT_THUMBNAIL_SIZE,
-                    existing,
-                    replace,
-                    slidePatients)
-                .withRegions(regionFiles)
+                    new SlideIngestRules(existing, replace, slidePatients, regionFiles))
                 .ingest(slideFiles, tileIndex, progress);
       }
       progress.close(); // the bar's last redraw before the summary

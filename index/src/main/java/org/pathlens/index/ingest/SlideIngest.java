@@ -64,13 +64,8 @@ import org.pathlens.slides.TissueDetector;
  * @param batchSize tiles per forward pass
  * @param readThreads threads reading and resampling tiles beside inference
  * @param thumbnailSize the thumbnail's longer side in pixels
- * @param existing what to do with tiles the index already holds unchanged
- * @param replace ingest a slide whose id the index holds for another file or tiling in place of it
- *     (its tiles removed first) rather than refuse it ({@link SlideIdentity})
- * @param patients the patient of each slide, recorded on its tiles
- * @param regions the regions each slide's tiles are restricted to ({@link RegionFiles}): only
- *     tissue tiles whose centre lies in one are ingested, each recording its region's class and
- *     name
+ * @param rules what an ingest does with slides the index knows and which tiles it keeps ({@link
+ *     SlideIngestRules})
  */
 public record SlideIngest(
     ImageEncoder encoder,
@@ -79,10 +74,7 @@ public record SlideIngest(
     int batchSize,
     int readThreads,
     int thumbnailSize,
-    ExistingTiles existing,
-    boolean replace,
-    SlidePatients patients,
-    RegionFiles regions) {
+    SlideIngestRules rules) {
 
   /** The share of a slide's tiles that may fail to decode before the slide is stopped. */
   static final double MAX_UNREADABLE_SHARE = 0.25;
@@ -104,36 +96,10 @@ public record SlideIngest(
               + ", "
               + thumbnailSize);
     }
-    Objects.requireNonNull(existing, "existing tiles");
-    Objects.requireNonNull(patients, "patients");
-    Objects.requireNonNull(regions, "regions");
+    Objects.requireNonNull(rules, "rules");
   }
 
-  /** Tiles every slide whole. */
-  public SlideIngest(
-      ImageEncoder encoder,
-      TilingOptions tiling,
-      TissueDetector detector,
-      int batchSize,
-      int readThreads,
-      int thumbnailSize,
-      ExistingTiles existing,
-      boolean replace,
-      SlidePatients patients) {
-    this(
-        encoder,
-        tiling,
-        detector,
-        batchSize,
-        readThreads,
-        thumbnailSize,
-        existing,
-        replace,
-        patients,
-        RegionFiles.NONE);
-  }
-
-  /** Keeps the tiles the index already holds unchanged. */
+  /** With {@link SlideIngestRules#DEFAULT}: tiles kept, another file refused, every tile. */
   public SlideIngest(
       ImageEncoder encoder,
       TilingOptions tiling,
@@ -141,10 +107,11 @@ public record SlideIngest(
       int batchSize,
       int readThreads,
       int thumbnailSize) {
-    this(encoder, tiling, detector, batchSize, readThreads, thumbnailSize, ExistingTiles.KEEP);
+    this(
+        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, SlideIngestRules.DEFAULT);
   }
 
-  /** Refuses a slide whose id the index holds for another file or tiling. */
+  /** As the default rules, with {@code existing} for tiles the index already holds. */
   public SlideIngest(
       ImageEncoder encoder,
       TilingOptions tiling,
@@ -160,66 +127,29 @@ public record SlideIngest(
         batchSize,
         readThreads,
         thumbnailSize,
-        existing,
-        false,
-        SlidePatients.NONE);
+        SlideIngestRules.DEFAULT.withExistingTiles(existing));
+  }
+
+  private SlideIngest withRules(SlideIngestRules changed) {
+    return new SlideIngest(
+        encoder, tiling, detector, batchSize, readThreads, thumbnailSize, changed);
   }
 
   public SlideIngest withExistingTiles(ExistingTiles existing) {
-    return new SlideIngest(
-        encoder,
-        tiling,
-        detector,
-        batchSize,
-        readThreads,
-        thumbnailSize,
-        existing,
-        replace,
-        patients,
-        regions);
+    return withRules(rules.withExistingTiles(existing));
   }
 
   public SlideIngest withReplace(boolean replace) {
-    return new SlideIngest(
-        encoder,
-        tiling,
-        detector,
-        batchSize,
-        readThreads,
-        thumbnailSize,
-        existing,
-        replace,
-        patients,
-        regions);
+    return withRules(rules.withReplace(replace));
   }
 
   public SlideIngest withPatients(SlidePatients patients) {
-    return new SlideIngest(
-        encoder,
-        tiling,
-        detector,
-        batchSize,
-        readThreads,
-        thumbnailSize,
-        existing,
-        replace,
-        patients,
-        regions);
+    return withRules(rules.withPatients(patients));
   }
 
   /** Ingests only the tiles inside each slide's {@code regions}. */
   public SlideIngest withRegions(RegionFiles regions) {
-    return new SlideIngest(
-        encoder,
-        tiling,
-        detector,
-        batchSize,
-        readThreads,
-        thumbnailSize,
-        existing,
-        replace,
-        patients,
-        regions);
+    return withRules(rules.withRegions(regions));
   }
 
   /**
@@ -228,7 +158,9 @@ public record SlideIngest(
   public IngestSummary ingest(List<Path> slides, TileIndex index, IngestListener listener)
       throws IOException {
     requireSameStain(encoder, index);
-    regions.requireFit(slides, tiling); // a wrong region file stops the ingest before it starts
+    rules
+        .regions()
+        .requireFit(slides, tiling); // a wrong region file stops the ingest before it starts
     long start = System.nanoTime();
     IndexBuffer buffer = new IndexBuffer(index, listener);
     List<SkippedInput> skipped = new ArrayList<>();
@@ -266,14 +198,14 @@ public record SlideIngest(
       TilingPlan plan = tiler.plan();
       plan.warnings().forEach(w -> listener.warning(slide + ": " + w));
       String fingerprint = SlideFingerprint.of(slide);
-      new SlideIdentity(replace)
+      new SlideIdentity(rules.replace())
           .reconcile(index, slideId, slide, fingerprint, tiling, plan, listener);
-      if (patients != SlidePatients.NONE && patients.patientOf(slideId).isEmpty()) {
+      if (rules.patients() != SlidePatients.NONE && rules.patients().patientOf(slideId).isEmpty()) {
         listener.warning(
             slide
                 + ": no patient for slide "
                 + slideId
-                + (patients == SlidePatients.TCGA
+                + (rules.patients() == SlidePatients.TCGA
                     ? " (its id is no TCGA barcode, TCGA-XX-XXXX-...)"
                     : " (no row in the --patients table)")
                 + ": its tiles get no patient_id");
@@ -282,14 +214,21 @@ public record SlideIngest(
       String vendor = reader.vendor();
       List<TilePosition> tissue = tiler.positions().toList();
       TileRegions inRegions =
-          regions
+          rules
+              .regions()
               .forSlide(slideId)
               .map(r -> r.assign(tissue))
               .orElseGet(() -> TileRegions.wholeSlide(tissue));
       List<TilePosition> positions = inRegions.positions();
-      if (regions.forSlide(slideId).isPresent()) {
-        new TilesOutsideRegions(replace)
-            .reconcile(index, slideId, slide, regions.forSlide(slideId).get(), positions, listener);
+      if (rules.regions().forSlide(slideId).isPresent()) {
+        new TilesOutsideRegions(rules.replace())
+            .reconcile(
+                index,
+                slideId,
+                slide,
+                rules.regions().forSlide(slideId).get(),
+                positions,
+                listener);
       }
       if (positions.isEmpty()) {
         listener.warning(
@@ -299,16 +238,22 @@ public record SlideIngest(
                     + " lower --min-tissue to keep the tiles there are, or check that this is the slide"
                     + " you meant",
                 slide,
-                regions.forSlide(slideId).map(r -> " inside the regions of " + r.file()).orElse(""),
+                rules
+                    .regions()
+                    .forSlide(slideId)
+                    .map(r -> " inside the regions of " + r.file())
+                    .orElse(""),
                 100 * tiling.minTissue(),
                 tiling.minTissue(),
                 100 * (tiler.mask() == null ? 1.0 : tiler.mask().tissueFraction())));
       }
       List<TilePosition> toEmbed =
-          existing.toEmbed(
-              positions,
-              position -> tileRecord(slideId, position, plan, source, vendor, inRegions),
-              index);
+          rules
+              .existing()
+              .toEmbed(
+                  positions,
+                  position -> tileRecord(slideId, position, plan, source, vendor, inRegions),
+                  index);
       long unchanged = positions.size() - toEmbed.size();
       if (unchanged > 0) {
         listener.unchanged(unchanged, slideId);
@@ -389,7 +334,7 @@ public record SlideIngest(
     fields.put(TileFields.Y, y);
     fields.put(TileFields.MPP, plan.tileMpp());
     fields.put(TileFields.SOURCE, source);
-    patients.patientOf(slideId).ifPresent(p -> fields.put(TileFields.PATIENT_ID, p));
+    rules.patients().patientOf(slideId).ifPresent(p -> fields.put(TileFields.PATIENT_ID, p));
     Map<String, String> extra = new HashMap<>(regions.metadata(position));
     extra.put("vendor", vendor);
     return TileRecord.of(fields, extra);
