@@ -53,7 +53,18 @@ public final class BundleTokenizer implements AutoCloseable {
    *     mojibake, which PathLens does not reproduce
    */
   public Encoding encode(String text) {
-    return tokenizer.encode(config.clean().clean(text));
+    return tokenizer.encode(clean(text));
+  }
+
+  /**
+   * {@code text} as the model family's own code hands it to its tokenizer ({@code model.json}'s
+   * {@code text.clean}; unchanged where the bundle records none).
+   *
+   * @throws org.pathlens.encoders.text.UncleanableTextException where that cleaning would repair
+   *     mojibake, which PathLens does not reproduce
+   */
+  public String clean(String text) {
+    return config.clean().clean(text);
   }
 
   private void checkPadding(Path file) {
