@@ -438,7 +438,7 @@ class HfClipFamily(Family):
         self.logit_scale = float(self.model.logit_scale.exp().item())
         self.context_length = int(self.model.config.text_config.max_position_embeddings)
         self.pad_id = int(self.tokenizer.pad_token_id)
-        if self.tokenizer.fix_text is not None:
+        if getattr(self.tokenizer, "fix_text", None) is not None:
             # CLIPTokenizer._tokenize with ftfy importable: whitespace_clean(ftfy.fix_text(text)).lower(),
             # no html.unescape of its own. Without ftfy it takes BasicTokenizer, which is not recorded.
             self.text_clean = ["ftfy", "whitespace"]
