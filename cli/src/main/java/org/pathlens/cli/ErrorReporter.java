@@ -10,6 +10,7 @@ import java.nio.file.NotDirectoryException;
 import org.pathlens.encoders.EncoderException;
 import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.export.ExportException;
+import org.pathlens.encoders.text.UncleanableTextException;
 import org.pathlens.slides.SlideException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -49,7 +50,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         || e instanceof IllegalArgumentException
         || e instanceof IllegalStateException
         || e instanceof ExportException
-        || e instanceof SlideException) {
+        || e instanceof SlideException
+        || e instanceof UncleanableTextException) {
       return e.getMessage();
     }
     return null;

@@ -162,8 +162,9 @@ class ExportCommandTest {
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("image tower traced"), run.out());
     assertTrue(run.out().contains("image projection traced"), run.out());
-    // two images, two prompts and the two images' pre-projection features through the projection
-    assertTrue(run.out().contains("canary passed: 6 inputs"), run.out());
+    // two images, three prompts (one that open_clip's text cleaning changes) and the two images'
+    // pre-projection features through the projection
+    assertTrue(run.out().contains("canary passed: 7 inputs"), run.out());
     assertTrue(run.out().contains("bundle ready: --model " + out), run.out());
 
     CliRun embed = CliRun.of("embed", "--model", out.toString(), "--images", tile.toString());
@@ -175,6 +176,12 @@ class ExportCommandTest {
           line.get("embedding").get(d).asDouble() * ref.at("/images/0/embedding").get(d).asDouble();
     }
     assertTrue(cosine >= 0.9999, "cosine " + cosine);
+
+    // the bundle records open_clip's cleaning: text its ftfy would re-decode is one line, exit 2
+    CliRun mojibake = CliRun.of("embed", "--model", out.toString(), "--text", "caf\u00c3\u00a9");
+    assertEquals(2, mojibake.exitCode(), mojibake.err());
+    assertEquals(1, mojibake.err().strip().lines().count(), mojibake.err());
+    assertTrue(mojibake.err().contains("\"caf\u00c3\u00a9\" looks like mojibake"), mojibake.err());
   }
 
   private static String pythonWithTorch() {

@@ -11,7 +11,8 @@ import org.pathlens.encoders.bundle.TextConfig;
  * The bundle's {@code tokenizer.json} loaded through DJL's HuggingFace tokenizers binding, fixed to
  * the bundle's context length: special tokens added, content truncated to leave room for them,
  * padded to {@code context_length}. Checked at load against {@code model.json}'s {@code pad_id}
- * because DJL pads with id 0 unless the file has a {@code padding} section.
+ * because DJL pads with id 0 unless the file has a {@code padding} section. Texts are cleaned first
+ * as {@code model.json}'s {@code text.clean} says.
  */
 public final class BundleTokenizer implements AutoCloseable {
 
@@ -43,9 +44,27 @@ public final class BundleTokenizer implements AutoCloseable {
     return loaded;
   }
 
-  /** Token ids and attention mask of {@code text}, both exactly {@code context_length} long. */
+  /**
+   * Token ids and attention mask of {@code text}, both exactly {@code context_length} long: the
+   * text first cleaned as the model family's own code does ({@code text.clean}, none when the
+   * bundle records none).
+   *
+   * @throws org.pathlens.encoders.text.UncleanableTextException where that cleaning would repair
+   *     mojibake, which PathLens does not reproduce
+   */
   public Encoding encode(String text) {
-    return tokenizer.encode(text);
+    return tokenizer.encode(clean(text));
+  }
+
+  /**
+   * {@code text} as the model family's own code hands it to its tokenizer ({@code model.json}'s
+   * {@code text.clean}; unchanged where the bundle records none).
+   *
+   * @throws org.pathlens.encoders.text.UncleanableTextException where that cleaning would repair
+   *     mojibake, which PathLens does not reproduce
+   */
+  public String clean(String text) {
+    return config.clean().clean(text);
   }
 
   private void checkPadding(Path file) {

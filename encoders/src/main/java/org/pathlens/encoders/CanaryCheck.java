@@ -169,7 +169,8 @@ public record CanaryCheck(
                 + Arrays.toString(tail(ids, at))
                 + " instead of "
                 + Arrays.toString(tail(item.inputIds(), at))
-                + "; re-export the bundle's tokenizer");
+                + "; re-export the bundle's tokenizer (and model.json text.clean, the cleaning"
+                + " before it)");
       }
     }
   }

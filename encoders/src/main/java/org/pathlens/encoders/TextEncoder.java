@@ -13,13 +13,20 @@ public final class TextEncoder implements AutoCloseable {
     this.tokenizer = tokenizer;
   }
 
-  /** Unit-norm embeddings of {@code texts}, in order. */
+  /**
+   * Unit-norm embeddings of {@code texts}, in order.
+   *
+   * @throws org.pathlens.encoders.text.UncleanableTextException before any inference, for a text
+   *     the model's own cleaning would repair in a way PathLens does not (see {@link
+   *     BundleTokenizer#clean})
+   */
   public List<float[]> encode(List<String> texts) {
+    texts.forEach(tokenizer::clean);
     return encoder.encode(texts);
   }
 
   public float[] encode(String text) {
-    return encoder.encode(List.of(text)).getFirst();
+    return encode(List.of(text)).getFirst();
   }
 
   /** True when calls whose passes hold {@code inputs} texts now run single-threaded. */

@@ -10,6 +10,7 @@ import org.pathlens.encoders.NonFiniteEmbeddingException;
 import org.pathlens.encoders.TextNotComparableException;
 import org.pathlens.encoders.preprocess.ImageDecodeException;
 import org.pathlens.encoders.preprocess.ImageTooLargeException;
+import org.pathlens.encoders.text.UncleanableTextException;
 import org.pathlens.index.IndexUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,8 @@ final class ErrorResponses {
       case ImageDecodeException decode -> write(ctx, 400, decode.getMessage(), UploadedImage.PART);
       case TextNotComparableException text ->
           write(ctx, 422, TextNotComparableException.REASON, null);
+      // names the client's own text only: no path of the server's in it
+      case UncleanableTextException text -> write(ctx, 422, text.getMessage(), null);
       case NonFiniteEmbeddingException nonFinite -> {
         // The model's fault, not the client's: a 500 that says so, never a 200 carrying NaN.
         LOG.error("pathlens serve: {} {}: {}", ctx.method(), ctx.path(), nonFinite.getMessage());

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.pathlens.encoders.json.TreeBinding;
+import org.pathlens.encoders.text.TextCleaning;
 
 /**
  * Parses and validates {@code model.json}: {@link TreeBinding} binds it to {@link Json}, then each
@@ -46,7 +47,7 @@ final class ModelConfigReader {
   /**
    * @param inputs nodes, read as text, so that a wrong list is reported as it was ({@code is [5]})
    */
-  record Text(Integer contextLength, List<JsonNode> inputs, Long padId) {}
+  record Text(Integer contextLength, List<JsonNode> inputs, Long padId, JsonNode clean) {}
 
   private static final String OBJECT = "missing or not an object";
   private static final String INPUTS =
@@ -168,7 +169,35 @@ final class ModelConfigReader {
     }
     long padId =
         check(text.padId(), "text.pad_id", "missing or not a non-negative integer", p -> p >= 0);
-    return new TextConfig(contextLength, inputs, padId);
+    return new TextConfig(contextLength, inputs, padId, clean(text.clean()));
+  }
+
+  /**
+   * {@code text.clean}: optional, the steps the family's own code applies before its tokenizer; an
+   * unknown step is refused, as embedding without it would not be the model's text.
+   */
+  private TextCleaning clean(JsonNode node) {
+    if (node == null) {
+      return TextCleaning.NONE;
+    }
+    String expected =
+        "must be a list of cleaning steps, e.g. [\"ftfy\", \"html.unescape\","
+            + " \"html.unescape\", \"whitespace\"]";
+    if (!node.isArray()) {
+      throw fieldError("text.clean", expected);
+    }
+    List<TextCleaning.Step> steps = new ArrayList<>();
+    for (JsonNode step : node) {
+      if (!step.isTextual()) {
+        throw fieldError("text.clean", expected + "; got " + node);
+      }
+      try {
+        steps.add(TextCleaning.Step.parse(step.asText()));
+      } catch (IllegalArgumentException e) {
+        throw fieldError("text.clean", "has an " + e.getMessage());
+      }
+    }
+    return new TextCleaning(steps);
   }
 
   private String text(String value, String field) {

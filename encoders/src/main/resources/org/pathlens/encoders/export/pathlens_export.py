@@ -60,7 +60,13 @@ except ImportError as e:  # pragma: no cover - depends on the interpreter
           "(or point PATHLENS_PYTHON at an interpreter that has them)", file=sys.stderr)
     sys.exit(2)
 
-CANARY_TEXTS = ["an H&E image of tumor epithelium.", "dense sheets of small round lymphocytes"]
+# The third is cleaned by the families that clean (HTML entities, a no-break space, a tab): its
+# ids in canary.json make PathLens prove it applies model.json's text.clean as the model does.
+CANARY_TEXTS = ["an H&E image of tumor epithelium.", "dense sheets of small round lymphocytes",
+                "Lymphocytes &amp; plasma cells&nbsp;in\tstroma"]
+# model.json text.clean: open_clip's basic_clean + whitespace_clean (tokenizer.py): ftfy.fix_text,
+# html.unescape twice, whitespace collapsed and stripped (lower-casing is in tokenizer.json)
+OPEN_CLIP_CLEAN = ["ftfy", "html.unescape", "html.unescape", "whitespace"]
 MAX_TRACE_DIFF = 1e-4
 MIN_PROJECTION_COSINE = 0.9999  # as PathLens's canary check: the projection must be the model's
 
@@ -220,6 +226,7 @@ class Family:
     context_length = 77
     text_inputs = ["input_ids"]
     pad_id = 0
+    text_clean = None  # the steps the family's own code cleans text with before its tokenizer
     source = {}
     aka = []  # the model's names in other tools (model.json "aka"), e.g. TRIDENT's for its features
 
@@ -300,7 +307,12 @@ class OpenClipFamily(Family):
                                   "is not supported (only CLIP's default lower-casing)")
             self.context_length = tok.context_length
             self.pad_id = 0  # open_clip pads with 0; the text tower pools at the argmax (<eot>)
+            self.text_clean = OPEN_CLIP_CLEAN  # _clean_lower; tokenizer.json lower-cases
         elif isinstance(self.tokenizer, HFTokenizer):
+            if self.tokenizer.clean_fn.__name__ != "_clean_whitespace":
+                raise ExportError(f"{arch}: HF tokenizer cleaning {self.tokenizer.clean_fn.__name__} is not "
+                                  "supported (only open_clip's default \"whitespace\")")
+            self.text_clean = OPEN_CLIP_CLEAN  # _clean_whitespace: the same steps, no lower-casing
             hf = self.tokenizer.tokenizer
             self.context_length = self.tokenizer.context_length
             self.pad_id = hf.pad_token_id
@@ -426,6 +438,10 @@ class HfClipFamily(Family):
         self.logit_scale = float(self.model.logit_scale.exp().item())
         self.context_length = int(self.model.config.text_config.max_position_embeddings)
         self.pad_id = int(self.tokenizer.pad_token_id)
+        if getattr(self.tokenizer, "fix_text", None) is not None:
+            # CLIPTokenizer._tokenize with ftfy importable: whitespace_clean(ftfy.fix_text(text)).lower(),
+            # no html.unescape of its own. Without ftfy it takes BasicTokenizer, which is not recorded.
+            self.text_clean = ["ftfy", "whitespace"]
         self.name = model_dir.name
         self.source = {"family": "hf-clip", "model_dir": describe(model_dir),
                        "library": f"transformers {transformers.__version__}"}
@@ -694,6 +710,8 @@ def export(family, out):
         "source": family.source,
         "exported_with": f"pathlens_export.py, torch {torch.__version__}, python {sys.version.split()[0]}",
     })
+    if family.text_clean:
+        model_json["text"]["clean"] = list(family.text_clean)
     if family.crop_offset != "round":
         model_json["image"]["crop_offset"] = family.crop_offset
     if family.source.get("image_feature") == "pre-projection":

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pathlens.encoders.BundleCopies;
+import org.pathlens.encoders.text.TextCleaning;
 
 /**
  * model.json field by field: what is accepted, and the message of what is not. A value of the wrong
@@ -109,6 +110,10 @@ class ModelConfigReaderTest {
           text.pad_id         | -1                | field "text.pad_id" missing or not a non-negative integer
           text.pad_id         | 1.0               | field "text.pad_id" missing or not a non-negative integer
           text.pad_id         | absent            | field "text.pad_id" missing or not a non-negative integer
+          text.clean          | "open_clip"       | field "text.clean" must be a list of cleaning steps, e.g. ["ftfy", "html.unescape", "html.unescape", "whitespace"]
+          text.clean          | null              | field "text.clean" must be a list of cleaning steps, e.g. ["ftfy", "html.unescape", "html.unescape", "whitespace"]
+          text.clean          | ["ftfy", 5]       | field "text.clean" must be a list of cleaning steps, e.g. ["ftfy", "html.unescape", "html.unescape", "whitespace"]; got ["ftfy",5]
+          text.clean          | ["lower"]         | field "text.clean" has an unknown cleaning step "lower"; PathLens knows "ftfy", "html.unescape", "whitespace"
           """)
   void aWrongValueIsNamedWithWhatTheFieldTakes(String field, String json, String message)
       throws IOException {
@@ -189,5 +194,22 @@ class ModelConfigReaderTest {
     ModelConfig plain = ModelConfigReader.read(edited(root -> {}));
     assertEquals(null, plain.imageProjection());
     assertEquals(List.of(), plain.aka());
+  }
+
+  @Test
+  void textCleaningStepsAreReadInOrderAndNoneWithoutTheField() throws IOException {
+    ModelConfig config =
+        ModelConfigReader.read(
+            with("text.clean", "[\"ftfy\", \"html.unescape\", \"html.unescape\", \"whitespace\"]"));
+    assertEquals(
+        List.of(
+            TextCleaning.Step.FTFY,
+            TextCleaning.Step.HTML_UNESCAPE,
+            TextCleaning.Step.HTML_UNESCAPE,
+            TextCleaning.Step.WHITESPACE),
+        config.text().clean().steps());
+    assertEquals(TextCleaning.NONE, ModelConfigReader.read(edited(root -> {})).text().clean());
+    assertEquals(
+        List.of(), ModelConfigReader.read(with("text.clean", "[]")).text().clean().steps());
   }
 }

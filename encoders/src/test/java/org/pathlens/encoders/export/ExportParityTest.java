@@ -34,6 +34,7 @@ import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.bundle.BundleException;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.encoders.text.UncleanableTextException;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.testkit.TestData;
 
@@ -58,6 +59,7 @@ class ExportParityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final double MIN_COSINE = 0.9999;
   private static final Map<String, JsonNode> REFERENCES = new HashMap<>();
+  private static final String LYMPHOCYTES = "Lymphocytes &amp; plasma cells";
   private static final List<String> TEXTS =
       List.of(
           "an H&E image of lung adenocarcinoma.",
@@ -66,7 +68,14 @@ class ExportParityTest {
           "  multiple   spaces\tand\ttabs  ",
           "CD3+/CD8+ T-cells (IHC), Ki-67 ≈ 30%",
           "",
-          "mitotic figures ".repeat(60).strip());
+          "mitotic figures ".repeat(60).strip(),
+          // cleaned by open_clip (ftfy, html.unescape twice, whitespace) and HF CLIP (ftfy,
+          // whitespace) before their tokenizers: model.json text.clean must make PathLens agree
+          LYMPHOCYTES,
+          "&amp;amp; double, &lt;escaped&gt;, &AMP &eacute &#233; &#xE9; &notit; &notin; &#128;",
+          "non\u00a0breaking\u00a0spaces\u202fand\tTABS\nnew\r\nlines&nbsp;&nbsp; ",
+          "\u201ccurly\u201d \ufb01broblasts \uff28\uff06\uff25 \u00e9 e\u0301 \u2028sep",
+          "<b>bold</b> &amp; plain, &#x110000; &#0; &#x1F600;");
 
   @TempDir static Path work;
   private static Path refmodels;
@@ -97,6 +106,46 @@ class ExportParityTest {
     assertEquals(0, r.modelJson.at("/text/pad_id").asInt());
     assertEquals("bicubic", r.modelJson.at("/image/interpolation").asText());
     assertEquals("visual.proj (pooled @ proj)", r.modelJson.at("/image/projection/from").asText());
+    assertEquals(
+        "[\"ftfy\",\"html.unescape\",\"html.unescape\",\"whitespace\"]",
+        r.modelJson.at("/text/clean").toString());
+    assertCleaningMatters("open_clip", r);
+  }
+
+  /**
+   * Without its text.clean the same bundle tokenizes an escaped prompt otherwise than the original
+   * code (its canary, which holds one, then refuses it), and text ftfy would re-decode as mojibake
+   * is refused, not embedded otherwise.
+   */
+  private static void assertCleaningMatters(String family, Result r) throws Exception {
+    JsonNode ref = reference(family);
+    int i = TEXTS.indexOf(LYMPHOCYTES);
+    long[] want = longs(ref.at("/texts/" + i + "/input_ids"));
+    try (VisionLanguageModel model = VisionLanguageModel.load(r.bundle, cpu())) {
+      UncleanableTextException refused =
+          assertThrows(
+              UncleanableTextException.class,
+              () -> model.texts().encode("caf\u00c3\u00a9 au lait"));
+      assertTrue(refused.getMessage().contains("mojibake"), refused.getMessage());
+    }
+    Path raw = work.resolve(family + "-without-clean");
+    BundleCopies.copy(r.bundle, raw);
+    ObjectNode json = (ObjectNode) JSON.readTree(raw.resolve("model.json").toFile());
+    ((ObjectNode) json.get("text")).remove("clean");
+    JSON.writeValue(raw.resolve("model.json").toFile(), json);
+    BundleException canary =
+        assertThrows(BundleException.class, () -> VisionLanguageModel.load(raw, cpu()).close());
+    assertTrue(canary.getMessage().contains("&amp; plasma cells&nbsp;"), canary.getMessage());
+    Files.delete(raw.resolve("canary.json"));
+    try (VisionLanguageModel model = VisionLanguageModel.load(raw, cpu())) {
+      long[] got = model.texts().tokenizer().encode(LYMPHOCYTES).getIds();
+      assertFalse(Arrays.equals(want, got), family + ": the same ids without text.clean");
+      double cosine =
+          Embeddings.dot(
+              floats(ref.at("/texts/" + i + "/embedding")), model.texts().encode(LYMPHOCYTES));
+      System.out.printf(
+          Locale.ROOT, "%s: \"%s\" without text.clean: cosine %.6f%n", family, LYMPHOCYTES, cosine);
+    }
   }
 
   /** BiomedCLIP's tower layout: a timm trunk and a Linear head.proj, the projection exported. */
@@ -136,6 +185,8 @@ class ExportParityTest {
     Result r = exportAndCompare("hf-clip");
     assertEquals("floor", r.modelJson.at("/image/crop_offset").asText());
     assertEquals(49407, r.modelJson.at("/text/pad_id").asInt());
+    assertEquals("[\"ftfy\",\"whitespace\"]", r.modelJson.at("/text/clean").toString());
+    assertCleaningMatters("hf-clip", r);
     assertEquals("[\"input_ids\",\"attention_mask\"]", r.modelJson.at("/text/inputs").toString());
 
     // Without the Hugging Face crop offsets the odd-margin crop lands one pixel off: visibly
@@ -168,6 +219,8 @@ class ExportParityTest {
     assertEquals(448, r.modelJson.at("/image/size").asInt());
     assertEquals(127, r.modelJson.at("/text/context_length").asInt());
     assertEquals("conch", r.modelJson.at("/source/family").asText());
+    // CONCH's tokenizer is its tokenizers file alone: nothing cleans text before it
+    assertTrue(r.modelJson.at("/text/clean").isMissingNode(), r.modelJson.toString());
     // TRIDENT's name is CONCH v1's: a CoCa of another config (this small one) is not that model
     assertTrue(r.modelJson.path("aka").isMissingNode(), r.modelJson.toString());
   }
