@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.pathlens.index.IndexUnavailableException;
 import org.pathlens.index.PartialReads;
 
@@ -232,7 +233,10 @@ public final class ClusterClient {
         backOff(attempt);
         continue;
       }
-      if (status == 503) { // no shard copy at all, or a cluster still forming
+      // A 500 whose cause is a node the coordinator lost (just stopped, not yet dropped from the
+      // cluster state) is the cluster being unavailable, as a 503 is, not a fault of the request.
+      if (status == 503 || (status == 500 && NODE_LOSS.contains(reasonType(response.body())))) {
+        // no shard copy at all, a cluster still forming, or a node gone
         throw new IndexUnavailableException(
             "OpenSearch at "
                 + endpoint
@@ -240,7 +244,9 @@ public final class ClusterClient {
                 + method
                 + " "
                 + path
-                + " now (HTTP 503): "
+                + " now (HTTP "
+                + status
+                + "): "
                 + reason(response.body())
                 + "; retry once "
                 + endpoint
@@ -276,6 +282,21 @@ public final class ClusterClient {
   }
 
   /** OpenSearch's reason from an error answer, or the answer itself, on one line. */
+  /** Error types OpenSearch answers when a node it relies on has gone. */
+  static final Set<String> NODE_LOSS =
+      Set.of(
+          "node_not_connected_exception",
+          "node_disconnected_exception",
+          "node_closed_exception",
+          "connect_transport_exception");
+
+  /** The type of the error's root cause, or "" when the body is no OpenSearch error. */
+  static String reasonType(String body) {
+    String reason = reason(body);
+    int colon = reason.indexOf(':');
+    return colon > 0 ? reason.substring(0, colon) : "";
+  }
+
   static String reason(String body) {
     try {
       JsonNode error = JSON.readTree(body).path("error");
