@@ -2,12 +2,15 @@ package org.pathlens.eval.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -20,6 +23,12 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.CsvRecords;
+import org.pathlens.index.ingest.IngestListener;
+import org.pathlens.index.ingest.SlideFiles;
+import org.pathlens.index.ingest.SlideIngest;
+import org.pathlens.prompts.slides.TileFootprint;
+import org.pathlens.slides.TilingOptions;
+import org.pathlens.slides.TissueDetector;
 
 /**
  * The tiles an evaluation config runs on, with their embeddings: generated into a temporary folder
@@ -65,6 +74,7 @@ final class EvalDatasets {
                 onSkipped);
         case EvalConfig.LabelsCsv l ->
             fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+        case EvalConfig.GeneratedSlides g -> fromSlides(config, g, model, encoderOptions, cache);
         case EvalConfig.IndexTiles i -> {
           if (!config.robustify().stain().isNone()) {
             throw new IllegalArgumentException(
@@ -120,6 +130,94 @@ final class EvalDatasets {
       patients.add(row[2]);
     }
     return new Tiles(embedded, ids, captions, patients);
+  }
+
+  /**
+   * Generated slides ingested into a temporary index as {@code pathlens ingest} does (tissue tiles
+   * of the default tiling at the model's input size), each tile labelled with the generator's true
+   * class at its centre, in slide and tile id order. The tile's footprint is the one the heatmap
+   * draws ({@link TileFootprint}: the tiling's stride on the slide). Slides and index are deleted
+   * once the tiles are read; the embeddings stay.
+   */
+  private static Tiles fromSlides(
+      EvalConfig config,
+      EvalConfig.GeneratedSlides dataset,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      EvalRun.TileCache cache)
+      throws IOException {
+    Path dir = Files.createTempDirectory("pathlens-eval-slides-");
+    try {
+      List<DatasetGenerator.Slide> slides = cache.generateSlides(dataset, dir.resolve("slides"));
+      Path indexDir = dir.resolve("index");
+      List<StoredTile> stored = new ArrayList<>();
+      try (TileIndex index =
+          TileIndex.open(
+              indexDir,
+              IndexProvenance.of(model, config.robustify().stain()),
+              IndexSettings.defaults())) {
+        new SlideIngest(
+                model.images().withStain(config.robustify().stain()),
+                TilingOptions.defaults().withTileSize(model.bundle().config().image().size()),
+                TissueDetector.defaults(),
+                encoderOptions.batchSize(),
+                1,
+                SlideIngest.DEFAULT_THUMBNAIL_SIZE)
+            .ingest(
+                slides.stream().map(DatasetGenerator.Slide::file).toList(),
+                index,
+                IngestListener.NONE);
+        index.forEachTile(TileFilter.ALL, stored::add);
+      }
+      stored.sort(
+          Comparator.comparing((StoredTile t) -> t.record().slideId())
+              .thenComparing(t -> t.record().id()));
+      Map<String, DatasetGenerator.Slide> bySlide = new HashMap<>();
+      for (DatasetGenerator.Slide slide : slides) {
+        bySlide.put(SlideFiles.slideId(slide.file()), slide);
+      }
+      Map<String, List<TileRecord>> records = new TreeMap<>();
+      stored.forEach(
+          t ->
+              records
+                  .computeIfAbsent(t.record().slideId(), k -> new ArrayList<>())
+                  .add(t.record()));
+      Map<String, Double> side0 = new HashMap<>();
+      records.forEach(
+          (slide, tiles) ->
+              side0.put(
+                  slide,
+                  TileFootprint.of(tiles, OptionalDouble.of(TilingOptions.defaults().tileSize()))
+                      .side0()));
+      List<LabelledTiles.Tile> tiles = new ArrayList<>();
+      List<float[]> embeddings = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (StoredTile t : stored) {
+        TileRecord r = t.record();
+        DatasetGenerator.Slide slide = bySlide.get(r.slideId());
+        if (slide == null) {
+          throw new IllegalStateException(
+              "tile " + r.id() + " names slide " + r.slideId() + ", not one generated");
+        }
+        double half = side0.get(r.slideId()) / 2;
+        String truth = slide.truth().classAt(r.x() + half, r.y() + half);
+        tiles.add(new LabelledTiles.Tile(Path.of(r.id()), truth, r.slideId(), slide.center()));
+        embeddings.add(t.embedding());
+        ids.add(r.id());
+      }
+      if (tiles.isEmpty()) {
+        throw new IllegalArgumentException(
+            config.file() + ": dataset.slides: the generated slides gave no tissue tile");
+      }
+      List<String> none = java.util.Collections.nCopies(tiles.size(), (String) null);
+      return new Tiles(
+          new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)),
+          ids,
+          java.util.Collections.nCopies(tiles.size(), ""),
+          none);
+    } finally {
+      EvalRun.deleteQuietly(dir);
+    }
   }
 
   /**
