@@ -202,7 +202,10 @@ public record EvalConfig(
     public GeneratedSlides {
       if (count < 1 || centers < 1 || width < 64 || height < 64) {
         throw new IllegalArgumentException(
-            "generated slides need count >= 1, centers >= 1 and a side >= 64, got " + this);
+            String.format(
+                "generated slides need count >= 1, centers >= 1 and sides >= 64, got count %d,"
+                    + " centers %d, %d x %d",
+                count, centers, width, height));
       }
     }
 

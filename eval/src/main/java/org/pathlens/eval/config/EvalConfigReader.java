@@ -71,6 +71,13 @@ public final class EvalConfigReader {
     Path model = path(text(root, "model"));
     EvalConfig.Dataset dataset = dataset(required(root, "dataset"));
     EvalConfig.Task task = task(required(root, "task"));
+    if (task instanceof EvalConfig.Segmentation
+        && !(dataset instanceof EvalConfig.GeneratedSlides)) {
+      throw error(
+          "task",
+          "segmentation needs tiles placed on slides with their ground truth; give dataset:"
+              + " slides: {count, width, height, centers, seed}");
+    }
     List<String> metrics = new ArrayList<>();
     JsonNode m = root.get("metrics");
     if (m != null && !m.isNull()) {
