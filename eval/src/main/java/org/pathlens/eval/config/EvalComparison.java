@@ -302,6 +302,7 @@ public final class EvalComparison {
           "labels " + l.csv() + " (column " + l.labelColumn() + ")" + sites;
       case EvalConfig.IndexTiles i ->
           "index " + i.index() + (i.filter() == null ? "" : " (filter " + i.filter() + ")") + sites;
+      case EvalConfig.AnnotatedSlides a -> "slide_files " + a.slides() + ", regions " + a.regions();
       case EvalConfig.GeneratedSlides g ->
           String.format(
               Locale.ROOT,

@@ -216,6 +216,20 @@ public record EvalConfig(
   }
 
   /**
+   * Slide files with QuPath GeoJSON annotations as their ground truth: {@code slides} (a slide, or
+   * a folder of them) ingested into a temporary index as {@code pathlens ingest} does, {@code
+   * regions} a folder of {@code <slide>.geojson} files or one such file, matched to the slides as
+   * {@code ingest --regions} matches them. A tile's true class is the class of the smallest region
+   * holding its centre; tiles whose centre lies in no region have no known truth and are left out.
+   */
+  public record AnnotatedSlides(Path slides, Path regions) implements Dataset {
+    @Override
+    public List<String> sites() {
+      return List.of();
+    }
+  }
+
+  /**
    * A labels CSV ({@code path} relative to it, a label column; {@code manifest.csv} works as it
    * is).
    */

@@ -72,11 +72,13 @@ public final class EvalConfigReader {
     EvalConfig.Dataset dataset = dataset(required(root, "dataset"));
     EvalConfig.Task task = task(required(root, "task"));
     if (task instanceof EvalConfig.Segmentation
-        && !(dataset instanceof EvalConfig.GeneratedSlides)) {
+        && !(dataset instanceof EvalConfig.GeneratedSlides
+            || dataset instanceof EvalConfig.AnnotatedSlides)) {
       throw error(
           "task",
           "segmentation needs tiles placed on slides with their ground truth; give dataset:"
-              + " slides: {count, width, height, centers, seed}");
+              + " slides: {count, width, height, centers, seed}, or slide_files: PATH with"
+              + " regions: PATH");
     }
     List<String> metrics = new ArrayList<>();
     JsonNode m = root.get("metrics");
@@ -287,12 +289,29 @@ public final class EvalConfigReader {
     boolean hasLabels = d.has("labels");
     boolean hasIndex = d.has("index");
     JsonNode slides = d.get("slides");
-    if ((g != null ? 1 : 0) + (hasLabels ? 1 : 0) + (hasIndex ? 1 : 0) + (slides != null ? 1 : 0)
+    boolean hasSlideFiles = d.has("slide_files");
+    if ((g != null ? 1 : 0)
+            + (hasLabels ? 1 : 0)
+            + (hasIndex ? 1 : 0)
+            + (slides != null ? 1 : 0)
+            + (hasSlideFiles ? 1 : 0)
         != 1) {
       throw error(
           "dataset",
-          "give exactly one of generate: {per_class, centers, seed}, labels: CSV, index: DIR or"
-              + " slides: {count, width, height, centers, seed}");
+          "give exactly one of generate: {per_class, centers, seed}, labels: CSV, index: DIR,"
+              + " slides: {count, width, height, centers, seed} or slide_files: PATH with regions:"
+              + " PATH");
+    }
+    if (hasSlideFiles || d.has("regions")) {
+      if (!hasSlideFiles) {
+        throw error("dataset.regions", "belongs to slide_files: PATH, the slides it annotates");
+      }
+      if (!sites.isEmpty()) {
+        throw error("dataset.sites", "annotated slides are all evaluated");
+      }
+      return new EvalConfig.AnnotatedSlides(
+          path(text(d, "slide_files", "dataset.slide_files")),
+          path(text(d, "regions", "dataset.regions")));
     }
     if (slides != null) {
       if (!sites.isEmpty()) {

@@ -136,12 +136,6 @@ final class EvalTasks {
       EvalConfig.Segmentation task,
       EvalDatasets.Tiles tiles,
       VisionLanguageModel model) {
-    if (!(config.dataset() instanceof EvalConfig.GeneratedSlides)) {
-      throw new IllegalArgumentException(
-          config.file()
-              + ": task segmentation needs tiles with their place on a slide and its ground truth;"
-              + " give dataset: slides: {count, width, height, centers, seed}");
-    }
     EmbeddedTiles embedded = tiles.embedded();
     PromptSet prompts = PromptSetReader.resolve(task.prompts());
     try {

@@ -129,6 +129,12 @@ public final class EvalRunReports {
               "labels " + l.csv() + " (label column " + l.labelColumn() + ")";
           case EvalConfig.IndexTiles i ->
               "index " + i.index() + (i.filter() == null ? "" : ", filter " + i.filter());
+          case EvalConfig.AnnotatedSlides a ->
+              "slides "
+                  + a.slides()
+                  + " with QuPath regions "
+                  + a.regions()
+                  + "; tiles labelled by the smallest region holding their centre";
           case EvalConfig.GeneratedSlides g ->
               String.format(
                   Locale.ROOT,

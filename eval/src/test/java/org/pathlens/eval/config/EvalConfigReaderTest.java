@@ -84,7 +84,11 @@ class EvalConfigReaderTest {
             "name: x\nmodel: m\ndataset: {labels: l.csv}\n"
                 + "task: {type: segmentation, prompts: demo-crc9}",
             "task: segmentation needs tiles placed on slides with their ground truth; give"
-                + " dataset: slides: {count, width, height, centers, seed}",
+                + " dataset: slides: {count, width, height, centers, seed}, or slide_files: PATH"
+                + " with regions: PATH",
+            "name: x\nmodel: m\ndataset: {slides: {count: 1, width: 512, height: 512, seed: 3},"
+                + " regions: r}\ntask: {type: segmentation, prompts: demo-crc9}",
+            "dataset.regions: belongs to slide_files: PATH, the slides it annotates",
             "name: x\nmodel: m\ndataset: {slides: {count: 0, width: 512, height: 512, seed: 3}}\n"
                 + "task: {type: segmentation, prompts: demo-crc9}",
             "dataset.slides: generated slides need count >= 1, centers >= 1 and sides >= 64, got"
