@@ -39,6 +39,7 @@ public interface DatasetGenerator {
   /** The true class at a level-0 point of a slide. */
   @FunctionalInterface
   interface Truth {
+    /** The class at (x, y); null where the truth says nothing (outside every annotation). */
     String classAt(double x, double y);
   }
 
