@@ -73,6 +73,37 @@ class EvalRunCommandTest {
     assertTrue(run.out().contains("72 tiles, model pathlens-demo-crc9"), run.out());
   }
 
+  /**
+   * The committed segmentation config through the command line's own slide generator: its slides,
+   * ingested and scored, give the expected Dice and IoU (numpy agrees: SegmentationNumpyTest), and
+   * the report has its table.
+   */
+  @Test
+  void theCommittedSegmentationConfigReproducesItsNumbers() throws IOException {
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "run",
+            "--threads",
+            "2",
+            "--report",
+            tmp.resolve("report").toString(),
+            config("demo-slides-segmentation.yaml"));
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(
+        run.out().contains("demo-slides-segmentation, 126 tiles, model pathlens-demo-crc9")
+            && run.out().contains("20 OK, 0 FAIL")
+            && run.out().contains("dice_macro")
+            && run.out().contains("iou/TUM"),
+        run.out());
+    String html = Files.readString(tmp.resolve("report/report.html"));
+    assertTrue(
+        html.contains("Zero-shot segmentation")
+            && html.contains("zero-shot segmentation with prompts demo-crc9, rule argmax")
+            && html.contains("generated slides: 4 of 2048 x 1536 pixels"),
+        html);
+  }
+
   @Test
   void aMovedNumberFailsUntilUpdateRecordsItKeepingComments() throws IOException {
     Path file = tmp.resolve("moved.yaml");

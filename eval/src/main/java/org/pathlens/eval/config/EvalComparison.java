@@ -90,7 +90,9 @@ public final class EvalComparison {
     boolean classification = isClassification(a.task());
     if (classification != isClassification(b.task())
         || a.task() instanceof EvalConfig.Robustness
-        || b.task() instanceof EvalConfig.Robustness) {
+        || b.task() instanceof EvalConfig.Robustness
+        || a.task() instanceof EvalConfig.Segmentation
+        || b.task() instanceof EvalConfig.Segmentation) {
       throw new IllegalArgumentException(
           "A ("
               + a.file()
@@ -101,7 +103,7 @@ public final class EvalComparison {
               + ") a "
               + taskType(b.task())
               + " task: compare classification (zeroshot, fewshot) with classification or "
-              + "retrieval with retrieval; robustness metrics are not compared");
+              + "retrieval with retrieval; robustness and segmentation metrics are not compared");
     }
     for (EvalConfig side : List.of(a, b)) {
       if (side.task() instanceof EvalConfig.Retrieval r && r.level() != null) {
@@ -300,6 +302,16 @@ public final class EvalComparison {
           "labels " + l.csv() + " (column " + l.labelColumn() + ")" + sites;
       case EvalConfig.IndexTiles i ->
           "index " + i.index() + (i.filter() == null ? "" : " (filter " + i.filter() + ")") + sites;
+      case EvalConfig.AnnotatedSlides a -> "slide_files " + a.slides() + ", regions " + a.regions();
+      case EvalConfig.GeneratedSlides g ->
+          String.format(
+              Locale.ROOT,
+              "slides {count: %d, width: %d, height: %d, centers: %d, seed: %d}",
+              g.count(),
+              g.width(),
+              g.height(),
+              g.centers(),
+              g.seed());
     };
   }
 
@@ -403,6 +415,7 @@ public final class EvalComparison {
       case EvalConfig.FewShot f -> "fewshot";
       case EvalConfig.Retrieval r -> "retrieval";
       case EvalConfig.Robustness r -> "robustness";
+      case EvalConfig.Segmentation s -> "segmentation";
     };
   }
 
@@ -416,6 +429,7 @@ public final class EvalComparison {
               Locale.ROOT, "few-shot %s, %d per class (seed %d)", f.method(), f.shots(), f.seed());
       case EvalConfig.Retrieval r -> "retrieval";
       case EvalConfig.Robustness r -> "robustness";
+      case EvalConfig.Segmentation s -> "segmentation, " + s.rule();
     };
   }
 }

@@ -191,6 +191,45 @@ public record EvalConfig(
   }
 
   /**
+   * Whole slides made by the synthetic slide generator at evaluation time, with the generator's
+   * ground-truth regions ({@code pathlens generate slide}): {@code count} slides of {@code width} x
+   * {@code height} level-0 pixels, slide {@code i} in the stain of center {@code i mod centers}.
+   * They are ingested as {@code pathlens ingest} ingests slides (tissue tiles on the default
+   * tiling) into a temporary index, and each tile is labelled with the true class at its centre.
+   */
+  public record GeneratedSlides(int count, int width, int height, int centers, long seed)
+      implements Dataset {
+    public GeneratedSlides {
+      if (count < 1 || centers < 1 || width < 64 || height < 64) {
+        throw new IllegalArgumentException(
+            String.format(
+                "generated slides need count >= 1, centers >= 1 and sides >= 64, got count %d,"
+                    + " centers %d, %d x %d",
+                count, centers, width, height));
+      }
+    }
+
+    @Override
+    public List<String> sites() {
+      return List.of();
+    }
+  }
+
+  /**
+   * Slide files with QuPath GeoJSON annotations as their ground truth: {@code slides} (a slide, or
+   * a folder of them) ingested into a temporary index as {@code pathlens ingest} does, {@code
+   * regions} a folder of {@code <slide>.geojson} files or one such file, matched to the slides as
+   * {@code ingest --regions} matches them. A tile's true class is the class of the smallest region
+   * holding its centre; tiles whose centre lies in no region have no known truth and are left out.
+   */
+  public record AnnotatedSlides(Path slides, Path regions) implements Dataset {
+    @Override
+    public List<String> sites() {
+      return List.of();
+    }
+  }
+
+  /**
    * A labels CSV ({@code path} relative to it, a label column; {@code manifest.csv} works as it
    * is).
    */
@@ -224,6 +263,27 @@ public record EvalConfig(
   public record ZeroShot(Path prompts, boolean bySite) implements Task {
     public ZeroShot(Path prompts) {
       this(prompts, false);
+    }
+  }
+
+  /**
+   * Zero-shot segmentation: the prompt set's per-tile class probabilities on each slide (what
+   * {@code pathlens heatmap} draws) turned into one mask per class by {@code rule}, scored against
+   * the tiles' true classes with Dice and IoU per class and their macro means.
+   *
+   * @param threshold null: each tile goes to its most probable class (argmax); else a tile is in
+   *     class c's mask when P(c) >= threshold (a tile may then be in several masks, or none)
+   */
+  public record Segmentation(Path prompts, Double threshold) implements Task {
+    public Segmentation {
+      if (threshold != null && !(threshold > 0 && threshold < 1)) {
+        throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
+      }
+    }
+
+    /** {@code argmax}, or {@code P(c) >= t}. */
+    public String rule() {
+      return threshold == null ? "argmax" : "P(c) >= " + threshold;
     }
   }
 

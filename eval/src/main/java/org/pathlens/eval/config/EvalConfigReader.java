@@ -71,6 +71,15 @@ public final class EvalConfigReader {
     Path model = path(text(root, "model"));
     EvalConfig.Dataset dataset = dataset(required(root, "dataset"));
     EvalConfig.Task task = task(required(root, "task"));
+    if (task instanceof EvalConfig.Segmentation
+        && !(dataset instanceof EvalConfig.GeneratedSlides
+            || dataset instanceof EvalConfig.AnnotatedSlides)) {
+      throw error(
+          "task",
+          "segmentation needs tiles placed on slides with their ground truth; give dataset:"
+              + " slides: {count, width, height, centers, seed}, or slide_files: PATH with"
+              + " regions: PATH");
+    }
     List<String> metrics = new ArrayList<>();
     JsonNode m = root.get("metrics");
     if (m != null && !m.isNull()) {
@@ -279,10 +288,48 @@ public final class EvalConfigReader {
     JsonNode g = d.get("generate");
     boolean hasLabels = d.has("labels");
     boolean hasIndex = d.has("index");
-    if ((g != null ? 1 : 0) + (hasLabels ? 1 : 0) + (hasIndex ? 1 : 0) != 1) {
+    JsonNode slides = d.get("slides");
+    boolean hasSlideFiles = d.has("slide_files");
+    if ((g != null ? 1 : 0)
+            + (hasLabels ? 1 : 0)
+            + (hasIndex ? 1 : 0)
+            + (slides != null ? 1 : 0)
+            + (hasSlideFiles ? 1 : 0)
+        != 1) {
       throw error(
           "dataset",
-          "give exactly one of generate: {per_class, centers, seed}, labels: CSV or index: DIR");
+          "give exactly one of generate: {per_class, centers, seed}, labels: CSV, index: DIR,"
+              + " slides: {count, width, height, centers, seed} or slide_files: PATH with regions:"
+              + " PATH");
+    }
+    if (hasSlideFiles || d.has("regions")) {
+      if (!hasSlideFiles) {
+        throw error("dataset.regions", "belongs to slide_files: PATH, the slides it annotates");
+      }
+      if (!sites.isEmpty()) {
+        throw error("dataset.sites", "annotated slides are all evaluated");
+      }
+      return new EvalConfig.AnnotatedSlides(
+          path(text(d, "slide_files", "dataset.slide_files")),
+          path(text(d, "regions", "dataset.regions")));
+    }
+    if (slides != null) {
+      if (!sites.isEmpty()) {
+        throw error("dataset.sites", "generated slides are all evaluated; give centers instead");
+      }
+      try {
+        return new EvalConfig.GeneratedSlides(
+            (int) integer(slides, "count", "dataset.slides.count", -1),
+            (int) integer(slides, "width", "dataset.slides.width", -1),
+            (int) integer(slides, "height", "dataset.slides.height", -1),
+            (int) integer(slides, "centers", "dataset.slides.centers", 1),
+            integer(slides, "seed", "dataset.slides.seed", -1));
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage().startsWith(file.toString())) {
+          throw e;
+        }
+        throw error("dataset.slides", e.getMessage());
+      }
     }
     if (hasIndex) {
       String filter =
@@ -332,11 +379,45 @@ public final class EvalConfigReader {
       }
       case "retrieval" -> retrieval(t);
       case "robustness" -> robustness(t);
+      case "segmentation" -> segmentation(t);
       default ->
           throw error(
               "task.type",
-              "\"" + type + "\" is not one of zeroshot, fewshot, retrieval, robustness");
+              "\""
+                  + type
+                  + "\" is not one of zeroshot, fewshot, retrieval, robustness, segmentation");
     };
+  }
+
+  /**
+   * {@code prompts} and the decision rule: {@code rule: argmax} (the default), or {@code rule:
+   * threshold} with {@code threshold: t} in (0, 1).
+   */
+  private EvalConfig.Segmentation segmentation(JsonNode t) {
+    for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!List.of("type", "prompts", "rule", "threshold").contains(key)) {
+        throw error("task." + key, "unknown; a segmentation task takes prompts, rule, threshold");
+      }
+    }
+    Path prompts = promptSet(text(t, "prompts", "task.prompts"));
+    String rule = t.has("rule") ? text(t, "rule", "task.rule") : "argmax";
+    switch (rule) {
+      case "argmax" -> {
+        if (t.has("threshold")) {
+          throw error("task.threshold", "belongs to rule: threshold, not rule: argmax");
+        }
+        return new EvalConfig.Segmentation(prompts, null);
+      }
+      case "threshold" -> {
+        double threshold = number(t, "threshold", "task.threshold", Double.NaN);
+        if (!(threshold > 0 && threshold < 1)) {
+          throw error("task.threshold", "rule: threshold needs a threshold in (0, 1)");
+        }
+        return new EvalConfig.Segmentation(prompts, threshold);
+      }
+      default -> throw error("task.rule", "\"" + rule + "\" is not one of argmax, threshold");
+    }
   }
 
   /**

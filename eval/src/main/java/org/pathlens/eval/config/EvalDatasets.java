@@ -2,12 +2,16 @@ package org.pathlens.eval.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -20,6 +24,16 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.TileRecord;
 import org.pathlens.index.ingest.CsvRecords;
+import org.pathlens.index.ingest.IngestListener;
+import org.pathlens.index.ingest.IngestSummary;
+import org.pathlens.index.ingest.RegionFiles;
+import org.pathlens.index.ingest.SlideFiles;
+import org.pathlens.index.ingest.SlideIngest;
+import org.pathlens.index.regions.Region;
+import org.pathlens.index.regions.SlideRegions;
+import org.pathlens.prompts.slides.TileFootprint;
+import org.pathlens.slides.TilingOptions;
+import org.pathlens.slides.TissueDetector;
 
 /**
  * The tiles an evaluation config runs on, with their embeddings: generated into a temporary folder
@@ -65,6 +79,8 @@ final class EvalDatasets {
                 onSkipped);
         case EvalConfig.LabelsCsv l ->
             fromFiles(config, l.csv(), l.labelColumn(), model, encoderOptions, onSkipped);
+        case EvalConfig.GeneratedSlides g -> fromSlides(config, g, model, encoderOptions, cache);
+        case EvalConfig.AnnotatedSlides a -> fromAnnotatedSlides(config, a, model, encoderOptions);
         case EvalConfig.IndexTiles i -> {
           if (!config.robustify().stain().isNone()) {
             throw new IllegalArgumentException(
@@ -120,6 +136,149 @@ final class EvalDatasets {
       patients.add(row[2]);
     }
     return new Tiles(embedded, ids, captions, patients);
+  }
+
+  /**
+   * Generated slides with the generator's truth ({@link #labelledSlideTiles}); slides and index are
+   * deleted once the tiles are read, the embeddings stay.
+   */
+  private static Tiles fromSlides(
+      EvalConfig config,
+      EvalConfig.GeneratedSlides dataset,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      EvalRun.TileCache cache)
+      throws IOException {
+    Path dir = Files.createTempDirectory("pathlens-eval-slides-");
+    try {
+      List<DatasetGenerator.Slide> slides = cache.generateSlides(dataset, dir.resolve("slides"));
+      return labelledSlideTiles(config, slides, model, encoderOptions, dir.resolve("index"));
+    } finally {
+      EvalRun.deleteQuietly(dir);
+    }
+  }
+
+  /**
+   * Slide files with QuPath GeoJSON regions as truth, matched as {@code ingest --regions} matches
+   * them ({@link RegionFiles}): a tile's class is that of the smallest region holding its centre,
+   * and a tile whose centre is in no region is left out (nothing says what it is).
+   */
+  private static Tiles fromAnnotatedSlides(
+      EvalConfig config,
+      EvalConfig.AnnotatedSlides dataset,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions)
+      throws IOException {
+    List<Path> files = SlideFiles.expand(List.of(dataset.slides()));
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException(
+          config.file() + ": dataset.slide_files: no slide file in " + dataset.slides());
+    }
+    RegionFiles regions;
+    try {
+      regions = RegionFiles.read(dataset.regions(), files);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(config.file() + ": dataset.regions: " + e.getMessage(), e);
+    }
+    List<DatasetGenerator.Slide> slides = new ArrayList<>();
+    for (Path file : files) {
+      SlideRegions slideRegions = regions.forSlide(SlideFiles.slideId(file)).orElseThrow();
+      slides.add(
+          new DatasetGenerator.Slide(
+              file, null, (x, y) -> slideRegions.at(x, y).map(Region::className).orElse(null)));
+    }
+    Path dir = Files.createTempDirectory("pathlens-eval-index-");
+    try {
+      return labelledSlideTiles(config, slides, model, encoderOptions, dir);
+    } finally {
+      EvalRun.deleteQuietly(dir);
+    }
+  }
+
+  /**
+   * The slides ingested into a new index in {@code indexDir} as {@code pathlens ingest} does
+   * (tissue tiles of the default tiling at the model's input size), each tile labelled with its
+   * slide's true class at its centre, in slide and tile id order; tiles where the truth says
+   * nothing (null) are left out. The tile's footprint is the one the heatmap draws ({@link
+   * TileFootprint}: the tiling's stride on the slide).
+   */
+  private static Tiles labelledSlideTiles(
+      EvalConfig config,
+      List<DatasetGenerator.Slide> slides,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Path indexDir)
+      throws IOException {
+    List<StoredTile> stored = new ArrayList<>();
+    try (TileIndex index =
+        TileIndex.open(
+            indexDir,
+            IndexProvenance.of(model, config.robustify().stain()),
+            IndexSettings.defaults())) {
+      IngestSummary summary =
+          new SlideIngest(
+                  model.images().withStain(config.robustify().stain()),
+                  TilingOptions.defaults().withTileSize(model.bundle().config().image().size()),
+                  TissueDetector.defaults(),
+                  encoderOptions.batchSize(),
+                  1,
+                  SlideIngest.DEFAULT_THUMBNAIL_SIZE)
+              .ingest(
+                  slides.stream().map(DatasetGenerator.Slide::file).toList(),
+                  index,
+                  IngestListener.NONE);
+      if (!summary.skipped().isEmpty()) {
+        // A slide missing from the scores would move every number: refused, not passed over.
+        throw new IllegalArgumentException(
+            config.file() + ": dataset: slides could not be ingested: " + summary.skipped());
+      }
+      index.forEachTile(TileFilter.ALL, stored::add);
+    }
+    stored.sort(
+        Comparator.comparing((StoredTile t) -> t.record().slideId())
+            .thenComparing(t -> t.record().id()));
+    Map<String, DatasetGenerator.Slide> bySlide = new HashMap<>();
+    for (DatasetGenerator.Slide slide : slides) {
+      bySlide.put(SlideFiles.slideId(slide.file()), slide);
+    }
+    Map<String, List<TileRecord>> records = new TreeMap<>();
+    stored.forEach(
+        t -> records.computeIfAbsent(t.record().slideId(), k -> new ArrayList<>()).add(t.record()));
+    Map<String, Double> side0 = new HashMap<>();
+    records.forEach(
+        (slide, tiles) ->
+            side0.put(
+                slide,
+                // A slide of one tile shows no stride: refused by TileFootprint, not guessed.
+                TileFootprint.of(tiles, OptionalDouble.empty()).side0()));
+    List<LabelledTiles.Tile> tiles = new ArrayList<>();
+    List<float[]> embeddings = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (StoredTile t : stored) {
+      TileRecord r = t.record();
+      DatasetGenerator.Slide slide = bySlide.get(r.slideId());
+      if (slide == null) {
+        throw new IllegalStateException(
+            "tile " + r.id() + " names slide " + r.slideId() + ", not one evaluated");
+      }
+      double half = side0.get(r.slideId()) / 2;
+      String truth = slide.truth().classAt(r.x() + half, r.y() + half);
+      if (truth == null) {
+        continue;
+      }
+      tiles.add(new LabelledTiles.Tile(Path.of(r.id()), truth, r.slideId(), slide.center()));
+      embeddings.add(t.embedding());
+      ids.add(r.id());
+    }
+    if (tiles.isEmpty()) {
+      throw new IllegalArgumentException(
+          config.file() + ": dataset: the slides gave no tissue tile with a known true class");
+    }
+    return new Tiles(
+        new EmbeddedTiles(List.copyOf(tiles), List.copyOf(embeddings)),
+        ids,
+        Collections.nCopies(tiles.size(), ""),
+        Collections.nCopies(tiles.size(), (String) null));
   }
 
   /**

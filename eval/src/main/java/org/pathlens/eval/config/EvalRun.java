@@ -17,6 +17,8 @@ import org.pathlens.eval.metrics.MetricValue;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.eval.retrieval.CaseItems;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
+import org.pathlens.eval.segmentation.SegmentationScores;
+import org.pathlens.eval.segmentation.TileMasks;
 
 /**
  * Runs an {@link EvalConfig}: gets its embedded tiles ({@link EvalDatasets}, kept between configs
@@ -38,6 +40,7 @@ public final class EvalRun {
    *     which of {@code embedded} they are about; null for other tasks
    * @param cases for case retrieval (a retrieval task with a level), the items queried; null for
    *     other tasks
+   * @param segmented for segmentation, each tile's probabilities and masks; null for other tasks
    */
   public record Result(
       EvalConfig config,
@@ -47,7 +50,20 @@ public final class EvalRun {
       List<MetricValue> values,
       EmbeddedTiles embedded,
       Classified classified,
-      CaseItems cases) {
+      CaseItems cases,
+      Segmented segmented) {
+
+    public Result(
+        EvalConfig config,
+        String model,
+        String bundleHash,
+        int tiles,
+        List<MetricValue> values,
+        EmbeddedTiles embedded,
+        Classified classified,
+        CaseItems cases) {
+      this(config, model, bundleHash, tiles, values, embedded, classified, cases, null);
+    }
 
     public Result(
         EvalConfig config,
@@ -126,6 +142,13 @@ public final class EvalRun {
       return dir.resolve("manifest.csv");
     }
 
+    /** The generated slides of a {@code dataset: slides:} block, written into {@code dir}. */
+    List<DatasetGenerator.Slide> generateSlides(EvalConfig.GeneratedSlides g, Path dir)
+        throws IOException {
+      Files.createDirectories(dir);
+      return generator.writeSlides(dir, g.count(), g.width(), g.height(), g.centers(), g.seed());
+    }
+
     @Override
     public void close() {
       if (generated != null) {
@@ -161,8 +184,14 @@ public final class EvalRun {
           config.task() instanceof EvalConfig.Retrieval r && r.level() != null
               ? EvalTasks.caseItems(config, r, tiles)
               : null;
+      Segmented segmented =
+          config.task() instanceof EvalConfig.Segmentation s
+              ? EvalTasks.segment(config, s, tiles, model)
+              : null;
       List<MetricValue> values =
           switch (config.task()) {
+            case EvalConfig.Segmentation _ ->
+                SegmentationScores.of(segmented.masks(), config.bootstrap());
             case EvalConfig.ZeroShot _, EvalConfig.FewShot _ ->
                 EvalTasks.classificationValues(config, tiles.embedded(), classified);
             case EvalConfig.Retrieval r when cases != null ->
@@ -179,9 +208,19 @@ public final class EvalRun {
           select(values, config),
           tiles.embedded(),
           classified,
-          cases);
+          cases,
+          segmented);
     }
   }
+
+  /**
+   * What a segmentation task predicted, tile by tile in the dataset's order.
+   *
+   * @param tileIds each tile's id ({@code <slide>@<x>,<y>})
+   * @param probabilities each tile's class probabilities, as the heatmap colours them
+   * @param masks true classes and the masks the decision rule made of the probabilities
+   */
+  public record Segmented(List<String> tileIds, float[][] probabilities, TileMasks masks) {}
 
   /**
    * What a classification task predicts for the tiles it tests.

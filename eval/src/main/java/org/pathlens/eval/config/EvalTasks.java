@@ -19,6 +19,7 @@ import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.ClusteringScore;
 import org.pathlens.eval.robustness.PerformanceDrop;
+import org.pathlens.eval.segmentation.TileMasks;
 import org.pathlens.prompts.Classifier;
 import org.pathlens.prompts.PromptEmbeddings;
 import org.pathlens.prompts.PromptSet;
@@ -122,6 +123,47 @@ final class EvalTasks {
         new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
     return new EvalRun.Classified(
         tiles.predict(classifier), IntStream.range(0, tiles.size()).boxed().toList());
+  }
+
+  /**
+   * Each tile's class probabilities from the prompt set's zero-shot classifier on its stored
+   * embedding (what {@code IndexClassifier} gives {@code heatmap} and {@code classify
+   * --per-slide}), the task's decision rule applied, and the tiles' true classes. A true class the
+   * prompt set does not have is refused, naming it.
+   */
+  static EvalRun.Segmented segment(
+      EvalConfig config,
+      EvalConfig.Segmentation task,
+      EvalDatasets.Tiles tiles,
+      VisionLanguageModel model) {
+    EmbeddedTiles embedded = tiles.embedded();
+    PromptSet prompts = PromptSetReader.resolve(task.prompts());
+    try {
+      embedded.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(config.file() + ": task.prompts: " + e.getMessage(), e);
+    }
+    ZeroShotClassifier classifier =
+        new ZeroShotClassifier(
+            prompts,
+            PromptEmbeddings.encode(prompts, model.texts()).classEmbeddings(),
+            model.logitScale());
+    int n = embedded.size();
+    float[][] probabilities = new float[n][];
+    int[] truth = new int[n];
+    String[] slides = new String[n];
+    for (int i = 0; i < n; i++) {
+      probabilities[i] = classifier.classify(embedded.embeddings().get(i)).probabilities();
+      LabelledTiles.Tile tile = embedded.tiles().get(i);
+      truth[i] = prompts.classIds().indexOf(tile.label());
+      slides[i] = tile.group();
+    }
+    boolean[][] predicted =
+        task.threshold() == null
+            ? TileMasks.argmax(probabilities)
+            : TileMasks.threshold(probabilities, task.threshold());
+    return new EvalRun.Segmented(
+        tiles.ids(), probabilities, new TileMasks(prompts.classIds(), truth, predicted, slides));
   }
 
   private static EvalRun.Classified fewShot(

@@ -129,6 +129,22 @@ public final class EvalRunReports {
               "labels " + l.csv() + " (label column " + l.labelColumn() + ")";
           case EvalConfig.IndexTiles i ->
               "index " + i.index() + (i.filter() == null ? "" : ", filter " + i.filter());
+          case EvalConfig.AnnotatedSlides a ->
+              "slides "
+                  + a.slides()
+                  + " with QuPath regions "
+                  + a.regions()
+                  + "; tiles labelled by the smallest region holding their centre";
+          case EvalConfig.GeneratedSlides g ->
+              String.format(
+                  Locale.ROOT,
+                  "generated slides: %d of %d x %d pixels, %d centers, seed %d; tiles labelled by"
+                      + " the true class at their centre",
+                  g.count(),
+                  g.width(),
+                  g.height(),
+                  g.centers(),
+                  g.seed());
         };
     return dataset.sites().isEmpty()
         ? text
@@ -155,6 +171,12 @@ public final class EvalRunReports {
               + " (exact cosine search, Patho-Bench's definitions)";
       case EvalConfig.Retrieval r ->
           "retrieval: text to image, image to text, image to image (exact cosine search)";
+      case EvalConfig.Segmentation s ->
+          "zero-shot segmentation with prompts "
+              + s.prompts()
+              + ", rule "
+              + s.rule()
+              + ": Dice and IoU per class at tile level";
       case EvalConfig.Robustness r ->
           "robustness (PathoROB): k = "
               + r.k()
@@ -214,6 +236,18 @@ public final class EvalRunReports {
                           !r.name().startsWith("t2i_")
                               && !r.name().startsWith("i2t_")
                               && !r.name().startsWith("i2i_"))));
+      case EvalConfig.Segmentation s ->
+          List.of(
+              new EvalReport.MetricTable(
+                  "metrics",
+                  "Zero-shot segmentation",
+                  "Per class, tiles in its mask ("
+                      + s.rule()
+                      + " of the tile's class probabilities) against tiles whose centre lies in"
+                      + " the class's true region: Dice = 2TP / (2TP + FP + FN), IoU = TP / (TP +"
+                      + " FP + FN), counts pooled over the slides; the macro means average the"
+                      + " classes true or predicted somewhere; intervals resample slides.",
+                  rows));
       case EvalConfig.Robustness r ->
           List.of(
               new EvalReport.MetricTable(

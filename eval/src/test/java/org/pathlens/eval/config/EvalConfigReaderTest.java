@@ -57,6 +57,51 @@ class EvalConfigReaderTest {
   }
 
   @Test
+  void segmentationTakesPromptsAndARuleOnGeneratedSlides() throws IOException {
+    EvalConfig committed =
+        EvalConfigReader.read(
+            Fixtures.root().resolve("eval/configs/demo-slides-segmentation-threshold.yaml"));
+    assertEquals(new EvalConfig.GeneratedSlides(4, 2048, 1536, 2, 11), committed.dataset());
+    assertEquals(new EvalConfig.Segmentation(Path.of("demo-crc9"), 0.5), committed.task());
+    Path f = tmp.resolve("seg.yaml");
+    String head =
+        "name: x\nmodel: m\ndataset: {slides: {count: 2, width: 512, height: 512, seed: 3}}\n";
+    Files.writeString(f, head + "task: {type: segmentation, prompts: demo-crc9}\n");
+    EvalConfig read = EvalConfigReader.read(f);
+    assertEquals(new EvalConfig.GeneratedSlides(2, 512, 512, 1, 3), read.dataset(), "1 center");
+    assertEquals("argmax", ((EvalConfig.Segmentation) read.task()).rule());
+
+    Map<String, String> refused =
+        Map.of(
+            head + "task: {type: segmentation, prompts: demo-crc9, rule: threshold}",
+            "task.threshold: rule: threshold needs a threshold in (0, 1)",
+            head + "task: {type: segmentation, prompts: demo-crc9, rule: threshold, threshold: 1}",
+            "task.threshold: rule: threshold needs a threshold in (0, 1)",
+            head + "task: {type: segmentation, prompts: demo-crc9, threshold: 0.5}",
+            "task.threshold: belongs to rule: threshold, not rule: argmax",
+            head + "task: {type: segmentation, prompts: demo-crc9, rule: otsu}",
+            "task.rule: \"otsu\" is not one of argmax, threshold",
+            "name: x\nmodel: m\ndataset: {labels: l.csv}\n"
+                + "task: {type: segmentation, prompts: demo-crc9}",
+            "task: segmentation needs tiles placed on slides with their ground truth; give"
+                + " dataset: slides: {count, width, height, centers, seed}, or slide_files: PATH"
+                + " with regions: PATH",
+            "name: x\nmodel: m\ndataset: {slides: {count: 1, width: 512, height: 512, seed: 3},"
+                + " regions: r}\ntask: {type: segmentation, prompts: demo-crc9}",
+            "dataset.regions: belongs to slide_files: PATH, the slides it annotates",
+            "name: x\nmodel: m\ndataset: {slides: {count: 0, width: 512, height: 512, seed: 3}}\n"
+                + "task: {type: segmentation, prompts: demo-crc9}",
+            "dataset.slides: generated slides need count >= 1, centers >= 1 and sides >= 64, got"
+                + " count 0, centers 1, 512 x 512");
+    for (Map.Entry<String, String> r : refused.entrySet()) {
+      Files.writeString(f, r.getKey() + "\n");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+      assertEquals(f + ": " + r.getValue(), e.getMessage());
+    }
+  }
+
+  @Test
   void caseRetrievalTakesALevelFusionAndKsWithDefaults() throws IOException {
     EvalConfig late =
         EvalConfigReader.read(
