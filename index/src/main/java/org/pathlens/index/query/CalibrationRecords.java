@@ -80,13 +80,18 @@ public final class CalibrationRecords {
    * computed again by the next search, which is slower but never wrong.
    */
   private static void write(Path file, ScoreCalibration calibration) {
+    Path partial = null;
     try {
-      Path partial = file.resolveSibling(FILE + ".partial");
+      // A file of its own per writer: two searches recomputing at once never mix their bytes.
+      partial = Files.createTempFile(file.getParent(), FILE, ".partial");
       Files.writeString(partial, calibration.toJson(), StandardCharsets.UTF_8);
       Files.move(
           partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       // read-only index directory: see above
+      if (partial != null) {
+        partial.toFile().delete();
+      }
     }
   }
 }
