@@ -75,22 +75,9 @@ public record ScoreCalibration(
     }
   }
 
-  /** How the z is computed, in the words the CLI help uses. */
-  public static final String RULE_Z =
-      "contrast = best cosine - the text's mean cosine over the index's tiles; z = (contrast - mean"
-          + " of the background texts' contrasts) / their standard deviation.";
-
   /** The rule of {@link Verdict}, in the words the CLI help uses. */
   public static final String RULE_VERDICT =
-      "strong: z >= "
-          + STRONG_Z
-          + "; weak: "
-          + WEAK_Z
-          + " <= z < "
-          + STRONG_Z
-          + "; no better than unrelated text: z < "
-          + WEAK_Z
-          + ".";
+      "strong: z >= 3; weak: 2 <= z < 3; no better than unrelated text: z < 2";
 
   /**
    * A text query's best hit, calibrated.

@@ -48,6 +48,15 @@ class ScoreCalibrationTest {
     assertEquals(
         ScoreCalibration.Verdict.NO_BETTER, CALIBRATION.calibrate(0.8999f, QUERY).verdict());
     assertEquals("no better than unrelated text", ScoreCalibration.Verdict.NO_BETTER.words());
+    // The help's words state the thresholds the code uses.
+    assertEquals(
+        "strong: z >= %d; weak: %d <= z < %d; no better than unrelated text: z < %d"
+            .formatted(
+                (int) ScoreCalibration.STRONG_Z,
+                (int) ScoreCalibration.WEAK_Z,
+                (int) ScoreCalibration.STRONG_Z,
+                (int) ScoreCalibration.WEAK_Z),
+        ScoreCalibration.RULE_VERDICT);
   }
 
   @Test
