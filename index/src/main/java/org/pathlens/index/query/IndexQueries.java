@@ -57,11 +57,16 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   public record TextHits(
       List<SearchHit> hits, float[] query, Optional<ScoreCalibration> calibration) {
 
-    /** The best hit calibrated; empty when there is no hit. */
+    /**
+     * The best hit calibrated; empty when there is no hit, or when the background's contrasts do
+     * not spread ({@link ScoreCalibration#canJudge}: an index of one tile).
+     */
     public Optional<ScoreCalibration.Calibrated> best() {
       return hits.isEmpty()
           ? Optional.empty()
-          : calibration.map(c -> c.calibrate(hits.getFirst().score(), query));
+          : calibration
+              .filter(ScoreCalibration::canJudge)
+              .map(c -> c.calibrate(hits.getFirst().score(), query));
     }
   }
 

@@ -180,8 +180,26 @@ public record ScoreCalibration(
     return Math.sqrt(squares / (backgroundBest.size() - 1));
   }
 
-  /** A text query's best cosine {@code best}, its embedding {@code query}, calibrated. */
+  /**
+   * Whether a z can be computed: the background's contrasts spread. On an index of one tile every
+   * text's best is its mean, every contrast is 0, and a z would divide by zero; no verdict is
+   * better than an infinite one.
+   */
+  public boolean canJudge() {
+    double sd = contrastSd();
+    return Double.isFinite(sd) && sd > 0;
+  }
+
+  /**
+   * A text query's best cosine {@code best}, its embedding {@code query}, calibrated.
+   *
+   * @throws IllegalStateException when {@link #canJudge} is false
+   */
   public Calibrated calibrate(float best, float[] query) {
+    if (!canJudge()) {
+      throw new IllegalStateException(
+          "the background's contrasts do not spread over " + tiles + " tiles: no z to compute");
+    }
     double mean = dot(query, tileMean);
     double z = (best - mean - contrastMean()) / contrastSd();
     Verdict verdict =

@@ -2,7 +2,9 @@ package org.pathlens.index.query;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,23 @@ class ScoreCalibrationTest {
             IllegalArgumentException.class,
             () -> CALIBRATION.calibrate(0.9f, new float[] {1f, 0f, 0f}));
     assertEquals("embedding of dimension 3 against a calibration of 2", e.getMessage());
+  }
+
+  @Test
+  void anIndexOfOneTileCannotBeJudged() {
+    // One tile: every text's best is its mean, every contrast 0.
+    ScoreCalibration one =
+        new ScoreCalibration(
+            "1",
+            "demo (abc, D=2)",
+            1,
+            1,
+            new float[] {1f, 0f},
+            List.of(0.6f, 0.7f),
+            List.of(0.6f, 0.7f));
+    assertFalse(one.canJudge());
+    assertThrows(IllegalStateException.class, () -> one.calibrate(0.9f, QUERY));
+    assertTrue(CALIBRATION.canJudge());
   }
 
   @Test
