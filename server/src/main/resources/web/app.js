@@ -257,19 +257,21 @@ function showCases(slides) {
 
 /**
  * Scores are cosines, and every query gets its nearest tiles: a typo or "a cat" gets them too. The
- * server also scores a text that names no tissue on the same tiles; when the best hit does not beat
- * that by WEAK_MARGIN, the matches are said to be weak.
+ * server calibrates the best hit (docs/calibration.md): how far it stands above the text's mean tile,
+ * as a z against texts that name no finding scored on the same tiles, with a verdict: "strong",
+ * "weak" or "no better than unrelated text". Anything but strong is shown, with its numbers.
  */
-const WEAK_MARGIN = 0.05;
-
 function warnIfWeak(body) {
-  const best = body.hits.length > 0 ? body.hits[0].score : null;
-  const reference = body.reference;
-  $("weak").hidden = !(best !== null && reference && best < reference.best_score + WEAK_MARGIN);
+  const calibration = body.calibration;
+  $("weak").hidden = !(calibration && calibration.verdict !== "strong");
   if (!$("weak").hidden) {
-    $("weak").textContent = "Weak match: the best tile scores " + Number(best).toFixed(3) + ", about what the unrelated text \u201c"
-      + reference.text + "\u201d gets here (" + Number(reference.best_score).toFixed(3)
-      + "). The model may not know these words; try other terms.";
+    const numbers = "the best tile scores " + Number(calibration.best_score).toFixed(3) + ", "
+      + Number(calibration.contrast).toFixed(3) + " above this text's mean tile (z " + Number(calibration.z).toFixed(1)
+      + " against " + calibration.background_texts + " texts that name no finding; strong from z 3)";
+    $("weak").dataset.verdict = calibration.verdict;
+    $("weak").textContent = calibration.verdict === "weak"
+      ? "Weak match: " + numbers + ". Check the tiles, or try other terms."
+      : "No better than unrelated text: " + numbers + ". The model may not know these words; try other terms.";
   }
 }
 

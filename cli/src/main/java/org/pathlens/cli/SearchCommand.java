@@ -13,6 +13,7 @@ import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
+import org.pathlens.index.query.ScoreCalibration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +31,16 @@ import picocli.CommandLine.Spec;
       "  {\"rank\", \"id\", \"score\", \"slide_id\", \"x\", \"y\" (slide tiles) or \"source\" (tile files), \"label\", ...}",
       "Scores: cosine for --text and --image, BM25 for --keywords, reciprocal-rank fusion for --hybrid.",
       "Ties are broken by tile id, so runs repeat. With --level slide, whole slides by their stored mean",
-      "embedding (index slide-vectors): {\"rank\", \"slide_id\", \"score\", \"matched_tiles\"} per slide."
+      "embedding (index slide-vectors): {\"rank\", \"slide_id\", \"score\", \"matched_tiles\"} per slide.",
+      "A --text tile search also prints \"calibration: {...}\" on stderr: the best hit's",
+      "cosine (best_score), the text's mean cosine over the index's tiles (mean_score),",
+      "a z and a verdict, against a fixed, versioned list of texts naming no finding",
+      "(\"a photo of a cat\", \"a histology slide\", ...) scored on the same tiles;",
+      "recorded with the index and recomputed when the index changes.",
+      "  contrast = best cosine - the text's mean cosine over the tiles",
+      "  z = (contrast - mean of the background's contrasts) / their sd",
+      "  " + ScoreCalibration.RULE_VERDICT,
+      "See docs/calibration.md."
     },
     footer = {
       "%nExamples:",
@@ -131,7 +141,18 @@ final class SearchCommand implements Callable<Integer> {
       }
       List<SearchHit> hits;
       if (query.text != null) {
-        hits = queries.text(query.text, k, tiles);
+        IndexQueries.TextHits found = queries.textCalibrated(query.text, k, tiles);
+        hits = found.hits();
+        found
+            .best()
+            .ifPresent(
+                best ->
+                    spec.commandLine()
+                        .getErr()
+                        .println(
+                            "calibration: "
+                                + HitJson.calibration(
+                                    found.calibration().orElseThrow(), best, !tiles.keepsAll())));
       } else if (query.image != null) {
         hits = queries.image(query.image, k, tiles);
       } else if (query.keywords != null) {

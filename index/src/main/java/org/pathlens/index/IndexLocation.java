@@ -68,6 +68,23 @@ public interface IndexLocation {
   Optional<IndexProvenance> readProvenance() throws IOException;
 
   /**
+   * The directory holding the index, for an embedded index; empty for a cluster index. Files
+   * recorded beside the index's own ({@code calibration.json}) go there.
+   */
+  default Optional<Path> directory() {
+    return Optional.empty();
+  }
+
+  /**
+   * A number that changes with every write the index here commits (an embedded index's Lucene
+   * commit generation); -1 where the backend gives none. What is recorded beside the index from its
+   * tiles says which generation it was computed for.
+   */
+  default long generation() throws IOException {
+    return -1;
+  }
+
+  /**
    * What tells this index apart from others wherever it is named from, for ids derived from it
    * (GeoJSON tile UUIDs): a directory's absolute, real path (so {@code idx} and {@code /data/idx}
    * are one index), a cluster index's endpoint and name. Stable while the index stays where it is.

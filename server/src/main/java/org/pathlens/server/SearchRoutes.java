@@ -17,6 +17,7 @@ import org.pathlens.index.PatientPooling;
 import org.pathlens.index.SlideHit;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
+import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
 
 /** Searches: tiles by text, image or example tile; similar slides; facets for filters. */
@@ -94,16 +95,16 @@ final class SearchRoutes {
     server.async(
         ctx,
         () -> {
-          IndexQueries.TextHits found = queries.textWithReference(text, k, filter);
+          IndexQueries.TextHits found = queries.textCalibrated(text, k, filter);
           ObjectNode body = ApiJson.tileHits(server, found.hits());
           found
-              .unrelatedBest()
+              .best()
               .ifPresent(
-                  best -> {
-                    ObjectNode reference = body.putObject("reference");
-                    reference.put("text", IndexQueries.UNRELATED_TEXT);
-                    reference.put("best_score", best);
-                  });
+                  best ->
+                      body.set(
+                          "calibration",
+                          HitJson.calibrationNode(
+                              found.calibration().orElseThrow(), best, !filter.keepsAll())));
           return reads.mark(body);
         });
   }

@@ -195,19 +195,32 @@ class ApiServerTest {
   }
 
   /**
-   * A text search answers with the best score of a text that names no tissue on the same tiles: a
-   * tissue query beats it clearly, the unrelated text itself does not.
+   * A text search answers with its best hit calibrated against the background texts on the same
+   * tiles: a tissue query the demo model knows is strong, an unrelated text is no better than
+   * unrelated text, and the numbers add up (contrast = best - mean, z from the background).
    */
   @Test
-  void textSearchAnswersWithTheUnrelatedTextsBestScore() throws Exception {
+  void textSearchAnswersWithItsCalibration() throws Exception {
     JsonNode fat = json(get("/api/search?text=" + q("large empty fat cells") + "&k=3"), 200);
-    JsonNode reference = fat.get("reference");
-    assertEquals("a photo of a cat", reference.get("text").asText());
-    double unrelated = reference.get("best_score").asDouble();
-    double best = fat.get("hits").get(0).get("score").asDouble();
-    assertTrue(best > unrelated + 0.05, best + " against " + unrelated);
+    JsonNode calibration = fat.get("calibration");
+    assertEquals("strong", calibration.get("verdict").asText(), calibration.toString());
+    double best = calibration.get("best_score").asDouble();
+    assertEquals(fat.get("hits").get(0).get("score").asDouble(), best, 1e-6);
+    double contrast = best - calibration.get("mean_score").asDouble();
+    assertEquals(contrast, calibration.get("contrast").asDouble(), 2e-4);
+    double z =
+        (contrast - calibration.get("background_contrast_mean").asDouble())
+            / calibration.get("background_contrast_sd").asDouble();
+    assertEquals(z, calibration.get("z").asDouble(), 0.01);
+    assertTrue(z >= 3, calibration.toString());
+    assertFalse(calibration.get("filtered").asBoolean());
+    assertEquals("1", calibration.get("background_version").asText());
     JsonNode cat = json(get("/api/search?text=" + q("a photo of a cat") + "&k=3"), 200);
-    assertEquals(unrelated, cat.get("hits").get(0).get("score").asDouble(), 1e-6);
+    assertEquals(
+        "no better than unrelated text",
+        cat.get("calibration").get("verdict").asText(),
+        cat.get("calibration").toString());
+    assertTrue(cat.get("calibration").get("z").asDouble() < 2);
   }
 
   /** Search modes beside the text's meaning: caption words, both, and "more like" a tile. */

@@ -3,6 +3,7 @@ package org.pathlens.index.lucene;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.apache.lucene.index.SegmentInfos;
 import org.pathlens.index.IndexCheckReport;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
@@ -32,6 +33,17 @@ record LuceneLocation(Path dir, TileIndexBackend backend) implements IndexLocati
   @Override
   public IndexCheckReport check() throws IOException {
     return IndexCheck.run(dir);
+  }
+
+  @Override
+  public Optional<Path> directory() {
+    return Optional.of(dir);
+  }
+
+  @Override
+  public long generation() throws IOException {
+    String[] files = dir.toFile().list();
+    return files == null ? -1 : SegmentInfos.getLastCommitGeneration(files);
   }
 
   @Override

@@ -81,6 +81,41 @@ public final class HitJson {
     return line;
   }
 
+  /**
+   * A text search's calibration ({@link ScoreCalibration}): the best hit's cosine, the query's mean
+   * cosine over the index's tiles, the contrast's z and verdict, and the background it was measured
+   * against. The API's {@code calibration} object; the command line prints it on stderr.
+   *
+   * @param filtered whether the search had a filter (the background is always the whole index's)
+   */
+  public static ObjectNode calibrationNode(
+      ScoreCalibration calibration, ScoreCalibration.Calibrated best, boolean filtered) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("best_score", best.best());
+    node.put("mean_score", round(best.mean()));
+    node.put("contrast", round(best.contrast()));
+    node.put("z", round(best.z()));
+    node.put("verdict", best.verdict().words());
+    node.put("background_version", calibration.backgroundVersion());
+    node.put("background_texts", calibration.backgroundBest().size());
+    node.put("background_contrast_mean", round(calibration.contrastMean()));
+    node.put("background_contrast_sd", round(calibration.contrastSd()));
+    node.put("tiles", calibration.tiles());
+    node.put("filtered", filtered);
+    return node;
+  }
+
+  /** {@link #calibrationNode} as one JSON line. */
+  public static String calibration(
+      ScoreCalibration calibration, ScoreCalibration.Calibrated best, boolean filtered) {
+    return write(calibrationNode(calibration, best, filtered));
+  }
+
+  /** Four decimals: more would claim a precision float cosines do not have. */
+  private static double round(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
+  }
+
   private static String write(ObjectNode line) {
     try {
       return JSON.writeValueAsString(line);

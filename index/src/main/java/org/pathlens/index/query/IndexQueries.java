@@ -3,10 +3,13 @@ package org.pathlens.index.query;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import org.pathlens.encoders.ImageEncoder;
+import org.pathlens.encoders.TextEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.encoders.preprocess.ImageDecoder;
 import org.pathlens.index.PatientPooling;
@@ -45,26 +48,52 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
   }
 
   /**
-   * A text that names no tissue: the best score it gets on the same tiles is the level a query has
-   * to rise above before its matches mean anything.
-   */
-  public static final String UNRELATED_TEXT = "a photo of a cat";
-
-  /**
-   * A text search with what it has to beat: the best score {@link #UNRELATED_TEXT} gets on the same
-   * tiles under the same filter.
+   * A text search with what its best hit means here ({@link ScoreCalibration}).
    *
    * @param hits the tiles nearest to the text, best first
-   * @param unrelatedBest the unrelated text's best score, or empty when no tile passes the filter
+   * @param query the text's embedding
+   * @param calibration the index's calibration; empty when the index holds no tile
    */
-  public record TextHits(List<SearchHit> hits, Optional<Float> unrelatedBest) {}
+  public record TextHits(
+      List<SearchHit> hits, float[] query, Optional<ScoreCalibration> calibration) {
 
-  /** {@link #text} and the unrelated text's best score beside it: how the UI tells a weak match. */
-  public TextHits textWithReference(String text, int k, TileFilter filter) throws IOException {
-    List<SearchHit> hits = text(text, k, filter);
-    List<SearchHit> unrelated = text(UNRELATED_TEXT, 1, filter);
-    return new TextHits(
-        hits, unrelated.isEmpty() ? Optional.empty() : Optional.of(unrelated.getFirst().score()));
+    /**
+     * The best hit calibrated; empty when there is no hit, or when the background's contrasts do
+     * not spread ({@link ScoreCalibration#canJudge}: an index of one tile).
+     */
+    public Optional<ScoreCalibration.Calibrated> best() {
+      return hits.isEmpty()
+          ? Optional.empty()
+          : calibration
+              .filter(ScoreCalibration::canJudge)
+              .map(c -> c.calibrate(hits.getFirst().score(), query));
+    }
+  }
+
+  /**
+   * {@link #text} and the index's calibration beside it ({@link CalibrationRecords}): how the CLI,
+   * the API and the UI tell a strong match from a weak one.
+   */
+  public TextHits textCalibrated(String text, int k, TileFilter filter) throws IOException {
+    float[] query = encoders().texts().encode(text);
+    return new TextHits(index.search(query, k, filter), query, calibration());
+  }
+
+  /** The index's calibration ({@link CalibrationRecords#of}). */
+  public Optional<ScoreCalibration> calibration() throws IOException {
+    CalibrationBackground background = CalibrationBackground.standard();
+    return CalibrationRecords.of(
+        index, background, () -> backgroundEmbeddings(encoders().texts(), background));
+  }
+
+  /** Background embeddings by text encoder: the same texts embed the same for an encoder. */
+  private static final Map<TextEncoder, List<float[]>> BACKGROUND_EMBEDDINGS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static List<float[]> backgroundEmbeddings(
+      TextEncoder encoder, CalibrationBackground background) {
+    return BACKGROUND_EMBEDDINGS.computeIfAbsent(
+        encoder, e -> List.copyOf(e.encode(background.texts())));
   }
 
   /**
