@@ -119,7 +119,8 @@ public record Canary(
     return items;
   }
 
-  private static float[] floats(Path file, String where, JsonNode vector) {
+  /** A non-empty JSON list of numbers as floats; {@code where} names it in the refusal. */
+  static float[] floats(Path file, String where, JsonNode vector) {
     if (!vector.isArray() || vector.isEmpty()) {
       throw new BundleException(file, where + " must be a list of numbers");
     }

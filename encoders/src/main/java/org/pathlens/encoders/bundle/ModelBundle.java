@@ -126,6 +126,11 @@ public record ModelBundle(Path dir, ModelConfig config, String contentHash, Cana
     if (config.imageProjection() != null) {
       files.add(IMAGE_PROJECTION_FILE);
     }
+    return hashFiles(dir, files);
+  }
+
+  /** SHA-256 (hex) over each of {@code files} in {@code dir}: its name, then its bytes. */
+  static String hashFiles(Path dir, List<String> files) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[1 << 16];

@@ -77,7 +77,7 @@ public record SlideCanary(Path file, String reference, List<Slide> slides) {
     float[][] rows = new float[features.size()][];
     long[][] positions = new long[coords.size()][];
     for (int n = 0; n < rows.length; n++) {
-      rows[n] = floats(file, where + ".features[" + n + "]", features.get(n));
+      rows[n] = Canary.floats(file, where + ".features[" + n + "]", features.get(n));
       if (rows[n].length != rows[0].length) {
         throw new BundleException(
             file, where + ".features[" + n + "] has another length than features[0]");
@@ -101,20 +101,6 @@ public record SlideCanary(Path file, String reference, List<Slide> slides) {
         rows,
         positions,
         patch.asLong(),
-        floats(file, where + ".embedding", item.path("embedding")));
-  }
-
-  private static float[] floats(Path file, String where, JsonNode vector) {
-    if (!vector.isArray() || vector.isEmpty()) {
-      throw new BundleException(file, where + " must be a list of numbers");
-    }
-    float[] values = new float[vector.size()];
-    for (int d = 0; d < values.length; d++) {
-      if (!vector.get(d).isNumber()) {
-        throw new BundleException(file, where + "[" + d + "] is not a number");
-      }
-      values[d] = (float) vector.get(d).asDouble();
-    }
-    return values;
+        Canary.floats(file, where + ".embedding", item.path("embedding")));
   }
 }

@@ -1,14 +1,7 @@
 package org.pathlens.encoders.bundle;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -66,7 +59,7 @@ public record SlideEncoderBundle(
                 + config.tileFeatures().inputDim());
       }
     }
-    return new SlideEncoderBundle(absolute, config, hash(absolute), canary);
+    return new SlideEncoderBundle(absolute, config, ModelBundle.hashFiles(absolute, FILES), canary);
   }
 
   public Path encoderFile() {
@@ -76,26 +69,5 @@ public record SlideEncoderBundle(
   /** Short form of the content hash for logs and command output. */
   public String shortHash() {
     return contentHash.substring(0, 12);
-  }
-
-  private static String hash(Path dir) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (String name : FILES) {
-        digest.update(name.getBytes(StandardCharsets.UTF_8));
-        try (InputStream in =
-            new DigestInputStream(Files.newInputStream(dir.resolve(name)), digest)) {
-          while (in.read(buffer) >= 0) {
-            // DigestInputStream updates the digest as it reads.
-          }
-        }
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new BundleException(dir, "cannot be read: " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads a CSV file (tile manifests, label files) into records of fields, by RFC 4180 as Jackson's
@@ -53,6 +54,16 @@ public final class CsvRecords {
       throw new FileSystemException(file.toString(), null, e.getMessage());
     }
     return records;
+  }
+
+  /**
+   * The index in {@code header} of the first of {@code names} it has, compared trimmed and without
+   * case (a column a table may call by several names, e.g. {@code wsi} or {@code slide}); -1 for
+   * none.
+   */
+  public static int column(List<String> header, List<String> names) {
+    List<String> plain = header.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+    return names.stream().mapToInt(plain::indexOf).filter(i -> i >= 0).findFirst().orElse(-1);
   }
 
   private static IllegalArgumentException notCsv(Path file, JacksonException e) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,15 +27,8 @@ public final class MppTable {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(csv + ": --mpp-csv is empty; it needs a header wsi,mpp");
     }
-    List<String> header =
-        rows.getFirst().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
-    int slide = -1;
-    for (String name : SLIDE_COLUMNS) {
-      if (slide < 0) {
-        slide = header.indexOf(name);
-      }
-    }
-    int mpp = header.indexOf("mpp");
+    int slide = CsvRecords.column(rows.getFirst(), SLIDE_COLUMNS);
+    int mpp = CsvRecords.column(rows.getFirst(), List.of("mpp"));
     if (slide < 0 || mpp < 0) {
       throw new IllegalArgumentException(
           csv

@@ -78,9 +78,8 @@ public sealed interface SlidePatients {
         throw new IllegalArgumentException(
             csv + ": --patients is empty; it needs a header slide_id,patient_id");
       }
-      List<String> header =
-          rows.getFirst().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
-      int slide = firstOf(header, SLIDE), patient = firstOf(header, PATIENT);
+      int slide = CsvRecords.column(rows.getFirst(), SLIDE);
+      int patient = CsvRecords.column(rows.getFirst(), PATIENT);
       if (slide < 0 || patient < 0) {
         throw new IllegalArgumentException(
             csv
@@ -104,10 +103,6 @@ public sealed interface SlidePatients {
         }
       }
       return new Table(Map.copyOf(bySlide));
-    }
-
-    private static int firstOf(List<String> header, List<String> names) {
-      return names.stream().mapToInt(header::indexOf).filter(i -> i >= 0).findFirst().orElse(-1);
     }
   }
 }

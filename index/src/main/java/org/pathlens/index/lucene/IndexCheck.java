@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.CheckIndex;
@@ -309,37 +310,22 @@ final class IndexCheck {
   private static long countTilesCutFromSlide(IndexSearcher searcher, String slideId)
       throws IOException {
     long[] count = {0};
-    Set<String> fields = Set.of(TileFields.ID, TileFields.X, TileFields.Y, TileFields.SOURCE);
-    searcher.search(
-        TileFilter.slide(slideId).luceneQuery(),
-        new SimpleCollector() {
-          private StoredFields stored;
-
-          @Override
-          protected void doSetNextReader(LeafReaderContext context) throws IOException {
-            stored = context.reader().storedFields();
-          }
-
-          @Override
-          public void collect(int doc) throws IOException {
-            Document d = stored.document(doc, fields);
-            IndexableField x = d.getField(TileFields.X);
-            IndexableField y = d.getField(TileFields.Y);
-            if (x != null
-                && y != null
-                && x.numericValue() != null
-                && y.numericValue() != null
-                && TileIds.ofPosition(
-                        slideId, x.numericValue().intValue(), y.numericValue().intValue())
-                    .equals(d.get(TileFields.ID))
-                && !String.valueOf(d.get(TileFields.SOURCE)).endsWith(".h5")) {
-              count[0]++;
-            }
-          }
-
-          @Override
-          public ScoreMode scoreMode() {
-            return ScoreMode.COMPLETE_NO_SCORES;
+    forEachStoredTile(
+        searcher,
+        slideId,
+        Set.of(TileFields.ID, TileFields.X, TileFields.Y, TileFields.SOURCE),
+        d -> {
+          IndexableField x = d.getField(TileFields.X);
+          IndexableField y = d.getField(TileFields.Y);
+          if (x != null
+              && y != null
+              && x.numericValue() != null
+              && y.numericValue() != null
+              && TileIds.ofPosition(
+                      slideId, x.numericValue().intValue(), y.numericValue().intValue())
+                  .equals(d.get(TileFields.ID))
+              && !String.valueOf(d.get(TileFields.SOURCE)).endsWith(".h5")) {
+            count[0]++;
           }
         });
     return count[0];
@@ -353,7 +339,18 @@ final class IndexCheck {
   private static Map<String, Long> tilesBySource(IndexSearcher searcher, String slideId)
       throws IOException {
     Map<String, Long> counts = new TreeMap<>();
-    Set<String> fields = Set.of(TileFields.SOURCE);
+    forEachStoredTile(
+        searcher,
+        slideId,
+        Set.of(TileFields.SOURCE),
+        d -> counts.merge(String.valueOf(d.get(TileFields.SOURCE)), 1L, Long::sum));
+    return counts;
+  }
+
+  /** {@code fields} of every live tile of {@code slideId}, as stored, one document at a time. */
+  private static void forEachStoredTile(
+      IndexSearcher searcher, String slideId, Set<String> fields, Consumer<Document> action)
+      throws IOException {
     searcher.search(
         TileFilter.slide(slideId).luceneQuery(),
         new SimpleCollector() {
@@ -366,8 +363,7 @@ final class IndexCheck {
 
           @Override
           public void collect(int doc) throws IOException {
-            counts.merge(
-                String.valueOf(stored.document(doc, fields).get(TileFields.SOURCE)), 1L, Long::sum);
+            action.accept(stored.document(doc, fields));
           }
 
           @Override
@@ -375,6 +371,5 @@ final class IndexCheck {
             return ScoreMode.COMPLETE_NO_SCORES;
           }
         });
-    return counts;
   }
 }
