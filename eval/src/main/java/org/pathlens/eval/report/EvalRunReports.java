@@ -153,7 +153,10 @@ public final class EvalRunReports {
 
   static String task(EvalConfig.Task task) {
     return switch (task) {
-      case EvalConfig.ZeroShot z -> "zero-shot with prompts " + z.prompts();
+      case EvalConfig.ZeroShot z ->
+          "zero-shot with prompts "
+              + z.prompts()
+              + (z.screenPrompts() == null ? "" : ", " + z.screening());
       case EvalConfig.FewShot f ->
           String.format(
               Locale.ROOT,
