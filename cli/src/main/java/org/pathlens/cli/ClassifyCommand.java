@@ -8,8 +8,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pathlens.encoders.ImageFiles;
@@ -21,6 +23,8 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.prompts.ClassEmbeddingCache;
 import org.pathlens.prompts.ClassProbabilities;
+import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptScreening;
 import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.PromptSetReader;
 import org.pathlens.prompts.ZeroShotClassifier;
@@ -156,6 +160,20 @@ final class ClassifyCommand implements Callable<Integer> {
               + " or annotations (editable by hand).")
   QuPathObjectType objectType;
 
+  @Option(
+      names = "--screen-prompts",
+      arity = "0..1",
+      fallbackValue = "0.5",
+      paramLabel = "SHARE",
+      description =
+          "Screen the prompt set's variants (class name x template) on the tiles being classified,"
+              + " without their labels, then classify them: each variant is scored by the mean"
+              + " confidence margin p(1st) - p(2nd) it gives the tiles (after KEEP's prompt"
+              + " selection) and the top SHARE of each class's variants are averaged (default"
+              + " SHARE: 0.5). The kept prompts and their scores go to stderr. Off by default: on"
+              + " the demo data it did not beat the full ensemble (docs/zero-shot.md).")
+  Double screenPrompts;
+
   @Mixin CacheOption cache;
 
   @Option(names = "--no-cache", description = "Encode the prompts afresh and write no cache file.")
@@ -186,6 +204,12 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--top-k and --pooling choose how --per-slide pools tiles; add --per-slide");
     }
+    if (screenPrompts != null && !(screenPrompts > 0 && screenPrompts <= 1)) {
+      throw new IllegalArgumentException(
+          "--screen-prompts SHARE is the share of each class's prompt variants kept, in (0, 1];"
+              + " got "
+              + screenPrompts);
+    }
     SlidePooling slidePooling = slidePooling();
     PromptSet promptSet = PromptSetReader.resolve(prompts.file);
     ClassEmbeddingCache classEmbeddings =
@@ -196,7 +220,10 @@ final class ClassifyCommand implements Callable<Integer> {
     int classified;
     try (VisionLanguageModel vlm =
         VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
-      ZeroShotClassifier classifier = classEmbeddings.classifier(vlm, promptSet);
+      Screening classifier =
+          screenPrompts == null
+              ? tiles -> classEmbeddings.classifier(vlm, promptSet)
+              : tiles -> screen(vlm, promptSet, tiles);
       classified =
           inputs.index != null
               ? classifyIndex(out, vlm, classifier, slidePooling)
@@ -211,11 +238,33 @@ final class ClassifyCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The classifier for the tiles about to be classified: the full ensemble, which needs no tiles,
+   * or the ensemble screened on them.
+   */
+  @FunctionalInterface
+  private interface Screening {
+    ZeroShotClassifier classifierFor(List<float[]> tiles);
+  }
+
+  /** The prompt set screened on {@code tiles}, what was kept said on stderr. */
+  private ZeroShotClassifier screen(VisionLanguageModel vlm, PromptSet set, List<float[]> tiles) {
+    if (tiles.isEmpty()) {
+      return null; // nothing to classify: call() says so
+    }
+    PromptScreening screening =
+        PromptScreening.screen(
+            PromptEmbeddings.encode(set, vlm.texts()), tiles, vlm.logitScale(), screenPrompts);
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "pathlens classify: prompts screened without labels on the tiles classified (mean p(1st)"
+            + " - p(2nd)):");
+    screening.report().forEach(line -> err.println("pathlens classify:   " + line));
+    return screening.classifier(vlm.logitScale());
+  }
+
   private int classifyIndex(
-      PrintWriter out,
-      VisionLanguageModel vlm,
-      ZeroShotClassifier classifier,
-      SlidePooling slidePooling)
+      PrintWriter out, VisionLanguageModel vlm, Screening screening, SlidePooling slidePooling)
       throws IOException {
     if (!stain.toStainOptions(maxPixels.decoder()).isNone()) {
       throw new IllegalArgumentException(
@@ -226,6 +275,11 @@ final class ClassifyCommand implements Callable<Integer> {
         TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileIndex index = partial.reading(opened);
       TileFilter tiles = regionClass.restrict(filter.parse(), index);
+      ZeroShotClassifier classifier =
+          screening.classifierFor(screenPrompts == null ? List.of() : embeddings(index, tiles));
+      if (classifier == null) {
+        return 0;
+      }
       int classified;
       if (perSlide) {
         List<SlideClassification> results =
@@ -277,10 +331,38 @@ final class ClassifyCommand implements Callable<Integer> {
     }
   }
 
-  private int classifyImages(
-      PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier) {
-    AtomicInteger classified = new AtomicInteger();
+  /** The stored embeddings of the tiles passing {@code filter}, in tile id order. */
+  private static List<float[]> embeddings(TileIndex index, TileFilter filter) throws IOException {
+    TreeMap<String, float[]> byId = new TreeMap<>();
+    index.forEachTile(filter, tile -> byId.put(tile.record().id(), tile.embedding()));
+    return List.copyOf(byId.values());
+  }
+
+  private int classifyImages(PrintWriter out, VisionLanguageModel vlm, Screening screening) {
     List<Path> files = ImageFiles.expand(inputs.images);
+    if (screenPrompts != null) {
+      // Screening needs every tile's embedding before the first is classified.
+      List<Path> embeddedFiles = new ArrayList<>();
+      List<float[]> embeddings = new ArrayList<>();
+      stain.embedFiles(
+          vlm,
+          files,
+          maxPixels.decoder(),
+          model.batchSize(),
+          "classify",
+          spec.commandLine().getErr(),
+          done -> {
+            embeddedFiles.add(done.file());
+            embeddings.add(done.embedding());
+          });
+      ZeroShotClassifier classifier = screening.classifierFor(embeddings);
+      for (int i = 0; i < embeddings.size(); i++) {
+        print(out, embeddedFiles.get(i).toString(), classifier.classify(embeddings.get(i)));
+      }
+      return embeddings.size();
+    }
+    ZeroShotClassifier classifier = screening.classifierFor(List.of());
+    AtomicInteger classified = new AtomicInteger();
     stain.embedFiles(
         vlm,
         files,

@@ -101,6 +101,11 @@ final class EvalRunCommand implements Callable<Integer> {
             result.cases().leftOut(),
             result.cases().mixedLabels());
       }
+      if (result.classified() != null && result.classified().screening() != null) {
+        out.println(
+            "  prompts screened without labels on the dataset's tiles (mean p(1st) - p(2nd)):");
+        result.classified().screening().report().forEach(line -> out.println("    " + line));
+      }
       if (reportDir != null) {
         Path page =
             ReportWriter.write(

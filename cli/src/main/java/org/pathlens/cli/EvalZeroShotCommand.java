@@ -115,8 +115,27 @@ final class EvalZeroShotCommand implements Callable<Integer> {
       description = "Few-shot draws per N (default: ${DEFAULT-VALUE}).")
   int repeats = 5;
 
+  @Option(
+      names = "--screen-prompts",
+      arity = "0..1",
+      fallbackValue = "0.5",
+      paramLabel = "SHARE",
+      description =
+          "Also screen the prompt set's variants (class name x template) on these tiles without"
+              + " their labels, keep the top SHARE of each class's by mean confidence margin"
+              + " p(1st) - p(2nd) (default SHARE: 0.5), and compare that ensemble with the full one:"
+              + " the kept prompts, each metric of both and the paired-bootstrap interval of the"
+              + " difference.")
+  Double screenPrompts;
+
   @Override
   public Integer call() throws Exception {
+    if (screenPrompts != null && !(screenPrompts > 0 && screenPrompts <= 1)) {
+      throw new IllegalArgumentException(
+          "--screen-prompts SHARE is the share of each class's prompt variants kept, in (0, 1];"
+              + " got "
+              + screenPrompts);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PromptSet promptSet = PromptSetReader.resolve(prompts.file);
     LabelledTiles labels = LabelledTiles.read(labelsFile, labelColumn, groupColumn);
@@ -130,7 +149,8 @@ final class EvalZeroShotCommand implements Callable<Integer> {
             repeats,
             seed,
             train,
-            model.batchSize());
+            model.batchSize(),
+            screenPrompts);
     StainOptions stainOptions =
         stain.toStainOptions(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS));
     try (VisionLanguageModel vlm =

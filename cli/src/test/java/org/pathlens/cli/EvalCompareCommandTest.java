@@ -141,6 +141,60 @@ class EvalCompareCommandTest {
     assertEquals(mcnemar.get("c").asInt(), onlyB);
   }
 
+  /**
+   * The committed screened-versus-full comparison (docs/zero-shot.md, "Prompt screening"): on the
+   * tiny config's 72 tiles screening loses 2 tiles and wins none; the paired interval of the
+   * difference reaches 0, so it cannot tell them apart, and screening stays off by default.
+   */
+  @Test
+  void promptScreeningAgainstTheFullEnsembleOnTheSameTiles() throws IOException {
+    Path json = tmp.resolve("screened.json");
+    String screened = file("eval/configs/demo-tiny-zeroshot-screened.yaml");
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "compare",
+            "--threads",
+            "1",
+            file("eval/configs/demo-tiny-zeroshot.yaml"),
+            screened,
+            "--json",
+            json.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode root = JSON.readTree(json.toFile());
+    assertEquals(72, root.get("paired_tiles").asInt());
+    assertEquals(0.5, root.get("b").get("screen_prompts").asDouble(), 0.0);
+    JsonNode accuracy = metric(root, "accuracy");
+    assertEquals(16, accuracy.get("units").asInt());
+    assertEquals(-2.0 / 72, accuracy.get("difference").asDouble(), 1e-12);
+    assertEquals(-0.0678, accuracy.get("difference_ci").get(0).asDouble(), 1e-4);
+    assertEquals(0.0, accuracy.get("difference_ci").get(1).asDouble(), 1e-12);
+    assertEquals(0.1592, accuracy.get("p_value").asDouble(), 1e-4);
+    assertEquals(-0.0292, metric(root, "weighted_f1").get("difference").asDouble(), 1e-4);
+    assertEquals(-0.0002, metric(root, "macro_auroc").get("difference").asDouble(), 1e-4);
+    assertEquals(2, root.get("mcnemar").get("b").asInt());
+    assertEquals(0, root.get("mcnemar").get("c").asInt());
+    assertEquals(0.5, root.get("mcnemar").get("p_value").asDouble(), 1e-12);
+    assertTrue(
+        run.out()
+            .contains(
+                "zero-shot, prompt set demo-crc9, screened without labels (top 50 % of each"
+                    + " class's variants), 72 tiles"),
+        run.out());
+    // Each side as eval run measures it alone: A the full ensemble's expected values, B the
+    // screened config's.
+    EvalConfig config = EvalConfigReader.read(Path.of(screened));
+    List<MetricValue> b = EvalRun.run(config, CPU, skipped -> {}, cache()).values();
+    requireSidesAsEvalRunMeasures(
+        root,
+        EvalConfigReader.read(Path.of(file("eval/configs/demo-tiny-zeroshot.yaml"))),
+        null,
+        b);
+    for (MetricValue v : b) {
+      assertEquals(config.expected().get(v.name()), v.value(), 1e-6, v.name());
+    }
+  }
+
   @Test
   void theDemoModelBeatsAnUntrainedTinyClipOnTheSameTilesAndPrompts() throws IOException {
     Path json = tmp.resolve("zeroshot.json");

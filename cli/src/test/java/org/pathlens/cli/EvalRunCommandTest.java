@@ -50,8 +50,17 @@ class EvalRunCommandTest {
             config("demo-tiny-fewshot.yaml"),
             config("demo-tiny-robustness.yaml"),
             config("demo-tiny-robustness-combat.yaml"),
-            config("demo-tiny-zeroshot-combat.yaml"));
+            config("demo-tiny-zeroshot-combat.yaml"),
+            config("demo-tiny-zeroshot-screened.yaml"));
     assertEquals(0, run.exitCode(), run.out() + run.err());
+    // The screened config says what it kept: half of each class's 18 variants, best first.
+    assertTrue(
+        run.out().contains("prompts screened without labels on the dataset's tiles")
+            && run.out()
+                .contains(
+                    "    ADI: kept 9 of 18 on 72 tiles: \"a histopathology tile showing fat.\"")
+            && run.out().contains("    TUM: kept 9 of 18 on 72 tiles: "),
+        run.out());
     assertTrue(
         run.out().contains("6 OK, 0 FAIL")
             && run.out().contains("14 OK, 0 FAIL")

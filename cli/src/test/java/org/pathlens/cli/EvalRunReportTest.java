@@ -282,6 +282,52 @@ class EvalRunReportTest {
     return out;
   }
 
+  /** A screened zero-shot config's page and JSON list every variant it scored and what it kept. */
+  @Test
+  void aScreenedConfigsReportListsEveryVariantAndWhatWasKept() throws Exception {
+    Path dir = tmp.resolve("screened");
+    CliRun screened =
+        CliRun.of(
+            "eval",
+            "run",
+            "--threads",
+            "1",
+            "--report",
+            dir.toString(),
+            EvalRunCommandTest.config("demo-tiny-zeroshot-screened.yaml"));
+    assertEquals(0, screened.exitCode(), screened.out() + screened.err());
+    JsonNode table =
+        new ObjectMapper()
+            .readTree(dir.resolve("report.json").toFile())
+            .at("/tables/prompt_screening");
+    assertEquals("Prompt screening without labels", table.get("title").asText());
+    JsonNode rows = table.get("rows");
+    assertEquals(9 * 18, rows.size());
+    int kept = 0;
+    for (JsonNode row : rows) {
+      kept += row.get("kept").asText().equals("yes") ? 1 : 0;
+      assertEquals(row.get("rank").asInt() <= 9, row.get("kept").asText().equals("yes"));
+    }
+    assertEquals(81, kept);
+    // The first row is the line eval run printed for ADI's best variant.
+    assertEquals("ADI", rows.get(0).get("class").asText());
+    assertEquals("a histopathology tile showing fat.", rows.get(0).get("prompt").asText());
+    assertTrue(
+        screened
+            .out()
+            .contains(
+                String.format(
+                    Locale.ROOT,
+                    "ADI: kept 9 of 18 on 72 tiles: \"a histopathology tile showing fat.\" %.4f",
+                    rows.get(0).get("score").asDouble())),
+        screened.out());
+    String html = Files.readString(dir.resolve("report.html"));
+    assertTrue(
+        html.contains("Prompt screening without labels")
+            && html.contains("a histopathology tile showing fat."),
+        html);
+  }
+
   static Document parse(String html) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);

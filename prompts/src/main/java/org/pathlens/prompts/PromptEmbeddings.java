@@ -65,12 +65,26 @@ public record PromptEmbeddings(PromptSet prompts, float[][][][] vectors) {
   /** L2-normalised mean over the kept prompts of one class. */
   public float[] classEmbedding(
       int classIndex, IntPredicate keepSynonym, IntPredicate keepTemplate) {
+    return classEmbedding(classIndex, (s, t) -> keepSynonym.test(s) && keepTemplate.test(t));
+  }
+
+  /** Which of a class's prompts go into its embedding, by synonym and template index. */
+  @FunctionalInterface
+  public interface PromptFilter {
+    boolean keep(int synonym, int template);
+  }
+
+  /**
+   * L2-normalised mean over the prompts of one class that {@code keep} keeps (prompt screening
+   * keeps any subset of synonym × template pairs).
+   */
+  public float[] classEmbedding(int classIndex, PromptFilter keep) {
     float[][][] ofClass = vectors[classIndex];
     float[] mean = null;
     int kept = 0;
     for (int s = 0; s < ofClass.length; s++) {
       for (int t = 0; t < ofClass[s].length; t++) {
-        if (!keepSynonym.test(s) || !keepTemplate.test(t)) {
+        if (!keep.keep(s, t)) {
           continue;
         }
         float[] v = ofClass[s][t];

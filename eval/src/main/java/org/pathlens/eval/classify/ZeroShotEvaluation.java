@@ -13,8 +13,10 @@ import java.util.function.Consumer;
 import org.pathlens.encoders.ImageEncoder;
 import org.pathlens.encoders.VisionLanguageModel;
 import org.pathlens.eval.metrics.Bootstrap;
+import org.pathlens.eval.metrics.PairedBootstrap;
 import org.pathlens.eval.metrics.Predictions;
 import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptScreening;
 import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.ZeroShotClassifier;
 
@@ -34,6 +36,8 @@ public final class ZeroShotEvaluation {
    * @param train a separate labelled set to draw few-shot labels from; null: split the evaluation
    *     set
    * @param batchSize images per forward pass
+   * @param screenPrompts null: no screening; else also the prompt set screened without labels on
+   *     the tiles, keeping this share of each class's variants, against the full ensemble
    */
   public record Options(
       Bootstrap bootstrap,
@@ -42,7 +46,8 @@ public final class ZeroShotEvaluation {
       int repeats,
       long seed,
       LabelledTiles train,
-      int batchSize) {
+      int batchSize,
+      Double screenPrompts) {
 
     public Options {
       fewShots = List.copyOf(fewShots);
@@ -57,7 +62,7 @@ public final class ZeroShotEvaluation {
     }
 
     public static Options defaults() {
-      return new Options(Bootstrap.defaults(), true, List.of(), 5, 1, null, 32);
+      return new Options(Bootstrap.defaults(), true, List.of(), 5, 1, null, 32, null);
     }
   }
 
@@ -66,6 +71,8 @@ public final class ZeroShotEvaluation {
    *
    * @param embedded the evaluated tiles with their image embeddings
    * @param predictions what the zero-shot classifier said about each of them, in the same order
+   * @param screening the prompt set screened without labels against the full ensemble; null when
+   *     not asked for
    */
   public record Report(
       String model,
@@ -77,7 +84,8 @@ public final class ZeroShotEvaluation {
       PromptAblation ablation,
       FewShotEvaluation fewShot,
       EmbeddedTiles embedded,
-      Predictions predictions) {
+      Predictions predictions,
+      ScreenedAgainstFull screening) {
 
     public String toText() {
       StringBuilder out =
@@ -91,6 +99,15 @@ public final class ZeroShotEvaluation {
                   model,
                   bundleHash.substring(0, 12)));
       out.append(zeroShot.toText());
+      if (screening != null) {
+        out.append(
+                String.format(
+                    Locale.ROOT,
+                    "%nPrompt screening without labels on these tiles (top %s of each class's"
+                        + " variants by mean p(1st) - p(2nd))%n",
+                    percent(screening.screening().keepFraction())))
+            .append(screening.toText());
+      }
       if (ablation != null) {
         out.append("\nPrompt ablation (leave one out)\n").append(ablation.toText());
       }
@@ -141,6 +158,29 @@ public final class ZeroShotEvaluation {
           r.add(v);
         }
       }
+      if (screening != null) {
+        ObjectNode sc = root.putObject("screening");
+        sc.put("keep_fraction", screening.screening().keepFraction());
+        ArrayNode variants = sc.putArray("variants");
+        for (PromptScreening.Variant v : screening.screening().variants()) {
+          ObjectNode n = variants.addObject();
+          n.put("class", v.classId());
+          n.put("prompt", v.prompt());
+          n.put("score", v.score());
+          n.put("rank", v.rank());
+          n.put("kept", v.kept());
+        }
+        ObjectNode compared = sc.putObject("metrics");
+        for (PairedBootstrap.Difference d : screening.rows()) {
+          ObjectNode m = compared.putObject(d.name());
+          m.put("full", d.a().estimate());
+          m.put("screened", d.b().estimate());
+          m.put("difference", d.difference().estimate());
+          m.put("difference_ci_lower", d.difference().lower());
+          m.put("difference_ci_upper", d.difference().upper());
+          m.put("p_value", d.pValue());
+        }
+      }
       if (ablation != null) {
         ObjectNode a = root.putObject("ablation");
         a.put("baseline_accuracy", ablation.baseline());
@@ -187,6 +227,16 @@ public final class ZeroShotEvaluation {
         new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
     Predictions predictions = tiles.predict(classifier);
     MetricsReport metrics = MetricsReport.of(predictions, options.bootstrap());
+    ScreenedAgainstFull screening =
+        options.screenPrompts() == null
+            ? null
+            : ScreenedAgainstFull.run(
+                promptEmbeddings,
+                tiles,
+                predictions,
+                model.logitScale(),
+                options.screenPrompts(),
+                options.bootstrap());
     PromptAblation ablation =
         options.ablation() ? PromptAblation.run(promptEmbeddings, model.logitScale(), tiles) : null;
     FewShotEvaluation fewShot = null;
@@ -221,6 +271,13 @@ public final class ZeroShotEvaluation {
         ablation,
         fewShot,
         tiles,
-        predictions);
+        predictions,
+        screening);
+  }
+
+  /** 0.5 as {@code 50 %}. */
+  static String percent(double share) {
+    double p = share * 100;
+    return (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p)) + " %";
   }
 }

@@ -177,6 +177,9 @@ public final class ComparisonReport {
     node.put("task", side.task());
     if (side.config().task() instanceof EvalConfig.ZeroShot z) {
       node.put("prompts", z.prompts().toString());
+      if (z.screenPrompts() != null) {
+        node.put("screen_prompts", z.screenPrompts());
+      }
     }
     node.put("tiles", side.tiles());
     return node;

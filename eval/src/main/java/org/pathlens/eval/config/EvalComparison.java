@@ -423,7 +423,7 @@ public final class EvalComparison {
   static String describe(EvalConfig.Task task) {
     return switch (task) {
       case EvalConfig.ZeroShot z ->
-          "zero-shot, prompt set " + PromptSetReader.resolve(z.prompts()).name();
+          "zero-shot, " + z.describe(PromptSetReader.resolve(z.prompts()).name());
       case EvalConfig.FewShot f ->
           String.format(
               Locale.ROOT, "few-shot %s, %d per class (seed %d)", f.method(), f.shots(), f.seed());

@@ -259,10 +259,42 @@ public record EvalConfig(
    *
    * @param bySite also report accuracy per center ({@code accuracy@<site>}, the {@code site}
    *     column)
+   * @param screenPrompts null: every prompt of the set (the full ensemble); else the share of each
+   *     class's prompt variants kept by label-free screening on the dataset's own tiles ({@code
+   *     PromptScreening}; the labels are not used)
    */
-  public record ZeroShot(Path prompts, boolean bySite) implements Task {
+  public record ZeroShot(Path prompts, boolean bySite, Double screenPrompts) implements Task {
+    public ZeroShot {
+      if (screenPrompts != null && !(screenPrompts > 0 && screenPrompts <= 1)) {
+        throw new IllegalArgumentException(
+            "the share of prompt variants screening keeps must be in (0, 1], got " + screenPrompts);
+      }
+    }
+
+    public ZeroShot(Path prompts, boolean bySite) {
+      this(prompts, bySite, null);
+    }
+
     public ZeroShot(Path prompts) {
       this(prompts, false);
+    }
+
+    /** {@code prompt set NAME}, and when screened {@code , }{@link #screening()}. */
+    public String describe(String promptSetName) {
+      return "prompt set " + promptSetName + (screenPrompts == null ? "" : ", " + screening());
+    }
+
+    /**
+     * {@code screened without labels (top 50 % of each class's variants)}; empty without screening.
+     */
+    public String screening() {
+      if (screenPrompts == null) {
+        return "";
+      }
+      double percent = screenPrompts * 100;
+      String share =
+          percent == Math.rint(percent) ? Long.toString((long) percent) : Double.toString(percent);
+      return "screened without labels (top " + share + " % of each class's variants)";
     }
   }
 

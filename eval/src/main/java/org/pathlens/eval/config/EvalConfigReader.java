@@ -26,6 +26,7 @@ import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.index.batch.ComBat;
+import org.pathlens.prompts.PromptScreening;
 import org.pathlens.prompts.PromptSetReader;
 
 /**
@@ -365,7 +366,9 @@ public final class EvalConfigReader {
     return switch (type) {
       case "zeroshot" ->
           new EvalConfig.ZeroShot(
-              promptSet(text(t, "prompts", "task.prompts")), flag(t, "by_site", "task.by_site"));
+              promptSet(text(t, "prompts", "task.prompts")),
+              flag(t, "by_site", "task.by_site"),
+              screenPrompts(t));
       case "fewshot" -> {
         String method = text(t, "method", "task.method");
         if (!EvalConfig.FewShot.METHODS.contains(method)) {
@@ -387,6 +390,29 @@ public final class EvalConfigReader {
                   + type
                   + "\" is not one of zeroshot, fewshot, retrieval, robustness, segmentation");
     };
+  }
+
+  /**
+   * {@code screen_prompts}: absent or {@code false}, the full ensemble; {@code true}, screening
+   * keeping {@link PromptScreening#DEFAULT_KEEP_FRACTION} of each class's variants; a number in (0,
+   * 1], screening keeping that share.
+   */
+  private Double screenPrompts(JsonNode t) {
+    JsonNode v = t.get("screen_prompts");
+    if (v == null || v.isNull() || (v.isBoolean() && !v.asBoolean())) {
+      return null;
+    }
+    if (v.isBoolean()) {
+      return PromptScreening.DEFAULT_KEEP_FRACTION;
+    }
+    if (!v.isNumber() || !(v.asDouble() > 0 && v.asDouble() <= 1)) {
+      throw error(
+          "task.screen_prompts",
+          "expected true, false or the share of each class's prompt variants to keep, in (0, 1];"
+              + " got "
+              + v);
+    }
+    return v.asDouble();
   }
 
   /**

@@ -19,6 +19,7 @@ import org.pathlens.eval.retrieval.CaseItems;
 import org.pathlens.eval.retrieval.RetrievalEvaluation;
 import org.pathlens.eval.segmentation.SegmentationScores;
 import org.pathlens.eval.segmentation.TileMasks;
+import org.pathlens.prompts.PromptScreening;
 
 /**
  * Runs an {@link EvalConfig}: gets its embedded tiles ({@link EvalDatasets}, kept between configs
@@ -227,8 +228,15 @@ public final class EvalRun {
    *
    * @param tileIndices per prediction, its tile's index among the tiles given (few-shot tests only
    *     the tiles it did not train on)
+   * @param screening for a zero-shot task with {@code screen_prompts}, which prompt variants the
+   *     label-free screening kept and their scores; else null
    */
-  public record Classified(Predictions predictions, List<Integer> tileIndices) {}
+  public record Classified(
+      Predictions predictions, List<Integer> tileIndices, PromptScreening screening) {
+    public Classified(Predictions predictions, List<Integer> tileIndices) {
+      this(predictions, tileIndices, null);
+    }
+  }
 
   /**
    * The configured metrics in the config's order, or every computed one; an unknown name is an

@@ -22,6 +22,7 @@ import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.eval.segmentation.TileMasks;
 import org.pathlens.prompts.Classifier;
 import org.pathlens.prompts.PromptEmbeddings;
+import org.pathlens.prompts.PromptScreening;
 import org.pathlens.prompts.PromptSet;
 import org.pathlens.prompts.PromptSetReader;
 import org.pathlens.prompts.ZeroShotClassifier;
@@ -119,10 +120,19 @@ final class EvalTasks {
     PromptSet prompts = PromptSetReader.resolve(task.prompts());
     tiles.requireLabelsIn(prompts.classIds(), "prompt set " + prompts.name());
     PromptEmbeddings promptEmbeddings = PromptEmbeddings.encode(prompts, model.texts());
-    ZeroShotClassifier classifier =
-        new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
+    List<Integer> all = IntStream.range(0, tiles.size()).boxed().toList();
+    if (task.screenPrompts() == null) {
+      ZeroShotClassifier classifier =
+          new ZeroShotClassifier(prompts, promptEmbeddings.classEmbeddings(), model.logitScale());
+      return new EvalRun.Classified(tiles.predict(classifier), all);
+    }
+    // Screened on the very tiles it classifies, their labels unseen: what a user can do with a
+    // slide or an index subset before trusting a prompt set on it.
+    PromptScreening screening =
+        PromptScreening.screen(
+            promptEmbeddings, tiles.embeddings(), model.logitScale(), task.screenPrompts());
     return new EvalRun.Classified(
-        tiles.predict(classifier), IntStream.range(0, tiles.size()).boxed().toList());
+        tiles.predict(screening.classifier(model.logitScale())), all, screening);
   }
 
   /**

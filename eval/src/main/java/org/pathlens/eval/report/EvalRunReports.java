@@ -14,6 +14,7 @@ import org.pathlens.eval.metrics.Bootstrap;
 import org.pathlens.eval.retrieval.CaseItems;
 import org.pathlens.eval.retrieval.PatientFusion;
 import org.pathlens.eval.retrieval.RetrievalLevel;
+import org.pathlens.prompts.PromptScreening;
 
 /**
  * The report of one {@code pathlens eval run} config: what {@link EvalRun} measured and how it
@@ -55,11 +56,38 @@ public final class EvalRunReports {
         config.name(),
         settings(result, commandLine),
         metricTables(config.task(), rows, result.cases()),
-        List.of(),
+        result.classified() != null && result.classified().screening() != null
+            ? List.of(screeningTable(result.classified().screening()))
+            : List.of(),
         classification,
         EmbeddingMap.pca(result.embedded()),
         config.bootstrap(),
         bySlide ? "slide" : "tile");
+  }
+
+  /** Every prompt variant the screening scored, class by class in rank order. */
+  static EvalReport.Table screeningTable(PromptScreening screening) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (PromptScreening.Variant v : screening.variants()) {
+      rows.add(List.of(v.classId(), v.rank(), v.prompt(), v.score(), v.kept() ? "yes" : "no"));
+    }
+    return new EvalReport.Table(
+        "prompt_screening",
+        "Prompt screening without labels",
+        String.format(
+            Locale.ROOT,
+            "Each class's prompt variants ranked by the mean confidence margin p(1st) − p(2nd) they"
+                + " give the %d tiles (labels unused), the top %s kept and averaged"
+                + " (docs/zero-shot.md).",
+            screening.tiles(),
+            share(screening.keepFraction())),
+        List.of("class", "rank", "prompt", "score", "kept"),
+        rows);
+  }
+
+  private static String share(double fraction) {
+    double p = fraction * 100;
+    return (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p)) + " %";
   }
 
   private static List<EvalReport.Setting> settings(EvalRun.Result result, String commandLine) {
@@ -153,7 +181,10 @@ public final class EvalRunReports {
 
   static String task(EvalConfig.Task task) {
     return switch (task) {
-      case EvalConfig.ZeroShot z -> "zero-shot with prompts " + z.prompts();
+      case EvalConfig.ZeroShot z ->
+          "zero-shot with prompts "
+              + z.prompts()
+              + (z.screenPrompts() == null ? "" : ", " + z.screening());
       case EvalConfig.FewShot f ->
           String.format(
               Locale.ROOT,

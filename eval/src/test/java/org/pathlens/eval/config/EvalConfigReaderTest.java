@@ -57,6 +57,41 @@ class EvalConfigReaderTest {
   }
 
   @Test
+  void screenPromptsTakesTrueFalseOrTheShareKept() throws IOException {
+    EvalConfig committed =
+        EvalConfigReader.read(
+            Fixtures.root().resolve("eval/configs/demo-tiny-zeroshot-screened.yaml"));
+    assertEquals(new EvalConfig.ZeroShot(Path.of("demo-crc9"), false, 0.5), committed.task());
+    assertEquals(
+        "prompt set demo-crc9, screened without labels (top 50 % of each class's variants)",
+        ((EvalConfig.ZeroShot) committed.task()).describe("demo-crc9"));
+    Path f = tmp.resolve("screen.yaml");
+    String head = "name: x\nmodel: m\ndataset: {labels: l.csv}\n";
+    Map<String, Double> read =
+        Map.of("false", -1.0, "0.25", 0.25, "1", 1.0, "true", 0.5, "null", -1.0);
+    for (Map.Entry<String, Double> c : read.entrySet()) {
+      Files.writeString(
+          f,
+          head + "task: {type: zeroshot, prompts: p.json, screen_prompts: " + c.getKey() + "}\n");
+      Double share = ((EvalConfig.ZeroShot) EvalConfigReader.read(f).task()).screenPrompts();
+      assertEquals(c.getValue() < 0 ? null : c.getValue(), share, c.getKey());
+    }
+    for (String bad : List.of("0", "1.5", "-0.5", "half", "[0.5]")) {
+      Files.writeString(
+          f, head + "task: {type: zeroshot, prompts: p.json, screen_prompts: " + bad + "}\n");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f), bad);
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  f
+                      + ": task.screen_prompts: expected true, false or the share of each class's"
+                      + " prompt variants to keep, in (0, 1]"),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void segmentationTakesPromptsAndARuleOnGeneratedSlides() throws IOException {
     EvalConfig committed =
         EvalConfigReader.read(
