@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pathlens.encoders.EncoderOptions;
 import org.pathlens.encoders.VisionLanguageModel;
+import org.pathlens.encoders.bundle.ModelBundle;
 import org.pathlens.fixtures.Fixtures;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.SyntheticSlide;
@@ -49,6 +50,8 @@ class ClassifiersCommandTest {
             .slide();
     Path indexDir = tmp.resolve("index");
     SlideClassifyCommandTest.indexSlide(slide, "S-1", indexDir);
+    // The same file again as S-2: its tiles have S-1's embeddings under other ids.
+    SlideClassifyCommandTest.indexSlide(slide, "S-2", indexDir);
     String model = Fixtures.demoBundle().toString();
     String index = indexDir.toString();
     Map<String, float[]> stored = new TreeMap<>();
@@ -61,7 +64,7 @@ class ClassifiersCommandTest {
                 IndexProvenance.of(vlm.bundle()),
                 IndexSettings.defaults())) {
       logitScale = vlm.logitScale();
-      tiles.forEachTile(TileFilter.ALL, t -> stored.put(t.record().id(), t.embedding()));
+      tiles.forEachTile(TileFilter.slide("S-1"), t -> stored.put(t.record().id(), t.embedding()));
       List<String> ids = new ArrayList<>(stored.keySet());
       tiles
           .classifiers()
@@ -105,11 +108,14 @@ class ClassifiersCommandTest {
             "--geojson",
             geojson.toString());
     assertEquals(0, perSlide.exitCode(), perSlide.err());
-    JsonNode result = JSON.readTree(perSlide.outLines().getFirst());
+    assertEquals(2, perSlide.outLines().size());
     double[] expected =
         slideProbabilities(stored, ids.subList(0, 3), ids.subList(6, 9), logitScale);
-    assertEquals(expected[0], result.path("probabilities").get("tumor").asDouble(), 1e-5);
-    assertEquals(expected[1], result.path("probabilities").get("not tumor").asDouble(), 1e-5);
+    for (String line : perSlide.outLines()) {
+      JsonNode result = JSON.readTree(line);
+      assertEquals(expected[0], result.path("probabilities").get("tumor").asDouble(), 1e-5, line);
+      assertEquals(expected[1], result.path("probabilities").get("not tumor").asDouble(), 1e-5);
+    }
     JsonNode features =
         JSON.readTree(Files.readString(geojson.resolve("S-1.geojson"))).get("features");
     assertEquals(stored.size(), features.size());
@@ -174,6 +180,24 @@ class ClassifiersCommandTest {
         CliRun.of("classify", "--model", model, "--classifier", "foreign", "--index", index);
     assertEquals(2, foreign.exitCode());
     assertTrue(foreign.err().contains("another model's index"), foreign.err());
+
+    // Its example tiles deleted with their slide, the classifier keeps its copies: S-2, the same
+    // pixels, gets the same numbers.
+    try (TileIndex tiles =
+        TileIndex.open(
+            IndexLocation.of(indexDir),
+            IndexProvenance.of(ModelBundle.load(Fixtures.demoBundle())),
+            IndexSettings.defaults())) {
+      assertEquals(stored.size(), tiles.deleteSlide("S-1"));
+    }
+    CliRun afterDelete =
+        CliRun.of(
+            "classify", "--model", model, "--classifier", "tumor", "--index", index, "--per-slide");
+    assertEquals(0, afterDelete.exitCode(), afterDelete.err());
+    assertEquals(1, afterDelete.outLines().size());
+    JsonNode s2 = JSON.readTree(afterDelete.outLines().getFirst());
+    assertEquals("S-2", s2.get("slide_id").asText());
+    assertEquals(expected[0], s2.path("probabilities").get("tumor").asDouble(), 1e-5);
 
     assertEquals(0, CliRun.of("classifiers", "delete", "tumor", "--index", index).exitCode());
     CliRun again = CliRun.of("classifiers", "delete", "tumor", "--index", index);
