@@ -22,7 +22,11 @@ final class SavedClassifierModels {
 
   private final TileIndex index;
   private final double logitScale;
-  private final Map<String, ScaledClassifier> trained = new ConcurrentHashMap<>();
+
+  /** By name: the last content trained, so a replaced classifier's old model is let go. */
+  private final Map<String, Trained> trained = new ConcurrentHashMap<>();
+
+  private record Trained(String content, ScaledClassifier classifier) {}
 
   SavedClassifierModels(TileIndex index, double logitScale) {
     this.index = index;
@@ -70,9 +74,15 @@ final class SavedClassifierModels {
       LOG.error("pathlens serve: {}", e.getMessage());
       throw new ApiException(500, e.getMessage(), "classifier", e);
     }
-    return trained.computeIfAbsent(
-        saved.name() + "#" + saved.updated() + "#" + saved.toJson().hashCode(),
-        key -> SavedClassifierTraining.train(saved, logitScale));
+    String content = saved.toJson();
+    return trained
+        .compute(
+            saved.name(),
+            (name, last) ->
+                last != null && last.content().equals(content)
+                    ? last
+                    : new Trained(content, SavedClassifierTraining.train(saved, logitScale)))
+        .classifier();
   }
 
   double logitScale() {
