@@ -26,8 +26,7 @@ import org.pathlens.prompts.ClassProbabilities;
 import org.pathlens.prompts.PromptEmbeddings;
 import org.pathlens.prompts.PromptScreening;
 import org.pathlens.prompts.PromptSet;
-import org.pathlens.prompts.PromptSetReader;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.ScaledClassifier;
 import org.pathlens.prompts.slides.IndexClassifier;
 import org.pathlens.prompts.slides.QuPathObjectType;
 import org.pathlens.prompts.slides.SlideClassification;
@@ -73,7 +72,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Mixin PromptSetOption prompts;
+  @Mixin ClassifierChoiceOption choice;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;
@@ -204,14 +203,25 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--top-k and --pooling choose how --per-slide pools tiles; add --per-slide");
     }
+    choice.check();
+    if (choice.saved != null && inputs.index == null) {
+      throw new IllegalArgumentException(
+          "--classifier names a classifier saved with an index: classify that index's tiles"
+              + " (--index DIR|URL), or use --prompts for --images");
+    }
     if (screenPrompts != null && !(screenPrompts > 0 && screenPrompts <= 1)) {
       throw new IllegalArgumentException(
           "--screen-prompts SHARE is the share of each class's prompt variants kept, in (0, 1];"
               + " got "
               + screenPrompts);
     }
+    if (screenPrompts != null && choice.saved != null) {
+      throw new IllegalArgumentException(
+          "--screen-prompts screens a prompt set's variants; a saved --classifier has none: drop"
+              + " one of the two");
+    }
     SlidePooling slidePooling = slidePooling();
-    PromptSet promptSet = PromptSetReader.resolve(prompts.file);
+    choice.promptSet(); // a bad prompt set fails before the model loads
     ClassEmbeddingCache classEmbeddings =
         noCache
             ? ClassEmbeddingCache.inMemory()
@@ -220,14 +230,10 @@ final class ClassifyCommand implements Callable<Integer> {
     int classified;
     try (VisionLanguageModel vlm =
         VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
-      Screening classifier =
-          screenPrompts == null
-              ? tiles -> classEmbeddings.classifier(vlm, promptSet)
-              : tiles -> screen(vlm, promptSet, tiles);
       classified =
           inputs.index != null
-              ? classifyIndex(out, vlm, classifier, slidePooling)
-              : classifyImages(out, vlm, classifier);
+              ? classifyIndex(out, vlm, classEmbeddings, slidePooling)
+              : classifyImages(out, vlm, classEmbeddings);
     } finally {
       out.flush();
     }
@@ -238,33 +244,11 @@ final class ClassifyCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * The classifier for the tiles about to be classified: the full ensemble, which needs no tiles,
-   * or the ensemble screened on them.
-   */
-  @FunctionalInterface
-  private interface Screening {
-    ZeroShotClassifier classifierFor(List<float[]> tiles);
-  }
-
-  /** The prompt set screened on {@code tiles}, what was kept said on stderr. */
-  private ZeroShotClassifier screen(VisionLanguageModel vlm, PromptSet set, List<float[]> tiles) {
-    if (tiles.isEmpty()) {
-      return null; // nothing to classify: call() says so
-    }
-    PromptScreening screening =
-        PromptScreening.screen(
-            PromptEmbeddings.encode(set, vlm.texts()), tiles, vlm.logitScale(), screenPrompts);
-    PrintWriter err = spec.commandLine().getErr();
-    err.println(
-        "pathlens classify: prompts screened without labels on the tiles classified (mean p(1st)"
-            + " - p(2nd)):");
-    screening.report().forEach(line -> err.println("pathlens classify:   " + line));
-    return screening.classifier(vlm.logitScale());
-  }
-
   private int classifyIndex(
-      PrintWriter out, VisionLanguageModel vlm, Screening screening, SlidePooling slidePooling)
+      PrintWriter out,
+      VisionLanguageModel vlm,
+      ClassEmbeddingCache classEmbeddings,
+      SlidePooling slidePooling)
       throws IOException {
     if (!stain.toStainOptions(maxPixels.decoder()).isNone()) {
       throw new IllegalArgumentException(
@@ -275,8 +259,10 @@ final class ClassifyCommand implements Callable<Integer> {
         TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileIndex index = partial.reading(opened);
       TileFilter tiles = regionClass.restrict(filter.parse(), index);
-      ZeroShotClassifier classifier =
-          screening.classifierFor(screenPrompts == null ? List.of() : embeddings(index, tiles));
+      ScaledClassifier classifier =
+          screenPrompts == null
+              ? choice.classifier(index, vlm, classEmbeddings)
+              : screen(vlm, choice.promptSet(), embeddings(index, tiles));
       if (classifier == null) {
         return 0;
       }
@@ -305,7 +291,7 @@ final class ClassifyCommand implements Callable<Integer> {
    * one), each named on stderr, with its slide where the name carries a hash.
    */
   private void writeGeoJson(
-      TileIndex index, ZeroShotClassifier classifier, List<SlideClassification> results)
+      TileIndex index, ScaledClassifier classifier, List<SlideClassification> results)
       throws IOException {
     Map<String, GeoJsonFileNames.FileName> names =
         GeoJsonFileNames.of(results.stream().map(SlideClassification::slideId).toList());
@@ -331,6 +317,22 @@ final class ClassifyCommand implements Callable<Integer> {
     }
   }
 
+  /** The prompt set screened on {@code tiles}, what was kept said on stderr. */
+  private ScaledClassifier screen(VisionLanguageModel vlm, PromptSet set, List<float[]> tiles) {
+    if (tiles.isEmpty()) {
+      return null; // nothing to classify: call() says so
+    }
+    PromptScreening screening =
+        PromptScreening.screen(
+            PromptEmbeddings.encode(set, vlm.texts()), tiles, vlm.logitScale(), screenPrompts);
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "pathlens classify: prompts screened without labels on the tiles classified (mean p(1st)"
+            + " - p(2nd)):");
+    screening.report().forEach(line -> err.println("pathlens classify:   " + line));
+    return screening.classifier(vlm.logitScale());
+  }
+
   /** The stored embeddings of the tiles passing {@code filter}, in tile id order. */
   private static List<float[]> embeddings(TileIndex index, TileFilter filter) throws IOException {
     TreeMap<String, float[]> byId = new TreeMap<>();
@@ -338,7 +340,8 @@ final class ClassifyCommand implements Callable<Integer> {
     return List.copyOf(byId.values());
   }
 
-  private int classifyImages(PrintWriter out, VisionLanguageModel vlm, Screening screening) {
+  private int classifyImages(
+      PrintWriter out, VisionLanguageModel vlm, ClassEmbeddingCache classEmbeddings) {
     List<Path> files = ImageFiles.expand(inputs.images);
     if (screenPrompts != null) {
       // Screening needs every tile's embedding before the first is classified.
@@ -355,13 +358,13 @@ final class ClassifyCommand implements Callable<Integer> {
             embeddedFiles.add(done.file());
             embeddings.add(done.embedding());
           });
-      ZeroShotClassifier classifier = screening.classifierFor(embeddings);
+      ScaledClassifier classifier = screen(vlm, choice.promptSet(), embeddings);
       for (int i = 0; i < embeddings.size(); i++) {
         print(out, embeddedFiles.get(i).toString(), classifier.classify(embeddings.get(i)));
       }
       return embeddings.size();
     }
-    ZeroShotClassifier classifier = screening.classifierFor(List.of());
+    ScaledClassifier classifier = choice.classifier(null, vlm, classEmbeddings);
     AtomicInteger classified = new AtomicInteger();
     stain.embedFiles(
         vlm,
