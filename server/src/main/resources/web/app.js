@@ -198,6 +198,7 @@ const HIT_FIELDS = new Set(["rank", "id", "score", "slide_id", "x", "y", "source
 
 function tileCard(hit) {
   const li = el("li", null, "card result");
+  li.dataset.tile = hit.id;
   const img = el("img");
   img.src = hit.thumbnail_url;
   img.alt = "Tile " + hit.id + (hit.label ? ", labelled " + hit.label : "");
@@ -227,7 +228,9 @@ function tileCard(hit) {
   if ($("f-partial").checked) like.set("partial", "1"); // the choice made for this search holds for the next
   more.href = "#/?" + like;
   body.append(more);
+  body.append(markButtons(hit.id, li));
   li.append(body);
+  showMark(li, hit.id);
   return li;
 }
 
@@ -235,6 +238,8 @@ function showHits(hits, what) {
   const list = $("results");
   list.replaceChildren(...hits.map(tileCard));
   $("results-title").hidden = hits.length === 0;
+  $("feedback").hidden = hits.length === 0;
+  showMarkCount();
   // A search returns the nearest tiles whatever the words, so no tile at all means the filters
   // excluded every tile: say that, not that the words found nothing.
   const filter = filterQuery();
@@ -282,6 +287,7 @@ function clearResults() {
   $("partial").hidden = true;
   $("results").replaceChildren();
   $("results-title").hidden = true;
+  $("feedback").hidden = true;
   $("cases").replaceChildren();
   $("cases-box").hidden = true;
   $("cases-title").textContent = "Similar cases";
@@ -358,6 +364,7 @@ async function runTileSearch(tile, k) {
   params.set("k", String(k));
   params.set("tile", tile);
   $("query-image-box").hidden = true;
+  newFeedback({ tile }, "tile " + tile);
   clearResults();
   await busy($("search-button"), $("status"), "Finding tiles like " + tile + "…", async () => {
     const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
@@ -436,6 +443,7 @@ async function runTextSearch(text, k) {
   const mode = $("f-mode").value;
   if (mode !== "text") params.set("mode", mode);
   $("query-image-box").hidden = true;
+  newFeedback({ text }, "\u201c" + text + "\u201d");
   clearResults();
   await busy($("search-button"), $("status"), "Searching…", async () => {
     const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
@@ -444,6 +452,93 @@ async function runTextSearch(text, k) {
     warnIfWeak(body);
     showPartial(body);
   });
+}
+
+// ---- relevance feedback: mark result tiles, refine the query from the marks ----
+
+/**
+ * What the marks refine: the query of the results shown ({text}, {tile}, or {} for an upload, whose
+ * refined query is the relevant tiles alone) and the words the status names it by.
+ */
+let feedback = { query: {}, what: "" };
+/** Tile id -> true (marked relevant) or false (marked not relevant); kept across refinements. */
+const marks = new Map();
+
+/** A new search: its own marks, none carried over from another query. */
+function newFeedback(query, what) {
+  feedback = { query, what };
+  marks.clear();
+}
+
+/** The card's two toggles: ✓ relevant, ✗ not relevant (pressing the pressed one unmarks the tile). */
+function markButtons(id, card) {
+  const row = el("div", null, "marks");
+  for (const [value, text, name] of [[true, "\u2713 Relevant", "relevant"], [false, "\u2717 Not relevant", "not relevant"]]) {
+    const button = el("button", text, "mark " + (value ? "yes" : "no"));
+    button.type = "button";
+    button.title = "Mark this tile " + name + " to refine the search";
+    button.addEventListener("click", () => {
+      if (marks.get(id) === value) marks.delete(id);
+      else marks.set(id, value);
+      showMark(card, id);
+      showMarkCount();
+    });
+    row.append(button);
+  }
+  return row;
+}
+
+function showMark(card, id) {
+  const mark = marks.get(id);
+  card.classList.toggle("relevant", mark === true);
+  card.classList.toggle("not-relevant", mark === false);
+  card.querySelector(".mark.yes").setAttribute("aria-pressed", String(mark === true));
+  card.querySelector(".mark.no").setAttribute("aria-pressed", String(mark === false));
+}
+
+const markedAs = (value) => [...marks].filter(([, v]) => v === value).map(([id]) => id);
+
+function showMarkCount() {
+  const relevant = markedAs(true).length;
+  const notRelevant = markedAs(false).length;
+  $("feedback-count").textContent = relevant + notRelevant === 0
+    ? "Mark tiles \u2713 relevant or \u2717 not relevant, then refine the search with them."
+    : "Marked: " + relevant + " relevant, " + notRelevant + " not relevant.";
+  // A refined query needs the query or a relevant tile; a class needs a relevant tile.
+  $("refine-button").disabled = relevant + notRelevant === 0 || (relevant === 0 && !feedback.query.text && !feedback.query.tile);
+}
+
+/**
+ * The search again with its query refined by the marks (POST /api/search/refine, Rocchio on the
+ * embeddings: docs/web-ui.md): the tiles marked not relevant are left out, those marked relevant stay
+ * where the refined query ranks them, still marked.
+ */
+async function refineSearch() {
+  const body = { ...feedback.query, relevant: markedAs(true), not_relevant: markedAs(false) };
+  body.k = Math.min(1000, Math.max(PAGE, $("results").children.length));
+  const filter = filterQuery();
+  if (filter) body.filter = filter;
+  const params = new URLSearchParams();
+  if ($("f-partial").checked) params.set("allow_partial", "true");
+  await busy($("refine-button"), $("status"), "Refining the search from the marked tiles…", async () => {
+    const result = await api("/api/search/refine?" + params, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    showHits(result.hits, feedback.what + ", refined");
+    $("more").hidden = true;
+    $("weak").hidden = true;
+    const r = result.refine;
+    setStatus($("status"), count(result.hits.length, "tile") + " for " + feedback.what + " refined by "
+      + r.relevant.length + " relevant and " + r.not_relevant.length + " not relevant tiles (query "
+      + r.alpha + " \u00d7 " + (r.query === "relevant" ? "none" : r.query) + " + " + r.beta + " \u00d7 mean relevant \u2212 "
+      + r.gamma + " \u00d7 mean not relevant)" + (r.excluded > 0 ? "; " + count(r.excluded, "tile") + " marked not relevant left out" : "") + ".");
+    showPartial(result);
+  });
+}
+
+function clearMarks() {
+  marks.clear();
+  for (const card of $("results").children) showMark(card, card.dataset.tile);
+  showMarkCount();
 }
 
 /** The image of the last image search, which "Classify tile" classifies. */
@@ -497,6 +592,8 @@ async function searchImage(file) {
   preview.onerror = () => serverPreview(preview, file);
   preview.src = URL.createObjectURL(file);
   $("query-image-box").hidden = false;
+  // An upload is not kept: the tiles marked relevant alone become the refined query.
+  newFeedback({}, file.name);
   clearResults();
   const form = () => { const f = new FormData(); f.append("image", file, file.name); return f; };
   const similar = new URLSearchParams({ k: "5" });
@@ -1024,6 +1121,8 @@ async function showHealth() {
 
 $("search-form").addEventListener("submit", submitSearch);
 $("more").addEventListener("click", moreResults);
+$("refine-button").addEventListener("click", refineSearch);
+$("clear-marks").addEventListener("click", clearMarks);
 $("slide-form").addEventListener("submit", classifySlide);
 $("tile-form").addEventListener("submit", classifyTile);
 $("prompt-set").addEventListener("change", fillClasses);
