@@ -108,6 +108,12 @@ public interface TileIndex extends AutoCloseable {
   /** The records and thumbnails of this index's slides. */
   SlideRecords slideRecords();
 
+  /**
+   * The few-shot classifiers saved with this index ({@link SavedClassifier}). They are the user's
+   * work, not tiles: an index opened for search only saves and deletes them too.
+   */
+  SavedClassifiers classifiers();
+
   /** The slides' embeddings, kept as documents beside the tiles ({@link SlidePooling}). */
   SlideVectors slideVectors();
 

@@ -660,6 +660,89 @@ public abstract class BaseTileIndexTestCase {
   }
 
   /**
+   * Saved classifiers are kept with the index: saved, listed by name, replaced whole (keeping their
+   * creation time where the caller says so), deleted, and found again bit for bit by a process that
+   * opens the index afresh; a name that cannot be one is refused with what a name may hold.
+   */
+  @Test
+  void savedClassifiersAreKeptWithTheIndexAndSurviveReopening() throws IOException {
+    IndexLocation location = newLocation("classifiers");
+    SavedClassifier tumor = savedClassifier("tumor", SavedClassifier.PROTOTYPE, 0, 3, null);
+    SavedClassifier stroma =
+        savedClassifier("stroma 2_b-x", SavedClassifier.LINEAR_PROBE, 10, 2, "dense stroma");
+    try (TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      index.add(data.tiles.subList(0, 20), data.embeddings.subList(0, 20));
+      SavedClassifiers store = index.classifiers();
+      assertEquals(List.of(), store.names());
+      assertTrue(store.find("tumor").isEmpty());
+      assertFalse(store.delete("tumor"));
+      store.save(tumor);
+      store.save(stroma);
+      assertEquals(List.of("stroma 2_b-x", "tumor"), store.names());
+      assertTrue(store.find("tumor").orElseThrow().sameAs(tumor));
+      assertArrayEquals(
+          data.embeddings.get(10),
+          store.find("stroma 2_b-x").orElseThrow().relevant().get(0).embedding());
+      SavedClassifier replaced =
+          savedClassifier("tumor", SavedClassifier.LINEAR_PROBE, 4, 5, "tumor epithelium")
+              .replacing(tumor);
+      store.save(replaced);
+      SavedClassifier found = store.find("tumor").orElseThrow();
+      assertTrue(found.sameAs(replaced));
+      assertEquals(tumor.created(), found.created());
+      assertEquals(5, found.relevant().size());
+      assertEquals(List.of("tumor", "not tumor"), found.classes());
+      assertTrue(store.delete("stroma 2_b-x"));
+      assertEquals(List.of("tumor"), store.names());
+      assertThrows(IllegalArgumentException.class, () -> store.find("../slides/S-0"));
+      assertThrows(IllegalArgumentException.class, () -> store.find(" tumor"));
+      assertThrows(IllegalArgumentException.class, () -> store.find("t".repeat(65)));
+    }
+    try (TileIndex again = location.openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      assertEquals(List.of("tumor"), again.classifiers().names());
+      SavedClassifier reread = again.classifiers().list().getFirst();
+      assertEquals(SavedClassifier.LINEAR_PROBE, reread.method());
+      assertEquals("tumor epithelium", reread.prompt());
+      for (int i = 0; i < 5; i++) {
+        assertEquals(data.tiles.get(4 + i).id(), reread.relevant().get(i).tileId());
+        assertArrayEquals(data.embeddings.get(4 + i), reread.relevant().get(i).embedding());
+      }
+      reread.requireBundleOf(again.provenance(), again.location());
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              reread.requireBundleOf(
+                  new IndexProvenance("other", "f".repeat(64), DIM), again.location()));
+    }
+  }
+
+  /**
+   * A classifier of {@code relevant} tiles from tile {@code first} on, and the next tiles as not
+   * relevant, with a prompt (its embedding: the first tile's) or none.
+   */
+  private SavedClassifier savedClassifier(
+      String name, String method, int first, int relevant, String prompt) {
+    List<SavedClassifier.Example> yes = new ArrayList<>(), no = new ArrayList<>();
+    for (int i = first; i < first + 2 * relevant; i++) {
+      (i < first + relevant ? yes : no)
+          .add(new SavedClassifier.Example(data.tiles.get(i).id(), data.embeddings.get(i)));
+    }
+    IndexProvenance p = TestTiles.PROVENANCE;
+    return new SavedClassifier(
+        name,
+        method,
+        yes,
+        no,
+        prompt,
+        prompt == null ? null : data.embeddings.get(first),
+        p.bundleName(),
+        p.contentHash(),
+        p.embeddingDim(),
+        "2026-12-07T23:00:00Z",
+        prompt == null ? "2026-12-07T23:00:00Z" : "2026-12-07T23:05:00Z");
+  }
+
+  /**
    * Writes a record and a thumbnail for each of {@code slideIds}, as an ingest of their slide files
    * does: tiles cut from a slide without its record are a problem to {@code index check}.
    */

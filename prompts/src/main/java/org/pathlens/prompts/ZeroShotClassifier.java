@@ -9,7 +9,7 @@ import org.pathlens.encoders.TextEncoder;
  * each (the encoder does), average them, L2-normalise the mean. An image's logits are its cosines
  * to the class embeddings; probabilities are softmax(logit_scale × cosine).
  */
-public final class ZeroShotClassifier implements Classifier {
+public final class ZeroShotClassifier implements ScaledClassifier {
 
   private final PromptSet prompts;
   private final List<String> classIds;
@@ -42,6 +42,11 @@ public final class ZeroShotClassifier implements Classifier {
 
   public PromptSet prompts() {
     return prompts;
+  }
+
+  @Override
+  public double softmaxScale() {
+    return logitScale;
   }
 
   @Override

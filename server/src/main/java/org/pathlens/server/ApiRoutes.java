@@ -4,9 +4,10 @@ import io.javalin.config.RoutesConfig;
 
 /**
  * The API's route table: each resource's routes live in a class of their own ({@link StatusRoutes},
- * {@link SearchRoutes}, {@link ClassifyRoutes}, {@link SlideRoutes}), which parses and checks its
- * parameters, then calls the library call the command line makes. The OpenAPI description ({@code
- * openapi.json} beside this class) lists the same routes; a test keeps the two in step.
+ * {@link SearchRoutes}, {@link ClassifyRoutes}, {@link SlideRoutes}, {@link
+ * SavedClassifierRoutes}), which parses and checks its parameters, then calls the library call the
+ * command line makes. The OpenAPI description ({@code openapi.json} beside this class) lists the
+ * same routes; a test keeps the two in step.
  */
 final class ApiRoutes {
 
@@ -14,12 +15,19 @@ final class ApiRoutes {
   private final SearchRoutes search;
   private final ClassifyRoutes classify;
   private final SlideRoutes slides;
+  private final SavedClassifierRoutes classifiers;
 
-  ApiRoutes(StatusRoutes status, SearchRoutes search, ClassifyRoutes classify, SlideRoutes slides) {
+  ApiRoutes(
+      StatusRoutes status,
+      SearchRoutes search,
+      ClassifyRoutes classify,
+      SlideRoutes slides,
+      SavedClassifierRoutes classifiers) {
     this.status = status;
     this.search = search;
     this.classify = classify;
     this.slides = slides;
+    this.classifiers = classifiers;
   }
 
   /**
@@ -39,6 +47,11 @@ final class ApiRoutes {
     routes.post("/api/classify", guard.protect(classify::classifyImage));
     routes.post("/api/preview", guard.protect(classify::preview));
     routes.get("/api/prompts", guard.protect(classify::promptSets));
+    routes.get("/api/classifiers", guard.protect(classifiers::list));
+    routes.post("/api/classifiers", guard.protect(classifiers::create));
+    routes.get("/api/classifiers/{name}", guard.protect(classifiers::show));
+    routes.put("/api/classifiers/{name}", guard.protect(classifiers::replace));
+    routes.delete("/api/classifiers/{name}", guard.protect(classifiers::delete));
     routes.get("/api/facets", guard.protect(search::facets));
     routes.get("/api/patients", guard.protect(search::patients));
     routes.get("/api/slides", guard.protect(slides::slides));

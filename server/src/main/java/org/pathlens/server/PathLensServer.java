@@ -123,6 +123,7 @@ public final class PathLensServer implements AutoCloseable {
             ? ClassEmbeddingCache.inMemory()
             : ClassEmbeddingCache.inDirectory(config.cacheDir());
     PromptSets prompts = new PromptSets(config.promptsDir(), model, cache);
+    SavedClassifierModels saved = new SavedClassifierModels(index, model.logitScale());
     this.guard = new TokenGuard(config.token(), Sessions.defaults(), json);
     this.uploadGate = new UploadGate(config.uploadsAtOnce());
     this.routes =
@@ -130,9 +131,10 @@ public final class PathLensServer implements AutoCloseable {
             // The index's own tile images are served as they are: decoded exactly.
             new StatusRoutes(this, index, new TileImages(slideRecords, exact), model.bundle()),
             new SearchRoutes(this, queries, index),
-            new ClassifyRoutes(this, prompts, decoder, queries),
+            new ClassifyRoutes(this, prompts, saved, decoder, queries),
             new SlideRoutes(
-                this, prompts, index, slideRecords, model.bundle().config().image().size()));
+                this, prompts, saved, index, slideRecords, model.bundle().config().image().size()),
+            new SavedClassifierRoutes(this, saved, index));
 
     this.app =
         Javalin.create(
@@ -293,7 +295,12 @@ public final class PathLensServer implements AutoCloseable {
   List<String> registeredRoutes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
-        .filter(r -> r.startsWith("GET ") || r.startsWith("POST ") || r.startsWith("DELETE "))
+        .filter(
+            r ->
+                r.startsWith("GET ")
+                    || r.startsWith("POST ")
+                    || r.startsWith("PUT ")
+                    || r.startsWith("DELETE "))
         .sorted()
         .toList();
   }

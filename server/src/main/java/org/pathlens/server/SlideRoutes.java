@@ -21,7 +21,7 @@ import org.pathlens.index.SlideRecords;
 import org.pathlens.index.Thumbnails;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.ScaledClassifier;
 import org.pathlens.prompts.slides.IndexClassifier;
 import org.pathlens.prompts.slides.QuPathObjectType;
 import org.pathlens.prompts.slides.SlideClassification;
@@ -47,6 +47,7 @@ final class SlideRoutes {
 
   private final PathLensServer server;
   private final PromptSets prompts;
+  private final SavedClassifierModels saved;
   private final TileIndex index;
   private final SlideRecords records;
   private final int tilePixels;
@@ -58,11 +59,13 @@ final class SlideRoutes {
   SlideRoutes(
       PathLensServer server,
       PromptSets prompts,
+      SavedClassifierModels saved,
       TileIndex index,
       SlideRecords records,
       int tilePixels) {
     this.server = server;
     this.prompts = prompts;
+    this.saved = saved;
     this.index = index;
     this.records = records;
     this.tilePixels = tilePixels;
@@ -152,15 +155,14 @@ final class SlideRoutes {
    */
   void zeroShotGeoJson(Context ctx) throws IOException {
     String slide = ctx.pathParam("id");
-    String name = Params.required(ctx, "prompts");
+    ClassifierChoice choice = ClassifierChoice.of(ctx, prompts, saved);
     QuPathObjectType objectType = objectType(ctx);
-    prompts.read(name, "prompts");
     server.requireIndexedSlide(slide);
     server.async(
         ctx,
         () -> {
           ObjectNode body =
-              ZeroShotGeoJson.of(index, slide, prompts.classifier(name, "prompts"), objectType);
+              ZeroShotGeoJson.of(index, slide, choice.classifier(prompts, saved), objectType);
           return new TileImages.Encoded(
               body.toString().getBytes(StandardCharsets.UTF_8), "application/geo+json");
         });
@@ -226,17 +228,16 @@ final class SlideRoutes {
 
   void classifySlide(Context ctx) throws IOException {
     String slide = ctx.pathParam("id");
-    String name = Params.required(ctx, "prompts");
+    ClassifierChoice choice = ClassifierChoice.of(ctx, prompts, saved);
     String classId = ctx.queryParam("class");
-    prompts.read(name, "prompts");
     IndexReads reads = IndexReads.of(ctx, index);
     reads.requireIndexedSlide(slide);
     server.async(
         ctx,
         () -> {
-          ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+          ScaledClassifier classifier = choice.classifier(prompts, saved);
           if (classId != null && !classifier.classIds().contains(classId)) {
-            throw unknownClass(classId, name, classifier);
+            throw unknownClass(classId, choice, classifier);
           }
           SlideClassification result =
               IndexClassifier.slides(
@@ -244,12 +245,12 @@ final class SlideRoutes {
                   .getFirst();
           ObjectNode body = server.object();
           body.put("slide_id", result.slideId());
-          body.put("prompts", name);
+          choice.putInto(body);
           ApiJson.putResult(body, result.result());
           body.put("tiles", result.tiles());
           body.put("pooling", result.pooling());
           String drawn = classId != null ? classId : result.result().prediction();
-          String view = "?prompts=" + ApiJson.query(name) + "&class=" + ApiJson.query(drawn);
+          String view = "?" + choice.query() + "&class=" + ApiJson.query(drawn);
           body.put("heatmap_url", "/api/slides/" + ApiJson.segment(slide) + "/heatmap.png" + view);
           body.put("overlay_url", "/api/slides/" + ApiJson.segment(slide) + "/overlay.png" + view);
           return reads.mark(body);
@@ -280,20 +281,20 @@ final class SlideRoutes {
   }
 
   /**
-   * Checks {@code prompts} and {@code class}, then draws the slide on the inference pool as a PNG.
+   * Checks {@code prompts} (or {@code classifier}) and {@code class}, then draws the slide on the
+   * inference pool as a PNG.
    */
   private void drawSlide(Context ctx, SlideDrawing drawing) throws IOException {
     String slide = ctx.pathParam("id");
-    String name = Params.required(ctx, "prompts");
+    ClassifierChoice choice = ClassifierChoice.of(ctx, prompts, saved);
     String classId = Params.required(ctx, "class");
-    prompts.read(name, "prompts");
     server.requireIndexedSlide(slide);
     server.async(
         ctx,
         () -> {
-          ZeroShotClassifier classifier = prompts.classifier(name, "prompts");
+          ScaledClassifier classifier = choice.classifier(prompts, saved);
           if (!classifier.classIds().contains(classId)) {
-            throw unknownClass(classId, name, classifier);
+            throw unknownClass(classId, choice, classifier);
           }
           SlideViews views;
           try {
@@ -372,13 +373,13 @@ final class SlideRoutes {
   }
 
   private static ApiException unknownClass(
-      String classId, String name, ZeroShotClassifier classifier) {
+      String classId, ClassifierChoice choice, ScaledClassifier classifier) {
     return ApiException.badParameter(
         "class",
         "no class '"
             + classId
-            + "' in prompt set "
-            + name
+            + "' in "
+            + choice.describe()
             + "; its classes: "
             + String.join(", ", classifier.classIds()));
   }

@@ -153,6 +153,7 @@ class OpenApiConformanceTest {
           send(open, "POST", path, upload, null, Map.of("Origin", "http://evil.example"))
               .statusCode());
     }
+    savedClassifierRoutesAnswerAsDocumented(upload);
     ask(open, "POST", "/api/session", new byte[0], "application/json", 204);
     ask(open, "DELETE", "/api/session", null, null, 204);
     assertEquals(
@@ -177,6 +178,7 @@ class OpenApiConformanceTest {
           op.template()
               .replace("{id}", op.template().startsWith("/api/tiles") ? tile : SLIDE)
               .replace("{level}", "11")
+              .replace("{name}", "tumor")
               .replace("{tile}", "0_0.jpeg");
       ask(guarded, op.method(), path, op.method().equals("POST") ? upload : null, null, 401);
     }
@@ -201,6 +203,63 @@ class OpenApiConformanceTest {
         "statuses openapi.json declares that no request here provoked: "
             + neverSeen
             + " (provoke them, or name the test that does in ELSEWHERE)");
+  }
+
+  /**
+   * The saved-classifier routes, and a saved classifier wherever a prompt set goes; the classifier
+   * is deleted again, so the shared index is left as it was found.
+   */
+  private static void savedClassifierRoutesAnswerAsDocumented(byte[] upload) throws Exception {
+    String a = json(manifest.get(0).tileId());
+    String b = json(manifest.get(1).tileId());
+    String name = "openapi%20tumor";
+    ask(open, "GET", "/api/classifiers", null, null, 200);
+    ask(open, "POST", "/api/classifiers", body("openapi tumor", a, b), JSON, 201);
+    ask(open, "POST", "/api/classifiers", body("openapi tumor", a, b), JSON, 409);
+    ask(open, "POST", "/api/classifiers", body("../x", a, b), JSON, 400);
+    ask(open, "POST", "/api/classifiers", body("openapi x", a, a), JSON, 400);
+    ask(open, "POST", "/api/classifiers", "[]".getBytes(StandardCharsets.UTF_8), JSON, 400);
+    ask(open, "GET", "/api/classifiers/" + name, null, null, 200);
+    ask(open, "GET", "/api/classifiers/nope", null, null, 404);
+    ask(open, "PUT", "/api/classifiers/" + name, body(null, b, a), JSON, 200);
+    ask(open, "PUT", "/api/classifiers/" + name, body("other", b, a), JSON, 400);
+    ask(open, "PUT", "/api/classifiers/nope", body(null, b, a), JSON, 404);
+    for (String read :
+        List.of(
+            "/classify?classifier=" + name,
+            "/heatmap.png?classifier=" + name + "&class=openapi%20tumor",
+            "/overlay.png?classifier=" + name + "&class=not%20openapi%20tumor",
+            "/zeroshot.geojson?classifier=" + name)) {
+      ask(open, "GET", "/api/slides/" + SLIDE + read, null, null, 200);
+    }
+    ask(
+        open,
+        "GET",
+        "/api/slides/" + SLIDE + "/classify?classifier=" + name + "&prompts=demo-crc9",
+        null,
+        null,
+        400);
+    ask(open, "GET", "/api/slides/" + SLIDE + "/classify?classifier=nope", null, null, 400);
+    ask(open, "POST", "/api/classify?classifier=" + name, upload, null, 200);
+    ask(open, "DELETE", "/api/classifiers/" + name, null, null, 204);
+    ask(open, "DELETE", "/api/classifiers/" + name, null, null, 404);
+  }
+
+  private static final String JSON = "application/json";
+
+  private static String json(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** A POST or PUT body: {@code name} (null: none), one relevant and one not-relevant tile. */
+  private static byte[] body(String name, String relevant, String notRelevant) {
+    return ((name == null ? "{" : "{\"name\":" + json(name) + ",")
+            + "\"relevant\":["
+            + relevant
+            + "],\"not_relevant\":["
+            + notRelevant
+            + "]}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Sends the request, checks it against the document, and asserts its status. */

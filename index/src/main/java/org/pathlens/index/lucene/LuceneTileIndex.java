@@ -37,6 +37,7 @@ import org.pathlens.index.IndexLocation;
 import org.pathlens.index.IndexProvenance;
 import org.pathlens.index.IndexSettings;
 import org.pathlens.index.IndexWriteException;
+import org.pathlens.index.SavedClassifiers;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecords;
 import org.pathlens.index.SlideVectors;
@@ -277,6 +278,11 @@ public final class LuceneTileIndex implements TileIndex {
   @Override
   public SlideRecords slideRecords() {
     return new DirectorySlideRecords(dir);
+  }
+
+  @Override
+  public SavedClassifiers classifiers() {
+    return new DirectoryClassifiers(dir);
   }
 
   @Override

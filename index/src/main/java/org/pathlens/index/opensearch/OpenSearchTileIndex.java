@@ -33,6 +33,7 @@ import org.pathlens.index.IndexWriteException;
 import org.pathlens.index.PartialReads;
 import org.pathlens.index.Quantization;
 import org.pathlens.index.RebuildingIndex;
+import org.pathlens.index.SavedClassifiers;
 import org.pathlens.index.SearchHit;
 import org.pathlens.index.SlideRecords;
 import org.pathlens.index.SlideVectors;
@@ -397,6 +398,11 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   @Override
   public SlideRecords slideRecords() {
     return new ClusterSlideRecords(this);
+  }
+
+  @Override
+  public SavedClassifiers classifiers() {
+    return new ClusterClassifiers(this);
   }
 
   @Override

@@ -3,7 +3,7 @@ package org.pathlens.prompts.fewshot;
 import java.util.Arrays;
 import java.util.List;
 import org.pathlens.prompts.ClassProbabilities;
-import org.pathlens.prompts.Classifier;
+import org.pathlens.prompts.ScaledClassifier;
 import org.pathlens.prompts.Softmax;
 
 /**
@@ -15,7 +15,7 @@ import org.pathlens.prompts.Softmax;
  * (bias not penalised) with L-BFGS from zero, so training is deterministic. The objective is
  * strictly convex in W for λ &gt; 0, so the optimum is unique and does not depend on the optimiser.
  */
-public final class LinearProbe implements Classifier {
+public final class LinearProbe implements ScaledClassifier {
 
   /**
    * @param l2 λ, the L2 penalty on the weights; the default suits unit-norm embeddings and a few
@@ -124,6 +124,11 @@ public final class LinearProbe implements Classifier {
       gradient[p] += l2 * params[p];
     }
     return loss;
+  }
+
+  @Override
+  public double softmaxScale() {
+    return 1.0;
   }
 
   @Override

@@ -3,7 +3,7 @@ package org.pathlens.prompts.fewshot;
 import java.util.List;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.prompts.ClassProbabilities;
-import org.pathlens.prompts.Classifier;
+import org.pathlens.prompts.ScaledClassifier;
 import org.pathlens.prompts.Softmax;
 
 /**
@@ -12,7 +12,7 @@ import org.pathlens.prompts.Softmax;
  * built from images. Scores are cosines; probabilities are softmax(scale × cosine) with the
  * bundle's logit scale, so they are calibrated like the zero-shot ones.
  */
-public final class PrototypeClassifier implements Classifier {
+public final class PrototypeClassifier implements ScaledClassifier {
 
   private final List<String> classIds;
   private final float[][] prototypes;
@@ -42,6 +42,11 @@ public final class PrototypeClassifier implements Classifier {
       prototypes[c] = Embeddings.l2Normalize(sum);
     }
     return new PrototypeClassifier(data.classIds(), prototypes, logitScale);
+  }
+
+  @Override
+  public double softmaxScale() {
+    return logitScale;
   }
 
   @Override

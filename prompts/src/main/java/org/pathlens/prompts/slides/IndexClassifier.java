@@ -10,7 +10,7 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.prompts.ClassProbabilities;
 import org.pathlens.prompts.Classifier;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.ScaledClassifier;
 
 /**
  * Classifies what an index holds, from the stored embeddings (no image is decoded or encoded
@@ -68,14 +68,15 @@ public final class IndexClassifier {
   }
 
   /**
-   * One result per slide among the tiles passing {@code filter}, in slide id order. Each tile's
-   * cosines to the class embeddings are pooled per class by {@code pooling}. Tiles without a slide
-   * id (loose tile files) belong to no slide and are left out.
+   * One result per slide among the tiles passing {@code filter}, in slide id order. Tiles without a
+   * slide id (loose tile files) belong to no slide and are left out. Each tile's class scores
+   * (cosines for zero-shot and prototype classifiers, logits for a linear probe) are pooled per
+   * class by {@code pooling}, and the pooled scores go through the classifier's own softmax.
    */
   public static List<SlideClassification> slides(
-      TileIndex index, TileFilter filter, ZeroShotClassifier classifier, SlidePooling pooling)
+      TileIndex index, TileFilter filter, ScaledClassifier classifier, SlidePooling pooling)
       throws IOException {
-    // Only the C cosines of each tile are kept, not its embedding: a whole index fits.
+    // Only the C scores of each tile are kept, not its embedding: a whole index fits.
     Map<String, List<float[]>> cosines = new TreeMap<>();
     index.forEachTile(
         filter,
@@ -94,7 +95,7 @@ public final class IndexClassifier {
           // harmless.
           ClassProbabilities result =
               pooling.classify(
-                  tiles.toArray(float[][]::new), classifier.classIds(), classifier.logitScale());
+                  tiles.toArray(float[][]::new), classifier.classIds(), classifier.softmaxScale());
           slides.add(
               new SlideClassification(slide, result, tiles.size(), pooling.label(tiles.size())));
         });
