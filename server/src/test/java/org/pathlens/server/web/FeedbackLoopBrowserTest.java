@@ -35,6 +35,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.server.PathLensServer;
@@ -56,6 +57,7 @@ class FeedbackLoopBrowserTest {
   private static final Path DOWNLOADS = Path.of("target/downloads-feedback");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String QUERY = "large empty fat cells";
+  private static final String CLASS = "fat cells";
 
   @TempDir static Path tmp;
   private static ServedIndex served;
@@ -97,8 +99,13 @@ class FeedbackLoopBrowserTest {
     return served.start(IndexLocation.of(index), null, 8L << 20, 10_000_000, 2, 16);
   }
 
+  /**
+   * The whole loop in one walk, as a pathologist would take it: query, marks, Refine, Save as
+   * class, the class's heatmap and GeoJSON on the slide page, then a new server on the same index
+   * that still lists the class and draws its heatmap.
+   */
   @Test
-  void markRefine() throws Exception {
+  void markRefineSaveAsClassAndKeepItAcrossARestart() throws Exception {
     browser.get(server.url() + "/#/");
     wait.until(d -> d.findElement(By.id("health")).getText().contains("tiles"));
     browser.findElement(By.id("q")).sendKeys(QUERY, Keys.ENTER);
@@ -138,6 +145,102 @@ class FeedbackLoopBrowserTest {
     }
     assertFalse(browser.findElement(By.id("status")).getText().startsWith("Error"));
     screenshot("feedback-refined", "status");
+
+    // Save as class: the query's text is offered as the prompt.
+    browser.findElement(By.id("save-class-button")).click();
+    WebElement name = browser.findElement(By.id("class-name"));
+    assertEquals(QUERY, browser.findElement(By.id("class-prompt")).getAttribute("value"));
+    name.sendKeys(CLASS);
+    screenshot("feedback-save", "feedback");
+    browser.findElement(By.id("save-class-submit")).click();
+    wait.until(d -> d.findElement(By.id("status")).getText().startsWith("Saved class " + CLASS));
+    JsonNode saved = get("/api/classifiers/" + CLASS.replace(" ", "%20"));
+    assertEquals(5, saved.get("relevant").asInt(), saved.toString());
+    assertEquals(5, saved.get("not_relevant").asInt(), saved.toString());
+    assertEquals(QUERY, saved.get("prompt").asText());
+
+    showClassOnSlide("feedback-slide");
+    // "Download for QuPath" with the class: every tile is the class or its complement.
+    WebElement link = browser.findElement(By.id("qupath-link"));
+    assertTrue(
+        link.getAttribute("href").contains("classifier=" + CLASS.replace(" ", "+")),
+        link.getAttribute("href"));
+    link.click();
+    Path file = DOWNLOADS.resolve(ServedIndex.SLIDE + ".geojson");
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> Files.isRegularFile(file));
+    JsonNode collection = JSON.readTree(file.toFile());
+    assertFalse(collection.get("features").isEmpty());
+    for (JsonNode feature : collection.get("features")) {
+      JsonNode properties = feature.get("properties");
+      String predicted = properties.get("classification").get("name").asText();
+      assertTrue(List.of(CLASS, "not " + CLASS).contains(predicted), predicted);
+      double p = properties.get("measurements").get("p(" + CLASS + ")").asDouble(-1);
+      assertTrue(p >= 0 && p <= 1, properties.toString());
+    }
+    JsonNode apiCollection =
+        get(
+            "/api/slides/"
+                + ServedIndex.SLIDE
+                + "/zeroshot.geojson?classifier="
+                + CLASS.replace(" ", "%20"));
+    assertEquals(apiCollection.get("features"), collection.get("features"));
+
+    // A new server on the same index: the class is still there, and its heatmap still loads.
+    server.close();
+    server = start();
+    showClassOnSlide("feedback-after-restart");
+    assertEquals(
+        saved.get("created").asText(),
+        get("/api/classifiers/" + CLASS.replace(" ", "%20")).get("created").asText());
+  }
+
+  /**
+   * Opens the slide page, chooses the saved class in the prompt-set picker (listed under "Saved
+   * classifiers") and classifies the slide: its heatmap overlay loads and is the class's.
+   */
+  private static void showClassOnSlide(String shot) throws IOException {
+    browser.get("about:blank");
+    browser.get(server.url() + "/#/slide/" + ServedIndex.SLIDE);
+    wait.until(
+        d ->
+            !d.findElements(
+                    By.cssSelector("#prompt-set optgroup[label='Saved classifiers'] option"))
+                .isEmpty());
+    new Select(browser.findElement(By.id("prompt-set"))).selectByVisibleText(CLASS);
+    assertTrue(
+        browser.findElement(By.id("delete-classifier")).isDisplayed(),
+        "a saved class can be deleted");
+    List<String> classes =
+        new Select(browser.findElement(By.id("heat-class")))
+            .getOptions().stream().map(WebElement::getText).toList();
+    assertTrue(classes.contains(CLASS), classes.toString());
+    new Select(browser.findElement(By.id("heat-class"))).selectByVisibleText(CLASS);
+    wait.until(d -> d.findElement(By.id("classify-button")).isEnabled());
+    browser.findElement(By.id("classify-button")).click();
+    wait.until(
+        d -> d.findElement(By.id("slide-status")).getText().contains("heatmap shows " + CLASS));
+    WebElement overlay = browser.findElement(By.id("overlay"));
+    assertTrue(overlay.isDisplayed());
+    assertTrue(
+        (Boolean)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay),
+        "the class's heatmap decodes");
+    assertTrue(overlay.getAttribute("src").contains("classifier="), overlay.getAttribute("src"));
+    assertEquals("P(" + CLASS + ")", browser.findElement(By.id("legend-title")).getText());
+    screenshot(shot, "slide-title");
+  }
+
+  private static JsonNode get(String path) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), path + ": " + response.body());
+      return JSON.readTree(response.body());
+    }
   }
 
   private static JsonNode post(String path, JsonNode body) throws Exception {
