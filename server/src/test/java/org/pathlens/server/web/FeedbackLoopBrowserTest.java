@@ -35,6 +35,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pathlens.index.IndexLocation;
@@ -109,8 +110,11 @@ class FeedbackLoopBrowserTest {
     browser.get(server.url() + "/#/");
     wait.until(d -> d.findElement(By.id("health")).getText().contains("tiles"));
     browser.findElement(By.id("q")).sendKeys(QUERY, Keys.ENTER);
+    wait.until(d -> d.findElement(By.id("status")).getText().contains("\u201c" + QUERY + "\u201d"));
     List<WebElement> cards = results();
-    assertTrue(cards.size() >= 20, "tiles shown: " + cards.size());
+    assertTrue(
+        cards.size() >= 20,
+        "tiles shown: " + cards.size() + "; " + browser.findElement(By.id("status")).getText());
     List<String> before = ids(cards);
     // The best five are what the user wants; five further down are not.
     List<String> relevant = before.subList(0, 5);
@@ -192,6 +196,21 @@ class FeedbackLoopBrowserTest {
     assertEquals(
         saved.get("created").asText(),
         get("/api/classifiers/" + CLASS.replace(" ", "%20")).get("created").asText());
+
+    // Deleting it, once confirmed, takes it out of the picker and the index.
+    browser.findElement(By.id("delete-classifier")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    wait.until(
+        d ->
+            d.findElement(By.id("slide-status"))
+                .getText()
+                .equals("Deleted the saved classifier " + CLASS + "."));
+    assertTrue(
+        browser
+            .findElements(By.cssSelector("#prompt-set optgroup[label='Saved classifiers']"))
+            .isEmpty());
+    assertFalse(browser.findElement(By.id("delete-classifier")).isDisplayed());
+    assertEquals(0, get("/api/classifiers").get("classifiers").size());
   }
 
   /**
