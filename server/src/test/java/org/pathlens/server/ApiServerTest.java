@@ -618,7 +618,8 @@ class ApiServerTest {
               .replace("{id}", "S-1")
               .replace("<id>", "S-1")
               .replace("{level}", "11")
-              .replace("{tile}", "0_0.jpeg");
+              .replace("{tile}", "0_0.jpeg")
+              .replace("{name}", "tumor");
       assertError(
           send(
               guarded,
