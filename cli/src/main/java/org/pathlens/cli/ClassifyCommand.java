@@ -21,9 +21,7 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.prompts.ClassEmbeddingCache;
 import org.pathlens.prompts.ClassProbabilities;
-import org.pathlens.prompts.PromptSet;
-import org.pathlens.prompts.PromptSetReader;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.ScaledClassifier;
 import org.pathlens.prompts.slides.IndexClassifier;
 import org.pathlens.prompts.slides.QuPathObjectType;
 import org.pathlens.prompts.slides.SlideClassification;
@@ -69,7 +67,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin StainCliOptions stain;
 
-  @Mixin PromptSetOption prompts;
+  @Mixin ClassifierChoiceOption choice;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Inputs inputs;
@@ -186,8 +184,14 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--top-k and --pooling choose how --per-slide pools tiles; add --per-slide");
     }
+    choice.check();
+    if (choice.saved != null && inputs.index == null) {
+      throw new IllegalArgumentException(
+          "--classifier names a classifier saved with an index: classify that index's tiles"
+              + " (--index DIR|URL), or use --prompts for --images");
+    }
     SlidePooling slidePooling = slidePooling();
-    PromptSet promptSet = PromptSetReader.resolve(prompts.file);
+    choice.promptSet(); // a bad prompt set fails before the model loads
     ClassEmbeddingCache classEmbeddings =
         noCache
             ? ClassEmbeddingCache.inMemory()
@@ -196,11 +200,10 @@ final class ClassifyCommand implements Callable<Integer> {
     int classified;
     try (VisionLanguageModel vlm =
         VisionLanguageModel.load(model.bundle, model.toEncoderOptions())) {
-      ZeroShotClassifier classifier = classEmbeddings.classifier(vlm, promptSet);
       classified =
           inputs.index != null
-              ? classifyIndex(out, vlm, classifier, slidePooling)
-              : classifyImages(out, vlm, classifier);
+              ? classifyIndex(out, vlm, classEmbeddings, slidePooling)
+              : classifyImages(out, vlm, choice.classifier(null, vlm, classEmbeddings));
     } finally {
       out.flush();
     }
@@ -214,7 +217,7 @@ final class ClassifyCommand implements Callable<Integer> {
   private int classifyIndex(
       PrintWriter out,
       VisionLanguageModel vlm,
-      ZeroShotClassifier classifier,
+      ClassEmbeddingCache classEmbeddings,
       SlidePooling slidePooling)
       throws IOException {
     if (!stain.toStainOptions(maxPixels.decoder()).isNone()) {
@@ -225,6 +228,7 @@ final class ClassifyCommand implements Callable<Integer> {
     try (TileIndex opened =
         TileIndex.openForSearch(inputs.index, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileIndex index = partial.reading(opened);
+      ScaledClassifier classifier = choice.classifier(index, vlm, classEmbeddings);
       TileFilter tiles = regionClass.restrict(filter.parse(), index);
       int classified;
       if (perSlide) {
@@ -251,7 +255,7 @@ final class ClassifyCommand implements Callable<Integer> {
    * one), each named on stderr, with its slide where the name carries a hash.
    */
   private void writeGeoJson(
-      TileIndex index, ZeroShotClassifier classifier, List<SlideClassification> results)
+      TileIndex index, ScaledClassifier classifier, List<SlideClassification> results)
       throws IOException {
     Map<String, GeoJsonFileNames.FileName> names =
         GeoJsonFileNames.of(results.stream().map(SlideClassification::slideId).toList());
@@ -278,7 +282,7 @@ final class ClassifyCommand implements Callable<Integer> {
   }
 
   private int classifyImages(
-      PrintWriter out, VisionLanguageModel vlm, ZeroShotClassifier classifier) {
+      PrintWriter out, VisionLanguageModel vlm, ScaledClassifier classifier) {
     AtomicInteger classified = new AtomicInteger();
     List<Path> files = ImageFiles.expand(inputs.images);
     stain.embedFiles(

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.pathlens.encoders.VisionLanguageModel;
@@ -13,8 +14,7 @@ import org.pathlens.index.IndexSettings;
 import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.prompts.ClassEmbeddingCache;
-import org.pathlens.prompts.PromptSetReader;
-import org.pathlens.prompts.ZeroShotClassifier;
+import org.pathlens.prompts.ScaledClassifier;
 import org.pathlens.prompts.slides.SlideViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +47,7 @@ final class HeatmapCommand implements Callable<Integer> {
 
   @Mixin IndexOption index;
 
-  @Mixin PromptSetOption prompts;
+  @Mixin ClassifierChoiceOption choice;
 
   @Option(
       names = "--slide",
@@ -60,7 +60,8 @@ final class HeatmapCommand implements Callable<Integer> {
       names = "--class",
       required = true,
       paramLabel = "C",
-      description = "The class id to draw (one of the prompt set's).")
+      description =
+          "The class id to draw (one of the prompt set's, or NAME or 'not NAME' of a --classifier).")
   String classId;
 
   @Option(
@@ -104,15 +105,9 @@ final class HeatmapCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut(); // not out: that is the --out path
     ClassEmbeddingCache classEmbeddings = ClassEmbeddingCache.inDirectory(cache.directory());
-    var promptSet = PromptSetReader.resolve(prompts.file);
-    if (!promptSet.classIds().contains(classId)) {
-      throw new IllegalArgumentException(
-          "--class "
-              + classId
-              + " is not in prompt set "
-              + prompts.file
-              + "; its classes: "
-              + String.join(", ", promptSet.classIds()));
+    choice.check();
+    if (choice.file != null) {
+      requireClass(choice.promptSet().classIds()); // before the model loads
     }
     try (VisionLanguageModel vlm =
             VisionLanguageModel.load(model.bundle, model.toEncoderOptions());
@@ -121,7 +116,8 @@ final class HeatmapCommand implements Callable<Integer> {
                 index.location, IndexProvenance.of(vlm), IndexSettings.defaults())) {
       TileIndex tiles = partial.reading(opened);
       partial.requireSlideSeen(tiles, slideId);
-      ZeroShotClassifier classifier = classEmbeddings.classifier(vlm, promptSet);
+      requireClass(choice.classIds(tiles));
+      ScaledClassifier classifier = choice.classifier(tiles, vlm, classEmbeddings);
       try (SlideViews views =
           SlideViews.open(
               tiles,
@@ -149,6 +145,18 @@ final class HeatmapCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private void requireClass(List<String> classIds) {
+    if (!classIds.contains(classId)) {
+      throw new IllegalArgumentException(
+          "--class "
+              + classId
+              + " is not in "
+              + choice.describe()
+              + "; its classes: "
+              + String.join(", ", classIds));
+    }
   }
 
   private static void write(BufferedImage image, Path file) throws IOException {

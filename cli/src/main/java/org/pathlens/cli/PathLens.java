@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ClassifyCommand.class,
       IngestCommand.class,
       IndexCommand.class,
+      ClassifiersCommand.class,
       SearchCommand.class,
       SimilarCommand.class,
       HeatmapCommand.class,

@@ -338,7 +338,7 @@ class SlideClassifyCommandTest {
    * What an ingest does: tiles of the slide, demo-bundle embeddings, records with slide, position
    * and source.
    */
-  private static int indexSlide(Path slide, String slideId, Path indexDir) throws IOException {
+  static int indexSlide(Path slide, String slideId, Path indexDir) throws IOException {
     try (VisionLanguageModel model =
             VisionLanguageModel.load(
                 Fixtures.demoBundle(), EncoderOptions.defaults().withThreads(2));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -194,6 +196,33 @@ public record SavedClassifier(
         embeddingDim,
         earlier.created(),
         updated);
+  }
+
+  /**
+   * What the API lists and the command line shows: name, method, classes, example counts, prompt,
+   * model, times; with {@code withExamples}, the tile ids of the examples as well (never their
+   * vectors).
+   */
+  public ObjectNode describe(boolean withExamples) {
+    ObjectNode entry = JSON.createObjectNode();
+    entry.put("name", name);
+    entry.put("method", method);
+    ArrayNode classes = entry.putArray("classes");
+    classes().forEach(classes::add);
+    entry.put("relevant", relevant.size());
+    entry.put("not_relevant", notRelevant.size());
+    entry.put("prompt", prompt);
+    entry.put("model", model());
+    entry.put("created", created);
+    entry.put("updated", updated);
+    if (withExamples) {
+      ObjectNode examples = entry.putObject("examples");
+      ArrayNode yes = examples.putArray("relevant");
+      relevant.forEach(e -> yes.add(e.tileId()));
+      ArrayNode no = examples.putArray("not_relevant");
+      notRelevant.forEach(e -> no.add(e.tileId()));
+    }
+    return entry;
   }
 
   public String toJson() {

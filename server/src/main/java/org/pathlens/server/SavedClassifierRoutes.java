@@ -47,14 +47,7 @@ final class SavedClassifierRoutes {
   }
 
   void show(Context ctx) throws IOException {
-    SavedClassifier saved = existing(ctx.pathParam("name"));
-    ObjectNode body = entry(saved);
-    ObjectNode examples = body.putObject("examples");
-    ArrayNode relevant = examples.putArray("relevant");
-    saved.relevant().forEach(e -> relevant.add(e.tileId()));
-    ArrayNode notRelevant = examples.putArray("not_relevant");
-    saved.notRelevant().forEach(e -> notRelevant.add(e.tileId()));
-    ctx.json(body);
+    ctx.json(existing(ctx.pathParam("name")).describe(true));
   }
 
   void create(Context ctx) throws IOException {
@@ -275,19 +268,8 @@ final class SavedClassifierRoutes {
   }
 
   /** One classifier as {@code GET /api/classifiers} lists it. */
-  private ObjectNode entry(SavedClassifier saved) {
-    ObjectNode entry = server.object();
-    entry.put("name", saved.name());
-    entry.put("method", saved.method());
-    ArrayNode classes = entry.putArray("classes");
-    saved.classes().forEach(classes::add);
-    entry.put("relevant", saved.relevant().size());
-    entry.put("not_relevant", saved.notRelevant().size());
-    entry.put("prompt", saved.prompt());
-    entry.put("model", saved.model());
-    entry.put("created", saved.created());
-    entry.put("updated", saved.updated());
-    return entry;
+  private static ObjectNode entry(SavedClassifier saved) {
+    return saved.describe(false);
   }
 
   private static String firstLine(Exception e) {
