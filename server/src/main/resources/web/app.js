@@ -505,7 +505,7 @@ function showMarkCount() {
   $("feedback-count").textContent = relevant + notRelevant === 0
     ? "Mark tiles \u2713 relevant or \u2717 not relevant, then refine the search with them."
     : "Marked: " + relevant + " relevant, " + notRelevant + " not relevant.";
-  // A refined query needs the query or a relevant tile; a class needs a relevant tile.
+  // A refined query needs the query or a relevant tile (an upload is not kept to refine).
   $("refine-button").disabled = relevant + notRelevant === 0 || (relevant === 0 && !feedback.query.text && !feedback.query.tile);
   // A class is told from its complement: it needs tiles of both.
   $("save-class-button").disabled = relevant === 0 || notRelevant === 0;
