@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     header = "Delete a classifier saved with an index.",
     description =
         "Deletes the saved classifier (its examples and prompt); the index's tiles are untouched."
-            + " No model is loaded.")
+            + " No model is loaded.",
+    footer = {"%nExample:", "  ./pathlens classifiers delete tumor --index /tmp/pl/idx"})
 final class ClassifiersDeleteCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     header = "Show a saved classifier and its example tiles.",
     description =
         "Prints the classifier as JSON (as GET /api/classifiers/{name} answers): what list prints,"
-            + " with the ids of its relevant and not-relevant tiles. No model is loaded.")
+            + " with the ids of its relevant and not-relevant tiles. No model is loaded.",
+    footer = {"%nExample:", "  ./pathlens classifiers show tumor --index /tmp/pl/idx"})
 final class ClassifiersShowCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    header = "Try search and zero-shot on synthetic data, then serve the web UI.",
+    header = "Try search and zero-shot on synthetic data, then the web UI.",
     description = {
       "Generate synthetic H&E tiles, embed them with the demo bundle, show text-to-image search",
       "and zero-shot accuracy per center. Needs no download."

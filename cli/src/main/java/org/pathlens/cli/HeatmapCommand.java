@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "heatmap",
     mixinStandardHelpOptions = true,
-    header = "Draw one class's zero-shot probabilities over a slide's thumbnail.",
+    header = "Draw one class's probabilities over a slide's thumbnail.",
     description = {
       "Draw one class's zero-shot probability per tile of an indexed slide over the slide's thumbnail (PNG, viridis,",
       "with a colour bar), and optionally each class's most probable tiles as a contact sheet. Tiles come from the",

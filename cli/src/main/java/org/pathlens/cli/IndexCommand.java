@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    header = "Check that a tile index is whole, or batch-correct its embeddings.",
+    header = "Check that an index is whole, or batch-correct its embeddings.",
     subcommands = {
       IndexCheckCommand.class,
       IndexBatchCorrectCommand.class,

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "search",
     mixinStandardHelpOptions = true,
-    header = "Search a tile index by text, image, keywords or text and keywords.",
+    header = "Search an index by text, image, keywords or text and keywords.",
     description = {
       "Search a tile index; prints one JSON line per hit, best first:",
       "  {\"rank\", \"id\", \"score\", \"slide_id\", \"x\", \"y\" (slide tiles) or \"source\" (tile files), \"label\", ...}",
