@@ -198,6 +198,7 @@ const HIT_FIELDS = new Set(["rank", "id", "score", "slide_id", "x", "y", "source
 
 function tileCard(hit) {
   const li = el("li", null, "card result");
+  li.dataset.tile = hit.id;
   const img = el("img");
   img.src = hit.thumbnail_url;
   img.alt = "Tile " + hit.id + (hit.label ? ", labelled " + hit.label : "");
@@ -227,7 +228,9 @@ function tileCard(hit) {
   if ($("f-partial").checked) like.set("partial", "1"); // the choice made for this search holds for the next
   more.href = "#/?" + like;
   body.append(more);
+  body.append(markButtons(hit.id, li));
   li.append(body);
+  showMark(li, hit.id);
   return li;
 }
 
@@ -235,6 +238,8 @@ function showHits(hits, what) {
   const list = $("results");
   list.replaceChildren(...hits.map(tileCard));
   $("results-title").hidden = hits.length === 0;
+  $("feedback").hidden = hits.length === 0;
+  showMarkCount();
   // A search returns the nearest tiles whatever the words, so no tile at all means the filters
   // excluded every tile: say that, not that the words found nothing.
   const filter = filterQuery();
@@ -282,6 +287,7 @@ function clearResults() {
   $("partial").hidden = true;
   $("results").replaceChildren();
   $("results-title").hidden = true;
+  $("feedback").hidden = true;
   $("cases").replaceChildren();
   $("cases-box").hidden = true;
   $("cases-title").textContent = "Similar cases";
@@ -358,6 +364,7 @@ async function runTileSearch(tile, k) {
   params.set("k", String(k));
   params.set("tile", tile);
   $("query-image-box").hidden = true;
+  newFeedback({ tile }, "tile " + tile);
   clearResults();
   await busy($("search-button"), $("status"), "Finding tiles like " + tile + "…", async () => {
     const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
@@ -436,6 +443,7 @@ async function runTextSearch(text, k) {
   const mode = $("f-mode").value;
   if (mode !== "text") params.set("mode", mode);
   $("query-image-box").hidden = true;
+  newFeedback({ text }, "\u201c" + text + "\u201d");
   clearResults();
   await busy($("search-button"), $("status"), "Searching…", async () => {
     const [body] = await Promise.all([api("/api/search?" + params), loadKnownSlides()]);
@@ -444,6 +452,124 @@ async function runTextSearch(text, k) {
     warnIfWeak(body);
     showPartial(body);
   });
+}
+
+// ---- relevance feedback: mark result tiles, refine the query from the marks ----
+
+/**
+ * What the marks refine: the query of the results shown ({text}, {tile}, or {} for an upload, whose
+ * refined query is the relevant tiles alone) and the words the status names it by.
+ */
+let feedback = { query: {}, what: "" };
+/** Tile id -> true (marked relevant) or false (marked not relevant); kept across refinements. */
+const marks = new Map();
+
+/** A new search: its own marks, none carried over from another query. */
+function newFeedback(query, what) {
+  feedback = { query, what };
+  marks.clear();
+  $("save-class-form").hidden = true;
+}
+
+/** The card's two toggles: ✓ relevant, ✗ not relevant (pressing the pressed one unmarks the tile). */
+function markButtons(id, card) {
+  const row = el("div", null, "marks");
+  for (const [value, text, name] of [[true, "\u2713 Relevant", "relevant"], [false, "\u2717 Not relevant", "not relevant"]]) {
+    const button = el("button", text, "mark " + (value ? "yes" : "no"));
+    button.type = "button";
+    button.title = "Mark this tile " + name + " to refine the search";
+    button.addEventListener("click", () => {
+      if (marks.get(id) === value) marks.delete(id);
+      else marks.set(id, value);
+      showMark(card, id);
+      showMarkCount();
+    });
+    row.append(button);
+  }
+  return row;
+}
+
+function showMark(card, id) {
+  const mark = marks.get(id);
+  card.classList.toggle("relevant", mark === true);
+  card.classList.toggle("not-relevant", mark === false);
+  card.querySelector(".mark.yes").setAttribute("aria-pressed", String(mark === true));
+  card.querySelector(".mark.no").setAttribute("aria-pressed", String(mark === false));
+}
+
+const markedAs = (value) => [...marks].filter(([, v]) => v === value).map(([id]) => id);
+
+function showMarkCount() {
+  const relevant = markedAs(true).length;
+  const notRelevant = markedAs(false).length;
+  $("feedback-count").textContent = relevant + notRelevant === 0
+    ? "Mark tiles \u2713 relevant or \u2717 not relevant, then refine the search with them."
+    : "Marked: " + relevant + " relevant, " + notRelevant + " not relevant.";
+  // A refined query needs the query or a relevant tile (an upload is not kept to refine).
+  $("refine-button").disabled = relevant + notRelevant === 0 || (relevant === 0 && !feedback.query.text && !feedback.query.tile);
+  // A class is told from its complement: it needs tiles of both.
+  $("save-class-button").disabled = relevant === 0 || notRelevant === 0;
+}
+
+/**
+ * The search again with its query refined by the marks (POST /api/search/refine, Rocchio on the
+ * embeddings: docs/web-ui.md): the tiles marked not relevant are left out, those marked relevant stay
+ * where the refined query ranks them, still marked.
+ */
+async function refineSearch() {
+  const body = { ...feedback.query, relevant: markedAs(true), not_relevant: markedAs(false) };
+  body.k = Math.min(1000, Math.max(PAGE, $("results").children.length));
+  const filter = filterQuery();
+  if (filter) body.filter = filter;
+  const params = new URLSearchParams();
+  if ($("f-partial").checked) params.set("allow_partial", "true");
+  await busy($("refine-button"), $("status"), "Refining the search from the marked tiles…", async () => {
+    const result = await api("/api/search/refine?" + params, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    showHits(result.hits, feedback.what + ", refined");
+    $("more").hidden = true;
+    $("weak").hidden = true;
+    const r = result.refine;
+    setStatus($("status"), count(result.hits.length, "tile") + " for " + feedback.what + " refined by "
+      + r.relevant.length + " relevant and " + r.not_relevant.length + " not relevant tiles (query "
+      + r.alpha + " \u00d7 " + (r.query === "relevant" ? "none" : r.query) + " + " + r.beta + " \u00d7 mean relevant \u2212 "
+      + r.gamma + " \u00d7 mean not relevant)" + (r.excluded > 0 ? "; " + count(r.excluded, "tile") + " marked not relevant left out" : "") + ".");
+    showPartial(result);
+  });
+}
+
+/** "Save as class…": the form asks a name, and offers the query's text as the class's prompt. */
+function openSaveClass() {
+  $("save-class-form").hidden = false;
+  $("class-prompt").value = feedback.query.text || "";
+  $("class-name").focus();
+}
+
+/**
+ * The marked tiles as a named few-shot classifier kept with the index (POST /api/classifiers): the
+ * relevant tiles are its class, the others "not" it; the slide page lists it beside the prompt sets.
+ */
+async function saveClass(event) {
+  event.preventDefault();
+  const name = $("class-name").value.trim();
+  const body = { name, relevant: markedAs(true), not_relevant: markedAs(false), method: $("class-method").value };
+  const prompt = $("class-prompt").value.trim();
+  if (prompt) body.prompt = prompt;
+  await busy($("save-class-submit"), $("status"), "Saving class " + name + "…", async () => {
+    await api("/api/classifiers", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    forgetPromptSets();
+    $("save-class-form").hidden = true;
+    setStatus($("status"), "Saved class " + name + " from " + count(body.relevant.length, "relevant tile") + " and "
+      + body.not_relevant.length + " not relevant" + (prompt ? ", with the prompt \u201c" + prompt + "\u201d" : "")
+      + ". Choose it on a slide page for its heatmap.");
+  });
+}
+
+function clearMarks() {
+  marks.clear();
+  for (const card of $("results").children) showMark(card, card.dataset.tile);
+  showMarkCount();
 }
 
 /** The image of the last image search, which "Classify tile" classifies. */
@@ -455,7 +581,7 @@ async function classifyTile(event) {
   if (!lastUpload) return;
   const form = new FormData();
   form.append("image", lastUpload, lastUpload.name);
-  const params = new URLSearchParams({ prompts: $("tile-prompt-set").value });
+  const params = new URLSearchParams(chosenModel($("tile-prompt-set")));
   await busy($("tile-classify-button"), $("status"), "Classifying " + lastUpload.name + "…", async () => {
     const result = await api("/api/classify?" + params, { method: "POST", body: form });
     const rows = Object.entries(result.probabilities).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -497,6 +623,8 @@ async function searchImage(file) {
   preview.onerror = () => serverPreview(preview, file);
   preview.src = URL.createObjectURL(file);
   $("query-image-box").hidden = false;
+  // An upload is not kept: the tiles marked relevant alone become the refined query.
+  newFeedback({}, file.name);
   clearResults();
   const form = () => { const f = new FormData(); f.append("image", file, file.name); return f; };
   const similar = new URLSearchParams({ k: "5" });
@@ -639,6 +767,10 @@ async function showSlidePatients(id) {
 }
 
 let promptSets = null;
+/** The classifiers saved with the index (GET /api/classifiers), listed in the pickers after the prompt sets. */
+let savedClassifiers = [];
+/** A picker's value for a saved classifier; a prompt set's value is its bare name. */
+const CLASSIFIER = "classifier:";
 /** The served model's name, from /api/health. */
 let servedModel = null;
 const PROMPT_SET_KEY = "pathlens.promptSet";
@@ -648,9 +780,16 @@ async function loadPromptSets() {
   fillClasses();
 }
 
-/** Fills a prompt-set picker once: names (descriptions on hover), the remembered choice selected. */
+/**
+ * Fills a prompt-set picker once: names (descriptions on hover), then the saved classifiers in a group
+ * of their own, the remembered choice selected.
+ */
 async function fillPromptPicker(picker) {
-  if (!promptSets) promptSets = (await api("/api/prompts")).prompt_sets;
+  if (!promptSets) {
+    const [prompts, classifiers] = await Promise.all([api("/api/prompts"), api("/api/classifiers")]);
+    savedClassifiers = classifiers.classifiers.filter((c) => (prompts.classifiers || []).includes(c.name));
+    promptSets = prompts.prompt_sets;
+  }
   if (picker.options.length === 0) {
     picker.replaceChildren(...promptSets.map((p) => {
       const option = el("option", p.name);
@@ -658,8 +797,20 @@ async function fillPromptPicker(picker) {
       if (p.description) option.title = p.description;
       return option;
     }));
+    if (savedClassifiers.length > 0) {
+      const group = el("optgroup");
+      group.label = "Saved classifiers";
+      group.append(...savedClassifiers.map((c) => {
+        const option = el("option", c.name);
+        option.value = CLASSIFIER + c.name;
+        option.title = c.method + " from " + c.relevant + " relevant and " + c.not_relevant + " not relevant tiles"
+          + (c.prompt ? " and the prompt \u201c" + c.prompt + "\u201d" : "");
+        return option;
+      }));
+      picker.append(group);
+    }
     const remembered = localStorage.getItem(PROMPT_SET_KEY);
-    if (remembered && promptSets.some((p) => p.name === remembered)) picker.value = remembered;
+    if (remembered && [...picker.options].some((o) => o.value === remembered)) picker.value = remembered;
     else picker.value = await fittingPromptSet();
   }
 }
@@ -678,12 +829,34 @@ async function fittingPromptSet() {
   return ranked.length > 0 ? ranked[0].name : "";
 }
 
+/** After a classifier is saved or deleted: the pickers are filled again on their next use. */
+function forgetPromptSets() {
+  promptSets = null;
+  $("prompt-set").replaceChildren();
+  $("tile-prompt-set").replaceChildren();
+}
+
+/** What a picker's choice asks the API for: {prompts: SET} or {classifier: NAME}. */
+function chosenModel(picker) {
+  const value = picker.value;
+  return value.startsWith(CLASSIFIER) ? { classifier: value.slice(CLASSIFIER.length) } : { prompts: value };
+}
+
+/** The saved classifier chosen in a picker, or undefined for a prompt set. */
+function chosenClassifier(picker) {
+  const name = chosenModel(picker).classifier;
+  return savedClassifiers.find((c) => c.name === name);
+}
+
 function fillClasses() {
-  const set = promptSets.find((p) => p.name === $("prompt-set").value);
+  const classifier = chosenClassifier($("prompt-set"));
+  const set = classifier ? { name: $("prompt-set").value, classes: classifier.classes, description: $("prompt-set").selectedOptions[0].title }
+    : promptSets.find((p) => p.name === $("prompt-set").value);
   if (set) {
     localStorage.setItem(PROMPT_SET_KEY, set.name);
     $("prompt-set").title = set.description || "";
   }
+  $("delete-classifier").hidden = !classifier;
   linkQuPathDownload();
   const auto = el("option", "the prediction");
   auto.value = "";
@@ -703,13 +876,14 @@ let currentSlide = null;
 function linkQuPathDownload() {
   const link = $("qupath-link");
   const promptSet = $("prompt-set").value;
+  const chosen = chosenModel($("prompt-set"));
   // Only once the slide's record has come back (as Classify slide).
   link.hidden = !currentSlide || !promptSet || $("classify-button").disabled;
   if (link.hidden) {
     link.removeAttribute("href");
     return;
   }
-  link.href = "/api/slides/" + segment(currentSlide) + "/zeroshot.geojson?" + new URLSearchParams({ prompts: promptSet });
+  link.href = "/api/slides/" + segment(currentSlide) + "/zeroshot.geojson?" + new URLSearchParams(chosen);
   link.download = currentSlide.replace(/[^A-Za-z0-9._@,+-]/g, "_") + ".geojson";
 }
 
@@ -826,9 +1000,9 @@ function openZoom(id, tileAt, record) {
  */
 let zoomTiles = null;
 
-async function loadZoomTiles(slideId, promptSet) {
+async function loadZoomTiles(slideId, chosen) {
   zoomTiles = null;
-  const collection = await api("/api/slides/" + segment(slideId) + "/zeroshot.geojson?" + new URLSearchParams({ prompts: promptSet }));
+  const collection = await api("/api/slides/" + segment(slideId) + "/zeroshot.geojson?" + new URLSearchParams(chosen));
   const side = collection.pathlens.tile_side_level0;
   const cells = new Map();
   for (const feature of collection.features) {
@@ -935,7 +1109,8 @@ function loadImage(img, url, what) {
 
 async function classifySlide(event) {
   event.preventDefault();
-  const params = new URLSearchParams({ prompts: $("prompt-set").value });
+  const chosen = chosenModel($("prompt-set"));
+  const params = new URLSearchParams(chosen);
   if ($("heat-class").value) params.set("class", $("heat-class").value);
   const status = $("slide-status");
   await busy($("classify-button"), status, "Classifying every tile of the slide…", async () => {
@@ -960,7 +1135,7 @@ async function classifySlide(event) {
     overlay.alt = "Heatmap of P(" + drawn + ") per tile over slide " + currentSlide;
     await loadImage(overlay, result.overlay_url, "the heatmap");
     overlayZoom(result.overlay_url);
-    await loadZoomTiles(currentSlide, params.get("prompts"));
+    await loadZoomTiles(currentSlide, chosen);
     overlay.hidden = false;
     $("heatmap-empty").hidden = true;
     $("legend-title").textContent = "P(" + drawn + ")";
@@ -968,6 +1143,19 @@ async function classifySlide(event) {
     $("legend").hidden = false;
     applyOpacity();
     setStatus(status, count(result.tiles, "tile") + " pooled (" + result.pooling + "); heatmap shows " + drawn + ".");
+  });
+}
+
+/** Deletes the saved classifier chosen on the slide page (DELETE /api/classifiers/NAME), once confirmed. */
+async function deleteClassifier() {
+  const classifier = chosenClassifier($("prompt-set"));
+  if (!classifier || !confirm("Delete the saved classifier \u201c" + classifier.name + "\u201d? Its marked tiles stay in the index.")) return;
+  await busy($("delete-classifier"), $("slide-status"), "Deleting " + classifier.name + "…", async () => {
+    await api("/api/classifiers/" + segment(classifier.name), { method: "DELETE" });
+    forgetPromptSets();
+    localStorage.removeItem(PROMPT_SET_KEY);
+    await loadPromptSets();
+    setStatus($("slide-status"), "Deleted the saved classifier " + classifier.name + ".");
   });
 }
 
@@ -1024,6 +1212,12 @@ async function showHealth() {
 
 $("search-form").addEventListener("submit", submitSearch);
 $("more").addEventListener("click", moreResults);
+$("refine-button").addEventListener("click", refineSearch);
+$("clear-marks").addEventListener("click", clearMarks);
+$("save-class-button").addEventListener("click", openSaveClass);
+$("save-class-form").addEventListener("submit", saveClass);
+$("save-class-cancel").addEventListener("click", () => { $("save-class-form").hidden = true; });
+$("delete-classifier").addEventListener("click", deleteClassifier);
 $("slide-form").addEventListener("submit", classifySlide);
 $("tile-form").addEventListener("submit", classifyTile);
 $("prompt-set").addEventListener("change", fillClasses);

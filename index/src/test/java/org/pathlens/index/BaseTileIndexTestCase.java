@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.pathlens.encoders.Embeddings;
 import org.pathlens.encoders.preprocess.RgbImage;
+import org.pathlens.index.query.RelevanceFeedback;
 
 /**
  * The index contract, run in full by every backend (Lucene's way: {@code
@@ -84,6 +85,69 @@ public abstract class BaseTileIndexTestCase {
       assertEquals(
           Map.of("P0", List.of("S-0", "S-1", "S-2", "S-3"), "P1", List.of("S-4", "S-5")),
           PatientPooling.cases(index));
+    }
+  }
+
+  /**
+   * Relevance feedback reads the marked tiles' stored vectors by id on every backend: the refined
+   * query is Rocchio's (recomputed here in double), its ranking the exact one over the tiles
+   * passing the filter with the tiles marked not relevant left out, and a mark naming no tile is
+   * refused.
+   */
+  @Test
+  void relevanceFeedbackRefinesFromTheStoredVectorsOfTheMarkedTiles() throws IOException {
+    try (TileIndex index = filled("feedback")) {
+      float[] query = data.embeddings.get(0);
+      List<Integer> relevant = List.of(3, 120, 260);
+      List<Integer> notRelevant = List.of(1, 2);
+      double[] want = new double[DIM];
+      for (int d = 0; d < DIM; d++) {
+        double yes = 0, no = 0;
+        for (int t : relevant) {
+          yes += data.embeddings.get(t)[d];
+        }
+        for (int t : notRelevant) {
+          no += data.embeddings.get(t)[d];
+        }
+        want[d] = query[d] + 0.75 * yes / relevant.size() - 0.15 * no / notRelevant.size();
+      }
+      double norm = Math.sqrt(Arrays.stream(want).map(x -> x * x).sum());
+      for (TileFilter filter : List.of(TileFilter.ALL, TileFilter.slide("S-0"))) {
+        RelevanceFeedback.Refined refined =
+            RelevanceFeedback.ROCCHIO.search(
+                index,
+                query,
+                relevant.stream().map(t -> data.tiles.get(t).id()).toList(),
+                notRelevant.stream().map(t -> data.tiles.get(t).id()).toList(),
+                10,
+                filter);
+        for (int d = 0; d < DIM; d++) {
+          assertEquals(want[d] / norm, refined.query()[d], 1e-6, "component " + d);
+        }
+        List<SearchHit> exact = new ArrayList<>();
+        for (int t = 0; t < data.tiles.size(); t++) {
+          boolean passes = filter.keepsAll() || data.tiles.get(t).slideId().equals("S-0");
+          if (passes && !notRelevant.contains(t)) {
+            double dot = 0;
+            for (int d = 0; d < DIM; d++) {
+              dot += want[d] / norm * data.embeddings.get(t)[d];
+            }
+            exact.add(new SearchHit(data.tiles.get(t).id(), (float) dot));
+          }
+        }
+        exact.sort(SearchHit.RANKING);
+        assertEquals(
+            exact.subList(0, 10).stream().map(SearchHit::id).toList(),
+            refined.hits().stream().map(SearchHit::id).toList(),
+            filter.toString());
+      }
+      RelevanceFeedback.FeedbackException unknown =
+          assertThrows(
+              RelevanceFeedback.FeedbackException.class,
+              () ->
+                  RelevanceFeedback.ROCCHIO.search(
+                      index, query, List.of("no-such-tile"), List.of(), 10, TileFilter.ALL));
+      assertEquals("relevant", unknown.field());
     }
   }
 

@@ -41,6 +41,7 @@ final class ApiRoutes {
     routes.get("/api/openapi.json", guard.protect(status::openApi));
     routes.get("/api/search", guard.protect(search::searchText));
     routes.post("/api/search", guard.protect(search::searchImage));
+    routes.post("/api/search/refine", guard.protect(search::refine));
     routes.get("/api/similar", guard.protect(search::similarToSlide));
     routes.post("/api/similar", guard.protect(search::similarToImage));
     routes.post("/api/classify", guard.protect(classify::classifyImage));

@@ -19,6 +19,7 @@ import org.pathlens.index.TileFilter;
 import org.pathlens.index.TileIndex;
 import org.pathlens.index.query.HitJson;
 import org.pathlens.index.query.IndexQueries;
+import org.pathlens.index.query.RelevanceFeedback;
 
 /** Searches: tiles by text, image or example tile; similar slides; facets for filters. */
 final class SearchRoutes {
@@ -105,6 +106,57 @@ final class SearchRoutes {
                           "calibration",
                           HitJson.calibrationNode(
                               found.calibration().orElseThrow(), best, !filter.keepsAll())));
+          return reads.mark(body);
+        });
+  }
+
+  /**
+   * {@code POST /api/search/refine}: the text's or tile's search refined by the tiles a user marked
+   * ({@link RelevanceFeedback}), answered as {@code GET /api/search} answers, with the refined
+   * query's parameters under {@code "refine"}.
+   */
+  void refine(Context ctx) {
+    RefineRequest request = RefineRequest.parse(server.json(), ctx.body());
+    IndexReads reads = IndexReads.of(ctx, index);
+    IndexQueries queries = this.queries.over(reads.index());
+    server.async(
+        ctx,
+        () -> {
+          RelevanceFeedback.Refined refined;
+          try {
+            refined =
+                queries.refined(
+                    request.text(),
+                    request.tile(),
+                    request.relevant(),
+                    request.notRelevant(),
+                    request.k(),
+                    request.filter());
+          } catch (RelevanceFeedback.FeedbackException e) {
+            throw ApiException.badParameter(e.field(), e.getMessage());
+          }
+          ObjectNode body = ApiJson.tileHits(server, refined.hits());
+          ObjectNode echo = body.putObject("refine");
+          echo.put(
+              "query",
+              request.text() != null ? "text" : request.tile() != null ? "tile" : "relevant");
+          if (request.text() != null) {
+            echo.put("text", request.text());
+          }
+          if (request.tile() != null) {
+            echo.put("tile", request.tile());
+          }
+          RelevanceFeedback weights = RelevanceFeedback.ROCCHIO;
+          echo.put("alpha", weights.alpha());
+          echo.put("beta", weights.beta());
+          echo.put("gamma", weights.gamma());
+          echo.set("relevant", server.json().valueToTree(request.relevant()));
+          echo.set("not_relevant", server.json().valueToTree(request.notRelevant()));
+          echo.put("excluded", refined.excluded());
+          echo.put("k", request.k());
+          if (request.filterText() != null) {
+            echo.put("filter", request.filterText());
+          }
           return reads.mark(body);
         });
   }

@@ -200,12 +200,14 @@ class HostileClientsTest {
       if (path.startsWith("/api/session")) {
         continue; // sign-in and sign-out take no upload
       }
-      if (path.startsWith("/api/classifiers")) {
+      if (path.startsWith("/api/classifiers") || path.startsWith("/api/search/refine")) {
         if (!method.equals("DELETE")) {
           request(method, path, "Content-Type: application/json\r\n", "{\"name\": [broken")
               .assertJsonError(400, "malformed JSON on " + what);
+          send(chunkedUpload(method, path, boundary, (int) MAX_UPLOAD + 300_000))
+              .assertJsonError(413, "chunked body over the limit on " + what);
         }
-        continue; // saved classifiers take a JSON body, no upload
+        continue; // saved classifiers and relevance feedback take a JSON body, no upload
       }
       request(method, path, multipart, "--" + boundary + "\r\nbroken")
           .assertJsonError(400, "malformed multipart on " + what);

@@ -102,6 +102,21 @@ class OpenApiConformanceTest {
     ask(open, "GET", "/api/search?tile=" + tile + "&k=2", null, null, 200);
     ask(open, "GET", "/api/search?text=fat&k=zero", null, null, 400);
     ask(open, "GET", "/api/search?tile=no-such-tile", null, null, 404);
+    ask(
+        open,
+        "POST",
+        "/api/search/refine",
+        ("{\"text\":\"fat\",\"k\":3,\"relevant\":[\"" + manifest.getFirst().tileId() + "\"]}")
+            .getBytes(StandardCharsets.UTF_8),
+        "application/json",
+        200);
+    ask(
+        open,
+        "POST",
+        "/api/search/refine",
+        "{\"text\":\"fat\",\"relevant\":[\"no-such-tile\"]}".getBytes(StandardCharsets.UTF_8),
+        "application/json",
+        400);
     ask(open, "GET", "/api/similar?slide=" + SLIDE + "&k=2", null, null, 200);
     ask(open, "GET", "/api/similar?slide=nope", null, null, 404);
     ask(open, "GET", "/api/similar?slide=" + SLIDE + "&method=median", null, null, 400);

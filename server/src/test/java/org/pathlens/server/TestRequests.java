@@ -55,4 +55,16 @@ final class TestRequests {
                 .build(),
             HttpResponse.BodyHandlers.ofString()));
   }
+
+  /** POSTs {@code json} as an application/json body. */
+  static HttpResponse<String> postJson(int port, String path, String json)
+      throws IOException, InterruptedException {
+    return OpenApiContract.SERVED.check(
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
+  }
 }

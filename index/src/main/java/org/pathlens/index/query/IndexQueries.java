@@ -111,6 +111,36 @@ public record IndexQueries(TileIndex index, VisionLanguageModel model, ImageDeco
     return index.search(found.getFirst(), k, filter);
   }
 
+  /**
+   * Tiles nearest to a query refined by marked tiles ({@link RelevanceFeedback#ROCCHIO}): the
+   * text's embedding, or an indexed tile's, or neither (the relevant tiles alone).
+   *
+   * @param text the query text, or null
+   * @param tile the query tile's id, or null; not both
+   */
+  public RelevanceFeedback.Refined refined(
+      String text,
+      String tile,
+      List<String> relevant,
+      List<String> notRelevant,
+      int k,
+      TileFilter filter)
+      throws IOException {
+    float[] query = null;
+    if (text != null) {
+      query = encoders().texts().encode(text);
+    } else if (tile != null) {
+      List<float[]> found = new ArrayList<>();
+      index.forEachTile(TileFilter.id(tile), t -> found.add(t.embedding()));
+      if (found.isEmpty()) {
+        throw new RelevanceFeedback.FeedbackException(
+            "tile", "no tile '" + tile + "' in the index");
+      }
+      query = found.getFirst();
+    }
+    return RelevanceFeedback.ROCCHIO.search(index, query, relevant, notRelevant, k, filter);
+  }
+
   /** Tiles nearest to an image file's embedding. */
   public List<SearchHit> image(Path image, int k, TileFilter filter) throws IOException {
     return index.search(embedImage(image), k, filter);

@@ -1,0 +1,352 @@
+package org.pathlens.server.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.pathlens.index.IndexLocation;
+import org.pathlens.server.PathLensServer;
+import org.pathlens.server.ServedIndex;
+
+/**
+ * The relevance-feedback loop of issue 30 in Debian's headless Chromium, against a real server over
+ * a copy of the {@link ServedIndex} (so that what it saves stays out of the shared index): a text
+ * query, five tiles marked relevant and five not, Refine, and the results the API gives for the
+ * same marks. Skips when chromium or chromedriver is not installed. Screenshots of each step go to
+ * {@code target/screenshots/feedback-*.png} (docs/web-ui.md shows them).
+ */
+@ExtendWith(ServedIndex.Resolver.class)
+class FeedbackLoopBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SCREENSHOTS = Path.of("target/screenshots");
+  private static final Path DOWNLOADS = Path.of("target/downloads-feedback");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String QUERY = "large empty fat cells";
+  private static final String CLASS = "fat cells";
+
+  @TempDir static Path tmp;
+  private static ServedIndex served;
+  private static Path index;
+  private static PathLensServer server;
+  private static ChromeDriver browser;
+  private static WebDriverWait wait;
+
+  @BeforeAll
+  static void start(ServedIndex shared) throws IOException {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+    served = shared;
+    index = copy(shared.indexDir(), tmp.resolve("index"));
+    server = start();
+    Files.createDirectories(SCREENSHOTS);
+    Files.createDirectories(DOWNLOADS);
+    try (Stream<Path> old = Files.list(DOWNLOADS)) {
+      for (Path f : old.toList()) {
+        Files.delete(f);
+      }
+    }
+    browser = chromium();
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static PathLensServer start() throws IOException {
+    return served.start(IndexLocation.of(index), null, 8L << 20, 10_000_000, 2, 16);
+  }
+
+  /**
+   * The whole loop in one walk, as a pathologist would take it: query, marks, Refine, Save as
+   * class, the class's heatmap and GeoJSON on the slide page, then a new server on the same index
+   * that still lists the class and draws its heatmap.
+   */
+  @Test
+  void markRefineSaveAsClassAndKeepItAcrossARestart() throws Exception {
+    browser.get(server.url() + "/#/");
+    wait.until(d -> d.findElement(By.id("health")).getText().contains("tiles"));
+    browser.findElement(By.id("q")).sendKeys(QUERY, Keys.ENTER);
+    wait.until(d -> d.findElement(By.id("status")).getText().contains("\u201c" + QUERY + "\u201d"));
+    List<WebElement> cards = results();
+    assertTrue(
+        cards.size() >= 20,
+        "tiles shown: " + cards.size() + "; " + browser.findElement(By.id("status")).getText());
+    List<String> before = ids(cards);
+    // The best five are what the user wants; five further down are not.
+    List<String> relevant = before.subList(0, 5);
+    List<String> notRelevant = before.subList(10, 15);
+    for (int i = 0; i < 5; i++) {
+      cards.get(i).findElement(By.cssSelector(".mark.yes")).click();
+      cards.get(10 + i).findElement(By.cssSelector(".mark.no")).click();
+    }
+    assertEquals(
+        "Marked: 5 relevant, 5 not relevant.",
+        browser.findElement(By.id("feedback-count")).getText());
+    assertEquals(
+        "true", cards.get(0).findElement(By.cssSelector(".mark.yes")).getAttribute("aria-pressed"));
+    assertTrue(cards.get(10).getAttribute("class").contains("not-relevant"));
+    screenshot("feedback-marked", "status");
+
+    browser.findElement(By.id("refine-button")).click();
+    wait.until(d -> d.findElement(By.id("status")).getText().contains("refined by"));
+    List<String> after = ids(results());
+    ObjectNode body = JSON.createObjectNode().put("text", QUERY).put("k", before.size());
+    relevant.forEach(body.putArray("relevant")::add);
+    notRelevant.forEach(body.putArray("not_relevant")::add);
+    JsonNode api = post("/api/search/refine", body);
+    List<String> expected = api.get("hits").findValuesAsText("id");
+    assertEquals(expected, after, "the page shows the API's refined ranking");
+    assertNotEquals(before, after, "the marks change the results");
+    assertTrue(after.stream().noneMatch(notRelevant::contains), "not-relevant tiles left out");
+    // The marks stay on the tiles still shown.
+    for (WebElement card : results()) {
+      String id = card.getAttribute("data-tile");
+      assertEquals(relevant.contains(id), card.getAttribute("class").contains(" relevant"), id);
+    }
+    assertFalse(browser.findElement(By.id("status")).getText().startsWith("Error"));
+    screenshot("feedback-refined", "status");
+
+    // Save as class: the query's text is offered as the prompt.
+    browser.findElement(By.id("save-class-button")).click();
+    WebElement name = browser.findElement(By.id("class-name"));
+    assertEquals(QUERY, browser.findElement(By.id("class-prompt")).getAttribute("value"));
+    name.sendKeys(CLASS);
+    screenshot("feedback-save", "feedback");
+    browser.findElement(By.id("save-class-submit")).click();
+    wait.until(d -> d.findElement(By.id("status")).getText().startsWith("Saved class " + CLASS));
+    JsonNode saved = get("/api/classifiers/" + CLASS.replace(" ", "%20"));
+    assertEquals(5, saved.get("relevant").asInt(), saved.toString());
+    assertEquals(5, saved.get("not_relevant").asInt(), saved.toString());
+    assertEquals(QUERY, saved.get("prompt").asText());
+
+    showClassOnSlide("feedback-slide");
+    // "Download for QuPath" with the class: every tile is the class or its complement.
+    WebElement link = browser.findElement(By.id("qupath-link"));
+    assertTrue(
+        link.getAttribute("href").contains("classifier=" + CLASS.replace(" ", "+")),
+        link.getAttribute("href"));
+    link.click();
+    Path file = DOWNLOADS.resolve(ServedIndex.SLIDE + ".geojson");
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> Files.isRegularFile(file));
+    JsonNode collection = JSON.readTree(file.toFile());
+    assertFalse(collection.get("features").isEmpty());
+    for (JsonNode feature : collection.get("features")) {
+      JsonNode properties = feature.get("properties");
+      String predicted = properties.get("classification").get("name").asText();
+      assertTrue(List.of(CLASS, "not " + CLASS).contains(predicted), predicted);
+      double p = properties.get("measurements").get("p(" + CLASS + ")").asDouble(-1);
+      assertTrue(p >= 0 && p <= 1, properties.toString());
+    }
+    JsonNode apiCollection =
+        get(
+            "/api/slides/"
+                + ServedIndex.SLIDE
+                + "/zeroshot.geojson?classifier="
+                + CLASS.replace(" ", "%20"));
+    assertEquals(apiCollection.get("features"), collection.get("features"));
+
+    // A new server on the same index: the class is still there, and its heatmap still loads.
+    server.close();
+    server = start();
+    showClassOnSlide("feedback-after-restart");
+    assertEquals(
+        saved.get("created").asText(),
+        get("/api/classifiers/" + CLASS.replace(" ", "%20")).get("created").asText());
+
+    // Deleting it, once confirmed, takes it out of the picker and the index.
+    browser.findElement(By.id("delete-classifier")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    wait.until(
+        d ->
+            d.findElement(By.id("slide-status"))
+                .getText()
+                .equals("Deleted the saved classifier " + CLASS + "."));
+    assertTrue(
+        browser
+            .findElements(By.cssSelector("#prompt-set optgroup[label='Saved classifiers']"))
+            .isEmpty());
+    assertFalse(browser.findElement(By.id("delete-classifier")).isDisplayed());
+    assertEquals(0, get("/api/classifiers").get("classifiers").size());
+  }
+
+  /**
+   * Opens the slide page, chooses the saved class in the prompt-set picker (listed under "Saved
+   * classifiers") and classifies the slide: its heatmap overlay loads and is the class's.
+   */
+  private static void showClassOnSlide(String shot) throws IOException {
+    browser.get("about:blank");
+    browser.get(server.url() + "/#/slide/" + ServedIndex.SLIDE);
+    wait.until(
+        d ->
+            !d.findElements(
+                    By.cssSelector("#prompt-set optgroup[label='Saved classifiers'] option"))
+                .isEmpty());
+    new Select(browser.findElement(By.id("prompt-set"))).selectByVisibleText(CLASS);
+    assertTrue(
+        browser.findElement(By.id("delete-classifier")).isDisplayed(),
+        "a saved class can be deleted");
+    List<String> classes =
+        new Select(browser.findElement(By.id("heat-class")))
+            .getOptions().stream().map(WebElement::getText).toList();
+    assertTrue(classes.contains(CLASS), classes.toString());
+    new Select(browser.findElement(By.id("heat-class"))).selectByVisibleText(CLASS);
+    wait.until(d -> d.findElement(By.id("classify-button")).isEnabled());
+    browser.findElement(By.id("classify-button")).click();
+    wait.until(
+        d -> d.findElement(By.id("slide-status")).getText().contains("heatmap shows " + CLASS));
+    WebElement overlay = browser.findElement(By.id("overlay"));
+    assertTrue(overlay.isDisplayed());
+    assertTrue(
+        (Boolean)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return arguments[0].complete && arguments[0].naturalWidth > 0", overlay),
+        "the class's heatmap decodes");
+    assertTrue(overlay.getAttribute("src").contains("classifier="), overlay.getAttribute("src"));
+    assertEquals("P(" + CLASS + ")", browser.findElement(By.id("legend-title")).getText());
+    screenshot(shot, "slide-title");
+  }
+
+  private static JsonNode get(String path) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), path + ": " + response.body());
+      return JSON.readTree(response.body());
+    }
+  }
+
+  private static JsonNode post(String path, JsonNode body) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.url() + path))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(response.statusCode() < 300, response.body());
+      return JSON.readTree(response.body());
+    }
+  }
+
+  private static List<String> ids(List<WebElement> cards) {
+    return cards.stream().map(c -> c.getAttribute("data-tile")).toList();
+  }
+
+  /** Waits for the search to finish and returns its result cards. */
+  private static List<WebElement> results() {
+    wait.until(
+        d ->
+            !d.findElement(By.id("status")).getAttribute("class").contains("loading")
+                && !d.findElement(By.id("status")).getText().isEmpty());
+    String status = browser.findElement(By.id("status")).getText();
+    assertFalse(status.startsWith("Error"), status);
+    return browser.findElements(By.cssSelector("#results li.result"));
+  }
+
+  private static Path copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals("write.lock")) {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
+  }
+
+  private static ChromeDriver chromium() throws IOException {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toString());
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection",
+        "--no-pings",
+        "--disable-breakpad",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+        "--disable-features=AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHintsFetching,"
+            + "OptimizationGuideModelDownloading,MediaRouter,Translate",
+        "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium-profile-"),
+        "--window-size=1366,900");
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory",
+            DOWNLOADS.toAbsolutePath().toString(),
+            "download.prompt_for_download",
+            false));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, options);
+  }
+
+  /** A screenshot with {@code element} at the top of the window, no control focused. */
+  private static void screenshot(String name, String element) throws IOException {
+    ((JavascriptExecutor) browser)
+        .executeScript(
+            "document.activeElement.blur(); document.getElementById(arguments[0]).scrollIntoView()",
+            element);
+    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
