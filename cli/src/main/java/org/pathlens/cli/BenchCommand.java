@@ -708,8 +708,9 @@ final class BenchCommand implements Runnable {
       header = "How fast a TRIDENT feature file is parsed and ingested, beside h5py.",
       description = {
         "Parse the file with PathLens's reader and with h5py (/usr/bin/python3, when it has h5py), then",
-        "ingest it into a new embedded index as ingest --features does (no model runs); prints rows/s and",
-        "the peak resident memory. fixtures/scripts/make_feature_file.py writes a file of N rows."
+        "ingest it into a new embedded index as ingest --features does (no model runs), once per --commit",
+        "size; prints rows/s and the peak resident memory. fixtures/scripts/make_feature_file.py writes a",
+        "file of N rows."
       },
       footer = {
         "%nExample:",
@@ -727,6 +728,15 @@ final class BenchCommand implements Runnable {
     Path features;
 
     @Option(
+        names = "--commit",
+        split = ",",
+        paramLabel = "N",
+        description =
+            "Tiles per commit, as ingest --commit; a list (1000,10000) imports once per size, each"
+                + " into a new index (default: ${DEFAULT-VALUE}).")
+    List<Integer> commits = List.of(IndexSettings.defaults().commitSize());
+
+    @Option(
         names = "--work",
         paramLabel = "DIR",
         description = "Where the index goes (default: a temporary folder, deleted).")
@@ -734,10 +744,17 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (commits.stream().anyMatch(c -> c < 1)) {
+        throw new IllegalArgumentException("--commit sizes must be at least 1, got " + commits);
+      }
       Path dir = work != null ? work : Files.createTempDirectory("pathlens-features-");
       try {
         FeatureImportBenchmark.run(
-            features, dir, FeatureImportBenchmark.pythonWithH5py(), spec.commandLine().getOut());
+            features,
+            dir,
+            commits,
+            FeatureImportBenchmark.pythonWithH5py(),
+            spec.commandLine().getOut());
       } finally {
         if (work == null) {
           WorkFolders.delete(dir);

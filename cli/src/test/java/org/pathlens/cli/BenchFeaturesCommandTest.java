@@ -13,7 +13,7 @@ import org.pathlens.testkit.H5Files;
 import org.pathlens.testkit.TestData;
 
 /**
- * {@code bench features} on a small TRIDENT file: the three rows of its table, the import whole.
+ * {@code bench features} on a small TRIDENT file: the rows of its table, an import per commit size.
  */
 class BenchFeaturesCommandTest {
 
@@ -38,14 +38,19 @@ class BenchFeaturesCommandTest {
                     coords, 64, Map.of("patch_size", 224, "patch_size_level0", 448)),
                 "features",
                 H5Files.Dataset.float32(features, 64, Map.of("encoder", "bench-features"))));
-    CliRun run = CliRun.of("bench", "features", "--features", file.toString());
+    CliRun run =
+        CliRun.of("bench", "features", "--features", file.toString(), "--commit", "100,1000");
     assertEquals(0, run.exitCode(), run.err());
     List<String> lines = run.outLines();
     assertTrue(lines.getFirst().contains("300 rows, D = 32"), run.out());
     assertTrue(run.out().contains("parse, PathLens"), run.out());
     assertTrue(run.out().contains("parse, h5py"), run.out());
-    String importLine =
-        lines.stream().filter(l -> l.startsWith("import")).findFirst().orElseThrow();
-    assertTrue(importLine.matches(".*\\s[0-9,]+\\s+[0-9.]+\\s+[0-9]+$"), importLine);
+    List<String> imports = lines.stream().filter(l -> l.startsWith("import")).toList();
+    assertEquals(2, imports.size(), "one import per commit size: " + run.out());
+    assertTrue(imports.get(0).contains("commit 100 "), imports.get(0));
+    assertTrue(imports.get(1).contains("commit 1000 "), imports.get(1));
+    for (String line : imports) { // rows/s, seconds, peak RSS, CPU seconds
+      assertTrue(line.matches(".*\\s[0-9,]+\\s+[0-9.]+\\s+[0-9]+\\s+[0-9]+\\.[0-9]$"), line);
+    }
   }
 }

@@ -19,6 +19,20 @@ final class TileCodec {
   private TileCodec() {}
 
   /**
+   * Lucene's {@code tinySegmentsThreshold}: a segment gets an HNSW graph only if it holds more
+   * tiles than {@code ln(tiles) × this} (its expected visits of a graph search), so with 150 a
+   * segment of up to about 1000 tiles (one default commit: 6.9 × 150 = 1036) is written flat and
+   * searched exactly, its graph first built when a merge joins it to others. Lucene's default (100)
+   * gave every 1000-tile commit a graph, built on the adding thread one dot product at a time,
+   * which the merge then built again: in JFR samples of a 10⁵ × 512 feature import the adding
+   * thread took 19 % (three quarters of it building those graphs) and the merges 81 %; merges build
+   * with the merge workers and Lucene's bulk scoring of the memory-mapped vectors
+   * (docs/index-benchmark.md, "Build time"). From about 1100 tiles on (ln(1100) × 150 < 1100), a
+   * segment gets its graph as before.
+   */
+  static final int FLAT_SEGMENT_VISITS = 150;
+
+  /**
    * @param mergeExecutor threads for multi-threaded HNSW merging, or null for {@code mergeWorkers =
    *     1}
    */
@@ -36,7 +50,8 @@ final class TileCodec {
     int workers = mergeExecutor == null ? 1 : settings.mergeWorkers();
     return switch (settings.quantization()) {
       case NONE ->
-          new Lucene99HnswVectorsFormat(settings.m(), settings.beamWidth(), workers, mergeExecutor);
+          new Lucene99HnswVectorsFormat(
+              settings.m(), settings.beamWidth(), workers, mergeExecutor, FLAT_SEGMENT_VISITS);
       // Both keep the float vectors beside the quantized ones: they are what rescoring reads.
       case INT8 ->
           new Lucene104HnswScalarQuantizedVectorsFormat(
@@ -44,14 +59,16 @@ final class TileCodec {
               settings.m(),
               settings.beamWidth(),
               workers,
-              mergeExecutor);
+              mergeExecutor,
+              FLAT_SEGMENT_VISITS);
       case INT4 ->
           new Lucene104HnswScalarQuantizedVectorsFormat(
               ScalarEncoding.PACKED_NIBBLE,
               settings.m(),
               settings.beamWidth(),
               workers,
-              mergeExecutor);
+              mergeExecutor,
+              FLAT_SEGMENT_VISITS);
     };
   }
 }
