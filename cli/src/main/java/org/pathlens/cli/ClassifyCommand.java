@@ -341,7 +341,8 @@ final class ClassifyCommand implements Callable<Integer> {
   }
 
   private int classifyImages(
-      PrintWriter out, VisionLanguageModel vlm, ClassEmbeddingCache classEmbeddings) {
+      PrintWriter out, VisionLanguageModel vlm, ClassEmbeddingCache classEmbeddings)
+      throws IOException {
     List<Path> files = ImageFiles.expand(inputs.images);
     if (screenPrompts != null) {
       // Screening needs every tile's embedding before the first is classified.

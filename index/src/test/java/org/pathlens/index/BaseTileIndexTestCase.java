@@ -998,16 +998,29 @@ public abstract class BaseTileIndexTestCase {
         report.problems().getFirst().contains("no slide record"), report.problems().toString());
   }
 
+  /**
+   * Dropping takes the slide records, slide vectors and saved classifiers with the tiles: an index
+   * made again at the same place must not inherit another index's slides or classifiers.
+   */
   @Test
   void droppingAnIndexRemovesEverything() throws IOException {
     IndexLocation location = newLocation("dropped");
     TileIndex index = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH);
     index.add(data.tiles.subList(0, 10), data.embeddings.subList(0, 10));
+    index.slideRecords().write(slideRecord("S-0", Map.of()), new RgbImage(2, 2, new byte[12]));
+    index.slideVectors().write(SlidePooling.mean(index, TileFilter.ALL));
+    index.classifiers().save(savedClassifier("tumor", SavedClassifier.PROTOTYPE, 0, 3, null));
     index.drop();
     assertTrue(location.readProvenance().isEmpty());
     assertThrows(
         IllegalArgumentException.class,
         () -> location.openForSearch(TestTiles.PROVENANCE, EXACT_ENOUGH));
     assertNotEquals(null, location.toString());
+    try (TileIndex again = location.open(TestTiles.PROVENANCE, EXACT_ENOUGH)) {
+      assertEquals(List.of(), again.slideRecords().slideIds());
+      assertEquals(List.of(), again.slideVectors().methods());
+      assertEquals(List.of(), again.classifiers().names());
+      again.drop();
+    }
   }
 }

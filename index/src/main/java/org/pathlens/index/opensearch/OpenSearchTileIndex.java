@@ -1149,11 +1149,23 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   }
 
   /** Deletes the index behind the name (and so the alias): for benchmarks and tests only. */
+  /** The companion indexes beside the tiles: slide records, slide vectors, saved classifiers. */
+  private static final List<String> COMPANIONS =
+      List.of("-slides", "-slide-vectors", "-classifiers");
+
   @Override
   public void drop() throws IOException {
     requireWritable("delete the index");
     for (String concrete : concreteIndexes()) {
       client.send("DELETE", "/" + concrete, null);
+    }
+    // The companions go too: an index made again under this name must not inherit their slides,
+    // slide vectors or saved classifiers.
+    for (String companion : COMPANIONS) {
+      String name = "/" + cluster().name() + companion;
+      if (client.getIfExists(name).isPresent()) {
+        client.send("DELETE", name, null);
+      }
     }
     close();
   }
