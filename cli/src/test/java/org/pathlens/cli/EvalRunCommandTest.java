@@ -113,6 +113,34 @@ class EvalRunCommandTest {
         html);
   }
 
+  /**
+   * The committed saved-classifier segmentation config through the command line: its example tiles
+   * come from the command line's own tile generator, the slides' 126 tiles are all scored, and its
+   * numbers hold; the report names the classifiers.
+   */
+  @Test
+  void theCommittedSavedClassifierSegmentationConfigReproducesItsNumbers() throws IOException {
+    CliRun run =
+        CliRun.of(
+            "eval",
+            "run",
+            "--threads",
+            "2",
+            "--report",
+            tmp.resolve("report-saved").toString(),
+            config("demo-slides-segmentation-saved.yaml"));
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(
+        run.out().contains("demo-slides-segmentation-saved, 126 tiles, model pathlens-demo-crc9")
+            && run.out().contains("20 OK, 0 FAIL"),
+        run.out());
+    String html = Files.readString(tmp.resolve("report-saved/report.html"));
+    assertTrue(
+        html.contains("Segmentation by saved classifiers")
+            && html.contains("saved classifiers (prototype) from generated example tiles"),
+        html);
+  }
+
   @Test
   void aMovedNumberFailsUntilUpdateRecordsItKeepingComments() throws IOException {
     Path file = tmp.resolve("moved.yaml");

@@ -299,23 +299,65 @@ public record EvalConfig(
   }
 
   /**
-   * Zero-shot segmentation: the prompt set's per-tile class probabilities on each slide (what
-   * {@code pathlens heatmap} draws) turned into one mask per class by {@code rule}, scored against
-   * the tiles' true classes with Dice and IoU per class and their macro means.
+   * Segmentation: each tile's class probabilities on each slide (what {@code pathlens heatmap}
+   * draws), from the prompt set's zero-shot classifier or from saved classifiers, turned into one
+   * mask per class by {@code rule}, scored against the tiles' true classes with Dice and IoU per
+   * class and their macro means.
    *
+   * @param prompts the prompt set; null with {@code classifiers}
    * @param threshold null: each tile goes to its most probable class (argmax); else a tile is in
    *     class c's mask when P(c) >= threshold (a tile may then be in several masks, or none)
+   * @param classifiers null: zero-shot with {@code prompts}; else saved classifiers made from
+   *     example tiles, one per class
    */
-  public record Segmentation(Path prompts, Double threshold) implements Task {
+  public record Segmentation(Path prompts, Double threshold, SavedClassifiers classifiers)
+      implements Task {
     public Segmentation {
       if (threshold != null && !(threshold > 0 && threshold < 1)) {
         throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
       }
+      if ((prompts == null) == (classifiers == null)) {
+        throw new IllegalArgumentException("a segmentation takes prompts or classifiers, one");
+      }
+    }
+
+    /** Zero-shot with a prompt set. */
+    public Segmentation(Path prompts, Double threshold) {
+      this(prompts, threshold, null);
     }
 
     /** {@code argmax}, or {@code P(c) >= t}. */
     public String rule() {
       return threshold == null ? "argmax" : "P(c) >= " + threshold;
+    }
+
+    /** {@code prompts demo-crc9}, or the saved classifiers' description. */
+    public String source() {
+      return classifiers == null ? "zero-shot, prompts " + prompts : classifiers.describe();
+    }
+  }
+
+  /**
+   * Saved classifiers as "Save as class" makes them, one per class, from labelled example tiles
+   * generated apart from the evaluated slides ({@code examples}, as {@code dataset: generate:}
+   * makes tiles): class c's classifier has c's example tiles marked relevant and every other
+   * class's marked not relevant, no prompt, and is trained by {@code method} as the server trains a
+   * saved one. Every evaluated tile is scored, as for zero-shot.
+   *
+   * @param method {@code prototype} or {@code linear-probe} (SavedClassifier's methods)
+   */
+  public record SavedClassifiers(Generated examples, String method) {
+
+    public String describe() {
+      return "saved classifiers ("
+          + method
+          + ") from generated example tiles ("
+          + examples.perClass()
+          + " per class and center, "
+          + examples.centers()
+          + " centers, seed "
+          + examples.seed()
+          + "; each class's tiles relevant, the others' not)";
     }
   }
 

@@ -25,6 +25,7 @@ import org.pathlens.eval.retrieval.RetrievalLevel;
 import org.pathlens.eval.robustness.BatchCorrectedTiles;
 import org.pathlens.eval.robustness.PerformanceDrop;
 import org.pathlens.index.IndexLocation;
+import org.pathlens.index.SavedClassifier;
 import org.pathlens.index.batch.ComBat;
 import org.pathlens.prompts.PromptScreening;
 import org.pathlens.prompts.PromptSetReader;
@@ -416,34 +417,93 @@ public final class EvalConfigReader {
   }
 
   /**
-   * {@code prompts} and the decision rule: {@code rule: argmax} (the default), or {@code rule:
-   * threshold} with {@code threshold: t} in (0, 1).
+   * {@code prompts} or {@code classifiers: {examples, seed, method}}, and the decision rule: {@code
+   * rule: argmax} (the default), or {@code rule: threshold} with {@code threshold: t} in (0, 1).
    */
   private EvalConfig.Segmentation segmentation(JsonNode t) {
     for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!List.of("type", "prompts", "rule", "threshold").contains(key)) {
-        throw error("task." + key, "unknown; a segmentation task takes prompts, rule, threshold");
+      if (!List.of("type", "prompts", "classifiers", "rule", "threshold").contains(key)) {
+        throw error(
+            "task." + key,
+            "unknown; a segmentation task takes prompts or classifiers, rule, threshold");
       }
     }
-    Path prompts = promptSet(text(t, "prompts", "task.prompts"));
+    if (t.has("prompts") == t.has("classifiers")) {
+      throw error(
+          "task",
+          "a segmentation task takes prompts (zero-shot) or classifiers (saved classifiers from"
+              + " example tiles), one of them");
+    }
+    Path prompts = t.has("prompts") ? promptSet(text(t, "prompts", "task.prompts")) : null;
+    EvalConfig.SavedClassifiers classifiers =
+        t.has("classifiers") ? savedClassifiers(t.get("classifiers")) : null;
     String rule = t.has("rule") ? text(t, "rule", "task.rule") : "argmax";
     switch (rule) {
       case "argmax" -> {
         if (t.has("threshold")) {
           throw error("task.threshold", "belongs to rule: threshold, not rule: argmax");
         }
-        return new EvalConfig.Segmentation(prompts, null);
+        return new EvalConfig.Segmentation(prompts, null, classifiers);
       }
       case "threshold" -> {
         double threshold = number(t, "threshold", "task.threshold", Double.NaN);
         if (!(threshold > 0 && threshold < 1)) {
           throw error("task.threshold", "rule: threshold needs a threshold in (0, 1)");
         }
-        return new EvalConfig.Segmentation(prompts, threshold);
+        return new EvalConfig.Segmentation(prompts, threshold, classifiers);
       }
       default -> throw error("task.rule", "\"" + rule + "\" is not one of argmax, threshold");
     }
+  }
+
+  /**
+   * {@code classifiers: {examples: {per_class: N, centers: C, seed: S}, method: prototype |
+   * linear-probe}} (method defaults to prototype, Save as class's default).
+   */
+  private EvalConfig.SavedClassifiers savedClassifiers(JsonNode c) {
+    if (c == null || !c.isObject()) {
+      throw error(
+          "task.classifiers",
+          "expected {examples: {per_class: N, centers: C, seed: S}, method: prototype}");
+    }
+    for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!List.of("examples", "method").contains(key)) {
+        throw error("task.classifiers." + key, "unknown; classifiers take examples and method");
+      }
+    }
+    JsonNode e = c.get("examples");
+    if (e == null || !e.isObject()) {
+      throw error(
+          "task.classifiers.examples",
+          "the generated example tiles: {per_class: N, centers: C, seed: S}");
+    }
+    for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!List.of("per_class", "centers", "seed").contains(key)) {
+        throw error(
+            "task.classifiers.examples." + key, "unknown; examples take per_class, centers, seed");
+      }
+    }
+    long perClass = integer(e, "per_class", "task.classifiers.examples.per_class", -1);
+    long centers = integer(e, "centers", "task.classifiers.examples.centers", 1);
+    if (perClass < 1 || centers < 1) {
+      throw error("task.classifiers.examples", "per_class and centers must be whole numbers >= 1");
+    }
+    String method =
+        c.has("method") ? text(c, "method", "task.classifiers.method") : SavedClassifier.PROTOTYPE;
+    if (!SavedClassifier.METHODS.contains(method)) {
+      throw error(
+          "task.classifiers.method", "\"" + method + "\" is not one of " + SavedClassifier.METHODS);
+    }
+    return new EvalConfig.SavedClassifiers(
+        new EvalConfig.Generated(
+            (int) perClass,
+            (int) centers,
+            integer(e, "seed", "task.classifiers.examples.seed", 1),
+            List.of()),
+        method);
   }
 
   /**

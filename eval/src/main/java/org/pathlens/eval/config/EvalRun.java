@@ -185,10 +185,18 @@ public final class EvalRun {
           config.task() instanceof EvalConfig.Retrieval r && r.level() != null
               ? EvalTasks.caseItems(config, r, tiles)
               : null;
-      Segmented segmented =
-          config.task() instanceof EvalConfig.Segmentation s
-              ? EvalTasks.segment(config, s, tiles, model)
-              : null;
+      Segmented segmented = null;
+      if (config.task() instanceof EvalConfig.Segmentation s) {
+        segmented =
+            s.classifiers() == null
+                ? EvalTasks.segment(config, s, tiles, model)
+                : SavedClassifierSegmentation.segment(
+                    config,
+                    s,
+                    tiles,
+                    exampleTiles(config, s, model, encoderOptions, onSkipped, cache),
+                    model.logitScale());
+      }
       List<MetricValue> values =
           switch (config.task()) {
             case EvalConfig.Segmentation _ ->
@@ -212,6 +220,39 @@ public final class EvalRun {
           cases,
           segmented);
     }
+  }
+
+  /**
+   * The generated example tiles of a segmentation task's saved classifiers, embedded by the
+   * config's model with its stain handling and robustification, as the evaluated tiles are (and
+   * kept in {@code cache} like any dataset).
+   */
+  private static EvalDatasets.Tiles exampleTiles(
+      EvalConfig config,
+      EvalConfig.Segmentation task,
+      VisionLanguageModel model,
+      EncoderOptions encoderOptions,
+      Consumer<String> onSkipped,
+      TileCache cache) {
+    EvalConfig examples =
+        new EvalConfig(
+            config.file(),
+            config.name(),
+            config.model(),
+            task.classifiers().examples(),
+            config.task(),
+            config.metrics(),
+            config.bootstrap(),
+            config.tolerance(),
+            config.expected(),
+            config.robustify(),
+            config.table());
+    EvalDatasets.Tiles tiles = cache.get(examples);
+    if (tiles == null) {
+      tiles = EvalDatasets.tiles(examples, model, encoderOptions, onSkipped, cache);
+      cache.put(examples, tiles);
+    }
+    return EvalTasks.robustify(examples, tiles);
   }
 
   /**

@@ -136,10 +136,11 @@ final class EvalTasks {
   }
 
   /**
-   * Each tile's class probabilities from the prompt set's zero-shot classifier on its stored
-   * embedding (what {@code IndexClassifier} gives {@code heatmap} and {@code classify
-   * --per-slide}), the task's decision rule applied, and the tiles' true classes. A true class the
-   * prompt set does not have is refused, naming it.
+   * Zero-shot segmentation (saved classifiers: {@link SavedClassifierSegmentation}). Each tile's
+   * class probabilities from the prompt set's zero-shot classifier on its stored embedding (what
+   * {@code IndexClassifier} gives {@code heatmap} and {@code classify --per-slide}), the task's
+   * decision rule applied, and the tiles' true classes. A true class the prompt set does not have
+   * is refused, naming it.
    */
   static EvalRun.Segmented segment(
       EvalConfig config,

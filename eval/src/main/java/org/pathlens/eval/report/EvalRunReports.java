@@ -203,8 +203,9 @@ public final class EvalRunReports {
       case EvalConfig.Retrieval r ->
           "retrieval: text to image, image to text, image to image (exact cosine search)";
       case EvalConfig.Segmentation s ->
-          "zero-shot segmentation with prompts "
-              + s.prompts()
+          (s.classifiers() == null
+                  ? "zero-shot segmentation with prompts " + s.prompts()
+                  : "segmentation with " + s.classifiers().describe())
               + ", rule "
               + s.rule()
               + ": Dice and IoU per class at tile level";
@@ -271,7 +272,9 @@ public final class EvalRunReports {
           List.of(
               new EvalReport.MetricTable(
                   "metrics",
-                  "Zero-shot segmentation",
+                  s.classifiers() == null
+                      ? "Zero-shot segmentation"
+                      : "Segmentation by saved classifiers",
                   "Per class, tiles in its mask ("
                       + s.rule()
                       + " of the tile's class probabilities) against tiles whose centre lies in"

@@ -92,6 +92,61 @@ class EvalConfigReaderTest {
   }
 
   @Test
+  void segmentationTakesSavedClassifiersFromGeneratedExampleTiles() throws IOException {
+    EvalConfig committed =
+        EvalConfigReader.read(
+            Fixtures.root().resolve("eval/configs/demo-slides-segmentation-saved.yaml"));
+    assertEquals(
+        new EvalConfig.Segmentation(
+            null,
+            0.5,
+            new EvalConfig.SavedClassifiers(
+                new EvalConfig.Generated(3, 2, 7, List.of()), "prototype")),
+        committed.task());
+    Path f = tmp.resolve("saved.yaml");
+    String head =
+        "name: x\nmodel: m\ndataset: {slides: {count: 2, width: 512, height: 512, seed: 3}}\n";
+    Files.writeString(
+        f, head + "task: {type: segmentation, classifiers: {examples: {per_class: 2}}}\n");
+    EvalConfig.Segmentation read = (EvalConfig.Segmentation) EvalConfigReader.read(f).task();
+    assertEquals(
+        new EvalConfig.SavedClassifiers(new EvalConfig.Generated(2, 1, 1, List.of()), "prototype"),
+        read.classifiers(),
+        "one center, seed 1 and the prototype method unless given");
+    assertEquals("argmax", read.rule());
+
+    Map<String, String> refused =
+        Map.of(
+            head
+                + "task: {type: segmentation, prompts: demo-crc9,"
+                + " classifiers: {examples: {per_class: 2}}}",
+            "task: a segmentation task takes prompts (zero-shot) or classifiers (saved classifiers"
+                + " from example tiles), one of them",
+            head + "task: {type: segmentation}",
+            "task: a segmentation task takes prompts (zero-shot) or classifiers (saved classifiers"
+                + " from example tiles), one of them",
+            head + "task: {type: segmentation, classifiers: {examples: {per_class: 0}}}",
+            "task.classifiers.examples: per_class and centers must be whole numbers >= 1",
+            head + "task: {type: segmentation, classifiers: {examples: 3}}",
+            "task.classifiers.examples: the generated example tiles: {per_class: N, centers: C,"
+                + " seed: S}",
+            head
+                + "task: {type: segmentation, classifiers: {examples: {per_class: 2}, method:"
+                + " knn}}",
+            "task.classifiers.method: \"knn\" is not one of [prototype, linear-probe]",
+            head
+                + "task: {type: segmentation, classifiers: {examples: {per_class: 2}, shots:"
+                + " 2}}",
+            "task.classifiers.shots: unknown; classifiers take examples and method");
+    for (Map.Entry<String, String> r : refused.entrySet()) {
+      Files.writeString(f, r.getKey() + "\n");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> EvalConfigReader.read(f));
+      assertEquals(f + ": " + r.getValue(), e.getMessage());
+    }
+  }
+
+  @Test
   void segmentationTakesPromptsAndARuleOnGeneratedSlides() throws IOException {
     EvalConfig committed =
         EvalConfigReader.read(

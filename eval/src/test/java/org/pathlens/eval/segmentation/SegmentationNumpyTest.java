@@ -33,6 +33,7 @@ import org.pathlens.fixtures.synth.Centers;
 import org.pathlens.fixtures.synth.PyramidTiffWriter;
 import org.pathlens.fixtures.synth.RegionTruth;
 import org.pathlens.fixtures.synth.SyntheticSlide;
+import org.pathlens.fixtures.synth.SyntheticTiles;
 import org.pathlens.testkit.TestData;
 
 /**
@@ -48,7 +49,8 @@ class SegmentationNumpyTest {
       List.of(
           "demo-slides-segmentation",
           "demo-slides-segmentation-threshold",
-          "demo-slides-segmentation-untrained");
+          "demo-slides-segmentation-untrained",
+          "demo-slides-segmentation-saved");
 
   @TempDir Path tmp;
 
@@ -59,8 +61,12 @@ class SegmentationNumpyTest {
     DatasetGenerator generator =
         new DatasetGenerator() {
           @Override
-          public Path write(Path dir, int perClass, int centers, long seed, String layout) {
-            throw new AssertionError("these configs generate slides, not tiles");
+          public Path write(Path dir, int perClass, int centers, long seed, String layout)
+              throws IOException {
+            // The saved classifiers' example tiles.
+            return SyntheticTiles.write(
+                    dir, perClass, centers, seed, SyntheticTiles.Layout.parse(layout))
+                .manifest();
           }
 
           @Override
@@ -120,6 +126,12 @@ class SegmentationNumpyTest {
     assertEquals(
         4, new java.util.HashSet<>(List.of(argmax.masks().slides())).size(), "four slides");
 
+    // The saved classifiers are made from generated tiles, not the slides': every tile is scored,
+    // the same tiles as zero-shot.
+    EvalRun.Segmented saved = results.get("demo-slides-segmentation-saved").segmented();
+    assertEquals(argmax.tileIds(), saved.tileIds());
+    assertEquals(argmax.masks().classIds(), saved.masks().classIds());
+
     EvalRun.Result demo = results.get("demo-slides-segmentation");
     String html =
         Files.readString(
@@ -176,6 +188,8 @@ class SegmentationNumpyTest {
         (name, result) -> {
           ObjectNode run = runs.addObject();
           run.put("name", name);
+          ArrayNode runClasses = run.putArray("classes");
+          result.segmented().masks().classIds().forEach(runClasses::add);
           Double t = ((EvalConfig.Segmentation) result.config().task()).threshold();
           if (t == null) {
             run.putNull("threshold");

@@ -12,13 +12,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -38,15 +42,21 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.pathlens.fixtures.synth.RegionTruth;
+import org.pathlens.fixtures.synth.SyntheticSlide;
 import org.pathlens.index.IndexLocation;
 import org.pathlens.server.PathLensServer;
 import org.pathlens.server.ServedIndex;
 
 /**
  * The relevance-feedback loop of issue 30 in Debian's headless Chromium, against a real server over
- * a copy of the {@link ServedIndex} (so that what it saves stays out of the shared index): a text
- * query, five tiles marked relevant and five not, Refine, and the results the API gives for the
- * same marks. Skips when chromium or chromedriver is not installed. Screenshots of each step go to
+ * its own {@link FeedbackLoopIndex} (eight labelled tiles per class and the served slide, so that
+ * marks mean something and what it saves stays out of the shared index): the text query "tumour
+ * cells", which the demo model gets partly right (mostly normal mucosa at the top), the first five
+ * tumour tiles on the page marked relevant and the first five others not, as a pathologist reading
+ * each tile would, Refine, and the point of it: more tumour tiles on the refined page than on the
+ * first. Then Save as class, its heatmap on the slide (which has a tumour region), GeoJSON and a
+ * restart. Skips when chromium or chromedriver is not installed. Screenshots of each step go to
  * {@code target/screenshots/feedback-*.png} (docs/web-ui.md shows them).
  */
 @ExtendWith(ServedIndex.Resolver.class)
@@ -57,12 +67,17 @@ class FeedbackLoopBrowserTest {
   private static final Path SCREENSHOTS = Path.of("target/screenshots");
   private static final Path DOWNLOADS = Path.of("target/downloads-feedback");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String QUERY = "large empty fat cells";
-  private static final String CLASS = "fat cells";
+  private static final String QUERY = "tumour cells";
+
+  /** The class the marks are about: its label, and the name it is saved under. */
+  private static final String TRUE_CLASS = "TUM";
+
+  private static final String CLASS = "tumour";
 
   @TempDir static Path tmp;
   private static ServedIndex served;
   private static Path index;
+  private static RegionTruth slideTruth;
   private static PathLensServer server;
   private static ChromeDriver browser;
   private static WebDriverWait wait;
@@ -73,7 +88,8 @@ class FeedbackLoopBrowserTest {
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
     served = shared;
-    index = copy(shared.indexDir(), tmp.resolve("index"));
+    index = FeedbackLoopIndex.build(shared, tmp);
+    slideTruth = RegionTruth.read(SyntheticSlide.sidecar(FeedbackLoopIndex.slide(shared)));
     server = start();
     Files.createDirectories(SCREENSHOTS);
     Files.createDirectories(DOWNLOADS);
@@ -116,19 +132,37 @@ class FeedbackLoopBrowserTest {
         cards.size() >= 20,
         "tiles shown: " + cards.size() + "; " + browser.findElement(By.id("status")).getText());
     List<String> before = ids(cards);
-    // The best five are what the user wants; five further down are not.
-    List<String> relevant = before.subList(0, 5);
-    List<String> notRelevant = before.subList(10, 15);
+    Map<String, String> shows = classes(before.size());
+    // As a pathologist would: the first five tumour tiles on the page are relevant, the first five
+    // tiles of anything else are not.
+    List<Integer> tumour = new ArrayList<>();
+    List<Integer> other = new ArrayList<>();
+    for (int i = 0; i < before.size(); i++) {
+      (TRUE_CLASS.equals(shows.get(before.get(i))) ? tumour : other).add(i);
+      String label = cards.get(i).findElement(By.cssSelector(".label")).getText();
+      if (!label.equals("unlabelled")) {
+        assertEquals(shows.get(before.get(i)), label, "the card shows the tile's label");
+      }
+    }
+    assertTrue(tumour.size() >= 5 && other.size() >= 5, "classes on the page: " + shows);
+    List<Integer> marksYes = tumour.subList(0, 5);
+    List<Integer> marksNo = other.subList(0, 5);
+    List<String> relevant = marksYes.stream().map(before::get).toList();
+    List<String> notRelevant = marksNo.stream().map(before::get).toList();
     for (int i = 0; i < 5; i++) {
-      cards.get(i).findElement(By.cssSelector(".mark.yes")).click();
-      cards.get(10 + i).findElement(By.cssSelector(".mark.no")).click();
+      cards.get(marksYes.get(i)).findElement(By.cssSelector(".mark.yes")).click();
+      cards.get(marksNo.get(i)).findElement(By.cssSelector(".mark.no")).click();
     }
     assertEquals(
         "Marked: 5 relevant, 5 not relevant.",
         browser.findElement(By.id("feedback-count")).getText());
     assertEquals(
-        "true", cards.get(0).findElement(By.cssSelector(".mark.yes")).getAttribute("aria-pressed"));
-    assertTrue(cards.get(10).getAttribute("class").contains("not-relevant"));
+        "true",
+        cards
+            .get(marksYes.getFirst())
+            .findElement(By.cssSelector(".mark.yes"))
+            .getAttribute("aria-pressed"));
+    assertTrue(cards.get(marksNo.getFirst()).getAttribute("class").contains("not-relevant"));
     screenshot("feedback-marked", "status");
 
     browser.findElement(By.id("refine-button")).click();
@@ -141,6 +175,18 @@ class FeedbackLoopBrowserTest {
     List<String> expected = api.get("hits").findValuesAsText("id");
     assertEquals(expected, after, "the page shows the API's refined ranking");
     assertNotEquals(before, after, "the marks change the results");
+    // The point of feedback: the refined page holds more tiles of the class than the first one.
+    Map<String, String> showsAfter = classes(after.size(), body);
+    long tumourBefore = before.stream().filter(id -> TRUE_CLASS.equals(shows.get(id))).count();
+    long tumourAfter = after.stream().filter(id -> TRUE_CLASS.equals(showsAfter.get(id))).count();
+    System.out.printf(
+        "FeedbackLoopBrowserTest: %s tiles among the %d shown for \"%s\": %d before Refine, %d"
+            + " after%n",
+        TRUE_CLASS, before.size(), QUERY, tumourBefore, tumourAfter);
+    assertEquals(before.size(), after.size());
+    assertTrue(
+        tumourAfter > tumourBefore,
+        TRUE_CLASS + " tiles shown: " + tumourBefore + " before Refine, " + tumourAfter + " after");
     assertTrue(after.stream().noneMatch(notRelevant::contains), "not-relevant tiles left out");
     // The marks stay on the tiles still shown.
     for (WebElement card : results()) {
@@ -174,9 +220,11 @@ class FeedbackLoopBrowserTest {
     new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> Files.isRegularFile(file));
     JsonNode collection = JSON.readTree(file.toFile());
     assertFalse(collection.get("features").isEmpty());
+    int inClass = 0;
     for (JsonNode feature : collection.get("features")) {
       JsonNode properties = feature.get("properties");
       String predicted = properties.get("classification").get("name").asText();
+      inClass += predicted.equals(CLASS) ? 1 : 0;
       assertTrue(List.of(CLASS, "not " + CLASS).contains(predicted), predicted);
       double p = properties.get("measurements").get("p(" + CLASS + ")").asDouble(-1);
       assertTrue(p >= 0 && p <= 1, properties.toString());
@@ -188,6 +236,8 @@ class FeedbackLoopBrowserTest {
                 + "/zeroshot.geojson?classifier="
                 + CLASS.replace(" ", "%20"));
     assertEquals(apiCollection.get("features"), collection.get("features"));
+    assertTrue(
+        inClass > 0, "no tile of the slide, which has a tumour region, is the class " + CLASS);
 
     // A new server on the same index: the class is still there, and its heatmap still loads.
     server.close();
@@ -276,6 +326,29 @@ class FeedbackLoopBrowserTest {
     }
   }
 
+  /**
+   * What each of the top {@code k} tiles for the query shows, by tile id: its label, or for a tile
+   * of the slide the generator's class at its centre (what a pathologist would see in it).
+   */
+  private static Map<String, String> classes(int k) throws Exception {
+    return classes(
+        get("/api/search?k=" + k + "&text=" + URLEncoder.encode(QUERY, StandardCharsets.UTF_8))
+            .get("hits"));
+  }
+
+  /** As {@link #classes(int)}, for the refined query in {@code body}. */
+  private static Map<String, String> classes(int k, ObjectNode body) throws Exception {
+    return classes(post("/api/search/refine", body.deepCopy().put("k", k)).get("hits"));
+  }
+
+  private static Map<String, String> classes(JsonNode hits) {
+    Map<String, String> out = new HashMap<>();
+    for (JsonNode hit : hits) {
+      out.put(hit.get("id").asText(), FeedbackLoopIndex.classOf(hit, slideTruth));
+    }
+    return out;
+  }
+
   private static List<String> ids(List<WebElement> cards) {
     return cards.stream().map(c -> c.getAttribute("data-tile")).toList();
   }
@@ -289,20 +362,6 @@ class FeedbackLoopBrowserTest {
     String status = browser.findElement(By.id("status")).getText();
     assertFalse(status.startsWith("Error"), status);
     return browser.findElements(By.cssSelector("#results li.result"));
-  }
-
-  private static Path copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("write.lock")) {
-          Files.copy(p, target);
-        }
-      }
-    }
-    return to;
   }
 
   private static ChromeDriver chromium() throws IOException {
