@@ -21,9 +21,9 @@ import org.pathlens.fixtures.synth.ClusteredVectors;
 final class ModalityGap {
 
   /**
-   * ‖Δgap‖ of CLIP (ViT-B/32) on MSCOCO, the Euclidean distance between the centres of the image
-   * and the text embeddings, as reported by Liang et al. 2022 (section 4.2, the gap-shifting
-   * experiment of table 1, where 0.82 is the unmodified model's distance).
+   * ‖Δgap‖ of CLIP, the Euclidean distance between the centre of the image embeddings and that of
+   * the text embeddings (unit vectors), as Liang et al. 2022 report it for the unmodified model
+   * (the starting point of their gap-shifting experiments, section 4 and table 1).
    */
   static final double CLIP_GAP = 0.82;
 

@@ -421,10 +421,10 @@ final class BenchCommand implements Runnable {
               + dim
               + " --k "
               + k
-              + " --deep-k "
-              + deepK
               + " --queries "
               + queries
+              + " --deep-k "
+              + deepK
               + " --m "
               + graph.m
               + " --beam "
