@@ -19,13 +19,14 @@ import org.pathlens.index.Quantization;
 import org.pathlens.index.cluster.LocalCluster;
 
 /**
- * Lucene HNSW (float, int8, int4) against hnswlib-core on random clustered unit vectors: build
- * time, size on disk, heap, single-thread latency, multi-thread QPS, and recall@k, the cosine
- * shortfall ({@link IndexBenchData#cosineShortfall}) against exact brute force and the share of
- * results from the query's cluster ({@link IndexBenchData#clusterPrecision}), unfiltered and with
- * filters keeping 10 % and 1 % of the vectors. Each built index is searched at every oversample
- * asked for, so one build (tens of minutes at 1M vectors here) gives the whole recall/latency
- * curve.
+ * Lucene HNSW (float, int8, int4, 1-bit BBQ) against hnswlib-core on random clustered unit vectors:
+ * build time, size on disk, graph and searched-vector bytes, heap, single-thread latency,
+ * multi-thread QPS, and recall@k (and recall at a deeper k), the cosine shortfall ({@link
+ * IndexBenchData#cosineShortfall}) against exact brute force and the share of results from the
+ * query's cluster ({@link IndexBenchData#clusterPrecision}), for image-like and text-like queries
+ * ({@link ModalityGap}), unfiltered and with filters keeping 10 %, 1 % and 0.1 % of the vectors.
+ * Each built index is searched at every oversample and every filtered-search threshold asked for,
+ * so one build (tens of minutes at 1M vectors here) gives the whole recall/latency curve.
  */
 public final class IndexBenchmark {
 
@@ -33,6 +34,7 @@ public final class IndexBenchmark {
    * @param n vectors indexed
    * @param dim their dimension
    * @param k results per query
+   * @param deepK a second, deeper top-k measured for recall only (0 or at most k: none)
    * @param queries query count (each measurement runs all of them)
    * @param m HNSW max connections
    * @param beamWidth HNSW construction beam
@@ -41,8 +43,9 @@ public final class IndexBenchmark {
    * @param clusters Gaussian clusters the vectors are drawn from
    * @param threads indexing, merging and QPS threads
    * @param commitSize Lucene tiles per commit
-   * @param filteredPercent Lucene's filtered-search threshold, see {@link
-   *     IndexSettings#filteredSearchPercent()}
+   * @param filteredPercents Lucene's filtered-search thresholds, see {@link
+   *     IndexSettings#filteredSearchPercent()}: the first for every row, each further one for the
+   *     filters it changes (those keeping less than it)
    * @param engines which engines run, in this order (see {@link Engine})
    * @param seed everything random follows from it
    * @param workDir where the indexes are written (removed afterwards)
@@ -54,6 +57,7 @@ public final class IndexBenchmark {
       int n,
       int dim,
       int k,
+      int deepK,
       int queries,
       int m,
       int beamWidth,
@@ -61,7 +65,7 @@ public final class IndexBenchmark {
       int clusters,
       int threads,
       int commitSize,
-      int filteredPercent,
+      List<Integer> filteredPercents,
       List<Engine> engines,
       long seed,
       Path workDir,
@@ -71,6 +75,11 @@ public final class IndexBenchmark {
     public Options {
       engines = List.copyOf(engines);
       oversamples = List.copyOf(oversamples);
+      filteredPercents = List.copyOf(filteredPercents);
+      if (filteredPercents.isEmpty() || filteredPercents.stream().anyMatch(p -> p < 0 || p > 100)) {
+        throw new IllegalArgumentException(
+            "--filtered-percent needs values in [0, 100], got " + filteredPercents);
+      }
       if (engines.isEmpty()) {
         throw new IllegalArgumentException("no engine to benchmark");
       }
@@ -84,8 +93,8 @@ public final class IndexBenchmark {
      * The graph search's candidate count (ef) for a top-k at {@code oversample}: the index's own
      * count.
      */
-    int candidates(float oversample) {
-      return IndexSettings.defaults().withOversample(oversample).candidates(k);
+    int candidates(int top, float oversample) {
+      return IndexSettings.defaults().withOversample(oversample).candidates(top);
     }
   }
 
@@ -97,12 +106,22 @@ public final class IndexBenchmark {
     FLOAT,
     INT8,
     INT4,
+    /** One bit per dimension (Lucene 10.6's 1-bit scalar quantization), rescored. */
+    BBQ,
     HNSWLIB,
     /** The cluster backend, float vectors: OpenSearch k-NN (Lucene engine), the same M and beam. */
     OPENSEARCH,
     /** The cluster backend with {@code encoder: sq} (int8), rescored from the stored floats. */
     OPENSEARCH_INT8
   }
+
+  /**
+   * The most selective filter measured by post-filtering (hnswlib): below 1 % it fetches over 100 ×
+   * ef results per query (40,000 at ef 40 for 0.1 %), about a second a query at 10^5 vectors here,
+   * and the 1 % rows already show where it stands (0.67 s a query at 10^6,
+   * docs/index-benchmark.md).
+   */
+  static final double POST_FILTER_LEAST = 0.01;
 
   private final Options options;
   private final PrintWriter out;
@@ -116,17 +135,23 @@ public final class IndexBenchmark {
    * One measured search setting.
    *
    * @param engine the engine's name as printed
+   * @param searcher how filters run ({@link VectorEngine#searcher})
+   * @param queries the query set: {@code image} or {@code text}
    * @param ef the graph candidates per search
-   * @param filter {@code none}, {@code 10 %} or {@code 1 %}
+   * @param filter {@code none}, {@code 10 %}, {@code 1 %} or {@code 0.1 %}
    * @param recall recall@k against brute force
+   * @param deepRecall recall@deepK of a top-deepK search at the same oversample (NaN: not measured)
    * @param shortfall Δcos: the exact top k's mean cosine minus the found k's (0 when exact)
    * @param clusterPrecision the share of results from the query's own cluster (1 when exact)
    */
   public record Row(
       String engine,
+      String searcher,
+      String queries,
       int ef,
       String filter,
       double recall,
+      double deepRecall,
       double shortfall,
       double clusterPrecision,
       double p50,
@@ -160,9 +185,24 @@ public final class IndexBenchmark {
             options.queries(),
             options.clusters(),
             options.k(),
+            deep() ? options.deepK() : options.k(),
             options.seed());
     out.printf(
         Locale.ROOT, "(data and exact answers: %.1f s)%n", (System.nanoTime() - start) / 1e9);
+    IndexBenchData.QuerySet images = data.querySets().get(0);
+    IndexBenchData.QuerySet texts = data.querySets().get(1);
+    out.printf(
+        Locale.ROOT,
+        "(text queries: normalize(center + g·u + noise %.1f), g = %.3f for a modality gap of %.2f"
+            + " (CLIP, Liang et al. 2022); measured gap %.3f; mean cosine of the exact top %d:"
+            + " image queries %.3f, text queries %.3f)%n",
+        ModalityGap.NOISE,
+        ModalityGap.shift(ModalityGap.CLIP_GAP, ModalityGap.NOISE),
+        ModalityGap.CLIP_GAP,
+        ModalityGap.distanceOfMeans(data.vectors(), texts.queries()),
+        options.k(),
+        data.meanTopCosine(images),
+        data.meanTopCosine(texts));
     List<String> builds = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     LocalCluster local = null;
@@ -198,21 +238,26 @@ public final class IndexBenchmark {
     out.println();
     out.printf(
         Locale.ROOT,
-        "%-47s %9s %11s %9s %9s%n",
+        "%-47s %9s %11s %9s %9s %10s %9s%n",
         "build",
         "seconds",
         "vectors/s",
         "disk MB",
+        "graph MB",
+        "search MB",
         "heap MB");
     builds.forEach(out::println);
     out.println();
     out.printf(
         Locale.ROOT,
-        "%-47s %5s %-6s %9s %8s %9s %8s %8s %9s%n",
+        "%-47s %-5s %-6s %5s %-6s %9s %10s %8s %9s %8s %8s %9s%n",
         "search",
-        "ef",
+        "query",
         "filter",
+        "ef",
+        "by",
         "recall@" + options.k(),
+        deep() ? "recall@" + options.deepK() : "",
         "Δcos",
         "cluster %",
         "p50 ms",
@@ -225,10 +270,15 @@ public final class IndexBenchmark {
             + " minus that of the "
             + options.k()
             + " found, averaged over queries; 0 when exact. cluster %: the share of the results from the query's own"
-            + " cluster, 100 when exact)");
+            + " cluster, 100 when exact. by: how a filter runs: walk, Lucene's graph walk that only"
+            + " collects matching tiles and turns exact when they are few; acorn, Lucene's filtered"
+            + " HNSW searcher (--filtered-percent); post, filtering an enlarged result list; k-NN,"
+            + " OpenSearch's)");
     out.println(
         "(heap: retained after build, after GC; hnswlib's includes its own copy of the vectors."
-            + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra)");
+            + " Lucene searches return ids and scores, like hnswlib's; loading the stored metadata of the hits is extra."
+            + " graph MB and search MB: the HNSW graph and the vectors it scores (the quantized ones where quantized),"
+            + " in memory-mapped files, what must stay in the page cache; the floats that rescore are the rest of disk MB)");
     return List.copyOf(rows);
   }
 
@@ -245,33 +295,65 @@ public final class IndexBenchmark {
         builds.add(
             String.format(
                 Locale.ROOT,
-                "%-47s %9.1f %11.0f %9.1f %9.1f",
+                "%-47s %9.1f %11.0f %9.1f %9s %10s %9.1f",
                 engine.name(),
                 seconds,
                 options.n() / seconds,
                 engine.diskBytes() / 1e6,
+                megabytes(engine.graphBytes()),
+                megabytes(engine.searchedVectorBytes()),
                 heap / 1e6));
         out.println("built " + builds.getLast().trim().replaceAll(" +", " "));
-        for (float oversample : options.oversamples()) {
-          for (int f = 0; f < data.filters().size(); f++) {
-            rows.add(measure(engine, data, f, options.candidates(oversample)));
-            // Each row as soon as it is known: a 1M run takes hours, and an interrupted one keeps
-            // what it measured.
-            out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
+        List<Integer> thresholds =
+            engine instanceof LuceneEngine
+                ? options.filteredPercents()
+                : options.filteredPercents().subList(0, 1);
+        for (int t = 0; t < thresholds.size(); t++) {
+          if (t > 0) {
+            engine.useFilteredSearchPercent(thresholds.get(t));
+          }
+          for (float oversample : options.oversamples()) {
+            for (IndexBenchData.QuerySet set : data.querySets()) {
+              for (int f = 0; f < data.filters().size(); f++) {
+                IndexBenchData.FilterCase filter = data.filters().get(f);
+                if (t > 0 && !(filter.fraction() * 100 < thresholds.get(t))) {
+                  continue; // this threshold changes nothing for it: measured already
+                }
+                if (engine.searcher(filter).equals("post")
+                    && filter.fraction() < POST_FILTER_LEAST) {
+                  continue; // see POST_FILTER_LEAST
+                }
+                rows.add(measure(engine, data, set, f, oversample));
+                // Each row as soon as it is known: a 1M run takes hours, and an interrupted one
+                // keeps what it measured.
+                out.println("measured " + format(rows.getLast()).trim().replaceAll(" +", " "));
+              }
+            }
           }
         }
       }
     }
   }
 
+  private static String megabytes(long bytes) {
+    return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f", bytes / 1e6);
+  }
+
+  private boolean deep() {
+    return options.deepK() > options.k();
+  }
+
   private static String format(Row row) {
     return String.format(
         Locale.ROOT,
-        "%-47s %5d %-6s %9.4f %8.5f %9.2f %8.3f %8.3f %9.0f",
+        "%-47s %-5s %-6s %5d %-6s %9.4f %10s %8.5f %9.2f %8.3f %8.3f %9.0f",
         row.engine(),
-        row.ef(),
+        row.queries(),
         row.filter(),
+        row.ef(),
+        row.searcher(),
         row.recall(),
+        Double.isNaN(row.deepRecall()) ? "" : String.format(Locale.ROOT, "%.4f", row.deepRecall()),
         row.shortfall(),
         100 * row.clusterPrecision(),
         row.p50(),
@@ -310,7 +392,7 @@ public final class IndexBenchmark {
             .withMergeWorkers(options.threads())
             .withCommitSize(options.commitSize())
             .withRamBufferMb(256)
-            .withFilteredSearchPercent(options.filteredPercent());
+            .withFilteredSearchPercent(options.filteredPercents().getFirst());
     List<VectorEngine> engines = new ArrayList<>();
     for (Engine engine : options.engines()) {
       engines.add(
@@ -332,6 +414,12 @@ public final class IndexBenchmark {
                     "lucene hnsw int4 + rescore",
                     options.workDir().resolve("int4"),
                     lucene.withQuantization(Quantization.INT4),
+                    options.threads());
+            case BBQ ->
+                new LuceneEngine(
+                    "lucene hnsw bbq (1 bit) + rescore",
+                    options.workDir().resolve("bbq"),
+                    lucene.withQuantization(Quantization.BBQ),
                     options.threads());
             case HNSWLIB ->
                 new HnswlibEngine(
@@ -356,10 +444,16 @@ public final class IndexBenchmark {
     return engines;
   }
 
-  private Row measure(VectorEngine engine, IndexBenchData data, int f, int candidates)
+  private Row measure(
+      VectorEngine engine,
+      IndexBenchData data,
+      IndexBenchData.QuerySet set,
+      int f,
+      float oversample)
       throws Exception {
     IndexBenchData.FilterCase filter = data.filters().get(f);
-    float[][] queries = data.queries();
+    int candidates = options.candidates(options.k(), oversample);
+    float[][] queries = set.queries();
     List<List<Integer>> found = new ArrayList<>();
     for (float[] query : queries) { // also the warm-up
       found.add(engine.search(query, options.k(), candidates, filter));
@@ -371,13 +465,25 @@ public final class IndexBenchmark {
       millis[q] = (System.nanoTime() - t0) / 1e6;
     }
     Arrays.sort(millis);
+    double deepRecall = Double.NaN;
+    if (deep()) {
+      int deepCandidates = options.candidates(options.deepK(), oversample);
+      List<List<Integer>> deepFound = new ArrayList<>();
+      for (float[] query : queries) {
+        deepFound.add(engine.search(query, options.deepK(), deepCandidates, filter));
+      }
+      deepRecall = data.recall(set, f, deepFound, options.deepK());
+    }
     return new Row(
         engine.name(),
+        engine.searcher(filter),
+        set.name(),
         candidates,
         filter.name(),
-        data.recall(f, found),
-        data.cosineShortfall(f, found),
-        data.clusterPrecision(found),
+        data.recall(set, f, found, options.k()),
+        deepRecall,
+        data.cosineShortfall(set, f, found),
+        data.clusterPrecision(set, found),
         percentile(millis, 0.5),
         percentile(millis, 0.99),
         qps(engine, queries, candidates, filter));

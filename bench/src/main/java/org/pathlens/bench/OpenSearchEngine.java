@@ -38,6 +38,11 @@ final class OpenSearchEngine extends TileIndexEngine {
   }
 
   @Override
+  public String searcher(IndexBenchData.FilterCase filter) {
+    return filter.fraction() >= 1 ? "-" : "k-NN";
+  }
+
+  @Override
   public void close() throws IOException {
     if (index != null) {
       index.drop();

@@ -83,7 +83,10 @@ abstract class TileIndexEngine implements VectorEngine {
     }
   }
 
-  /** Tile {@code i} of the benchmark: its id, and the site and bucket its filters select by. */
+  /**
+   * Tile {@code i} of the benchmark: its id, and the site, bucket and permille its filters select
+   * by.
+   */
   static TileRecord record(int i) {
     return new TileRecord(
         Integer.toString(i),
@@ -98,7 +101,7 @@ abstract class TileIndexEngine implements VectorEngine {
         null,
         null,
         null,
-        Map.of("bucket", IndexBenchData.bucket(i)));
+        Map.of("bucket", IndexBenchData.bucket(i), "permille", IndexBenchData.permille(i)));
   }
 
   @Override

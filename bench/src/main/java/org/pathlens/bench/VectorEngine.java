@@ -20,6 +20,31 @@ interface VectorEngine extends AutoCloseable {
 
   long diskBytes() throws IOException;
 
+  /**
+   * How a filtered search runs, as printed: {@code -} unfiltered, {@code post} for filtering an
+   * enlarged result list afterwards (the default), {@code walk} or {@code acorn} for Lucene's two
+   * in-graph strategies, {@code k-NN} for OpenSearch's.
+   */
+  default String searcher(IndexBenchData.FilterCase filter) {
+    return filter.fraction() >= 1 ? "-" : "post";
+  }
+
+  /** Searches from now on use Lucene's filtered HNSW searcher below {@code percent}; no-op else. */
+  default void useFilteredSearchPercent(int percent) throws IOException {}
+
+  /** Bytes of the HNSW graph in files (memory-mapped when searched), or -1 where not in files. */
+  default long graphBytes() throws IOException {
+    return -1;
+  }
+
+  /**
+   * Bytes of the vectors the graph search scores (the quantized ones where quantized), in files, or
+   * -1 where not in files: with the graph, what must stay in the page cache for fast searches.
+   */
+  default long searchedVectorBytes() throws IOException {
+    return -1;
+  }
+
   @Override
   void close() throws Exception;
 }

@@ -212,9 +212,11 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       header = "Compare vector index engines on synthetic vectors: speed and recall.",
       description = {
-        "Lucene HNSW (float, int8, int4) against hnswlib-core on seeded random clustered unit vectors:",
-        "build time, disk, heap, single-thread latency p50/p99, QPS on --workers threads and recall@k",
-        "against exact brute force, without a filter and with filters keeping 10 %% and 1 %%."
+        "Lucene HNSW (float, int8, int4, bbq = 1 bit) against hnswlib-core on seeded random clustered",
+        "unit vectors: build time, disk, graph and searched-vector MB, heap, single-thread latency",
+        "p50/p99, QPS on --workers threads and recall@k and @deep-k against exact brute force, for",
+        "image-like queries and text-like ones across a CLIP-sized modality gap, without a filter and",
+        "with filters keeping 10 %%, 1 %% and 0.1 %%."
       },
       footer = {
         "%nExample:",
@@ -242,6 +244,13 @@ final class BenchCommand implements Runnable {
         paramLabel = "K",
         description = "Results per query (default: ${DEFAULT-VALUE}).")
     int k = 10;
+
+    @Option(
+        names = "--deep-k",
+        paramLabel = "K",
+        description =
+            "A deeper top-k measured for recall only, at the same oversample; 0 for none (default: ${DEFAULT-VALUE}).")
+    int deepK = 100;
 
     @Option(
         names = "--queries",
@@ -283,8 +292,8 @@ final class BenchCommand implements Runnable {
         split = ",",
         paramLabel = "E",
         description =
-            "Engines to run, in this order: float, int8, int4, hnswlib, opensearch,"
-                + " opensearch_int8 (default: the first four; with --backend opensearch: float, int8).")
+            "Engines to run, in this order: float, int8, int4, bbq, hnswlib, opensearch,"
+                + " opensearch_int8 (default: the first five; with --backend opensearch: float, int8).")
     List<IndexBenchmark.Engine> engines;
 
     @Option(
@@ -324,10 +333,12 @@ final class BenchCommand implements Runnable {
 
     @Option(
         names = "--filtered-percent",
+        split = ",",
         paramLabel = "P",
         description =
-            "Filters keeping under P %% use Lucene's filtered HNSW searcher (default: ${DEFAULT-VALUE}).")
-    int filteredPercent = IndexSettings.defaults().filteredSearchPercent();
+            "Filters keeping under P %% use Lucene's filtered HNSW searcher; a list (0,20) measures"
+                + " each on the same build, the filters a later value changes only (default: ${DEFAULT-VALUE}).")
+    List<Integer> filteredPercents = List.of(IndexSettings.defaults().filteredSearchPercent());
 
     @Option(
         names = "--seed",
@@ -347,6 +358,9 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException(
             "--n, --dim, --k, --queries, --clusters and --workers must be positive");
       }
+      if (deepK < 0) {
+        throw new IllegalArgumentException("--deep-k must be 0 (none) or positive");
+      }
       boolean opensearch = backend == Backend.OPENSEARCH;
       if (engines == null) {
         engines =
@@ -357,6 +371,7 @@ final class BenchCommand implements Runnable {
                         IndexBenchmark.Engine.FLOAT,
                         IndexBenchmark.Engine.INT8,
                         IndexBenchmark.Engine.INT4,
+                        IndexBenchmark.Engine.BBQ,
                         IndexBenchmark.Engine.HNSWLIB));
       }
       if (skipInt4) {
@@ -384,6 +399,7 @@ final class BenchCommand implements Runnable {
                   n,
                   dim,
                   k,
+                  deepK,
                   queries,
                   graph.m,
                   graph.beam,
@@ -391,7 +407,7 @@ final class BenchCommand implements Runnable {
                   clusters,
                   workers,
                   commit,
-                  filteredPercent,
+                  filteredPercents,
                   engines,
                   seed,
                   workDir,
@@ -407,6 +423,8 @@ final class BenchCommand implements Runnable {
               + k
               + " --queries "
               + queries
+              + " --deep-k "
+              + deepK
               + " --m "
               + graph.m
               + " --beam "
@@ -420,7 +438,7 @@ final class BenchCommand implements Runnable {
               + " --commit "
               + commit
               + " --filtered-percent "
-              + filteredPercent
+              + String.join(",", filteredPercents.stream().map(String::valueOf).toList())
               + " --engines "
               + String.join(
                   ",", engines.stream().map(e -> e.name().toLowerCase(Locale.ROOT)).toList())

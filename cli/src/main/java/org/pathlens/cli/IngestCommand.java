@@ -152,7 +152,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Option(
       names = "--quantization",
-      paramLabel = "none|int8|int4",
+      paramLabel = "none|int8|int4|bbq",
       converter = Spellings.Quantizations.class,
       description =
           "How a new index's HNSW graph stores vectors; quantized searches rescore at full precision"

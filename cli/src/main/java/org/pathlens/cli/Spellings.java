@@ -63,7 +63,7 @@ final class Spellings {
     }
   }
 
-  /** {@code --quantization none|int8|int4}; {@code float} is taken for {@code none}. */
+  /** {@code --quantization none|int8|int4|bbq}; {@code float} is taken for {@code none}. */
   static final class Quantizations extends Spelled<Quantization> {
     Quantizations() {
       super(

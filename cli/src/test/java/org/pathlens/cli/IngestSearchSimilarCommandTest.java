@@ -139,7 +139,7 @@ class IngestSearchSimilarCommandTest {
             "int2");
     assertEquals(2, bad.exitCode());
     assertEquals(
-        "Invalid value for option '--quantization': expected one of [none, int8, int4]"
+        "Invalid value for option '--quantization': expected one of [none, int8, int4, bbq]"
             + " (case-insensitive) but was 'int2'",
         bad.err().lines().findFirst().orElseThrow());
   }

@@ -33,11 +33,16 @@ class TileIndexRecallTest {
   }
 
   private static TileIndex build(Quantization quantization) throws IOException {
+    return build(quantization, IndexSettings.defaults().oversample());
+  }
+
+  private static TileIndex build(Quantization quantization, float oversample) throws IOException {
     // Small flushes so that the index has several segments and a multi-threaded merge builds the
     // graph.
     IndexSettings settings =
         IndexSettings.defaults()
             .withQuantization(quantization)
+            .withOversample(oversample)
             .withCommitSize(500)
             .withRamBufferMb(1)
             .withMergeWorkers(2);
@@ -64,6 +69,12 @@ class TileIndexRecallTest {
   private static void check(
       TileIndex index, TileFilter filter, Predicate<TileRecord> keep, String site)
       throws IOException {
+    check(index, filter, keep, site, 0.95);
+  }
+
+  private static void check(
+      TileIndex index, TileFilter filter, Predicate<TileRecord> keep, String site, double least)
+      throws IOException {
     ExactSearch exact = data.exact(keep);
     double recall = 0;
     for (float[] query : queries) {
@@ -87,7 +98,7 @@ class TileIndexRecallTest {
     recall /= queries.length;
     System.out.printf(
         "recall@10 %s filter '%s': %.4f%n", index.settings().quantization(), filter, recall);
-    assertTrue(recall >= 0.95, "recall@10 " + recall + " with filter " + filter);
+    assertTrue(recall >= least, "recall@10 " + recall + " with filter " + filter);
   }
 
   @Test
@@ -102,6 +113,29 @@ class TileIndexRecallTest {
       recall /= queries.length;
       System.out.printf("recall@10 INT4: %.4f%n", recall);
       assertTrue(recall >= 0.9, "recall@10 INT4 " + recall);
+    }
+  }
+
+  /**
+   * One bit per dimension ranks coarsely (at 64 dimensions more so than at 512), so the graph's
+   * candidates are rescored with the floats and the hits carry true cosines. With 10× oversampling
+   * (ef 100) the rescored top 10 matches the exact one, filtered or not, as the others do at 4×; at
+   * the default 4× it gets 0.97 unfiltered and 0.90 with the 10 % site filter here, which is why
+   * the benchmark measures BBQ across oversamples.
+   */
+  @Test
+  void bbqIndexSearchesWithRescoredCosinesWithAndWithoutFilters() throws IOException {
+    try (TileIndex index = build(Quantization.BBQ, 10)) {
+      assertEquals(Quantization.BBQ, index.settings().quantization());
+      check(index, TileFilter.ALL, t -> true, null);
+      check(index, TileFilter.parse("site:site-3"), t -> t.site().equals("site-3"), "site-3");
+      check(index, TileFilter.parse("bucket:b7"), t -> t.extra().get("bucket").equals("b7"), null);
+    }
+    // Recorded in the commit data: reopened with the default settings, it stays 1-bit.
+    try (TileIndex index =
+        TileIndex.open(tmp.resolve("BBQ"), TestTiles.PROVENANCE, IndexSettings.defaults())) {
+      assertEquals(Quantization.BBQ, index.settings().quantization());
+      check(index, TileFilter.ALL, t -> true, null, 0.9);
     }
   }
 

@@ -52,23 +52,19 @@ final class TileCodec {
       case NONE ->
           new Lucene99HnswVectorsFormat(
               settings.m(), settings.beamWidth(), workers, mergeExecutor, FLAT_SEGMENT_VISITS);
-      // Both keep the float vectors beside the quantized ones: they are what rescoring reads.
-      case INT8 ->
-          new Lucene104HnswScalarQuantizedVectorsFormat(
-              ScalarEncoding.UNSIGNED_BYTE,
-              settings.m(),
-              settings.beamWidth(),
-              workers,
-              mergeExecutor,
-              FLAT_SEGMENT_VISITS);
-      case INT4 ->
-          new Lucene104HnswScalarQuantizedVectorsFormat(
-              ScalarEncoding.PACKED_NIBBLE,
-              settings.m(),
-              settings.beamWidth(),
-              workers,
-              mergeExecutor,
-              FLAT_SEGMENT_VISITS);
+      // All keep the float vectors beside the quantized ones: they are what rescoring reads.
+      case INT8 -> quantized(ScalarEncoding.UNSIGNED_BYTE, settings, workers, mergeExecutor);
+      case INT4 -> quantized(ScalarEncoding.PACKED_NIBBLE, settings, workers, mergeExecutor);
+      // Lucene 10.6's 1-bit form (BBQ); the older Lucene102HnswBinaryQuantizedVectorsFormat is
+      // only in the backward codecs.
+      case BBQ ->
+          quantized(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, settings, workers, mergeExecutor);
     };
+  }
+
+  private static KnnVectorsFormat quantized(
+      ScalarEncoding encoding, IndexSettings settings, int workers, ExecutorService mergeExecutor) {
+    return new Lucene104HnswScalarQuantizedVectorsFormat(
+        encoding, settings.m(), settings.beamWidth(), workers, mergeExecutor, FLAT_SEGMENT_VISITS);
   }
 }

@@ -102,6 +102,12 @@ final class OpenSearchDocuments {
           throw new IllegalArgumentException(
               "--quantization int4 has no OpenSearch form (the Lucene engine's scalar quantizer is"
                   + " int8): use int8 or none");
+      // OpenSearch 2.19's 1-bit (binary) quantization is the faiss engine's, whose filters and
+      // rescoring differ from the Lucene engine's; its Lucene engine has only sq.
+      case BBQ ->
+          throw new IllegalArgumentException(
+              "--quantization bbq has no OpenSearch form (OpenSearch 2.19's k-NN Lucene engine"
+                  + " quantizes to int8 only): use int8 or none");
     }
     properties.putObject(EMBEDDING_F32).put("type", "binary").put("store", true);
     properties.set(FEATURE_F32, featureMapping());
