@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -37,8 +35,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -62,8 +58,6 @@ import org.pathlens.server.ServedIndex;
 @ExtendWith(ServedIndex.Resolver.class)
 class FeedbackLoopBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target/screenshots");
   private static final Path DOWNLOADS = Path.of("target/downloads-feedback");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,9 +78,7 @@ class FeedbackLoopBrowserTest {
 
   @BeforeAll
   static void start(ServedIndex shared) throws IOException {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+    HeadlessChromium.assumeInstalled();
     served = shared;
     index = FeedbackLoopIndex.build(shared, tmp);
     slideTruth = RegionTruth.read(SyntheticSlide.sidecar(FeedbackLoopIndex.slide(shared)));
@@ -98,7 +90,7 @@ class FeedbackLoopBrowserTest {
         Files.delete(f);
       }
     }
-    browser = chromium();
+    browser = HeadlessChromium.start(tmp, DOWNLOADS);
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
   }
 
@@ -362,41 +354,6 @@ class FeedbackLoopBrowserTest {
     String status = browser.findElement(By.id("status")).getText();
     assertFalse(status.startsWith("Error"), status);
     return browser.findElements(By.cssSelector("#results li.result"));
-  }
-
-  private static ChromeDriver chromium() throws IOException {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toString());
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-domain-reliability",
-        "--disable-client-side-phishing-detection",
-        "--no-pings",
-        "--disable-breakpad",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-        "--disable-features=AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHintsFetching,"
-            + "OptimizationGuideModelDownloading,MediaRouter,Translate",
-        "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium-profile-"),
-        "--window-size=1366,900");
-    options.setExperimentalOption(
-        "prefs",
-        Map.of(
-            "download.default_directory",
-            DOWNLOADS.toAbsolutePath().toString(),
-            "download.prompt_for_download",
-            false));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    return new ChromeDriver(service, options);
   }
 
   /** A screenshot with {@code element} at the top of the window, no control focused. */

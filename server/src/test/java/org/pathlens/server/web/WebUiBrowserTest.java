@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +31,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -52,8 +48,6 @@ import org.pathlens.testkit.GeoJsonCheck;
 @ExtendWith(ServedIndex.Resolver.class)
 class WebUiBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target/screenshots");
   private static final Path DOWNLOADS = Path.of("target/downloads");
 
@@ -66,56 +60,14 @@ class WebUiBrowserTest {
 
   @BeforeAll
   static void start(ServedIndex index) throws IOException {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+    HeadlessChromium.assumeInstalled();
     served = index;
     server = index.start(null, 8L << 20, 10_000_000, 2, 16);
     guarded = index.start(ServedIndex.TOKEN, 8L << 20, 10_000_000, 2, 16);
     deleteDownloads();
-    browser = chromium();
+    browser = HeadlessChromium.start(tmp, DOWNLOADS);
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     Files.createDirectories(SCREENSHOTS);
-  }
-
-  /**
-   * Debian's chromium through its own driver, so Selenium Manager never runs; no outside
-   * connections.
-   */
-  private static ChromeDriver chromium() throws IOException {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toString());
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-domain-reliability",
-        "--disable-client-side-phishing-detection",
-        "--no-pings",
-        "--disable-breakpad",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-        "--disable-features=AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHintsFetching,"
-            + "OptimizationGuideModelDownloading,MediaRouter,Translate",
-        "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium-profile-"),
-        "--window-size=1366,900");
-    // Downloads ("Download for QuPath") land here without asking.
-    options.setExperimentalOption(
-        "prefs",
-        Map.of(
-            "download.default_directory",
-            DOWNLOADS.toAbsolutePath().toString(),
-            "download.prompt_for_download",
-            false));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    return new ChromeDriver(service, options);
   }
 
   @AfterAll
