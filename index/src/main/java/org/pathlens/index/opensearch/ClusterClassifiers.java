@@ -19,6 +19,9 @@ import org.pathlens.index.SavedClassifiers;
  * save or delete shows it.
  */
 final class ClusterClassifiers implements SavedClassifiers {
+  /** The companion index holding the saved classifiers: the tile index's name and this. */
+  static final String SUFFIX = "-classifiers";
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final int PAGE = 1000;
 
@@ -28,7 +31,7 @@ final class ClusterClassifiers implements SavedClassifiers {
 
   ClusterClassifiers(OpenSearchTileIndex index) {
     this.client = index.client();
-    this.path = "/" + index.cluster().name() + "-classifiers";
+    this.path = "/" + index.cluster().name() + SUFFIX;
     this.location = index.cluster().endpoint() + path;
   }
 

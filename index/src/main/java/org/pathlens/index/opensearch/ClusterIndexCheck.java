@@ -309,7 +309,7 @@ final class ClusterIndexCheck {
     for (JsonNode bucket : composite(TileFields.SLIDE_ID)) {
       tiled.add(bucket.path("key").path("value").asText());
     }
-    String records = "/" + location.name() + "-slides";
+    String records = "/" + location.name() + ClusterSlideRecords.SUFFIX;
     if (client.getIfExists(records).isEmpty()) {
       if (cutFromSlidesWithoutRecord(tiled, records) == 0) {
         facts.add("slides: no slide records (a tile-folder index); tiles name " + tiled.size());

@@ -28,6 +28,9 @@ import org.pathlens.index.ingest.PngFiles;
  * read), fetched once per content into a temporary folder named by their SHA-256.
  */
 final class ClusterSlideRecords implements SlideRecords {
+  /** The companion index holding the slide records: the tile index's name and this. */
+  static final String SUFFIX = "-slides";
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final int PAGE = 1000;
 
@@ -37,7 +40,7 @@ final class ClusterSlideRecords implements SlideRecords {
 
   ClusterSlideRecords(OpenSearchTileIndex index) {
     this.client = index.client();
-    this.path = "/" + index.cluster().name() + "-slides";
+    this.path = "/" + index.cluster().name() + SUFFIX;
     this.location = index.cluster().endpoint() + path;
   }
 

@@ -27,6 +27,8 @@ import org.pathlens.index.SlideVectors;
  * stored float32 vectors, as on the embedded index.
  */
 final class ClusterSlideVectors implements SlideVectors {
+  /** The companion index holding the slide vectors: the tile index's name and this. */
+  static final String SUFFIX = "-slide-vectors";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +42,7 @@ final class ClusterSlideVectors implements SlideVectors {
 
   ClusterSlideVectors(OpenSearchTileIndex index) {
     this.client = index.client();
-    this.path = "/" + index.cluster().name() + "-slide-vectors";
+    this.path = "/" + index.cluster().name() + SUFFIX;
   }
 
   @Override

@@ -1151,7 +1151,7 @@ final class OpenSearchTileIndex implements RebuildingIndex {
   /** Deletes the index behind the name (and so the alias): for benchmarks and tests only. */
   /** The companion indexes beside the tiles: slide records, slide vectors, saved classifiers. */
   private static final List<String> COMPANIONS =
-      List.of("-slides", "-slide-vectors", "-classifiers");
+      List.of(ClusterSlideRecords.SUFFIX, ClusterSlideVectors.SUFFIX, ClusterClassifiers.SUFFIX);
 
   @Override
   public void drop() throws IOException {
